@@ -1,0 +1,255 @@
+// Package contract is the marketing–sales SLA as both teams sign it: one YAML file with the calendar business
+// hours are counted in, marketing's monthly targets, sales' deadlines, the roster and who receives what.
+//
+// Load validates strictly (unknown keys, wrong types, dangling references, overlaps, gaps) and reports every
+// problem at once with its line and key path; a Contract that loaded is safe to use without further checks.
+package contract
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/worktime"
+)
+
+// Locale is the language of every email and page Handoff produces.
+type Locale string
+
+// Supported locales.
+const (
+	French  Locale = "fr"
+	English Locale = "en"
+)
+
+// Contract is a loaded, valid SLA contract.
+type Contract struct {
+	// Version names this text of the contract; it is recorded with every stage transition and breach, so a
+	// report can say which rules were in force.
+	Version string
+	// Digest is the SHA-256 of the file, hex: two deployments with the same Version but different texts differ.
+	Digest     string
+	Company    string
+	Locale     Locale
+	Location   *time.Location
+	Calendar   *worktime.Calendar
+	Country    string
+	ClosedDays []Date
+	OpenDays   []Date
+	Marketing  Marketing
+	Sales      Sales
+	Roster     Roster
+	Recipients Recipients
+	Sender     *mail.Address
+}
+
+// Marketing holds marketing's commitments.
+type Marketing struct {
+	// Targets are effective-dated, sorted, contiguous and non-overlapping; the last may be open-ended.
+	Targets []Target
+}
+
+// Target is the monthly commitment in force from From to To (inclusive; To is zero when open-ended).
+type Target struct {
+	From, To Month
+	SQLs     int
+	MQLs     int // 0 when marketing committed to no MQL figure
+}
+
+// Sales holds sales' commitments, counted in business time from the hand-off of an SQL.
+type Sales struct {
+	FirstContact time.Duration
+	Feedback     time.Duration
+	// Reminders are percentages of the first-contact deadline, increasing, each in (0, 100).
+	Reminders []int
+}
+
+// Roster is the sales team.
+type Roster struct {
+	Managers []Manager
+	Reps     []Rep
+}
+
+// Manager receives escalations for the reps who report to them.
+type Manager struct {
+	ID, Name, Email string
+}
+
+// Rep is a sales representative who receives SQLs.
+type Rep struct {
+	ID, Name, Email string
+	Manager         string // a Manager ID
+	Territories     []string
+	Segments        []string
+	OutOfOffice     []Absence // sorted, non-overlapping
+}
+
+// Absence is an out-of-office period, whole days, both ends included.
+type Absence struct {
+	From, To Date
+}
+
+// Recipients lists who receives the reports and operational alerts.
+type Recipients struct {
+	Leadership   []string
+	MarketingOps []string
+}
+
+// TargetFor returns the marketing target in force in month m.
+func (c *Contract) TargetFor(m Month) (Target, bool) {
+	for _, t := range c.Marketing.Targets {
+		if !m.Before(t.From) && (t.To.IsZero() || !t.To.Before(m)) {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// Rep finds a rep by ID.
+func (c *Contract) Rep(id string) (Rep, bool) {
+	for _, r := range c.Roster.Reps {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rep{}, false
+}
+
+// Manager finds a manager by ID.
+func (c *Contract) Manager(id string) (Manager, bool) {
+	for _, m := range c.Roster.Managers {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Manager{}, false
+}
+
+// FirstContactDue is when sales must have contacted an SQL handed off at handoff.
+func (c *Contract) FirstContactDue(handoff time.Time) time.Time {
+	return c.Calendar.Add(handoff, c.Sales.FirstContact)
+}
+
+// FeedbackDue is when sales must have accepted or rejected an SQL handed off at handoff.
+func (c *Contract) FeedbackDue(handoff time.Time) time.Time {
+	return c.Calendar.Add(handoff, c.Sales.Feedback)
+}
+
+// ReminderTimes are the instants reminders fall due for an SQL handed off at handoff, in order.
+func (c *Contract) ReminderTimes(handoff time.Time) []time.Time {
+	out := make([]time.Time, len(c.Sales.Reminders))
+	for i, p := range c.Sales.Reminders {
+		out[i] = c.Calendar.Add(handoff, c.Sales.FirstContact*time.Duration(p)/100)
+	}
+	return out
+}
+
+// Away reports whether the rep is out of office on the local date of t.
+func (r Rep) Away(t time.Time, loc *time.Location) bool {
+	d := DateOf(t.In(loc))
+	for _, a := range r.OutOfOffice {
+		if !d.Before(a.From) && !a.To.Before(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Month is a calendar month.
+type Month struct {
+	Year  int
+	Month time.Month
+}
+
+// MonthOf is the month of t, in t's location.
+func MonthOf(t time.Time) Month { return Month{t.Year(), t.Month()} }
+
+// String renders "2026-07".
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
+
+// IsZero reports whether m is the zero Month.
+func (m Month) IsZero() bool { return m == Month{} }
+
+// Before reports whether m is strictly before o.
+func (m Month) Before(o Month) bool {
+	return m.Year < o.Year || (m.Year == o.Year && m.Month < o.Month)
+}
+
+// Next is the month after m.
+func (m Month) Next() Month {
+	if m.Month == time.December {
+		return Month{m.Year + 1, time.January}
+	}
+	return Month{m.Year, m.Month + 1}
+}
+
+// Prev is the month before m.
+func (m Month) Prev() Month {
+	if m.Month == time.January {
+		return Month{m.Year - 1, time.December}
+	}
+	return Month{m.Year, m.Month - 1}
+}
+
+// Date is a civil date, without a zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf is the date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// String renders "2026-12-24".
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day) }
+
+// Before reports whether d is strictly before o.
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
+// Problem is one thing wrong in a contract file.
+type Problem struct {
+	Line    int
+	Path    string
+	Message string
+}
+
+// ValidationError lists every problem found in a contract file.
+type ValidationError struct {
+	File     string
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d problem(s):", e.File, len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  ")
+		b.WriteString(p.String(e.File))
+	}
+	return b.String()
+}
+
+// String renders "contract.yaml:12: sales.first_contact_deadline: must be positive, got \"-2h\"".
+func (p Problem) String(file string) string {
+	loc := file
+	if p.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", file, p.Line)
+	}
+	if p.Path == "" {
+		return loc + ": " + p.Message
+	}
+	return loc + ": " + p.Path + ": " + p.Message
+}

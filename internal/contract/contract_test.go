@@ -1,0 +1,243 @@
+package contract
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// base is a small valid contract; each invalid case edits it. Line numbers in the expected messages refer to it.
+const base = `version: "t1"
+company: Test SAS
+locale: fr
+time_zone: Europe/Paris
+calendar:
+  holidays: FR
+  business_hours:
+    monday: ["09:00-18:00"]
+    tuesday: ["09:00-18:00"]
+    wednesday: ["09:00-18:00"]
+    thursday: ["09:00-18:00"]
+    friday: ["09:00-18:00"]
+  closed_days: [2026-12-24]
+marketing:
+  targets:
+    - from: 2026-01
+      to: 2026-06
+      sqls: 40
+    - from: 2026-07
+      sqls: 50
+      mqls: 200
+sales:
+  first_contact_deadline: 4h
+  feedback_deadline: 16h
+  reminders: ["50%", "80%"]
+roster:
+  managers:
+    - id: claire
+      name: Claire Dubois
+      email: claire@test.fr
+  reps:
+    - id: thomas
+      name: Thomas Martin
+      email: thomas@test.fr
+      manager: claire
+      out_of_office:
+        - from: 2026-12-21
+          to: 2026-12-31
+recipients:
+  leadership: [boss@test.fr]
+sender: "Handoff <sla@test.fr>"
+`
+
+func edit(t *testing.T, old, new string) string {
+	t.Helper()
+	if !strings.Contains(base, old) {
+		t.Fatalf("base has no %q", old)
+	}
+	return strings.Replace(base, old, new, 1)
+}
+
+func TestParseBase(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("base.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Version != "t1" || c.Locale != French || c.Location.String() != "Europe/Paris" {
+		t.Errorf("header = %q %q %v", c.Version, c.Locale, c.Location)
+	}
+	if c.Sales.FirstContact != 4*time.Hour || c.Sales.Feedback != 16*time.Hour {
+		t.Errorf("deadlines = %s, %s", c.Sales.FirstContact, c.Sales.Feedback)
+	}
+	if got := c.Sales.Reminders; len(got) != 2 || got[0] != 50 || got[1] != 80 {
+		t.Errorf("reminders = %v", got)
+	}
+	if c.Sender.Address != "sla@test.fr" || c.Sender.Name != "Handoff" {
+		t.Errorf("sender = %+v", c.Sender)
+	}
+	if len(c.Digest) != 64 {
+		t.Errorf("digest = %q", c.Digest)
+	}
+}
+
+func TestInvalidContracts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		yaml string
+		want []string // every problem, in order, exactly as the user reads them
+	}{
+		{"empty file", "", []string{"c.yaml: the file is empty"}},
+		{"not yaml", "version: [1, 2\n", []string{"c.yaml:1: did not find expected ',' or ']'"}},
+		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
+			"c.yaml:4: language: unknown key (allowed here: calendar, company, locale, marketing, recipients, roster, sales, sender, time_zone, version)"}},
+		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: feedback_deadline, first_contact_deadline, reminders)",
+			"c.yaml:23: sales.first_contact_deadline: is required"}},
+		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
+			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},
+		{"list where a text is expected", edit(t, "company: Test SAS", "company: [Test, SAS]"), []string{
+			"c.yaml:2: company: must be a text, got a list"}},
+		{"unknown manager", edit(t, "      manager: claire", "      manager: claude"), []string{
+			`c.yaml:35: roster.reps[0].manager: unknown manager "claude" (roster.managers has: claire)`}},
+		{"invalid time zone", edit(t, "Europe/Paris", "Europe/Lyon"), []string{
+			`c.yaml:4: time_zone: must be an IANA time zone such as "Europe/Paris", got "Europe/Lyon"`}},
+		{"negative deadline", edit(t, "first_contact_deadline: 4h", "first_contact_deadline: -2h"), []string{
+			`c.yaml:23: sales.first_contact_deadline: must be positive, got "-2h"`}},
+		{"zero deadline", edit(t, "feedback_deadline: 16h", "feedback_deadline: 0h"), []string{
+			`c.yaml:24: sales.feedback_deadline: must be positive, got "0h"`}},
+		{"absurd deadline", edit(t, "first_contact_deadline: 4h", "first_contact_deadline: 99999h"), []string{
+			`c.yaml:23: sales.first_contact_deadline: must be at most 2000h, got "99999h"`}},
+		{"deadline that is not a duration", edit(t, "first_contact_deadline: 4h", "first_contact_deadline: 4"), []string{
+			`c.yaml:23: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "4"`}},
+		{"feedback before first contact", edit(t, "feedback_deadline: 16h", "feedback_deadline: 2h"), []string{
+			`c.yaml:24: sales.feedback_deadline: (2h0m0s) must not be shorter than first_contact_deadline (4h0m0s)`}},
+		{"overlapping absences", edit(t, "          to: 2026-12-31\n", "          to: 2026-12-31\n        - from: 2026-12-30\n          to: 2027-01-02\n"), []string{
+			`c.yaml:39: roster.reps[0].out_of_office[1]: 2026-12-30 to 2027-01-02 overlaps 2026-12-21 to 2026-12-31 (line 37)`}},
+		{"absence ending before it starts", edit(t, "to: 2026-12-31", "to: 2026-12-01"), []string{
+			`c.yaml:37: roster.reps[0].out_of_office[0].to: 2026-12-01 is before from (2026-12-21)`}},
+		{"targets with a gap", edit(t, "    - from: 2026-07", "    - from: 2026-09"), []string{
+			`c.yaml:19: marketing.targets[1]: leaves a gap: nothing covers 2026-07 to 2026-08`}},
+		{"targets overlapping", edit(t, "    - from: 2026-07", "    - from: 2026-05"), []string{
+			`c.yaml:19: marketing.targets[1]: overlaps the previous target: from 2026-05 is not after 2026-06`}},
+		{"open-ended target followed by another", edit(t, "      to: 2026-06\n", ""), []string{
+			`c.yaml:16: marketing.targets[0]: has no end (to) but is followed by another target; only the last may be open-ended`}},
+		{"bad opening hours", edit(t, `monday: ["09:00-18:00"]`, `monday: ["9h-18h", "14:00-12:00"]`), []string{
+			`c.yaml:8: calendar.business_hours.monday[0]: must be opening hours such as "09:00-12:30", got "9h-18h"`,
+			`c.yaml:8: calendar.business_hours.monday[1]: must end after it starts, got "14:00-12:00"`}},
+		{"overlapping opening hours", edit(t, `monday: ["09:00-18:00"]`, `monday: ["09:00-12:30", "12:00-18:00"]`), []string{
+			`c.yaml:8: calendar.business_hours.monday[1]: "12:00-18:00" overlaps or comes before "09:00-12:30"`}},
+		{"no opening hours at all", edit(t, "  business_hours:\n    monday: [\"09:00-18:00\"]\n    tuesday: [\"09:00-18:00\"]\n    wednesday: [\"09:00-18:00\"]\n    thursday: [\"09:00-18:00\"]\n    friday: [\"09:00-18:00\"]\n", "  business_hours: {}\n"), []string{
+			`c.yaml:6: calendar.business_hours: the week has no opening hours`}},
+		{"unknown weekday", edit(t, "    friday:", "    fryday:"), []string{
+			`c.yaml:12: calendar.business_hours.fryday: unknown key (allowed here: friday, monday, saturday, sunday, thursday, tuesday, wednesday)`}},
+		{"unsupported country", edit(t, "holidays: FR", "holidays: France"), []string{
+			`c.yaml:6: calendar.holidays: must be a supported country code (AT, BE, CA, CH, DE, DK, ES, FR, GB, IE, IT, NL, SE, US), got "France"`}},
+		{"bad date", edit(t, "closed_days: [2026-12-24]", "closed_days: [2026-12-32]"), []string{
+			`c.yaml:13: calendar.closed_days[0]: must be a date (YYYY-MM-DD), got "2026-12-32"`}},
+		{"bad locale", edit(t, "locale: fr", "locale: de"), []string{`c.yaml:3: locale: must be "fr" or "en", got "de"`}},
+		{"bad rep email", edit(t, "thomas@test.fr", "thomas at test.fr"), []string{
+			`c.yaml:34: roster.reps[0].email: must be an email address such as name@example.com, got "thomas at test.fr"`}},
+		{"duplicate rep id", edit(t, "recipients:", "    - id: thomas\n      name: Thomas Bis\n      email: t2@test.fr\n      manager: claire\nrecipients:"), []string{
+			`c.yaml:39: roster.reps[1].id: "thomas" is used twice`}},
+		{"reminders not increasing", edit(t, `reminders: ["50%", "80%"]`, `reminders: ["80%", "50%", "100%"]`), []string{
+			`c.yaml:25: sales.reminders[1]: must be greater than the reminder before (80%)`,
+			`c.yaml:25: sales.reminders[2]: must be a percentage strictly between 0% and 100%, such as "50%", got "100%"`}},
+		{"missing sections", "version: x\n", []string{
+			"c.yaml:1: calendar: is required", "c.yaml:1: company: is required", "c.yaml:1: locale: is required",
+			"c.yaml:1: marketing: is required", "c.yaml:1: recipients: is required", "c.yaml:1: roster: is required",
+			"c.yaml:1: sales: is required", "c.yaml:1: sender: is required", "c.yaml:1: time_zone: is required"}},
+		{"several problems at once", edit(t, "locale: fr\ntime_zone: Europe/Paris", "locale: es\ntime_zone: Mars/Olympus"), []string{
+			`c.yaml:3: locale: must be "fr" or "en", got "es"`,
+			`c.yaml:4: time_zone: must be an IANA time zone such as "Europe/Paris", got "Mars/Olympus"`}},
+		{"header injection in sender", edit(t, `sender: "Handoff <sla@test.fr>"`, `sender: "Handoff <sla@test.fr>\nBcc: x@evil.com"`), []string{
+			`c.yaml:41: sender: must be an address such as "Handoff <sla@example.com>", got "Handoff <sla@test.fr>\nBcc: x@evil.com"`}},
+		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
+			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Parse("c.yaml", []byte(tc.yaml))
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("Parse = %v, %v; want a *ValidationError", c, err)
+			}
+			var got []string
+			for _, p := range verr.Problems {
+				got = append(got, p.String(verr.File))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func TestExampleContract(t *testing.T) {
+	t.Parallel()
+	c, err := Load("../../infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The README's worked example: an SQL on Friday 27 November 2026 at 17:30, after Friday's 17:00 close, with
+	// 4 business hours, is due Monday 30 November at 14:00 (3h30 from 9:00 to 12:30, then 30 min after lunch).
+	from := time.Date(2026, 11, 27, 17, 30, 0, 0, c.Location)
+	if got, want := c.FirstContactDue(from), time.Date(2026, 11, 30, 14, 0, 0, 0, c.Location); !got.Equal(want) {
+		t.Errorf("FirstContactDue = %s, want %s", got, want)
+	}
+	reminders := c.ReminderTimes(from)
+	if len(reminders) != 2 || !reminders[0].Equal(time.Date(2026, 11, 30, 11, 0, 0, 0, c.Location)) {
+		t.Errorf("reminders = %v", reminders)
+	}
+	tests := []struct {
+		month Month
+		sqls  int
+	}{{Month{2026, 3}, 40}, {Month{2026, 7}, 45}, {Month{2026, 12}, 45}, {Month{2031, 1}, 55}}
+	for _, tc := range tests {
+		if got, ok := c.TargetFor(tc.month); !ok || got.SQLs != tc.sqls {
+			t.Errorf("TargetFor(%s) = %+v, %v; want %d SQLs", tc.month, got, ok, tc.sqls)
+		}
+	}
+	if _, ok := c.TargetFor(Month{2025, 12}); ok {
+		t.Error("a month before the first target has a target")
+	}
+	sophie, _ := c.Rep("sophie-bernard")
+	if !sophie.Away(time.Date(2026, 12, 25, 10, 0, 0, 0, c.Location), c.Location) ||
+		sophie.Away(time.Date(2027, 1, 2, 10, 0, 0, 0, c.Location), c.Location) {
+		t.Error("Sophie's out-of-office is wrong")
+	}
+	// Whit Monday 2027 is listed as worked; Ascension 2027 (6 May) stays closed, and 7 May is a company closure.
+	for _, tc := range []struct {
+		at   time.Time
+		open bool
+	}{
+		{time.Date(2027, 5, 17, 10, 0, 0, 0, c.Location), true},
+		{time.Date(2027, 5, 6, 10, 0, 0, 0, c.Location), false},
+		{time.Date(2027, 5, 7, 10, 0, 0, 0, c.Location), false},
+		{time.Date(2026, 12, 24, 10, 0, 0, 0, c.Location), false},
+		{time.Date(2026, 12, 28, 10, 0, 0, 0, c.Location), true},
+	} {
+		if got := c.Calendar.IsOpen(tc.at); got != tc.open {
+			t.Errorf("IsOpen(%s) = %v, want %v", tc.at, got, tc.open)
+		}
+	}
+}
+
+func TestFrenchHolidays(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("base.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range c.Holidays(2026) {
+		got = append(got, d.String())
+	}
+	want := "2026-01-01 2026-04-06 2026-05-01 2026-05-08 2026-05-14 2026-05-25 2026-07-14 2026-08-15 2026-11-01 2026-11-11 2026-12-25"
+	if strings.Join(got, " ") != want {
+		t.Errorf("holidays 2026 = %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
