@@ -1,0 +1,130 @@
+// Package cli implements the handoff command, which lets both teams try the contract before they sign it.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+const usage = `usage:
+  handoff contract check FILE
+      Validate a contract; print every problem with its line, exit 1 if there is any.
+  handoff deadline --contract FILE --from RFC3339 --hours N
+      Print the instant N business hours after --from (default: now) under the contract's calendar.
+`
+
+// Run executes the command line args (without the program name) and returns the process exit code:
+// 0 success, 1 the contract or the input is wrong, 2 the command line is wrong.
+func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	switch {
+	case len(args) >= 1 && args[0] == "contract" && len(args) >= 2 && args[1] == "check":
+		return check(args[2:], stdout, stderr)
+	case len(args) >= 1 && args[0] == "deadline":
+		return deadline(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprint(stderr, usage)
+	return 2
+}
+
+func check(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprint(stderr, "usage: handoff contract check FILE\n")
+		return 2
+	}
+	c, err := contract.Load(args[0])
+	if err != nil {
+		return reportLoadError(args[0], err, stderr)
+	}
+	fmt.Fprintf(stdout, "%s: valid — version %s, %s, locale %s, %s\n", args[0], c.Version, c.Company, c.Locale, c.Location)
+	fmt.Fprintf(stdout, "  first contact within %s, feedback within %s (business hours), reminders at %s\n",
+		hours(c.Sales.FirstContact), hours(c.Sales.Feedback), percents(c.Sales.Reminders))
+	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
+		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	return 0
+}
+
+func reportLoadError(file string, err error, stderr io.Writer) int {
+	var verr *contract.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			fmt.Fprintln(stderr, p.String(file))
+		}
+		fmt.Fprintf(stderr, "%d problem(s): the contract is not valid\n", len(verr.Problems))
+		return 1
+	}
+	fmt.Fprintln(stderr, err)
+	return 1
+}
+
+func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	fs := flag.NewFlagSet("deadline", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("contract", "", "contract file (required)")
+	from := fs.String("from", "", "start instant, RFC 3339 (default: now)")
+	n := fs.Float64("hours", 0, "business hours to add (required, > 0; 1.5 is 1h30)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var problems []string
+	if *file == "" {
+		problems = append(problems, "--contract is required")
+	}
+	if *n <= 0 || math.IsInf(*n, 0) || math.IsNaN(*n) || *n > 2000 {
+		problems = append(problems, "--hours must be a number of business hours above 0 and at most 2000")
+	}
+	start := now()
+	if *from != "" {
+		t, err := time.Parse(time.RFC3339, *from)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("--from must be an RFC 3339 instant such as 2026-11-27T17:30:00+01:00, got %q", *from))
+		}
+		start = t
+	}
+	if len(problems) > 0 || fs.NArg() > 0 {
+		if fs.NArg() > 0 {
+			problems = append(problems, "unexpected argument "+fs.Arg(0))
+		}
+		fmt.Fprintln(stderr, strings.Join(problems, "\n"))
+		return 2
+	}
+	c, err := contract.Load(*file)
+	if err != nil {
+		return reportLoadError(*file, err, stderr)
+	}
+	d := time.Duration(math.Round(*n*60)) * time.Minute
+	due := c.Calendar.Add(start, d)
+	fmt.Fprintln(stdout, due.Format(time.RFC3339))
+	fmt.Fprintf(stdout, "%s of business time after %s is %s (%s)\n",
+		hours(d), start.In(c.Location).Format("Mon 2 Jan 2006 15:04"), due.Format("Mon 2 Jan 2006 15:04"), c.Location)
+	return 0
+}
+
+// hours renders 4h, 1h30, 16h.
+func hours(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	if m == 0 {
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%02d", h, m)
+}
+
+func percents(ps []int) string {
+	if len(ps) == 0 {
+		return "none"
+	}
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = fmt.Sprintf("%d%%", p)
+	}
+	return strings.Join(s, ", ")
+}
