@@ -1,0 +1,137 @@
+package samtemplate
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Resolver evaluates the intrinsic functions a local stack meets in environment variables and table names:
+// Ref (parameters, pseudo parameters, resources), Fn::GetAtt (Arn, StreamArn) and Fn::Sub, in short (!Ref) and
+// long ({"Ref": ...}) forms. Anything else is an error, so an unsupported construct fails loudly at start.
+type Resolver struct {
+	Params    map[string]string // parameter values (defaults overridden by the caller)
+	Resources map[string]string // logical ID -> what Ref returns (a table's name, a layer's ARN...)
+	Region    string
+	Account   string
+	StackName string
+}
+
+// Resolve evaluates n to a string.
+func (r *Resolver) Resolve(n *yaml.Node) (string, error) {
+	if n == nil {
+		return "", fmt.Errorf("nothing to resolve")
+	}
+	switch n.Tag {
+	case "!Ref":
+		return r.ref(n.Value)
+	case "!GetAtt":
+		if n.Kind == yaml.SequenceNode && len(n.Content) == 2 {
+			return r.getAtt(n.Content[0].Value, n.Content[1].Value)
+		}
+		res, attr, _ := strings.Cut(n.Value, ".")
+		return r.getAtt(res, attr)
+	case "!Sub":
+		return r.sub(n)
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if strings.HasPrefix(n.Tag, "!") && n.Tag != "!!str" {
+			return "", fmt.Errorf("line %d: %s is not supported locally", n.Line, n.Tag)
+		}
+		return n.Value, nil
+	case yaml.MappingNode:
+		if len(n.Content) == 2 {
+			k, v := n.Content[0].Value, n.Content[1]
+			switch k {
+			case "Ref":
+				return r.ref(v.Value)
+			case "Fn::GetAtt":
+				if v.Kind == yaml.SequenceNode && len(v.Content) == 2 {
+					return r.getAtt(v.Content[0].Value, v.Content[1].Value)
+				}
+				res, attr, _ := strings.Cut(v.Value, ".")
+				return r.getAtt(res, attr)
+			case "Fn::Sub":
+				return r.sub(v)
+			}
+		}
+	}
+	return "", fmt.Errorf("line %d: this intrinsic function is not supported locally", n.Line)
+}
+
+func (r *Resolver) ref(name string) (string, error) {
+	switch name {
+	case "AWS::Region":
+		return r.Region, nil
+	case "AWS::AccountId":
+		return r.Account, nil
+	case "AWS::StackName":
+		return r.StackName, nil
+	case "AWS::URLSuffix":
+		return "amazonaws.com", nil
+	case "AWS::Partition":
+		return "aws", nil
+	}
+	if v, ok := r.Params[name]; ok {
+		return v, nil
+	}
+	if v, ok := r.Resources[name]; ok {
+		return v, nil
+	}
+	return "", fmt.Errorf("Ref %s: no such parameter or resource", name)
+}
+
+func (r *Resolver) getAtt(resource, attr string) (string, error) {
+	name, ok := r.Resources[resource]
+	if !ok {
+		return "", fmt.Errorf("GetAtt %s.%s: no such resource", resource, attr)
+	}
+	switch attr {
+	case "Arn":
+		return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", r.Region, r.Account, name), nil
+	case "StreamArn":
+		return fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s/stream/local", r.Region, r.Account, name), nil
+	}
+	return "", fmt.Errorf("GetAtt %s.%s: attribute not supported locally", resource, attr)
+}
+
+var subVar = regexp.MustCompile(`\$\{([^}!]+)\}`)
+
+func (r *Resolver) sub(n *yaml.Node) (string, error) {
+	text, vars := n.Value, map[string]string{}
+	if n.Kind == yaml.SequenceNode {
+		if len(n.Content) != 2 {
+			return "", fmt.Errorf("line %d: Fn::Sub takes a string or [string, variables]", n.Line)
+		}
+		text = n.Content[0].Value
+		for k, v := range pairs(n.Content[1]) {
+			s, err := r.Resolve(v)
+			if err != nil {
+				return "", err
+			}
+			vars[k] = s
+		}
+	}
+	var firstErr error
+	out := subVar.ReplaceAllStringFunc(text, func(m string) string {
+		name := m[2 : len(m)-1]
+		if v, ok := vars[name]; ok {
+			return v
+		}
+		var v string
+		var err error
+		if res, attr, ok := strings.Cut(name, "."); ok && !strings.HasPrefix(name, "AWS::") {
+			v, err = r.getAtt(res, attr)
+		} else {
+			v, err = r.ref(name)
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return v
+	})
+	return out, firstErr
+}

@@ -1,0 +1,391 @@
+// Package samtemplate reads the parts of template.yaml that the local stack and the test harness need: tables
+// (keys, indexes, streams, TTL), functions (code folder, environment, timeout, layers) and their events (HTTP API
+// routes, DynamoDB streams, schedules). The template stays the single description of the system; nothing here
+// restates it.
+//
+// It reads YAML nodes directly because SAM's short-form intrinsics (!Ref, !GetAtt, !Sub) are YAML tags that
+// generic CloudFormation libraries lose.
+package samtemplate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Template is the model of template.yaml.
+type Template struct {
+	Parameters map[string]string // logical name -> default value
+	Functions  []Function
+	Tables     []Table
+	Layers     []Layer
+}
+
+// Table is an AWS::DynamoDB::Table.
+type Table struct {
+	LogicalID  string
+	Name       *yaml.Node // TableName, unresolved; nil when absent
+	Attributes map[string]string
+	Keys       []Key
+	Indexes    []Index
+	StreamView string // "" when the table has no stream
+	TTL        string // TTL attribute, "" when none
+}
+
+// Key is one element of a key schema.
+type Key struct {
+	Attribute string
+	Type      string // HASH or RANGE
+}
+
+// Index is a global secondary index.
+type Index struct {
+	Name             string
+	Keys             []Key
+	Projection       string
+	NonKeyAttributes []string
+}
+
+// Layer is an AWS::Serverless::LayerVersion whose files land under /opt.
+type Layer struct {
+	LogicalID  string
+	ContentURI string
+}
+
+// Function is an AWS::Serverless::Function built with the makefile method from functions/<name>.
+type Function struct {
+	LogicalID   string
+	Package     string // ./functions/<name>
+	Timeout     int    // seconds
+	MemorySize  int    // MB
+	Environment map[string]*yaml.Node
+	Layers      []string // layer logical IDs
+	Routes      []Route
+	Streams     []Stream
+	Schedules   []Schedule
+}
+
+// Route is an HttpApi event.
+type Route struct {
+	Event  string
+	Method string // upper case, or ANY
+	Path   string // "/v1/leads/{id}"; "$default" for the catch-all
+}
+
+// Stream is a DynamoDB event source mapping.
+type Stream struct {
+	Event                   string
+	Table                   string // logical ID of the table whose stream is read
+	StartingPosition        string // TRIM_HORIZON or LATEST
+	BatchSize               int
+	MaximumRetryAttempts    int // -1: until the record expires
+	MaximumRecordAgeSeconds int // -1: no limit
+	BisectOnError           bool
+	ReportItemFailures      bool
+	Filters                 []json.RawMessage // event patterns, OR-ed; empty matches everything
+	OnFailure               string            // logical ID (or ARN) of the on-failure destination, "" when none
+	Enabled                 bool
+}
+
+// Schedule is a Schedule (EventBridge rule) or ScheduleV2 (EventBridge Scheduler) event.
+type Schedule struct {
+	Event      string
+	Expression string // rate(...), cron(...) or at(...)
+	TimeZone   string // IANA zone for cron and at; "" is UTC
+	Input      string // JSON sent to the function; "" sends a scheduled-event notification
+	V2         bool
+	Enabled    bool
+}
+
+// Load reads and models a template file.
+func Load(file string) (*Template, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read template: %w", err)
+	}
+	t, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return t, nil
+}
+
+// Parse models a template held in memory.
+func Parse(data []byte) (*Template, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not a template: the document is not a mapping")
+	}
+	root := doc.Content[0]
+	t := &Template{Parameters: map[string]string{}}
+	for name, p := range pairs(get(root, "Parameters")) {
+		if d := get(p, "Default"); d != nil {
+			t.Parameters[name] = d.Value
+		}
+	}
+	globals := get(get(root, "Globals"), "Function")
+	resources := get(root, "Resources")
+	if resources == nil {
+		return nil, fmt.Errorf("the template has no Resources")
+	}
+	var errs []string
+	for _, id := range keys(resources) {
+		r := get(resources, id)
+		props := get(r, "Properties")
+		var err error
+		switch get(r, "Type").Value {
+		case "AWS::DynamoDB::Table":
+			var tbl Table
+			tbl, err = parseTable(id, props)
+			t.Tables = append(t.Tables, tbl)
+		case "AWS::Serverless::LayerVersion":
+			t.Layers = append(t.Layers, Layer{LogicalID: id, ContentURI: get(props, "ContentUri").Value})
+		case "AWS::Serverless::Function":
+			var fn Function
+			fn, err = parseFunction(id, r, props, globals)
+			t.Functions = append(t.Functions, fn)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", id, err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
+	}
+	return t, nil
+}
+
+// Function finds a function by logical ID.
+func (t *Template) Function(id string) (Function, bool) {
+	for _, f := range t.Functions {
+		if f.LogicalID == id {
+			return f, true
+		}
+	}
+	return Function{}, false
+}
+
+// Table finds a table by logical ID.
+func (t *Template) Table(id string) (Table, bool) {
+	for _, tbl := range t.Tables {
+		if tbl.LogicalID == id {
+			return tbl, true
+		}
+	}
+	return Table{}, false
+}
+
+func parseTable(id string, props *yaml.Node) (Table, error) {
+	t := Table{LogicalID: id, Name: get(props, "TableName"), Attributes: map[string]string{}}
+	for _, a := range items(get(props, "AttributeDefinitions")) {
+		t.Attributes[get(a, "AttributeName").Value] = get(a, "AttributeType").Value
+	}
+	t.Keys = parseKeys(get(props, "KeySchema"))
+	if len(t.Keys) == 0 {
+		return t, fmt.Errorf("no KeySchema")
+	}
+	for _, g := range items(get(props, "GlobalSecondaryIndexes")) {
+		idx := Index{Name: get(g, "IndexName").Value, Keys: parseKeys(get(g, "KeySchema"))}
+		proj := get(g, "Projection")
+		idx.Projection = valueOr(get(proj, "ProjectionType"), "ALL")
+		for _, a := range items(get(proj, "NonKeyAttributes")) {
+			idx.NonKeyAttributes = append(idx.NonKeyAttributes, a.Value)
+		}
+		t.Indexes = append(t.Indexes, idx)
+	}
+	if s := get(props, "StreamSpecification"); s != nil {
+		t.StreamView = get(s, "StreamViewType").Value
+	}
+	if ttl := get(props, "TimeToLiveSpecification"); ttl != nil && valueOr(get(ttl, "Enabled"), "true") == "true" {
+		t.TTL = get(ttl, "AttributeName").Value
+	}
+	return t, nil
+}
+
+func parseKeys(n *yaml.Node) []Key {
+	var out []Key
+	for _, k := range items(n) {
+		out = append(out, Key{Attribute: get(k, "AttributeName").Value, Type: get(k, "KeyType").Value})
+	}
+	return out
+}
+
+func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
+	f := Function{LogicalID: id, Environment: map[string]*yaml.Node{}}
+	if bm := get(get(r, "Metadata"), "BuildMethod"); bm == nil || bm.Value != "makefile" {
+		return f, fmt.Errorf("Metadata.BuildMethod must be makefile (one go.mod, build-<LogicalId> targets)")
+	}
+	name, ok := strings.CutSuffix(id, "Function")
+	if !ok || name == "" {
+		return f, fmt.Errorf("a function's logical ID must be <Name>Function, the code living in functions/<name>")
+	}
+	f.Package = "./" + path.Join("functions", strings.ToLower(name))
+	var err error
+	if f.Timeout, err = intProp(props, globals, "Timeout", 3); err != nil {
+		return f, err
+	}
+	if f.MemorySize, err = intProp(props, globals, "MemorySize", 128); err != nil {
+		return f, err
+	}
+	for _, src := range []*yaml.Node{globals, props} {
+		for k, v := range pairs(get(get(src, "Environment"), "Variables")) {
+			f.Environment[k] = v
+		}
+	}
+	layers := get(props, "Layers")
+	if layers == nil {
+		layers = get(globals, "Layers")
+	}
+	for _, l := range items(layers) {
+		if l.Tag != "!Ref" {
+			return f, fmt.Errorf("Layers: only !Ref to a layer of this template is supported")
+		}
+		f.Layers = append(f.Layers, l.Value)
+	}
+	for _, ev := range keys(get(props, "Events")) {
+		e := get(get(props, "Events"), ev)
+		ep := get(e, "Properties")
+		switch typ := get(e, "Type").Value; typ {
+		case "HttpApi":
+			f.Routes = append(f.Routes, Route{
+				Event:  ev,
+				Method: strings.ToUpper(valueOr(get(ep, "Method"), "ANY")),
+				Path:   valueOr(get(ep, "Path"), "$default"),
+			})
+		case "DynamoDB":
+			s, err := parseStream(ev, ep)
+			if err != nil {
+				return f, fmt.Errorf("event %s: %w", ev, err)
+			}
+			f.Streams = append(f.Streams, s)
+		case "Schedule", "ScheduleV2":
+			s := Schedule{Event: ev, V2: typ == "ScheduleV2", Enabled: true}
+			if s.V2 {
+				s.Expression = get(ep, "ScheduleExpression").Value
+				s.TimeZone = valueOr(get(ep, "ScheduleExpressionTimezone"), "")
+				s.Enabled = valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
+			} else {
+				s.Expression = get(ep, "Schedule").Value
+				s.Enabled = valueOr(get(ep, "Enabled"), "true") == "true" && valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
+			}
+			s.Input = valueOr(get(ep, "Input"), "")
+			if s.Expression == "" {
+				return f, fmt.Errorf("event %s: no schedule expression", ev)
+			}
+			f.Schedules = append(f.Schedules, s)
+		default:
+			return f, fmt.Errorf("event %s: type %s is not run locally", ev, typ)
+		}
+	}
+	return f, nil
+}
+
+func parseStream(name string, ep *yaml.Node) (Stream, error) {
+	s := Stream{Event: name, BatchSize: 100, MaximumRetryAttempts: -1, MaximumRecordAgeSeconds: -1, Enabled: true}
+	src := get(ep, "Stream")
+	if src == nil || src.Tag != "!GetAtt" || !strings.HasSuffix(src.Value, ".StreamArn") {
+		return s, fmt.Errorf("Stream must be !GetAtt <Table>.StreamArn")
+	}
+	s.Table = strings.TrimSuffix(src.Value, ".StreamArn")
+	s.StartingPosition = valueOr(get(ep, "StartingPosition"), "LATEST")
+	var err error
+	for _, p := range []struct {
+		key string
+		dst *int
+	}{{"BatchSize", &s.BatchSize}, {"MaximumRetryAttempts", &s.MaximumRetryAttempts}, {"MaximumRecordAgeInSeconds", &s.MaximumRecordAgeSeconds}} {
+		if n := get(ep, p.key); n != nil {
+			if *p.dst, err = strconv.Atoi(n.Value); err != nil {
+				return s, fmt.Errorf("%s: %w", p.key, err)
+			}
+		}
+	}
+	s.BisectOnError = valueOr(get(ep, "BisectBatchOnFunctionError"), "false") == "true"
+	s.Enabled = valueOr(get(ep, "Enabled"), "true") == "true"
+	for _, t := range items(get(ep, "FunctionResponseTypes")) {
+		if t.Value == "ReportBatchItemFailures" {
+			s.ReportItemFailures = true
+		}
+	}
+	for _, f := range items(get(get(ep, "FilterCriteria"), "Filters")) {
+		pattern := get(f, "Pattern").Value
+		if !json.Valid([]byte(pattern)) {
+			return s, fmt.Errorf("FilterCriteria pattern is not JSON: %s", pattern)
+		}
+		s.Filters = append(s.Filters, json.RawMessage(pattern))
+	}
+	if d := get(get(get(ep, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
+		s.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
+	}
+	return s, nil
+}
+
+func intProp(props, globals *yaml.Node, key string, def int) (int, error) {
+	n := get(props, key)
+	if n == nil {
+		n = get(globals, key)
+	}
+	if n == nil {
+		return def, nil
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return v, nil
+}
+
+// get returns the value of key in a mapping node, or nil.
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func valueOr(n *yaml.Node, def string) string {
+	if n == nil {
+		return def
+	}
+	return n.Value
+}
+
+func items(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+func pairs(n *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = n.Content[i+1]
+	}
+	return out
+}
+
+func keys(n *yaml.Node) []string {
+	var out []string
+	for k := range pairs(n) {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
