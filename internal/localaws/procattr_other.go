@@ -1,0 +1,9 @@
+//go:build !linux
+
+package localaws
+
+import "syscall"
+
+func processGroup() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
