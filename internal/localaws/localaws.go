@@ -3,7 +3,7 @@
 package localaws
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -38,7 +38,7 @@ type Service struct {
 	Endpoint string // http://127.0.0.1:<port>
 	cmd      *exec.Cmd
 	exited   chan struct{}
-	output   *tail
+	output   *Tail
 	stopOnce sync.Once
 }
 
@@ -162,10 +162,10 @@ func StartSES(ctx context.Context, root string, logs io.Writer) (*Service, error
 
 func start(ctx context.Context, name string, logs io.Writer, bin string, args ...string) (*Service, error) {
 	cmd := exec.Command(bin, args...)
-	out := &tail{}
+	out := &Tail{}
 	var w io.Writer = out
 	if logs != nil {
-		w = io.MultiWriter(out, &prefixWriter{prefix: "[" + name + "] ", w: logs})
+		w = io.MultiWriter(out, &LineWriter{Prefix: "[" + name + "] ", W: logs})
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	cmd.SysProcAttr = processGroup()
@@ -230,13 +230,13 @@ func DynamoDB(endpoint string) *dynamodb.Client {
 	})
 }
 
-// tail keeps the last few KB a server printed, to explain a failed start.
-type tail struct {
+// Tail keeps the last 4 KB a process printed, to explain a failed start or a crash.
+type Tail struct {
 	mu  sync.Mutex
 	buf []byte
 }
 
-func (t *tail) Write(p []byte) (int, error) {
+func (t *Tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
@@ -246,46 +246,38 @@ func (t *tail) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (t *tail) String() string {
+// String is what was kept, trimmed.
+func (t *Tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return strings.TrimSpace(string(t.buf))
 }
 
-// prefixWriter writes each line with a prefix, so interleaved server logs stay readable.
-type prefixWriter struct {
-	mu     sync.Mutex
-	prefix string
-	w      io.Writer
-	buf    []byte
+// LineWriter writes whole lines to W, each with Prefix, so interleaved process logs stay readable. A nil W
+// discards.
+type LineWriter struct {
+	Prefix string
+	W      io.Writer
+
+	mu  sync.Mutex
+	buf []byte
 }
 
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.buf = append(p.buf, b...)
+func (l *LineWriter) Write(b []byte) (int, error) {
+	if l.W == nil {
+		return len(b), nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, b...)
 	for {
-		i := strings.IndexByte(string(p.buf), '\n')
+		i := bytes.IndexByte(l.buf, '\n')
 		if i < 0 {
-			break
+			return len(b), nil
 		}
-		if _, err := fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i]); err != nil {
+		if _, err := fmt.Fprintf(l.W, "%s%s\n", l.Prefix, l.buf[:i]); err != nil {
 			return 0, err
 		}
-		p.buf = p.buf[i+1:]
-	}
-	return len(b), nil
-}
-
-// PrefixLines copies r to w line by line with a prefix, until r ends.
-func PrefixLines(r io.Reader, w io.Writer, prefix string) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	pw := &prefixWriter{prefix: prefix, w: w}
-	for sc.Scan() {
-		_, _ = pw.Write(append(sc.Bytes(), '\n'))
+		l.buf = l.buf[i+1:]
 	}
 }
-
-// PID is the server's process ID (also its process group ID).
-func (s *Service) PID() int { return s.cmd.Process.Pid }

@@ -1,0 +1,344 @@
+package samlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/samtemplate"
+)
+
+// FunctionError is a failed invocation, shaped like Lambda's: the function's own error, a timeout, a crash or an
+// init failure.
+type FunctionError struct {
+	Type    string `json:"errorType"`
+	Message string `json:"errorMessage"`
+}
+
+func (e *FunctionError) Error() string { return e.Type + ": " + e.Message }
+
+// function runs one template function's real binary the way Lambda does: as processes that pull invocations
+// from a Runtime API (each process gets its own, like one execution environment), at most maxProcs at once,
+// started on demand (cold starts) and kept warm.
+type function struct {
+	def      samtemplate.Function
+	bin      string
+	env      []string
+	logs     io.Writer
+	maxProcs int
+
+	mu      sync.Mutex
+	pending []*invocation
+	procs   map[*proc]bool
+	idle    int           // processes blocked in /next
+	wake    chan struct{} // closed and replaced whenever pending grows or a process exits
+	seq     int
+	closed  bool
+	initErr string // why the last process that died before serving did
+}
+
+type invocation struct {
+	id      string
+	payload []byte
+	picked  chan *proc  // receives the process that took it
+	result  chan result // receives its outcome
+}
+
+type result struct {
+	body []byte
+	err  *FunctionError
+}
+
+// proc is one execution environment: a process and the Runtime API endpoint it polls.
+type proc struct {
+	fn      *function
+	cmd     *exec.Cmd
+	srv     *http.Server
+	exited  chan struct{}
+	ready   bool // has asked for an invocation at least once
+	output  *localaws.Tail
+	initErr string
+
+	mu      sync.Mutex
+	current *invocation
+}
+
+func newFunction(def samtemplate.Function, bin string, env []string, logs io.Writer, maxProcs int) *function {
+	return &function{def: def, bin: bin, env: env, logs: logs, maxProcs: maxProcs, procs: map[*proc]bool{}, wake: make(chan struct{})}
+}
+
+// Invoke runs one invocation and returns the function's response payload.
+func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	inv := &invocation{id: newID(), payload: payload, picked: make(chan *proc, 1), result: make(chan result, 1)}
+	f.mu.Lock()
+	if f.closed {
+		f.mu.Unlock()
+		return nil, errors.New("the local stack is stopping")
+	}
+	f.pending = append(f.pending, inv)
+	if f.idle == 0 && len(f.procs) < f.maxProcs {
+		if err := f.spawnLocked(); err != nil {
+			f.removeLocked(inv)
+			f.mu.Unlock()
+			return nil, err
+		}
+	}
+	f.broadcastLocked()
+	f.mu.Unlock()
+
+	for {
+		f.mu.Lock()
+		wake := f.wake
+		f.mu.Unlock()
+		select {
+		case p := <-inv.picked:
+			return f.await(ctx, p, inv)
+		case <-ctx.Done():
+			f.mu.Lock()
+			f.removeLocked(inv)
+			f.mu.Unlock()
+			return nil, ctx.Err()
+		case <-wake:
+			// A process exited: if none is left to take the invocation, the function cannot start.
+			f.mu.Lock()
+			if len(f.procs) == 0 && f.removeLocked(inv) {
+				msg := f.initErr
+				f.mu.Unlock()
+				return nil, &FunctionError{Type: "Runtime.InitError", Message: msg}
+			}
+			f.mu.Unlock()
+		}
+	}
+}
+
+func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte, error) {
+	timeout := time.Duration(f.def.Timeout) * time.Second
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case r := <-inv.result:
+		if r.err != nil {
+			return r.body, r.err
+		}
+		return r.body, nil
+	case <-timer.C:
+		p.kill() // Lambda discards an environment that timed out
+		return nil, &FunctionError{Type: "Sandbox.Timedout", Message: fmt.Sprintf("Task timed out after %d seconds", f.def.Timeout)}
+	case <-p.exited:
+		select {
+		case r := <-inv.result: // answered just before exiting
+			if r.err != nil {
+				return r.body, r.err
+			}
+			return r.body, nil
+		default:
+		}
+		return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process exited during the invocation: " + p.output.String()}
+	case <-ctx.Done():
+		p.kill()
+		return nil, ctx.Err()
+	}
+}
+
+func (f *function) removeLocked(inv *invocation) bool {
+	for i, x := range f.pending {
+		if x == inv {
+			f.pending = append(f.pending[:i], f.pending[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (f *function) broadcastLocked() {
+	close(f.wake)
+	f.wake = make(chan struct{})
+}
+
+// spawnLocked starts a new execution environment with its own Runtime API endpoint.
+func (f *function) spawnLocked() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	p := &proc{fn: f, exited: make(chan struct{}), output: &localaws.Tail{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", p.next)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", p.respond)
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", p.fail)
+	mux.HandleFunc("POST /2018-06-01/runtime/init/error", p.initError)
+	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = p.srv.Serve(ln) }()
+
+	f.seq++
+	name := fmt.Sprintf("%s#%d", f.def.LogicalID, f.seq)
+	p.cmd = exec.Command(f.bin)
+	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String())
+	out := io.MultiWriter(p.output, &localaws.LineWriter{Prefix: "[" + name + "] ", W: f.logs})
+	p.cmd.Stdout, p.cmd.Stderr = out, out
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := p.cmd.Start(); err != nil {
+		_ = p.srv.Close()
+		return fmt.Errorf("start %s: %w", f.def.LogicalID, err)
+	}
+	f.procs[p] = true
+	go p.wait()
+	return nil
+}
+
+func (p *proc) wait() {
+	err := p.cmd.Wait()
+	_ = p.srv.Close()
+	f := p.fn
+	f.mu.Lock()
+	delete(f.procs, p)
+	if !p.ready {
+		msg := p.initErr
+		if msg == "" {
+			msg = fmt.Sprintf("the function exited (%v) before serving: %s", err, p.output.String())
+		}
+		f.initErr = msg
+	}
+	f.broadcastLocked()
+	f.mu.Unlock()
+	close(p.exited)
+}
+
+func (p *proc) kill() {
+	if p.cmd.Process != nil {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+// next blocks until an invocation is pending, then hands it to this process.
+func (p *proc) next(w http.ResponseWriter, r *http.Request) {
+	f := p.fn
+	f.mu.Lock()
+	p.ready = true
+	p.mu.Lock()
+	p.current = nil
+	p.mu.Unlock()
+	f.idle++
+	for len(f.pending) == 0 {
+		wake := f.wake
+		f.mu.Unlock()
+		select {
+		case <-wake:
+		case <-r.Context().Done():
+			f.mu.Lock()
+			f.idle--
+			f.mu.Unlock()
+			return
+		}
+		f.mu.Lock()
+	}
+	inv := f.pending[0]
+	f.pending = f.pending[1:]
+	f.idle--
+	f.mu.Unlock()
+
+	p.mu.Lock()
+	p.current = inv
+	p.mu.Unlock()
+	deadline := time.Now().Add(time.Duration(f.def.Timeout) * time.Second)
+	h := w.Header()
+	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
+	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(deadline.UnixMilli(), 10))
+	h.Set("Lambda-Runtime-Invoked-Function-Arn", fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", localaws.Region, localaws.Account, f.def.LogicalID))
+	h.Set("Lambda-Runtime-Trace-Id", "Root=1-"+inv.id[:8]+"-"+inv.id[8:]+";Sampled=0")
+	h.Set("Content-Type", "application/json")
+	inv.picked <- p
+	_, _ = w.Write(inv.payload)
+}
+
+func (p *proc) take(id string) *invocation {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.current == nil || p.current.id != id {
+		return nil
+	}
+	inv := p.current
+	p.current = nil
+	return inv
+}
+
+func (p *proc) respond(w http.ResponseWriter, r *http.Request) {
+	inv := p.take(r.PathValue("id"))
+	if inv == nil {
+		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 6<<20+1))
+	switch {
+	case err != nil:
+		inv.result <- result{err: &FunctionError{Type: "Runtime.ResponseError", Message: err.Error()}}
+	case len(body) > 6<<20:
+		// Lambda's synchronous response limit.
+		inv.result <- result{err: &FunctionError{Type: "Function.ResponseSizeTooLarge", Message: "response over 6 MB"}}
+	default:
+		inv.result <- result{body: body}
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (p *proc) fail(w http.ResponseWriter, r *http.Request) {
+	inv := p.take(r.PathValue("id"))
+	if inv == nil {
+		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+		return
+	}
+	fe := &FunctionError{}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if json.Unmarshal(body, fe) != nil || fe.Type == "" {
+		fe.Type = "Function.Error"
+		if fe.Message == "" {
+			fe.Message = strings.TrimSpace(string(body))
+		}
+	}
+	inv.result <- result{err: fe}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (p *proc) initError(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var fe FunctionError
+	if json.Unmarshal(body, &fe) == nil && fe.Message != "" {
+		p.fn.mu.Lock()
+		p.initErr = fe.Type + ": " + fe.Message
+		p.fn.mu.Unlock()
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// close stops every process of the function.
+func (f *function) close() {
+	f.mu.Lock()
+	f.closed = true
+	procs := make([]*proc, 0, len(f.procs))
+	for p := range f.procs {
+		procs = append(procs, p)
+	}
+	f.mu.Unlock()
+	for _, p := range procs {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	}
+	for _, p := range procs {
+		select {
+		case <-p.exited:
+		case <-time.After(2 * time.Second):
+			p.kill()
+			<-p.exited
+		}
+	}
+}

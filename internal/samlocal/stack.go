@@ -1,0 +1,464 @@
+// Package samlocal runs template.yaml's functions locally the way SAM would, without Docker: each function's
+// real binary (built for this machine with -tags lambda.norpc) talks to a Lambda Runtime API served here, with
+// the environment the template gives it. HttpApi events become routes on one local port, DynamoDB events
+// become stream pollers against DynamoDB Local (FilterCriteria, BatchSize, ReportBatchItemFailures, bisection,
+// bounded retries), Schedule and ScheduleV2 events become timers that can also be fired on demand.
+//
+// Running the real binaries rather than the handlers in-process keeps what Lambda would see: a cold start that
+// parses the environment and the contract (and refuses to start when they are wrong), one process per
+// execution environment, the environment variables from the template and nothing else, and crashes that stay
+// inside the function.
+package samlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/samtemplate"
+)
+
+// Options configure a local stack.
+type Options struct {
+	Root           string // the module root, where `go build` runs and layers' ContentUri are resolved
+	CodeRoot       string // the folder holding functions/<name>, relative to Root; "" is Root itself
+	Template       *samtemplate.Template
+	Params         map[string]string // parameter overrides (Stage=local...)
+	TableNames     map[string]string // table logical ID -> physical name, tables already created
+	DynamoEndpoint string
+	SESEndpoint    string        // "" when no function sends mail
+	APIAddr        string        // host:port for the HTTP API; "127.0.0.1:0" picks a free port
+	ClockOffset    time.Duration // shifts schedules and the functions' clocks (HANDOFF_CLOCK_OFFSET)
+	StateDir       string        // binaries and on-failure records; default Root/.local
+	Logs           io.Writer     // function and stack logs; nil discards
+	MaxConcurrency int           // execution environments per function; default 4
+	PollInterval   time.Duration // stream polling when idle; default 200 ms
+	RetryBackoff   func(attempt int) time.Duration
+	ExtraEnv       map[string]string // added to every function's environment
+}
+
+// Stack is a running local stack.
+type Stack struct {
+	opts      Options
+	log       *slog.Logger
+	functions map[string]*function
+	pollers   []*poller
+	schedules []*scheduled
+	api       *http.Server
+	url       string
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+type scheduled struct {
+	function string
+	def      samtemplate.Schedule
+	sched    schedule
+	fn       invoker
+
+	mu   sync.Mutex
+	next time.Time
+}
+
+// Start builds the functions and starts serving. Close stops everything it started.
+func Start(ctx context.Context, o Options) (*Stack, error) {
+	if o.MaxConcurrency <= 0 {
+		o.MaxConcurrency = 4
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 200 * time.Millisecond
+	}
+	if o.RetryBackoff == nil {
+		o.RetryBackoff = func(attempt int) time.Duration {
+			return min(100*time.Millisecond<<attempt, 5*time.Second)
+		}
+	}
+	if o.StateDir == "" {
+		o.StateDir = filepath.Join(o.Root, ".local")
+	}
+	logs := o.Logs
+	if logs == nil {
+		logs = io.Discard
+	}
+	s := &Stack{opts: o, functions: map[string]*function{}, log: slog.New(slog.NewTextHandler(logs, nil))}
+	bins, err := s.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	envs, err := s.environments()
+	if err != nil {
+		return nil, err
+	}
+	for _, def := range o.Template.Functions {
+		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	if err := s.startPollers(runCtx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.startSchedules(runCtx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.serve(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// build compiles every function for this machine in one `go build` (shared work, parallel).
+func (s *Stack) build(ctx context.Context) (map[string]string, error) {
+	dir := filepath.Join(s.opts.StateDir, "bin")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	bins := map[string]string{}
+	var pkgs []string
+	for _, f := range s.opts.Template.Functions {
+		pkg := "./" + filepath.ToSlash(filepath.Join(s.opts.CodeRoot, f.Package))
+		pkgs = append(pkgs, pkg)
+		bins[f.LogicalID] = filepath.Join(dir, filepath.Base(f.Package))
+	}
+	if len(pkgs) == 0 {
+		return bins, nil
+	}
+	cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-tags", "lambda.norpc", "-o", dir + string(filepath.Separator)}, pkgs...)...)
+	cmd.Dir = s.opts.Root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build functions: %v\n%s", err, out)
+	}
+	return bins, nil
+}
+
+// environments resolves each function's variables from the template, as Lambda would see them.
+func (s *Stack) environments() (map[string][]string, error) {
+	params := map[string]string{}
+	for k, v := range s.opts.Template.Parameters {
+		params[k] = v
+	}
+	for k, v := range s.opts.Params {
+		params[k] = v
+	}
+	resources := map[string]string{}
+	for k, v := range s.opts.TableNames {
+		resources[k] = v
+	}
+	layers := map[string]string{}
+	for _, l := range s.opts.Template.Layers {
+		resources[l.LogicalID] = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", localaws.Region, localaws.Account, l.LogicalID)
+		layers[l.LogicalID] = filepath.Join(s.opts.Root, l.ContentURI)
+	}
+	r := &samtemplate.Resolver{Params: params, Resources: resources, Region: localaws.Region, Account: localaws.Account, StackName: "handoff-local"}
+	out := map[string][]string{}
+	var problems []string
+	for _, f := range s.opts.Template.Functions {
+		env := map[string]string{
+			"AWS_LAMBDA_FUNCTION_NAME":        f.LogicalID,
+			"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": fmt.Sprint(f.MemorySize),
+			"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+			"AWS_REGION":                      localaws.Region,
+			"AWS_DEFAULT_REGION":              localaws.Region,
+			"AWS_ACCESS_KEY_ID":               localaws.AccessKey,
+			"AWS_SECRET_ACCESS_KEY":           localaws.SecretKey,
+			"AWS_EC2_METADATA_DISABLED":       "true",
+			"AWS_ENDPOINT_URL_DYNAMODB":       s.opts.DynamoEndpoint,
+			"TZ":                              ":UTC",
+			"_HANDLER":                        "bootstrap",
+		}
+		if s.opts.SESEndpoint != "" {
+			env["AWS_ENDPOINT_URL_SESV2"] = s.opts.SESEndpoint
+		}
+		if s.opts.ClockOffset != 0 {
+			env["HANDOFF_CLOCK_OFFSET"] = s.opts.ClockOffset.String()
+		}
+		for k, n := range f.Environment {
+			v, err := r.Resolve(n)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %s: %v", f.LogicalID, k, err))
+				continue
+			}
+			env[k] = optPath(v, f.Layers, layers)
+		}
+		for k, v := range s.opts.ExtraEnv {
+			env[k] = v
+		}
+		list := make([]string, 0, len(env))
+		for k, v := range env {
+			list = append(list, k+"="+v)
+		}
+		sort.Strings(list)
+		out[f.LogicalID] = list
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	return out, nil
+}
+
+// optPath maps a path under /opt (where Lambda extracts layers) to the layer's folder in the repository.
+func optPath(v string, fnLayers []string, layers map[string]string) string {
+	rest, ok := strings.CutPrefix(v, "/opt/")
+	if !ok {
+		return v
+	}
+	for _, l := range fnLayers {
+		if dir, ok := layers[l]; ok {
+			if p := filepath.Join(dir, rest); fileExists(p) {
+				return p
+			}
+		}
+	}
+	return v
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func (s *Stack) startPollers(ctx context.Context) error {
+	streams := dynamodbstreams.New(dynamodbstreams.Options{
+		Region:       localaws.Region,
+		BaseEndpoint: aws.String(s.opts.DynamoEndpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(localaws.AccessKey, localaws.SecretKey, ""),
+	})
+	db := localaws.DynamoDB(s.opts.DynamoEndpoint)
+	for _, def := range s.opts.Template.Functions {
+		for _, st := range def.Streams {
+			if !st.Enabled {
+				continue
+			}
+			fs, err := compileFilters(st.Filters)
+			if err != nil {
+				return fmt.Errorf("%s/%s: %w", def.LogicalID, st.Event, err)
+			}
+			table, ok := s.opts.TableNames[st.Table]
+			if !ok {
+				return fmt.Errorf("%s/%s: no table %s", def.LogicalID, st.Event, st.Table)
+			}
+			p := &poller{
+				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, fn: s.functions[def.LogicalID],
+				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff,
+				failures: filepath.Join(s.opts.StateDir, "failures", def.LogicalID+"-"+st.Event+".jsonl"),
+			}
+			s.pollers = append(s.pollers, p)
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				p.run(ctx)
+			}()
+		}
+	}
+	return nil
+}
+
+func (s *Stack) now() time.Time { return time.Now().Add(s.opts.ClockOffset) }
+
+func (s *Stack) startSchedules(ctx context.Context) error {
+	for _, def := range s.opts.Template.Functions {
+		for _, sd := range def.Schedules {
+			sched, err := parseSchedule(sd.Expression, sd.TimeZone)
+			if err != nil {
+				return fmt.Errorf("%s/%s: %w", def.LogicalID, sd.Event, err)
+			}
+			sc := &scheduled{function: def.LogicalID, def: sd, sched: sched, fn: s.functions[def.LogicalID]}
+			s.schedules = append(s.schedules, sc)
+			if !sd.Enabled {
+				continue
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				s.runSchedule(ctx, sc)
+			}()
+		}
+	}
+	return nil
+}
+
+func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
+	for {
+		now := s.now()
+		next := sc.sched.next(now)
+		sc.mu.Lock()
+		sc.next = next
+		sc.mu.Unlock()
+		if next.IsZero() {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(next.Sub(now)):
+		}
+		if _, err := s.fire(ctx, sc, next); err != nil {
+			s.log.Error("scheduled invocation failed", "function", sc.function, "event", sc.def.Event, "error", err.Error())
+		}
+	}
+}
+
+// fire invokes a schedule's function with what EventBridge would send at instant at.
+func (s *Stack) fire(ctx context.Context, sc *scheduled, at time.Time) ([]byte, error) {
+	payload := []byte(sc.def.Input)
+	if len(payload) == 0 {
+		source, kind := "aws.events", "rule"
+		if sc.def.V2 {
+			source, kind = "aws.scheduler", "schedule/default"
+		}
+		payload, _ = json.Marshal(map[string]any{
+			"version": "0", "id": newID(), "detail-type": "Scheduled Event", "source": source,
+			"account": localaws.Account, "time": at.UTC().Truncate(time.Second).Format(time.RFC3339), "region": localaws.Region,
+			"resources": []string{fmt.Sprintf("arn:aws:events:%s:%s:%s/%s-%s", localaws.Region, localaws.Account, kind, sc.function, sc.def.Event)},
+			"detail":    map[string]any{},
+		})
+	}
+	s.log.Info("schedule fired", "function", sc.function, "event", sc.def.Event, "at", at.UTC().Format(time.RFC3339))
+	return sc.fn.Invoke(ctx, payload)
+}
+
+// FireSchedule fires a schedule now (for demos and tests), whatever its expression says.
+func (s *Stack) FireSchedule(ctx context.Context, function, event string) ([]byte, error) {
+	for _, sc := range s.schedules {
+		if sc.function == function && sc.def.Event == event {
+			return s.fire(ctx, sc, s.now())
+		}
+	}
+	return nil, fmt.Errorf("no schedule %s/%s", function, event)
+}
+
+// Invoke runs a function directly, like `sam local invoke -e event.json`.
+func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]byte, error) {
+	f, ok := s.functions[function]
+	if !ok {
+		return nil, fmt.Errorf("no function %s", function)
+	}
+	return f.Invoke(ctx, payload)
+}
+
+// Delivered counts the stream records a function's mapping processed successfully.
+func (s *Stack) Delivered(function, event string) int {
+	for _, p := range s.pollers {
+		if p.name == function+"/"+event {
+			return p.Delivered()
+		}
+	}
+	return 0
+}
+
+func (s *Stack) serve() error {
+	g := &gateway{log: s.log}
+	for _, def := range s.opts.Template.Functions {
+		for _, r := range def.Routes {
+			g.routes = append(g.routes, newRoute(r.Method, r.Path, def.LogicalID, s.functions[def.LogicalID]))
+		}
+	}
+	g.sortRoutes()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_local/{$}", s.describe)
+	mux.HandleFunc("POST /_local/schedules/{function}/{event}", func(w http.ResponseWriter, r *http.Request) {
+		out, err := s.FireSchedule(r.Context(), r.PathValue("function"), r.PathValue("event"))
+		if err != nil {
+			jsonMessage(w, http.StatusBadGateway, err.Error())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(out)
+	})
+	mux.Handle("/", g)
+	addr := s.opts.APIAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.api = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.api.Serve(ln) }()
+	return nil
+}
+
+// describe lists what the stack runs: routes, stream mappings, schedules and their next firing.
+func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
+	type sched struct {
+		Function, Event, Expression, TimeZone string
+		Enabled                               bool
+		Next                                  *time.Time `json:",omitempty"`
+		FireNow                               string
+	}
+	var out struct {
+		API       string
+		Mail      string `json:",omitempty"`
+		Clock     time.Time
+		Routes    []string
+		Mappings  map[string]int // records delivered per mapping
+		Schedules []sched
+	}
+	out.API, out.Clock, out.Mappings = s.url, s.now(), map[string]int{}
+	if s.opts.SESEndpoint != "" {
+		out.Mail = s.opts.SESEndpoint
+	}
+	for _, def := range s.opts.Template.Functions {
+		for _, r := range def.Routes {
+			out.Routes = append(out.Routes, r.Method+" "+r.Path+" -> "+def.LogicalID)
+		}
+	}
+	for _, p := range s.pollers {
+		out.Mappings[p.name] = p.Delivered()
+	}
+	for _, sc := range s.schedules {
+		sc.mu.Lock()
+		item := sched{Function: sc.function, Event: sc.def.Event, Expression: sc.def.Expression, TimeZone: sc.def.TimeZone,
+			Enabled: sc.def.Enabled, FireNow: "POST " + s.url + "/_local/schedules/" + sc.function + "/" + sc.def.Event}
+		if !sc.next.IsZero() {
+			n := sc.next
+			item.Next = &n
+		}
+		sc.mu.Unlock()
+		out.Schedules = append(out.Schedules, item)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out)
+}
+
+// URL is the HTTP API's base URL.
+func (s *Stack) URL() string { return s.url }
+
+// Close stops the API, the pollers, the schedules and every function process.
+func (s *Stack) Close() {
+	if s.api != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = s.api.Shutdown(ctx)
+		cancel()
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	for _, f := range s.functions {
+		f.close()
+	}
+}

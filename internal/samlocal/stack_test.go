@@ -1,0 +1,401 @@
+package samlocal
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// syncBuffer collects logs from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type fixture struct {
+	stack  *Stack
+	tables map[string]string
+	db     *dynamodb.Client
+	logs   *syncBuffer
+	state  string
+}
+
+// start creates the test template's tables, lets seed write to them before the stream pollers start (so a
+// whole scenario arrives in one page of records), then starts the stack.
+func start(t *testing.T, opts Options, seed func(db *dynamodb.Client, tables map[string]string)) *fixture {
+	t.Helper()
+	tpl, err := samtemplate.Load("testdata/template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := testenv.DynamoDB(t)
+	prefix := strings.ReplaceAll(t.Name(), "/", "_") + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	tables, err := localaws.CreateTables(context.Background(), db, tpl.Tables, func(tbl samtemplate.Table) (string, error) {
+		return prefix + "-" + tbl.LogicalID, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seed != nil {
+		seed(db, tables)
+	}
+	logs := &syncBuffer{}
+	opts.Root = testenv.Root()
+	opts.CodeRoot = "internal/samlocal/testdata"
+	opts.Template = tpl
+	opts.TableNames = tables
+	opts.DynamoEndpoint = testenv.DynamoEndpoint(t)
+	opts.StateDir = t.TempDir()
+	opts.Logs = logs
+	opts.PollInterval = 50 * time.Millisecond
+	opts.RetryBackoff = func(int) time.Duration { return 10 * time.Millisecond }
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := Start(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return &fixture{stack: s, tables: tables, db: db, logs: logs, state: opts.StateDir}
+}
+
+func TestHTTPRoutes(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	type echoed struct {
+		Event events.APIGatewayV2HTTPRequest
+		Stage string
+		Seen  string
+	}
+	call := func(method, path, contentType, body string, cookie string) (*http.Response, echoed) {
+		t.Helper()
+		req, _ := http.NewRequest(method, f.stack.URL()+path, strings.NewReader(body))
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e echoed
+		raw, _ := io.ReadAll(resp.Body)
+		_ = json.Unmarshal(raw, &e)
+		return resp, e
+	}
+
+	resp, e := call("GET", "/echo/42?x=1&x=2&y=%C3%A9", "", "", "a=1; b=2")
+	if resp.StatusCode != 201 || resp.Header.Get("X-Echo") != "yes" || !strings.Contains(resp.Header.Get("Set-Cookie"), "session=abc") {
+		t.Errorf("response %d, headers %v", resp.StatusCode, resp.Header)
+	}
+	ev := e.Event
+	if ev.Version != "2.0" || ev.RouteKey != "GET /echo/{id}" || ev.PathParameters["id"] != "42" || ev.RawPath != "/echo/42" {
+		t.Errorf("event route = %q %v %q", ev.RouteKey, ev.PathParameters, ev.RawPath)
+	}
+	if ev.QueryStringParameters["x"] != "1,2" || ev.QueryStringParameters["y"] != "é" || ev.RawQueryString != "x=1&x=2&y=%C3%A9" {
+		t.Errorf("query = %v %q", ev.QueryStringParameters, ev.RawQueryString)
+	}
+	if strings.Join(ev.Cookies, "|") != "a=1|b=2" || ev.Headers["cookie"] != "" {
+		t.Errorf("cookies = %v, cookie header %q", ev.Cookies, ev.Headers["cookie"])
+	}
+	if ev.RequestContext.HTTP.Method != "GET" || ev.RequestContext.HTTP.SourceIP != "127.0.0.1" || ev.RequestContext.RequestID == "" {
+		t.Errorf("request context = %+v", ev.RequestContext)
+	}
+	if e.Stage != "stage-test" || !strings.HasSuffix(e.Seen, "-SeenTable") {
+		t.Errorf("environment from the template: STAGE=%q SEEN_TABLE=%q", e.Stage, e.Seen)
+	}
+
+	// A literal route wins over a parameter.
+	if _, e := call("GET", "/echo/exact", "", "", ""); e.Event.RouteKey != "GET /echo/exact" {
+		t.Errorf("/echo/exact matched %q", e.Event.RouteKey)
+	}
+	// Greedy path parameter and a form post, which HTTP APIs hand over base64-encoded.
+	_, e = call("POST", "/echo/a/b/c", "application/x-www-form-urlencoded", "email=ana%40example.com&name=Ana", "")
+	if e.Event.PathParameters["proxy"] != "a/b/c" || !e.Event.IsBase64Encoded {
+		t.Errorf("form post: proxy %q, base64 %v", e.Event.PathParameters["proxy"], e.Event.IsBase64Encoded)
+	}
+	if body, _ := base64.StdEncoding.DecodeString(e.Event.Body); string(body) != "email=ana%40example.com&name=Ana" {
+		t.Errorf("form body = %q", body)
+	}
+	_, e = call("POST", "/echo/x", "application/json; charset=utf-8", `{"a":1}`, "")
+	if e.Event.IsBase64Encoded || e.Event.Body != `{"a":1}` {
+		t.Errorf("json body = %q base64 %v", e.Event.Body, e.Event.IsBase64Encoded)
+	}
+	for path, want := range map[string]int{"/nope": 404, "/echo": 404, "/echo/1/2": 404} {
+		if resp, _ := call("GET", path, "", "", ""); resp.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+	if resp, _ := call("POST", "/echo/x", "application/octet-stream", strings.Repeat("x", maxPayload+1), ""); resp.StatusCode != 413 {
+		t.Errorf("11 MB body = %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestTimeoutAndInitFailure(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	begin := time.Now()
+	resp, err := http.Get(f.stack.URL() + "/sleep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 {
+		t.Errorf("a function past its 2 s timeout answered %d, want 503", resp.StatusCode)
+	}
+	if d := time.Since(begin); d > 4*time.Second {
+		t.Errorf("the timeout took %s", d)
+	}
+	// The timed-out environment was discarded; the next request gets a fresh one that works.
+	resp, err = http.Get(f.stack.URL() + "/echo/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Errorf("after a timeout: %d", resp.StatusCode)
+	}
+
+	resp, err = http.Get(f.stack.URL() + "/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 500 {
+		t.Errorf("a function that cannot start answered %d, want 500", resp.StatusCode)
+	}
+	_, err = f.stack.Invoke(context.Background(), "BrokenFunction", []byte(`{}`))
+	var fe *FunctionError
+	if !errors.As(err, &fe) || fe.Type != "Runtime.InitError" || !strings.Contains(fe.Message, "missing environment variables: HANDOFF_TEST_NOT_SET") {
+		t.Errorf("Invoke(BrokenFunction) = %v; want an init error naming the variable", err)
+	}
+	if !strings.Contains(f.logs.String(), `"msg":"cold start failed: refusing to serve"`) {
+		t.Errorf("the function's own log line is not in the stack's logs:\n%s", f.logs.String())
+	}
+}
+
+func putItems(t *testing.T, db *dynamodb.Client, table string, items ...map[string]types.AttributeValue) {
+	t.Helper()
+	for _, it := range items {
+		if _, err := db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(table), Item: it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func item(pk, kind string, fail bool) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: pk}, "kind": &types.AttributeValueMemberS{Value: kind},
+		"fail": &types.AttributeValueMemberBOOL{Value: fail},
+	}
+}
+
+func seen(t *testing.T, f *fixture, pk string) int {
+	t.Helper()
+	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{
+		TableName: aws.String(f.tables["SeenTable"]), Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}},
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := out.Item["seen"].(*types.AttributeValueMemberN)
+	if !ok {
+		return 0
+	}
+	v, _ := strconv.Atoi(n.Value)
+	return v
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestStreamItemFailuresFiltersAndDestination(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, func(db *dynamodb.Client, tables map[string]string) {
+		putItems(t, db, tables["SourceTable"], item("a", "keep", false), item("b", "skip", false),
+			item("c", "keep", true), item("d", "keep", false))
+		// A MODIFY of a kept item: the filter only lets INSERTs through.
+		putItems(t, db, tables["SourceTable"], item("a", "keep", false))
+	})
+	failures := filepath.Join(f.state, "failures", "RecorderFunction-Items.jsonl")
+	waitFor(t, "the failure record", func() bool { _, err := os.Stat(failures); return err == nil })
+	// [a c d]: c fails -> retry from c: [c d] twice more (MaximumRetryAttempts: 2) -> [c d] to the destination.
+	want := map[string]int{"a": 1, "b": 0, "c": 3, "d": 3}
+	for pk, n := range want {
+		if got := seen(t, f, pk); got != n {
+			t.Errorf("record %s handed over %d times, want %d", pk, got, n)
+		}
+	}
+	raw, err := os.ReadFile(failures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		RequestContext     struct{ ApproximateInvokeCount int }
+		DDBStreamBatchInfo struct{ BatchSize int }
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(raw), &rec); err != nil || rec.DDBStreamBatchInfo.BatchSize != 2 || rec.RequestContext.ApproximateInvokeCount != 3 {
+		t.Errorf("failure record = %s (%v)", raw, err)
+	}
+	if got := f.stack.Delivered("RecorderFunction", "Items"); got != 1 {
+		t.Errorf("delivered = %d, want 1 (a)", got)
+	}
+}
+
+func TestStreamBisectOnFunctionError(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, func(db *dynamodb.Client, tables map[string]string) {
+		putItems(t, db, tables["BisectTable"], item("a", "x", false), item("c", "x", true), item("d", "x", false))
+	})
+	failures := filepath.Join(f.state, "failures", "RecorderFunction-Bisect.jsonl")
+	waitFor(t, "the failure record", func() bool { _, err := os.Stat(failures); return err == nil })
+	waitFor(t, "d delivered", func() bool { return f.stack.Delivered("RecorderFunction", "Bisect") == 2 })
+	// [a c d] fails -> [a] ok, [c d] fails -> [c] fails 3 times (to the destination), [d] ok.
+	for pk, n := range map[string]int{"a": 2, "c": 5, "d": 3} {
+		if got := seen(t, f, pk); got != n {
+			t.Errorf("record %s handed over %d times, want %d", pk, got, n)
+		}
+	}
+}
+
+func TestSchedules(t *testing.T) {
+	t.Parallel()
+	offset := 48 * time.Hour
+	f := start(t, Options{ClockOffset: offset}, nil)
+	resp, err := http.Post(f.stack.URL()+"/_local/schedules/TickFunction/Nightly", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Event map[string]any
+		Now   time.Time
+	}
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || out.Event["job"] != "nightly" {
+		t.Fatalf("fired Nightly: %v, %+v", err, out)
+	}
+	if d := time.Until(out.Now) - offset; d < -time.Minute || d > time.Minute {
+		t.Errorf("the function's clock is off by %s from the stack's offset", d)
+	}
+	out.Event = nil
+	raw, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Monthly")
+	if err != nil || json.Unmarshal(raw, &out) != nil {
+		t.Fatalf("fired Monthly: %v", err)
+	}
+	if out.Event["detail-type"] != "Scheduled Event" || out.Event["source"] != "aws.events" {
+		t.Errorf("Monthly sent %v", out.Event)
+	}
+	if _, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Nope"); err == nil {
+		t.Error("firing an unknown schedule succeeded")
+	}
+
+	var desc struct {
+		Schedules []struct {
+			Event string
+			Next  time.Time
+		}
+	}
+	resp, err = http.Get(f.stack.URL() + "/_local/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&desc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range desc.Schedules {
+		// Shifted by the offset: the next firing is at least a day and a half away.
+		if s.Next.Before(time.Now().Add(offset - 24*time.Hour)) {
+			t.Errorf("%s next fires at %s, which ignores the clock offset", s.Event, s.Next)
+		}
+	}
+}
+
+func TestProjectStatusFunction(t *testing.T) {
+	t.Parallel()
+	names := testenv.Tables(t)
+	run := func(extra map[string]string) *Stack {
+		s, err := Start(context.Background(), Options{
+			Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: extra,
+			DynamoEndpoint: testenv.DynamoEndpoint(t), StateDir: t.TempDir(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	s := run(nil)
+	resp, err := http.Get(s.URL() + "/v1/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Contract struct{ Version, Company string }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || body.Contract.Version != "2026.11-1" || body.Contract.Company != "Maintenia SAS" {
+		t.Fatalf("GET /v1/status = %d %+v %v", resp.StatusCode, body, err)
+	}
+
+	// The same function with an invalid contract refuses to start and says why.
+	bad := filepath.Join(t.TempDir(), "contract.yaml")
+	data, _ := os.ReadFile(filepath.Join(testenv.Root(), "infra/contract/contract.yaml"))
+	if err := os.WriteFile(bad, bytes.Replace(data, []byte("locale: fr"), []byte("locale: de"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = run(map[string]string{"HANDOFF_CONTRACT": bad})
+	_, err = s.Invoke(context.Background(), "StatusFunction", []byte(`{}`))
+	var fe *FunctionError
+	if !errors.As(err, &fe) || fe.Type != "Runtime.InitError" || !strings.Contains(fe.Message, `locale: must be \"fr\" or \"en\", got \"de\"`) {
+		t.Errorf("status with a bad contract: %v", err)
+	}
+}

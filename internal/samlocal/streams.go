@@ -1,0 +1,398 @@
+package samlocal
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/samtemplate"
+)
+
+// invoker runs a function; *function implements it.
+type invoker interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// poller plays a DynamoDB event source mapping: it reads a table's stream shard by shard, in order, drops the
+// records the FilterCriteria reject, invokes the function with batches of at most BatchSize, and on failure
+// retries, bisects or sends the batch to the on-failure destination as the template says.
+type poller struct {
+	name     string // Function/Event
+	cfg      samtemplate.Stream
+	filters  filters
+	table    string
+	fn       invoker
+	db       *dynamodb.Client
+	streams  *dynamodbstreams.Client
+	log      *slog.Logger
+	interval time.Duration
+	failures string // file the on-failure destination's records are appended to
+	backoff  func(attempt int) time.Duration
+
+	mu        sync.Mutex
+	delivered int // records handed to the function successfully (for tests and the status page)
+}
+
+type shardState struct {
+	iterator *string
+	parent   string
+	done     bool
+}
+
+func (p *poller) run(ctx context.Context) {
+	err := p.loop(ctx)
+	if err != nil && ctx.Err() == nil {
+		p.log.Error("stream poller stopped", "mapping", p.name, "error", err.Error())
+	}
+}
+
+func (p *poller) loop(ctx context.Context) error {
+	desc, err := p.db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(p.table)})
+	if err != nil {
+		return fmt.Errorf("describe %s: %w", p.table, err)
+	}
+	arn := aws.ToString(desc.Table.LatestStreamArn)
+	if arn == "" {
+		return fmt.Errorf("table %s has no stream", p.table)
+	}
+	shards := map[string]*shardState{}
+	first := true
+	var lastDiscovery time.Time
+	for ctx.Err() == nil {
+		if time.Since(lastDiscovery) > time.Second {
+			if err := p.discover(ctx, arn, shards, first); err != nil {
+				return err
+			}
+			first, lastDiscovery = false, time.Now()
+		}
+		got := 0
+		for id, s := range shards {
+			if s.done || s.iterator == nil {
+				continue
+			}
+			if parent, ok := shards[s.parent]; ok && !parent.done {
+				continue // a child shard waits for its parent: order is kept per key
+			}
+			out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: s.iterator, Limit: aws.Int32(1000)})
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return fmt.Errorf("get records from shard %s: %w", id, err)
+			}
+			s.iterator = out.NextShardIterator
+			if s.iterator == nil {
+				s.done = true
+			}
+			got += len(out.Records)
+			p.handle(ctx, arn, out.Records)
+		}
+		if got == 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(p.interval):
+			}
+		}
+	}
+	return nil
+}
+
+func (p *poller) discover(ctx context.Context, arn string, shards map[string]*shardState, first bool) error {
+	var start *string
+	for {
+		out, err := p.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn), ExclusiveStartShardId: start})
+		if err != nil {
+			return fmt.Errorf("describe stream: %w", err)
+		}
+		for _, sh := range out.StreamDescription.Shards {
+			id := aws.ToString(sh.ShardId)
+			if _, known := shards[id]; known {
+				continue
+			}
+			// Shards present at start begin where the template says; shards born later are read whole.
+			position := types.ShardIteratorTypeTrimHorizon
+			if first && p.cfg.StartingPosition == "LATEST" {
+				position = types.ShardIteratorTypeLatest
+			}
+			it, err := p.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
+				StreamArn: aws.String(arn), ShardId: sh.ShardId, ShardIteratorType: position,
+			})
+			if err != nil {
+				return fmt.Errorf("shard iterator %s: %w", id, err)
+			}
+			shards[id] = &shardState{iterator: it.ShardIterator, parent: aws.ToString(sh.ParentShardId)}
+		}
+		start = out.StreamDescription.LastEvaluatedShardId
+		if start == nil {
+			return nil
+		}
+	}
+}
+
+// handle filters and batches one GetRecords page, then delivers the batches in order.
+func (p *poller) handle(ctx context.Context, arn string, recs []types.Record) {
+	var batch []map[string]any
+	for _, r := range recs {
+		ev := recordJSON(r, arn)
+		if !p.filters.pass(ev) {
+			continue // Lambda drops filtered records for good
+		}
+		batch = append(batch, ev)
+		if len(batch) == p.cfg.BatchSize {
+			p.deliver(ctx, batch)
+			batch = nil
+		}
+	}
+	if len(batch) > 0 {
+		p.deliver(ctx, batch)
+	}
+}
+
+// deliver runs one batch to completion: success, or retries exhausted and the rest sent to the destination.
+func (p *poller) deliver(ctx context.Context, batch []map[string]any) {
+	queue := [][]map[string]any{batch}
+	for len(queue) > 0 && ctx.Err() == nil {
+		b := queue[0]
+		queue = queue[1:]
+		for attempt := 0; ctx.Err() == nil; attempt++ {
+			b = p.dropExpired(b)
+			if len(b) == 0 {
+				break
+			}
+			rest, err := p.invoke(ctx, b)
+			if err == nil && len(rest) == 0 {
+				p.mu.Lock()
+				p.delivered += len(b)
+				p.mu.Unlock()
+				break
+			}
+			if err != nil && p.cfg.BisectOnError && len(b) > 1 {
+				// Splitting does not count as a retry; the halves are tried in order.
+				half := len(b) / 2
+				queue = append([][]map[string]any{b[:half], b[half:]}, queue...)
+				p.log.Warn("stream batch failed; bisecting", "mapping", p.name, "records", len(b), "error", err.Error())
+				break
+			}
+			if err == nil {
+				// Partial failure: everything before the first failed record is done; retry from it.
+				p.mu.Lock()
+				p.delivered += len(b) - len(rest)
+				p.mu.Unlock()
+				b = rest
+			}
+			if p.cfg.MaximumRetryAttempts >= 0 && attempt >= p.cfg.MaximumRetryAttempts {
+				p.sendToDestination(b, err, attempt+1)
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(p.backoff(attempt)):
+			}
+		}
+	}
+}
+
+// invoke calls the function and returns the records still to process (nil when all succeeded).
+func (p *poller) invoke(ctx context.Context, b []map[string]any) ([]map[string]any, error) {
+	payload, err := json.Marshal(map[string]any{"Records": b})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p.fn.Invoke(ctx, payload)
+	if err != nil {
+		return b, err
+	}
+	if !p.cfg.ReportItemFailures {
+		return nil, nil
+	}
+	var r struct {
+		BatchItemFailures []struct {
+			ItemIdentifier *string `json:"itemIdentifier"`
+		} `json:"batchItemFailures"`
+	}
+	if len(resp) == 0 || string(resp) == "null" {
+		return nil, nil
+	}
+	if err := json.Unmarshal(resp, &r); err != nil {
+		return b, fmt.Errorf("the response is not a batch item failure report: %w", err)
+	}
+	first := len(b)
+	for _, f := range r.BatchItemFailures {
+		i := indexOfSequence(b, f.ItemIdentifier)
+		if i < 0 {
+			// Lambda treats an empty or unknown identifier as a failure of the whole batch.
+			return b, errors.New("batchItemFailures names a record that is not in the batch")
+		}
+		first = min(first, i)
+	}
+	return b[first:], nil
+}
+
+func indexOfSequence(b []map[string]any, id *string) int {
+	if id == nil || *id == "" {
+		return -1
+	}
+	for i, r := range b {
+		if r["dynamodb"].(map[string]any)["SequenceNumber"] == *id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *poller) dropExpired(b []map[string]any) []map[string]any {
+	if p.cfg.MaximumRecordAgeSeconds < 0 {
+		return b
+	}
+	limit := time.Duration(p.cfg.MaximumRecordAgeSeconds) * time.Second
+	var keep, expired []map[string]any
+	for _, r := range b {
+		created := time.Unix(int64(r["dynamodb"].(map[string]any)["ApproximateCreationDateTime"].(float64)), 0)
+		if time.Since(created) > limit {
+			expired = append(expired, r)
+		} else {
+			keep = append(keep, r)
+		}
+	}
+	if len(expired) > 0 {
+		p.sendToDestination(expired, errors.New("records older than MaximumRecordAgeInSeconds"), 0)
+	}
+	return keep
+}
+
+// sendToDestination records what Lambda would send to the on-failure destination: which records of which
+// shard could not be processed (not the records themselves), and logs it.
+func (p *poller) sendToDestination(b []map[string]any, cause error, attempts int) {
+	seq := func(r map[string]any) any { return r["dynamodb"].(map[string]any)["SequenceNumber"] }
+	reason := "unknown"
+	if cause != nil {
+		reason = cause.Error()
+	}
+	p.log.Error("stream records sent to the on-failure destination", "mapping", p.name, "records", len(b),
+		"firstSequenceNumber", seq(b[0]), "lastSequenceNumber", seq(b[len(b)-1]), "attempts", attempts,
+		"destination", p.cfg.OnFailure, "reason", reason)
+	if p.failures == "" {
+		return
+	}
+	rec, _ := json.Marshal(map[string]any{
+		"requestContext":  map[string]any{"condition": "RetryAttemptsExhausted", "approximateInvokeCount": attempts, "functionArn": p.name},
+		"responseContext": map[string]any{"functionError": reason},
+		"version":         "1.0",
+		"timestamp":       time.Now().UTC().Format(time.RFC3339Nano),
+		"DDBStreamBatchInfo": map[string]any{
+			"startSequenceNumber": seq(b[0]), "endSequenceNumber": seq(b[len(b)-1]), "batchSize": len(b),
+			"streamArn": b[0]["eventSourceARN"],
+		},
+	})
+	if err := os.MkdirAll(filepath.Dir(p.failures), 0o755); err == nil {
+		if f, err := os.OpenFile(p.failures, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			_, _ = f.Write(append(rec, '\n'))
+			_ = f.Close()
+		}
+	}
+}
+
+// Delivered counts the records the function processed successfully.
+func (p *poller) Delivered() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.delivered
+}
+
+// recordJSON turns a stream record into the JSON Lambda sends (and filters on).
+func recordJSON(r types.Record, arn string) map[string]any {
+	d := r.Dynamodb
+	ddb := map[string]any{
+		"ApproximateCreationDateTime": float64(aws.ToTime(d.ApproximateCreationDateTime).Unix()),
+		"Keys":                        imageJSON(d.Keys),
+		"SequenceNumber":              aws.ToString(d.SequenceNumber),
+		"SizeBytes":                   float64(aws.ToInt64(d.SizeBytes)),
+		"StreamViewType":              string(d.StreamViewType),
+	}
+	if d.NewImage != nil {
+		ddb["NewImage"] = imageJSON(d.NewImage)
+	}
+	if d.OldImage != nil {
+		ddb["OldImage"] = imageJSON(d.OldImage)
+	}
+	name := string(r.EventName)
+	out := map[string]any{
+		"eventID":        aws.ToString(r.EventID),
+		"eventName":      name,
+		"eventVersion":   "1.1",
+		"eventSource":    "aws:dynamodb",
+		"awsRegion":      localaws.Region,
+		"dynamodb":       ddb,
+		"eventSourceARN": arn,
+	}
+	// DynamoDB Local reports TTL deletions with an event name the SDK does not know; AWS sends a REMOVE made by
+	// the DynamoDB service principal.
+	if r.UserIdentity != nil || (name != "INSERT" && name != "MODIFY" && name != "REMOVE") {
+		out["eventName"] = "REMOVE"
+		out["userIdentity"] = map[string]any{"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+	}
+	return out
+}
+
+func imageJSON(m map[string]types.AttributeValue) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = attributeJSON(v)
+	}
+	return out
+}
+
+func attributeJSON(v types.AttributeValue) map[string]any {
+	switch a := v.(type) {
+	case *types.AttributeValueMemberS:
+		return map[string]any{"S": a.Value}
+	case *types.AttributeValueMemberN:
+		return map[string]any{"N": a.Value}
+	case *types.AttributeValueMemberB:
+		return map[string]any{"B": base64.StdEncoding.EncodeToString(a.Value)}
+	case *types.AttributeValueMemberBOOL:
+		return map[string]any{"BOOL": a.Value}
+	case *types.AttributeValueMemberNULL:
+		return map[string]any{"NULL": true}
+	case *types.AttributeValueMemberSS:
+		return map[string]any{"SS": toAny(a.Value)}
+	case *types.AttributeValueMemberNS:
+		return map[string]any{"NS": toAny(a.Value)}
+	case *types.AttributeValueMemberBS:
+		l := make([]any, len(a.Value))
+		for i, b := range a.Value {
+			l[i] = base64.StdEncoding.EncodeToString(b)
+		}
+		return map[string]any{"BS": l}
+	case *types.AttributeValueMemberL:
+		l := make([]any, len(a.Value))
+		for i, x := range a.Value {
+			l[i] = attributeJSON(x)
+		}
+		return map[string]any{"L": l}
+	case *types.AttributeValueMemberM:
+		return map[string]any{"M": imageJSON(a.Value)}
+	}
+	return map[string]any{"NULL": true}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
