@@ -33,7 +33,8 @@ deps: $(LOCAL_NODE)/.installed $(VENV)/.installed ## install the local AWS stand
 
 .PHONY: run
 run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, every function)
-	go run ./cmd/handoff-local $(ARGS)
+	@go build -o .local/bin/handoff-local ./cmd/handoff-local
+	@exec .local/bin/handoff-local $(ARGS)
 
 .PHONY: test
 test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build

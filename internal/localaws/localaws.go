@@ -281,3 +281,6 @@ func (l *LineWriter) Write(b []byte) (int, error) {
 		l.buf = l.buf[i+1:]
 	}
 }
+
+// PID is the server's process ID (also its process group ID).
+func (s *Service) PID() int { return s.cmd.Process.Pid }

@@ -1,0 +1,28 @@
+// Command handoff-local runs the whole pipeline on this machine without Docker (`make run`): DynamoDB Local and
+// SES local on free loopback ports, the tables and functions exactly as template.yaml declares them.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/handoff-sla/handoff/internal/samlocal"
+)
+
+func main() {
+	var o samlocal.RunOptions
+	flag.StringVar(&o.APIAddr, "api", "127.0.0.1:3000", "address of the local HTTP API")
+	flag.DurationVar(&o.ClockOffset, "clock-offset", 0, "shift the clock of schedules and functions, e.g. 72h, to demo deadlines")
+	flag.StringVar(&o.Stage, "stage", "local", "value of the template's Stage parameter")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := samlocal.Run(ctx, o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "handoff-local:", err)
+		os.Exit(1)
+	}
+}
