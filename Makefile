@@ -49,11 +49,11 @@ vet:
 
 .PHONY: lint-template
 lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint
 
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
-	$(VENV)/bin/sam build --build-in-source --parallel
+	$(VENV)/bin/sam build
 
 .PHONY: bench
 bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here, not in timed tests)
