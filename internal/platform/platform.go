@@ -21,6 +21,9 @@ import (
 // ContractEnv names the variable holding the contract's path (/opt/contract.yaml from the layer, in Lambda).
 const ContractEnv = "HANDOFF_CONTRACT"
 
+// SenderDomainEnv names the SES-verified domain the contract's sender must belong to ("" skips the check).
+const SenderDomainEnv = "SENDER_DOMAIN"
+
 // ClockOffsetEnv shifts the clock of a function, for local demos only (`make run --clock-offset`); Lambda never
 // sets it.
 const ClockOffsetEnv = "HANDOFF_CLOCK_OFFSET"
@@ -118,8 +121,27 @@ func Start(function string, lookup func(string) (string, bool), stdout io.Writer
 	if err != nil {
 		return nil, fmt.Errorf("contract %s: %w", env[ContractEnv], err)
 	}
+	if err := checkSenderDomain(c, lookup); err != nil {
+		return nil, err
+	}
 	log = log.With("contractVersion", c.Version)
 	return &Runtime{Env: env, Log: log, Contract: c, Clock: clock}, nil
+}
+
+// checkSenderDomain refuses a contract whose sender SES would reject: better a function that does not start
+// at deploy time than SQL emails that fail one by one.
+func checkSenderDomain(c *contract.Contract, lookup func(string) (string, bool)) error {
+	domain, _ := lookup(SenderDomainEnv)
+	domain = strings.ToLower(strings.TrimSpace(domain))
+	if domain == "" {
+		return nil
+	}
+	addr := strings.ToLower(c.Sender.Address)
+	at := addr[strings.LastIndex(addr, "@")+1:]
+	if at != domain && !strings.HasSuffix(at, "."+domain) {
+		return fmt.Errorf("contract sender %s is not in the SES-verified domain %s (%s)", at, domain, SenderDomainEnv)
+	}
+	return nil
 }
 
 // MustStart is Start for a Lambda main: on failure it logs why, as one JSON line (every contract problem

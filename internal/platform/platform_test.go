@@ -29,6 +29,12 @@ func TestStart(t *testing.T) {
 		{"everything set", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla"}, ""},
 		{"every missing variable named", map[string]string{"LEADS_TABLE": " "}, "missing environment variables: HANDOFF_CONTRACT, LEADS_TABLE, SLA_TABLE"},
 		{"bad clock offset", map[string]string{ContractEnv: example, "LEADS_TABLE": "l", "SLA_TABLE": "s", ClockOffsetEnv: "soon"}, "HANDOFF_CLOCK_OFFSET"},
+		{"sender in the verified domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla", SenderDomainEnv: "maintenia.fr"}, ""},
+		{"sender under a parent domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla", SenderDomainEnv: "fr"}, ""},
+		{"sender outside the verified domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "l", "SLA_TABLE": "s", SenderDomainEnv: "example.com"},
+			"contract sender maintenia.fr is not in the SES-verified domain example.com (SENDER_DOMAIN)"},
+		{"a suffix that is not a subdomain", map[string]string{ContractEnv: example, "LEADS_TABLE": "l", "SLA_TABLE": "s", SenderDomainEnv: "tenia.fr"},
+			"is not in the SES-verified domain tenia.fr"},
 		{"missing contract file", map[string]string{ContractEnv: "/nope.yaml", "LEADS_TABLE": "l", "SLA_TABLE": "s"}, "contract /nope.yaml: read contract"},
 	}
 	for _, tc := range tests {
