@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -397,5 +398,37 @@ func TestProjectStatusFunction(t *testing.T) {
 	var fe *FunctionError
 	if !errors.As(err, &fe) || fe.Type != "Runtime.InitError" || !strings.Contains(fe.Message, `locale: must be \"fr\" or \"en\", got \"de\"`) {
 		t.Errorf("status with a bad contract: %v", err)
+	}
+}
+
+func TestCloseLeavesNoFunctionProcess(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ { // concurrent requests start several execution environments
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, err := http.Get(f.stack.URL() + "/echo/1"); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	fn := f.stack.functions["EchoFunction"]
+	fn.mu.Lock()
+	var pids []int
+	for p := range fn.procs {
+		pids = append(pids, p.cmd.Process.Pid)
+	}
+	fn.mu.Unlock()
+	if len(pids) == 0 {
+		t.Fatal("no execution environment was started")
+	}
+	f.stack.Close()
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+			t.Errorf("function process %d still exists after Close (kill -0: %v)", pid, err)
+		}
 	}
 }
