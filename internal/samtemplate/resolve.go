@@ -24,42 +24,38 @@ func (r *Resolver) Resolve(n *yaml.Node) (string, error) {
 	if n == nil {
 		return "", fmt.Errorf("nothing to resolve")
 	}
-	switch n.Tag {
-	case "!Ref":
-		return r.ref(n.Value)
-	case "!GetAtt":
-		if n.Kind == yaml.SequenceNode && len(n.Content) == 2 {
-			return r.getAtt(n.Content[0].Value, n.Content[1].Value)
+	switch fn, arg := intrinsic(n); fn {
+	case "Ref":
+		return r.ref(arg.Value)
+	case "GetAtt":
+		if arg.Kind == yaml.SequenceNode && len(arg.Content) == 2 {
+			return r.getAtt(arg.Content[0].Value, arg.Content[1].Value)
 		}
-		res, attr, _ := strings.Cut(n.Value, ".")
+		res, attr, _ := strings.Cut(arg.Value, ".")
 		return r.getAtt(res, attr)
-	case "!Sub":
-		return r.sub(n)
+	case "Sub":
+		return r.sub(arg)
 	}
-	switch n.Kind {
-	case yaml.ScalarNode:
-		if strings.HasPrefix(n.Tag, "!") && n.Tag != "!!str" {
-			return "", fmt.Errorf("line %d: %s is not supported locally", n.Line, n.Tag)
-		}
+	if n.Kind == yaml.ScalarNode && (!strings.HasPrefix(n.Tag, "!") || strings.HasPrefix(n.Tag, "!!")) {
 		return n.Value, nil
-	case yaml.MappingNode:
-		if len(n.Content) == 2 {
-			k, v := n.Content[0].Value, n.Content[1]
-			switch k {
-			case "Ref":
-				return r.ref(v.Value)
-			case "Fn::GetAtt":
-				if v.Kind == yaml.SequenceNode && len(v.Content) == 2 {
-					return r.getAtt(v.Content[0].Value, v.Content[1].Value)
-				}
-				res, attr, _ := strings.Cut(v.Value, ".")
-				return r.getAtt(res, attr)
-			case "Fn::Sub":
-				return r.sub(v)
-			}
-		}
 	}
 	return "", fmt.Errorf("line %d: this intrinsic function is not supported locally", n.Line)
+}
+
+// intrinsic recognises Ref, GetAtt and Sub in short form (!Ref x) and long form ({"Ref": x}), returning the
+// function's name and its argument; "" when n is neither.
+func intrinsic(n *yaml.Node) (string, *yaml.Node) {
+	switch n.Tag {
+	case "!Ref", "!GetAtt", "!Sub":
+		return n.Tag[1:], n
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) == 2 {
+		switch k := n.Content[0].Value; k {
+		case "Ref", "Fn::GetAtt", "Fn::Sub":
+			return strings.TrimPrefix(k, "Fn::"), n.Content[1]
+		}
+	}
+	return "", nil
 }
 
 func (r *Resolver) ref(name string) (string, error) {
