@@ -42,6 +42,42 @@ type Contract struct {
 	Roster     Roster
 	Recipients Recipients
 	Sender     *mail.Address
+	// Sources are the webhooks allowed to post leads, activities and sales outcomes.
+	Sources []Source
+	// ActivityTypes are the custom activity types marketing declared, besides the built-in ones.
+	ActivityTypes []string
+}
+
+// SourceKind says which route a source may post to.
+type SourceKind string
+
+// Source kinds.
+const (
+	FormSource     SourceKind = "form"       // form submissions: create or update a lead
+	ActivitySource SourceKind = "activities" // tracking: page views, downloads, webinars, clicks...
+	OutcomeSource  SourceKind = "outcomes"   // the CRM: opportunity created, won, lost
+)
+
+// Source is one webhook sender: how it signs, how its payload is shaped, where its fields go.
+type Source struct {
+	ID     string
+	Kind   SourceKind
+	Format string // generic | typeform | webflow
+	Auth   string // standard-webhooks | typeform | webflow | shared-secret
+	// Secret is a reference, never the secret: ssm:/name (SecureString), secretsmanager:name or env:NAME.
+	Secret   string
+	Honeypot string            // a field humans never fill; a submission with it set is discarded
+	Mapping  map[string]string // source field -> lead field
+}
+
+// Source finds a source by ID.
+func (c *Contract) Source(id string) (Source, bool) {
+	for _, s := range c.Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
 }
 
 // Marketing holds marketing's commitments.

@@ -51,6 +51,11 @@ recipients:
 sender: "Handoff <sla@test.fr>"
 `
 
+// sourceYAML appends a sources section; base has 41 lines, so "sources:" is line 42.
+func sourceYAML(format, auth, secret string) string {
+	return "sources:\n  - id: site\n    kind: form\n    format: " + format + "\n    auth: " + auth + "\n    secret: " + secret + "\n"
+}
+
 func edit(t *testing.T, old, new string) string {
 	t.Helper()
 	if !strings.Contains(base, old) {
@@ -92,7 +97,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"empty file", "", []string{"c.yaml: the file is empty"}},
 		{"not yaml", "version: [1, 2\n", []string{"c.yaml:1: did not find expected ',' or ']'"}},
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
-			"c.yaml:4: language: unknown key (allowed here: calendar, company, locale, marketing, recipients, roster, sales, sender, time_zone, version)"}},
+			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, recipients, roster, sales, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
 			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: feedback_deadline, first_contact_deadline, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
@@ -154,6 +159,19 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:4: time_zone: must be an IANA time zone such as "Europe/Paris", got "Mars/Olympus"`}},
 		{"header injection in sender", edit(t, `sender: "Handoff <sla@test.fr>"`, `sender: "Handoff <sla@test.fr>\nBcc: x@evil.com"`), []string{
 			`c.yaml:41: sender: must be an address such as "Handoff <sla@example.com>", got "Handoff <sla@test.fr>\nBcc: x@evil.com"`}},
+		{"secret pasted in the contract", base + sourceYAML("generic", "standard-webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), []string{
+			`c.yaml:47: sources[0].secret: must reference a secret (ssm:/path, secretsmanager:name or env:NAME), never hold one; got "whse…"`}},
+		{"typeform payload with another signature", base + sourceYAML("typeform", "shared-secret", "ssm:/handoff/typeform"), []string{
+			`c.yaml:46: sources[0].auth: a typeform source is signed by typeform: auth must be typeform`}},
+		{"unknown format", base + sourceYAML("hubspot", "shared-secret", "env:X"), []string{
+			`c.yaml:45: sources[0].format: must be one of generic, typeform, webflow, got "hubspot"`}},
+		{"mapping to an unknown lead field", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: mail\n", []string{
+			`c.yaml:49: sources[0].mapping.Courriel: must be a lead field (email, first_name, last_name, phone, company, job_title, company_size, industry, country, website, message, consent, consent_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, occurred_at, lead_id, type, url, content, webinar, campaign, amount, currency, reason, crm_id), got "mail"`}},
+		{"two fields mapped to one", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: email\n      E-mail: email\n", []string{
+			`c.yaml:50: sources[0].mapping.E-mail: maps to email, which "Courriel" already fills`}},
+		{"built-in activity type redeclared", base + "activity_types: [page_view, trade_show_visit, Trade Show]\n", []string{
+			`c.yaml:42: activity_types[0]: page_view is built in; list only custom types`,
+			`c.yaml:42: activity_types[2]: must be lower_snake_case (2-40 characters), got "Trade Show"`}},
 		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
 			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
 	}

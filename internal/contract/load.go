@@ -61,6 +61,10 @@ func Parse(name string, data []byte) (*Contract, error) {
 		"roster":     {true, func(n *yaml.Node, p string) { c.Roster = r.roster(n, p) }},
 		"recipients": {true, func(n *yaml.Node, p string) { c.Recipients = r.recipients(n, p) }},
 		"sender":     {true, func(n *yaml.Node, p string) { c.Sender = r.address(n, p) }},
+		"sources":    {false, func(n *yaml.Node, p string) { c.Sources = r.sources(n, p) }},
+		"activity_types": {false, func(n *yaml.Node, p string) {
+			c.ActivityTypes = r.activityTypes(n, p)
+		}},
 	})
 	if len(r.problems) == 0 {
 		c.Country, c.ClosedDays, c.OpenDays = cal.country, cal.closed, cal.open

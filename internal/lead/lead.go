@@ -1,0 +1,150 @@
+// Package lead is what marketing hands over: a lead (one per normalised email), its contact details, where it
+// came from, and the activities it performed. It validates and normalises what webhooks send, reporting every
+// bad field at once, and holds no AWS code.
+package lead
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Stage is a lead's place in the funnel.
+type Stage string
+
+// The lifecycle: subscriber -> lead -> MQL -> SQL -> accepted | rejected -> opportunity -> customer | lost.
+const (
+	Subscriber  Stage = "subscriber"
+	Lead        Stage = "lead"
+	MQL         Stage = "mql"
+	SQL         Stage = "sql"
+	Accepted    Stage = "accepted"
+	Rejected    Stage = "rejected"
+	Opportunity Stage = "opportunity"
+	Customer    Stage = "customer"
+	Lost        Stage = "lost"
+)
+
+// Activity types Handoff records itself, besides the contract's built-in and custom ones.
+const (
+	FormSubmit          = "form_submit"
+	OpportunityCreated  = "opportunity_created"
+	DealWon             = "deal_won"
+	DealLost            = "deal_lost"
+	maxExtraFields      = 30
+	maxExtraValueLength = 1000
+)
+
+// FieldError is one bad field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// FieldErrors lists every bad field of a request; the API answers it as a 400.
+type FieldErrors []FieldError
+
+func (e FieldErrors) Error() string {
+	parts := make([]string, len(e))
+	for i, f := range e {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return "invalid fields: " + strings.Join(parts, "; ")
+}
+
+func (e *FieldErrors) add(field, format string, args ...any) {
+	*e = append(*e, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// err returns e as an error, or nil when empty, sorted by field for stable answers.
+func (e FieldErrors) err() error {
+	if len(e) == 0 {
+		return nil
+	}
+	sort.SliceStable(e, func(i, j int) bool { return e[i].Field < e[j].Field })
+	return e
+}
+
+// Contact is who the lead is.
+type Contact struct {
+	Email         string // normalised: trimmed, lower-case
+	EmailOriginal string // as submitted
+	FirstName     string
+	LastName      string
+	Phone         string // E.164 when the country is known, else as submitted (trimmed)
+	Company       string
+	JobTitle      string
+	CompanySize   string
+	Industry      string
+	Country       string // ISO 3166-1 alpha-2
+	Website       string
+	CompanyDomain string // from the email, unless it is a free-mail address; else from the website
+	FreeMail      bool
+}
+
+// Attribution is where the lead came from.
+type Attribution struct {
+	UTMSource, UTMMedium, UTMCampaign, UTMTerm, UTMContent string
+	Referrer                                               string
+}
+
+// Consent is the GDPR consent the form recorded.
+type Consent struct {
+	Given bool
+	At    time.Time
+}
+
+// Submission is a validated, normalised form submission.
+type Submission struct {
+	Contact     Contact
+	Attribution Attribution
+	Consent     *Consent // nil when the form has no consent field
+	Message     string
+	OccurredAt  time.Time
+	Extra       map[string]string // fields the mapping does not know, kept on the activity
+}
+
+// Activity is something a lead did (or that happened to it), as the scoring function consumes it.
+type Activity struct {
+	ID         string
+	LeadID     string
+	Type       string
+	OccurredAt time.Time
+	ReceivedAt time.Time
+	Source     string
+	DeliveryID string
+	Properties map[string]string
+}
+
+// NewLeadID returns a new lead ID: "ld_" and 26 characters, sortable by creation time.
+func NewLeadID(now time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
+	_, _ = rand.Read(b[6:])
+	return "ld_" + base32(b)
+}
+
+// ActivityID derives an activity's ID from its delivery, so a replayed delivery can never make a second one.
+func ActivityID(source, deliveryID string, index int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%d", source, deliveryID, index)))
+	var b [16]byte
+	copy(b[:], sum[:16])
+	return "ac_" + base32(b)
+}
+
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
+
+func base32(b [16]byte) string {
+	hi, lo := binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
+	out := make([]byte, 26)
+	for i := 25; i >= 0; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out)
+}

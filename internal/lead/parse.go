@@ -1,0 +1,460 @@
+package lead
+
+import (
+	"math/big"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Fields are submitted values by lead field name (after the source's mapping); Extra holds the others.
+type Fields map[string]string
+
+// Limits on what a webhook may send.
+const (
+	maxName     = 100
+	maxText     = 200
+	maxEmail    = 254
+	maxURL      = 2048
+	maxMessage  = 5000
+	clockSkew   = 5 * time.Minute
+	maxPastSpan = 366 * 24 * time.Hour
+)
+
+// Parser validates and normalises submitted fields. DefaultRegion (the contract's country) is used to read
+// phone numbers written without an international prefix when the lead gives no country.
+type Parser struct {
+	DefaultRegion string
+	// ActivityTypes are the allowed activity types: the built-in ones and the contract's custom ones.
+	ActivityTypes map[string]bool
+}
+
+// Submission validates a form submission. Every bad field is reported in one FieldErrors.
+func (p Parser) Submission(f Fields, extra map[string]string, now time.Time) (Submission, error) {
+	var errs FieldErrors
+	var s Submission
+	s.Contact = p.contact(f, &errs, true)
+	s.Attribution = attribution(f, &errs)
+	s.Message = freeText(f, "message", maxMessage, &errs)
+	s.OccurredAt = occurredAt(f, now, &errs)
+	if v, ok := f["consent"]; ok {
+		given, ok := parseBool(v)
+		if !ok {
+			errs.add("consent", "must be yes or no (true/false, oui/non, 1/0, on/off), got %q", clip(v))
+		}
+		c := &Consent{Given: given, At: s.OccurredAt}
+		if at := strings.TrimSpace(f["consent_at"]); at != "" {
+			t, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				errs.add("consent_at", "must be an RFC 3339 instant, got %q", clip(at))
+			}
+			c.At = t.UTC()
+		}
+		s.Consent = c
+	} else if strings.TrimSpace(f["consent_at"]) != "" {
+		errs.add("consent_at", "is given without consent")
+	}
+	s.Extra = extraFields(extra, &errs)
+	return s, errs.err()
+}
+
+// LeadRef names the lead an activity or outcome is about: by ID, or by email.
+type LeadRef struct {
+	ID    string
+	Email string
+}
+
+var leadIDPattern = regexp.MustCompile(`^ld_[0-9a-z]{26}$`)
+
+func leadRef(f Fields, errs *FieldErrors) LeadRef {
+	var r LeadRef
+	id := strings.TrimSpace(f["lead_id"])
+	raw := strings.TrimSpace(f["email"])
+	switch {
+	case id != "" && !leadIDPattern.MatchString(id):
+		errs.add("lead_id", "must be a lead ID such as ld_01jd..., got %q", clip(id))
+	case id != "":
+		r.ID = id
+	case raw == "":
+		errs.add("email", "is required when lead_id is absent")
+	default:
+		r.Email, _ = email(raw, errs)
+	}
+	return r
+}
+
+// Activity validates one tracked activity for a lead known by ID or email.
+func (p Parser) Activity(f Fields, extra map[string]string, now time.Time) (LeadRef, Activity, error) {
+	var errs FieldErrors
+	ref := leadRef(f, &errs)
+	a := Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
+	a.Type = strings.TrimSpace(f["type"])
+	switch {
+	case a.Type == "":
+		errs.add("type", "is required")
+	case !p.ActivityTypes[a.Type]:
+		errs.add("type", "must be a known activity type (built-in or declared in the contract), got %q", clip(a.Type))
+	}
+	a.OccurredAt = occurredAt(f, now, &errs)
+	required := map[string]string{"page_view": "url", "content_download": "content", "webinar_attended": "webinar"}
+	for _, k := range []string{"url", "content", "webinar", "campaign"} {
+		v := strings.TrimSpace(f[k])
+		if v == "" {
+			if required[a.Type] == k {
+				errs.add(k, "is required for %s", a.Type)
+			}
+			continue
+		}
+		if k == "url" {
+			v = httpURL(k, v, &errs)
+		} else {
+			v = text(k, v, maxText, &errs)
+		}
+		a.Properties[k] = v
+	}
+	attr := attribution(f, &errs)
+	for k, v := range attr.properties() {
+		a.Properties[k] = v
+	}
+	for k, v := range extraFields(extra, &errs) {
+		a.Properties["x_"+k] = v
+	}
+	return ref, a, errs.err()
+}
+
+var (
+	currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+	amountPattern   = regexp.MustCompile(`^\d{1,15}(\.\d{1,2})?$`)
+)
+
+// Outcome validates a sales outcome from the CRM: opportunity_created, deal_won (amount and currency) or
+// deal_lost (reason).
+func (p Parser) Outcome(f Fields, now time.Time) (LeadRef, Activity, error) {
+	var errs FieldErrors
+	ref := leadRef(f, &errs)
+	a := Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
+	a.Type = strings.TrimSpace(f["type"])
+	switch a.Type {
+	case OpportunityCreated, DealWon, DealLost:
+	case "":
+		errs.add("type", "is required")
+	default:
+		errs.add("type", "must be opportunity_created, deal_won or deal_lost, got %q", clip(a.Type))
+	}
+	a.OccurredAt = occurredAt(f, now, &errs)
+	amount, currency := strings.TrimSpace(f["amount"]), strings.ToUpper(strings.TrimSpace(f["currency"]))
+	switch {
+	case amount == "" && a.Type == DealWon:
+		errs.add("amount", "is required for deal_won")
+	case amount == "":
+	case !amountPattern.MatchString(amount):
+		errs.add("amount", "must be a non-negative decimal with at most 2 decimals, such as 12500 or 12500.50, got %q", clip(amount))
+	default:
+		a.Properties["amount"] = normaliseAmount(amount)
+	}
+	switch {
+	case currency == "" && amount != "":
+		errs.add("currency", "is required with amount")
+	case currency == "":
+	case !currencyPattern.MatchString(currency):
+		errs.add("currency", "must be an ISO 4217 code such as EUR, got %q", clip(currency))
+	default:
+		a.Properties["currency"] = currency
+	}
+	if reason := strings.TrimSpace(f["reason"]); reason != "" {
+		a.Properties["reason"] = text("reason", reason, maxText, &errs)
+	} else if a.Type == DealLost {
+		errs.add("reason", "is required for deal_lost")
+	}
+	if id := strings.TrimSpace(f["crm_id"]); id != "" {
+		a.Properties["crm_id"] = text("crm_id", id, maxText, &errs)
+	}
+	return ref, a, errs.err()
+}
+
+func normaliseAmount(s string) string {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return s
+	}
+	return r.FloatString(2)
+}
+
+func (p Parser) contact(f Fields, errs *FieldErrors, emailRequired bool) Contact {
+	var c Contact
+	raw := strings.TrimSpace(f["email"])
+	if raw == "" {
+		if emailRequired {
+			errs.add("email", "is required")
+		}
+	} else {
+		c.Email, c.FreeMail = email(raw, errs)
+		c.EmailOriginal = raw
+	}
+	c.FirstName = name("first_name", f["first_name"], errs)
+	c.LastName = name("last_name", f["last_name"], errs)
+	c.Company = text("company", f["company"], maxText, errs)
+	c.JobTitle = text("job_title", f["job_title"], maxText, errs)
+	c.CompanySize = text("company_size", f["company_size"], 50, errs)
+	c.Industry = text("industry", f["industry"], maxText, errs)
+	c.Country = country(f["country"], errs)
+	c.Website = httpURL("website", f["website"], errs)
+	c.Phone = p.phone(f["phone"], c.Country, errs)
+	switch {
+	case c.Email != "" && !c.FreeMail:
+		c.CompanyDomain = c.Email[strings.LastIndexByte(c.Email, '@')+1:]
+	case c.Website != "":
+		if u, err := url.Parse(c.Website); err == nil {
+			c.CompanyDomain = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		}
+	}
+	return c
+}
+
+var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// email normalises an address and says whether it is a free-mail one.
+func email(raw string, errs *FieldErrors) (string, bool) {
+	bad := func() (string, bool) {
+		errs.add("email", "must be an email address such as name@company.com, got %q", clip(raw))
+		return "", false
+	}
+	if len(raw) > maxEmail || strings.ContainsAny(raw, "\r\n\x00 ") {
+		return bad()
+	}
+	a, err := mail.ParseAddress(raw)
+	if err != nil || a.Address != raw {
+		return bad()
+	}
+	e := strings.ToLower(raw)
+	at := strings.LastIndexByte(e, '@')
+	local, domain := e[:at], e[at+1:]
+	if len(local) > 64 || !strings.Contains(domain, ".") {
+		return bad()
+	}
+	for _, l := range strings.Split(domain, ".") {
+		if !domainLabel.MatchString(l) {
+			return bad()
+		}
+	}
+	return e, freeMail[domain]
+}
+
+// name is a person's name: one line, no markup, trimmed, inner spaces collapsed.
+func name(field, raw string, errs *FieldErrors) string {
+	v := text(field, raw, maxName, errs)
+	if strings.ContainsAny(v, "<>") || strings.Contains(v, "://") {
+		errs.add(field, "must be a name, without markup or links")
+		return ""
+	}
+	return v
+}
+
+// text is a single-line value: trimmed, inner white space collapsed, no control characters.
+func text(field, raw string, max int, errs *FieldErrors) string {
+	v := strings.Join(strings.Fields(raw), " ")
+	if v == "" {
+		return ""
+	}
+	if strings.ContainsAny(raw, "\r\n") {
+		errs.add(field, "must fit on one line")
+		return ""
+	}
+	if hasControl(v, false) {
+		errs.add(field, "must not contain control characters")
+		return ""
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		errs.add(field, "must be at most %d characters, got %d", max, n)
+		return ""
+	}
+	return v
+}
+
+// freeText is a multi-line value (a message): line breaks allowed, other control characters not.
+func freeText(f Fields, field string, max int, errs *FieldErrors) string {
+	v := strings.TrimSpace(f[field])
+	if v == "" {
+		return ""
+	}
+	if hasControl(v, true) {
+		errs.add(field, "must not contain control characters")
+		return ""
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		errs.add(field, "must be at most %d characters, got %d", max, n)
+		return ""
+	}
+	return v
+}
+
+func hasControl(s string, allowBreaks bool) bool {
+	for _, r := range s {
+		if allowBreaks && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
+
+func httpURL(field, raw string, errs *FieldErrors) string {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || len(v) > maxURL || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || hasControl(v, false) {
+		errs.add(field, "must be an http(s) URL of at most %d characters", maxURL)
+		return ""
+	}
+	return v
+}
+
+func (p Parser) phone(raw, country string, errs *FieldErrors) string {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return ""
+	}
+	if len(v) > 40 || strings.Trim(v, "+0123456789 ().-/") != "" {
+		errs.add("phone", "must be a phone number (digits, spaces, + ( ) . - /), got %q", clip(v))
+		return ""
+	}
+	region := country
+	if region == "" {
+		region = p.DefaultRegion
+	}
+	if !strings.HasPrefix(v, "+") && region == "" {
+		return v // no way to know the country: keep it as written
+	}
+	num, err := phonenumbers.Parse(v, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		errs.add("phone", "is not a valid phone number for %s, got %q", regionName(v, region), clip(v))
+		return ""
+	}
+	return phonenumbers.Format(num, phonenumbers.E164)
+}
+
+func regionName(v, region string) string {
+	if strings.HasPrefix(v, "+") {
+		return "its country code"
+	}
+	return region
+}
+
+func country(raw string, errs *FieldErrors) string {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return ""
+	}
+	if code, ok := countryAliases[strings.ToLower(v)]; ok {
+		return code
+	}
+	up := strings.ToUpper(v)
+	if isoCountries[up] {
+		return up
+	}
+	errs.add("country", "must be an ISO 3166-1 alpha-2 code such as FR, got %q", clip(v))
+	return ""
+}
+
+func attribution(f Fields, errs *FieldErrors) Attribution {
+	return Attribution{
+		UTMSource:   text("utm_source", f["utm_source"], maxText, errs),
+		UTMMedium:   text("utm_medium", f["utm_medium"], maxText, errs),
+		UTMCampaign: text("utm_campaign", f["utm_campaign"], maxText, errs),
+		UTMTerm:     text("utm_term", f["utm_term"], maxText, errs),
+		UTMContent:  text("utm_content", f["utm_content"], maxText, errs),
+		Referrer:    httpURL("referrer", f["referrer"], errs),
+	}
+}
+
+func (a Attribution) properties() map[string]string {
+	out := map[string]string{}
+	for k, v := range map[string]string{"utm_source": a.UTMSource, "utm_medium": a.UTMMedium, "utm_campaign": a.UTMCampaign,
+		"utm_term": a.UTMTerm, "utm_content": a.UTMContent, "referrer": a.Referrer} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func occurredAt(f Fields, now time.Time, errs *FieldErrors) time.Time {
+	v := strings.TrimSpace(f["occurred_at"])
+	if v == "" {
+		return now.UTC()
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	switch {
+	case err != nil:
+		errs.add("occurred_at", "must be an RFC 3339 instant such as 2026-11-27T17:30:00+01:00, got %q", clip(v))
+	case t.After(now.Add(clockSkew)):
+		errs.add("occurred_at", "is in the future")
+	case t.Before(now.Add(-maxPastSpan)):
+		errs.add("occurred_at", "is more than a year old")
+	default:
+		return t.UTC()
+	}
+	return now.UTC()
+}
+
+var extraKey = regexp.MustCompile(`[^a-z0-9_]+`)
+
+// extraFields keeps unmapped fields (bounded) so nothing a form asked is lost, under safe keys.
+func extraFields(extra map[string]string, errs *FieldErrors) map[string]string {
+	if len(extra) == 0 {
+		return nil
+	}
+	if len(extra) > maxExtraFields {
+		errs.add("body", "has %d unmapped fields; at most %d are kept", len(extra), maxExtraFields)
+		return nil
+	}
+	out := map[string]string{}
+	for k, v := range extra {
+		key := strings.Trim(extraKey.ReplaceAllString(strings.ToLower(k), "_"), "_")
+		if key == "" || len(key) > 64 {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if hasControl(v, true) {
+			errs.add(k, "must not contain control characters")
+			continue
+		}
+		if utf8.RuneCountInString(v) > maxExtraValueLength {
+			errs.add(k, "must be at most %d characters", maxExtraValueLength)
+			continue
+		}
+		if v != "" {
+			out[key] = v
+		}
+	}
+	return out
+}
+
+func parseBool(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "oui", "1", "on", "y":
+		return true, true
+	case "false", "no", "non", "0", "off", "n", "":
+		return false, true
+	}
+	return false, false
+}
+
+// clip shortens a bad value echoed in an error: enough to recognise it, never a whole payload.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 40 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:40]) + "…"
+}
