@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 )
@@ -149,18 +152,46 @@ func checkSenderDomain(c *contract.Contract, lookup func(string) (string, bool))
 func MustStart(function string, required ...string) *Runtime {
 	rt, err := Start(function, os.LookupEnv, os.Stdout, required...)
 	if err != nil {
-		log := NewLogger(os.Stdout, function)
-		attrs := []any{"error", err.Error()}
-		var verr *contract.ValidationError
-		if errors.As(err, &verr) {
-			problems := make([]string, len(verr.Problems))
-			for i, p := range verr.Problems {
-				problems[i] = p.String(verr.File)
-			}
-			attrs = append(attrs, "problems", problems)
-		}
-		log.Error("cold start failed: refusing to serve", attrs...)
-		os.Exit(1)
+		fail(NewLogger(os.Stdout, function), err)
 	}
 	return rt
+}
+
+// Must ends a cold start that failed after MustStart (a secret, a client), the same way.
+func (rt *Runtime) Must(err error) {
+	if err != nil {
+		fail(rt.Log, err)
+	}
+}
+
+func fail(log *slog.Logger, err error) {
+	attrs := []any{"error", err.Error()}
+	var verr *contract.ValidationError
+	if errors.As(err, &verr) {
+		problems := make([]string, len(verr.Problems))
+		for i, p := range verr.Problems {
+			problems[i] = p.String(verr.File)
+		}
+		attrs = append(attrs, "problems", problems)
+	}
+	log.Error("cold start failed: refusing to serve", attrs...)
+	os.Exit(1)
+}
+
+// AWS loads the one AWS configuration of a function: region and credentials from Lambda's environment, and
+// endpoints from the standard AWS_ENDPOINT_URL_<SERVICE> variables (DynamoDB Local and SES local, locally).
+func (rt *Runtime) AWS(ctx context.Context) aws.Config {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	rt.Must(err)
+	return cfg
+}
+
+// DynamoDB builds the function's DynamoDB client.
+func DynamoDB(cfg aws.Config, lookup func(string) (string, bool)) *dynamodb.Client {
+	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+		if v, ok := lookup("AWS_ENDPOINT_URL_DYNAMODB"); ok && v != "" {
+			// DynamoDB Local's error answers carry no CRC32; validating them only logs noise.
+			o.DisableValidateResponseChecksum = true
+		}
+	})
 }

@@ -1,0 +1,399 @@
+// Package ingest receives leads, activities and sales outcomes from webhooks (POST
+// /v1/sources/{sourceId}/submissions|activities|outcomes): it authenticates the delivery, reads the sender's
+// format, validates and normalises, and stores the lead and its activities atomically and idempotently.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+// MaxBody is the largest body accepted.
+const MaxBody = 64 << 10
+
+// Delivery is one webhook delivery: what makes a retry recognisable.
+type Delivery struct {
+	Source   string
+	ID       string // the sender's delivery ID, or a hash of the body when it sends none
+	BodyHash string
+	At       time.Time
+}
+
+// Answer is the HTTP answer to a delivery; the first one is stored and replayed to retries.
+type Answer struct {
+	Status int
+	Body   string
+}
+
+// Saved is what storing a delivery did.
+type Saved struct {
+	LeadID   string
+	Created  bool   // the lead is new
+	Replayed bool   // the delivery had been stored before: Answer is the first answer
+	Answer   Answer // the answer to give
+}
+
+// Store errors the handler maps to answers.
+var (
+	ErrLeadNotFound  = errors.New("no such lead")
+	ErrDeliveryReuse = errors.New("delivery ID reused with another body")
+)
+
+// Store keeps leads, activities and deliveries. Each call is atomic: everything or nothing is written, and a
+// delivery already stored changes nothing and returns its first answer.
+type Store interface {
+	// SaveSubmission creates or updates the lead with the submission's email and records its activity.
+	SaveSubmission(ctx context.Context, d Delivery, s lead.Submission, act lead.Activity, answer func(leadID string) Answer) (Saved, error)
+	// SaveActivities records activities for a lead; createLead makes a subscriber lead for an unknown email,
+	// otherwise an unknown lead is ErrLeadNotFound.
+	SaveActivities(ctx context.Context, d Delivery, ref lead.LeadRef, acts []lead.Activity, createLead bool, answer func(leadID string) Answer) (Saved, error)
+	// CountDiscarded counts a submission dropped on purpose (a filled honeypot).
+	CountDiscarded(ctx context.Context, source, reason string, at time.Time) error
+}
+
+type source struct {
+	def      contract.Source
+	verifier webhook.Verifier
+}
+
+// Handler serves the ingestion routes.
+type Handler struct {
+	sources map[string]source
+	parser  lead.Parser
+	store   Store
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// New builds a Handler. secrets holds each source's resolved secret, by source ID.
+func New(c *contract.Contract, secrets map[string]string, store Store, now func() time.Time, log *slog.Logger) (*Handler, error) {
+	types := map[string]bool{}
+	for _, t := range append(append([]string{}, contract.BuiltinActivityTypes...), c.ActivityTypes...) {
+		types[t] = true
+	}
+	h := &Handler{
+		sources: map[string]source{},
+		parser:  lead.Parser{DefaultRegion: c.Country, ActivityTypes: types},
+		store:   store, now: now, log: log,
+	}
+	var problems []string
+	for _, s := range c.Sources {
+		v, err := webhook.New(s.Auth, secrets[s.ID])
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("source %s: %v", s.ID, err))
+			continue
+		}
+		h.sources[s.ID] = source{def: s, verifier: v}
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "; "))
+	}
+	return h, nil
+}
+
+// outcome is what a request came to, for the answer and the one log line.
+type outcome struct {
+	status  int
+	body    any
+	reason  string // why a request was refused, without personal data
+	leadID  string
+	created bool
+	replay  bool
+	count   int
+	headers map[string]string
+}
+
+func refuse(status int, code, reason string) outcome {
+	return outcome{status: status, body: map[string]string{"error": code}, reason: reason}
+}
+
+func invalid(err error) outcome {
+	var fe lead.FieldErrors
+	if !errors.As(err, &fe) {
+		fe = lead.FieldErrors{{Field: "body", Message: "is invalid"}}
+	}
+	names := make([]string, len(fe))
+	for i, f := range fe {
+		names[i] = f.Field
+	}
+	return outcome{status: http.StatusBadRequest, body: map[string]any{"error": "invalid_request", "fields": fe},
+		reason: "invalid fields: " + strings.Join(names, ",")}
+}
+
+// Handle answers one request. It never returns an error: failures are answers.
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	start := h.now()
+	srcID := req.PathParameters["sourceId"]
+	route := req.RawPath[strings.LastIndexByte(req.RawPath, '/')+1:]
+	out := h.handle(ctx, req, srcID, route, start)
+
+	requestID := req.RequestContext.RequestID
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		requestID = lc.AwsRequestID
+	}
+	if out.status >= 500 {
+		out.body = map[string]string{"error": "internal", "requestId": requestID}
+	}
+	attrs := []any{"route", route, "source", srcID, "status", out.status, "ms", time.Since(start).Milliseconds()}
+	if out.leadID != "" {
+		attrs = append(attrs, "leadId", out.leadID, "created", out.created, "replayed", out.replay, "activities", out.count)
+	}
+	if out.reason != "" {
+		attrs = append(attrs, "reason", out.reason)
+	}
+	level := slog.LevelInfo
+	if out.status >= 500 {
+		level = slog.LevelError
+	}
+	h.log.Log(ctx, level, "ingest", attrs...)
+
+	body, ok := out.body.(string)
+	if !ok {
+		b, _ := json.Marshal(out.body)
+		body = string(b)
+	}
+	headers := map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"}
+	for k, v := range out.headers {
+		headers[k] = v
+	}
+	return events.APIGatewayV2HTTPResponse{StatusCode: out.status, Headers: headers, Body: body}, nil
+}
+
+var routeKinds = map[string]contract.SourceKind{
+	"submissions": contract.FormSource, "activities": contract.ActivitySource, "outcomes": contract.OutcomeSource,
+}
+
+func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest, srcID, route string, now time.Time) outcome {
+	src, ok := h.sources[srcID]
+	if !ok || routeKinds[route] != src.def.Kind {
+		return refuse(http.StatusNotFound, "unknown_source", "unknown source for this route")
+	}
+	body := []byte(req.Body)
+	if req.IsBase64Encoded {
+		decoded, err := base64.StdEncoding.DecodeString(req.Body)
+		if err != nil {
+			return invalid(bodyError("is not valid base64"))
+		}
+		body = decoded
+	}
+	if len(body) > MaxBody {
+		return refuse(http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body of %d bytes", len(body)))
+	}
+	isJSON, ok := contentType(header(req.Headers, "content-type"))
+	if !ok {
+		return refuse(http.StatusUnsupportedMediaType, "unsupported_media_type", "content type not JSON or a form")
+	}
+	deliveryID, err := src.verifier.Verify(lowerKeys(req.Headers), body, now)
+	if err != nil {
+		var f *webhook.Failure
+		reason := "unauthorized"
+		if errors.As(err, &f) {
+			reason = f.Reason
+		}
+		return refuse(http.StatusUnauthorized, "unauthorized", reason)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return invalid(bodyError("is empty"))
+	}
+	if err := validText(body); err != nil {
+		return invalid(err)
+	}
+	if src.def.Kind == contract.FormSource && honeypotFilled(src.def, isJSON, body) {
+		// A normal answer, so the bot learns nothing; the submission is only counted.
+		if err := h.store.CountDiscarded(ctx, src.def.ID, "honeypot", now); err != nil {
+			h.log.WarnContext(ctx, "count discarded submission", "source", src.def.ID, "error", err.Error())
+		}
+		return outcome{status: http.StatusAccepted, body: map[string]any{"status": "accepted", "leadId": lead.NewLeadID(now)}, reason: "honeypot"}
+	}
+	p, err := parsePayload(src.def, isJSON, body)
+	if err != nil {
+		return invalid(err)
+	}
+	sum := sha256.Sum256(body)
+	d := Delivery{Source: src.def.ID, ID: firstNonEmpty(deliveryID, p.deliveryID), BodyHash: hex.EncodeToString(sum[:]), At: now}
+	if d.ID == "" {
+		d.ID = "sha256:" + d.BodyHash // a sender without IDs: the same body is the same delivery
+	}
+	if len(d.ID) > 200 {
+		return invalid(lead.FieldErrors{{Field: "webhook-id", Message: "must be at most 200 characters"}})
+	}
+	switch src.def.Kind {
+	case contract.FormSource:
+		return h.submission(ctx, d, p)
+	case contract.ActivitySource:
+		return h.activities(ctx, d, p)
+	default:
+		return h.outcome(ctx, d, p)
+	}
+}
+
+func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome {
+	s, err := h.parser.Submission(p.top.fields, p.top.extra, d.At)
+	if err != nil {
+		return invalid(err)
+	}
+	act := lead.Activity{
+		ID: lead.ActivityID(d.Source, d.ID, 0), Type: lead.FormSubmit, OccurredAt: s.OccurredAt, ReceivedAt: d.At.UTC(),
+		Source: d.Source, DeliveryID: d.ID, Properties: map[string]string{},
+	}
+	for k, v := range s.Extra {
+		act.Properties["x_"+k] = v
+	}
+	saved, err := h.store.SaveSubmission(ctx, d, s, act, accepted(d, 1))
+	return h.stored(saved, err, 1)
+}
+
+func (h *Handler) activities(ctx context.Context, d Delivery, p payload) outcome {
+	items := p.batch
+	if len(items) == 0 {
+		items = []item{p.top}
+	}
+	var errs lead.FieldErrors
+	var ref lead.LeadRef
+	acts := make([]lead.Activity, 0, len(items))
+	for i, it := range items {
+		fields := lead.Fields{}
+		for k, v := range p.top.fields { // the lead is named once, at the top
+			fields[k] = v
+		}
+		for k, v := range it.fields {
+			fields[k] = v
+		}
+		r, a, err := h.parser.Activity(fields, it.extra, d.At)
+		if err != nil {
+			var fe lead.FieldErrors
+			errors.As(err, &fe)
+			for _, f := range fe {
+				if len(p.batch) > 0 && f.Field != "email" && f.Field != "lead_id" {
+					f.Field = fmt.Sprintf("activities[%d].%s", i, f.Field)
+				}
+				errs = append(errs, f)
+			}
+			continue
+		}
+		a.ID, a.Source, a.DeliveryID = lead.ActivityID(d.Source, d.ID, i), d.Source, d.ID
+		ref = r
+		acts = append(acts, a)
+	}
+	if len(errs) > 0 {
+		return invalid(dedupe(errs))
+	}
+	saved, err := h.store.SaveActivities(ctx, d, ref, acts, true, accepted(d, len(acts)))
+	return h.stored(saved, err, len(acts))
+}
+
+func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
+	ref, a, err := h.parser.Outcome(p.top.fields, d.At)
+	if err != nil {
+		return invalid(err)
+	}
+	a.ID, a.Source, a.DeliveryID = lead.ActivityID(d.Source, d.ID, 0), d.Source, d.ID
+	saved, err := h.store.SaveActivities(ctx, d, ref, []lead.Activity{a}, false, accepted(d, 1))
+	return h.stored(saved, err, 1)
+}
+
+func (h *Handler) stored(saved Saved, err error, count int) outcome {
+	switch {
+	case errors.Is(err, ErrLeadNotFound):
+		return outcome{status: http.StatusUnprocessableEntity, reason: "unknown lead", body: map[string]any{
+			"error": "unknown_lead", "fields": lead.FieldErrors{{Field: "lead", Message: "no lead has this lead_id or email"}}}}
+	case errors.Is(err, ErrDeliveryReuse):
+		return refuse(http.StatusConflict, "delivery_id_reused", "delivery ID reused with another body")
+	case err != nil:
+		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
+	}
+	o := outcome{status: saved.Answer.Status, body: saved.Answer.Body, leadID: saved.LeadID, created: saved.Created, replay: saved.Replayed, count: count}
+	if saved.Replayed {
+		o.headers = map[string]string{"Idempotent-Replayed": "true"}
+	}
+	return o
+}
+
+// accepted builds the 202 answer once the lead is known.
+func accepted(d Delivery, count int) func(string) Answer {
+	return func(leadID string) Answer {
+		b, _ := json.Marshal(map[string]any{"status": "accepted", "leadId": leadID, "deliveryId": d.ID, "activities": count})
+		return Answer{Status: http.StatusAccepted, Body: string(b)}
+	}
+}
+
+func dedupe(errs lead.FieldErrors) lead.FieldErrors {
+	seen := map[lead.FieldError]bool{}
+	var out lead.FieldErrors
+	for _, e := range errs {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func contentType(v string) (isJSON, ok bool) {
+	mt, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		return false, false
+	}
+	if cs, has := params["charset"]; has && !strings.EqualFold(cs, "utf-8") {
+		return false, false
+	}
+	switch mt {
+	case "application/json":
+		return true, true
+	case "application/x-www-form-urlencoded":
+		return false, true
+	}
+	return false, false
+}
+
+func header(h map[string]string, name string) string {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+func lowerKeys(h map[string]string) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// SecretRefs are the secret references of the contract's sources, by source ID.
+func SecretRefs(c *contract.Contract) map[string]string {
+	refs := make(map[string]string, len(c.Sources))
+	for _, s := range c.Sources {
+		refs[s.ID] = s.Secret
+	}
+	return refs
+}

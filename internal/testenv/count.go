@@ -1,0 +1,84 @@
+package testenv
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+)
+
+// Counter counts DynamoDB API calls by operation (one per call, whatever the SDK's retries).
+type Counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// Total is the number of calls since the last Reset.
+func (c *Counter) Total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := 0
+	for _, v := range c.n {
+		t += v
+	}
+	return t
+}
+
+// Of is the number of calls of one operation, e.g. "TransactWriteItems".
+func (c *Counter) Of(op string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[op]
+}
+
+// Reset starts counting again.
+func (c *Counter) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n = map[string]int{}
+}
+
+// CountingDynamoDB is a DynamoDB Local client whose calls are counted.
+func CountingDynamoDB(t testing.TB) (*dynamodb.Client, *Counter) {
+	t.Helper()
+	c := &Counter{n: map[string]int{}}
+	count := middleware.InitializeMiddlewareFunc("countCalls", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		c.mu.Lock()
+		c.n[awsmiddleware.GetOperationName(ctx)]++
+		c.mu.Unlock()
+		return next.HandleInitialize(ctx, in)
+	})
+	client := localaws.DynamoDB(DynamoEndpoint(t))
+	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error { return s.Initialize.Add(count, middleware.Before) })
+	})
+	return client, c
+}
+
+// LocalSecrets reads infra/local/secrets.env: the demo secrets of the example contract's sources.
+func LocalSecrets(t testing.TB) map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(Root(), "infra", "local", "secrets.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[k] = v
+		}
+	}
+	return out
+}
