@@ -61,10 +61,10 @@ bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here,
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
-	@set -e; for pkg in $$(go list ./...); do \
-	  for target in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$target"; go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
-	  done; \
+	@set -e; grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's/:func /:/' | sort -u | \
+	while IFS=: read -r file target; do \
+	  pkg=./$$(dirname "$$file"); echo "== $$pkg $$target ($(FUZZTIME))"; \
+	  go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; \
 	done
 
 # --- SAM's makefile build method: `sam build` calls build-<LogicalId> with ARTIFACTS_DIR --------------------

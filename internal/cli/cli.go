@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"strings"
 	"time"
 
@@ -18,6 +19,8 @@ const usage = `usage:
       Validate a contract; print every problem with its line, exit 1 if there is any.
   handoff deadline --contract FILE --from RFC3339 --hours N
       Print the instant N business hours after --from (default: now) under the contract's calendar.
+  handoff send --source ID (--data BODY | --file F) [--form] [--url URL]
+      Sign a body as the source's sender does and post it (try the sources against make run).
 `
 
 // Run executes the command line args (without the program name) and returns the process exit code:
@@ -28,6 +31,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return check(args[2:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "deadline":
 		return deadline(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "send":
+		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return 0

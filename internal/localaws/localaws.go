@@ -284,3 +284,19 @@ func (l *LineWriter) Write(b []byte) (int, error) {
 
 // PID is the server's process ID (also its process group ID).
 func (s *Service) PID() int { return s.cmd.Process.Pid }
+
+// ReadEnvFile reads KEY=VALUE lines (blank lines and # comments skipped): the local demo secrets.
+func ReadEnvFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out, nil
+}

@@ -61,10 +61,14 @@ func Run(ctx context.Context, o RunOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	secrets, err := localaws.ReadEnvFile(filepath.Join(root, "infra", "local", "secrets.env"))
+	if err != nil {
+		return err
+	}
 	stack, err := Start(ctx, Options{
 		Root: root, Template: tpl, Params: params, TableNames: names,
 		DynamoEndpoint: d.s.Endpoint, SESEndpoint: m.s.Endpoint,
-		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, Logs: out,
+		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, Logs: out, ExtraEnv: secrets,
 	})
 	if err != nil {
 		return err

@@ -1,11 +1,8 @@
 package testenv
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -67,18 +64,9 @@ func CountingDynamoDB(t testing.TB) (*dynamodb.Client, *Counter) {
 // LocalSecrets reads infra/local/secrets.env: the demo secrets of the example contract's sources.
 func LocalSecrets(t testing.TB) map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(Root(), "infra", "local", "secrets.env"))
+	env, err := localaws.ReadEnvFile(filepath.Join(Root(), "infra", "local", "secrets.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			out[k] = v
-		}
-	}
-	return out
+	return env
 }

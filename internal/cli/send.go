@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+const sendUsage = `usage: handoff send --source ID (--data BODY | --file F) [--form] [--id DELIVERY_ID]
+                   [--url http://127.0.0.1:3000] [--contract FILE] [--secrets FILE]
+  Sign a body the way the source's sender does (now) and post it to the source's route; print the answer.
+`
+
+// send signs and posts a webhook, as Typeform, Webflow, Zapier or the site would: the way to try a contract's
+// sources against `make run`.
+func send(args []string, stdout, stderr io.Writer, now func() time.Time, client *http.Client) int {
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, sendUsage) }
+	base := fs.String("url", "http://127.0.0.1:3000", "base URL of the API")
+	file := fs.String("contract", "infra/contract/contract.yaml", "contract file")
+	secretsFile := fs.String("secrets", "infra/local/secrets.env", "KEY=VALUE file with HANDOFF_SECRET_<SOURCE> values")
+	srcID := fs.String("source", "", "source ID (required)")
+	data := fs.String("data", "", "body to send")
+	bodyFile := fs.String("file", "", "file holding the body to send")
+	isForm := fs.Bool("form", false, "send as application/x-www-form-urlencoded instead of JSON")
+	id := fs.String("id", "", "delivery ID (default: a new one)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *srcID == "" || (*data == "") == (*bodyFile == "") {
+		fs.Usage()
+		return 2
+	}
+	body := []byte(*data)
+	if *bodyFile != "" {
+		var err error
+		if body, err = os.ReadFile(*bodyFile); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	c, err := contract.Load(*file)
+	if err != nil {
+		return reportLoadError(*file, err, stderr)
+	}
+	src, ok := c.Source(*srcID)
+	if !ok {
+		fmt.Fprintf(stderr, "no source %q in %s\n", *srcID, *file)
+		return 1
+	}
+	env, err := localaws.ReadEnvFile(*secretsFile)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) {
+		if v, ok := env[k]; ok {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}}.Resolve(context.Background(), map[string]string{src.ID: src.Secret})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes"}[src.Kind]
+	at := now()
+	if *id == "" {
+		*id = "cli_" + strconv.FormatInt(at.UnixNano(), 36)
+	}
+	req, err := http.NewRequest(http.MethodPost, strings.TrimRight(*base, "/")+"/v1/sources/"+src.ID+"/"+route, bytes.NewReader(body))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if *isForm {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if err := sign(req, src.Auth, sec[src.ID], *id, at, body); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	fmt.Fprintf(stdout, "%s %s\n%s\n", resp.Status, req.URL.Path, bytes.TrimSpace(answer))
+	if resp.StatusCode >= 300 {
+		return 1
+	}
+	return 0
+}
+
+func sign(req *http.Request, scheme, secret, id string, at time.Time, body []byte) error {
+	first := strings.Fields(secret)
+	if len(first) == 0 {
+		return errors.New("empty secret")
+	}
+	switch scheme {
+	case "standard-webhooks":
+		req.Header.Set("Webhook-Id", id)
+		req.Header.Set("Webhook-Timestamp", strconv.FormatInt(at.Unix(), 10))
+		req.Header.Set("Webhook-Signature", webhook.SignStandard(first[0], id, at, body))
+	case "typeform":
+		req.Header.Set("Typeform-Signature", webhook.SignTypeform(first[0], body))
+	case "webflow":
+		ts, sig := webhook.SignWebflow(first[0], at, body)
+		req.Header.Set("X-Webflow-Timestamp", ts)
+		req.Header.Set("X-Webflow-Signature", sig)
+	case "shared-secret":
+		req.Header.Set("Authorization", "Bearer "+first[0])
+		req.Header.Set("Idempotency-Key", id)
+	default:
+		return fmt.Errorf("unknown scheme %q", scheme)
+	}
+	return nil
+}

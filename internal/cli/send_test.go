@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+// TestSendSignsAsTheSenderWould: what `handoff send` posts passes the very verifier ingest uses.
+func TestSendSignsAsTheSenderWould(t *testing.T) {
+	t.Parallel()
+	c, err := contract.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := localaws.ReadEnvFile("../../infra/local/secrets.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]string{}
+	for _, s := range c.Sources {
+		refs[s.ID] = s.Secret
+	}
+	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}.Resolve(t.Context(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	var gotPath, gotType string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := strings.Split(r.URL.Path, "/")[3]
+		src, _ := c.Source(id)
+		v, err := webhook.New(src.Auth, sec[id])
+		if err != nil {
+			t.Error(err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		headers := map[string]string{}
+		for k := range r.Header {
+			headers[strings.ToLower(k)] = r.Header.Get(k)
+		}
+		gotPath, gotType = r.URL.Path, r.Header.Get("Content-Type")
+		if _, err := v.Verify(headers, body, now); err != nil {
+			http.Error(w, `{"error":"unauthorized"}`, 401)
+			return
+		}
+		w.WriteHeader(202)
+		_, _ = w.Write([]byte(`{"status":"accepted"}`))
+	}))
+	defer srv.Close()
+
+	tests := []struct {
+		source, path string
+		form         bool
+	}{
+		{"site-contact", "/v1/sources/site-contact/submissions", false},
+		{"typeform-audit", "/v1/sources/typeform-audit/submissions", false},
+		{"webflow-webinar", "/v1/sources/webflow-webinar/submissions", false},
+		{"zapier-linkedin", "/v1/sources/zapier-linkedin/submissions", true},
+		{"tracking", "/v1/sources/tracking/activities", false},
+		{"crm", "/v1/sources/crm/outcomes", false},
+	}
+	for _, tc := range tests {
+		var out, errOut bytes.Buffer
+		args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.env", "--source", tc.source, "--data", `{"email":"a@b.fr"}`}
+		if tc.form {
+			args = append(args, "--form")
+		}
+		code := send(args, &out, &errOut, func() time.Time { return now }, srv.Client())
+		if code != 0 || gotPath != tc.path || !strings.HasPrefix(out.String(), "202 Accepted") {
+			t.Errorf("%s: exit %d, path %s, out %q, err %q", tc.source, code, gotPath, out.String(), errOut.String())
+		}
+		if tc.form && gotType != "application/x-www-form-urlencoded" {
+			t.Errorf("%s: content type %s", tc.source, gotType)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := send([]string{"--url", srv.URL, "--contract", example, "--source", "nope", "--data", "{}"}, &out, &errOut, time.Now, srv.Client()); code != 1 {
+		t.Errorf("unknown source: exit %d", code)
+	}
+}
