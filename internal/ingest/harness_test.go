@@ -1,14 +1,12 @@
 package ingest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,24 +35,7 @@ type harness struct {
 	calls   *testenv.Counter
 	tables  store.Tables
 	secrets map[string]string // by source ID
-	logs    *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs    *testenv.SyncBuffer
 }
 
 func exampleContract(t testing.TB) *contract.Contract {
@@ -86,7 +67,7 @@ func newHarness(t testing.TB) *harness {
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}
 	c := exampleContract(t)
 	sec := sourceSecrets(t, c)
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	h, err := ingest.New(c, sec, store.NewLeads(db, tables), func() time.Time { return now }, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)

@@ -258,32 +258,24 @@ func name(field, raw string, errs *FieldErrors) string {
 
 // text is a single-line value: trimmed, inner white space collapsed, no control characters.
 func text(field, raw string, max int, errs *FieldErrors) string {
-	v := strings.Join(strings.Fields(raw), " ")
-	if v == "" {
-		return ""
-	}
-	if strings.ContainsAny(raw, "\r\n") {
+	if strings.TrimSpace(raw) != "" && strings.ContainsAny(raw, "\r\n") {
 		errs.add(field, "must fit on one line")
 		return ""
 	}
-	if hasControl(v, false) {
-		errs.add(field, "must not contain control characters")
-		return ""
-	}
-	if n := utf8.RuneCountInString(v); n > max {
-		errs.add(field, "must be at most %d characters, got %d", max, n)
-		return ""
-	}
-	return v
+	return checked(field, strings.Join(strings.Fields(raw), " "), max, false, errs)
 }
 
 // freeText is a multi-line value (a message): line breaks allowed, other control characters not.
 func freeText(f Fields, field string, max int, errs *FieldErrors) string {
-	v := strings.TrimSpace(f[field])
+	return checked(field, strings.TrimSpace(f[field]), max, true, errs)
+}
+
+// checked refuses control characters and values over max characters.
+func checked(field, v string, max int, allowBreaks bool, errs *FieldErrors) string {
 	if v == "" {
 		return ""
 	}
-	if hasControl(v, true) {
+	if hasControl(v, allowBreaks) {
 		errs.add(field, "must not contain control characters")
 		return ""
 	}

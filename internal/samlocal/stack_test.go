@@ -29,29 +29,11 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// syncBuffer collects logs from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	stack  *Stack
 	tables map[string]string
 	db     *dynamodb.Client
-	logs   *syncBuffer
+	logs   *testenv.SyncBuffer
 	state  string
 }
 
@@ -74,7 +56,7 @@ func start(t *testing.T, opts Options, seed func(db *dynamodb.Client, tables map
 	if seed != nil {
 		seed(db, tables)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	opts.Root = testenv.Root()
 	opts.CodeRoot = "internal/samlocal/testdata"
 	opts.Template = tpl
