@@ -46,6 +46,8 @@ type Contract struct {
 	Sources []Source
 	// ActivityTypes are the custom activity types marketing declared, besides the built-in ones.
 	ActivityTypes []string
+	// Scoring is how leads become MQLs and SQLs; nil when the contract has no scoring section.
+	Scoring *Scoring
 }
 
 // SourceKind says which route a source may post to.

@@ -97,7 +97,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"empty file", "", []string{"c.yaml: the file is empty"}},
 		{"not yaml", "version: [1, 2\n", []string{"c.yaml:1: did not find expected ',' or ']'"}},
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
-			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, recipients, roster, sales, sender, sources, time_zone, version)"}},
+			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, recipients, roster, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
 			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: feedback_deadline, first_contact_deadline, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
@@ -172,6 +172,17 @@ func TestInvalidContracts(t *testing.T) {
 		{"built-in activity type redeclared", base + "activity_types: [page_view, trade_show_visit, Trade Show]\n", []string{
 			`c.yaml:42: activity_types[0]: page_view is built in; list only custom types`,
 			`c.yaml:42: activity_types[2]: must be lower_snake_case (2-40 characters), got "Trade Show"`}},
+		{"scoring thresholds upside down", base + "scoring:\n  thresholds: {mql: 70, sql: 40}\n", []string{
+			`c.yaml:43: scoring.thresholds.sql: (40) must not be below mql (70)`}},
+		{"fit rule with two conditions and a bad regex", base + "scoring:\n  thresholds: {mql: 40, sql: 70}\n  fit:\n    - id: boss\n      field: job_title\n      matches: \"(?i)(ceo\"\n      equals: CEO\n      points: 10\n", []string{
+			`c.yaml:45: scoring.fit[0]: needs exactly one of equals, in, contains, matches, between (has 2)`,
+			`c.yaml:47: scoring.fit[0].matches: is not a valid regular expression: missing closing ): ` + "`(?i)(ceo`"}},
+		{"behaviour on an unknown activity", base + "scoring:\n  thresholds: {mql: 40, sql: 70}\n  behaviour:\n    - id: visit\n      type: page_veiw\n      points: 5\n      half_life_days: 7\n      window_days: 30\n", []string{
+			`c.yaml:45: scoring.behaviour[0]: has both half_life_days and window_days; choose one way to decay`,
+			`c.yaml:46: scoring.behaviour[0].type: unknown activity type "page_veiw" (built-in: page_view, content_download, webinar_attended, email_click, demo_request; declare custom ones in activity_types)`}},
+		{"fit on a field scoring cannot see", base + "scoring:\n  thresholds: {mql: 40, sql: 70}\n  fit:\n    - id: rich\n      field: salary\n      between: [100, 50]\n      points: 10\n", []string{
+			`c.yaml:46: scoring.fit[0].field: must be one of company, company_domain, company_size, country, email, free_mail, industry, job_title, utm_campaign, utm_medium, utm_source, got "salary"`,
+			`c.yaml:47: scoring.fit[0].between: max (50) is below min (100)`}},
 		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
 			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
 	}

@@ -16,6 +16,7 @@ import (
 // contract in one pass, not one error at a time.
 type reader struct {
 	problems []Problem
+	typeRefs []typeRef // activity types named by scoring rules, checked at the end
 }
 
 func (r *reader) fail(n *yaml.Node, path, format string, args ...any) {

@@ -65,7 +65,12 @@ func Parse(name string, data []byte) (*Contract, error) {
 		"activity_types": {false, func(n *yaml.Node, p string) {
 			c.ActivityTypes = r.activityTypes(n, p)
 		}},
+		"scoring": {false, func(n *yaml.Node, p string) {
+			sc := r.scoring(n, p)
+			c.Scoring = &sc
+		}},
 	})
+	r.checkTypes(c.ActivityTypes)
 	if len(r.problems) == 0 {
 		c.Country, c.ClosedDays, c.OpenDays = cal.country, cal.closed, cal.open
 		calendar, err := worktime.New(c.Location, cal.week, newClosedDays(cal).isClosed)

@@ -1,0 +1,326 @@
+package contract
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Scoring is what makes a lead hot enough for sales, as the marketing–sales workshop wrote it.
+type Scoring struct {
+	MQL, SQL             float64 // thresholds on the total score
+	MQLMinFit, SQLMinFit float64 // minimum fit to qualify (0: none)
+	Fit                  []FitRule
+	Behaviour            []BehaviourRule
+	HandRaisers          []HandRaiser
+	Disqualifiers        []Disqualifier
+}
+
+// FitFields are the lead fields fit rules and disqualifiers may test.
+var FitFields = []string{"email", "company", "company_domain", "company_size", "country", "free_mail", "industry",
+	"job_title", "utm_source", "utm_medium", "utm_campaign"}
+
+// Condition tests one value. Exactly one operator is set. Text comparisons ignore case.
+type Condition struct {
+	Equals   string
+	In       []string
+	Contains string
+	Matches  *regexp.Regexp
+	Between  *[2]float64 // the first number in the value, both ends included
+}
+
+// FitRule gives points for who the lead is.
+type FitRule struct {
+	ID     string
+	Field  string
+	When   Condition
+	Points float64
+}
+
+// BehaviourRule gives points for each matching activity, optionally capped per period and decaying.
+type BehaviourRule struct {
+	ID           string
+	Type         string               // activity type
+	Where        map[string]Condition // activity property -> condition, all must hold
+	Points       float64
+	CapPoints    float64 // at most this many (undecayed) points per CapDays period; 0: no cap
+	CapDays      int
+	HalfLifeDays float64 // points halve every HalfLifeDays; 0: no half-life
+	WindowDays   int     // points count fully for WindowDays, then not at all; 0: no window
+}
+
+// HandRaiser makes a lead an SQL at once, whatever its score: someone asked to talk to sales.
+type HandRaiser struct {
+	ID    string
+	Type  string
+	Where map[string]Condition
+}
+
+// Disqualifier keeps a lead from ever becoming an MQL or an SQL.
+type Disqualifier struct {
+	ID       string
+	Field    string // a fit field, or
+	When     Condition
+	Activity string // an activity type whose presence disqualifies (unsubscribed)
+}
+
+// Test reports whether a value satisfies the condition.
+func (c Condition) Test(v string) bool {
+	v = strings.TrimSpace(v)
+	switch {
+	case c.Matches != nil:
+		return c.Matches.MatchString(v)
+	case c.In != nil:
+		for _, x := range c.In {
+			if strings.EqualFold(v, x) {
+				return true
+			}
+		}
+		return false
+	case c.Contains != "":
+		return strings.Contains(strings.ToLower(v), strings.ToLower(c.Contains))
+	case c.Between != nil:
+		n, ok := FirstNumber(v)
+		return ok && n >= c.Between[0] && n <= c.Between[1]
+	}
+	return strings.EqualFold(v, c.Equals)
+}
+
+var number = regexp.MustCompile(`-?\d+(\.\d+)?`)
+
+// FirstNumber reads the first number in a value: "250-499" is 250, "1 200 salariés" is 1.
+func FirstNumber(v string) (float64, bool) {
+	m := number.FindString(v)
+	if m == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(m, 64)
+	return f, err == nil
+}
+
+// String renders the condition as the contract writes it, for explanations.
+func (c Condition) String() string {
+	switch {
+	case c.Matches != nil:
+		return "matches " + c.Matches.String()
+	case c.In != nil:
+		return "in [" + strings.Join(c.In, ", ") + "]"
+	case c.Contains != "":
+		return "contains " + c.Contains
+	case c.Between != nil:
+		return fmt.Sprintf("between %g and %g", c.Between[0], c.Between[1])
+	}
+	return "equals " + c.Equals
+}
+
+func (r *reader) scoring(n *yaml.Node, path string) Scoring {
+	var s Scoring
+	ids := map[string]bool{}
+	fitFields := setOf(FitFields)
+	var thresholds *yaml.Node
+	r.mapping(n, path, map[string]field{
+		"thresholds": {true, func(n *yaml.Node, p string) {
+			thresholds = n
+			r.mapping(n, p, map[string]field{
+				"mql":         {true, func(n *yaml.Node, p string) { s.MQL = r.number(n, p, 1) }},
+				"sql":         {true, func(n *yaml.Node, p string) { s.SQL = r.number(n, p, 1) }},
+				"mql_min_fit": {false, func(n *yaml.Node, p string) { s.MQLMinFit = r.number(n, p, 0) }},
+				"sql_min_fit": {false, func(n *yaml.Node, p string) { s.SQLMinFit = r.number(n, p, 0) }},
+			})
+		}},
+		"fit": {false, func(n *yaml.Node, p string) {
+			r.list(n, p, func(_ int, item *yaml.Node, p string) {
+				var f FitRule
+				fields := r.conditionFields(&f.When, map[string]field{
+					"id":     {true, func(n *yaml.Node, p string) { f.ID = r.uniqueID(n, p, ids) }},
+					"field":  {true, func(n *yaml.Node, p string) { f.Field = r.enum(n, p, fitFields) }},
+					"points": {true, func(n *yaml.Node, p string) { f.Points = r.signedNumber(n, p) }},
+				})
+				r.mapping(item, p, fields)
+				r.oneCondition(item, p)
+				s.Fit = append(s.Fit, f)
+			})
+		}},
+		"behaviour": {false, func(n *yaml.Node, p string) {
+			r.list(n, p, func(_ int, item *yaml.Node, p string) {
+				b := BehaviourRule{}
+				r.mapping(item, p, map[string]field{
+					"id":     {true, func(n *yaml.Node, p string) { b.ID = r.uniqueID(n, p, ids) }},
+					"type":   {true, func(n *yaml.Node, p string) { b.Type = r.activityType(n, p) }},
+					"where":  {false, func(n *yaml.Node, p string) { b.Where = r.where(n, p) }},
+					"points": {true, func(n *yaml.Node, p string) { b.Points = r.signedNumber(n, p) }},
+					"cap": {false, func(n *yaml.Node, p string) {
+						r.mapping(n, p, map[string]field{
+							"points":   {true, func(n *yaml.Node, p string) { b.CapPoints = r.number(n, p, 1) }},
+							"per_days": {true, func(n *yaml.Node, p string) { b.CapDays = r.positiveInt(n, p) }},
+						})
+					}},
+					"half_life_days": {false, func(n *yaml.Node, p string) { b.HalfLifeDays = r.number(n, p, 1) }},
+					"window_days":    {false, func(n *yaml.Node, p string) { b.WindowDays = r.positiveInt(n, p) }},
+				})
+				if b.HalfLifeDays > 0 && b.WindowDays > 0 {
+					r.fail(item, p, "has both half_life_days and window_days; choose one way to decay")
+				}
+				s.Behaviour = append(s.Behaviour, b)
+			})
+		}},
+		"hand_raisers": {false, func(n *yaml.Node, p string) {
+			r.list(n, p, func(_ int, item *yaml.Node, p string) {
+				h := HandRaiser{}
+				r.mapping(item, p, map[string]field{
+					"id":    {true, func(n *yaml.Node, p string) { h.ID = r.uniqueID(n, p, ids) }},
+					"type":  {true, func(n *yaml.Node, p string) { h.Type = r.activityType(n, p) }},
+					"where": {false, func(n *yaml.Node, p string) { h.Where = r.where(n, p) }},
+				})
+				s.HandRaisers = append(s.HandRaisers, h)
+			})
+		}},
+		"disqualifiers": {false, func(n *yaml.Node, p string) {
+			r.list(n, p, func(_ int, item *yaml.Node, p string) {
+				var d Disqualifier
+				fields := r.conditionFields(&d.When, map[string]field{
+					"id":       {true, func(n *yaml.Node, p string) { d.ID = r.uniqueID(n, p, ids) }},
+					"field":    {false, func(n *yaml.Node, p string) { d.Field = r.enum(n, p, fitFields) }},
+					"activity": {false, func(n *yaml.Node, p string) { d.Activity = r.activityType(n, p) }},
+				})
+				r.mapping(item, p, fields)
+				switch {
+				case (d.Field == "") == (d.Activity == ""):
+					r.fail(item, p, "needs either field (with a condition) or activity")
+				case d.Field != "":
+					r.oneCondition(item, p)
+				}
+				s.Disqualifiers = append(s.Disqualifiers, d)
+			})
+		}},
+	})
+	if s.MQL > 0 && s.SQL > 0 && s.SQL < s.MQL {
+		r.fail(thresholds, join(path, "thresholds.sql"), "(%g) must not be below mql (%g)", s.SQL, s.MQL)
+	}
+	return s
+}
+
+// conditionFields adds the condition operators to a rule's fields.
+func (r *reader) conditionFields(c *Condition, fields map[string]field) map[string]field {
+	fields["equals"] = field{false, func(n *yaml.Node, p string) { c.Equals, _ = r.scalar(n, p, "a value") }}
+	fields["contains"] = field{false, func(n *yaml.Node, p string) { c.Contains = r.text(n, p) }}
+	fields["in"] = field{false, func(n *yaml.Node, p string) {
+		c.In = r.texts(n, p)
+		if c.In == nil {
+			c.In = []string{}
+		}
+	}}
+	fields["matches"] = field{false, func(n *yaml.Node, p string) {
+		v, ok := r.scalar(n, p, "a regular expression")
+		if !ok {
+			return
+		}
+		re, err := regexp.Compile(v)
+		if err != nil {
+			r.fail(n, p, "is not a valid regular expression: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+			return
+		}
+		c.Matches = re
+	}}
+	fields["between"] = field{false, func(n *yaml.Node, p string) {
+		if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
+			r.fail(n, p, "must be [min, max], got %s", describe(n))
+			return
+		}
+		lo, hi := r.signedNumber(n.Content[0], index(p, 0)), r.signedNumber(n.Content[1], index(p, 1))
+		if hi < lo {
+			r.fail(n, p, "max (%g) is below min (%g)", hi, lo)
+			return
+		}
+		c.Between = &[2]float64{lo, hi}
+	}}
+	return fields
+}
+
+// oneCondition checks a rule sets exactly one operator.
+func (r *reader) oneCondition(item *yaml.Node, path string) {
+	set := 0
+	for _, k := range []string{"equals", "in", "contains", "matches", "between"} {
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			if item.Content[i].Value == k {
+				set++
+			}
+		}
+	}
+	if set != 1 {
+		r.fail(item, path, "needs exactly one of equals, in, contains, matches, between (has %d)", set)
+	}
+}
+
+// where reads activity property conditions: {url: {contains: /tarifs}}.
+func (r *reader) where(n *yaml.Node, path string) map[string]Condition {
+	if n.Kind != yaml.MappingNode {
+		r.fail(n, path, "must map activity properties to conditions, got %s", describe(n))
+		return nil
+	}
+	out := map[string]Condition{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		p := join(path, k.Value)
+		var c Condition
+		r.mapping(v, p, r.conditionFields(&c, map[string]field{}))
+		if v.Kind == yaml.MappingNode {
+			r.oneCondition(v, p)
+		}
+		out[k.Value] = c
+	}
+	return out
+}
+
+// activityType reads a type and remembers where, to check it against the declared types once all is read.
+func (r *reader) activityType(n *yaml.Node, path string) string {
+	t := r.text(n, path)
+	if t != "" {
+		r.typeRefs = append(r.typeRefs, typeRef{n, path, t})
+	}
+	return t
+}
+
+type typeRef struct {
+	node *yaml.Node
+	path string
+	typ  string
+}
+
+// checkTypes reports scoring rules naming an activity type nobody can send.
+func (r *reader) checkTypes(custom []string) {
+	known := setOf(append(append(append([]string{}, BuiltinActivityTypes...), custom...),
+		"form_submit", "opportunity_created", "deal_won", "deal_lost"))
+	for _, ref := range r.typeRefs {
+		if !known[ref.typ] {
+			r.fail(ref.node, ref.path, "unknown activity type %q (built-in: %s; declare custom ones in activity_types)",
+				ref.typ, strings.Join(BuiltinActivityTypes, ", "))
+		}
+	}
+}
+
+// number is a number at least min.
+func (r *reader) number(n *yaml.Node, path string, min float64) float64 {
+	v := r.signedNumber(n, path)
+	if v < min {
+		r.fail(n, path, "must be at least %g, got %g", min, v)
+		return 0
+	}
+	return v
+}
+
+func (r *reader) signedNumber(n *yaml.Node, path string) float64 {
+	s, ok := r.scalar(n, path, "a number")
+	if !ok {
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || (n.Tag != "!!int" && n.Tag != "!!float") {
+		r.fail(n, path, "must be a number, got %s", describe(n))
+		return 0
+	}
+	return v
+}
