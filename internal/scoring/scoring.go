@@ -1,0 +1,274 @@
+// Package scoring computes a lead's score from the contract's rules — fit (who the lead is) plus behaviour
+// (what it did, decaying with time) — with an explanation of every point, and decides the lead's stage.
+//
+// A score is a pure function of the rules, the lead, all its activities and an instant: recomputing it from
+// the whole history is how the score function stays idempotent (an activity can never count twice).
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/lead"
+)
+
+// Profile holds the lead's values for the fit fields (contract.FitFields), e.g. "job_title", "free_mail".
+type Profile map[string]string
+
+// Contribution is one line of the explanation: a rule that gave (or took) points, and why.
+type Contribution struct {
+	Rule         string    `json:"rule"`
+	Kind         string    `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
+	Points       float64   `json:"points"`
+	ActivityID   string    `json:"activityId,omitempty"`
+	ActivityType string    `json:"activityType,omitempty"`
+	At           time.Time `json:"at,omitzero"`
+	Note         string    `json:"note,omitempty"`
+}
+
+// Result is a lead's score at an instant.
+type Result struct {
+	Fit, Behaviour, Total float64
+	// Qualifies is the stage the score alone reaches: lead.SQL, lead.MQL, or "" (neither).
+	Qualifies      lead.Stage
+	HandRaiser     string // the hand-raiser rule that fired, if any
+	DisqualifiedBy string // the disqualifier that fired, if any
+	Explanation    []Contribution
+	// Decays is true when time alone will change the behaviour score (the daily decay job re-scores it).
+	Decays bool
+}
+
+const day = 24 * time.Hour
+
+// Score computes a lead's score at instant at. Activities after at are ignored.
+func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Time) Result {
+	var r Result
+	for _, f := range rules.Fit {
+		if f.When.Test(p[f.Field]) {
+			r.Fit += f.Points
+			r.Explanation = append(r.Explanation, Contribution{Rule: f.ID, Kind: "fit", Points: f.Points,
+				Note: fmt.Sprintf("%s %s", f.Field, f.When)})
+		}
+	}
+	past := make([]lead.Activity, 0, len(acts))
+	for _, a := range acts {
+		if !a.OccurredAt.After(at) {
+			past = append(past, a)
+		}
+	}
+	// Most recent first: under a cap, the freshest signals are the ones that count.
+	sort.SliceStable(past, func(i, j int) bool {
+		if !past[i].OccurredAt.Equal(past[j].OccurredAt) {
+			return past[i].OccurredAt.After(past[j].OccurredAt)
+		}
+		return past[i].ID > past[j].ID
+	})
+	for _, b := range rules.Behaviour {
+		r.behaviour(b, past, at)
+	}
+	for _, h := range rules.HandRaisers {
+		if a, ok := firstMatch(past, h.Type, h.Where); ok && r.HandRaiser == "" {
+			r.HandRaiser = h.ID
+			r.Explanation = append(r.Explanation, Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
+				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"})
+		}
+	}
+	for _, d := range rules.Disqualifiers {
+		if r.DisqualifiedBy != "" {
+			break
+		}
+		if d.Activity != "" {
+			if a, ok := firstMatch(past, d.Activity, nil); ok {
+				r.DisqualifiedBy = d.ID
+				r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
+					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"})
+			}
+		} else if d.When.Test(p[d.Field]) {
+			r.DisqualifiedBy = d.ID
+			r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier",
+				Note: fmt.Sprintf("%s %s: never MQL or SQL", d.Field, d.When)})
+		}
+	}
+	r.Fit, r.Behaviour = round(r.Fit), round(r.Behaviour)
+	r.Total = round(r.Fit + r.Behaviour)
+	switch {
+	case r.DisqualifiedBy != "":
+	case r.HandRaiser != "":
+		r.Qualifies = lead.SQL
+	case r.Total >= rules.SQL && r.Fit >= rules.SQLMinFit:
+		r.Qualifies = lead.SQL
+	case r.Total >= rules.MQL && r.Fit >= rules.MQLMinFit:
+		r.Qualifies = lead.MQL
+	}
+	return r
+}
+
+// behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
+func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time) {
+	used := map[int64]float64{} // cap period index -> undecayed points already counted
+	for _, a := range past {
+		if a.Type != b.Type || !where(b.Where, a.Properties) {
+			continue
+		}
+		age := at.Sub(a.OccurredAt)
+		points, note := b.Points, ""
+		if b.CapPoints > 0 {
+			period := int64(age / (time.Duration(b.CapDays) * day))
+			room := b.CapPoints - used[period]
+			if room <= 0 {
+				continue // capped: nothing left in this period
+			}
+			if points > room {
+				points, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+			}
+			used[period] += points
+		}
+		switch {
+		case b.WindowDays > 0:
+			if age >= time.Duration(b.WindowDays)*day {
+				continue // out of the window: counts no more
+			}
+			r.Decays = true
+			note = join(note, fmt.Sprintf("counts for %d days", b.WindowDays))
+		case b.HalfLifeDays > 0:
+			factor := math.Pow(0.5, age.Hours()/24/b.HalfLifeDays)
+			if factor < 0.01 {
+				continue // below 1%: too old to matter, and no longer worth a daily re-score
+			}
+			if factor < 1 {
+				note = join(note, fmt.Sprintf("%g decayed to %.0f%% (half-life %g days)", points, factor*100, b.HalfLifeDays))
+			}
+			points *= factor
+			r.Decays = true
+		}
+		points = round(points)
+		if points == 0 {
+			continue
+		}
+		r.Behaviour += points
+		r.Explanation = append(r.Explanation, Contribution{Rule: b.ID, Kind: "behaviour", Points: points,
+			ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt, Note: note})
+	}
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func where(conds map[string]contract.Condition, props map[string]string) bool {
+	for k, c := range conds {
+		if !c.Test(props[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Condition) (lead.Activity, bool) {
+	for _, a := range acts {
+		if a.Type == typ && where(conds, a.Properties) {
+			return a, true
+		}
+	}
+	return lead.Activity{}, false
+}
+
+// round keeps two decimals, so scores compare and store exactly.
+func round(f float64) float64 { return math.Round(f*100) / 100 }
+
+// rank orders stages along the funnel; stages past SQL are driven by sales and the CRM, not by the score.
+var rank = map[lead.Stage]int{
+	lead.Subscriber: 0, lead.Lead: 1, lead.MQL: 2, lead.SQL: 3, lead.Accepted: 4, lead.Rejected: 4,
+	lead.Opportunity: 5, lead.Customer: 6, lead.Lost: 6,
+}
+
+// Move is a stage change and its cause.
+type Move struct {
+	From, To lead.Stage
+	Cause    string // the rule, outcome or "decay" that caused it
+	Activity string // the activity behind it, when there is one
+}
+
+// Next decides a lead's stage from its current one, its score and its activities:
+//   - the CRM's outcomes move a lead forward to opportunity, customer or lost;
+//   - the score moves a subscriber or lead to MQL or SQL, and an MQL to SQL, or back to lead when its score
+//     decays (or a disqualifier appears);
+//   - SQL is set once: a decayed SQL stays SQL (BelowSQL tells), and later stages belong to sales and the CRM;
+//   - a subscriber who submits a form becomes a lead.
+//
+// It returns the stage and the move, or ok false when the stage does not change.
+func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, m Move, ok bool) {
+	move := func(to lead.Stage, cause, activity string) (lead.Stage, Move, bool) {
+		return to, Move{From: current, To: to, Cause: cause, Activity: activity}, true
+	}
+	if to, a, found := outcome(acts); found && rank[to] > rank[current] {
+		return move(to, a.Type, a.ID)
+	}
+	switch current {
+	case lead.Subscriber, lead.Lead:
+		if r.Qualifies != "" {
+			return move(r.Qualifies, qualifyingCause(r), "")
+		}
+		if current == lead.Subscriber {
+			if a, found := firstMatch(acts, lead.FormSubmit, nil); found {
+				return move(lead.Lead, lead.FormSubmit, a.ID)
+			}
+		}
+	case lead.MQL:
+		switch r.Qualifies {
+		case lead.SQL:
+			return move(lead.SQL, qualifyingCause(r), "")
+		case "":
+			if r.DisqualifiedBy != "" {
+				return move(lead.Lead, r.DisqualifiedBy, "")
+			}
+			return move(lead.Lead, "decay", "")
+		}
+	}
+	return current, Move{}, false
+}
+
+// BelowSQL reports an SQL whose score no longer qualifies (decay, a changed profile): it stays an SQL, flagged.
+func BelowSQL(stage lead.Stage, r Result) bool { return stage == lead.SQL && r.Qualifies != lead.SQL }
+
+func qualifyingCause(r Result) string {
+	switch {
+	case r.HandRaiser != "":
+		return r.HandRaiser
+	case r.Qualifies == lead.SQL:
+		return "sql_threshold"
+	}
+	return "mql_threshold"
+}
+
+// outcome is the furthest stage the CRM's outcomes reach: a won deal makes a customer, a lost one (with no
+// later opportunity) a lost lead, an opportunity an opportunity.
+func outcome(acts []lead.Activity) (lead.Stage, lead.Activity, bool) {
+	var latest = map[string]lead.Activity{}
+	for _, a := range acts {
+		switch a.Type {
+		case lead.DealWon, lead.DealLost, lead.OpportunityCreated:
+			if prev, ok := latest[a.Type]; !ok || a.OccurredAt.After(prev.OccurredAt) {
+				latest[a.Type] = a
+			}
+		}
+	}
+	if a, ok := latest[lead.DealWon]; ok {
+		return lead.Customer, a, true
+	}
+	lost, hasLost := latest[lead.DealLost]
+	opp, hasOpp := latest[lead.OpportunityCreated]
+	if hasLost && (!hasOpp || lost.OccurredAt.After(opp.OccurredAt)) {
+		return lead.Lost, lost, true
+	}
+	if hasOpp {
+		return lead.Opportunity, opp, true
+	}
+	return "", lead.Activity{}, false
+}

@@ -1,0 +1,239 @@
+package scoring
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/lead"
+)
+
+var at = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func ago(days float64) time.Time { return at.Add(-time.Duration(days * float64(24*time.Hour))) }
+
+func act(id, typ string, days float64, props ...string) lead.Activity {
+	p := map[string]string{}
+	for i := 0; i+1 < len(props); i += 2 {
+		p[props[i]] = props[i+1]
+	}
+	return lead.Activity{ID: id, Type: typ, OccurredAt: ago(days), Properties: p}
+}
+
+func rules(mod func(*contract.Scoring)) *contract.Scoring {
+	s := &contract.Scoring{MQL: 40, SQL: 70}
+	if mod != nil {
+		mod(s)
+	}
+	return s
+}
+
+func TestFitRules(t *testing.T) {
+	t.Parallel()
+	between := [2]float64{50, 5000}
+	s := rules(func(s *contract.Scoring) {
+		s.Fit = []contract.FitRule{
+			{ID: "boss", Field: "job_title", When: contract.Condition{Matches: regexp.MustCompile(`(?i)directeur|head`)}, Points: 20},
+			{ID: "size", Field: "company_size", When: contract.Condition{Between: &between}, Points: 15},
+			{ID: "industry", Field: "industry", When: contract.Condition{In: []string{"Transport", "Industrie"}}, Points: 10},
+			{ID: "fr", Field: "country", When: contract.Condition{Equals: "FR"}, Points: 5},
+			{ID: "ops", Field: "job_title", When: contract.Condition{Contains: "OPÉRATIONS"}, Points: 7},
+			{ID: "free", Field: "free_mail", When: contract.Condition{Equals: "true"}, Points: -15},
+		}
+	})
+	tests := []struct {
+		name  string
+		p     Profile
+		fit   float64
+		rules string
+	}{
+		{"every rule", Profile{"job_title": "Directeur des opérations", "company_size": "250-499", "industry": "transport", "country": "fr", "free_mail": "true"}, 42, "boss size industry fr ops free"},
+		{"none", Profile{"job_title": "Acheteur", "company_size": "10", "industry": "Banque", "country": "BE", "free_mail": "false"}, 0, ""},
+		{"range ends included", Profile{"company_size": "5000+"}, 15, "size"},
+		{"no number is no match", Profile{"company_size": "grande"}, 0, ""},
+		{"negative points alone", Profile{"free_mail": "true"}, -15, "free"},
+	}
+	for _, tc := range tests {
+		r := Score(s, tc.p, nil, at)
+		var got []string
+		for _, c := range r.Explanation {
+			if c.Kind != "fit" {
+				t.Errorf("%s: %+v is not a fit line", tc.name, c)
+			}
+			got = append(got, c.Rule)
+		}
+		if r.Fit != tc.fit || strings.Join(got, " ") != tc.rules || r.Behaviour != 0 || r.Total != tc.fit {
+			t.Errorf("%s: fit %g from [%s], want %g from [%s]", tc.name, r.Fit, strings.Join(got, " "), tc.fit, tc.rules)
+		}
+	}
+}
+
+func TestBehaviourDecayAndCaps(t *testing.T) {
+	t.Parallel()
+	pricing := contract.BehaviourRule{ID: "pricing", Type: "page_view", Points: 10, HalfLifeDays: 14,
+		Where: map[string]contract.Condition{"url": {Contains: "/tarifs"}}}
+	tests := []struct {
+		name string
+		rule contract.BehaviourRule
+		acts []lead.Activity
+		want float64
+	}{
+		{"fresh counts fully", pricing, []lead.Activity{act("a", "page_view", 0, "url", "https://x.fr/tarifs")}, 10},
+		{"exactly one half-life: half", pricing, []lead.Activity{act("a", "page_view", 14, "url", "/tarifs")}, 5},
+		{"exactly two half-lives: a quarter", pricing, []lead.Activity{act("a", "page_view", 28, "url", "/tarifs")}, 2.5},
+		{"property must match", pricing, []lead.Activity{act("a", "page_view", 0, "url", "/blog")}, 0},
+		{"type must match", pricing, []lead.Activity{act("a", "email_click", 0, "url", "/tarifs")}, 0},
+		{"future activity ignored", pricing, []lead.Activity{act("a", "page_view", -1, "url", "/tarifs")}, 0},
+		{"below 1% is dropped", pricing, []lead.Activity{act("a", "page_view", 14*7, "url", "/tarifs")}, 0},
+		{"window: inside", contract.BehaviourRule{ID: "w", Type: "webinar_attended", Points: 20, WindowDays: 90},
+			[]lead.Activity{act("a", "webinar_attended", 89.9)}, 20},
+		{"window: at the edge it is over", contract.BehaviourRule{ID: "w", Type: "webinar_attended", Points: 20, WindowDays: 90},
+			[]lead.Activity{act("a", "webinar_attended", 90)}, 0},
+		{"no decay", contract.BehaviourRule{ID: "d", Type: "content_download", Points: 15},
+			[]lead.Activity{act("a", "content_download", 400)}, 15},
+		{"cap per period, freshest first", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 25, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 3), act("d", "email_click", 4)}, 25},
+		{"a new period has a new cap", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 31), act("d", "email_click", 32)}, 20},
+		{"cap then decay", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30, HalfLifeDays: 7},
+			[]lead.Activity{act("a", "email_click", 7), act("b", "email_click", 8)}, 5},
+	}
+	for _, tc := range tests {
+		r := Score(rules(func(s *contract.Scoring) { s.Behaviour = []contract.BehaviourRule{tc.rule} }), nil, tc.acts, at)
+		if r.Behaviour != tc.want || r.Total != tc.want {
+			t.Errorf("%s: behaviour %g, want %g (%+v)", tc.name, r.Behaviour, tc.want, r.Explanation)
+		}
+	}
+}
+
+func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.SQLMinFit = 15
+		s.Fit = []contract.FitRule{{ID: "boss", Field: "job_title", When: contract.Condition{Contains: "directeur"}, Points: 20}}
+		s.Behaviour = []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25}}
+		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
+		s.Disqualifiers = []contract.Disqualifier{
+			{ID: "student", Field: "job_title", When: contract.Condition{Contains: "étudiant"}},
+			{ID: "unsubscribed", Activity: "unsubscribed"},
+		}
+	})
+	dl := func(n int) []lead.Activity {
+		var out []lead.Activity
+		for i := 0; i < n; i++ {
+			out = append(out, act(fmt.Sprint("d", i), "content_download", float64(i)))
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		p       Profile
+		acts    []lead.Activity
+		want    lead.Stage
+		because string
+	}{
+		{"below MQL", Profile{"job_title": "Acheteur"}, dl(1), "", ""},
+		{"fit and one download is an MQL", Profile{"job_title": "Directeur"}, dl(1), lead.MQL, ""},
+		{"MQL", Profile{"job_title": "Acheteur"}, dl(2), lead.MQL, ""},
+		{"SQL", Profile{"job_title": "Directeur"}, dl(2), lead.SQL, ""},
+		{"SQL score without the minimum fit stays MQL", Profile{"job_title": "Acheteur"}, dl(3), lead.MQL, ""},
+		{"hand-raiser whatever the score", Profile{}, []lead.Activity{act("x", "demo_request", 0)}, lead.SQL, "demo"},
+		{"disqualified by profile", Profile{"job_title": "Directeur étudiant"}, append(dl(4), act("x", "demo_request", 0)), "", "student"},
+		{"disqualified by activity", Profile{"job_title": "Directeur"}, append(dl(4), act("u", "unsubscribed", 3)), "", "unsubscribed"},
+	}
+	for _, tc := range tests {
+		r := Score(s, tc.p, tc.acts, at)
+		if r.Qualifies != tc.want {
+			t.Errorf("%s: qualifies %q (total %g, fit %g), want %q", tc.name, r.Qualifies, r.Total, r.Fit, tc.want)
+		}
+		if tc.because != "" && r.HandRaiser != tc.because && r.DisqualifiedBy != tc.because {
+			t.Errorf("%s: hand-raiser %q, disqualifier %q, want %q", tc.name, r.HandRaiser, r.DisqualifiedBy, tc.because)
+		}
+	}
+}
+
+func TestExactThresholds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		points float64
+		want   lead.Stage
+	}{{39.99, ""}, {40, lead.MQL}, {69.99, lead.MQL}, {70, lead.SQL}} {
+		s := rules(func(s *contract.Scoring) {
+			s.Behaviour = []contract.BehaviourRule{{ID: "x", Type: "demo_request", Points: tc.points}}
+		})
+		if r := Score(s, nil, []lead.Activity{act("a", "demo_request", 0)}, at); r.Qualifies != tc.want {
+			t.Errorf("%g points qualifies %q, want %q", tc.points, r.Qualifies, tc.want)
+		}
+	}
+}
+
+func TestExplanation(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Fit = []contract.FitRule{{ID: "fr", Field: "country", When: contract.Condition{Equals: "FR"}, Points: 5}}
+		s.Behaviour = []contract.BehaviourRule{{ID: "pricing", Type: "page_view", Points: 10, HalfLifeDays: 14, CapPoints: 15, CapDays: 30}}
+		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
+	})
+	r := Score(s, Profile{"country": "FR"}, []lead.Activity{
+		act("p1", "page_view", 14), act("p2", "page_view", 0), act("d1", "demo_request", 1),
+	}, at)
+	want := []Contribution{
+		{Rule: "fr", Kind: "fit", Points: 5, Note: "country equals FR"},
+		{Rule: "pricing", Kind: "behaviour", Points: 10, ActivityID: "p2", ActivityType: "page_view", At: ago(0)},
+		{Rule: "pricing", Kind: "behaviour", Points: 2.5, ActivityID: "p1", ActivityType: "page_view", At: ago(14),
+			Note: "capped at 15 per 30 days; 5 decayed to 50% (half-life 14 days)"},
+		{Rule: "demo", Kind: "hand_raiser", ActivityID: "d1", ActivityType: "demo_request", At: ago(1), Note: "asked to talk to sales: SQL whatever the score"},
+	}
+	if fmt.Sprint(r.Explanation) != fmt.Sprint(want) {
+		t.Errorf("explanation:\n%+v\nwant\n%+v", r.Explanation, want)
+	}
+	if r.Total != 17.5 || !r.Decays || r.Qualifies != lead.SQL {
+		t.Errorf("result = %+v", r)
+	}
+}
+
+func TestNext(t *testing.T) {
+	t.Parallel()
+	sql := Result{Qualifies: lead.SQL, Total: 80}
+	mql := Result{Qualifies: lead.MQL, Total: 50}
+	none := Result{Total: 10}
+	hand := Result{Qualifies: lead.SQL, HandRaiser: "demo"}
+	dq := Result{DisqualifiedBy: "student"}
+	form := []lead.Activity{act("f", lead.FormSubmit, 1)}
+	tests := []struct {
+		name    string
+		current lead.Stage
+		r       Result
+		acts    []lead.Activity
+		want    lead.Stage
+		cause   string
+	}{
+		{"lead to MQL", lead.Lead, mql, nil, lead.MQL, "mql_threshold"},
+		{"lead straight to SQL", lead.Lead, sql, nil, lead.SQL, "sql_threshold"},
+		{"hand-raiser", lead.Subscriber, hand, nil, lead.SQL, "demo"},
+		{"MQL to SQL", lead.MQL, sql, nil, lead.SQL, "sql_threshold"},
+		{"MQL decays back to lead", lead.MQL, none, nil, lead.Lead, "decay"},
+		{"MQL disqualified back to lead", lead.MQL, dq, nil, lead.Lead, "student"},
+		{"SQL is set once", lead.SQL, none, nil, lead.SQL, ""},
+		{"accepted is sales' business", lead.Accepted, sql, nil, lead.Accepted, ""},
+		{"rejected stays rejected", lead.Rejected, hand, nil, lead.Rejected, ""},
+		{"subscriber with a form becomes a lead", lead.Subscriber, none, form, lead.Lead, lead.FormSubmit},
+		{"lead stays lead", lead.Lead, none, form, lead.Lead, ""},
+		{"opportunity from the CRM", lead.Accepted, none, []lead.Activity{act("o", lead.OpportunityCreated, 2)}, lead.Opportunity, lead.OpportunityCreated},
+		{"won", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.Customer, lead.DealWon},
+		{"lost after the opportunity", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.Lost, lead.DealLost},
+		{"customer never goes back", lead.Customer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.Customer, ""},
+	}
+	for _, tc := range tests {
+		next, m, ok := Next(tc.current, tc.r, tc.acts)
+		if next != tc.want || ok != (tc.cause != "") || m.Cause != tc.cause || (ok && (m.From != tc.current || m.To != tc.want)) {
+			t.Errorf("%s: Next = %s %+v %v, want %s caused by %q", tc.name, next, m, ok, tc.want, tc.cause)
+		}
+	}
+	if !BelowSQL(lead.SQL, none) || BelowSQL(lead.SQL, sql) || BelowSQL(lead.MQL, none) {
+		t.Error("BelowSQL")
+	}
+}
