@@ -414,3 +414,19 @@ func TestCloseLeavesNoFunctionProcess(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamStartedEmpty is the usual `make run` case: the tables are new and empty when the pollers start,
+// and items arrive later.
+func TestStreamStartedEmpty(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	time.Sleep(300 * time.Millisecond) // let the poller meet the empty stream first
+	putItems(t, f.db, f.tables["SourceTable"], item("late1", "keep", false))
+	waitFor(t, "the first late record", func() bool { return seen(t, f, "late1") == 1 })
+	putItems(t, f.db, f.tables["SourceTable"], item("late2", "keep", false), item("late3", "keep", false))
+	waitFor(t, "the next ones", func() bool { return seen(t, f, "late2") == 1 && seen(t, f, "late3") == 1 })
+	time.Sleep(300 * time.Millisecond)
+	if seen(t, f, "late1") != 1 {
+		t.Error("a record was delivered twice after repositioning")
+	}
+}

@@ -50,6 +50,7 @@ type shardState struct {
 	iterator *string
 	parent   string
 	done     bool
+	lastSeq  string // the last record read, to resume after a lost iterator
 }
 
 func (p *poller) run(ctx context.Context) {
@@ -91,7 +92,19 @@ func (p *poller) loop(ctx context.Context) error {
 				if ctx.Err() != nil {
 					return nil
 				}
-				return fmt.Errorf("get records from shard %s: %w", id, err)
+				// DynamoDB Local answers TrimmedDataAccess on a new, still empty stream, and iterators expire:
+				// start again after the last record read. Other errors are retried: a poller never gives up.
+				if err := p.reposition(ctx, arn, id, s); err != nil {
+					p.log.Warn("stream read failed; retrying", "mapping", p.name, "shard", id, "error", err.Error())
+					select {
+					case <-ctx.Done():
+					case <-time.After(time.Second):
+					}
+				}
+				continue
+			}
+			if n := len(out.Records); n > 0 {
+				s.lastSeq = aws.ToString(out.Records[n-1].Dynamodb.SequenceNumber)
 			}
 			s.iterator = out.NextShardIterator
 			if s.iterator == nil {
@@ -106,6 +119,24 @@ func (p *poller) loop(ctx context.Context) error {
 			case <-time.After(p.interval):
 			}
 		}
+	}
+	return nil
+}
+
+// reposition gets a fresh iterator for a shard: after the last record read, or from its start.
+func (p *poller) reposition(ctx context.Context, arn, shard string, s *shardState) error {
+	in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: aws.String(shard), ShardIteratorType: types.ShardIteratorTypeTrimHorizon}
+	if s.lastSeq != "" {
+		in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeAfterSequenceNumber, aws.String(s.lastSeq)
+	}
+	it, err := p.streams.GetShardIterator(ctx, in)
+	if err != nil {
+		return fmt.Errorf("shard iterator %s: %w", shard, err)
+	}
+	s.iterator = it.ShardIterator
+	select {
+	case <-ctx.Done():
+	case <-time.After(p.interval):
 	}
 	return nil
 }
