@@ -19,6 +19,12 @@ const usage = `usage:
       Validate a contract; print every problem with its line, exit 1 if there is any.
   handoff deadline --contract FILE --from RFC3339 --hours N
       Print the instant N business hours after --from (default: now) under the contract's calendar.
+  handoff score --contract FILE --lead FILE [--at RFC3339]
+      Print one lead's score, stage and explanation (the lead is one record of handoff export).
+  handoff whatif --current FILE --proposed FILE --export FILE
+      Replay exported leads under both contracts: MQLs and SQLs month by month, side by side.
+  handoff export [--dynamodb-endpoint URL] [--leads-table T] [--activities-table T] > leads.jsonl
+      Write every stored lead and its activities (JSON Lines) for score and whatif.
   handoff send --source ID (--data BODY | --file F) [--form] [--url URL]
       Sign a body as the source's sender does and post it (try the sources against make run).
 `
@@ -31,6 +37,12 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return check(args[2:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "deadline":
 		return deadline(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "score":
+		return scoreLead(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "whatif":
+		return whatIf(args[1:], stdout, stderr)
+	case len(args) >= 1 && args[0] == "export":
+		return exportLeads(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -79,4 +80,58 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestScoreAndWhatIf(t *testing.T) {
+	t.Parallel()
+	const sample = "../../infra/contract/examples/leads-2026-autumn.jsonl"
+	one := filepath.Join(t.TempDir(), "one.jsonl")
+	data, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	if err := os.WriteFile(one, []byte(first), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"score", "--contract", example, "--lead", one, "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errOut.String())
+	}
+	for _, want := range []string{"ld_sample000 at 2026-11-27 17:30 CET: fit 35 + behaviour 33.21 = 68.21 -> MQL",
+		"-15.00  fit          free-mail", "+13.21  behaviour    contact-form       form_submit 2026-11-16 15 decayed to 88% (half-life 60 days)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("score output lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	out.Reset()
+	if code := Run([]string{"whatif", "--current", example, "--proposed", "../../infra/contract/examples/contract-proposed.yaml", "--export", sample}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("whatif: exit %d: %s", code, errOut.String())
+	}
+	var total []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if f := strings.Fields(line); len(f) == 5 && f[0] == "total" {
+			total = f
+		}
+	}
+	if !strings.HasPrefix(out.String(), "60 leads replayed") || total == nil {
+		t.Fatalf("whatif output:\n%s", out.String())
+	}
+	// Lower thresholds never hand fewer leads to sales.
+	if now, proposed := atoi(t, total[3]), atoi(t, total[4]); proposed < now {
+		t.Errorf("proposed SQLs %s < current %s", total[4], total[3])
+	}
+	if code := Run([]string{"whatif", "--proposed", example}, &out, &errOut, fixedNow); code != 2 {
+		t.Errorf("whatif without an export: exit %d", code)
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
