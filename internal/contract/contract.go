@@ -48,6 +48,9 @@ type Contract struct {
 	ActivityTypes []string
 	// Scoring is how leads become MQLs and SQLs; nil when the contract has no scoring section.
 	Scoring *Scoring
+	// Routing is who receives SQLs; nil when the contract has no routing section.
+	Routing *Routing
+	Notify  Notify
 }
 
 // SourceKind says which route a source may post to.
@@ -121,6 +124,8 @@ type Rep struct {
 	Territories     []string
 	Segments        []string
 	OutOfOffice     []Absence // sorted, non-overlapping
+	Weight          int       // share of round-robin assignments (default 1)
+	MaxOpenSQLs     int       // capacity: SQLs awaiting feedback at most; 0 is no limit
 }
 
 // Absence is an out-of-office period, whole days, both ends included.

@@ -17,6 +17,7 @@ import (
 type reader struct {
 	problems []Problem
 	typeRefs []typeRef // activity types named by scoring rules, checked at the end
+	repRefs  []typeRef // reps named by routing, checked at the end
 }
 
 func (r *reader) fail(n *yaml.Node, path, format string, args ...any) {

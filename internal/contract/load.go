@@ -69,8 +69,17 @@ func Parse(name string, data []byte) (*Contract, error) {
 			sc := r.scoring(n, p)
 			c.Scoring = &sc
 		}},
+		"routing": {false, func(n *yaml.Node, p string) {
+			ro := r.routing(n, p)
+			c.Routing = &ro
+		}},
+		"notify": {false, func(n *yaml.Node, p string) { c.Notify = r.notify(n, p) }},
 	})
 	r.checkTypes(c.ActivityTypes)
+	r.checkRepRefs(c.Roster.Reps)
+	if len(c.Notify.RejectReasons) == 0 {
+		c.Notify.RejectReasons = DefaultRejectReasons
+	}
 	if len(r.problems) == 0 {
 		c.Country, c.ClosedDays, c.OpenDays = cal.country, cal.closed, cal.open
 		calendar, err := worktime.New(c.Location, cal.week, newClosedDays(cal).isClosed)
@@ -323,11 +332,13 @@ func (r *reader) roster(n *yaml.Node, path string) Roster {
 		"reps": {true, func(n *yaml.Node, p string) {
 			repIDs := map[string]bool{}
 			r.list(n, p, func(_ int, item *yaml.Node, p string) {
-				var rep Rep
+				rep := Rep{Weight: 1}
 				r.mapping(item, p, map[string]field{
-					"id":    {true, func(n *yaml.Node, p string) { rep.ID = r.uniqueID(n, p, repIDs) }},
-					"name":  {true, func(n *yaml.Node, p string) { rep.Name = r.text(n, p) }},
-					"email": {true, func(n *yaml.Node, p string) { rep.Email = r.email(n, p) }},
+					"weight":        {false, func(n *yaml.Node, p string) { rep.Weight = r.positiveInt(n, p) }},
+					"max_open_sqls": {false, func(n *yaml.Node, p string) { rep.MaxOpenSQLs = r.positiveInt(n, p) }},
+					"id":            {true, func(n *yaml.Node, p string) { rep.ID = r.uniqueID(n, p, repIDs) }},
+					"name":          {true, func(n *yaml.Node, p string) { rep.Name = r.text(n, p) }},
+					"email":         {true, func(n *yaml.Node, p string) { rep.Email = r.email(n, p) }},
 					"manager": {true, func(n *yaml.Node, p string) {
 						rep.Manager = r.id(n, p)
 						refs = append(refs, ref{n, p, rep.Manager})

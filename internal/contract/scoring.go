@@ -21,7 +21,7 @@ type Scoring struct {
 
 // FitFields are the lead fields fit rules and disqualifiers may test.
 var FitFields = []string{"email", "company", "company_domain", "company_size", "country", "free_mail", "industry",
-	"job_title", "utm_source", "utm_medium", "utm_campaign"}
+	"job_title", "region", "utm_source", "utm_medium", "utm_campaign"}
 
 // Condition tests one value. Exactly one operator is set. Text comparisons ignore case.
 type Condition struct {

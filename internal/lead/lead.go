@@ -81,6 +81,7 @@ type Contact struct {
 	CompanySize   string
 	Industry      string
 	Country       string // ISO 3166-1 alpha-2
+	Region        string // free text or a code such as FR-IDF, for territories
 	Website       string
 	CompanyDomain string // from the email, unless it is a free-mail address; else from the website
 	FreeMail      bool

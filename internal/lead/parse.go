@@ -204,6 +204,7 @@ func (p Parser) contact(f Fields, errs *FieldErrors, emailRequired bool) Contact
 	c.CompanySize = text("company_size", f["company_size"], 50, errs)
 	c.Industry = text("industry", f["industry"], maxText, errs)
 	c.Country = country(f["country"], errs)
+	c.Region = text("region", f["region"], 100, errs)
 	c.Website = httpURL("website", f["website"], errs)
 	c.Phone = p.phone(f["phone"], c.Country, errs)
 	switch {

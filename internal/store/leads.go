@@ -407,7 +407,7 @@ func submissionFields(sub lead.Submission) map[string]string {
 	all := map[string]string{
 		"email": c.Email, "emailOriginal": c.EmailOriginal, "firstName": c.FirstName, "lastName": c.LastName,
 		"phone": c.Phone, "company": c.Company, "jobTitle": c.JobTitle, "companySize": c.CompanySize,
-		"industry": c.Industry, "country": c.Country, "website": c.Website, "companyDomain": c.CompanyDomain,
+		"industry": c.Industry, "country": c.Country, "region": c.Region, "website": c.Website, "companyDomain": c.CompanyDomain,
 		"utmSource": a.UTMSource, "utmMedium": a.UTMMedium, "utmCampaign": a.UTMCampaign, "utmTerm": a.UTMTerm,
 		"utmContent": a.UTMContent, "referrer": a.Referrer, "message": sub.Message,
 	}

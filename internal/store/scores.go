@@ -40,7 +40,7 @@ func DecayBucket(leadID string) string {
 // profileFields maps lead attributes to the fit fields scoring rules test.
 var profileFields = map[string]string{
 	"email": "email", "company": "company", "companyDomain": "company_domain", "companySize": "company_size",
-	"country": "country", "industry": "industry", "jobTitle": "job_title", "utmSource": "utm_source",
+	"country": "country", "region": "region", "industry": "industry", "jobTitle": "job_title", "utmSource": "utm_source",
 	"utmMedium": "utm_medium", "utmCampaign": "utm_campaign",
 }
 
