@@ -89,14 +89,17 @@ func (c Condition) Test(v string) bool {
 	return strings.EqualFold(v, c.Equals)
 }
 
-var number = regexp.MustCompile(`-?\d+(\.\d+)?`)
+// number reads digit groups separated by spaces (French forms write "1 200", with a plain, non-breaking or
+// narrow no-break space) before plain digits.
+var number = regexp.MustCompile(`-?(\d{1,3}(?:[ \x{a0}\x{202f}]\d{3})+|\d+)(\.\d+)?`)
 
-// FirstNumber reads the first number in a value: "250-499" is 250, "1 200 salariés" is 1.
+// FirstNumber reads the first number in a value: "250-499" is 250, "1 200 salariés" is 1200.
 func FirstNumber(v string) (float64, bool) {
 	m := number.FindString(v)
 	if m == "" {
 		return 0, false
 	}
+	m = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(m)
 	f, err := strconv.ParseFloat(m, 64)
 	return f, err == nil
 }

@@ -1,0 +1,129 @@
+// Package routing decides who receives an SQL: the first team of the contract whose conditions the lead meets
+// and that has a rep available, then, inside the team, weighted round-robin — the available rep with the fewest
+// assignments for their weight — skipping reps out of office or at capacity. A lead that has an owner keeps it.
+//
+// "Fewest assignments" makes round-robin fair over time (an absence is not made up by a double share) and safe
+// under concurrency when the count is updated with a condition on the value read.
+package routing
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/scoring"
+)
+
+// Load is a rep's standing in a team: assignments received in it, and SQLs awaiting their feedback (all teams).
+type Load struct {
+	Assigned int
+	Open     int
+	Known    bool // false when the rep has never been counted in this team
+}
+
+// Choice is the rep chosen and why, in words sales can read.
+type Choice struct {
+	Rep    contract.Rep
+	Team   string // "" for the fallback
+	Reason string
+	// Baseline is the assignment count a rep new to the team starts from (level with the others).
+	Baseline int
+}
+
+// Teams returns the contract's teams whose conditions the lead meets, in order.
+func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
+	var out []contract.Team
+	for _, t := range r.Teams {
+		ok := true
+		for field, cond := range t.When {
+			if !cond.Test(p[field]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Pick chooses a rep of a team at instant at, given each rep's load; ok is false when nobody is available.
+func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.Time) (Choice, bool) {
+	baseline := baselineFor(c, t, loads)
+	best, bestScore, bestKnown := -1, math.Inf(1), true
+	var skipped []string
+	for i, id := range t.Reps {
+		rep, _ := c.Rep(id)
+		l := loads[id]
+		assigned := l.Assigned
+		if !l.Known {
+			assigned = int(math.Floor(baseline * float64(rep.Weight)))
+		}
+		switch {
+		case rep.Away(at, c.Location):
+			skipped = append(skipped, id+" out of office")
+			continue
+		case rep.MaxOpenSQLs > 0 && l.Open >= rep.MaxOpenSQLs:
+			skipped = append(skipped, fmt.Sprintf("%s at capacity (%d open)", id, l.Open))
+			continue
+		}
+		score := float64(assigned) / float64(rep.Weight)
+		// On a tie a rep never counted in the team goes first: otherwise, in a new team, the first rep counted
+		// would win every tie against the others valued at the baseline.
+		if score < bestScore || (score == bestScore && !l.Known && bestKnown) {
+			best, bestScore, bestKnown = i, score, l.Known
+		}
+	}
+	if best < 0 {
+		return Choice{}, false
+	}
+	rep, _ := c.Rep(t.Reps[best])
+	label := t.Label
+	if label == "" {
+		label = t.ID
+	}
+	reason := fmt.Sprintf("%s, round-robin", label)
+	if len(t.Reps) > 1 {
+		reason += fmt.Sprintf(" (%d assigned before, weight %d)", loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
+	}
+	if len(skipped) > 0 {
+		reason += "; skipped " + join(skipped)
+	}
+	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight)))}, true
+}
+
+func loadOf(loads map[string]Load, id string, baseline float64, weight int) int {
+	if l := loads[id]; l.Known {
+		return l.Assigned
+	}
+	return int(math.Floor(baseline * float64(weight)))
+}
+
+// baselineFor is the fewest assignments per weight among the team's counted reps: a rep who joins starts there
+// instead of receiving every SQL until caught up.
+func baselineFor(c *contract.Contract, t contract.Team, loads map[string]Load) float64 {
+	min := math.Inf(1)
+	for _, id := range t.Reps {
+		if l := loads[id]; l.Known {
+			rep, _ := c.Rep(id)
+			min = math.Min(min, float64(l.Assigned)/float64(rep.Weight))
+		}
+	}
+	if math.IsInf(min, 1) {
+		return 0
+	}
+	return min
+}
+
+func join(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package routing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/scoring"
+)
+
+func contractWith(reps ...contract.Rep) *contract.Contract {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	for i := range reps {
+		if reps[i].Weight == 0 {
+			reps[i].Weight = 1
+		}
+	}
+	return &contract.Contract{Location: paris, Roster: contract.Roster{Reps: reps}}
+}
+
+var monday = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+
+func away() []contract.Absence {
+	return []contract.Absence{{From: contract.Date{Year: 2026, Month: 11, Day: 23}, To: contract.Date{Year: 2026, Month: 12, Day: 4}}}
+}
+
+// assign simulates n hand-offs in a row, counting as the store does.
+func assign(t *testing.T, c *contract.Contract, team contract.Team, n int, loads map[string]Load) map[string]int {
+	t.Helper()
+	got := map[string]int{}
+	for i := 0; i < n; i++ {
+		ch, ok := Pick(c, team, loads, monday)
+		if !ok {
+			t.Fatalf("nobody available at SQL %d", i)
+		}
+		l := loads[ch.Rep.ID]
+		if !l.Known {
+			l = Load{Assigned: ch.Baseline, Known: true}
+		}
+		l.Assigned++
+		loads[ch.Rep.ID] = l
+		got[ch.Rep.ID]++
+	}
+	return got
+}
+
+func TestThousandSQLsFiveRepsOneAway(t *testing.T) {
+	t.Parallel()
+	c := contractWith(contract.Rep{ID: "a"}, contract.Rep{ID: "b"}, contract.Rep{ID: "c"}, contract.Rep{ID: "d"}, contract.Rep{ID: "e", OutOfOffice: away()})
+	got := assign(t, c, contract.Team{ID: "t", Reps: []string{"a", "b", "c", "d", "e"}}, 1000, map[string]Load{})
+	if got["e"] != 0 {
+		t.Errorf("the rep out of office got %d", got["e"])
+	}
+	for _, id := range []string{"a", "b", "c", "d"} {
+		if got[id] < 249 || got[id] > 251 {
+			t.Errorf("%s got %d, want 250 ± 1 (%v)", id, got[id], got)
+		}
+	}
+}
+
+func TestWeightsCapacityAndNewcomers(t *testing.T) {
+	t.Parallel()
+	c := contractWith(contract.Rep{ID: "a", Weight: 2}, contract.Rep{ID: "b"}, contract.Rep{ID: "c", MaxOpenSQLs: 3})
+	got := assign(t, c, contract.Team{ID: "t", Reps: []string{"a", "b"}}, 300, map[string]Load{})
+	if got["a"] != 200 || got["b"] != 100 {
+		t.Errorf("weights 2:1 gave %v", got)
+	}
+	// c is at capacity: skipped, and the reason says so.
+	ch, ok := Pick(c, contract.Team{ID: "t", Label: "Nord", Reps: []string{"c", "b"}}, map[string]Load{"c": {Open: 3, Known: true}, "b": {Assigned: 40, Known: true}}, monday)
+	if !ok || ch.Rep.ID != "b" || !strings.Contains(ch.Reason, "Nord, round-robin") || !strings.Contains(ch.Reason, "skipped c at capacity (3 open)") {
+		t.Errorf("choice = %+v", ch)
+	}
+	// A newcomer starts level with the others, not at zero.
+	loads := map[string]Load{"a": {Assigned: 400, Known: true}, "b": {Assigned: 200, Known: true}}
+	team := contract.Team{ID: "t", Reps: []string{"a", "b", "c"}}
+	got = assign(t, c, team, 30, loads)
+	// Weights 2:1:1: fair shares of 30 are 15, 7.5 and 7.5.
+	if got["c"] < 7 || got["c"] > 8 || got["a"] != 15 {
+		t.Errorf("newcomer got %d of 30, want 7 or 8: %v", got["c"], got)
+	}
+	// Nobody available.
+	if _, ok := Pick(contractWith(contract.Rep{ID: "x", OutOfOffice: away()}), contract.Team{Reps: []string{"x"}}, nil, monday); ok {
+		t.Error("a team whose only rep is away picked someone")
+	}
+}
+
+func TestTeams(t *testing.T) {
+	t.Parallel()
+	between := [2]float64{1000, 1e6}
+	r := &contract.Routing{Teams: []contract.Team{
+		{ID: "big", When: map[string]contract.Condition{"company_size": {Between: &between}}},
+		{ID: "north", When: map[string]contract.Condition{"region": {In: []string{"FR-HDF", "FR-IDF"}}, "country": {Equals: "FR"}}},
+		{ID: "rest"},
+	}}
+	for _, tc := range []struct {
+		p    scoring.Profile
+		want string
+	}{
+		{scoring.Profile{"company_size": "5 000", "region": "FR-HDF", "country": "FR"}, "big north rest"},
+		{scoring.Profile{"company_size": "50", "region": "fr-idf", "country": "FR"}, "north rest"},
+		{scoring.Profile{"region": "FR-HDF", "country": "BE"}, "rest"},
+	} {
+		var ids []string
+		for _, t := range Teams(r, tc.p) {
+			ids = append(ids, t.ID)
+		}
+		if strings.Join(ids, " ") != tc.want {
+			t.Errorf("%v -> %v, want %s", tc.p, ids, tc.want)
+		}
+	}
+}
