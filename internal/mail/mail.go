@@ -1,0 +1,107 @@
+// Package mail composes Handoff's emails (html/template for the HTML part, a plain-text part always) and sends
+// them through SES v2. Header values never carry CR or LF, and names are escaped as text.
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+)
+
+// Message is one email.
+type Message struct {
+	From    *mail.Address
+	To      []*mail.Address
+	Cc      []*mail.Address
+	Subject string
+	HTML    string
+	Text    string
+}
+
+// Send errors, by what a caller can do about them.
+var (
+	// ErrThrottled: SES refused for now (rate or quota); nothing was sent; try again later.
+	ErrThrottled = errors.New("ses: throttled")
+	// ErrRejected: SES refused this message for good (bad address, unverified sender, suspended account).
+	ErrRejected = errors.New("ses: rejected")
+)
+
+// SESV2 is the part of the SES v2 client used.
+type SESV2 interface {
+	SendEmail(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+// SES sends through SES v2.
+type SES struct{ Client SESV2 }
+
+// Send sends m and returns SES's message ID. A refusal is ErrThrottled or ErrRejected (wrapped); any other
+// error (a timeout, a reset connection) leaves unknown whether SES accepted the message.
+func (s SES) Send(ctx context.Context, m Message) (string, error) {
+	in := &sesv2.SendEmailInput{
+		FromEmailAddress: aws.String(header(m.From.String())),
+		Destination:      &types.Destination{ToAddresses: addresses(m.To), CcAddresses: addresses(m.Cc)},
+		Content: &types.EmailContent{Simple: &types.Message{
+			Subject: &types.Content{Data: aws.String(header(m.Subject)), Charset: aws.String("UTF-8")},
+			Body: &types.Body{
+				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
+				Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")},
+			},
+		}},
+	}
+	out, err := s.Client.SendEmail(ctx, in)
+	if err != nil {
+		return "", classify(err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+func classify(err error) error {
+	var (
+		tooMany   *types.TooManyRequestsException
+		limit     *types.LimitExceededException
+		rejected  *types.MessageRejected
+		bad       *types.BadRequestException
+		mailFrom  *types.MailFromDomainNotVerifiedException
+		suspended *types.AccountSuspendedException
+		paused    *types.SendingPausedException
+		notFound  *types.NotFoundException
+		api       smithy.APIError
+	)
+	switch {
+	case errors.As(err, &tooMany), errors.As(err, &limit):
+		return fmt.Errorf("%w: %v", ErrThrottled, err)
+	case errors.As(err, &rejected), errors.As(err, &bad), errors.As(err, &mailFrom), errors.As(err, &suspended),
+		errors.As(err, &paused), errors.As(err, &notFound):
+		return fmt.Errorf("%w: %v", ErrRejected, err)
+	case errors.As(err, &api) && api.ErrorCode() == "Throttling":
+		return fmt.Errorf("%w: %v", ErrThrottled, err)
+	}
+	return err
+}
+
+func addresses(as []*mail.Address) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		if a != nil && a.Address != "" {
+			out = append(out, header(a.String()))
+		}
+	}
+	return out
+}
+
+// header makes a value safe for an email header: no CR, LF or other control characters (header injection).
+func header(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, v)
+}

@@ -1,0 +1,128 @@
+package mail
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/mail"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
+
+func sample(l contract.Locale) SQL {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	return SQL{
+		Locale: l, Company: "Maintenia SAS", RepName: "Thomas Martin", LeadID: "ld_01m8fe8jfp5yanw3s778ka6pzj",
+		Lead:   Person{Name: "Claire <b>Dubois</b>", Title: "Directrice technique", Company: "ACME Industrie\r\nBcc: x@evil.fr", Email: "claire@acme-industrie.fr", Phone: "+33472000000"},
+		Source: "site-contact", UTM: "google / cpc / gmao-2026", Consent: "oui, 27/11/2026 17:20",
+		Score: 91, Fit: 50, Behavior: 41,
+		Why:    []Line{{Label: "decision-maker: job_title matches …", Value: "+20"}, {Label: "pricing-page: page_view 27/11", Value: "+10"}},
+		Recent: []Line{{Label: "page_view https://maintenia.fr/tarifs", Value: "27/11 17:10"}},
+		Reason: "territoire Nord, round-robin (12 assigned before, weight 1)",
+		Due:    time.Date(2026, 11, 30, 14, 0, 0, 0, paris), DueIn: "4h00",
+		Feedback: Links{Contacted: "https://sla.maintenia.fr/v1/feedback/tok1", Accept: "https://sla.maintenia.fr/v1/feedback/tok2", Reject: "https://sla.maintenia.fr/v1/feedback/tok3"},
+	}
+}
+
+func TestRenderSQL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale       contract.Locale
+		subject, due string
+		words        []string
+	}{
+		{contract.French, "Nouveau SQL : ACME Industrie  Bcc: x@evil.fr (score 91)", "lundi 30/11/2026 à 14:00", []string{"Bonjour Thomas Martin", "J&#39;accepte ce lead", "Pourquoi ce score"}},
+		{contract.English, "New SQL: ACME Industrie  Bcc: x@evil.fr (score 91)", "Monday 30 Nov 2026 at 14:00", []string{"Hello Thomas Martin", "I accept this lead", "Why this score"}},
+	} {
+		s := sample(tc.locale)
+		if got := s.Subject(); got != tc.subject || strings.ContainsAny(got, "\r\n") {
+			t.Errorf("%s subject = %q", tc.locale, got)
+		}
+		html, text, err := s.Render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range append(tc.words, tc.due, "https://sla.maintenia.fr/v1/feedback/tok2", "&#43;33472000000", "4h00") {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s html lacks %q", tc.locale, w)
+			}
+		}
+		if strings.Contains(html, "<b>Dubois</b>") || !strings.Contains(html, "Claire &lt;b&gt;Dubois&lt;/b&gt;") {
+			t.Errorf("%s: a name with HTML must show as text", tc.locale)
+		}
+		if !strings.Contains(text, "Claire <b>Dubois</b>") || !strings.Contains(text, tc.due) || strings.Contains(text, "<table") {
+			t.Errorf("%s text part:\n%s", tc.locale, text)
+		}
+	}
+}
+
+// storedMail is the part of SES local's /store answer the tests read.
+type storedMail struct {
+	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
+	Destination struct {
+		To []string `json:"to"`
+		Cc []string `json:"cc"`
+	} `json:"destination"`
+	Subject string `json:"subject"`
+	Body    struct {
+		HTML string `json:"html"`
+		Text string `json:"text"`
+	} `json:"body"`
+}
+
+func TestSendThroughSESLocal(t *testing.T) {
+	t.Parallel()
+	client := sesv2.New(sesv2.Options{Region: localaws.Region, BaseEndpoint: aws.String(testenv.SESEndpoint(t)),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+	s := sample(contract.French)
+	html, text, err := s.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := SES{Client: client}.Send(context.Background(), Message{
+		From:    &mail.Address{Name: "Handoff Maintenia", Address: "sla@maintenia.fr"},
+		To:      []*mail.Address{{Name: "Thomas Martin", Address: "thomas.martin@maintenia.fr"}},
+		Cc:      []*mail.Address{{Name: "Claire\r\nBcc: x@evil.fr", Address: "claire.dubois@maintenia.fr"}},
+		Subject: s.Subject(), HTML: html, Text: text,
+	})
+	if err != nil || id == "" {
+		t.Fatalf("Send = %q, %v", id, err)
+	}
+	resp, err := http.Get(testenv.SESEndpoint(t) + "/store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var store struct{ Emails []storedMail }
+	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
+		t.Fatal(err)
+	}
+	var got *storedMail
+	for i := range store.Emails {
+		if store.Emails[i].MessageID == id {
+			got = &store.Emails[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("message %s not in SES local's store", id)
+	}
+	if got.Subject != s.Subject() || !strings.Contains(got.Body.HTML, "lundi 30/11/2026 à 14:00") || !strings.Contains(got.Body.Text, "Bonjour Thomas Martin") {
+		t.Errorf("stored mail = %+v", got)
+	}
+	if len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], "thomas.martin@maintenia.fr") ||
+		len(got.Destination.Cc) != 1 || strings.ContainsAny(got.Destination.Cc[0], "\r\n") {
+		t.Errorf("destination = %+v", got.Destination)
+	}
+}

@@ -1,0 +1,163 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+//go:embed templates
+var files embed.FS
+
+// SQL is what the SQL email shows a rep.
+type SQL struct {
+	Locale   contract.Locale
+	Company  string // ours, from the contract
+	RepName  string
+	LeadID   string
+	Lead     Person
+	Source   string
+	UTM      string // "linkedin / paid-social / audit-2026"
+	Consent  string // "yes, 27/11/2026 17:20" or ""
+	Score    float64
+	Fit      float64
+	Behavior float64
+	Why      []Line // the score's explanation
+	Recent   []Line // the latest activities
+	Reason   string // why this rep
+	Due      time.Time
+	DueIn    string // business time left, "4h00"
+	Feedback Links
+}
+
+// Person is the lead as the rep sees it.
+type Person struct {
+	Name, Title, Company, Email, Phone string
+}
+
+// Line is one row of a list: a label and a value (points, a date).
+type Line struct {
+	Label, Value string
+}
+
+// Links are the rep's answers; each opens a page (GET never changes anything), the page posts the answer.
+type Links struct {
+	Contacted, Accept, Reject string
+}
+
+var (
+	htmlSQL = htmltemplate.Must(htmltemplate.New("sql.html.tmpl").Funcs(htmltemplate.FuncMap{"t": t}).ParseFS(files, "templates/sql.html.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t}).ParseFS(files, "templates/sql.txt.tmpl"))
+)
+
+// Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.
+func (s SQL) Subject() string {
+	who := s.Lead.Company
+	if who == "" {
+		who = s.Lead.Name
+	}
+	return header(fmt.Sprintf(t(s.Locale, "subject"), who, s.Score))
+}
+
+// Render produces the HTML and plain-text bodies.
+func (s SQL) Render() (html, text string, err error) {
+	var h, x bytes.Buffer
+	if err := htmlSQL.Execute(&h, s); err != nil {
+		return "", "", fmt.Errorf("render SQL email (html): %w", err)
+	}
+	if err := textSQL.Execute(&x, s); err != nil {
+		return "", "", fmt.Errorf("render SQL email (text): %w", err)
+	}
+	return h.String(), x.String(), nil
+}
+
+// DueText is the deadline in the contract's words and zone.
+func (s SQL) DueText() string {
+	days := map[contract.Locale][]string{
+		contract.French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+		contract.English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+	}[s.Locale]
+	if s.Locale == contract.French {
+		return fmt.Sprintf("%s %s à %s", days[s.Due.Weekday()], s.Due.Format("02/01/2006"), s.Due.Format("15:04"))
+	}
+	return fmt.Sprintf("%s %s at %s", days[s.Due.Weekday()], s.Due.Format("2 Jan 2006"), s.Due.Format("15:04"))
+}
+
+// Points renders a score.
+func Points(f float64) string {
+	s := fmt.Sprintf("%+.1f", f)
+	return strings.TrimSuffix(strings.TrimSuffix(s, "0"), ".")
+}
+
+var words = map[contract.Locale]map[string]string{
+	contract.French: {
+		"subject":   "Nouveau SQL : %s (score %.0f)",
+		"hello":     "Bonjour",
+		"intro":     "un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
+		"left":      "ouvrées restantes",
+		"lead":      "Le lead",
+		"name":      "Nom",
+		"title":     "Fonction",
+		"company":   "Société",
+		"email":     "E-mail",
+		"phone":     "Téléphone",
+		"source":    "Source",
+		"utm":       "Campagne",
+		"consent":   "Consentement",
+		"score":     "Score",
+		"fit":       "profil",
+		"behaviour": "comportement",
+		"why":       "Pourquoi ce score",
+		"recent":    "Activités récentes",
+		"assigned":  "Attribution",
+		"answer":    "Votre retour",
+		"contacted": "J'ai contacté ce lead",
+		"accept":    "J'accepte ce lead",
+		"reject":    "Je rejette ce lead",
+		"pages":     "Chaque bouton ouvre une page où vous confirmez ; ouvrir le lien ne change rien.",
+		"footer":    "Envoyé par Handoff pour %s — le contrat marketing–ventes, appliqué.",
+		"none":      "—",
+	},
+	contract.English: {
+		"subject":   "New SQL: %s (score %.0f)",
+		"hello":     "Hello",
+		"intro":     "a lead just became an SQL and is assigned to you. The contract says first contact before:",
+		"left":      "business time left",
+		"lead":      "The lead",
+		"name":      "Name",
+		"title":     "Title",
+		"company":   "Company",
+		"email":     "Email",
+		"phone":     "Phone",
+		"source":    "Source",
+		"utm":       "Campaign",
+		"consent":   "Consent",
+		"score":     "Score",
+		"fit":       "fit",
+		"behaviour": "behaviour",
+		"why":       "Why this score",
+		"recent":    "Recent activities",
+		"assigned":  "Assignment",
+		"answer":    "Your answer",
+		"contacted": "I contacted this lead",
+		"accept":    "I accept this lead",
+		"reject":    "I reject this lead",
+		"pages":     "Each button opens a page where you confirm; opening a link changes nothing.",
+		"footer":    "Sent by Handoff for %s — the marketing–sales contract, enforced.",
+		"none":      "—",
+	},
+}
+
+// t is a word in a locale.
+func t(l contract.Locale, key string) string {
+	if w, ok := words[l][key]; ok {
+		return w
+	}
+	return words[contract.English][key]
+}
