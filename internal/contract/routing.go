@@ -27,6 +27,8 @@ type Team struct {
 type Notify struct {
 	CCManager     bool     // copy the rep's manager on the SQL email
 	RejectReasons []string // the reasons sales may give when rejecting an SQL
+	// LinkSecret references the key that signs feedback links (ssm:/..., secretsmanager:..., env:...).
+	LinkSecret string
 }
 
 // DefaultRejectReasons are used when the contract lists none.
@@ -100,6 +102,14 @@ func (r *reader) notify(n *yaml.Node, path string) Notify {
 				return
 			}
 			no.CCManager = v == "true"
+		}},
+		"link_secret": {true, func(n *yaml.Node, p string) {
+			v, ok := r.scalar(n, p, "a secret reference")
+			if ok && !secretRef.MatchString(v) {
+				r.fail(n, p, "must reference a secret (ssm:/path, secretsmanager:name or env:NAME), never hold one; got %q", redact(v))
+				return
+			}
+			no.LinkSecret = v
 		}},
 		"reject_reasons": {false, func(n *yaml.Node, p string) {
 			seen := map[string]bool{}

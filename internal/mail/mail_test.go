@@ -2,19 +2,12 @@ package mail
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"net/mail"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/localaws"
 	"github.com/handoff-sla/handoff/internal/testenv"
 )
 
@@ -67,25 +60,9 @@ func TestRenderSQL(t *testing.T) {
 	}
 }
 
-// storedMail is the part of SES local's /store answer the tests read.
-type storedMail struct {
-	MessageID   string `json:"messageId"`
-	From        string `json:"from"`
-	Destination struct {
-		To []string `json:"to"`
-		Cc []string `json:"cc"`
-	} `json:"destination"`
-	Subject string `json:"subject"`
-	Body    struct {
-		HTML string `json:"html"`
-		Text string `json:"text"`
-	} `json:"body"`
-}
-
 func TestSendThroughSESLocal(t *testing.T) {
 	t.Parallel()
-	client := sesv2.New(sesv2.Options{Region: localaws.Region, BaseEndpoint: aws.String(testenv.SESEndpoint(t)),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
+	client := testenv.SES(t)
 	s := sample(contract.French)
 	html, text, err := s.Render()
 	if err != nil {
@@ -100,19 +77,10 @@ func TestSendThroughSESLocal(t *testing.T) {
 	if err != nil || id == "" {
 		t.Fatalf("Send = %q, %v", id, err)
 	}
-	resp, err := http.Get(testenv.SESEndpoint(t) + "/store")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var store struct{ Emails []storedMail }
-	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
-		t.Fatal(err)
-	}
-	var got *storedMail
-	for i := range store.Emails {
-		if store.Emails[i].MessageID == id {
-			got = &store.Emails[i]
+	var got *testenv.Mail
+	for _, m := range testenv.Mails(t, s.LeadID) {
+		if m.MessageID == id {
+			got = &m
 		}
 	}
 	if got == nil {

@@ -195,3 +195,12 @@ func DynamoDB(cfg aws.Config, lookup func(string) (string, bool)) *dynamodb.Clie
 		}
 	})
 }
+
+// PublicBaseURL is where links in emails point: https://<PUBLIC_DOMAIN> when the deployment has a custom
+// domain, else the API's own URL (given).
+func PublicBaseURL(apiURL string, lookup func(string) (string, bool)) string {
+	if d, ok := lookup("PUBLIC_DOMAIN"); ok && strings.TrimSpace(d) != "" {
+		return "https://" + strings.TrimSpace(d)
+	}
+	return apiURL
+}

@@ -29,6 +29,9 @@ type Choice struct {
 	Reason string
 	// Baseline is the assignment count a rep new to the team starts from (level with the others).
 	Baseline int
+	// NewTeam is true when no rep of the team was ever counted: every rep's count starts at 0 together, so a
+	// team's first assignments are not mistaken for a newcomer joining.
+	NewTeam bool
 }
 
 // Teams returns the contract's teams whose conditions the lead meets, in order.
@@ -91,7 +94,11 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 	if len(skipped) > 0 {
 		reason += "; skipped " + join(skipped)
 	}
-	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight)))}, true
+	newTeam := true
+	for _, id := range t.Reps {
+		newTeam = newTeam && !loads[id].Known
+	}
+	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight))), NewTeam: newTeam}, true
 }
 
 func loadOf(loads map[string]Load, id string, baseline float64, weight int) int {

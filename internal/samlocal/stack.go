@@ -98,12 +98,24 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		logs = io.Discard
 	}
 	s := &Stack{opts: o, functions: map[string]*function{}, log: slog.New(slog.NewTextHandler(logs, nil))}
+	addr := o.APIAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	// Listen first: the API's URL is part of some functions' environment (links in emails).
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
 	bins, err := s.build(ctx)
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	envs, err := s.environments()
 	if err != nil {
+		ln.Close()
 		return nil, err
 	}
 	for _, def := range o.Template.Functions {
@@ -112,17 +124,16 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	if err := s.startPollers(runCtx); err != nil {
+		ln.Close()
 		s.Close()
 		return nil, err
 	}
 	if err := s.startSchedules(runCtx); err != nil {
+		ln.Close()
 		s.Close()
 		return nil, err
 	}
-	if err := s.serve(); err != nil {
-		s.Close()
-		return nil, err
-	}
+	s.serve(ln)
 	return s, nil
 }
 
@@ -163,6 +174,11 @@ func (s *Stack) environments() (map[string][]string, error) {
 	for k, v := range s.opts.TableNames {
 		resources[k] = v
 	}
+	for id, typ := range s.opts.Template.Resources {
+		if typ == "AWS::Serverless::HttpApi" || typ == "AWS::ApiGatewayV2::Api" {
+			resources[id] = localAPIMarker
+		}
+	}
 	layers := map[string]string{}
 	for _, l := range s.opts.Template.Layers {
 		resources[l.LogicalID] = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", localaws.Region, localaws.Account, l.LogicalID)
@@ -197,7 +213,7 @@ func (s *Stack) environments() (map[string][]string, error) {
 				problems = append(problems, fmt.Sprintf("%s: %s: %v", f.LogicalID, k, err))
 				continue
 			}
-			env[k] = optPath(v, f.Layers, layers)
+			env[k] = s.localAPI(optPath(v, f.Layers, layers))
 		}
 		for k, v := range s.opts.ExtraEnv {
 			env[k] = v
@@ -213,6 +229,20 @@ func (s *Stack) environments() (map[string][]string, error) {
 		return nil, errors.New(strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// localAPIMarker stands for an HTTP API's ID while resolving; localAPI turns the API's AWS URL into the local one.
+const localAPIMarker = "local-http-api"
+
+func (s *Stack) localAPI(v string) string {
+	if i := strings.Index(v, "https://"+localAPIMarker+".execute-api."); i >= 0 {
+		rest := v[i+len("https://"+localAPIMarker+".execute-api."):]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return v[:i] + s.url + rest[j:]
+		}
+		return v[:i] + s.url
+	}
+	return v
 }
 
 // optPath maps a path under /opt (where Lambda extracts layers) to the layer's folder in the repository.
@@ -365,7 +395,7 @@ func (s *Stack) Delivered(function, event string) int {
 	return 0
 }
 
-func (s *Stack) serve() error {
+func (s *Stack) serve(ln net.Listener) {
 	g := &gateway{log: s.log}
 	for _, def := range s.opts.Template.Functions {
 		for _, r := range def.Routes {
@@ -385,18 +415,8 @@ func (s *Stack) serve() error {
 		_, _ = w.Write(out)
 	})
 	mux.Handle("/", g)
-	addr := s.opts.APIAddr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	s.url = "http://" + ln.Addr().String()
 	s.api = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.api.Serve(ln) }()
-	return nil
 }
 
 // describe lists what the stack runs: routes, stream mappings, schedules and their next firing.

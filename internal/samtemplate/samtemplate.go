@@ -22,6 +22,7 @@ import (
 // Template is the model of template.yaml.
 type Template struct {
 	Parameters map[string]string // logical name -> default value
+	Resources  map[string]string // every resource: logical ID -> type
 	Functions  []Function
 	Tables     []Table
 	Layers     []Layer
@@ -126,7 +127,7 @@ func Parse(data []byte) (*Template, error) {
 		return nil, fmt.Errorf("not a template: the document is not a mapping")
 	}
 	root := doc.Content[0]
-	t := &Template{Parameters: map[string]string{}}
+	t := &Template{Parameters: map[string]string{}, Resources: map[string]string{}}
 	for name, p := range pairs(get(root, "Parameters")) {
 		if d := get(p, "Default"); d != nil {
 			t.Parameters[name] = d.Value
@@ -142,6 +143,7 @@ func Parse(data []byte) (*Template, error) {
 		r := get(resources, id)
 		props := get(r, "Properties")
 		var err error
+		t.Resources[id] = get(r, "Type").Value
 		switch get(r, "Type").Value {
 		case "AWS::DynamoDB::Table":
 			var tbl Table

@@ -31,10 +31,13 @@ var _ score.Store = (*Leads)(nil)
 const DecayBuckets = 10
 
 // DecayBucket is the index partition of a lead.
-func DecayBucket(leadID string) string {
+func DecayBucket(leadID string) string { return "DECAY#" + strconv.Itoa(bucket(leadID, DecayBuckets)) }
+
+// bucket spreads IDs over n index partitions, so no single partition takes every write.
+func bucket(id string, n int) int {
 	h := fnv.New32a()
-	h.Write([]byte(leadID))
-	return "DECAY#" + strconv.Itoa(int(h.Sum32()%DecayBuckets))
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(n))
 }
 
 // profileFields maps lead attributes to the fit fields scoring rules test.

@@ -1,0 +1,41 @@
+package feedback
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTokens(t *testing.T) {
+	t.Parallel()
+	key := []byte("k3y")
+	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+	c := Claim{LeadID: "ld_1", RepID: "thomas-martin", Action: Accept, Expires: now.Add(14 * 24 * time.Hour)}
+	tok := Sign(key, c)
+	got, err := Verify(key, tok, now)
+	if err != nil || got.LeadID != "ld_1" || got.RepID != "thomas-martin" || got.Action != Accept || !got.Expires.Equal(c.Expires) {
+		t.Fatalf("Verify = %+v, %v", got, err)
+	}
+	other := Sign(key, Claim{LeadID: "ld_1", RepID: "sophie-bernard", Action: Accept, Expires: c.Expires})
+	payload, sig, _ := strings.Cut(tok, ".")
+	otherPayload, _, _ := strings.Cut(other, ".")
+	tests := map[string]struct {
+		token string
+		at    time.Time
+		want  error
+	}{
+		"expired":                             {tok, c.Expires, ErrExpired},
+		"another key":                         {Sign([]byte("other"), c), now, ErrInvalid},
+		"another rep's payload, my signature": {otherPayload + "." + sig, now, ErrInvalid},
+		"tampered signature":                  {payload + "." + sig[:len(sig)-2] + "AA", now, ErrInvalid},
+		"no signature":                        {payload, now, ErrInvalid},
+		"garbage":                             {"%%%.%%%", now, ErrInvalid},
+		"unknown action":                      {Sign(key, Claim{LeadID: "l", RepID: "r", Action: "delete", Expires: c.Expires}), now, ErrInvalid},
+	}
+	for name, tc := range tests {
+		if _, err := Verify(key, tc.token, tc.at); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", name, err, tc.want)
+		}
+	}
+}

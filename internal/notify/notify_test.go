@@ -1,0 +1,323 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/feedback"
+	"github.com/handoff-sla/handoff/internal/ingest"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/mail"
+	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
+
+// Friday 27 November 2026, 17:30 in Paris: after the example contract's Friday close (17:00).
+var friday = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+
+var linkKey = []byte("test-feedback-link-key-0123456789")
+
+type fixture struct {
+	t      testing.TB
+	db     *dynamodb.Client
+	tables store.Tables
+	leads  *store.Leads
+	c      *contract.Contract
+	sender *flaky
+	n      *notify.Notifier
+	seq    atomic.Int64
+}
+
+// flaky sends through SES local, after failing its first calls with the errors it is given (fault injection in
+// front of the real server).
+type flaky struct {
+	mail.SES
+	mu    sync.Mutex
+	fails []error
+	calls atomic.Int64
+}
+
+func (f *flaky) Send(ctx context.Context, m mail.Message) (string, error) {
+	f.calls.Add(1)
+	f.mu.Lock()
+	if len(f.fails) > 0 {
+		err := f.fails[0]
+		f.fails = f.fails[1:]
+		f.mu.Unlock()
+		return "", err
+	}
+	f.mu.Unlock()
+	return f.SES.Send(ctx, m)
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	names := testenv.Tables(t)
+	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: mail.SES{Client: testenv.SES(t)}},
+		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}}
+	f.leads = store.NewLeads(f.db, f.tables)
+	f.n, err = notify.New(c, f.leads, f.sender, linkKey, "https://sla.maintenia.fr", func() time.Time { return friday }, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.n.Backoff = func(int) time.Duration { return time.Millisecond }
+	return f
+}
+
+// sql stores a lead that scoring just made an SQL (sqlAt = friday) and returns its stream record.
+func (f *fixture) sql(email, company, size, region string, extra map[string]types.AttributeValue) (string, events.DynamoDBEventRecord) {
+	f.t.Helper()
+	d := ingest.Delivery{Source: "site-contact", ID: fmt.Sprint("d", f.seq.Add(1)), BodyHash: "h", At: friday}
+	sub := lead.Submission{OccurredAt: friday, Contact: lead.Contact{Email: email, FirstName: "Claire", LastName: "Dubois",
+		Company: company, CompanySize: size, Region: region, JobTitle: "Directrice technique", Phone: "+33472000000"}}
+	saved, err := f.leads.SaveSubmission(context.Background(), d, sub,
+		lead.Activity{ID: "a" + d.ID, Type: lead.FormSubmit, OccurredAt: friday, ReceivedAt: friday, Source: d.Source, DeliveryID: d.ID},
+		func(string) ingest.Answer { return ingest.Answer{Status: 202} })
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	values := map[string]types.AttributeValue{":sql": &types.AttributeValueMemberS{Value: "sql"}, ":at": &types.AttributeValueMemberS{Value: "2026-11-27T16:30:00.000Z"},
+		":score": &types.AttributeValueMemberN{Value: "91"}, ":fit": &types.AttributeValueMemberN{Value: "50"}, ":beh": &types.AttributeValueMemberN{Value: "41"},
+		":exp": &types.AttributeValueMemberS{Value: `[{"rule":"decision-maker","kind":"fit","points":20,"note":"job_title matches …"},{"rule":"demo-request","kind":"hand_raiser","points":0,"activityId":"x","activityType":"demo_request","at":"2026-11-27T16:20:00Z"}]`}}
+	set := "SET stage = :sql, sqlAt = :at, score = :score, fitScore = :fit, behaviourScore = :beh, explanation = :exp"
+	for k, v := range extra {
+		values[":"+k] = v
+		set += ", " + k + " = :" + k
+	}
+	_, err = f.db.UpdateItem(context.Background(), &dynamodb.UpdateItemInput{TableName: &f.tables.Leads,
+		Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + saved.LeadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}},
+		UpdateExpression: aws.String(set), ExpressionAttributeValues: values})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return saved.LeadID, events.DynamoDBEventRecord{EventName: "MODIFY", Change: events.DynamoDBStreamRecord{
+		SequenceNumber: fmt.Sprintf("2%020d", f.seq.Add(1)),
+		NewImage: map[string]events.DynamoDBAttributeValue{"leadId": events.NewStringAttribute(saved.LeadID), "stage": events.NewStringAttribute("sql"),
+			"sk": events.NewStringAttribute("#PROFILE")},
+	}}
+}
+
+func (f *fixture) handle(recs ...events.DynamoDBEventRecord) events.DynamoDBEventResponse {
+	f.t.Helper()
+	resp, err := f.n.HandleStream(context.Background(), events.DynamoDBEvent{Records: recs})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return resp
+}
+
+func (f *fixture) handoff(id string) map[string]types.AttributeValue {
+	f.t.Helper()
+	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &f.tables.SLA, ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#HANDOFF"}}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return out.Item
+}
+
+func str(it map[string]types.AttributeValue, k string) string {
+	switch v := it[k].(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case *types.AttributeValueMemberN:
+		return v.Value
+	}
+	return ""
+}
+
+func TestOneSQLOneEmail(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id, rec := f.sql("claire@acme-industrie.fr", "ACME Industrie", "250-499", "FR-HDF", nil)
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures: %+v", resp.BatchItemFailures)
+	}
+	mails := testenv.Mails(t, id)
+	if len(mails) != 1 {
+		t.Fatalf("%d emails for the SQL, want 1", len(mails))
+	}
+	m := mails[0]
+	// Region FR-HDF: team nord, Thomas Martin; his manager in copy.
+	if len(m.Destination.To) != 1 || !strings.Contains(m.Destination.To[0], "thomas.martin@maintenia.fr") ||
+		len(m.Destination.Cc) != 1 || !strings.Contains(m.Destination.Cc[0], "claire.dubois@maintenia.fr") {
+		t.Errorf("destination = %+v", m.Destination)
+	}
+	if m.Subject != "Nouveau SQL : ACME Industrie (score 91)" || !strings.Contains(m.From, "sla@maintenia.fr") {
+		t.Errorf("subject %q from %q", m.Subject, m.From)
+	}
+	// Friday 17:30, 4 business hours, the example's hours (Mon 9:00–12:30, 13:30–): Monday 14:00.
+	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, round-robin",
+		"decision-maker", "https://sla.maintenia.fr/v1/feedback/"} {
+		if !strings.Contains(m.Body.HTML, want) || !strings.Contains(m.Body.Text, want) {
+			t.Errorf("the email lacks %q", want)
+		}
+	}
+	h := f.handoff(id)
+	if str(h, "status") != "sent" || str(h, "repId") != "thomas-martin" || str(h, "firstContactDue") != "2026-11-30T13:00:00.000Z" ||
+		str(h, "messageId") != m.MessageID || str(h, "dueAt") != "2026-11-30T10:00:00.000Z" {
+		t.Errorf("hand-off = %v", h)
+	}
+	// The links are bound to this lead and this rep.
+	for _, line := range strings.Split(m.Body.Text, "\n") {
+		if i := strings.Index(line, "/v1/feedback/"); i >= 0 {
+			c, err := feedback.Verify(linkKey, strings.TrimSpace(line[i+len("/v1/feedback/"):]), friday)
+			if err != nil || c.LeadID != id || c.RepID != "thomas-martin" {
+				t.Errorf("link %q: %+v %v", line, c, err)
+			}
+		}
+	}
+}
+
+func TestDuplicateDeliveriesSendOneEmail(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id, rec := f.sql("paul@meca-precision.fr", "Méca Précision", "80", "FR-OCC", nil)
+	var wg sync.WaitGroup
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); f.handle(rec, rec) }()
+	}
+	wg.Wait()
+	f.handle(rec)
+	if n := len(testenv.Mails(t, id)); n != 1 {
+		t.Errorf("%d emails after 11 deliveries, want 1", n)
+	}
+	if n := f.sender.calls.Load(); n != 1 {
+		t.Errorf("SES was called %d times", n)
+	}
+}
+
+func TestSESFailureOnTheFirstTry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
+	f.sender.fails = []error{fmt.Errorf("%w: MessageRejected", mail.ErrRejected)}
+	resp := f.handle(rec)
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
+		t.Fatalf("a refused email must fail its record: %+v", resp)
+	}
+	if h := f.handoff(id); h != nil || len(testenv.Mails(t, id)) != 0 {
+		t.Fatalf("after a refusal: hand-off %v, %d emails", h, len(testenv.Mails(t, id)))
+	}
+	// The stream retries the record: now it goes.
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("retry: %+v", resp)
+	}
+	if n := len(testenv.Mails(t, id)); n != 1 {
+		t.Errorf("%d emails after the retry, want 1", n)
+	}
+	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, open := 0, 0
+	for _, l := range loads {
+		total += l.Assigned
+		open += l.Open
+	}
+	if total != 1 || open != 1 {
+		t.Errorf("the released claim left its count: %d assignments in sud-ouest, want 1 (%v)", total, loads)
+	}
+}
+
+func TestThrottlingIsRetried(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
+	f.sender.fails = []error{fmt.Errorf("%w: TooManyRequests", mail.ErrThrottled), fmt.Errorf("%w: TooManyRequests", mail.ErrThrottled)}
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures: %+v", resp)
+	}
+	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.calls.Load() != 3 {
+		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.calls.Load())
+	}
+}
+
+func TestUnknownOutcomeIsNeverResent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id, rec := f.sql("max@transports-m.fr", "Transports M", "90", "FR-OCC", nil)
+	f.sender.fails = []error{errors.New("read tcp: connection reset by peer")}
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("an unknown outcome must not make the stream retry: %+v", resp)
+	}
+	f.handle(rec)
+	if str(f.handoff(id), "status") != "claimed" || f.sender.calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", str(f.handoff(id), "status"), f.sender.calls.Load())
+	}
+}
+
+func TestOwnerKeptAndBigAccounts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	owned, rec1 := f.sql("x@owned-co.fr", "Owned", "80", "FR-HDF", map[string]types.AttributeValue{"ownerId": &types.AttributeValueMemberS{Value: "julien-petit"}})
+	big, rec2 := f.sql("y@big-co.fr", "Big Co", "5 000", "FR-HDF", nil)
+	f.handle(rec1, rec2)
+	if h := f.handoff(owned); str(h, "repId") != "julien-petit" || !strings.Contains(str(h, "reason"), "already owned") {
+		t.Errorf("owned lead handed to %s (%s)", str(h, "repId"), str(h, "reason"))
+	}
+	if h := f.handoff(big); str(h, "repId") != "amelie-robert" || str(h, "teamId") != "grands-comptes" {
+		t.Errorf("5 000 employees handed to %s in %s", str(h, "repId"), str(h, "teamId"))
+	}
+}
+
+// TestHundredConcurrentAssignments: 100 SQLs for team sud-ouest (Sophie weight 1, Julien weight 2) handed off
+// at once. Bound: assignments per weight differ by at most 1, so Sophie gets 33 or 34 and Julien the rest.
+func TestHundredConcurrentAssignments(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var recs []events.DynamoDBEventRecord
+	for i := 0; i < 100; i++ {
+		_, rec := f.sql(fmt.Sprintf("lead%03d@ouest-%d.fr", i, i), fmt.Sprint("Ouest ", i), "40", "FR-PDL", nil)
+		recs = append(recs, rec)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 10; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(recs); i += 10 {
+				if resp := f.handle(recs[i]); len(resp.BatchItemFailures) != 0 {
+					t.Errorf("failures %+v", resp)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sophie, julien := loads["sophie-bernard"], loads["julien-petit"]
+	// Open counts are the SQLs each actually received.
+	if sophie.Open+julien.Open != 100 || sophie.Open < 33 || sophie.Open > 34 ||
+		float64(julien.Open)/2-float64(sophie.Open) > 1 || float64(sophie.Open)-float64(julien.Open)/2 > 1 {
+		t.Errorf("Sophie %d, Julien %d SQLs (weights 1 and 2)", sophie.Open, julien.Open)
+	}
+	if sophie.Open != sophie.Assigned || julien.Open != julien.Assigned {
+		t.Errorf("open counts %d/%d differ from assignments", sophie.Open, julien.Open)
+	}
+	if n := f.sender.calls.Load(); n != 100 {
+		t.Errorf("%d emails sent, want 100", n)
+	}
+}

@@ -1,0 +1,59 @@
+package testenv
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+)
+
+// Mail is an email as SES local stored it.
+type Mail struct {
+	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
+	Destination struct {
+		To  []string `json:"to"`
+		Cc  []string `json:"cc"`
+		Bcc []string `json:"bcc"`
+	} `json:"destination"`
+	Subject string `json:"subject"`
+	Body    struct {
+		HTML string `json:"html"`
+		Text string `json:"text"`
+	} `json:"body"`
+}
+
+// Mails returns the emails SES local holds whose text contains marker (tests share one server: filter by a
+// lead ID or another value of your own).
+func Mails(t testing.TB, marker string) []Mail {
+	t.Helper()
+	resp, err := http.Get(SESEndpoint(t) + "/store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var store struct{ Emails []Mail }
+	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
+		t.Fatal(err)
+	}
+	var out []Mail
+	for _, m := range store.Emails {
+		if strings.Contains(m.Body.Text, marker) || strings.Contains(m.Subject, marker) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// SES is an SES v2 client for SES local.
+func SES(t testing.TB) *sesv2.Client {
+	t.Helper()
+	return sesv2.New(sesv2.Options{Region: localaws.Region, BaseEndpoint: aws.String(SESEndpoint(t)),
+		Credentials: credentials.NewStaticCredentialsProvider(localaws.AccessKey, localaws.SecretKey, "")})
+}
