@@ -31,10 +31,14 @@ const (
 
 // Activity types Handoff records itself, besides the contract's built-in and custom ones.
 const (
-	FormSubmit          = "form_submit"
-	OpportunityCreated  = "opportunity_created"
-	DealWon             = "deal_won"
-	DealLost            = "deal_lost"
+	FormSubmit         = "form_submit"
+	OpportunityCreated = "opportunity_created"
+	DealWon            = "deal_won"
+	DealLost           = "deal_lost"
+	// Sales' answers to an SQL (the feedback page or the CRM).
+	SalesContacted      = "sales_contacted"
+	SalesAccepted       = "sales_accepted"
+	SalesRejected       = "sales_rejected"
 	maxExtraFields      = 30
 	maxExtraValueLength = 1000
 )

@@ -67,6 +67,7 @@ type Handoff struct {
 	Baseline                    int
 	StartTeam                   []string // the team's other reps, whose counts start at 0 with this one
 	KeptOwner                   bool     // the lead already had this rep as owner
+	LeadName, LeadCompany       string   // shown on the feedback page
 }
 
 // Store errors.
@@ -198,6 +199,7 @@ func (n *Notifier) assign(ctx context.Context, ld Lead) (Handoff, contract.Rep, 
 	if len(h.Reminders) > 0 {
 		h.NextCheck = h.Reminders[0]
 	}
+	h.LeadName, h.LeadCompany = strings.TrimSpace(ld.FirstName+" "+ld.LastName), ld.Company
 	if rep, ok := c.Rep(ld.Owner); ok {
 		h.RepID, h.Reason, h.KeptOwner = rep.ID, "already owned by "+rep.Name, true
 		return h, rep, nil

@@ -210,6 +210,17 @@ func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, 
 	if to, a, found := outcome(acts); found && rank[to] > rank[current] {
 		return move(to, a.Type, a.ID)
 	}
+	if current == lead.SQL {
+		// Sales' answer: the first one counts (the feedback store refuses a second).
+		for _, a := range acts {
+			switch a.Type {
+			case lead.SalesAccepted:
+				return move(lead.Accepted, a.Type, a.ID)
+			case lead.SalesRejected:
+				return move(lead.Rejected, a.Type+":"+a.Properties["reason"], a.ID)
+			}
+		}
+	}
 	switch current {
 	case lead.Subscriber, lead.Lead:
 		if r.Qualifies != "" {

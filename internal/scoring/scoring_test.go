@@ -226,6 +226,10 @@ func TestNext(t *testing.T) {
 		{"won", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.Customer, lead.DealWon},
 		{"lost after the opportunity", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.Lost, lead.DealLost},
 		{"customer never goes back", lead.Customer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.Customer, ""},
+		{"sales accept the SQL", lead.SQL, sql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.Accepted, lead.SalesAccepted},
+		{"sales reject the SQL", lead.SQL, sql, []lead.Activity{act("r", lead.SalesRejected, 0, "reason", "no_budget")}, lead.Rejected, lead.SalesRejected + ":no_budget"},
+		{"a contact alone changes no stage", lead.SQL, sql, []lead.Activity{act("c", lead.SalesContacted, 0)}, lead.SQL, ""},
+		{"an answer before the hand-off is ignored", lead.MQL, mql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.MQL, ""},
 	}
 	for _, tc := range tests {
 		next, m, ok := Next(tc.current, tc.r, tc.acts)

@@ -113,6 +113,7 @@ func (l *Leads) ClaimHandoff(ctx context.Context, h notify.Handoff) error {
 		"status": s(notify.Claimed), "claimedAt": s(ts(h.ClaimedAt)), "month": s(h.Month),
 		"monthSk": s(ts(h.At) + "#handoff#" + h.LeadID), "contractVersion": s(h.ContractVersion),
 		"dueBucket": s("DUE#" + strconv.Itoa(bucket(h.LeadID, dueBuckets))), "dueAt": s(ts(h.NextCheck)),
+		"leadName": s(h.LeadName), "leadCompany": s(h.LeadCompany),
 	}
 	txn := []types.TransactWriteItem{{Put: &types.Put{
 		TableName: &l.tables.SLA, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),

@@ -1,0 +1,191 @@
+package feedback_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/feedback"
+	"github.com/handoff-sla/handoff/internal/ingest"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+var (
+	now = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+	key = []byte("test-feedback-link-key-0123456789")
+)
+
+type fixture struct {
+	t      *testing.T
+	db     *dynamodb.Client
+	tables store.Tables
+	page   *feedback.Page
+	leadID string
+}
+
+// newFixture hands one SQL to thomas-martin, as notify would.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	names := testenv.Tables(t)
+	f := &fixture{t: t, db: testenv.DynamoDB(t),
+		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}}
+	leads := store.NewLeads(f.db, f.tables)
+	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	saved, err := leads.SaveSubmission(ctx, ingest.Delivery{Source: "s", ID: "d1", BodyHash: "h", At: now},
+		lead.Submission{OccurredAt: now, Contact: lead.Contact{Email: "claire@acme-industrie.fr"}},
+		lead.Activity{ID: "a1", Type: lead.FormSubmit, OccurredAt: now, ReceivedAt: now, Source: "s", DeliveryID: "d1"},
+		func(string) ingest.Answer { return ingest.Answer{Status: 202} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.leadID = saved.LeadID
+	err = leads.ClaimHandoff(ctx, notify.Handoff{LeadID: f.leadID, RepID: "thomas-martin", Team: "nord", Reason: "test", At: now,
+		FirstContactDue: c.FirstContactDue(now), FeedbackDue: c.FeedbackDue(now), NextCheck: c.FirstContactDue(now), ClaimedAt: now,
+		Month: "2026-11", Counted: true, LeadName: "Claire <i>Dubois</i>", LeadCompany: "ACME Industrie"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.page = feedback.NewPage(c, leads, key, func() time.Time { return now }, testenv.Logger(t))
+	return f
+}
+
+func (f *fixture) token(rep, action string, exp time.Time) string {
+	return feedback.Sign(key, feedback.Claim{LeadID: f.leadID, RepID: rep, Action: action, Expires: exp})
+}
+
+func (f *fixture) do(method, token, form string) events.APIGatewayV2HTTPResponse {
+	f.t.Helper()
+	req := events.APIGatewayV2HTTPRequest{RawPath: "/v1/feedback/" + token, PathParameters: map[string]string{"token": token},
+		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method}}}
+	if form != "" {
+		req.Body, req.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(form)), true
+		req.Headers = map[string]string{"content-type": "application/x-www-form-urlencoded"}
+	}
+	resp, err := f.page.Handle(context.Background(), req)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return resp
+}
+
+// snapshot is everything a request could change: the hand-off, the activities, the rep's load.
+func (f *fixture) snapshot() string {
+	f.t.Helper()
+	var b strings.Builder
+	for _, table := range []string{f.tables.SLA, f.tables.Activities} {
+		out, err := f.db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		for _, it := range out.Items {
+			for _, k := range []string{"pk", "sk", "contactedAt", "feedback", "rejectReason", "open", "type"} {
+				if v, ok := it[k].(*types.AttributeValueMemberS); ok {
+					b.WriteString(k + "=" + v.Value + " ")
+				}
+				if v, ok := it[k].(*types.AttributeValueMemberN); ok {
+					b.WriteString(k + "=" + v.Value + " ")
+				}
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	before := f.snapshot()
+	good := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	payload, sig, _ := strings.Cut(good, ".")
+	tests := []struct {
+		name, token string
+		status      int
+	}{
+		{"valid link", good, 200},
+		{"tampered", payload + "x." + sig, 403},
+		{"expired", f.token("thomas-martin", feedback.Contacted, now), 403},
+		{"another rep's link", f.token("sophie-bernard", feedback.Accept, now.Add(time.Hour)), 403},
+		{"another key", feedback.Sign([]byte("attacker-key-0123456789"), feedback.Claim{LeadID: f.leadID, RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
+		{"a lead never handed off", feedback.Sign(key, feedback.Claim{LeadID: "ld_01jdqz5v8p0000000000000000", RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
+	}
+	for _, tc := range tests {
+		for i := 0; i < 3; i++ { // mail scanners open links, sometimes several times
+			resp := f.do("GET", tc.token, "")
+			if resp.StatusCode != tc.status {
+				t.Errorf("%s: GET %d, want %d", tc.name, resp.StatusCode, tc.status)
+			}
+			if tc.status == 403 && !strings.Contains(resp.Body, "Ce lien n&#39;est pas valide") {
+				t.Errorf("%s: the 403 page:\n%s", tc.name, resp.Body)
+			}
+		}
+		if tc.status == 403 {
+			if resp := f.do("POST", tc.token, "channel=phone&reason=no_budget"); resp.StatusCode != 403 {
+				t.Errorf("%s: POST %d, want 403", tc.name, resp.StatusCode)
+			}
+		}
+	}
+	if after := f.snapshot(); after != before {
+		t.Errorf("GETs and refused POSTs changed the data:\n%s\nthen\n%s", before, after)
+	}
+	page := f.do("GET", good, "").Body
+	if !strings.Contains(page, `<form method="post"`) || !strings.Contains(page, "Claire &lt;i&gt;Dubois&lt;/i&gt;") || !strings.Contains(page, "30/11/2026 14:00") {
+		t.Errorf("the page:\n%s", page)
+	}
+}
+
+func TestAnswersAreRecordedOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	contacted := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	if resp := f.do("POST", contacted, "channel=carrier-pigeon"); resp.StatusCode != 400 || !strings.Contains(resp.Body, "Choisissez un moyen de contact") {
+		t.Errorf("bad channel: %d", resp.StatusCode)
+	}
+	for i := 0; i < 2; i++ { // a double click
+		if resp := f.do("POST", contacted, "channel=phone"); resp.StatusCode != 303 || resp.Headers["Location"] != "/v1/feedback/"+contacted {
+			t.Fatalf("POST contacted: %d %v", resp.StatusCode, resp.Headers)
+		}
+	}
+	if page := f.do("GET", contacted, "").Body; !strings.Contains(page, `id="done"`) || !strings.Contains(page, "(Téléphone)") {
+		t.Errorf("after the answer:\n%s", page)
+	}
+	reject := f.token("thomas-martin", feedback.Reject, now.Add(time.Hour))
+	for form, want := range map[string]string{"reason=": "Choisissez un motif", "reason=other&comment=+": "Un commentaire est nécessaire", "reason=maybe": "Choisissez un motif"} {
+		if resp := f.do("POST", reject, form); resp.StatusCode != 400 || !strings.Contains(resp.Body, want) {
+			t.Errorf("reject %q: %d", form, resp.StatusCode)
+		}
+	}
+	if resp := f.do("POST", reject, "reason=no_budget&comment=Budget+gel%C3%A9+jusqu%27en+mars"); resp.StatusCode != 303 {
+		t.Fatalf("reject: %d", resp.StatusCode)
+	}
+	// A late accept changes nothing: the first answer stands.
+	if resp := f.do("POST", f.token("thomas-martin", feedback.Accept, now.Add(time.Hour)), ""); resp.StatusCode != 303 {
+		t.Fatalf("accept: %d", resp.StatusCode)
+	}
+	snap := f.snapshot()
+	for _, want := range []string{"contactedAt=2026-11-27T16:30:00.000Z", "feedback=rejected", "rejectReason=no_budget", "open=0", "type=sales_contacted", "type=sales_rejected"} {
+		if !strings.Contains(snap, want) {
+			t.Errorf("data lacks %s:\n%s", want, snap)
+		}
+	}
+	if strings.Count(snap, "type=sales_") != 2 || strings.Contains(snap, "sales_accepted") {
+		t.Errorf("answers recorded more than once:\n%s", snap)
+	}
+}
