@@ -25,8 +25,16 @@ $(VENV)/.installed: infra/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
 	@touch $@
 
+# The browser test drives Debian's Chromium; as root (CI, a fresh machine) it is installed when missing.
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  else echo "the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
 .PHONY: deps
-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed ## install the local AWS stand-ins (npm) and SAM CLI + cfn-lint (venv)
+deps: $(LOCAL_NODE)/.installed $(VENV)/.installed chromium ## install the local AWS stand-ins (npm), SAM CLI + cfn-lint (venv), Chromium
 	go mod download
 
 # --- the two commands --------------------------------------------------------------------------------------
@@ -54,6 +62,11 @@ lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exception
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
 	$(VENV)/bin/sam build
+
+.PHONY: screenshots
+screenshots: deps ## PNGs of the SQL email and the feedback page, fr and en, for review (screenshots/)
+	go test -count=1 ./internal/e2e -run TestSQLEmailAnsweredInABrowser -args -screenshots=$(CURDIR)/screenshots
+	@ls screenshots
 
 .PHONY: bench
 bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here, not in timed tests)

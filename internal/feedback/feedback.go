@@ -75,6 +75,7 @@ type view struct {
 	Action   string
 	State    State
 	Due      string
+	Contact  string // when the first contact was recorded, in the contract's zone
 	Reasons  []string
 	Channels []string
 	Error    string // a form problem, shown above the form
@@ -107,6 +108,9 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 	}
 	v.Action, v.State = claim.Action, st
 	v.Due = st.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
+	if !st.ContactedAt.IsZero() {
+		v.Contact = st.ContactedAt.In(p.contract.Location).Format("02/01/2006 15:04")
+	}
 	if method == http.MethodPost {
 		return p.post(ctx, req, claim, v)
 	}

@@ -138,7 +138,7 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			if factor < 0.01 {
 				continue // below 1%: too old to matter, and no longer worth a daily re-score
 			}
-			if factor < 1 {
+			if factor < 0.995 { // "decayed to 100%" says nothing
 				note = join(note, fmt.Sprintf("%g decayed to %.0f%% (half-life %g days)", points, factor*100, b.HalfLifeDays))
 			}
 			points *= factor

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -39,3 +40,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// LogWriter writes to the test's log, for the output of processes a test starts.
+func LogWriter(t testing.TB) io.Writer { return testWriter{t} }

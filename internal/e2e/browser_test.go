@@ -1,0 +1,264 @@
+// Package e2e runs the whole pipeline on the local stack — the real function binaries, DynamoDB Local, SES
+// local — and answers an SQL email in a real browser (Debian's Chromium, driven by chromedp).
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/chromedp/chromedp"
+
+	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/samlocal"
+	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+var screenshots = flag.String("screenshots", "", "also write the screenshots to this folder (make screenshots)")
+
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
+
+type stack struct {
+	*samlocal.Stack
+	t       *testing.T
+	tables  map[string]string
+	secrets map[string]string
+}
+
+// startStack runs the project's template locally with the example contract in a locale.
+func startStack(t *testing.T, locale string) *stack {
+	t.Helper()
+	secrets, err := localaws.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(testenv.Root(), "infra", "contract", "contract.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := filepath.Join(t.TempDir(), "contract.yaml")
+	if err := os.WriteFile(c, bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secrets["HANDOFF_CONTRACT"] = c
+	names := testenv.Tables(t)
+	s, err := samlocal.Start(context.Background(), samlocal.Options{
+		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: secrets,
+		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), StateDir: t.TempDir(),
+		PollInterval: 50 * time.Millisecond, Logs: testenv.LogWriter(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return &stack{Stack: s, t: t, tables: names, secrets: secrets}
+}
+
+// post sends a body the way a Standard Webhooks sender would.
+func (s *stack) post(source, route, id, body string) map[string]any {
+	s.t.Helper()
+	req, _ := http.NewRequest("POST", s.URL()+"/v1/sources/"+source+"/"+route, strings.NewReader(body))
+	now := time.Now()
+	secret := s.secrets["HANDOFF_SECRET_"+strings.ToUpper(strings.ReplaceAll(source, "-", "_"))]
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Webhook-Id", id)
+	req.Header.Set("Webhook-Timestamp", strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set("Webhook-Signature", webhook.SignStandard(secret, id, now, []byte(body)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != 202 {
+		s.t.Fatalf("POST %s: %d %v", route, resp.StatusCode, out)
+	}
+	return out
+}
+
+func (s *stack) lead(id string) map[string]types.AttributeValue {
+	s.t.Helper()
+	out, err := testenv.DynamoDB(s.t).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(s.tables["LeadsTable"]), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return out.Item
+}
+
+func (s *stack) handoff(id string) map[string]types.AttributeValue {
+	s.t.Helper()
+	out, err := testenv.DynamoDB(s.t).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(s.tables["SlaTable"]), ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#HANDOFF"}}})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return out.Item
+}
+
+func str(it map[string]types.AttributeValue, k string) string {
+	if v, ok := it[k].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("the browser test needs Debian's chromium (apt-get install chromium; .ci/run and make deps install it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(800, 1100))
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	// No timeout on the browser's own context (it would stop the browser); each step gets one below.
+	ctx, cancel2 := chromedp.NewContext(alloc)
+	t.Cleanup(cancel2)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// step bounds one browser action.
+func step(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, 30*time.Second)
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	sctx, cancel := step(ctx)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)) // 100: PNG; below, JPEG
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{t.TempDir(), *screenshots} {
+		if dir == "" {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(png) < 1000 {
+		t.Errorf("screenshot %s is %d bytes", name, len(png))
+	}
+}
+
+// TestSQLEmailAnsweredInABrowser: a form and a demo request make an SQL; the rep's email arrives in SES local;
+// Chromium opens its link (a GET that changes nothing), fills the form, posts it, and sees the confirmation.
+func TestSQLEmailAnsweredInABrowser(t *testing.T) {
+	for _, tc := range []struct {
+		locale, action, done, field string
+	}{
+		{"fr", "contacted", "C'est enregistré. Merci !", "contactedAt"},
+		{"en", "reject", "Saved. Thank you!", "feedback"},
+	} {
+		t.Run(tc.locale, func(t *testing.T) {
+			s := startStack(t, tc.locale)
+			email := fmt.Sprintf("claire.%s@acme-industrie.fr", tc.locale)
+			out := s.post("site-contact", "submissions", "f-"+tc.locale, `{"E-mail professionnel":"`+email+`","Prénom":"Claire","Nom":"Dubois","Société":"ACME Industrie","Fonction":"Directrice technique","Effectif":"250-499","Pays":"France"}`)
+			id := out["leadId"].(string)
+			s.post("tracking", "activities", "t-"+tc.locale, `{"email":"`+email+`","type":"demo_request"}`)
+
+			var mail testenv.Mail
+			waitFor(t, "the SQL email", func() bool {
+				m := testenv.Mails(t, id)
+				if len(m) == 1 {
+					mail = m[0]
+				}
+				return len(m) == 1
+			})
+			var link string
+			for _, line := range strings.Split(mail.Body.Text, "\n") {
+				if i := strings.Index(line, "http"); i >= 0 && strings.Contains(line, "/v1/feedback/") && link == "" {
+					if (tc.action == "contacted" && (strings.Contains(line, "contacté") || strings.Contains(line, "contacted"))) ||
+						(tc.action == "reject" && (strings.Contains(line, "rejette") || strings.Contains(line, "reject"))) {
+						link = strings.TrimSpace(line[i:])
+					}
+				}
+			}
+			if !strings.HasPrefix(link, s.URL()+"/v1/feedback/") {
+				t.Fatalf("no %s link to the local API in:\n%s", tc.action, mail.Body.Text)
+			}
+
+			ctx := browser(t)
+			// The email itself, as a rep would see it.
+			htmlFile := filepath.Join(t.TempDir(), "email.html")
+			if err := os.WriteFile(htmlFile, []byte(mail.Body.HTML), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sctx, cancel := step(ctx)
+			defer cancel()
+			if err := chromedp.Do(sctx, chromedp.Navigate("file://"+htmlFile), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
+				t.Fatal(err)
+			}
+			shot(t, ctx, "sql-email-"+tc.locale)
+
+			if err := chromedp.Do(sctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#answer"))); err != nil {
+				t.Fatal(err)
+			}
+			if got := str(s.handoff(id), tc.field); got != "" {
+				t.Fatalf("opening the link recorded %s = %s", tc.field, got)
+			}
+			shot(t, ctx, "feedback-"+tc.action+"-"+tc.locale)
+			fill := chromedp.Click(chromedp.CSS(`input[value="phone"]`))
+			if tc.action == "reject" {
+				fill = chromedp.Steps(chromedp.SetValue(chromedp.CSS(`select[name="reason"]`), "no_budget"),
+					chromedp.SendKeys(chromedp.CSS(`textarea[name="comment"]`), "Budget frozen until March"))
+			}
+			if err := chromedp.Do(sctx, fill, chromedp.Click(chromedp.CSS(`button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS("#done"))); err != nil {
+				t.Fatal(err)
+			}
+			done, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS("#done")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if done != tc.done {
+				t.Errorf("confirmation = %q, want %q", done, tc.done)
+			}
+			shot(t, ctx, "feedback-"+tc.action+"-done-"+tc.locale)
+			if got := str(s.handoff(id), tc.field); got == "" {
+				t.Errorf("the answer was not recorded (%s empty)", tc.field)
+			}
+			if tc.action == "reject" {
+				// The score function reads the answer from the activities stream: the SQL is now rejected.
+				waitFor(t, "the rejected stage", func() bool { return str(s.lead(id), "stage") == "rejected" })
+			}
+		})
+	}
+}
