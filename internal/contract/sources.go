@@ -14,7 +14,7 @@ var LeadFields = []string{
 	"website", "message", "consent", "consent_at", "utm_source", "utm_medium", "utm_campaign", "utm_term",
 	"utm_content", "referrer", "occurred_at", "lead_id", "region",
 	// activities and outcomes
-	"type", "url", "content", "webinar", "campaign", "amount", "currency", "reason", "crm_id",
+	"type", "url", "content", "webinar", "campaign", "amount", "currency", "reason", "crm_id", "channel", "comment",
 }
 
 // BuiltinActivityTypes are the activity types Handoff knows without declaration.

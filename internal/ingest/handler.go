@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -66,6 +68,9 @@ type Store interface {
 	SaveActivities(ctx context.Context, d Delivery, ref lead.LeadRef, acts []lead.Activity, createLead bool, answer func(leadID string) Answer) (Saved, error)
 	// CountDiscarded counts a submission dropped on purpose (a filled honeypot).
 	CountDiscarded(ctx context.Context, source, reason string, at time.Time) error
+	// FindLead resolves a lead reference to an ID ("" when there is no such lead).
+	FindLead(ctx context.Context, ref lead.LeadRef) (string, error)
+	feedback.Store
 }
 
 type source struct {
@@ -75,11 +80,12 @@ type source struct {
 
 // Handler serves the ingestion routes.
 type Handler struct {
-	sources map[string]source
-	parser  lead.Parser
-	store   Store
-	now     func() time.Time
-	log     *slog.Logger
+	rejectReasons []string
+	sources       map[string]source
+	parser        lead.Parser
+	store         Store
+	now           func() time.Time
+	log           *slog.Logger
 }
 
 // New builds a Handler. secrets holds each source's resolved secret, by source ID.
@@ -89,9 +95,10 @@ func New(c *contract.Contract, secrets map[string]string, store Store, now func(
 		types[t] = true
 	}
 	h := &Handler{
-		sources: map[string]source{},
-		parser:  lead.Parser{DefaultRegion: c.Country, ActivityTypes: types},
-		store:   store, now: now, log: log,
+		rejectReasons: c.Notify.RejectReasons,
+		sources:       map[string]source{},
+		parser:        lead.Parser{DefaultRegion: c.Country, ActivityTypes: types},
+		store:         store, now: now, log: log,
 	}
 	var problems []string
 	for _, s := range c.Sources {
@@ -304,9 +311,44 @@ func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
 	if err != nil {
 		return invalid(err)
 	}
+	switch a.Type {
+	case lead.SalesContacted, lead.SalesAccepted, lead.SalesRejected:
+		return h.salesAnswer(ctx, d, ref, a)
+	}
 	a.ID, a.Source, a.DeliveryID = lead.ActivityID(d.Source, d.ID, 0), d.Source, d.ID
 	saved, err := h.store.SaveActivities(ctx, d, ref, []lead.Activity{a}, false, accepted(d, 1))
 	return h.stored(saved, err, 1)
+}
+
+// salesAnswer records sales' answer from the CRM exactly as the feedback page does: on the hand-off, once,
+// the first answer standing. A retry finds it recorded and gets the same answer.
+func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef, a lead.Activity) outcome {
+	if a.Type == lead.SalesRejected && !slices.Contains(h.rejectReasons, a.Properties["reason"]) {
+		return invalid(lead.FieldErrors{{Field: "reason", Message: "must be one of " + strings.Join(h.rejectReasons, ", ")}})
+	}
+	id, err := h.store.FindLead(ctx, ref)
+	if err != nil {
+		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
+	}
+	var st feedback.State
+	if id != "" {
+		st, err = h.store.HandoffState(ctx, id)
+	}
+	switch {
+	case id == "", errors.Is(err, feedback.ErrNoHandoff):
+		return outcome{status: http.StatusUnprocessableEntity, reason: "no hand-off", body: map[string]any{
+			"error": "not_handed_off", "fields": lead.FieldErrors{{Field: "lead", Message: "no SQL hand-off for this lead"}}}}
+	case err != nil:
+		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
+	}
+	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
+	recorded, err := h.store.RecordFeedback(ctx, feedback.Answer{LeadID: id, RepID: st.RepID, Action: action, Channel: a.Properties["channel"],
+		Reason: a.Properties["reason"], Comment: a.Properties["comment"], At: a.OccurredAt, By: d.Source})
+	if err != nil {
+		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
+	}
+	ans := accepted(d, 1)(id)
+	return outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
 }
 
 func (h *Handler) stored(saved Saved, err error, count int) outcome {

@@ -1,12 +1,17 @@
 package ingest_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func (h *harness) leadByEmail(email string) map[string]types.AttributeValue {
@@ -280,5 +285,43 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"reason":"invalid fields: email,first_name"`) {
 		t.Errorf("a refusal names its fields (not their values):\n%s", logs)
+	}
+}
+
+func TestSalesFeedbackFromTheCRM(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	_, a := h.do(h.signed("site-contact", "submissions", "application/json", "m1", `{"E-mail professionnel":"eva@laiterie-b.fr"}`))
+	leads := store.NewLeads(h.db, h.tables)
+	err := leads.ClaimHandoff(context.Background(), notify.Handoff{LeadID: a.LeadID, RepID: "julien-petit", Team: "sud-ouest", At: now,
+		FirstContactDue: now.Add(4 * time.Hour), FeedbackDue: now.Add(16 * time.Hour), NextCheck: now.Add(2 * time.Hour), ClaimedAt: now, Month: "2026-11", Counted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(id, body string) (int, string) {
+		resp, ans := h.do(h.signed("crm", "outcomes", "application/json", id, body))
+		return resp.StatusCode, ans.Error + resp.Body
+	}
+	if code, body := post("c0", `{"email":"eva@laiterie-b.fr","type":"sales_rejected","reason":"too_expensive"}`); code != 400 || !strings.Contains(body, "reason") {
+		t.Errorf("unknown reason: %d %s", code, body)
+	}
+	if code, body := post("c1", `{"email":"eva@laiterie-b.fr","type":"sales_contacted","channel":"meeting"}`); code != 202 {
+		t.Fatalf("contacted: %d %s", code, body)
+	}
+	first, _ := post("c2", `{"lead_id":"`+a.LeadID+`","type":"sales_rejected","reason":"no_budget","comment":"Budget gelé"}`)
+	retryCode, _ := post("c2", `{"lead_id":"`+a.LeadID+`","type":"sales_rejected","reason":"no_budget","comment":"Budget gelé"}`)
+	lateCode, _ := post("c3", `{"lead_id":"`+a.LeadID+`","type":"sales_accepted"}`)
+	if first != 202 || retryCode != 202 || lateCode != 202 {
+		t.Errorf("answers %d, retry %d, late accept %d", first, retryCode, lateCode)
+	}
+	st, err := leads.HandoffState(context.Background(), a.LeadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Answer != "rejected" || st.Reason != "no_budget" || st.Channel != "meeting" || st.Comment != "Budget gelé" {
+		t.Errorf("hand-off state = %+v", st)
+	}
+	if code, body := post("c4", `{"email":"ghost@nowhere.fr","type":"sales_accepted"}`); code != 422 || !strings.Contains(body, "not_handed_off") {
+		t.Errorf("a lead never handed off: %d %s", code, body)
 	}
 }

@@ -141,11 +141,19 @@ func (p Parser) Outcome(f Fields, now time.Time) (LeadRef, Activity, error) {
 	a := Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
 	a.Type = strings.TrimSpace(f["type"])
 	switch a.Type {
-	case OpportunityCreated, DealWon, DealLost:
+	case OpportunityCreated, DealWon, DealLost, SalesAccepted:
+	case SalesContacted:
+		ch := strings.TrimSpace(f["channel"])
+		if ch != "phone" && ch != "email" && ch != "meeting" {
+			errs.add("channel", "must be phone, email or meeting, got %q", clip(ch))
+		}
+		a.Properties["channel"] = ch
+	case SalesRejected:
+		a.Properties["comment"] = text("comment", f["comment"], 1000, &errs)
 	case "":
 		errs.add("type", "is required")
 	default:
-		errs.add("type", "must be opportunity_created, deal_won or deal_lost, got %q", clip(a.Type))
+		errs.add("type", "must be opportunity_created, deal_won, deal_lost, sales_contacted, sales_accepted or sales_rejected, got %q", clip(a.Type))
 	}
 	a.OccurredAt = occurredAt(f, now, &errs)
 	amount, currency := strings.TrimSpace(f["amount"]), strings.ToUpper(strings.TrimSpace(f["currency"]))
@@ -169,8 +177,8 @@ func (p Parser) Outcome(f Fields, now time.Time) (LeadRef, Activity, error) {
 	}
 	if reason := strings.TrimSpace(f["reason"]); reason != "" {
 		a.Properties["reason"] = text("reason", reason, maxText, &errs)
-	} else if a.Type == DealLost {
-		errs.add("reason", "is required for deal_lost")
+	} else if a.Type == DealLost || a.Type == SalesRejected {
+		errs.add("reason", "is required for %s", a.Type)
 	}
 	if id := strings.TrimSpace(f["crm_id"]); id != "" {
 		a.Properties["crm_id"] = text("crm_id", id, maxText, &errs)

@@ -249,6 +249,19 @@ func (l *Leads) SaveActivities(ctx context.Context, d ingest.Delivery, ref lead.
 	return ingest.Saved{}, fmt.Errorf("record activities of %s: still conflicting after %d attempts", id, maxAttempts)
 }
 
+// FindLead implements ingest.Store.
+func (l *Leads) FindLead(ctx context.Context, ref lead.LeadRef) (string, error) {
+	key := map[string]types.AttributeValue{"pk": s(leadPK(ref.ID)), "sk": s(profileSK)}
+	if ref.ID == "" {
+		key = map[string]types.AttributeValue{"pk": s(emailPK(ref.Email)), "sk": s(emailSK)}
+	}
+	out, err := l.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &l.tables.Leads, Key: key, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", fmt.Errorf("find lead: %w", err)
+	}
+	return attr(out.Item, "leadId"), nil
+}
+
 // CountDiscarded implements ingest.Store.
 func (l *Leads) CountDiscarded(ctx context.Context, source, reason string, at time.Time) error {
 	_, err := l.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
