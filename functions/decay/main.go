@@ -14,9 +14,7 @@ import (
 
 func main() {
 	rt := platform.MustStart("decay", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
-	leads := store.NewLeads(platform.DynamoDB(rt.AWS(context.Background()), os.LookupEnv), store.Tables{
-		Leads: rt.Env["LEADS_TABLE"], Activities: rt.Env["ACTIVITIES_TABLE"], SLA: rt.Env["SLA_TABLE"],
-	})
+	leads := store.NewLeads(platform.DynamoDB(rt.AWS(context.Background()), os.LookupEnv), store.TablesFrom(rt.Env))
 	s, err := score.New(rt.Contract, leads, rt.Clock.Now, rt.Log, store.DecayBuckets)
 	rt.Must(err)
 	lambda.Start(s.HandleDecay)

@@ -6,12 +6,9 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/platform"
-	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -19,11 +16,7 @@ func main() {
 	rt := platform.MustStart("feedback", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
 	ctx := context.Background()
 	cfg := rt.AWS(ctx)
-	keys, err := secrets.Resolver{Lookup: os.LookupEnv, SSM: ssm.NewFromConfig(cfg), SecretsManager: secretsmanager.NewFromConfig(cfg)}.
-		Resolve(ctx, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
-	rt.Must(err)
-	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.Tables{
-		Leads: rt.Env["LEADS_TABLE"], Activities: rt.Env["ACTIVITIES_TABLE"], SLA: rt.Env["SLA_TABLE"],
-	})
-	lambda.Start(feedback.NewPage(rt.Contract, leads, []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log).Handle)
+	key := rt.Secrets(ctx, cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})["feedback-links"]
+	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env))
+	lambda.Start(feedback.NewPage(rt.Contract, leads, []byte(key), rt.Clock.Now, rt.Log).Handle)
 }

@@ -6,12 +6,9 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/platform"
-	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -19,13 +16,8 @@ func main() {
 	rt := platform.MustStart("ingest", "LEADS_TABLE", "ACTIVITIES_TABLE", "DELIVERIES_TABLE", "SLA_TABLE")
 	ctx := context.Background()
 	cfg := rt.AWS(ctx)
-	resolved, err := secrets.Resolver{Lookup: os.LookupEnv, SSM: ssm.NewFromConfig(cfg), SecretsManager: secretsmanager.NewFromConfig(cfg)}.
-		Resolve(ctx, ingest.SecretRefs(rt.Contract))
-	rt.Must(err)
-	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.Tables{
-		Leads: rt.Env["LEADS_TABLE"], Activities: rt.Env["ACTIVITIES_TABLE"], Deliveries: rt.Env["DELIVERIES_TABLE"], SLA: rt.Env["SLA_TABLE"],
-	})
-	h, err := ingest.New(rt.Contract, resolved, leads, rt.Clock.Now, rt.Log)
+	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env))
+	h, err := ingest.New(rt.Contract, rt.Secrets(ctx, cfg, ingest.SecretRefs(rt.Contract)), leads, rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(h.Handle)
 }

@@ -103,14 +103,7 @@ func (r *reader) notify(n *yaml.Node, path string) Notify {
 			}
 			no.CCManager = v == "true"
 		}},
-		"link_secret": {true, func(n *yaml.Node, p string) {
-			v, ok := r.scalar(n, p, "a secret reference")
-			if ok && !secretRef.MatchString(v) {
-				r.fail(n, p, "must reference a secret (ssm:/path, secretsmanager:name or env:NAME), never hold one; got %q", redact(v))
-				return
-			}
-			no.LinkSecret = v
-		}},
+		"link_secret": {true, func(n *yaml.Node, p string) { no.LinkSecret = r.secret(n, p) }},
 		"reject_reasons": {false, func(n *yaml.Node, p string) {
 			seen := map[string]bool{}
 			r.list(n, p, func(_ int, item *yaml.Node, p string) {

@@ -58,16 +58,9 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 				v := r.enum(n, p, map[string]bool{"form": true, "activities": true, "outcomes": true})
 				s.Kind = SourceKind(v)
 			}},
-			"format": {true, func(n *yaml.Node, p string) { s.Format = r.enum(n, p, sourceFormats) }},
-			"auth":   {true, func(n *yaml.Node, p string) { authNode, s.Auth = n, r.enum(n, p, sourceAuths) }},
-			"secret": {true, func(n *yaml.Node, p string) {
-				v, ok := r.scalar(n, p, "a secret reference")
-				if ok && !secretRef.MatchString(v) {
-					r.fail(n, p, "must reference a secret (ssm:/path, secretsmanager:name or env:NAME), never hold one; got %q", redact(v))
-					return
-				}
-				s.Secret = v
-			}},
+			"format":   {true, func(n *yaml.Node, p string) { s.Format = r.enum(n, p, sourceFormats) }},
+			"auth":     {true, func(n *yaml.Node, p string) { authNode, s.Auth = n, r.enum(n, p, sourceAuths) }},
+			"secret":   {true, func(n *yaml.Node, p string) { s.Secret = r.secret(n, p) }},
 			"honeypot": {false, func(n *yaml.Node, p string) { s.Honeypot = r.text(n, p) }},
 			"mapping": {false, func(n *yaml.Node, p string) {
 				if n.Kind != yaml.MappingNode {
@@ -135,6 +128,16 @@ func (r *reader) activityTypes(n *yaml.Node, path string) []string {
 		}
 	})
 	return out
+}
+
+// secret reads a reference to a secret, refusing a secret pasted in the contract.
+func (r *reader) secret(n *yaml.Node, path string) string {
+	v, ok := r.scalar(n, path, "a secret reference")
+	if ok && !secretRef.MatchString(v) {
+		r.fail(n, path, "must reference a secret (ssm:/path, secretsmanager:name or env:NAME), never hold one; got %q", redact(v))
+		return ""
+	}
+	return v
 }
 
 // redact keeps a pasted secret out of error messages and logs.

@@ -111,12 +111,7 @@ func (s *stack) handoff(id string) map[string]types.AttributeValue {
 	return out.Item
 }
 
-func str(it map[string]types.AttributeValue, k string) string {
-	if v, ok := it[k].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}
+var str = testenv.Attr
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()

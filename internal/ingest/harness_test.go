@@ -180,12 +180,7 @@ func (h *harness) stored() int {
 	return len(h.items(h.tables.Leads)) + len(h.items(h.tables.Activities)) + len(h.items(h.tables.Deliveries))
 }
 
-func str(it map[string]types.AttributeValue, k string) string {
-	if v, ok := it[k].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}
+var str = testenv.Attr
 
 func prop(it map[string]types.AttributeValue, mapName, k string) string {
 	m, ok := it[mapName].(*types.AttributeValueMemberM)

@@ -135,15 +135,7 @@ func (f *fixture) handoff(id string) map[string]types.AttributeValue {
 	return out.Item
 }
 
-func str(it map[string]types.AttributeValue, k string) string {
-	switch v := it[k].(type) {
-	case *types.AttributeValueMemberS:
-		return v.Value
-	case *types.AttributeValueMemberN:
-		return v.Value
-	}
-	return ""
-}
+var str = testenv.Attr
 
 func TestOneSQLOneEmail(t *testing.T) {
 	t.Parallel()

@@ -17,8 +17,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/secrets"
 )
 
 // ContractEnv names the variable holding the contract's path (/opt/contract.yaml from the layer, in Lambda).
@@ -194,6 +197,14 @@ func DynamoDB(cfg aws.Config, lookup func(string) (string, bool)) *dynamodb.Clie
 			o.DisableValidateResponseChecksum = true
 		}
 	})
+}
+
+// Secrets resolves secret references once, at cold start (SSM SecureString, Secrets Manager, or the local
+// HANDOFF_SECRET_<NAME> overrides), ending the cold start when any fails.
+func (rt *Runtime) Secrets(ctx context.Context, cfg aws.Config, refs map[string]string) map[string]string {
+	out, err := secrets.Resolver{Lookup: os.LookupEnv, SSM: ssm.NewFromConfig(cfg), SecretsManager: secretsmanager.NewFromConfig(cfg)}.Resolve(ctx, refs)
+	rt.Must(err)
+	return out
 }
 
 // PublicBaseURL is where links in emails point: https://<PUBLIC_DOMAIN> when the deployment has a custom

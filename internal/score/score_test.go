@@ -130,17 +130,7 @@ func (f *fixture) lead(id string) map[string]types.AttributeValue {
 	return out.Item
 }
 
-func str(it map[string]types.AttributeValue, k string) string {
-	switch v := it[k].(type) {
-	case *types.AttributeValueMemberS:
-		return v.Value
-	case *types.AttributeValueMemberN:
-		return v.Value
-	case *types.AttributeValueMemberBOOL:
-		return strconv.FormatBool(v.Value)
-	}
-	return ""
-}
+var str = testenv.Attr
 
 // transitions lists a lead's stage transitions (from -> to), in order.
 func (f *fixture) transitions(id string) []string {

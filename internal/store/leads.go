@@ -35,6 +35,11 @@ type Tables struct {
 	Leads, Activities, Deliveries, SLA string
 }
 
+// TablesFrom reads the table names a function's environment holds (names as in template.yaml's Globals).
+func TablesFrom(env map[string]string) Tables {
+	return Tables{Leads: env["LEADS_TABLE"], Activities: env["ACTIVITIES_TABLE"], Deliveries: env["DELIVERIES_TABLE"], SLA: env["SLA_TABLE"]}
+}
+
 // DB is the part of the DynamoDB client the store uses.
 type DB interface {
 	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)

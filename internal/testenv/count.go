@@ -8,6 +8,7 @@ import (
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/handoff-sla/handoff/internal/localaws"
@@ -69,4 +70,20 @@ func LocalSecrets(t testing.TB) map[string]string {
 		t.Fatal(err)
 	}
 	return env
+}
+
+// Attr reads a string, number or boolean attribute of an item as text ("" when absent).
+func Attr(item map[string]types.AttributeValue, k string) string {
+	switch v := item[k].(type) {
+	case *types.AttributeValueMemberS:
+		return v.Value
+	case *types.AttributeValueMemberN:
+		return v.Value
+	case *types.AttributeValueMemberBOOL:
+		if v.Value {
+			return "true"
+		}
+		return "false"
+	}
+	return ""
 }
