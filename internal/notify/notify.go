@@ -68,6 +68,7 @@ type Handoff struct {
 	StartTeam                   []string // the team's other reps, whose counts start at 0 with this one
 	KeptOwner                   bool     // the lead already had this rep as owner
 	LeadName, LeadCompany       string   // shown on the feedback page
+	MaxOpen                     int      // the rep's capacity (0: none), enforced by the claim
 }
 
 // Store errors.
@@ -211,6 +212,7 @@ func (n *Notifier) assign(ctx context.Context, ld Lead) (Handoff, contract.Rep, 
 		}
 		if ch, ok := routing.Pick(c, t, loads, now); ok {
 			h.RepID, h.Team, h.Reason, h.Counted, h.SeenLoad, h.Baseline = ch.Rep.ID, t.ID, ch.Reason, true, loads[ch.Rep.ID], ch.Baseline
+			h.MaxOpen = ch.Rep.MaxOpenSQLs
 			if ch.NewTeam {
 				for _, id := range t.Reps {
 					if id != ch.Rep.ID {

@@ -313,3 +313,36 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 		t.Errorf("%d emails sent, want 100", n)
 	}
 }
+
+// TestCapacityHoldsUnderConcurrency: Thomas (team nord, alone) may hold 15 open SQLs; 20 arrive at once. He
+// gets 15; the next matching team with someone available (sud-ouest, which has no conditions) the rest.
+func TestCapacityHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var recs []events.DynamoDBEventRecord
+	for i := 0; i < 20; i++ {
+		_, rec := f.sql(fmt.Sprintf("n%02d@nord-%d.fr", i, i), fmt.Sprint("Nord ", i), "40", "FR-HDF", nil)
+		recs = append(recs, rec)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < 5; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(recs); i += 5 {
+				f.handle(recs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	loads, err := f.leads.TeamLoads(context.Background(), "nord")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := loads["thomas-martin"].Open; got != 15 {
+		t.Errorf("Thomas holds %d open SQLs, capacity 15", got)
+	}
+	if got := loads["sophie-bernard"].Open + loads["julien-petit"].Open; got != 5 {
+		t.Errorf("team sud-ouest got %d, want 5", got)
+	}
+}

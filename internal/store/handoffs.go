@@ -128,11 +128,17 @@ func (l *Leads) ClaimHandoff(ctx context.Context, h notify.Handoff) error {
 			}})
 		}
 	}
-	txn = append(txn, types.TransactWriteItem{Update: &types.Update{
+	load := &types.Update{
 		TableName: &l.tables.SLA, Key: map[string]types.AttributeValue{"pk": s("LOAD"), "sk": s("REP#" + h.RepID)},
 		UpdateExpression: aws.String("ADD #open :one"), ExpressionAttributeNames: map[string]string{"#open": "open"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": n(1)},
-	}}, types.TransactWriteItem{Update: &types.Update{
+	}
+	if h.MaxOpen > 0 {
+		// Capacity holds under concurrency too: a claim that would exceed it fails and the SQL is re-assigned.
+		load.ConditionExpression = aws.String("attribute_not_exists(#open) OR #open < :max")
+		load.ExpressionAttributeValues[":max"] = n(int64(h.MaxOpen))
+	}
+	txn = append(txn, types.TransactWriteItem{Update: load}, types.TransactWriteItem{Update: &types.Update{
 		TableName: &l.tables.Leads, Key: map[string]types.AttributeValue{"pk": s(leadPK(h.LeadID)), "sk": s(profileSK)},
 		UpdateExpression:          aws.String("SET ownerId = :rep, assignedAt = :at, assignment = :why ADD #version :one"),
 		ConditionExpression:       aws.String("attribute_exists(pk)"),
@@ -147,7 +153,7 @@ func (l *Leads) ClaimHandoff(ctx context.Context, h notify.Handoff) error {
 		return nil
 	case failed(reasons, 0):
 		return &notify.AlreadyClaimed{Status: attr(reasons[0].Item, "status"), RepID: attr(reasons[0].Item, "repId")}
-	case h.Counted && anyFailed(reasons[1:len(reasons)-2]), conflicted(reasons):
+	case h.Counted && anyFailed(reasons[1:len(reasons)-1]), conflicted(reasons):
 		return notify.ErrCountConflict
 	case failed(reasons, len(reasons)-1):
 		return notify.ErrNoLead
