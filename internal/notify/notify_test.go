@@ -125,6 +125,23 @@ func (f *fixture) handle(recs ...events.DynamoDBEventRecord) events.DynamoDBEven
 	return resp
 }
 
+// handleConcurrently hands the records, one per invocation, to that many concurrent consumers.
+func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumers int) {
+	var wg sync.WaitGroup
+	for w := 0; w < consumers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(recs); i += consumers {
+				if resp := f.handle(recs[i]); len(resp.BatchItemFailures) != 0 {
+					f.t.Errorf("failures %+v", resp)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func (f *fixture) handoff(id string) map[string]types.AttributeValue {
 	f.t.Helper()
 	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &f.tables.SLA, ConsistentRead: aws.Bool(true),
@@ -283,19 +300,7 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 		_, rec := f.sql(fmt.Sprintf("lead%03d@ouest-%d.fr", i, i), fmt.Sprint("Ouest ", i), "40", "FR-PDL", nil)
 		recs = append(recs, rec)
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < 10; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(recs); i += 10 {
-				if resp := f.handle(recs[i]); len(resp.BatchItemFailures) != 0 {
-					t.Errorf("failures %+v", resp)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	f.handleConcurrently(recs, 10)
 	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
 	if err != nil {
 		t.Fatal(err)
@@ -324,17 +329,7 @@ func TestCapacityHoldsUnderConcurrency(t *testing.T) {
 		_, rec := f.sql(fmt.Sprintf("n%02d@nord-%d.fr", i, i), fmt.Sprint("Nord ", i), "40", "FR-HDF", nil)
 		recs = append(recs, rec)
 	}
-	var wg sync.WaitGroup
-	for w := 0; w < 5; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(recs); i += 5 {
-				f.handle(recs[i])
-			}
-		}()
-	}
-	wg.Wait()
+	f.handleConcurrently(recs, 5)
 	loads, err := f.leads.TeamLoads(context.Background(), "nord")
 	if err != nil {
 		t.Fatal(err)

@@ -33,21 +33,18 @@ const (
 
 // LeadForHandoff implements notify.Store: the lead's details and its latest activities.
 func (l *Leads) LeadForHandoff(ctx context.Context, leadID string) (notify.Lead, error) {
-	ld, acts, err := l.LoadForScoring(ctx, leadID)
+	it, err := l.leadItem(ctx, leadID)
 	if errors.Is(err, score.ErrNoLead) {
 		return notify.Lead{}, notify.ErrNoLead
 	}
 	if err != nil {
 		return notify.Lead{}, err
 	}
-	out, err := l.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: &l.tables.Leads, Key: map[string]types.AttributeValue{"pk": s(leadPK(leadID)), "sk": s(profileSK)},
-		ConsistentRead: aws.Bool(true),
-	})
+	acts, err := l.activities(ctx, leadID)
 	if err != nil {
-		return notify.Lead{}, fmt.Errorf("load lead %s: %w", leadID, err)
+		return notify.Lead{}, err
 	}
-	it := out.Item
+	ld := scoringLead(leadID, it)
 	n := notify.Lead{ID: leadID, Stage: ld.Stage, Profile: ld.Profile, Activities: acts, Explanation: ld.Explanation,
 		Owner: attr(it, "ownerId"), FirstName: attr(it, "firstName"), LastName: attr(it, "lastName"), Email: attr(it, "email"),
 		Phone: attr(it, "phone"), Company: attr(it, "company"), JobTitle: attr(it, "jobTitle"), UTMSource: attr(it, "utmSource"),

@@ -49,17 +49,33 @@ var profileFields = map[string]string{
 
 // LoadForScoring implements score.Store: the lead and all its activities, read consistently.
 func (l *Leads) LoadForScoring(ctx context.Context, leadID string) (score.Lead, []lead.Activity, error) {
+	it, err := l.leadItem(ctx, leadID)
+	if err != nil {
+		return score.Lead{}, nil, err
+	}
+	acts, err := l.activities(ctx, leadID)
+	if err != nil {
+		return score.Lead{}, nil, err
+	}
+	return scoringLead(leadID, it), acts, nil
+}
+
+// leadItem reads a lead's item consistently; score.ErrNoLead when there is none.
+func (l *Leads) leadItem(ctx context.Context, leadID string) (map[string]types.AttributeValue, error) {
 	out, err := l.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &l.tables.Leads, Key: map[string]types.AttributeValue{"pk": s(leadPK(leadID)), "sk": s(profileSK)},
 		ConsistentRead: aws.Bool(true),
 	})
 	if err != nil {
-		return score.Lead{}, nil, fmt.Errorf("load lead %s: %w", leadID, err)
+		return nil, fmt.Errorf("load lead %s: %w", leadID, err)
 	}
 	if out.Item == nil {
-		return score.Lead{}, nil, score.ErrNoLead
+		return nil, score.ErrNoLead
 	}
-	it := out.Item
+	return out.Item, nil
+}
+
+func scoringLead(leadID string, it map[string]types.AttributeValue) score.Lead {
 	ld := score.Lead{ID: leadID, Stage: lead.Stage(attr(it, "stage")), Profile: scoring.Profile{}, DecayAt: attr(it, "decayAt"),
 		Explanation: attr(it, "explanation"), BelowSQL: boolAttr(it, "belowSqlThreshold")}
 	ld.Version, _ = strconv.ParseInt(numAttr(it, "version"), 10, 64)
@@ -72,11 +88,7 @@ func (l *Leads) LoadForScoring(ctx context.Context, leadID string) (score.Lead, 
 	if v, ok := it["freeMail"].(*types.AttributeValueMemberBOOL); ok {
 		ld.Profile["free_mail"] = strconv.FormatBool(v.Value)
 	}
-	acts, err := l.activities(ctx, leadID)
-	if err != nil {
-		return score.Lead{}, nil, err
-	}
-	return ld, acts, nil
+	return ld
 }
 
 func boolAttr(item map[string]types.AttributeValue, k string) bool {
