@@ -3,6 +3,8 @@ package feedback_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/localaws"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/testenv"
@@ -187,5 +190,42 @@ func TestAnswersAreRecordedOnce(t *testing.T) {
 	}
 	if strings.Count(snap, "type=sales_") != 2 || strings.Contains(snap, "sales_accepted") {
 		t.Errorf("answers recorded more than once:\n%s", snap)
+	}
+}
+
+// TestSampleEvent: events/feedback's GET (signed with the local demo key) shows the page for a handed-off lead.
+func TestSampleEvent(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(testenv.Root() + "/events/feedback/get-page.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	env, err := localaws.ReadEnvFile(testenv.Root() + "/infra/local/secrets.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	claim, err := feedback.Verify([]byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), ev.PathParameters["token"], now)
+	if err != nil {
+		t.Fatalf("the sample's token: %v", err)
+	}
+	leads := store.NewLeads(f.db, f.tables)
+	if _, err := f.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &f.tables.Leads, Item: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + claim.LeadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := leads.ClaimHandoff(context.Background(), notify.Handoff{LeadID: claim.LeadID, RepID: claim.RepID, At: now, FirstContactDue: now.Add(4 * time.Hour),
+		NextCheck: now.Add(2 * time.Hour), ClaimedAt: now, Month: "2026-11", LeadName: "Sample"}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
+	page := feedback.NewPage(c, leads, []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
+	resp, err := page.Handle(context.Background(), ev)
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
+		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)
 	}
 }

@@ -1,9 +1,12 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +24,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/mail"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/samlocal"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/testenv"
 )
@@ -339,5 +343,49 @@ func TestCapacityHoldsUnderConcurrency(t *testing.T) {
 	}
 	if got := loads["sophie-bernard"].Open + loads["julien-petit"].Open; got != 5 {
 		t.Errorf("team sud-ouest got %d, want 5", got)
+	}
+}
+
+// TestSampleEventAndTheTemplatesFilter: events/notify holds an SQL transition; the template's FilterCriteria
+// let it through (and not a lead already an SQL), and handling it sends the email.
+func TestSampleEventAndTheTemplatesFilter(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(testenv.Root() + "/events/notify/sql-transitions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sample struct{ Records []json.RawMessage }
+	if err := json.Unmarshal(raw, &sample); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := testenv.Template().Function("NotifyFunction")
+	filters := fn.Streams[0].Filters
+	if ok, err := samlocal.FilterMatches(filters, sample.Records[0]); err != nil || !ok {
+		t.Fatalf("the template's filter refuses the sample SQL transition (%v)", err)
+	}
+	again := bytes.Replace(sample.Records[0], []byte(`"stage": {"S": "mql"}`), []byte(`"stage": {"S": "sql"}`), 1)
+	if ok, _ := samlocal.FilterMatches(filters, again); ok {
+		t.Error("the filter lets through a lead that was already an SQL")
+	}
+
+	f := newFixture(t)
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	id := ev.Records[0].Change.NewImage["leadId"].String()
+	_, err = f.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &f.tables.Leads, Item: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"},
+		"leadId": &types.AttributeValueMemberS{Value: id}, "stage": &types.AttributeValueMemberS{Value: "sql"},
+		"sqlAt": &types.AttributeValueMemberS{Value: "2026-11-27T16:30:00.000Z"}, "company": &types.AttributeValueMemberS{Value: "Sample SA"},
+		"version": &types.AttributeValueMemberN{Value: "4"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp := f.handle(ev.Records...); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures %+v", resp)
+	}
+	if n := len(testenv.Mails(t, id)); n != 1 {
+		t.Errorf("%d emails for the sample, want 1", n)
 	}
 }

@@ -288,3 +288,18 @@ func (fs filters) pass(event map[string]any) bool {
 	}
 	return false
 }
+
+// FilterMatches reports whether a Lambda event record (JSON) passes FilterCriteria patterns as the local stack
+// (and, for the supported operators, Lambda) applies them: so tests can check a template's filters against
+// sample events.
+func FilterMatches(patterns []json.RawMessage, record []byte) (bool, error) {
+	fs, err := compileFilters(patterns)
+	if err != nil {
+		return false, err
+	}
+	var ev map[string]any
+	if err := json.Unmarshal(record, &ev); err != nil {
+		return false, fmt.Errorf("record: %w", err)
+	}
+	return fs.pass(ev), nil
+}

@@ -394,3 +394,17 @@ func TestSampleEvent(t *testing.T) {
 		t.Errorf("the sample's demo request did not make an SQL: %v", l)
 	}
 }
+
+// TestDecaySampleEvent: events/decay holds what EventBridge Scheduler sends; the decay job accepts it.
+func TestDecaySampleEvent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	raw, err := os.ReadFile(testenv.Root() + "/events/decay/nightly.json")
+	if err != nil || !json.Valid(raw) {
+		t.Fatalf("sample: %v", err)
+	}
+	sum, err := f.scorer.HandleDecay(context.Background(), raw)
+	if err != nil || !sum.Complete {
+		t.Errorf("decay on the sample = %+v, %v", sum, err)
+	}
+}
