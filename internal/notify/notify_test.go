@@ -129,6 +129,17 @@ func (f *fixture) handle(recs ...events.DynamoDBEventRecord) events.DynamoDBEven
 	return resp
 }
 
+// sqls stores n SQLs of 40-employee companies in a region and returns their stream records.
+func (f *fixture) sqls(n int, name, region string) []events.DynamoDBEventRecord {
+	f.t.Helper()
+	recs := make([]events.DynamoDBEventRecord, 0, n)
+	for i := 0; i < n; i++ {
+		_, rec := f.sql(fmt.Sprintf("lead%03d@%s-%d.fr", i, name, i), fmt.Sprint(name, " ", i), "40", region, nil)
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
 // handleConcurrently hands the records, one per invocation, to that many concurrent consumers.
 func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumers int) {
 	var wg sync.WaitGroup
@@ -299,12 +310,7 @@ func TestOwnerKeptAndBigAccounts(t *testing.T) {
 func TestHundredConcurrentAssignments(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	var recs []events.DynamoDBEventRecord
-	for i := 0; i < 100; i++ {
-		_, rec := f.sql(fmt.Sprintf("lead%03d@ouest-%d.fr", i, i), fmt.Sprint("Ouest ", i), "40", "FR-PDL", nil)
-		recs = append(recs, rec)
-	}
-	f.handleConcurrently(recs, 10)
+	f.handleConcurrently(f.sqls(100, "ouest", "FR-PDL"), 10)
 	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
 	if err != nil {
 		t.Fatal(err)
@@ -328,12 +334,7 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 func TestCapacityHoldsUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	var recs []events.DynamoDBEventRecord
-	for i := 0; i < 20; i++ {
-		_, rec := f.sql(fmt.Sprintf("n%02d@nord-%d.fr", i, i), fmt.Sprint("Nord ", i), "40", "FR-HDF", nil)
-		recs = append(recs, rec)
-	}
-	f.handleConcurrently(recs, 5)
+	f.handleConcurrently(f.sqls(20, "nord", "FR-HDF"), 5)
 	loads, err := f.leads.TeamLoads(context.Background(), "nord")
 	if err != nil {
 		t.Fatal(err)
