@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/handoff-sla/handoff/internal/samlocal"
+	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 )
 
 func main() {

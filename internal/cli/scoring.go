@@ -12,7 +12,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/score"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )

@@ -22,9 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/chromedp/chromedp"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samlocal"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 

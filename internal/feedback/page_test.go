@@ -18,10 +18,10 @@ import (
 	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite events/ingest/*.json from the definitions in this file")

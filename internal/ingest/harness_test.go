@@ -19,7 +19,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 

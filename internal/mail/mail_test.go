@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }

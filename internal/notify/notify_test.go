@@ -24,9 +24,9 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/mail"
 	"github.com/handoff-sla/handoff/internal/notify"
-	"github.com/handoff-sla/handoff/internal/samlocal"
+	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }

@@ -24,7 +24,8 @@ import (
 	"github.com/handoff-sla/handoff/internal/score"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -367,6 +368,25 @@ func TestSampleEvent(t *testing.T) {
 	var ev events.DynamoDBEvent
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
+	}
+	// The template's filter lets every sample insert through, and not an erasure (a REMOVE has no new image).
+	var sample struct{ Records []map[string]any }
+	if err := json.Unmarshal(raw, &sample); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := testenv.Template().Function("ScoreFunction")
+	for i, rec := range sample.Records {
+		b, _ := json.Marshal(rec)
+		if ok, err := samlocal.FilterMatches(fn.Streams[0].Filters, b); err != nil || !ok {
+			t.Fatalf("the template's filter refuses sample record %d (%v)", i, err)
+		}
+		rec["eventName"] = "REMOVE"
+		rec["dynamodb"].(map[string]any)["OldImage"] = rec["dynamodb"].(map[string]any)["NewImage"]
+		delete(rec["dynamodb"].(map[string]any), "NewImage")
+		b, _ = json.Marshal(rec)
+		if ok, _ := samlocal.FilterMatches(fn.Streams[0].Filters, b); ok {
+			t.Errorf("the template's filter lets an activity's removal through")
+		}
 	}
 	// Store the lead and the activities the sample's records describe.
 	id := ev.Records[0].Change.NewImage["leadId"].String()

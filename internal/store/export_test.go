@@ -10,7 +10,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/score"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }

@@ -9,7 +9,7 @@ import (
 
 func TestProjectTemplate(t *testing.T) {
 	t.Parallel()
-	tpl, err := Load("../../template.yaml")
+	tpl, err := Load("../../../template.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

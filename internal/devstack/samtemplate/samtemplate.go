@@ -70,6 +70,23 @@ type Function struct {
 	Routes      []Route
 	Streams     []Stream
 	Schedules   []Schedule
+	Logging     Logging
+	Async       AsyncConfig
+}
+
+// Logging is a function's LoggingConfig (Globals and its own merged), which Lambda passes to the runtime as
+// AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL.
+type Logging struct {
+	Format   string // Text or JSON
+	AppLevel string // TRACE, DEBUG, INFO, WARN, ERROR, FATAL; "" when unset
+}
+
+// AsyncConfig is how Lambda retries an asynchronous invocation (what schedules make) that failed: the
+// function's EventInvokeConfig, or Lambda's defaults.
+type AsyncConfig struct {
+	MaximumRetryAttempts   int    // 0-2; Lambda's default is 2
+	MaximumEventAgeSeconds int    // 60-21600; Lambda's default is 21600 (6 h)
+	OnFailure              string // logical ID (or ARN) of the on-failure destination or dead-letter queue, "" when none
 }
 
 // Route is an HttpApi event.
@@ -102,6 +119,14 @@ type Schedule struct {
 	Input      string // JSON sent to the function; "" sends a scheduled-event notification
 	V2         bool
 	Enabled    bool
+	// FlexibleWindowMinutes is EventBridge Scheduler's flexible time window (0: OFF): the invocation happens at
+	// some instant within that many minutes after the scheduled time.
+	FlexibleWindowMinutes int
+	// DeliveryRetries and DeliveryDLQ are the schedule's RetryPolicy and DeadLetterConfig. They apply when the
+	// target cannot be invoked at all (missing function, permissions, throttling), never to the function's own
+	// errors, which the function's AsyncConfig governs.
+	DeliveryRetries bool
+	DeliveryDLQ     bool
 }
 
 // Load reads and models a template file.
@@ -243,6 +268,15 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 			f.Environment[k] = v
 		}
 	}
+	f.Logging = Logging{Format: "Text"}
+	for _, src := range []*yaml.Node{globals, props} {
+		lc := get(src, "LoggingConfig")
+		f.Logging.Format = valueOr(get(lc, "LogFormat"), f.Logging.Format)
+		f.Logging.AppLevel = valueOr(get(lc, "ApplicationLogLevel"), f.Logging.AppLevel)
+	}
+	if f.Async, err = parseAsync(props, globals); err != nil {
+		return f, err
+	}
 	layers := get(props, "Layers")
 	if layers == nil {
 		layers = get(globals, "Layers")
@@ -275,11 +309,17 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 				s.Expression = get(ep, "ScheduleExpression").Value
 				s.TimeZone = valueOr(get(ep, "ScheduleExpressionTimezone"), "")
 				s.Enabled = valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
+				if w := get(ep, "FlexibleTimeWindow"); w != nil && valueOr(get(w, "Mode"), "OFF") == "FLEXIBLE" {
+					if s.FlexibleWindowMinutes, err = strconv.Atoi(valueOr(get(w, "MaximumWindowInMinutes"), "")); err != nil || s.FlexibleWindowMinutes < 1 {
+						return f, fmt.Errorf("event %s: FlexibleTimeWindow FLEXIBLE needs MaximumWindowInMinutes >= 1", ev)
+					}
+				}
 			} else {
 				s.Expression = get(ep, "Schedule").Value
 				s.Enabled = valueOr(get(ep, "Enabled"), "true") == "true" && valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
 			}
 			s.Input = valueOr(get(ep, "Input"), "")
+			s.DeliveryRetries, s.DeliveryDLQ = get(ep, "RetryPolicy") != nil, get(ep, "DeadLetterConfig") != nil
 			if s.Expression == "" {
 				return f, fmt.Errorf("event %s: no schedule expression", ev)
 			}
@@ -289,6 +329,34 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 		}
 	}
 	return f, nil
+}
+
+// parseAsync reads EventInvokeConfig (and a DeadLetterQueue) with Lambda's defaults and limits.
+func parseAsync(props, globals *yaml.Node) (AsyncConfig, error) {
+	a := AsyncConfig{MaximumRetryAttempts: 2, MaximumEventAgeSeconds: 21600}
+	for _, src := range []*yaml.Node{globals, props} {
+		eic := get(src, "EventInvokeConfig")
+		var err error
+		if a.MaximumRetryAttempts, err = intProp(eic, nil, "MaximumRetryAttempts", a.MaximumRetryAttempts); err != nil {
+			return a, fmt.Errorf("EventInvokeConfig: %w", err)
+		}
+		if a.MaximumEventAgeSeconds, err = intProp(eic, nil, "MaximumEventAgeInSeconds", a.MaximumEventAgeSeconds); err != nil {
+			return a, fmt.Errorf("EventInvokeConfig: %w", err)
+		}
+		if d := get(get(get(eic, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
+			a.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
+		}
+		if d := get(get(src, "DeadLetterQueue"), "TargetArn"); d != nil && a.OnFailure == "" {
+			a.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
+		}
+	}
+	if a.MaximumRetryAttempts < 0 || a.MaximumRetryAttempts > 2 {
+		return a, fmt.Errorf("EventInvokeConfig.MaximumRetryAttempts must be 0 to 2, got %d", a.MaximumRetryAttempts)
+	}
+	if a.MaximumEventAgeSeconds < 60 || a.MaximumEventAgeSeconds > 21600 {
+		return a, fmt.Errorf("EventInvokeConfig.MaximumEventAgeInSeconds must be 60 to 21600, got %d", a.MaximumEventAgeSeconds)
+	}
+	return a, nil
 }
 
 func parseStream(name string, ep *yaml.Node) (Stream, error) {

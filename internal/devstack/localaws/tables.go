@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // CreateTables creates every table the template declares — keys, indexes, stream, TTL — under the names given

@@ -22,9 +22,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samtemplate"
-	"github.com/handoff-sla/handoff/internal/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -58,7 +58,7 @@ func start(t *testing.T, opts Options, seed func(db *dynamodb.Client, tables map
 	}
 	logs := &testenv.SyncBuffer{}
 	opts.Root = testenv.Root()
-	opts.CodeRoot = "internal/samlocal/testdata"
+	opts.CodeRoot = "internal/devstack/samlocal/testdata"
 	opts.Template = tpl
 	opts.TableNames = tables
 	opts.DynamoEndpoint = testenv.DynamoEndpoint(t)

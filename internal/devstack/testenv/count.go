@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 )
 
 // Counter counts DynamoDB API calls by operation (one per call, whatever the SDK's retries).

@@ -16,7 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 )
 
 // maxPayload is API Gateway's request body limit.

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // RunOptions configure Run.

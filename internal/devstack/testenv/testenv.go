@@ -15,8 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 var (

@@ -15,8 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // FunctionError is a failed invocation, shaped like Lambda's: the function's own error, a timeout, a crash or an

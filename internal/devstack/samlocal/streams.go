@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 
-	"github.com/handoff-sla/handoff/internal/localaws"
-	"github.com/handoff-sla/handoff/internal/samtemplate"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // invoker runs a function; *function implements it.

@@ -220,7 +220,12 @@ func (p *pattern) match(event map[string]any) bool {
 		v, present := event[k]
 		if node.nested != nil {
 			obj, ok := v.(map[string]any)
-			if !ok || !node.nested.match(obj) {
+			if present && !ok {
+				return false
+			}
+			// A missing object is matched as an empty one: only {"exists": false} leaves inside it can match, as
+			// in EventBridge (exists applies to leaves; a leaf under a missing parent does not exist).
+			if !node.nested.match(obj) {
 				return false
 			}
 			continue
@@ -265,16 +270,46 @@ func (n *patternNode) matchValue(v any, present bool) bool {
 // filters are a mapping's FilterCriteria: a record passes when any pattern matches; no pattern passes all.
 type filters []*pattern
 
+// maxFilters is Lambda's default quota of filters per event source mapping (it refuses a sixth).
+const maxFilters = 5
+
+// compileFilters compiles a DynamoDB event source mapping's FilterCriteria. Lambda refuses, for DynamoDB
+// sources, patterns on any top-level key but "dynamodb" ("DynamoDB event source mappings only support filtering
+// on the dynamodb key"), so the local stack refuses them too instead of filtering where AWS would not.
 func compileFilters(raw []json.RawMessage) (filters, error) {
+	if len(raw) > maxFilters {
+		return nil, fmt.Errorf("FilterCriteria has %d filters; Lambda allows %d per event source mapping", len(raw), maxFilters)
+	}
 	var out filters
 	for _, r := range raw {
 		p, err := compilePattern(r)
 		if err != nil {
 			return nil, err
 		}
+		if key, ok := p.onlyKey("dynamodb"); !ok {
+			return nil, fmt.Errorf("FilterCriteria pattern %s filters on %q: DynamoDB event source mappings only support filtering on the dynamodb key", r, key)
+		}
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// onlyKey reports whether every top-level key of the pattern (in $or alternatives too) is key; when not, it
+// returns the first other key.
+func (p *pattern) onlyKey(key string) (string, bool) {
+	for k := range p.fields {
+		if k != key {
+			return k, false
+		}
+	}
+	for _, group := range p.or {
+		for _, alt := range group {
+			if k, ok := alt.onlyKey(key); !ok {
+				return k, false
+			}
+		}
+	}
+	return "", true
 }
 
 func (fs filters) pass(event map[string]any) bool {
