@@ -8,6 +8,9 @@ VENV        := .venv
 LOCAL_NODE  := infra/local/node_modules
 GO_TEST_FLAGS ?= -race -count=1 -timeout 12m
 FUZZTIME    ?= 60s
+# Only the local stack's binaries are built with it: it enables the local-only switches (clock offset, demo
+# secrets). `sam build` never sets it. See internal/platform.
+LOCAL_TAG   := handofflocal
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help
@@ -47,12 +50,16 @@ run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local,
 .PHONY: test
 test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build
 	go test $(GO_TEST_FLAGS) ./...
+	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform
 	$(MAKE) lint-template sam-build
 
 .PHONY: vet
-vet:
+vet: ## gofmt, go vet (also as the local stack's build and for macOS), go mod verify
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
+	go vet -tags $(LOCAL_TAG) ./...
+	GOOS=darwin go vet ./...
+	GOOS=darwin go build -o /dev/null ./cmd/...
 	go mod verify >/dev/null
 
 .PHONY: lint-template

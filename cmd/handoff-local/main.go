@@ -9,19 +9,17 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 )
 
 func main() {
-	var o samlocal.RunOptions
+	var o runOptions
 	flag.StringVar(&o.APIAddr, "api", "127.0.0.1:3000", "address of the local HTTP API")
 	flag.DurationVar(&o.ClockOffset, "clock-offset", 0, "shift the clock of schedules and functions, e.g. 72h, to demo deadlines")
 	flag.StringVar(&o.Stage, "stage", "local", "value of the template's Stage parameter")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := samlocal.Run(ctx, o, os.Stdout); err != nil {
+	if err := run(ctx, o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "handoff-local:", err)
 		os.Exit(1)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/score"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -140,24 +139,15 @@ func exportLeads(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	ctx := context.Background()
-	var db interface {
-		store.DB
-		store.Scanner
-	}
-	if *endpoint != "" {
-		db = localaws.DynamoDB(*endpoint)
-	} else {
-		cfg, err := awsConfig(ctx)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		db = cfg
+	db, err := dynamoDB(ctx, *endpoint)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
 	}
 	leads := store.NewLeads(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable})
 	enc := json.NewEncoder(stdout)
 	n := 0
-	err := leads.ExportLeads(ctx, db, func(ld score.Lead, acts []lead.Activity) error {
+	err = leads.ExportLeads(ctx, db, func(ld score.Lead, acts []lead.Activity) error {
 		var rec whatif.Record
 		rec.Lead.ID, rec.Lead.Profile = ld.ID, ld.Profile
 		for _, a := range acts {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -62,7 +61,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 		fmt.Fprintf(stderr, "no source %q in %s\n", *srcID, *file)
 		return 1
 	}
-	env, err := localaws.ReadEnvFile(*secretsFile)
+	env, err := secrets.ReadEnvFile(*secretsFile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
@@ -72,7 +71,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 			return v, true
 		}
 		return os.LookupEnv(k)
-	}}.Resolve(context.Background(), map[string]string{src.ID: src.Secret})
+	}, Overrides: true}.Resolve(context.Background(), map[string]string{src.ID: src.Secret})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

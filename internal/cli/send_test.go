@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -22,7 +21,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := localaws.ReadEnvFile("../../infra/local/secrets.env")
+	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +29,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 	for _, s := range c.Sources {
 		refs[s.ID] = s.Secret
 	}
-	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}.Resolve(t.Context(), refs)
+	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(), refs)
 	if err != nil {
 		t.Fatal(err)
 	}

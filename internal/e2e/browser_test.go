@@ -22,9 +22,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/chromedp/chromedp"
 
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -42,7 +43,7 @@ type stack struct {
 // startStack runs the project's template locally with the example contract in a locale.
 func startStack(t *testing.T, locale string) *stack {
 	t.Helper()
-	secrets, err := localaws.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
+	env, err := secrets.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +55,11 @@ func startStack(t *testing.T, locale string) *stack {
 	if err := os.WriteFile(c, bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	secrets["HANDOFF_CONTRACT"] = c
+	env["HANDOFF_CONTRACT"] = c
 	names := testenv.Tables(t)
 	s, err := samlocal.Start(context.Background(), samlocal.Options{
-		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: secrets,
+		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: env,
+		BuildTags:      []string{platform.LocalBuildTag}, // the demo secrets are local-only overrides
 		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), StateDir: t.TempDir(),
 		PollInterval: 50 * time.Millisecond, Logs: testenv.LogWriter(t),
 	})
@@ -65,7 +67,7 @@ func startStack(t *testing.T, locale string) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	return &stack{Stack: s, t: t, tables: names, secrets: secrets}
+	return &stack{Stack: s, t: t, tables: names, secrets: env}
 }
 
 // post sends a body the way a Standard Webhooks sender would.

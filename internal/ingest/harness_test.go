@@ -16,10 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
-	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -52,7 +52,7 @@ func exampleContract(t testing.TB) *contract.Contract {
 func sourceSecrets(t testing.TB, c *contract.Contract) map[string]string {
 	t.Helper()
 	env := testenv.LocalSecrets(t)
-	r := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	r := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}
 	out, err := r.Resolve(context.Background(), ingest.SecretRefs(c))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"sort"
@@ -30,9 +29,14 @@ const ContractEnv = "HANDOFF_CONTRACT"
 // SenderDomainEnv names the SES-verified domain the contract's sender must belong to ("" skips the check).
 const SenderDomainEnv = "SENDER_DOMAIN"
 
-// ClockOffsetEnv shifts the clock of a function, for local demos only (`make run --clock-offset`); Lambda never
-// sets it.
+// ClockOffsetEnv shifts the clock of a function (a Go duration such as "72h"), for local demos only
+// (`make run ARGS=--clock-offset 72h`): only a binary built with LocalBuildTag honours it.
 const ClockOffsetEnv = "HANDOFF_CLOCK_OFFSET"
+
+// LocalBuildTag is the build tag of the local stack's binaries. Only they honour the local-only switches (the
+// clock offset, the HANDOFF_SECRET_<ID> overrides): `sam build` never sets it, so a deployed function cannot
+// have its SLA clock shifted or its secrets replaced by an environment variable.
+const LocalBuildTag = "handofflocal"
 
 // MissingEnvError names every required variable that is unset or empty.
 type MissingEnvError struct{ Keys []string }
@@ -60,28 +64,12 @@ func Env(lookup func(string) (string, bool), required ...string) (map[string]str
 	return out, nil
 }
 
-// NewLogger returns a JSON logger that adds the Lambda request ID found in the context, so every line of one
-// invocation can be found together. Callers log IDs (lead, rep), never emails, names or phone numbers.
-func NewLogger(w io.Writer, function string) *slog.Logger {
-	h := slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})
-	return slog.New(requestIDHandler{h}).With("function", function)
-}
-
-type requestIDHandler struct{ slog.Handler }
-
-func (h requestIDHandler) Handle(ctx context.Context, r slog.Record) error {
-	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		r.AddAttrs(slog.String("requestId", lc.AwsRequestID))
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h requestIDHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return requestIDHandler{h.Handler.WithAttrs(as)}
-}
-
-func (h requestIDHandler) WithGroup(name string) slog.Handler {
-	return requestIDHandler{h.Handler.WithGroup(name)}
+// NewLogger returns the function's logger: aws-lambda-go's Lambda log handler, which writes to stdout in the
+// format and at the level the template's LoggingConfig gives (AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL) and
+// adds the request ID of the invocation in the context, so every line of one invocation can be found together.
+// Callers log IDs (lead, rep), never emails, names or phone numbers.
+func NewLogger(function string) *slog.Logger {
+	return slog.New(lambdacontext.NewLogHandler()).With("function", function)
 }
 
 // Clock tells the time; handlers take one so that tests and demos control it.
@@ -93,10 +81,11 @@ type ClockFunc func() time.Time
 // Now calls f.
 func (f ClockFunc) Now() time.Time { return f() }
 
-// SystemClock is the real clock, shifted by HANDOFF_CLOCK_OFFSET when set (a Go duration such as "72h").
+// SystemClock is the real clock. In a local build (LocalBuildTag) it is shifted by HANDOFF_CLOCK_OFFSET when
+// set; any other build ignores the variable.
 func SystemClock(lookup func(string) (string, bool)) (Clock, error) {
 	v, ok := lookup(ClockOffsetEnv)
-	if !ok || v == "" {
+	if !ok || v == "" || !localSwitches {
 		return ClockFunc(time.Now), nil
 	}
 	d, err := time.ParseDuration(v)
@@ -104,6 +93,23 @@ func SystemClock(lookup func(string) (string, bool)) (Clock, error) {
 		return nil, fmt.Errorf("%s: %w", ClockOffsetEnv, err)
 	}
 	return ClockFunc(func() time.Time { return time.Now().Add(d) }), nil
+}
+
+// ignoredSwitches names the local-only variables set in the environment of a build that ignores them.
+func ignoredSwitches(lookup func(string) (string, bool), environ []string) []string {
+	if localSwitches {
+		return nil
+	}
+	var out []string
+	if v, ok := lookup(ClockOffsetEnv); ok && v != "" {
+		out = append(out, ClockOffsetEnv)
+	}
+	for _, kv := range environ {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, secrets.OverridePrefix) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Runtime is what a function's main needs after cold start.
@@ -116,8 +122,7 @@ type Runtime struct {
 
 // Start does a function's cold start: the contract variable plus the function's own required variables, the
 // contract, the clock. Any failure is returned with every problem named; see MustStart.
-func Start(function string, lookup func(string) (string, bool), stdout io.Writer, required ...string) (*Runtime, error) {
-	log := NewLogger(stdout, function)
+func Start(function string, lookup func(string) (string, bool), log *slog.Logger, required ...string) (*Runtime, error) {
 	env, envErr := Env(lookup, append([]string{ContractEnv}, required...)...)
 	clock, clockErr := SystemClock(lookup)
 	if err := errors.Join(envErr, clockErr); err != nil {
@@ -153,9 +158,13 @@ func checkSenderDomain(c *contract.Contract, lookup func(string) (string, bool))
 // MustStart is Start for a Lambda main: on failure it logs why, as one JSON line (every contract problem
 // listed), and exits non-zero, so Lambda reports an init error and the function never serves a request.
 func MustStart(function string, required ...string) *Runtime {
-	rt, err := Start(function, os.LookupEnv, os.Stdout, required...)
+	log := NewLogger(function)
+	rt, err := Start(function, os.LookupEnv, log, required...)
 	if err != nil {
-		fail(NewLogger(os.Stdout, function), err)
+		fail(log, err)
+	}
+	if ignored := ignoredSwitches(os.LookupEnv, os.Environ()); len(ignored) > 0 {
+		rt.Log.Warn("local-only variables set and ignored: this is not a local build", "variables", ignored)
 	}
 	return rt
 }
@@ -199,10 +208,11 @@ func DynamoDB(cfg aws.Config, lookup func(string) (string, bool)) *dynamodb.Clie
 	})
 }
 
-// Secrets resolves secret references once, at cold start (SSM SecureString, Secrets Manager, or the local
-// HANDOFF_SECRET_<NAME> overrides), ending the cold start when any fails.
+// Secrets resolves secret references once, at cold start (SSM SecureString, Secrets Manager, env:, and in a
+// local build only the HANDOFF_SECRET_<NAME> overrides), ending the cold start when any fails.
 func (rt *Runtime) Secrets(ctx context.Context, cfg aws.Config, refs map[string]string) map[string]string {
-	out, err := secrets.Resolver{Lookup: os.LookupEnv, SSM: ssm.NewFromConfig(cfg), SecretsManager: secretsmanager.NewFromConfig(cfg)}.Resolve(ctx, refs)
+	out, err := secrets.Resolver{Lookup: os.LookupEnv, SSM: ssm.NewFromConfig(cfg), SecretsManager: secretsmanager.NewFromConfig(cfg),
+		Overrides: localSwitches}.Resolve(ctx, refs)
 	rt.Must(err)
 	return out
 }

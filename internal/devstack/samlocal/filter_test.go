@@ -102,9 +102,9 @@ func TestFilterRejectsWhatItCannotDo(t *testing.T) {
 func TestDynamoDBFiltersOnlyOnTheDynamodbKey(t *testing.T) {
 	t.Parallel()
 	refused := map[string][]string{
-		"eventName": {`{"eventName": ["INSERT"]}`},
+		"eventName":      {`{"eventName": ["INSERT"]}`},
 		"eventSourceARN": {`{"dynamodb": {"NewImage": {"sk": {"S": ["x"]}}}}`, `{"eventSourceARN": [{"prefix": "arn:"}]}`},
-		"awsRegion": {`{"$or": [{"dynamodb": {"Keys": {"pk": {"S": ["a"]}}}}, {"awsRegion": ["eu-west-3"]}]}`},
+		"awsRegion":      {`{"$or": [{"dynamodb": {"Keys": {"pk": {"S": ["a"]}}}}, {"awsRegion": ["eu-west-3"]}]}`},
 	}
 	for key, patterns := range refused {
 		raw := make([]json.RawMessage, len(patterns))

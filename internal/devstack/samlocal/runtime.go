@@ -187,7 +187,7 @@ func (f *function) spawnLocked() error {
 	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String())
 	out := io.MultiWriter(p.output, &localaws.LineWriter{Prefix: "[" + name + "] ", W: f.logs})
 	p.cmd.Stdout, p.cmd.Stderr = out, out
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	p.cmd.SysProcAttr = localaws.ProcessGroup()
 	if err := p.cmd.Start(); err != nil {
 		_ = p.srv.Close()
 		return fmt.Errorf("start %s: %w", f.def.LogicalID, err)

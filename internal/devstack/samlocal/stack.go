@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -45,13 +46,29 @@ type Options struct {
 	DynamoEndpoint string
 	SESEndpoint    string        // "" when no function sends mail
 	APIAddr        string        // host:port for the HTTP API; "127.0.0.1:0" picks a free port
-	ClockOffset    time.Duration // shifts schedules and the functions' clocks (HANDOFF_CLOCK_OFFSET)
+	ClockOffset    time.Duration // shifts the schedules' clock, and the functions' through ClockOffsetEnv
+	// ClockOffsetEnv names the variable that tells a function the clock offset (a Go duration), "" for none.
+	ClockOffsetEnv string
+	// BuildTags are added to lambda.norpc when the functions are built (e.g. a tag that enables local-only code).
+	BuildTags      []string
 	StateDir       string        // binaries and on-failure records; default Root/.local
 	Logs           io.Writer     // function and stack logs; nil discards
 	MaxConcurrency int           // execution environments per function; default 4
 	PollInterval   time.Duration // stream polling when idle; default 200 ms
 	RetryBackoff   func(attempt int) time.Duration
-	ExtraEnv       map[string]string // added to every function's environment
+	// AsyncRetryDelay is the wait before retry n (0, 1) of a failed asynchronous invocation (what a schedule
+	// makes); default Lambda's: one minute, then two.
+	AsyncRetryDelay func(attempt int) time.Duration
+	ExtraEnv        map[string]string // added to every function's environment
+}
+
+// NotEmulated lists what AWS does that the local stack does not, said once at start so nobody relies on it.
+var NotEmulated = []string{
+	"IAM: every function may call every table and service",
+	"SQS: on-failure destinations and dead-letter queues are files under .local/failures",
+	"EventBridge Scheduler delivery retries and dead-letter queue: delivery to a local function never fails (the function's own errors follow its EventInvokeConfig, as in Lambda)",
+	"reserved and account concurrency limits, throttling",
+	"SES sending quotas, bounces and complaints: SES local accepts every message",
 }
 
 // Stack is a running local stack.
@@ -84,6 +101,9 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 200 * time.Millisecond
+	}
+	if o.AsyncRetryDelay == nil {
+		o.AsyncRetryDelay = func(attempt int) time.Duration { return time.Minute << attempt }
 	}
 	if o.RetryBackoff == nil {
 		o.RetryBackoff = func(attempt int) time.Duration {
@@ -153,7 +173,8 @@ func (s *Stack) build(ctx context.Context) (map[string]string, error) {
 	if len(pkgs) == 0 {
 		return bins, nil
 	}
-	cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-tags", "lambda.norpc", "-o", dir + string(filepath.Separator)}, pkgs...)...)
+	tags := strings.Join(append([]string{"lambda.norpc"}, s.opts.BuildTags...), ",")
+	cmd := exec.CommandContext(ctx, "go", append([]string{"build", "-tags", tags, "-o", dir + string(filepath.Separator)}, pkgs...)...)
 	cmd.Dir = s.opts.Root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build functions: %v\n%s", err, out)
@@ -204,9 +225,15 @@ func (s *Stack) environments() (map[string][]string, error) {
 		if s.opts.SESEndpoint != "" {
 			env["AWS_ENDPOINT_URL_SESV2"] = s.opts.SESEndpoint
 		}
-		if s.opts.ClockOffset != 0 {
-			env["HANDOFF_CLOCK_OFFSET"] = s.opts.ClockOffset.String()
+		if s.opts.ClockOffset != 0 && s.opts.ClockOffsetEnv != "" {
+			env[s.opts.ClockOffsetEnv] = s.opts.ClockOffset.String()
 		}
+		// What Lambda derives from LoggingConfig; aws-lambda-go's log handler reads them.
+		env["AWS_LAMBDA_LOG_FORMAT"] = f.Logging.Format
+		if f.Logging.AppLevel != "" {
+			env["AWS_LAMBDA_LOG_LEVEL"] = f.Logging.AppLevel
+		}
+		env["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/" + f.LogicalID
 		for k, n := range f.Environment {
 			v, err := r.Resolve(n)
 			if err != nil {
@@ -341,14 +368,81 @@ func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
 			return
 		case <-time.After(next.Sub(now)):
 		}
-		if _, err := s.fire(ctx, sc, next); err != nil {
-			s.log.Error("scheduled invocation failed", "function", sc.function, "event", sc.def.Event, "error", err.Error())
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.fireAsync(ctx, sc, next)
+		}()
+	}
+}
+
+// fireAsync is what EventBridge Scheduler does at a scheduled instant: an asynchronous invocation, at some
+// instant of the flexible time window if there is one. Lambda, not the scheduler, retries a function error:
+// up to the function's EventInvokeConfig.MaximumRetryAttempts (default 2, one minute then two apart) while the
+// event is younger than MaximumEventAgeInSeconds; then the event goes to its on-failure destination, or is
+// dropped.
+func (s *Stack) fireAsync(ctx context.Context, sc *scheduled, at time.Time) {
+	if w := sc.def.FlexibleWindowMinutes; w > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(rand.N(time.Duration(w) * time.Minute)):
+		}
+	}
+	payload := s.schedulePayload(sc, at)
+	async := sc.fn.(*function).def.Async
+	started := time.Now()
+	for attempt := 0; ; attempt++ {
+		_, err := s.invokeScheduled(ctx, sc, at, payload)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		delay := s.opts.AsyncRetryDelay(attempt)
+		if attempt >= async.MaximumRetryAttempts || time.Since(started)+delay > time.Duration(async.MaximumEventAgeSeconds)*time.Second {
+			s.asyncFailure(sc, payload, err, attempt+1)
+			return
+		}
+		s.log.Warn("scheduled invocation failed; Lambda retries it", "function", sc.function, "event", sc.def.Event,
+			"attempt", attempt+1, "retryIn", delay.String(), "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
 		}
 	}
 }
 
-// fire invokes a schedule's function with what EventBridge would send at instant at.
+// asyncFailure records what Lambda sends to an asynchronous invocation's on-failure destination.
+func (s *Stack) asyncFailure(sc *scheduled, payload []byte, cause error, attempts int) {
+	fn := sc.fn.(*function).def
+	s.log.Error("scheduled invocation failed after Lambda's retries", "function", sc.function, "event", sc.def.Event,
+		"attempts", attempts, "destination", fn.Async.OnFailure, "error", cause.Error())
+	if fn.Async.OnFailure == "" {
+		return
+	}
+	rec, _ := json.Marshal(map[string]any{
+		"version": "1.0", "timestamp": time.Now().UTC().Format(time.RFC3339Nano),
+		"requestContext": map[string]any{"condition": "RetriesExhausted", "approximateInvokeCount": attempts,
+			"functionArn": fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s:$LATEST", localaws.Region, localaws.Account, sc.function)},
+		"requestPayload":  json.RawMessage(payload),
+		"responseContext": map[string]any{"statusCode": 200, "functionError": "Unhandled"},
+		"responsePayload": map[string]any{"errorMessage": cause.Error()},
+	})
+	appendLine(filepath.Join(s.opts.StateDir, "failures", sc.function+"-async.jsonl"), rec)
+}
+
+// fire invokes a schedule's function synchronously with what EventBridge would send at instant at.
 func (s *Stack) fire(ctx context.Context, sc *scheduled, at time.Time) ([]byte, error) {
+	return s.invokeScheduled(ctx, sc, at, s.schedulePayload(sc, at))
+}
+
+func (s *Stack) invokeScheduled(ctx context.Context, sc *scheduled, at time.Time, payload []byte) ([]byte, error) {
+	s.log.Info("schedule fired", "function", sc.function, "event", sc.def.Event, "at", at.UTC().Format(time.RFC3339))
+	return sc.fn.Invoke(ctx, payload)
+}
+
+// schedulePayload is the schedule's Input, or the notification EventBridge sends when there is none.
+func (s *Stack) schedulePayload(sc *scheduled, at time.Time) []byte {
 	payload := []byte(sc.def.Input)
 	if len(payload) == 0 {
 		source, kind := "aws.events", "rule"
@@ -362,11 +456,11 @@ func (s *Stack) fire(ctx context.Context, sc *scheduled, at time.Time) ([]byte, 
 			"detail":    map[string]any{},
 		})
 	}
-	s.log.Info("schedule fired", "function", sc.function, "event", sc.def.Event, "at", at.UTC().Format(time.RFC3339))
-	return sc.fn.Invoke(ctx, payload)
+	return payload
 }
 
-// FireSchedule fires a schedule now (for demos and tests), whatever its expression says.
+// FireSchedule fires a schedule now (for demos and tests), whatever its expression says, as a synchronous
+// invocation (like `aws lambda invoke`): its answer or error is returned, and nothing is retried.
 func (s *Stack) FireSchedule(ctx context.Context, function, event string) ([]byte, error) {
 	for _, sc := range s.schedules {
 		if sc.function == function && sc.def.Event == event {
@@ -428,14 +522,15 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		FireNow                               string
 	}
 	var out struct {
-		API       string
-		Mail      string `json:",omitempty"`
-		Clock     time.Time
-		Routes    []string
-		Mappings  map[string]int // records delivered per mapping
-		Schedules []sched
+		API         string
+		Mail        string `json:",omitempty"`
+		Clock       time.Time
+		Routes      []string
+		Mappings    map[string]int // records delivered per mapping
+		Schedules   []sched
+		NotEmulated []string
 	}
-	out.API, out.Clock, out.Mappings = s.url, s.now(), map[string]int{}
+	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, NotEmulated
 	if s.opts.SESEndpoint != "" {
 		out.Mail = s.opts.SESEndpoint
 	}

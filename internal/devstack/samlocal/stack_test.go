@@ -25,6 +25,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/platform"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -189,7 +190,7 @@ func TestTimeoutAndInitFailure(t *testing.T) {
 	if !errors.As(err, &fe) || fe.Type != "Runtime.InitError" || !strings.Contains(fe.Message, "missing environment variables: HANDOFF_TEST_NOT_SET") {
 		t.Errorf("Invoke(BrokenFunction) = %v; want an init error naming the variable", err)
 	}
-	if !strings.Contains(f.logs.String(), `"msg":"cold start failed: refusing to serve"`) {
+	if !strings.Contains(f.logs.String(), `"message":"cold start failed: refusing to serve"`) {
 		t.Errorf("the function's own log line is not in the stack's logs:\n%s", f.logs.String())
 	}
 }
@@ -290,7 +291,7 @@ func TestStreamBisectOnFunctionError(t *testing.T) {
 func TestSchedules(t *testing.T) {
 	t.Parallel()
 	offset := 48 * time.Hour
-	f := start(t, Options{ClockOffset: offset}, nil)
+	f := start(t, Options{ClockOffset: offset, ClockOffsetEnv: "TICK_CLOCK_OFFSET"}, nil)
 	resp, err := http.Post(f.stack.URL()+"/_local/schedules/TickFunction/Nightly", "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -341,19 +342,83 @@ func TestSchedules(t *testing.T) {
 	}
 }
 
+// A scheduled invocation is asynchronous: Lambda (not the scheduler) retries a function error as the
+// function's EventInvokeConfig says, then sends the event to its on-failure destination.
+func TestScheduledInvocationRetriedLikeLambda(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{AsyncRetryDelay: func(int) time.Duration { return 10 * time.Millisecond }}, nil)
+	var sc *scheduled
+	for _, x := range f.stack.schedules {
+		if x.function == "FlakyFunction" {
+			sc = x
+		}
+	}
+	if sc == nil || !sc.def.DeliveryRetries || !sc.def.DeliveryDLQ {
+		t.Fatalf("FlakyFunction's schedule = %+v", sc)
+	}
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	f.stack.fireAsync(context.Background(), sc, at)
+	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(f.tables["SeenTable"]),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "flaky"}}, ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testenv.Attr(out.Item, "seen"); n != "2" {
+		t.Errorf("FlakyFunction ran %s times; want 2 (MaximumRetryAttempts: 1)", n)
+	}
+	raw, err := os.ReadFile(filepath.Join(f.state, "failures", "FlakyFunction-async.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		RequestContext struct {
+			Condition              string
+			ApproximateInvokeCount int
+		}
+		RequestPayload struct {
+			Time   time.Time
+			Source string
+		}
+	}
+	if err := json.Unmarshal(raw, &rec); err != nil || rec.RequestContext.Condition != "RetriesExhausted" ||
+		rec.RequestContext.ApproximateInvokeCount != 2 || !rec.RequestPayload.Time.Equal(at) || rec.RequestPayload.Source != "aws.scheduler" {
+		t.Errorf("on-failure record = %s (%v)", raw, err)
+	}
+}
+
 func TestProjectStatusFunction(t *testing.T) {
 	t.Parallel()
 	names := testenv.Tables(t)
-	run := func(extra map[string]string) *Stack {
+	run := func(extra map[string]string, tags ...string) *Stack {
 		s, err := Start(context.Background(), Options{
 			Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: extra,
 			DynamoEndpoint: testenv.DynamoEndpoint(t), StateDir: t.TempDir(),
+			ClockOffset: 72 * time.Hour, ClockOffsetEnv: platform.ClockOffsetEnv, BuildTags: tags,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(s.Close)
 		return s
+	}
+	// The clock offset reaches a function's SLA clock only in the local build; the status route says what its
+	// clock reads. A build without the tag (what sam build makes) ignores it.
+	for _, tc := range []struct {
+		tags    []string
+		shifted bool
+	}{{nil, false}, {[]string{platform.LocalBuildTag}, true}} {
+		s := run(nil, tc.tags...)
+		resp, err := http.Get(s.URL() + "/v1/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var status struct{ Now time.Time }
+		err = json.NewDecoder(resp.Body).Decode(&status)
+		resp.Body.Close()
+		ahead := time.Until(status.Now)
+		if err != nil || (tc.shifted && (ahead < 71*time.Hour || ahead > 73*time.Hour)) || (!tc.shifted && (ahead > time.Minute || ahead < -time.Minute)) {
+			t.Errorf("tags %v: status clock is %s ahead (%v); shifted by the offset: %v", tc.tags, ahead, err, tc.shifted)
+		}
 	}
 	s := run(nil)
 	resp, err := http.Get(s.URL() + "/v1/status")

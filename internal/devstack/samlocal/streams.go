@@ -328,9 +328,14 @@ func (p *poller) sendToDestination(b []map[string]any, cause error, attempts int
 			"streamArn": b[0]["eventSourceARN"],
 		},
 	})
-	if err := os.MkdirAll(filepath.Dir(p.failures), 0o755); err == nil {
-		if f, err := os.OpenFile(p.failures, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
-			_, _ = f.Write(append(rec, '\n'))
+	appendLine(p.failures, rec)
+}
+
+// appendLine appends one JSON line to a file of the state folder (the local stand-in for an SQS queue).
+func appendLine(file string, line []byte) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err == nil {
+		if f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			_, _ = f.Write(append(line, '\n'))
 			_ = f.Close()
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/secrets"
 )
 
 // Counter counts DynamoDB API calls by operation (one per call, whatever the SDK's retries).
@@ -65,7 +66,7 @@ func CountingDynamoDB(t testing.TB) (*dynamodb.Client, *Counter) {
 // LocalSecrets reads infra/local/secrets.env: the demo secrets of the example contract's sources.
 func LocalSecrets(t testing.TB) map[string]string {
 	t.Helper()
-	env, err := localaws.ReadEnvFile(filepath.Join(Root(), "infra", "local", "secrets.env"))
+	env, err := secrets.ReadEnvFile(filepath.Join(Root(), "infra", "local", "secrets.env"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func run(m *testing.M, opts ...Option) int {
 		fmt.Fprintln(os.Stderr, "testenv:", err)
 		return 1
 	}
-	if dynamo, err = localaws.StartDynamoDB(ctx, root, nil); err != nil {
+	if dynamo, err = localaws.StartDynamoDB(ctx, NodeModules(), nil); err != nil {
 		fmt.Fprintln(os.Stderr, "testenv: DynamoDB Local:", err)
 		return 1
 	}
@@ -73,7 +73,7 @@ func run(m *testing.M, opts ...Option) int {
 		"AWS_EC2_METADATA_DISABLED": "true",
 	}
 	if o.ses {
-		if ses, err = localaws.StartSES(ctx, root, nil); err != nil {
+		if ses, err = localaws.StartSES(ctx, NodeModules(), nil); err != nil {
 			fmt.Fprintln(os.Stderr, "testenv: SES local:", err)
 			return 1
 		}
@@ -88,6 +88,9 @@ func run(m *testing.M, opts ...Option) int {
 
 // Root is the repository root.
 func Root() string { return root }
+
+// NodeModules is where the project's npm packages (DynamoDB Local, SES local) are installed.
+func NodeModules() string { return filepath.Join(root, "infra", "local", "node_modules") }
 
 // Template is the project's template.yaml.
 func Template() *samtemplate.Template { return template }

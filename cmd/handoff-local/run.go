@@ -1,4 +1,4 @@
-package samlocal
+package main
 
 import (
 	"context"
@@ -8,20 +8,24 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
 )
 
-// RunOptions configure Run.
-type RunOptions struct {
+// runOptions configure run.
+type runOptions struct {
 	APIAddr     string
 	ClockOffset time.Duration
 	Stage       string
 }
 
-// Run is `make run`: it starts DynamoDB Local and SES local, creates the template's tables under the names the
-// template gives them for the stage, starts the stack, prints where everything is, and stops it all — servers
-// and function processes — when ctx ends (Ctrl-C).
-func Run(ctx context.Context, o RunOptions, out io.Writer) error {
+// run is `make run`: it starts DynamoDB Local and SES local, creates the template's tables under the names the
+// template gives them for the stage, starts the stack with the project's local settings (demo secrets, the
+// local-only build tag, the clock offset variable), prints where everything is, and stops it all — servers and
+// function processes — when ctx ends (Ctrl-C).
+func run(ctx context.Context, o runOptions, out io.Writer) error {
 	began := time.Now()
 	root, err := localaws.RepoRoot()
 	if err != nil {
@@ -36,8 +40,9 @@ func Run(ctx context.Context, o RunOptions, out io.Writer) error {
 		err error
 	}
 	dyn, ses := make(chan started, 1), make(chan started, 1)
-	go func() { s, err := localaws.StartDynamoDB(ctx, root, nil); dyn <- started{s, err} }()
-	go func() { s, err := localaws.StartSES(ctx, root, nil); ses <- started{s, err} }()
+	modules := filepath.Join(root, "infra", "local", "node_modules")
+	go func() { s, err := localaws.StartDynamoDB(ctx, modules, nil); dyn <- started{s, err} }()
+	go func() { s, err := localaws.StartSES(ctx, modules, nil); ses <- started{s, err} }()
 	d, m := <-dyn, <-ses
 	for _, s := range []started{d, m} {
 		if s.s != nil {
@@ -61,14 +66,15 @@ func Run(ctx context.Context, o RunOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	secrets, err := localaws.ReadEnvFile(filepath.Join(root, "infra", "local", "secrets.env"))
+	demoSecrets, err := secrets.ReadEnvFile(filepath.Join(root, "infra", "local", "secrets.env"))
 	if err != nil {
 		return err
 	}
-	stack, err := Start(ctx, Options{
+	stack, err := samlocal.Start(ctx, samlocal.Options{
 		Root: root, Template: tpl, Params: params, TableNames: names,
 		DynamoEndpoint: d.s.Endpoint, SESEndpoint: m.s.Endpoint,
-		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, Logs: out, ExtraEnv: secrets,
+		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, ClockOffsetEnv: platform.ClockOffsetEnv,
+		BuildTags: []string{platform.LocalBuildTag}, Logs: out, ExtraEnv: demoSecrets,
 	})
 	if err != nil {
 		return err
@@ -82,6 +88,10 @@ func Run(ctx context.Context, o RunOptions, out io.Writer) error {
 	fmt.Fprintf(out, "  DynamoDB     %s   (AWS_ENDPOINT_URL_DYNAMODB)\n", d.s.Endpoint)
 	if o.ClockOffset != 0 {
 		fmt.Fprintf(out, "  Clock        shifted by %s\n", o.ClockOffset)
+	}
+	fmt.Fprintln(out, "Not emulated (AWS does it, this stack does not):")
+	for _, n := range samlocal.NotEmulated {
+		fmt.Fprintln(out, "  - "+n)
 	}
 	fmt.Fprintln(out, "Ctrl-C stops everything.")
 
