@@ -70,6 +70,20 @@ lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exception
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
 	$(VENV)/bin/sam build
 
+# Cold start grows with the binary: each function links only what it calls. Limits in MB of 10^6 bytes (stripped, linux/arm64,
+# as sam build makes them); ingest carries the phone-number metadata (~6 MB) that only it needs.
+MAX_MB          := 12
+MAX_MB_Ingest   := 16
+
+.PHONY: sizes
+sizes: ## check every function's bootstrap size (after sam build)
+	@set -e; fail=0; for f in .aws-sam/build/*Function/bootstrap; do \
+	  fn=$$(basename $$(dirname $$f)); name=$${fn%Function}; \
+	  limit=$$(case $$name in Ingest) echo $(MAX_MB_Ingest);; *) echo $(MAX_MB);; esac); \
+	  bytes=$$(wc -c < $$f); mb=$$(awk "BEGIN{printf \"%.1f\", $$bytes/1000000}"); \
+	  if awk "BEGIN{exit !($$bytes > $$limit*1000000)}"; then echo "$$fn: $$mb MB > $$limit MB"; fail=1; \
+	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail
+
 .PHONY: screenshots
 screenshots: deps ## PNGs of the SQL email and the feedback page, fr and en, for review (screenshots/)
 	go test -count=1 ./internal/e2e -run TestSQLEmailAnsweredInABrowser -args -screenshots=$(CURDIR)/screenshots
