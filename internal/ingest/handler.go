@@ -49,6 +49,7 @@ type Saved struct {
 	LeadID   string
 	Created  bool   // the lead is new
 	Replayed bool   // the delivery had been stored before: Answer is the first answer
+	Late     bool   // a replay recognised by its activities, its delivery record having expired
 	Answer   Answer // the answer to give
 }
 
@@ -348,7 +349,27 @@ func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef,
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
 	ans := accepted(d, 1)(id)
-	return outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
+	o := outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
+	switch {
+	case recorded:
+	case sameAnswer(action, st):
+		// Recorded before (by this delivery or the same answer from the page), however long ago: a replay.
+		o.headers, o.reason = map[string]string{"Idempotent-Replayed": "true"}, "answer already recorded"
+	default:
+		o.reason = "another answer was recorded first: it stands"
+	}
+	return o
+}
+
+// sameAnswer reports whether the hand-off already holds this action's answer.
+func sameAnswer(action string, st feedback.State) bool {
+	switch action {
+	case feedback.Contacted:
+		return !st.ContactedAt.IsZero()
+	case feedback.Accept:
+		return st.Answer == "accepted"
+	}
+	return st.Answer == "rejected"
 }
 
 func (h *Handler) stored(saved Saved, err error, count int) outcome {
@@ -364,6 +385,9 @@ func (h *Handler) stored(saved Saved, err error, count int) outcome {
 	o := outcome{status: saved.Answer.Status, body: saved.Answer.Body, leadID: saved.LeadID, created: saved.Created, replay: saved.Replayed, count: count}
 	if saved.Replayed {
 		o.headers = map[string]string{"Idempotent-Replayed": "true"}
+	}
+	if saved.Late {
+		o.reason = "late duplicate: delivery record expired, its activities are recorded"
 	}
 	return o
 }
