@@ -112,6 +112,13 @@ func (f *fixture) snapshot() string {
 	return b.String()
 }
 
+// unusedBitsFlipped is the base64url character that differs from c only in the lowest bit: the last character
+// of a 32-byte signature carries 2 bits the decoder ignores unless it is strict.
+func unusedBitsFlipped(c byte) byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return alphabet[strings.IndexByte(alphabet, c)^1]
+}
+
 func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -124,6 +131,8 @@ func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 	}{
 		{"valid link", good, 200},
 		{"tampered", payload + "x." + sig, 403},
+		{"signature's unused bits changed", payload + "." + sig[:len(sig)-1] + string(unusedBitsFlipped(sig[len(sig)-1])), 403},
+		{"line break in the signature", payload + "." + sig[:10] + "\n" + sig[10:], 403},
 		{"expired", f.token("thomas-martin", feedback.Contacted, now), 403},
 		{"another rep's link", f.token("sophie-bernard", feedback.Accept, now.Add(time.Hour)), 403},
 		{"another key", feedback.Sign([]byte("attacker-key-0123456789"), feedback.Claim{LeadID: f.leadID, RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
