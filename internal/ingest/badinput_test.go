@@ -86,7 +86,8 @@ func TestBadInputs(t *testing.T) {
 		{"empty body", site("application/json", ""), 400, "body"},
 		{"NUL bytes", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"x\x00y\"}"), 400, "body"},
 		{"deeply nested JSON", site("application/json", deep), 400, "body"},
-		{"invalid UTF-8", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"\xff\xfe\"}"), 400, "body"},
+		{"invalid UTF-8", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"\xff\xfe\"}"), 400, "last_name"},
+		{"invalid UTF-8 outside strings", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\"\xff}"), 400, "body"},
 		{"invalid base64 from API Gateway", func() events.APIGatewayV2HTTPRequest {
 			r := site("application/x-www-form-urlencoded", "a=b")
 			r.Body = "%%%not-base64"
