@@ -86,6 +86,8 @@ func TestBadInputs(t *testing.T) {
 		{"empty body", site("application/json", ""), 400, "body"},
 		{"NUL bytes", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"x\x00y\"}"), 400, "body"},
 		{"deeply nested JSON", site("application/json", deep), 400, "body"},
+		{"Typeform body nested beyond any documented shape", h.signed("typeform-audit", "submissions", "application/json", "",
+			`{"event_id":"x","event_type":"form_response","form_response":{"x":`+strings.Repeat("[", 16)+strings.Repeat("]", 16)+`}}`), 400, "body"},
 		{"invalid UTF-8", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"\xff\xfe\"}"), 400, "last_name"},
 		{"invalid UTF-8 outside strings", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\"\xff}"), 400, "body"},
 		{"invalid base64 from API Gateway", func() events.APIGatewayV2HTTPRequest {

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -263,6 +264,12 @@ func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome
 	}
 	for k, v := range s.Extra {
 		act.Properties["x_"+k] = v
+	}
+	for k, v := range map[string]string{"form_id": p.formID, "form_name": p.formName} {
+		// Which form it was, when the sender says: part of the proof of consent, and of the history.
+		if v = strings.TrimSpace(v); v != "" && utf8.ValidString(v) && len(v) <= 200 {
+			act.Properties[k] = v
+		}
 	}
 	saved, err := h.store.SaveSubmission(ctx, d, s, act, accepted(d, 1))
 	return h.stored(saved, err, 1)

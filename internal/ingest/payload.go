@@ -39,6 +39,8 @@ type payload struct {
 	top        item   // the submission, the outcome, or the lead an activity batch is about
 	batch      []item // activities, when the body lists several
 	deliveryID string // from the body (Typeform event_id, Webflow payload id), "" when it has none
+	formID     string // which form, when the sender says (Typeform form_id, Webflow formId)
+	formName   string // its title or name
 }
 
 func bodyError(format string, args ...any) error {
@@ -342,24 +344,35 @@ type typeformBody struct {
 	EventID      string `json:"event_id"`
 	EventType    string `json:"event_type"`
 	FormResponse *struct {
+		FormID      string            `json:"form_id"`
 		SubmittedAt string            `json:"submitted_at"`
 		Hidden      map[string]string `json:"hidden"`
-		Answers     []struct {
+		Definition  struct {
+			Title string `json:"title"`
+		} `json:"definition"`
+		Answers []struct {
 			Type  string `json:"type"`
 			Field struct {
 				ID  string `json:"id"`
 				Ref string `json:"ref"`
 			} `json:"field"`
-			Text        string                     `json:"text"`
-			Email       string                     `json:"email"`
-			PhoneNumber string                     `json:"phone_number"`
-			URL         string                     `json:"url"`
-			Date        string                     `json:"date"`
-			FileURL     string                     `json:"file_url"`
-			Number      json.Number                `json:"number"`
-			Boolean     *bool                      `json:"boolean"`
-			Choice      *struct{ Label string }    `json:"choice"`
-			Choices     *struct{ Labels []string } `json:"choices"`
+			Text        string                         `json:"text"`
+			Email       string                         `json:"email"`
+			PhoneNumber string                         `json:"phone_number"`
+			URL         string                         `json:"url"`
+			Date        string                         `json:"date"`
+			FileURL     string                         `json:"file_url"`
+			Number      json.Number                    `json:"number"`
+			Boolean     *bool                          `json:"boolean"`
+			Choice      *struct{ Label, Other string } `json:"choice"`
+			Choices     *struct {
+				Labels []string
+				Other  string
+			} `json:"choices"`
+			// Only the amount of a payment is kept: the card's last digits and holder's name are not lead data.
+			Payment *struct {
+				Amount json.Number `json:"amount"`
+			} `json:"payment"`
 		} `json:"answers"`
 	} `json:"form_response"`
 }
@@ -384,9 +397,15 @@ func parseTypeform(src contract.Source, body []byte) (payload, error) {
 		var v string
 		switch {
 		case a.Choice != nil:
-			v = a.Choice.Label
+			v = firstNonEmpty(a.Choice.Label, a.Choice.Other) // "Other" answers carry their text in other
 		case a.Choices != nil:
-			v = strings.Join(a.Choices.Labels, ", ")
+			labels := a.Choices.Labels
+			if a.Choices.Other != "" {
+				labels = append(labels, a.Choices.Other)
+			}
+			v = strings.Join(labels, ", ")
+		case a.Payment != nil:
+			v = a.Payment.Amount.String()
 		case a.Boolean != nil:
 			v = fmt.Sprint(*a.Boolean)
 		default:
@@ -398,7 +417,7 @@ func parseTypeform(src contract.Source, body []byte) (payload, error) {
 	if _, ok := it.fields["occurred_at"]; !ok && tf.FormResponse.SubmittedAt != "" {
 		it.fields["occurred_at"] = tf.FormResponse.SubmittedAt
 	}
-	return payload{top: it, deliveryID: tf.EventID}, nil
+	return payload{top: it, deliveryID: tf.EventID, formID: tf.FormResponse.FormID, formName: tf.FormResponse.Definition.Title}, nil
 }
 
 // webflowBody is Webflow's form_submission webhook.
@@ -406,6 +425,8 @@ type webflowBody struct {
 	TriggerType string `json:"triggerType"`
 	Payload     *struct {
 		ID          string         `json:"id"`
+		Name        string         `json:"name"`
+		FormID      string         `json:"formId"`
 		SubmittedAt string         `json:"submittedAt"`
 		Data        map[string]any `json:"data"`
 	} `json:"payload"`
@@ -431,7 +452,7 @@ func parseWebflow(src contract.Source, body []byte) (payload, error) {
 	if _, ok := it.fields["occurred_at"]; !ok && wf.Payload.SubmittedAt != "" {
 		it.fields["occurred_at"] = wf.Payload.SubmittedAt
 	}
-	return payload{top: it, deliveryID: wf.Payload.ID}, nil
+	return payload{top: it, deliveryID: wf.Payload.ID, formID: wf.Payload.FormID, formName: wf.Payload.Name}, nil
 }
 
 // orBody keeps a refusal that already says what is wrong (nesting, several values), else says msg.
