@@ -258,6 +258,9 @@ func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome
 	if err != nil {
 		return invalid(err)
 	}
+	if s.Consent != nil {
+		s.Consent.Field = p.top.consentField
+	}
 	act := lead.Activity{
 		ID: lead.ActivityID(d.Source, d.ID, 0), Type: lead.FormSubmit, OccurredAt: s.OccurredAt, ReceivedAt: d.At.UTC(),
 		Source: d.Source, DeliveryID: d.ID, Properties: map[string]string{},

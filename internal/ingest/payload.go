@@ -30,8 +30,9 @@ const (
 
 // item is one record of a payload, its fields split into known lead fields and the rest.
 type item struct {
-	fields lead.Fields
-	extra  map[string]string
+	fields       lead.Fields
+	extra        map[string]string
+	consentField string // the sender's name of the field that became consent (the question asked)
 }
 
 // payload is what an adapter reads from a body.
@@ -304,6 +305,11 @@ func mapFields(src contract.Source, raw map[string]string) item {
 			it.fields[target] = raw[k]
 		} else if !isLeadField(k) {
 			it.extra[k] = raw[k]
+		}
+	}
+	for _, k := range keys {
+		if target, mapped := src.Mapping[k]; target == "consent" || !mapped && k == "consent" {
+			it.consentField = k
 		}
 	}
 	if src.Honeypot != "" {

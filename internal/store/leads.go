@@ -94,7 +94,7 @@ func (l *Leads) SaveSubmission(ctx context.Context, d ingest.Delivery, sub lead.
 	txn := []types.TransactWriteItem{
 		l.claimEmail(sub.Contact.Email, id, d.At),
 		{Put: &types.Put{TableName: &l.tables.Leads, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		l.putActivity(act, submissionFields(sub), d.BodyHash),
+		l.putActivity(act, activityFields(sub), d.BodyHash),
 		l.putDelivery(d, id, ans),
 	}
 	reasons, err := l.transact(ctx, txn)
@@ -129,7 +129,7 @@ func (l *Leads) updateLead(ctx context.Context, d ingest.Delivery, id string, su
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		txn := []types.TransactWriteItem{
 			{Update: l.profileUpdate(id, d, sub.OccurredAt, profile, older)},
-			l.putActivity(act, submissionFields(sub), d.BodyHash),
+			l.putActivity(act, activityFields(sub), d.BodyHash),
 			l.putDelivery(d, id, ans),
 		}
 		reasons, err := l.transact(ctx, txn)
@@ -483,6 +483,23 @@ func profileAttributes(sub lead.Submission) map[string]types.AttributeValue {
 	if sub.Consent != nil {
 		out["consent"] = &types.AttributeValueMemberBOOL{Value: sub.Consent.Given}
 		out["consentAt"] = s(ts(sub.Consent.At))
+		if sub.Consent.Field != "" {
+			out["consentField"] = s(sub.Consent.Field)
+		}
+	}
+	return out
+}
+
+// activityFields are what a form_submit activity keeps of its submission: every normalised value, and the
+// consent it recorded (answer, instant, question) — the proof of each consent, which the lead, holding only
+// the latest, cannot give.
+func activityFields(sub lead.Submission) map[string]string {
+	out := submissionFields(sub)
+	if c := sub.Consent; c != nil {
+		out["consent"], out["consentAt"] = strconv.FormatBool(c.Given), ts(c.At)
+		if c.Field != "" {
+			out["consentField"] = c.Field
+		}
 	}
 	return out
 }
