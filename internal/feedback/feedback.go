@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -35,6 +36,29 @@ type Answer struct {
 	Reason, Comment       string // reject
 	At                    time.Time
 	By                    string // "page" or the CRM source's ID
+}
+
+// MaxComment is the longest comment of a rejection, in characters.
+const MaxComment = 1000
+
+// Problem names the field of an answer that breaks the answer rules ("" when none does): a contact's channel
+// is one of Channels; a rejection's reason is one of the contract's, and "other" needs a comment. The page and
+// the CRM's answers go through this one rule.
+func (a Answer) Problem(reasons []string) string {
+	switch a.Action {
+	case Contacted:
+		if !contains(Channels, a.Channel) {
+			return "channel"
+		}
+	case Reject:
+		switch {
+		case !contains(reasons, a.Reason):
+			return "reason"
+		case a.Reason == "other" && strings.TrimSpace(a.Comment) == "", utf8.RuneCountInString(a.Comment) > MaxComment:
+			return "comment"
+		}
+	}
+	return ""
 }
 
 // ErrNoHandoff: the lead was never handed off.
@@ -169,21 +193,10 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c C
 	switch c.Action {
 	case Contacted:
 		a.Channel = form.Get("channel")
-		if !contains(Channels, a.Channel) {
-			v.Error = "channel"
-		}
 	case Reject:
 		a.Reason, a.Comment = form.Get("reason"), strings.TrimSpace(form.Get("comment"))
-		switch {
-		case !contains(p.contract.Notify.RejectReasons, a.Reason):
-			v.Error = "reason"
-		case a.Reason == "other" && a.Comment == "":
-			v.Error = "comment"
-		case len([]rune(a.Comment)) > 1000:
-			v.Error = "comment"
-		}
 	}
-	if v.Error != "" {
+	if v.Error = a.Problem(p.contract.Notify.RejectReasons); v.Error != "" {
 		return p.render(http.StatusBadRequest, v), nil
 	}
 	recorded, err := p.store.RecordFeedback(ctx, a)

@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -334,8 +333,16 @@ func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
 // salesAnswer records sales' answer from the CRM exactly as the feedback page does: on the hand-off, once,
 // the first answer standing. A retry finds it recorded and gets the same answer.
 func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef, a lead.Activity) outcome {
-	if a.Type == lead.SalesRejected && !slices.Contains(h.rejectReasons, a.Properties["reason"]) {
+	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
+	answer := feedback.Answer{Action: action, Channel: a.Properties["channel"], Reason: a.Properties["reason"], Comment: a.Properties["comment"],
+		At: a.OccurredAt, By: d.Source}
+	switch answer.Problem(h.rejectReasons) { // the page's rules
+	case "reason":
 		return invalid(lead.FieldErrors{{Field: "reason", Message: "must be one of " + strings.Join(h.rejectReasons, ", ")}})
+	case "comment":
+		return invalid(lead.FieldErrors{{Field: "comment", Message: fmt.Sprintf("is required for the reason other, and at most %d characters", feedback.MaxComment)}})
+	case "channel":
+		return invalid(lead.FieldErrors{{Field: "channel", Message: "must be " + strings.Join(feedback.Channels, ", ")}})
 	}
 	id, err := h.store.FindLead(ctx, ref)
 	if err != nil {
@@ -352,9 +359,8 @@ func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef,
 	case err != nil:
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
-	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
-	recorded, err := h.store.RecordFeedback(ctx, feedback.Answer{LeadID: id, RepID: st.RepID, Action: action, Channel: a.Properties["channel"],
-		Reason: a.Properties["reason"], Comment: a.Properties["comment"], At: a.OccurredAt, By: d.Source})
+	answer.LeadID, answer.RepID = id, st.RepID
+	recorded, err := h.store.RecordFeedback(ctx, answer)
 	if err != nil {
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}

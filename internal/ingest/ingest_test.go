@@ -314,6 +314,10 @@ func TestSalesFeedbackFromTheCRM(t *testing.T) {
 	if code, body := post("c0", `{"email":"eva@laiterie-b.fr","type":"sales_rejected","reason":"too_expensive"}`); code != 400 || !strings.Contains(body, "reason") {
 		t.Errorf("unknown reason: %d %s", code, body)
 	}
+	// The page's rule: "other" needs a comment.
+	if code, body := post("c0b", `{"email":"eva@laiterie-b.fr","type":"sales_rejected","reason":"other"}`); code != 400 || !strings.Contains(body, `"field":"comment"`) {
+		t.Errorf("other without a comment: %d %s", code, body)
+	}
 	if code, body := post("c1", `{"email":"eva@laiterie-b.fr","type":"sales_contacted","channel":"meeting"}`); code != 202 {
 		t.Fatalf("contacted: %d %s", code, body)
 	}
