@@ -239,8 +239,14 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if d.ID == "" {
 		d.ID = "sha256:" + d.BodyHash // a sender without IDs: the same body is the same delivery
 	}
-	if len(d.ID) > 200 {
-		return invalid(lead.FieldErrors{{Field: "webhook-id", Message: "must be at most 200 characters"}})
+	if msg := checkDeliveryID(d.ID); msg != "" {
+		// Named after where this sender puts it. Invalid UTF-8 would reach DynamoDB as U+FFFD, so that two IDs
+		// could be taken for one.
+		field := map[string]string{"shared-secret": "idempotency-key", "typeform": "event_id", "webflow": "payload.id"}[src.def.Auth]
+		if deliveryID == "" && p.deliveryID == "" {
+			field = "body"
+		}
+		return invalid(lead.FieldErrors{{Field: firstNonEmpty(field, "webhook-id"), Message: msg}})
 	}
 	switch src.def.Kind {
 	case contract.FormSource:
@@ -414,6 +420,19 @@ func accepted(d Delivery, count int) func(string) Answer {
 		b, _ := json.Marshal(map[string]any{"status": "accepted", "leadId": leadID, "deliveryId": d.ID, "activities": count})
 		return Answer{Status: http.StatusAccepted, Body: string(b)}
 	}
+}
+
+// checkDeliveryID says what is wrong with a delivery ID, "" when nothing is.
+func checkDeliveryID(id string) string {
+	if len(id) > 200 {
+		return "must be at most 200 characters"
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return "must be printable UTF-8 text"
+		}
+	}
+	return ""
 }
 
 func dedupe(errs lead.FieldErrors) lead.FieldErrors {
