@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -35,6 +36,29 @@ type Answer struct {
 	Reason, Comment       string // reject
 	At                    time.Time
 	By                    string // "page" or the CRM source's ID
+}
+
+// MaxComment is the longest comment of a rejection, in characters.
+const MaxComment = 1000
+
+// Problem names the field of an answer that breaks the answer rules ("" when none does): a contact's channel
+// is one of Channels; a rejection's reason is one of the contract's, and "other" needs a comment. The page and
+// the CRM's answers go through this one rule.
+func (a Answer) Problem(reasons []string) string {
+	switch a.Action {
+	case Contacted:
+		if !contains(Channels, a.Channel) {
+			return "channel"
+		}
+	case Reject:
+		switch {
+		case !contains(reasons, a.Reason):
+			return "reason"
+		case a.Reason == "other" && strings.TrimSpace(a.Comment) == "", utf8.RuneCountInString(a.Comment) > MaxComment:
+			return "comment"
+		}
+	}
+	return ""
 }
 
 // ErrNoHandoff: the lead was never handed off.
@@ -103,8 +127,7 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 		return p.render(http.StatusForbidden, v), nil
 	case err != nil:
 		p.log.ErrorContext(ctx, "feedback", "leadId", claim.LeadID, "error", err.Error())
-		return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error",
-			Headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}}, nil
+		return internalError(), nil
 	}
 	v.Action, v.State = claim.Action, st
 	v.Due = st.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
@@ -112,11 +135,36 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 		v.Contact = st.ContactedAt.In(p.contract.Location).Format("02/01/2006 15:04")
 	}
 	if method == http.MethodPost {
+		if !sameOrigin(req.Headers) {
+			p.log.InfoContext(ctx, "feedback", "leadId", claim.LeadID, "method", method, "status", http.StatusForbidden, "reason", "post from another origin")
+			v.Denied = true
+			return p.render(http.StatusForbidden, v), nil
+		}
 		return p.post(ctx, req, claim, v)
 	}
 	v.Done = done(claim.Action, st)
 	p.log.InfoContext(ctx, "feedback", "leadId", claim.LeadID, "repId", claim.RepID, "action", claim.Action, "method", method, "status", http.StatusOK)
 	return p.render(http.StatusOK, v), nil
+}
+
+// sameOrigin reports whether a POST comes from the page itself, as far as the browser says: the signed link is
+// the first guard, this is the second, against a form on another site posting a link it learnt. A browser sends
+// Sec-Fetch-Site (same-origin for our form) or at least Origin, which must then be this host; clients that send
+// neither (curl, a script) are judged by the link alone. Header names are lower-case, as API Gateway passes them.
+func sameOrigin(h map[string]string) bool {
+	if site, ok := h["sec-fetch-site"]; ok {
+		return site == "same-origin"
+	}
+	origin, ok := h["origin"]
+	if !ok {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || !strings.EqualFold(u.Host, h["host"]) {
+		return false // "null" (an opaque origin) included
+	}
+	proto := h["x-forwarded-proto"]
+	return proto == "" || u.Scheme == proto
 }
 
 func done(action string, st State) bool {
@@ -145,33 +193,33 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c C
 	switch c.Action {
 	case Contacted:
 		a.Channel = form.Get("channel")
-		if !contains(Channels, a.Channel) {
-			v.Error = "channel"
-		}
 	case Reject:
 		a.Reason, a.Comment = form.Get("reason"), strings.TrimSpace(form.Get("comment"))
-		switch {
-		case !contains(p.contract.Notify.RejectReasons, a.Reason):
-			v.Error = "reason"
-		case a.Reason == "other" && a.Comment == "":
-			v.Error = "comment"
-		case len([]rune(a.Comment)) > 1000:
-			v.Error = "comment"
-		}
 	}
-	if v.Error != "" {
+	if v.Error = a.Problem(p.contract.Notify.RejectReasons); v.Error != "" {
 		return p.render(http.StatusBadRequest, v), nil
 	}
 	recorded, err := p.store.RecordFeedback(ctx, a)
 	if err != nil {
 		p.log.ErrorContext(ctx, "feedback", "leadId", c.LeadID, "error", err.Error())
-		return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error",
-			Headers: map[string]string{"Content-Type": "text/plain; charset=utf-8"}}, nil
+		return internalError(), nil
 	}
 	p.log.InfoContext(ctx, "feedback", "leadId", c.LeadID, "repId", c.RepID, "action", c.Action, "method", "POST", "recorded", recorded, "status", http.StatusSeeOther)
 	// Post/redirect/get: the page then shows the recorded state; a reload does not post again.
-	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusSeeOther, Headers: map[string]string{
-		"Location": req.RawPath, "Cache-Control": "no-store"}}, nil
+	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusSeeOther, Headers: withSecurityHeaders(map[string]string{
+		"Location": req.RawPath})}, nil
+}
+
+// withSecurityHeaders adds what every answer of the page carries: no caching (the page shows a lead), no MIME
+// sniffing, and the link — a secret — sent as a referrer to this site only.
+func withSecurityHeaders(h map[string]string) map[string]string {
+	h["Cache-Control"], h["X-Content-Type-Options"], h["Referrer-Policy"] = "no-store", "nosniff", "same-origin"
+	return h
+}
+
+func internalError() events.APIGatewayV2HTTPResponse {
+	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error",
+		Headers: withSecurityHeaders(map[string]string{"Content-Type": "text/plain; charset=utf-8"})}
 }
 
 func contains(list []string, v string) bool {
@@ -187,10 +235,12 @@ func (p *Page) render(status int, v view) events.APIGatewayV2HTTPResponse {
 	var b bytes.Buffer
 	if err := page.Execute(&b, v); err != nil {
 		p.log.Error("render feedback page", "error", err.Error())
-		return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error"}
+		return internalError()
 	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: b.String(), Headers: map[string]string{
-		"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "X-Frame-Options": "DENY",
-		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'", "Referrer-Policy": "no-referrer",
-	}}
+	// Referrer-Policy is same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
+	// form's own POST, which sameOrigin could not tell from a foreign one.
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: b.String(), Headers: withSecurityHeaders(map[string]string{
+		"Content-Type": "text/html; charset=utf-8", "X-Frame-Options": "DENY",
+		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+	})}
 }

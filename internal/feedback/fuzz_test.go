@@ -31,3 +31,25 @@ func FuzzVerifyToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAlteredToken: whatever change the fuzzer makes to a valid token (bytes replaced, inserted, removed at any
+// place), the result is refused unless it is the very same token.
+func FuzzAlteredToken(f *testing.F) {
+	key := []byte("fuzz-key-0123456789abcdef")
+	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+	tok := Sign(key, Claim{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", RepID: "thomas-martin", Action: Accept, Expires: now.Add(time.Hour)})
+	f.Add(uint16(len(tok)-1), uint8(1), []byte("B"))  // the last character of the signature
+	f.Add(uint16(len(tok)/2), uint8(0), []byte("\n")) // a line break inside, which base64 skips
+	f.Add(uint16(10), uint8(2), []byte("="))
+	f.Fuzz(func(t *testing.T, at uint16, cut uint8, insert []byte) {
+		i := int(at) % (len(tok) + 1)
+		j := min(i+int(cut%4), len(tok))
+		altered := tok[:i] + string(insert) + tok[j:]
+		if altered == tok {
+			return
+		}
+		if c, err := Verify(key, altered, now); err == nil {
+			t.Fatalf("altered token %q (from %q) is accepted as %+v", altered, tok, c)
+		}
+	})
+}

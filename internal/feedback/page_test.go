@@ -74,12 +74,21 @@ func (f *fixture) token(rep, action string, exp time.Time) string {
 }
 
 func (f *fixture) do(method, token, form string) events.APIGatewayV2HTTPResponse {
+	return f.doWith(method, token, form, nil)
+}
+
+// doWith sends a request as API Gateway hands it over (lower-case header names, the host it was sent to).
+func (f *fixture) doWith(method, token, form string, headers map[string]string) events.APIGatewayV2HTTPResponse {
 	f.t.Helper()
 	req := events.APIGatewayV2HTTPRequest{RawPath: "/v1/feedback/" + token, PathParameters: map[string]string{"token": token},
+		Headers:        map[string]string{"host": "api.maintenia.fr", "x-forwarded-proto": "https"},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method}}}
 	if form != "" {
 		req.Body, req.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(form)), true
-		req.Headers = map[string]string{"content-type": "application/x-www-form-urlencoded"}
+		req.Headers["content-type"] = "application/x-www-form-urlencoded"
+	}
+	for k, v := range headers {
+		req.Headers[k] = v
 	}
 	resp, err := f.page.Handle(context.Background(), req)
 	if err != nil {
@@ -112,6 +121,13 @@ func (f *fixture) snapshot() string {
 	return b.String()
 }
 
+// unusedBitsFlipped is the base64url character that differs from c only in the lowest bit: the last character
+// of a 32-byte signature carries 2 bits the decoder ignores unless it is strict.
+func unusedBitsFlipped(c byte) byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return alphabet[strings.IndexByte(alphabet, c)^1]
+}
+
 func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -124,6 +140,8 @@ func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 	}{
 		{"valid link", good, 200},
 		{"tampered", payload + "x." + sig, 403},
+		{"signature's unused bits changed", payload + "." + sig[:len(sig)-1] + string(unusedBitsFlipped(sig[len(sig)-1])), 403},
+		{"line break in the signature", payload + "." + sig[:10] + "\n" + sig[10:], 403},
 		{"expired", f.token("thomas-martin", feedback.Contacted, now), 403},
 		{"another rep's link", f.token("sophie-bernard", feedback.Accept, now.Add(time.Hour)), 403},
 		{"another key", feedback.Sign([]byte("attacker-key-0123456789"), feedback.Claim{LeadID: f.leadID, RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
@@ -227,5 +245,63 @@ func TestSampleEvent(t *testing.T) {
 	resp, err := page.Handle(context.Background(), ev)
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
 		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)
+	}
+}
+
+// TestPostsFromAnotherSiteAreRefused: the link is the first guard; where the browser says where a POST comes
+// from (Sec-Fetch-Site, Origin), a form on another site is refused too, even with a valid link. Clients that
+// send neither (a script, curl) are judged by the link alone.
+func TestPostsFromAnotherSiteAreRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	link := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	before := f.snapshot()
+	for name, headers := range map[string]map[string]string{
+		"another site":                          {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+		"a sibling subdomain":                   {"sec-fetch-site": "same-site", "origin": "https://www.maintenia.fr"},
+		"no fetch metadata, foreign":            {"origin": "https://evil.example"},
+		"no fetch metadata, our host over http": {"origin": "http://api.maintenia.fr"},
+		"an opaque origin":                      {"origin": "null"},
+		"a bookmark or typed URL (none)":        {"sec-fetch-site": "none"},
+	} {
+		if resp := f.doWith("POST", link, "channel=phone", headers); resp.StatusCode != 403 || resp.Headers["X-Content-Type-Options"] != "nosniff" {
+			t.Errorf("%s: POST %d %v, want 403", name, resp.StatusCode, resp.Headers)
+		}
+	}
+	if after := f.snapshot(); after != before {
+		t.Fatalf("a refused POST changed the data:\n%s\nthen\n%s", before, after)
+	}
+	for name, headers := range map[string]map[string]string{
+		"same origin (a browser)":       {"sec-fetch-site": "same-origin", "origin": "https://api.maintenia.fr"},
+		"same origin, host in capitals": {"origin": "https://API.maintenia.fr"},
+		"no browser headers":            nil,
+	} {
+		if resp := f.doWith("POST", link, "channel=phone", headers); resp.StatusCode != 303 {
+			t.Errorf("%s: POST %d, want 303", name, resp.StatusCode)
+		}
+	}
+	if !strings.Contains(f.snapshot(), "contactedAt=") {
+		t.Error("the same-origin answer was not recorded")
+	}
+}
+
+// TestPageHeaders: every answer of the page forbids MIME sniffing and framing, and sends the link (a secret)
+// to no other site.
+func TestPageHeaders(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	good := f.token("thomas-martin", feedback.Reject, now.Add(time.Hour))
+	for name, resp := range map[string]events.APIGatewayV2HTTPResponse{
+		"page":     f.do("GET", good, ""),
+		"denied":   f.do("GET", "nope", ""),
+		"bad form": f.do("POST", good, "reason=maybe"),
+		"redirect": f.do("POST", good, "reason=no_budget"),
+	} {
+		if resp.Headers["X-Content-Type-Options"] != "nosniff" || resp.Headers["Referrer-Policy"] != "same-origin" || resp.Headers["Cache-Control"] != "no-store" {
+			t.Errorf("%s (%d): headers %v", name, resp.StatusCode, resp.Headers)
+		}
+		if resp.StatusCode != 303 && resp.Headers["X-Frame-Options"] != "DENY" {
+			t.Errorf("%s: headers %v", name, resp.Headers)
+		}
 	}
 }

@@ -30,7 +30,17 @@ var (
 	ErrExpired = errors.New("feedback link: expired")
 )
 
-var b64 = base64.RawURLEncoding
+// b64 decodes strictly: no unused trailing bits set. Strict still skips CR and LF, so decode also checks that
+// the text is the canonical encoding of what it decoded: any change to a token is a different, refused token.
+var b64 = base64.RawURLEncoding.Strict()
+
+func decode(s string) ([]byte, error) {
+	b, err := b64.DecodeString(s)
+	if err != nil || b64.EncodeToString(b) != s {
+		return nil, ErrInvalid
+	}
+	return b, nil
+}
 
 // Sign makes the link token for a claim.
 func Sign(key []byte, c Claim) string {
@@ -44,8 +54,8 @@ func Verify(key []byte, token string, now time.Time) (Claim, error) {
 	if !ok {
 		return Claim{}, ErrInvalid
 	}
-	payload, err1 := b64.DecodeString(p)
-	got, err2 := b64.DecodeString(sig)
+	payload, err1 := decode(p)
+	got, err2 := decode(sig)
 	if err1 != nil || err2 != nil || !hmac.Equal(got, mac(key, string(payload))) {
 		return Claim{}, ErrInvalid
 	}

@@ -39,3 +39,40 @@ func TestTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryAlteredTokenIsRefused: any change to a token — a character replaced, inserted or removed, anywhere —
+// is refused. Base64's unused trailing bits and its ignored line breaks made some changes invisible.
+func TestEveryAlteredTokenIsRefused(t *testing.T) {
+	t.Parallel()
+	key := []byte("k3y")
+	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+	tok := Sign(key, Claim{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", RepID: "thomas-martin", Action: Reject, Expires: now.Add(time.Hour)})
+	alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/\r\n %"
+	tried := 0
+	for _, m := range mutations(tok, alphabet) {
+		tried++
+		if _, err := Verify(key, m, now); err == nil {
+			t.Errorf("altered token %q (from %q) is accepted", m, tok)
+		}
+	}
+	if tried < 10000 {
+		t.Fatalf("only %d alterations tried", tried)
+	}
+}
+
+// mutations are tok with one character replaced, inserted or removed, each different from tok.
+func mutations(tok, alphabet string) []string {
+	var out []string
+	for i := 0; i <= len(tok); i++ {
+		for _, c := range alphabet {
+			if i < len(tok) && tok[i] != byte(c) {
+				out = append(out, tok[:i]+string(c)+tok[i+1:])
+			}
+			out = append(out, tok[:i]+string(c)+tok[i:])
+		}
+		if i < len(tok) {
+			out = append(out, tok[:i]+tok[i+1:])
+		}
+	}
+	return out
+}

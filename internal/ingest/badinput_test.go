@@ -21,6 +21,9 @@ func TestBadInputs(t *testing.T) {
 	zap := func(body string) events.APIGatewayV2HTTPRequest {
 		return h.signed("zapier-linkedin", "submissions", "application/json", "", body)
 	}
+	zapKey := func(key string) events.APIGatewayV2HTTPRequest {
+		return h.signed("zapier-linkedin", "submissions", "application/json", key, `{"email":"z@y-x.fr"}`)
+	}
 	track := func(body string) events.APIGatewayV2HTTPRequest {
 		return h.signed("tracking", "activities", "application/json", "t-"+strconv.Itoa(len(body)), body)
 	}
@@ -86,7 +89,10 @@ func TestBadInputs(t *testing.T) {
 		{"empty body", site("application/json", ""), 400, "body"},
 		{"NUL bytes", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"x\x00y\"}"), 400, "body"},
 		{"deeply nested JSON", site("application/json", deep), 400, "body"},
-		{"invalid UTF-8", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"\xff\xfe\"}"), 400, "body"},
+		{"Typeform body nested beyond any documented shape", h.signed("typeform-audit", "submissions", "application/json", "",
+			`{"event_id":"x","event_type":"form_response","form_response":{"x":`+strings.Repeat("[", 16)+strings.Repeat("]", 16)+`}}`), 400, "body"},
+		{"invalid UTF-8", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\",\"Nom\":\"\xff\xfe\"}"), 400, "last_name"},
+		{"invalid UTF-8 outside strings", site("application/json", "{\"E-mail professionnel\":\"a@b-c.fr\"\xff}"), 400, "body"},
 		{"invalid base64 from API Gateway", func() events.APIGatewayV2HTTPRequest {
 			r := site("application/x-www-form-urlencoded", "a=b")
 			r.Body = "%%%not-base64"
@@ -96,6 +102,11 @@ func TestBadInputs(t *testing.T) {
 		{"multipart form", site("multipart/form-data; boundary=x", "--x--"), 415, ""},
 		{"latin-1 charset", site("application/json; charset=iso-8859-1", ok), 415, ""},
 		{"delivery ID too long", h.signed("site-contact", "submissions", "application/json", strings.Repeat("i", 201), ok), 400, "webhook-id"},
+		{"delivery ID with a control character", h.signed("site-contact", "submissions", "application/json", "msg\x01x", ok), 400, "webhook-id"},
+		{"Idempotency-Key too long", zapKey(strings.Repeat("k", 201)), 400, "idempotency-key"},
+		{"Idempotency-Key not valid UTF-8", zapKey("k\xff\xfe"), 400, "idempotency-key"},
+		{"Typeform event_id with a line break", h.signed("typeform-audit", "submissions", "application/json", "",
+			`{"event_id":"01J\nX","event_type":"form_response","form_response":{"answers":[{"type":"email","email":"a@b-c.fr","field":{"ref":"work_email"}}]}}`), 400, "event_id"},
 		{"unknown activity type", track(`{"email":"a@b-c.fr","type":"teleportation"}`), 400, "type"},
 		{"activity without its url", track(`{"email":"a@b-c.fr","activities":[{"type":"page_view"}]}`), 400, "activities[0].url"},
 		{"51 activities", track(batch(51)), 400, "activities"},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -23,6 +24,8 @@ type sample struct {
 	status     int
 	activities int    // activities stored
 	leadEmail  string // the lead it lands on
+	// values read: "lead.<attribute>" on the lead, "activity.<property>" on the delivery's first activity
+	read map[string]string
 }
 
 func form(v map[string]string) string {
@@ -36,7 +39,28 @@ func form(v map[string]string) string {
 func samples() []sample {
 	const typeformBody = `{"event_id":"01JDQZ8K4T3YV6X2N9M0C7B5A1","event_type":"form_response","form_response":{"form_id":"lT4Z3j","token":"a3a12ec67a1365927098a606107fac15","landed_at":"2026-11-27T16:25:02Z","submitted_at":"2026-11-27T16:29:50Z","hidden":{"utm_source":"linkedin","utm_campaign":"audit-2026"},"definition":{"id":"lT4Z3j","title":"Audit de maintenance"},"answers":[{"type":"email","email":"marc.girard@transports-girard.fr","field":{"id":"f1","type":"email","ref":"work_email"}},{"type":"text","text":"Marc","field":{"id":"f2","type":"short_text","ref":"first_name"}},{"type":"text","text":"Girard","field":{"id":"f3","type":"short_text","ref":"last_name"}},{"type":"text","text":"Transports Girard","field":{"id":"f4","type":"short_text","ref":"company"}},{"type":"choice","choice":{"label":"Directeur technique"},"field":{"id":"f5","type":"multiple_choice","ref":"role"}},{"type":"number","number":120,"field":{"id":"f6","type":"number","ref":"fleet_size"}},{"type":"phone_number","phone_number":"+33472000000","field":{"id":"f7","type":"phone_number","ref":"phone"}},{"type":"boolean","boolean":true,"field":{"id":"f8","type":"yes_no","ref":"has_cmms"}}]}}`
 	const webflowBody = `{"triggerType":"form_submission","payload":{"name":"Inscription webinar","siteId":"62749158efef318abc8d5a0f","data":{"Email":"lea.moreau@agro-ouest.fr","Name":"Moreau","Company":"Agro Ouest","Webinar":"Maintenance prédictive 2027"},"submittedAt":"2026-11-27T16:29:30.117Z","id":"6321ca84df3949bfc6752327","formId":"6321ca84df3949bfc675231f"}}`
+	// Typeform's documented form_response (developers/webhooks/example-payload) with every answer type Handoff
+	// reads: the definition lists each question and its choices (7 levels deep), choices with "Other", a
+	// payment (only its amount is kept), a file upload, hidden fields, variables, the ending.
+	const typeformAllTypes = `{"event_id":"01JDQZ9C2M7W4K8R1N3P5T6V8X","event_type":"form_response","form_response":{"form_id":"lT4Z3j","token":"b4e19f7c2d8a0b3e6f1c5d9a7e2b4c8f","response_url":"https://admin.typeform.com/form/lT4Z3j/results?responseId=b4e19f7c2d8a0b3e6f1c5d9a7e2b4c8f#responses","landed_at":"2026-11-27T16:21:40Z","submitted_at":"2026-11-27T16:28:12Z","calculated":{"score":9},"variables":[{"key":"score","type":"number","number":4},{"key":"segment","type":"text","text":"pme"}],"hidden":{"utm_source":"newsletter","utm_campaign":"audit-2026"},"definition":{"id":"lT4Z3j","title":"Audit de maintenance","fields":[{"id":"Xq1","title":"Votre e-mail professionnel","type":"email","ref":"work_email","properties":{}},{"id":"Xq2","title":"Votre rôle","type":"multiple_choice","ref":"role","allow_multiple_selections":false,"allow_other_choice":true,"properties":{},"choices":[{"id":"c1","label":"Directeur technique","ref":"dt"},{"id":"c2","label":"Responsable maintenance","ref":"rm"}]},{"id":"Xq3","title":"Vos sites","type":"multiple_choice","ref":"sites","allow_multiple_selections":true,"allow_other_choice":true,"properties":{},"choices":[{"id":"c3","label":"Lyon","ref":"lyon"},{"id":"c4","label":"Nantes","ref":"nantes"}]},{"id":"Xq4","title":"Acompte","type":"payment","ref":"deposit","properties":{}},{"id":"Xq5","title":"Plan du site","type":"file_upload","ref":"plan","properties":{}}],"endings":[{"id":"dN5FLyFpCMFo","ref":"01GRC8GR2017M6WW347T86VV39","title":"Merci !","type":"thankyou_screen","properties":{"button_text":"Retour","show_button":true,"share_icons":false,"button_mode":"default_redirect"}}]},"answers":[{"type":"email","email":"hugo.lambert@lambert-logistique.fr","field":{"id":"Xq1","type":"email","ref":"work_email"}},{"type":"text","text":"Hugo","field":{"id":"Xq6","type":"short_text","ref":"first_name"}},{"type":"choice","choice":{"id":"other","other":"Responsable de flotte"},"field":{"id":"Xq2","type":"multiple_choice","ref":"role"}},{"type":"choices","choices":{"ids":["c3","c4"],"labels":["Lyon","Nantes"],"refs":["lyon","nantes"],"other":"Lille"},"field":{"id":"Xq3","type":"multiple_choice","ref":"sites"}},{"type":"payment","payment":{"amount":"150.00","last4":"4242","name":"HUGO LAMBERT","success":true},"field":{"id":"Xq4","type":"payment","ref":"deposit"}},{"type":"file_url","file_url":"https://api.typeform.com/responses/files/8d0a0e/plan-entrepot.pdf","field":{"id":"Xq5","type":"file_upload","ref":"plan"}},{"type":"number","number":85,"field":{"id":"Xq7","type":"number","ref":"fleet_size"}},{"type":"boolean","boolean":true,"field":{"id":"Xq8","type":"yes_no","ref":"has_cmms"}},{"type":"date","date":"2027-01-15","field":{"id":"Xq9","type":"date","ref":"start"}},{"type":"url","url":"https://lambert-logistique.fr","field":{"id":"Xq10","type":"website","ref":"website"}},{"type":"choice","choice":{"id":"c9","label":"Moins de 3 mois","ref":"q3"},"field":{"id":"Xq11","type":"dropdown","ref":"horizon"}}],"ending":{"id":"dN5FLyFpCMFo","ref":"01GRC8GR2017M6WW347T86VV39"}}}`
+	// Webflow's documented form_submission (data API v2, "Working with webhooks"): data nested in payload, a
+	// schema list, a number where a form field holds digits.
+	const webflowDocumented = `{"triggerType":"form_submission","payload":{"name":"Inscription webinar","siteId":"65427cf400e02b306eaa049c","data":{"Email":"zoe.faure@faure-transports.fr","Name":"Faure","Company":"Faure Transports","Phone Number":33612345678,"Newsletter":true},"schema":[{"fieldName":"Email","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c4"},{"fieldName":"Name","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c5"},{"fieldName":"Phone Number","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c6"},{"fieldName":"Newsletter","fieldType":"FormCheckboxInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c7"}],"submittedAt":"2026-11-27T16:29:41.117Z","id":"6565f9a8b0b7a63c1cc3e4a1","formId":"65429eadebe8a9f3a30f62d0","formElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c2","pageId":"65427cf400e02b306eaa04a5","publishedPath":"/webinar"}}`
 	return []sample{
+		{file: "submission-typeform-answer-types.json", status: 202, activities: 1, leadEmail: "hugo.lambert@lambert-logistique.fr",
+			req: func(sec map[string]string) events.APIGatewayV2HTTPRequest {
+				return signedWith(sec, "typeform-audit", "submissions", "application/json", "", typeformAllTypes)
+			},
+			read: map[string]string{"lead.jobTitle": "Responsable de flotte", "lead.companySize": "85", "lead.website": "https://lambert-logistique.fr",
+				"lead.utmSource": "newsletter", "activity.x_sites": "Lyon, Nantes, Lille", "activity.x_deposit": "150.00",
+				"activity.x_plan": "https://api.typeform.com/responses/files/8d0a0e/plan-entrepot.pdf", "activity.x_has_cmms": "true",
+				"activity.x_start": "2027-01-15", "activity.x_horizon": "Moins de 3 mois", "activity.form_id": "lT4Z3j"}},
+		{file: "submission-webflow-documented.json", status: 202, activities: 1, leadEmail: "zoe.faure@faure-transports.fr",
+			req: func(sec map[string]string) events.APIGatewayV2HTTPRequest {
+				return signedWith(sec, "webflow-webinar", "submissions", "application/json", "", webflowDocumented)
+			},
+			read: map[string]string{"lead.lastName": "Faure", "lead.company": "Faure Transports", "activity.x_phone_number": "33612345678",
+				"activity.x_newsletter": "true", "activity.form_id": "65429eadebe8a9f3a30f62d0", "activity.form_name": "Inscription webinar"}},
 		{file: "submission-site-json.json", status: 202, activities: 1, leadEmail: "claire.dubois@acme-industrie.fr",
 			req: func(sec map[string]string) events.APIGatewayV2HTTPRequest {
 				return signedWith(sec, "site-contact", "submissions", "application/json", "msg_2p4Lw0JvQ8fYtKx1",
@@ -118,6 +142,22 @@ func TestSampleEvents(t *testing.T) {
 		if s.leadEmail != "" {
 			if lead := h.leadByEmail(s.leadEmail); lead == nil || str(lead, "leadId") != a.LeadID {
 				t.Errorf("%s: answered lead %s, stored %v", s.file, a.LeadID, lead)
+			}
+		}
+		for k, want := range s.read {
+			where, name, _ := strings.Cut(k, ".")
+			var got string
+			if where == "lead" {
+				got = str(h.leadByEmail(s.leadEmail), name)
+			} else {
+				for _, act := range h.activities() {
+					if str(act, "deliveryId") == a.DeliveryID {
+						got = prop(act, "properties", name)
+					}
+				}
+			}
+			if got != want {
+				t.Errorf("%s: %s = %q, want %q", s.file, k, got, want)
 			}
 		}
 	}

@@ -1,7 +1,11 @@
 package ingest
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -47,6 +51,34 @@ func FuzzParsePayload(f *testing.F) {
 			}
 			parser.Activity(it.fields, it.extra, now)
 			parser.Outcome(it.fields, now)
+		}
+	})
+}
+
+// FuzzJSONText: the pass before decoding keeps valid JSON valid, leaves nothing for encoding/json to turn
+// silently into U+FFFD (every string it lets through decodes to exactly its bytes' text), and changes a body
+// only where it holds invalid UTF-8 or a lone surrogate.
+func FuzzJSONText(f *testing.F) {
+	f.Add([]byte(`{"a":"\ud800","b":"\ud83d\ude00","c":"\udc00\ud800x"}`))
+	f.Add([]byte("{\"a\":\"\xff\xfe\",\"\xc3\":1}"))
+	f.Add([]byte(`["\\ud800","\u00e9"]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		out, err := jsonText(body, 64)
+		if err != nil {
+			return
+		}
+		if json.Valid(body) && !json.Valid(out) {
+			t.Fatalf("%q became invalid JSON: %q", body, out)
+		}
+		var v any
+		if json.Unmarshal(out, &v) != nil {
+			return
+		}
+		if strings.Contains(fmt.Sprint(v), "\uFFFD") && !bytes.Contains(body, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(body), []byte(`\ufffd`)) {
+			t.Fatalf("%q decodes with U+FFFD after the pass: %q", body, out)
+		}
+		if utf8.Valid(body) && !bytes.Contains(body, []byte(`\u`)) && !bytes.Equal(out, body) {
+			t.Fatalf("valid text without escapes was changed: %q -> %q", body, out)
 		}
 	})
 }

@@ -14,9 +14,9 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -49,6 +49,7 @@ type Saved struct {
 	LeadID   string
 	Created  bool   // the lead is new
 	Replayed bool   // the delivery had been stored before: Answer is the first answer
+	Late     bool   // a replay recognised by its activities, its delivery record having expired
 	Answer   Answer // the answer to give
 }
 
@@ -238,8 +239,14 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if d.ID == "" {
 		d.ID = "sha256:" + d.BodyHash // a sender without IDs: the same body is the same delivery
 	}
-	if len(d.ID) > 200 {
-		return invalid(lead.FieldErrors{{Field: "webhook-id", Message: "must be at most 200 characters"}})
+	if msg := checkDeliveryID(d.ID); msg != "" {
+		// Named after where this sender puts it. Invalid UTF-8 would reach DynamoDB as U+FFFD, so that two IDs
+		// could be taken for one.
+		field := map[string]string{"shared-secret": "idempotency-key", "typeform": "event_id", "webflow": "payload.id"}[src.def.Auth]
+		if deliveryID == "" && p.deliveryID == "" {
+			field = "body"
+		}
+		return invalid(lead.FieldErrors{{Field: firstNonEmpty(field, "webhook-id"), Message: msg}})
 	}
 	switch src.def.Kind {
 	case contract.FormSource:
@@ -256,12 +263,21 @@ func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome
 	if err != nil {
 		return invalid(err)
 	}
+	if s.Consent != nil {
+		s.Consent.Field = p.top.consentField
+	}
 	act := lead.Activity{
 		ID: lead.ActivityID(d.Source, d.ID, 0), Type: lead.FormSubmit, OccurredAt: s.OccurredAt, ReceivedAt: d.At.UTC(),
 		Source: d.Source, DeliveryID: d.ID, Properties: map[string]string{},
 	}
 	for k, v := range s.Extra {
 		act.Properties["x_"+k] = v
+	}
+	for k, v := range map[string]string{"form_id": p.formID, "form_name": p.formName} {
+		// Which form it was, when the sender says: part of the proof of consent, and of the history.
+		if v = strings.TrimSpace(v); v != "" && utf8.ValidString(v) && len(v) <= 200 {
+			act.Properties[k] = v
+		}
 	}
 	saved, err := h.store.SaveSubmission(ctx, d, s, act, accepted(d, 1))
 	return h.stored(saved, err, 1)
@@ -323,8 +339,16 @@ func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
 // salesAnswer records sales' answer from the CRM exactly as the feedback page does: on the hand-off, once,
 // the first answer standing. A retry finds it recorded and gets the same answer.
 func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef, a lead.Activity) outcome {
-	if a.Type == lead.SalesRejected && !slices.Contains(h.rejectReasons, a.Properties["reason"]) {
+	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
+	answer := feedback.Answer{Action: action, Channel: a.Properties["channel"], Reason: a.Properties["reason"], Comment: a.Properties["comment"],
+		At: a.OccurredAt, By: d.Source}
+	switch answer.Problem(h.rejectReasons) { // the page's rules
+	case "reason":
 		return invalid(lead.FieldErrors{{Field: "reason", Message: "must be one of " + strings.Join(h.rejectReasons, ", ")}})
+	case "comment":
+		return invalid(lead.FieldErrors{{Field: "comment", Message: fmt.Sprintf("is required for the reason other, and at most %d characters", feedback.MaxComment)}})
+	case "channel":
+		return invalid(lead.FieldErrors{{Field: "channel", Message: "must be " + strings.Join(feedback.Channels, ", ")}})
 	}
 	id, err := h.store.FindLead(ctx, ref)
 	if err != nil {
@@ -341,14 +365,33 @@ func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef,
 	case err != nil:
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
-	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
-	recorded, err := h.store.RecordFeedback(ctx, feedback.Answer{LeadID: id, RepID: st.RepID, Action: action, Channel: a.Properties["channel"],
-		Reason: a.Properties["reason"], Comment: a.Properties["comment"], At: a.OccurredAt, By: d.Source})
+	answer.LeadID, answer.RepID = id, st.RepID
+	recorded, err := h.store.RecordFeedback(ctx, answer)
 	if err != nil {
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
 	ans := accepted(d, 1)(id)
-	return outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
+	o := outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
+	switch {
+	case recorded:
+	case sameAnswer(action, st):
+		// Recorded before (by this delivery or the same answer from the page), however long ago: a replay.
+		o.headers, o.reason = map[string]string{"Idempotent-Replayed": "true"}, "answer already recorded"
+	default:
+		o.reason = "another answer was recorded first: it stands"
+	}
+	return o
+}
+
+// sameAnswer reports whether the hand-off already holds this action's answer.
+func sameAnswer(action string, st feedback.State) bool {
+	switch action {
+	case feedback.Contacted:
+		return !st.ContactedAt.IsZero()
+	case feedback.Accept:
+		return st.Answer == "accepted"
+	}
+	return st.Answer == "rejected"
 }
 
 func (h *Handler) stored(saved Saved, err error, count int) outcome {
@@ -365,6 +408,9 @@ func (h *Handler) stored(saved Saved, err error, count int) outcome {
 	if saved.Replayed {
 		o.headers = map[string]string{"Idempotent-Replayed": "true"}
 	}
+	if saved.Late {
+		o.reason = "late duplicate: delivery record expired, its activities are recorded"
+	}
 	return o
 }
 
@@ -374,6 +420,19 @@ func accepted(d Delivery, count int) func(string) Answer {
 		b, _ := json.Marshal(map[string]any{"status": "accepted", "leadId": leadID, "deliveryId": d.ID, "activities": count})
 		return Answer{Status: http.StatusAccepted, Body: string(b)}
 	}
+}
+
+// checkDeliveryID says what is wrong with a delivery ID, "" when nothing is.
+func checkDeliveryID(id string) string {
+	if len(id) > 200 {
+		return "must be at most 200 characters"
+	}
+	for _, r := range id {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return "must be printable UTF-8 text"
+		}
+	}
+	return ""
 }
 
 func dedupe(errs lead.FieldErrors) lead.FieldErrors {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ var now = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 
 type harness struct {
 	t       testing.TB
+	clock   *clock
 	h       *ingest.Handler
 	db      *dynamodb.Client
 	calls   *testenv.Counter
@@ -68,12 +70,20 @@ func newHarness(t testing.TB) *harness {
 	c := exampleContract(t)
 	sec := sourceSecrets(t, c)
 	logs := &testenv.SyncBuffer{}
-	h, err := ingest.New(c, sec, store.NewLeads(db, tables), func() time.Time { return now }, slog.New(slog.NewJSONHandler(logs, nil)))
+	clk := &clock{}
+	clk.set(now)
+	h, err := ingest.New(c, sec, store.NewLeads(db, tables), clk.now, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, h: h, db: db, calls: calls, tables: tables, secrets: sec, logs: logs}
+	return &harness{t: t, clock: clk, h: h, db: db, calls: calls, tables: tables, secrets: sec, logs: logs}
 }
+
+// clock is the handler's clock; tests move it (a retry two days later).
+type clock struct{ unixNano atomic.Int64 }
+
+func (c *clock) set(t time.Time) { c.unixNano.Store(t.UnixNano()) }
+func (c *clock) now() time.Time  { return time.Unix(0, c.unixNano.Load()).UTC() }
 
 // request builds an API Gateway v2 event for a route, as API Gateway would hand it over.
 func request(sourceID, route, contentType, body string, headers map[string]string) events.APIGatewayV2HTTPRequest {
@@ -104,6 +114,12 @@ func (h *harness) signed(sourceID, route, contentType, deliveryID, body string) 
 }
 
 func signedWith(sec map[string]string, sourceID, route, contentType, deliveryID, body string) events.APIGatewayV2HTTPRequest {
+	return signedAt(sec, now, sourceID, route, contentType, deliveryID, body)
+}
+
+// signedAt signs as the sender does at an instant (a retry is signed anew when it is sent).
+func signedAt(sec map[string]string, at time.Time, sourceID, route, contentType, deliveryID, body string) events.APIGatewayV2HTTPRequest {
+	now := at
 	secret := sec[sourceID]
 	headers := map[string]string{}
 	switch sourceID {

@@ -187,8 +187,17 @@ func TestActivitiesAndOutcomes(t *testing.T) {
 	if resp.StatusCode != 202 || a.LeadID != known.LeadID || a.Activities != 2 {
 		t.Fatalf("batch: %d %s", resp.StatusCode, resp.Body)
 	}
+	if n := h.calls.Total(); n != 3 {
+		t.Errorf("a batch for a known email took %d requests, want 3 (find, look for a late duplicate in its history since the activities have no occurred_at, then one transaction)", n)
+	}
+	h.calls.Reset()
+	resp, a = h.do(h.signed("tracking", "activities", "application/json", "t1b",
+		`{"email":"eva@laiterie-b.fr","activities":[{"type":"page_view","url":"https://maintenia.fr/","occurred_at":"2026-11-27T16:20:00Z"}]}`))
+	if resp.StatusCode != 202 || a.LeadID != known.LeadID {
+		t.Fatalf("batch with occurred_at: %d %s", resp.StatusCode, resp.Body)
+	}
 	if n := h.calls.Total(); n != 2 {
-		t.Errorf("a batch for a known email took %d requests, want 2 (find, then one transaction)", n)
+		t.Errorf("a batch with occurred_at for a known email took %d requests, want 2 (find, then one transaction)", n)
 	}
 	// One activity by lead ID, as a form post.
 	resp, a = h.do(h.signed("tracking", "activities", "application/x-www-form-urlencoded", "t2",
@@ -227,7 +236,7 @@ func TestActivitiesAndOutcomes(t *testing.T) {
 			t.Errorf("custom property lost: %v", act["properties"])
 		}
 	}
-	want := map[string]int{"form_submit": 1, "page_view": 1, "trade_show_visit": 1, "email_click": 1, "demo_request": 1, "deal_lost": 1}
+	want := map[string]int{"form_submit": 1, "page_view": 2, "trade_show_visit": 1, "email_click": 1, "demo_request": 1, "deal_lost": 1}
 	if fmt.Sprint(types) != fmt.Sprint(want) {
 		t.Errorf("activities by type = %v, want %v", types, want)
 	}
@@ -304,6 +313,10 @@ func TestSalesFeedbackFromTheCRM(t *testing.T) {
 	}
 	if code, body := post("c0", `{"email":"eva@laiterie-b.fr","type":"sales_rejected","reason":"too_expensive"}`); code != 400 || !strings.Contains(body, "reason") {
 		t.Errorf("unknown reason: %d %s", code, body)
+	}
+	// The page's rule: "other" needs a comment.
+	if code, body := post("c0b", `{"email":"eva@laiterie-b.fr","type":"sales_rejected","reason":"other"}`); code != 400 || !strings.Contains(body, `"field":"comment"`) {
+		t.Errorf("other without a comment: %d %s", code, body)
 	}
 	if code, body := post("c1", `{"email":"eva@laiterie-b.fr","type":"sales_contacted","channel":"meeting"}`); code != 202 {
 		t.Fatalf("contacted: %d %s", code, body)

@@ -97,10 +97,13 @@ type Attribution struct {
 	Referrer                                               string
 }
 
-// Consent is the GDPR consent the form recorded.
+// Consent is the GDPR consent a form recorded: what was answered, when, and to which question (the form
+// field's name as the sender names it: a plain form's label, a Typeform field ref). Which form it was is the
+// submission's (its source, and the form's ID and title when the sender gives them).
 type Consent struct {
 	Given bool
 	At    time.Time
+	Field string
 }
 
 // Submission is a validated, normalised form submission.

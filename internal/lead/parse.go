@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Fields are submitted values by lead field name (after the source's mapping); Extra holds the others.
@@ -228,29 +230,38 @@ func (p Parser) contact(f Fields, errs *FieldErrors, emailRequired bool) Contact
 
 var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
-// email normalises an address and says whether it is a free-mail one.
+// email normalises an address — the lead's identity — and says whether it is a free-mail one. Compatibility
+// characters are folded first (NFKC: the Kelvin sign is a K, full-width letters are letters), so that what
+// mail systems deliver to one mailbox is one lead; the local part is then lower-cased, and may be UTF-8
+// (RFC 6531); the domain is converted to its ASCII form as resolvers do (IDNA, UTS #46: société.fr is
+// xn--socit-esab.fr), which also lower-cases it and refuses what is not a host name.
 func email(raw string, errs *FieldErrors) (string, bool) {
 	bad := func() (string, bool) {
 		errs.add("email", "must be an email address such as name@company.com, got %q", clip(raw))
 		return "", false
 	}
-	if len(raw) > maxEmail || strings.ContainsAny(raw, "\r\n\x00 ") {
+	if p := textProblem(raw); p != "" {
+		errs.add("email", "%s", p)
+		return "", false
+	}
+	v := norm.NFKC.String(trimInvisible(raw))
+	at := strings.LastIndexByte(v, '@')
+	if len(v) > maxEmail || strings.ContainsAny(v, "\r\n\x00 ") || at < 1 {
 		return bad()
 	}
-	a, err := mail.ParseAddress(raw)
-	if err != nil || a.Address != raw {
-		return bad()
-	}
-	e := strings.ToLower(raw)
-	at := strings.LastIndexByte(e, '@')
-	local, domain := e[:at], e[at+1:]
-	if len(local) > 64 || !strings.Contains(domain, ".") {
+	local := strings.ToLower(v[:at])
+	domain, err := idna.Lookup.ToASCII(v[at+1:])
+	if err != nil || len(local) > 64 || !strings.Contains(domain, ".") {
 		return bad()
 	}
 	for _, l := range strings.Split(domain, ".") {
 		if !domainLabel.MatchString(l) {
 			return bad()
 		}
+	}
+	e := local + "@" + domain
+	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+		return bad() // a display name, a comment, a malformed local part
 	}
 	return e, freeMail[domain]
 }
@@ -279,9 +290,18 @@ func freeText(f Fields, field string, max int, errs *FieldErrors) string {
 	return checked(field, strings.TrimSpace(f[field]), max, true, errs)
 }
 
-// checked refuses control characters and values over max characters.
+// checked refuses what the character rules refuse (text.go), control characters and values over max
+// characters, and trims invisible characters around the value.
 func checked(field, v string, max int, allowBreaks bool, errs *FieldErrors) string {
 	if v == "" {
+		return ""
+	}
+	if p := textProblem(v); p != "" {
+		errs.add(field, "%s", p)
+		return ""
+	}
+	if v = trimInvisible(v); v == "" {
+		errs.add(field, "%s", msgInvisible)
 		return ""
 	}
 	if hasControl(v, allowBreaks) {
@@ -310,6 +330,10 @@ func hasControl(s string, allowBreaks bool) bool {
 func httpURL(field, raw string, errs *FieldErrors) string {
 	v := strings.TrimSpace(raw)
 	if v == "" {
+		return ""
+	}
+	if p := textProblem(v); p != "" {
+		errs.add(field, "%s", p)
 		return ""
 	}
 	u, err := url.Parse(v)
@@ -425,7 +449,11 @@ func extraFields(extra map[string]string, errs *FieldErrors) map[string]string {
 		if key == "" || len(key) > 64 {
 			continue
 		}
-		v = strings.TrimSpace(v)
+		if p := textProblem(v); p != "" {
+			errs.add(k, "%s", p)
+			continue
+		}
+		v = trimInvisible(v) // an unmapped field made only of invisible characters is dropped, like an empty one
 		if hasControl(v, true) {
 			errs.add(k, "must not contain control characters")
 			continue

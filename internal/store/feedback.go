@@ -77,7 +77,7 @@ func (l *Leads) RecordFeedback(ctx context.Context, f feedback.Answer) (bool, er
 	txn := []types.TransactWriteItem{
 		{Update: &types.Update{TableName: &l.tables.SLA, Key: key, UpdateExpression: aws.String(update),
 			ConditionExpression: aws.String(cond), ExpressionAttributeValues: values}},
-		l.putActivity(act, nil),
+		l.putActivity(act, nil, ""),
 	}
 	if f.Action != feedback.Contacted {
 		txn = append(txn, types.TransactWriteItem{Update: &types.Update{

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ func (l *Leads) SaveSubmission(ctx context.Context, d ingest.Delivery, sub lead.
 	txn := []types.TransactWriteItem{
 		l.claimEmail(sub.Contact.Email, id, d.At),
 		{Put: &types.Put{TableName: &l.tables.Leads, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
-		l.putActivity(act, submissionFields(sub)),
+		l.putActivity(act, activityFields(sub), d.BodyHash),
 		l.putDelivery(d, id, ans),
 	}
 	reasons, err := l.transact(ctx, txn)
@@ -121,11 +122,14 @@ func (l *Leads) SaveSubmission(ctx context.Context, d ingest.Delivery, sub lead.
 func (l *Leads) updateLead(ctx context.Context, d ingest.Delivery, id string, sub lead.Submission, act lead.Activity, profile map[string]types.AttributeValue, answer func(string) ingest.Answer) (ingest.Saved, error) {
 	ans := answer(id)
 	act.LeadID = id
+	if saved, found, err := l.recordedBefore(ctx, d, id, []lead.Activity{act}, ans); found || err != nil {
+		return saved, err
+	}
 	older := false
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		txn := []types.TransactWriteItem{
 			{Update: l.profileUpdate(id, d, sub.OccurredAt, profile, older)},
-			l.putActivity(act, submissionFields(sub)),
+			l.putActivity(act, activityFields(sub), d.BodyHash),
 			l.putDelivery(d, id, ans),
 		}
 		reasons, err := l.transact(ctx, txn)
@@ -136,6 +140,8 @@ func (l *Leads) updateLead(ctx context.Context, d ingest.Delivery, id string, su
 			return ingest.Saved{LeadID: id, Answer: ans}, nil
 		case failed(reasons, 2):
 			return replay(d, reasons[2].Item)
+		case failed(reasons, 1):
+			return lateReplay(d, id, reasons[1].Item, ans)
 		case failed(reasons, 0) && !older:
 			if reasons[0].Item == nil {
 				return ingest.Saved{}, fmt.Errorf("update lead %s: the email is claimed but the lead is gone", id)
@@ -225,9 +231,15 @@ func (l *Leads) SaveActivities(ctx context.Context, d ingest.Delivery, ref lead.
 		}})
 	}
 	ans := answer(id)
+	if !created {
+		if saved, found, err := l.recordedBefore(ctx, d, id, acts, ans); found || err != nil {
+			return saved, err
+		}
+	}
+	first := len(txn) // the first activity's place in the transaction
 	for _, a := range acts {
 		a.LeadID = id
-		txn = append(txn, l.putActivity(a, nil))
+		txn = append(txn, l.putActivity(a, nil, d.BodyHash))
 	}
 	txn = append(txn, l.putDelivery(d, id, ans))
 	last := len(txn) - 1
@@ -240,6 +252,9 @@ func (l *Leads) SaveActivities(ctx context.Context, d ingest.Delivery, ref lead.
 			return ingest.Saved{LeadID: id, Created: created, Answer: ans}, nil
 		case failed(reasons, last):
 			return replay(d, reasons[last].Item)
+		case !created && anyFailed(reasons[first:last]):
+			i := slices.IndexFunc(reasons[first:last], func(r types.CancellationReason) bool { return aws.ToString(r.Code) == "ConditionalCheckFailed" })
+			return lateReplay(d, id, reasons[first+i].Item, ans)
 		case created && failed(reasons, 0):
 			// Another delivery created the lead meanwhile: record against it.
 			return l.SaveActivities(ctx, d, lead.LeadRef{ID: attr(reasons[0].Item, "leadId")}, acts, false, answer)
@@ -298,11 +313,16 @@ func (l *Leads) claimEmail(email, id string, at time.Time) types.TransactWriteIt
 // ActivitySK is an activity's sort key: its instant first, so a lead's activities read in time order.
 func ActivitySK(a lead.Activity) string { return ts(a.OccurredAt) + "#" + a.ID }
 
-func (l *Leads) putActivity(a lead.Activity, fields map[string]string) types.TransactWriteItem {
+// putActivity writes an activity once. bodyHash (the delivery's, "" when it has none) is kept so that a late
+// duplicate, recognised by its activity, can be told from a delivery ID reused with another body.
+func (l *Leads) putActivity(a lead.Activity, fields map[string]string, bodyHash string) types.TransactWriteItem {
 	item := map[string]types.AttributeValue{
 		"pk": s(leadPK(a.LeadID)), "sk": s(ActivitySK(a)), "leadId": s(a.LeadID), "activityId": s(a.ID),
 		"type": s(a.Type), "occurredAt": s(ts(a.OccurredAt)), "receivedAt": s(ts(a.ReceivedAt)),
 		"source": s(a.Source), "deliveryId": s(a.DeliveryID),
+	}
+	if bodyHash != "" {
+		item["bodyHash"] = s(bodyHash)
 	}
 	if m := stringMap(a.Properties); m != nil {
 		item["properties"] = m
@@ -312,6 +332,7 @@ func (l *Leads) putActivity(a lead.Activity, fields map[string]string) types.Tra
 	}
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: &l.tables.Activities, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}
 }
 
@@ -338,6 +359,54 @@ func replay(d ingest.Delivery, item map[string]types.AttributeValue) (ingest.Sav
 	status, _ := strconv.Atoi(numAttr(item, "status"))
 	return ingest.Saved{LeadID: attr(item, "leadId"), Replayed: true, Answer: ingest.Answer{Status: status, Body: attr(item, "body")}}, nil
 }
+
+// Late duplicates. A delivery's record expires after DeliveryTTL, but its activities stay, under IDs derived
+// from the delivery ID (lead.ActivityID): a retry that comes after the record is gone finds them and is answered
+// as a replay, writing nothing. An activity whose instant the sender gave has a deterministic key, so the
+// transaction's own condition finds it (no extra request). One stamped with its receipt time (no occurred_at)
+// does not: for those, the lead's history is looked up by activity ID first (one Query, known leads only).
+
+// lateReplay answers a delivery whose activity exists already: the answer it got, rebuilt (the same lead, the
+// same delivery ID, the same count), unless the activity came from another body (a delivery ID reused).
+func lateReplay(d ingest.Delivery, leadID string, activity map[string]types.AttributeValue, ans ingest.Answer) (ingest.Saved, error) {
+	if h := attr(activity, "bodyHash"); h != "" && h != d.BodyHash {
+		return ingest.Saved{}, ingest.ErrDeliveryReuse
+	}
+	return ingest.Saved{LeadID: leadID, Replayed: true, Late: true, Answer: ans}, nil
+}
+
+// recordedBefore looks for the activities of a delivery in the lead's history when their keys are not
+// deterministic (stamped at receipt); found reports a late duplicate, answered by saved.
+func (l *Leads) recordedBefore(ctx context.Context, d ingest.Delivery, leadID string, acts []lead.Activity, ans ingest.Answer) (saved ingest.Saved, found bool, err error) {
+	i := slices.IndexFunc(acts, stampedAtReceipt)
+	if i < 0 {
+		return ingest.Saved{}, false, nil
+	}
+	// All the activities of a delivery are written in one transaction: finding one is finding them all.
+	p := dynamodb.NewQueryPaginator(l.db, &dynamodb.QueryInput{
+		TableName: &l.tables.Activities, KeyConditionExpression: aws.String("pk = :pk"),
+		FilterExpression:          aws.String("activityId = :id"),
+		ProjectionExpression:      aws.String("activityId, bodyHash"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": s(leadPK(leadID)), ":id": s(acts[i].ID)},
+		// Eventually consistent is enough: a late duplicate's activities were written 48 hours before, and a
+		// retry within the 48 hours is caught by the delivery record, in the transaction.
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return ingest.Saved{}, false, fmt.Errorf("look for delivery %s in the history of %s: %w", d.ID, leadID, err)
+		}
+		if len(page.Items) > 0 {
+			saved, err := lateReplay(d, leadID, page.Items[0], ans)
+			return saved, true, err
+		}
+	}
+	return ingest.Saved{}, false, nil
+}
+
+// stampedAtReceipt: the sender gave no instant, so the activity's key holds its receipt time, which a retry
+// does not repeat.
+func stampedAtReceipt(a lead.Activity) bool { return a.OccurredAt.Equal(a.ReceivedAt) }
 
 // transact runs a transaction. A cancellation is not an error: its per-item reasons are returned.
 func (l *Leads) transact(ctx context.Context, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
@@ -414,6 +483,23 @@ func profileAttributes(sub lead.Submission) map[string]types.AttributeValue {
 	if sub.Consent != nil {
 		out["consent"] = &types.AttributeValueMemberBOOL{Value: sub.Consent.Given}
 		out["consentAt"] = s(ts(sub.Consent.At))
+		if sub.Consent.Field != "" {
+			out["consentField"] = s(sub.Consent.Field)
+		}
+	}
+	return out
+}
+
+// activityFields are what a form_submit activity keeps of its submission: every normalised value, and the
+// consent it recorded (answer, instant, question) — the proof of each consent, which the lead, holding only
+// the latest, cannot give.
+func activityFields(sub lead.Submission) map[string]string {
+	out := submissionFields(sub)
+	if c := sub.Consent; c != nil {
+		out["consent"], out["consentAt"] = strconv.FormatBool(c.Given), ts(c.At)
+		if c.Field != "" {
+			out["consentField"] = c.Field
+		}
 	}
 	return out
 }

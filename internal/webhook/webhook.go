@@ -173,8 +173,9 @@ type shared struct{ keys [][]byte }
 
 func (s shared) Verify(h map[string]string, _ []byte, _ time.Time) (string, error) {
 	token := h["x-handoff-token"]
-	if bearer, ok := strings.CutPrefix(h["authorization"], "Bearer "); ok {
-		token = bearer
+	// RFC 9110 §11.1: the scheme is case-insensitive; one or more spaces separate it from the token.
+	if scheme, credentials, ok := strings.Cut(h["authorization"], " "); ok && strings.EqualFold(scheme, "Bearer") {
+		token = strings.TrimLeft(credentials, " ")
 	}
 	if token == "" {
 		return "", fail("missing authorization or x-handoff-token")

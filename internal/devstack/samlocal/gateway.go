@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -233,10 +234,13 @@ func buildEvent(req *http.Request, routeKey string, params map[string]string, bo
 		},
 	}
 	if len(body) > 0 {
-		if isText(req.Header.Get("Content-Type")) {
+		if isText(req.Header.Get("Content-Type")) && utf8.Valid(body) {
 			ev.Body = string(body)
 		} else {
-			// HTTP APIs base64-encode every body they do not know to be text, form posts included.
+			// HTTP APIs base64-encode every body that is not a text payload: a content type they do not know
+			// to be text (form posts included), or bytes that are not UTF-8 — API Gateway's definition of a
+			// text payload, and the only way the event's JSON can carry them unchanged (a JSON string would
+			// turn them into U+FFFD, and a signature over the body would no longer match).
 			ev.Body = base64.StdEncoding.EncodeToString(body)
 			ev.IsBase64Encoded = true
 		}
