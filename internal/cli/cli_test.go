@@ -127,6 +127,39 @@ func TestScoreAndWhatIf(t *testing.T) {
 	}
 }
 
+// sampleLead writes one lead of the 60-lead sample to a file of its own, for handoff score.
+func sampleLead(t *testing.T, id string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../infra/contract/examples/leads-2026-autumn.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, `"id": "`+id+`"`) {
+			file := filepath.Join(t.TempDir(), id+".jsonl")
+			if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return file
+		}
+	}
+	t.Fatalf("no lead %s in the sample", id)
+	return ""
+}
+
+// TestNegativeFitWithoutMinimumQualifies: ld_sample039 has fit -10 (free mail) and a strong behaviour; the
+// shipped contract sets no mql_min_fit, so its total alone makes it an MQL.
+func TestNegativeFitWithoutMinimumQualifies(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"score", "--contract", example, "--lead", sampleLead(t, "ld_sample039"), "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errOut.String())
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.Contains(first, "fit -10 + ") || !strings.Contains(first, "-> MQL (") {
+		t.Errorf("ld_sample039 is not an MQL:\n%s", out.String())
+	}
+}
+
 func atoi(t *testing.T, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)

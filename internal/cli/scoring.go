@@ -65,8 +65,11 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	}
 	fmt.Fprintf(stdout, "%s at %s: fit %g + behaviour %g = %g -> %s (MQL %g, SQL %g", rec.Lead.ID,
 		at.In(c.Location).Format("2006-01-02 15:04 MST"), r.Fit, r.Behaviour, r.Total, strings.ToUpper(stage), rules.MQL, rules.SQL)
-	if rules.SQLMinFit > 0 {
-		fmt.Fprintf(stdout, ", SQL needs fit >= %g", rules.SQLMinFit)
+	if rules.MQLMinFit != nil {
+		fmt.Fprintf(stdout, ", MQL needs fit >= %g", *rules.MQLMinFit)
+	}
+	if rules.SQLMinFit != nil {
+		fmt.Fprintf(stdout, ", SQL needs fit >= %g", *rules.SQLMinFit)
 	}
 	fmt.Fprintln(stdout, ")")
 	for _, e := range r.Explanation {

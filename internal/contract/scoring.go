@@ -11,8 +11,10 @@ import (
 
 // Scoring is what makes a lead hot enough for sales, as the marketing–sales workshop wrote it.
 type Scoring struct {
-	MQL, SQL             float64 // thresholds on the total score
-	MQLMinFit, SQLMinFit float64 // minimum fit to qualify (0: none)
+	MQL, SQL float64 // thresholds on the total score
+	// MQLMinFit and SQLMinFit are the minimum fit to qualify; nil when the contract sets none (a negative fit
+	// then qualifies on its total alone).
+	MQLMinFit, SQLMinFit *float64
 	Fit                  []FitRule
 	Behaviour            []BehaviourRule
 	HandRaisers          []HandRaiser
@@ -130,8 +132,8 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 			r.mapping(n, p, map[string]field{
 				"mql":         {true, func(n *yaml.Node, p string) { s.MQL = r.number(n, p, 1) }},
 				"sql":         {true, func(n *yaml.Node, p string) { s.SQL = r.number(n, p, 1) }},
-				"mql_min_fit": {false, func(n *yaml.Node, p string) { s.MQLMinFit = r.number(n, p, 0) }},
-				"sql_min_fit": {false, func(n *yaml.Node, p string) { s.SQLMinFit = r.number(n, p, 0) }},
+				"mql_min_fit": {false, func(n *yaml.Node, p string) { s.MQLMinFit = r.minFit(n, p) }},
+				"sql_min_fit": {false, func(n *yaml.Node, p string) { s.SQLMinFit = r.minFit(n, p) }},
 			})
 		}},
 		"fit": {false, func(n *yaml.Node, p string) {
@@ -303,6 +305,12 @@ func (r *reader) checkTypes(custom []string) {
 				ref.typ, strings.Join(BuiltinActivityTypes, ", "))
 		}
 	}
+}
+
+// minFit reads an optional minimum fit; any number (a workshop may accept a slightly negative fit).
+func (r *reader) minFit(n *yaml.Node, path string) *float64 {
+	v := r.signedNumber(n, path)
+	return &v
 }
 
 // number is a number at least min.

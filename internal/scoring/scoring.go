@@ -98,13 +98,16 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	case r.DisqualifiedBy != "":
 	case r.HandRaiser != "":
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.SQL && r.Fit >= rules.SQLMinFit:
+	case r.Total >= rules.SQL && atLeast(r.Fit, rules.SQLMinFit):
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.MQL && r.Fit >= rules.MQLMinFit:
+	case r.Total >= rules.MQL && atLeast(r.Fit, rules.MQLMinFit):
 		r.Qualifies = lead.MQL
 	}
 	return r
 }
+
+// atLeast reports whether fit meets an optional minimum: no minimum set is no minimum at all, not 0.
+func atLeast(fit float64, min *float64) bool { return min == nil || fit >= *min }
 
 // behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
 func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time) {

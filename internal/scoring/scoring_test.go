@@ -112,7 +112,7 @@ func TestBehaviourDecayAndCaps(t *testing.T) {
 func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
 	t.Parallel()
 	s := rules(func(s *contract.Scoring) {
-		s.SQLMinFit = 15
+		s.SQLMinFit = ptr(15)
 		s.Fit = []contract.FitRule{{ID: "boss", Field: "job_title", When: contract.Condition{Contains: "directeur"}, Points: 20}}
 		s.Behaviour = []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25}}
 		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
@@ -151,6 +151,39 @@ func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
 		}
 		if tc.because != "" && r.HandRaiser != tc.because && r.DisqualifiedBy != tc.because {
 			t.Errorf("%s: hand-raiser %q, disqualifier %q, want %q", tc.name, r.HandRaiser, r.DisqualifiedBy, tc.because)
+		}
+	}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// TestMinFitIsOptional: the README says mql_min_fit and sql_min_fit are optional; absent is no minimum at all,
+// so a negative fit with a high behaviour qualifies on its total (the sample's ld_sample039: fit -10).
+func TestMinFitIsOptional(t *testing.T) {
+	t.Parallel()
+	acts := []lead.Activity{act("w1", "webinar_attended", 1), act("w2", "webinar_attended", 2), act("d", "content_download", 3)}
+	for _, tc := range []struct {
+		name           string
+		mqlMin, sqlMin *float64
+		acts           int
+		want           lead.Stage
+	}{
+		{"no minimum, fit -10, total 70: SQL", nil, nil, 3, lead.SQL},
+		{"no minimum, fit -10, total 50: MQL", nil, nil, 2, lead.MQL},
+		{"sql minimum 15, fit -10, total 70: MQL", nil, ptr(15), 3, lead.MQL},
+		{"mql minimum 0, fit -10: neither", ptr(0), ptr(15), 3, ""},
+		{"mql minimum -10 is met by -10", ptr(-10), ptr(15), 3, lead.MQL},
+	} {
+		s := rules(func(s *contract.Scoring) {
+			s.MQLMinFit, s.SQLMinFit = tc.mqlMin, tc.sqlMin
+			s.Fit = []contract.FitRule{{ID: "free", Field: "free_mail", When: contract.Condition{Equals: "true"}, Points: -10}}
+			s.Behaviour = []contract.BehaviourRule{
+				{ID: "webinar", Type: "webinar_attended", Points: 30, WindowDays: 90},
+				{ID: "dl", Type: "content_download", Points: 20},
+			}
+		})
+		if r := Score(s, Profile{"free_mail": "true"}, acts[:tc.acts], at); r.Qualifies != tc.want {
+			t.Errorf("%s: fit %g total %g qualifies %q, want %q", tc.name, r.Fit, r.Total, r.Qualifies, tc.want)
 		}
 	}
 }
