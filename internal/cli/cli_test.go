@@ -160,6 +160,30 @@ func TestNegativeFitWithoutMinimumQualifies(t *testing.T) {
 	}
 }
 
+// TestScoreShowsTheExactTotalAcrossAThreshold: 69.996 shows as 70 but is below the SQL threshold of 70; the
+// header says so, and the lines add up to the shown total.
+func TestScoreShowsTheExactTotalAcrossAThreshold(t *testing.T) {
+	t.Parallel()
+	// Fit 35 (CEO, 120 employees); a webinar (20) and a form 34 minutes old: 15 * 0.5^(34 min / 60 days).
+	file := filepath.Join(t.TempDir(), "lead.jsonl")
+	rec := `{"lead":{"id":"ld_edge","profile":{"job_title":"CEO","company_size":"120","industry":"Banque","country":"DE","free_mail":"false"}},` +
+		`"activities":[{"id":"f","type":"form_submit","occurredAt":"2026-11-27T15:56:00Z"},{"id":"w","type":"webinar_attended","occurredAt":"2026-11-26T16:30:00Z"}]}`
+	if err := os.WriteFile(file, []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"score", "--contract", example, "--lead", file, "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errOut.String())
+	}
+	want := "ld_edge at 2026-11-27 17:30 CET: fit 35 + behaviour 35 = 70 (total exactly 69.996, below SQL 70) -> MQL (MQL 40, SQL 70, SQL needs fit >= 15)\n"
+	if !strings.HasPrefix(out.String(), want) {
+		t.Errorf("score output:\n%s\nwant it to start with\n%s", out.String(), want)
+	}
+	if !strings.Contains(out.String(), "+15.00  behaviour    contact-form       form_submit 2026-11-27") {
+		t.Errorf("the form line does not show 15.00 (14.996 rounded, the lines adding up to 70):\n%s", out.String())
+	}
+}
+
 func atoi(t *testing.T, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,8 +64,9 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if stage == "" {
 		stage = "neither MQL nor SQL"
 	}
-	fmt.Fprintf(stdout, "%s at %s: fit %g + behaviour %g = %g -> %s (MQL %g, SQL %g", rec.Lead.ID,
-		at.In(c.Location).Format("2006-01-02 15:04 MST"), r.Fit, r.Behaviour, r.Total, strings.ToUpper(stage), rules.MQL, rules.SQL)
+	fmt.Fprintf(stdout, "%s at %s: fit %g + behaviour %g = %g%s -> %s (MQL %g, SQL %g", rec.Lead.ID,
+		at.In(c.Location).Format("2006-01-02 15:04 MST"), r.Fit, r.Behaviour, r.Total, exactly(rules, r),
+		strings.ToUpper(stage), rules.MQL, rules.SQL)
 	if rules.MQLMinFit != nil {
 		fmt.Fprintf(stdout, ", MQL needs fit >= %g", *rules.MQLMinFit)
 	}
@@ -80,6 +82,48 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 		fmt.Fprintf(stdout, "  %+7.2f  %-12s %-18s %s\n", e.Points, e.Kind, e.Rule, what)
 	}
 	return 0
+}
+
+// exactly shows the exact score beside the rounded one when rounding puts them on two sides of a threshold or
+// minimum fit (69.996 shows as 70 but is below an SQL threshold of 70): " (exactly 69.996, below SQL 70)".
+func exactly(rules *contract.Scoring, r scoring.Result) string {
+	type limit struct {
+		name         string
+		shown, exact float64
+		at           *float64
+	}
+	limits := []limit{{"MQL", r.Total, r.Exact.Total, &rules.MQL}, {"SQL", r.Total, r.Exact.Total, &rules.SQL},
+		{"the MQL minimum fit", r.Fit, r.Exact.Fit, rules.MQLMinFit}, {"the SQL minimum fit", r.Fit, r.Exact.Fit, rules.SQLMinFit}}
+	var notes []string
+	for _, l := range limits {
+		if l.at == nil || (l.shown >= *l.at) == scoring.Reaches(l.exact, *l.at) {
+			continue
+		}
+		side := "below"
+		if scoring.Reaches(l.exact, *l.at) {
+			side = "reaching"
+		}
+		what := "total"
+		if strings.Contains(l.name, "fit") {
+			what = "fit"
+		}
+		notes = append(notes, fmt.Sprintf("%s exactly %s, %s %s %g", what, precise(l.exact, *l.at), side, l.name, *l.at))
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, "; ") + ")"
+}
+
+// precise writes x with the fewest decimals (at least 3) that keep it on its side of threshold.
+func precise(x, threshold float64) string {
+	for p := 3; p < 15; p++ {
+		s := strconv.FormatFloat(x, 'f', p, 64)
+		if v, _ := strconv.ParseFloat(s, 64); scoring.Reaches(v, threshold) == scoring.Reaches(x, threshold) {
+			return strings.TrimRight(strings.TrimRight(s, "0"), ".")
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 func scoringContract(file string, stderr io.Writer) (*contract.Contract, *contract.Scoring, int) {

@@ -20,8 +20,9 @@ type Profile map[string]string
 
 // Contribution is one line of the explanation: a rule that gave (or took) points, and why.
 type Contribution struct {
-	Rule         string    `json:"rule"`
-	Kind         string    `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
+	Rule string `json:"rule"`
+	Kind string `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
+	// Points are rounded to the cent for display, so that the lines add up to the shown fit and behaviour.
 	Points       float64   `json:"points"`
 	ActivityID   string    `json:"activityId,omitempty"`
 	ActivityType string    `json:"activityType,omitempty"`
@@ -31,8 +32,12 @@ type Contribution struct {
 
 // Result is a lead's score at an instant.
 type Result struct {
+	// Fit, Behaviour and Total are the score as shown and stored: rounded to the cent, Fit + Behaviour = Total,
+	// and each the sum of its explanation lines. They are never compared with the thresholds: Exact is.
 	Fit, Behaviour, Total float64
-	// Qualifies is the stage the score alone reaches: lead.SQL, lead.MQL, or "" (neither).
+	// Exact is the score before any rounding; the thresholds and minimum fits are compared with it.
+	Exact Points
+	// Qualifies is the stage the exact score alone reaches: lead.SQL, lead.MQL, or "" (neither).
 	Qualifies      lead.Stage
 	HandRaiser     string // the hand-raiser rule that fired, if any
 	DisqualifiedBy string // the disqualifier that fired, if any
@@ -41,16 +46,24 @@ type Result struct {
 	Decays bool
 }
 
+// Points is a score, unrounded.
+type Points struct{ Fit, Behaviour, Total float64 }
+
 const day = 24 * time.Hour
+
+// tolerance absorbs the binary floating-point error of adding decimal points (0.7 + 0.1 is 0.7999999999999999):
+// it is far below a cent, and far above the error of summing a lead's lines.
+const tolerance = 1e-9
+
+// Reaches reports whether an exact score reaches a threshold.
+func Reaches(score, threshold float64) bool { return score >= threshold-tolerance }
 
 // Score computes a lead's score at instant at. Activities after at are ignored.
 func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Time) Result {
 	var r Result
 	for _, f := range rules.Fit {
 		if f.When.Test(p[f.Field]) {
-			r.Fit += f.Points
-			r.Explanation = append(r.Explanation, Contribution{Rule: f.ID, Kind: "fit", Points: f.Points,
-				Note: fmt.Sprintf("%s %s", f.Field, f.When)})
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s", f.Field, f.When)}, f.Points)
 		}
 	}
 	past := make([]lead.Activity, 0, len(acts))
@@ -72,8 +85,8 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	for _, h := range rules.HandRaisers {
 		if a, ok := firstMatch(past, h.Type, h.Where); ok && r.HandRaiser == "" {
 			r.HandRaiser = h.ID
-			r.Explanation = append(r.Explanation, Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
-				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"})
+			r.add(Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
+				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"}, 0)
 		}
 	}
 	for _, d := range rules.Disqualifiers {
@@ -83,31 +96,128 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 		if d.Activity != "" {
 			if a, ok := firstMatch(past, d.Activity, nil); ok {
 				r.DisqualifiedBy = d.ID
-				r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
-					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"})
+				r.add(Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
+					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"}, 0)
 			}
 		} else if d.When.Test(p[d.Field]) {
 			r.DisqualifiedBy = d.ID
-			r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier",
-				Note: fmt.Sprintf("%s %s: never MQL or SQL", d.Field, d.When)})
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier",
+				Note: fmt.Sprintf("%s %s: never MQL or SQL", d.Field, d.When)}, 0)
 		}
 	}
-	r.Fit, r.Behaviour = round(r.Fit), round(r.Behaviour)
-	r.Total = round(r.Fit + r.Behaviour)
+	r.round()
+	x := r.Exact
 	switch {
 	case r.DisqualifiedBy != "":
 	case r.HandRaiser != "":
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.SQL && atLeast(r.Fit, rules.SQLMinFit):
+	case Reaches(x.Total, rules.SQL) && atLeast(x.Fit, rules.SQLMinFit):
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.MQL && atLeast(r.Fit, rules.MQLMinFit):
+	case Reaches(x.Total, rules.MQL) && atLeast(x.Fit, rules.MQLMinFit):
 		r.Qualifies = lead.MQL
 	}
 	return r
 }
 
-// atLeast reports whether fit meets an optional minimum: no minimum set is no minimum at all, not 0.
-func atLeast(fit float64, min *float64) bool { return min == nil || fit >= *min }
+// atLeast reports whether an exact fit meets an optional minimum: no minimum set is no minimum at all, not 0.
+func atLeast(fit float64, min *float64) bool { return min == nil || Reaches(fit, *min) }
+
+// add appends a line of the explanation worth exact points (0 for the lines that only say something).
+func (r *Result) add(c Contribution, exact float64) {
+	switch c.Kind {
+	case "fit":
+		r.Exact.Fit += exact
+	case "behaviour":
+		r.Exact.Behaviour += exact
+	}
+	c.Points = exact // rounded by round, once every line is in
+	r.Explanation = append(r.Explanation, c)
+}
+
+// round turns the exact lines into cents for display and storage: the total is the exact total rounded to the
+// cent; it is shared between fit and behaviour, and each of those between its lines, by largest remainder, so
+// the shown lines add up to the shown fit and behaviour, and those to the shown total. A behaviour line worth
+// less than half a cent is not shown (it still counts in the exact score).
+func (r *Result) round() {
+	r.Exact.Total = r.Exact.Fit + r.Exact.Behaviour
+	var fit, behaviour []int
+	for i, c := range r.Explanation {
+		switch c.Kind {
+		case "fit":
+			fit = append(fit, i)
+		case "behaviour":
+			behaviour = append(behaviour, i)
+		}
+	}
+	groups := [][]int{fit, behaviour}
+	exact := []float64{r.Exact.Fit, r.Exact.Behaviour}
+	var present []float64
+	for g := range groups {
+		if len(groups[g]) > 0 {
+			present = append(present, exact[g])
+		}
+	}
+	shares := apportion(present, cents(r.Exact.Total))
+	subtotal := make([]int64, 2)
+	for g := range groups {
+		if len(groups[g]) > 0 {
+			subtotal[g], shares = shares[0], shares[1:]
+		}
+	}
+	for g, idx := range groups {
+		xs := make([]float64, len(idx))
+		for k, i := range idx {
+			xs[k] = r.Explanation[i].Points
+		}
+		for k, c := range apportion(xs, subtotal[g]) {
+			r.Explanation[idx[k]].Points = float64(c) / 100
+		}
+	}
+	r.Fit, r.Behaviour = float64(subtotal[0])/100, float64(subtotal[1])/100
+	r.Total = float64(subtotal[0]+subtotal[1]) / 100
+	kept := r.Explanation[:0]
+	for _, c := range r.Explanation {
+		if c.Kind == "behaviour" && c.Points == 0 {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.Explanation = kept
+}
+
+// cents rounds points to the nearest cent (half away from zero), ignoring float noise below a millionth of a cent.
+func cents(x float64) int64 { return int64(math.Round(snap(x * 100))) }
+
+func snap(c float64) float64 { return math.Round(c*1e6) / 1e6 }
+
+// apportion rounds exact points to cents that add up to target cents (largest remainder): each value gets its
+// floor, and the cents left go to the largest remainders first (the earliest line on a tie); when the floors
+// already exceed the target, cents are taken from the smallest remainders first.
+func apportion(xs []float64, target int64) []int64 {
+	out := make([]int64, len(xs))
+	if len(xs) == 0 {
+		return out
+	}
+	order := make([]int, len(xs))
+	rem := make([]float64, len(xs))
+	var sum int64
+	for i, x := range xs {
+		c := snap(x * 100)
+		f := math.Floor(c)
+		out[i], rem[i], order[i] = int64(f), c-f, i
+		sum += out[i]
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	for k := 0; sum < target; k++ {
+		out[order[k%len(xs)]]++
+		sum++
+	}
+	for k := 0; sum > target; k++ {
+		out[order[len(xs)-1-k%len(xs)]]--
+		sum--
+	}
+	return out
+}
 
 // behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
 func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time) {
@@ -147,13 +257,11 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			points *= factor
 			r.Decays = true
 		}
-		points = round(points)
 		if points == 0 {
 			continue
 		}
-		r.Behaviour += points
-		r.Explanation = append(r.Explanation, Contribution{Rule: b.ID, Kind: "behaviour", Points: points,
-			ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt, Note: note})
+		r.add(Contribution{Rule: b.ID, Kind: "behaviour", ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt,
+			Note: note}, points)
 	}
 }
 
@@ -181,9 +289,6 @@ func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Cond
 	}
 	return lead.Activity{}, false
 }
-
-// round keeps two decimals, so scores compare and store exactly.
-func round(f float64) float64 { return math.Round(f*100) / 100 }
 
 // rank orders stages along the funnel; stages past SQL are driven by sales and the CRM, not by the score.
 var rank = map[lead.Stage]int{

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -188,17 +189,91 @@ func TestMinFitIsOptional(t *testing.T) {
 	}
 }
 
+// TestExactThresholds: the thresholds compare the exact score, never a rounded one; what is shown is rounded
+// to the cent and its lines add up to the shown total.
 func TestExactThresholds(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	many := func(n int, days float64) []lead.Activity {
+		out := make([]lead.Activity, n)
+		for i := range out {
+			out[i] = act(fmt.Sprint("a", i), "page_view", days)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
 		points float64
+		half   float64 // half-life in days, 0: none
+		acts   []lead.Activity
 		want   lead.Stage
-	}{{39.99, ""}, {40, lead.MQL}, {69.99, lead.MQL}, {70, lead.SQL}} {
+		shown  float64
+		exact  float64
+	}{
+		{"39.99 is below MQL", 39.99, 0, many(1, 0), "", 39.99, 39.99},
+		{"40 is an MQL", 40, 0, many(1, 0), lead.MQL, 40, 40},
+		{"69.99 is an MQL", 69.99, 0, many(1, 0), lead.MQL, 69.99, 69.99},
+		{"70 is an SQL", 70, 0, many(1, 0), lead.SQL, 70, 70},
+		// Two lines of 34.998: each used to be rounded to 35 and the total, 70, made an SQL.
+		{"69.996 shows as 70 but is an MQL", 34.998, 0, many(2, 0), lead.MQL, 70, 69.996},
+		// 400 lines of 0.1: the float sum is 40 give or take 1e-12; float noise must not decide.
+		{"400 x 0.1 is an MQL", 0.1, 0, many(400, 0), lead.MQL, 40, 40},
+		{"decayed", 40, 14, many(1, 1), "", 38.07, 40 * math.Pow(0.5, 1.0/14)},
+		// Seven lines of 10.4 decayed to 10.357 each (they used to show 10.36 and add up to 72.52): 72.5003.
+		{"seven decayed lines", 10.4, 7, many(7, 1.0/24), lead.SQL, 72.5, 7 * 10.4 * math.Pow(0.5, 1.0/24/7)},
+		// Seven lines of 9.9995 used to be rounded to 10 each: 70, an SQL. Exactly 69.9965.
+		{"seven lines of 9.9995", 9.9995, 0, many(7, 0), lead.MQL, 70, 69.9965},
+	}
+	for _, tc := range tests {
 		s := rules(func(s *contract.Scoring) {
-			s.Behaviour = []contract.BehaviourRule{{ID: "x", Type: "demo_request", Points: tc.points}}
+			s.Behaviour = []contract.BehaviourRule{{ID: "x", Type: "page_view", Points: tc.points, HalfLifeDays: tc.half}}
 		})
-		if r := Score(s, nil, []lead.Activity{act("a", "demo_request", 0)}, at); r.Qualifies != tc.want {
-			t.Errorf("%g points qualifies %q, want %q", tc.points, r.Qualifies, tc.want)
+		r := Score(s, nil, tc.acts, at)
+		if r.Qualifies != tc.want || r.Total != tc.shown || math.Abs(r.Exact.Total-tc.exact) > 1e-9 {
+			t.Errorf("%s: qualifies %q, shown %g, exact %.12g; want %q, %g, %.12g", tc.name, r.Qualifies, r.Total, r.Exact.Total, tc.want, tc.shown, tc.exact)
+		}
+		checkShownAddsUp(t, tc.name, r)
+	}
+}
+
+// checkShownAddsUp: the shown lines add up to the shown fit and behaviour, those to the shown total, which is
+// the exact total rounded to the cent.
+func checkShownAddsUp(t *testing.T, name string, r Result) {
+	t.Helper()
+	c := func(f float64) int64 { return int64(math.Round(f * 100)) }
+	var fit, beh int64
+	for _, l := range r.Explanation {
+		if l.Points != float64(c(l.Points))/100 {
+			t.Errorf("%s: line %+v is not in cents", name, l)
+		}
+		switch l.Kind {
+		case "fit":
+			fit += c(l.Points)
+		case "behaviour":
+			beh += c(l.Points)
+		}
+	}
+	if fit != c(r.Fit) || beh != c(r.Behaviour) || fit+beh != c(r.Total) || c(r.Total) != c(r.Exact.Total) {
+		t.Errorf("%s: lines %d + %d cents, shown %g + %g = %g, exact %.12g", name, fit, beh, r.Fit, r.Behaviour, r.Total, r.Exact.Total)
+	}
+}
+
+func TestApportion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		xs     []float64
+		target int64
+		want   string
+	}{
+		{[]float64{1.005, 1.005, 1.005}, 302, "[101 101 100]"},
+		{[]float64{33.333, 33.333, 33.334}, 10000, "[3333 3333 3334]"},
+		{[]float64{0.29, 0.57}, 86, "[29 57]"}, // 0.29*100 is 28.999999999999996 in floats
+		{[]float64{-15, 13.214, 20}, 1821, "[-1500 1321 2000]"},
+		{[]float64{-0.004, -0.004}, -1, "[0 -1]"},
+		{[]float64{10.006, 10.006}, 2000, "[1000 1000]"}, // floors above the target: take back from the smallest remainders
+		{nil, 0, "[]"},
+	} {
+		if got := fmt.Sprint(apportion(tc.xs, tc.target)); got != tc.want {
+			t.Errorf("apportion(%v, %d) = %s, want %s", tc.xs, tc.target, got, tc.want)
 		}
 	}
 }
