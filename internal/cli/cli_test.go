@@ -184,6 +184,43 @@ func TestScoreShowsTheExactTotalAcrossAThreshold(t *testing.T) {
 	}
 }
 
+// TestCheckWarnsAboutShortAlternatives: the old example's decision-maker rule loads (exit 0) with a warning on
+// stderr, in the problems' format, naming the line, the key and the alternatives.
+func TestCheckWarnsAboutShortAlternatives(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg|dga|pdg)\b'`
+	if !bytes.Contains(data, []byte(fixed)) {
+		t.Fatalf("the example no longer has %s", fixed)
+	}
+	old := filepath.Join(t.TempDir(), "old.yaml")
+	data = bytes.Replace(data, []byte(fixed), []byte(`"(?i)(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg)"`), 1)
+	if err := os.WriteFile(old, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"contract", "check", old}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	want := old + `:168: warning: scoring.fit[0].matches: "ceo", "coo", "cto", "dg" (3 letters or fewer) without a word boundary on both sides also match inside longer words ("cto" in "Doctorant", "dg" in "Budget"); write \b before and after, e.g. \bceo\b
+1 warning(s): the contract is valid, but check these
+`
+	if errOut.String() != want {
+		t.Errorf("stderr:\n%s\nwant\n%s", errOut.String(), want)
+	}
+	if !strings.Contains(out.String(), ": valid — version") {
+		t.Errorf("stdout:\n%s", out.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Run([]string{"contract", "check", example}, &out, &errOut, fixedNow); code != 0 || errOut.Len() != 0 {
+		t.Errorf("the shipped contract: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
 func atoi(t *testing.T, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)

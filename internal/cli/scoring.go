@@ -126,6 +126,17 @@ func precise(x, threshold float64) string {
 	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
+// printWarnings lists a valid contract's likely mistakes, like problems but marked as warnings: the contract
+// still loads (exit 0) and every function accepts it.
+func printWarnings(file string, warnings []contract.Problem, w io.Writer) {
+	for _, p := range warnings {
+		fmt.Fprintf(w, "%s:%d: warning: %s: %s\n", file, p.Line, p.Path, p.Message)
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(w, "%d warning(s): the contract is valid, but check these\n", len(warnings))
+	}
+}
+
 func scoringContract(file string, stderr io.Writer) (*contract.Contract, *contract.Scoring, int) {
 	c, err := contract.Load(file)
 	if err != nil {

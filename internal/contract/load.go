@@ -92,6 +92,8 @@ func Parse(name string, data []byte) (*Contract, error) {
 		sort.SliceStable(r.problems, func(i, j int) bool { return r.problems[i].Line < r.problems[j].Line })
 		return nil, &ValidationError{File: name, Problems: r.problems}
 	}
+	sort.SliceStable(r.warnings, func(i, j int) bool { return r.warnings[i].Line < r.warnings[j].Line })
+	c.Warnings = r.warnings
 	return c, nil
 }
 

@@ -229,6 +229,9 @@ func (r *reader) conditionFields(c *Condition, fields map[string]field) map[stri
 			return
 		}
 		c.Matches = re
+		if w := shortUnboundedWarning(v); w != "" {
+			r.warn(n, p, "%s", w)
+		}
 	}}
 	fields["between"] = field{false, func(n *yaml.Node, p string) {
 		if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {

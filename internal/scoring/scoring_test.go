@@ -349,3 +349,32 @@ func TestNext(t *testing.T) {
 		t.Error("BelowSQL")
 	}
 }
+
+// TestShippedDecisionMakerRule: the example contract's decision-maker rule matches whole words only.
+func TestShippedDecisionMakerRule(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"../../infra/contract/contract.yaml", "../../infra/contract/examples/contract-proposed.yaml"} {
+		c, err := contract.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Warnings) != 0 {
+			t.Errorf("%s: warnings %v", file, c.Warnings)
+		}
+		for title, want := range map[string]bool{
+			"Doctorant": false, "Coordinatrice achats": false, "Budget controller": false, "Victor": false,
+			"Responsable de la coordination": true, "CTO": true, "DG": true, "Directrice technique": true,
+			"Chef d'atelier": true, "Head of Operations": true, "CEO & fondateur": true, "Co-founder / CTO": true,
+			"PDG": true, "DGA": true, "Directeurs": false, // whole words: the list names them
+		} {
+			r := Score(c.Scoring, Profile{"job_title": title}, nil, at)
+			got := false
+			for _, l := range r.Explanation {
+				got = got || l.Rule == "decision-maker"
+			}
+			if got != want {
+				t.Errorf("%s: %q is a decision-maker: %v, want %v", file, title, got, want)
+			}
+		}
+	}
+}
