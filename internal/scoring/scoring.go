@@ -61,9 +61,16 @@ func Reaches(score, threshold float64) bool { return score >= threshold-toleranc
 // Score computes a lead's score at instant at. Activities after at are ignored.
 func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Time) Result {
 	var r Result
+	// Numbers in text ("1.200", "1,200") are read as the lead's country writes them, else the contract's locale.
+	n := contract.Numbers{Country: p["country"], Locale: rules.Locale}
 	for _, f := range rules.Fit {
-		if f.When.Test(p[f.Field]) {
-			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s", f.Field, f.When)}, f.Points)
+		ok, read := f.When.Check(p[f.Field], n)
+		switch {
+		case ok:
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s%s", f.Field, f.When, paren(read))}, f.Points)
+		case read != "":
+			// A value that cannot be read without guessing: no points, and the explanation says why.
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s: %s: not counted", f.Field, f.When, read)}, 0)
 		}
 	}
 	past := make([]lead.Activity, 0, len(acts))
@@ -80,10 +87,10 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 		return past[i].ID > past[j].ID
 	})
 	for _, b := range rules.Behaviour {
-		r.behaviour(b, past, at)
+		r.behaviour(b, past, at, n)
 	}
 	for _, h := range rules.HandRaisers {
-		if a, ok := firstMatch(past, h.Type, h.Where); ok && r.HandRaiser == "" {
+		if a, ok := firstMatch(past, h.Type, h.Where, n); ok && r.HandRaiser == "" {
 			r.HandRaiser = h.ID
 			r.add(Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
 				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"}, 0)
@@ -94,15 +101,20 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 			break
 		}
 		if d.Activity != "" {
-			if a, ok := firstMatch(past, d.Activity, nil); ok {
+			if a, ok := firstMatch(past, d.Activity, nil, n); ok {
 				r.DisqualifiedBy = d.ID
 				r.add(Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
 					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"}, 0)
 			}
-		} else if d.When.Test(p[d.Field]) {
+			continue
+		}
+		switch ok, read := d.When.Check(p[d.Field], n); {
+		case ok:
 			r.DisqualifiedBy = d.ID
 			r.add(Contribution{Rule: d.ID, Kind: "disqualifier",
-				Note: fmt.Sprintf("%s %s: never MQL or SQL", d.Field, d.When)}, 0)
+				Note: fmt.Sprintf("%s %s%s: never MQL or SQL", d.Field, d.When, paren(read))}, 0)
+		case read != "":
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier", Note: fmt.Sprintf("%s %s: %s: not applied", d.Field, d.When, read)}, 0)
 		}
 	}
 	r.round()
@@ -220,10 +232,10 @@ func apportion(xs []float64, target int64) []int64 {
 }
 
 // behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
-func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time) {
+func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time, n contract.Numbers) {
 	used := map[int64]float64{} // cap period index -> undecayed points already counted
 	for _, a := range past {
-		if a.Type != b.Type || !where(b.Where, a.Properties) {
+		if a.Type != b.Type || !where(b.Where, a.Properties, n) {
 			continue
 		}
 		age := at.Sub(a.OccurredAt)
@@ -265,25 +277,37 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 	}
 }
 
+// paren puts what a condition read in parentheses: ` ("1.200": 1200)`.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
 func join(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "; " + b
 }
 
-func where(conds map[string]contract.Condition, props map[string]string) bool {
+// where tests an activity's properties; a number that cannot be read without guessing does not match.
+func where(conds map[string]contract.Condition, props map[string]string, n contract.Numbers) bool {
 	for k, c := range conds {
-		if !c.Test(props[k]) {
+		if ok, _ := c.Check(props[k], n); !ok {
 			return false
 		}
 	}
 	return true
 }
 
-func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Condition) (lead.Activity, bool) {
+func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Condition, n contract.Numbers) (lead.Activity, bool) {
 	for _, a := range acts {
-		if a.Type == typ && where(conds, a.Properties) {
+		if a.Type == typ && where(conds, a.Properties, n) {
 			return a, true
 		}
 	}
@@ -335,7 +359,7 @@ func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, 
 			return move(r.Qualifies, qualifyingCause(r), "")
 		}
 		if current == lead.Subscriber {
-			if a, found := firstMatch(acts, lead.FormSubmit, nil); found {
+			if a, found := firstMatch(acts, lead.FormSubmit, nil, contract.Numbers{}); found {
 				return move(lead.Lead, lead.FormSubmit, a.ID)
 			}
 		}

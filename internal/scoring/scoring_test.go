@@ -53,12 +53,25 @@ func TestFitRules(t *testing.T) {
 	}{
 		{"every rule", Profile{"job_title": "Directeur des opérations", "company_size": "250-499", "industry": "transport", "country": "fr", "free_mail": "true"}, 42, "boss size industry fr ops free"},
 		{"none", Profile{"job_title": "Acheteur", "company_size": "10", "industry": "Banque", "country": "BE", "free_mail": "false"}, 0, ""},
-		{"range ends included", Profile{"company_size": "5000+"}, 15, "size"},
-		{"no number is no match", Profile{"company_size": "grande"}, 0, ""},
+		{"range ends included", Profile{"company_size": "50-5000"}, 15, "size"},
+		{"a range partly outside: not counted, said", Profile{"company_size": "5000+"}, 0, "size"},
+		{"no number: not counted, said", Profile{"company_size": "grande"}, 0, "size"},
+		{"no value: nothing said", Profile{"company_size": ""}, 0, ""},
+		{"1,200 from an English form", Profile{"company_size": "1,200", "country": "GB"}, 15, "size"},
+		{"1.200 from a German form", Profile{"company_size": "1.200", "country": "DE"}, 15, "size"},
+		{"1,200 from a French form: ambiguous, said", Profile{"company_size": "1,200", "country": "FR"}, 5, "size fr"},
+		{"2,5 is 2.5, below 50", Profile{"company_size": "2,5", "country": "FR"}, 5, "fr"},
+		{"1 200 with a narrow no-break space", Profile{"company_size": "1\u202f200"}, 15, "size"},
 		{"negative points alone", Profile{"free_mail": "true"}, -15, "free"},
 	}
 	for _, tc := range tests {
 		r := Score(s, tc.p, nil, at)
+		if tc.name == "1,200 from a French form: ambiguous, said" {
+			want := `company_size between 50 and 5000: "1,200": 1.2 or 1200? ("," marks decimals in FR): not counted`
+			if r.Explanation[0].Note != want || r.Explanation[0].Points != 0 {
+				t.Errorf("%s: %+v, want the note %s", tc.name, r.Explanation[0], want)
+			}
+		}
 		var got []string
 		for _, c := range r.Explanation {
 			if c.Kind != "fit" {
