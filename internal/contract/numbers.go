@@ -17,7 +17,7 @@ type Numbers struct {
 }
 
 // Quantity is what a value says about a number: one number (Lo == Hi) or a range, both ends included; Hi is
-// +Inf for an open range ("5000+", "plus de 5000").
+// +Inf for a range open upwards ("5000+", "plus de 5000"), Lo -Inf for one open downwards ("moins de 10").
 type Quantity struct{ Lo, Hi float64 }
 
 // Decimal marks by country. Everywhere else, spaces and apostrophes group thousands ("1 200", "1'200"), and a
@@ -62,7 +62,7 @@ var ErrNoNumber = errors.New("no number")
 
 // ReadQuantity reads the number or range a value states, as people write them in forms: "1 200 salariés"
 // (plain, no-break or narrow no-break spaces), "1'200", "1,200" (English), "1.200" (German), "2,5", "250-499",
-// "250 à 499", "entre 250 et 499", "5000+", "plus de 5000", "moins de 10" (0 to 10), "10k", "1,5 M". It refuses,
+// "250 à 499", "entre 250 et 499", "5000+", "plus de 5000", "moins de 10" (up to 10), "10k", "1,5 M". It refuses,
 // saying why, what it would have to guess: "1,200" from a French lead (1.2 or 1200?), several numbers that
 // are not a range, "10-50k" (10 or 10k?).
 func ReadQuantity(v string, n Numbers) (Quantity, error) {
@@ -91,8 +91,6 @@ func ReadQuantity(v string, n Numbers) (Quantity, error) {
 			return Quantity{}, unreadable("both more and less than %g", x)
 		case up:
 			return Quantity{x, math.Inf(1)}, nil
-		case down && x >= 0:
-			return Quantity{0, x}, nil
 		case down:
 			return Quantity{math.Inf(-1), x}, nil
 		}

@@ -114,6 +114,18 @@ func (c Condition) between(v string, n Numbers) (bool, string) {
 		return false, fmt.Sprintf("%q: %v", v, err)
 	}
 	lo, hi := c.Between[0], c.Between[1]
+	// An open range states one end only: that end is compared ("5000+" is 5000), since a contract's other
+	// bound is often a stand-in for "no limit" (between: [1000, 1000000]).
+	if math.IsInf(q.Lo, -1) || math.IsInf(q.Hi, 1) {
+		end := q.Lo
+		if math.IsInf(end, -1) {
+			end = q.Hi
+		}
+		if end < lo || end > hi {
+			return false, ""
+		}
+		return true, fmt.Sprintf("%q: %s, read as %s", v, q, format(end))
+	}
 	switch {
 	case q.Lo >= lo && q.Hi <= hi && v == q.String():
 		return true, ""
@@ -122,6 +134,7 @@ func (c Condition) between(v string, n Numbers) (bool, string) {
 	case q.Hi < lo || q.Lo > hi:
 		return false, ""
 	}
+	// A closed range partly outside: the lead may be on either side.
 	return false, fmt.Sprintf("%q is %s, partly outside", v, q)
 }
 
@@ -133,7 +146,7 @@ func (q Quantity) String() string {
 	case math.IsInf(q.Hi, 1):
 		return format(q.Lo) + " or more"
 	case math.IsInf(q.Lo, -1):
-		return format(q.Hi) + " or less"
+		return "up to " + format(q.Hi)
 	}
 	return format(q.Lo) + " to " + format(q.Hi)
 }
