@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -218,6 +219,38 @@ func TestCheckWarnsAboutShortAlternatives(t *testing.T) {
 	errOut.Reset()
 	if code := Run([]string{"contract", "check", example}, &out, &errOut, fixedNow); code != 0 || errOut.Len() != 0 {
 		t.Errorf("the shipped contract: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestRepeatedActivityIDs: an export that repeats an activity scores as if it did not, and says so.
+func TestRepeatedActivityIDs(t *testing.T) {
+	t.Parallel()
+	single := sampleLead(t, "ld_sample039")
+	data, err := os.ReadFile(single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	acts := rec["activities"].([]any)
+	rec["activities"] = append(acts, acts[1], acts[2]) // both webinars again
+	doubled, _ := json.Marshal(rec)
+	file := filepath.Join(t.TempDir(), "doubled.jsonl")
+	if err := os.WriteFile(file, doubled, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	score := func(f string) string {
+		var out, errOut bytes.Buffer
+		if code := Run([]string{"score", "--contract", example, "--lead", f, "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("score: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	want := score(single) + "(2 repeated activity ID(s) in " + file + ": each activity counted once)\n"
+	if got := score(file); got != want {
+		t.Errorf("doubled export:\n%s\nwant\n%s", got, want)
 	}
 }
 

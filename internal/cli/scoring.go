@@ -81,6 +81,9 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 		}
 		fmt.Fprintf(stdout, "  %+7.2f  %-12s %-18s %s\n", e.Points, e.Kind, e.Rule, what)
 	}
+	if _, dup := scoring.Distinct(rec.LeadActivities()); dup > 0 {
+		fmt.Fprintf(stdout, "(%d repeated activity ID(s) in %s: each activity counted once)\n", dup, *leadFile)
+	}
 	return 0
 }
 
@@ -183,6 +186,14 @@ func whatIf(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "%d leads replayed. MQL: entries into MQL or straight to SQL (a lead that decays and requalifies counts again); SQL: hand-offs, once per lead\n", len(recs))
+	dup := 0
+	for _, rec := range recs {
+		_, n := scoring.Distinct(rec.LeadActivities())
+		dup += n
+	}
+	if dup > 0 {
+		fmt.Fprintf(stdout, "%d repeated activity ID(s) in %s: each activity counted once\n", dup, *export)
+	}
 	whatif.Table(stdout, whatif.Replay(curRules, cur.Location, recs), whatif.Replay(propRules, cur.Location, recs))
 	return 0
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
@@ -73,19 +74,16 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s: %s: not counted", f.Field, f.When, read)}, 0)
 		}
 	}
+	acts, _ = Distinct(acts)
 	past := make([]lead.Activity, 0, len(acts))
 	for _, a := range acts {
 		if !a.OccurredAt.After(at) {
 			past = append(past, a)
 		}
 	}
-	// Most recent first: under a cap, the freshest signals are the ones that count.
-	sort.SliceStable(past, func(i, j int) bool {
-		if !past[i].OccurredAt.Equal(past[j].OccurredAt) {
-			return past[i].OccurredAt.After(past[j].OccurredAt)
-		}
-		return past[i].ID > past[j].ID
-	})
+	// Most recent first: under a cap, the freshest signals are the ones that count. The order is total, so
+	// the score and its explanation never depend on the order the activities came in.
+	sort.Slice(past, func(i, j int) bool { return fresher(past[i], past[j]) })
 	for _, b := range rules.Behaviour {
 		r.behaviour(b, past, at, n)
 	}
@@ -129,6 +127,56 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 		r.Qualifies = lead.MQL
 	}
 	return r
+}
+
+// fresher orders activities most recent first, then by ID, type and properties.
+func fresher(a, b lead.Activity) bool {
+	switch {
+	case !a.OccurredAt.Equal(b.OccurredAt):
+		return a.OccurredAt.After(b.OccurredAt)
+	case a.ID != b.ID:
+		return a.ID > b.ID
+	}
+	return content(a) > content(b)
+}
+
+// content is an activity's type and properties, in a fixed order.
+func content(a lead.Activity) string {
+	keys := make([]string, 0, len(a.Properties))
+	for k := range a.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(a.Type)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "\x00" + a.Properties[k])
+	}
+	return b.String()
+}
+
+// Distinct returns the activities with each ID once, and how many copies it left out. The store's key keeps
+// an activity once, but an export edited or merged by hand can repeat one, and score and whatif must count it
+// once too. Of copies, the earliest is kept (then the first by type and properties: never the order they came
+// in). Activities without an ID are all kept.
+func Distinct(acts []lead.Activity) ([]lead.Activity, int) {
+	first := make(map[string]int, len(acts))
+	out := make([]lead.Activity, 0, len(acts))
+	for _, a := range acts {
+		if a.ID == "" {
+			out = append(out, a)
+			continue
+		}
+		i, seen := first[a.ID]
+		switch {
+		case !seen:
+			first[a.ID] = len(out)
+			out = append(out, a)
+		case a.OccurredAt.Before(out[i].OccurredAt) || a.OccurredAt.Equal(out[i].OccurredAt) && content(a) < content(out[i]):
+			out[i] = a
+		}
+	}
+	return out, len(acts) - len(out)
 }
 
 // atLeast reports whether an exact fit meets an optional minimum: no minimum set is no minimum at all, not 0.

@@ -392,3 +392,31 @@ func TestShippedDecisionMakerRule(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicatedActivityIDsCountOnce: an export edited or merged by hand can repeat an activity; score and
+// whatif count it once, like the store does, whichever copy comes first.
+func TestDuplicatedActivityIDsCountOnce(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Behaviour = []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25}}
+		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
+	})
+	once := []lead.Activity{act("a", "content_download", 1), act("b", "content_download", 2)}
+	twice := append(append([]lead.Activity{}, once...), act("a", "content_download", 1), act("b", "content_download", 2))
+	r1, r2 := Score(s, nil, once, at), Score(s, nil, twice, at)
+	if r1.Total != 50 || r2.Total != 50 || r2.Qualifies != lead.MQL || fmt.Sprint(r1.Explanation) != fmt.Sprint(r2.Explanation) {
+		t.Errorf("once: %g %v; twice: %g %v", r1.Total, r1.Explanation, r2.Total, r2.Explanation)
+	}
+	// Copies that differ: the earliest is kept, whatever the order.
+	early, late := act("x", "content_download", 3), act("x", "content_download", 1)
+	for _, acts := range [][]lead.Activity{{early, late}, {late, early}} {
+		kept, dropped := Distinct(acts)
+		if dropped != 1 || len(kept) != 1 || !kept[0].OccurredAt.Equal(early.OccurredAt) {
+			t.Errorf("Distinct(%v) = %v, %d", acts, kept, dropped)
+		}
+	}
+	// Activities without an ID are all counted.
+	if r := Score(s, nil, []lead.Activity{act("", "content_download", 1), act("", "content_download", 1)}, at); r.Total != 50 {
+		t.Errorf("two activities without an ID: %g", r.Total)
+	}
+}
