@@ -281,7 +281,15 @@ func apportion(xs []float64, target int64) []int64 {
 
 // behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
 func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time, n contract.Numbers) {
-	used := map[int64]float64{} // cap period index -> undecayed points already counted
+	// A cap bounds the undecayed points counted in any CapDays days. Activities come freshest first, so each
+	// one gets what room the fresher ones it shares such a span with left (the last one partly): the freshest
+	// count, and what counts never depends on the scoring instant — only decay does.
+	type counted struct {
+		at     time.Time
+		points float64
+	}
+	var window []counted // counted activities, freshest first
+	head, used := 0, 0.0 // window[head:] are less than CapDays fresher than the activity at hand; used is their sum
 	for _, a := range past {
 		if a.Type != b.Type || !where(b.Where, a.Properties, n) {
 			continue
@@ -289,15 +297,22 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 		age := at.Sub(a.OccurredAt)
 		points, note := b.Points, ""
 		if b.CapPoints > 0 {
-			period := int64(age / (time.Duration(b.CapDays) * day))
-			room := b.CapPoints - used[period]
-			if room <= 0 {
-				continue // capped: nothing left in this period
+			span := time.Duration(b.CapDays) * day
+			for head < len(window) && !window[head].at.Before(a.OccurredAt.Add(span)) {
+				used -= window[head].points
+				head++
 			}
-			if points > room {
-				points, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+			room := b.CapPoints - used
+			if room <= tolerance {
+				continue // capped: fresher activities used the room
 			}
-			used[period] += points
+			magnitude := math.Abs(points) // a negative rule is capped alike: at most CapPoints taken away
+			if magnitude > room+tolerance {
+				magnitude, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+			}
+			window = append(window, counted{a.OccurredAt, magnitude})
+			used += magnitude
+			points = math.Copysign(magnitude, points)
 		}
 		switch {
 		case b.WindowDays > 0:

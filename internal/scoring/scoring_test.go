@@ -115,11 +115,39 @@ func TestBehaviourDecayAndCaps(t *testing.T) {
 			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 31), act("d", "email_click", 32)}, 20},
 		{"cap then decay", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30, HalfLifeDays: 7},
 			[]lead.Activity{act("a", "email_click", 7), act("b", "email_click", 8)}, 5},
+		// The cap holds over any 30 days, not over periods counted back from the scoring instant: 29 and 31
+		// days old are 2 days apart.
+		{"two days apart share a cap", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 29), act("b", "email_click", 31)}, 10},
+		{"exactly 30 days apart do not", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 31)}, 20},
+		{"partial last activity", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 4, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 3), act("d", "email_click", 4)}, 10},
+		{"a negative rule is capped too", contract.BehaviourRule{ID: "jobs", Type: "page_view", Points: -5, CapPoints: 8, CapDays: 30},
+			[]lead.Activity{act("a", "page_view", 1), act("b", "page_view", 2), act("c", "page_view", 3)}, -8},
 	}
 	for _, tc := range tests {
 		r := Score(rules(func(s *contract.Scoring) { s.Behaviour = []contract.BehaviourRule{tc.rule} }), nil, tc.acts, at)
 		if r.Behaviour != tc.want || r.Total != tc.want {
 			t.Errorf("%s: behaviour %g, want %g (%+v)", tc.name, r.Behaviour, tc.want, r.Explanation)
+		}
+	}
+}
+
+// TestCapsDoNotMoveWithTheScoringInstant: without decay, a capped rule's points never change with time alone
+// (nothing re-scores the lead then: Decays is false); with periods counted back from the scoring instant, two
+// clicks 29 and 31 days old counted 20, and two days later 10.
+func TestCapsDoNotMoveWithTheScoringInstant(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Behaviour = []contract.BehaviourRule{{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30}}
+	})
+	acts := []lead.Activity{act("a", "email_click", 29), act("b", "email_click", 31), act("c", "email_click", 75)}
+	first := Score(s, nil, acts, at)
+	for days := 0; days <= 400; days++ {
+		r := Score(s, nil, acts, at.Add(time.Duration(days)*24*time.Hour))
+		if r.Decays || r.Total != first.Total {
+			t.Fatalf("%d days later: %g (decays %v), at first %g", days, r.Total, r.Decays, first.Total)
 		}
 	}
 }
