@@ -95,7 +95,7 @@ func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
 			return Outcome{}, err
 		}
 		now := s.now()
-		r := scoring.Score(s.contract.Scoring, ld.Profile, acts, now)
+		r := scoring.Score(s.contract.Scoring, ld.Profile, acts, scoringInstant(now, acts))
 		stage, move, moved := scoring.Next(ld.Stage, r, acts)
 		u := Update{LeadID: leadID, Version: ld.Version, Result: r, Stage: stage, BelowSQL: scoring.BelowSQL(stage, r),
 			At: now, Month: contract.MonthOf(now.In(s.contract.Location)).String(), ContractVersion: s.contract.Version}
@@ -123,6 +123,23 @@ func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
 		return Outcome{Changed: true, Move: u.Move, Result: r}, nil
 	}
 	return Outcome{}, fmt.Errorf("rescore %s: still conflicting after %d attempts", leadID, maxAttempts)
+}
+
+// aheadAccepted is how far ahead of its clock ingest accepts an activity's occurredAt (a sender whose clock
+// runs fast; lead's clock skew).
+const aheadAccepted = 5 * time.Minute
+
+// scoringInstant is now, or the latest activity ingest accepted ahead of the clock: scoring ignores what
+// happens after its instant, and such an activity (a demo request) would otherwise wait for the next activity
+// or the next day's decay run to count.
+func scoringInstant(now time.Time, acts []lead.Activity) time.Time {
+	at := now
+	for _, a := range acts {
+		if a.OccurredAt.After(at) && !a.OccurredAt.After(now.Add(aheadAccepted)) {
+			at = a.OccurredAt
+		}
+	}
+	return at
 }
 
 // unchanged reports a re-score that would write what is already stored (a redelivered record): no write, so
