@@ -254,6 +254,32 @@ func TestRepeatedActivityIDs(t *testing.T) {
 	}
 }
 
+// TestCheckStatesTheScoringRules: contract check states the scoring rules as the engine applies them, the
+// unwritten parts included (exact totals, how long points last, how caps count, who beats whom).
+func TestCheckStatesTheScoringRules(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"contract", "check", example}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	_, summary, _ := strings.Cut(out.String(), "\n  scoring: ")
+	want := `MQL at 40, SQL at 70, on the exact total (shown to the cent); minimum fit: MQL none, SQL 15
+    5 fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is ""
+    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):
+      pricing-page  page_view where url contains /tarifs: 10, at most 30 in any 30 days (freshest first), halves every 14 days, gone after 93 days (under 1%)
+      any-page      page_view: 1, at most 10 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
+      white-paper   content_download: 15, halves every 30 days, gone after 199.3 days (under 1%)
+      webinar       webinar_attended: 20, for 90 days (not at exactly 90 days)
+      email-click   email_click: 3, at most 15 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
+      contact-form  form_submit: 15, halves every 60 days, gone after 398.6 days (under 1%)
+      trade-show    trade_show_visit: 25, for 60 days (not at exactly 60 days)
+    1 hand-raiser(s), SQL whatever the score: demo-request; 2 disqualifier(s), never MQL or SQL, before any hand-raiser: competitor, student
+`
+	if summary != want {
+		t.Errorf("scoring summary:\n%s\nwant\n%s", summary, want)
+	}
+}
+
 func atoi(t *testing.T, s string) int {
 	t.Helper()
 	n, err := strconv.Atoi(s)

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -127,6 +129,73 @@ func precise(x, threshold float64) string {
 		}
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// scoringSummary states the scoring rules the way the engine applies them, the unwritten parts included
+// (how long points last, how caps count), so both teams sign what will be computed.
+func scoringSummary(w io.Writer, s *contract.Scoring) {
+	minFit := func(p *float64) string {
+		if p == nil {
+			return "none"
+		}
+		return strconv.FormatFloat(*p, 'f', -1, 64)
+	}
+	fmt.Fprintf(w, "  scoring: MQL at %g, SQL at %g, on the exact total (shown to the cent); minimum fit: MQL %s, SQL %s\n",
+		s.MQL, s.SQL, minFit(s.MQLMinFit), minFit(s.SQLMinFit))
+	fmt.Fprintf(w, "    %d fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is \"\"\n", len(s.Fit))
+	if len(s.Behaviour) > 0 {
+		fmt.Fprintln(w, "    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):")
+		width := 0
+		for _, b := range s.Behaviour {
+			width = max(width, len(b.ID))
+		}
+		for _, b := range s.Behaviour {
+			fmt.Fprintf(w, "      %-*s  %s\n", width, b.ID, describeBehaviour(b))
+		}
+	}
+	ids := func(n int, id func(int) string) string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = id(i)
+		}
+		return strings.Join(out, ", ")
+	}
+	fmt.Fprintf(w, "    %d hand-raiser(s), SQL whatever the score: %s; %d disqualifier(s), never MQL or SQL, before any hand-raiser: %s\n",
+		len(s.HandRaisers), ids(len(s.HandRaisers), func(i int) string { return s.HandRaisers[i].ID }),
+		len(s.Disqualifiers), ids(len(s.Disqualifiers), func(i int) string { return s.Disqualifiers[i].ID }))
+}
+
+// describeBehaviour says what one activity brings under a rule and for how long: "page_view where url
+// contains /tarifs: 10, at most 30 in any 30 days (freshest first), halves every 14 days, gone after 93 days".
+func describeBehaviour(b contract.BehaviourRule) string {
+	what := b.Type
+	if len(b.Where) > 0 {
+		keys := make([]string, 0, len(b.Where))
+		for k := range b.Where {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		conds := make([]string, len(keys))
+		for i, k := range keys {
+			conds[i] = k + " " + b.Where[k].String()
+		}
+		what += " where " + strings.Join(conds, " and ")
+	}
+	parts := []string{fmt.Sprintf("%s: %g", what, b.Points)}
+	if b.CapPoints > 0 {
+		parts = append(parts, fmt.Sprintf("at most %g in any %d days (freshest first)", b.CapPoints, b.CapDays))
+	}
+	switch {
+	case b.WindowDays > 0:
+		parts = append(parts, fmt.Sprintf("for %d days (not at exactly %d days)", b.WindowDays, b.WindowDays))
+	case b.HalfLifeDays > 0:
+		// Points under 1% of their value are dropped: after log2(100) half-lives.
+		gone := strconv.FormatFloat(math.Round(b.HalfLifeDays*math.Log2(100)*10)/10, 'f', -1, 64)
+		parts = append(parts, fmt.Sprintf("halves every %g days, gone after %s days (under 1%%)", b.HalfLifeDays, gone))
+	default:
+		parts = append(parts, "for ever")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // printWarnings lists a valid contract's likely mistakes, like problems but marked as warnings: the contract
