@@ -200,12 +200,13 @@ func (r *Result) add(c Contribution, exact float64) {
 // less than half a cent is not shown (it still counts in the exact score).
 func (r *Result) round() {
 	r.Exact.Total = r.Exact.Fit + r.Exact.Behaviour
-	var fit, behaviour []int
+	var fit, behaviour []int // the lines that carry points (a line that only says something stays at 0)
 	for i, c := range r.Explanation {
-		switch c.Kind {
-		case "fit":
+		switch {
+		case c.Points == 0:
+		case c.Kind == "fit":
 			fit = append(fit, i)
-		case "behaviour":
+		case c.Kind == "behaviour":
 			behaviour = append(behaviour, i)
 		}
 	}
@@ -279,7 +280,7 @@ func apportion(xs []float64, target int64) []int64 {
 	return out
 }
 
-// behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
+// behaviour adds one rule's points: per matching activity, capped over any CapDays days, decayed by age.
 func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time, n contract.Numbers) {
 	// A cap bounds the undecayed points counted in any CapDays days. Activities come freshest first, so each
 	// one gets what room the fresher ones it shares such a span with left (the last one partly): the freshest
