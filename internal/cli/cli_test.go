@@ -252,6 +252,18 @@ func TestRepeatedActivityIDs(t *testing.T) {
 	if got := score(file); got != want {
 		t.Errorf("doubled export:\n%s\nwant\n%s", got, want)
 	}
+	whatif := func(f string) string {
+		var out, errOut bytes.Buffer
+		if code := Run([]string{"whatif", "--current", example, "--proposed", example, "--export", f}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("whatif: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	once, twice := whatif(single), whatif(file)
+	note := "2 repeated activity ID(s) in " + file + ": each activity counted once\n"
+	if !strings.Contains(twice, note) || strings.Replace(twice, note, "", 1) != once {
+		t.Errorf("whatif on the doubled export:\n%s\nonce:\n%s", twice, once)
+	}
 }
 
 // TestCheckStatesTheScoringRules: contract check states the scoring rules as the engine applies them, the
