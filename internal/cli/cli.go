@@ -67,6 +67,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 		hours(c.Sales.FirstContact), hours(c.Sales.Feedback), percents(c.Sales.Reminders))
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	if c.Scoring != nil {
+		scoringSummary(stdout, c.Scoring)
+	}
+	printWarnings(args[0], c.Warnings, stderr)
 	return 0
 }
 

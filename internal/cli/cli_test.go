@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,6 +125,170 @@ func TestScoreAndWhatIf(t *testing.T) {
 	}
 	if code := Run([]string{"whatif", "--proposed", example}, &out, &errOut, fixedNow); code != 2 {
 		t.Errorf("whatif without an export: exit %d", code)
+	}
+}
+
+// sampleLead writes one lead of the 60-lead sample to a file of its own, for handoff score.
+func sampleLead(t *testing.T, id string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../infra/contract/examples/leads-2026-autumn.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.Contains(line, `"id": "`+id+`"`) {
+			file := filepath.Join(t.TempDir(), id+".jsonl")
+			if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return file
+		}
+	}
+	t.Fatalf("no lead %s in the sample", id)
+	return ""
+}
+
+// TestNegativeFitWithoutMinimumQualifies: ld_sample039 has fit -10 (free mail) and a strong behaviour; the
+// shipped contract sets no mql_min_fit, so its total alone makes it an MQL.
+func TestNegativeFitWithoutMinimumQualifies(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"score", "--contract", example, "--lead", sampleLead(t, "ld_sample039"), "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errOut.String())
+	}
+	if first, _, _ := strings.Cut(out.String(), "\n"); !strings.Contains(first, "fit -10 + ") || !strings.Contains(first, "-> MQL (") {
+		t.Errorf("ld_sample039 is not an MQL:\n%s", out.String())
+	}
+}
+
+// TestScoreShowsTheExactTotalAcrossAThreshold: 69.996 shows as 70 but is below the SQL threshold of 70; the
+// header says so, and the lines add up to the shown total.
+func TestScoreShowsTheExactTotalAcrossAThreshold(t *testing.T) {
+	t.Parallel()
+	// Fit 35 (CEO, 120 employees); a webinar (20) and a form 34 minutes old: 15 * 0.5^(34 min / 60 days).
+	file := filepath.Join(t.TempDir(), "lead.jsonl")
+	rec := `{"lead":{"id":"ld_edge","profile":{"job_title":"CEO","company_size":"120","industry":"Banque","country":"DE","free_mail":"false"}},` +
+		`"activities":[{"id":"f","type":"form_submit","occurredAt":"2026-11-27T15:56:00Z"},{"id":"w","type":"webinar_attended","occurredAt":"2026-11-26T16:30:00Z"}]}`
+	if err := os.WriteFile(file, []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"score", "--contract", example, "--lead", file, "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("score: exit %d: %s", code, errOut.String())
+	}
+	want := "ld_edge at 2026-11-27 17:30 CET: fit 35 + behaviour 35 = 70 (total exactly 69.996, below SQL 70) -> MQL (MQL 40, SQL 70, SQL needs fit >= 15)\n"
+	if !strings.HasPrefix(out.String(), want) {
+		t.Errorf("score output:\n%s\nwant it to start with\n%s", out.String(), want)
+	}
+	if !strings.Contains(out.String(), "+15.00  behaviour    contact-form       form_submit 2026-11-27") {
+		t.Errorf("the form line does not show 15.00 (14.996 rounded, the lines adding up to 70):\n%s", out.String())
+	}
+}
+
+// TestCheckWarnsAboutShortAlternatives: the old example's decision-maker rule loads (exit 0) with a warning on
+// stderr, in the problems' format, naming the line, the key and the alternatives.
+func TestCheckWarnsAboutShortAlternatives(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg|dga|pdg)\b'`
+	if !bytes.Contains(data, []byte(fixed)) {
+		t.Fatalf("the example no longer has %s", fixed)
+	}
+	old := filepath.Join(t.TempDir(), "old.yaml")
+	data = bytes.Replace(data, []byte(fixed), []byte(`"(?i)(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg)"`), 1)
+	if err := os.WriteFile(old, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"contract", "check", old}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	want := old + `:168: warning: scoring.fit[0].matches: "ceo", "coo", "cto", "dg" (3 letters or fewer) without a word boundary on both sides also match inside longer words ("cto" in "Doctorant", "dg" in "Budget"); write \b before and after, e.g. \bceo\b
+1 warning(s): the contract is valid, but check these
+`
+	if errOut.String() != want {
+		t.Errorf("stderr:\n%s\nwant\n%s", errOut.String(), want)
+	}
+	if !strings.Contains(out.String(), ": valid — version") {
+		t.Errorf("stdout:\n%s", out.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Run([]string{"contract", "check", example}, &out, &errOut, fixedNow); code != 0 || errOut.Len() != 0 {
+		t.Errorf("the shipped contract: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestRepeatedActivityIDs: an export that repeats an activity scores as if it did not, and says so.
+func TestRepeatedActivityIDs(t *testing.T) {
+	t.Parallel()
+	single := sampleLead(t, "ld_sample039")
+	data, err := os.ReadFile(single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(data, &rec); err != nil {
+		t.Fatal(err)
+	}
+	acts := rec["activities"].([]any)
+	rec["activities"] = append(acts, acts[1], acts[2]) // both webinars again
+	doubled, _ := json.Marshal(rec)
+	file := filepath.Join(t.TempDir(), "doubled.jsonl")
+	if err := os.WriteFile(file, doubled, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	score := func(f string) string {
+		var out, errOut bytes.Buffer
+		if code := Run([]string{"score", "--contract", example, "--lead", f, "--at", "2026-11-27T17:30:00+01:00"}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("score: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	want := score(single) + "(2 repeated activity ID(s) in " + file + ": each activity counted once)\n"
+	if got := score(file); got != want {
+		t.Errorf("doubled export:\n%s\nwant\n%s", got, want)
+	}
+	whatif := func(f string) string {
+		var out, errOut bytes.Buffer
+		if code := Run([]string{"whatif", "--current", example, "--proposed", example, "--export", f}, &out, &errOut, fixedNow); code != 0 {
+			t.Fatalf("whatif: exit %d: %s", code, errOut.String())
+		}
+		return out.String()
+	}
+	once, twice := whatif(single), whatif(file)
+	note := "2 repeated activity ID(s) in " + file + ": each activity counted once\n"
+	if !strings.Contains(twice, note) || strings.Replace(twice, note, "", 1) != once {
+		t.Errorf("whatif on the doubled export:\n%s\nonce:\n%s", twice, once)
+	}
+}
+
+// TestCheckStatesTheScoringRules: contract check states the scoring rules as the engine applies them, the
+// unwritten parts included (exact totals, how long points last, how caps count, who beats whom).
+func TestCheckStatesTheScoringRules(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"contract", "check", example}, &out, &errOut, fixedNow); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	_, summary, _ := strings.Cut(out.String(), "\n  scoring: ")
+	want := `MQL at 40, SQL at 70, on the exact total (shown to the cent); minimum fit: MQL none, SQL 15
+    5 fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is ""
+    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):
+      pricing-page  page_view where url contains /tarifs: 10, at most 30 in any 30 days (freshest first), halves every 14 days, gone after 93 days (under 1%)
+      any-page      page_view: 1, at most 10 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
+      white-paper   content_download: 15, halves every 30 days, gone after 199.3 days (under 1%)
+      webinar       webinar_attended: 20, for 90 days (not at exactly 90 days)
+      email-click   email_click: 3, at most 15 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
+      contact-form  form_submit: 15, halves every 60 days, gone after 398.6 days (under 1%)
+      trade-show    trade_show_visit: 25, for 60 days (not at exactly 60 days)
+    1 hand-raiser(s), SQL whatever the score: demo-request; 2 disqualifier(s), never MQL or SQL, before any hand-raiser: competitor, student
+`
+	if summary != want {
+		t.Errorf("scoring summary:\n%s\nwant\n%s", summary, want)
 	}
 }
 

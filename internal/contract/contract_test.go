@@ -276,16 +276,3 @@ func TestFrenchHolidays(t *testing.T) {
 		t.Errorf("holidays 2026 = %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
-
-func TestFirstNumber(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]float64{"250-499": 250, "1 200 salariés": 1200, "5\u00a0000": 5000, "5\u202f000+": 5000,
-		"12 34": 12, "-3.5 pts": -3.5, "2026": 2026} {
-		if got, ok := FirstNumber(in); !ok || got != want {
-			t.Errorf("FirstNumber(%q) = %g, %v; want %g", in, got, ok, want)
-		}
-	}
-	if _, ok := FirstNumber("grande"); ok {
-		t.Error("a number found in a word")
-	}
-}

@@ -16,6 +16,7 @@ import (
 // contract in one pass, not one error at a time.
 type reader struct {
 	problems []Problem
+	warnings []Problem // likely mistakes that do not make the contract invalid
 	typeRefs []typeRef // activity types named by scoring rules, checked at the end
 	repRefs  []typeRef // reps named by routing, checked at the end
 }
@@ -26,6 +27,11 @@ func (r *reader) fail(n *yaml.Node, path, format string, args ...any) {
 		line = n.Line
 	}
 	r.problems = append(r.problems, Problem{Line: line, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// warn records a likely mistake; the contract still loads.
+func (r *reader) warn(n *yaml.Node, path, format string, args ...any) {
+	r.warnings = append(r.warnings, Problem{Line: n.Line, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // field describes one key of a mapping.

@@ -75,6 +75,9 @@ func Parse(name string, data []byte) (*Contract, error) {
 		}},
 		"notify": {false, func(n *yaml.Node, p string) { c.Notify = r.notify(n, p) }},
 	})
+	if c.Scoring != nil {
+		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
+	}
 	r.checkTypes(c.ActivityTypes)
 	r.checkRepRefs(c.Roster.Reps)
 	if len(c.Notify.RejectReasons) == 0 {
@@ -92,6 +95,8 @@ func Parse(name string, data []byte) (*Contract, error) {
 		sort.SliceStable(r.problems, func(i, j int) bool { return r.problems[i].Line < r.problems[j].Line })
 		return nil, &ValidationError{File: name, Problems: r.problems}
 	}
+	sort.SliceStable(r.warnings, func(i, j int) bool { return r.warnings[i].Line < r.warnings[j].Line })
+	c.Warnings = r.warnings
 	return c, nil
 }
 

@@ -1,7 +1,9 @@
 package contract
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -11,12 +13,16 @@ import (
 
 // Scoring is what makes a lead hot enough for sales, as the marketing–sales workshop wrote it.
 type Scoring struct {
-	MQL, SQL             float64 // thresholds on the total score
-	MQLMinFit, SQLMinFit float64 // minimum fit to qualify (0: none)
+	MQL, SQL float64 // thresholds on the total score
+	// MQLMinFit and SQLMinFit are the minimum fit to qualify; nil when the contract sets none (a negative fit
+	// then qualifies on its total alone).
+	MQLMinFit, SQLMinFit *float64
 	Fit                  []FitRule
 	Behaviour            []BehaviourRule
 	HandRaisers          []HandRaiser
 	Disqualifiers        []Disqualifier
+	// Locale is the contract's: how numbers in text are read when the lead's country is unknown.
+	Locale Locale
 }
 
 // FitFields are the lead fields fit rules and disqualifiers may test.
@@ -29,7 +35,7 @@ type Condition struct {
 	In       []string
 	Contains string
 	Matches  *regexp.Regexp
-	Between  *[2]float64 // the first number in the value, both ends included
+	Between  *[2]float64 // the number or range the value states (ReadQuantity) lies within, both ends included
 }
 
 // FitRule gives points for who the lead is.
@@ -67,41 +73,82 @@ type Disqualifier struct {
 	Activity string // an activity type whose presence disqualifies (unsubscribed)
 }
 
-// Test reports whether a value satisfies the condition.
+// Test reports whether a value satisfies the condition, reading numbers without knowing the writer's habits
+// ("1,200" and "1.200" are then ambiguous and do not match).
 func (c Condition) Test(v string) bool {
+	ok, _ := c.Check(v, Numbers{})
+	return ok
+}
+
+// Check reports whether a value satisfies the condition. Every operator tests the value without its surrounding
+// spaces; equals, in and contains ignore case; a missing field is the empty string. For between, the value's
+// number or range is read with the lead's habits (ReadQuantity) and must lie within both ends; note then says
+// what was read ("\"1.200\": 1200"), or, when it does not match because it could not be read without guessing
+// or a range is only partly within, why. A plain number ("120") needs no note.
+func (c Condition) Check(v string, n Numbers) (ok bool, note string) {
 	v = strings.TrimSpace(v)
 	switch {
 	case c.Matches != nil:
-		return c.Matches.MatchString(v)
+		return c.Matches.MatchString(v), ""
 	case c.In != nil:
 		for _, x := range c.In {
-			if strings.EqualFold(v, x) {
-				return true
+			if strings.EqualFold(v, strings.TrimSpace(x)) {
+				return true, ""
 			}
 		}
-		return false
+		return false, ""
 	case c.Contains != "":
-		return strings.Contains(strings.ToLower(v), strings.ToLower(c.Contains))
+		return strings.Contains(strings.ToLower(v), strings.ToLower(c.Contains)), ""
 	case c.Between != nil:
-		n, ok := FirstNumber(v)
-		return ok && n >= c.Between[0] && n <= c.Between[1]
+		return c.between(v, n)
 	}
-	return strings.EqualFold(v, c.Equals)
+	return strings.EqualFold(v, strings.TrimSpace(c.Equals)), ""
 }
 
-// number reads digit groups separated by spaces (French forms write "1 200", with a plain, non-breaking or
-// narrow no-break space) before plain digits.
-var number = regexp.MustCompile(`-?(\d{1,3}(?:[ \x{a0}\x{202f}]\d{3})+|\d+)(\.\d+)?`)
-
-// FirstNumber reads the first number in a value: "250-499" is 250, "1 200 salariés" is 1200.
-func FirstNumber(v string) (float64, bool) {
-	m := number.FindString(v)
-	if m == "" {
-		return 0, false
+func (c Condition) between(v string, n Numbers) (bool, string) {
+	q, err := ReadQuantity(v, n)
+	switch {
+	case errors.Is(err, ErrNoNumber) && v == "":
+		return false, ""
+	case err != nil:
+		return false, fmt.Sprintf("%q: %v", v, err)
 	}
-	m = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(m)
-	f, err := strconv.ParseFloat(m, 64)
-	return f, err == nil
+	lo, hi := c.Between[0], c.Between[1]
+	// An open range states one end only: that end is compared ("5000+" is 5000), since a contract's other
+	// bound is often a stand-in for "no limit" (between: [1000, 1000000]).
+	if math.IsInf(q.Lo, -1) || math.IsInf(q.Hi, 1) {
+		end := q.Lo
+		if math.IsInf(end, -1) {
+			end = q.Hi
+		}
+		if end < lo || end > hi {
+			return false, ""
+		}
+		return true, fmt.Sprintf("%q: %s, read as %s", v, q, format(end))
+	}
+	switch {
+	case q.Lo >= lo && q.Hi <= hi && v == q.String():
+		return true, ""
+	case q.Lo >= lo && q.Hi <= hi:
+		return true, fmt.Sprintf("%q: %s", v, q)
+	case q.Hi < lo || q.Lo > hi:
+		return false, ""
+	}
+	// A closed range partly outside: the lead may be on either side.
+	return false, fmt.Sprintf("%q is %s, partly outside", v, q)
+}
+
+// String renders a quantity as the explanations say it: "1200", "250 to 499", "5000 or more".
+func (q Quantity) String() string {
+	switch {
+	case q.Lo == q.Hi:
+		return format(q.Lo)
+	case math.IsInf(q.Hi, 1):
+		return format(q.Lo) + " or more"
+	case math.IsInf(q.Lo, -1):
+		return "up to " + format(q.Hi)
+	}
+	return format(q.Lo) + " to " + format(q.Hi)
 }
 
 // String renders the condition as the contract writes it, for explanations.
@@ -130,8 +177,8 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 			r.mapping(n, p, map[string]field{
 				"mql":         {true, func(n *yaml.Node, p string) { s.MQL = r.number(n, p, 1) }},
 				"sql":         {true, func(n *yaml.Node, p string) { s.SQL = r.number(n, p, 1) }},
-				"mql_min_fit": {false, func(n *yaml.Node, p string) { s.MQLMinFit = r.number(n, p, 0) }},
-				"sql_min_fit": {false, func(n *yaml.Node, p string) { s.SQLMinFit = r.number(n, p, 0) }},
+				"mql_min_fit": {false, func(n *yaml.Node, p string) { s.MQLMinFit = r.minFit(n, p) }},
+				"sql_min_fit": {false, func(n *yaml.Node, p string) { s.SQLMinFit = r.minFit(n, p) }},
 			})
 		}},
 		"fit": {false, func(n *yaml.Node, p string) {
@@ -227,6 +274,9 @@ func (r *reader) conditionFields(c *Condition, fields map[string]field) map[stri
 			return
 		}
 		c.Matches = re
+		if w := shortUnboundedWarning(v); w != "" {
+			r.warn(n, p, "%s", w)
+		}
 	}}
 	fields["between"] = field{false, func(n *yaml.Node, p string) {
 		if n.Kind != yaml.SequenceNode || len(n.Content) != 2 {
@@ -303,6 +353,12 @@ func (r *reader) checkTypes(custom []string) {
 				ref.typ, strings.Join(BuiltinActivityTypes, ", "))
 		}
 	}
+}
+
+// minFit reads an optional minimum fit; any number (a workshop may accept a slightly negative fit).
+func (r *reader) minFit(n *yaml.Node, path string) *float64 {
+	v := r.signedNumber(n, path)
+	return &v
 }
 
 // number is a number at least min.

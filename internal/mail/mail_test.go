@@ -94,3 +94,29 @@ func TestSendThroughSESLocal(t *testing.T) {
 		t.Errorf("destination = %+v", got.Destination)
 	}
 }
+
+// TestScoreShownToTheCent: the email shows the stored score, its parts and its lines to the cent, so that the
+// lines add up to the parts and the parts to the score (68 = 35 + 33 would hide 68.21 = 35 + 33.21).
+func TestScoreShownToTheCent(t *testing.T) {
+	t.Parallel()
+	s := sample(contract.English)
+	s.Score, s.Fit, s.Behavior = 68.21, 35, 33.21
+	s.Why = []Line{{Label: "webinar", Value: Points(20)}, {Label: "contact-form", Value: Points(13.21)}}
+	html, text, err := s.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{html, text} {
+		if !strings.Contains(body, "68.21") || !strings.Contains(body, "fit 35, behaviour 33.21") || !strings.Contains(body, "13.21") {
+			t.Errorf("body:\n%s", body)
+		}
+	}
+	if got := s.Subject(); !strings.HasSuffix(got, "(score 68.21)") {
+		t.Errorf("subject %q", got)
+	}
+	for f, want := range map[float64]string{13.21: "+13.21", -15: "-15", 2.5: "+2.5", 0: "+0", 0.05: "+0.05", 100: "+100"} {
+		if got := Points(f); got != want {
+			t.Errorf("Points(%g) = %q, want %q", f, got, want)
+		}
+	}
+}

@@ -52,8 +52,8 @@ type Links struct {
 }
 
 var (
-	htmlSQL = htmltemplate.Must(htmltemplate.New("sql.html.tmpl").Funcs(htmltemplate.FuncMap{"t": t}).ParseFS(files, "templates/sql.html.tmpl"))
-	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t}).ParseFS(files, "templates/sql.txt.tmpl"))
+	htmlSQL = htmltemplate.Must(htmltemplate.New("sql.html.tmpl").Funcs(htmltemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.html.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
 // Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.
@@ -62,7 +62,7 @@ func (s SQL) Subject() string {
 	if who == "" {
 		who = s.Lead.Name
 	}
-	return header(fmt.Sprintf(t(s.Locale, "subject"), who, s.Score))
+	return header(fmt.Sprintf(t(s.Locale, "subject"), who, score(s.Score)))
 }
 
 // Render produces the HTML and plain-text bodies.
@@ -89,15 +89,18 @@ func (s SQL) DueText() string {
 	return fmt.Sprintf("%s %s at %s", days[s.Due.Weekday()], s.Due.Format("2 Jan 2006"), s.Due.Format("15:04"))
 }
 
-// Points renders a score.
-func Points(f float64) string {
-	s := fmt.Sprintf("%+.1f", f)
-	return strings.TrimSuffix(strings.TrimSuffix(s, "0"), ".")
-}
+// Points renders an explanation line's points to the cent, signed ("+13.21", "-15", "+2.5"): the stored lines
+// are in cents and add up to the stored fit and behaviour, so the email shows them as they are.
+func Points(f float64) string { return trimCents(fmt.Sprintf("%+.2f", f)) }
+
+// score renders a score to the cent ("68.21", "70"), as stored.
+func score(f float64) string { return trimCents(fmt.Sprintf("%.2f", f)) }
+
+func trimCents(s string) string { return strings.TrimSuffix(strings.TrimRight(s, "0"), ".") }
 
 var words = map[contract.Locale]map[string]string{
 	contract.French: {
-		"subject":   "Nouveau SQL : %s (score %.0f)",
+		"subject":   "Nouveau SQL : %s (score %s)",
 		"hello":     "Bonjour",
 		"intro":     "un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
 		"left":      "ouvrées restantes",
@@ -125,7 +128,7 @@ var words = map[contract.Locale]map[string]string{
 		"none":      "—",
 	},
 	contract.English: {
-		"subject":   "New SQL: %s (score %.0f)",
+		"subject":   "New SQL: %s (score %s)",
 		"hello":     "Hello",
 		"intro":     "a lead just became an SQL and is assigned to you. The contract says first contact before:",
 		"left":      "business time left",

@@ -40,7 +40,8 @@ func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
 	for _, t := range r.Teams {
 		ok := true
 		for field, cond := range t.When {
-			if !cond.Test(p[field]) {
+			// Numbers in text ("1,200") are read as the lead's country writes them, as scoring does.
+			if met, _ := cond.Check(p[field], contract.Numbers{Country: p["country"]}); !met {
 				ok = false
 				break
 			}

@@ -100,6 +100,10 @@ func TestTeams(t *testing.T) {
 		{scoring.Profile{"company_size": "5 000", "region": "FR-HDF", "country": "FR"}, "big north rest"},
 		{scoring.Profile{"company_size": "50", "region": "fr-idf", "country": "FR"}, "north rest"},
 		{scoring.Profile{"region": "FR-HDF", "country": "BE"}, "rest"},
+		{scoring.Profile{"company_size": "1.200", "country": "DE"}, "big rest"},        // a German form's 1200
+		{scoring.Profile{"company_size": "1,200", "country": "US"}, "big rest"},        // an English form's 1200
+		{scoring.Profile{"company_size": "1,200", "country": "FR"}, "rest"},            // 1.2 or 1200? not guessed
+		{scoring.Profile{"company_size": "plus de 5000", "country": "FR"}, "big rest"}, // an open range: its stated end
 	} {
 		var ids []string
 		for _, t := range Teams(r, tc.p) {

@@ -25,8 +25,9 @@ type Lead struct {
 	Stage       lead.Stage
 	Version     int64
 	Profile     scoring.Profile
-	Total       float64 // the stored score
-	Explanation string  // the stored explanation (JSON)
+	Total       float64    // the stored score (rounded to the cent, as shown)
+	Qualifies   lead.Stage // the stored qualifiesFor: the stage the exact score reached
+	Explanation string     // the stored explanation (JSON)
 	BelowSQL    bool
 	DecayAt     string // the stored decayAt ("" when not in the decay index)
 }
@@ -94,7 +95,7 @@ func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
 			return Outcome{}, err
 		}
 		now := s.now()
-		r := scoring.Score(s.contract.Scoring, ld.Profile, acts, now)
+		r := scoring.Score(s.contract.Scoring, ld.Profile, acts, scoringInstant(now, acts))
 		stage, move, moved := scoring.Next(ld.Stage, r, acts)
 		u := Update{LeadID: leadID, Version: ld.Version, Result: r, Stage: stage, BelowSQL: scoring.BelowSQL(stage, r),
 			At: now, Month: contract.MonthOf(now.In(s.contract.Location)).String(), ContractVersion: s.contract.Version}
@@ -124,14 +125,35 @@ func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
 	return Outcome{}, fmt.Errorf("rescore %s: still conflicting after %d attempts", leadID, maxAttempts)
 }
 
+// aheadAccepted is how far ahead of its clock ingest accepts an activity's occurredAt (a sender whose clock
+// runs fast; lead's clock skew).
+const aheadAccepted = 5 * time.Minute
+
+// scoringInstant is now, or the latest activity ingest accepted ahead of the clock: scoring ignores what
+// happens after its instant, and such an activity (a demo request) would otherwise wait for the next activity
+// or the next day's decay run to count.
+func scoringInstant(now time.Time, acts []lead.Activity) time.Time {
+	at := now
+	for _, a := range acts {
+		if a.OccurredAt.After(at) && !a.OccurredAt.After(now.Add(aheadAccepted)) {
+			at = a.OccurredAt
+		}
+	}
+	return at
+}
+
 // unchanged reports a re-score that would write what is already stored (a redelivered record): no write, so
 // no stream event and no version bump. A lead due for decay is always written, to move it out of today's run.
+//
+// Only rounded values are stored (score, fitScore, behaviourScore and the explanation's lines, in cents), so a
+// redelivery seconds later is still a no-op however the exact score decayed meanwhile; the stage the exact score
+// reaches is compared too, since rounding can hide a crossing (69.996 and 70.001 both show as 70).
 func unchanged(ld Lead, u Update, now time.Time) bool {
 	exp, _ := json.Marshal(u.Result.Explanation)
 	due := ld.DecayAt != "" && ld.DecayAt <= now.UTC().Format("2006-01-02T15:04:05.000Z")
 	inIndex := ld.DecayAt != ""
-	return ld.Stage == u.Stage && ld.Total == u.Result.Total && ld.Explanation == string(exp) &&
-		ld.BelowSQL == u.BelowSQL && !due && inIndex == !u.DecayAt.IsZero()
+	return ld.Stage == u.Stage && ld.Total == u.Result.Total && ld.Qualifies == u.Result.Qualifies &&
+		ld.Explanation == string(exp) && ld.BelowSQL == u.BelowSQL && !due && inIndex == !u.DecayAt.IsZero()
 }
 
 // HandleStream consumes a batch of the activities stream. Each lead is re-scored once per batch, however many

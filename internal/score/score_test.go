@@ -428,3 +428,22 @@ func TestDecaySampleEvent(t *testing.T) {
 		t.Errorf("decay on the sample = %+v, %v", sum, err)
 	}
 }
+
+// TestActivityAheadOfTheClockCounts: ingest accepts an activity up to five minutes ahead of its clock (the
+// sender's clock runs fast); the score function must not ignore it as "after the scoring instant" — a demo
+// request would otherwise wait for the next activity, or the next day's decay run, to make an SQL.
+func TestActivityAheadOfTheClockCounts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id := f.submit("lena@fonderie-l.fr", "Acheteuse", "80", "Industrie")
+	f.handle(f.record(id, lead.Activity{Type: "demo_request", OccurredAt: start.Add(2 * time.Minute)}))
+	if l := f.lead(id); str(l, "stage") != "sql" {
+		t.Fatalf("stage %s, want sql (score %s, explanation %s)", str(l, "stage"), str(l, "score"), str(l, "explanation"))
+	}
+	// Far ahead (a hand-made item): not counted before its time.
+	other := f.submit("noe@fonderie-n.fr", "Acheteur", "80", "Industrie")
+	f.handle(f.record(other, lead.Activity{Type: "demo_request", OccurredAt: start.Add(time.Hour)}))
+	if l := f.lead(other); str(l, "stage") == "sql" {
+		t.Errorf("an activity an hour ahead made an SQL")
+	}
+}

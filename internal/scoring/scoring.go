@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
@@ -20,8 +21,9 @@ type Profile map[string]string
 
 // Contribution is one line of the explanation: a rule that gave (or took) points, and why.
 type Contribution struct {
-	Rule         string    `json:"rule"`
-	Kind         string    `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
+	Rule string `json:"rule"`
+	Kind string `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
+	// Points are rounded to the cent for display, so that the lines add up to the shown fit and behaviour.
 	Points       float64   `json:"points"`
 	ActivityID   string    `json:"activityId,omitempty"`
 	ActivityType string    `json:"activityType,omitempty"`
@@ -31,8 +33,12 @@ type Contribution struct {
 
 // Result is a lead's score at an instant.
 type Result struct {
+	// Fit, Behaviour and Total are the score as shown and stored: rounded to the cent, Fit + Behaviour = Total,
+	// and each the sum of its explanation lines. They are never compared with the thresholds: Exact is.
 	Fit, Behaviour, Total float64
-	// Qualifies is the stage the score alone reaches: lead.SQL, lead.MQL, or "" (neither).
+	// Exact is the score before any rounding; the thresholds and minimum fits are compared with it.
+	Exact Points
+	// Qualifies is the stage the exact score alone reaches: lead.SQL, lead.MQL, or "" (neither).
 	Qualifies      lead.Stage
 	HandRaiser     string // the hand-raiser rule that fired, if any
 	DisqualifiedBy string // the disqualifier that fired, if any
@@ -41,39 +47,51 @@ type Result struct {
 	Decays bool
 }
 
+// Points is a score, unrounded.
+type Points struct{ Fit, Behaviour, Total float64 }
+
 const day = 24 * time.Hour
+
+// tolerance absorbs the binary floating-point error of adding decimal points (0.7 + 0.1 is 0.7999999999999999):
+// it is far below a cent, and far above the error of summing a lead's lines.
+const tolerance = 1e-9
+
+// Reaches reports whether an exact score reaches a threshold.
+func Reaches(score, threshold float64) bool { return score >= threshold-tolerance }
 
 // Score computes a lead's score at instant at. Activities after at are ignored.
 func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Time) Result {
 	var r Result
+	// Numbers in text ("1.200", "1,200") are read as the lead's country writes them, else the contract's locale.
+	n := contract.Numbers{Country: p["country"], Locale: rules.Locale}
 	for _, f := range rules.Fit {
-		if f.When.Test(p[f.Field]) {
-			r.Fit += f.Points
-			r.Explanation = append(r.Explanation, Contribution{Rule: f.ID, Kind: "fit", Points: f.Points,
-				Note: fmt.Sprintf("%s %s", f.Field, f.When)})
+		ok, read := f.When.Check(p[f.Field], n)
+		switch {
+		case ok:
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s%s", f.Field, f.When, paren(read))}, f.Points)
+		case read != "":
+			// A value that cannot be read without guessing: no points, and the explanation says why.
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s: %s: not counted", f.Field, f.When, read)}, 0)
 		}
 	}
+	acts, _ = Distinct(acts)
 	past := make([]lead.Activity, 0, len(acts))
 	for _, a := range acts {
 		if !a.OccurredAt.After(at) {
 			past = append(past, a)
 		}
 	}
-	// Most recent first: under a cap, the freshest signals are the ones that count.
-	sort.SliceStable(past, func(i, j int) bool {
-		if !past[i].OccurredAt.Equal(past[j].OccurredAt) {
-			return past[i].OccurredAt.After(past[j].OccurredAt)
-		}
-		return past[i].ID > past[j].ID
-	})
+	// Most recent first: under a cap, the freshest signals are the ones that count. The order is total, so
+	// the score and its explanation never depend on the order the activities came in.
+	sort.Slice(past, func(i, j int) bool { return fresher(past[i], past[j]) })
 	for _, b := range rules.Behaviour {
-		r.behaviour(b, past, at)
+		r.behaviour(b, past, at, n)
 	}
 	for _, h := range rules.HandRaisers {
-		if a, ok := firstMatch(past, h.Type, h.Where); ok && r.HandRaiser == "" {
+		if a, ok := firstMatch(past, h.Type, h.Where, n); ok && r.HandRaiser == "" {
 			r.HandRaiser = h.ID
-			r.Explanation = append(r.Explanation, Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
-				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"})
+			r.add(Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
+				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"}, 0)
 		}
 	}
 	for _, d := range rules.Disqualifiers {
@@ -81,50 +99,221 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 			break
 		}
 		if d.Activity != "" {
-			if a, ok := firstMatch(past, d.Activity, nil); ok {
+			if a, ok := firstMatch(past, d.Activity, nil, n); ok {
 				r.DisqualifiedBy = d.ID
-				r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
-					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"})
+				r.add(Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
+					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"}, 0)
 			}
-		} else if d.When.Test(p[d.Field]) {
+			continue
+		}
+		switch ok, read := d.When.Check(p[d.Field], n); {
+		case ok:
 			r.DisqualifiedBy = d.ID
-			r.Explanation = append(r.Explanation, Contribution{Rule: d.ID, Kind: "disqualifier",
-				Note: fmt.Sprintf("%s %s: never MQL or SQL", d.Field, d.When)})
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier",
+				Note: fmt.Sprintf("%s %s%s: never MQL or SQL", d.Field, d.When, paren(read))}, 0)
+		case read != "":
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier", Note: fmt.Sprintf("%s %s: %s: not applied", d.Field, d.When, read)}, 0)
 		}
 	}
-	r.Fit, r.Behaviour = round(r.Fit), round(r.Behaviour)
-	r.Total = round(r.Fit + r.Behaviour)
+	r.round()
+	x := r.Exact
 	switch {
 	case r.DisqualifiedBy != "":
 	case r.HandRaiser != "":
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.SQL && r.Fit >= rules.SQLMinFit:
+	case Reaches(x.Total, rules.SQL) && atLeast(x.Fit, rules.SQLMinFit):
 		r.Qualifies = lead.SQL
-	case r.Total >= rules.MQL && r.Fit >= rules.MQLMinFit:
+	case Reaches(x.Total, rules.MQL) && atLeast(x.Fit, rules.MQLMinFit):
 		r.Qualifies = lead.MQL
 	}
 	return r
 }
 
-// behaviour adds one rule's points: per matching activity, capped per period, decayed by age.
-func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time) {
-	used := map[int64]float64{} // cap period index -> undecayed points already counted
+// fresher orders activities most recent first, then by ID, type and properties.
+func fresher(a, b lead.Activity) bool {
+	switch {
+	case !a.OccurredAt.Equal(b.OccurredAt):
+		return a.OccurredAt.After(b.OccurredAt)
+	case a.ID != b.ID:
+		return a.ID > b.ID
+	}
+	return content(a) > content(b)
+}
+
+// content is an activity's type and properties, in a fixed order.
+func content(a lead.Activity) string {
+	keys := make([]string, 0, len(a.Properties))
+	for k := range a.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(a.Type)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "\x00" + a.Properties[k])
+	}
+	return b.String()
+}
+
+// Distinct returns the activities with each ID once, and how many copies it left out. The store's key keeps
+// an activity once, but an export edited or merged by hand can repeat one, and score and whatif must count it
+// once too. Of copies, the earliest is kept (then the first by type and properties: never the order they came
+// in). Activities without an ID are all kept.
+func Distinct(acts []lead.Activity) ([]lead.Activity, int) {
+	first := make(map[string]int, len(acts))
+	out := make([]lead.Activity, 0, len(acts))
+	for _, a := range acts {
+		if a.ID == "" {
+			out = append(out, a)
+			continue
+		}
+		i, seen := first[a.ID]
+		switch {
+		case !seen:
+			first[a.ID] = len(out)
+			out = append(out, a)
+		case a.OccurredAt.Before(out[i].OccurredAt) || a.OccurredAt.Equal(out[i].OccurredAt) && content(a) < content(out[i]):
+			out[i] = a
+		}
+	}
+	return out, len(acts) - len(out)
+}
+
+// atLeast reports whether an exact fit meets an optional minimum: no minimum set is no minimum at all, not 0.
+func atLeast(fit float64, min *float64) bool { return min == nil || Reaches(fit, *min) }
+
+// add appends a line of the explanation worth exact points (0 for the lines that only say something).
+func (r *Result) add(c Contribution, exact float64) {
+	switch c.Kind {
+	case "fit":
+		r.Exact.Fit += exact
+	case "behaviour":
+		r.Exact.Behaviour += exact
+	}
+	c.Points = exact // rounded by round, once every line is in
+	r.Explanation = append(r.Explanation, c)
+}
+
+// round turns the exact lines into cents for display and storage: the total is the exact total rounded to the
+// cent; it is shared between fit and behaviour, and each of those between its lines, by largest remainder, so
+// the shown lines add up to the shown fit and behaviour, and those to the shown total. A behaviour line worth
+// less than half a cent is not shown (it still counts in the exact score).
+func (r *Result) round() {
+	r.Exact.Total = r.Exact.Fit + r.Exact.Behaviour
+	var fit, behaviour []int // the lines that carry points (a line that only says something stays at 0)
+	for i, c := range r.Explanation {
+		switch {
+		case c.Points == 0:
+		case c.Kind == "fit":
+			fit = append(fit, i)
+		case c.Kind == "behaviour":
+			behaviour = append(behaviour, i)
+		}
+	}
+	groups := [][]int{fit, behaviour}
+	exact := []float64{r.Exact.Fit, r.Exact.Behaviour}
+	var present []float64
+	for g := range groups {
+		if len(groups[g]) > 0 {
+			present = append(present, exact[g])
+		}
+	}
+	shares := apportion(present, cents(r.Exact.Total))
+	subtotal := make([]int64, 2)
+	for g := range groups {
+		if len(groups[g]) > 0 {
+			subtotal[g], shares = shares[0], shares[1:]
+		}
+	}
+	for g, idx := range groups {
+		xs := make([]float64, len(idx))
+		for k, i := range idx {
+			xs[k] = r.Explanation[i].Points
+		}
+		for k, c := range apportion(xs, subtotal[g]) {
+			r.Explanation[idx[k]].Points = float64(c) / 100
+		}
+	}
+	r.Fit, r.Behaviour = float64(subtotal[0])/100, float64(subtotal[1])/100
+	r.Total = float64(subtotal[0]+subtotal[1]) / 100
+	kept := r.Explanation[:0]
+	for _, c := range r.Explanation {
+		if c.Kind == "behaviour" && c.Points == 0 {
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.Explanation = kept
+}
+
+// cents rounds points to the nearest cent (half away from zero), ignoring float noise below a millionth of a cent.
+func cents(x float64) int64 { return int64(math.Round(snap(x * 100))) }
+
+func snap(c float64) float64 { return math.Round(c*1e6) / 1e6 }
+
+// apportion rounds exact points to cents that add up to target cents (largest remainder): each value gets its
+// floor, and the cents left go to the largest remainders first (the earliest line on a tie); when the floors
+// already exceed the target, cents are taken from the smallest remainders first.
+func apportion(xs []float64, target int64) []int64 {
+	out := make([]int64, len(xs))
+	if len(xs) == 0 {
+		return out
+	}
+	order := make([]int, len(xs))
+	rem := make([]float64, len(xs))
+	var sum int64
+	for i, x := range xs {
+		c := snap(x * 100)
+		f := math.Floor(c)
+		out[i], rem[i], order[i] = int64(f), c-f, i
+		sum += out[i]
+	}
+	sort.SliceStable(order, func(a, b int) bool { return rem[order[a]] > rem[order[b]] })
+	for k := 0; sum < target; k++ {
+		out[order[k%len(xs)]]++
+		sum++
+	}
+	for k := 0; sum > target; k++ {
+		out[order[len(xs)-1-k%len(xs)]]--
+		sum--
+	}
+	return out
+}
+
+// behaviour adds one rule's points: per matching activity, capped over any CapDays days, decayed by age.
+func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at time.Time, n contract.Numbers) {
+	// A cap bounds the undecayed points counted in any CapDays days. Activities come freshest first, so each
+	// one gets what room the fresher ones it shares such a span with left (the last one partly): the freshest
+	// count, and what counts never depends on the scoring instant — only decay does.
+	type counted struct {
+		at     time.Time
+		points float64
+	}
+	var window []counted // counted activities, freshest first
+	head, used := 0, 0.0 // window[head:] are less than CapDays fresher than the activity at hand; used is their sum
 	for _, a := range past {
-		if a.Type != b.Type || !where(b.Where, a.Properties) {
+		if a.Type != b.Type || !where(b.Where, a.Properties, n) {
 			continue
 		}
 		age := at.Sub(a.OccurredAt)
 		points, note := b.Points, ""
 		if b.CapPoints > 0 {
-			period := int64(age / (time.Duration(b.CapDays) * day))
-			room := b.CapPoints - used[period]
-			if room <= 0 {
-				continue // capped: nothing left in this period
+			span := time.Duration(b.CapDays) * day
+			for head < len(window) && !window[head].at.Before(a.OccurredAt.Add(span)) {
+				used -= window[head].points
+				head++
 			}
-			if points > room {
-				points, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+			room := b.CapPoints - used
+			if room <= tolerance {
+				continue // capped: fresher activities used the room
 			}
-			used[period] += points
+			magnitude := math.Abs(points) // a negative rule is capped alike: at most CapPoints taken away
+			if magnitude > room+tolerance {
+				magnitude, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+			}
+			window = append(window, counted{a.OccurredAt, magnitude})
+			used += magnitude
+			points = math.Copysign(magnitude, points)
 		}
 		switch {
 		case b.WindowDays > 0:
@@ -144,43 +333,50 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			points *= factor
 			r.Decays = true
 		}
-		points = round(points)
 		if points == 0 {
 			continue
 		}
-		r.Behaviour += points
-		r.Explanation = append(r.Explanation, Contribution{Rule: b.ID, Kind: "behaviour", Points: points,
-			ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt, Note: note})
+		r.add(Contribution{Rule: b.ID, Kind: "behaviour", ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt,
+			Note: note}, points)
 	}
 }
 
+// paren puts what a condition read in parentheses: ` ("1.200": 1200)`.
+func paren(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
+}
+
 func join(a, b string) string {
-	if a == "" {
+	switch {
+	case a == "":
 		return b
+	case b == "":
+		return a
 	}
 	return a + "; " + b
 }
 
-func where(conds map[string]contract.Condition, props map[string]string) bool {
+// where tests an activity's properties; a number that cannot be read without guessing does not match.
+func where(conds map[string]contract.Condition, props map[string]string, n contract.Numbers) bool {
 	for k, c := range conds {
-		if !c.Test(props[k]) {
+		if ok, _ := c.Check(props[k], n); !ok {
 			return false
 		}
 	}
 	return true
 }
 
-func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Condition) (lead.Activity, bool) {
+func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Condition, n contract.Numbers) (lead.Activity, bool) {
 	for _, a := range acts {
-		if a.Type == typ && where(conds, a.Properties) {
+		if a.Type == typ && where(conds, a.Properties, n) {
 			return a, true
 		}
 	}
 	return lead.Activity{}, false
 }
-
-// round keeps two decimals, so scores compare and store exactly.
-func round(f float64) float64 { return math.Round(f*100) / 100 }
 
 // rank orders stages along the funnel; stages past SQL are driven by sales and the CRM, not by the score.
 var rank = map[lead.Stage]int{
@@ -227,7 +423,7 @@ func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, 
 			return move(r.Qualifies, qualifyingCause(r), "")
 		}
 		if current == lead.Subscriber {
-			if a, found := firstMatch(acts, lead.FormSubmit, nil); found {
+			if a, found := firstMatch(acts, lead.FormSubmit, nil, contract.Numbers{}); found {
 				return move(lead.Lead, lead.FormSubmit, a.ID)
 			}
 		}

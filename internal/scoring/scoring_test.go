@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,12 +53,26 @@ func TestFitRules(t *testing.T) {
 	}{
 		{"every rule", Profile{"job_title": "Directeur des opérations", "company_size": "250-499", "industry": "transport", "country": "fr", "free_mail": "true"}, 42, "boss size industry fr ops free"},
 		{"none", Profile{"job_title": "Acheteur", "company_size": "10", "industry": "Banque", "country": "BE", "free_mail": "false"}, 0, ""},
-		{"range ends included", Profile{"company_size": "5000+"}, 15, "size"},
-		{"no number is no match", Profile{"company_size": "grande"}, 0, ""},
+		{"range ends included", Profile{"company_size": "50-5000"}, 15, "size"},
+		{"an open range: its stated end", Profile{"company_size": "5000+"}, 15, "size"},
+		{"a range partly outside: not counted, said", Profile{"company_size": "10-99"}, 0, "size"},
+		{"no number: not counted, said", Profile{"company_size": "grande"}, 0, "size"},
+		{"no value: nothing said", Profile{"company_size": ""}, 0, ""},
+		{"1,200 from an English form", Profile{"company_size": "1,200", "country": "GB"}, 15, "size"},
+		{"1.200 from a German form", Profile{"company_size": "1.200", "country": "DE"}, 15, "size"},
+		{"1,200 from a French form: ambiguous, said", Profile{"company_size": "1,200", "country": "FR"}, 5, "size fr"},
+		{"2,5 is 2.5, below 50", Profile{"company_size": "2,5", "country": "FR"}, 5, "fr"},
+		{"1 200 with a narrow no-break space", Profile{"company_size": "1\u202f200"}, 15, "size"},
 		{"negative points alone", Profile{"free_mail": "true"}, -15, "free"},
 	}
 	for _, tc := range tests {
 		r := Score(s, tc.p, nil, at)
+		if tc.name == "1,200 from a French form: ambiguous, said" {
+			want := `company_size between 50 and 5000: "1,200": 1.2 or 1200? ("," marks decimals in FR): not counted`
+			if r.Explanation[0].Note != want || r.Explanation[0].Points != 0 {
+				t.Errorf("%s: %+v, want the note %s", tc.name, r.Explanation[0], want)
+			}
+		}
 		var got []string
 		for _, c := range r.Explanation {
 			if c.Kind != "fit" {
@@ -100,6 +115,16 @@ func TestBehaviourDecayAndCaps(t *testing.T) {
 			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 31), act("d", "email_click", 32)}, 20},
 		{"cap then decay", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30, HalfLifeDays: 7},
 			[]lead.Activity{act("a", "email_click", 7), act("b", "email_click", 8)}, 5},
+		// The cap holds over any 30 days, not over periods counted back from the scoring instant: 29 and 31
+		// days old are 2 days apart.
+		{"two days apart share a cap", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 29), act("b", "email_click", 31)}, 10},
+		{"exactly 30 days apart do not", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 31)}, 20},
+		{"partial last activity", contract.BehaviourRule{ID: "c", Type: "email_click", Points: 4, CapPoints: 10, CapDays: 30},
+			[]lead.Activity{act("a", "email_click", 1), act("b", "email_click", 2), act("c", "email_click", 3), act("d", "email_click", 4)}, 10},
+		{"a negative rule is capped too", contract.BehaviourRule{ID: "jobs", Type: "page_view", Points: -5, CapPoints: 8, CapDays: 30},
+			[]lead.Activity{act("a", "page_view", 1), act("b", "page_view", 2), act("c", "page_view", 3)}, -8},
 	}
 	for _, tc := range tests {
 		r := Score(rules(func(s *contract.Scoring) { s.Behaviour = []contract.BehaviourRule{tc.rule} }), nil, tc.acts, at)
@@ -109,10 +134,28 @@ func TestBehaviourDecayAndCaps(t *testing.T) {
 	}
 }
 
+// TestCapsDoNotMoveWithTheScoringInstant: without decay, a capped rule's points never change with time alone
+// (nothing re-scores the lead then: Decays is false); with periods counted back from the scoring instant, two
+// clicks 29 and 31 days old counted 20, and two days later 10.
+func TestCapsDoNotMoveWithTheScoringInstant(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Behaviour = []contract.BehaviourRule{{ID: "c", Type: "email_click", Points: 10, CapPoints: 10, CapDays: 30}}
+	})
+	acts := []lead.Activity{act("a", "email_click", 29), act("b", "email_click", 31), act("c", "email_click", 75)}
+	first := Score(s, nil, acts, at)
+	for days := 0; days <= 400; days++ {
+		r := Score(s, nil, acts, at.Add(time.Duration(days)*24*time.Hour))
+		if r.Decays || r.Total != first.Total {
+			t.Fatalf("%d days later: %g (decays %v), at first %g", days, r.Total, r.Decays, first.Total)
+		}
+	}
+}
+
 func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
 	t.Parallel()
 	s := rules(func(s *contract.Scoring) {
-		s.SQLMinFit = 15
+		s.SQLMinFit = ptr(15)
 		s.Fit = []contract.FitRule{{ID: "boss", Field: "job_title", When: contract.Condition{Contains: "directeur"}, Points: 20}}
 		s.Behaviour = []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25}}
 		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
@@ -155,17 +198,125 @@ func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
 	}
 }
 
+func ptr(f float64) *float64 { return &f }
+
+// TestMinFitIsOptional: the README says mql_min_fit and sql_min_fit are optional; absent is no minimum at all,
+// so a negative fit with a high behaviour qualifies on its total (the sample's ld_sample039: fit -10).
+func TestMinFitIsOptional(t *testing.T) {
+	t.Parallel()
+	acts := []lead.Activity{act("w1", "webinar_attended", 1), act("w2", "webinar_attended", 2), act("d", "content_download", 3)}
+	for _, tc := range []struct {
+		name           string
+		mqlMin, sqlMin *float64
+		acts           int
+		want           lead.Stage
+	}{
+		{"no minimum, fit -10, total 70: SQL", nil, nil, 3, lead.SQL},
+		{"no minimum, fit -10, total 50: MQL", nil, nil, 2, lead.MQL},
+		{"sql minimum 15, fit -10, total 70: MQL", nil, ptr(15), 3, lead.MQL},
+		{"mql minimum 0, fit -10: neither", ptr(0), ptr(15), 3, ""},
+		{"mql minimum -10 is met by -10", ptr(-10), ptr(15), 3, lead.MQL},
+	} {
+		s := rules(func(s *contract.Scoring) {
+			s.MQLMinFit, s.SQLMinFit = tc.mqlMin, tc.sqlMin
+			s.Fit = []contract.FitRule{{ID: "free", Field: "free_mail", When: contract.Condition{Equals: "true"}, Points: -10}}
+			s.Behaviour = []contract.BehaviourRule{
+				{ID: "webinar", Type: "webinar_attended", Points: 30, WindowDays: 90},
+				{ID: "dl", Type: "content_download", Points: 20},
+			}
+		})
+		if r := Score(s, Profile{"free_mail": "true"}, acts[:tc.acts], at); r.Qualifies != tc.want {
+			t.Errorf("%s: fit %g total %g qualifies %q, want %q", tc.name, r.Fit, r.Total, r.Qualifies, tc.want)
+		}
+	}
+}
+
+// TestExactThresholds: the thresholds compare the exact score, never a rounded one; what is shown is rounded
+// to the cent and its lines add up to the shown total.
 func TestExactThresholds(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
+	many := func(n int, days float64) []lead.Activity {
+		out := make([]lead.Activity, n)
+		for i := range out {
+			out[i] = act(fmt.Sprint("a", i), "page_view", days)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
 		points float64
+		half   float64 // half-life in days, 0: none
+		acts   []lead.Activity
 		want   lead.Stage
-	}{{39.99, ""}, {40, lead.MQL}, {69.99, lead.MQL}, {70, lead.SQL}} {
+		shown  float64
+		exact  float64
+	}{
+		{"39.99 is below MQL", 39.99, 0, many(1, 0), "", 39.99, 39.99},
+		{"40 is an MQL", 40, 0, many(1, 0), lead.MQL, 40, 40},
+		{"69.99 is an MQL", 69.99, 0, many(1, 0), lead.MQL, 69.99, 69.99},
+		{"70 is an SQL", 70, 0, many(1, 0), lead.SQL, 70, 70},
+		// Two lines of 34.998: each used to be rounded to 35 and the total, 70, made an SQL.
+		{"69.996 shows as 70 but is an MQL", 34.998, 0, many(2, 0), lead.MQL, 70, 69.996},
+		// 400 lines of 0.1: the float sum is 40 give or take 1e-12; float noise must not decide.
+		{"400 x 0.1 is an MQL", 0.1, 0, many(400, 0), lead.MQL, 40, 40},
+		{"decayed", 40, 14, many(1, 1), "", 38.07, 40 * math.Pow(0.5, 1.0/14)},
+		// Seven lines of 10.4 decayed to 10.357 each (they used to show 10.36 and add up to 72.52): 72.5003.
+		{"seven decayed lines", 10.4, 7, many(7, 1.0/24), lead.SQL, 72.5, 7 * 10.4 * math.Pow(0.5, 1.0/24/7)},
+		// Seven lines of 9.9995 used to be rounded to 10 each: 70, an SQL. Exactly 69.9965.
+		{"seven lines of 9.9995", 9.9995, 0, many(7, 0), lead.MQL, 70, 69.9965},
+	}
+	for _, tc := range tests {
 		s := rules(func(s *contract.Scoring) {
-			s.Behaviour = []contract.BehaviourRule{{ID: "x", Type: "demo_request", Points: tc.points}}
+			s.Behaviour = []contract.BehaviourRule{{ID: "x", Type: "page_view", Points: tc.points, HalfLifeDays: tc.half}}
 		})
-		if r := Score(s, nil, []lead.Activity{act("a", "demo_request", 0)}, at); r.Qualifies != tc.want {
-			t.Errorf("%g points qualifies %q, want %q", tc.points, r.Qualifies, tc.want)
+		r := Score(s, nil, tc.acts, at)
+		if r.Qualifies != tc.want || r.Total != tc.shown || math.Abs(r.Exact.Total-tc.exact) > 1e-9 {
+			t.Errorf("%s: qualifies %q, shown %g, exact %.12g; want %q, %g, %.12g", tc.name, r.Qualifies, r.Total, r.Exact.Total, tc.want, tc.shown, tc.exact)
+		}
+		checkShownAddsUp(t, tc.name, r)
+	}
+}
+
+// checkShownAddsUp: the shown lines add up to the shown fit and behaviour, those to the shown total, which is
+// the exact total rounded to the cent.
+func checkShownAddsUp(t *testing.T, name string, r Result) {
+	t.Helper()
+	c := func(f float64) int64 { return int64(math.Round(f * 100)) }
+	var fit, beh int64
+	for _, l := range r.Explanation {
+		if l.Points != float64(c(l.Points))/100 {
+			t.Errorf("%s: line %+v is not in cents", name, l)
+		}
+		switch l.Kind {
+		case "fit":
+			fit += c(l.Points)
+		case "behaviour":
+			beh += c(l.Points)
+		}
+	}
+	if fit != c(r.Fit) || beh != c(r.Behaviour) || fit+beh != c(r.Total) || c(r.Total) != c(r.Exact.Total) {
+		t.Errorf("%s: lines %d + %d cents, shown %g + %g = %g, exact %.12g", name, fit, beh, r.Fit, r.Behaviour, r.Total, r.Exact.Total)
+	}
+}
+
+func TestApportion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		xs     []float64
+		target int64
+		want   string
+	}{
+		{[]float64{1.005, 1.005, 1.005}, 302, "[101 101 100]"},
+		{[]float64{33.333, 33.333, 33.334}, 10000, "[3333 3333 3334]"},
+		{[]float64{11.6653, 11.6653, 11.6653}, 3500, "[1167 1167 1166]"}, // the README's example
+		{[]float64{0.29, 0.57}, 86, "[29 57]"},                           // 0.29*100 is 28.999999999999996 in floats
+		{[]float64{-15, 13.214, 20}, 1821, "[-1500 1321 2000]"},
+		{[]float64{-0.004, -0.004}, -1, "[0 -1]"},
+		{[]float64{10.006, 10.006}, 2000, "[1000 1000]"}, // floors above the target: take back from the smallest remainders
+		{nil, 0, "[]"},
+	} {
+		if got := fmt.Sprint(apportion(tc.xs, tc.target)); got != tc.want {
+			t.Errorf("apportion(%v, %d) = %s, want %s", tc.xs, tc.target, got, tc.want)
 		}
 	}
 }
@@ -239,5 +390,62 @@ func TestNext(t *testing.T) {
 	}
 	if !BelowSQL(lead.SQL, none) || BelowSQL(lead.SQL, sql) || BelowSQL(lead.MQL, none) {
 		t.Error("BelowSQL")
+	}
+}
+
+// TestShippedDecisionMakerRule: the example contract's decision-maker rule matches whole words only.
+func TestShippedDecisionMakerRule(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"../../infra/contract/contract.yaml", "../../infra/contract/examples/contract-proposed.yaml"} {
+		c, err := contract.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Warnings) != 0 {
+			t.Errorf("%s: warnings %v", file, c.Warnings)
+		}
+		for title, want := range map[string]bool{
+			"Doctorant": false, "Coordinatrice achats": false, "Budget controller": false, "Victor": false,
+			"Responsable de la coordination": true, "CTO": true, "DG": true, "Directrice technique": true,
+			"Chef d'atelier": true, "Head of Operations": true, "CEO & fondateur": true, "Co-founder / CTO": true,
+			"PDG": true, "DGA": true, "Directeurs": false, // whole words: the list names them
+		} {
+			r := Score(c.Scoring, Profile{"job_title": title}, nil, at)
+			got := false
+			for _, l := range r.Explanation {
+				got = got || l.Rule == "decision-maker"
+			}
+			if got != want {
+				t.Errorf("%s: %q is a decision-maker: %v, want %v", file, title, got, want)
+			}
+		}
+	}
+}
+
+// TestDuplicatedActivityIDsCountOnce: an export edited or merged by hand can repeat an activity; score and
+// whatif count it once, like the store does, whichever copy comes first.
+func TestDuplicatedActivityIDsCountOnce(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Behaviour = []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25}}
+		s.HandRaisers = []contract.HandRaiser{{ID: "demo", Type: "demo_request"}}
+	})
+	once := []lead.Activity{act("a", "content_download", 1), act("b", "content_download", 2)}
+	twice := append(append([]lead.Activity{}, once...), act("a", "content_download", 1), act("b", "content_download", 2))
+	r1, r2 := Score(s, nil, once, at), Score(s, nil, twice, at)
+	if r1.Total != 50 || r2.Total != 50 || r2.Qualifies != lead.MQL || fmt.Sprint(r1.Explanation) != fmt.Sprint(r2.Explanation) {
+		t.Errorf("once: %g %v; twice: %g %v", r1.Total, r1.Explanation, r2.Total, r2.Explanation)
+	}
+	// Copies that differ: the earliest is kept, whatever the order.
+	early, late := act("x", "content_download", 3), act("x", "content_download", 1)
+	for _, acts := range [][]lead.Activity{{early, late}, {late, early}} {
+		kept, dropped := Distinct(acts)
+		if dropped != 1 || len(kept) != 1 || !kept[0].OccurredAt.Equal(early.OccurredAt) {
+			t.Errorf("Distinct(%v) = %v, %d", acts, kept, dropped)
+		}
+	}
+	// Activities without an ID are all counted.
+	if r := Score(s, nil, []lead.Activity{act("", "content_download", 1), act("", "content_download", 1)}, at); r.Total != 50 {
+		t.Errorf("two activities without an ID: %g", r.Total)
 	}
 }

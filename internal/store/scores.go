@@ -77,7 +77,7 @@ func (l *Leads) leadItem(ctx context.Context, leadID string) (map[string]types.A
 
 func scoringLead(leadID string, it map[string]types.AttributeValue) score.Lead {
 	ld := score.Lead{ID: leadID, Stage: lead.Stage(attr(it, "stage")), Profile: scoring.Profile{}, DecayAt: attr(it, "decayAt"),
-		Explanation: attr(it, "explanation"), BelowSQL: boolAttr(it, "belowSqlThreshold")}
+		Explanation: attr(it, "explanation"), BelowSQL: boolAttr(it, "belowSqlThreshold"), Qualifies: lead.Stage(attr(it, "qualifiesFor"))}
 	ld.Version, _ = strconv.ParseInt(numAttr(it, "version"), 10, 64)
 	ld.Total, _ = strconv.ParseFloat(numAttr(it, "score"), 64)
 	for a, f := range profileFields {

@@ -65,27 +65,34 @@ type Counts struct{ MQL, SQL int }
 func Replay(rules *contract.Scoring, loc *time.Location, recs []Record) map[string]Counts {
 	out := map[string]Counts{}
 	for _, rec := range recs {
-		acts := rec.LeadActivities()
-		sort.SliceStable(acts, func(i, j int) bool { return acts[i].OccurredAt.Before(acts[j].OccurredAt) })
-		stage := lead.Lead
+		acts, _ := scoring.Distinct(rec.LeadActivities())
+		// The instants, in order and each once: two activities at one instant (or one listed twice) must not
+		// send the replay back a second, to count a spurious decay and a second entry into MQL.
+		var instants []time.Time
 		for _, a := range acts {
-			for _, at := range []time.Time{a.OccurredAt.Add(-time.Second), a.OccurredAt} {
-				r := scoring.Score(rules, rec.Lead.Profile, acts, at)
-				next, m, ok := scoring.Next(stage, r, nil)
-				if !ok {
-					continue
-				}
-				month := contract.MonthOf(at.In(loc)).String()
-				c := out[month]
-				if m.From != lead.MQL && (m.To == lead.MQL || m.To == lead.SQL) {
-					c.MQL++
-				}
-				if m.To == lead.SQL {
-					c.SQL++
-				}
-				out[month] = c
-				stage = next
+			instants = append(instants, a.OccurredAt.Add(-time.Second), a.OccurredAt)
+		}
+		sort.Slice(instants, func(i, j int) bool { return instants[i].Before(instants[j]) })
+		stage := lead.Lead
+		for i, at := range instants {
+			if i > 0 && at.Equal(instants[i-1]) {
+				continue
 			}
+			r := scoring.Score(rules, rec.Lead.Profile, acts, at)
+			next, m, ok := scoring.Next(stage, r, nil)
+			if !ok {
+				continue
+			}
+			month := contract.MonthOf(at.In(loc)).String()
+			c := out[month]
+			if m.From != lead.MQL && (m.To == lead.MQL || m.To == lead.SQL) {
+				c.MQL++
+			}
+			if m.To == lead.SQL {
+				c.SQL++
+			}
+			out[month] = c
+			stage = next
 		}
 	}
 	return out

@@ -67,6 +67,25 @@ func TestReplay(t *testing.T) {
 	}
 }
 
+// TestReplayNeverGoesBack: two activities at one instant (or one listed twice) are one instant of the replay;
+// evaluating a second before the second one, after the first, counted a spurious decay and a second MQL.
+func TestReplayNeverGoesBack(t *testing.T) {
+	t.Parallel()
+	rules := &contract.Scoring{MQL: 40, SQL: 80,
+		Behaviour: []contract.BehaviourRule{{ID: "dl", Type: "content_download", Points: 25, WindowDays: 30}}}
+	twin := a("content_download", "2026-10-05T09:00:00Z")
+	twin.ID = "other"
+	for name, r := range map[string]Record{
+		"two at one instant": rec("l", a("content_download", "2026-10-05T09:00:00Z"), twin),
+		"one listed twice":   rec("l", a("content_download", "2026-10-05T09:00:00Z"), a("content_download", "2026-10-06T09:00:00Z"), a("content_download", "2026-10-05T09:00:00Z")),
+	} {
+		paris, _ := time.LoadLocation("Europe/Paris")
+		if got := Replay(rules, paris, []Record{r}); got["2026-10"].MQL != 1 {
+			t.Errorf("%s: %+v, want one MQL", name, got)
+		}
+	}
+}
+
 func TestRead(t *testing.T) {
 	t.Parallel()
 	recs, err := Read(strings.NewReader(`{"lead":{"id":"l1","profile":{"job_title":"CEO"}},"activities":[{"id":"a","type":"page_view","occurredAt":"2026-11-01T10:00:00Z","properties":{"url":"/x"}}]}
