@@ -46,6 +46,15 @@ const weekendOpen = `  holidays: FR
     sunday:    ["00:00-24:00"]
 `
 
+const usOffice = `  holidays: US
+  business_hours:
+    monday:    ["09:00-18:00"]
+    tuesday:   ["09:00-18:00"]
+    wednesday: ["09:00-18:00"]
+    thursday:  ["09:00-18:00"]
+    friday:    ["09:00-18:00"]
+`
+
 // TestDeadlineIssue8 holds the reproducers of issue 8, each through `handoff deadline` as the issue gives it.
 func TestDeadlineIssue8(t *testing.T) {
 	t.Parallel()
@@ -60,6 +69,12 @@ func TestDeadlineIssue8(t *testing.T) {
 		{"azores, midnight spring forward", "Atlantic/Azores", weekendOpen, "2026-03-27T19:00:00-01:00", "4", "2026-03-29T01:00:00Z"},
 		{"havana, midnight spring forward", "America/Havana", weekendOpen, "2026-03-06T19:00:00-05:00", "4", "2026-03-08T01:00:00-04:00"},
 		{"santiago, midnight spring forward", "America/Santiago", weekendOpen, "2026-09-04T19:00:00-04:00", "4", "2026-09-06T01:00:00-03:00"},
+		// 2. New Year's Day 2028 is a Saturday, observed on Friday 31 December 2027.
+		{"us new year observed the year before", "America/New_York", usOffice, "2027-12-31T09:00:00-05:00", "1", "2028-01-03T10:00:00-05:00"},
+		{"us new year observed the year before, 2032", "America/New_York", usOffice, "2032-12-30T17:30:00-05:00", "1", "2033-01-03T09:30:00-05:00"},
+		// 3. Independence Day 2027 is a Sunday, observed on Monday 5 July: a shop open on Sundays closes both.
+		{"us holiday on a day open anyway", "America/New_York", usOffice + "    sunday:    [\"10:00-16:00\"]\n",
+			"2027-07-03T12:00:00-04:00", "1", "2027-07-06T10:00:00-04:00"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
