@@ -186,3 +186,38 @@ func nthOpenMonday(t *testing.T, first string, n int) string {
 		}
 	}
 }
+
+// TestContractCheckRefusesUnreachableDeadlines: `contract check` refuses a deadline the clock may not reach, and
+// says how far it looks; `deadline` answers an error, not a panic, for a duration beyond that.
+func TestContractCheckRefusesUnreachableDeadlines(t *testing.T) {
+	t.Parallel()
+	mondayOnly := "  holidays: FR\n  business_hours:\n    monday: [\"09:00-10:00\"]\n"
+	data, err := os.ReadFile(variant(t, "Europe/Paris", mondayOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "long.yaml")
+	if err := os.WriteFile(path, bytes.Replace(data, []byte("feedback_deadline: 16h"), []byte("feedback_deadline: 2000h"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := Run([]string{"contract", "check", path}, &out, &errOut, fixedNow); code != 1 {
+		t.Fatalf("contract check: exit %d; stdout %s", code, out.String())
+	}
+	want := "long.yaml:34: sales.feedback_deadline: 2000h of business time may not be reached: the SLA clock looks 20 years ahead " +
+		"of a hand-off, and this calendar can have as little as 970h of business time in 20 years (business_hours, holidays and closed_days)\n" +
+		"1 problem(s): the contract is not valid\n"
+	if !strings.HasSuffix(errOut.String(), want) {
+		t.Errorf("stderr = %q\nwant      %q", errOut.String(), want)
+	}
+
+	out.Reset()
+	errOut.Reset()
+	short := variant(t, "Europe/Paris", mondayOnly)
+	if code := Run([]string{"deadline", "--contract", short, "--from", "2026-11-30T10:00:00+01:00", "--hours", "1500"}, &out, &errOut, fixedNow); code != 1 {
+		t.Fatalf("deadline beyond the horizon: exit %d; stdout %s", code, out.String())
+	}
+	if !strings.Contains(errOut.String(), "does not fit in 20 years: beyond the clock's horizon") {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+}
