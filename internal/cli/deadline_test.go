@@ -146,6 +146,19 @@ func TestDeadlinePrecision(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("stdout = %q\nwant     %q", out.String(), want)
 	}
+	// What is printed is the instant notify computes and the store writes (UTC, milliseconds), not a rounding of it.
+	c, err := contract.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, err := c.Calendar.Add(time.Date(2026, 11, 30, 9, 0, 30, 5e8, time.UTC), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed, _ := time.Parse(time.RFC3339, "2026-11-30T11:01:00+01:00")
+	if !printed.Equal(due) || due.UTC().Format("2006-01-02T15:04:05.000Z") != "2026-11-30T10:01:00.000Z" {
+		t.Errorf("printed %s, computed %s", printed, due)
+	}
 }
 
 // mondays lists the Mondays from first to last (both Mondays), YYYY-MM-DD.
