@@ -33,27 +33,20 @@ func variant(t *testing.T, zone, calendar string) string {
 	return path
 }
 
-// weekendOpen is the issue's calendar for zones that change clocks at midnight: office hours in the week,
-// Saturday evening until midnight and all of Sunday.
-const weekendOpen = `  holidays: FR
-  business_hours:
+// officeDays are Monday to Friday, 09:00–18:00.
+const officeDays = `  business_hours:
     monday:    ["09:00-18:00"]
     tuesday:   ["09:00-18:00"]
     wednesday: ["09:00-18:00"]
     thursday:  ["09:00-18:00"]
     friday:    ["09:00-18:00"]
-    saturday:  ["20:00-24:00"]
-    sunday:    ["00:00-24:00"]
 `
 
-const usOffice = `  holidays: US
-  business_hours:
-    monday:    ["09:00-18:00"]
-    tuesday:   ["09:00-18:00"]
-    wednesday: ["09:00-18:00"]
-    thursday:  ["09:00-18:00"]
-    friday:    ["09:00-18:00"]
-`
+// weekendOpen is the issue's calendar for zones that change clocks at midnight: office hours in the week,
+// Saturday evening until midnight and all of Sunday.
+const weekendOpen = "  holidays: FR\n" + officeDays + "    saturday:  [\"20:00-24:00\"]\n    sunday:    [\"00:00-24:00\"]\n"
+
+const usOffice = "  holidays: US\n" + officeDays
 
 // TestDeadlineIssue8 holds the reproducers of issue 8, each through `handoff deadline` as the issue gives it.
 func TestDeadlineIssue8(t *testing.T) {

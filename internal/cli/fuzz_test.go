@@ -9,6 +9,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/worktime"
+	"github.com/handoff-sla/handoff/internal/worktime/worktimetest"
 )
 
 var (
@@ -18,24 +19,18 @@ var (
 	fuzzCountries = []string{"AT", "BE", "CA", "CH", "DE", "DK", "ES", "FR", "GB", "IE", "IT", "NL", "SE", "US"}
 )
 
-// fuzzCalendarBlock writes a contract calendar from fuzz bytes: per weekday up to three spans on a 15-minute grid
-// from 00:00 to 24:00 (some invalid on purpose: the contract must refuse them), then a few closed and open days.
+// fuzzCalendarBlock writes a contract calendar from fuzz bytes: opening hours (worktimetest.FuzzHours), then a
+// few closed and open days. Invalid calendars are FuzzParse's business; a week with no hours is still refused.
 func fuzzCalendarBlock(country uint8, spec []byte) string {
-	next := func() int {
-		if len(spec) == 0 {
-			return 0
-		}
-		b := int(spec[0])
-		spec = spec[1:]
-		return b
-	}
-	clock := func(q int) string { return fmt.Sprintf("%02d:%02d", q/4, q%4*15) }
+	in := worktimetest.FuzzBytes(spec)
+	hours := worktimetest.FuzzHours(&in)
+	next := in.Next
 	var b strings.Builder
 	fmt.Fprintf(&b, "  holidays: %s\n  business_hours:\n", fuzzCountries[int(country)%len(fuzzCountries)])
 	for d := time.Sunday; d <= time.Saturday; d++ {
 		var spans []string
-		for n := next() % 4; n > 0; n-- {
-			spans = append(spans, `"`+clock(next()%97)+"-"+clock(next()%97)+`"`)
+		for _, s := range hours[d] {
+			spans = append(spans, fmt.Sprintf(`"%02d:%02d-%02d:%02d"`, s[0]/60, s[0]%60, s[1]/60, s[1]%60))
 		}
 		fmt.Fprintf(&b, "    %s: [%s]\n", strings.ToLower(d.String()), strings.Join(spans, ", "))
 	}

@@ -195,19 +195,25 @@ func TestInvalidContracts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := Parse("c.yaml", []byte(tc.yaml))
-			var verr *ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Parse = %v, %v; want a *ValidationError", c, err)
-			}
-			var got []string
-			for _, p := range verr.Problems {
-				got = append(got, p.String(verr.File))
-			}
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
+			_, err := Parse("c.yaml", []byte(tc.yaml))
+			checkProblems(t, err, tc.want)
 		})
+	}
+}
+
+// checkProblems asserts err is a *ValidationError listing exactly want, in order, as the user reads them.
+func checkProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("Parse: %v; want a *ValidationError", err)
+	}
+	var got []string
+	for _, p := range verr.Problems {
+		got = append(got, p.String(verr.File))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -76,17 +75,7 @@ func TestHorizonRefusesUnreachableDeadlines(t *testing.T) {
 				}
 				return
 			}
-			var verr *ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Parse = %v; want a *ValidationError", err)
-			}
-			var got []string
-			for _, p := range verr.Problems {
-				got = append(got, p.String(verr.File))
-			}
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
+			checkProblems(t, err, tc.want)
 		})
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/worktime/worktimetest"
 )
 
 // fuzzZones are the zones FuzzAdd draws from: every kind of clock change (see crossCheckZones), historical
@@ -12,28 +14,17 @@ var fuzzZones = append([]string{"UTC", "Pacific/Apia", "Europe/Dublin", "Asia/Ka
 	"Africa/Monrovia", "Asia/Tehran"}, crossCheckZones...)
 
 // fuzzCalendar builds a calendar from fuzz bytes: per weekday a count of spans and their bounds on a 15-minute
-// grid (00:00 to 24:00), then a rule for closed dates. It reports false when the bytes make no valid week.
+// grid (00:00 to 24:00, always valid), then a rule for closed dates. It reports false for a week with no hours.
 func fuzzCalendar(zone uint8, spec []byte) (*Calendar, bool) {
-	next := func() int {
-		if len(spec) == 0 {
-			return 0
-		}
-		b := int(spec[0])
-		spec = spec[1:]
-		return b
-	}
+	in := worktimetest.FuzzBytes(spec)
+	hours := worktimetest.FuzzHours(&in)
 	var w Week
-	for d := range w {
-		prev := -1
-		for n := next() % 4; n > 0; n-- {
-			s, e := next()%97*15, next()%97*15
-			if s >= e || s < prev {
-				return nil, false
-			}
-			w[d] = append(w[d], Span{s, e})
-			prev = e
+	for d, spans := range hours {
+		for _, s := range spans {
+			w[d] = append(w[d], Span{s[0], s[1]})
 		}
 	}
+	next := in.Next
 	mod, rest, fromYear := next(), next(), 2000+next()*4
 	closed := func(y int, m time.Month, d int) bool {
 		if mod > 128 && y >= fromYear { // closed for good from some year: the horizon is reached

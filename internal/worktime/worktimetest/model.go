@@ -73,3 +73,31 @@ func (m Model) Between(a, b time.Time) time.Duration {
 	}
 	return total
 }
+
+// FuzzBytes hands fuzz input out one byte at a time, zero once it is used up.
+type FuzzBytes []byte
+
+// Next returns the next byte.
+func (b *FuzzBytes) Next() int {
+	if len(*b) == 0 {
+		return 0
+	}
+	v := int((*b)[0])
+	*b = (*b)[1:]
+	return v
+}
+
+// FuzzHours decodes opening hours from fuzz bytes, for the fuzz targets of worktime and of the CLI: per weekday
+// a count of spans (0–3) and their bounds on a 15-minute grid from 00:00 to 24:00, always sorted and valid.
+func FuzzHours(b *FuzzBytes) (hours [7][][2]int) {
+	for d := range hours {
+		prev := 0 // in quarters of an hour; 96 is 24:00
+		for n := b.Next() % 4; n > 0 && prev < 96; n-- {
+			s := prev + b.Next()%(96-prev)
+			e := s + 1 + b.Next()%(96-s)
+			hours[d] = append(hours[d], [2]int{s * 15, e * 15})
+			prev = e
+		}
+	}
+	return hours
+}
