@@ -33,7 +33,7 @@ func closedDaysFrom(first, last string, days ...time.Weekday) string {
 }
 
 // TestHorizonRefusesUnreachableDeadlines: Load refuses a deadline the clock may not reach within its horizon,
-// saying how far it looks, and accepts the issue's long but reachable ones.
+// saying how far it looks, or finer than it counts; it accepts the issue's long but reachable ones.
 func TestHorizonRefusesUnreachableDeadlines(t *testing.T) {
 	t.Parallel()
 	monday := mondayHour(t)
@@ -51,6 +51,9 @@ func TestHorizonRefusesUnreachableDeadlines(t *testing.T) {
 		// The issue's other panic: every Monday closed for ten years; the clock still reaches the next one.
 		{"one hour a week, ten years of Mondays closed", strings.Replace(monday, "  closed_days: [2026-12-24]\n",
 			closedDaysFrom("2027-01-04", "2037-01-05", time.Monday), 1), nil},
+		// Below the clock's resolution.
+		{"a deadline in seconds", edit(t, "first_contact_deadline: 4h", "first_contact_deadline: 3h59m30s"), []string{
+			`c.yaml:23: sales.first_contact_deadline: must be a whole number of minutes (the SLA clock's resolution), got "3h59m30s"`}},
 		// Every working day closed for 21 years (5,479 dates, hence the lines): a hand-off before has no business
 		// time within the horizon.
 		{"twenty-one closed years", edit(t, "  closed_days: [2026-12-24]\n", closedDaysFrom("2027-01-01", "2047-12-31", weekdays...)), []string{
