@@ -137,7 +137,13 @@ func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int
 	if counted := worktime.Tick(start); !counted.Equal(start) {
 		after = start.In(c.Location).Format(day+":05.999999999") + " (counted from " + counted.In(c.Location).Format("15:04") + ")"
 	}
-	fmt.Fprintln(stdout, due.Format(time.RFC3339))
+	answer := due.Format(time.RFC3339)
+	if _, offset := due.Zone(); offset%60 != 0 {
+		// Local mean time (before a zone adopted standard time) has seconds in its offset, which RFC 3339 cannot
+		// write: the local form would name another instant.
+		answer = due.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintln(stdout, answer)
 	fmt.Fprintf(stdout, "%s of business time after %s is %s (%s)\n", hours(d), after, due.Format(day), c.Location)
 	return 0
 }

@@ -139,6 +139,13 @@ func TestDeadlinePrecision(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("stdout = %q\nwant     %q", out.String(), want)
 	}
+	// Before 1911 Paris kept local mean time, UTC+0:09:21, whose seconds RFC 3339 cannot write: the answer is given
+	// in UTC rather than as another instant.
+	out.Reset()
+	if code := Run([]string{"deadline", "--contract", example, "--from", "1900-06-01T09:00:00Z", "--hours", "1"}, &out, &errOut, fixedNow); code != 0 ||
+		!strings.HasPrefix(out.String(), "1900-06-01T10:00:00Z\n") {
+		t.Errorf("local mean time: exit %d, stdout %q", code, out.String())
+	}
 	// What is printed is the instant notify computes and the store writes (UTC, milliseconds), not a rounding of it.
 	c, err := contract.Load(example)
 	if err != nil {
