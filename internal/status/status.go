@@ -7,7 +7,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -62,10 +61,11 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		// serve zero times.
 		h.log.ErrorContext(ctx, "status: the SLA clock failed", "route", req.RouteKey, "requestId", req.RequestContext.RequestID,
 			"status", http.StatusInternalServerError, "error", err.Error())
+		body, _ := json.Marshal(map[string]string{"error": "internal error", "requestId": req.RequestContext.RequestID})
 		return events.APIGatewayV2HTTPResponse{
 			StatusCode: http.StatusInternalServerError,
 			Headers:    map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
-			Body:       `{"error":"internal error","requestId":` + strconv.Quote(req.RequestContext.RequestID) + `}`,
+			Body:       string(body),
 		}, nil
 	}
 	body, _ := json.Marshal(r) // plain struct of strings, bools and times: cannot fail
