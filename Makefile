@@ -93,6 +93,16 @@ screenshots: deps ## PNGs of the SQL email and the feedback page, fr and en, for
 bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here, not in timed tests)
 	go test -run '^$$' -bench . -benchmem ./...
 
+# The contract's public holidays are compared with python-holidays in make test, through a committed reference
+# file; this rewrites it from the pinned versions (hashes checked).
+HOLIDAYS_REF := internal/contract/testdata/holidays
+.PHONY: holidays-reference
+holidays-reference: ## rewrite the holiday reference (python-holidays, pinned) the contract is compared with
+	python3 -m venv .local/holidays-venv
+	.local/holidays-venv/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $(HOLIDAYS_REF)/requirements.txt
+	.local/holidays-venv/bin/python $(HOLIDAYS_REF)/reference.py > $(HOLIDAYS_REF)/python-holidays.csv.tmp
+	mv $(HOLIDAYS_REF)/python-holidays.csv.tmp $(HOLIDAYS_REF)/python-holidays.csv
+
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
 	@set -e; grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' internal | sed 's/:func /:/' | sort -u | \

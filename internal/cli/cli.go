@@ -8,17 +8,20 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
 const usage = `usage:
   handoff contract check FILE
       Validate a contract; print every problem with its line, exit 1 if there is any.
   handoff deadline --contract FILE --from RFC3339 --hours N
-      Print the instant N business hours after --from (default: now) under the contract's calendar.
+      Print the instant N business hours (4, 1.5, 1h30m; whole minutes) after --from (default: now) under the
+      contract's calendar.
   handoff score --contract FILE --lead FILE [--at RFC3339]
       Print one lead's score, stage and explanation (the lead is one record of handoff export).
   handoff whatif --current FILE --proposed FILE --export FILE
@@ -92,7 +95,7 @@ func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int
 	fs.SetOutput(stderr)
 	file := fs.String("contract", "", "contract file (required)")
 	from := fs.String("from", "", "start instant, RFC 3339 (default: now)")
-	n := fs.Float64("hours", 0, "business hours to add (required, > 0; 1.5 is 1h30)")
+	n := fs.String("hours", "", "business time to add (required): hours (4, 1.5) or a duration (1h30m); whole minutes, at most 2000h")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -100,8 +103,9 @@ func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int
 	if *file == "" {
 		problems = append(problems, "--contract is required")
 	}
-	if *n <= 0 || math.IsInf(*n, 0) || math.IsNaN(*n) || *n > 2000 {
-		problems = append(problems, "--hours must be a number of business hours above 0 and at most 2000")
+	d, err := businessHours(*n)
+	if err != nil {
+		problems = append(problems, err.Error())
 	}
 	start := now()
 	if *from != "" {
@@ -122,12 +126,66 @@ func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int
 	if err != nil {
 		return reportLoadError(*file, err, stderr)
 	}
-	d := time.Duration(math.Round(*n*60)) * time.Minute
-	due := c.Calendar.Add(start, d)
-	fmt.Fprintln(stdout, due.Format(time.RFC3339))
-	fmt.Fprintf(stdout, "%s of business time after %s is %s (%s)\n",
-		hours(d), start.In(c.Location).Format("Mon 2 Jan 2006 15:04"), due.Format("Mon 2 Jan 2006 15:04"), c.Location)
+	due, err := c.Calendar.Add(start, d)
+	if err == nil && due.Year() > 9999 {
+		err = fmt.Errorf("the deadline falls after the year 9999, which RFC 3339 cannot write")
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	// The clock counts whole minutes from the next one (worktime.Tick): say so when the start lies between two,
+	// so the line shows the instant that is computed and stored, not a rounded one.
+	const day = "Mon 2 Jan 2006 15:04"
+	after := start.In(c.Location).Format(day)
+	if counted := worktime.Tick(start); !counted.Equal(start) {
+		after = start.In(c.Location).Format(day+":05.999999999") + " (counted from " + counted.In(c.Location).Format("15:04") + ")"
+	}
+	answer := due.Format(time.RFC3339)
+	if _, offset := due.Zone(); offset%60 != 0 {
+		// Local mean time (before a zone adopted standard time) has seconds in its offset, which RFC 3339 cannot
+		// write: the local form would name another instant.
+		answer = due.UTC().Format(time.RFC3339)
+	}
+	fmt.Fprintln(stdout, answer)
+	fmt.Fprintf(stdout, "%s of business time after %s is %s (%s)\n", hours(d), after, due.Format(day), c.Location)
 	return 0
+}
+
+// maxHours is the longest deadline the command computes: the contract's own bound.
+const maxHours = 2000
+
+// businessHours reads --hours: a number of hours (4, 1.5) or a Go duration (1h30m). The clock counts whole
+// minutes (worktime.Resolution): anything finer is refused rather than silently rounded.
+func businessHours(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, errors.New("--hours is required: a number of business hours such as 4 or 1.5, or a duration such as 1h30m")
+	}
+	var d time.Duration
+	if strings.ContainsAny(s, "hms") {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("--hours must be a number of hours such as 1.5 or a duration such as 1h30m, got %q", s)
+		}
+	} else {
+		h, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(h) || math.IsInf(h, 0) || math.Abs(h) > maxHours*2 {
+			return 0, fmt.Errorf("--hours must be a number of hours above 0 and at most %d, got %q", maxHours, s)
+		}
+		ticks := h * float64(time.Hour/worktime.Resolution)
+		if math.Abs(ticks-math.Round(ticks)) > 1e-6 {
+			return 0, fmt.Errorf("--hours must be a whole number of minutes (the clock's resolution), got %s (%s)", s,
+				time.Duration(h*float64(time.Hour)))
+		}
+		d = time.Duration(math.Round(ticks)) * worktime.Resolution
+	}
+	switch {
+	case d <= 0 || d > maxHours*time.Hour:
+		return 0, fmt.Errorf("--hours must be a number of hours above 0 and at most %d, got %q", maxHours, s)
+	case d%worktime.Resolution != 0:
+		return 0, fmt.Errorf("--hours must be a whole number of minutes (the clock's resolution), got %s", s)
+	}
+	return d, nil
 }
 
 // hours renders 4h, 1h30, 16h.

@@ -172,23 +172,29 @@ func (c *Contract) Manager(id string) (Manager, bool) {
 	return Manager{}, false
 }
 
-// FirstContactDue is when sales must have contacted an SQL handed off at handoff.
-func (c *Contract) FirstContactDue(handoff time.Time) time.Time {
+// FirstContactDue is when sales must have contacted an SQL handed off at handoff. Load made sure the deadline
+// is within the clock's horizon; the error is there for a contract built otherwise.
+func (c *Contract) FirstContactDue(handoff time.Time) (time.Time, error) {
 	return c.Calendar.Add(handoff, c.Sales.FirstContact)
 }
 
 // FeedbackDue is when sales must have accepted or rejected an SQL handed off at handoff.
-func (c *Contract) FeedbackDue(handoff time.Time) time.Time {
+func (c *Contract) FeedbackDue(handoff time.Time) (time.Time, error) {
 	return c.Calendar.Add(handoff, c.Sales.Feedback)
 }
 
-// ReminderTimes are the instants reminders fall due for an SQL handed off at handoff, in order.
-func (c *Contract) ReminderTimes(handoff time.Time) []time.Time {
+// ReminderTimes are the instants reminders fall due for an SQL handed off at handoff, in order. A percentage of
+// the deadline is rounded down to the clock's resolution (a reminder is never late).
+func (c *Contract) ReminderTimes(handoff time.Time) ([]time.Time, error) {
 	out := make([]time.Time, len(c.Sales.Reminders))
 	for i, p := range c.Sales.Reminders {
-		out[i] = c.Calendar.Add(handoff, c.Sales.FirstContact*time.Duration(p)/100)
+		at, err := c.Calendar.Add(handoff, (c.Sales.FirstContact * time.Duration(p) / 100).Truncate(worktime.Resolution))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = at
 	}
-	return out
+	return out, nil
 }
 
 // Away reports whether the rep is out of office on the local date of t.

@@ -195,19 +195,25 @@ func TestInvalidContracts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := Parse("c.yaml", []byte(tc.yaml))
-			var verr *ValidationError
-			if !errors.As(err, &verr) {
-				t.Fatalf("Parse = %v, %v; want a *ValidationError", c, err)
-			}
-			var got []string
-			for _, p := range verr.Problems {
-				got = append(got, p.String(verr.File))
-			}
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
+			_, err := Parse("c.yaml", []byte(tc.yaml))
+			checkProblems(t, err, tc.want)
 		})
+	}
+}
+
+// checkProblems asserts err is a *ValidationError listing exactly want, in order, as the user reads them.
+func checkProblems(t *testing.T, err error, want []string) {
+	t.Helper()
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("Parse: %v; want a *ValidationError", err)
+	}
+	var got []string
+	for _, p := range verr.Problems {
+		got = append(got, p.String(verr.File))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -220,11 +226,11 @@ func TestExampleContract(t *testing.T) {
 	// The README's worked example: an SQL on Friday 27 November 2026 at 17:30, after Friday's 17:00 close, with
 	// 4 business hours, is due Monday 30 November at 14:00 (3h30 from 9:00 to 12:30, then 30 min after lunch).
 	from := time.Date(2026, 11, 27, 17, 30, 0, 0, c.Location)
-	if got, want := c.FirstContactDue(from), time.Date(2026, 11, 30, 14, 0, 0, 0, c.Location); !got.Equal(want) {
-		t.Errorf("FirstContactDue = %s, want %s", got, want)
+	if got, err := c.FirstContactDue(from); err != nil || !got.Equal(time.Date(2026, 11, 30, 14, 0, 0, 0, c.Location)) {
+		t.Errorf("FirstContactDue = %s, %v; want Monday 14:00", got, err)
 	}
-	reminders := c.ReminderTimes(from)
-	if len(reminders) != 2 || !reminders[0].Equal(time.Date(2026, 11, 30, 11, 0, 0, 0, c.Location)) {
+	reminders, err := c.ReminderTimes(from)
+	if err != nil || len(reminders) != 2 || !reminders[0].Equal(time.Date(2026, 11, 30, 11, 0, 0, 0, c.Location)) {
 		t.Errorf("reminders = %v", reminders)
 	}
 	tests := []struct {

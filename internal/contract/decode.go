@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
 // reader walks the YAML tree, collecting every problem instead of stopping at the first one: the teams fix a
@@ -203,8 +205,8 @@ func (r *reader) businessHours(n *yaml.Node, path string) time.Duration {
 		r.fail(n, path, `must be a duration in business hours such as "4h" or "1h30m", got %q`, s)
 	case d <= 0:
 		r.fail(n, path, "must be positive, got %q", s)
-	case d%time.Minute != 0:
-		r.fail(n, path, "must be a whole number of minutes, got %q", s)
+	case d%worktime.Resolution != 0: // the SLA clock counts whole minutes
+		r.fail(n, path, "must be a whole number of minutes (the SLA clock's resolution), got %q", s)
 	case d > maxBusinessHours:
 		// A deadline beyond that is a typo, and would make every deadline computation walk years of calendar.
 		r.fail(n, path, "must be at most %s, got %q", fmtHours(maxBusinessHours), s)

@@ -37,6 +37,18 @@ func FuzzParse(f *testing.F) {
 		if c.Calendar == nil || c.Location == nil || len(c.Roster.Reps) == 0 || len(c.Marketing.Targets) == 0 {
 			t.Fatalf("a contract that loaded is incomplete: %+v", c)
 		}
-		c.FirstContactDue(c.Calendar.NextOpen(fixedNow))
+		// Load refused deadlines the clock cannot reach: none of these fails.
+		open, err := c.Calendar.NextOpen(fixedNow)
+		if err != nil {
+			t.Fatalf("NextOpen: %v", err)
+		}
+		for _, due := range []func(time.Time) (time.Time, error){c.FirstContactDue, c.FeedbackDue} {
+			if _, err := due(open); err != nil {
+				t.Fatalf("a loaded contract cannot compute its deadlines: %v", err)
+			}
+		}
+		if _, err := c.ReminderTimes(open); err != nil {
+			t.Fatalf("a loaded contract cannot compute its reminders: %v", err)
+		}
 	})
 }

@@ -50,6 +50,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 		doc = root.Content[0]
 	}
 	var cal calendarSpec
+	var salesNode *yaml.Node
 	r.mapping(doc, "", map[string]field{
 		"version":    {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
 		"company":    {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
@@ -57,7 +58,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 		"time_zone":  {true, func(n *yaml.Node, p string) { c.Location = r.zone(n, p) }},
 		"calendar":   {true, func(n *yaml.Node, p string) { cal = r.calendar(n, p) }},
 		"marketing":  {true, func(n *yaml.Node, p string) { c.Marketing = r.marketing(n, p) }},
-		"sales":      {true, func(n *yaml.Node, p string) { c.Sales = r.sales(n, p) }},
+		"sales":      {true, func(n *yaml.Node, p string) { c.Sales, salesNode = r.sales(n, p), n }},
 		"roster":     {true, func(n *yaml.Node, p string) { c.Roster = r.roster(n, p) }},
 		"recipients": {true, func(n *yaml.Node, p string) { c.Recipients = r.recipients(n, p) }},
 		"sender":     {true, func(n *yaml.Node, p string) { c.Sender = r.address(n, p) }},
@@ -88,6 +89,8 @@ func Parse(name string, data []byte) (*Contract, error) {
 		calendar, err := worktime.New(c.Location, cal.week, newClosedDays(cal).isClosed)
 		if err != nil {
 			r.fail(cal.node, "calendar.business_hours", "%v", strings.TrimPrefix(err.Error(), "worktime: "))
+		} else {
+			r.checkHorizon(cal, c.Location, c.Sales, salesNode)
 		}
 		c.Calendar = calendar
 	}

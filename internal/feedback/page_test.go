@@ -59,8 +59,16 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.leadID = saved.LeadID
+	firstContact, err := c.FirstContactDue(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feedbackDue, err := c.FeedbackDue(now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	err = leads.ClaimHandoff(ctx, notify.Handoff{LeadID: f.leadID, RepID: "thomas-martin", Team: "nord", Reason: "test", At: now,
-		FirstContactDue: c.FirstContactDue(now), FeedbackDue: c.FeedbackDue(now), NextCheck: c.FirstContactDue(now), ClaimedAt: now,
+		FirstContactDue: firstContact, FeedbackDue: feedbackDue, NextCheck: firstContact, ClaimedAt: now,
 		Month: "2026-11", Counted: true, LeadName: "Claire <i>Dubois</i>", LeadCompany: "ACME Industrie"})
 	if err != nil {
 		t.Fatal(err)

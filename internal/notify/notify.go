@@ -194,8 +194,16 @@ func (n *Notifier) assign(ctx context.Context, ld Lead) (Handoff, contract.Rep, 
 		at = now
 	}
 	h := Handoff{LeadID: ld.ID, At: at, ClaimedAt: now, ContractVersion: c.Version,
-		FirstContactDue: c.FirstContactDue(at), FeedbackDue: c.FeedbackDue(at), Reminders: c.ReminderTimes(at),
 		Month: contract.MonthOf(at.In(c.Location)).String()}
+	var errFirst, errFeedback, errReminders error
+	h.FirstContactDue, errFirst = c.FirstContactDue(at)
+	h.FeedbackDue, errFeedback = c.FeedbackDue(at)
+	h.Reminders, errReminders = c.ReminderTimes(at)
+	if err := errors.Join(errFirst, errFeedback, errReminders); err != nil {
+		// Load refuses deadlines the clock cannot reach; failing the record (retried, then parked) beats a panic
+		// that would fail the whole batch.
+		return Handoff{}, contract.Rep{}, fmt.Errorf("deadlines of %s: %w", ld.ID, err)
+	}
 	h.NextCheck = h.FirstContactDue
 	if len(h.Reminders) > 0 {
 		h.NextCheck = h.Reminders[0]

@@ -4,6 +4,7 @@ package status
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -52,8 +53,21 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	r.Contract.Locale, r.Contract.TimeZone = string(c.Locale), c.Location.String()
 	r.Now = now
 	r.BusinessHours.Open = c.Calendar.IsOpen(now)
-	r.BusinessHours.NextOpen = c.Calendar.NextOpen(now)
-	r.FirstContactDueIfHandedOffNow = c.FirstContactDue(now)
+	var errOpen, errDue error
+	r.BusinessHours.NextOpen, errOpen = c.Calendar.NextOpen(now)
+	r.FirstContactDueIfHandedOffNow, errDue = c.FirstContactDue(now)
+	if err := errors.Join(errOpen, errDue); err != nil {
+		// Load refuses a contract whose deadlines the clock cannot reach, so this is a bug: say so, do not
+		// serve zero times.
+		h.log.ErrorContext(ctx, "status: the SLA clock failed", "route", req.RouteKey, "requestId", req.RequestContext.RequestID,
+			"status", http.StatusInternalServerError, "error", err.Error())
+		body, _ := json.Marshal(map[string]string{"error": "internal error", "requestId": req.RequestContext.RequestID})
+		return events.APIGatewayV2HTTPResponse{
+			StatusCode: http.StatusInternalServerError,
+			Headers:    map[string]string{"Content-Type": "application/json", "Cache-Control": "no-store"},
+			Body:       string(body),
+		}, nil
+	}
 	body, _ := json.Marshal(r) // plain struct of strings, bools and times: cannot fail
 	h.log.InfoContext(ctx, "status", "route", req.RouteKey, "status", http.StatusOK)
 	return events.APIGatewayV2HTTPResponse{

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
 func TestHandleSampleEvent(t *testing.T) {
@@ -67,5 +68,32 @@ func TestHandleSampleEvent(t *testing.T) {
 				t.Errorf("no log line for the request: %s", logs.String())
 			}
 		})
+	}
+}
+
+// TestHandleClockFailure: a calendar the clock cannot reach an opening of (Load refuses such a contract) answers
+// 500 with the request ID, and logs why, instead of serving zero times or panicking.
+func TestHandleClockFailure(t *testing.T) {
+	t.Parallel()
+	c, err := contract.Load("../../infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var week worktime.Week
+	week[time.Monday] = []worktime.Span{{Start: 9 * 60, End: 10 * 60}}
+	closed := *c
+	if closed.Calendar, err = worktime.New(c.Location, week, func(int, time.Month, int) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	h := New(&closed, func() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) }, slog.New(slog.NewJSONHandler(&logs, nil)))
+	req := events.APIGatewayV2HTTPRequest{RouteKey: "GET /v1/status"}
+	req.RequestContext.RequestID = "req-1"
+	resp, err := h.Handle(context.Background(), req)
+	if err != nil || resp.StatusCode != 500 || !strings.Contains(resp.Body, `"requestId":"req-1"`) {
+		t.Fatalf("Handle = %+v, %v", resp, err)
+	}
+	if !strings.Contains(logs.String(), "beyond the clock's horizon") {
+		t.Errorf("the log does not say why: %s", logs.String())
 	}
 }

@@ -4,19 +4,51 @@
 // The SLA's deadlines are all expressed in business hours, so this package is the heart of the contract: a lead
 // that arrives on Friday at 17:30 with a 4-hour deadline and 9:00–18:00 hours is due on Monday at 12:30.
 //
-// Opening hours are wall-clock times in the calendar's zone. An instant is open when its local date is not
-// closed and its local wall-clock time falls in one of that weekday's spans. On the nights clocks change, a span
-// boundary that falls in the skipped hour resolves to the instant of the change, and one that falls in the
-// repeated hour resolves to its first occurrence; spans that do not touch 02:00–03:00 are exact either way.
+// The rules, which the README's "SLA clock" section states for the teams:
+//
+//   - An instant is business time when its local date, in the calendar's zone, is not closed and its local
+//     wall-clock time falls in one of that weekday's spans. That is decided instant by instant, so clock changes
+//     need no special case: the hour skipped in spring has no instants, and a span loses whatever part of it falls
+//     there; the hour repeated in autumn happens twice, and an open wall-clock time in it counts twice; a span
+//     ending at 24:00 runs until the next local date begins (00:00, or 01:00 where clocks go forward at
+//     midnight). The same holds for zones that change at midnight, by 30 minutes, or by two hours.
+//   - The clock ticks once per Resolution (a minute). Durations are whole ticks; an instant between two ticks
+//     counts from the next one (Tick), so every deadline is a whole minute and prints exactly as it is stored.
+//   - Add returns the instant at which the duration has elapsed; when that is exactly the close of a span, it is
+//     the closing instant (not the next opening).
+//   - Add and NextOpen look at most HorizonYears ahead and return an error wrapping ErrBeyondHorizon beyond:
+//     never a panic, and never an unbounded walk, whatever the calendar.
 package worktime
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
 
+// Resolution is the tick of the SLA clock: the smallest business time it counts and the grid every computed
+// instant lies on. The contract and the CLI refuse durations that are not a whole number of ticks.
+const Resolution = time.Minute
+
+// HorizonYears is how far ahead of the start Add and NextOpen look. It bounds the work of one call (a deadline
+// checker computes many per run); the contract refuses deadlines that could fall further (see contract's
+// horizon check).
+const HorizonYears = 20
+
+// ErrBeyondHorizon is wrapped by the error of Add and NextOpen when the answer is more than HorizonYears away.
+var ErrBeyondHorizon = errors.New("beyond the clock's horizon")
+
 // MinutesPerDay is the end of the last possible span: a span may end at 24:00 (midnight of the next day).
 const MinutesPerDay = 24 * 60
+
+// Tick returns t rounded up to the clock's resolution: the first tick at or after t.
+func Tick(t time.Time) time.Time {
+	r := t.Truncate(Resolution)
+	if r.Before(t) {
+		r = r.Add(Resolution)
+	}
+	return r
+}
 
 // Span is an opening period of a day, in minutes after local midnight: [Start, End).
 type Span struct {
@@ -30,6 +62,16 @@ func (s Span) String() string {
 
 // Week holds the opening spans of each weekday, indexed by time.Weekday. A weekday with no span is closed.
 type Week [7][]Span
+
+// Hours is the wall-clock opening time of a weekday: the business time of an open date of that weekday, unless
+// the clocks change on it.
+func (w Week) Hours(wd time.Weekday) time.Duration {
+	var total int
+	for _, s := range w[wd] {
+		total += s.End - s.Start
+	}
+	return time.Duration(total) * time.Minute
+}
 
 // ClosedFunc reports whether a local date is closed all day (public holiday, company closure).
 type ClosedFunc func(year int, month time.Month, day int) bool
@@ -74,144 +116,146 @@ func New(loc *time.Location, week Week, closed ClosedFunc) (*Calendar, error) {
 // Location is the calendar's time zone.
 func (c *Calendar) Location() *time.Location { return c.loc }
 
-// interval is one opening period as absolute instants: [from, to).
+// interval is one stretch of business time as UTC instants: [from, to).
 type interval struct{ from, to time.Time }
 
-// day returns the opening intervals of a local date (year, month, day may be denormalised, as in time.Date).
-func (c *Calendar) day(y int, m time.Month, d int) []interval {
-	date := time.Date(y, m, d, 12, 0, 0, 0, c.loc) // noon: never inside a clock change
-	y, m, d = date.Date()
-	if c.closed(y, m, d) {
-		return nil
-	}
-	spans := c.week[date.Weekday()]
-	out := make([]interval, 0, len(spans))
-	for _, s := range spans {
-		from, to := c.boundary(y, m, d, s.Start), c.boundary(y, m, d, s.End)
-		if from.Before(to) {
-			out = append(out, interval{from, to})
+// window is how much time one call of intervals covers: short enough that the usual deadline (hours away) costs
+// little, long enough that walking years stays cheap.
+const window = 24 * time.Hour
+
+// intervals appends the business time within [from, to) to out, in order, adjacent stretches merged.
+//
+// It walks the instants, not the dates: between two clock changes the offset is constant, so the wall clock is
+// the instant shifted by it, and a span of a local date is the instants whose shifted value falls in it. That
+// needs no normalisation of wall times that do not exist (skipped) or exist twice (repeated), which is where
+// time.Date's choices would leak in.
+func (c *Calendar) intervals(out []interval, from, to time.Time) []interval {
+	for t := from; t.Before(to); {
+		local := t.In(c.loc)
+		_, offset := local.Zone()
+		end := to
+		if _, next := local.ZoneBounds(); next.After(t) && next.Before(to) {
+			end = next
 		}
+		shift := time.Duration(offset) * time.Second
+		wallFrom, wallTo := t.UTC().Add(shift), end.UTC().Add(shift)
+		y, m, d := wallFrom.Date()
+		for day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); day.Before(wallTo); day = day.AddDate(0, 0, 1) {
+			if c.closed(day.Date()) {
+				continue
+			}
+			for _, s := range c.week[day.Weekday()] {
+				lo := latest(day.Add(time.Duration(s.Start)*time.Minute), wallFrom)
+				hi := earliest(day.Add(time.Duration(s.End)*time.Minute), wallTo)
+				if lo.Before(hi) {
+					// Offsets of whole minutes (every zone since 1972) keep these on the grid already; older
+					// local mean times had seconds, and rounding up keeps every answer on a tick.
+					out = appendMerged(out, interval{Tick(lo.Add(-shift)), Tick(hi.Add(-shift))})
+				}
+			}
+		}
+		t = end
 	}
 	return out
 }
 
-// boundary is the first instant of local date y-m-d whose wall clock reaches the given minute of the day.
-func (c *Calendar) boundary(y int, m time.Month, d, minute int) time.Time {
-	t := time.Date(y, m, d, minute/60, minute%60, 0, 0, c.loc)
-	if minute == MinutesPerDay {
-		return t
+func appendMerged(out []interval, iv interval) []interval {
+	if !iv.from.Before(iv.to) {
+		return out
 	}
-	start, end := t.ZoneBounds()
-	if h, mi, _ := t.Clock(); h*60+mi == minute {
-		// The wall time exists, maybe twice (clocks went back): time.Date does not promise which occurrence it
-		// returns, so look for an earlier one in the zone before.
-		if !start.IsZero() && t.Sub(start) < 2*time.Hour {
-			_, prevOffset := start.Add(-time.Second).Zone()
-			if _, offset := t.Zone(); prevOffset > offset {
-				earlier := t.Add(-time.Duration(prevOffset-offset) * time.Second)
-				if eh, em, _ := earlier.Clock(); earlier.Before(start) && eh*60+em == minute {
-					return earlier
-				}
-			}
+	if n := len(out); n > 0 && !iv.from.After(out[n-1].to) {
+		if iv.to.After(out[n-1].to) {
+			out[n-1].to = iv.to
 		}
-		return t
+		return out
 	}
-	// The wall time was skipped by a clock change: the boundary is the change itself.
-	if h, mi, _ := t.Clock(); h*60+mi > minute {
-		return start
-	}
-	return end
+	return append(out, iv)
 }
 
-// Add returns the instant at which d of business time has elapsed after from. When the count ends exactly at
-// the close of a span, that closing instant is returned (not the next opening). A non-positive d returns from.
-func (c *Calendar) Add(from time.Time, d time.Duration) time.Time {
-	if d <= 0 {
-		return from
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	local := from.In(c.loc)
-	y, m, dd := local.Date()
+	return b
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// Add returns the instant at which d of business time has elapsed after from (counted from Tick(from)), in the
+// calendar's zone. When the count ends exactly at the close of a span, that closing instant is returned. A zero d
+// returns Tick(from). d must be a non-negative whole number of ticks; an answer more than HorizonYears away is an
+// error wrapping ErrBeyondHorizon.
+func (c *Calendar) Add(from time.Time, d time.Duration) (time.Time, error) {
+	if d < 0 || d%Resolution != 0 {
+		return time.Time{}, fmt.Errorf("worktime: %s is not a non-negative whole number of %s", d, Resolution)
+	}
+	start := Tick(from).UTC()
+	if d == 0 {
+		return start.In(c.loc), nil
+	}
+	limit := start.AddDate(HorizonYears, 0, 0)
 	remaining := d
-	for i := 0; ; i++ {
-		for _, iv := range c.day(y, m, dd+i) {
-			if !iv.to.After(from) {
-				continue
+	var buf [8]interval
+	for w := start; w.Before(limit); w = w.Add(window) {
+		for _, iv := range c.intervals(buf[:0], w, earliest(w.Add(window), limit)) {
+			n := iv.to.Sub(iv.from)
+			if remaining <= n {
+				return iv.from.Add(remaining).In(c.loc), nil
 			}
-			start := iv.from
-			if start.Before(from) {
-				start = from
-			}
-			avail := iv.to.Sub(start)
-			if remaining <= avail {
-				return start.Add(remaining).In(c.loc)
-			}
-			remaining -= avail
+			remaining -= n
 		}
-		mustOpenWithin(i)
 	}
+	return time.Time{}, fmt.Errorf("worktime: %s of business time after %s does not fit in %d years: %w",
+		d, start.In(c.loc).Format(time.RFC3339), HorizonYears, ErrBeyondHorizon)
 }
 
-// maxClosedDays bounds the search for an opening. New guarantees an open weekday, and closed days come from
-// holidays and a finite list, so only a ClosedFunc that closes everything could reach it.
-const maxClosedDays = 3660
-
-func mustOpenWithin(days int) {
-	if days > maxClosedDays {
-		panic("worktime: no business hours within ten years; the ClosedFunc closes every day")
-	}
-}
-
-// Between returns the business time elapsed from a to b; negative when b is before a.
+// Between returns the business time elapsed from Tick(a) to Tick(b); negative when b is before a. It saturates at
+// the largest time.Duration, as time.Time.Sub does, and walks every day in between: it is meant for spans of
+// days or years, not millennia.
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if b.Before(a) {
 		return -c.Between(b, a)
 	}
-	la := a.In(c.loc)
-	y, m, d := la.Date()
+	from, to := Tick(a).UTC(), Tick(b).UTC()
 	var total time.Duration
-	for i := 0; ; i++ {
-		// Intervals of day i start no earlier than its local midnight; stop once that is past b.
-		if time.Date(y, m, d+i, 0, 0, 0, 0, c.loc).After(b) {
-			return total
-		}
-		for _, iv := range c.day(y, m, d+i) {
-			from, to := iv.from, iv.to
-			if from.Before(a) {
-				from = a
+	var buf [8]interval
+	for w := from; w.Before(to); w = w.Add(window) {
+		for _, iv := range c.intervals(buf[:0], w, earliest(w.Add(window), to)) {
+			n := iv.to.Sub(iv.from)
+			if total > maxDuration-n {
+				return maxDuration
 			}
-			if to.After(b) {
-				to = b
-			}
-			if from.Before(to) {
-				total += to.Sub(from)
-			}
+			total += n
 		}
 	}
+	return total
 }
 
-// IsOpen reports whether t falls in business hours.
+const maxDuration = time.Duration(1<<63 - 1)
+
+// IsOpen reports whether t falls in business time: whether the tick it lies in counts.
 func (c *Calendar) IsOpen(t time.Time) bool {
-	y, m, d := t.In(c.loc).Date()
-	for _, iv := range c.day(y, m, d) {
-		if !t.Before(iv.from) && t.Before(iv.to) {
-			return true
-		}
-	}
-	return false
+	tick := t.Truncate(Resolution).UTC()
+	var buf [2]interval
+	return len(c.intervals(buf[:0], tick, tick.Add(Resolution))) > 0
 }
 
-// NextOpen returns t when it is open, else the next instant business hours start.
-func (c *Calendar) NextOpen(t time.Time) time.Time {
-	y, m, d := t.In(c.loc).Date()
-	for i := 0; ; i++ {
-		for _, iv := range c.day(y, m, d+i) {
-			if iv.to.After(t) {
-				if iv.from.After(t) {
-					return iv.from.In(c.loc)
-				}
-				return t.In(c.loc)
-			}
+// NextOpen returns t when it is open, else the next instant business time starts, in the calendar's zone; an
+// opening more than HorizonYears away is an error wrapping ErrBeyondHorizon.
+func (c *Calendar) NextOpen(t time.Time) (time.Time, error) {
+	tick := t.Truncate(Resolution).UTC()
+	limit := tick.AddDate(HorizonYears, 0, 0)
+	var buf [8]interval
+	for w := tick; w.Before(limit); w = w.Add(window) {
+		if ivs := c.intervals(buf[:0], w, earliest(w.Add(window), limit)); len(ivs) > 0 {
+			return latest(ivs[0].from, t).In(c.loc), nil
 		}
-		mustOpenWithin(i)
 	}
+	return time.Time{}, fmt.Errorf("worktime: no business time within %d years after %s: %w",
+		HorizonYears, t.In(c.loc).Format(time.RFC3339), ErrBeyondHorizon)
 }
