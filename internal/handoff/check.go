@@ -1,0 +1,187 @@
+package handoff
+
+import (
+	"strconv"
+	"time"
+)
+
+// StepKind is something the deadline checker finds due on a hand-off.
+type StepKind string
+
+// Steps.
+const (
+	// StepStuckMail: the SQL email is still unconfirmed StuckAfter after it was claimed or handed to SES.
+	StepStuckMail StepKind = "stuck_mail"
+	// StepReminder: a reminder point of the first-contact deadline passed, no contact yet.
+	StepReminder StepKind = "reminder"
+	// StepFirstContactBreach: the first-contact deadline passed, no contact.
+	StepFirstContactBreach StepKind = "breach.first_contact"
+	// StepFeedbackBreach: the feedback deadline passed, no answer.
+	StepFeedbackBreach StepKind = "breach.feedback"
+)
+
+// Step is one thing due: a reminder's index in N; the instant it fell due in Due.
+type Step struct {
+	Kind StepKind
+	N    int
+	Due  time.Time
+}
+
+// Due lists what is due at now, in the order to do it. Reminders whose instant passed together (the checker
+// was stopped) give one step, the latest; none is given once the first-contact deadline itself passed. While the
+// SQL email is unconfirmed only its staleness can be due: the deadlines wait for it.
+func (h *Handoff) Due(now time.Time) []Step {
+	if h.Mail.Outstanding() {
+		if at := h.Mail.staleAt(); !at.After(now) {
+			return []Step{{Kind: StepStuckMail, Due: at}}
+		}
+		return nil
+	}
+	var steps []Step
+	if !h.Contacted() && !h.FirstContactBreached {
+		if !h.FirstContactDue.After(now) {
+			steps = append(steps, Step{Kind: StepFirstContactBreach, Due: h.FirstContactDue})
+		} else if n := h.remindersDue(now); n > h.Reminded {
+			steps = append(steps, Step{Kind: StepReminder, N: n - 1, Due: h.Reminders[n-1]})
+		}
+	}
+	if !h.Answered() && !h.FeedbackBreached && !h.FeedbackDue.After(now) {
+		steps = append(steps, Step{Kind: StepFeedbackBreach, Due: h.FeedbackDue})
+	}
+	return steps
+}
+
+// remindersDue counts the reminder instants at or before now.
+func (h *Handoff) remindersDue(now time.Time) int {
+	n := 0
+	for n < len(h.Reminders) && !h.Reminders[n].After(now) {
+		n++
+	}
+	return n
+}
+
+// EventKind is the kind of an SLA event the checker records.
+type EventKind string
+
+// SLA events.
+const (
+	EventReminder           EventKind = "reminder"             // to the rep
+	EventAwayEscalation     EventKind = "escalation.away"      // to the manager: the rep is out of office
+	EventFirstContactBreach EventKind = "breach.first_contact" // escalation to the manager (and marketing ops)
+	EventReassignment       EventKind = "reassignment"         // the SQL email goes to the next rep (the hand-off's Mail)
+	EventFeedbackBreach     EventKind = "breach.feedback"      // to the rep, the manager in copy
+	EventStuckMail          EventKind = "mail.stuck"           // to marketing ops: the SQL email was resent
+)
+
+// Event is one SLA event: recorded once, with its instant and the contract in force, indexed by month for the
+// report; most send one email, whose progress Mail holds.
+type Event struct {
+	Handoff Key
+	Kind    EventKind
+	// N tells events of one kind apart on one hand-off: a reminder's index, the assignment a breach or an
+	// escalation concerns, the resend's attempt.
+	N   int
+	At  time.Time // when it was recorded
+	Due time.Time // the deadline or reminder instant it concerns
+
+	RepID     string // the rep concerned (the breaching rep, the one reminded, the one reassigned from)
+	ManagerID string // the manager told, when there is one
+	ToRepID   string // reassignment: the rep who takes the SQL
+	// BusinessMinutesLate is how late the breach was recorded (business time after the deadline).
+	BusinessMinutesLate int
+	Reason              string // reassignment: why this rep; stuck mail: what was unknown
+	ContractVersion     string
+
+	Mail Mail // zero Status: the event sends no email
+}
+
+// ID names the event within its hand-off: "reminder#1", "breach.first_contact#0"…; recording an ID twice is
+// refused by the store, so an event happens once.
+func (e Event) ID() string { return string(e.Kind) + "#" + strconv.Itoa(e.N) }
+
+func (h *Handoff) event(kind EventKind, n int, now, due time.Time, withMail bool) Event {
+	e := Event{Handoff: h.Key, Kind: kind, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
+	if withMail {
+		e.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
+		h.Pending = append(h.Pending, e.ID())
+	}
+	return e
+}
+
+// Remind records reminder n for the rep who holds the SQL; the reminders before it are dealt with too.
+func (h *Handoff) Remind(n int, now time.Time) Event {
+	e := h.event(EventReminder, n, now, h.Reminders[n], true)
+	h.Reminded = n + 1
+	return e
+}
+
+// EscalateAway records that the rep is out of office at reminder n: no reminder to someone away; their
+// manager is told once, at the first such point.
+func (h *Handoff) EscalateAway(n int, managerID string, now time.Time) (Event, bool) {
+	h.Reminded = n + 1
+	if h.AwayEscalated {
+		return Event{}, false
+	}
+	h.AwayEscalated = true
+	e := h.event(EventAwayEscalation, len(h.Assignments)-1, now, h.Reminders[n], true)
+	e.ManagerID = managerID
+	return e, true
+}
+
+// BreachFirstContact records that the rep who holds the SQL let the first-contact deadline pass: an
+// escalation to their manager. The breach stays on this rep whatever happens next.
+func (h *Handoff) BreachFirstContact(managerID string, minutesLate int, now time.Time) Event {
+	e := h.event(EventFirstContactBreach, len(h.Assignments)-1, now, h.FirstContactDue, true)
+	e.ManagerID, e.BusinessMinutesLate = managerID, minutesLate
+	h.FirstContactBreaches++
+	h.FirstContactBreached = true
+	h.Reminded = len(h.Reminders)
+	return e
+}
+
+// Reassign gives the SQL to the next rep after a breach: a fresh clock from now, and the SQL email to them
+// (the hand-off's Mail, claimed again).
+func (h *Handoff) Reassign(a Assignment, d Deadlines, now time.Time) Event {
+	e := h.event(EventReassignment, len(h.Assignments), now, h.FirstContactDue, false)
+	e.ToRepID, e.Reason = a.RepID, a.Reason
+	h.Assignments = append(h.Assignments, a)
+	h.Reassignments++
+	h.startClock(d)
+	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
+	return e
+}
+
+// BreachFeedback records that the feedback deadline passed without an answer: the rep is reminded to answer,
+// their manager in copy.
+func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Time) Event {
+	e := h.event(EventFeedbackBreach, 0, now, h.FeedbackDue, true)
+	e.ManagerID, e.BusinessMinutesLate = managerID, minutesLate
+	h.FeedbackBreached = true
+	return e
+}
+
+// ResendStuck deals with an SQL email left unconfirmed: it goes once more — marked as a possible duplicate when
+// it may have left already (it was being handed to SES) — and marketing ops are told. The rep's deadlines
+// count from this send. It reports whether the email may be a duplicate.
+func (h *Handoff) ResendStuck(d Deadlines, now time.Time) (Event, bool) {
+	maybeSent := h.Mail.Status == MailSending
+	e := h.event(EventStuckMail, h.Mail.Attempts, now, h.Mail.staleAt(), true)
+	e.Reason = "the SQL email was claimed but never handed to SES"
+	if maybeSent {
+		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
+	}
+	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: h.Mail.Attempts + 1}
+	h.startClock(d)
+	return e, maybeSent
+}
+
+// Confirmed removes an event from the pending list once its email is settled.
+func (h *Handoff) Confirmed(eventID string) bool {
+	for i, id := range h.Pending {
+		if id == eventID {
+			h.Pending = append(h.Pending[:i], h.Pending[i+1:]...)
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,268 @@
+// Package handoff is an SQL's hand-off to sales as the contract defines it, in one place: who holds the SQL, the
+// deadlines the rep runs against in business time, what sales answered, and what happens when the deadlines
+// pass (reminders, breaches, escalation, reassignment). It holds no AWS code: the notify, feedback, ingest and
+// deadlines handlers, and the monthly report, all use these rules, so they cannot drift apart.
+//
+// A hand-off's life:
+//
+//	claimed ──▶ sending ──▶ sent ──▶ contacted ──▶ answered (accepted | rejected)
+//	   (the SQL email)          │          ▲
+//	                            ▼          │ a contact after the deadline still counts; the breach stays
+//	          reminders, first-contact breach ──▶ escalation ──▶ reassignment (a fresh clock for the next rep)
+//	          feedback deadline passed ──▶ feedback breach, the rep reminded and the manager told
+//
+// A lead rejected by sales goes back to marketing and may become an SQL again: that is a new hand-off, with
+// its own key (the instant it became an SQL again) and its own deadlines.
+package handoff
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// Key names one hand-off: the lead and the instant it became an SQL.
+type Key struct {
+	LeadID string
+	At     time.Time
+}
+
+// String is "ld_…@2026-11-27T16:30:00.000Z", for logs and links.
+func (k Key) String() string { return k.LeadID + "@" + Stamp(k.At) }
+
+// ParseKey reads what String wrote.
+func ParseKey(s string) (Key, error) {
+	id, at, ok := strings.Cut(s, "@")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if !ok || id == "" || err != nil {
+		return Key{}, fmt.Errorf("not a hand-off key: %q", s)
+	}
+	return Key{LeadID: id, At: t.UTC()}, nil
+}
+
+// Stamp writes an instant the way every record stores it: UTC, RFC 3339, milliseconds (sortable as text).
+func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// MailStatus is where an email stands on its way out. The move from claimed to sending is the gate that makes
+// an email go at most once: whoever makes it (a conditional write) sends; nobody sends a mail already sending.
+type MailStatus string
+
+// Mail statuses.
+const (
+	// MailClaimed: recorded with the decision that calls for it, not handed to SES yet. Safe to send.
+	MailClaimed MailStatus = "claimed"
+	// MailSending: being handed to SES. If it stays so (a crash or a timeout after SES may have accepted it),
+	// whether it left is unknown: it is not sent again without saying it may be a duplicate.
+	MailSending MailStatus = "sending"
+	// MailSent: SES accepted it (MessageID).
+	MailSent MailStatus = "sent"
+)
+
+// Mail is the state of one email.
+type Mail struct {
+	Status    MailStatus
+	ClaimedAt time.Time
+	SendingAt time.Time // the last hand-over to SES
+	SentAt    time.Time
+	MessageID string
+	Attempts  int // hand-overs to SES that did not end in Sent (refused, or outcome unknown)
+}
+
+// Outstanding reports a mail not confirmed sent.
+func (m Mail) Outstanding() bool { return m.Status == MailClaimed || m.Status == MailSending }
+
+// Assignment is one rep holding the SQL, from At.
+type Assignment struct {
+	RepID  string
+	Team   string // "" for a kept owner or the fallback
+	Reason string // in words sales read: "territoire Nord, round-robin (12 assigned before, weight 1)"
+	At     time.Time
+}
+
+// Contact is the first contact with the lead.
+type Contact struct {
+	At      time.Time
+	Channel string // phone | email | meeting; "" when implied by an answer
+	RepID   string
+	// BusinessMinutes is the business time from the clock start of the rep who made it to the contact.
+	BusinessMinutes int
+}
+
+// Decision is sales' answer on the SQL: accepted, or rejected with a reason.
+type Decision struct {
+	Verdict string // Accepted | Rejected
+	At      time.Time
+	RepID   string
+	Reason  string // a contract reject reason
+	Comment string // required for "other"
+	By      string // "page" or the CRM source's ID
+}
+
+// Verdicts.
+const (
+	Accepted = "accepted"
+	Rejected = "rejected"
+)
+
+// Handoff is one SQL's hand-off: the record the handlers change and the report reads.
+type Handoff struct {
+	Key
+	ContractVersion string
+	// Shown on the feedback page and in emails; kept so neither needs the lead.
+	LeadName, LeadCompany string
+	// Where the lead came from, for the report (denormalised at hand-off time).
+	Source, UTMCampaign string
+
+	// Assignments in order: the last one holds the SQL now.
+	Assignments []Assignment
+	// Mail is the SQL email to the rep who holds it now.
+	Mail Mail
+	// ClockFrom is when the current rep's deadlines started: the hand-off, a resend of a stuck SQL email, or
+	// the reassignment to them.
+	ClockFrom       time.Time
+	FirstContactDue time.Time
+	FeedbackDue     time.Time
+	// Reminders are the current rep's reminder instants; Reminded counts those already dealt with.
+	Reminders []time.Time
+	Reminded  int
+
+	Contact  Contact  // zero until the lead is contacted
+	Decision Decision // zero until sales answer
+
+	// What the deadline checker recorded (each also an SLA event, with its detail).
+	FirstContactBreaches int  // reps who let the first-contact deadline pass (a reassigned SQL can have two)
+	FirstContactBreached bool // the current rep let it pass (no more first-contact checks for them)
+	FeedbackBreached     bool // the feedback deadline passed without an answer
+	AwayEscalated        bool // the current rep was out of office at a reminder: their manager was told
+	Reassignments        int
+	// Pending lists the SLA events whose email is not confirmed sent yet (see Event): the checker comes back
+	// for them at once.
+	Pending []string
+
+	// Version is the store's optimistic lock: each write is conditional on the version read.
+	Version int64
+}
+
+// Rep is the rep who holds the SQL now.
+func (h *Handoff) Rep() string {
+	if len(h.Assignments) == 0 {
+		return ""
+	}
+	return h.Assignments[len(h.Assignments)-1].RepID
+}
+
+// Team is the team the current rep was chosen in ("" for a kept owner or the fallback).
+func (h *Handoff) Team() string {
+	if len(h.Assignments) == 0 {
+		return ""
+	}
+	return h.Assignments[len(h.Assignments)-1].Team
+}
+
+// Contacted reports a first contact recorded.
+func (h *Handoff) Contacted() bool { return !h.Contact.At.IsZero() }
+
+// Answered reports an answer recorded.
+func (h *Handoff) Answered() bool { return h.Decision.Verdict != "" }
+
+// ContactedWithinDeadline reports a first contact made before any first-contact deadline passed.
+func (h *Handoff) ContactedWithinDeadline() bool { return h.Contacted() && h.FirstContactBreaches == 0 }
+
+// AnsweredWithinDeadline reports an answer given by the feedback deadline.
+func (h *Handoff) AnsweredWithinDeadline() bool { return h.Answered() && !h.FeedbackBreached }
+
+// Month is the report month of the hand-off, in the contract's zone.
+func (h *Handoff) Month(loc *time.Location) contract.Month { return contract.MonthOf(h.At.In(loc)) }
+
+// StuckAfter is how long the SQL email may stay unconfirmed before the checker deals with it (a crashed or
+// timed-out send): long enough for the stream's own retries.
+const StuckAfter = 5 * time.Minute
+
+// NextCheck is the next instant the deadline checker must look at the hand-off: at once when an event's email
+// awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
+// is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
+// the feedback deadline, among those still pending. Zero when nothing is left: the hand-off leaves the index.
+func (h *Handoff) NextCheck(now time.Time) time.Time {
+	var next time.Time
+	consider := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	if len(h.Pending) > 0 {
+		consider(now)
+	}
+	if h.Mail.Outstanding() {
+		consider(h.Mail.staleAt())
+		return next
+	}
+	if !h.Contacted() {
+		if h.Reminded < len(h.Reminders) {
+			consider(h.Reminders[h.Reminded])
+		}
+		if !h.FirstContactBreached {
+			consider(h.FirstContactDue)
+		}
+	}
+	if !h.Answered() && !h.FeedbackBreached {
+		consider(h.FeedbackDue)
+	}
+	return next
+}
+
+// staleAt is when an unconfirmed email is considered stuck.
+func (m Mail) staleAt() time.Time {
+	if m.Status == MailSending {
+		return m.SendingAt.Add(StuckAfter)
+	}
+	return m.ClaimedAt.Add(StuckAfter)
+}
+
+// Deadlines are a rep's deadlines, counted in business time from the start of their clock.
+type Deadlines struct {
+	From         time.Time
+	FirstContact time.Time
+	Feedback     time.Time
+	Reminders    []time.Time
+}
+
+// DeadlinesFrom computes the contract's deadlines for a clock starting at from.
+func DeadlinesFrom(c *contract.Contract, from time.Time) (Deadlines, error) {
+	first, err := c.FirstContactDue(from)
+	if err != nil {
+		return Deadlines{}, fmt.Errorf("first-contact deadline: %w", err)
+	}
+	feedback, err := c.FeedbackDue(from)
+	if err != nil {
+		return Deadlines{}, fmt.Errorf("feedback deadline: %w", err)
+	}
+	reminders, err := c.ReminderTimes(from)
+	if err != nil {
+		return Deadlines{}, fmt.Errorf("reminders: %w", err)
+	}
+	return Deadlines{From: from, FirstContact: first, Feedback: feedback, Reminders: reminders}, nil
+}
+
+// startClock gives the current rep a fresh set of deadlines.
+func (h *Handoff) startClock(d Deadlines) {
+	h.ClockFrom, h.FirstContactDue, h.FeedbackDue, h.Reminders, h.Reminded = d.From, d.FirstContact, d.Feedback, d.Reminders, 0
+	h.AwayEscalated, h.FirstContactBreached = false, false
+}
+
+// New is a claimed hand-off to a rep: the SQL email about to leave, the clock starting at the hand-off instant.
+func New(k Key, a Assignment, d Deadlines, contractVersion string, now time.Time) *Handoff {
+	h := &Handoff{Key: k, ContractVersion: contractVersion, Assignments: []Assignment{a},
+		Mail: Mail{Status: MailClaimed, ClaimedAt: now}}
+	h.startClock(d)
+	return h
+}
+
+// minutes is a duration in whole minutes (the clock's resolution), never negative.
+func minutes(d time.Duration) int {
+	if d < 0 {
+		return 0
+	}
+	return int(d / time.Minute)
+}

@@ -1,0 +1,320 @@
+package handoff
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/lead"
+)
+
+// The example contract: Paris, 9:00–12:30 and 13:30–18:00 (Friday until 17:00), first contact within 4h,
+// feedback within 16h, reminders at 50% and 80%.
+func example(t *testing.T) *contract.Contract {
+	t.Helper()
+	c, err := contract.Load("../../infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func paris(t *testing.T, s string) time.Time {
+	t.Helper()
+	loc, _ := time.LoadLocation("Europe/Paris")
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// sent is an SQL handed off on Monday 30 November 2026 at 10:00 Paris to thomas-martin, its email sent.
+func sent(t *testing.T) (*contract.Contract, *Handoff) {
+	t.Helper()
+	c := example(t)
+	at := paris(t, "2026-11-30 10:00")
+	d, err := DeadlinesFrom(c, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", Team: "nord", At: at}, d, c.Version, at)
+	h.Mail.Status, h.Mail.SentAt, h.Mail.MessageID = MailSent, at, "m1"
+	return c, h
+}
+
+func TestDeadlinesFromTheContract(t *testing.T) {
+	t.Parallel()
+	_, h := sent(t)
+	// 4h from Monday 10:00 with lunch 12:30–13:30: 15:00; reminders at 2h (12:00) and 3h12 (14:12);
+	// feedback 16h: Monday 10:00–18:00 gives 7h, Tuesday 8h, the last hour on Wednesday → Wednesday 10:00.
+	want := map[string]string{
+		"first contact": "2026-11-30 15:00", "feedback": "2026-12-02 10:00", "reminder 1": "2026-11-30 12:00", "reminder 2": "2026-11-30 14:12",
+	}
+	got := map[string]time.Time{"first contact": h.FirstContactDue, "feedback": h.FeedbackDue, "reminder 1": h.Reminders[0], "reminder 2": h.Reminders[1]}
+	for k, w := range want {
+		if !got[k].Equal(paris(t, w)) {
+			t.Errorf("%s = %s, want %s", k, got[k].In(got[k].Location()), w)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	reasons := contract.DefaultRejectReasons
+	long := strings.Repeat("é", MaxComment+1)
+	tests := []struct {
+		name  string
+		r     Response
+		field string // "" when valid
+	}{
+		{"contacted by phone", Response{Action: Contacted, Channel: "phone"}, ""},
+		{"contacted without a channel", Response{Action: Contacted}, "channel"},
+		{"contacted by fax", Response{Action: Contacted, Channel: "fax"}, "channel"},
+		{"accepted", Response{Action: Accept}, ""},
+		{"rejected with a reason", Response{Action: Reject, Reason: "no_budget"}, ""},
+		{"rejected without a reason", Response{Action: Reject}, "reason"},
+		{"rejected with an unknown reason", Response{Action: Reject, Reason: "too_small"}, "reason"},
+		{"other with a comment", Response{Action: Reject, Reason: "other", Comment: "already a customer"}, ""},
+		{"other without a comment", Response{Action: Reject, Reason: "other"}, "comment"},
+		{"other with only spaces", Response{Action: Reject, Reason: "other", Comment: "  \n "}, "comment"},
+		{"a comment too long", Response{Action: Reject, Reason: "no_budget", Comment: long}, "comment"},
+		{"a comment on two lines", Response{Action: Reject, Reason: "other", Comment: "line one\nline two"}, ""},
+		{"a comment with a control character", Response{Action: Reject, Reason: "other", Comment: "bell\a"}, "comment"},
+		{"an unknown action", Response{Action: "ignore"}, "action"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := Validate(&tc.r, reasons)
+			var fe lead.FieldErrors
+			switch {
+			case tc.field == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.field != "" && (!errors.As(err, &fe) || len(fe) != 1 || fe[0].Field != tc.field):
+				t.Errorf("err = %v; want one error on %q", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestRecord(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	contactAt := paris(t, "2026-11-30 14:30") // 3h30 of business time after 10:00 (lunch excluded)
+	tests := []struct {
+		name     string
+		prepare  func(h *Handoff)
+		r        Response
+		recorded bool
+		err      error
+		check    func(t *testing.T, h *Handoff)
+	}{
+		{name: "first contact", r: Response{Action: Contacted, Channel: "phone", At: contactAt, RepID: "thomas-martin"}, recorded: true,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Contact.Channel != "phone" || h.Contact.BusinessMinutes != 210 || h.Contact.RepID != "thomas-martin" || !h.ContactedWithinDeadline() {
+					t.Errorf("contact = %+v", h.Contact)
+				}
+			}},
+		{name: "a second contact changes nothing", prepare: func(h *Handoff) { h.Contact = Contact{At: contactAt, Channel: "email"} },
+			r: Response{Action: Contacted, Channel: "phone", At: contactAt.Add(time.Hour)}, recorded: false,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Contact.Channel != "email" {
+					t.Errorf("the first contact did not stand: %+v", h.Contact)
+				}
+			}},
+		{name: "an answer implies the contact", r: Response{Action: Accept, At: contactAt, By: "page", RepID: "thomas-martin"}, recorded: true,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Decision.Verdict != Accepted || !h.Contacted() || h.Contact.Channel != "" || h.Contact.BusinessMinutes != 210 {
+					t.Errorf("decision %+v contact %+v", h.Decision, h.Contact)
+				}
+			}},
+		{name: "a rejection keeps its reason and comment", r: Response{Action: Reject, Reason: "other", Comment: "déjà client", At: contactAt, By: "crm"}, recorded: true,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Decision.Verdict != Rejected || h.Decision.Reason != "other" || h.Decision.Comment != "déjà client" || h.Decision.By != "crm" {
+					t.Errorf("decision %+v", h.Decision)
+				}
+			}},
+		{name: "the first answer stands", prepare: func(h *Handoff) { h.Decision = Decision{Verdict: Accepted, At: contactAt} },
+			r: Response{Action: Reject, Reason: "no_budget", At: contactAt.Add(time.Hour)}, recorded: false,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Decision.Verdict != Accepted {
+					t.Errorf("decision %+v", h.Decision)
+				}
+			}},
+		{name: "another rep's answer is refused", r: Response{Action: Accept, At: contactAt, RepID: "sophie-bernard"}, err: ErrNotYours},
+		{name: "a late contact counts its time; the breach stays", prepare: func(h *Handoff) { h.BreachFirstContact("claire-dubois", 0, h.FirstContactDue) },
+			r: Response{Action: Contacted, Channel: "meeting", At: paris(t, "2026-12-01 10:00")}, recorded: true,
+			check: func(t *testing.T, h *Handoff) {
+				// Monday 10:00–12:30 and 13:30–18:00 (7h) + Tuesday 9:00–10:00 (1h) = 480 minutes.
+				if h.Contact.BusinessMinutes != 480 || h.ContactedWithinDeadline() || h.FirstContactBreaches != 1 {
+					t.Errorf("contact %+v, breaches %d", h.Contact, h.FirstContactBreaches)
+				}
+			}},
+		{name: "an answer confirms an email whose outcome was unknown", prepare: func(h *Handoff) { h.Mail = Mail{Status: MailSending, SendingAt: h.At} },
+			r: Response{Action: Contacted, Channel: "phone", At: contactAt}, recorded: true,
+			check: func(t *testing.T, h *Handoff) {
+				if h.Mail.Status != MailSent || len(h.Due(contactAt.Add(time.Hour))) != 0 {
+					t.Errorf("mail %+v, due %v", h.Mail, h.Due(contactAt.Add(time.Hour)))
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, h := sent(t)
+			if tc.prepare != nil {
+				tc.prepare(h)
+			}
+			before := *h
+			recorded, err := h.Record(tc.r, c.Calendar)
+			if !errors.Is(err, tc.err) || recorded != tc.recorded {
+				t.Fatalf("Record = %v, %v; want %v, %v", recorded, err, tc.recorded, tc.err)
+			}
+			if !recorded && (h.Contact != before.Contact || h.Decision != before.Decision) {
+				t.Error("a refused or repeated response changed the hand-off")
+			}
+			if tc.check != nil {
+				tc.check(t, h)
+			}
+		})
+	}
+}
+
+// TestDueWalksTheDeadlines follows an SQL nobody contacts: each step falls due at its instant, once.
+func TestDueWalksTheDeadlines(t *testing.T) {
+	t.Parallel()
+	c, h := sent(t)
+	type want struct {
+		at    string
+		steps string // kinds, space separated
+		next  string // NextCheck after acting
+	}
+	walk := []want{
+		{"2026-11-30 11:59", "", "2026-11-30 12:00"},
+		{"2026-11-30 12:00", "reminder", "2026-11-30 14:12"},
+		{"2026-11-30 14:12", "reminder", "2026-11-30 15:00"},
+		{"2026-11-30 15:00", "breach.first_contact", "2026-12-02 10:00"},
+		{"2026-12-02 09:59", "", "2026-12-02 10:00"},
+		{"2026-12-02 10:00", "breach.feedback", ""},
+		{"2026-12-02 11:00", "", ""},
+	}
+	for _, w := range walk {
+		now := paris(t, w.at)
+		var kinds []string
+		for _, s := range h.Due(now) {
+			kinds = append(kinds, string(s.Kind))
+			switch s.Kind {
+			case StepReminder:
+				h.Remind(s.N, now)
+			case StepFirstContactBreach:
+				h.BreachFirstContact("claire-dubois", 0, now)
+			case StepFeedbackBreach:
+				h.BreachFeedback("claire-dubois", 0, now)
+			}
+		}
+		h.Pending = nil // the emails were sent
+		if got := strings.Join(kinds, " "); got != w.steps {
+			t.Errorf("at %s due %q, want %q", w.at, got, w.steps)
+		}
+		next := h.NextCheck(now)
+		if (w.next == "" && !next.IsZero()) || (w.next != "" && !next.Equal(paris(t, w.next))) {
+			t.Errorf("at %s next check %s, want %q", w.at, next.In(c.Location), w.next)
+		}
+	}
+}
+
+func TestDueSkipsWhatIsLate(t *testing.T) {
+	t.Parallel()
+	_, h := sent(t)
+	// The checker was down from 11:00 to 14:30: both reminder points passed, one reminder (the latest) is due.
+	steps := h.Due(paris(t, "2026-11-30 14:30"))
+	if len(steps) != 1 || steps[0].Kind != StepReminder || steps[0].N != 1 {
+		t.Fatalf("due = %+v", steps)
+	}
+	// Down until after the deadline: no reminder at all, the breach.
+	_, h = sent(t)
+	steps = h.Due(paris(t, "2026-11-30 16:00"))
+	if len(steps) != 1 || steps[0].Kind != StepFirstContactBreach {
+		t.Fatalf("due = %+v", steps)
+	}
+}
+
+func TestAContactStopsTheFirstContactClockAndAnAnswerTheRest(t *testing.T) {
+	t.Parallel()
+	c, h := sent(t)
+	if _, err := h.Record(Response{Action: Contacted, Channel: "phone", At: paris(t, "2026-11-30 11:00")}, c.Calendar); err != nil {
+		t.Fatal(err)
+	}
+	if next := h.NextCheck(paris(t, "2026-11-30 11:00")); !next.Equal(h.FeedbackDue) {
+		t.Errorf("after a contact the next check is %s, want the feedback deadline", next)
+	}
+	if _, err := h.Record(Response{Action: Accept, At: paris(t, "2026-11-30 11:30")}, c.Calendar); err != nil {
+		t.Fatal(err)
+	}
+	if next := h.NextCheck(paris(t, "2026-11-30 11:30")); !next.IsZero() {
+		t.Errorf("an answered SQL is still checked at %s", next)
+	}
+}
+
+func TestTheDeadlinesWaitForTheSQLEmail(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	at := paris(t, "2026-11-30 10:00")
+	d, _ := DeadlinesFrom(c, at)
+	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
+	if next := h.NextCheck(at); !next.Equal(at.Add(StuckAfter)) {
+		t.Errorf("a claimed email is checked at %s, want %s", next, at.Add(StuckAfter))
+	}
+	if steps := h.Due(paris(t, "2026-11-30 16:00")); len(steps) != 1 || steps[0].Kind != StepStuckMail {
+		t.Fatalf("an unconfirmed email long after the deadline: due %+v; want only the stuck mail", steps)
+	}
+	h.Mail.Status, h.Mail.SendingAt = MailSending, paris(t, "2026-11-30 10:01")
+	resend := paris(t, "2026-11-30 10:06")
+	d2, _ := DeadlinesFrom(c, resend)
+	e, maybe := h.ResendStuck(d2, resend)
+	if !maybe || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed || h.Mail.Attempts != 1 || !h.ClockFrom.Equal(resend) {
+		t.Errorf("resend: event %+v maybe %v hand-off mail %+v clock %s", e, maybe, h.Mail, h.ClockFrom)
+	}
+	if len(h.Pending) != 1 || h.Pending[0] != "mail.stuck#0" || !h.NextCheck(resend).Equal(resend) {
+		t.Errorf("pending %v next %s", h.Pending, h.NextCheck(resend))
+	}
+}
+
+func TestReassignmentGivesTheNextRepAFreshClock(t *testing.T) {
+	t.Parallel()
+	c, h := sent(t)
+	breach := paris(t, "2026-11-30 15:00")
+	b := h.BreachFirstContact("claire-dubois", 0, breach)
+	d, _ := DeadlinesFrom(c, breach)
+	r := h.Reassign(Assignment{RepID: "sophie-bernard", Team: "sud", Reason: "after a breach", At: breach}, d, breach)
+	if b.ID() != "breach.first_contact#0" || b.RepID != "thomas-martin" || r.ID() != "reassignment#1" || r.ToRepID != "sophie-bernard" {
+		t.Errorf("events %+v %+v", b, r)
+	}
+	if h.Rep() != "sophie-bernard" || h.Mail.Status != MailClaimed || h.FirstContactBreached || h.FirstContactBreaches != 1 {
+		t.Errorf("after the reassignment: rep %s mail %+v breached %v breaches %d", h.Rep(), h.Mail, h.FirstContactBreached, h.FirstContactBreaches)
+	}
+	// 4h from Monday 15:00: 3h that day, 1h on Tuesday → Tuesday 10:00.
+	if !h.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) {
+		t.Errorf("the new rep's deadline is %s", h.FirstContactDue)
+	}
+	if _, err := h.Record(Response{Action: Contacted, Channel: "phone", At: breach, RepID: "thomas-martin"}, c.Calendar); !errors.Is(err, ErrNotYours) {
+		t.Errorf("the first rep could still answer: %v", err)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	t.Parallel()
+	k := Key{LeadID: "ld_01", At: time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)}
+	back, err := ParseKey(k.String())
+	if err != nil || back != k || k.String() != "ld_01@2026-11-27T16:30:00.000Z" {
+		t.Errorf("%s -> %+v %v", k, back, err)
+	}
+	for _, bad := range []string{"", "ld_01", "@2026-11-27T16:30:00.000Z", "ld_01@yesterday"} {
+		if _, err := ParseKey(bad); err == nil {
+			t.Errorf("ParseKey(%q) accepted", bad)
+		}
+	}
+}
