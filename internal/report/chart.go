@@ -153,8 +153,17 @@ func (s barSeries) Render(r chart.Renderer, box chart.Box, xr, yr chart.Range, _
 			chart.Draw.Box(r, bx, chart.Style{FillColor: b.colour(i, j), StrokeColor: b.colour(i, j), StrokeWidth: 1})
 			if b.barLabel != nil {
 				if t := b.barLabel(i, j); t != "" {
+					// In the middle of a tall enough bar, so that a target drawn across the bar near its top does
+					// not cover it; over a short bar.
 					tb := chart.Draw.MeasureText(r, t, label)
-					chart.Draw.Text(r, t, (bx.Left+bx.Right-tb.Width())/2, bx.Top-6, label)
+					style, y := label, bx.Top-8
+					if bx.Bottom-bx.Top > 2*tb.Height()+8 && tb.Width() < bx.Right-bx.Left {
+						y = (bx.Top + bx.Bottom + tb.Height()) / 2
+						if dark(b.colour(i, j)) {
+							style.FontColor = drawing.ColorWhite
+						}
+					}
+					chart.Draw.Text(r, t, (bx.Left+bx.Right-tb.Width())/2, y, style)
 				}
 			}
 		}
@@ -196,4 +205,9 @@ func (b barChart) drawLegend(r chart.Renderer, _ chart.Box, _ chart.Style) {
 		chart.Draw.Text(r, it.text, x+36, y, text)
 		x += 36 + chart.Draw.MeasureText(r, it.text, text).Width() + 40
 	}
+}
+
+// dark reports whether white text reads better than dark text on c.
+func dark(c drawing.Color) bool {
+	return 0.299*float64(c.R)+0.587*float64(c.G)+0.114*float64(c.B) < 160
 }

@@ -1,30 +1,16 @@
 package report
 
 import (
-	"bytes"
 	"cmp"
-	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"math"
 	"strings"
-	texttemplate "text/template"
 	"time"
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 
 	"github.com/go-analyze/charts/chartdraw/drawing"
-)
-
-//go:embed templates
-var files embed.FS
-
-var (
-	htmlReport = htmltemplate.Must(htmltemplate.New("report.html.tmpl").ParseFS(files, "templates/report.html.tmpl"))
-	textReport = texttemplate.Must(texttemplate.New("report.txt.tmpl").Funcs(texttemplate.FuncMap{
-		"columns": columns, "upper": strings.ToUpper,
-	}).ParseFS(files, "templates/report.txt.tmpl"))
 )
 
 // Email is a rendered report: what an email with inline images and an attachment is built from. The HTML
@@ -76,14 +62,7 @@ func Render(r Report) (Email, error) {
 		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
 	}
 
-	var h, t bytes.Buffer
-	if err := htmlReport.Execute(&h, v); err != nil {
-		return Email{}, fmt.Errorf("render report (html): %w", err)
-	}
-	if err := textReport.Execute(&t, v); err != nil {
-		return Email{}, fmt.Errorf("render report (text): %w", err)
-	}
-	e.HTML, e.Text = h.String(), t.String()
+	e.HTML, e.Text = writeHTML(v), writeText(v)
 	csv, err := f.csv(r)
 	if err != nil {
 		return Email{}, err
@@ -102,7 +81,7 @@ func header(v string) string {
 	}, v)
 }
 
-// view is the report as the templates show it: every text already in the locale.
+// view is the report as both parts show it: every text already in the locale.
 type view struct {
 	Lang, Subject, Company, Title, Month, AsOf, Judged, Recorded string
 	Summary                                                      []fact
@@ -121,7 +100,7 @@ type section struct {
 type block struct {
 	Heading string
 	Facts   []fact
-	Image   *image
+	Image   *picture
 	Table   *table
 	Items   []string
 	Note    string
@@ -130,8 +109,8 @@ type block struct {
 // fact is a figure: a label, its value, and a verdict with its tone ("met", "missed" or "").
 type fact struct{ Label, Value, Verdict, Tone string }
 
-type image struct {
-	Src           htmltemplate.URL // cid:…, which html/template would otherwise refuse as an unknown scheme
+type picture struct {
+	ContentID     string // shown as cid:<ContentID>
 	Alt           string
 	Width, Height int
 }
@@ -403,8 +382,8 @@ type chartPart struct {
 	alt  string
 }
 
-func (c chartPart) image() *image {
-	return &image{Src: htmltemplate.URL("cid:" + c.part.ContentID), Alt: c.alt, Width: ShownWidth,
+func (c chartPart) image() *picture {
+	return &picture{ContentID: c.part.ContentID, Alt: c.alt, Width: ShownWidth,
 		Height: ShownWidth * chartHeight / chartWidth}
 }
 
