@@ -146,7 +146,7 @@ func (f format) view(r Report, subject string) view {
 		sqlValue += " / " + f.int(m.SQLGoal.Target)
 		sqlVerdict += " · " + f.percentVs(m.SQLGoal.Attainment(), 100)
 	}
-	contactVerdict, contactTone := f.verdict(s.ContactTarget > 0 && s.Contact.Defined(), s.ContactMet())
+	contactVerdict, contactTone := f.contactVerdict(s)
 	if s.ContactTarget > 0 {
 		contactVerdict += " · " + f.wf("target", f.pct(float64(s.ContactTarget)))
 	}
@@ -160,6 +160,14 @@ func (f format) view(r Report, subject string) view {
 	}
 	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
 	return v
+}
+
+// contactVerdict judges the contact rate: met, missed, no target, or nothing to judge yet ("—").
+func (f format) contactVerdict(s Sales) (string, string) {
+	if s.ContactTarget > 0 && !s.Contact.Defined() {
+		return f.w("none"), ""
+	}
+	return f.verdict(s.ContactTarget > 0, s.ContactMet())
 }
 
 func (f format) goalFact(label string, g Goal) fact {
@@ -236,7 +244,7 @@ func (f format) breakdown(title string, bs []Breakdown, none string, limit int) 
 
 func (f format) salesSection(r Report) section {
 	s := r.Sales
-	contactVerdict, contactTone := f.verdict(s.ContactTarget > 0 && s.Contact.Defined(), s.ContactMet())
+	contactVerdict, contactTone := f.contactVerdict(s)
 	if s.ContactTarget > 0 {
 		contactVerdict = f.wf("target", f.pct(float64(s.ContactTarget))) + " · " + contactVerdict
 	} else {

@@ -146,7 +146,8 @@ type RepLine struct {
 	SQLs          int   // SQLs of the month they hold
 	Contact       Ratio // of those, contacted within the deadline (decided ones)
 	TimeToContact Times // the contacts they made, from their own assignment
-	// Events of the month.
+	// Events of the month: breaches and reminders of the rep concerned; Reassigned counts the SQLs taken from
+	// them by a reassignment.
 	FirstContactBreaches, FeedbackBreaches, Reminders, Reassigned int
 }
 

@@ -419,6 +419,10 @@ func TestEmptyMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Sales has a target, but nothing to judge: neither met nor missed, nor "no target".
+	if !strings.Contains(e.HTML, "objectif 75\u00a0% · —") || strings.Contains(e.HTML, "non tenu · objectif 75") {
+		t.Error("an empty month judges sales' contact rate")
+	}
 	if len(e.Inline) != 1 || !strings.Contains(e.HTML, "cid:"+e.Inline[0].ContentID) {
 		t.Errorf("an empty month has the trend chart only: %d inline parts", len(e.Inline))
 	}
