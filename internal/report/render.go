@@ -46,7 +46,8 @@ func Render(r Report) (Email, error) {
 	if _, ok := words[f.l]; !ok {
 		f.l = contract.English
 	}
-	e := Email{Subject: header(f.wf("subject", r.Company, f.month(r.Month)))}
+	// The company is one line (the contract says so); the sender strips control characters from headers anyway.
+	e := Email{Subject: f.wf("subject", r.Company, f.month(r.Month))}
 	v := f.view(r, e.Subject)
 
 	trend, err := f.trendChart(r)
@@ -69,16 +70,6 @@ func Render(r Report) (Email, error) {
 	}
 	e.Attachments = []Part{{Filename: fmt.Sprintf("handoff-sla-%s-sqls.csv", r.Month), ContentType: "text/csv; charset=utf-8", Data: csv}}
 	return e, nil
-}
-
-// header makes a value safe for an email header: no CR, LF or other control characters.
-func header(v string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, v)
 }
 
 // view is the report as both parts show it: every text already in the locale.
