@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-analyze/charts/chartdraw/drawing"
 
@@ -43,7 +45,7 @@ func TestRenderJuly(t *testing.T) {
 			[]string{"7 / 5", "140" + nb + "%", "66,7" + nb + "%", "objectif 75" + nb + "%", "2" + nb + "h" + nb + "00",
 				"5" + nb + "h" + nb + "00", "2" + nb + "h" + nb + "30", "83,3" + nb + "%", "60" + nb + "%", "3/5",
 				"12" + nb + "000,50" + nb + "EUR", "8" + nb + "000" + nb + "USD", "en cours (5)", "juillet 2026", "février 2026",
-				"webflow-webinar", "Pas de budget", "1 / 1"},
+				"webflow-webinar", "Pas de budget", "1 / 1", "2026.06-1, 2026.07-1"},
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
 				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
@@ -53,7 +55,8 @@ func TestRenderJuly(t *testing.T) {
 			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
 		{contract.English, "Marketing–sales SLA report of Test & Fils <SAS>: July 2026",
 			[]string{"7 / 5", "140%", "66.7%", "target 75%", "2h00", "5h00", "2h30", "83.3%", "60%", "3/5",
-				"EUR" + nb + "12,000.50", "USD" + nb + "8,000", "open (5)", "July 2026", "February 2026", "No budget"},
+				"EUR" + nb + "12,000.50", "USD" + nb + "8,000", "open (5)", "July 2026", "February 2026", "No budget",
+				"2026.06-1, 2026.07-1"},
 			[]string{"carl (no longer on the roster)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"carl (no longer on the roster) has the most deadline breaches: 3.",
 				"Top rejection reason: No budget (1 of 2 rejections).",
@@ -295,5 +298,32 @@ func TestNiceScale(t *testing.T) {
 		if step, ceiling := niceScale(tc.top); step != tc.step || ceiling != tc.ceiling {
 			t.Errorf("niceScale(%g) = %g, %g; want %g, %g", tc.top, step, ceiling, tc.step, tc.ceiling)
 		}
+	}
+}
+
+// TestLongLists: the HTML keeps the ten campaigns with most SQLs (the rest in one row) and twenty comments (the
+// rest counted, all of them in the CSV).
+func TestLongLists(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	in := Input{Month: contract.Month{Year: 2026, Month: 7}}
+	for i := range 25 {
+		in.Handoffs = append(in.Handoffs, Handoff{LeadID: fmt.Sprintf("l%02d", i), At: at("2026-07-01 10:00").Add(time.Duration(i) * time.Hour),
+			RepID: "anna", UTMCampaign: fmt.Sprintf("camp-%02d", i%12), Answer: Rejected, AnsweredAt: at("2026-07-28 10:00"),
+			RejectReason: "other", RejectComment: fmt.Sprintf("comment number %02d", i)})
+	}
+	e, err := Render(Compute(c, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.HTML, "Autres campagnes (2)") || strings.Contains(e.HTML, ">camp-11<") || !strings.Contains(e.HTML, ">camp-00<") {
+		t.Error("campaigns beyond the tenth are not summed up in one row")
+	}
+	if !strings.Contains(e.HTML, "comment number 19") || strings.Contains(e.HTML, "comment number 20") ||
+		!strings.Contains(e.HTML, "… et 5 autres dans le CSV joint") {
+		t.Error("comments beyond the twentieth are not counted instead of shown")
+	}
+	if !strings.Contains(string(e.Attachments[0].Data), "comment number 24") {
+		t.Error("the CSV lacks a comment")
 	}
 }

@@ -13,6 +13,8 @@
 //     the month may have become MQL the month before, so a rate can exceed 100%.
 //   - Sales' figures are about the SQLs handed off in the month. A deadline still running at AsOf, not yet met,
 //     is pending and left out of the rate. Breaches, reminders and reassignments are the events of the month.
+//     A hand-off is read as it stands: a breach counted on it is a miss even when it happened after AsOf (its
+//     instant is on the event, among the next month's records).
 //   - Business time is the contract calendar's clock (Calendar.Between), the clock of `handoff deadline`. A
 //     rep's time to first contact runs from their own assignment (a reassigned SQL restarts the clock for the
 //     new rep); the overall figure is over the same contacts.
