@@ -107,6 +107,9 @@ type Sales struct {
 	Feedback     time.Duration
 	// Reminders are percentages of the first-contact deadline, increasing, each in (0, 100).
 	Reminders []int
+	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in
+	// percent (0, 100]; 0 when the contract sets no target.
+	ContactRateTarget int
 }
 
 // Roster is the sales team.

@@ -87,6 +87,22 @@ func TestParseBase(t *testing.T) {
 	}
 }
 
+func TestContactRateTarget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		line string
+		want int
+	}{{"", 0}, {"\n  contact_rate_target: \"90%\"", 90}, {"\n  contact_rate_target: 100%", 100}, {"\n  contact_rate_target: 85", 85}} {
+		c, err := Parse("c.yaml", []byte(edit(t, `reminders: ["50%", "80%"]`, `reminders: ["50%", "80%"]`+tc.line)))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.line, err)
+		}
+		if c.Sales.ContactRateTarget != tc.want {
+			t.Errorf("%q: ContactRateTarget = %d, want %d", tc.line, c.Sales.ContactRateTarget, tc.want)
+		}
+	}
+}
+
 func TestInvalidContracts(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -99,7 +115,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
 			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, notify, recipients, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
-			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: feedback_deadline, first_contact_deadline, reminders)",
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, feedback_deadline, first_contact_deadline, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
 		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
 			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},
@@ -189,6 +205,12 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:47: routing.fallback: unknown rep "amelie" (not in roster.reps)`}},
 		{"rep with zero weight", edit(t, "      manager: claire\n", "      manager: claire\n      weight: 0\n"), []string{
 			`c.yaml:36: roster.reps[0].weight: must be positive, got 0`}},
+		{"contact rate target above 100%", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  contact_rate_target: 120%"), []string{
+			`c.yaml:26: sales.contact_rate_target: must be a whole percentage above 0% and at most 100%, such as "90%", got "120%"`}},
+		{"contact rate target of nothing", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  contact_rate_target: 0%"), []string{
+			`c.yaml:26: sales.contact_rate_target: must be a whole percentage above 0% and at most 100%, such as "90%", got "0%"`}},
+		{"contact rate target in words", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  contact_rate_target: [most]"), []string{
+			`c.yaml:26: sales.contact_rate_target: must be a percentage such as "90%", got a list`}},
 		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
 			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
 	}
@@ -228,6 +250,9 @@ func TestExampleContract(t *testing.T) {
 	from := time.Date(2026, 11, 27, 17, 30, 0, 0, c.Location)
 	if got, err := c.FirstContactDue(from); err != nil || !got.Equal(time.Date(2026, 11, 30, 14, 0, 0, 0, c.Location)) {
 		t.Errorf("FirstContactDue = %s, %v; want Monday 14:00", got, err)
+	}
+	if c.Sales.ContactRateTarget != 90 {
+		t.Errorf("contact rate target = %d%%, want 90%%", c.Sales.ContactRateTarget)
 	}
 	reminders, err := c.ReminderTimes(from)
 	if err != nil || len(reminders) != 2 || !reminders[0].Equal(time.Date(2026, 11, 30, 11, 0, 0, 0, c.Location)) {

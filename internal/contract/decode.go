@@ -298,3 +298,17 @@ func (r *reader) percent(n *yaml.Node, path string) int {
 	}
 	return v
 }
+
+// rateTarget is a committed rate, "90%" (or 90): above 0% and at most 100% (every SQL is a valid commitment).
+func (r *reader) rateTarget(n *yaml.Node, path string) int {
+	s, ok := r.scalar(n, path, `a percentage such as "90%"`)
+	if !ok {
+		return 0
+	}
+	v, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	if err != nil || v <= 0 || v > 100 {
+		r.fail(n, path, `must be a whole percentage above 0%% and at most 100%%, such as "90%%", got %q`, s)
+		return 0
+	}
+	return v
+}

@@ -308,6 +308,7 @@ func (r *reader) sales(n *yaml.Node, path string) Sales {
 				s.Reminders = append(s.Reminders, v)
 			})
 		}},
+		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
 	})
 	if s.FirstContact > 0 && s.Feedback > 0 && s.Feedback < s.FirstContact {
 		r.fail(feedback, join(path, "feedback_deadline"), "(%s) must not be shorter than first_contact_deadline (%s)",

@@ -1,0 +1,120 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// csv writes one row per SQL of the month. It opens in a spreadsheet as it is: UTF-8 with a byte-order mark
+// (Excel otherwise reads it as Windows-1252), ";" between French cells (the list separator of a French
+// Excel) and "," in English, dates in the contract's zone. Every cell that a spreadsheet would run as a
+// formula is neutralised (see Neutralise).
+func (f format) csv(r Report) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	if f.l == contract.French {
+		w.Comma = ';'
+	}
+	w.UseCRLF = true // RFC 4180
+	head := []string{"csv_lead", "csv_handed", "csv_source", "csv_campaign", "csv_rep", "csv_rep_name", "csv_contacted",
+		"csv_channel", "csv_contact_rep", "csv_minutes", "csv_contact", "csv_answer", "csv_answered", "csv_reason",
+		"csv_comment", "csv_feedback", "csv_breaches", "csv_fb_breach", "csv_reminders", "csv_reassign", "csv_stage",
+		"csv_below", "csv_version"}
+	row := make([]string, len(head))
+	for i, k := range head {
+		row[i] = f.w(k)
+	}
+	for _, i := range []int{1, 6, 12} { // the instants
+		row[i] += " (" + r.TimeZone + ")"
+	}
+	if err := w.Write(row); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	for _, s := range r.SQLs {
+		minutes := ""
+		if !s.ContactedAt.IsZero() {
+			minutes = strconv.Itoa(int(s.TimeToContact.Round(time.Minute) / time.Minute))
+		}
+		row = append(row[:0], s.LeadID, f.stamp(s.HandedOffAt), s.Source, s.UTMCampaign, s.RepID, s.RepName,
+			f.stamp(s.ContactedAt), s.ContactChannel, s.ContactRepID, minutes, f.status(s.Contact), f.answer(s.Answer),
+			f.stamp(s.AnsweredAt), s.RejectReason, s.RejectComment, f.status(s.Feedback),
+			strconv.Itoa(s.FirstContactBreaches), f.yes(s.FeedbackBreach), strconv.Itoa(s.Reminders),
+			strconv.Itoa(s.Reassignments), string(s.Stage), f.yes(s.BelowThreshold), s.ContractVersion)
+		for i := range row {
+			row[i] = Neutralise(row[i])
+		}
+		if err := w.Write(row); err != nil {
+			return nil, fmt.Errorf("write csv: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("write csv: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// stamp is an instant in the contract's zone as spreadsheets read it: "2026-11-27 17:30"; "" for none.
+func (f format) stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(f.loc).Format("2006-01-02 15:04")
+}
+
+func (f format) yes(b bool) string {
+	if b {
+		return f.w("yes")
+	}
+	return f.w("no")
+}
+
+func (f format) status(s Status) string {
+	switch s {
+	case Within:
+		return f.w("within")
+	case Late:
+		return f.w("late")
+	case Missed:
+		return f.w("missed_s")
+	}
+	return f.w("pending_s")
+}
+
+func (f format) answer(a string) string {
+	switch a {
+	case Accepted:
+		return f.w("accepted_s")
+	case Rejected:
+		return f.w("rejected")
+	}
+	return a
+}
+
+// Neutralise makes a cell inert in a spreadsheet (CSV formula injection): a cell whose first character —
+// after any leading spaces, which spreadsheets skip — is "=", "+", "-", "@", a tab, a carriage return or a
+// line feed (or their full-width forms, which some spreadsheets accept) is prefixed with an apostrophe, so
+// Excel, LibreOffice and Google Sheets show it as text.
+func Neutralise(cell string) string {
+	trimmed := strings.TrimLeft(cell, " ")
+	if trimmed == "" {
+		return cell
+	}
+	switch trimmed[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\n':
+		return "'" + cell
+	}
+	for _, p := range []string{"＝", "＋", "－", "＠"} {
+		if strings.HasPrefix(trimmed, p) {
+			return "'" + cell
+		}
+	}
+	return cell
+}

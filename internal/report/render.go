@@ -1,0 +1,496 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+
+	"github.com/go-analyze/charts/chartdraw/drawing"
+)
+
+// Email is a rendered report: what an email with inline images and an attachment is built from. The HTML
+// refers to each Inline part as "cid:<ContentID>".
+type Email struct {
+	Subject     string
+	HTML, Text  string
+	Inline      []Part // the charts (PNG)
+	Attachments []Part // the CSV of the month's SQLs
+}
+
+// Part is one file of the email.
+type Part struct {
+	Filename    string
+	ContentType string
+	ContentID   string // inline parts only, without the angle brackets
+	Data        []byte
+}
+
+// Limits of the HTML (the CSV has everything).
+const (
+	maxCampaigns = 10
+	maxComments  = 20
+)
+
+// Render writes the report in its locale: the subject, the HTML and text parts, the charts and the CSV.
+func Render(r Report) (Email, error) {
+	loc, err := time.LoadLocation(r.TimeZone)
+	if err != nil {
+		return Email{}, fmt.Errorf("render report: time zone %q: %w", r.TimeZone, err)
+	}
+	f := format{l: r.Locale, loc: loc}
+	if _, ok := words[f.l]; !ok {
+		f.l = contract.English
+	}
+	// The company is one line (the contract says so); the sender strips control characters from headers anyway.
+	e := Email{Subject: f.wf("subject", r.Company, f.month(r.Month))}
+	v := f.view(r, e.Subject)
+
+	trend, err := f.trendChart(r)
+	if err != nil {
+		return Email{}, err
+	}
+	e.Inline = append(e.Inline, trend.part)
+	v.Sections[0].Blocks[1].Image = trend.image() // over the trend's table
+	if reps, ok, err := f.contactChart(r); err != nil {
+		return Email{}, err
+	} else if ok {
+		e.Inline = append(e.Inline, reps.part)
+		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
+	}
+
+	e.HTML, e.Text = writeHTML(v), writeText(v)
+	csv, err := f.csv(r)
+	if err != nil {
+		return Email{}, err
+	}
+	e.Attachments = []Part{{Filename: fmt.Sprintf("handoff-sla-%s-sqls.csv", r.Month), ContentType: "text/csv; charset=utf-8", Data: csv}}
+	return e, nil
+}
+
+// view is the report as both parts show it: every text already in the locale.
+type view struct {
+	Lang, Subject, Company, Title, Month, AsOf, Judged, Recorded string
+	Summary                                                      []fact
+	DiscussTitle                                                 string
+	Discuss                                                      []string
+	Nothing                                                      string
+	Sections                                                     []section
+	CSV, How, Footer                                             string
+}
+
+type section struct {
+	Title  string
+	Blocks []block
+}
+
+type block struct {
+	Heading string
+	Facts   []fact
+	Image   *picture
+	Table   *table
+	Items   []string
+	Note    string
+}
+
+// fact is a figure: a label, its value, and a verdict with its tone ("met", "missed" or "").
+type fact struct{ Label, Value, Verdict, Tone string }
+
+type picture struct {
+	ContentID     string // shown as cid:<ContentID>
+	Alt           string
+	Width, Height int
+}
+
+type table struct {
+	Head    []string
+	Numeric []bool // per column: right-aligned, never wrapped
+	Rows    [][]cell
+	NoWrap  bool // no cell wraps (a short table of figures)
+}
+
+// cell is a table cell; Lines, when set, are shown one under the other in HTML (Text joins them).
+type cell struct {
+	Text, Tone string
+	Lines      []string
+}
+
+func (f format) view(r Report, subject string) view {
+	m, s := r.Marketing, r.Sales
+	v := view{Lang: string(f.l), Subject: subject, Company: r.Company, Title: f.w("title"), Month: f.month(r.Month),
+		AsOf: f.wf("as_of", f.when(r.AsOf), r.TimeZone), Judged: f.wf("judged", r.Contract),
+		DiscussTitle: f.w("discuss"), Nothing: f.w("nothing"),
+		CSV: f.wf("csv", f.int(len(r.SQLs))), How: f.w("how"), Footer: f.wf("footer", r.Company)}
+	if r.AsOf.IsZero() {
+		v.AsOf = r.TimeZone
+	}
+	if len(r.Recorded) > 0 && (len(r.Recorded) > 1 || r.Recorded[0] != r.Contract) {
+		v.Recorded = f.wf("recorded", strings.Join(r.Recorded, ", "))
+	}
+	sqlVerdict, sqlTone := f.verdict(m.SQLGoal.Set(), m.SQLGoal.Met())
+	sqlValue := f.int(m.SQLs)
+	if m.SQLGoal.Set() {
+		sqlValue += " / " + f.int(m.SQLGoal.Target)
+		sqlVerdict += " · " + f.percentVs(m.SQLGoal.Attainment(), 100)
+	}
+	contactVerdict, contactTone := f.contactVerdict(s)
+	if s.ContactTarget > 0 {
+		contactVerdict += " · " + f.wf("target", f.pct(float64(s.ContactTarget)))
+	}
+	v.Summary = []fact{
+		{Label: f.w("marketing") + " — " + f.w("sqls"), Value: sqlValue, Verdict: sqlVerdict, Tone: sqlTone},
+		{Label: f.w("sales") + " — " + f.wf("contact", f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
+			Verdict: contactVerdict, Tone: contactTone},
+	}
+	for _, p := range r.Discuss {
+		v.Discuss = append(v.Discuss, f.point(r, p))
+	}
+	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
+	return v
+}
+
+// contactVerdict judges the contact rate: met, missed, no target, or nothing to judge yet ("—").
+func (f format) contactVerdict(s Sales) (string, string) {
+	if s.ContactTarget > 0 && !s.Contact.Defined() {
+		return f.w("none"), ""
+	}
+	return f.verdict(s.ContactTarget > 0, s.ContactMet())
+}
+
+func (f format) goalFact(label string, g Goal) fact {
+	value := f.int(g.Actual)
+	verdict, tone := f.verdict(g.Set(), g.Met())
+	if g.Set() {
+		value += " / " + f.int(g.Target)
+		verdict = f.percentVs(g.Attainment(), 100) + " · " + verdict
+	}
+	return fact{Label: label, Value: value, Verdict: verdict, Tone: tone}
+}
+
+func (f format) marketingSection(r Report) section {
+	m := r.Marketing
+	facts := []fact{
+		f.goalFact(f.w("sqls"), m.SQLGoal),
+		f.goalFact(f.w("mqls"), m.MQLGoal),
+		{Label: f.w("leads"), Value: f.int(m.Leads)},
+		{Label: f.w("lead_mql"), Value: f.percent(m.LeadToMQL), Verdict: f.ratio(m.LeadToMQL)},
+		{Label: f.w("mql_sql"), Value: f.percent(m.MQLToSQL), Verdict: f.ratio(m.MQLToSQL)},
+		{Label: f.w("below"), Value: f.int(m.BelowThreshold)},
+	}
+	if m.Again > 0 {
+		facts = append(facts, fact{Label: f.w("again"), Value: f.int(m.Again)})
+	}
+	trend := &table{Head: []string{f.w("month"), f.w("sqls"), f.w("target_col"), f.w("attainment"), f.w("result")},
+		Numeric: []bool{false, true, true, true, false}}
+	for _, t := range m.Trend {
+		verdict, tone := f.verdict(t.Set(), t.Met())
+		target, attained := f.w("none"), f.w("none")
+		if t.Set() {
+			target, attained = f.int(t.Target), f.percentVs(t.Attainment(), 100)
+		}
+		trend.Rows = append(trend.Rows, []cell{{Text: f.month(t.Month)}, {Text: f.int(t.Actual)}, {Text: target},
+			{Text: attained}, {Text: verdict, Tone: tone}})
+	}
+	return section{Title: f.w("marketing"), Blocks: []block{
+		{Facts: facts},
+		{Heading: f.w("trend"), Table: trend},
+		{Heading: f.w("by_source"), Table: f.breakdown(f.w("source"), m.BySource, f.w("no_source"), 0)},
+		{Heading: f.w("by_campaign"), Table: f.breakdown(f.w("campaign"), m.ByCampaign, f.w("no_campaign"), maxCampaigns)},
+	}}
+}
+
+// ratio is "35/40", the counts behind a rate.
+func (f format) ratio(r Ratio) string {
+	if !r.Defined() {
+		return ""
+	}
+	return f.int(r.N) + "/" + f.int(r.D)
+}
+
+// breakdown is a table of leads, MQLs and SQLs per key; beyond limit rows (0: none), the rest is one row.
+func (f format) breakdown(title string, bs []Breakdown, none string, limit int) *table {
+	t := &table{Head: []string{title, f.w("col_leads"), f.w("mqls"), f.w("col_sqls")}, Numeric: []bool{false, true, true, true}}
+	var rest Breakdown
+	for i, b := range bs {
+		if limit > 0 && i >= limit {
+			rest.Leads, rest.MQLs, rest.SQLs = rest.Leads+b.Leads, rest.MQLs+b.MQLs, rest.SQLs+b.SQLs
+			continue
+		}
+		key := b.Key
+		if key == "" {
+			key = none
+		}
+		t.Rows = append(t.Rows, []cell{{Text: key}, {Text: f.int(b.Leads)}, {Text: f.int(b.MQLs)}, {Text: f.int(b.SQLs)}})
+	}
+	if limit > 0 && len(bs) > limit {
+		t.Rows = append(t.Rows, []cell{{Text: f.wf("others", f.int(len(bs)-limit))}, {Text: f.int(rest.Leads)},
+			{Text: f.int(rest.MQLs)}, {Text: f.int(rest.SQLs)}})
+	}
+	return t
+}
+
+func (f format) salesSection(r Report) section {
+	s := r.Sales
+	contactVerdict, contactTone := f.contactVerdict(s)
+	if s.ContactTarget > 0 {
+		contactVerdict = f.wf("target", f.pct(float64(s.ContactTarget))) + " · " + contactVerdict
+	} else {
+		contactVerdict, contactTone = f.ratio(s.Contact), ""
+	}
+	median, p90, contacts := f.w("none"), f.w("none"), ""
+	if t := s.TimeToContact; t.Count > 0 {
+		median, p90, contacts = f.duration(t.Median), f.duration(t.P90), f.wf("contacts", f.int(t.Count))
+	}
+	facts := []fact{
+		{Label: f.w("handed"), Value: f.int(s.SQLs)},
+		{Label: f.wf("contact", f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
+			Verdict: contactVerdict, Tone: contactTone},
+		{Label: f.w("ttc_median"), Value: median, Verdict: contacts},
+		{Label: f.w("ttc_p90"), Value: p90},
+		{Label: f.wf("feedback", f.hours(s.FeedbackDeadline)), Value: f.percent(s.Feedback), Verdict: f.ratio(s.Feedback)},
+		{Label: f.w("acceptance"), Value: f.percent(s.Acceptance), Verdict: f.ratio(s.Acceptance)},
+	}
+	if s.ContactPending > 0 || s.FeedbackPend > 0 {
+		facts = append(facts, fact{Label: f.w("pending_both"), Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
+	}
+	reps := &table{Head: []string{f.w("rep"), f.w("col_sqls"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
+		f.w("col_breaches"), f.w("col_reminders"), f.w("col_reassign")},
+		Numeric: []bool{false, true, true, true, true, true, true, true}}
+	for _, rep := range s.Reps {
+		tone := ""
+		if s.ContactTarget > 0 && rep.Contact.Defined() {
+			_, tone = f.verdict(true, rep.Contact.AtLeast(s.ContactTarget))
+		}
+		median, p90 := f.w("none"), f.w("none")
+		if rep.TimeToContact.Count > 0 {
+			median, p90 = f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)
+		}
+		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.SQLs)},
+			{Text: f.percentVs(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
+			{Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
+			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Reassigned)}})
+	}
+	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps}}
+	if len(s.Rejections) > 0 {
+		rj := &table{Head: []string{f.w("reason"), f.w("count")}, Numeric: []bool{false, true}}
+		var comments []string
+		total := 0
+		for _, x := range s.Rejections {
+			rj.Rows = append(rj.Rows, []cell{{Text: f.w(x.Reason)}, {Text: f.int(x.Count)}})
+			for _, c := range x.Comments {
+				total++
+				if len(comments) < maxComments {
+					comments = append(comments, f.wf("comment", c.LeadID, oneLine(c.Text)))
+				}
+			}
+		}
+		blocks = append(blocks, block{Heading: f.w("rejections"), Table: rj})
+		if total > 0 {
+			b := block{Heading: f.w("comments"), Items: comments}
+			if total > len(comments) {
+				b.Note = f.wf("more", f.int(total-len(comments)))
+			}
+			blocks = append(blocks, b)
+		}
+	}
+	return section{Title: f.w("sales"), Blocks: blocks}
+}
+
+// oneLine keeps a comment on one line of the text part, and bounded.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 300 {
+		s = string([]rune(s)[:300]) + "…"
+	}
+	return s
+}
+
+func (f format) funnelSection(r Report) section {
+	t := &table{Head: []string{f.w("cohort"), f.w("col_sqls"), f.w("accepted"), f.w("opps"), f.w("customers"),
+		f.w("revenue"), f.w("state")}, Numeric: []bool{false, true, true, true, true, true, false}, NoWrap: true}
+	for _, c := range r.Funnel {
+		var revenue []string
+		for _, m := range c.Revenue {
+			revenue = append(revenue, f.money(m))
+		}
+		if c.Unpriced > 0 {
+			revenue = append(revenue, f.wf("unpriced", f.int(c.Unpriced)))
+		}
+		state := f.w("closed")
+		if c.Open() {
+			state = f.wf("open", f.int(c.InProgress))
+		}
+		t.Rows = append(t.Rows, []cell{{Text: f.month(c.Month)}, {Text: f.int(c.SQLs)},
+			{Text: f.count(c.Accepted, c.SQLs)}, {Text: f.count(c.Opportunities, c.SQLs)},
+			{Text: f.count(c.Customers, c.SQLs)}, {Text: cmp.Or(strings.Join(revenue, " · "), f.w("none")), Lines: revenue},
+			{Text: state}})
+	}
+	return section{Title: f.w("funnel"), Blocks: []block{{Table: t, Note: f.w("funnel_note")}}}
+}
+
+// count is "12 (40 %)": a stage's count and its share of the cohort.
+func (f format) count(n, of int) string {
+	if of == 0 {
+		return f.int(n)
+	}
+	return f.int(n) + " (" + f.percent(Ratio{n, of}) + ")"
+}
+
+// columns lays a table out in plain text, each column as wide as its widest cell.
+func columns(t *table) string {
+	widths := make([]int, len(t.Head))
+	rows := append([][]cell{headCells(t.Head)}, t.Rows...)
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c.Text))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		b.WriteString(" ")
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c.Text))
+			b.WriteString(" ")
+			if t.Numeric[i] {
+				b.WriteString(pad + c.Text)
+			} else {
+				b.WriteString(c.Text + pad)
+			}
+			b.WriteString(" ")
+		}
+		b.WriteString("\n")
+	}
+	return strings.ReplaceAll(b.String(), " \n", "\n")
+}
+
+func headCells(head []string) []cell {
+	out := make([]cell, len(head))
+	for i, h := range head {
+		out[i] = cell{Text: h}
+	}
+	return out
+}
+
+// chartPart is a drawn chart and how the HTML shows it.
+type chartPart struct {
+	part Part
+	alt  string
+}
+
+func (c chartPart) image() *picture {
+	return &picture{ContentID: c.part.ContentID, Alt: c.alt, Width: ShownWidth,
+		Height: ShownWidth * chartHeight / chartWidth}
+}
+
+func (f format) trendChart(r Report) (chartPart, error) {
+	trend := r.Marketing.Trend
+	c := barChart{title: f.w("chart_trend"), line: math.NaN(), tick: func(v float64) string { return f.int(int(v)) }}
+	var alt []string
+	for _, t := range trend {
+		c.labels = append(c.labels, f.shortMonth(t.Month))
+		c.bars = append(c.bars, []float64{float64(t.Actual)})
+		ref := math.NaN()
+		if t.Set() {
+			ref = float64(t.Target)
+			alt = append(alt, f.shortMonth(t.Month)+" "+f.int(t.Actual)+"/"+f.int(t.Target))
+		} else {
+			alt = append(alt, f.shortMonth(t.Month)+" "+f.int(t.Actual))
+		}
+		c.refs = append(c.refs, ref)
+	}
+	c.colour = func(slot, _ int) drawing.Color {
+		switch t := trend[slot]; {
+		case !t.Set():
+			return colourNeutral
+		case t.Met():
+			return colourMet
+		}
+		return colourMissed
+	}
+	c.barLabel = func(slot, _ int) string { return f.int(trend[slot].Actual) }
+	var met, missed, unset bool
+	for _, t := range trend {
+		met, missed, unset = met || t.Met(), missed || t.Set() && !t.Met(), unset || !t.Set()
+	}
+	for _, it := range []struct {
+		shown bool
+		item  legendItem
+	}{
+		{met, legendItem{text: f.w("legend_sqls") + " (" + f.w("met") + ")", colour: colourMet}},
+		{missed, legendItem{text: f.w("legend_sqls") + " (" + f.w("missed") + ")", colour: colourMissed}},
+		{unset, legendItem{text: f.w("legend_sqls") + " (" + f.w("no_target") + ")", colour: colourNeutral}},
+		{met || missed, legendItem{text: f.w("legend_target"), colour: colourTarget, dash: true}},
+	} {
+		if it.shown {
+			c.legend = append(c.legend, it.item)
+		}
+	}
+	data, err := c.png()
+	if err != nil {
+		return chartPart{}, err
+	}
+	return chartPart{part: Part{Filename: fmt.Sprintf("sqls-%s.png", r.Month), ContentType: "image/png",
+		ContentID: fmt.Sprintf("sqls-%s@handoff", r.Month), Data: data}, alt: f.wf("alt_trend", strings.Join(alt, ", "))}, nil
+}
+
+// contactChart draws each rep's median and 90th percentile time to first contact, against the deadline; ok is
+// false when nobody was contacted.
+func (f format) contactChart(r Report) (chartPart, bool, error) {
+	var reps []RepLine
+	for _, rep := range r.Sales.Reps {
+		if rep.TimeToContact.Count > 0 {
+			reps = append(reps, rep)
+		}
+	}
+	if len(reps) == 0 {
+		return chartPart{}, false, nil
+	}
+	hours := func(d time.Duration) float64 { return d.Hours() }
+	c := barChart{title: f.w("chart_ttc"), line: hours(r.Sales.FirstContactDeadline),
+		tick: func(v float64) string { return f.wf("hours", f.int(int(v))) }}
+	var alt []string
+	for _, rep := range reps {
+		c.labels = append(c.labels, shortName(rep.Name, len(reps)))
+		c.bars = append(c.bars, []float64{hours(rep.TimeToContact.Median), hours(rep.TimeToContact.P90)})
+		c.refs = append(c.refs, math.NaN())
+		alt = append(alt, fmt.Sprintf("%s %s / %s", rep.Name, f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)))
+	}
+	c.colour = func(_, i int) drawing.Color {
+		if i == 0 {
+			return colourNeutral
+		}
+		return colourLight
+	}
+	c.barLabel = func(slot, i int) string {
+		t := reps[slot].TimeToContact
+		if i == 0 {
+			return f.duration(t.Median)
+		}
+		return f.duration(t.P90)
+	}
+	c.legend = []legendItem{{text: f.w("legend_median"), colour: colourNeutral}, {text: f.w("legend_p90"), colour: colourLight},
+		{text: f.w("legend_limit") + " (" + f.hours(r.Sales.FirstContactDeadline) + ")", colour: colourMissed, dash: true}}
+	data, err := c.png()
+	if err != nil {
+		return chartPart{}, false, err
+	}
+	return chartPart{part: Part{Filename: fmt.Sprintf("first-contact-%s.png", r.Month), ContentType: "image/png",
+		ContentID: fmt.Sprintf("first-contact-%s@handoff", r.Month), Data: data}, alt: f.wf("alt_ttc", strings.Join(alt, ", "))}, true, nil
+}
+
+// shortName keeps labels from overlapping when many reps share the axis: "Thomas M." beyond four reps.
+func shortName(name string, reps int) string {
+	if reps <= 4 {
+		return name
+	}
+	parts := strings.Fields(name)
+	if len(parts) < 2 {
+		return name
+	}
+	last, _ := utf8.DecodeRuneInString(parts[len(parts)-1])
+	return parts[0] + " " + string(last) + "."
+}

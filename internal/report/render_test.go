@@ -1,0 +1,329 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-analyze/charts/chartdraw/drawing"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+func renderJuly(t *testing.T, l contract.Locale) Email {
+	t.Helper()
+	c := parseContract(t, testContract)
+	c.Locale = l
+	e, err := Render(Compute(c, july()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestRenderJuly: the key figures of the hand-computed July appear in both parts, in each locale's words and
+// number formats; names and free text are escaped in HTML and plain in text.
+func TestRenderJuly(t *testing.T) {
+	t.Parallel()
+	const nb = "\u00a0"
+	for _, tc := range []struct {
+		locale  contract.Locale
+		subject string
+		figures []string // in both parts
+		html    []string // HTML only (escaped)
+		text    []string // text only
+	}{
+		{contract.French, "Rapport SLA marketing–ventes de Test & Fils <SAS> : juillet 2026",
+			[]string{"7 / 5", "140" + nb + "%", "66,7" + nb + "%", "objectif 75" + nb + "%", "2" + nb + "h" + nb + "00",
+				"5" + nb + "h" + nb + "00", "2" + nb + "h" + nb + "30", "83,3" + nb + "%", "60" + nb + "%", "3/5",
+				"12" + nb + "000,50" + nb + "EUR", "8" + nb + "000" + nb + "USD", "en cours (5)", "juillet 2026", "février 2026",
+				"webflow-webinar", "Pas de budget", "1 / 1", "2026.06-1, 2026.07-1"},
+			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
+				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
+				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
+				"Premier motif de rejet : Pas de budget (1 rejets sur 2).",
+				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 réponses sur 3.",
+				"Contact dans le délai sous l&#39;objectif : 66,7" + nb + "% au lieu de 75" + nb + "% (4 SQL sur 6)."},
+			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
+		{contract.English, "Marketing–sales SLA report of Test & Fils <SAS>: July 2026",
+			[]string{"7 / 5", "140%", "66.7%", "target 75%", "2h00", "5h00", "2h30", "83.3%", "60%", "3/5",
+				"EUR" + nb + "12,000.50", "USD" + nb + "8,000", "open (5)", "July 2026", "February 2026", "No budget",
+				"2026.06-1, 2026.07-1"},
+			[]string{"carl (no longer on the roster)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
+				"carl (no longer on the roster) has the most deadline breaches: 3.",
+				"Top rejection reason: No budget (1 of 2 rejections).",
+				"SQLs from source webflow-webinar are mostly rejected: 2 of 3 answers.",
+				"Contact within the deadline below target: 66.7% instead of 75% (4 SQLs of 6)."},
+			[]string{"carl (no longer on the roster)", "Anna <b>Admin</b> & Co"}},
+	} {
+		e := renderJuly(t, tc.locale)
+		if e.Subject != tc.subject {
+			t.Errorf("%s subject = %q", tc.locale, e.Subject)
+		}
+		for _, w := range tc.figures {
+			if !strings.Contains(e.HTML, w) {
+				t.Errorf("%s html lacks %q", tc.locale, w)
+			}
+			if !strings.Contains(e.Text, w) {
+				t.Errorf("%s text lacks %q", tc.locale, w)
+			}
+		}
+		for _, w := range tc.html {
+			if !strings.Contains(e.HTML, w) {
+				t.Errorf("%s html lacks %q", tc.locale, w)
+			}
+		}
+		for _, w := range tc.text {
+			if !strings.Contains(e.Text, w) {
+				t.Errorf("%s text lacks %q", tc.locale, w)
+			}
+		}
+		if strings.Contains(e.HTML, "<script") || strings.Contains(e.HTML, "<b>Admin") || strings.Contains(e.HTML, "Fils <SAS>") {
+			t.Errorf("%s: markup from names or comments reached the HTML unescaped", tc.locale)
+		}
+		if strings.Contains(e.Text, "<table") || strings.Contains(e.Text, "&lt;") {
+			t.Errorf("%s: the text part has HTML in it", tc.locale)
+		}
+	}
+}
+
+var imgSrc = regexp.MustCompile(`<img [^>]*src="([^"]*)"`)
+
+// TestEmailParts: what an email with inline images and an attachment is built from, and HTML that mail clients
+// show: no script, no external image, every image an inline part, every inline part shown.
+func TestEmailParts(t *testing.T) {
+	t.Parallel()
+	e := renderJuly(t, contract.French)
+	srcs := imgSrc.FindAllStringSubmatch(e.HTML, -1)
+	if len(srcs) != 2 || len(e.Inline) != 2 {
+		t.Fatalf("%d images in the HTML, %d inline parts", len(srcs), len(e.Inline))
+	}
+	for i, p := range e.Inline {
+		if srcs[i][1] != "cid:"+p.ContentID || p.ContentType != "image/png" || !strings.HasSuffix(p.Filename, ".png") ||
+			strings.ContainsAny(p.ContentID, "<> ") {
+			t.Errorf("image %d: src %q, part %q %q %q", i, srcs[i][1], p.ContentID, p.ContentType, p.Filename)
+		}
+	}
+	if e.Inline[0].ContentID == e.Inline[1].ContentID {
+		t.Error("two inline parts share a Content-ID")
+	}
+	lower := strings.ToLower(e.HTML)
+	for _, bad := range []string{"<script", "javascript:", "<link", "@import", "http://", "https://", "<style"} {
+		if strings.Contains(lower, bad) {
+			t.Errorf("html has %q", bad)
+		}
+	}
+	if len(e.Attachments) != 1 || e.Attachments[0].Filename != "handoff-sla-2026-07-sqls.csv" ||
+		e.Attachments[0].ContentType != "text/csv; charset=utf-8" || e.Attachments[0].ContentID != "" {
+		t.Errorf("attachments = %+v", e.Attachments)
+	}
+	if strings.ContainsAny(e.Subject, "\r\n") {
+		t.Errorf("subject %q", e.Subject)
+	}
+	// The HTML is written by code: every element it opens, it closes.
+	for _, tag := range []string{"html", "body", "table", "tr", "td", "th", "p", "ul", "li", "h1", "h2", "h3", "title"} {
+		open := len(regexp.MustCompile(`<`+tag+`[ >]`).FindAllString(e.HTML, -1))
+		if closed := strings.Count(e.HTML, "</"+tag+">"); open != closed || open == 0 && tag != "ul" {
+			t.Errorf("<%s>: %d opened, %d closed", tag, open, closed)
+		}
+	}
+}
+
+// TestCSV reads the attachment back as a spreadsheet would.
+func TestCSV(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		comma  rune
+		within string
+	}{{contract.French, ';', "dans le délai"}, {contract.English, ',', "within deadline"}} {
+		data := renderJuly(t, tc.locale).Attachments[0].Data
+		if !bytes.HasPrefix(data, []byte("\ufeff")) {
+			t.Errorf("%s: no byte-order mark", tc.locale)
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+		r.Comma = tc.comma
+		rows, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.locale, err)
+		}
+		if len(rows) != 8 || len(rows[0]) != 23 {
+			t.Fatalf("%s: %d rows of %d cells, want 1+7 of 23", tc.locale, len(rows), len(rows[0]))
+		}
+		// Columns: 0 lead, 1 handed off, 9 business minutes to contact, 10 contact status, 14 comment.
+		l1, l3, l5, l7 := rows[1], rows[3], rows[5], rows[7]
+		if l1[0] != "l1" || l1[1] != "2026-07-01 10:00" || l1[9] != "90" || l1[10] != tc.within {
+			t.Errorf("%s: l1 row = %q", tc.locale, l1)
+		}
+		if l5[9] != "120" || l5[8] != "anna" || l5[4] != "anna" || l5[18] != "2" || l5[19] != "1" {
+			t.Errorf("%s: l5 row (reassigned) = %q", tc.locale, l5)
+		}
+		if l3[14] != "'=cmd|' /C calc'!A0 <script>alert(1)</script>" {
+			t.Errorf("%s: comment cell = %q, want it neutralised", tc.locale, l3[14])
+		}
+		if l7[6] != "" || l7[9] != "" {
+			t.Errorf("%s: l7 was not contacted by the report's date: %q", tc.locale, l7)
+		}
+		if !strings.Contains(rows[0][1], "Europe/Paris") {
+			t.Errorf("%s: header %q does not name the zone", tc.locale, rows[0][1])
+		}
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"=1+1":                       "'=1+1",
+		"+33 6 12 34 56 78":          "'+33 6 12 34 56 78",
+		"-2+3":                       "'-2+3",
+		"@SUM(A1:A9)":                "'@SUM(A1:A9)",
+		"\t=1":                       "'\t=1",
+		"\r=1":                       "'\r=1",
+		"\n=1":                       "'\n=1",
+		"  =HYPERLINK(\"http://x\")": "'  =HYPERLINK(\"http://x\")",
+		"＝1+1":                       "'＝1+1",
+		"gmao-2026":                  "gmao-2026",
+		"a=b":                        "a=b",
+		"":                           "",
+		"   ":                        "   ",
+		"Élodie":                     "Élodie",
+	} {
+		if got := Neutralise(in); got != want {
+			t.Errorf("Neutralise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestCSVHostileCells: every cell that comes from outside (sources, campaigns, comments, IDs) is neutralised.
+func TestCSVHostileCells(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	h := Handoff{LeadID: "l1", At: at("2026-07-01 10:00"), RepID: "-rep", Source: "@evil", UTMCampaign: "=HYPERLINK(\"http://evil\",\"x\")",
+		Answer: Rejected, AnsweredAt: at("2026-07-01 11:00"), RejectReason: "+reason", RejectComment: "\t-2+3", ContactChannel: "=1"}
+	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, Handoffs: []Handoff{h}})
+	e, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(e.Attachments[0].Data, []byte("\ufeff"))))
+	rd.Comma = ';'
+	rows, err := rd.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range rows[1] {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(strings.TrimLeft(cell, " ")[0])) {
+			t.Errorf("cell %q would run as a formula", cell)
+		}
+	}
+	if rows[1][2] != "'@evil" || rows[1][3] != "'=HYPERLINK(\"http://evil\",\"x\")" || rows[1][14] != "'\t-2+3" {
+		t.Errorf("row = %q", rows[1])
+	}
+}
+
+// TestCharts: the PNGs decode, have the expected size, and weigh what an email can carry.
+func TestCharts(t *testing.T) {
+	t.Parallel()
+	for _, p := range renderJuly(t, contract.French).Inline {
+		img, err := png.Decode(bytes.NewReader(p.Data))
+		if err != nil {
+			t.Fatalf("%s: %v", p.Filename, err)
+		}
+		if b := img.Bounds(); b.Dx() != chartWidth || b.Dy() != chartHeight {
+			t.Errorf("%s: %dx%d", p.Filename, b.Dx(), b.Dy())
+		}
+		if n := len(p.Data); n < 5_000 || n > 200_000 {
+			t.Errorf("%s: %d bytes", p.Filename, n)
+		}
+	}
+}
+
+// TestChartYAxisFromZero measures the bars in the PNG: with the axis from 0, a bar of 48 is 1.2 times as tall
+// as a bar of 40 (an axis starting near 40 would make it many times taller).
+func TestChartYAxisFromZero(t *testing.T) {
+	t.Parallel()
+	red, blue := drawing.Color{R: 255, A: 255}, drawing.Color{B: 255, A: 255}
+	for _, tc := range []struct{ a, b float64 }{{40, 48}, {20, 40}, {1, 3}, {0.5, 6}} {
+		data, err := barChart{title: "t", labels: []string{"a", "b"}, bars: [][]float64{{tc.a}, {tc.b}},
+			refs: []float64{math.NaN(), math.NaN()}, line: math.NaN(), tick: func(v float64) string { return "" },
+			colour: func(slot, _ int) drawing.Color { return []drawing.Color{red, blue}[slot] }}.png()
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ha, hb := barHeight(img, color.RGBA{255, 0, 0, 255}), barHeight(img, color.RGBA{0, 0, 255, 255})
+		if ha == 0 || math.Abs(float64(hb)/float64(ha)-tc.b/tc.a) > 0.03*tc.b/tc.a+2/float64(ha) {
+			t.Errorf("bars of %g and %g are %d and %d pixels tall", tc.a, tc.b, ha, hb)
+		}
+	}
+}
+
+// barHeight is the height of the pixels of exactly colour c.
+func barHeight(img image.Image, c color.RGBA) int {
+	top, bottom := -1, -1
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.RGBAModel.Convert(img.At(x, y)) == c {
+				if top < 0 {
+					top = y
+				}
+				bottom = y
+				break
+			}
+		}
+	}
+	if top < 0 {
+		return 0
+	}
+	return bottom - top + 1
+}
+
+func TestNiceScale(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ top, step, ceiling float64 }{
+		{0, 1, 1}, {1, 1, 1}, {7, 2, 8}, {52.8, 10, 60}, {4.4, 1, 5}, {130, 50, 150}, {10_000, 2000, 10_000}, {0.4, 1, 1},
+	} {
+		if step, ceiling := niceScale(tc.top); step != tc.step || ceiling != tc.ceiling {
+			t.Errorf("niceScale(%g) = %g, %g; want %g, %g", tc.top, step, ceiling, tc.step, tc.ceiling)
+		}
+	}
+}
+
+// TestLongLists: the HTML keeps the ten campaigns with most SQLs (the rest in one row) and twenty comments (the
+// rest counted, all of them in the CSV).
+func TestLongLists(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	in := Input{Month: contract.Month{Year: 2026, Month: 7}}
+	for i := range 25 {
+		in.Handoffs = append(in.Handoffs, Handoff{LeadID: fmt.Sprintf("l%02d", i), At: at("2026-07-01 10:00").Add(time.Duration(i) * time.Hour),
+			RepID: "anna", UTMCampaign: fmt.Sprintf("camp-%02d", i%12), Answer: Rejected, AnsweredAt: at("2026-07-28 10:00"),
+			RejectReason: "other", RejectComment: fmt.Sprintf("comment number %02d", i)})
+	}
+	e, err := Render(Compute(c, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(e.HTML, "Autres campagnes (2)") || strings.Contains(e.HTML, ">camp-11<") || !strings.Contains(e.HTML, ">camp-00<") {
+		t.Error("campaigns beyond the tenth are not summed up in one row")
+	}
+	if !strings.Contains(e.HTML, "comment number 19") || strings.Contains(e.HTML, "comment number 20") ||
+		!strings.Contains(e.HTML, "… et 5 autres dans le CSV joint") {
+		t.Error("comments beyond the twentieth are not counted instead of shown")
+	}
+	if !strings.Contains(string(e.Attachments[0].Data), "comment number 24") {
+		t.Error("the CSV lacks a comment")
+	}
+}

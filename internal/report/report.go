@@ -1,0 +1,778 @@
+// Package report computes the monthly SLA report both teams and leadership read — marketing's commitment, sales'
+// commitment and the shared funnel, judged against the contract — and renders it as an email: HTML that mail
+// clients display (tables, inline styles, charts as inline PNGs), a plain-text part, and a CSV of the month's SQLs.
+//
+// It is pure: the store fills an Input from the month's records (see Input), Compute judges them, Render writes
+// the parts an email is built from. Nothing here knows DynamoDB or SES.
+//
+// How the figures are counted:
+//   - SQLs are hand-offs: a lead rejected and handed off again later is a second SQL (marketing delivered it
+//     again, and sales' clock starts again). Leads and MQLs are distinct leads entering the stage in the month
+//     (a lead that becomes MQL twice in a month counts once; one that goes straight to SQL counts as an MQL).
+//   - Conversion rates are ratios of the month's counts (MQLs / new leads, SQLs / MQLs), not a cohort: an SQL of
+//     the month may have become MQL the month before, so a rate can exceed 100%.
+//   - Sales' figures are about the SQLs handed off in the month. A deadline still running at AsOf, not yet met,
+//     is pending and left out of the rate. Breaches, reminders and reassignments are the events of the month.
+//     A hand-off is read as it stands: a breach counted on it is a miss even when it happened after AsOf (its
+//     instant is on the event, among the next month's records).
+//   - Business time is the contract calendar's clock (Calendar.Between), the clock of `handoff deadline`. A
+//     rep's time to first contact runs from their own assignment (a reassigned SQL restarts the clock for the
+//     new rep); the overall figure is over the same contacts.
+//   - Percentiles are nearest-rank: the p-th percentile of n sorted values is the value of rank ⌈p·n/100⌉. It is
+//     always a time that was measured, and "90th percentile 3h20" reads exactly as the SLA does: at least 90% of
+//     the SQLs were contacted within 3h20. The median is the 50th percentile by the same rule (the lower middle
+//     value when n is even).
+//   - The funnel follows each hand-off (the cohort is its month) to accepted, opportunity and customer; a
+//     stage reached later counts the earlier ones (a customer was an opportunity). A transition belongs to the
+//     lead's latest hand-off before it. A cohort is open while some of its SQLs are neither rejected, lost nor
+//     customers.
+package report
+
+import (
+	"cmp"
+	"math/big"
+	"slices"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// Report is one month of the SLA, judged. Render turns it into an email; it holds no contract, so a stored
+// report renders the same later.
+type Report struct {
+	Month    contract.Month
+	AsOf     time.Time
+	Company  string
+	Locale   contract.Locale
+	TimeZone string
+	// Contract is the version the month is judged against; Recorded, the versions the month's records were
+	// made under (they differ when the contract changed during or since the month).
+	Contract  string
+	Recorded  []string
+	Marketing Marketing
+	Sales     Sales
+	Funnel    []Cohort // the window's months, oldest first
+	Discuss   []Point  // for the SLA review, most important first
+	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
+}
+
+// Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
+type Marketing struct {
+	Leads, MQLs, SQLs int
+	SQLGoal, MQLGoal  Goal
+	// Again counts the month's SQLs whose lead had been handed off before within the window (a lead handed off
+	// again after a rejection).
+	Again      int
+	BySource   []Breakdown
+	ByCampaign []Breakdown
+	LeadToMQL  Ratio
+	MQLToSQL   Ratio
+	// BelowThreshold counts the month's SQLs whose score has since decayed below the SQL threshold.
+	BelowThreshold int
+	Trend          []TrendMonth // the window's months, oldest first
+}
+
+// Goal is a count against a monthly target; Target is 0 when the contract sets none.
+type Goal struct{ Actual, Target int }
+
+// Set reports whether there is a target.
+func (g Goal) Set() bool { return g.Target > 0 }
+
+// Met reports whether the target is set and reached.
+func (g Goal) Met() bool { return g.Set() && g.Actual >= g.Target }
+
+// Attainment is Actual / Target.
+func (g Goal) Attainment() Ratio { return Ratio{g.Actual, g.Target} }
+
+// Breakdown is leads, MQLs and SQLs of one source or one campaign.
+type Breakdown struct {
+	Key               string // "" when the records name none
+	Leads, MQLs, SQLs int
+}
+
+// TrendMonth is one month of the trend: SQLs delivered against the target then in force.
+type TrendMonth struct {
+	Month contract.Month
+	Goal
+}
+
+// Ratio is N out of D; it has no value when D is 0.
+type Ratio struct{ N, D int }
+
+// Defined reports whether the ratio has a value.
+func (r Ratio) Defined() bool { return r.D > 0 }
+
+// Percent is 100·N/D (0 when undefined).
+func (r Ratio) Percent() float64 {
+	if r.D == 0 {
+		return 0
+	}
+	return 100 * float64(r.N) / float64(r.D)
+}
+
+// AtLeast reports whether N/D reaches pct percent, exactly (no rounding).
+func (r Ratio) AtLeast(pct int) bool { return r.D > 0 && r.N*100 >= pct*r.D }
+
+// Sales is sales' side: each SQL of the month contacted within the deadline, and answered within its own.
+type Sales struct {
+	SQLs                 int
+	FirstContactDeadline time.Duration
+	FeedbackDeadline     time.Duration
+	// Contact: SQLs contacted within the deadline, out of those whose deadline is decided (contacted, or due).
+	Contact        Ratio
+	ContactPending int
+	// ContactTarget is the contract's target rate in percent, 0 when none.
+	ContactTarget int
+	TimeToContact Times
+	Feedback      Ratio // answered within the feedback deadline, out of those decided
+	FeedbackPend  int
+	Acceptance    Ratio // accepted out of answered
+	Rejections    []Rejection
+	Reps          []RepLine
+}
+
+// ContactMet reports whether the contract's contact target is set and met (false while nothing is decided).
+func (s Sales) ContactMet() bool { return s.ContactTarget > 0 && s.Contact.AtLeast(s.ContactTarget) }
+
+// Times summarises business times to first contact.
+type Times struct {
+	Count       int
+	Median, P90 time.Duration
+}
+
+// RepLine is one rep's month.
+type RepLine struct {
+	RepID, Name string
+	// Left: the records name a rep the contract's roster no longer has.
+	Left          bool
+	SQLs          int   // SQLs of the month they hold
+	Contact       Ratio // of those, contacted within the deadline (decided ones)
+	TimeToContact Times // the contacts they made, from their own assignment
+	// Events of the month: breaches and reminders of the rep concerned; Reassigned counts the SQLs taken from
+	// them by a reassignment.
+	FirstContactBreaches, FeedbackBreaches, Reminders, Reassigned int
+}
+
+// Breaches is the rep's breaches of the month, first contact and feedback.
+func (r RepLine) Breaches() int { return r.FirstContactBreaches + r.FeedbackBreaches }
+
+// Rejection is one reason sales gave, with the comments when the reason is "other".
+type Rejection struct {
+	Reason   string
+	Count    int
+	Comments []Comment
+}
+
+// Comment is a rep's free text on a rejection.
+type Comment struct{ LeadID, Text string }
+
+// OtherReason is the reject reason that needs a comment.
+const OtherReason = "other"
+
+// Cohort is the SQLs handed off in one month, followed to customers.
+type Cohort struct {
+	Month                                    contract.Month
+	SQLs, Accepted, Opportunities, Customers int
+	Rejected, Lost, InProgress               int
+	Revenue                                  []Money // per currency, never summed across currencies
+	// Unpriced counts customers whose deal_won amount could not be read.
+	Unpriced int
+}
+
+// Open reports whether some SQLs of the cohort are still in progress.
+func (c Cohort) Open() bool { return c.InProgress > 0 }
+
+// Money is an amount in one currency, a decimal with two decimals ("18500.00").
+type Money struct{ Currency, Amount string }
+
+// Status is where a deadline stands for one SQL.
+type Status string
+
+// Statuses of a deadline.
+const (
+	Within  Status = "within"  // done within the deadline
+	Late    Status = "late"    // done after it
+	Missed  Status = "missed"  // not done, and the deadline passed (or was breached)
+	Pending Status = "pending" // not done yet, the deadline still runs
+)
+
+// SQLRow is one hand-off of the month, as the CSV lists it.
+type SQLRow struct {
+	LeadID                                         string
+	HandedOffAt                                    time.Time
+	Source                                         string
+	UTMCampaign                                    string
+	RepID, RepName                                 string
+	ContactedAt                                    time.Time // zero: not contacted (by AsOf)
+	ContactChannel                                 string
+	ContactRepID                                   string
+	TimeToContact                                  time.Duration // business time, from the contacting rep's assignment
+	Contact                                        Status
+	Answer                                         string
+	AnsweredAt                                     time.Time
+	RejectReason                                   string
+	RejectComment                                  string
+	Feedback                                       Status
+	FirstContactBreaches, Reminders, Reassignments int
+	FeedbackBreach                                 bool
+	Stage                                          Stage // now
+	BelowThreshold                                 bool
+	ContractVersion                                string
+}
+
+// PointKind is one kind of point for the SLA review.
+type PointKind string
+
+// Points the report raises.
+const (
+	NoSQLTarget          PointKind = "no_sql_target"          // no target in force this month
+	SQLTargetMissed      PointKind = "sql_target_missed"      // N SQLs, D target
+	MQLTargetMissed      PointKind = "mql_target_missed"      // N MQLs, D target
+	ContactTargetMissed  PointKind = "contact_target_missed"  // N within, D decided, Target %
+	MostBreaches         PointKind = "most_breaches"          // Subject rep, N breaches
+	TopRejectReason      PointKind = "top_reject_reason"      // Subject reason, N of D rejections
+	SourceMostlyRejected PointKind = "source_mostly_rejected" // Subject source, N rejected of D answered
+)
+
+// Point is one thing to discuss at the SLA review.
+type Point struct {
+	Kind    PointKind
+	Subject string // a rep's name, a reason, a source
+	Left    bool   // the rep is no longer on the roster
+	N, D    int
+	Target  int
+}
+
+// MinAnsweredForSource is how many answered SQLs a source needs before "mostly rejected" is said of it: one
+// rejection out of one is not a pattern.
+const MinAnsweredForSource = 3
+
+// Compute judges the month of in against c: the contract in force (its calendar, its targets for each month,
+// its sales target, its roster for names).
+func Compute(c *contract.Contract, in Input) Report {
+	k := computer{c: c, in: in, window: Window(in.Month)}
+	r := Report{Month: in.Month, AsOf: in.AsOf, Company: c.Company, Locale: c.Locale, TimeZone: c.Location.String(),
+		Contract: c.Version}
+	k.handoffs()
+	r.Marketing = k.marketing()
+	r.Sales, r.SQLs = k.sales()
+	r.Funnel = k.funnel()
+	r.Recorded = k.versions()
+	r.Discuss = discuss(r)
+	return r
+}
+
+// computer holds what the parts of Compute share.
+type computer struct {
+	c      *contract.Contract
+	in     Input
+	window []contract.Month
+	// byMonth holds the hand-offs of each window month (index as in window), in hand-off order.
+	byMonth [Months][]*Handoff
+	// byLead holds every hand-off of the window per lead, in hand-off order.
+	byLead map[string][]*Handoff
+}
+
+// happened reports whether t is set and not after AsOf.
+func (k *computer) happened(t time.Time) bool {
+	return !t.IsZero() && (k.in.AsOf.IsZero() || !t.After(k.in.AsOf))
+}
+
+// slot is the index in the window of t's month, or -1.
+func (k *computer) slot(t time.Time) int {
+	m := contract.MonthOf(t.In(k.c.Location))
+	for i, w := range k.window {
+		if w == m {
+			return i
+		}
+	}
+	return -1
+}
+
+const current = Months - 1 // the reported month's slot
+
+func (k *computer) handoffs() {
+	k.byLead = make(map[string][]*Handoff)
+	for i := range k.in.Handoffs {
+		h := &k.in.Handoffs[i]
+		s := k.slot(h.At)
+		if s < 0 || !k.happened(h.At) {
+			continue
+		}
+		k.byMonth[s] = append(k.byMonth[s], h)
+		k.byLead[h.LeadID] = append(k.byLead[h.LeadID], h)
+	}
+	order := func(a, b *Handoff) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.LeadID, b.LeadID))
+	}
+	for i := range k.byMonth {
+		slices.SortFunc(k.byMonth[i], order)
+	}
+	for _, hs := range k.byLead {
+		slices.SortFunc(hs, order)
+	}
+}
+
+func (k *computer) marketing() Marketing {
+	type origin struct{ source, campaign string }
+	leads := map[string]origin{}
+	mqls := map[string]origin{}
+	for _, l := range k.in.Created {
+		if l.Stage.rank() >= 1 && k.slot(l.At) == current && k.happened(l.At) {
+			if _, seen := leads[l.LeadID]; !seen {
+				leads[l.LeadID] = origin{l.Source, l.UTMCampaign}
+			}
+		}
+	}
+	for _, t := range k.in.Transitions {
+		if k.slot(t.At) != current || !k.happened(t.At) {
+			continue
+		}
+		from, to := t.From.rank(), t.To.rank()
+		if from < 1 && to >= 1 {
+			if _, seen := leads[t.LeadID]; !seen {
+				leads[t.LeadID] = origin{t.Source, t.UTMCampaign}
+			}
+		}
+		if from < 2 && to >= 2 {
+			if _, seen := mqls[t.LeadID]; !seen {
+				mqls[t.LeadID] = origin{t.Source, t.UTMCampaign}
+			}
+		}
+	}
+	month := k.byMonth[current]
+	m := Marketing{Leads: len(leads), MQLs: len(mqls), SQLs: len(month)}
+	target, _ := k.c.TargetFor(k.in.Month)
+	m.SQLGoal = Goal{m.SQLs, target.SQLs}
+	m.MQLGoal = Goal{m.MQLs, target.MQLs}
+	m.LeadToMQL, m.MQLToSQL = Ratio{m.MQLs, m.Leads}, Ratio{m.SQLs, m.MQLs}
+
+	bySource, byCampaign := map[string]*Breakdown{}, map[string]*Breakdown{}
+	add := func(o origin, f func(*Breakdown)) {
+		for _, kv := range []struct {
+			m   map[string]*Breakdown
+			key string
+		}{{bySource, o.source}, {byCampaign, o.campaign}} {
+			b := kv.m[kv.key]
+			if b == nil {
+				b = &Breakdown{Key: kv.key}
+				kv.m[kv.key] = b
+			}
+			f(b)
+		}
+	}
+	for _, o := range leads {
+		add(o, func(b *Breakdown) { b.Leads++ })
+	}
+	for _, o := range mqls {
+		add(o, func(b *Breakdown) { b.MQLs++ })
+	}
+	below := map[string]bool{}
+	for _, h := range month {
+		add(origin{h.Source, h.UTMCampaign}, func(b *Breakdown) { b.SQLs++ })
+		if k.in.Current[h.LeadID].BelowSQLThreshold {
+			below[h.LeadID] = true
+		}
+		if k.byLead[h.LeadID][0] != h {
+			m.Again++
+		}
+	}
+	m.BelowThreshold = len(below)
+	m.BySource, m.ByCampaign = sortedBreakdowns(bySource), sortedBreakdowns(byCampaign)
+	for i, w := range k.window {
+		t, _ := k.c.TargetFor(w)
+		m.Trend = append(m.Trend, TrendMonth{Month: w, Goal: Goal{len(k.byMonth[i]), t.SQLs}})
+	}
+	return m
+}
+
+// sortedBreakdowns orders by SQLs, then MQLs, then leads (most first), then key.
+func sortedBreakdowns(m map[string]*Breakdown) []Breakdown {
+	out := make([]Breakdown, 0, len(m))
+	for _, b := range m {
+		out = append(out, *b)
+	}
+	slices.SortFunc(out, func(a, b Breakdown) int {
+		return cmp.Or(cmp.Compare(b.SQLs, a.SQLs), cmp.Compare(b.MQLs, a.MQLs), cmp.Compare(b.Leads, a.Leads),
+			cmp.Compare(a.Key, b.Key))
+	})
+	return out
+}
+
+func (k *computer) sales() (Sales, []SQLRow) {
+	month := k.byMonth[current]
+	s := Sales{SQLs: len(month), FirstContactDeadline: k.c.Sales.FirstContact, FeedbackDeadline: k.c.Sales.Feedback,
+		ContactTarget: k.c.Sales.ContactRateTarget}
+	reps := map[string]*repTally{}
+	rep := func(id string) *repTally {
+		t := reps[id]
+		if t == nil {
+			t = &repTally{RepLine: RepLine{RepID: id}}
+			reps[id] = t
+		}
+		return t
+	}
+	var all []time.Duration
+	rejections := map[string]*Rejection{}
+	rows := make([]SQLRow, 0, len(month))
+	for _, h := range month {
+		row := SQLRow{LeadID: h.LeadID, HandedOffAt: h.At, Source: h.Source, UTMCampaign: h.UTMCampaign,
+			RepID: h.RepID, ContactChannel: h.ContactChannel, FirstContactBreaches: h.FirstContactBreaches,
+			Reminders: h.Reminders, Reassignments: h.Reassignments, FeedbackBreach: h.FeedbackBreach,
+			Stage: k.in.Current[h.LeadID].Stage, BelowThreshold: k.in.Current[h.LeadID].BelowSQLThreshold,
+			ContractVersion: h.ContractVersion}
+		holder := rep(h.RepID)
+		holder.SQLs++
+
+		contacted := k.happened(h.ContactedAt)
+		row.Contact = k.status(contacted, h.ContactedWithinDeadline, h.FirstContactBreaches > 0, h.FirstContactDue)
+		tally(&s.Contact, &s.ContactPending, row.Contact)
+		tally(&holder.Contact, &holder.pending, row.Contact)
+		if contacted {
+			who := cmp.Or(h.ContactRepID, h.RepID)
+			row.ContactedAt, row.ContactRepID = h.ContactedAt, who
+			row.TimeToContact = max(0, k.c.Calendar.Between(clockStart(h, who), h.ContactedAt))
+			all = append(all, row.TimeToContact)
+			r := rep(who)
+			r.times = append(r.times, row.TimeToContact)
+		}
+
+		answered := h.Answer != "" && k.happened(h.AnsweredAt)
+		row.Feedback = k.status(answered, h.FeedbackWithinDeadline, h.FeedbackBreach, h.FeedbackDue)
+		tally(&s.Feedback, &s.FeedbackPend, row.Feedback)
+		if answered {
+			row.Answer, row.AnsweredAt = h.Answer, h.AnsweredAt
+			s.Acceptance.D++
+			if h.Answer == Accepted {
+				s.Acceptance.N++
+			}
+			if h.Answer == Rejected {
+				row.RejectReason, row.RejectComment = h.RejectReason, h.RejectComment
+				rj := rejections[h.RejectReason]
+				if rj == nil {
+					rj = &Rejection{Reason: h.RejectReason}
+					rejections[h.RejectReason] = rj
+				}
+				rj.Count++
+				if h.RejectReason == OtherReason && h.RejectComment != "" {
+					rj.Comments = append(rj.Comments, Comment{h.LeadID, h.RejectComment})
+				}
+			}
+		}
+		rows = append(rows, row)
+	}
+	s.TimeToContact = summarise(all)
+
+	for _, e := range k.in.Events {
+		if k.slot(e.At) != current || !k.happened(e.At) {
+			continue
+		}
+		switch e.Kind {
+		case FirstContactBreach:
+			rep(e.RepID).FirstContactBreaches++
+		case FeedbackBreachEvent:
+			rep(e.RepID).FeedbackBreaches++
+		case Reminder, FeedbackReminder:
+			rep(e.RepID).Reminders++
+		case Reassignment:
+			rep(cmp.Or(e.FromRep, e.RepID)).Reassigned++
+		}
+	}
+	delete(reps, "")
+	s.Reps = k.repLines(reps)
+	names := map[string]string{}
+	for _, r := range s.Reps {
+		names[r.RepID] = r.Name
+	}
+	for i := range rows {
+		rows[i].RepName = names[rows[i].RepID]
+	}
+	s.Rejections = k.sortedRejections(rejections)
+	return s, rows
+}
+
+// repTally is a RepLine being counted.
+type repTally struct {
+	RepLine
+	pending int
+	times   []time.Duration
+}
+
+// status is where one deadline stands: done (within it or not), breached, due, or still running.
+func (k *computer) status(done, within, breached bool, due time.Time) Status {
+	switch {
+	case done && within:
+		return Within
+	case done:
+		return Late
+	case breached || k.happened(due):
+		return Missed
+	}
+	return Pending
+}
+
+// tally counts a status into a rate (within out of decided) and a pending count.
+func tally(r *Ratio, pending *int, s Status) {
+	switch s {
+	case Within:
+		r.N++
+		r.D++
+	case Late, Missed:
+		r.D++
+	default:
+		*pending++
+	}
+}
+
+// clockStart is when rep's own first-contact clock started on h: their latest assignment before the contact,
+// else the hand-off.
+func clockStart(h *Handoff, rep string) time.Time {
+	start := h.At
+	for _, a := range h.Assignments {
+		if a.RepID == rep && !a.At.After(h.ContactedAt) && !a.At.Before(start) {
+			start = a.At
+		}
+	}
+	return start
+}
+
+// summarise gives the count, median and 90th percentile (nearest rank) of ds; it sorts ds.
+func summarise(ds []time.Duration) Times {
+	slices.Sort(ds)
+	return Times{Count: len(ds), Median: Percentile(ds, 50), P90: Percentile(ds, 90)}
+}
+
+// Percentile is the p-th percentile (0 < p ≤ 100) of sorted values by the nearest-rank method: the value of
+// rank ⌈p·n/100⌉ (1-based). It is 0 for no values.
+func Percentile(sorted []time.Duration, p int) time.Duration {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	rank := (p*n + 99) / 100
+	return sorted[min(max(rank, 1), n)-1]
+}
+
+// repLines orders the reps as the roster does; reps who left follow, by ID.
+func (k *computer) repLines(reps map[string]*repTally) []RepLine {
+	out := make([]RepLine, 0, len(reps))
+	for _, r := range k.c.Roster.Reps {
+		if t := reps[r.ID]; t != nil {
+			t.Name = r.Name
+			t.TimeToContact = summarise(t.times)
+			out = append(out, t.RepLine)
+			delete(reps, r.ID)
+		}
+	}
+	left := make([]RepLine, 0, len(reps))
+	for id, t := range reps {
+		t.Name, t.Left = id, true
+		t.TimeToContact = summarise(t.times)
+		left = append(left, t.RepLine)
+	}
+	slices.SortFunc(left, func(a, b RepLine) int { return cmp.Compare(a.RepID, b.RepID) })
+	return append(out, left...)
+}
+
+// sortedRejections orders by count (most first), then as the contract lists the reasons.
+func (k *computer) sortedRejections(m map[string]*Rejection) []Rejection {
+	order := map[string]int{}
+	for i, r := range k.c.Notify.RejectReasons {
+		order[r] = i + 1
+	}
+	rank := func(reason string) int {
+		if i, ok := order[reason]; ok {
+			return i
+		}
+		return len(order) + 1
+	}
+	out := make([]Rejection, 0, len(m))
+	for _, r := range m {
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b Rejection) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(rank(a.Reason), rank(b.Reason)), cmp.Compare(a.Reason, b.Reason))
+	})
+	return out
+}
+
+// progress is how far one hand-off went.
+type progress struct {
+	opportunity, customer, lost bool
+}
+
+func (k *computer) funnel() []Cohort {
+	reached := map[*Handoff]*progress{}
+	revenue := [Months]map[string]*big.Rat{}
+	unpriced := [Months]int{}
+	for _, t := range k.in.Transitions {
+		if t.To != Opportunity && t.To != Customer && t.To != Lost || !k.happened(t.At) || k.slot(t.At) < 0 {
+			continue
+		}
+		h := latestBefore(k.byLead[t.LeadID], t.At)
+		if h == nil {
+			continue
+		}
+		p := reached[h]
+		if p == nil {
+			p = &progress{}
+			reached[h] = p
+		}
+		switch t.To {
+		case Opportunity:
+			p.opportunity = true
+		case Lost:
+			p.lost = true
+		case Customer:
+			if p.customer {
+				continue // one deal per hand-off: a redelivered deal_won is not revenue twice
+			}
+			p.customer = true
+			s := k.slot(h.At)
+			amount, ok := new(big.Rat).SetString(t.Amount)
+			if !ok || t.Currency == "" || amount.Sign() < 0 {
+				unpriced[s]++
+				continue
+			}
+			if revenue[s] == nil {
+				revenue[s] = map[string]*big.Rat{}
+			}
+			if revenue[s][t.Currency] == nil {
+				revenue[s][t.Currency] = new(big.Rat)
+			}
+			revenue[s][t.Currency].Add(revenue[s][t.Currency], amount)
+		}
+	}
+	out := make([]Cohort, Months)
+	for i, w := range k.window {
+		c := Cohort{Month: w, SQLs: len(k.byMonth[i]), Unpriced: unpriced[i]}
+		for _, h := range k.byMonth[i] {
+			p := reached[h]
+			if p == nil {
+				p = &progress{}
+			}
+			answered := h.Answer != "" && k.happened(h.AnsweredAt)
+			accepted := answered && h.Answer == Accepted || p.opportunity || p.customer
+			switch {
+			case p.customer:
+				c.Customers++
+			case !accepted && answered && h.Answer == Rejected:
+				c.Rejected++
+			case p.lost:
+				c.Lost++
+			default:
+				c.InProgress++
+			}
+			if accepted {
+				c.Accepted++
+			}
+			if p.opportunity || p.customer {
+				c.Opportunities++
+			}
+		}
+		for cur, sum := range revenue[i] {
+			c.Revenue = append(c.Revenue, Money{Currency: cur, Amount: sum.FloatString(2)})
+		}
+		slices.SortFunc(c.Revenue, func(a, b Money) int { return cmp.Compare(a.Currency, b.Currency) })
+		out[i] = c
+	}
+	return out
+}
+
+// latestBefore is the last hand-off at or before t (hs in hand-off order), or nil.
+func latestBefore(hs []*Handoff, t time.Time) *Handoff {
+	var found *Handoff
+	for _, h := range hs {
+		if h.At.After(t) {
+			break
+		}
+		found = h
+	}
+	return found
+}
+
+// versions lists the contract versions recorded on the month's records.
+func (k *computer) versions() []string {
+	seen := map[string]bool{}
+	for _, h := range k.byMonth[current] {
+		seen[h.ContractVersion] = true
+	}
+	for _, t := range k.in.Transitions {
+		if k.slot(t.At) == current && k.happened(t.At) {
+			seen[t.ContractVersion] = true
+		}
+	}
+	for _, e := range k.in.Events {
+		if k.slot(e.At) == current && k.happened(e.At) {
+			seen[e.ContractVersion] = true
+		}
+	}
+	delete(seen, "")
+	out := make([]string, 0, len(seen))
+	for v := range seen {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// discuss draws the points for the SLA review from the figures.
+func discuss(r Report) []Point {
+	var out []Point
+	m, s := r.Marketing, r.Sales
+	switch {
+	case !m.SQLGoal.Set():
+		out = append(out, Point{Kind: NoSQLTarget})
+	case !m.SQLGoal.Met():
+		out = append(out, Point{Kind: SQLTargetMissed, N: m.SQLGoal.Actual, D: m.SQLGoal.Target})
+	}
+	if m.MQLGoal.Set() && !m.MQLGoal.Met() {
+		out = append(out, Point{Kind: MQLTargetMissed, N: m.MQLGoal.Actual, D: m.MQLGoal.Target})
+	}
+	if s.ContactTarget > 0 && s.Contact.Defined() && !s.ContactMet() {
+		out = append(out, Point{Kind: ContactTargetMissed, N: s.Contact.N, D: s.Contact.D, Target: s.ContactTarget})
+	}
+	var worst *RepLine
+	for i, rep := range s.Reps {
+		if rep.Breaches() > 0 && (worst == nil || rep.Breaches() > worst.Breaches()) {
+			worst = &s.Reps[i]
+		}
+	}
+	if worst != nil {
+		out = append(out, Point{Kind: MostBreaches, Subject: worst.Name, Left: worst.Left, N: worst.Breaches()})
+	}
+	if len(s.Rejections) > 0 {
+		total := 0
+		for _, rj := range s.Rejections {
+			total += rj.Count
+		}
+		out = append(out, Point{Kind: TopRejectReason, Subject: s.Rejections[0].Reason, N: s.Rejections[0].Count, D: total})
+	}
+	type tallies struct{ rejected, answered int }
+	bySource := map[string]*tallies{}
+	for _, row := range r.SQLs {
+		if row.Answer == "" {
+			continue
+		}
+		t := bySource[row.Source]
+		if t == nil {
+			t = &tallies{}
+			bySource[row.Source] = t
+		}
+		t.answered++
+		if row.Answer == Rejected {
+			t.rejected++
+		}
+	}
+	var sources []Point
+	for src, t := range bySource {
+		if t.answered >= MinAnsweredForSource && 2*t.rejected > t.answered {
+			sources = append(sources, Point{Kind: SourceMostlyRejected, Subject: src, N: t.rejected, D: t.answered})
+		}
+	}
+	slices.SortFunc(sources, func(a, b Point) int {
+		// Highest share first: a.N/a.D > b.N/b.D, compared without division.
+		return cmp.Or(cmp.Compare(b.N*a.D, a.N*b.D), cmp.Compare(b.D, a.D), cmp.Compare(a.Subject, b.Subject))
+	})
+	return append(out, sources...)
+}
