@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/ingest/intake"
 )
 
 // FuzzParsePayload feeds arbitrary bodies to every adapter (generic JSON and form, Typeform, Webflow) and the
@@ -26,7 +26,7 @@ func FuzzParsePayload(f *testing.F) {
 		s, _ := c.Source(id)
 		srcs = append(srcs, s)
 	}
-	parser := lead.Parser{DefaultRegion: "FR", ActivityTypes: map[string]bool{"page_view": true, "demo_request": true}}
+	parser := intake.Parser{DefaultRegion: "FR", ActivityTypes: map[string]bool{"page_view": true, "demo_request": true}}
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 	f.Add(uint8(0), true, []byte(`{"E-mail professionnel":"a@b.fr","Prénom":"Ana"}`))
 	f.Add(uint8(0), false, []byte("E-mail+professionnel=a%40b.fr&Pr%C3%A9nom=Ana"))

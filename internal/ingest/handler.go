@@ -23,6 +23,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/feedback"
+	"github.com/handoff-sla/handoff/internal/ingest/intake"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -83,7 +84,7 @@ type source struct {
 type Handler struct {
 	rejectReasons []string
 	sources       map[string]source
-	parser        lead.Parser
+	parser        intake.Parser
 	store         Store
 	now           func() time.Time
 	log           *slog.Logger
@@ -98,7 +99,7 @@ func New(c *contract.Contract, secrets map[string]string, store Store, now func(
 	h := &Handler{
 		rejectReasons: c.Notify.RejectReasons,
 		sources:       map[string]source{},
-		parser:        lead.Parser{DefaultRegion: c.Country, ActivityTypes: types},
+		parser:        intake.Parser{DefaultRegion: c.Country, ActivityTypes: types},
 		store:         store, now: now, log: log,
 	}
 	var problems []string
@@ -292,7 +293,7 @@ func (h *Handler) activities(ctx context.Context, d Delivery, p payload) outcome
 	var ref lead.LeadRef
 	acts := make([]lead.Activity, 0, len(items))
 	for i, it := range items {
-		fields := lead.Fields{}
+		fields := intake.Fields{}
 		for k, v := range p.top.fields { // the lead is named once, at the top
 			fields[k] = v
 		}

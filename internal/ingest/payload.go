@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/ingest/intake"
 	"github.com/handoff-sla/handoff/internal/lead"
 )
 
@@ -30,7 +31,7 @@ const (
 
 // item is one record of a payload, its fields split into known lead fields and the rest.
 type item struct {
-	fields       lead.Fields
+	fields       intake.Fields
 	extra        map[string]string
 	consentField string // the sender's name of the field that became consent (the question asked)
 }
@@ -289,7 +290,7 @@ func scalar(v any) (string, bool) {
 // mapFields applies the source's mapping: mapped fields and fields already named like lead fields are kept as
 // lead fields (a mapped one wins), the others go to extra.
 func mapFields(src contract.Source, raw map[string]string) item {
-	it := item{fields: lead.Fields{}, extra: map[string]string{}}
+	it := item{fields: intake.Fields{}, extra: map[string]string{}}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)

@@ -18,15 +18,15 @@ type Stage string
 
 // The lifecycle: subscriber -> lead -> MQL -> SQL -> accepted | rejected -> opportunity -> customer | lost.
 const (
-	Subscriber  Stage = "subscriber"
-	Lead        Stage = "lead"
-	MQL         Stage = "mql"
-	SQL         Stage = "sql"
-	Accepted    Stage = "accepted"
-	Rejected    Stage = "rejected"
-	Opportunity Stage = "opportunity"
-	Customer    Stage = "customer"
-	Lost        Stage = "lost"
+	StageSubscriber  Stage = "subscriber"
+	StageLead        Stage = "lead"
+	StageMQL         Stage = "mql"
+	StageSQL         Stage = "sql"
+	StageAccepted    Stage = "accepted"
+	StageRejected    Stage = "rejected"
+	StageOpportunity Stage = "opportunity"
+	StageCustomer    Stage = "customer"
+	StageLost        Stage = "lost"
 )
 
 // Activity types Handoff records itself, besides the contract's built-in and custom ones.
@@ -36,11 +36,9 @@ const (
 	DealWon            = "deal_won"
 	DealLost           = "deal_lost"
 	// Sales' answers to an SQL (the feedback page or the CRM).
-	SalesContacted      = "sales_contacted"
-	SalesAccepted       = "sales_accepted"
-	SalesRejected       = "sales_rejected"
-	maxExtraFields      = 30
-	maxExtraValueLength = 1000
+	SalesContacted = "sales_contacted"
+	SalesAccepted  = "sales_accepted"
+	SalesRejected  = "sales_rejected"
 )
 
 // FieldError is one bad field.
@@ -60,12 +58,13 @@ func (e FieldErrors) Error() string {
 	return "invalid fields: " + strings.Join(parts, "; ")
 }
 
-func (e *FieldErrors) add(field, format string, args ...any) {
+// Add appends a bad field.
+func (e *FieldErrors) Add(field, format string, args ...any) {
 	*e = append(*e, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// err returns e as an error, or nil when empty, sorted by field for stable answers.
-func (e FieldErrors) err() error {
+// Err returns e as an error, or nil when empty, sorted by field for stable answers.
+func (e FieldErrors) Err() error {
 	if len(e) == 0 {
 		return nil
 	}
@@ -114,6 +113,12 @@ type Submission struct {
 	Message     string
 	OccurredAt  time.Time
 	Extra       map[string]string // fields the mapping does not know, kept on the activity
+}
+
+// LeadRef names the lead an activity or outcome is about: by ID, or by email.
+type LeadRef struct {
+	ID    string
+	Email string
 }
 
 // Activity is something a lead did (or that happened to it), as the scoring function consumes it.

@@ -131,7 +131,7 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 	for _, rec := range ev.Records {
 		id := rec.Change.NewImage["leadId"]
 		if id.DataType() != events.DataTypeString || rec.Change.NewImage["stage"].DataType() != events.DataTypeString ||
-			rec.Change.NewImage["stage"].String() != string(lead.SQL) {
+			rec.Change.NewImage["stage"].String() != string(lead.StageSQL) {
 			continue
 		}
 		if err := n.Handoff(ctx, id.String()); err != nil {

@@ -16,13 +16,13 @@ func TestUnchangedComparesTheExactStage(t *testing.T) {
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 	lines := []scoring.Contribution{{Rule: "x", Kind: "behaviour", Points: 70}}
 	exp, _ := json.Marshal(lines)
-	stored := Lead{Stage: lead.Accepted, Total: 70, Qualifies: lead.SQL, Explanation: string(exp)}
+	stored := Lead{Stage: lead.StageAccepted, Total: 70, Qualifies: lead.StageSQL, Explanation: string(exp)}
 	for _, tc := range []struct {
 		name      string
 		qualifies lead.Stage
 		want      bool
-	}{{"same stage reached", lead.SQL, true}, {"rounding hides a crossing", lead.MQL, false}} {
-		u := Update{Stage: lead.Accepted, Result: scoring.Result{Total: 70, Behaviour: 70, Qualifies: tc.qualifies, Explanation: lines}}
+	}{{"same stage reached", lead.StageSQL, true}, {"rounding hides a crossing", lead.StageMQL, false}} {
+		u := Update{Stage: lead.StageAccepted, Result: scoring.Result{Total: 70, Behaviour: 70, Qualifies: tc.qualifies, Explanation: lines}}
 		if got := unchanged(stored, u, now); got != tc.want {
 			t.Errorf("%s: unchanged = %v, want %v", tc.name, got, tc.want)
 		}

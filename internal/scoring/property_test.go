@@ -65,7 +65,7 @@ func TestScoreProperties(t *testing.T) {
 				moved.SQL = want.Exact.Total + d
 				moved.MQL = math.Min(moved.MQL, moved.SQL)
 				r := scoring.Score(&moved, p, acts, at)
-				if wantSQL := d < 0; (r.Qualifies == lead.SQL) != wantSQL {
+				if wantSQL := d < 0; (r.Qualifies == lead.StageSQL) != wantSQL {
 					fail("lead %d: exact %.6f, SQL at %.6f: qualifies %q", i, r.Exact.Total, moved.SQL, r.Qualifies)
 				}
 				if r.Total >= moved.SQL != (d < 0) {
@@ -124,11 +124,11 @@ func checkStage(t *testing.T, i int, r scoring.Result, mql, sql float64, mqlMin,
 	switch {
 	case r.DisqualifiedBy != "":
 	case r.HandRaiser != "":
-		want = lead.SQL
+		want = lead.StageSQL
 	case r.Exact.Total >= sql-1e-9 && meets(sqlMin):
-		want = lead.SQL
+		want = lead.StageSQL
 	case r.Exact.Total >= mql-1e-9 && meets(mqlMin):
-		want = lead.MQL
+		want = lead.StageMQL
 	}
 	if r.Qualifies != want {
 		fail("lead %d: qualifies %q with exact %+v (MQL %g, SQL %g), want %q", i, r.Qualifies, r.Exact, mql, sql, want)

@@ -119,11 +119,11 @@ func oracle(s *contract.Scoring, p scoring.Profile, acts []lead.Activity, at tim
 	switch {
 	case disqualified: // "a disqualifier beats a hand-raiser"
 	case hand:
-		res.stage = lead.SQL
+		res.stage = lead.StageSQL
 	case total >= s.SQL && meets(s.SQLMinFit):
-		res.stage = lead.SQL
+		res.stage = lead.StageSQL
 	case total >= s.MQL && meets(s.MQLMinFit):
-		res.stage = lead.MQL
+		res.stage = lead.StageMQL
 	}
 	return res
 }
@@ -311,7 +311,7 @@ func TestEngineFollowsTheREADMEOnTheSample(t *testing.T) {
 		}
 	}
 	t.Logf("%d scores compared with the README's reading; stages %v", compared, stages)
-	if stages[lead.MQL] == 0 || stages[lead.SQL] == 0 || stages[""] == 0 {
+	if stages[lead.StageMQL] == 0 || stages[lead.StageSQL] == 0 || stages[""] == 0 {
 		t.Errorf("the comparison never saw every stage: %v", stages)
 	}
 }

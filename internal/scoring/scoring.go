@@ -120,11 +120,11 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	switch {
 	case r.DisqualifiedBy != "":
 	case r.HandRaiser != "":
-		r.Qualifies = lead.SQL
+		r.Qualifies = lead.StageSQL
 	case Reaches(x.Total, rules.SQL) && atLeast(x.Fit, rules.SQLMinFit):
-		r.Qualifies = lead.SQL
+		r.Qualifies = lead.StageSQL
 	case Reaches(x.Total, rules.MQL) && atLeast(x.Fit, rules.MQLMinFit):
-		r.Qualifies = lead.MQL
+		r.Qualifies = lead.StageMQL
 	}
 	return r
 }
@@ -380,8 +380,8 @@ func firstMatch(acts []lead.Activity, typ string, conds map[string]contract.Cond
 
 // rank orders stages along the funnel; stages past SQL are driven by sales and the CRM, not by the score.
 var rank = map[lead.Stage]int{
-	lead.Subscriber: 0, lead.Lead: 1, lead.MQL: 2, lead.SQL: 3, lead.Accepted: 4, lead.Rejected: 4,
-	lead.Opportunity: 5, lead.Customer: 6, lead.Lost: 6,
+	lead.StageSubscriber: 0, lead.StageLead: 1, lead.StageMQL: 2, lead.StageSQL: 3, lead.StageAccepted: 4, lead.StageRejected: 4,
+	lead.StageOpportunity: 5, lead.StageCustomer: 6, lead.StageLost: 6,
 }
 
 // Move is a stage change and its cause.
@@ -406,49 +406,51 @@ func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, 
 	if to, a, found := outcome(acts); found && rank[to] > rank[current] {
 		return move(to, a.Type, a.ID)
 	}
-	if current == lead.SQL {
+	if current == lead.StageSQL {
 		// Sales' answer: the first one counts (the feedback store refuses a second).
 		for _, a := range acts {
 			switch a.Type {
 			case lead.SalesAccepted:
-				return move(lead.Accepted, a.Type, a.ID)
+				return move(lead.StageAccepted, a.Type, a.ID)
 			case lead.SalesRejected:
-				return move(lead.Rejected, a.Type+":"+a.Properties["reason"], a.ID)
+				return move(lead.StageRejected, a.Type+":"+a.Properties["reason"], a.ID)
 			}
 		}
 	}
 	switch current {
-	case lead.Subscriber, lead.Lead:
+	case lead.StageSubscriber, lead.StageLead:
 		if r.Qualifies != "" {
 			return move(r.Qualifies, qualifyingCause(r), "")
 		}
-		if current == lead.Subscriber {
+		if current == lead.StageSubscriber {
 			if a, found := firstMatch(acts, lead.FormSubmit, nil, contract.Numbers{}); found {
-				return move(lead.Lead, lead.FormSubmit, a.ID)
+				return move(lead.StageLead, lead.FormSubmit, a.ID)
 			}
 		}
-	case lead.MQL:
+	case lead.StageMQL:
 		switch r.Qualifies {
-		case lead.SQL:
-			return move(lead.SQL, qualifyingCause(r), "")
+		case lead.StageSQL:
+			return move(lead.StageSQL, qualifyingCause(r), "")
 		case "":
 			if r.DisqualifiedBy != "" {
-				return move(lead.Lead, r.DisqualifiedBy, "")
+				return move(lead.StageLead, r.DisqualifiedBy, "")
 			}
-			return move(lead.Lead, "decay", "")
+			return move(lead.StageLead, "decay", "")
 		}
 	}
 	return current, Move{}, false
 }
 
 // BelowSQL reports an SQL whose score no longer qualifies (decay, a changed profile): it stays an SQL, flagged.
-func BelowSQL(stage lead.Stage, r Result) bool { return stage == lead.SQL && r.Qualifies != lead.SQL }
+func BelowSQL(stage lead.Stage, r Result) bool {
+	return stage == lead.StageSQL && r.Qualifies != lead.StageSQL
+}
 
 func qualifyingCause(r Result) string {
 	switch {
 	case r.HandRaiser != "":
 		return r.HandRaiser
-	case r.Qualifies == lead.SQL:
+	case r.Qualifies == lead.StageSQL:
 		return "sql_threshold"
 	}
 	return "mql_threshold"
@@ -467,15 +469,15 @@ func outcome(acts []lead.Activity) (lead.Stage, lead.Activity, bool) {
 		}
 	}
 	if a, ok := latest[lead.DealWon]; ok {
-		return lead.Customer, a, true
+		return lead.StageCustomer, a, true
 	}
 	lost, hasLost := latest[lead.DealLost]
 	opp, hasOpp := latest[lead.OpportunityCreated]
 	if hasLost && (!hasOpp || lost.OccurredAt.After(opp.OccurredAt)) {
-		return lead.Lost, lost, true
+		return lead.StageLost, lost, true
 	}
 	if hasOpp {
-		return lead.Opportunity, opp, true
+		return lead.StageOpportunity, opp, true
 	}
 	return "", lead.Activity{}, false
 }

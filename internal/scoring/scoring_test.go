@@ -179,11 +179,11 @@ func TestThresholdsHandRaisersDisqualifiers(t *testing.T) {
 		because string
 	}{
 		{"below MQL", Profile{"job_title": "Acheteur"}, dl(1), "", ""},
-		{"fit and one download is an MQL", Profile{"job_title": "Directeur"}, dl(1), lead.MQL, ""},
-		{"MQL", Profile{"job_title": "Acheteur"}, dl(2), lead.MQL, ""},
-		{"SQL", Profile{"job_title": "Directeur"}, dl(2), lead.SQL, ""},
-		{"SQL score without the minimum fit stays MQL", Profile{"job_title": "Acheteur"}, dl(3), lead.MQL, ""},
-		{"hand-raiser whatever the score", Profile{}, []lead.Activity{act("x", "demo_request", 0)}, lead.SQL, "demo"},
+		{"fit and one download is an MQL", Profile{"job_title": "Directeur"}, dl(1), lead.StageMQL, ""},
+		{"MQL", Profile{"job_title": "Acheteur"}, dl(2), lead.StageMQL, ""},
+		{"SQL", Profile{"job_title": "Directeur"}, dl(2), lead.StageSQL, ""},
+		{"SQL score without the minimum fit stays MQL", Profile{"job_title": "Acheteur"}, dl(3), lead.StageMQL, ""},
+		{"hand-raiser whatever the score", Profile{}, []lead.Activity{act("x", "demo_request", 0)}, lead.StageSQL, "demo"},
 		{"disqualified by profile", Profile{"job_title": "Directeur étudiant"}, append(dl(4), act("x", "demo_request", 0)), "", "student"},
 		{"disqualified by activity", Profile{"job_title": "Directeur"}, append(dl(4), act("u", "unsubscribed", 3)), "", "unsubscribed"},
 	}
@@ -211,11 +211,11 @@ func TestMinFitIsOptional(t *testing.T) {
 		acts           int
 		want           lead.Stage
 	}{
-		{"no minimum, fit -10, total 70: SQL", nil, nil, 3, lead.SQL},
-		{"no minimum, fit -10, total 50: MQL", nil, nil, 2, lead.MQL},
-		{"sql minimum 15, fit -10, total 70: MQL", nil, ptr(15), 3, lead.MQL},
+		{"no minimum, fit -10, total 70: SQL", nil, nil, 3, lead.StageSQL},
+		{"no minimum, fit -10, total 50: MQL", nil, nil, 2, lead.StageMQL},
+		{"sql minimum 15, fit -10, total 70: MQL", nil, ptr(15), 3, lead.StageMQL},
 		{"mql minimum 0, fit -10: neither", ptr(0), ptr(15), 3, ""},
-		{"mql minimum -10 is met by -10", ptr(-10), ptr(15), 3, lead.MQL},
+		{"mql minimum -10 is met by -10", ptr(-10), ptr(15), 3, lead.StageMQL},
 	} {
 		s := rules(func(s *contract.Scoring) {
 			s.MQLMinFit, s.SQLMinFit = tc.mqlMin, tc.sqlMin
@@ -252,18 +252,18 @@ func TestExactThresholds(t *testing.T) {
 		exact  float64
 	}{
 		{"39.99 is below MQL", 39.99, 0, many(1, 0), "", 39.99, 39.99},
-		{"40 is an MQL", 40, 0, many(1, 0), lead.MQL, 40, 40},
-		{"69.99 is an MQL", 69.99, 0, many(1, 0), lead.MQL, 69.99, 69.99},
-		{"70 is an SQL", 70, 0, many(1, 0), lead.SQL, 70, 70},
+		{"40 is an MQL", 40, 0, many(1, 0), lead.StageMQL, 40, 40},
+		{"69.99 is an MQL", 69.99, 0, many(1, 0), lead.StageMQL, 69.99, 69.99},
+		{"70 is an SQL", 70, 0, many(1, 0), lead.StageSQL, 70, 70},
 		// Two lines of 34.998: each used to be rounded to 35 and the total, 70, made an SQL.
-		{"69.996 shows as 70 but is an MQL", 34.998, 0, many(2, 0), lead.MQL, 70, 69.996},
+		{"69.996 shows as 70 but is an MQL", 34.998, 0, many(2, 0), lead.StageMQL, 70, 69.996},
 		// 400 lines of 0.1: the float sum is 40 give or take 1e-12; float noise must not decide.
-		{"400 x 0.1 is an MQL", 0.1, 0, many(400, 0), lead.MQL, 40, 40},
+		{"400 x 0.1 is an MQL", 0.1, 0, many(400, 0), lead.StageMQL, 40, 40},
 		{"decayed", 40, 14, many(1, 1), "", 38.07, 40 * math.Pow(0.5, 1.0/14)},
 		// Seven lines of 10.4 decayed to 10.357 each (they used to show 10.36 and add up to 72.52): 72.5003.
-		{"seven decayed lines", 10.4, 7, many(7, 1.0/24), lead.SQL, 72.5, 7 * 10.4 * math.Pow(0.5, 1.0/24/7)},
+		{"seven decayed lines", 10.4, 7, many(7, 1.0/24), lead.StageSQL, 72.5, 7 * 10.4 * math.Pow(0.5, 1.0/24/7)},
 		// Seven lines of 9.9995 used to be rounded to 10 each: 70, an SQL. Exactly 69.9965.
-		{"seven lines of 9.9995", 9.9995, 0, many(7, 0), lead.MQL, 70, 69.9965},
+		{"seven lines of 9.9995", 9.9995, 0, many(7, 0), lead.StageMQL, 70, 69.9965},
 	}
 	for _, tc := range tests {
 		s := rules(func(s *contract.Scoring) {
@@ -341,17 +341,17 @@ func TestExplanation(t *testing.T) {
 	if fmt.Sprint(r.Explanation) != fmt.Sprint(want) {
 		t.Errorf("explanation:\n%+v\nwant\n%+v", r.Explanation, want)
 	}
-	if r.Total != 17.5 || !r.Decays || r.Qualifies != lead.SQL {
+	if r.Total != 17.5 || !r.Decays || r.Qualifies != lead.StageSQL {
 		t.Errorf("result = %+v", r)
 	}
 }
 
 func TestNext(t *testing.T) {
 	t.Parallel()
-	sql := Result{Qualifies: lead.SQL, Total: 80}
-	mql := Result{Qualifies: lead.MQL, Total: 50}
+	sql := Result{Qualifies: lead.StageSQL, Total: 80}
+	mql := Result{Qualifies: lead.StageMQL, Total: 50}
 	none := Result{Total: 10}
-	hand := Result{Qualifies: lead.SQL, HandRaiser: "demo"}
+	hand := Result{Qualifies: lead.StageSQL, HandRaiser: "demo"}
 	dq := Result{DisqualifiedBy: "student"}
 	form := []lead.Activity{act("f", lead.FormSubmit, 1)}
 	tests := []struct {
@@ -362,25 +362,25 @@ func TestNext(t *testing.T) {
 		want    lead.Stage
 		cause   string
 	}{
-		{"lead to MQL", lead.Lead, mql, nil, lead.MQL, "mql_threshold"},
-		{"lead straight to SQL", lead.Lead, sql, nil, lead.SQL, "sql_threshold"},
-		{"hand-raiser", lead.Subscriber, hand, nil, lead.SQL, "demo"},
-		{"MQL to SQL", lead.MQL, sql, nil, lead.SQL, "sql_threshold"},
-		{"MQL decays back to lead", lead.MQL, none, nil, lead.Lead, "decay"},
-		{"MQL disqualified back to lead", lead.MQL, dq, nil, lead.Lead, "student"},
-		{"SQL is set once", lead.SQL, none, nil, lead.SQL, ""},
-		{"accepted is sales' business", lead.Accepted, sql, nil, lead.Accepted, ""},
-		{"rejected stays rejected", lead.Rejected, hand, nil, lead.Rejected, ""},
-		{"subscriber with a form becomes a lead", lead.Subscriber, none, form, lead.Lead, lead.FormSubmit},
-		{"lead stays lead", lead.Lead, none, form, lead.Lead, ""},
-		{"opportunity from the CRM", lead.Accepted, none, []lead.Activity{act("o", lead.OpportunityCreated, 2)}, lead.Opportunity, lead.OpportunityCreated},
-		{"won", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.Customer, lead.DealWon},
-		{"lost after the opportunity", lead.Opportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.Lost, lead.DealLost},
-		{"customer never goes back", lead.Customer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.Customer, ""},
-		{"sales accept the SQL", lead.SQL, sql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.Accepted, lead.SalesAccepted},
-		{"sales reject the SQL", lead.SQL, sql, []lead.Activity{act("r", lead.SalesRejected, 0, "reason", "no_budget")}, lead.Rejected, lead.SalesRejected + ":no_budget"},
-		{"a contact alone changes no stage", lead.SQL, sql, []lead.Activity{act("c", lead.SalesContacted, 0)}, lead.SQL, ""},
-		{"an answer before the hand-off is ignored", lead.MQL, mql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.MQL, ""},
+		{"lead to MQL", lead.StageLead, mql, nil, lead.StageMQL, "mql_threshold"},
+		{"lead straight to SQL", lead.StageLead, sql, nil, lead.StageSQL, "sql_threshold"},
+		{"hand-raiser", lead.StageSubscriber, hand, nil, lead.StageSQL, "demo"},
+		{"MQL to SQL", lead.StageMQL, sql, nil, lead.StageSQL, "sql_threshold"},
+		{"MQL decays back to lead", lead.StageMQL, none, nil, lead.StageLead, "decay"},
+		{"MQL disqualified back to lead", lead.StageMQL, dq, nil, lead.StageLead, "student"},
+		{"SQL is set once", lead.StageSQL, none, nil, lead.StageSQL, ""},
+		{"accepted is sales' business", lead.StageAccepted, sql, nil, lead.StageAccepted, ""},
+		{"rejected stays rejected", lead.StageRejected, hand, nil, lead.StageRejected, ""},
+		{"subscriber with a form becomes a lead", lead.StageSubscriber, none, form, lead.StageLead, lead.FormSubmit},
+		{"lead stays lead", lead.StageLead, none, form, lead.StageLead, ""},
+		{"opportunity from the CRM", lead.StageAccepted, none, []lead.Activity{act("o", lead.OpportunityCreated, 2)}, lead.StageOpportunity, lead.OpportunityCreated},
+		{"won", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.StageCustomer, lead.DealWon},
+		{"lost after the opportunity", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.StageLost, lead.DealLost},
+		{"customer never goes back", lead.StageCustomer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.StageCustomer, ""},
+		{"sales accept the SQL", lead.StageSQL, sql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageAccepted, lead.SalesAccepted},
+		{"sales reject the SQL", lead.StageSQL, sql, []lead.Activity{act("r", lead.SalesRejected, 0, "reason", "no_budget")}, lead.StageRejected, lead.SalesRejected + ":no_budget"},
+		{"a contact alone changes no stage", lead.StageSQL, sql, []lead.Activity{act("c", lead.SalesContacted, 0)}, lead.StageSQL, ""},
+		{"an answer before the hand-off is ignored", lead.StageMQL, mql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageMQL, ""},
 	}
 	for _, tc := range tests {
 		next, m, ok := Next(tc.current, tc.r, tc.acts)
@@ -388,7 +388,7 @@ func TestNext(t *testing.T) {
 			t.Errorf("%s: Next = %s %+v %v, want %s caused by %q", tc.name, next, m, ok, tc.want, tc.cause)
 		}
 	}
-	if !BelowSQL(lead.SQL, none) || BelowSQL(lead.SQL, sql) || BelowSQL(lead.MQL, none) {
+	if !BelowSQL(lead.StageSQL, none) || BelowSQL(lead.StageSQL, sql) || BelowSQL(lead.StageMQL, none) {
 		t.Error("BelowSQL")
 	}
 }
@@ -433,7 +433,7 @@ func TestDuplicatedActivityIDsCountOnce(t *testing.T) {
 	once := []lead.Activity{act("a", "content_download", 1), act("b", "content_download", 2)}
 	twice := append(append([]lead.Activity{}, once...), act("a", "content_download", 1), act("b", "content_download", 2))
 	r1, r2 := Score(s, nil, once, at), Score(s, nil, twice, at)
-	if r1.Total != 50 || r2.Total != 50 || r2.Qualifies != lead.MQL || fmt.Sprint(r1.Explanation) != fmt.Sprint(r2.Explanation) {
+	if r1.Total != 50 || r2.Total != 50 || r2.Qualifies != lead.StageMQL || fmt.Sprint(r1.Explanation) != fmt.Sprint(r2.Explanation) {
 		t.Errorf("once: %g %v; twice: %g %v", r1.Total, r1.Explanation, r2.Total, r2.Explanation)
 	}
 	// Copies that differ: the earliest is kept, whatever the order.

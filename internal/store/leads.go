@@ -83,7 +83,7 @@ func (l *Leads) SaveSubmission(ctx context.Context, d ingest.Delivery, sub lead.
 	ans := answer(id)
 	profile := profileAttributes(sub)
 	item := map[string]types.AttributeValue{
-		"pk": s(leadPK(id)), "sk": s(profileSK), "type": s("lead"), "leadId": s(id), "stage": s(string(lead.Lead)),
+		"pk": s(leadPK(id)), "sk": s(profileSK), "type": s("lead"), "leadId": s(id), "stage": s(string(lead.StageLead)),
 		"createdAt": s(ts(d.At)), "updatedAt": s(ts(d.At)), "profileAt": s(ts(sub.OccurredAt)),
 		"version": n(1), "sources": &types.AttributeValueMemberSS{Value: []string{d.Source}},
 	}
@@ -218,7 +218,7 @@ func (l *Leads) SaveActivities(ctx context.Context, d ingest.Delivery, ref lead.
 		txn = append(txn, l.claimEmail(ref.Email, id, d.At), types.TransactWriteItem{Put: &types.Put{
 			TableName: &l.tables.Leads,
 			Item: map[string]types.AttributeValue{
-				"pk": s(leadPK(id)), "sk": s(profileSK), "type": s("lead"), "leadId": s(id), "stage": s(string(lead.Subscriber)),
+				"pk": s(leadPK(id)), "sk": s(profileSK), "type": s("lead"), "leadId": s(id), "stage": s(string(lead.StageSubscriber)),
 				"email": s(ref.Email), "createdAt": s(ts(d.At)), "updatedAt": s(ts(d.At)), "version": n(1),
 				"sources": &types.AttributeValueMemberSS{Value: []string{d.Source}},
 			},

@@ -151,7 +151,7 @@ func (l *Leads) SaveScore(ctx context.Context, u score.Update) error {
 	remove := ""
 	if u.Move != nil {
 		set += ", stageAt = :at"
-		if u.Move.To == lead.SQL {
+		if u.Move.To == lead.StageSQL {
 			set += ", sqlAt = :at" // the hand-off instant: sales' deadlines count from here
 		}
 	}

@@ -73,7 +73,7 @@ func Replay(rules *contract.Scoring, loc *time.Location, recs []Record) map[stri
 			instants = append(instants, a.OccurredAt.Add(-time.Second), a.OccurredAt)
 		}
 		sort.Slice(instants, func(i, j int) bool { return instants[i].Before(instants[j]) })
-		stage := lead.Lead
+		stage := lead.StageLead
 		for i, at := range instants {
 			if i > 0 && at.Equal(instants[i-1]) {
 				continue
@@ -85,10 +85,10 @@ func Replay(rules *contract.Scoring, loc *time.Location, recs []Record) map[stri
 			}
 			month := contract.MonthOf(at.In(loc)).String()
 			c := out[month]
-			if m.From != lead.MQL && (m.To == lead.MQL || m.To == lead.SQL) {
+			if m.From != lead.StageMQL && (m.To == lead.StageMQL || m.To == lead.StageSQL) {
 				c.MQL++
 			}
-			if m.To == lead.SQL {
+			if m.To == lead.StageSQL {
 				c.SQL++
 			}
 			out[month] = c

@@ -1,10 +1,12 @@
-package lead
+package intake
 
 import (
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/lead"
 )
 
 var (
@@ -19,9 +21,9 @@ func fieldsOf(t *testing.T, err error) map[string]string {
 	if err == nil {
 		return out
 	}
-	var fe FieldErrors
+	var fe lead.FieldErrors
 	if !errors.As(err, &fe) {
-		t.Fatalf("error %v is not FieldErrors", err)
+		t.Fatalf("error %v is not lead.FieldErrors", err)
 	}
 	for _, f := range fe {
 		out[f.Field] = f.Message
@@ -200,12 +202,12 @@ func TestActivityAndOutcome(t *testing.T) {
 
 func TestIDs(t *testing.T) {
 	t.Parallel()
-	a, b := NewLeadID(now), NewLeadID(now.Add(time.Millisecond))
+	a, b := lead.NewLeadID(now), lead.NewLeadID(now.Add(time.Millisecond))
 	if !leadIDPattern.MatchString(a) || a == b || a > b {
 		t.Errorf("lead IDs %q, %q: want well-formed, unique and ordered by time", a, b)
 	}
-	if ActivityID("s", "d1", 0) != ActivityID("s", "d1", 0) || ActivityID("s", "d1", 0) == ActivityID("s", "d1", 1) ||
-		ActivityID("s", "d1", 0) == ActivityID("t", "d1", 0) {
+	if lead.ActivityID("s", "d1", 0) != lead.ActivityID("s", "d1", 0) || lead.ActivityID("s", "d1", 0) == lead.ActivityID("s", "d1", 1) ||
+		lead.ActivityID("s", "d1", 0) == lead.ActivityID("t", "d1", 0) {
 		t.Error("activity IDs must be a function of source, delivery and index")
 	}
 }

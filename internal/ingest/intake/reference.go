@@ -1,4 +1,4 @@
-package lead
+package intake
 
 // isoCountries are the ISO 3166-1 alpha-2 codes.
 var isoCountries = map[string]bool{

@@ -1,8 +1,10 @@
-package lead
+package intake
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/handoff-sla/handoff/internal/lead"
 )
 
 // FuzzSubmission: whatever the values, validation never panics, and an accepted submission is clean: a
@@ -14,7 +16,7 @@ func FuzzSubmission(f *testing.F) {
 		s, err := parser.Submission(Fields{"email": email, "first_name": first, "last_name": last, "phone": phone,
 			"country": country, "occurred_at": at}, nil, now)
 		if err != nil {
-			if _, ok := err.(FieldErrors); !ok {
+			if _, ok := err.(lead.FieldErrors); !ok {
 				t.Fatalf("error %T", err)
 			}
 			return

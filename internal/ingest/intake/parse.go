@@ -1,4 +1,4 @@
-package lead
+package intake
 
 import (
 	"math/big"
@@ -13,6 +13,8 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/handoff-sla/handoff/internal/lead"
 )
 
 // Fields are submitted values by lead field name (after the source's mapping); Extra holds the others.
@@ -27,6 +29,9 @@ const (
 	maxMessage  = 5000
 	clockSkew   = 5 * time.Minute
 	maxPastSpan = 366 * 24 * time.Hour
+	// Unmapped fields kept on an activity, and their length.
+	maxExtraFields      = 30
+	maxExtraValueLength = 1000
 )
 
 // Parser validates and normalises submitted fields. DefaultRegion (the contract's country) is used to read
@@ -37,10 +42,10 @@ type Parser struct {
 	ActivityTypes map[string]bool
 }
 
-// Submission validates a form submission. Every bad field is reported in one FieldErrors.
-func (p Parser) Submission(f Fields, extra map[string]string, now time.Time) (Submission, error) {
-	var errs FieldErrors
-	var s Submission
+// Submission validates a form submission. Every bad field is reported in one lead.FieldErrors.
+func (p Parser) Submission(f Fields, extra map[string]string, now time.Time) (lead.Submission, error) {
+	var errs lead.FieldErrors
+	var s lead.Submission
 	s.Contact = p.contact(f, &errs, true)
 	s.Attribution = attribution(f, &errs)
 	s.Message = freeText(f, "message", maxMessage, &errs)
@@ -48,43 +53,37 @@ func (p Parser) Submission(f Fields, extra map[string]string, now time.Time) (Su
 	if v, ok := f["consent"]; ok {
 		given, ok := parseBool(v)
 		if !ok {
-			errs.add("consent", "must be yes or no (true/false, oui/non, 1/0, on/off), got %q", clip(v))
+			errs.Add("consent", "must be yes or no (true/false, oui/non, 1/0, on/off), got %q", clip(v))
 		}
-		c := &Consent{Given: given, At: s.OccurredAt}
+		c := &lead.Consent{Given: given, At: s.OccurredAt}
 		if at := strings.TrimSpace(f["consent_at"]); at != "" {
 			t, err := time.Parse(time.RFC3339, at)
 			if err != nil {
-				errs.add("consent_at", "must be an RFC 3339 instant, got %q", clip(at))
+				errs.Add("consent_at", "must be an RFC 3339 instant, got %q", clip(at))
 			}
 			c.At = t.UTC()
 		}
 		s.Consent = c
 	} else if strings.TrimSpace(f["consent_at"]) != "" {
-		errs.add("consent_at", "is given without consent")
+		errs.Add("consent_at", "is given without consent")
 	}
 	s.Extra = extraFields(extra, &errs)
-	return s, errs.err()
-}
-
-// LeadRef names the lead an activity or outcome is about: by ID, or by email.
-type LeadRef struct {
-	ID    string
-	Email string
+	return s, errs.Err()
 }
 
 var leadIDPattern = regexp.MustCompile(`^ld_[0-9a-z]{26}$`)
 
-func leadRef(f Fields, errs *FieldErrors) LeadRef {
-	var r LeadRef
+func leadRef(f Fields, errs *lead.FieldErrors) lead.LeadRef {
+	var r lead.LeadRef
 	id := strings.TrimSpace(f["lead_id"])
 	raw := strings.TrimSpace(f["email"])
 	switch {
 	case id != "" && !leadIDPattern.MatchString(id):
-		errs.add("lead_id", "must be a lead ID such as ld_01jd..., got %q", clip(id))
+		errs.Add("lead_id", "must be a lead ID such as ld_01jd..., got %q", clip(id))
 	case id != "":
 		r.ID = id
 	case raw == "":
-		errs.add("email", "is required when lead_id is absent")
+		errs.Add("email", "is required when lead_id is absent")
 	default:
 		r.Email, _ = email(raw, errs)
 	}
@@ -92,16 +91,16 @@ func leadRef(f Fields, errs *FieldErrors) LeadRef {
 }
 
 // Activity validates one tracked activity for a lead known by ID or email.
-func (p Parser) Activity(f Fields, extra map[string]string, now time.Time) (LeadRef, Activity, error) {
-	var errs FieldErrors
+func (p Parser) Activity(f Fields, extra map[string]string, now time.Time) (lead.LeadRef, lead.Activity, error) {
+	var errs lead.FieldErrors
 	ref := leadRef(f, &errs)
-	a := Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
+	a := lead.Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
 	a.Type = strings.TrimSpace(f["type"])
 	switch {
 	case a.Type == "":
-		errs.add("type", "is required")
+		errs.Add("type", "is required")
 	case !p.ActivityTypes[a.Type]:
-		errs.add("type", "must be a known activity type (built-in or declared in the contract), got %q", clip(a.Type))
+		errs.Add("type", "must be a known activity type (built-in or declared in the contract), got %q", clip(a.Type))
 	}
 	a.OccurredAt = occurredAt(f, now, &errs)
 	required := map[string]string{"page_view": "url", "content_download": "content", "webinar_attended": "webinar"}
@@ -109,7 +108,7 @@ func (p Parser) Activity(f Fields, extra map[string]string, now time.Time) (Lead
 		v := strings.TrimSpace(f[k])
 		if v == "" {
 			if required[a.Type] == k {
-				errs.add(k, "is required for %s", a.Type)
+				errs.Add(k, "is required for %s", a.Type)
 			}
 			continue
 		}
@@ -121,13 +120,13 @@ func (p Parser) Activity(f Fields, extra map[string]string, now time.Time) (Lead
 		a.Properties[k] = v
 	}
 	attr := attribution(f, &errs)
-	for k, v := range attr.properties() {
+	for k, v := range attributionProperties(attr) {
 		a.Properties[k] = v
 	}
 	for k, v := range extraFields(extra, &errs) {
 		a.Properties["x_"+k] = v
 	}
-	return ref, a, errs.err()
+	return ref, a, errs.Err()
 }
 
 var (
@@ -137,55 +136,55 @@ var (
 
 // Outcome validates a sales outcome from the CRM: opportunity_created, deal_won (amount and currency) or
 // deal_lost (reason).
-func (p Parser) Outcome(f Fields, now time.Time) (LeadRef, Activity, error) {
-	var errs FieldErrors
+func (p Parser) Outcome(f Fields, now time.Time) (lead.LeadRef, lead.Activity, error) {
+	var errs lead.FieldErrors
 	ref := leadRef(f, &errs)
-	a := Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
+	a := lead.Activity{ReceivedAt: now.UTC(), Properties: map[string]string{}}
 	a.Type = strings.TrimSpace(f["type"])
 	switch a.Type {
-	case OpportunityCreated, DealWon, DealLost, SalesAccepted:
-	case SalesContacted:
+	case lead.OpportunityCreated, lead.DealWon, lead.DealLost, lead.SalesAccepted:
+	case lead.SalesContacted:
 		ch := strings.TrimSpace(f["channel"])
 		if ch != "phone" && ch != "email" && ch != "meeting" {
-			errs.add("channel", "must be phone, email or meeting, got %q", clip(ch))
+			errs.Add("channel", "must be phone, email or meeting, got %q", clip(ch))
 		}
 		a.Properties["channel"] = ch
-	case SalesRejected:
+	case lead.SalesRejected:
 		a.Properties["comment"] = text("comment", f["comment"], 1000, &errs)
 	case "":
-		errs.add("type", "is required")
+		errs.Add("type", "is required")
 	default:
-		errs.add("type", "must be opportunity_created, deal_won, deal_lost, sales_contacted, sales_accepted or sales_rejected, got %q", clip(a.Type))
+		errs.Add("type", "must be opportunity_created, deal_won, deal_lost, sales_contacted, sales_accepted or sales_rejected, got %q", clip(a.Type))
 	}
 	a.OccurredAt = occurredAt(f, now, &errs)
 	amount, currency := strings.TrimSpace(f["amount"]), strings.ToUpper(strings.TrimSpace(f["currency"]))
 	switch {
-	case amount == "" && a.Type == DealWon:
-		errs.add("amount", "is required for deal_won")
+	case amount == "" && a.Type == lead.DealWon:
+		errs.Add("amount", "is required for deal_won")
 	case amount == "":
 	case !amountPattern.MatchString(amount):
-		errs.add("amount", "must be a non-negative decimal with at most 2 decimals, such as 12500 or 12500.50, got %q", clip(amount))
+		errs.Add("amount", "must be a non-negative decimal with at most 2 decimals, such as 12500 or 12500.50, got %q", clip(amount))
 	default:
 		a.Properties["amount"] = normaliseAmount(amount)
 	}
 	switch {
 	case currency == "" && amount != "":
-		errs.add("currency", "is required with amount")
+		errs.Add("currency", "is required with amount")
 	case currency == "":
 	case !currencyPattern.MatchString(currency):
-		errs.add("currency", "must be an ISO 4217 code such as EUR, got %q", clip(currency))
+		errs.Add("currency", "must be an ISO 4217 code such as EUR, got %q", clip(currency))
 	default:
 		a.Properties["currency"] = currency
 	}
 	if reason := strings.TrimSpace(f["reason"]); reason != "" {
 		a.Properties["reason"] = text("reason", reason, maxText, &errs)
-	} else if a.Type == DealLost || a.Type == SalesRejected {
-		errs.add("reason", "is required for %s", a.Type)
+	} else if a.Type == lead.DealLost || a.Type == lead.SalesRejected {
+		errs.Add("reason", "is required for %s", a.Type)
 	}
 	if id := strings.TrimSpace(f["crm_id"]); id != "" {
 		a.Properties["crm_id"] = text("crm_id", id, maxText, &errs)
 	}
-	return ref, a, errs.err()
+	return ref, a, errs.Err()
 }
 
 func normaliseAmount(s string) string {
@@ -196,12 +195,12 @@ func normaliseAmount(s string) string {
 	return r.FloatString(2)
 }
 
-func (p Parser) contact(f Fields, errs *FieldErrors, emailRequired bool) Contact {
-	var c Contact
+func (p Parser) contact(f Fields, errs *lead.FieldErrors, emailRequired bool) lead.Contact {
+	var c lead.Contact
 	raw := strings.TrimSpace(f["email"])
 	if raw == "" {
 		if emailRequired {
-			errs.add("email", "is required")
+			errs.Add("email", "is required")
 		}
 	} else {
 		c.Email, c.FreeMail = email(raw, errs)
@@ -235,13 +234,13 @@ var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 // mail systems deliver to one mailbox is one lead; the local part is then lower-cased, and may be UTF-8
 // (RFC 6531); the domain is converted to its ASCII form as resolvers do (IDNA, UTS #46: société.fr is
 // xn--socit-esab.fr), which also lower-cases it and refuses what is not a host name.
-func email(raw string, errs *FieldErrors) (string, bool) {
+func email(raw string, errs *lead.FieldErrors) (string, bool) {
 	bad := func() (string, bool) {
-		errs.add("email", "must be an email address such as name@company.com, got %q", clip(raw))
+		errs.Add("email", "must be an email address such as name@company.com, got %q", clip(raw))
 		return "", false
 	}
 	if p := textProblem(raw); p != "" {
-		errs.add("email", "%s", p)
+		errs.Add("email", "%s", p)
 		return "", false
 	}
 	v := norm.NFKC.String(trimInvisible(raw))
@@ -267,49 +266,49 @@ func email(raw string, errs *FieldErrors) (string, bool) {
 }
 
 // name is a person's name: one line, no markup, trimmed, inner spaces collapsed.
-func name(field, raw string, errs *FieldErrors) string {
+func name(field, raw string, errs *lead.FieldErrors) string {
 	v := text(field, raw, maxName, errs)
 	if strings.ContainsAny(v, "<>") || strings.Contains(v, "://") {
-		errs.add(field, "must be a name, without markup or links")
+		errs.Add(field, "must be a name, without markup or links")
 		return ""
 	}
 	return v
 }
 
 // text is a single-line value: trimmed, inner white space collapsed, no control characters.
-func text(field, raw string, max int, errs *FieldErrors) string {
+func text(field, raw string, max int, errs *lead.FieldErrors) string {
 	if strings.TrimSpace(raw) != "" && strings.ContainsAny(raw, "\r\n") {
-		errs.add(field, "must fit on one line")
+		errs.Add(field, "must fit on one line")
 		return ""
 	}
 	return checked(field, strings.Join(strings.Fields(raw), " "), max, false, errs)
 }
 
 // freeText is a multi-line value (a message): line breaks allowed, other control characters not.
-func freeText(f Fields, field string, max int, errs *FieldErrors) string {
+func freeText(f Fields, field string, max int, errs *lead.FieldErrors) string {
 	return checked(field, strings.TrimSpace(f[field]), max, true, errs)
 }
 
 // checked refuses what the character rules refuse (text.go), control characters and values over max
 // characters, and trims invisible characters around the value.
-func checked(field, v string, max int, allowBreaks bool, errs *FieldErrors) string {
+func checked(field, v string, max int, allowBreaks bool, errs *lead.FieldErrors) string {
 	if v == "" {
 		return ""
 	}
 	if p := textProblem(v); p != "" {
-		errs.add(field, "%s", p)
+		errs.Add(field, "%s", p)
 		return ""
 	}
 	if v = trimInvisible(v); v == "" {
-		errs.add(field, "%s", msgInvisible)
+		errs.Add(field, "%s", msgInvisible)
 		return ""
 	}
 	if hasControl(v, allowBreaks) {
-		errs.add(field, "must not contain control characters")
+		errs.Add(field, "must not contain control characters")
 		return ""
 	}
 	if n := utf8.RuneCountInString(v); n > max {
-		errs.add(field, "must be at most %d characters, got %d", max, n)
+		errs.Add(field, "must be at most %d characters, got %d", max, n)
 		return ""
 	}
 	return v
@@ -327,30 +326,30 @@ func hasControl(s string, allowBreaks bool) bool {
 	return false
 }
 
-func httpURL(field, raw string, errs *FieldErrors) string {
+func httpURL(field, raw string, errs *lead.FieldErrors) string {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		return ""
 	}
 	if p := textProblem(v); p != "" {
-		errs.add(field, "%s", p)
+		errs.Add(field, "%s", p)
 		return ""
 	}
 	u, err := url.Parse(v)
 	if err != nil || len(v) > maxURL || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || hasControl(v, false) {
-		errs.add(field, "must be an http(s) URL of at most %d characters", maxURL)
+		errs.Add(field, "must be an http(s) URL of at most %d characters", maxURL)
 		return ""
 	}
 	return v
 }
 
-func (p Parser) phone(raw, country string, errs *FieldErrors) string {
+func (p Parser) phone(raw, country string, errs *lead.FieldErrors) string {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		return ""
 	}
 	if len(v) > 40 || strings.Trim(v, "+0123456789 ().-/") != "" {
-		errs.add("phone", "must be a phone number (digits, spaces, + ( ) . - /), got %q", clip(v))
+		errs.Add("phone", "must be a phone number (digits, spaces, + ( ) . - /), got %q", clip(v))
 		return ""
 	}
 	region := country
@@ -362,7 +361,7 @@ func (p Parser) phone(raw, country string, errs *FieldErrors) string {
 	}
 	num, err := phonenumbers.Parse(v, region)
 	if err != nil || !phonenumbers.IsValidNumber(num) {
-		errs.add("phone", "is not a valid phone number for %s, got %q", regionName(v, region), clip(v))
+		errs.Add("phone", "is not a valid phone number for %s, got %q", regionName(v, region), clip(v))
 		return ""
 	}
 	return phonenumbers.Format(num, phonenumbers.E164)
@@ -375,7 +374,7 @@ func regionName(v, region string) string {
 	return region
 }
 
-func country(raw string, errs *FieldErrors) string {
+func country(raw string, errs *lead.FieldErrors) string {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		return ""
@@ -387,12 +386,12 @@ func country(raw string, errs *FieldErrors) string {
 	if isoCountries[up] {
 		return up
 	}
-	errs.add("country", "must be an ISO 3166-1 alpha-2 code such as FR, got %q", clip(v))
+	errs.Add("country", "must be an ISO 3166-1 alpha-2 code such as FR, got %q", clip(v))
 	return ""
 }
 
-func attribution(f Fields, errs *FieldErrors) Attribution {
-	return Attribution{
+func attribution(f Fields, errs *lead.FieldErrors) lead.Attribution {
+	return lead.Attribution{
 		UTMSource:   text("utm_source", f["utm_source"], maxText, errs),
 		UTMMedium:   text("utm_medium", f["utm_medium"], maxText, errs),
 		UTMCampaign: text("utm_campaign", f["utm_campaign"], maxText, errs),
@@ -402,7 +401,8 @@ func attribution(f Fields, errs *FieldErrors) Attribution {
 	}
 }
 
-func (a Attribution) properties() map[string]string {
+// attributionProperties are an activity's attribution properties: the non-empty UTM values and referrer.
+func attributionProperties(a lead.Attribution) map[string]string {
 	out := map[string]string{}
 	for k, v := range map[string]string{"utm_source": a.UTMSource, "utm_medium": a.UTMMedium, "utm_campaign": a.UTMCampaign,
 		"utm_term": a.UTMTerm, "utm_content": a.UTMContent, "referrer": a.Referrer} {
@@ -413,7 +413,7 @@ func (a Attribution) properties() map[string]string {
 	return out
 }
 
-func occurredAt(f Fields, now time.Time, errs *FieldErrors) time.Time {
+func occurredAt(f Fields, now time.Time, errs *lead.FieldErrors) time.Time {
 	v := strings.TrimSpace(f["occurred_at"])
 	if v == "" {
 		return now.UTC()
@@ -421,11 +421,11 @@ func occurredAt(f Fields, now time.Time, errs *FieldErrors) time.Time {
 	t, err := time.Parse(time.RFC3339, v)
 	switch {
 	case err != nil:
-		errs.add("occurred_at", "must be an RFC 3339 instant such as 2026-11-27T17:30:00+01:00, got %q", clip(v))
+		errs.Add("occurred_at", "must be an RFC 3339 instant such as 2026-11-27T17:30:00+01:00, got %q", clip(v))
 	case t.After(now.Add(clockSkew)):
-		errs.add("occurred_at", "is in the future")
+		errs.Add("occurred_at", "is in the future")
 	case t.Before(now.Add(-maxPastSpan)):
-		errs.add("occurred_at", "is more than a year old")
+		errs.Add("occurred_at", "is more than a year old")
 	default:
 		return t.UTC()
 	}
@@ -435,12 +435,12 @@ func occurredAt(f Fields, now time.Time, errs *FieldErrors) time.Time {
 var extraKey = regexp.MustCompile(`[^a-z0-9_]+`)
 
 // extraFields keeps unmapped fields (bounded) so nothing a form asked is lost, under safe keys.
-func extraFields(extra map[string]string, errs *FieldErrors) map[string]string {
+func extraFields(extra map[string]string, errs *lead.FieldErrors) map[string]string {
 	if len(extra) == 0 {
 		return nil
 	}
 	if len(extra) > maxExtraFields {
-		errs.add("body", "has %d unmapped fields; at most %d are kept", len(extra), maxExtraFields)
+		errs.Add("body", "has %d unmapped fields; at most %d are kept", len(extra), maxExtraFields)
 		return nil
 	}
 	out := map[string]string{}
@@ -450,16 +450,16 @@ func extraFields(extra map[string]string, errs *FieldErrors) map[string]string {
 			continue
 		}
 		if p := textProblem(v); p != "" {
-			errs.add(k, "%s", p)
+			errs.Add(k, "%s", p)
 			continue
 		}
 		v = trimInvisible(v) // an unmapped field made only of invisible characters is dropped, like an empty one
 		if hasControl(v, true) {
-			errs.add(k, "must not contain control characters")
+			errs.Add(k, "must not contain control characters")
 			continue
 		}
 		if utf8.RuneCountInString(v) > maxExtraValueLength {
-			errs.add(k, "must be at most %d characters", maxExtraValueLength)
+			errs.Add(k, "must be at most %d characters", maxExtraValueLength)
 			continue
 		}
 		if v != "" {
