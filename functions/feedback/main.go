@@ -17,6 +17,6 @@ func main() {
 	ctx := context.Background()
 	cfg := rt.AWS(ctx)
 	key := rt.Secrets(ctx, cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})["feedback-links"]
-	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env))
-	lambda.Start(feedback.NewPage(rt.Contract, leads, []byte(key), rt.Clock.Now, rt.Log).Handle)
+	handoffs := store.NewHandoffs(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
+	lambda.Start(feedback.NewPage(rt.Contract, handoffs, []byte(key), rt.Clock.Now, rt.Log).Handle)
 }

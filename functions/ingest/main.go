@@ -16,8 +16,9 @@ func main() {
 	rt := platform.MustStart("ingest", "LEADS_TABLE", "ACTIVITIES_TABLE", "DELIVERIES_TABLE", "SLA_TABLE")
 	ctx := context.Background()
 	cfg := rt.AWS(ctx)
-	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env))
-	h, err := ingest.New(rt.Contract, rt.Secrets(ctx, cfg, ingest.SecretRefs(rt.Contract)), leads, rt.Clock.Now, rt.Log)
+	db, tables := platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	h, err := ingest.New(rt.Contract, rt.Secrets(ctx, cfg, ingest.SecretRefs(rt.Contract)), store.NewLeads(db, tables),
+		store.NewHandoffs(db, tables), rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(h.Handle)
 }

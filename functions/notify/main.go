@@ -8,7 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
-	"github.com/handoff-sla/handoff/internal/mail"
+	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -19,9 +19,10 @@ func main() {
 	ctx := context.Background()
 	cfg := rt.AWS(ctx)
 	key := rt.Secrets(ctx, cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})["feedback-links"]
-	leads := store.NewLeads(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env))
-	n, err := notify.New(rt.Contract, leads, mail.SES{Client: sesv2.NewFromConfig(cfg)}, []byte(key),
-		platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv), rt.Clock.Now, rt.Log)
+	db, tables := platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	links := email.LinkSigner{Key: []byte(key), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
+	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), email.SES{Client: sesv2.NewFromConfig(cfg)},
+		links, rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(n.HandleStream)
 }

@@ -8,14 +8,14 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/handoff-sla/handoff/internal/platform"
-	"github.com/handoff-sla/handoff/internal/score"
+	"github.com/handoff-sla/handoff/internal/rescore"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func main() {
 	rt := platform.MustStart("score", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
-	leads := store.NewLeads(platform.DynamoDB(rt.AWS(context.Background()), os.LookupEnv), store.TablesFrom(rt.Env))
-	s, err := score.New(rt.Contract, leads, rt.Clock.Now, rt.Log, store.DecayBuckets)
+	db := platform.DynamoDB(rt.AWS(context.Background()), os.LookupEnv)
+	s, err := rescore.New(rt.Contract, store.NewLeads(db, store.TablesFrom(rt.Env, rt.Contract.Location)), rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(s.HandleStream)
 }

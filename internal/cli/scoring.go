@@ -15,7 +15,6 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/score"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/whatif"
@@ -285,9 +284,9 @@ func exportLeads(args []string, stdout, stderr io.Writer) int {
 	leads := store.NewLeads(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable})
 	enc := json.NewEncoder(stdout)
 	n := 0
-	err = leads.ExportLeads(ctx, db, func(ld score.Lead, acts []lead.Activity) error {
+	err = leads.Export(ctx, db, func(ld lead.Lead, acts []lead.Activity) error {
 		var rec whatif.Record
-		rec.Lead.ID, rec.Lead.Profile = ld.ID, ld.Profile
+		rec.Lead.ID, rec.Lead.Profile = ld.ID, scoring.ProfileOf(ld)
 		for _, a := range acts {
 			rec.Activities = append(rec.Activities, whatif.Activity{ID: a.ID, Type: a.Type, OccurredAt: a.OccurredAt, Properties: a.Properties})
 		}

@@ -22,10 +22,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/chromedp/chromedp"
 
+	"errors"
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -35,9 +39,11 @@ func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
 
 type stack struct {
 	*samlocal.Stack
-	t       *testing.T
-	tables  map[string]string
-	secrets map[string]string
+	t        *testing.T
+	tables   map[string]string
+	secrets  map[string]string
+	contract *contract.Contract
+	handoffs *store.Handoffs
 }
 
 // startStack runs the project's template locally with the example contract in a locale.
@@ -67,7 +73,12 @@ func startStack(t *testing.T, locale string) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
-	return &stack{Stack: s, t: t, tables: names, secrets: env}
+	ct, err := contract.Load(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &stack{Stack: s, t: t, tables: names, secrets: env, contract: ct,
+		handoffs: store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), ct.Location))}
 }
 
 // post sends a body the way a Standard Webhooks sender would.
@@ -103,14 +114,14 @@ func (s *stack) lead(id string) map[string]types.AttributeValue {
 	return out.Item
 }
 
-func (s *stack) handoff(id string) map[string]types.AttributeValue {
+// handoff is the lead's latest hand-off (zero when there is none).
+func (s *stack) handoff(id string) handoff.Handoff {
 	s.t.Helper()
-	out, err := testenv.DynamoDB(s.t).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(s.tables["SlaTable"]), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#HANDOFF"}}})
-	if err != nil {
+	h, err := s.handoffs.Latest(context.Background(), id)
+	if err != nil && !errors.Is(err, handoff.ErrNotFound) {
 		s.t.Fatal(err)
 	}
-	return out.Item
+	return h
 }
 
 var str = testenv.Attr
@@ -180,10 +191,11 @@ func shot(t *testing.T, ctx context.Context, name string) {
 // Chromium opens its link (a GET that changes nothing), fills the form, posts it, and sees the confirmation.
 func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 	for _, tc := range []struct {
-		locale, action, done, field string
+		locale, action, done string
+		recorded             func(handoff.Handoff) bool
 	}{
-		{"fr", "contacted", "C'est enregistré. Merci !", "contactedAt"},
-		{"en", "reject", "Saved. Thank you!", "feedback"},
+		{"fr", "contacted", "C'est enregistré. Merci !", func(h handoff.Handoff) bool { return h.Contacted() }},
+		{"en", "reject", "Saved. Thank you!", func(h handoff.Handoff) bool { return h.Answered() }},
 	} {
 		t.Run(tc.locale, func(t *testing.T) {
 			s := startStack(t, tc.locale)
@@ -229,8 +241,8 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 			if err := chromedp.Do(sctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#answer"))); err != nil {
 				t.Fatal(err)
 			}
-			if got := str(s.handoff(id), tc.field); got != "" {
-				t.Fatalf("opening the link recorded %s = %s", tc.field, got)
+			if h := s.handoff(id); tc.recorded(h) {
+				t.Fatalf("opening the link recorded the answer: %+v", h)
 			}
 			shot(t, ctx, "feedback-"+tc.action+"-"+tc.locale)
 			fill := chromedp.Click(chromedp.CSS(`input[value="phone"]`))
@@ -249,8 +261,8 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 				t.Errorf("confirmation = %q, want %q", done, tc.done)
 			}
 			shot(t, ctx, "feedback-"+tc.action+"-done-"+tc.locale)
-			if got := str(s.handoff(id), tc.field); got == "" {
-				t.Errorf("the answer was not recorded (%s empty)", tc.field)
+			if h := s.handoff(id); !tc.recorded(h) {
+				t.Errorf("the answer was not recorded: %+v", h)
 			}
 			if tc.action == "reject" {
 				// The score function reads the answer from the activities stream: the SQL is now rejected.

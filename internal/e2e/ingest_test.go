@@ -16,9 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/feedback"
-	"github.com/handoff-sla/handoff/internal/notify"
-	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -182,14 +180,10 @@ func TestIngestionAndLinksThroughTheStack(t *testing.T) {
 		if a.status != 202 {
 			t.Fatalf("%d %s", a.status, a.body)
 		}
-		now := time.Now()
-		err := store.NewLeads(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, s.tables))).ClaimHandoff(context.Background(), notify.Handoff{
-			LeadID: a.json.LeadID, RepID: "thomas-martin", Team: "nord", At: now, FirstContactDue: now.Add(4 * time.Hour), FeedbackDue: now.Add(16 * time.Hour),
-			NextCheck: now.Add(2 * time.Hour), ClaimedAt: now, Month: now.Format("2006-01"), LeadName: "Henry"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		token := feedback.Sign([]byte(s.secrets["HANDOFF_SECRET_FEEDBACK_LINKS"]), feedback.Claim{LeadID: a.json.LeadID, RepID: "thomas-martin", Action: feedback.Contacted, Expires: now.Add(time.Hour)})
+		// Handed off a minute ago, as notify would have done.
+		at := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+		h := testenv.HandOff(t, s.handoffs, s.contract, a.json.LeadID, "thomas-martin", at)
+		token := handoff.Sign([]byte(s.secrets["HANDOFF_SECRET_FEEDBACK_LINKS"]), handoff.Link{Handoff: h.Key, RepID: "thomas-martin", Action: handoff.Contacted, Expires: at.Add(time.Hour)})
 		page := s.URL() + "/v1/feedback/" + token
 		get := func(u string) answer {
 			req, _ := http.NewRequest("GET", u, nil)
@@ -215,10 +209,10 @@ func TestIngestionAndLinksThroughTheStack(t *testing.T) {
 		if p := post(map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}); p.status != 403 {
 			t.Errorf("POST from another site: %d", p.status)
 		}
-		if str(s.handoff(a.json.LeadID), "contactedAt") != "" {
+		if s.handoff(a.json.LeadID).Contacted() {
 			t.Fatal("the foreign POST was recorded")
 		}
-		if p := post(map[string]string{"Origin": s.URL(), "Sec-Fetch-Site": "same-origin"}); p.status != 303 || str(s.handoff(a.json.LeadID), "contactedAt") == "" {
+		if p := post(map[string]string{"Origin": s.URL(), "Sec-Fetch-Site": "same-origin"}); p.status != 303 || !s.handoff(a.json.LeadID).Contacted() {
 			t.Errorf("POST from the page: %d", p.status)
 		}
 	})

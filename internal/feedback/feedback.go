@@ -1,3 +1,5 @@
+// Package feedback serves the page sales answer an SQL on: a signed link (handoff.Link) opens it, GET only
+// shows the lead and a form, POST records the answer by the hand-off's rules, then redirects to GET.
 package feedback
 
 import (
@@ -12,67 +14,19 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 )
 
-// State is what was recorded on a hand-off.
-type State struct {
-	LeadID, RepID              string
-	HandoffAt, FirstContactDue time.Time
-	ContactedAt, AnsweredAt    time.Time
-	Channel, Answer            string // Answer: "", "accepted" or "rejected"
-	Reason, Comment            string
-	LeadName, Company          string
-}
-
-// Answer is one answer to record.
-type Answer struct {
-	LeadID, RepID, Action string
-	Channel               string // contacted: phone, email or meeting
-	Reason, Comment       string // reject
-	At                    time.Time
-	By                    string // "page" or the CRM source's ID
-}
-
-// MaxComment is the longest comment of a rejection, in characters.
-const MaxComment = 1000
-
-// Problem names the field of an answer that breaks the answer rules ("" when none does): a contact's channel
-// is one of Channels; a rejection's reason is one of the contract's, and "other" needs a comment. The page and
-// the CRM's answers go through this one rule.
-func (a Answer) Problem(reasons []string) string {
-	switch a.Action {
-	case Contacted:
-		if !contains(Channels, a.Channel) {
-			return "channel"
-		}
-	case Reject:
-		switch {
-		case !contains(reasons, a.Reason):
-			return "reason"
-		case a.Reason == "other" && strings.TrimSpace(a.Comment) == "", utf8.RuneCountInString(a.Comment) > MaxComment:
-			return "comment"
-		}
-	}
-	return ""
-}
-
-// ErrNoHandoff: the lead was never handed off.
-var ErrNoHandoff = errors.New("no hand-off for this lead")
-
-// Store keeps the answers.
+// Store keeps the hand-offs (store.Handoffs).
 type Store interface {
-	HandoffState(ctx context.Context, leadID string) (State, error)
-	// RecordFeedback records an answer; false when it was already recorded (nothing changed).
-	RecordFeedback(ctx context.Context, a Answer) (bool, error)
+	Get(ctx context.Context, k handoff.Key) (handoff.Handoff, error)
+	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 }
-
-// Channels a first contact can take.
-var Channels = []string{"phone", "email", "meeting"}
 
 //go:embed templates
 var files embed.FS
@@ -97,7 +51,7 @@ type view struct {
 	Locale   contract.Locale
 	Company  string
 	Action   string
-	State    State
+	State    state
 	Due      string
 	Contact  string // when the first contact was recorded, in the contract's zone
 	Reasons  []string
@@ -111,39 +65,39 @@ type view struct {
 func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	token := req.PathParameters["token"]
 	method := req.RequestContext.HTTP.Method
-	v := view{Locale: p.contract.Locale, Company: p.contract.Company, Reasons: p.contract.Notify.RejectReasons, Channels: Channels}
-	claim, err := Verify(p.key, token, p.now())
+	v := view{Locale: p.contract.Locale, Company: p.contract.Company, Reasons: p.contract.Notify.RejectReasons, Channels: handoff.Channels}
+	claim, err := handoff.Verify(p.key, token, p.now())
 	if err != nil {
 		p.log.InfoContext(ctx, "feedback", "method", method, "status", http.StatusForbidden, "reason", err.Error())
 		v.Denied = true
 		return p.render(http.StatusForbidden, v), nil
 	}
-	st, err := p.store.HandoffState(ctx, claim.LeadID)
+	h, err := p.store.Get(ctx, claim.Handoff)
 	switch {
-	case errors.Is(err, ErrNoHandoff) || (err == nil && st.RepID != claim.RepID):
-		// A link for a lead now handed to someone else, or never handed off: not this rep's to answer.
-		p.log.InfoContext(ctx, "feedback", "leadId", claim.LeadID, "method", method, "status", http.StatusForbidden, "reason", "not this rep's hand-off")
+	case errors.Is(err, handoff.ErrNotFound) || (err == nil && h.Rep() != claim.RepID):
+		// A link for an SQL now held by someone else (reassigned), or never handed off: not this rep's to answer.
+		p.log.InfoContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "method", method, "status", http.StatusForbidden, "reason", "not this rep's hand-off")
 		v.Denied = true
 		return p.render(http.StatusForbidden, v), nil
 	case err != nil:
-		p.log.ErrorContext(ctx, "feedback", "leadId", claim.LeadID, "error", err.Error())
+		p.log.ErrorContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "error", err.Error())
 		return internalError(), nil
 	}
-	v.Action, v.State = claim.Action, st
-	v.Due = st.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
-	if !st.ContactedAt.IsZero() {
-		v.Contact = st.ContactedAt.In(p.contract.Location).Format("02/01/2006 15:04")
+	v.Action, v.State = string(claim.Action), stateOf(h)
+	v.Due = h.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
+	if h.Contacted() {
+		v.Contact = h.Contact.At.In(p.contract.Location).Format("02/01/2006 15:04")
 	}
 	if method == http.MethodPost {
 		if !sameOrigin(req.Headers) {
-			p.log.InfoContext(ctx, "feedback", "leadId", claim.LeadID, "method", method, "status", http.StatusForbidden, "reason", "post from another origin")
+			p.log.InfoContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "method", method, "status", http.StatusForbidden, "reason", "post from another origin")
 			v.Denied = true
 			return p.render(http.StatusForbidden, v), nil
 		}
 		return p.post(ctx, req, claim, v)
 	}
-	v.Done = done(claim.Action, st)
-	p.log.InfoContext(ctx, "feedback", "leadId", claim.LeadID, "repId", claim.RepID, "action", claim.Action, "method", method, "status", http.StatusOK)
+	v.Done = done(claim.Action, h)
+	p.log.InfoContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "repId", claim.RepID, "action", claim.Action, "method", method, "status", http.StatusOK)
 	return p.render(http.StatusOK, v), nil
 }
 
@@ -167,14 +121,26 @@ func sameOrigin(h map[string]string) bool {
 	return proto == "" || u.Scheme == proto
 }
 
-func done(action string, st State) bool {
-	if action == Contacted {
-		return !st.ContactedAt.IsZero()
-	}
-	return st.Answer != ""
+// state is what the page shows of a hand-off.
+type state struct {
+	LeadID, LeadName, Company string
+	Channel, Answer           string // Answer: "", "accepted" or "rejected"
+	Reason, Comment           string
 }
 
-func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c Claim, v view) (events.APIGatewayV2HTTPResponse, error) {
+func stateOf(h handoff.Handoff) state {
+	return state{LeadID: h.LeadID, LeadName: h.LeadName, Company: h.LeadCompany, Channel: h.Contact.Channel,
+		Answer: h.Decision.Verdict, Reason: h.Decision.Reason, Comment: h.Decision.Comment}
+}
+
+func done(action handoff.Action, h handoff.Handoff) bool {
+	if action == handoff.Contacted {
+		return h.Contacted()
+	}
+	return h.Answered()
+}
+
+func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c handoff.Link, v view) (events.APIGatewayV2HTTPResponse, error) {
 	body := req.Body
 	if req.IsBase64Encoded {
 		b, err := base64.StdEncoding.DecodeString(req.Body)
@@ -189,22 +155,32 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c C
 		v.Error = "bad_form"
 		return p.render(http.StatusBadRequest, v), nil
 	}
-	a := Answer{LeadID: c.LeadID, RepID: c.RepID, Action: c.Action, At: p.now(), By: "page"}
-	switch c.Action {
-	case Contacted:
-		a.Channel = form.Get("channel")
-	case Reject:
-		a.Reason, a.Comment = form.Get("reason"), strings.TrimSpace(form.Get("comment"))
-	}
-	if v.Error = a.Problem(p.contract.Notify.RejectReasons); v.Error != "" {
+	r := handoff.Response{Action: c.Action, RepID: c.RepID, At: p.now(), By: "page", Channel: form.Get("channel"),
+		Reason: form.Get("reason"), Comment: form.Get("comment")}
+	var fe lead.FieldErrors
+	if err := handoff.Validate(&r, p.contract.Notify.RejectReasons); errors.As(err, &fe) {
+		v.Error = fe[0].Field
 		return p.render(http.StatusBadRequest, v), nil
 	}
-	recorded, err := p.store.RecordFeedback(ctx, a)
-	if err != nil {
-		p.log.ErrorContext(ctx, "feedback", "leadId", c.LeadID, "error", err.Error())
+	recorded := false
+	_, err = p.store.Update(ctx, c.Handoff, r.At, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		ok, err := h.Record(r, p.contract.Calendar)
+		if err == nil && !ok {
+			return nil, handoff.ErrNoChange // already recorded: the first answer stands
+		}
+		recorded = ok
+		return nil, err
+	})
+	switch {
+	case errors.Is(err, handoff.ErrNotYours):
+		// Reassigned between the page's GET and this POST.
+		v.Denied = true
+		return p.render(http.StatusForbidden, v), nil
+	case err != nil && !errors.Is(err, handoff.ErrNoChange):
+		p.log.ErrorContext(ctx, "feedback", "leadId", c.Handoff.LeadID, "error", err.Error())
 		return internalError(), nil
 	}
-	p.log.InfoContext(ctx, "feedback", "leadId", c.LeadID, "repId", c.RepID, "action", c.Action, "method", "POST", "recorded", recorded, "status", http.StatusSeeOther)
+	p.log.InfoContext(ctx, "feedback", "leadId", c.Handoff.LeadID, "repId", c.RepID, "action", c.Action, "method", "POST", "recorded", recorded, "status", http.StatusSeeOther)
 	// Post/redirect/get: the page then shows the recorded state; a reload does not post again.
 	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusSeeOther, Headers: withSecurityHeaders(map[string]string{
 		"Location": req.RawPath})}, nil
@@ -220,15 +196,6 @@ func withSecurityHeaders(h map[string]string) map[string]string {
 func internalError() events.APIGatewayV2HTTPResponse {
 	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error",
 		Headers: withSecurityHeaders(map[string]string{"Content-Type": "text/plain; charset=utf-8"})}
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *Page) render(status int, v view) events.APIGatewayV2HTTPResponse {

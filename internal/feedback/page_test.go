@@ -17,11 +17,11 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/feedback"
-	"github.com/handoff-sla/handoff/internal/ingest"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -32,53 +32,43 @@ var (
 )
 
 type fixture struct {
-	t      *testing.T
-	db     *dynamodb.Client
-	tables store.Tables
-	page   *feedback.Page
-	leadID string
+	t        *testing.T
+	db       *dynamodb.Client
+	tables   store.Tables
+	page     *feedback.Page
+	leadID   string
+	handoff  handoff.Key
+	handoffs *store.Handoffs
+	c        *contract.Contract
 }
 
 // newFixture hands one SQL to thomas-martin, as notify would.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	names := testenv.Tables(t)
-	f := &fixture{t: t, db: testenv.DynamoDB(t),
-		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}}
-	leads := store.NewLeads(f.db, f.tables)
 	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	saved, err := leads.SaveSubmission(ctx, ingest.Delivery{Source: "s", ID: "d1", BodyHash: "h", At: now},
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c,
+		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
+	leads := store.NewLeads(f.db, f.tables)
+	f.handoffs = store.NewHandoffs(f.db, f.tables)
+	saved, err := leads.SaveSubmission(context.Background(), webhook.Delivery{Source: "s", ID: "d1", BodyHash: "h", At: now},
 		lead.Submission{OccurredAt: now, Contact: lead.Contact{Email: "claire@acme-industrie.fr"}},
 		lead.Activity{ID: "a1", Type: lead.FormSubmit, OccurredAt: now, ReceivedAt: now, Source: "s", DeliveryID: "d1"},
-		func(string) ingest.Answer { return ingest.Answer{Status: 202} })
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} })
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.leadID = saved.LeadID
-	firstContact, err := c.FirstContactDue(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	feedbackDue, err := c.FeedbackDue(now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = leads.ClaimHandoff(ctx, notify.Handoff{LeadID: f.leadID, RepID: "thomas-martin", Team: "nord", Reason: "test", At: now,
-		FirstContactDue: firstContact, FeedbackDue: feedbackDue, NextCheck: firstContact, ClaimedAt: now,
-		Month: "2026-11", Counted: true, LeadName: "Claire <i>Dubois</i>", LeadCompany: "ACME Industrie"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.page = feedback.NewPage(c, leads, key, func() time.Time { return now }, testenv.Logger(t))
+	f.handoff = testenv.HandOff(t, f.handoffs, c, f.leadID, "thomas-martin", now).Key
+	f.page = feedback.NewPage(c, f.handoffs, key, func() time.Time { return now }, testenv.Logger(t))
 	return f
 }
 
-func (f *fixture) token(rep, action string, exp time.Time) string {
-	return feedback.Sign(key, feedback.Claim{LeadID: f.leadID, RepID: rep, Action: action, Expires: exp})
+func (f *fixture) token(rep string, action handoff.Action, exp time.Time) string {
+	return handoff.Sign(key, handoff.Link{Handoff: f.handoff, RepID: rep, Action: action, Expires: exp})
 }
 
 func (f *fixture) do(method, token, form string) events.APIGatewayV2HTTPResponse {
@@ -115,12 +105,18 @@ func (f *fixture) snapshot() string {
 			f.t.Fatal(err)
 		}
 		for _, it := range out.Items {
-			for _, k := range []string{"pk", "sk", "contactedAt", "feedback", "rejectReason", "open", "type"} {
-				if v, ok := it[k].(*types.AttributeValueMemberS); ok {
+			for _, k := range []string{"pk", "sk", "open", "type", "version", "contact", "decision"} {
+				switch v := it[k].(type) {
+				case *types.AttributeValueMemberS:
 					b.WriteString(k + "=" + v.Value + " ")
-				}
-				if v, ok := it[k].(*types.AttributeValueMemberN); ok {
+				case *types.AttributeValueMemberN:
 					b.WriteString(k + "=" + v.Value + " ")
+				case *types.AttributeValueMemberM:
+					for _, f := range []string{"at", "channel", "verdict", "reason"} {
+						if s, ok := v.Value[f].(*types.AttributeValueMemberS); ok {
+							b.WriteString(k + "." + f + "=" + s.Value + " ")
+						}
+					}
 				}
 			}
 			b.WriteString("\n")
@@ -140,7 +136,7 @@ func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	before := f.snapshot()
-	good := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	good := f.token("thomas-martin", handoff.Contacted, now.Add(time.Hour))
 	payload, sig, _ := strings.Cut(good, ".")
 	tests := []struct {
 		name, token string
@@ -150,10 +146,11 @@ func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 		{"tampered", payload + "x." + sig, 403},
 		{"signature's unused bits changed", payload + "." + sig[:len(sig)-1] + string(unusedBitsFlipped(sig[len(sig)-1])), 403},
 		{"line break in the signature", payload + "." + sig[:10] + "\n" + sig[10:], 403},
-		{"expired", f.token("thomas-martin", feedback.Contacted, now), 403},
-		{"another rep's link", f.token("sophie-bernard", feedback.Accept, now.Add(time.Hour)), 403},
-		{"another key", feedback.Sign([]byte("attacker-key-0123456789"), feedback.Claim{LeadID: f.leadID, RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
-		{"a lead never handed off", feedback.Sign(key, feedback.Claim{LeadID: "ld_01jdqz5v8p0000000000000000", RepID: "thomas-martin", Action: feedback.Accept, Expires: now.Add(time.Hour)}), 403},
+		{"expired", f.token("thomas-martin", handoff.Contacted, now), 403},
+		{"another rep's link", f.token("sophie-bernard", handoff.Accept, now.Add(time.Hour)), 403},
+		{"another key", handoff.Sign([]byte("attacker-key-0123456789"), handoff.Link{Handoff: f.handoff, RepID: "thomas-martin", Action: handoff.Accept, Expires: now.Add(time.Hour)}), 403},
+		{"a lead never handed off", handoff.Sign(key, handoff.Link{Handoff: handoff.Key{LeadID: "ld_01jdqz5v8p0000000000000000", At: now}, RepID: "thomas-martin", Action: handoff.Accept, Expires: now.Add(time.Hour)}), 403},
+		{"another hand-off of the lead", handoff.Sign(key, handoff.Link{Handoff: handoff.Key{LeadID: f.leadID, At: now.Add(-time.Hour)}, RepID: "thomas-martin", Action: handoff.Accept, Expires: now.Add(time.Hour)}), 403},
 	}
 	for _, tc := range tests {
 		for i := 0; i < 3; i++ { // mail scanners open links, sometimes several times
@@ -183,7 +180,7 @@ func TestDeniedLinksAndGETChangeNothing(t *testing.T) {
 func TestAnswersAreRecordedOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	contacted := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	contacted := f.token("thomas-martin", handoff.Contacted, now.Add(time.Hour))
 	if resp := f.do("POST", contacted, "channel=carrier-pigeon"); resp.StatusCode != 400 || !strings.Contains(resp.Body, "Choisissez un moyen de contact") {
 		t.Errorf("bad channel: %d", resp.StatusCode)
 	}
@@ -195,7 +192,7 @@ func TestAnswersAreRecordedOnce(t *testing.T) {
 	if page := f.do("GET", contacted, "").Body; !strings.Contains(page, `id="done"`) || !strings.Contains(page, "(Téléphone)") {
 		t.Errorf("after the answer:\n%s", page)
 	}
-	reject := f.token("thomas-martin", feedback.Reject, now.Add(time.Hour))
+	reject := f.token("thomas-martin", handoff.Reject, now.Add(time.Hour))
 	for form, want := range map[string]string{"reason=": "Choisissez un motif", "reason=other&comment=+": "Un commentaire est nécessaire", "reason=maybe": "Choisissez un motif"} {
 		if resp := f.do("POST", reject, form); resp.StatusCode != 400 || !strings.Contains(resp.Body, want) {
 			t.Errorf("reject %q: %d", form, resp.StatusCode)
@@ -205,11 +202,11 @@ func TestAnswersAreRecordedOnce(t *testing.T) {
 		t.Fatalf("reject: %d", resp.StatusCode)
 	}
 	// A late accept changes nothing: the first answer stands.
-	if resp := f.do("POST", f.token("thomas-martin", feedback.Accept, now.Add(time.Hour)), ""); resp.StatusCode != 303 {
+	if resp := f.do("POST", f.token("thomas-martin", handoff.Accept, now.Add(time.Hour)), ""); resp.StatusCode != 303 {
 		t.Fatalf("accept: %d", resp.StatusCode)
 	}
 	snap := f.snapshot()
-	for _, want := range []string{"contactedAt=2026-11-27T16:30:00.000Z", "feedback=rejected", "rejectReason=no_budget", "open=0", "type=sales_contacted", "type=sales_rejected"} {
+	for _, want := range []string{"contact.at=2026-11-27T16:30:00.000Z", "contact.channel=phone", "decision.verdict=rejected", "decision.reason=no_budget", "open=0", "type=sales_contacted", "type=sales_rejected"} {
 		if !strings.Contains(snap, want) {
 			t.Errorf("data lacks %s:\n%s", want, snap)
 		}
@@ -235,21 +232,16 @@ func TestSampleEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newFixture(t)
-	claim, err := feedback.Verify([]byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), ev.PathParameters["token"], now)
+	claim, err := handoff.Verify([]byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), ev.PathParameters["token"], now)
 	if err != nil {
 		t.Fatalf("the sample's token: %v", err)
 	}
-	leads := store.NewLeads(f.db, f.tables)
 	if _, err := f.db.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: &f.tables.Leads, Item: map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + claim.LeadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}}); err != nil {
+		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + claim.Handoff.LeadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := leads.ClaimHandoff(context.Background(), notify.Handoff{LeadID: claim.LeadID, RepID: claim.RepID, At: now, FirstContactDue: now.Add(4 * time.Hour),
-		NextCheck: now.Add(2 * time.Hour), ClaimedAt: now, Month: "2026-11", LeadName: "Sample"}); err != nil {
-		t.Fatal(err)
-	}
-	c, _ := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
-	page := feedback.NewPage(c, leads, []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
+	testenv.HandOff(t, f.handoffs, f.c, claim.Handoff.LeadID, claim.RepID, claim.Handoff.At)
+	page := feedback.NewPage(f.c, f.handoffs, []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
 	resp, err := page.Handle(context.Background(), ev)
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
 		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)
@@ -262,7 +254,7 @@ func TestSampleEvent(t *testing.T) {
 func TestPostsFromAnotherSiteAreRefused(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	link := f.token("thomas-martin", feedback.Contacted, now.Add(time.Hour))
+	link := f.token("thomas-martin", handoff.Contacted, now.Add(time.Hour))
 	before := f.snapshot()
 	for name, headers := range map[string]map[string]string{
 		"another site":                          {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
@@ -288,7 +280,7 @@ func TestPostsFromAnotherSiteAreRefused(t *testing.T) {
 			t.Errorf("%s: POST %d, want 303", name, resp.StatusCode)
 		}
 	}
-	if !strings.Contains(f.snapshot(), "contactedAt=") {
+	if !strings.Contains(f.snapshot(), "contact.channel=phone") {
 		t.Error("the same-origin answer was not recorded")
 	}
 }
@@ -298,7 +290,7 @@ func TestPostsFromAnotherSiteAreRefused(t *testing.T) {
 func TestPageHeaders(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	good := f.token("thomas-martin", feedback.Reject, now.Add(time.Hour))
+	good := f.token("thomas-martin", handoff.Reject, now.Add(time.Hour))
 	for name, resp := range map[string]events.APIGatewayV2HTTPResponse{
 		"page":     f.do("GET", good, ""),
 		"denied":   f.do("GET", "nope", ""),

@@ -64,10 +64,11 @@ func Validate(r *Response, rejectReasons []string) error {
 		case r.Reason == Other && r.Comment == "":
 			errs = append(errs, lead.FieldError{Field: "comment", Message: `is required when the reason is "other"`})
 		}
-		if n := utf8.RuneCountInString(r.Comment); n > MaxComment {
+		switch {
+		case utf8.RuneCountInString(r.Comment) > MaxComment:
 			errs = append(errs, lead.FieldError{Field: "comment", Message: "must be at most 1000 characters"})
-		} else if strings.IndexFunc(r.Comment, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' }) >= 0 {
-			errs = append(errs, lead.FieldError{Field: "comment", Message: "must not contain control characters"})
+		case !utf8.ValidString(r.Comment) || strings.IndexFunc(r.Comment, hidden) >= 0:
+			errs = append(errs, lead.FieldError{Field: "comment", Message: "must be text without control or bidirectional characters"})
 		}
 	default:
 		errs = append(errs, lead.FieldError{Field: "action", Message: "must be contacted, accept or reject"})
@@ -76,6 +77,12 @@ func Validate(r *Response, rejectReasons []string) error {
 		return errs
 	}
 	return nil
+}
+
+// hidden are the characters a comment may not hold: control characters but line breaks and tabs, and the
+// bidirectional controls that would reorder what a manager reads in the report.
+func hidden(c rune) bool {
+	return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
 }
 
 // Record applies a valid response. The first contact and the first answer stand: a response already recorded
@@ -87,7 +94,7 @@ func (h *Handoff) Record(r Response, cal *worktime.Calendar) (recorded bool, err
 		return false, ErrNotYours
 	}
 	contact := func() {
-		h.Contact = Contact{At: r.At, Channel: r.Channel, RepID: h.Rep(), BusinessMinutes: minutes(cal.Between(h.ClockFrom, r.At))}
+		h.Contact = Contact{At: r.At, Channel: r.Channel, RepID: h.Rep(), By: r.By, BusinessMinutes: minutes(cal.Between(h.ClockFrom, r.At))}
 	}
 	switch r.Action {
 	case Contacted:

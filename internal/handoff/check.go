@@ -30,7 +30,7 @@ type Step struct {
 // Due lists what is due at now, in the order to do it. Reminders whose instant passed together (the checker
 // was stopped) give one step, the latest; none is given once the first-contact deadline itself passed. While the
 // SQL email is unconfirmed only its staleness can be due: the deadlines wait for it.
-func (h *Handoff) Due(now time.Time) []Step {
+func (h Handoff) Due(now time.Time) []Step {
 	if h.Mail.Outstanding() {
 		if at := h.Mail.staleAt(); !at.After(now) {
 			return []Step{{Kind: StepStuckMail, Due: at}}
@@ -52,7 +52,7 @@ func (h *Handoff) Due(now time.Time) []Step {
 }
 
 // remindersDue counts the reminder instants at or before now.
-func (h *Handoff) remindersDue(now time.Time) int {
+func (h Handoff) remindersDue(now time.Time) int {
 	n := 0
 	for n < len(h.Reminders) && !h.Reminders[n].After(now) {
 		n++
@@ -170,7 +170,7 @@ func (h *Handoff) ResendStuck(d Deadlines, now time.Time) (Event, bool) {
 	if maybeSent {
 		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
 	}
-	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: h.Mail.Attempts + 1}
+	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: h.Mail.Attempts + 1, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	h.startClock(d)
 	return e, maybeSent
 }

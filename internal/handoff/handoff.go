@@ -16,6 +16,7 @@
 package handoff
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -68,10 +69,34 @@ type Mail struct {
 	SentAt    time.Time
 	MessageID string
 	Attempts  int // hand-overs to SES that did not end in Sent (refused, or outcome unknown)
+	// PossibleDuplicate marks a resend of an email whose first send may have left: the email says so.
+	PossibleDuplicate bool
 }
 
 // Outstanding reports a mail not confirmed sent.
 func (m Mail) Outstanding() bool { return m.Status == MailClaimed || m.Status == MailSending }
+
+// Start is the gate: a claimed email moves to sending, and the caller that made the move (under the store's
+// condition) is the one to hand it to SES. Anything else (sending, sent) is not this caller's to send.
+func (m *Mail) Start(now time.Time) bool {
+	if m.Status != MailClaimed {
+		return false
+	}
+	m.Status, m.SendingAt = MailSending, now
+	return true
+}
+
+// Sent records SES's acceptance.
+func (m *Mail) Sent(messageID string, now time.Time) {
+	m.Status, m.SentAt, m.MessageID = MailSent, now, messageID
+}
+
+// Refused records a definite refusal (SES said no, or throttled us past our retries): nothing left, so it is
+// claimed again, for a later try.
+func (m *Mail) Refused() {
+	m.Status = MailClaimed
+	m.Attempts++
+}
 
 // Assignment is one rep holding the SQL, from At.
 type Assignment struct {
@@ -81,11 +106,25 @@ type Assignment struct {
 	At     time.Time
 }
 
+// Errors of a hand-off's store.
+var (
+	ErrNotFound = errors.New("no such hand-off")
+	ErrClaimed  = errors.New("the hand-off is claimed already")
+	// ErrNoChange: an update has nothing to write.
+	ErrNoChange = errors.New("nothing to change")
+)
+
+// Change decides a change of a hand-off: it changes h and returns the SLA events to record with it, or
+// ErrNoChange to write nothing. The store calls it with the hand-off as last written, again if another writer
+// got there first.
+type Change func(h *Handoff) ([]Event, error)
+
 // Contact is the first contact with the lead.
 type Contact struct {
 	At      time.Time
 	Channel string // phone | email | meeting; "" when implied by an answer
 	RepID   string
+	By      string // "page" or the CRM source's ID
 	// BusinessMinutes is the business time from the clock start of the rep who made it to the contact.
 	BusinessMinutes int
 }
@@ -146,7 +185,7 @@ type Handoff struct {
 }
 
 // Rep is the rep who holds the SQL now.
-func (h *Handoff) Rep() string {
+func (h Handoff) Rep() string {
 	if len(h.Assignments) == 0 {
 		return ""
 	}
@@ -154,7 +193,7 @@ func (h *Handoff) Rep() string {
 }
 
 // Team is the team the current rep was chosen in ("" for a kept owner or the fallback).
-func (h *Handoff) Team() string {
+func (h Handoff) Team() string {
 	if len(h.Assignments) == 0 {
 		return ""
 	}
@@ -162,19 +201,19 @@ func (h *Handoff) Team() string {
 }
 
 // Contacted reports a first contact recorded.
-func (h *Handoff) Contacted() bool { return !h.Contact.At.IsZero() }
+func (h Handoff) Contacted() bool { return !h.Contact.At.IsZero() }
 
 // Answered reports an answer recorded.
-func (h *Handoff) Answered() bool { return h.Decision.Verdict != "" }
+func (h Handoff) Answered() bool { return h.Decision.Verdict != "" }
 
 // ContactedWithinDeadline reports a first contact made before any first-contact deadline passed.
-func (h *Handoff) ContactedWithinDeadline() bool { return h.Contacted() && h.FirstContactBreaches == 0 }
+func (h Handoff) ContactedWithinDeadline() bool { return h.Contacted() && h.FirstContactBreaches == 0 }
 
 // AnsweredWithinDeadline reports an answer given by the feedback deadline.
-func (h *Handoff) AnsweredWithinDeadline() bool { return h.Answered() && !h.FeedbackBreached }
+func (h Handoff) AnsweredWithinDeadline() bool { return h.Answered() && !h.FeedbackBreached }
 
 // Month is the report month of the hand-off, in the contract's zone.
-func (h *Handoff) Month(loc *time.Location) contract.Month { return contract.MonthOf(h.At.In(loc)) }
+func (h Handoff) Month(loc *time.Location) contract.Month { return contract.MonthOf(h.At.In(loc)) }
 
 // StuckAfter is how long the SQL email may stay unconfirmed before the checker deals with it (a crashed or
 // timed-out send): long enough for the stream's own retries.
@@ -184,7 +223,7 @@ const StuckAfter = 5 * time.Minute
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
 // is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
 // the feedback deadline, among those still pending. Zero when nothing is left: the hand-off leaves the index.
-func (h *Handoff) NextCheck(now time.Time) time.Time {
+func (h Handoff) NextCheck(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {

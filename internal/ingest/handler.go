@@ -22,7 +22,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/feedback"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/ingest/intake"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/webhook"
@@ -31,48 +31,24 @@ import (
 // MaxBody is the largest body accepted.
 const MaxBody = 64 << 10
 
-// Delivery is one webhook delivery: what makes a retry recognisable.
-type Delivery struct {
-	Source   string
-	ID       string // the sender's delivery ID, or a hash of the body when it sends none
-	BodyHash string
-	At       time.Time
-}
-
-// Answer is the HTTP answer to a delivery; the first one is stored and replayed to retries.
-type Answer struct {
-	Status int
-	Body   string
-}
-
-// Saved is what storing a delivery did.
-type Saved struct {
-	LeadID   string
-	Created  bool   // the lead is new
-	Replayed bool   // the delivery had been stored before: Answer is the first answer
-	Late     bool   // a replay recognised by its activities, its delivery record having expired
-	Answer   Answer // the answer to give
-}
-
-// Store errors the handler maps to answers.
-var (
-	ErrLeadNotFound  = errors.New("no such lead")
-	ErrDeliveryReuse = errors.New("delivery ID reused with another body")
-)
-
-// Store keeps leads, activities and deliveries. Each call is atomic: everything or nothing is written, and a
-// delivery already stored changes nothing and returns its first answer.
-type Store interface {
+// Leads keeps leads, activities and deliveries (store.Leads). Each call is atomic: everything or nothing is
+// written, and a delivery already stored changes nothing and gets its first answer.
+type Leads interface {
 	// SaveSubmission creates or updates the lead with the submission's email and records its activity.
-	SaveSubmission(ctx context.Context, d Delivery, s lead.Submission, act lead.Activity, answer func(leadID string) Answer) (Saved, error)
+	SaveSubmission(ctx context.Context, d webhook.Delivery, s lead.Submission, act lead.Activity, answer func(leadID string) webhook.Answer) (webhook.Receipt, error)
 	// SaveActivities records activities for a lead; createLead makes a subscriber lead for an unknown email,
-	// otherwise an unknown lead is ErrLeadNotFound.
-	SaveActivities(ctx context.Context, d Delivery, ref lead.LeadRef, acts []lead.Activity, createLead bool, answer func(leadID string) Answer) (Saved, error)
+	// otherwise an unknown lead is lead.ErrNotFound.
+	SaveActivities(ctx context.Context, d webhook.Delivery, ref lead.LeadRef, acts []lead.Activity, createLead bool, answer func(leadID string) webhook.Answer) (webhook.Receipt, error)
 	// CountDiscarded counts a submission dropped on purpose (a filled honeypot).
 	CountDiscarded(ctx context.Context, source, reason string, at time.Time) error
 	// FindLead resolves a lead reference to an ID ("" when there is no such lead).
 	FindLead(ctx context.Context, ref lead.LeadRef) (string, error)
-	feedback.Store
+}
+
+// Handoffs keeps the hand-offs the CRM answers (store.Handoffs).
+type Handoffs interface {
+	Latest(ctx context.Context, leadID string) (handoff.Handoff, error)
+	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 }
 
 type source struct {
@@ -82,25 +58,26 @@ type source struct {
 
 // Handler serves the ingestion routes.
 type Handler struct {
-	rejectReasons []string
-	sources       map[string]source
-	parser        intake.Parser
-	store         Store
-	now           func() time.Time
-	log           *slog.Logger
+	contract *contract.Contract
+	sources  map[string]source
+	parser   intake.Parser
+	leads    Leads
+	handoffs Handoffs
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // New builds a Handler. secrets holds each source's resolved secret, by source ID.
-func New(c *contract.Contract, secrets map[string]string, store Store, now func() time.Time, log *slog.Logger) (*Handler, error) {
+func New(c *contract.Contract, secrets map[string]string, leads Leads, handoffs Handoffs, now func() time.Time, log *slog.Logger) (*Handler, error) {
 	types := map[string]bool{}
 	for _, t := range append(append([]string{}, contract.BuiltinActivityTypes...), c.ActivityTypes...) {
 		types[t] = true
 	}
 	h := &Handler{
-		rejectReasons: c.Notify.RejectReasons,
-		sources:       map[string]source{},
-		parser:        intake.Parser{DefaultRegion: c.Country, ActivityTypes: types},
-		store:         store, now: now, log: log,
+		contract: c,
+		sources:  map[string]source{},
+		parser:   intake.Parser{DefaultRegion: c.Country, ActivityTypes: types},
+		leads:    leads, handoffs: handoffs, now: now, log: log,
 	}
 	var problems []string
 	for _, s := range c.Sources {
@@ -226,7 +203,7 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	}
 	if src.def.Kind == contract.FormSource && honeypotFilled(src.def, isJSON, body) {
 		// A normal answer, so the bot learns nothing; the submission is only counted.
-		if err := h.store.CountDiscarded(ctx, src.def.ID, "honeypot", now); err != nil {
+		if err := h.leads.CountDiscarded(ctx, src.def.ID, "honeypot", now); err != nil {
 			h.log.WarnContext(ctx, "count discarded submission", "source", src.def.ID, "error", err.Error())
 		}
 		return outcome{status: http.StatusAccepted, body: map[string]any{"status": "accepted", "leadId": lead.NewLeadID(now)}, reason: "honeypot"}
@@ -236,7 +213,7 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return invalid(err)
 	}
 	sum := sha256.Sum256(body)
-	d := Delivery{Source: src.def.ID, ID: firstNonEmpty(deliveryID, p.deliveryID), BodyHash: hex.EncodeToString(sum[:]), At: now}
+	d := webhook.Delivery{Source: src.def.ID, ID: firstNonEmpty(deliveryID, p.deliveryID), BodyHash: hex.EncodeToString(sum[:]), At: now}
 	if d.ID == "" {
 		d.ID = "sha256:" + d.BodyHash // a sender without IDs: the same body is the same delivery
 	}
@@ -259,7 +236,7 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	}
 }
 
-func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome {
+func (h *Handler) submission(ctx context.Context, d webhook.Delivery, p payload) outcome {
 	s, err := h.parser.Submission(p.top.fields, p.top.extra, d.At)
 	if err != nil {
 		return invalid(err)
@@ -280,11 +257,11 @@ func (h *Handler) submission(ctx context.Context, d Delivery, p payload) outcome
 			act.Properties[k] = v
 		}
 	}
-	saved, err := h.store.SaveSubmission(ctx, d, s, act, accepted(d, 1))
+	saved, err := h.leads.SaveSubmission(ctx, d, s, act, accepted(d, 1))
 	return h.stored(saved, err, 1)
 }
 
-func (h *Handler) activities(ctx context.Context, d Delivery, p payload) outcome {
+func (h *Handler) activities(ctx context.Context, d webhook.Delivery, p payload) outcome {
 	items := p.batch
 	if len(items) == 0 {
 		items = []item{p.top}
@@ -319,11 +296,11 @@ func (h *Handler) activities(ctx context.Context, d Delivery, p payload) outcome
 	if len(errs) > 0 {
 		return invalid(dedupe(errs))
 	}
-	saved, err := h.store.SaveActivities(ctx, d, ref, acts, true, accepted(d, len(acts)))
+	saved, err := h.leads.SaveActivities(ctx, d, ref, acts, true, accepted(d, len(acts)))
 	return h.stored(saved, err, len(acts))
 }
 
-func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
+func (h *Handler) outcome(ctx context.Context, d webhook.Delivery, p payload) outcome {
 	ref, a, err := h.parser.Outcome(p.top.fields, d.At)
 	if err != nil {
 		return invalid(err)
@@ -333,49 +310,52 @@ func (h *Handler) outcome(ctx context.Context, d Delivery, p payload) outcome {
 		return h.salesAnswer(ctx, d, ref, a)
 	}
 	a.ID, a.Source, a.DeliveryID = lead.ActivityID(d.Source, d.ID, 0), d.Source, d.ID
-	saved, err := h.store.SaveActivities(ctx, d, ref, []lead.Activity{a}, false, accepted(d, 1))
+	saved, err := h.leads.SaveActivities(ctx, d, ref, []lead.Activity{a}, false, accepted(d, 1))
 	return h.stored(saved, err, 1)
 }
 
-// salesAnswer records sales' answer from the CRM exactly as the feedback page does: on the hand-off, once,
-// the first answer standing. A retry finds it recorded and gets the same answer.
-func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef, a lead.Activity) outcome {
-	action := map[string]string{lead.SalesContacted: feedback.Contacted, lead.SalesAccepted: feedback.Accept, lead.SalesRejected: feedback.Reject}[a.Type]
-	answer := feedback.Answer{Action: action, Channel: a.Properties["channel"], Reason: a.Properties["reason"], Comment: a.Properties["comment"],
+// salesAnswer records sales' answer from the CRM by the hand-off's rules, exactly as the feedback page does: on
+// the lead's latest hand-off, once, the first answer standing. A retry finds it recorded and gets the same
+// answer.
+func (h *Handler) salesAnswer(ctx context.Context, d webhook.Delivery, ref lead.LeadRef, a lead.Activity) outcome {
+	action := map[string]handoff.Action{lead.SalesContacted: handoff.Contacted, lead.SalesAccepted: handoff.Accept, lead.SalesRejected: handoff.Reject}[a.Type]
+	r := handoff.Response{Action: action, Channel: a.Properties["channel"], Reason: a.Properties["reason"], Comment: a.Properties["comment"],
 		At: a.OccurredAt, By: d.Source}
-	switch answer.Problem(h.rejectReasons) { // the page's rules
-	case "reason":
-		return invalid(lead.FieldErrors{{Field: "reason", Message: "must be one of " + strings.Join(h.rejectReasons, ", ")}})
-	case "comment":
-		return invalid(lead.FieldErrors{{Field: "comment", Message: fmt.Sprintf("is required for the reason other, and at most %d characters", feedback.MaxComment)}})
-	case "channel":
-		return invalid(lead.FieldErrors{{Field: "channel", Message: "must be " + strings.Join(feedback.Channels, ", ")}})
+	if err := handoff.Validate(&r, h.contract.Notify.RejectReasons); err != nil {
+		return invalid(err)
 	}
-	id, err := h.store.FindLead(ctx, ref)
+	id, err := h.leads.FindLead(ctx, ref)
 	if err != nil {
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
-	var st feedback.State
+	var latest handoff.Handoff
 	if id != "" {
-		st, err = h.store.HandoffState(ctx, id)
+		latest, err = h.handoffs.Latest(ctx, id)
 	}
 	switch {
-	case id == "", errors.Is(err, feedback.ErrNoHandoff):
+	case id == "", errors.Is(err, handoff.ErrNotFound):
 		return outcome{status: http.StatusUnprocessableEntity, reason: "no hand-off", body: map[string]any{
 			"error": "not_handed_off", "fields": lead.FieldErrors{{Field: "lead", Message: "no SQL hand-off for this lead"}}}}
 	case err != nil:
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
-	answer.LeadID, answer.RepID = id, st.RepID
-	recorded, err := h.store.RecordFeedback(ctx, answer)
-	if err != nil {
+	recorded := false
+	stored, err := h.handoffs.Update(ctx, latest.Key, d.At, func(ho *handoff.Handoff) ([]handoff.Event, error) {
+		ok, err := ho.Record(r, h.contract.Calendar)
+		if err == nil && !ok {
+			return nil, handoff.ErrNoChange
+		}
+		recorded = ok
+		return nil, err
+	})
+	if err != nil && !errors.Is(err, handoff.ErrNoChange) {
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
 	}
 	ans := accepted(d, 1)(id)
 	o := outcome{status: ans.Status, body: ans.Body, leadID: id, count: 1, replay: !recorded}
 	switch {
 	case recorded:
-	case sameAnswer(action, st):
+	case sameAnswer(action, stored):
 		// Recorded before (by this delivery or the same answer from the page), however long ago: a replay.
 		o.headers, o.reason = map[string]string{"Idempotent-Replayed": "true"}, "answer already recorded"
 	default:
@@ -385,22 +365,22 @@ func (h *Handler) salesAnswer(ctx context.Context, d Delivery, ref lead.LeadRef,
 }
 
 // sameAnswer reports whether the hand-off already holds this action's answer.
-func sameAnswer(action string, st feedback.State) bool {
+func sameAnswer(action handoff.Action, h handoff.Handoff) bool {
 	switch action {
-	case feedback.Contacted:
-		return !st.ContactedAt.IsZero()
-	case feedback.Accept:
-		return st.Answer == "accepted"
+	case handoff.Contacted:
+		return h.Contacted()
+	case handoff.Accept:
+		return h.Decision.Verdict == handoff.Accepted
 	}
-	return st.Answer == "rejected"
+	return h.Decision.Verdict == handoff.Rejected
 }
 
-func (h *Handler) stored(saved Saved, err error, count int) outcome {
+func (h *Handler) stored(saved webhook.Receipt, err error, count int) outcome {
 	switch {
-	case errors.Is(err, ErrLeadNotFound):
+	case errors.Is(err, lead.ErrNotFound):
 		return outcome{status: http.StatusUnprocessableEntity, reason: "unknown lead", body: map[string]any{
 			"error": "unknown_lead", "fields": lead.FieldErrors{{Field: "lead", Message: "no lead has this lead_id or email"}}}}
-	case errors.Is(err, ErrDeliveryReuse):
+	case errors.Is(err, webhook.ErrDeliveryReused):
 		return refuse(http.StatusConflict, "delivery_id_reused", "delivery ID reused with another body")
 	case err != nil:
 		return outcome{status: http.StatusInternalServerError, reason: err.Error()}
@@ -410,16 +390,16 @@ func (h *Handler) stored(saved Saved, err error, count int) outcome {
 		o.headers = map[string]string{"Idempotent-Replayed": "true"}
 	}
 	if saved.Late {
-		o.reason = "late duplicate: delivery record expired, its activities are recorded"
+		o.reason = "late duplicate: its answer expired, the delivery is recorded"
 	}
 	return o
 }
 
 // accepted builds the 202 answer once the lead is known.
-func accepted(d Delivery, count int) func(string) Answer {
-	return func(leadID string) Answer {
+func accepted(d webhook.Delivery, count int) func(string) webhook.Answer {
+	return func(leadID string) webhook.Answer {
 		b, _ := json.Marshal(map[string]any{"status": "accepted", "leadId": leadID, "deliveryId": d.ID, "activities": count})
-		return Answer{Status: http.StatusAccepted, Body: string(b)}
+		return webhook.Answer{Status: http.StatusAccepted, Body: string(b)}
 	}
 }
 

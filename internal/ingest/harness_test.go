@@ -36,6 +36,7 @@ type harness struct {
 	db      *dynamodb.Client
 	calls   *testenv.Counter
 	tables  store.Tables
+	c       *contract.Contract
 	secrets map[string]string // by source ID
 	logs    *testenv.SyncBuffer
 }
@@ -66,17 +67,17 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	names := testenv.Tables(t)
 	db, calls := testenv.CountingDynamoDB(t)
-	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}
 	c := exampleContract(t)
+	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}
 	sec := sourceSecrets(t, c)
 	logs := &testenv.SyncBuffer{}
 	clk := &clock{}
 	clk.set(now)
-	h, err := ingest.New(c, sec, store.NewLeads(db, tables), clk.now, slog.New(slog.NewJSONHandler(logs, nil)))
+	h, err := ingest.New(c, sec, store.NewLeads(db, tables), store.NewHandoffs(db, tables), clk.now, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &harness{t: t, clock: clk, h: h, db: db, calls: calls, tables: tables, secrets: sec, logs: logs}
+	return &harness{t: t, clock: clk, h: h, db: db, calls: calls, tables: tables, c: c, secrets: sec, logs: logs}
 }
 
 // clock is the handler's clock; tests move it (a retry two days later).

@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -222,11 +222,7 @@ func TestLateDuplicates(t *testing.T) {
 func TestLateSalesAnswer(t *testing.T) {
 	h := newHarness(t)
 	_, a := h.do(h.signed("site-contact", "submissions", "application/json", "m1", `{"E-mail professionnel":"ines@late-crm.fr"}`))
-	err := store.NewLeads(h.db, h.tables).ClaimHandoff(context.Background(), notify.Handoff{LeadID: a.LeadID, RepID: "julien-petit", Team: "sud-ouest", At: now,
-		FirstContactDue: now.Add(4 * time.Hour), FeedbackDue: now.Add(16 * time.Hour), NextCheck: now.Add(2 * time.Hour), ClaimedAt: now, Month: "2026-11", Counted: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.HandOff(t, store.NewHandoffs(h.db, h.tables), h.c, a.LeadID, "julien-petit", now)
 	send := func(at time.Time, id, body string) events.APIGatewayV2HTTPResponse {
 		h.clock.set(at)
 		resp, _ := h.do(signedAt(h.secrets, at, "crm", "outcomes", "application/json", id, body))

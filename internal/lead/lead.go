@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -160,4 +161,53 @@ func base32(b [16]byte) string {
 		hi >>= 5
 	}
 	return string(out)
+}
+
+// ErrNotFound: no lead has this ID or email.
+var ErrNotFound = errors.New("no such lead")
+
+// Lead is a lead as it is stored: who it is, where it came from, its score and stage, and who owns it.
+type Lead struct {
+	ID          string
+	Stage       Stage
+	Contact     Contact
+	Attribution Attribution
+	Message     string
+	Consent     *Consent // the latest answer; every answer stays on its form_submit activity
+	// Source is the source that created the lead (first touch); Sources every source that posted about it.
+	Source  string
+	Sources []string
+
+	Score Score
+
+	StageAt time.Time // the last stage change
+	SQLAt   time.Time // the last time it became an SQL: its hand-off instant
+	DecayAt time.Time // when the decay job re-scores it (zero: its behaviour points no longer fade)
+
+	Owner       string // the rep who holds it
+	OwnerReason string
+	AssignedAt  time.Time
+
+	// Deal is what the CRM said it was worth, once it is a customer.
+	DealAmount, DealCurrency string
+
+	CreatedAt, UpdatedAt time.Time
+	ProfileAt            time.Time // the instant of the submission its profile comes from
+	// Version is the store's optimistic lock: a write conditioned on the version read never loses another's.
+	Version int64
+}
+
+// Name is the lead's full name.
+func (l Lead) Name() string {
+	return strings.TrimSpace(l.Contact.FirstName + " " + l.Contact.LastName)
+}
+
+// Score is a lead's last score, as the explanation sales and marketing read shows it.
+type Score struct {
+	Total, Fit, Behaviour float64 // to the cent, as shown
+	Explanation           string  // JSON of the explanation lines
+	Qualifies             Stage   // the stage the score alone reaches ("" neither)
+	BelowSQL              bool    // an SQL whose score no longer reaches the SQL threshold
+	At                    time.Time
+	ContractVersion       string
 }

@@ -21,12 +21,12 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/feedback"
-	"github.com/handoff-sla/handoff/internal/ingest"
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/mail"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
@@ -37,26 +37,27 @@ var friday = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 var linkKey = []byte("test-feedback-link-key-0123456789")
 
 type fixture struct {
-	t      testing.TB
-	db     *dynamodb.Client
-	tables store.Tables
-	leads  *store.Leads
-	c      *contract.Contract
-	sender *flaky
-	n      *notify.Notifier
-	seq    atomic.Int64
+	t        testing.TB
+	db       *dynamodb.Client
+	tables   store.Tables
+	leads    *store.Leads
+	handoffs *store.Handoffs
+	c        *contract.Contract
+	sender   *flaky
+	n        *notify.Notifier
+	seq      atomic.Int64
 }
 
 // flaky sends through SES local, after failing its first calls with the errors it is given (fault injection in
 // front of the real server).
 type flaky struct {
-	mail.SES
+	email.SES
 	mu    sync.Mutex
 	fails []error
 	calls atomic.Int64
 }
 
-func (f *flaky) Send(ctx context.Context, m mail.Message) (string, error) {
+func (f *flaky) Send(ctx context.Context, m email.Message) (string, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
 	if len(f.fails) > 0 {
@@ -76,10 +77,11 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: mail.SES{Client: testenv.SES(t)}},
-		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}}
-	f.leads = store.NewLeads(f.db, f.tables)
-	f.n, err = notify.New(c, f.leads, f.sender, linkKey, "https://sla.maintenia.fr", func() time.Time { return friday }, testenv.Logger(t))
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: email.SES{Client: testenv.SES(t)}},
+		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
+	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
+	f.n, err = notify.New(c, f.leads, f.handoffs, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
+		func() time.Time { return friday }, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,12 +92,12 @@ func newFixture(t testing.TB) *fixture {
 // sql stores a lead that scoring just made an SQL (sqlAt = friday) and returns its stream record.
 func (f *fixture) sql(email, company, size, region string, extra map[string]types.AttributeValue) (string, events.DynamoDBEventRecord) {
 	f.t.Helper()
-	d := ingest.Delivery{Source: "site-contact", ID: fmt.Sprint("d", f.seq.Add(1)), BodyHash: "h", At: friday}
+	d := webhook.Delivery{Source: "site-contact", ID: fmt.Sprint("d", f.seq.Add(1)), BodyHash: "h", At: friday}
 	sub := lead.Submission{OccurredAt: friday, Contact: lead.Contact{Email: email, FirstName: "Claire", LastName: "Dubois",
 		Company: company, CompanySize: size, Region: region, JobTitle: "Directrice technique", Phone: "+33472000000"}}
 	saved, err := f.leads.SaveSubmission(context.Background(), d, sub,
 		lead.Activity{ID: "a" + d.ID, Type: lead.FormSubmit, OccurredAt: friday, ReceivedAt: friday, Source: d.Source, DeliveryID: d.ID},
-		func(string) ingest.Answer { return ingest.Answer{Status: 202} })
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} })
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -157,14 +159,22 @@ func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumer
 	wg.Wait()
 }
 
-func (f *fixture) handoff(id string) map[string]types.AttributeValue {
+// handoff is the lead's hand-off (the SQL of friday), and its item as stored (for the index attributes).
+func (f *fixture) handoff(id string) (handoff.Handoff, map[string]types.AttributeValue) {
 	f.t.Helper()
-	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &f.tables.SLA, ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#HANDOFF"}}})
+	h, err := f.handoffs.Get(context.Background(), handoff.Key{LeadID: id, At: friday})
+	if errors.Is(err, handoff.ErrNotFound) {
+		return handoff.Handoff{}, nil
+	}
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return out.Item
+	out, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &f.tables.SLA, ConsistentRead: aws.Bool(true),
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "HANDOFF#2026-11-27T16:30:00.000Z"}}})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return h, out.Item
 }
 
 var str = testenv.Attr
@@ -196,16 +206,16 @@ func TestOneSQLOneEmail(t *testing.T) {
 			t.Errorf("the email lacks %q", want)
 		}
 	}
-	h := f.handoff(id)
-	if str(h, "status") != "sent" || str(h, "repId") != "thomas-martin" || str(h, "firstContactDue") != "2026-11-30T13:00:00.000Z" ||
-		str(h, "messageId") != m.MessageID || str(h, "dueAt") != "2026-11-30T10:00:00.000Z" {
-		t.Errorf("hand-off = %v", h)
+	h, item := f.handoff(id)
+	if h.Mail.Status != handoff.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
+		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != "2026-11" {
+		t.Errorf("hand-off = %+v (due %s)", h, str(item, "dueAt"))
 	}
-	// The links are bound to this lead and this rep.
+	// The links are bound to this hand-off and this rep.
 	for _, line := range strings.Split(m.Body.Text, "\n") {
 		if i := strings.Index(line, "/v1/feedback/"); i >= 0 {
-			c, err := feedback.Verify(linkKey, strings.TrimSpace(line[i+len("/v1/feedback/"):]), friday)
-			if err != nil || c.LeadID != id || c.RepID != "thomas-martin" {
+			c, err := handoff.Verify(linkKey, strings.TrimSpace(line[i+len("/v1/feedback/"):]), friday)
+			if err != nil || c.Handoff != h.Key || c.RepID != "thomas-martin" {
 				t.Errorf("link %q: %+v %v", line, c, err)
 			}
 		}
@@ -235,13 +245,14 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: MessageRejected", mail.ErrRejected)}
+	f.sender.fails = []error{fmt.Errorf("%w: MessageRejected", email.ErrRejected)}
 	resp := f.handle(rec)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
 		t.Fatalf("a refused email must fail its record: %+v", resp)
 	}
-	if h := f.handoff(id); h != nil || len(testenv.Mails(t, id)) != 0 {
-		t.Fatalf("after a refusal: hand-off %v, %d emails", h, len(testenv.Mails(t, id)))
+	// Nothing left: the email is claimed again (for the retry), the assignment stays.
+	if h, _ := f.handoff(id); h.Mail.Status != handoff.MailClaimed || h.Mail.Attempts != 1 || len(testenv.Mails(t, id)) != 0 {
+		t.Fatalf("after a refusal: mail %+v, %d emails", h.Mail, len(testenv.Mails(t, id)))
 	}
 	// The stream retries the record: now it goes.
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
@@ -250,7 +261,7 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	if n := len(testenv.Mails(t, id)); n != 1 {
 		t.Errorf("%d emails after the retry, want 1", n)
 	}
-	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
+	loads, err := f.handoffs.TeamLoads(context.Background(), "sud-ouest")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +271,7 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 		open += l.Open
 	}
 	if total != 1 || open != 1 {
-		t.Errorf("the released claim left its count: %d assignments in sud-ouest, want 1 (%v)", total, loads)
+		t.Errorf("the retry counted the assignment again: %d assignments in sud-ouest, want 1 (%v)", total, loads)
 	}
 }
 
@@ -268,7 +279,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: TooManyRequests", mail.ErrThrottled), fmt.Errorf("%w: TooManyRequests", mail.ErrThrottled)}
+	f.sender.fails = []error{fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled)}
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures: %+v", resp)
 	}
@@ -286,8 +297,13 @@ func TestUnknownOutcomeIsNeverResent(t *testing.T) {
 		t.Fatalf("an unknown outcome must not make the stream retry: %+v", resp)
 	}
 	f.handle(rec)
-	if str(f.handoff(id), "status") != "claimed" || f.sender.calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
-		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", str(f.handoff(id), "status"), f.sender.calls.Load())
+	h, item := f.handoff(id)
+	if h.Mail.Status != handoff.MailSending || f.sender.calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.calls.Load())
+	}
+	// The deadline checker looks at it once it is stale, not at the deadlines: nobody is chased for it.
+	if str(item, "dueAt") != "2026-11-27T16:35:00.000Z" {
+		t.Errorf("an unconfirmed email is next checked at %s", str(item, "dueAt"))
 	}
 }
 
@@ -297,11 +313,11 @@ func TestOwnerKeptAndBigAccounts(t *testing.T) {
 	owned, rec1 := f.sql("x@owned-co.fr", "Owned", "80", "FR-HDF", map[string]types.AttributeValue{"ownerId": &types.AttributeValueMemberS{Value: "julien-petit"}})
 	big, rec2 := f.sql("y@big-co.fr", "Big Co", "5 000", "FR-HDF", nil)
 	f.handle(rec1, rec2)
-	if h := f.handoff(owned); str(h, "repId") != "julien-petit" || !strings.Contains(str(h, "reason"), "already owned") {
-		t.Errorf("owned lead handed to %s (%s)", str(h, "repId"), str(h, "reason"))
+	if h, _ := f.handoff(owned); h.Rep() != "julien-petit" || !strings.Contains(h.Assignments[0].Reason, "already owned") {
+		t.Errorf("owned lead handed to %s (%+v)", h.Rep(), h.Assignments)
 	}
-	if h := f.handoff(big); str(h, "repId") != "amelie-robert" || str(h, "teamId") != "grands-comptes" {
-		t.Errorf("5 000 employees handed to %s in %s", str(h, "repId"), str(h, "teamId"))
+	if h, _ := f.handoff(big); h.Rep() != "amelie-robert" || h.Team() != "grands-comptes" {
+		t.Errorf("5 000 employees handed to %s in %s", h.Rep(), h.Team())
 	}
 }
 
@@ -311,7 +327,7 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.handleConcurrently(f.sqls(100, "ouest", "FR-PDL"), 10)
-	loads, err := f.leads.TeamLoads(context.Background(), "sud-ouest")
+	loads, err := f.handoffs.TeamLoads(context.Background(), "sud-ouest")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +351,7 @@ func TestCapacityHoldsUnderConcurrency(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.handleConcurrently(f.sqls(20, "nord", "FR-HDF"), 5)
-	loads, err := f.leads.TeamLoads(context.Background(), "nord")
+	loads, err := f.handoffs.TeamLoads(context.Background(), "nord")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@
 package routing
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -134,4 +135,30 @@ func join(ss []string) string {
 		out += s
 	}
 	return out
+}
+
+// ErrCountChanged: another assignment changed a count the choice was made on; choose again.
+var ErrCountChanged = errors.New("another assignment changed the rep's count")
+
+// Count is how an assignment by round-robin updates the team's counters: only if each is still what the choice
+// was made on, so that concurrent hand-offs stay fair (a refusal means: choose again).
+type Count struct {
+	Team, RepID string
+	Seen        Load     // the rep's standing the choice was made on
+	Baseline    int      // where a rep new to the team starts
+	StartTeam   []string // the team's other reps, whose counts start at 0 with this one (a brand-new team)
+	MaxOpen     int      // the rep's capacity (0: none), enforced when the SQL is claimed
+}
+
+// CountFor is the counting of a choice made in a team with the loads read.
+func CountFor(t contract.Team, ch Choice, loads map[string]Load) *Count {
+	c := &Count{Team: t.ID, RepID: ch.Rep.ID, Seen: loads[ch.Rep.ID], Baseline: ch.Baseline, MaxOpen: ch.Rep.MaxOpenSQLs}
+	if ch.NewTeam {
+		for _, id := range t.Reps {
+			if id != ch.Rep.ID {
+				c.StartTeam = append(c.StartTeam, id)
+			}
+		}
+	}
+	return c
 }

@@ -40,8 +40,9 @@ type Result struct {
 	Exact Points
 	// Qualifies is the stage the exact score alone reaches: lead.SQL, lead.MQL, or "" (neither).
 	Qualifies      lead.Stage
-	HandRaiser     string // the hand-raiser rule that fired, if any
-	DisqualifiedBy string // the disqualifier that fired, if any
+	HandRaiser     string    // the hand-raiser rule that fired, if any
+	HandRaisedAt   time.Time // the latest activity that fired it
+	DisqualifiedBy string    // the disqualifier that fired, if any
 	Explanation    []Contribution
 	// Decays is true when time alone will change the behaviour score (the daily decay job re-scores it).
 	Decays bool
@@ -89,7 +90,7 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	}
 	for _, h := range rules.HandRaisers {
 		if a, ok := firstMatch(past, h.Type, h.Where, n); ok && r.HandRaiser == "" {
-			r.HandRaiser = h.ID
+			r.HandRaiser, r.HandRaisedAt = h.ID, a.OccurredAt
 			r.add(Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
 				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"}, 0)
 		}
@@ -389,6 +390,8 @@ type Move struct {
 	From, To lead.Stage
 	Cause    string // the rule, outcome or "decay" that caused it
 	Activity string // the activity behind it, when there is one
+	// Amount and Currency are the won deal's, on a move to customer.
+	Amount, Currency string
 }
 
 // Next decides a lead's stage from its current one, its score and its activities:
@@ -396,25 +399,40 @@ type Move struct {
 //   - the score moves a subscriber or lead to MQL or SQL, and an MQL to SQL, or back to lead when its score
 //     decays (or a disqualifier appears);
 //   - SQL is set once: a decayed SQL stays SQL (BelowSQL tells), and later stages belong to sales and the CRM;
+//   - sales' first answer to the current hand-off (sqlAt, the last time it became an SQL) accepts or rejects it;
+//   - a rejected lead goes back to marketing: it becomes an SQL again only when it raises its hand again (a
+//     hand-raiser after the rejection), which is a new hand-off;
 //   - a subscriber who submits a form becomes a lead.
 //
 // It returns the stage and the move, or ok false when the stage does not change.
-func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, m Move, ok bool) {
+func Next(current lead.Stage, r Result, acts []lead.Activity, sqlAt time.Time) (next lead.Stage, m Move, ok bool) {
 	move := func(to lead.Stage, cause, activity string) (lead.Stage, Move, bool) {
 		return to, Move{From: current, To: to, Cause: cause, Activity: activity}, true
 	}
 	if to, a, found := outcome(acts); found && rank[to] > rank[current] {
-		return move(to, a.Type, a.ID)
+		to, m, ok := move(to, a.Type, a.ID)
+		if to == lead.StageCustomer {
+			m.Amount, m.Currency = a.Properties["amount"], a.Properties["currency"]
+		}
+		return to, m, ok
 	}
-	if current == lead.StageSQL {
-		// Sales' answer: the first one counts (the feedback store refuses a second).
+	switch current {
+	case lead.StageSQL:
+		// Sales' answer to this hand-off: the first one counts (the hand-off refuses a second).
 		for _, a := range acts {
+			if a.OccurredAt.Before(sqlAt) {
+				continue
+			}
 			switch a.Type {
 			case lead.SalesAccepted:
 				return move(lead.StageAccepted, a.Type, a.ID)
 			case lead.SalesRejected:
 				return move(lead.StageRejected, a.Type+":"+a.Properties["reason"], a.ID)
 			}
+		}
+	case lead.StageRejected:
+		if r.HandRaiser != "" && r.DisqualifiedBy == "" && r.HandRaisedAt.After(lastOf(acts, lead.SalesRejected)) {
+			return move(lead.StageSQL, r.HandRaiser, "")
 		}
 	}
 	switch current {
@@ -439,6 +457,17 @@ func Next(current lead.Stage, r Result, acts []lead.Activity) (next lead.Stage, 
 		}
 	}
 	return current, Move{}, false
+}
+
+// lastOf is the instant of the latest activity of a type (zero when none).
+func lastOf(acts []lead.Activity, typ string) time.Time {
+	var last time.Time
+	for _, a := range acts {
+		if a.Type == typ && a.OccurredAt.After(last) {
+			last = a.OccurredAt
+		}
+	}
+	return last
 }
 
 // BelowSQL reports an SQL whose score no longer qualifies (decay, a changed profile): it stays an SQL, flagged.

@@ -354,6 +354,10 @@ func TestNext(t *testing.T) {
 	hand := Result{Qualifies: lead.StageSQL, HandRaiser: "demo"}
 	dq := Result{DisqualifiedBy: "student"}
 	form := []lead.Activity{act("f", lead.FormSubmit, 1)}
+	// A lead rejected 3 days ago: a demo request 1 day ago is a new hand-raise; one 5 days ago is not.
+	raisedAgain := Result{Qualifies: lead.StageSQL, HandRaiser: "demo", HandRaisedAt: ago(1)}
+	raisedBefore := Result{Qualifies: lead.StageSQL, HandRaiser: "demo", HandRaisedAt: ago(5)}
+	rejected := []lead.Activity{act("r", lead.SalesRejected, 3, "reason", "no_budget")}
 	tests := []struct {
 		name    string
 		current lead.Stage
@@ -361,29 +365,34 @@ func TestNext(t *testing.T) {
 		acts    []lead.Activity
 		want    lead.Stage
 		cause   string
+		sqlAt   time.Time // the current hand-off; zero: any answer counts
 	}{
-		{"lead to MQL", lead.StageLead, mql, nil, lead.StageMQL, "mql_threshold"},
-		{"lead straight to SQL", lead.StageLead, sql, nil, lead.StageSQL, "sql_threshold"},
-		{"hand-raiser", lead.StageSubscriber, hand, nil, lead.StageSQL, "demo"},
-		{"MQL to SQL", lead.StageMQL, sql, nil, lead.StageSQL, "sql_threshold"},
-		{"MQL decays back to lead", lead.StageMQL, none, nil, lead.StageLead, "decay"},
-		{"MQL disqualified back to lead", lead.StageMQL, dq, nil, lead.StageLead, "student"},
-		{"SQL is set once", lead.StageSQL, none, nil, lead.StageSQL, ""},
-		{"accepted is sales' business", lead.StageAccepted, sql, nil, lead.StageAccepted, ""},
-		{"rejected stays rejected", lead.StageRejected, hand, nil, lead.StageRejected, ""},
-		{"subscriber with a form becomes a lead", lead.StageSubscriber, none, form, lead.StageLead, lead.FormSubmit},
-		{"lead stays lead", lead.StageLead, none, form, lead.StageLead, ""},
-		{"opportunity from the CRM", lead.StageAccepted, none, []lead.Activity{act("o", lead.OpportunityCreated, 2)}, lead.StageOpportunity, lead.OpportunityCreated},
-		{"won", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.StageCustomer, lead.DealWon},
-		{"lost after the opportunity", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.StageLost, lead.DealLost},
-		{"customer never goes back", lead.StageCustomer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.StageCustomer, ""},
-		{"sales accept the SQL", lead.StageSQL, sql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageAccepted, lead.SalesAccepted},
-		{"sales reject the SQL", lead.StageSQL, sql, []lead.Activity{act("r", lead.SalesRejected, 0, "reason", "no_budget")}, lead.StageRejected, lead.SalesRejected + ":no_budget"},
-		{"a contact alone changes no stage", lead.StageSQL, sql, []lead.Activity{act("c", lead.SalesContacted, 0)}, lead.StageSQL, ""},
-		{"an answer before the hand-off is ignored", lead.StageMQL, mql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageMQL, ""},
+		{"lead to MQL", lead.StageLead, mql, nil, lead.StageMQL, "mql_threshold", time.Time{}},
+		{"lead straight to SQL", lead.StageLead, sql, nil, lead.StageSQL, "sql_threshold", time.Time{}},
+		{"hand-raiser", lead.StageSubscriber, hand, nil, lead.StageSQL, "demo", time.Time{}},
+		{"MQL to SQL", lead.StageMQL, sql, nil, lead.StageSQL, "sql_threshold", time.Time{}},
+		{"MQL decays back to lead", lead.StageMQL, none, nil, lead.StageLead, "decay", time.Time{}},
+		{"MQL disqualified back to lead", lead.StageMQL, dq, nil, lead.StageLead, "student", time.Time{}},
+		{"SQL is set once", lead.StageSQL, none, nil, lead.StageSQL, "", time.Time{}},
+		{"accepted is sales' business", lead.StageAccepted, sql, nil, lead.StageAccepted, "", time.Time{}},
+		{"rejected stays rejected", lead.StageRejected, hand, nil, lead.StageRejected, "", time.Time{}},
+		{"rejected, asking again after the rejection: SQL again", lead.StageRejected, raisedAgain, rejected, lead.StageSQL, "demo", time.Time{}},
+		{"rejected, the hand-raise before the rejection does not count", lead.StageRejected, raisedBefore, rejected, lead.StageRejected, "", time.Time{}},
+		{"rejected and disqualified since", lead.StageRejected, Result{HandRaiser: "demo", HandRaisedAt: ago(1), DisqualifiedBy: "student"}, rejected, lead.StageRejected, "", time.Time{}},
+		{"the previous hand-off's rejection does not answer this one", lead.StageSQL, raisedAgain, rejected, lead.StageSQL, "", ago(1)},
+		{"subscriber with a form becomes a lead", lead.StageSubscriber, none, form, lead.StageLead, lead.FormSubmit, time.Time{}},
+		{"lead stays lead", lead.StageLead, none, form, lead.StageLead, "", time.Time{}},
+		{"opportunity from the CRM", lead.StageAccepted, none, []lead.Activity{act("o", lead.OpportunityCreated, 2)}, lead.StageOpportunity, lead.OpportunityCreated, time.Time{}},
+		{"won", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("w", lead.DealWon, 1)}, lead.StageCustomer, lead.DealWon, time.Time{}},
+		{"lost after the opportunity", lead.StageOpportunity, none, []lead.Activity{act("o", lead.OpportunityCreated, 5), act("l", lead.DealLost, 1)}, lead.StageLost, lead.DealLost, time.Time{}},
+		{"customer never goes back", lead.StageCustomer, mql, []lead.Activity{act("o", lead.OpportunityCreated, 1)}, lead.StageCustomer, "", time.Time{}},
+		{"sales accept the SQL", lead.StageSQL, sql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageAccepted, lead.SalesAccepted, time.Time{}},
+		{"sales reject the SQL", lead.StageSQL, sql, []lead.Activity{act("r", lead.SalesRejected, 0, "reason", "no_budget")}, lead.StageRejected, lead.SalesRejected + ":no_budget", time.Time{}},
+		{"a contact alone changes no stage", lead.StageSQL, sql, []lead.Activity{act("c", lead.SalesContacted, 0)}, lead.StageSQL, "", time.Time{}},
+		{"an answer before the hand-off is ignored", lead.StageMQL, mql, []lead.Activity{act("a", lead.SalesAccepted, 0)}, lead.StageMQL, "", time.Time{}},
 	}
 	for _, tc := range tests {
-		next, m, ok := Next(tc.current, tc.r, tc.acts)
+		next, m, ok := Next(tc.current, tc.r, tc.acts, tc.sqlAt)
 		if next != tc.want || ok != (tc.cause != "") || m.Cause != tc.cause || (ok && (m.From != tc.current || m.To != tc.want)) {
 			t.Errorf("%s: Next = %s %+v %v, want %s caused by %q", tc.name, next, m, ok, tc.want, tc.cause)
 		}

@@ -79,7 +79,7 @@ func Replay(rules *contract.Scoring, loc *time.Location, recs []Record) map[stri
 				continue
 			}
 			r := scoring.Score(rules, rec.Lead.Profile, acts, at)
-			next, m, ok := scoring.Next(stage, r, nil)
+			next, m, ok := scoring.Next(stage, r, nil, time.Time{})
 			if !ok {
 				continue
 			}

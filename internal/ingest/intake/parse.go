@@ -144,13 +144,11 @@ func (p Parser) Outcome(f Fields, now time.Time) (lead.LeadRef, lead.Activity, e
 	switch a.Type {
 	case lead.OpportunityCreated, lead.DealWon, lead.DealLost, lead.SalesAccepted:
 	case lead.SalesContacted:
-		ch := strings.TrimSpace(f["channel"])
-		if ch != "phone" && ch != "email" && ch != "meeting" {
-			errs.Add("channel", "must be phone, email or meeting, got %q", clip(ch))
-		}
-		a.Properties["channel"] = ch
+		// Sales' answers are read here as text; the hand-off's rules (handoff.Validate) judge them, for the
+		// CRM as for the feedback page.
+		a.Properties["channel"] = text("channel", f["channel"], maxText, &errs)
 	case lead.SalesRejected:
-		a.Properties["comment"] = text("comment", f["comment"], 1000, &errs)
+		a.Properties["comment"] = freeText(f, "comment", maxMessage, &errs)
 	case "":
 		errs.Add("type", "is required")
 	default:
@@ -178,7 +176,7 @@ func (p Parser) Outcome(f Fields, now time.Time) (lead.LeadRef, lead.Activity, e
 	}
 	if reason := strings.TrimSpace(f["reason"]); reason != "" {
 		a.Properties["reason"] = text("reason", reason, maxText, &errs)
-	} else if a.Type == lead.DealLost || a.Type == lead.SalesRejected {
+	} else if a.Type == lead.DealLost {
 		errs.Add("reason", "is required for %s", a.Type)
 	}
 	if id := strings.TrimSpace(f["crm_id"]); id != "" {

@@ -1,4 +1,4 @@
-package feedback
+package handoff
 
 import (
 	"errors"
@@ -6,18 +6,18 @@ import (
 	"time"
 )
 
-// FuzzVerifyToken: a token comes from a URL anyone can type. Whatever it holds, Verify answers without
+// FuzzVerifyLink: a token comes from a URL anyone can type. Whatever it holds, Verify answers without
 // panicking, and what it accepts is a claim the key signed.
-func FuzzVerifyToken(f *testing.F) {
+func FuzzVerifyLink(f *testing.F) {
 	key := []byte("fuzz-key-0123456789abcdef")
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
-	f.Add(Sign(key, Claim{LeadID: "ld_1", RepID: "thomas-martin", Action: Accept, Expires: now.Add(time.Hour)}))
+	f.Add(Sign(key, Link{Handoff: Key{LeadID: "ld_1", At: now}, RepID: "thomas-martin", Action: Accept, Expires: now.Add(time.Hour)}))
 	f.Add("bGR8cnxhY2NlcHR8MQ.AAAA")
 	f.Add("...")
 	f.Fuzz(func(t *testing.T, token string) {
 		c, err := Verify(key, token, now)
 		if err != nil {
-			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrExpired) {
+			if !errors.Is(err, ErrLinkInvalid) && !errors.Is(err, ErrLinkExpired) {
 				t.Fatalf("error %v", err)
 			}
 			return
@@ -32,12 +32,12 @@ func FuzzVerifyToken(f *testing.F) {
 	})
 }
 
-// FuzzAlteredToken: whatever change the fuzzer makes to a valid token (bytes replaced, inserted, removed at any
+// FuzzAlteredLink: whatever change the fuzzer makes to a valid token (bytes replaced, inserted, removed at any
 // place), the result is refused unless it is the very same token.
-func FuzzAlteredToken(f *testing.F) {
+func FuzzAlteredLink(f *testing.F) {
 	key := []byte("fuzz-key-0123456789abcdef")
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
-	tok := Sign(key, Claim{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", RepID: "thomas-martin", Action: Accept, Expires: now.Add(time.Hour)})
+	tok := Sign(key, Link{Handoff: Key{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", At: now}, RepID: "thomas-martin", Action: Accept, Expires: now.Add(time.Hour)})
 	f.Add(uint16(len(tok)-1), uint8(1), []byte("B"))  // the last character of the signature
 	f.Add(uint16(len(tok)/2), uint8(0), []byte("\n")) // a line break inside, which base64 skips
 	f.Add(uint16(10), uint8(2), []byte("="))

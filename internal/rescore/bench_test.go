@@ -1,4 +1,4 @@
-package score_test
+package rescore_test
 
 import (
 	"context"

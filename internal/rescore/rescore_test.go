@@ -1,4 +1,4 @@
-package score_test
+package rescore_test
 
 import (
 	"context"
@@ -21,11 +21,11 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/score"
+	"github.com/handoff-sla/handoff/internal/rescore"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
@@ -45,7 +45,7 @@ type fixture struct {
 	calls  *testenv.Counter
 	tables store.Tables
 	leads  *store.Leads // writes the test's leads and activities (not counted)
-	scorer *score.Scorer
+	scorer *rescore.Scorer
 	clock  *clock
 	c      *contract.Contract
 	seq    atomic.Int64
@@ -54,16 +54,16 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	names := testenv.Tables(t)
-	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"]}
 	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}
 	counted, calls := testenv.CountingDynamoDB(t)
 	f := &fixture{t: t, db: testenv.DynamoDB(t), calls: calls, tables: tables, c: c, clock: &clock{}}
 	f.clock.set(start)
 	f.leads = store.NewLeads(f.db, tables)
-	f.scorer, err = score.New(c, store.NewLeads(counted, tables), f.clock.Now, testenv.Logger(t), store.DecayBuckets)
+	f.scorer, err = rescore.New(c, store.NewLeads(counted, tables), f.clock.Now, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +76,9 @@ func (f *fixture) submit(email, jobTitle, size, industry string) string {
 	now := f.clock.Now()
 	sub := lead.Submission{OccurredAt: now, Contact: lead.Contact{Email: email, JobTitle: jobTitle, CompanySize: size, Industry: industry, Country: "FR",
 		CompanyDomain: email[len(email)-8:]}}
-	d := ingest.Delivery{Source: "site-contact", ID: fmt.Sprint("s", f.seq.Add(1)), BodyHash: "h", At: now}
+	d := webhook.Delivery{Source: "site-contact", ID: fmt.Sprint("s", f.seq.Add(1)), BodyHash: "h", At: now}
 	act := lead.Activity{ID: lead.ActivityID("site-contact", d.ID, 0), Type: lead.FormSubmit, OccurredAt: now, ReceivedAt: now, Source: d.Source, DeliveryID: d.ID}
-	saved, err := f.leads.SaveSubmission(context.Background(), d, sub, act, func(string) ingest.Answer { return ingest.Answer{Status: 202} })
+	saved, err := f.leads.SaveSubmission(context.Background(), d, sub, act, func(string) webhook.Answer { return webhook.Answer{Status: 202} })
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -88,14 +88,14 @@ func (f *fixture) submit(email, jobTitle, size, industry string) string {
 // record adds activities to a lead and returns the stream records Lambda would deliver for them.
 func (f *fixture) record(leadID string, acts ...lead.Activity) []events.DynamoDBEventRecord {
 	f.t.Helper()
-	d := ingest.Delivery{Source: "tracking", ID: fmt.Sprint("t", f.seq.Add(1)), BodyHash: "h", At: f.clock.Now()}
+	d := webhook.Delivery{Source: "tracking", ID: fmt.Sprint("t", f.seq.Add(1)), BodyHash: "h", At: f.clock.Now()}
 	for i := range acts {
 		acts[i].ID, acts[i].Source, acts[i].DeliveryID, acts[i].ReceivedAt = lead.ActivityID(d.Source, d.ID, i), d.Source, d.ID, d.At
 		if acts[i].OccurredAt.IsZero() {
 			acts[i].OccurredAt = d.At
 		}
 	}
-	if _, err := f.leads.SaveActivities(context.Background(), d, lead.LeadRef{ID: leadID}, acts, false, func(string) ingest.Answer { return ingest.Answer{Status: 202} }); err != nil {
+	if _, err := f.leads.SaveActivities(context.Background(), d, lead.LeadRef{ID: leadID}, acts, false, func(string) webhook.Answer { return webhook.Answer{Status: 202} }); err != nil {
 		f.t.Fatal(err)
 	}
 	var recs []events.DynamoDBEventRecord
@@ -104,7 +104,7 @@ func (f *fixture) record(leadID string, acts ...lead.Activity) []events.DynamoDB
 		recs = append(recs, events.DynamoDBEventRecord{EventName: "INSERT", Change: events.DynamoDBStreamRecord{
 			SequenceNumber: fmt.Sprintf("1%020d", f.seq.Add(1)),
 			NewImage: map[string]events.DynamoDBAttributeValue{
-				"pk": events.NewStringAttribute("LEAD#" + leadID), "sk": events.NewStringAttribute(store.ActivitySK(a)),
+				"pk": events.NewStringAttribute("LEAD#" + leadID), "sk": events.NewStringAttribute(a.OccurredAt.UTC().Format("2006-01-02T15:04:05.000Z") + "#" + a.ID),
 				"leadId": events.NewStringAttribute(leadID), "type": events.NewStringAttribute(a.Type),
 			},
 		}})
@@ -144,7 +144,9 @@ func (f *fixture) transitions(id string) []string {
 	}
 	var moves []string
 	for _, it := range out.Items {
-		moves = append(moves, str(it, "from")+"->"+str(it, "to"))
+		if str(it, "kind") == "stage" {
+			moves = append(moves, str(it, "from")+"->"+str(it, "to"))
+		}
 	}
 	return moves
 }
@@ -229,15 +231,17 @@ func TestFourConcurrentConsumersGiveTheSequentialScore(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	ld, acts, err := f.leads.LoadForScoring(context.Background(), id)
+	ld, err := f.leads.Get(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	all = acts
+	if all, err = f.leads.Activities(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
 	if len(all) != 51 {
 		t.Fatalf("%d activities stored", len(all))
 	}
-	want := scoring.Score(f.c.Scoring, ld.Profile, all, start)
+	want := scoring.Score(f.c.Scoring, scoring.ProfileOf(ld), all, start)
 	l := f.lead(id)
 	if got := str(l, "score"); got != strconv.FormatFloat(want.Total, 'f', -1, 64) {
 		t.Errorf("concurrent score %s, sequential %g", got, want.Total)
@@ -273,14 +277,16 @@ func TestSQLTransitionIsWhatNotifyConsumes(t *testing.T) {
 			t.Errorf("explanation lacks %s: %s", want, str(l, "explanation"))
 		}
 	}
+	// The report reads one kind of a month with one query: the SQL transitions of November.
 	out, err := f.db.Query(context.Background(), &dynamodb.QueryInput{TableName: &f.tables.SLA, IndexName: aws.String("by-month"),
-		KeyConditionExpression:    aws.String("#m = :m"),
-		ExpressionAttributeNames:  map[string]string{"#m": "month"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: "2026-11"}}})
+		KeyConditionExpression:   aws.String("#m = :m AND begins_with(monthSk, :kind)"),
+		ExpressionAttributeNames: map[string]string{"#m": "month"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: "2026-11"},
+			":kind": &types.AttributeValueMemberS{Value: "stage.sql#"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Items) != 1 || str(out.Items[0], "to") != "sql" || str(out.Items[0], "cause") != "demo-request" ||
+	if len(out.Items) != 1 || str(out.Items[0], "source") != "site-contact" || str(out.Items[0], "to") != "sql" || str(out.Items[0], "cause") != "demo-request" ||
 		str(out.Items[0], "contractVersion") != "2026.11-1" || str(out.Items[0], "leadId") != id {
 		t.Errorf("the month's transitions = %v", out.Items)
 	}
@@ -322,17 +328,17 @@ func TestDecayMovesMQLBackButNeverUndoesSQL(t *testing.T) {
 	}
 }
 
-// failing wraps the real store and fails every save of one lead.
+// failing wraps the real store and fails every re-score of one lead.
 type failing struct {
-	score.Store
+	rescore.Store
 	lead string
 }
 
-func (s failing) SaveScore(ctx context.Context, u score.Update) error {
-	if u.LeadID == s.lead {
-		return errors.New("injected failure")
+func (s failing) Rescore(ctx context.Context, id string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+	if id == s.lead {
+		return nil, errors.New("injected failure")
 	}
-	return s.Store.SaveScore(ctx, u)
+	return s.Store.Rescore(ctx, id, decide)
 }
 
 func TestBatchItemFailuresNameTheFailedLeadsRecords(t *testing.T) {
@@ -341,7 +347,7 @@ func TestBatchItemFailuresNameTheFailedLeadsRecords(t *testing.T) {
 	ok1, bad, ok2 := f.submit("a@a-corp.fr", "", "", ""), f.submit("b@b-corp.fr", "", "", ""), f.submit("c@c-corp.fr", "", "", "")
 	recs := append(append(f.record(ok1, lead.Activity{Type: "demo_request"}), f.record(bad, pageView("/x", 0), pageView("/y", 0))...),
 		f.record(ok2, lead.Activity{Type: "demo_request"})...)
-	s, err := score.New(f.c, failing{store.NewLeads(f.db, f.tables), bad}, f.clock.Now, testenv.Logger(t), store.DecayBuckets)
+	s, err := rescore.New(f.c, failing{store.NewLeads(f.db, f.tables), bad}, f.clock.Now, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package mail composes Handoff's emails (html/template for the HTML part, a plain-text part always) and sends
 // them through SES v2. Header values never carry CR or LF, and names are escaped as text.
-package mail
+package email
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package feedback
+package handoff
 
 import (
 	"errors"
@@ -11,13 +11,13 @@ func TestTokens(t *testing.T) {
 	t.Parallel()
 	key := []byte("k3y")
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
-	c := Claim{LeadID: "ld_1", RepID: "thomas-martin", Action: Accept, Expires: now.Add(14 * 24 * time.Hour)}
+	c := Link{Handoff: Key{LeadID: "ld_1", At: now}, RepID: "thomas-martin", Action: Accept, Expires: now.Add(14 * 24 * time.Hour)}
 	tok := Sign(key, c)
 	got, err := Verify(key, tok, now)
-	if err != nil || got.LeadID != "ld_1" || got.RepID != "thomas-martin" || got.Action != Accept || !got.Expires.Equal(c.Expires) {
+	if err != nil || got.Handoff != c.Handoff || got.RepID != "thomas-martin" || got.Action != Accept || !got.Expires.Equal(c.Expires) {
 		t.Fatalf("Verify = %+v, %v", got, err)
 	}
-	other := Sign(key, Claim{LeadID: "ld_1", RepID: "sophie-bernard", Action: Accept, Expires: c.Expires})
+	other := Sign(key, Link{Handoff: Key{LeadID: "ld_1", At: now}, RepID: "sophie-bernard", Action: Accept, Expires: c.Expires})
 	payload, sig, _ := strings.Cut(tok, ".")
 	otherPayload, _, _ := strings.Cut(other, ".")
 	tests := map[string]struct {
@@ -25,13 +25,13 @@ func TestTokens(t *testing.T) {
 		at    time.Time
 		want  error
 	}{
-		"expired":                             {tok, c.Expires, ErrExpired},
-		"another key":                         {Sign([]byte("other"), c), now, ErrInvalid},
-		"another rep's payload, my signature": {otherPayload + "." + sig, now, ErrInvalid},
-		"tampered signature":                  {payload + "." + sig[:len(sig)-2] + "AA", now, ErrInvalid},
-		"no signature":                        {payload, now, ErrInvalid},
-		"garbage":                             {"%%%.%%%", now, ErrInvalid},
-		"unknown action":                      {Sign(key, Claim{LeadID: "l", RepID: "r", Action: "delete", Expires: c.Expires}), now, ErrInvalid},
+		"expired":                             {tok, c.Expires, ErrLinkExpired},
+		"another key":                         {Sign([]byte("other"), c), now, ErrLinkInvalid},
+		"another rep's payload, my signature": {otherPayload + "." + sig, now, ErrLinkInvalid},
+		"tampered signature":                  {payload + "." + sig[:len(sig)-2] + "AA", now, ErrLinkInvalid},
+		"no signature":                        {payload, now, ErrLinkInvalid},
+		"garbage":                             {"%%%.%%%", now, ErrLinkInvalid},
+		"unknown action":                      {Sign(key, Link{Handoff: Key{LeadID: "l", At: now}, RepID: "r", Action: "delete", Expires: c.Expires}), now, ErrLinkInvalid},
 	}
 	for name, tc := range tests {
 		if _, err := Verify(key, tc.token, tc.at); !errors.Is(err, tc.want) {
@@ -46,7 +46,7 @@ func TestEveryAlteredTokenIsRefused(t *testing.T) {
 	t.Parallel()
 	key := []byte("k3y")
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
-	tok := Sign(key, Claim{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", RepID: "thomas-martin", Action: Reject, Expires: now.Add(time.Hour)})
+	tok := Sign(key, Link{Handoff: Key{LeadID: "ld_01m8fds7fcg5jb1p85ky3qpd2s", At: now}, RepID: "thomas-martin", Action: Reject, Expires: now.Add(time.Hour)})
 	alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/\r\n %"
 	tried := 0
 	for _, m := range mutations(tok, alphabet) {

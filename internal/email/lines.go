@@ -1,4 +1,4 @@
-package notify
+package email
 
 import (
 	"encoding/json"
@@ -7,17 +7,16 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/lead"
-	mailer "github.com/handoff-sla/handoff/internal/mail"
 	"github.com/handoff-sla/handoff/internal/scoring"
 )
 
 // explanation turns the stored explanation (scoring's JSON) into the email's "why this score" lines.
-func explanation(raw string, loc *time.Location) []mailer.Line {
+func explanation(raw string, loc *time.Location) []Line {
 	var cs []scoring.Contribution
 	if json.Unmarshal([]byte(raw), &cs) != nil {
 		return nil
 	}
-	out := make([]mailer.Line, 0, len(cs))
+	out := make([]Line, 0, len(cs))
 	for _, c := range cs {
 		label := c.Rule
 		if c.ActivityType != "" {
@@ -26,23 +25,23 @@ func explanation(raw string, loc *time.Location) []mailer.Line {
 		if c.Note != "" {
 			label += " (" + c.Note + ")"
 		}
-		value := mailer.Points(c.Points)
+		value := Points(c.Points)
 		if c.Kind == "hand_raiser" {
 			value = "SQL"
 		}
-		out = append(out, mailer.Line{Label: label, Value: value})
+		out = append(out, Line{Label: label, Value: value})
 	}
 	return out
 }
 
 // recent lists the latest activities, newest first.
-func recent(acts []lead.Activity, loc *time.Location, n int) []mailer.Line {
+func recent(acts []lead.Activity, loc *time.Location, n int) []Line {
 	sorted := append([]lead.Activity(nil), acts...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].OccurredAt.After(sorted[j].OccurredAt) })
 	if len(sorted) > n {
 		sorted = sorted[:n]
 	}
-	out := make([]mailer.Line, 0, len(sorted))
+	out := make([]Line, 0, len(sorted))
 	for _, a := range sorted {
 		detail := []string{a.Type}
 		for _, k := range []string{"url", "content", "webinar", "campaign"} {
@@ -50,7 +49,7 @@ func recent(acts []lead.Activity, loc *time.Location, n int) []mailer.Line {
 				detail = append(detail, v)
 			}
 		}
-		out = append(out, mailer.Line{Label: strings.Join(detail, " "), Value: a.OccurredAt.In(loc).Format("02/01 15:04")})
+		out = append(out, Line{Label: strings.Join(detail, " "), Value: a.OccurredAt.In(loc).Format("02/01 15:04")})
 	}
 	return out
 }

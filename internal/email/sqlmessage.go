@@ -1,0 +1,86 @@
+package email
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
+)
+
+// LinkSigner makes the feedback links of a hand-off for the rep who holds it.
+type LinkSigner struct {
+	Key     []byte
+	BaseURL string // where the feedback page is served, e.g. https://sla.example.com
+}
+
+// Links are the three answers' links of a hand-off for its current rep, valid handoff.LinkTTL from now.
+func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
+	exp := now.Add(handoff.LinkTTL)
+	link := func(a handoff.Action) string {
+		return strings.TrimRight(s.BaseURL, "/") + "/v1/feedback/" + handoff.Sign(s.Key, handoff.Link{Handoff: h.Key, RepID: h.Rep(), Action: a, Expires: exp})
+	}
+	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject)}
+}
+
+// SQLMessage composes the SQL email to the rep who holds a hand-off: the lead, why it scored, what it did lately,
+// the deadline in local time with the business time left, and the three links. A reassigned SQL says from whom
+// and why; a resend whose first sending may have left says it may be a duplicate. The rep's manager is in copy
+// when the contract says so.
+func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h handoff.Handoff, links Links, now time.Time) (Message, error) {
+	rep, ok := c.Rep(h.Rep())
+	if !ok {
+		return Message{}, fmt.Errorf("rep %s of %s is not in the contract's roster", h.Rep(), h.Key)
+	}
+	sql := SQL{
+		Locale: c.Locale, Company: c.Company, RepName: rep.Name, LeadID: l.ID,
+		Lead:   Person{Name: l.Name(), Title: l.Contact.JobTitle, Company: l.Contact.Company, Email: l.Contact.Email, Phone: l.Contact.Phone},
+		Source: strings.Join(l.Sources, ", "), UTM: joinNonEmpty(" / ", l.Attribution.UTMSource, l.Attribution.UTMMedium, l.Attribution.UTMCampaign),
+		Score: l.Score.Total, Fit: l.Score.Fit, Behavior: l.Score.Behaviour, Reason: h.Assignments[len(h.Assignments)-1].Reason,
+		Due: h.FirstContactDue.In(c.Location), DueIn: Hours(c.Calendar.Between(now, h.FirstContactDue)),
+		Why: explanation(l.Score.Explanation, c.Location), Recent: recent(acts, c.Location, 5), Feedback: links,
+		PossibleDuplicate: h.Mail.PossibleDuplicate,
+	}
+	if n := len(h.Assignments); n > 1 {
+		from := h.Assignments[n-2].RepID
+		if r, ok := c.Rep(from); ok {
+			from = r.Name
+		}
+		sql.ReassignedFrom = from
+	}
+	if l.Consent != nil {
+		sql.Consent = map[bool]string{true: "✔ ", false: "✘ "}[l.Consent.Given] + l.Consent.At.In(c.Location).Format("02/01/2006 15:04")
+	}
+	html, text, err := sql.Render()
+	if err != nil {
+		return Message{}, err
+	}
+	m := Message{From: c.Sender, To: []*mail.Address{{Name: rep.Name, Address: rep.Email}}, Subject: sql.Subject(), HTML: html, Text: text}
+	if c.Notify.CCManager {
+		if mgr, ok := c.Manager(rep.Manager); ok {
+			m.Cc = append(m.Cc, &mail.Address{Name: mgr.Name, Address: mgr.Email})
+		}
+	}
+	return m, nil
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// Hours renders business time as "4h00", never negative.
+func Hours(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}

@@ -1,0 +1,91 @@
+package scoring
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/lead"
+)
+
+// ProfileOf is what the fit rules see of a lead: its values by fit field (contract.FitFields), the empty ones
+// left out (a rule tests a missing field as the empty string).
+func ProfileOf(l lead.Lead) Profile {
+	c, a := l.Contact, l.Attribution
+	p := Profile{}
+	for k, v := range map[string]string{
+		"email": c.Email, "company": c.Company, "company_domain": c.CompanyDomain, "company_size": c.CompanySize,
+		"country": c.Country, "region": c.Region, "industry": c.Industry, "job_title": c.JobTitle,
+		"utm_source": a.UTMSource, "utm_medium": a.UTMMedium, "utm_campaign": a.UTMCampaign,
+	} {
+		if v != "" {
+			p[k] = v
+		}
+	}
+	if c.Email != "" {
+		p["free_mail"] = strconv.FormatBool(c.FreeMail)
+	}
+	return p
+}
+
+// Change is a lead's new score and stage, to be saved only if the lead is still the one it was computed from.
+type Change struct {
+	Result   Result
+	Stage    lead.Stage
+	Move     *Move // nil when the stage does not change
+	BelowSQL bool
+	At       time.Time
+	Month    string    // the report month of At, in the contract's zone
+	DecayAt  time.Time // when to re-score for decay; zero takes the lead out of the decay index
+	// ContractVersion is the contract the score was computed under.
+	ContractVersion string
+}
+
+// AheadAccepted is how far ahead of its clock ingest accepts an activity's instant (a sender whose clock runs
+// fast).
+const AheadAccepted = 5 * time.Minute
+
+// Rescore recomputes a lead's score and stage at now from its whole history, and returns the score and the
+// change to save, or a nil change when it would write what is already stored (a redelivered record: no write, no stream event, no version
+// bump). A lead due for decay always gets a change, which moves it out of today's decay run.
+//
+// Only the values shown are stored (in cents), so a redelivery seconds later is still a no-op however the exact
+// score decayed meanwhile; the stage the exact score reaches is compared too, since rounding can hide a crossing
+// (69.996 and 70.001 both show as 70).
+func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.Time) (*Change, Result) {
+	r := Score(c.Scoring, ProfileOf(l), acts, scoringInstant(now, acts))
+	stage, move, moved := Next(l.Stage, r, acts, l.SQLAt)
+	ch := &Change{Result: r, Stage: stage, BelowSQL: BelowSQL(stage, r), At: now,
+		Month: contract.MonthOf(now.In(c.Location)).String(), ContractVersion: c.Version}
+	if moved {
+		ch.Move = &move
+	}
+	if r.Decays {
+		ch.DecayAt = now.Add(24 * time.Hour)
+	}
+	if moved {
+		return ch, r
+	}
+	exp, _ := json.Marshal(r.Explanation)
+	s := l.Score
+	due := !l.DecayAt.IsZero() && !l.DecayAt.After(now)
+	if l.Stage == stage && s.Total == r.Total && s.Qualifies == r.Qualifies && s.Explanation == string(exp) &&
+		s.BelowSQL == ch.BelowSQL && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() {
+		return nil, r
+	}
+	return ch, r
+}
+
+// scoringInstant is now, or the latest activity ingest accepted ahead of the clock: scoring ignores what
+// happens after its instant, and such an activity (a demo request) would otherwise wait for the next activity
+// or the next day's decay run to count.
+func scoringInstant(now time.Time, acts []lead.Activity) time.Time {
+	at := now
+	for _, a := range acts {
+		if a.OccurredAt.After(at) && !a.OccurredAt.After(now.Add(AheadAccepted)) {
+			at = a.OccurredAt
+		}
+	}
+	return at
+}

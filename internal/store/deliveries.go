@@ -1,0 +1,86 @@
+package store
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+// Webhook deliveries. Each delivery is stored with the lead and activities it brought, in the same transaction,
+// twice:
+//   - its first answer, kept DeliveryTTL (DELIVERY#…, TTL expiresAt): a retry gets exactly that answer, and the
+//     same ID with another body is refused;
+//   - that it was stored, for good (SEEN#…): a retry that comes after the answer expired (Typeform signatures
+//     carry no timestamp; a queue may retry days later) is still recognised, answered as a replay (the answer
+//     rebuilt: the same lead and count) and writes nothing.
+//
+// The second costs no request (one more item in the transaction) and a few dozen bytes per delivery.
+
+// DeliveryTTL is how long a delivery's answer is kept for retries (the promise is at least 24 h).
+const DeliveryTTL = 48 * time.Hour
+
+type deliveryItem struct {
+	PK        string `dynamodbav:"pk"`
+	LeadID    string `dynamodbav:"leadId"`
+	Status    int    `dynamodbav:"status"`
+	Body      string `dynamodbav:"body"`
+	BodyHash  string `dynamodbav:"bodyHash"`
+	CreatedAt string `dynamodbav:"createdAt"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"`
+}
+
+type seenItem struct {
+	PK        string `dynamodbav:"pk"`
+	LeadID    string `dynamodbav:"leadId"`
+	BodyHash  string `dynamodbav:"bodyHash"`
+	CreatedAt string `dynamodbav:"createdAt"`
+}
+
+func (s *Leads) putDelivery(d webhook.Delivery, leadID string, a webhook.Answer) types.TransactWriteItem {
+	item := marshal(deliveryItem{PK: "DELIVERY#" + d.Source + "#" + d.ID, LeadID: leadID, Status: a.Status, Body: a.Body,
+		BodyHash: d.BodyHash, CreatedAt: stamp(d.At), ExpiresAt: d.At.Add(DeliveryTTL).Unix()})
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.t.Deliveries, Item: item,
+		// An expired answer that TTL has not deleted yet is gone as far as retries are concerned.
+		ConditionExpression:                 aws.String("attribute_not_exists(pk) OR expiresAt < :now"),
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": num(d.At.Unix())},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}
+}
+
+func (s *Leads) putSeen(d webhook.Delivery, leadID string) types.TransactWriteItem {
+	return types.TransactWriteItem{Put: &types.Put{
+		TableName: &s.t.Deliveries, Item: marshal(seenItem{PK: "SEEN#" + d.Source + "#" + d.ID, LeadID: leadID, BodyHash: d.BodyHash, CreatedAt: stamp(d.At)}),
+		ConditionExpression:                 aws.String("attribute_not_exists(pk)"),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}}
+}
+
+// deliveryOutcome reads the two delivery writes of a cancelled transaction (at indexes i and i+1): a replay
+// within the answer's life, a late replay after it, a reused ID, or neither (ok false).
+func deliveryOutcome(d webhook.Delivery, reasons []types.CancellationReason, i int, answer func(string) webhook.Answer) (webhook.Receipt, bool, error) {
+	switch {
+	case failed(reasons, i):
+		var it deliveryItem
+		if err := unmarshal(reasons[i].Item, &it); err != nil {
+			return webhook.Receipt{}, true, err
+		}
+		if it.BodyHash != d.BodyHash {
+			return webhook.Receipt{}, true, webhook.ErrDeliveryReused
+		}
+		return webhook.Receipt{LeadID: it.LeadID, Replayed: true, Answer: webhook.Answer{Status: it.Status, Body: it.Body}}, true, nil
+	case failed(reasons, i+1):
+		var it seenItem
+		if err := unmarshal(reasons[i+1].Item, &it); err != nil {
+			return webhook.Receipt{}, true, err
+		}
+		if it.BodyHash != d.BodyHash {
+			return webhook.Receipt{}, true, webhook.ErrDeliveryReused
+		}
+		return webhook.Receipt{LeadID: it.LeadID, Replayed: true, Late: true, Answer: answer(it.LeadID)}, true, nil
+	}
+	return webhook.Receipt{}, false, nil
+}

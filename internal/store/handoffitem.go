@@ -1,0 +1,228 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/handoff"
+)
+
+// handoffItem is a hand-off as SlaTable holds it (pk = LEAD#<id>, sk = HANDOFF#<at>). It is written whole on
+// every change (under its version), with the index attributes its state implies: dueBucket/dueAt while the
+// deadline checker has something to do (sparse GSI due-checks), month/monthSk always (GSI by-month).
+type handoffItem struct {
+	PK              string `dynamodbav:"pk"`
+	SK              string `dynamodbav:"sk"`
+	Kind            string `dynamodbav:"kind"` // "handoff"
+	LeadID          string `dynamodbav:"leadId"`
+	At              string `dynamodbav:"handoffAt"`
+	ContractVersion string `dynamodbav:"contractVersion"`
+	LeadName        string `dynamodbav:"leadName,omitempty"`
+	LeadCompany     string `dynamodbav:"leadCompany,omitempty"`
+	Source          string `dynamodbav:"source,omitempty"`
+	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
+
+	RepID       string           `dynamodbav:"repId"` // who holds it now (the last assignment)
+	Assignments []assignmentItem `dynamodbav:"assignments"`
+	Mail        mailItem         `dynamodbav:"mail"`
+
+	ClockFrom       string   `dynamodbav:"clockFrom"`
+	FirstContactDue string   `dynamodbav:"firstContactDue"`
+	FeedbackDue     string   `dynamodbav:"feedbackDue"`
+	Reminders       []string `dynamodbav:"reminders"`
+	Reminded        int      `dynamodbav:"reminded"`
+
+	Contact  *contactItem  `dynamodbav:"contact,omitempty"`
+	Decision *decisionItem `dynamodbav:"decision,omitempty"`
+
+	FirstContactBreaches int      `dynamodbav:"firstContactBreaches"`
+	FirstContactBreached bool     `dynamodbav:"firstContactBreached"`
+	FeedbackBreached     bool     `dynamodbav:"feedbackBreached"`
+	AwayEscalated        bool     `dynamodbav:"awayEscalated"`
+	Reassignments        int      `dynamodbav:"reassignments"`
+	Pending              []string `dynamodbav:"pending,omitempty"`
+	Version              int64    `dynamodbav:"version"`
+
+	// Read by the report as they stand.
+	ContactedWithinDeadline bool `dynamodbav:"contactedWithinDeadline"`
+	AnsweredWithinDeadline  bool `dynamodbav:"answeredWithinDeadline"`
+
+	DueBucket string `dynamodbav:"dueBucket,omitempty"`
+	DueAt     string `dynamodbav:"dueAt,omitempty"`
+	Month     string `dynamodbav:"month"`
+	MonthSK   string `dynamodbav:"monthSk"`
+}
+
+type assignmentItem struct {
+	RepID  string `dynamodbav:"repId"`
+	Team   string `dynamodbav:"team,omitempty"`
+	Reason string `dynamodbav:"reason,omitempty"`
+	At     string `dynamodbav:"at"`
+}
+
+type mailItem struct {
+	Status            string `dynamodbav:"status"`
+	ClaimedAt         string `dynamodbav:"claimedAt,omitempty"`
+	SendingAt         string `dynamodbav:"sendingAt,omitempty"`
+	SentAt            string `dynamodbav:"sentAt,omitempty"`
+	MessageID         string `dynamodbav:"messageId,omitempty"`
+	Attempts          int    `dynamodbav:"attempts"`
+	PossibleDuplicate bool   `dynamodbav:"possibleDuplicate,omitempty"`
+}
+
+type contactItem struct {
+	At              string `dynamodbav:"at"`
+	Channel         string `dynamodbav:"channel,omitempty"`
+	RepID           string `dynamodbav:"repId"`
+	By              string `dynamodbav:"by,omitempty"`
+	BusinessMinutes int    `dynamodbav:"businessMinutes"`
+}
+
+type decisionItem struct {
+	Verdict string `dynamodbav:"verdict"`
+	At      string `dynamodbav:"at"`
+	RepID   string `dynamodbav:"repId"`
+	Reason  string `dynamodbav:"reason,omitempty"`
+	Comment string `dynamodbav:"comment,omitempty"`
+	By      string `dynamodbav:"by,omitempty"`
+}
+
+const (
+	handoffPrefix = "HANDOFF#"
+	// dueBuckets spreads the due-checks index over partitions; the checker reads each.
+	dueBuckets = 10
+)
+
+func handoffSK(at time.Time) string { return handoffPrefix + stamp(at) }
+
+func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadID, dueBuckets)) }
+
+func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
+	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
+		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, Source: h.Source, UTMCampaign: h.UTMCampaign,
+		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
+		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
+		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
+		Reassignments: h.Reassignments, Pending: h.Pending, Version: h.Version,
+		ContactedWithinDeadline: h.ContactedWithinDeadline(), AnsweredWithinDeadline: h.AnsweredWithinDeadline(),
+		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID}
+	for _, a := range h.Assignments {
+		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
+	}
+	for _, r := range h.Reminders {
+		it.Reminders = append(it.Reminders, stamp(r))
+	}
+	if it.Reminders == nil {
+		it.Reminders = []string{}
+	}
+	if h.Contacted() {
+		c := h.Contact
+		it.Contact = &contactItem{At: stamp(c.At), Channel: c.Channel, RepID: c.RepID, By: c.By, BusinessMinutes: c.BusinessMinutes}
+	}
+	if h.Answered() {
+		d := h.Decision
+		it.Decision = &decisionItem{Verdict: d.Verdict, At: stamp(d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
+	}
+	if next := h.NextCheck(now); !next.IsZero() {
+		it.DueBucket, it.DueAt = dueBucket(h.LeadID), stamp(next)
+	}
+	return it
+}
+
+func newMailItem(m handoff.Mail) mailItem {
+	return mailItem{Status: string(m.Status), ClaimedAt: stamp(m.ClaimedAt), SendingAt: stamp(m.SendingAt), SentAt: stamp(m.SentAt),
+		MessageID: m.MessageID, Attempts: m.Attempts, PossibleDuplicate: m.PossibleDuplicate}
+}
+
+func (it mailItem) toMail(r *reader, field string) handoff.Mail {
+	m := handoff.Mail{Status: handoff.MailStatus(it.Status), ClaimedAt: r.time(field+".claimedAt", it.ClaimedAt),
+		SendingAt: r.time(field+".sendingAt", it.SendingAt), SentAt: r.time(field+".sentAt", it.SentAt), MessageID: it.MessageID,
+		Attempts: it.Attempts, PossibleDuplicate: it.PossibleDuplicate}
+	switch m.Status {
+	case handoff.MailClaimed, handoff.MailSending, handoff.MailSent:
+	default:
+		r.fail("%s.status: unknown mail status %q", field, it.Status)
+	}
+	return m
+}
+
+func (it handoffItem) toHandoff() (handoff.Handoff, error) {
+	r := reader{item: it.PK + "/" + it.SK}
+	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
+		LeadName: it.LeadName, LeadCompany: it.LeadCompany, Source: it.Source, UTMCampaign: it.UTMCampaign,
+		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
+		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
+		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
+		Reassignments: it.Reassignments, Pending: it.Pending, Version: it.Version}
+	for i, a := range it.Assignments {
+		h.Assignments = append(h.Assignments, handoff.Assignment{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: r.time("assignments["+strconv.Itoa(i)+"].at", a.At)})
+	}
+	for i, s := range it.Reminders {
+		h.Reminders = append(h.Reminders, r.time("reminders["+strconv.Itoa(i)+"]", s))
+	}
+	if c := it.Contact; c != nil {
+		h.Contact = handoff.Contact{At: r.time("contact.at", c.At), Channel: c.Channel, RepID: c.RepID, By: c.By, BusinessMinutes: c.BusinessMinutes}
+	}
+	if d := it.Decision; d != nil {
+		h.Decision = handoff.Decision{Verdict: d.Verdict, At: r.time("decision.at", d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
+	}
+	switch {
+	case h.LeadID == "" || h.At.IsZero():
+		r.fail("no leadId or handoffAt")
+	case len(h.Assignments) == 0 || h.Rep() != it.RepID:
+		r.fail("repId %q is not the last assignment", it.RepID)
+	case h.Reminded > len(h.Reminders):
+		r.fail("reminded %d of %d reminders", h.Reminded, len(h.Reminders))
+	}
+	return h, r.err
+}
+
+// eventItem is an SLA event of a hand-off (pk = LEAD#<id>, sk = EVT#<handoffAt>#<event ID>; by-month).
+type eventItem struct {
+	PK                  string    `dynamodbav:"pk"`
+	SK                  string    `dynamodbav:"sk"`
+	Kind                string    `dynamodbav:"kind"`
+	LeadID              string    `dynamodbav:"leadId"`
+	HandoffAt           string    `dynamodbav:"handoffAt"`
+	N                   int       `dynamodbav:"n"`
+	At                  string    `dynamodbav:"at"`
+	Due                 string    `dynamodbav:"due,omitempty"`
+	RepID               string    `dynamodbav:"repId,omitempty"`
+	ManagerID           string    `dynamodbav:"managerId,omitempty"`
+	ToRepID             string    `dynamodbav:"toRepId,omitempty"`
+	BusinessMinutesLate int       `dynamodbav:"businessMinutesLate"`
+	Reason              string    `dynamodbav:"reason,omitempty"`
+	ContractVersion     string    `dynamodbav:"contractVersion"`
+	Mail                *mailItem `dynamodbav:"mail,omitempty"`
+	Month               string    `dynamodbav:"month"`
+	MonthSK             string    `dynamodbav:"monthSk"`
+}
+
+func eventSK(k handoff.Key, id string) string { return "EVT#" + stamp(k.At) + "#" + id }
+
+func (t Tables) newEventItem(e handoff.Event) eventItem {
+	it := eventItem{PK: leadPK(e.Handoff.LeadID), SK: eventSK(e.Handoff, e.ID()), Kind: string(e.Kind), LeadID: e.Handoff.LeadID,
+		HandoffAt: stamp(e.Handoff.At), N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
+		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, ContractVersion: e.ContractVersion,
+		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.N)}
+	if e.Mail.Status != "" {
+		m := newMailItem(e.Mail)
+		it.Mail = &m
+	}
+	return it
+}
+
+func (it eventItem) toEvent() (handoff.Event, error) {
+	r := reader{item: it.PK + "/" + it.SK}
+	e := handoff.Event{Handoff: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.HandoffAt)}, Kind: handoff.EventKind(it.Kind), N: it.N,
+		At: r.time("at", it.At), Due: r.time("due", it.Due), RepID: it.RepID, ManagerID: it.ManagerID, ToRepID: it.ToRepID,
+		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, ContractVersion: it.ContractVersion}
+	if it.Mail != nil {
+		e.Mail = it.Mail.toMail(&r, "mail")
+	}
+	if !strings.HasSuffix(it.SK, "#"+e.ID()) {
+		r.fail("kind %q and n %d do not match the key", it.Kind, it.N)
+	}
+	return e, r.err
+}

@@ -1,0 +1,313 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/routing"
+)
+
+// claimed is a hand-off of a new lead to a rep, not yet claimed in the store.
+func (f *fixture) claimed(email, rep string) *handoff.Handoff {
+	f.t.Helper()
+	id := f.submit(email, "d-"+email, at, lead.Contact{}).LeadID
+	d, err := handoff.DeadlinesFrom(f.c, at)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return handoff.New(handoff.Key{LeadID: id, At: at}, handoff.Assignment{RepID: rep, Team: "nord", Reason: "test", At: at}, d, f.c.Version, at)
+}
+
+func (f *fixture) loads(team string) map[string]routing.Load {
+	f.t.Helper()
+	l, err := f.handoffs.TeamLoads(context.Background(), team)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return l
+}
+
+// TestClaim: a hand-off is claimed once (the second claim gets the first back); the round-robin count moves
+// only from the value the choice was made on; capacity holds; the lead gets its owner.
+func TestClaim(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("ana@forges.fr", "thomas-martin")
+	count := &routing.Count{Team: "nord", RepID: "thomas-martin", MaxOpen: 1}
+	if _, err := f.handoffs.Claim(ctx, h, count, at); err != nil {
+		t.Fatal(err)
+	}
+	again := f.claimed("ana@forges.fr", "sophie-bernard")
+	again.Key = h.Key
+	existing, err := f.handoffs.Claim(ctx, again, nil, at)
+	if !errors.Is(err, handoff.ErrClaimed) || existing.Rep() != "thomas-martin" || existing.Mail.Status != handoff.MailClaimed {
+		t.Errorf("a second claim: %v, %+v", err, existing)
+	}
+	if l := f.loads("nord")["thomas-martin"]; l.Assigned != 1 || l.Open != 1 || !l.Known {
+		t.Errorf("thomas-martin's load = %+v", l)
+	}
+	lead1, _ := f.leads.Get(ctx, h.LeadID)
+	if lead1.Owner != "thomas-martin" || lead1.OwnerReason != "test" {
+		t.Errorf("owner = %q (%q)", lead1.Owner, lead1.OwnerReason)
+	}
+	// A choice made on a stale count, or beyond the rep's capacity, is refused as a whole.
+	stale := f.claimed("bob@meca.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, stale, &routing.Count{Team: "nord", RepID: "thomas-martin", Seen: routing.Load{Known: true, Assigned: 0}}, at); !errors.Is(err, routing.ErrCountChanged) {
+		t.Errorf("a stale count: %v", err)
+	}
+	if _, err := f.handoffs.Claim(ctx, stale, &routing.Count{Team: "nord", RepID: "thomas-martin", Seen: f.loads("nord")["thomas-martin"], MaxOpen: 1}, at); !errors.Is(err, routing.ErrCountChanged) {
+		t.Errorf("beyond capacity: %v", err)
+	}
+	if _, err := f.handoffs.Get(ctx, stale.Key); !errors.Is(err, handoff.ErrNotFound) {
+		t.Errorf("a refused claim left a hand-off: %v", err)
+	}
+	gone := f.claimed("carl@gone.fr", "julien-petit")
+	gone.Key.LeadID = "ld_gone"
+	if _, err := f.handoffs.Claim(ctx, gone, nil, at); !errors.Is(err, lead.ErrNotFound) {
+		t.Errorf("a lead erased: %v", err)
+	}
+}
+
+// TestUpdateLosesNoUpdate: concurrent changes of one hand-off all land (each records its own event).
+func TestUpdateLosesNoUpdate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("eva@laiterie.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+				e := handoff.Event{Handoff: h.Key, Kind: handoff.EventReminder, N: i, At: at, RepID: h.Rep(), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: at}}
+				h.Pending = append(h.Pending, e.ID())
+				return []handoff.Event{e}, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := f.handoffs.Get(ctx, h.Key)
+	if err != nil || len(got.Pending) != 6 || got.Version != 7 {
+		t.Fatalf("after 6 concurrent updates: pending %v, version %d (%v)", got.Pending, got.Version, err)
+	}
+	for i := 0; i < 6; i++ {
+		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
+			t.Errorf("event %d: %+v %v", i, e, err)
+		}
+	}
+	unchanged, err := f.handoffs.Update(ctx, h.Key, at, func(*handoff.Handoff) ([]handoff.Event, error) { return nil, handoff.ErrNoChange })
+	if !errors.Is(err, handoff.ErrNoChange) || unchanged.Version != 7 {
+		t.Errorf("no change: %v, version %d", err, unchanged.Version)
+	}
+}
+
+// TestAnswersAndReassignment: an answer writes its activity (scoring reads it) and frees the rep's open SQL; a
+// reassignment moves the open SQL and the lead's owner, and counts the new rep.
+func TestAnswersAndReassignment(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("ines@crm.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, &routing.Count{Team: "nord", RepID: "thomas-martin"}, at); err != nil {
+		t.Fatal(err)
+	}
+	breach := at.Add(3 * 24 * time.Hour)
+	d, _ := handoff.DeadlinesFrom(f.c, breach)
+	_, err := f.handoffs.Update(ctx, h.Key, breach, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Start(at)
+		h.Mail.Sent("m", at)
+		b := h.BreachFirstContact("claire-dubois", 60, breach)
+		r := h.Reassign(handoff.Assignment{RepID: "sophie-bernard", Team: "sud", Reason: "after a breach", At: breach}, d, breach)
+		return []handoff.Event{b, r}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nord, sud := f.loads("nord"), f.loads("sud"); nord["thomas-martin"].Open != 0 || nord["thomas-martin"].Assigned != 1 ||
+		sud["sophie-bernard"].Open != 1 || sud["sophie-bernard"].Assigned != 1 {
+		t.Errorf("loads after the reassignment: nord %+v, sud %+v", nord, sud)
+	}
+	if l, _ := f.leads.Get(ctx, h.LeadID); l.Owner != "sophie-bernard" {
+		t.Errorf("the lead's owner is %s", l.Owner)
+	}
+	answer := handoff.Response{Action: handoff.Reject, Reason: "other", Comment: "déjà client", At: breach.Add(time.Hour), RepID: "sophie-bernard", By: "page"}
+	record := func(h *handoff.Handoff) ([]handoff.Event, error) {
+		ok, err := h.Record(answer, f.c.Calendar)
+		if err == nil && !ok {
+			return nil, handoff.ErrNoChange
+		}
+		return nil, err
+	}
+	if _, err := f.handoffs.Update(ctx, h.Key, answer.At, record); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.handoffs.Update(ctx, h.Key, answer.At, record); !errors.Is(err, handoff.ErrNoChange) {
+		t.Errorf("a second answer: %v", err)
+	}
+	acts, _ := f.leads.Activities(ctx, h.LeadID)
+	answers := 0
+	for _, a := range acts {
+		if a.Type == lead.SalesRejected && a.Properties["reason"] == "other" && a.Properties["comment"] == "déjà client" {
+			answers++
+		}
+	}
+	if answers != 1 || f.loads("sud")["sophie-bernard"].Open != 0 {
+		t.Errorf("%d rejection activities, sophie's open SQLs %d", answers, f.loads("sud")["sophie-bernard"].Open)
+	}
+	latest, err := f.handoffs.Latest(ctx, h.LeadID)
+	if err != nil || latest.Decision.Verdict != handoff.Rejected || latest.FirstContactBreaches != 1 || len(latest.Assignments) != 2 {
+		t.Errorf("latest = %+v (%v)", latest, err)
+	}
+	// A lead handed off again later: the latest hand-off is the new one, the first stays as it was.
+	again := *h
+	again.Key.At = at.Add(30 * 24 * time.Hour)
+	again.Version, again.Decision, again.Assignments = 0, handoff.Decision{}, h.Assignments[:1]
+	if _, err := f.handoffs.Claim(ctx, &again, nil, again.At); err != nil {
+		t.Fatal(err)
+	}
+	if latest, _ := f.handoffs.Latest(ctx, h.LeadID); !latest.At.Equal(again.At) || latest.Answered() {
+		t.Errorf("the latest hand-off is %s", latest.At)
+	}
+}
+
+// TestDueIndex: only hand-offs with something due by an instant are read; an answered one leaves the index.
+func TestDueIndex(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	var keys []handoff.Key
+	for i := 0; i < 25; i++ {
+		h := f.claimed(fmt.Sprintf("due%d@index.fr", i), "thomas-martin")
+		if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+			h.Mail.Start(at)
+			h.Mail.Sent("m", at)
+			if i%5 == 0 {
+				h.Record(handoff.Response{Action: handoff.Accept, At: at}, f.c.Calendar)
+			}
+			return nil, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, h.Key)
+	}
+	count := func(before time.Time) int {
+		n := 0
+		if err := f.handoffs.ForEachDue(ctx, before, func(h handoff.Handoff) error {
+			if h.Answered() {
+				t.Errorf("an answered hand-off is in the index: %s", h.Key)
+			}
+			n++
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Friday 17:30 Paris: the first reminder is on Monday 11:00 (10:00 UTC).
+	if n := count(time.Date(2026, 11, 30, 9, 59, 0, 0, time.UTC)); n != 0 {
+		t.Errorf("%d due before the first reminder", n)
+	}
+	if n := count(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)); n != 20 {
+		t.Errorf("%d due at the first reminder, want the 20 unanswered", n)
+	}
+}
+
+// TestEventMailGate: an event's email passes the gate once.
+func TestEventMailGate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("gate@mail.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if _, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Start(at)
+		h.Mail.Sent("m", at)
+		e := h.Remind(0, at)
+		id = e.ID()
+		return []handoff.Event{e}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var passed sync.WaitGroup
+	wins := make(chan bool, 5)
+	for i := 0; i < 5; i++ {
+		passed.Add(1)
+		go func() {
+			defer passed.Done()
+			_, ok, err := f.handoffs.StartEventMail(ctx, h.Key, id, at)
+			if err != nil {
+				t.Error(err)
+			}
+			wins <- ok
+		}()
+	}
+	passed.Wait()
+	close(wins)
+	n := 0
+	for ok := range wins {
+		if ok {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d callers passed the gate, want 1", n)
+	}
+	m := handoff.Mail{Status: handoff.MailSent, SentAt: at, MessageID: "m1"}
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, m); err == nil {
+		t.Error("an email settled twice")
+	}
+	if e, err := f.handoffs.Event(ctx, h.Key, id); err != nil || e.Mail.MessageID != "m1" || e.Mail.Status != handoff.MailSent || e.RepID != "thomas-martin" {
+		t.Errorf("event = %+v (%v)", e, err)
+	}
+	if _, _, err := f.handoffs.StartEventMail(ctx, h.Key, "reminder#9", at); !errors.Is(err, handoff.ErrNotFound) {
+		t.Errorf("an unknown event: %v", err)
+	}
+}
+
+func TestMalformedHandoff(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("bad@item.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &f.tables.SLA,
+		Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + h.LeadID}, "sk": &types.AttributeValueMemberS{Value: "HANDOFF#2026-11-27T16:30:00.000Z"}},
+		UpdateExpression: sdkaws.String("SET mail.#s = :x"), ExpressionAttributeNames: map[string]string{"#s": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":x": &types.AttributeValueMemberS{Value: "lost"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.handoffs.Get(ctx, h.Key); err == nil || !strings.Contains(err.Error(), "LEAD#"+h.LeadID+"/HANDOFF#") || !strings.Contains(err.Error(), `"lost"`) {
+		t.Errorf("a malformed hand-off: %v", err)
+	}
+}

@@ -1,0 +1,243 @@
+// Package store keeps Handoff's data in DynamoDB. It is the only code that knows the tables, keys, indexes and
+// attribute names, which template.yaml declares; every access pattern has a key or an index, written here and at
+// the top of the template. One type per aggregate:
+//
+//	Leads (leads.go, deliveries.go): a lead, its activities, the claim of its email, the webhook deliveries
+//	stored with them
+//	  LeadsTable       pk = LEAD#<leadId>   sk = #PROFILE     the lead; decayBucket/decayAt (GSI decay-due)
+//	                   pk = EMAIL#<email>   sk = #EMAIL       claims an email for one lead (holds leadId)
+//	  ActivitiesTable  pk = LEAD#<leadId>   sk = <occurredAt>#<activityId>
+//	  DeliveriesTable  pk = DELIVERY#<source>#<id>            the first answer, for retries (TTL expiresAt, 48 h)
+//	                   pk = SEEN#<source>#<id>                that the delivery was stored, for good
+//	  SlaTable         pk = LEAD#<leadId>   sk = EVT#<at>#lead            the lead's creation (by-month)
+//	                   pk = LEAD#<leadId>   sk = EVT#<at>#stage#<to>      a stage change (by-month)
+//	                   pk = STATS#<yyyy-mm> sk = DISCARDED#<reason>#<src> counters of discarded submissions
+//
+//	Handoffs (handoffs.go, events.go): an SQL's hand-off, its SLA events, the routing counters
+//	  SlaTable         pk = LEAD#<leadId>   sk = HANDOFF#<at>             a hand-off; dueBucket/dueAt (GSI
+//	                                                                      due-checks) while the checker has
+//	                                                                      something to do; by-month
+//	                   pk = LEAD#<leadId>   sk = EVT#<handoffAt>#<event>  an SLA event of that hand-off (by-month)
+//	                   pk = ROUTING#<team>  sk = REP#<repId>              assignments a rep received in a team
+//	                   pk = LOAD            sk = REP#<repId>              SQLs awaiting the rep's answer
+//
+//	Months (months.go): a month's records for the report, through the GSI by-month:
+//	  month = yyyy-mm (in the contract's zone), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one
+//	  month is one Query (kinds: lead, stage.<to>, handoff, and the SLA events' kinds).
+//
+// Items are Go structs marshalled with the SDK's attributevalue; instants are UTC RFC 3339 text with
+// milliseconds (sortable). A stored item that does not read back is an error naming the item, never a zero
+// value. An aggregate that is read, changed and written back is written on the condition that its version is
+// still the one read; the retry loop is here, in Update, not in the handlers.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// Tables names the physical tables, and the zone report months are counted in (the contract's).
+type Tables struct {
+	Leads, Activities, Deliveries, SLA string
+	Zone                               *time.Location
+}
+
+// TablesFrom reads the table names a function's environment holds (names as in template.yaml's Globals).
+func TablesFrom(env map[string]string, zone *time.Location) Tables {
+	return Tables{Leads: env["LEADS_TABLE"], Activities: env["ACTIVITIES_TABLE"], Deliveries: env["DELIVERIES_TABLE"],
+		SLA: env["SLA_TABLE"], Zone: zone}
+}
+
+// DB is the part of the DynamoDB client the store uses.
+type DB interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+}
+
+// Errors of the store, besides the domain's (lead.ErrNotFound, handoff.ErrNotFound…).
+var (
+	// ErrConflict: the item kept changing under an Update, past its retries.
+	ErrConflict = errors.New("store: the item kept changing; try again")
+)
+
+// maxAttempts bounds the retries of a write that lost a race (another writer on the same item).
+const maxAttempts = 10
+
+func leadPK(id string) string { return "LEAD#" + id }
+
+// key is a table key.
+func key(pk, sk string) map[string]types.AttributeValue {
+	k := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}}
+	if sk != "" {
+		k["sk"] = &types.AttributeValueMemberS{Value: sk}
+	}
+	return k
+}
+
+// stamp writes an instant as every item stores it; the zero instant is "" (and omitted).
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// reader turns an item's text back into values, remembering the first problem: a malformed item is an error
+// that names it.
+type reader struct {
+	item string // "LEAD#ld_1/#PROFILE"
+	err  error
+}
+
+func (r *reader) time(field, v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		r.fail("%s: not an instant: %q", field, v)
+	}
+	return t.UTC()
+}
+
+func (r *reader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("stored item %s: %s", r.item, fmt.Sprintf(format, args...))
+	}
+}
+
+// unmarshal reads an item into a struct, naming the item when it does not fit.
+func unmarshal(item map[string]types.AttributeValue, out any) error {
+	if err := attributevalue.UnmarshalMap(item, out); err != nil {
+		return fmt.Errorf("stored item %s: %w", describeKey(item), err)
+	}
+	return nil
+}
+
+func describeKey(item map[string]types.AttributeValue) string {
+	s := func(k string) string {
+		if v, ok := item[k].(*types.AttributeValueMemberS); ok {
+			return v.Value
+		}
+		return ""
+	}
+	if sk := s("sk"); sk != "" {
+		return s("pk") + "/" + sk
+	}
+	return s("pk")
+}
+
+func marshal(v any) map[string]types.AttributeValue {
+	item, err := attributevalue.MarshalMap(v)
+	if err != nil {
+		// Every item is a struct of strings, numbers, booleans, lists and maps of them: it cannot fail.
+		panic(fmt.Sprintf("store: marshal %T: %v", v, err))
+	}
+	return item
+}
+
+// bucket spreads IDs over n index partitions, so no single partition takes every write.
+func bucket(id string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % uint32(n))
+}
+
+// month is the report month of an instant, in the contract's zone.
+func (t Tables) month(at time.Time) string {
+	zone := t.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return contract.MonthOf(at.In(zone)).String()
+}
+
+// transact runs a transaction. A cancellation is not an error: its per-item reasons are returned.
+func transact(ctx context.Context, db DB, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
+	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	var cancelled *types.TransactionCanceledException
+	if errors.As(err, &cancelled) && len(cancelled.CancellationReasons) == len(items) {
+		return cancelled.CancellationReasons, nil
+	}
+	return nil, err
+}
+
+func failed(reasons []types.CancellationReason, i int) bool {
+	return i >= 0 && i < len(reasons) && aws.ToString(reasons[i].Code) == "ConditionalCheckFailed"
+}
+
+func anyFailed(reasons []types.CancellationReason, from, to int) int {
+	for i := from; i < to; i++ {
+		if failed(reasons, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+func conflicted(reasons []types.CancellationReason) bool {
+	for _, r := range reasons {
+		if aws.ToString(r.Code) == "TransactionConflict" {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(reasons []types.CancellationReason) string {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = aws.ToString(r.Code)
+	}
+	return "[" + strings.Join(codes, " ") + "]"
+}
+
+// conditionFailed reports a single write refused by its condition.
+func conditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
+}
+
+// backoff waits a little before retry n, longer each time, unless ctx ends.
+func backoff(ctx context.Context, attempt int) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Duration(5<<min(attempt, 6)) * time.Millisecond):
+	}
+}
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+func str(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+
+// queryAll runs a query page by page, handing each page's items to fn.
+func queryAll(ctx context.Context, db DB, in *dynamodb.QueryInput, fn func([]map[string]types.AttributeValue) error) error {
+	p := dynamodb.NewQueryPaginator(db, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		if err := fn(page.Items); err != nil {
+			return err
+		}
+	}
+	return nil
+}
