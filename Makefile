@@ -50,8 +50,8 @@ run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local,
 .PHONY: test
 test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build
 	go test $(GO_TEST_FLAGS) ./...
-	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform
-	$(MAKE) lint-template sam-build
+	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
+	$(MAKE) lint-template sam-build sizes
 
 .PHONY: vet
 vet: ## gofmt, go vet (also as the local stack's build and for macOS), go mod verify
@@ -70,16 +70,20 @@ lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exception
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
 	$(VENV)/bin/sam build
 
-# Cold start grows with the binary: each function links only what it calls. Limits in MB of 10^6 bytes (stripped, linux/arm64,
-# as sam build makes them); ingest carries the phone-number metadata (~6 MB) that only it needs.
+# Cold start grows with the binary: each function links only what it calls. Limits in MB of 10^6 bytes (stripped,
+# linux/arm64, as sam build makes them). Ingest carries the phone-number metadata (~6 MB) only it needs. Notify
+# renders its email with html/template, which the quality bar requires: executing a template makes the linker
+# keep every exported method of every type reflection could reach, 2.1 MB measured in notify (12.5 MB with it,
+# 10.4 MB without); we keep html/template and allow it 13 MB.
 MAX_MB          := 12
 MAX_MB_Ingest   := 16
+MAX_MB_Notify   := 13
 
 .PHONY: sizes
 sizes: ## check every function's bootstrap size (after sam build)
 	@set -e; fail=0; for f in .aws-sam/build/*Function/bootstrap; do \
 	  fn=$$(basename $$(dirname $$f)); name=$${fn%Function}; \
-	  limit=$$(case $$name in Ingest) echo $(MAX_MB_Ingest);; *) echo $(MAX_MB);; esac); \
+	  limit=$$(case $$name in Ingest) echo $(MAX_MB_Ingest);; Notify) echo $(MAX_MB_Notify);; *) echo $(MAX_MB);; esac); \
 	  bytes=$$(wc -c < $$f); mb=$$(awk "BEGIN{printf \"%.1f\", $$bytes/1000000}"); \
 	  if awk "BEGIN{exit !($$bytes > $$limit*1000000)}"; then echo "$$fn: $$mb MB > $$limit MB"; fail=1; \
 	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail

@@ -2,7 +2,6 @@
 package main
 
 import (
-	"context"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -14,8 +13,8 @@ import (
 
 func main() {
 	rt := platform.MustStart("decay", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
-	db := platform.DynamoDB(rt.AWS(context.Background()), os.LookupEnv)
-	s, err := rescore.New(rt.Contract, store.NewLeads(db, store.TablesFrom(rt.Env, rt.Contract.Location)), rt.Clock.Now, rt.Log)
+	leads := store.NewLeads(store.NewClient(rt.AWS(), os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
+	s, err := rescore.New(rt.Contract, leads, rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(s.HandleDecay)
 }

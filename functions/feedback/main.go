@@ -9,14 +9,15 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func main() {
 	rt := platform.MustStart("feedback", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
-	ctx := context.Background()
-	cfg := rt.AWS(ctx)
-	key := rt.Secrets(ctx, cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})["feedback-links"]
-	handoffs := store.NewHandoffs(platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
-	lambda.Start(feedback.NewPage(rt.Contract, handoffs, []byte(key), rt.Clock.Now, rt.Log).Handle)
+	cfg := rt.AWS()
+	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	rt.Must(err)
+	handoffs := store.NewHandoffs(store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
+	lambda.Start(feedback.NewPage(rt.Contract, handoffs, []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log).Handle)
 }

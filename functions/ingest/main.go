@@ -9,16 +9,17 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/ingest"
 	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func main() {
 	rt := platform.MustStart("ingest", "LEADS_TABLE", "ACTIVITIES_TABLE", "DELIVERIES_TABLE", "SLA_TABLE")
-	ctx := context.Background()
-	cfg := rt.AWS(ctx)
-	db, tables := platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
-	h, err := ingest.New(rt.Contract, rt.Secrets(ctx, cfg, ingest.SecretRefs(rt.Contract)), store.NewLeads(db, tables),
-		store.NewHandoffs(db, tables), rt.Clock.Now, rt.Log)
+	cfg := rt.AWS()
+	keys, err := secrets.FromAWS(context.Background(), cfg, ingest.SecretRefs(rt.Contract))
+	rt.Must(err)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	h, err := ingest.New(rt.Contract, keys, store.NewLeads(db, tables), store.NewHandoffs(db, tables), rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(h.Handle)
 }

@@ -6,23 +6,23 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func main() {
 	rt := platform.MustStart("notify", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE", "PUBLIC_BASE_URL")
-	ctx := context.Background()
-	cfg := rt.AWS(ctx)
-	key := rt.Secrets(ctx, cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})["feedback-links"]
-	db, tables := platform.DynamoDB(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
-	links := email.LinkSigner{Key: []byte(key), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
-	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), email.SES{Client: sesv2.NewFromConfig(cfg)},
-		links, rt.Clock.Now, rt.Log)
+	cfg := rt.AWS()
+	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	rt.Must(err)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
+	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), email.SESFromEnv(cfg, os.LookupEnv), links,
+		rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(n.HandleStream)
 }

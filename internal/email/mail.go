@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/handoff-sla/handoff/internal/platform"
 )
 
 // Message is one email.
@@ -33,13 +35,18 @@ var (
 	ErrRejected = errors.New("ses: rejected")
 )
 
-// SESV2 is the part of the SES v2 client used.
-type SESV2 interface {
-	SendEmail(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+// SES sends through SES v2. It holds the client's SendEmail, not the client: see store.client for why.
+type SES struct {
+	sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
 }
 
-// SES sends through SES v2.
-type SES struct{ Client SESV2 }
+// NewSES is a sender through a client.
+func NewSES(c *sesv2.Client) SES { return SES{sendEmail: c.SendEmail} }
+
+// SESFromEnv is a function's sender: AWS's SES v2 endpoint, or AWS_ENDPOINT_URL_SESV2's (SES local).
+func SESFromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
+	return NewSES(sesv2.NewFromConfig(cfg, func(o *sesv2.Options) { o.BaseEndpoint = platform.Endpoint(lookup, "SESV2") }))
+}
 
 // Send sends m and returns SES's message ID. A refusal is ErrThrottled or ErrRejected (wrapped); any other
 // error (a timeout, a reset connection) leaves unknown whether SES accepted the message.
@@ -55,7 +62,7 @@ func (s SES) Send(ctx context.Context, m Message) (string, error) {
 			},
 		}},
 	}
-	out, err := s.Client.SendEmail(ctx, in)
+	out, err := s.sendEmail(ctx, in)
 	if err != nil {
 		return "", classify(err)
 	}

@@ -68,7 +68,7 @@ func TestSendThroughSESLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := SES{Client: client}.Send(context.Background(), Message{
+	id, err := NewSES(client).Send(context.Background(), Message{
 		From:    &mail.Address{Name: "Handoff Maintenia", Address: "sla@maintenia.fr"},
 		To:      []*mail.Address{{Name: "Thomas Martin", Address: "thomas.martin@maintenia.fr"}},
 		Cc:      []*mail.Address{{Name: "Claire\r\nBcc: x@evil.fr", Address: "claire.dubois@maintenia.fr"}},

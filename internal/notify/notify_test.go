@@ -77,7 +77,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: email.SES{Client: testenv.SES(t)}},
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: email.NewSES(testenv.SES(t))},
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
 	f.n, err = notify.New(c, f.leads, f.handoffs, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},

@@ -103,3 +103,28 @@ func TestLogger(t *testing.T) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// TestAWSFromEnv: Lambda's environment gives the region and the role's credentials; a missing one is named.
+func TestAWSFromEnv(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s3cr3t", "AWS_SESSION_TOKEN": "tok",
+		"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:8000"}
+	cfg, err := AWSFromEnv(lookup(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil || cfg.Region != "eu-west-3" || creds.AccessKeyID != "AKIA" || creds.SecretAccessKey != "s3cr3t" || creds.SessionToken != "tok" {
+		t.Errorf("config %+v, credentials %+v (%v)", cfg, creds, err)
+	}
+	if e := Endpoint(lookup(env), "DYNAMODB"); e == nil || *e != "http://127.0.0.1:8000" {
+		t.Errorf("DynamoDB endpoint = %v", e)
+	}
+	if e := Endpoint(lookup(env), "SESV2"); e != nil {
+		t.Errorf("SES endpoint = %v, want AWS's", *e)
+	}
+	if _, err := AWSFromEnv(lookup(map[string]string{"AWS_REGION": "eu-west-3"})); err == nil ||
+		!strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY") {
+		t.Errorf("missing credentials: %v", err)
+	}
+}

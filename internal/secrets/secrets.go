@@ -12,36 +12,24 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/handoff-sla/handoff/internal/platform"
 )
 
-// SSM is the part of the SSM client used.
-type SSM interface {
-	GetParameter(context.Context, *ssm.GetParameterInput, ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
-}
-
-// SecretsManager is the part of the Secrets Manager client used.
-type SecretsManager interface {
-	GetSecretValue(context.Context, *secretsmanager.GetSecretValueInput, ...func(*secretsmanager.Options)) (*secretsmanager.GetSecretValueOutput, error)
-}
+// Fetch reads one secret by name from a service; see FromAWS for the ones functions use.
+type Fetch func(ctx context.Context, name string) (string, error)
 
 // Resolver turns references into values.
 type Resolver struct {
 	Lookup         func(string) (string, bool) // os.LookupEnv
-	SSM            SSM
-	SecretsManager SecretsManager
+	SSM            Fetch                       // a SecureString parameter, decrypted
+	SecretsManager Fetch                       // a secret's string
 	// Overrides lets HANDOFF_SECRET_<NAME> supply a secret directly: the local stack's demo secrets.
 	Overrides bool
 }
 
-// OverridePrefix starts every override variable.
-const OverridePrefix = "HANDOFF_SECRET_"
-
 // OverrideEnv is the variable that, when overrides are on, supplies a source's secret directly.
 func OverrideEnv(sourceID string) string {
-	return OverridePrefix + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(sourceID))
+	return platform.SecretOverridePrefix + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(sourceID))
 }
 
 // Resolve resolves every reference (by name) and reports all failures at once, naming the names, never values.
@@ -82,20 +70,12 @@ func (r Resolver) one(ctx context.Context, name, ref string) (string, error) {
 		if r.SSM == nil {
 			return "", fmt.Errorf("no SSM client (set %s locally)", OverrideEnv(name))
 		}
-		out, err := r.SSM.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(id), WithDecryption: aws.Bool(true)})
-		if err != nil {
-			return "", err
-		}
-		return aws.ToString(out.Parameter.Value), nil
+		return r.SSM(ctx, id)
 	case "secretsmanager":
 		if r.SecretsManager == nil {
 			return "", fmt.Errorf("no Secrets Manager client (set %s locally)", OverrideEnv(name))
 		}
-		out, err := r.SecretsManager.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String(id)})
-		if err != nil {
-			return "", err
-		}
-		return aws.ToString(out.SecretString), nil
+		return r.SecretsManager(ctx, id)
 	}
 	return "", fmt.Errorf("unknown reference kind %q", kind)
 }

@@ -2,27 +2,21 @@ package secrets
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
-// parameterStore answers GetParameter from a map and insists on decryption, as a SecureString needs. There is
-// no SSM emulator among the project's local parts; this checks the resolver's side of the call only.
+// parameterStore answers from a map, as SSM's GetParameter would (there is no SSM emulator among the project's
+// local parts: this checks the resolver's side only).
 type parameterStore map[string]string
 
-func (p parameterStore) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
-	if !aws.ToBool(in.WithDecryption) {
-		return nil, &ssmtypes.InvalidKeyId{Message: aws.String("a SecureString read without decryption")}
-	}
-	v, ok := p[aws.ToString(in.Name)]
+func (p parameterStore) fetch(_ context.Context, name string) (string, error) {
+	v, ok := p[name]
 	if !ok {
-		return nil, &ssmtypes.ParameterNotFound{Message: aws.String("not found")}
+		return "", errors.New("ParameterNotFound")
 	}
-	return &ssm.GetParameterOutput{Parameter: &ssmtypes.Parameter{Value: aws.String(v)}}, nil
+	return v, nil
 }
 
 func TestResolve(t *testing.T) {
@@ -30,7 +24,7 @@ func TestResolve(t *testing.T) {
 	env := map[string]string{"HANDOFF_SECRET_SITE_CONTACT": "from-override", "ZAP_TOKEN": "from-env"}
 	r := Resolver{
 		Lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		SSM:       parameterStore{"/handoff/sources/tracking": "from-ssm", "/handoff/sources/site-contact": "from-ssm-too"},
+		SSM:       parameterStore{"/handoff/sources/tracking": "from-ssm", "/handoff/sources/site-contact": "from-ssm-too"}.fetch,
 		Overrides: true,
 	}
 	got, err := r.Resolve(context.Background(), map[string]string{
@@ -56,7 +50,7 @@ func TestResolve(t *testing.T) {
 
 func TestResolveNamesEveryFailure(t *testing.T) {
 	t.Parallel()
-	r := Resolver{Lookup: func(string) (string, bool) { return "", false }, SSM: parameterStore{}}
+	r := Resolver{Lookup: func(string) (string, bool) { return "", false }, SSM: parameterStore{}.fetch}
 	_, err := r.Resolve(context.Background(), map[string]string{
 		"a": "env:MISSING", "b": "ssm:/handoff/none", "c": "secretsmanager:handoff/x", "d": "vault:x",
 	})

@@ -21,12 +21,12 @@ import (
 
 // Handoffs stores SQL hand-offs, their SLA events and the routing counters.
 type Handoffs struct {
-	db DB
+	db *client
 	t  Tables
 }
 
 // NewHandoffs builds the store of hand-offs.
-func NewHandoffs(db DB, t Tables) *Handoffs { return &Handoffs{db: db, t: t} }
+func NewHandoffs(db DB, t Tables) *Handoffs { return &Handoffs{db: newClient(db), t: t} }
 
 // Claim stores a new hand-off, claimed for its first rep, in one transaction with: the assignment's round-robin
 // counts (only if still the counts the choice was made on; count is nil for a kept owner or the fallback), the

@@ -20,12 +20,12 @@ import (
 
 // Leads stores leads and their activities, with the webhook deliveries that bring them.
 type Leads struct {
-	db DB
+	db *client
 	t  Tables
 }
 
 // NewLeads builds the store of leads.
-func NewLeads(db DB, t Tables) *Leads { return &Leads{db: db, t: t} }
+func NewLeads(db DB, t Tables) *Leads { return &Leads{db: newClient(db), t: t} }
 
 // SaveSubmission stores a form submission: a new lead for its email, or an update of the lead that has it, with
 // its form_submit activity and the delivery, atomically. A new lead costs one request: the email claim, the
@@ -522,20 +522,15 @@ func (s *Leads) GetMany(ctx context.Context, ids []string) (map[string]lead.Lead
 	return out, nil
 }
 
-// Scanner is the part of the client the export needs besides DB.
-type Scanner interface {
-	Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
-}
-
 // Export calls fn with every lead and its activities. It scans the leads table: it is for the offline
 // `handoff export` (what-if analyses), never for a function's path.
-func (s *Leads) Export(ctx context.Context, scan Scanner, fn func(lead.Lead, []lead.Activity) error) error {
-	p := dynamodb.NewScanPaginator(scan, &dynamodb.ScanInput{
+func (s *Leads) Export(ctx context.Context, fn func(lead.Lead, []lead.Activity) error) error {
+	in := &dynamodb.ScanInput{
 		TableName: &s.t.Leads, FilterExpression: aws.String("#t = :lead"), ProjectionExpression: aws.String("leadId"),
 		ExpressionAttributeNames: map[string]string{"#t": "type"}, ExpressionAttributeValues: map[string]types.AttributeValue{":lead": str("lead")},
-	})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
+	}
+	for {
+		page, err := s.db.Scan(ctx, in)
 		if err != nil {
 			return fmt.Errorf("export leads: %w", err)
 		}
@@ -558,6 +553,9 @@ func (s *Leads) Export(ctx context.Context, scan Scanner, fn func(lead.Lead, []l
 				return err
 			}
 		}
+		if len(page.LastEvaluatedKey) == 0 {
+			return nil
+		}
+		in.ExclusiveStartKey = page.LastEvaluatedKey
 	}
-	return nil
 }
