@@ -19,7 +19,7 @@ func sample(l contract.Locale) SQL {
 		Locale: l, Company: "Maintenia SAS", RepName: "Thomas Martin", LeadID: "ld_01m8fe8jfp5yanw3s778ka6pzj",
 		Lead:   Person{Name: "Claire <b>Dubois</b>", Title: "Directrice technique", Company: "ACME Industrie\r\nBcc: x@evil.fr", Email: "claire@acme-industrie.fr", Phone: "+33472000000"},
 		Source: "site-contact", UTM: "google / cpc / gmao-2026", Consent: "oui, 27/11/2026 17:20",
-		Score: 91, Fit: 50, Behavior: 41,
+		Score: 91, Fit: 50, Behaviour: 41,
 		Why:    []Line{{Label: "decision-maker: job_title matches …", Value: "+20"}, {Label: "pricing-page: page_view 27/11", Value: "+10"}},
 		Recent: []Line{{Label: "page_view https://maintenia.fr/tarifs", Value: "27/11 17:10"}},
 		Reason: "territoire Nord, round-robin (12 assigned before, weight 1)",
@@ -100,7 +100,7 @@ func TestSendThroughSESLocal(t *testing.T) {
 func TestScoreShownToTheCent(t *testing.T) {
 	t.Parallel()
 	s := sample(contract.English)
-	s.Score, s.Fit, s.Behavior = 68.21, 35, 33.21
+	s.Score, s.Fit, s.Behaviour = 68.21, 35, 33.21
 	s.Why = []Line{{Label: "webinar", Value: Points(20)}, {Label: "contact-form", Value: Points(13.21)}}
 	html, text, err := s.Render()
 	if err != nil {

@@ -17,23 +17,23 @@ var files embed.FS
 
 // SQL is what the SQL email shows a rep.
 type SQL struct {
-	Locale   contract.Locale
-	Company  string // ours, from the contract
-	RepName  string
-	LeadID   string
-	Lead     Person
-	Source   string
-	UTM      string // "linkedin / paid-social / audit-2026"
-	Consent  string // "yes, 27/11/2026 17:20" or ""
-	Score    float64
-	Fit      float64
-	Behavior float64
-	Why      []Line // the score's explanation
-	Recent   []Line // the latest activities
-	Reason   string // why this rep
-	Due      time.Time
-	DueIn    string // business time left, "4h00"
-	Feedback Links
+	Locale    contract.Locale
+	Company   string // ours, from the contract
+	RepName   string
+	LeadID    string
+	Lead      Person
+	Source    string
+	UTM       string // "linkedin / paid-social / audit-2026"
+	Consent   string // "yes, 27/11/2026 17:20" or ""
+	Score     float64
+	Fit       float64
+	Behaviour float64
+	Why       []Line // the score's explanation
+	Recent    []Line // the latest activities
+	Reason    string // why this rep
+	Due       time.Time
+	DueIn     string // business time left, "4h00"
+	Feedback  Links
 	// ReassignedFrom names the rep who had the SQL before it was reassigned (after a breach), "" otherwise.
 	ReassignedFrom string
 	// PossibleDuplicate: this email is sent again because whether the first one left is unknown.

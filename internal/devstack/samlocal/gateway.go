@@ -53,7 +53,7 @@ func newRoute(method, path, function string, fn invoker) *route {
 	return r
 }
 
-// rank orders candidates as API Gateway does: more literal segments first, then fewer greedy ones, and a
+// sortRoutes orders the routes as API Gateway picks among candidates: more literal segments first, then fewer greedy ones, and a
 // specific method before ANY; $default last.
 func (g *gateway) sortRoutes() {
 	score := func(r *route) (int, int, int) {
