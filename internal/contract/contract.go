@@ -107,10 +107,29 @@ type Sales struct {
 	Feedback     time.Duration
 	// Reminders are percentages of the first-contact deadline, increasing, each in (0, 100).
 	Reminders []int
+	// FeedbackReminders are percentages of the feedback deadline, likewise: the rep is reminded to accept or
+	// reject before the deadline passes.
+	FeedbackReminders []int
+	// OnBreach is what a first-contact breach does beyond telling the rep's manager.
+	OnBreach BreachAction
+	// EscalateToMarketingOps copies marketing ops on every escalation to a manager.
+	EscalateToMarketingOps bool
 	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in
 	// percent (0, 100]; 0 when the contract sets no target.
 	ContactRateTarget int
 }
+
+// BreachAction is what a first-contact breach does.
+type BreachAction string
+
+// Breach actions.
+const (
+	// Escalate: the rep's manager is told; the rep keeps the SQL.
+	Escalate BreachAction = "escalate"
+	// Reassign: the manager is told and the SQL goes to the next eligible rep by the routing rules (the reps
+	// who held it excluded), with a fresh deadline.
+	Reassign BreachAction = "reassign"
+)
 
 // Roster is the sales team.
 type Roster struct {
@@ -189,9 +208,18 @@ func (c *Contract) FeedbackDue(handoff time.Time) (time.Time, error) {
 // ReminderTimes are the instants reminders fall due for an SQL handed off at handoff, in order. A percentage of
 // the deadline is rounded down to the clock's resolution (a reminder is never late).
 func (c *Contract) ReminderTimes(handoff time.Time) ([]time.Time, error) {
-	out := make([]time.Time, len(c.Sales.Reminders))
-	for i, p := range c.Sales.Reminders {
-		at, err := c.Calendar.Add(handoff, (c.Sales.FirstContact * time.Duration(p) / 100).Truncate(worktime.Resolution))
+	return c.points(handoff, c.Sales.FirstContact, c.Sales.Reminders)
+}
+
+// FeedbackReminderTimes are the instants the rep is reminded to answer, in order, rounded down likewise.
+func (c *Contract) FeedbackReminderTimes(handoff time.Time) ([]time.Time, error) {
+	return c.points(handoff, c.Sales.Feedback, c.Sales.FeedbackReminders)
+}
+
+func (c *Contract) points(from time.Time, deadline time.Duration, percents []int) ([]time.Time, error) {
+	out := make([]time.Time, len(percents))
+	for i, p := range percents {
+		at, err := c.Calendar.Add(from, (deadline * time.Duration(p) / 100).Truncate(worktime.Resolution))
 		if err != nil {
 			return nil, err
 		}

@@ -103,6 +103,33 @@ func TestContactRateTarget(t *testing.T) {
 	}
 }
 
+func TestBreachKeys(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("c.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Sales.OnBreach != Escalate || c.Sales.EscalateToMarketingOps || c.Sales.FeedbackReminders != nil {
+		t.Errorf("defaults: on_breach %q, ops %v, feedback reminders %v; want escalate, false, none", c.Sales.OnBreach, c.Sales.EscalateToMarketingOps, c.Sales.FeedbackReminders)
+	}
+	withKeys := edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  feedback_reminders: [\"75%\"]\n  on_breach: reassign\n  escalate_to_marketing_ops: true")
+	withKeys = strings.Replace(withKeys, "leadership: [boss@test.fr]", "leadership: [boss@test.fr]\n  marketing_ops: [ops@test.fr]", 1)
+	if c, err = Parse("c.yaml", []byte(withKeys)); err != nil {
+		t.Fatal(err)
+	}
+	if c.Sales.OnBreach != Reassign || !c.Sales.EscalateToMarketingOps || len(c.Sales.FeedbackReminders) != 1 || c.Sales.FeedbackReminders[0] != 75 {
+		t.Errorf("parsed: on_breach %q, ops %v, feedback reminders %v", c.Sales.OnBreach, c.Sales.EscalateToMarketingOps, c.Sales.FeedbackReminders)
+	}
+	// 75 % of 16 business hours from Monday 2026-11-30 09:00 in Paris (9 h a day): 12 h later is Tuesday 12:00.
+	got, err := c.FeedbackReminderTimes(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 1, 11, 0, 0, 0, time.UTC); len(got) != 1 || !got[0].Equal(want) {
+		t.Errorf("FeedbackReminderTimes = %v, want [%v]", got, want)
+	}
+}
+
 func TestInvalidContracts(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -115,7 +142,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
 			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, notify, recipients, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
-			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, feedback_deadline, first_contact_deadline, reminders)",
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_deadline, feedback_reminders, first_contact_deadline, on_breach, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
 		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
 			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},
@@ -211,6 +238,14 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:26: sales.contact_rate_target: must be a whole percentage above 0% and at most 100%, such as "90%", got "0%"`}},
 		{"contact rate target in words", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  contact_rate_target: [most]"), []string{
 			`c.yaml:26: sales.contact_rate_target: must be a percentage such as "90%", got a list`}},
+		{"unknown breach action", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  on_breach: fire"), []string{
+			`c.yaml:26: sales.on_breach: must be one of escalate, reassign, got "fire"`}},
+		{"marketing ops copied but not named", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  escalate_to_marketing_ops: true"), []string{
+			`c.yaml:26: sales.escalate_to_marketing_ops: is true but recipients.marketing_ops lists nobody`}},
+		{"marketing ops flag in words", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  escalate_to_marketing_ops: yes"), []string{
+			`c.yaml:26: sales.escalate_to_marketing_ops: must be true or false, got "yes"`}},
+		{"feedback reminders not increasing", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  feedback_reminders: [\"90%\", \"75%\"]"), []string{
+			`c.yaml:26: sales.feedback_reminders[1]: must be greater than the reminder before (90%)`}},
 		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
 			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
 	}

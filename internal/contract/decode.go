@@ -285,6 +285,16 @@ func (r *reader) month(n *yaml.Node, path string) (Month, bool) {
 	return Month{t.Year(), t.Month()}, true
 }
 
+// boolean is true or false, as YAML spells them (not "yes", not a quoted string).
+func (r *reader) boolean(n *yaml.Node, path string) bool {
+	v, ok := r.scalar(n, path, "true or false")
+	if ok && n.Tag != "!!bool" {
+		r.fail(n, path, "must be true or false, got %s", describe(n))
+		return false
+	}
+	return v == "true"
+}
+
 // percent is "50%" (or 50) strictly between 0 and 100.
 func (r *reader) percent(n *yaml.Node, path string) int {
 	s, ok := r.scalar(n, path, `a percentage such as "50%"`)

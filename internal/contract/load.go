@@ -50,15 +50,18 @@ func Parse(name string, data []byte) (*Contract, error) {
 		doc = root.Content[0]
 	}
 	var cal calendarSpec
-	var salesNode *yaml.Node
+	var salesNode, opsFlag *yaml.Node
 	r.mapping(doc, "", map[string]field{
-		"version":    {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
-		"company":    {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
-		"locale":     {true, func(n *yaml.Node, p string) { c.Locale = r.locale(n, p) }},
-		"time_zone":  {true, func(n *yaml.Node, p string) { c.Location = r.zone(n, p) }},
-		"calendar":   {true, func(n *yaml.Node, p string) { cal = r.calendar(n, p) }},
-		"marketing":  {true, func(n *yaml.Node, p string) { c.Marketing = r.marketing(n, p) }},
-		"sales":      {true, func(n *yaml.Node, p string) { c.Sales, salesNode = r.sales(n, p), n }},
+		"version":   {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
+		"company":   {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
+		"locale":    {true, func(n *yaml.Node, p string) { c.Locale = r.locale(n, p) }},
+		"time_zone": {true, func(n *yaml.Node, p string) { c.Location = r.zone(n, p) }},
+		"calendar":  {true, func(n *yaml.Node, p string) { cal = r.calendar(n, p) }},
+		"marketing": {true, func(n *yaml.Node, p string) { c.Marketing = r.marketing(n, p) }},
+		"sales": {true, func(n *yaml.Node, p string) {
+			salesNode = n
+			c.Sales, opsFlag = r.sales(n, p)
+		}},
 		"roster":     {true, func(n *yaml.Node, p string) { c.Roster = r.roster(n, p) }},
 		"recipients": {true, func(n *yaml.Node, p string) { c.Recipients = r.recipients(n, p) }},
 		"sender":     {true, func(n *yaml.Node, p string) { c.Sender = r.address(n, p) }},
@@ -81,6 +84,9 @@ func Parse(name string, data []byte) (*Contract, error) {
 	}
 	r.checkTypes(c.ActivityTypes)
 	r.checkRepRefs(c.Roster.Reps)
+	if c.Sales.EscalateToMarketingOps && len(c.Recipients.MarketingOps) == 0 && opsFlag != nil {
+		r.fail(opsFlag, "sales.escalate_to_marketing_ops", "is true but recipients.marketing_ops lists nobody")
+	}
 	if len(c.Notify.RejectReasons) == 0 {
 		c.Notify.RejectReasons = DefaultRejectReasons
 	}
@@ -286,35 +292,51 @@ func (r *reader) targets(n *yaml.Node, path string) []Target {
 	return out
 }
 
-func (r *reader) sales(n *yaml.Node, path string) Sales {
+func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 	var s Sales
-	var feedback *yaml.Node
+	var feedback, opsFlag *yaml.Node
 	r.mapping(n, path, map[string]field{
 		"first_contact_deadline": {true, func(n *yaml.Node, p string) { s.FirstContact = r.businessHours(n, p) }},
 		"feedback_deadline": {true, func(n *yaml.Node, p string) {
 			feedback = n
 			s.Feedback = r.businessHours(n, p)
 		}},
-		"reminders": {false, func(n *yaml.Node, p string) {
-			r.list(n, p, func(i int, item *yaml.Node, p string) {
-				v := r.percent(item, p)
-				if v == 0 {
-					return
-				}
-				if k := len(s.Reminders); k > 0 && v <= s.Reminders[k-1] {
-					r.fail(item, p, "must be greater than the reminder before (%d%%)", s.Reminders[k-1])
-					return
-				}
-				s.Reminders = append(s.Reminders, v)
-			})
+		"reminders":          {false, func(n *yaml.Node, p string) { s.Reminders = r.reminders(n, p) }},
+		"feedback_reminders": {false, func(n *yaml.Node, p string) { s.FeedbackReminders = r.reminders(n, p) }},
+		"on_breach": {false, func(n *yaml.Node, p string) {
+			s.OnBreach = BreachAction(r.enum(n, p, map[string]bool{string(Escalate): true, string(Reassign): true}))
+		}},
+		"escalate_to_marketing_ops": {false, func(n *yaml.Node, p string) {
+			s.EscalateToMarketingOps = r.boolean(n, p)
+			opsFlag = n
 		}},
 		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
 	})
+	if s.OnBreach == "" {
+		s.OnBreach = Escalate
+	}
 	if s.FirstContact > 0 && s.Feedback > 0 && s.Feedback < s.FirstContact {
 		r.fail(feedback, join(path, "feedback_deadline"), "(%s) must not be shorter than first_contact_deadline (%s)",
 			s.Feedback, s.FirstContact)
 	}
-	return s
+	return s, opsFlag
+}
+
+// reminders are percentages of a deadline, increasing.
+func (r *reader) reminders(n *yaml.Node, path string) []int {
+	var out []int
+	r.list(n, path, func(_ int, item *yaml.Node, p string) {
+		v := r.percent(item, p)
+		if v == 0 {
+			return
+		}
+		if k := len(out); k > 0 && v <= out[k-1] {
+			r.fail(item, p, "must be greater than the reminder before (%d%%)", out[k-1])
+			return
+		}
+		out = append(out, v)
+	})
+	return out
 }
 
 func (r *reader) roster(n *yaml.Node, path string) Roster {

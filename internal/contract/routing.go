@@ -95,14 +95,7 @@ func sortedSet(m map[string]bool) []string {
 func (r *reader) notify(n *yaml.Node, path string) Notify {
 	no := Notify{}
 	r.mapping(n, path, map[string]field{
-		"cc_manager": {false, func(n *yaml.Node, p string) {
-			v, ok := r.scalar(n, p, "true or false")
-			if ok && n.Tag != "!!bool" {
-				r.fail(n, p, "must be true or false, got %s", describe(n))
-				return
-			}
-			no.CCManager = v == "true"
-		}},
+		"cc_manager":  {false, func(n *yaml.Node, p string) { no.CCManager = r.boolean(n, p) }},
 		"link_secret": {true, func(n *yaml.Node, p string) { no.LinkSecret = r.secret(n, p) }},
 		"reject_reasons": {false, func(n *yaml.Node, p string) {
 			seen := map[string]bool{}

@@ -16,6 +16,8 @@ const (
 	StepReminder StepKind = "reminder"
 	// StepFirstContactBreach: the first-contact deadline passed, no contact.
 	StepFirstContactBreach StepKind = "breach.first_contact"
+	// StepFeedbackReminder: a reminder point of the feedback deadline passed, no answer yet.
+	StepFeedbackReminder StepKind = "reminder.feedback"
 	// StepFeedbackBreach: the feedback deadline passed, no answer.
 	StepFeedbackBreach StepKind = "breach.feedback"
 )
@@ -28,8 +30,8 @@ type Step struct {
 }
 
 // Due lists what is due at now, in the order to do it. Reminders whose instant passed together (the checker
-// was stopped) give one step, the latest; none is given once the first-contact deadline itself passed. While the
-// SQL email is unconfirmed only its staleness can be due: the deadlines wait for it.
+// was stopped) give one step, the latest; none is given once their deadline itself passed. While the SQL email
+// is unconfirmed only its staleness can be due: the deadlines wait for it.
 func (h Handoff) Due(now time.Time) []Step {
 	if h.Mail.Outstanding() {
 		if at := h.Mail.staleAt(); !at.After(now) {
@@ -45,16 +47,23 @@ func (h Handoff) Due(now time.Time) []Step {
 			steps = append(steps, Step{Kind: StepReminder, N: n - 1, Due: h.Reminders[n-1]})
 		}
 	}
-	if !h.Answered() && !h.FeedbackBreached && !h.FeedbackDue.After(now) {
-		steps = append(steps, Step{Kind: StepFeedbackBreach, Due: h.FeedbackDue})
+	if !h.Answered() && !h.FeedbackBreached {
+		if !h.FeedbackDue.After(now) {
+			steps = append(steps, Step{Kind: StepFeedbackBreach, Due: h.FeedbackDue})
+		} else if n := pointsDue(h.FeedbackReminders, now); n > h.FeedbackReminded {
+			steps = append(steps, Step{Kind: StepFeedbackReminder, N: n - 1, Due: h.FeedbackReminders[n-1]})
+		}
 	}
 	return steps
 }
 
-// remindersDue counts the reminder instants at or before now.
-func (h Handoff) remindersDue(now time.Time) int {
+// remindersDue counts the first-contact reminder instants at or before now.
+func (h Handoff) remindersDue(now time.Time) int { return pointsDue(h.Reminders, now) }
+
+// pointsDue counts the instants at or before now.
+func pointsDue(points []time.Time, now time.Time) int {
 	n := 0
-	for n < len(h.Reminders) && !h.Reminders[n].After(now) {
+	for n < len(points) && !points[n].After(now) {
 		n++
 	}
 	return n
@@ -65,13 +74,23 @@ type EventKind string
 
 // SLA events.
 const (
-	EventReminder           EventKind = "reminder"             // to the rep
+	EventReminder           EventKind = "reminder"             // to the rep: first contact is due soon
+	EventFeedbackReminder   EventKind = "reminder.feedback"    // to the rep: the answer is due soon
 	EventAwayEscalation     EventKind = "escalation.away"      // to the manager: the rep is out of office
 	EventFirstContactBreach EventKind = "breach.first_contact" // escalation to the manager (and marketing ops)
 	EventReassignment       EventKind = "reassignment"         // the SQL email goes to the next rep (the hand-off's Mail)
 	EventFeedbackBreach     EventKind = "breach.feedback"      // to the rep, the manager in copy
 	EventStuckMail          EventKind = "mail.stuck"           // to marketing ops: the SQL email was resent
+	EventUndelivered        EventKind = "mail.undelivered"     // to marketing ops: an email was abandoned
 )
+
+// EventKinds are every SLA event kind, for readers that go through them all (the report).
+var EventKinds = []EventKind{EventReminder, EventFeedbackReminder, EventAwayEscalation, EventFirstContactBreach,
+	EventReassignment, EventFeedbackBreach, EventStuckMail, EventUndelivered}
+
+// OpsAlert reports the kinds whose email goes to marketing ops: an alert whose own email fails is not alerted
+// about again.
+func (k EventKind) OpsAlert() bool { return k == EventStuckMail || k == EventUndelivered }
 
 // Event is one SLA event: recorded once, with its instant and the contract in force, indexed by month for the
 // report; most send one email, whose progress Mail holds.
@@ -115,15 +134,26 @@ func (h *Handoff) Remind(n int, now time.Time) Event {
 	return e
 }
 
-// EscalateAway records that the rep is out of office at reminder n: no reminder to someone away; their
-// manager is told once, at the first such point.
-func (h *Handoff) EscalateAway(n int, managerID string, now time.Time) (Event, bool) {
-	h.Reminded = n + 1
+// RemindFeedback records feedback reminder n for the rep who holds the SQL; the ones before it are dealt with.
+func (h *Handoff) RemindFeedback(n int, now time.Time) Event {
+	e := h.event(EventFeedbackReminder, n, now, h.FeedbackReminders[n], true)
+	h.FeedbackReminded = n + 1
+	return e
+}
+
+// EscalateAway records that the rep is out of office at a reminder point (the step s, a first-contact or a
+// feedback reminder): no reminder to someone away; their manager is told once, at the first such point.
+func (h *Handoff) EscalateAway(s Step, managerID string, now time.Time) (Event, bool) {
+	if s.Kind == StepFeedbackReminder {
+		h.FeedbackReminded = s.N + 1
+	} else {
+		h.Reminded = s.N + 1
+	}
 	if h.AwayEscalated {
 		return Event{}, false
 	}
 	h.AwayEscalated = true
-	e := h.event(EventAwayEscalation, len(h.Assignments)-1, now, h.Reminders[n], true)
+	e := h.event(EventAwayEscalation, len(h.Assignments)-1, now, s.Due, true)
 	e.ManagerID = managerID
 	return e, true
 }
@@ -161,18 +191,42 @@ func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Tim
 }
 
 // ResendStuck deals with an SQL email left unconfirmed: it goes once more — marked as a possible duplicate when
-// it may have left already (it was being handed to SES) — and marketing ops are told. The rep's deadlines
-// count from this send. It reports whether the email may be a duplicate.
-func (h *Handoff) ResendStuck(d Deadlines, now time.Time) (Event, bool) {
+// it may have left already (it was being handed to SES) — and marketing ops are told (an EventStuckMail). The
+// rep's deadlines count from this send. After MaxMailAttempts failed hand-overs it is abandoned instead (an
+// EventUndelivered to marketing ops) and the deadlines count from now all the same, so that the breach, if any,
+// reaches the manager.
+func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 	maybeSent := h.Mail.Status == MailSending
+	attempts := h.Mail.Attempts + 1
+	h.startClock(d)
+	if attempts >= MaxMailAttempts {
+		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
+		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
+		e.Reason = "the SQL email could not be sent after " + strconv.Itoa(attempts) + " attempts: the rep must be told by hand"
+		h.Undelivered++
+		return e
+	}
 	e := h.event(EventStuckMail, h.Mail.Attempts, now, h.Mail.staleAt(), true)
-	e.Reason = "the SQL email was claimed but never handed to SES"
+	e.Reason = "the SQL email was claimed but never handed to SES: it was sent now"
 	if maybeSent {
 		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
 	}
-	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: h.Mail.Attempts + 1, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
-	h.startClock(d)
-	return e, maybeSent
+	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
+	return e
+}
+
+// Undeliverable gives up the email of event e (refused MaxMailAttempts times, or its outcome unknown: the
+// checker's emails are never resent blindly): e leaves the pending list and marketing ops are told, unless e
+// was itself an alert to them. why says which, in words ops read.
+func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool) {
+	h.Confirmed(e.ID())
+	if e.Kind.OpsAlert() {
+		return Event{}, false
+	}
+	u := h.event(EventUndelivered, h.Undelivered, now, e.At, true)
+	u.RepID, u.ManagerID, u.Reason = e.RepID, e.ManagerID, why
+	h.Undelivered++
+	return u, true
 }
 
 // Confirmed removes an event from the pending list once its email is settled.

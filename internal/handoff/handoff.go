@@ -59,7 +59,13 @@ const (
 	MailSending MailStatus = "sending"
 	// MailSent: SES accepted it (MessageID).
 	MailSent MailStatus = "sent"
+	// MailAbandoned: not sent, and no longer tried — refused MaxMailAttempts times, or (for the checker's own
+	// emails) its outcome unknown. Marketing ops are told (an EventUndelivered).
+	MailAbandoned MailStatus = "abandoned"
 )
+
+// MaxMailAttempts is how many hand-overs to SES that did not end in Sent an email gets before it is abandoned.
+const MaxMailAttempts = 5
 
 // Mail is the state of one email.
 type Mail struct {
@@ -149,8 +155,9 @@ const (
 type Handoff struct {
 	Key
 	ContractVersion string
-	// Shown on the feedback page and in emails; kept so neither needs the lead.
-	LeadName, LeadCompany string
+	// Shown on the feedback page and in the checker's emails; kept so neither needs the lead (a reminder is
+	// composed from the hand-off the checker's index returns, with no other read).
+	LeadName, LeadCompany, LeadTitle, LeadEmail, LeadPhone string
 	// Where the lead came from, for the report (denormalised at hand-off time).
 	Source, UTMCampaign string
 
@@ -163,9 +170,12 @@ type Handoff struct {
 	ClockFrom       time.Time
 	FirstContactDue time.Time
 	FeedbackDue     time.Time
-	// Reminders are the current rep's reminder instants; Reminded counts those already dealt with.
+	// Reminders are the current rep's reminder instants of first contact; Reminded counts those dealt with.
 	Reminders []time.Time
 	Reminded  int
+	// FeedbackReminders are the current rep's reminder instants to answer; FeedbackReminded counts those dealt with.
+	FeedbackReminders []time.Time
+	FeedbackReminded  int
 
 	Contact  Contact  // zero until the lead is contacted
 	Decision Decision // zero until sales answer
@@ -176,6 +186,7 @@ type Handoff struct {
 	FeedbackBreached     bool // the feedback deadline passed without an answer
 	AwayEscalated        bool // the current rep was out of office at a reminder: their manager was told
 	Reassignments        int
+	Undelivered          int // emails abandoned (each an EventUndelivered to marketing ops)
 	// Pending lists the SLA events whose email is not confirmed sent yet (see Event): the checker comes back
 	// for them at once.
 	Pending []string
@@ -246,6 +257,9 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 		}
 	}
 	if !h.Answered() && !h.FeedbackBreached {
+		if h.FeedbackReminded < len(h.FeedbackReminders) {
+			consider(h.FeedbackReminders[h.FeedbackReminded])
+		}
 		consider(h.FeedbackDue)
 	}
 	return next
@@ -261,10 +275,11 @@ func (m Mail) staleAt() time.Time {
 
 // Deadlines are a rep's deadlines, counted in business time from the start of their clock.
 type Deadlines struct {
-	From         time.Time
-	FirstContact time.Time
-	Feedback     time.Time
-	Reminders    []time.Time
+	From              time.Time
+	FirstContact      time.Time
+	Feedback          time.Time
+	Reminders         []time.Time
+	FeedbackReminders []time.Time
 }
 
 // DeadlinesFrom computes the contract's deadlines for a clock starting at from.
@@ -281,12 +296,17 @@ func DeadlinesFrom(c *contract.Contract, from time.Time) (Deadlines, error) {
 	if err != nil {
 		return Deadlines{}, fmt.Errorf("reminders: %w", err)
 	}
-	return Deadlines{From: from, FirstContact: first, Feedback: feedback, Reminders: reminders}, nil
+	feedbackReminders, err := c.FeedbackReminderTimes(from)
+	if err != nil {
+		return Deadlines{}, fmt.Errorf("feedback reminders: %w", err)
+	}
+	return Deadlines{From: from, FirstContact: first, Feedback: feedback, Reminders: reminders, FeedbackReminders: feedbackReminders}, nil
 }
 
 // startClock gives the current rep a fresh set of deadlines.
 func (h *Handoff) startClock(d Deadlines) {
 	h.ClockFrom, h.FirstContactDue, h.FeedbackDue, h.Reminders, h.Reminded = d.From, d.FirstContact, d.Feedback, d.Reminders, 0
+	h.FeedbackReminders, h.FeedbackReminded = d.FeedbackReminders, 0
 	h.AwayEscalated, h.FirstContactBreached = false, false
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // The example contract: Paris, 9:00–12:30 and 13:30–18:00 (Friday until 17:00), first contact within 4h,
-// feedback within 16h, reminders at 50% and 80%.
+// feedback within 16h, reminders at 50% and 80% of the first, 75% of the second.
 func example(t *testing.T) *contract.Contract {
 	t.Helper()
 	c, err := contract.Load("../../infra/contract/contract.yaml")
@@ -49,11 +49,14 @@ func TestDeadlinesFromTheContract(t *testing.T) {
 	t.Parallel()
 	_, h := sent(t)
 	// 4h from Monday 10:00 with lunch 12:30–13:30: 15:00; reminders at 2h (12:00) and 3h12 (14:12);
-	// feedback 16h: Monday 10:00–18:00 gives 7h, Tuesday 8h, the last hour on Wednesday → Wednesday 10:00.
+	// feedback 16h: Monday 10:00–18:00 gives 7h, Tuesday 8h, the last hour on Wednesday → Wednesday 10:00; its
+	// reminder at 12h: Monday's 7h, then 3h30 before lunch and 1h30 after on Tuesday → Tuesday 15:00.
 	want := map[string]string{
 		"first contact": "2026-11-30 15:00", "feedback": "2026-12-02 10:00", "reminder 1": "2026-11-30 12:00", "reminder 2": "2026-11-30 14:12",
+		"feedback reminder": "2026-12-01 15:00",
 	}
-	got := map[string]time.Time{"first contact": h.FirstContactDue, "feedback": h.FeedbackDue, "reminder 1": h.Reminders[0], "reminder 2": h.Reminders[1]}
+	got := map[string]time.Time{"first contact": h.FirstContactDue, "feedback": h.FeedbackDue, "reminder 1": h.Reminders[0], "reminder 2": h.Reminders[1],
+		"feedback reminder": h.FeedbackReminders[0]}
 	for k, w := range want {
 		if !got[k].Equal(paris(t, w)) {
 			t.Errorf("%s = %s, want %s", k, got[k].In(got[k].Location()), w)
@@ -196,7 +199,9 @@ func TestDueWalksTheDeadlines(t *testing.T) {
 		{"2026-11-30 11:59", "", "2026-11-30 12:00"},
 		{"2026-11-30 12:00", "reminder", "2026-11-30 14:12"},
 		{"2026-11-30 14:12", "reminder", "2026-11-30 15:00"},
-		{"2026-11-30 15:00", "breach.first_contact", "2026-12-02 10:00"},
+		{"2026-11-30 15:00", "breach.first_contact", "2026-12-01 15:00"},
+		{"2026-12-01 14:59", "", "2026-12-01 15:00"},
+		{"2026-12-01 15:00", "reminder.feedback", "2026-12-02 10:00"},
 		{"2026-12-02 09:59", "", "2026-12-02 10:00"},
 		{"2026-12-02 10:00", "breach.feedback", ""},
 		{"2026-12-02 11:00", "", ""},
@@ -211,6 +216,8 @@ func TestDueWalksTheDeadlines(t *testing.T) {
 				h.Remind(s.N, now)
 			case StepFirstContactBreach:
 				h.BreachFirstContact("claire-dubois", 0, now)
+			case StepFeedbackReminder:
+				h.RemindFeedback(s.N, now)
 			case StepFeedbackBreach:
 				h.BreachFeedback("claire-dubois", 0, now)
 			}
@@ -248,8 +255,8 @@ func TestAContactStopsTheFirstContactClockAndAnAnswerTheRest(t *testing.T) {
 	if _, err := h.Record(Response{Action: Contacted, Channel: "phone", At: paris(t, "2026-11-30 11:00")}, c.Calendar); err != nil {
 		t.Fatal(err)
 	}
-	if next := h.NextCheck(paris(t, "2026-11-30 11:00")); !next.Equal(h.FeedbackDue) {
-		t.Errorf("after a contact the next check is %s, want the feedback deadline", next)
+	if next := h.NextCheck(paris(t, "2026-11-30 11:00")); !next.Equal(h.FeedbackReminders[0]) {
+		t.Errorf("after a contact the next check is %s, want the feedback reminder", next)
 	}
 	if _, err := h.Record(Response{Action: Accept, At: paris(t, "2026-11-30 11:30")}, c.Calendar); err != nil {
 		t.Fatal(err)
@@ -274,12 +281,92 @@ func TestTheDeadlinesWaitForTheSQLEmail(t *testing.T) {
 	h.Mail.Status, h.Mail.SendingAt = MailSending, paris(t, "2026-11-30 10:01")
 	resend := paris(t, "2026-11-30 10:06")
 	d2, _ := DeadlinesFrom(c, resend)
-	e, maybe := h.ResendStuck(d2, resend)
-	if !maybe || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed || h.Mail.Attempts != 1 || !h.ClockFrom.Equal(resend) {
-		t.Errorf("resend: event %+v maybe %v hand-off mail %+v clock %s", e, maybe, h.Mail, h.ClockFrom)
+	e := h.ResendStuck(d2, resend)
+	if !h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed || h.Mail.Attempts != 1 || !h.ClockFrom.Equal(resend) {
+		t.Errorf("resend: event %+v hand-off mail %+v clock %s", e, h.Mail, h.ClockFrom)
 	}
 	if len(h.Pending) != 1 || h.Pending[0] != "mail.stuck#0" || !h.NextCheck(resend).Equal(resend) {
 		t.Errorf("pending %v next %s", h.Pending, h.NextCheck(resend))
+	}
+}
+
+func TestAClaimedEmailNeverHandedToSESIsNotADuplicate(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	at := paris(t, "2026-11-30 10:00")
+	d, _ := DeadlinesFrom(c, at)
+	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
+	e := h.ResendStuck(d, at.Add(StuckAfter))
+	if h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed {
+		t.Errorf("resend of a claimed email: event %+v mail %+v", e, h.Mail)
+	}
+}
+
+func TestAnSQLEmailThatKeepsFailingIsAbandoned(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	at := paris(t, "2026-11-30 10:00")
+	d, _ := DeadlinesFrom(c, at)
+	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
+	now := at
+	var kinds []EventKind
+	for i := 0; i < MaxMailAttempts; i++ {
+		now = now.Add(StuckAfter)
+		if steps := h.Due(now); len(steps) != 1 || steps[0].Kind != StepStuckMail {
+			t.Fatalf("attempt %d: due %+v", i, steps)
+		}
+		d, _ := DeadlinesFrom(c, now)
+		e := h.ResendStuck(d, now)
+		kinds = append(kinds, e.Kind)
+		h.Confirmed(e.ID())
+	}
+	if kinds[MaxMailAttempts-2] != EventStuckMail || kinds[MaxMailAttempts-1] != EventUndelivered || h.Mail.Status != MailAbandoned {
+		t.Fatalf("events %v, mail %+v; want resends then one undelivered alert and the email abandoned", kinds, h.Mail)
+	}
+	// Abandoned, the deadlines run from then: the breach will reach the manager.
+	if next := h.NextCheck(now); !next.Equal(h.Reminders[0]) || !h.ClockFrom.Equal(now) {
+		t.Errorf("next check %s, clock from %s", next, h.ClockFrom)
+	}
+}
+
+func TestFeedbackRemindersAndAwayReps(t *testing.T) {
+	t.Parallel()
+	c, h := sent(t)
+	h.FeedbackReminders = []time.Time{paris(t, "2026-12-01 15:00")}
+	if _, err := h.Record(Response{Action: Contacted, Channel: "phone", At: paris(t, "2026-11-30 11:00"), RepID: h.Rep()}, c.Calendar); err != nil {
+		t.Fatal(err)
+	}
+	if next := h.NextCheck(paris(t, "2026-11-30 11:00")); !next.Equal(h.FeedbackReminders[0]) {
+		t.Errorf("after the contact, next check %s; want the feedback reminder %s", next, h.FeedbackReminders[0])
+	}
+	steps := h.Due(paris(t, "2026-12-01 15:00"))
+	if len(steps) != 1 || steps[0].Kind != StepFeedbackReminder || steps[0].N != 0 {
+		t.Fatalf("due %+v", steps)
+	}
+	// The rep is away at that point: the manager is told once, and no reminder is due any more.
+	e, ok := h.EscalateAway(steps[0], "claire-dubois", steps[0].Due)
+	if !ok || e.Kind != EventAwayEscalation || e.ManagerID != "claire-dubois" || h.FeedbackReminded != 1 {
+		t.Fatalf("away: %+v %v reminded %d", e, ok, h.FeedbackReminded)
+	}
+	if steps := h.Due(paris(t, "2026-12-01 15:01")); len(steps) != 0 {
+		t.Errorf("still due after the away escalation: %+v", steps)
+	}
+	if steps := h.Due(h.FeedbackDue); len(steps) != 1 || steps[0].Kind != StepFeedbackBreach {
+		t.Errorf("at the feedback deadline: %+v", steps)
+	}
+}
+
+func TestAnUndeliverableEventTellsOpsOnce(t *testing.T) {
+	t.Parallel()
+	_, h := sent(t)
+	at := paris(t, "2026-11-30 12:00")
+	r := h.Remind(0, at)
+	u, ok := h.Undeliverable(r, "outcome unknown", at.Add(StuckAfter))
+	if !ok || u.Kind != EventUndelivered || u.RepID != h.Rep() || len(h.Pending) != 1 || h.Pending[0] != u.ID() {
+		t.Fatalf("undelivered %+v %v pending %v", u, ok, h.Pending)
+	}
+	if _, ok := h.Undeliverable(u, "outcome unknown", at.Add(2*StuckAfter)); ok || len(h.Pending) != 0 {
+		t.Errorf("an alert about an alert: %v, pending %v", ok, h.Pending)
 	}
 }
 

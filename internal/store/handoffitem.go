@@ -20,6 +20,9 @@ type handoffItem struct {
 	ContractVersion string `dynamodbav:"contractVersion"`
 	LeadName        string `dynamodbav:"leadName,omitempty"`
 	LeadCompany     string `dynamodbav:"leadCompany,omitempty"`
+	LeadTitle       string `dynamodbav:"leadTitle,omitempty"`
+	LeadEmail       string `dynamodbav:"leadEmail,omitempty"`
+	LeadPhone       string `dynamodbav:"leadPhone,omitempty"`
 	Source          string `dynamodbav:"source,omitempty"`
 	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
 
@@ -32,6 +35,9 @@ type handoffItem struct {
 	FeedbackDue     string   `dynamodbav:"feedbackDue"`
 	Reminders       []string `dynamodbav:"reminders"`
 	Reminded        int      `dynamodbav:"reminded"`
+	// Feedback reminders (instants) and how many were dealt with.
+	FeedbackReminders []string `dynamodbav:"feedbackReminders"`
+	FeedbackReminded  int      `dynamodbav:"feedbackReminded"`
 
 	Contact  *contactItem  `dynamodbav:"contact,omitempty"`
 	Decision *decisionItem `dynamodbav:"decision,omitempty"`
@@ -41,6 +47,7 @@ type handoffItem struct {
 	FeedbackBreached     bool     `dynamodbav:"feedbackBreached"`
 	AwayEscalated        bool     `dynamodbav:"awayEscalated"`
 	Reassignments        int      `dynamodbav:"reassignments"`
+	Undelivered          int      `dynamodbav:"undelivered"`
 	Pending              []string `dynamodbav:"pending,omitempty"`
 	Version              int64    `dynamodbav:"version"`
 
@@ -92,6 +99,10 @@ const (
 	handoffPrefix = "HANDOFF#"
 	// dueBuckets spreads the due-checks index over partitions; the checker reads each.
 	dueBuckets = 10
+	// openNoCheck is the dueAt of a hand-off still awaiting an answer with nothing left to check (both deadlines
+	// passed and dealt with): it stays in due-checks, where the open SQLs are listed, after every instant the
+	// checker asks for.
+	openNoCheck = "9999-12-31T23:59:59.999Z"
 )
 
 func handoffSK(at time.Time) string { return handoffPrefix + stamp(at) }
@@ -100,7 +111,8 @@ func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadI
 
 func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
-		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, Source: h.Source, UTMCampaign: h.UTMCampaign,
+		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, LeadTitle: h.LeadTitle, LeadEmail: h.LeadEmail,
+		LeadPhone: h.LeadPhone, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered,
 		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
@@ -116,6 +128,10 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	if it.Reminders == nil {
 		it.Reminders = []string{}
 	}
+	it.FeedbackReminders = []string{}
+	for _, r := range h.FeedbackReminders {
+		it.FeedbackReminders = append(it.FeedbackReminders, stamp(r))
+	}
 	if h.Contacted() {
 		c := h.Contact
 		it.Contact = &contactItem{At: stamp(c.At), Channel: c.Channel, RepID: c.RepID, By: c.By, BusinessMinutes: c.BusinessMinutes}
@@ -126,6 +142,8 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	}
 	if next := h.NextCheck(now); !next.IsZero() {
 		it.DueBucket, it.DueAt = dueBucket(h.LeadID), stamp(next)
+	} else if !h.Answered() {
+		it.DueBucket, it.DueAt = dueBucket(h.LeadID), openNoCheck
 	}
 	return it
 }
@@ -140,7 +158,7 @@ func (it mailItem) toMail(r *reader, field string) handoff.Mail {
 		SendingAt: r.time(field+".sendingAt", it.SendingAt), SentAt: r.time(field+".sentAt", it.SentAt), MessageID: it.MessageID,
 		Attempts: it.Attempts, PossibleDuplicate: it.PossibleDuplicate}
 	switch m.Status {
-	case handoff.MailClaimed, handoff.MailSending, handoff.MailSent:
+	case handoff.MailClaimed, handoff.MailSending, handoff.MailSent, handoff.MailAbandoned:
 	default:
 		r.fail("%s.status: unknown mail status %q", field, it.Status)
 	}
@@ -150,7 +168,8 @@ func (it mailItem) toMail(r *reader, field string) handoff.Mail {
 func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
-		LeadName: it.LeadName, LeadCompany: it.LeadCompany, Source: it.Source, UTMCampaign: it.UTMCampaign,
+		LeadName: it.LeadName, LeadCompany: it.LeadCompany, LeadTitle: it.LeadTitle, LeadEmail: it.LeadEmail, LeadPhone: it.LeadPhone,
+		Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered,
 		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
@@ -160,6 +179,9 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	}
 	for i, s := range it.Reminders {
 		h.Reminders = append(h.Reminders, r.time("reminders["+strconv.Itoa(i)+"]", s))
+	}
+	for i, s := range it.FeedbackReminders {
+		h.FeedbackReminders = append(h.FeedbackReminders, r.time("feedbackReminders["+strconv.Itoa(i)+"]", s))
 	}
 	if c := it.Contact; c != nil {
 		h.Contact = handoff.Contact{At: r.time("contact.at", c.At), Channel: c.Channel, RepID: c.RepID, By: c.By, BusinessMinutes: c.BusinessMinutes}
@@ -174,6 +196,8 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 		r.fail("repId %q is not the last assignment", it.RepID)
 	case h.Reminded > len(h.Reminders):
 		r.fail("reminded %d of %d reminders", h.Reminded, len(h.Reminders))
+	case h.FeedbackReminded > len(h.FeedbackReminders):
+		r.fail("feedbackReminded %d of %d feedback reminders", h.FeedbackReminded, len(h.FeedbackReminders))
 	}
 	return h, r.err
 }

@@ -309,11 +309,21 @@ func answerActivity(k handoff.Key, typ string, a handoff.Action, at time.Time, b
 // ForEachDue calls fn with every hand-off whose next check is at or before before (the sparse due-checks index,
 // every partition, every page), as the index holds it. fn returning an error stops the walk with it.
 func (s *Handoffs) ForEachDue(ctx context.Context, before time.Time, fn func(handoff.Handoff) error) error {
+	return s.walkDueChecks(ctx, stamp(before), fn)
+}
+
+// ForEachOpen calls fn with every open hand-off: those with a check to come, and those awaiting an answer with
+// nothing left to check (both deadlines passed). They are all in due-checks.
+func (s *Handoffs) ForEachOpen(ctx context.Context, fn func(handoff.Handoff) error) error {
+	return s.walkDueChecks(ctx, openNoCheck, fn)
+}
+
+func (s *Handoffs) walkDueChecks(ctx context.Context, until string, fn func(handoff.Handoff) error) error {
 	for b := 0; b < dueBuckets; b++ {
 		err := queryAll(ctx, s.db, &dynamodb.QueryInput{
 			TableName: &s.t.SLA, IndexName: aws.String("due-checks"),
 			KeyConditionExpression:    aws.String("dueBucket = :b AND dueAt <= :t"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":b": str("DUE#" + strconv.Itoa(b)), ":t": str(stamp(before))},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":b": str("DUE#" + strconv.Itoa(b)), ":t": str(until)},
 		}, func(items []map[string]types.AttributeValue) error {
 			for _, item := range items {
 				h, err := readHandoff(item)
@@ -381,15 +391,16 @@ func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string,
 	return e, err == nil, err
 }
 
-// SettleEventMail records how an event's email ended (sent, or claimed again after a definite refusal), on the
-// condition that it is still the send that StartEventMail let through.
-func (s *Handoffs) SettleEventMail(ctx context.Context, k handoff.Key, id string, m handoff.Mail) error {
+// SettleEventMail records how an event's email ended (sent; claimed again after a definite refusal;
+// abandoned), on the condition that it is still as the caller saw it: from is sending for the send StartEventMail
+// let through, claimed or sending for an abandonment.
+func (s *Handoffs) SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)),
 		UpdateExpression:          aws.String("SET mail = :mail"),
-		ConditionExpression:       aws.String("mail.#status = :sending"),
+		ConditionExpression:       aws.String("mail.#status = :from"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":mail": &types.AttributeValueMemberM{Value: marshal(newMailItem(m))}, ":sending": str(string(handoff.MailSending))},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":mail": &types.AttributeValueMemberM{Value: marshal(newMailItem(m))}, ":from": str(string(from))},
 	})
 	if err != nil {
 		return fmt.Errorf("settle the email of event %s of %s: %w", id, k, err)

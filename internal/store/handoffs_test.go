@@ -232,6 +232,23 @@ func TestDueIndex(t *testing.T) {
 	if n := count(time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)); n != 20 {
 		t.Errorf("%d due at the first reminder, want the 20 unanswered", n)
 	}
+	// Both deadlines passed and dealt with, no answer: nothing left to check, but still open (ops see it).
+	if _, err := f.handoffs.Update(ctx, keys[1], at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Reminded, h.FirstContactBreached, h.FeedbackReminded, h.FeedbackBreached = len(h.Reminders), true, len(h.FeedbackReminders), true
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(time.Date(2036, 1, 1, 0, 0, 0, 0, time.UTC)); n != 19 {
+		t.Errorf("%d due in ten years, want 19 (the one with nothing left to check is not)", n)
+	}
+	open := 0
+	if err := f.handoffs.ForEachOpen(ctx, func(h handoff.Handoff) error {
+		open++
+		return nil
+	}); err != nil || open != 20 {
+		t.Errorf("%d open hand-offs (%v), want the 20 unanswered", open, err)
+	}
 }
 
 // TestEventMailGate: an event's email passes the gate once.
@@ -278,10 +295,10 @@ func TestEventMailGate(t *testing.T) {
 		t.Errorf("%d callers passed the gate, want 1", n)
 	}
 	m := handoff.Mail{Status: handoff.MailSent, SentAt: at, MessageID: "m1"}
-	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, m); err != nil {
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, m); err == nil {
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, m); err == nil {
 		t.Error("an email settled twice")
 	}
 	if e, err := f.handoffs.Event(ctx, h.Key, id); err != nil || e.Mail.MessageID != "m1" || e.Mail.Status != handoff.MailSent || e.RepID != "thomas-martin" {
