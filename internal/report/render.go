@@ -258,8 +258,8 @@ func (f format) salesSection(r Report) section {
 		facts = append(facts, fact{Label: f.w("pending_both"), Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
 	}
 	reps := &table{Head: []string{f.w("rep"), f.w("col_sqls"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
-		f.w("col_breaches"), f.w("col_reminders"), f.w("col_reassign")},
-		Numeric: []bool{false, true, true, true, true, true, true, true}}
+		f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations"), f.w("col_reassign")},
+		Numeric: []bool{false, true, true, true, true, true, true, true, true}}
 	for _, rep := range s.Reps {
 		tone := ""
 		if s.ContactTarget > 0 && rep.Contact.Defined() {
@@ -272,7 +272,7 @@ func (f format) salesSection(r Report) section {
 		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.SQLs)},
 			{Text: f.percentVs(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
 			{Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
-			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Reassigned)}})
+			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Reassigned)}})
 	}
 	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps}}
 	if len(s.Rejections) > 0 {

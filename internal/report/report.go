@@ -148,9 +148,10 @@ type RepLine struct {
 	SQLs          int   // SQLs of the month they hold
 	Contact       Ratio // of those, contacted within the deadline (decided ones)
 	TimeToContact Times // the contacts they made, from their own assignment
-	// Events of the month: breaches and reminders of the rep concerned; Reassigned counts the SQLs taken from
-	// them by a reassignment.
-	FirstContactBreaches, FeedbackBreaches, Reminders, Reassigned int
+	// Events of the month: breaches and reminders (to contact and to answer) of the rep concerned; Escalations
+	// counts the times their manager was told about one of their SQLs (each first-contact breach, and a reminder
+	// point reached while the rep was away); Reassigned counts the SQLs taken from them by a reassignment.
+	FirstContactBreaches, FeedbackBreaches, Reminders, Escalations, Reassigned int
 }
 
 // Breaches is the rep's breaches of the month, first contact and feedback.
@@ -318,7 +319,7 @@ func (k *computer) marketing() Marketing {
 	leads := map[string]origin{}
 	mqls := map[string]origin{}
 	for _, l := range k.in.Created {
-		if l.Stage.rank() >= 1 && k.slot(l.At) == current && k.happened(l.At) {
+		if rank(l.Stage) >= 1 && k.slot(l.At) == current && k.happened(l.At) {
 			if _, seen := leads[l.LeadID]; !seen {
 				leads[l.LeadID] = origin{l.Source, l.UTMCampaign}
 			}
@@ -328,7 +329,7 @@ func (k *computer) marketing() Marketing {
 		if k.slot(t.At) != current || !k.happened(t.At) {
 			continue
 		}
-		from, to := t.From.rank(), t.To.rank()
+		from, to := rank(t.From), rank(t.To)
 		if from < 1 && to >= 1 {
 			if _, seen := leads[t.LeadID]; !seen {
 				leads[t.LeadID] = origin{t.Source, t.UTMCampaign}
@@ -470,6 +471,9 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		switch e.Kind {
 		case FirstContactBreach:
 			rep(e.RepID).FirstContactBreaches++
+			rep(e.RepID).Escalations++
+		case AwayEscalation:
+			rep(e.RepID).Escalations++
 		case FeedbackBreachEvent:
 			rep(e.RepID).FeedbackBreaches++
 		case Reminder, FeedbackReminder:

@@ -86,7 +86,9 @@ const (
 // july is a month of records (July 2026), every figure of which is worked out by hand in TestJuly.
 //
 //	H0 carl (who has since left the roster) got an SQL on Tue 30 June 17:00; in July he let it breach first
-//	   contact (Wed 1 July 12:00) and feedback (Thu 2 July 17:00), after two reminders.
+//	   contact (Wed 1 July 12:00) and feedback (Thu 2 July 17:00), after two reminders to contact (10:00 and
+//	   11:12: 50% and 80% of 4h) and one to answer (Wed 17:00, 50% of 16h); at the second point to answer
+//	   (Thu 13:48, 80%) he was away, so his manager was told instead (an escalation, not a reminder).
 //	H1 anna  Wed 1 Jul 10:00 -> contacted 11:30 (1h30)                          accepted
 //	H2 bruno Thu 2 Jul 17:30 -> contacted Fri 10:00 (30 min + 1h = 1h30)          rejected no_budget
 //	H3 anna  Fri 3 Jul 16:30 -> contacted Mon 6 11:00 (30 min + 2h = 2h30)        rejected other + comment
@@ -99,7 +101,7 @@ const (
 func july() Input {
 	v6, v7 := "2026.06-1", "2026.07-1"
 	h := func(lead, repID, handed, source, campaign, version string) Handoff {
-		return Handoff{LeadID: lead, At: at(handed), RepID: repID, Assignments: []Assignment{{repID, at(handed)}},
+		return Handoff{LeadID: lead, At: at(handed), RepID: repID, Assignments: []Assignment{{RepID: repID, At: at(handed)}},
 			Source: source, UTMCampaign: campaign, ContractVersion: version}
 	}
 	h0 := h("l0", "carl", "2026-06-30 17:00", site, "", v6)
@@ -128,7 +130,7 @@ func july() Input {
 	h4.FeedbackBreach = true
 
 	h5 := h("l5", "anna", "2026-07-20 09:00", linkdin, "linkedin-q3", v6)
-	h5.Assignments = []Assignment{{"carl", at("2026-07-20 09:00")}, {"anna", at("2026-07-20 14:00")}}
+	h5.Assignments = []Assignment{{RepID: "carl", At: at("2026-07-20 09:00")}, {RepID: "anna", At: at("2026-07-20 14:00")}}
 	h5.FirstContactDue, h5.FeedbackDue = at("2026-07-20 18:00"), at("2026-07-22 09:00")
 	h5.ContactedAt, h5.ContactRepID, h5.ContactedWithinDeadline = at("2026-07-20 16:00"), "anna", false
 	h5.FirstContactBreaches, h5.Reassignments, h5.Reminders = 1, 1, 2
@@ -208,6 +210,8 @@ func july() Input {
 			ev(Reminder, "l0", "carl", "2026-07-01 10:00"),
 			ev(Reminder, "l0", "carl", "2026-07-01 11:12"),
 			ev(FirstContactBreach, "l0", "carl", "2026-07-01 12:00"),
+			ev(FeedbackReminder, "l0", "carl", "2026-07-01 17:00"),
+			ev(AwayEscalation, "l0", "carl", "2026-07-02 13:48"),
 			ev(FeedbackBreachEvent, "l0", "carl", "2026-07-02 17:00"),
 			ev(FeedbackBreachEvent, "l4", "bruno", "2026-07-16 17:00"),
 			ev(Reminder, "l5", "carl", "2026-07-20 11:00"),
@@ -295,8 +299,10 @@ func TestJuly(t *testing.T) {
 		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{2, 3},
 			TimeToContact: Times{3, 2 * time.Hour, 2*time.Hour + 30*time.Minute}},
 		{RepID: "bruno", Name: "Bruno Lefèvre", SQLs: 3, Contact: Ratio{2, 3}, TimeToContact: Times{3, 2 * time.Hour, 5 * time.Hour},
-			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2},
-		{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 4, Reassigned: 1},
+			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2, Escalations: 1},
+		// carl: reminders 10:00, 11:12 (l0), 11:00, 12:12 (l5) and one to answer; escalations: two breaches and
+		// the one while away.
+		{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 5, Escalations: 3, Reassigned: 1},
 	}
 	if !reflect.DeepEqual(s.Reps, wantReps) {
 		t.Errorf("reps =\n%+v\nwant\n%+v", s.Reps, wantReps)
@@ -534,9 +540,10 @@ func TestAsOfMidMonth(t *testing.T) {
 	if s := r.Sales; s.Contact != (Ratio{4, 5}) || s.TimeToContact.Count != 4 || s.Acceptance != (Ratio{1, 3}) {
 		t.Errorf("contact = %+v, %d times, acceptance %+v", s.Contact, s.TimeToContact.Count, s.Acceptance)
 	}
-	// Events by noon: carl's two reminders on l0 and one on l5 (11:00; 12:12 is after noon), his breach on l0.
+	// Events by noon: carl's two reminders on l0, his reminder to answer it, and one on l5 (11:00; 12:12 is after
+	// noon); his breach on l0 and the escalation while he was away.
 	for _, rep := range r.Sales.Reps {
-		if rep.RepID == "carl" && (rep.Reminders != 3 || rep.FirstContactBreaches != 1 || rep.Reassigned != 0) {
+		if rep.RepID == "carl" && (rep.Reminders != 4 || rep.FirstContactBreaches != 1 || rep.Escalations != 2 || rep.Reassigned != 0) {
 			t.Errorf("carl = %+v", rep)
 		}
 	}
