@@ -37,7 +37,21 @@ const (
 )
 
 // Render writes the report in its locale: the subject, the HTML and text parts, the charts and the CSV.
-func Render(r Report) (Email, error) {
+func Render(r Report) (Email, error) { return RenderCopy(r, Copy{}) }
+
+// Copy says which sending of a report an email is, when it is not the first and only one.
+type Copy struct {
+	// Resend is the number of this copy sent again on request (1 for the first re-send), 0 for the report's own
+	// email.
+	Resend int
+	// PossibleDuplicate: an earlier sending may have left (it stopped between SES and its confirmation), so the
+	// recipients may have this report already.
+	PossibleDuplicate bool
+}
+
+// RenderCopy is Render for a given sending: a copy sent again, or possibly twice, says so at the top of both
+// parts; the figures, the charts and the CSV are the same.
+func RenderCopy(r Report, cp Copy) (Email, error) {
 	loc, err := time.LoadLocation(r.TimeZone)
 	if err != nil {
 		return Email{}, fmt.Errorf("render report: time zone %q: %w", r.TimeZone, err)
@@ -63,7 +77,17 @@ func Render(r Report) (Email, error) {
 		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
 	}
 
-	e.HTML, e.Text = writeHTML(v), writeText(v)
+	switch {
+	case cp.PossibleDuplicate:
+		v.Notice = f.w("possible_duplicate")
+	case cp.Resend > 0:
+		v.Notice = f.wf("resent", f.int(cp.Resend))
+	}
+	v.clean()
+	if e.HTML, err = writeHTML(v); err != nil {
+		return Email{}, err
+	}
+	e.Text = writeText(v)
 	csv, err := f.csv(r)
 	if err != nil {
 		return Email{}, err
@@ -81,6 +105,8 @@ type view struct {
 	Nothing                                                      string
 	Sections                                                     []section
 	CSV, How, Footer                                             string
+	// Notice is said first: a copy sent again, or one that may be a duplicate.
+	Notice string
 }
 
 type section struct {

@@ -128,7 +128,7 @@ func TestEmailParts(t *testing.T) {
 	if strings.ContainsAny(e.Subject, "\r\n") {
 		t.Errorf("subject %q", e.Subject)
 	}
-	// The HTML is written by code: every element it opens, it closes.
+	// Every element the template opens, it closes.
 	for _, tag := range []string{"html", "body", "table", "tr", "td", "th", "p", "ul", "li", "h1", "h2", "h3", "title"} {
 		open := len(regexp.MustCompile(`<`+tag+`[ >]`).FindAllString(e.HTML, -1))
 		if closed := strings.Count(e.HTML, "</"+tag+">"); open != closed || open == 0 && tag != "ul" {
@@ -325,5 +325,39 @@ func TestLongLists(t *testing.T) {
 	}
 	if !strings.Contains(string(e.Attachments[0].Data), "comment number 24") {
 		t.Error("the CSV lacks a comment")
+	}
+}
+
+// TestRenderCopy: a copy sent again, or one that may be a duplicate, says so first in both parts; its charts and
+// CSV are byte for byte the report's own, and so is everything after the notice.
+func TestRenderCopy(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	r := Compute(c, july())
+	first, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		copy   Copy
+		notice string
+	}{
+		{Copy{Resend: 2}, "Nouvel envoi de ce rapport, à la demande (copie n° 2)"},
+		{Copy{Resend: 1, PossibleDuplicate: true}, "Vous avez peut-être déjà reçu ce rapport"},
+	} {
+		e, err := RenderCopy(r, tc.copy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(e.Text, "*** "+tc.notice) || !strings.Contains(e.HTML, tc.notice) || strings.Contains(first.HTML, tc.notice) {
+			t.Errorf("%+v: the notice %q is not first in the text, or not in the HTML", tc.copy, tc.notice)
+		}
+		if _, rest, _ := strings.Cut(e.Text, "\n\n"); rest != first.Text {
+			t.Errorf("%+v: the text after the notice differs from the report's", tc.copy)
+		}
+		if e.Subject != first.Subject || !bytes.Equal(e.Attachments[0].Data, first.Attachments[0].Data) ||
+			len(e.Inline) != len(first.Inline) || !bytes.Equal(e.Inline[0].Data, first.Inline[0].Data) || !bytes.Equal(e.Inline[1].Data, first.Inline[1].Data) {
+			t.Errorf("%+v: the subject, the charts or the CSV differ from the report's", tc.copy)
+		}
 	}
 }
