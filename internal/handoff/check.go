@@ -97,8 +97,11 @@ func (k EventKind) OpsAlert() bool { return k == EventStuckMail || k == EventUnd
 type Event struct {
 	Handoff Key
 	Kind    EventKind
-	// N tells events of one kind apart on one hand-off: a reminder's index, the assignment a breach or an
-	// escalation concerns, the resend's attempt.
+	// Assignment is the index of the assignment that held the SQL when the event happened (for a reassignment,
+	// the one it was taken from): a reassigned SQL's new rep has reminders and breaches of their own.
+	Assignment int
+	// N tells events of one kind apart within an assignment: a reminder's index, the resend's attempt, the
+	// count of undelivered alerts; 0 for what happens once per assignment.
 	N   int
 	At  time.Time // when it was recorded
 	Due time.Time // the deadline or reminder instant it concerns
@@ -114,12 +117,15 @@ type Event struct {
 	Mail Mail // zero Status: the event sends no email
 }
 
-// ID names the event within its hand-off: "reminder#1", "breach.first_contact#0"…; recording an ID twice is
-// refused by the store, so an event happens once.
-func (e Event) ID() string { return string(e.Kind) + "#" + strconv.Itoa(e.N) }
+// ID names the event within its hand-off — kind#assignment.n: "reminder#0.1" (the second reminder of the first
+// rep), "breach.first_contact#1.0" (the second rep's breach)…; recording an ID twice is refused by the store, so
+// an event happens once.
+func (e Event) ID() string {
+	return string(e.Kind) + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)
+}
 
 func (h *Handoff) event(kind EventKind, n int, now, due time.Time, withMail bool) Event {
-	e := Event{Handoff: h.Key, Kind: kind, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
+	e := Event{Handoff: h.Key, Kind: kind, Assignment: len(h.Assignments) - 1, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
 	if withMail {
 		e.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
 		h.Pending = append(h.Pending, e.ID())
@@ -153,7 +159,7 @@ func (h *Handoff) EscalateAway(s Step, managerID string, now time.Time) (Event, 
 		return Event{}, false
 	}
 	h.AwayEscalated = true
-	e := h.event(EventAwayEscalation, len(h.Assignments)-1, now, s.Due, true)
+	e := h.event(EventAwayEscalation, 0, now, s.Due, true)
 	e.ManagerID = managerID
 	return e, true
 }
@@ -161,7 +167,7 @@ func (h *Handoff) EscalateAway(s Step, managerID string, now time.Time) (Event, 
 // BreachFirstContact records that the rep who holds the SQL let the first-contact deadline pass: an
 // escalation to their manager. The breach stays on this rep whatever happens next.
 func (h *Handoff) BreachFirstContact(managerID string, minutesLate int, now time.Time) Event {
-	e := h.event(EventFirstContactBreach, len(h.Assignments)-1, now, h.FirstContactDue, true)
+	e := h.event(EventFirstContactBreach, 0, now, h.FirstContactDue, true)
 	e.ManagerID, e.BusinessMinutesLate = managerID, minutesLate
 	h.FirstContactBreaches++
 	h.FirstContactBreached = true
@@ -172,7 +178,7 @@ func (h *Handoff) BreachFirstContact(managerID string, minutesLate int, now time
 // Reassign gives the SQL to the next rep after a breach: a fresh clock from now, and the SQL email to them
 // (the hand-off's Mail, claimed again).
 func (h *Handoff) Reassign(a Assignment, d Deadlines, now time.Time) Event {
-	e := h.event(EventReassignment, len(h.Assignments), now, h.FirstContactDue, false)
+	e := h.event(EventReassignment, 0, now, h.FirstContactDue, false)
 	e.ToRepID, e.Reason = a.RepID, a.Reason
 	h.Assignments = append(h.Assignments, a)
 	h.Reassignments++
@@ -191,13 +197,17 @@ func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Tim
 }
 
 // ResendStuck deals with an SQL email left unconfirmed: it goes once more — marked as a possible duplicate when
-// it may have left already (it was being handed to SES) — and marketing ops are told (an EventStuckMail). The
-// rep's deadlines count from this send. After MaxMailAttempts failed hand-overs it is abandoned instead (an
-// EventUndelivered to marketing ops) and the deadlines count from now all the same, so that the breach, if any,
-// reaches the manager.
+// it may have left already (it was being handed to SES) — and the rep's deadlines count from this send. The
+// first resend tells marketing ops (an EventStuckMail with an email); later ones are recorded without one. An
+// email whose hand-overs to SES failed MaxMailAttempts times (refused, or outcome unknown) is abandoned instead
+// (an EventUndelivered to marketing ops), and the deadlines count from now all the same, so that the breach, if
+// any, reaches the manager.
 func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 	maybeSent := h.Mail.Status == MailSending
-	attempts := h.Mail.Attempts + 1
+	attempts := h.Mail.Attempts
+	if maybeSent {
+		attempts++ // a hand-over whose outcome is unknown; a refusal was counted when it happened
+	}
 	h.startClock(d)
 	if attempts >= MaxMailAttempts {
 		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
@@ -206,11 +216,12 @@ func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 		h.Undelivered++
 		return e
 	}
-	e := h.event(EventStuckMail, h.Mail.Attempts, now, h.Mail.staleAt(), true)
+	e := h.event(EventStuckMail, h.Resends, now, h.Mail.staleAt(), h.Resends == 0)
 	e.Reason = "the SQL email was claimed but never handed to SES: it was sent now"
 	if maybeSent {
 		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
 	}
+	h.Resends++
 	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	return e
 }
