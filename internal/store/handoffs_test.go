@@ -110,7 +110,7 @@ func TestUpdateLosesNoUpdate(t *testing.T) {
 		t.Fatalf("after 6 concurrent updates: pending %v, version %d (%v)", got.Pending, got.Version, err)
 	}
 	for i := 0; i < 6; i++ {
-		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
+		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#0.", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
 			t.Errorf("event %d: %+v %v", i, e, err)
 		}
 	}
