@@ -72,6 +72,19 @@ var NotEmulated = []string{
 	"SES sending quotas, bounces and complaints: SES local accepts every message",
 }
 
+// NotEmulated is the list above, with each route whose authorizer the stack does not check.
+func (s *Stack) NotEmulated() []string {
+	out := append([]string{}, NotEmulated...)
+	for _, def := range s.opts.Template.Functions {
+		for _, r := range def.Routes {
+			if r.Authorizer != "" {
+				out = append(out, fmt.Sprintf("the %s authorizer of %s %s: the local API answers it unauthenticated", r.Authorizer, r.Method, r.Path))
+			}
+		}
+	}
+	return out
+}
+
 // Stack is a running local stack.
 type Stack struct {
 	opts      Options
@@ -583,7 +596,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		Schedules   []sched
 		NotEmulated []string
 	}
-	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, NotEmulated
+	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, s.NotEmulated()
 	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
 	if o := s.clockOffset(); o != 0 {
 		out.ClockOffset = o.String()
