@@ -75,11 +75,12 @@ type client struct {
 	Query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 	Scan               func(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
+	BatchWriteItem     func(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 }
 
 func newClient(db DB) *client {
 	return &client{GetItem: db.GetItem, UpdateItem: db.UpdateItem, TransactWriteItems: db.TransactWriteItems, Query: db.Query,
-		BatchGetItem: db.BatchGetItem, Scan: db.Scan}
+		BatchGetItem: db.BatchGetItem, Scan: db.Scan, BatchWriteItem: db.BatchWriteItem}
 }
 
 // Errors of the store, besides the domain's (lead.ErrNotFound, handoff.ErrNotFound…).
