@@ -397,3 +397,29 @@ func TestTheScheduleEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestACrashAfterAReassignment: the run dies once the breach and the reassignment are recorded, before any
+// email. The next run sends both — the new rep's SQL email at once, not as a stuck email five minutes later.
+func TestACrashAfterAReassignment(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+	f.run(paris(t, "2026-11-30 12:00"))
+	f.run(paris(t, "2026-11-30 14:12"))
+	before := len(f.mails())
+	f.checker.Crash = crashAt("after-record")
+	if _, err := f.runErr(paris(t, "2026-11-30 15:00")); err == nil {
+		t.Fatal("the crashed run reported no failure")
+	}
+	if got := f.get(h.Key); got.Reassignments != 1 || got.Mail.Status != handoff.MailClaimed || len(f.mails()) != before {
+		t.Fatalf("after the crash: reassignments %d, mail %s, %d new emails", got.Reassignments, got.Mail.Status, len(f.mails())-before)
+	}
+	f.run(paris(t, "2026-11-30 15:01"))
+	checkMails(t, "the run after the crash", f.mails()[before:], []wantMail{
+		{to: sophie, cc: claire, subject: []string{h.LeadCompany}},
+		{to: claire, cc: ops, subject: []string{"breach.first_contact"}},
+	})
+	if got := f.get(h.Key); got.Mail.Status != handoff.MailSent || got.Resends != 0 || len(got.Pending) != 0 {
+		t.Errorf("mail %s, resends %d, pending %v", got.Mail.Status, got.Resends, got.Pending)
+	}
+}

@@ -226,6 +226,14 @@ func (c *Checker) Run(ctx context.Context, window time.Duration) (Result, error)
 // then the steps due now, then their emails.
 func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	var errs []error
+	if h.Mail.Status == handoff.MailClaimed && h.Mail.Attempts == 0 && h.Reassignments > 0 {
+		// A reassigned SQL's email that a crash kept from leaving (never handed to SES): it goes now, first as it
+		// would have, through its gate — rather than once it looks stuck. (A refused one waits for the stuck
+		// path, which counts the attempts.)
+		if err := c.sendSQL(ctx, h.Key); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	for _, id := range slices.Clone(h.Pending) {
 		next, err := c.deliver(ctx, h, id)
 		if err != nil {
