@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -56,7 +55,7 @@ type Links struct {
 }
 
 var (
-	htmlSQL = htmltemplate.Must(htmltemplate.New("sql.html.tmpl").Funcs(htmltemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.html.tmpl"))
+	htmlSQL = parseHTML("sql.html.tmpl")
 	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
@@ -82,16 +81,7 @@ func (s SQL) Render() (html, text string, err error) {
 }
 
 // DueText is the deadline in the contract's words and zone.
-func (s SQL) DueText() string {
-	days := map[contract.Locale][]string{
-		contract.French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-		contract.English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	}[s.Locale]
-	if s.Locale == contract.French {
-		return fmt.Sprintf("%s %s à %s", days[s.Due.Weekday()], s.Due.Format("02/01/2006"), s.Due.Format("15:04"))
-	}
-	return fmt.Sprintf("%s %s at %s", days[s.Due.Weekday()], s.Due.Format("2 Jan 2006"), s.Due.Format("15:04"))
-}
+func (s SQL) DueText() string { return instantText(s.Locale, s.Due) }
 
 // Points renders an explanation line's points to the cent, signed ("+13.21", "-15", "+2.5"): the stored lines
 // are in cents and add up to the stored fit and behaviour, so the email shows them as they are.
