@@ -120,3 +120,22 @@ func TestScoreShownToTheCent(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderStaysOneLine: whatever a lead's fields carry, a header value is one line with nothing that reorders
+// or hides what a reader sees (a C1 NEL or a Unicode line separator breaks lines in some clients).
+func TestHeaderStaysOneLine(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ACME\r\nBcc: x@evil.fr": "ACME  Bcc: x@evil.fr",
+		"ACME\u0085Bcc: x":       "ACME Bcc: x",
+		"ACME\u2028Bcc: x":       "ACME Bcc: x",
+		"ACME\u2029\tIndustrie":  "ACME  Industrie",
+		"ACME\u202eeirtsudnI":    "ACMEeirtsudnI",
+		"\u2066ACME\u2069 \x7f":  "ACME  ",
+		"Société Générale — été": "Société Générale — été",
+	} {
+		if got := header(in); got != want {
+			t.Errorf("header(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
