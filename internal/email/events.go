@@ -74,30 +74,25 @@ type eventMail struct {
 
 // reminder: first contact is due soon (the rep, the three links).
 func (b *eventMail) reminder(links Links) error {
-	rep := b.toRep(b.e.RepID)
-	due := b.h.FirstContactDue
-	left := b.left(due)
-	b.v.Subject = b.w("reminder.subject", b.who(), b.short(due), left)
-	b.v.Hello = b.w("ev.hello", rep)
-	b.v.Paras = []string{b.w("reminder.intro", b.e.N+1, max(len(b.h.Reminders), b.e.N+1))}
-	b.v.Due, b.v.DueNote = b.instant(due), left+" "+b.w("left")
-	b.v.Sections = []section{b.lead()}
-	b.v.AnswerNote = b.w("reminder.stop")
-	return b.answers(links, true)
+	return b.remind(b.h.FirstContactDue, len(b.h.Reminders), "reminder", b.w("reminder.stop"), true, links)
 }
 
 // feedbackReminder: the answer (accept or reject) is due soon (the rep, the links).
 func (b *eventMail) feedbackReminder(links Links) error {
+	return b.remind(b.h.FeedbackDue, len(b.h.FeedbackReminders), "feedback", b.w("ev.crm"), !b.h.Contacted(), links)
+}
+
+// remind is reminder e.N+1 of n to the rep of a deadline due (words under prefix), with the answer links.
+func (b *eventMail) remind(due time.Time, n int, prefix, note string, contacted bool, links Links) error {
 	rep := b.toRep(b.e.RepID)
-	due := b.h.FeedbackDue
 	left := b.left(due)
-	b.v.Subject = b.w("feedback.subject", b.who(), b.short(due), left)
+	b.v.Subject = b.w(prefix+".subject", b.who(), b.short(due), left)
 	b.v.Hello = b.w("ev.hello", rep)
-	b.v.Paras = []string{b.w("feedback.intro", b.e.N+1, max(len(b.h.FeedbackReminders), b.e.N+1))}
+	b.v.Paras = []string{b.w(prefix+".intro", b.e.N+1, max(n, b.e.N+1))}
 	b.v.Due, b.v.DueNote = b.instant(due), left+" "+b.w("left")
 	b.v.Sections = []section{b.lead()}
-	b.v.AnswerNote = b.w("ev.crm")
-	return b.answers(links, !b.h.Contacted())
+	b.v.AnswerNote = note
+	return b.answers(links, contacted)
 }
 
 // away: the rep is out of office at a reminder point; their manager takes over (no links: they are the rep's).

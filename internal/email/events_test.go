@@ -1,7 +1,6 @@
 package email
 
 import (
-	"context"
 	"errors"
 	"flag"
 	htmlpkg "html"
@@ -763,19 +762,7 @@ func TestSendEventThroughSESLocal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := NewSES(testenv.SES(t)).Send(context.Background(), m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got *testenv.Mail
-	for _, s := range testenv.Mails(t, h.LeadID) {
-		if s.MessageID == id {
-			got = &s
-		}
-	}
-	if got == nil {
-		t.Fatalf("message %s not in SES local's store", id)
-	}
+	got := sendAndReadBack(t, m, h.LeadID)
 	if got.Subject != m.Subject || len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], claire) ||
 		len(got.Destination.Cc) != 1 || !strings.Contains(got.Destination.Cc[0], opsAddr) ||
 		!strings.Contains(got.Body.Text, "lundi 30/11/2026 à 15:00") || !strings.Contains(got.Body.HTML, "retard de 0h30") {
