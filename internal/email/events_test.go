@@ -769,3 +769,26 @@ func TestSendEventThroughSESLocal(t *testing.T) {
 		t.Errorf("stored mail = %+v", got)
 	}
 }
+
+// TestEventAcrossDST: instants read back from the store are UTC; the email shows them in the contract's zone
+// on either side of the change to summer time (Sunday 29 March 2026 in Paris).
+func TestEventAcrossDST(t *testing.T) {
+	t.Parallel()
+	for _, l := range []contract.Locale{contract.French, contract.English} {
+		c := example(t, l, nil)
+		h := sent(t, c, "thomas-martin", paris(t, 2026, 3, 27, 16, 0)) // Friday 16:00 CET: due Monday 12:00 CEST
+		h.Key.At, h.FirstContactDue = h.At.UTC(), h.FirstContactDue.UTC()
+		now := paris(t, 2026, 3, 27, 16, 30).UTC()
+		m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[contract.Locale][]string{
+			contract.French:  {"avant lundi 30/03 à 12:00 (reste 3h30)", "lundi 30/03/2026 à 12:00", "vendredi 27/03/2026 à 16:00"},
+			contract.English: {"before Monday 30 Mar at 12:00 (3h30 left)", "Monday 30 Mar 2026 at 12:00", "Friday 27 Mar 2026 at 16:00"},
+		}[l]
+		if !strings.Contains(m.Subject, want[0]) || !strings.Contains(m.Text, want[1]) || !strings.Contains(m.Text, want[2]) {
+			t.Errorf("%s: %s\n%s", l, m.Subject, m.Text)
+		}
+	}
+}
