@@ -34,8 +34,8 @@ var ErrNoRecipient = errors.New("nobody to send this email to")
 // A reassignment sends no event email (the SQL email goes to the new rep, SQLMessage): it is an error, as is an
 // unknown kind.
 func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, links Links, now time.Time) (Message, error) {
-	compose, ok := composers[e.Kind]
-	if !ok {
+	compose := composer(e.Kind)
+	if compose == nil {
 		return Message{}, fmt.Errorf("event %s of %s: kind %q sends no event email", e.ID(), h.Key, e.Kind)
 	}
 	b := &eventMail{c: c, h: h, e: e, now: now}
@@ -51,14 +51,26 @@ func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, link
 	return m, nil
 }
 
-var composers = map[handoff.EventKind]func(*eventMail, Links) error{
-	handoff.EventReminder:           (*eventMail).reminder,
-	handoff.EventFeedbackReminder:   (*eventMail).feedbackReminder,
-	handoff.EventAwayEscalation:     (*eventMail).away,
-	handoff.EventFirstContactBreach: (*eventMail).firstContactBreach,
-	handoff.EventFeedbackBreach:     (*eventMail).feedbackBreach,
-	handoff.EventStuckMail:          (*eventMail).stuck,
-	handoff.EventUndelivered:        (*eventMail).undelivered,
+// composer is the kind's email; nil for a kind without one. A switch, not a map: a binary that never calls
+// EventMessage (notify) does not link the composers.
+func composer(k handoff.EventKind) func(*eventMail, Links) error {
+	switch k {
+	case handoff.EventReminder:
+		return (*eventMail).reminder
+	case handoff.EventFeedbackReminder:
+		return (*eventMail).feedbackReminder
+	case handoff.EventAwayEscalation:
+		return (*eventMail).away
+	case handoff.EventFirstContactBreach:
+		return (*eventMail).firstContactBreach
+	case handoff.EventFeedbackBreach:
+		return (*eventMail).feedbackBreach
+	case handoff.EventStuckMail:
+		return (*eventMail).stuck
+	case handoff.EventUndelivered:
+		return (*eventMail).undelivered
+	}
+	return nil
 }
 
 // eventMail is one event's email being composed: its recipients and what it shows.
@@ -454,7 +466,7 @@ func (b *eventMail) message() (Message, error) {
 	}
 	b.v.Subject = header(b.v.Subject)
 	var html bytes.Buffer
-	if err := htmlEvent.Execute(&html, b.v); err != nil {
+	if err := htmlEvent().Execute(&html, b.v); err != nil {
 		return Message{}, fmt.Errorf("render %s email (html): %w", b.e.Kind, err)
 	}
 	return Message{From: b.c.Sender, To: to, Cc: cc, Subject: b.v.Subject, HTML: html.String(), Text: b.v.text()}, nil

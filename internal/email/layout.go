@@ -4,6 +4,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
@@ -62,7 +63,9 @@ func instantText(l contract.Locale, at time.Time) string {
 	return fmt.Sprintf(t(l, "ev.at"), dayText(l, at), at.Format("15:04"))
 }
 
-var htmlEvent = parseHTML("event.html.tmpl")
+// htmlEvent is parsed on first use: notify links this package but sends no event email, so its cold start
+// does not pay for this template (nor does its binary carry the event emails' code).
+var htmlEvent = sync.OnceValue(func() *htmltemplate.Template { return parseHTML("event.html.tmpl") })
 
 // eventView is what an event's email shows, top to bottom; each kind fills what it needs (events.go) and one
 // template lays it out, so every kind looks alike and the text part says the same as the HTML.
