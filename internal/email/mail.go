@@ -1,5 +1,6 @@
-// Package mail composes Handoff's emails (html/template for the HTML part, a plain-text part always) and sends
-// them through SES v2. Header values never carry CR or LF, and names are escaped as text.
+// Package email composes Handoff's emails — the SQL email to a rep (SQLMessage) and the deadline checker's
+// (EventMessage) — with html/template for the HTML part and a plain-text part always, and sends them through
+// SES v2. Header values never carry CR or LF, and names are escaped as text.
 package email
 
 import (
