@@ -125,8 +125,12 @@ func (b *eventMail) away(Links) error {
 	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
 	b.v.Sections = []section{b.lead()}
 	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("away.todo"), b.w("away.silent")}
-	if !b.h.Contacted() {
-		b.v.Next = append(b.v.Next, b.w(map[bool]string{true: "away.reassign", false: "away.escalate"}[b.c.Sales.OnBreach == contract.Reassign]))
+	switch {
+	case b.h.Contacted(): // the first-contact deadline is behind: no breach action ahead
+	case b.c.Sales.OnBreach == contract.Reassign:
+		b.v.Next = append(b.v.Next, b.w("away.reassign"))
+	default:
+		b.v.Next = append(b.v.Next, b.w("away.escalate"))
 	}
 	return nil
 }

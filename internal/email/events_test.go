@@ -203,6 +203,23 @@ func eventCases(t *testing.T) []eventCase {
 			},
 		},
 		{
+			name: "away at a first-contact reminder, the contract escalates only",
+			edit: func(c *contract.Contract) { c.Sales.OnBreach = contract.Escalate },
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "sophie-bernard", paris(t, 2026, 12, 18, 15, 0))
+				now := h.Reminders[1]
+				e, _ := h.EscalateAway(handoff.Step{Kind: handoff.StepReminder, N: 1, Due: now}, "claire-dubois", now)
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Absence de Sophie Bernard : SQL ACME Industrie à reprendre avant 11:00",
+					both: []string{"le dépassement sera enregistré et vous recevrez une alerte"}, not: []string{"réattribuer le SQL"}},
+				contract.English: {subject: "Sophie Bernard is out of office: SQL ACME Industrie to take over before 11:00",
+					both: []string{"the breach is recorded and you are alerted"}, not: []string{"reassigns the SQL"}},
+			},
+		},
+		{
 			// Contacted on Friday: the answer is due Tuesday 22 December 16:00; the feedback reminder (Tuesday 11:00)
 			// finds her away. The contract does not copy marketing ops here.
 			name: "away at a feedback reminder, marketing ops not in copy",
