@@ -120,9 +120,9 @@ func TestCrashPoints(t *testing.T) {
 			reminders, alerts := 0, 0
 			for _, m := range f.mails() {
 				switch {
-				case strings.HasPrefix(m.Subject, "reminder "):
+				case strings.HasPrefix(m.Subject, "Rappel : premier contact"):
 					reminders++
-				case strings.HasPrefix(m.Subject, "mail.undelivered "):
+				case strings.HasPrefix(m.Subject, "E-mail non remis"):
 					alerts++
 				}
 			}
@@ -175,7 +175,7 @@ func TestTheSQLEmailLeftUnconfirmed(t *testing.T) {
 			mails := f.mails()
 			checkMails(t, "the resend", mails, []wantMail{
 				{to: thomas, cc: claire, subject: []string{h.LeadCompany}},
-				{to: ops, subject: []string{"mail.stuck"}},
+				{to: ops, subject: []string{"E-mail SQL renvoyé"}},
 			})
 			if dup := strings.Contains(mails[0].Body.Text, "Doublon possible"); dup != tc.duplicate {
 				t.Errorf("marked as a possible duplicate: %v, want %v", dup, tc.duplicate)
@@ -218,10 +218,10 @@ func TestAnSQLEmailSESKeepsRefusingIsAbandoned(t *testing.T) {
 	}
 	var subjects []string
 	for _, m := range f.mails() {
-		subjects = append(subjects, strings.SplitN(m.Subject, " ", 2)[0])
+		subjects = append(subjects, strings.SplitN(m.Subject, " :", 2)[0])
 	}
 	// Ops are told at the first resend, and when it is abandoned; the resends between are recorded only.
-	if strings.Join(subjects, " ") != "mail.stuck mail.undelivered" {
+	if strings.Join(subjects, ", ") != "E-mail SQL renvoyé, E-mail non remis" {
 		t.Errorf("emails %v", subjects)
 	}
 	// The deadlines run from the abandonment: the breach escalates to the manager.
@@ -269,7 +269,7 @@ func TestAnAwayRepIsNotReminded(t *testing.T) {
 	before := len(f.mails())
 	f.run(paris(t, "2026-11-30 12:00"))
 	f.run(paris(t, "2026-11-30 14:12"))
-	checkMails(t, "the reminder points", f.mails()[before:], []wantMail{{to: claire, cc: ops, subject: []string{"escalation.away"}}})
+	checkMails(t, "the reminder points", f.mails()[before:], []wantMail{{to: claire, cc: ops, subject: []string{"Absence de Thomas Martin"}}})
 	f.run(paris(t, "2026-11-30 15:00"))
 	if got := ids(f.events(h.Key)); got != "breach.first_contact#0.0 escalation.away#0.0 reassignment#0.0" {
 		t.Errorf("events %s", got)
@@ -296,11 +296,11 @@ func TestEscalateOnlyAndTheFeedbackDeadline(t *testing.T) {
 		f.run(paris(t, at))
 	}
 	checkMails(t, "the week", f.mails()[before:], []wantMail{
-		{to: thomas, subject: []string{"reminder "}},
-		{to: thomas, subject: []string{"reminder "}},
-		{to: claire, cc: ops, subject: []string{"breach.first_contact"}},
-		{to: thomas, subject: []string{"reminder.feedback"}},
-		{to: thomas, cc: claire, subject: []string{"breach.feedback"}},
+		{to: thomas, subject: []string{"Rappel : premier contact"}},
+		{to: thomas, subject: []string{"Rappel : premier contact"}},
+		{to: claire, cc: ops, subject: []string{"Délai dépassé : Thomas Martin"}, text: []string{"le contrat prévoit seulement"}},
+		{to: thomas, subject: []string{"Rappel : acceptez ou rejetez"}},
+		{to: thomas, cc: claire, subject: []string{"Réponse en retard"}},
 	})
 	got := f.get(h.Key)
 	if got.Rep() != "thomas-martin" || got.Reassignments != 0 || !got.FeedbackBreached || got.Contact.BusinessMinutes != 300 {
@@ -417,7 +417,7 @@ func TestACrashAfterAReassignment(t *testing.T) {
 	f.run(paris(t, "2026-11-30 15:01"))
 	checkMails(t, "the run after the crash", f.mails()[before:], []wantMail{
 		{to: sophie, cc: claire, subject: []string{h.LeadCompany}},
-		{to: claire, cc: ops, subject: []string{"breach.first_contact"}},
+		{to: claire, cc: ops, subject: []string{"Délai dépassé", "réattribué à Sophie Bernard"}},
 	})
 	if got := f.get(h.Key); got.Mail.Status != handoff.MailSent || got.Resends != 0 || len(got.Pending) != 0 {
 		t.Errorf("mail %s, resends %d, pending %v", got.Mail.Status, got.Resends, got.Pending)

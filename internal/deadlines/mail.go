@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/email"
@@ -43,7 +42,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 				return h, err
 			}
 			c.log.ErrorContext(ctx, "SLA event email outcome unknown: not sent again, marketing ops told", "leadId", h.LeadID, "event", id)
-			return c.settled(ctx, h, id, &e, "the outcome of the email is unknown (its sending was interrupted): it was not sent again")
+			return c.settled(ctx, h, id, &e, handoff.ReasonUnknownNotResent)
 		default: // sent, abandoned, or an event without an email: nothing left to do
 			return c.settled(ctx, h, id, nil, "")
 		}
@@ -61,12 +60,10 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 		if serr := settle(abandoned); serr != nil {
 			return h, errors.Join(err, serr)
 		}
-		if errors.Is(err, email.ErrNoRecipient) {
-			c.log.WarnContext(ctx, "SLA event email has nobody to go to", "leadId", h.LeadID, "event", id)
-			return c.settled(ctx, h, id, nil, "")
-		}
-		c.log.ErrorContext(ctx, "SLA event email could not be composed", "leadId", h.LeadID, "event", id, "error", err.Error())
-		return c.settled(ctx, h, id, &e, "the email could not be composed: "+err.Error())
+		// Nobody to send it to (they left the roster; no marketing ops for an alert) or another composing
+		// error: given up, and ops told unless it was their own alert.
+		c.log.WarnContext(ctx, "SLA event email not composed; given up", "leadId", h.LeadID, "event", id, "error", err.Error())
+		return c.settled(ctx, h, id, &e, handoff.ReasonUncomposable)
 	}
 	for try := 0; ; try++ {
 		messageID, err := c.sender.Send(ctx, msg)
@@ -103,7 +100,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 			if err := settle(m); err != nil {
 				return h, err
 			}
-			return c.settled(ctx, h, id, &e, "SES refused the email "+strconv.Itoa(m.Attempts)+" times")
+			return c.settled(ctx, h, id, &e, fmt.Sprintf(handoff.ReasonRefused, m.Attempts))
 		default:
 			c.log.ErrorContext(ctx, "SLA event email outcome unknown: left as sending, never resent", "leadId", h.LeadID, "event", id, "error", err.Error())
 			return h, nil

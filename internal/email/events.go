@@ -225,7 +225,11 @@ func (b *eventMail) undelivered(Links) error {
 		b.v.Subject = b.w("undelivered.subject", b.who(), b.w("ev.and", names[0], names[1]))
 	}
 	b.v.Hello = b.w("ev.hello_ops")
-	b.v.Paras = []string{b.w("undelivered.intro"), b.w("ev.why", b.reason())}
+	about := "about.sql"
+	if b.e.About != "" {
+		about = "about." + string(b.e.About)
+	}
+	b.v.Paras = []string{b.w("undelivered.intro"), b.w("undelivered.about", b.w(about)), b.w("ev.why", b.reason())}
 	b.v.Sections = []section{b.people(), b.lead()}
 	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("undelivered.todo")}
 	return nil
@@ -345,15 +349,18 @@ func (b *eventMail) awayUntil(repID string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// reasonKeys are the reasons internal/handoff records (English, for logs and ops), by their words' key: an
-// email in another locale says them in its own words (a test pins them to handoff's texts).
-var reasonKeys = []string{"reason.never_handed", "reason.unknown", "reason.abandoned"}
+// reasonKeys are the reasons internal/handoff records (English, for the record and the logs), by their words'
+// key: an email says them in its own locale (a test pins the English words to handoff's constants).
+var reasonKeys = map[string]string{
+	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
+	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
+	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
+}
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.
 func (b *eventMail) reason() string {
 	r := strings.TrimSpace(header(b.e.Reason))
-	for _, key := range reasonKeys {
-		en := words[contract.English][key]
+	for en, key := range reasonKeys {
 		if !strings.Contains(en, "%d") {
 			if r == en {
 				return b.w(key)

@@ -3,6 +3,7 @@ package email
 import (
 	"errors"
 	"flag"
+	"fmt"
 	htmlpkg "html"
 	"net/mail"
 	"os"
@@ -375,7 +376,7 @@ func eventCases(t *testing.T) []eventCase {
 			to: []string{opsAddr},
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin à la main",
-					both: []string{"n'a pas pu être remis et ne sera pas renvoyé automatiquement", "l'e-mail SQL n'a pas pu être envoyé après 5 tentatives", "Prévenez à la main"},
+					both: []string{"n'a pas pu être remis et ne sera pas renvoyé automatiquement", "E-mail concerné" + nb + ": l'e-mail SQL au commercial.", "l'e-mail SQL n'a pas pu être envoyé après 5 tentatives", "Prévenez à la main"},
 					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Société" + nb + ": ACME Industrie", "Transmis aux ventes" + nb + ": lundi 30/11/2026 à 10:00"},
 					not:  []string{"attempts", "Manager"}},
 				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin by hand",
@@ -389,7 +390,7 @@ func eventCases(t *testing.T) []eventCase {
 				h := sent(t, c, "thomas-martin", monday)
 				b := h.BreachFirstContact("claire-dubois", 30, h.FirstContactDue.Add(30*time.Minute))
 				now := b.At.Add(2 * time.Minute)
-				u, ok := h.Undeliverable(b, "the escalation to the manager was refused by SES (MessageRejected)", now)
+				u, ok := h.Undeliverable(b, fmt.Sprintf(handoff.ReasonRefused, 5), now)
 				if !ok {
 					t.Fatal("no alert")
 				}
@@ -398,10 +399,10 @@ func eventCases(t *testing.T) []eventCase {
 			to: []string{opsAddr},
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin et Claire Dubois à la main",
-					both: []string{"Motif" + nb + ": the escalation to the manager was refused by SES (MessageRejected)."},
+					both: []string{"E-mail concerné" + nb + ": l'escalade au manager (délai de premier contact dépassé).", "Motif" + nb + ": SES l'a refusé 5 fois."},
 					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Manager" + nb + ": Claire Dubois <claire.dubois@maintenia.fr>"}},
 				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin and Claire Dubois by hand",
-					both: []string{"Why: the escalation to the manager was refused by SES (MessageRejected)."},
+					both: []string{"The email: the escalation to the manager (first-contact deadline missed).", "Why: SES refused it 5 times."},
 					text: []string{"Manager: Claire Dubois <claire.dubois@maintenia.fr>"}},
 			},
 		},

@@ -96,9 +96,20 @@ var words = map[contract.Locale]map[string]string{
 		"undelivered.todo":           "Prévenez à la main (téléphone, messagerie) la personne concernée, et vérifiez son adresse dans le contrat si l'envoi a été refusé.",
 
 		// The reasons internal/handoff records in English, by reasonKeys.
-		"reason.never_handed": "l'e-mail SQL était prêt mais n'avait jamais été remis à SES\u00a0; il vient de partir",
-		"reason.unknown":      "l'issue de l'e-mail SQL est inconnue\u00a0: il a été renvoyé, marqué comme doublon possible",
-		"reason.abandoned":    "l'e-mail SQL n'a pas pu être envoyé après %d tentatives\u00a0: le commercial doit être prévenu à la main",
+		"reason.never_handed":       "l'e-mail SQL était prêt mais n'avait jamais été remis à SES\u00a0; il vient de partir",
+		"reason.unknown":            "l'issue de l'e-mail SQL est inconnue\u00a0: il a été renvoyé, marqué comme doublon possible",
+		"reason.abandoned":          "l'e-mail SQL n'a pas pu être envoyé après %d tentatives\u00a0: le commercial doit être prévenu à la main",
+		"reason.unknown_not_resent": "son issue est inconnue (l'envoi a été interrompu)\u00a0: il n'a pas été renvoyé",
+		"reason.refused":            "SES l'a refusé %d fois",
+		"reason.uncomposable":       "il n'a pas pu être composé (une personne à qui il s'adresse n'est pas dans le contrat)",
+
+		"undelivered.about":          "E-mail concerné\u00a0: %s.",
+		"about.sql":                  "l'e-mail SQL au commercial",
+		"about.reminder":             "le rappel de premier contact au commercial",
+		"about.reminder.feedback":    "le rappel de réponse au commercial",
+		"about.escalation.away":      "l'escalade au manager (commercial absent)",
+		"about.breach.first_contact": "l'escalade au manager (délai de premier contact dépassé)",
+		"about.breach.feedback":      "la relance de réponse en retard (manager en copie)",
 	},
 	contract.English: {
 		"subject":    "New SQL: %s (score %s)",
@@ -190,9 +201,20 @@ var words = map[contract.Locale]map[string]string{
 		"undelivered.intro":          "An email Handoff sent about this SQL could not be delivered and will not be sent again automatically.",
 		"undelivered.todo":           "Tell the person concerned by hand (phone, chat), and check their address in the contract if the sending was refused.",
 
-		"reason.never_handed": "the SQL email was claimed but never handed to SES: it was sent now",
-		"reason.unknown":      "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate",
-		"reason.abandoned":    "the SQL email could not be sent after %d attempts: the rep must be told by hand",
+		"reason.never_handed":       "the SQL email was claimed but never handed to SES: it was sent now",
+		"reason.unknown":            "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate",
+		"reason.abandoned":          "the SQL email could not be sent after %d attempts: the rep must be told by hand",
+		"reason.unknown_not_resent": "its outcome is unknown (its sending was interrupted): it was not sent again",
+		"reason.refused":            "SES refused it %d times",
+		"reason.uncomposable":       "it could not be composed (someone it goes to is not in the contract)",
+
+		"undelivered.about":          "The email: %s.",
+		"about.sql":                  "the SQL email to the rep",
+		"about.reminder":             "the first-contact reminder to the rep",
+		"about.reminder.feedback":    "the reminder to answer, to the rep",
+		"about.escalation.away":      "the escalation to the manager (the rep is away)",
+		"about.breach.first_contact": "the escalation to the manager (first-contact deadline missed)",
+		"about.breach.feedback":      "the notice of an overdue answer (the manager in copy)",
 	},
 }
 

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -111,8 +112,10 @@ type Event struct {
 	ToRepID   string // reassignment: the rep who takes the SQL
 	// BusinessMinutesLate is how late the breach was recorded (business time after the deadline).
 	BusinessMinutesLate int
-	Reason              string // reassignment: why this rep; stuck mail: what was unknown
-	ContractVersion     string
+	Reason              string // reassignment: why this rep; the alerts to ops: a Reason constant
+	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email).
+	About           EventKind
+	ContractVersion string
 
 	Mail Mail // zero Status: the event sends no email
 }
@@ -212,30 +215,42 @@ func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 	if attempts >= MaxMailAttempts {
 		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
 		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
-		e.Reason = "the SQL email could not be sent after " + strconv.Itoa(attempts) + " attempts: the rep must be told by hand"
+		e.Reason = fmt.Sprintf(ReasonSQLAbandoned, attempts)
 		h.Undelivered++
 		return e
 	}
 	e := h.event(EventStuckMail, h.Resends, now, h.Mail.staleAt(), h.Resends == 0)
-	e.Reason = "the SQL email was claimed but never handed to SES: it was sent now"
+	e.Reason = ReasonNeverHanded
 	if maybeSent {
-		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
+		e.Reason = ReasonUnknownResent
 	}
 	h.Resends++
 	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	return e
 }
 
+// Reasons recorded on the alerts to marketing ops (in English, for the record and the logs; the emails say them
+// in the contract's language, and a test pins their words to these).
+const (
+	ReasonNeverHanded   = "the SQL email was claimed but never handed to SES: it was sent now"
+	ReasonUnknownResent = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
+	ReasonSQLAbandoned  = "the SQL email could not be sent after %d attempts: the rep must be told by hand"
+	// The checker's own emails, given up (Undeliverable).
+	ReasonUnknownNotResent = "its outcome is unknown (its sending was interrupted): it was not sent again"
+	ReasonRefused          = "SES refused it %d times"
+	ReasonUncomposable     = "it could not be composed (someone it goes to is not in the contract)"
+)
+
 // Undeliverable gives up the email of event e (refused MaxMailAttempts times, or its outcome unknown: the
-// checker's emails are never resent blindly): e leaves the pending list and marketing ops are told, unless e
-// was itself an alert to them. why says which, in words ops read.
+// checker's emails are never resent blindly): e leaves the pending list and marketing ops are told (an
+// EventUndelivered about e's kind), unless e was itself an alert to them. why is one of the Reason constants.
 func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool) {
 	h.Confirmed(e.ID())
 	if e.Kind.OpsAlert() {
 		return Event{}, false
 	}
 	u := h.event(EventUndelivered, h.Undelivered, now, e.At, true)
-	u.RepID, u.ManagerID, u.Reason = e.RepID, e.ManagerID, why
+	u.RepID, u.ManagerID, u.Reason, u.About = e.RepID, e.ManagerID, why, e.Kind
 	h.Undelivered++
 	return u, true
 }

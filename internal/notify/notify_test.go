@@ -142,7 +142,9 @@ func (f *fixture) sqls(n int, name, region string) []events.DynamoDBEventRecord 
 	return recs
 }
 
-// handleConcurrently hands the records, one per invocation, to that many concurrent consumers.
+// handleConcurrently hands the records, one per invocation, to that many concurrent consumers. A record that
+// fails (its assignment kept losing races past notify's attempts, on a loaded machine) is delivered again, as
+// the stream mapping would, up to twice.
 func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumers int) {
 	var wg sync.WaitGroup
 	for w := 0; w < consumers; w++ {
@@ -150,8 +152,12 @@ func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumer
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(recs); i += consumers {
-				if resp := f.handle(recs[i]); len(resp.BatchItemFailures) != 0 {
-					f.t.Errorf("failures %+v", resp)
+				resp := f.handle(recs[i])
+				for retry := 0; retry < 2 && len(resp.BatchItemFailures) != 0; retry++ {
+					resp = f.handle(recs[i])
+				}
+				if len(resp.BatchItemFailures) != 0 {
+					f.t.Errorf("failures after the stream's retries %+v", resp)
 				}
 			}
 		}()
@@ -200,7 +206,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 		t.Errorf("subject %q from %q", m.Subject, m.From)
 	}
 	// Friday 17:30, 4 business hours, the example's hours (Mon 9:00–12:30, 13:30–): Monday 14:00.
-	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, round-robin",
+	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, tour de rôle",
 		"decision-maker", "https://sla.maintenia.fr/v1/feedback/"} {
 		if !strings.Contains(m.Body.HTML, want) || !strings.Contains(m.Body.Text, want) {
 			t.Errorf("the email lacks %q", want)
@@ -313,7 +319,7 @@ func TestOwnerKeptAndBigAccounts(t *testing.T) {
 	owned, rec1 := f.sql("x@owned-co.fr", "Owned", "80", "FR-HDF", map[string]types.AttributeValue{"ownerId": &types.AttributeValueMemberS{Value: "julien-petit"}})
 	big, rec2 := f.sql("y@big-co.fr", "Big Co", "5 000", "FR-HDF", nil)
 	f.handle(rec1, rec2)
-	if h, _ := f.handoff(owned); h.Rep() != "julien-petit" || !strings.Contains(h.Assignments[0].Reason, "already owned") {
+	if h, _ := f.handoff(owned); h.Rep() != "julien-petit" || !strings.Contains(h.Assignments[0].Reason, "déjà attribué à Julien Petit") {
 		t.Errorf("owned lead handed to %s (%+v)", h.Rep(), h.Assignments)
 	}
 	if h, _ := f.handoff(big); h.Rep() != "amelie-robert" || h.Team() != "grands-comptes" {

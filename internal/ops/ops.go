@@ -143,7 +143,9 @@ func (h *Handler) describe(o handoff.Handoff, now time.Time) SQL {
 }
 
 // hours renders business time as "4h00".
-func hours(d time.Duration) string { return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute)) }
+func hours(d time.Duration) string {
+	return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
 
 func reply(status int, body any) events.APIGatewayV2HTTPResponse {
 	raw, _ := json.Marshal(body)

@@ -220,6 +220,7 @@ type eventItem struct {
 	ToRepID             string    `dynamodbav:"toRepId,omitempty"`
 	BusinessMinutesLate int       `dynamodbav:"businessMinutesLate"`
 	Reason              string    `dynamodbav:"reason,omitempty"`
+	About               string    `dynamodbav:"about,omitempty"`
 	ContractVersion     string    `dynamodbav:"contractVersion"`
 	Mail                *mailItem `dynamodbav:"mail,omitempty"`
 	Month               string    `dynamodbav:"month"`
@@ -231,7 +232,7 @@ func eventSK(k handoff.Key, id string) string { return "EVT#" + stamp(k.At) + "#
 func (t Tables) newEventItem(e handoff.Event) eventItem {
 	it := eventItem{PK: leadPK(e.Handoff.LeadID), SK: eventSK(e.Handoff, e.ID()), Kind: string(e.Kind), LeadID: e.Handoff.LeadID,
 		HandoffAt: stamp(e.Handoff.At), Assignment: e.Assignment, N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
-		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, ContractVersion: e.ContractVersion,
+		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), ContractVersion: e.ContractVersion,
 		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)}
 	if e.Mail.Status != "" {
 		m := newMailItem(e.Mail)
@@ -245,7 +246,7 @@ func (it eventItem) toEvent() (handoff.Event, error) {
 	e := handoff.Event{Handoff: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.HandoffAt)}, Kind: handoff.EventKind(it.Kind),
 		Assignment: it.Assignment, N: it.N,
 		At: r.time("at", it.At), Due: r.time("due", it.Due), RepID: it.RepID, ManagerID: it.ManagerID, ToRepID: it.ToRepID,
-		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, ContractVersion: it.ContractVersion}
+		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, About: handoff.EventKind(it.About), ContractVersion: it.ContractVersion}
 	if it.Mail != nil {
 		e.Mail = it.Mail.toMail(&r, "mail")
 	}
