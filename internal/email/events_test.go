@@ -124,17 +124,17 @@ func eventCases(t *testing.T) []eventCase {
 			to: []string{thomas}, links: []string{"contacted", "accept", "reject"},
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "Rappel : premier contact avec ACME Industrie avant 15:00 (reste 2h00)",
-					both: []string{"Bonjour Thomas Martin,", "rappel 1 sur 2", "avant" + nb + ":", "lundi 30/11/2026 à 15:00", "2h00 ouvrées restantes", "Claire Dubois",
+					both: []string{"Bonjour Thomas Martin,", "Rappel 1 sur 2", "avant" + nb + ":", "lundi 30/11/2026 à 15:00", "2h00 ouvrées restantes", "Claire Dubois",
 						"ACME Industrie", "+33 4 72 00 00 00", "claire@acme-industrie.fr", "ouvrir le lien ne change rien", "les rappels s'arrêtent"},
 					text: []string{"Société" + nb + ": ACME Industrie", "Transmis aux ventes" + nb + ": lundi 30/11/2026 à 10:00"}},
 				contract.English: {subject: "Reminder: first contact with ACME Industrie before 15:00 (2h00 left)",
-					both: []string{"Hello Thomas Martin,", "reminder 1 of 2", "Monday 30 Nov 2026 at 15:00", "2h00 business time left", "Directrice technique",
+					both: []string{"Hello Thomas Martin,", "Reminder 1 of 2", "Monday 30 Nov 2026 at 15:00", "2h00 business time left", "Directrice technique",
 						"opening a link changes nothing", "the reminders stop"},
 					text: []string{"Company: ACME Industrie", "Handed to sales: Monday 30 Nov 2026 at 10:00"}},
 			},
 		},
 		{
-			name: "reminder 2 of 2",
+			name: "Reminder 2 of 2",
 			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
 				h := sent(t, c, "thomas-martin", monday)
 				h.Remind(0, h.Reminders[0])
@@ -144,8 +144,8 @@ func eventCases(t *testing.T) []eventCase {
 			},
 			to: []string{thomas}, links: []string{"contacted", "accept", "reject"},
 			want: map[contract.Locale]expect{
-				contract.French:  {subject: "Rappel : premier contact avec ACME Industrie avant 15:00 (reste 0h48)", both: []string{"rappel 2 sur 2", "0h48 ouvrées restantes"}},
-				contract.English: {subject: "Reminder: first contact with ACME Industrie before 15:00 (0h48 left)", both: []string{"reminder 2 of 2", "0h48 business time left"}},
+				contract.French:  {subject: "Rappel : premier contact avec ACME Industrie avant 15:00 (reste 0h48)", both: []string{"Rappel 2 sur 2", "0h48 ouvrées restantes"}},
+				contract.English: {subject: "Reminder: first contact with ACME Industrie before 15:00 (0h48 left)", both: []string{"Reminder 2 of 2", "0h48 business time left"}},
 			},
 		},
 		{
@@ -160,9 +160,9 @@ func eventCases(t *testing.T) []eventCase {
 			to: []string{thomas}, links: []string{"accept", "reject"},
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "Rappel : acceptez ou rejetez ACME Industrie avant mercredi 02/12 à 10:00 (reste 4h00)",
-					both: []string{"Bonjour Thomas Martin,", "rappel 1 sur 1", "l'accepter ou le rejeter", "mercredi 02/12/2026 à 10:00", "4h00 ouvrées restantes", "dans le CRM compte aussi"}},
+					both: []string{"Bonjour Thomas Martin,", "Rappel 1 sur 1", "l'accepter ou le rejeter", "mercredi 02/12/2026 à 10:00", "4h00 ouvrées restantes", "dans le CRM compte aussi"}},
 				contract.English: {subject: "Reminder: accept or reject ACME Industrie before Wednesday 2 Dec at 10:00 (4h00 left)",
-					both: []string{"Hello Thomas Martin,", "reminder 1 of 1", "accept or reject it", "Wednesday 2 Dec 2026 at 10:00", "4h00 business time left", "in the CRM counts too"}},
+					both: []string{"Hello Thomas Martin,", "Reminder 1 of 1", "accept or reject it", "Wednesday 2 Dec 2026 at 10:00", "4h00 business time left", "in the CRM counts too"}},
 			},
 		},
 		{

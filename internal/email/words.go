@@ -6,7 +6,7 @@ var words = map[contract.Locale]map[string]string{
 	contract.French: {
 		"subject":    "Nouveau SQL : %s (score %s)",
 		"hello":      "Bonjour",
-		"intro":      "un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
+		"intro":      "Un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
 		"reassigned": "Ce SQL vous est réattribué : %s ne l'a pas contacté dans le délai du contrat. Votre délai part de maintenant.",
 		"duplicate":  "Doublon possible : nous ne savons pas si le premier envoi de cet e-mail est parti. Si vous l'avez déjà reçu, ignorez celui-ci ; vos liens restent valables.",
 		"left":       "ouvrées restantes",
@@ -53,11 +53,11 @@ var words = map[contract.Locale]map[string]string{
 		"ev.unknown":   "%s ne figure plus dans l'annuaire du contrat\u00a0: cet e-mail ne peut pas lui être adressé.",
 
 		"reminder.subject": "Rappel : premier contact avec %s avant %s (reste %s)",
-		"reminder.intro":   "rappel %d sur %d\u00a0: ce SQL attend toujours votre premier contact, que le contrat prévoit avant\u00a0:",
+		"reminder.intro":   "Rappel %d sur %d\u00a0: ce SQL attend toujours votre premier contact, que le contrat prévoit avant\u00a0:",
 		"reminder.stop":    "Déjà contacté\u00a0? Dites-le avec le premier bouton\u00a0: les rappels s'arrêtent.",
 
 		"feedback.subject": "Rappel : acceptez ou rejetez %s avant %s (reste %s)",
-		"feedback.intro":   "rappel %d sur %d\u00a0: le contrat prévoit votre réponse sur ce SQL (l'accepter ou le rejeter) avant\u00a0:",
+		"feedback.intro":   "Rappel %d sur %d\u00a0: le contrat prévoit votre réponse sur ce SQL (l'accepter ou le rejeter) avant\u00a0:",
 
 		"away.subject":  "Absence de %s : SQL %s à reprendre avant %s",
 		"away.until":    "%s est indisponible (absence) jusqu'au %s inclus.",
@@ -78,7 +78,7 @@ var words = map[contract.Locale]map[string]string{
 		"breach.nobody":     "%s garde le SQL\u00a0: aucun autre commercial n'était disponible pour le reprendre. Réattribuez-le dans le CRM si besoin.",
 
 		"fbreach.subject":  "Réponse en retard : acceptez ou rejetez %s (attendue avant %s)",
-		"fbreach.intro":    "le contrat prévoit que chaque SQL soit accepté ou rejeté dans son délai. Votre réponse sur ce SQL était attendue avant\u00a0:",
+		"fbreach.intro":    "Le contrat prévoit que chaque SQL soit accepté ou rejeté dans son délai. Votre réponse sur ce SQL était attendue avant\u00a0:",
 		"fbreach.recorded": "Le dépassement est enregistré (contrat %s). Répondez maintenant\u00a0: un bouton, puis une confirmation.",
 		"fbreach.cc":       "%s est en copie.",
 
@@ -114,7 +114,7 @@ var words = map[contract.Locale]map[string]string{
 	contract.English: {
 		"subject":    "New SQL: %s (score %s)",
 		"hello":      "Hello",
-		"intro":      "a lead just became an SQL and is assigned to you. The contract says first contact before:",
+		"intro":      "A lead just became an SQL and is assigned to you. The contract says first contact before:",
 		"reassigned": "This SQL is reassigned to you: %s did not contact it within the contract's deadline. Your deadline counts from now.",
 		"duplicate":  "Possible duplicate: we could not tell whether the first sending of this email left. If you already have it, ignore this one; your links work either way.",
 		"left":       "business time left",
@@ -159,11 +159,11 @@ var words = map[contract.Locale]map[string]string{
 		"ev.unknown":   "%s is no longer in the contract's roster: this email cannot be addressed to them.",
 
 		"reminder.subject": "Reminder: first contact with %s before %s (%s left)",
-		"reminder.intro":   "reminder %d of %d: this SQL still awaits your first contact, which the contract sets before:",
+		"reminder.intro":   "Reminder %d of %d: this SQL still awaits your first contact, which the contract sets before:",
 		"reminder.stop":    "Contacted already? Say so with the first button: the reminders stop.",
 
 		"feedback.subject": "Reminder: accept or reject %s before %s (%s left)",
-		"feedback.intro":   "reminder %d of %d: the contract sets your answer on this SQL (accept or reject it) before:",
+		"feedback.intro":   "Reminder %d of %d: the contract sets your answer on this SQL (accept or reject it) before:",
 
 		"away.subject":  "%s is out of office: SQL %s to take over before %s",
 		"away.until":    "%s is out of office until %s (inclusive).",
@@ -184,7 +184,7 @@ var words = map[contract.Locale]map[string]string{
 		"breach.nobody":     "%s keeps the SQL: no other rep was available to take it. Reassign it in the CRM if need be.",
 
 		"fbreach.subject":  "Answer overdue: accept or reject %s (due before %s)",
-		"fbreach.intro":    "the contract has every SQL accepted or rejected within its deadline. Your answer on this SQL was due before:",
+		"fbreach.intro":    "The contract has every SQL accepted or rejected within its deadline. Your answer on this SQL was due before:",
 		"fbreach.recorded": "The breach is recorded (contract %s). Answer now: one button, then a confirmation.",
 		"fbreach.cc":       "%s is in copy.",
 
