@@ -205,7 +205,7 @@ func TestAnSQLEmailSESKeepsRefusingIsAbandoned(t *testing.T) {
 	for i := 1; i <= handoff.MaxMailAttempts; i++ {
 		at = at.Add(handoff.StuckAfter)
 		if i < handoff.MaxMailAttempts {
-			f.sender.failNext(refused)
+			f.sender.FailNext(refused)
 		}
 		f.run(at)
 	}

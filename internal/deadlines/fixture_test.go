@@ -58,33 +58,6 @@ func (c *clock) advanceTo(t time.Time) {
 	}
 }
 
-// sender sends through SES local, counting, after failing its first calls with the errors it is given.
-type sender struct {
-	email.SES
-	mu    sync.Mutex
-	fails []error
-	calls atomic.Int64
-}
-
-func (s *sender) Send(ctx context.Context, m email.Message) (string, error) {
-	s.calls.Add(1)
-	s.mu.Lock()
-	if len(s.fails) > 0 {
-		err := s.fails[0]
-		s.fails = s.fails[1:]
-		s.mu.Unlock()
-		return "", err
-	}
-	s.mu.Unlock()
-	return s.SES.Send(ctx, m)
-}
-
-func (s *sender) failNext(errs ...error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fails = append(s.fails, errs...)
-}
-
 type fixture struct {
 	t        *testing.T
 	c        *contract.Contract
@@ -93,7 +66,7 @@ type fixture struct {
 	tables   store.Tables
 	leads    *store.Leads
 	handoffs *store.Handoffs
-	sender   *sender
+	sender   *testenv.Sender
 	notifier *notify.Notifier
 	checker  *deadlines.Checker
 	marker   string // in every lead's company name: the emails of this test are those that carry it
@@ -121,7 +94,7 @@ func newFixture(t *testing.T, edits ...string) *fixture {
 		t.Fatal(err)
 	}
 	names := testenv.Tables(t)
-	f := &fixture{t: t, c: c, clock: &clock{}, db: testenv.DynamoDB(t), sender: &sender{SES: email.NewSES(testenv.SES(t))},
+	f := &fixture{t: t, c: c, clock: &clock{}, db: testenv.DynamoDB(t), sender: testenv.NewSender(t),
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location},
 		marker: fmt.Sprintf("T%d", time.Now().UnixNano()%1e9)}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
@@ -193,7 +166,7 @@ func (f *fixture) sqlOwnedBy(owner, region string, at time.Time) handoff.Handoff
 // unknown outcome (a reset connection after SES may have accepted) leaves it sending.
 func (f *fixture) sqlWhoseEmailFails(region string, at time.Time, errs ...error) handoff.Handoff {
 	f.t.Helper()
-	f.sender.failNext(errs...)
+	f.sender.FailNext(errs...)
 	f.notifyMayFail = true
 	defer func() { f.notifyMayFail = false }()
 	return f.sql(region, at)

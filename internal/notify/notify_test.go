@@ -43,31 +43,9 @@ type fixture struct {
 	leads    *store.Leads
 	handoffs *store.Handoffs
 	c        *contract.Contract
-	sender   *flaky
+	sender   *testenv.Sender
 	n        *notify.Notifier
 	seq      atomic.Int64
-}
-
-// flaky sends through SES local, after failing its first calls with the errors it is given (fault injection in
-// front of the real server).
-type flaky struct {
-	email.SES
-	mu    sync.Mutex
-	fails []error
-	calls atomic.Int64
-}
-
-func (f *flaky) Send(ctx context.Context, m email.Message) (string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	if len(f.fails) > 0 {
-		err := f.fails[0]
-		f.fails = f.fails[1:]
-		f.mu.Unlock()
-		return "", err
-	}
-	f.mu.Unlock()
-	return f.SES.Send(ctx, m)
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -77,7 +55,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: email.NewSES(testenv.SES(t))},
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: testenv.NewSender(t),
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
 	f.n, err = notify.New(c, f.leads, f.handoffs, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
@@ -242,7 +220,7 @@ func TestDuplicateDeliveriesSendOneEmail(t *testing.T) {
 	if n := len(testenv.Mails(t, id)); n != 1 {
 		t.Errorf("%d emails after 11 deliveries, want 1", n)
 	}
-	if n := f.sender.calls.Load(); n != 1 {
+	if n := f.sender.Calls.Load(); n != 1 {
 		t.Errorf("SES was called %d times", n)
 	}
 }
@@ -251,7 +229,7 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: MessageRejected", email.ErrRejected)}
+	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", email.ErrRejected))
 	resp := f.handle(rec)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
 		t.Fatalf("a refused email must fail its record: %+v", resp)
@@ -285,12 +263,12 @@ func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled)}
+	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled))
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures: %+v", resp)
 	}
-	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.calls.Load() != 3 {
-		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.calls.Load())
+	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 3 {
+		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.Calls.Load())
 	}
 }
 
@@ -298,14 +276,14 @@ func TestUnknownOutcomeIsNeverResent(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("max@transports-m.fr", "Transports M", "90", "FR-OCC", nil)
-	f.sender.fails = []error{errors.New("read tcp: connection reset by peer")}
+	f.sender.FailNext(errors.New("read tcp: connection reset by peer"))
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("an unknown outcome must not make the stream retry: %+v", resp)
 	}
 	f.handle(rec)
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSending || f.sender.calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
-		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.calls.Load())
+	if h.Mail.Status != handoff.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.Calls.Load())
 	}
 	// The deadline checker looks at it once it is stale, not at the deadlines: nobody is chased for it.
 	if str(item, "dueAt") != "2026-11-27T16:35:00.000Z" {
@@ -346,7 +324,7 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 	if sophie.Open != sophie.Assigned || julien.Open != julien.Assigned {
 		t.Errorf("open counts %d/%d differ from assignments", sophie.Open, julien.Open)
 	}
-	if n := f.sender.calls.Load(); n != 100 {
+	if n := f.sender.Calls.Load(); n != 100 {
 		t.Errorf("%d emails sent, want 100", n)
 	}
 }

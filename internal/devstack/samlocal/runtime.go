@@ -336,12 +336,17 @@ func (p *proc) initError(w http.ResponseWriter, r *http.Request) {
 func (f *function) restart(env []string) {
 	f.mu.Lock()
 	f.env = env
+	procs := f.procsLocked()
+	f.mu.Unlock()
+	stop(procs)
+}
+
+func (f *function) procsLocked() []*proc {
 	procs := make([]*proc, 0, len(f.procs))
 	for p := range f.procs {
 		procs = append(procs, p)
 	}
-	f.mu.Unlock()
-	stop(procs)
+	return procs
 }
 
 // stop ends processes: SIGTERM, then SIGKILL after two seconds.
@@ -363,10 +368,7 @@ func stop(procs []*proc) {
 func (f *function) close() {
 	f.mu.Lock()
 	f.closed = true
-	procs := make([]*proc, 0, len(f.procs))
-	for p := range f.procs {
-		procs = append(procs, p)
-	}
+	procs := f.procsLocked()
 	f.mu.Unlock()
 	stop(procs)
 }
