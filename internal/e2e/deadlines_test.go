@@ -19,9 +19,11 @@ import (
 )
 
 // TestDeadlinesThroughTheStack drives the deadlines function's real binary on the local stack, its clock moved
-// from instant to instant: the reminder (the schedule fired twice at once, then again: one email), the breach
-// escalated and the SQL reassigned, the new rep's contact on the feedback page, their reminder to answer. Every
-// email is read back from SES local and shot in Chromium (make screenshots keeps the pictures).
+// from instant to instant through the week: SQL on Monday 10:00, the reminder at 50 % (the schedule fired
+// twice at once, then again: one email), the reminder at 80 %, the breach escalated and the SQL reassigned, the
+// new rep's contact on the feedback page (late for the lead), their reminder to answer, their answer — and nothing
+// at the feedback deadline. Every email is read back from SES local and shot in Chromium (make screenshots keeps
+// the pictures).
 func TestDeadlinesThroughTheStack(t *testing.T) {
 	for _, locale := range []string{"fr", "en"} {
 		t.Run(locale, func(t *testing.T) {
@@ -87,12 +89,19 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 			}
 			look(m[1], "deadline-reminder")
 
+			// The second reminder (80 %).
+			check(h.Reminders[1], 1)
+			m = mails(3)
+			if to := strings.Join(m[2].Destination.To, ","); !strings.Contains(to, repA.Email) {
+				t.Errorf("second reminder to %s", to)
+			}
+
 			// The breach: the manager told, the SQL reassigned with its email to the new rep.
 			check(h.FirstContactDue, 1)
-			m = mails(4)
+			m = mails(5)
 			mgr, _ := s.contract.Manager(repA.Manager)
 			var escalation, reassigned testenv.Mail
-			for _, x := range m[2:] {
+			for _, x := range m[3:] {
 				if strings.Contains(strings.Join(x.Destination.To, ","), mgr.Email) {
 					escalation = x
 				} else {
@@ -100,7 +109,7 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 				}
 			}
 			if escalation.Subject == "" || !strings.Contains(strings.Join(escalation.Destination.Cc, ","), "marketing-ops@") {
-				t.Fatalf("no escalation to %s with marketing ops in copy among %+v", mgr.Email, m[2:])
+				t.Fatalf("no escalation to %s with marketing ops in copy among %+v", mgr.Email, m[3:])
 			}
 			look(escalation, "deadline-escalation")
 			h = s.handoff(id)
@@ -123,14 +132,28 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 
 			// Reminded to answer.
 			check(h.FeedbackReminders[0], 1)
-			m = mails(5)
-			if to := strings.Join(m[4].Destination.To, ","); !strings.Contains(to, repB.Email) {
+			m = mails(6)
+			if to := strings.Join(m[5].Destination.To, ","); !strings.Contains(to, repB.Email) {
 				t.Errorf("feedback reminder to %s", to)
 			}
-			look(m[4], "deadline-feedback-reminder")
+			look(m[5], "deadline-feedback-reminder")
+
+			// The answer, on the page (the accept link of the SQL email), before the feedback deadline: at the
+			// deadline nothing more is sent, and the SQL leaves the checks.
+			accept := linkIn(t, reassigned.Body.Text, s.URL(), map[string]string{"fr": "J'accepte", "en": "I accept"}[locale])
+			req, _ = http.NewRequest("POST", accept, nil)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			if a := s.do(req); a.status != http.StatusSeeOther {
+				t.Fatalf("accept on the page: %d %s", a.status, a.body)
+			}
+			check(h.FeedbackDue, 1)
+			mails(6)
+			if h = s.handoff(id); !h.AnsweredWithinDeadline() || !h.NextCheck(h.FeedbackDue).IsZero() {
+				t.Errorf("answered within the deadline %v, next check %s", h.AnsweredWithinDeadline(), h.NextCheck(h.FeedbackDue))
+			}
 
 			got := map[string]bool{}
-			for _, k := range []string{"reminder#0.0", "breach.first_contact#0.0", "reassignment#0.0", "reminder.feedback#1.0"} {
+			for _, k := range []string{"reminder#0.0", "reminder#0.1", "breach.first_contact#0.0", "reassignment#0.0", "reminder.feedback#1.0"} {
 				e, err := s.handoffs.Event(context.Background(), h.Key, k)
 				got[k] = err == nil && (e.Kind == handoff.EventReassignment || e.Mail.Status == handoff.MailSent)
 			}
