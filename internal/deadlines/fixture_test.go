@@ -20,6 +20,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/deadlines"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/emailtest"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
@@ -66,7 +67,7 @@ type fixture struct {
 	tables   store.Tables
 	leads    *store.Leads
 	handoffs *store.Handoffs
-	sender   *testenv.Sender
+	sender   *emailtest.Sender
 	notifier *notify.Notifier
 	checker  *deadlines.Checker
 	marker   string // in every lead's company name: the emails of this test are those that carry it
@@ -94,7 +95,7 @@ func newFixture(t *testing.T, edits ...string) *fixture {
 		t.Fatal(err)
 	}
 	names := testenv.Tables(t)
-	f := &fixture{t: t, c: c, clock: &clock{}, db: testenv.DynamoDB(t), sender: testenv.NewSender(t),
+	f := &fixture{t: t, c: c, clock: &clock{}, db: testenv.DynamoDB(t), sender: emailtest.NewSender(t),
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location},
 		marker: fmt.Sprintf("T%d", time.Now().UnixNano()%1e9)}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)

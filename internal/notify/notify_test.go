@@ -22,6 +22,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/emailtest"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
@@ -43,7 +44,7 @@ type fixture struct {
 	leads    *store.Leads
 	handoffs *store.Handoffs
 	c        *contract.Contract
-	sender   *testenv.Sender
+	sender   *emailtest.Sender
 	n        *notify.Notifier
 	seq      atomic.Int64
 }
@@ -55,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: testenv.NewSender(t),
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: emailtest.NewSender(t),
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
 	f.n, err = notify.New(c, f.leads, f.handoffs, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
