@@ -89,8 +89,9 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	if o.ClockOffset != 0 {
 		fmt.Fprintf(out, "  Clock        shifted by %s\n", o.ClockOffset)
 	}
+	fmt.Fprintf(out, "  Move clock   curl -X POST '%s/_local/clock?offset=72h'   (schedules and functions; watch deadlines fall due)\n", stack.URL())
 	fmt.Fprintln(out, "Not emulated (AWS does it, this stack does not):")
-	for _, n := range samlocal.NotEmulated {
+	for _, n := range stack.NotEmulated() {
 		fmt.Fprintln(out, "  - "+n)
 	}
 	fmt.Fprintln(out, "Ctrl-C stops everything.")

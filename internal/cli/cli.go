@@ -68,6 +68,18 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "%s: valid — version %s, %s, locale %s, %s\n", args[0], c.Version, c.Company, c.Locale, c.Location)
 	fmt.Fprintf(stdout, "  first contact within %s, feedback within %s (business hours), reminders at %s\n",
 		hours(c.Sales.FirstContact), hours(c.Sales.Feedback), percents(c.Sales.Reminders))
+	breach := "the manager is told"
+	if c.Sales.OnBreach == contract.Reassign {
+		breach += " and the SQL goes to the next rep"
+	}
+	if c.Sales.EscalateToMarketingOps {
+		breach += " (marketing ops in copy)"
+	}
+	answer := ""
+	if len(c.Sales.FeedbackReminders) > 0 {
+		answer = "; reminded to answer at " + percents(c.Sales.FeedbackReminders)
+	}
+	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
 	if c.Scoring != nil {

@@ -44,6 +44,19 @@ type stack struct {
 	secrets  map[string]string
 	contract *contract.Contract
 	handoffs *store.Handoffs
+	offset   time.Duration // the stack's clock offset (setClock)
+}
+
+// now is the stack's clock: what the functions read, and what a sender's signature must be stamped with.
+func (s *stack) now() time.Time { return time.Now().Add(s.offset) }
+
+// setClock moves the stack's clock (schedules and functions) so that it reads at now.
+func (s *stack) setClock(at time.Time) {
+	s.t.Helper()
+	s.offset = time.Until(at)
+	if err := s.SetClockOffset(s.offset); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // startStack runs the project's template locally with the example contract in a locale.
@@ -65,7 +78,8 @@ func startStack(t *testing.T, locale string) *stack {
 	names := testenv.Tables(t)
 	s, err := samlocal.Start(context.Background(), samlocal.Options{
 		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: env,
-		BuildTags:      []string{platform.LocalBuildTag}, // the demo secrets are local-only overrides
+		BuildTags:      []string{platform.LocalBuildTag}, // the demo secrets and the clock offset are local-only
+		ClockOffsetEnv: platform.ClockOffsetEnv,
 		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), StateDir: t.TempDir(),
 		PollInterval: 50 * time.Millisecond, Logs: testenv.LogWriter(t),
 	})
@@ -85,7 +99,7 @@ func startStack(t *testing.T, locale string) *stack {
 func (s *stack) post(source, route, id, body string) map[string]any {
 	s.t.Helper()
 	req, _ := http.NewRequest("POST", s.URL()+"/v1/sources/"+source+"/"+route, strings.NewReader(body))
-	now := time.Now()
+	now := s.now()
 	secret := s.secrets["HANDOFF_SECRET_"+strings.ToUpper(strings.ReplaceAll(source, "-", "_"))]
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Webhook-Id", id)

@@ -50,7 +50,7 @@ func (s *stack) send(source, route, contentType, id, body string, extra map[stri
 	req, _ := http.NewRequest("POST", s.URL()+"/v1/sources/"+source+"/"+route, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	secret := s.secrets["HANDOFF_SECRET_"+strings.ToUpper(strings.ReplaceAll(source, "-", "_"))]
-	now := time.Now()
+	now := s.now()
 	switch source {
 	case "typeform-audit":
 		req.Header.Set("Typeform-Signature", webhook.SignTypeform(secret, []byte(body)))

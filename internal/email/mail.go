@@ -1,5 +1,6 @@
-// Package mail composes Handoff's emails (html/template for the HTML part, a plain-text part always) and sends
-// them through SES v2. Header values never carry CR or LF, and names are escaped as text.
+// Package email composes Handoff's emails — the SQL email to a rep (SQLMessage) and the deadline checker's
+// (EventMessage) — with html/template for the HTML part and a plain-text part always, and sends them through
+// SES v2. Header values never carry CR or LF, and names are escaped as text.
 package email
 
 import (
@@ -9,6 +10,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -130,11 +132,16 @@ func addresses(as []*mail.Address) []string {
 	return out
 }
 
-// header makes a value safe for an email header: no CR, LF or other control characters (header injection).
+// header makes a value safe for an email header, and any value one line: control characters (CR, LF, C1's NEL:
+// header injection) and Unicode's line and paragraph separators become spaces; bidirectional embeddings,
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069), which reorder what a reader sees, are dropped.
 func header(v string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		switch {
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
 			return ' '
+		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return -1
 		}
 		return r
 	}, v)

@@ -62,30 +62,17 @@ func TestRenderSQL(t *testing.T) {
 
 func TestSendThroughSESLocal(t *testing.T) {
 	t.Parallel()
-	client := testenv.SES(t)
 	s := sample(contract.French)
 	html, text, err := s.Render()
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := NewSES(client).Send(context.Background(), Message{
+	got := sendAndReadBack(t, Message{
 		From:    &mail.Address{Name: "Handoff Maintenia", Address: "sla@maintenia.fr"},
 		To:      []*mail.Address{{Name: "Thomas Martin", Address: "thomas.martin@maintenia.fr"}},
 		Cc:      []*mail.Address{{Name: "Claire\r\nBcc: x@evil.fr", Address: "claire.dubois@maintenia.fr"}},
 		Subject: s.Subject(), HTML: html, Text: text,
-	})
-	if err != nil || id == "" {
-		t.Fatalf("Send = %q, %v", id, err)
-	}
-	var got *testenv.Mail
-	for _, m := range testenv.Mails(t, s.LeadID) {
-		if m.MessageID == id {
-			got = &m
-		}
-	}
-	if got == nil {
-		t.Fatalf("message %s not in SES local's store", id)
-	}
+	}, s.LeadID)
 	if got.Subject != s.Subject() || !strings.Contains(got.Body.HTML, "lundi 30/11/2026 à 14:00") || !strings.Contains(got.Body.Text, "Bonjour Thomas Martin") {
 		t.Errorf("stored mail = %+v", got)
 	}
@@ -93,6 +80,23 @@ func TestSendThroughSESLocal(t *testing.T) {
 		len(got.Destination.Cc) != 1 || strings.ContainsAny(got.Destination.Cc[0], "\r\n") {
 		t.Errorf("destination = %+v", got.Destination)
 	}
+}
+
+// sendAndReadBack sends m through SES local and returns it as SES local stored it (marker: a string of its
+// subject or text part).
+func sendAndReadBack(t *testing.T, m Message, marker string) testenv.Mail {
+	t.Helper()
+	id, err := NewSES(testenv.SES(t)).Send(context.Background(), m)
+	if err != nil || id == "" {
+		t.Fatalf("Send = %q, %v", id, err)
+	}
+	for _, s := range testenv.Mails(t, marker) {
+		if s.MessageID == id {
+			return s
+		}
+	}
+	t.Fatalf("message %s not in SES local's store", id)
+	return testenv.Mail{}
 }
 
 // TestScoreShownToTheCent: the email shows the stored score, its parts and its lines to the cent, so that the
@@ -117,6 +121,25 @@ func TestScoreShownToTheCent(t *testing.T) {
 	for f, want := range map[float64]string{13.21: "+13.21", -15: "-15", 2.5: "+2.5", 0: "+0", 0.05: "+0.05", 100: "+100"} {
 		if got := Points(f); got != want {
 			t.Errorf("Points(%g) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+// TestHeaderStaysOneLine: whatever a lead's fields carry, a header value is one line with nothing that reorders
+// or hides what a reader sees (a C1 NEL or a Unicode line separator breaks lines in some clients).
+func TestHeaderStaysOneLine(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ACME\r\nBcc: x@evil.fr": "ACME  Bcc: x@evil.fr",
+		"ACME\u0085Bcc: x":       "ACME Bcc: x",
+		"ACME\u2028Bcc: x":       "ACME Bcc: x",
+		"ACME\u2029\tIndustrie":  "ACME  Industrie",
+		"ACME\u202eeirtsudnI":    "ACMEeirtsudnI",
+		"\u2066ACME\u2069 \x7f":  "ACME  ",
+		"Société Générale — été": "Société Générale — été",
+	} {
+		if got := header(in); got != want {
+			t.Errorf("header(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -56,7 +55,7 @@ type Links struct {
 }
 
 var (
-	htmlSQL = htmltemplate.Must(htmltemplate.New("sql.html.tmpl").Funcs(htmltemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.html.tmpl"))
+	htmlSQL = parseHTML("sql.html.tmpl")
 	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
@@ -82,16 +81,7 @@ func (s SQL) Render() (html, text string, err error) {
 }
 
 // DueText is the deadline in the contract's words and zone.
-func (s SQL) DueText() string {
-	days := map[contract.Locale][]string{
-		contract.French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-		contract.English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	}[s.Locale]
-	if s.Locale == contract.French {
-		return fmt.Sprintf("%s %s à %s", days[s.Due.Weekday()], s.Due.Format("02/01/2006"), s.Due.Format("15:04"))
-	}
-	return fmt.Sprintf("%s %s at %s", days[s.Due.Weekday()], s.Due.Format("2 Jan 2006"), s.Due.Format("15:04"))
-}
+func (s SQL) DueText() string { return instantText(s.Locale, s.Due) }
 
 // Points renders an explanation line's points to the cent, signed ("+13.21", "-15", "+2.5"): the stored lines
 // are in cents and add up to the stored fit and behaviour, so the email shows them as they are.
@@ -101,74 +91,3 @@ func Points(f float64) string { return trimCents(fmt.Sprintf("%+.2f", f)) }
 func score(f float64) string { return trimCents(fmt.Sprintf("%.2f", f)) }
 
 func trimCents(s string) string { return strings.TrimSuffix(strings.TrimRight(s, "0"), ".") }
-
-var words = map[contract.Locale]map[string]string{
-	contract.French: {
-		"subject":    "Nouveau SQL : %s (score %s)",
-		"hello":      "Bonjour",
-		"intro":      "un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
-		"reassigned": "Ce SQL vous est réattribué : %s ne l'a pas contacté dans le délai du contrat. Votre délai part de maintenant.",
-		"duplicate":  "Doublon possible : nous ne savons pas si le premier envoi de cet e-mail est parti. Si vous l'avez déjà reçu, ignorez celui-ci ; vos liens restent valables.",
-		"left":       "ouvrées restantes",
-		"lead":       "Le lead",
-		"name":       "Nom",
-		"title":      "Fonction",
-		"company":    "Société",
-		"email":      "E-mail",
-		"phone":      "Téléphone",
-		"source":     "Source",
-		"utm":        "Campagne",
-		"consent":    "Consentement",
-		"score":      "Score",
-		"fit":        "profil",
-		"behaviour":  "comportement",
-		"why":        "Pourquoi ce score",
-		"recent":     "Activités récentes",
-		"assigned":   "Attribution",
-		"answer":     "Votre retour",
-		"contacted":  "J'ai contacté ce lead",
-		"accept":     "J'accepte ce lead",
-		"reject":     "Je rejette ce lead",
-		"pages":      "Chaque bouton ouvre une page où vous confirmez ; ouvrir le lien ne change rien.",
-		"footer":     "Envoyé par Handoff pour %s — le contrat marketing–ventes, appliqué.",
-		"none":       "—",
-	},
-	contract.English: {
-		"subject":    "New SQL: %s (score %s)",
-		"hello":      "Hello",
-		"intro":      "a lead just became an SQL and is assigned to you. The contract says first contact before:",
-		"reassigned": "This SQL is reassigned to you: %s did not contact it within the contract's deadline. Your deadline counts from now.",
-		"duplicate":  "Possible duplicate: we could not tell whether the first sending of this email left. If you already have it, ignore this one; your links work either way.",
-		"left":       "business time left",
-		"lead":       "The lead",
-		"name":       "Name",
-		"title":      "Title",
-		"company":    "Company",
-		"email":      "Email",
-		"phone":      "Phone",
-		"source":     "Source",
-		"utm":        "Campaign",
-		"consent":    "Consent",
-		"score":      "Score",
-		"fit":        "fit",
-		"behaviour":  "behaviour",
-		"why":        "Why this score",
-		"recent":     "Recent activities",
-		"assigned":   "Assignment",
-		"answer":     "Your answer",
-		"contacted":  "I contacted this lead",
-		"accept":     "I accept this lead",
-		"reject":     "I reject this lead",
-		"pages":      "Each button opens a page where you confirm; opening a link changes nothing.",
-		"footer":     "Sent by Handoff for %s — the marketing–sales contract, enforced.",
-		"none":       "—",
-	},
-}
-
-// t is a word in a locale.
-func t(l contract.Locale, key string) string {
-	if w, ok := words[l][key]; ok {
-		return w
-	}
-	return words[contract.English][key]
-}

@@ -1,6 +1,7 @@
 package handoff
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -97,8 +98,11 @@ func (k EventKind) OpsAlert() bool { return k == EventStuckMail || k == EventUnd
 type Event struct {
 	Handoff Key
 	Kind    EventKind
-	// N tells events of one kind apart on one hand-off: a reminder's index, the assignment a breach or an
-	// escalation concerns, the resend's attempt.
+	// Assignment is the index of the assignment that held the SQL when the event happened (for a reassignment,
+	// the one it was taken from): a reassigned SQL's new rep has reminders and breaches of their own.
+	Assignment int
+	// N tells events of one kind apart within an assignment: a reminder's index, the resend's attempt, the
+	// count of undelivered alerts; 0 for what happens once per assignment.
 	N   int
 	At  time.Time // when it was recorded
 	Due time.Time // the deadline or reminder instant it concerns
@@ -108,18 +112,23 @@ type Event struct {
 	ToRepID   string // reassignment: the rep who takes the SQL
 	// BusinessMinutesLate is how late the breach was recorded (business time after the deadline).
 	BusinessMinutesLate int
-	Reason              string // reassignment: why this rep; stuck mail: what was unknown
-	ContractVersion     string
+	Reason              string // reassignment: why this rep; the alerts to ops: a Reason constant
+	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email).
+	About           EventKind
+	ContractVersion string
 
 	Mail Mail // zero Status: the event sends no email
 }
 
-// ID names the event within its hand-off: "reminder#1", "breach.first_contact#0"…; recording an ID twice is
-// refused by the store, so an event happens once.
-func (e Event) ID() string { return string(e.Kind) + "#" + strconv.Itoa(e.N) }
+// ID names the event within its hand-off — kind#assignment.n: "reminder#0.1" (the second reminder of the first
+// rep), "breach.first_contact#1.0" (the second rep's breach)…; recording an ID twice is refused by the store, so
+// an event happens once.
+func (e Event) ID() string {
+	return string(e.Kind) + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)
+}
 
 func (h *Handoff) event(kind EventKind, n int, now, due time.Time, withMail bool) Event {
-	e := Event{Handoff: h.Key, Kind: kind, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
+	e := Event{Handoff: h.Key, Kind: kind, Assignment: len(h.Assignments) - 1, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
 	if withMail {
 		e.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
 		h.Pending = append(h.Pending, e.ID())
@@ -153,7 +162,7 @@ func (h *Handoff) EscalateAway(s Step, managerID string, now time.Time) (Event, 
 		return Event{}, false
 	}
 	h.AwayEscalated = true
-	e := h.event(EventAwayEscalation, len(h.Assignments)-1, now, s.Due, true)
+	e := h.event(EventAwayEscalation, 0, now, s.Due, true)
 	e.ManagerID = managerID
 	return e, true
 }
@@ -161,7 +170,7 @@ func (h *Handoff) EscalateAway(s Step, managerID string, now time.Time) (Event, 
 // BreachFirstContact records that the rep who holds the SQL let the first-contact deadline pass: an
 // escalation to their manager. The breach stays on this rep whatever happens next.
 func (h *Handoff) BreachFirstContact(managerID string, minutesLate int, now time.Time) Event {
-	e := h.event(EventFirstContactBreach, len(h.Assignments)-1, now, h.FirstContactDue, true)
+	e := h.event(EventFirstContactBreach, 0, now, h.FirstContactDue, true)
 	e.ManagerID, e.BusinessMinutesLate = managerID, minutesLate
 	h.FirstContactBreaches++
 	h.FirstContactBreached = true
@@ -172,7 +181,7 @@ func (h *Handoff) BreachFirstContact(managerID string, minutesLate int, now time
 // Reassign gives the SQL to the next rep after a breach: a fresh clock from now, and the SQL email to them
 // (the hand-off's Mail, claimed again).
 func (h *Handoff) Reassign(a Assignment, d Deadlines, now time.Time) Event {
-	e := h.event(EventReassignment, len(h.Assignments), now, h.FirstContactDue, false)
+	e := h.event(EventReassignment, 0, now, h.FirstContactDue, false)
 	e.ToRepID, e.Reason = a.RepID, a.Reason
 	h.Assignments = append(h.Assignments, a)
 	h.Reassignments++
@@ -191,40 +200,57 @@ func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Tim
 }
 
 // ResendStuck deals with an SQL email left unconfirmed: it goes once more — marked as a possible duplicate when
-// it may have left already (it was being handed to SES) — and marketing ops are told (an EventStuckMail). The
-// rep's deadlines count from this send. After MaxMailAttempts failed hand-overs it is abandoned instead (an
-// EventUndelivered to marketing ops) and the deadlines count from now all the same, so that the breach, if any,
-// reaches the manager.
+// it may have left already (it was being handed to SES) — and the rep's deadlines count from this send. The
+// first resend tells marketing ops (an EventStuckMail with an email); later ones are recorded without one. An
+// email whose hand-overs to SES failed MaxMailAttempts times (refused, or outcome unknown) is abandoned instead
+// (an EventUndelivered to marketing ops), and the deadlines count from now all the same, so that the breach, if
+// any, reaches the manager.
 func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 	maybeSent := h.Mail.Status == MailSending
-	attempts := h.Mail.Attempts + 1
+	attempts := h.Mail.Attempts
+	if maybeSent {
+		attempts++ // a hand-over whose outcome is unknown; a refusal was counted when it happened
+	}
 	h.startClock(d)
 	if attempts >= MaxMailAttempts {
 		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
 		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
-		e.Reason = "the SQL email could not be sent after " + strconv.Itoa(attempts) + " attempts: the rep must be told by hand"
+		e.Reason = fmt.Sprintf(ReasonSQLAbandoned, attempts)
 		h.Undelivered++
 		return e
 	}
-	e := h.event(EventStuckMail, h.Mail.Attempts, now, h.Mail.staleAt(), true)
-	e.Reason = "the SQL email was claimed but never handed to SES: it was sent now"
+	e := h.event(EventStuckMail, h.Resends, now, h.Mail.staleAt(), h.Resends == 0)
+	e.Reason = ReasonNeverHanded
 	if maybeSent {
-		e.Reason = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
+		e.Reason = ReasonUnknownResent
 	}
+	h.Resends++
 	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	return e
 }
 
+// Reasons recorded on the alerts to marketing ops (in English, for the record and the logs; the emails say them
+// in the contract's language, and a test pins their words to these).
+const (
+	ReasonNeverHanded   = "the SQL email was claimed but never handed to SES: it was sent now"
+	ReasonUnknownResent = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
+	ReasonSQLAbandoned  = "the SQL email could not be sent after %d attempts: the rep must be told by hand"
+	// The checker's own emails, given up (Undeliverable).
+	ReasonUnknownNotResent = "its outcome is unknown (its sending was interrupted): it was not sent again"
+	ReasonRefused          = "SES refused it %d times"
+	ReasonUncomposable     = "it could not be composed (someone it goes to is not in the contract)"
+)
+
 // Undeliverable gives up the email of event e (refused MaxMailAttempts times, or its outcome unknown: the
-// checker's emails are never resent blindly): e leaves the pending list and marketing ops are told, unless e
-// was itself an alert to them. why says which, in words ops read.
+// checker's emails are never resent blindly): e leaves the pending list and marketing ops are told (an
+// EventUndelivered about e's kind), unless e was itself an alert to them. why is one of the Reason constants.
 func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool) {
 	h.Confirmed(e.ID())
 	if e.Kind.OpsAlert() {
 		return Event{}, false
 	}
 	u := h.event(EventUndelivered, h.Undelivered, now, e.At, true)
-	u.RepID, u.ManagerID, u.Reason = e.RepID, e.ManagerID, why
+	u.RepID, u.ManagerID, u.Reason, u.About = e.RepID, e.ManagerID, why, e.Kind
 	h.Undelivered++
 	return u, true
 }

@@ -187,6 +187,7 @@ type Handoff struct {
 	AwayEscalated        bool // the current rep was out of office at a reminder: their manager was told
 	Reassignments        int
 	Undelivered          int // emails abandoned (each an EventUndelivered to marketing ops)
+	Resends              int // times the SQL email was resent by the checker (each an EventStuckMail)
 	// Pending lists the SLA events whose email is not confirmed sent yet (see Event): the checker comes back
 	// for them at once.
 	Pending []string

@@ -67,7 +67,7 @@ func newFixture(t *testing.T, seed bool) *fixture {
 			t.Fatal(err)
 		}
 	}
-	f := &fixture{t: t, c: c, marker: marker, reports: store.NewReports(db, tables), now: reporttest.At("2026-08-01 08:00").Add(5*time.Second)}
+	f := &fixture{t: t, c: c, marker: marker, reports: store.NewReports(db, tables), now: reporttest.At("2026-08-01 08:00").Add(5 * time.Second)}
 	f.r = New(c, store.NewMonths(db, tables), f.reports, email.NewSES(testenv.SES(t)), f.clock, testenv.Logger(t))
 	f.r.Backoff = func(int) time.Duration { return time.Millisecond }
 	return f
@@ -415,7 +415,7 @@ func TestConcurrentRuns(t *testing.T) {
 func TestRequests(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, false)
-	f.now = reporttest.At("2027-01-01 08:00").Add(5*time.Second)
+	f.now = reporttest.At("2027-01-01 08:00").Add(5 * time.Second)
 	for _, tc := range []struct {
 		payload, month, err string
 	}{
@@ -465,7 +465,7 @@ func TestSampleEvents(t *testing.T) {
 		t.Fatalf("%d samples (%v)", len(files), err)
 	}
 	f := newFixture(t, false)
-	f.now = reporttest.At("2026-12-01 08:00").Add(5*time.Second)
+	f.now = reporttest.At("2026-12-01 08:00").Add(5 * time.Second)
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {

@@ -153,7 +153,7 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 	a := handoff.Assignment{At: now}
 	var count *routing.Count
 	if rep, ok := c.Rep(l.Owner); ok {
-		a.RepID, a.Reason = rep.ID, "already owned by "+rep.Name
+		a.RepID, a.Reason = rep.ID, routing.OwnerReason(c, rep.Name)
 	} else if a, count, err = Choose(ctx, c, n.handoffs, scoring.ProfileOf(l), nil, now); err != nil {
 		return nil, nil, err
 	}
@@ -182,7 +182,7 @@ func Choose(ctx context.Context, c *contract.Contract, loads LoadReader, p scori
 		}
 	}
 	rep, _ := c.Rep(c.Routing.Fallback)
-	return handoff.Assignment{RepID: rep.ID, Reason: "fallback: no team had a rep available", At: now}, nil, nil
+	return handoff.Assignment{RepID: rep.ID, Reason: routing.FallbackReason(c), At: now}, nil, nil
 }
 
 // without is a team without some reps (the rep who breached, on a reassignment).

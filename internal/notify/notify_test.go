@@ -22,6 +22,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/emailtest"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
@@ -43,31 +44,9 @@ type fixture struct {
 	leads    *store.Leads
 	handoffs *store.Handoffs
 	c        *contract.Contract
-	sender   *flaky
+	sender   *emailtest.Sender
 	n        *notify.Notifier
 	seq      atomic.Int64
-}
-
-// flaky sends through SES local, after failing its first calls with the errors it is given (fault injection in
-// front of the real server).
-type flaky struct {
-	email.SES
-	mu    sync.Mutex
-	fails []error
-	calls atomic.Int64
-}
-
-func (f *flaky) Send(ctx context.Context, m email.Message) (string, error) {
-	f.calls.Add(1)
-	f.mu.Lock()
-	if len(f.fails) > 0 {
-		err := f.fails[0]
-		f.fails = f.fails[1:]
-		f.mu.Unlock()
-		return "", err
-	}
-	f.mu.Unlock()
-	return f.SES.Send(ctx, m)
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -77,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: &flaky{SES: email.NewSES(testenv.SES(t))},
+	f := &fixture{t: t, db: testenv.DynamoDB(t), c: c, sender: emailtest.NewSender(t),
 		tables: store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}}
 	f.leads, f.handoffs = store.NewLeads(f.db, f.tables), store.NewHandoffs(f.db, f.tables)
 	f.n, err = notify.New(c, f.leads, f.handoffs, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
@@ -142,7 +121,9 @@ func (f *fixture) sqls(n int, name, region string) []events.DynamoDBEventRecord 
 	return recs
 }
 
-// handleConcurrently hands the records, one per invocation, to that many concurrent consumers.
+// handleConcurrently hands the records, one per invocation, to that many concurrent consumers. A record that
+// fails (its assignment kept losing races past notify's attempts, on a loaded machine) is delivered again, as
+// the stream mapping would, up to twice.
 func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumers int) {
 	var wg sync.WaitGroup
 	for w := 0; w < consumers; w++ {
@@ -150,8 +131,12 @@ func (f *fixture) handleConcurrently(recs []events.DynamoDBEventRecord, consumer
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(recs); i += consumers {
-				if resp := f.handle(recs[i]); len(resp.BatchItemFailures) != 0 {
-					f.t.Errorf("failures %+v", resp)
+				resp := f.handle(recs[i])
+				for retry := 0; retry < 2 && len(resp.BatchItemFailures) != 0; retry++ {
+					resp = f.handle(recs[i])
+				}
+				if len(resp.BatchItemFailures) != 0 {
+					f.t.Errorf("failures after the stream's retries %+v", resp)
 				}
 			}
 		}()
@@ -200,7 +185,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 		t.Errorf("subject %q from %q", m.Subject, m.From)
 	}
 	// Friday 17:30, 4 business hours, the example's hours (Mon 9:00–12:30, 13:30–): Monday 14:00.
-	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, round-robin",
+	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, tour de rôle",
 		"decision-maker", "https://sla.maintenia.fr/v1/feedback/"} {
 		if !strings.Contains(m.Body.HTML, want) || !strings.Contains(m.Body.Text, want) {
 			t.Errorf("the email lacks %q", want)
@@ -236,7 +221,7 @@ func TestDuplicateDeliveriesSendOneEmail(t *testing.T) {
 	if n := len(testenv.Mails(t, id)); n != 1 {
 		t.Errorf("%d emails after 11 deliveries, want 1", n)
 	}
-	if n := f.sender.calls.Load(); n != 1 {
+	if n := f.sender.Calls.Load(); n != 1 {
 		t.Errorf("SES was called %d times", n)
 	}
 }
@@ -245,7 +230,7 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: MessageRejected", email.ErrRejected)}
+	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", email.ErrRejected))
 	resp := f.handle(rec)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
 		t.Fatalf("a refused email must fail its record: %+v", resp)
@@ -279,12 +264,12 @@ func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.fails = []error{fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled)}
+	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled))
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures: %+v", resp)
 	}
-	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.calls.Load() != 3 {
-		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.calls.Load())
+	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 3 {
+		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.Calls.Load())
 	}
 }
 
@@ -292,14 +277,14 @@ func TestUnknownOutcomeIsNeverResent(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("max@transports-m.fr", "Transports M", "90", "FR-OCC", nil)
-	f.sender.fails = []error{errors.New("read tcp: connection reset by peer")}
+	f.sender.FailNext(errors.New("read tcp: connection reset by peer"))
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("an unknown outcome must not make the stream retry: %+v", resp)
 	}
 	f.handle(rec)
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSending || f.sender.calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
-		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.calls.Load())
+	if h.Mail.Status != handoff.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.Calls.Load())
 	}
 	// The deadline checker looks at it once it is stale, not at the deadlines: nobody is chased for it.
 	if str(item, "dueAt") != "2026-11-27T16:35:00.000Z" {
@@ -313,7 +298,7 @@ func TestOwnerKeptAndBigAccounts(t *testing.T) {
 	owned, rec1 := f.sql("x@owned-co.fr", "Owned", "80", "FR-HDF", map[string]types.AttributeValue{"ownerId": &types.AttributeValueMemberS{Value: "julien-petit"}})
 	big, rec2 := f.sql("y@big-co.fr", "Big Co", "5 000", "FR-HDF", nil)
 	f.handle(rec1, rec2)
-	if h, _ := f.handoff(owned); h.Rep() != "julien-petit" || !strings.Contains(h.Assignments[0].Reason, "already owned") {
+	if h, _ := f.handoff(owned); h.Rep() != "julien-petit" || !strings.Contains(h.Assignments[0].Reason, "déjà attribué à Julien Petit") {
 		t.Errorf("owned lead handed to %s (%+v)", h.Rep(), h.Assignments)
 	}
 	if h, _ := f.handoff(big); h.Rep() != "amelie-robert" || h.Team() != "grands-comptes" {
@@ -340,7 +325,7 @@ func TestHundredConcurrentAssignments(t *testing.T) {
 	if sophie.Open != sophie.Assigned || julien.Open != julien.Assigned {
 		t.Errorf("open counts %d/%d differ from assignments", sophie.Open, julien.Open)
 	}
-	if n := f.sender.calls.Load(); n != 100 {
+	if n := f.sender.Calls.Load(); n != 100 {
 		t.Errorf("%d emails sent, want 100", n)
 	}
 }

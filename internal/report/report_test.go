@@ -25,7 +25,6 @@ func parseContract(t testing.TB, yaml string) *contract.Contract {
 // at is a wall-clock time in Paris, "2026-07-01 10:00".
 func at(s string) time.Time { return reporttest.At(s) }
 
-
 const (
 	site    = reporttest.Site
 	webinar = reporttest.Webinar

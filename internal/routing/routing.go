@@ -56,6 +56,7 @@ func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
 
 // Pick chooses a rep of a team at instant at, given each rep's load; ok is false when nobody is available.
 func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.Time) (Choice, bool) {
+	w := wordsOf(c.Locale)
 	baseline := baselineFor(c, t, loads)
 	best, bestScore, bestKnown := -1, math.Inf(1), true
 	var skipped []string
@@ -68,10 +69,10 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 		}
 		switch {
 		case rep.Away(at, c.Location):
-			skipped = append(skipped, id+" out of office")
+			skipped = append(skipped, fmt.Sprintf(w.away, id))
 			continue
 		case rep.MaxOpenSQLs > 0 && l.Open >= rep.MaxOpenSQLs:
-			skipped = append(skipped, fmt.Sprintf("%s at capacity (%d open)", id, l.Open))
+			skipped = append(skipped, fmt.Sprintf(w.capacity, id, l.Open))
 			continue
 		}
 		score := float64(assigned) / float64(rep.Weight)
@@ -89,12 +90,12 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 	if label == "" {
 		label = t.ID
 	}
-	reason := fmt.Sprintf("%s, round-robin", label)
+	reason := fmt.Sprintf(w.team, label)
 	if len(t.Reps) > 1 {
-		reason += fmt.Sprintf(" (%d assigned before, weight %d)", loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
+		reason += fmt.Sprintf(w.load, loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
 	}
 	if len(skipped) > 0 {
-		reason += "; skipped " + join(skipped)
+		reason += w.skipped + join(skipped)
 	}
 	newTeam := true
 	for _, id := range t.Reps {
@@ -162,3 +163,28 @@ func CountFor(t contract.Team, ch Choice, loads map[string]Load) *Count {
 	}
 	return c
 }
+
+// words are an assignment's reason in the contract's language: sales read it in the SQL email.
+type words struct{ team, load, away, capacity, skipped, owner, fallback string }
+
+var reasons = map[contract.Locale]words{
+	contract.French: {team: "%s, tour de rôle", load: " (%d attribués avant, poids %d)", away: "%s absent", capacity: "%s au complet (%d en cours)",
+		skipped: " ; écartés : ", owner: "déjà attribué à %s", fallback: "repli : aucune équipe n'avait de commercial disponible"},
+	contract.English: {team: "%s, round-robin", load: " (%d assigned before, weight %d)", away: "%s out of office", capacity: "%s at capacity (%d open)",
+		skipped: "; skipped ", owner: "already owned by %s", fallback: "fallback: no team had a rep available"},
+}
+
+func wordsOf(l contract.Locale) words {
+	if w, ok := reasons[l]; ok {
+		return w
+	}
+	return reasons[contract.English]
+}
+
+// OwnerReason is the reason of an SQL kept by the rep who owns the lead, in the contract's language.
+func OwnerReason(c *contract.Contract, repName string) string {
+	return fmt.Sprintf(wordsOf(c.Locale).owner, repName)
+}
+
+// FallbackReason is the reason of an SQL given to the fallback rep, in the contract's language.
+func FallbackReason(c *contract.Contract) string { return wordsOf(c.Locale).fallback }

@@ -114,3 +114,22 @@ func TestTeams(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonsInTheContractsLanguage: sales read the reason in the SQL email, in the contract's language.
+func TestReasonsInTheContractsLanguage(t *testing.T) {
+	t.Parallel()
+	c := contractWith(contract.Rep{ID: "a", Name: "A"}, contract.Rep{ID: "b", Name: "B", MaxOpenSQLs: 2})
+	c.Locale = contract.French
+	team := contract.Team{ID: "nord", Label: "territoire Nord", Reps: []string{"a", "b"}}
+	ch, ok := Pick(c, team, map[string]Load{"a": {Assigned: 4, Known: true}, "b": {Assigned: 1, Known: true, Open: 2}}, monday)
+	if want := "territoire Nord, tour de rôle (4 attribués avant, poids 1) ; écartés : b au complet (2 en cours)"; !ok || ch.Reason != want {
+		t.Errorf("reason %q, want %q", ch.Reason, want)
+	}
+	if got := OwnerReason(c, "Julien Petit"); got != "déjà attribué à Julien Petit" {
+		t.Errorf("owner reason %q", got)
+	}
+	c.Locale = contract.English
+	if got := FallbackReason(c); got != "fallback: no team had a rep available" {
+		t.Errorf("fallback reason %q", got)
+	}
+}

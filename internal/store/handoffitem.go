@@ -48,6 +48,7 @@ type handoffItem struct {
 	AwayEscalated        bool     `dynamodbav:"awayEscalated"`
 	Reassignments        int      `dynamodbav:"reassignments"`
 	Undelivered          int      `dynamodbav:"undelivered"`
+	Resends              int      `dynamodbav:"resends"`
 	Pending              []string `dynamodbav:"pending,omitempty"`
 	Version              int64    `dynamodbav:"version"`
 
@@ -112,7 +113,7 @@ func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadI
 func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
 		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, LeadTitle: h.LeadTitle, LeadEmail: h.LeadEmail,
-		LeadPhone: h.LeadPhone, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered,
+		LeadPhone: h.LeadPhone, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
 		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
@@ -169,7 +170,7 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
 		LeadName: it.LeadName, LeadCompany: it.LeadCompany, LeadTitle: it.LeadTitle, LeadEmail: it.LeadEmail, LeadPhone: it.LeadPhone,
-		Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered,
+		Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
 		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
@@ -202,13 +203,15 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	return h, r.err
 }
 
-// eventItem is an SLA event of a hand-off (pk = LEAD#<id>, sk = EVT#<handoffAt>#<event ID>; by-month).
+// eventItem is an SLA event of a hand-off (pk = LEAD#<id>, sk = EVT#<handoffAt>#<event ID>; by-month, monthSk
+// = <kind>#<at>#<leadId>#<assignment>.<n>).
 type eventItem struct {
 	PK                  string    `dynamodbav:"pk"`
 	SK                  string    `dynamodbav:"sk"`
 	Kind                string    `dynamodbav:"kind"`
 	LeadID              string    `dynamodbav:"leadId"`
 	HandoffAt           string    `dynamodbav:"handoffAt"`
+	Assignment          int       `dynamodbav:"assignment"`
 	N                   int       `dynamodbav:"n"`
 	At                  string    `dynamodbav:"at"`
 	Due                 string    `dynamodbav:"due,omitempty"`
@@ -217,6 +220,7 @@ type eventItem struct {
 	ToRepID             string    `dynamodbav:"toRepId,omitempty"`
 	BusinessMinutesLate int       `dynamodbav:"businessMinutesLate"`
 	Reason              string    `dynamodbav:"reason,omitempty"`
+	About               string    `dynamodbav:"about,omitempty"`
 	ContractVersion     string    `dynamodbav:"contractVersion"`
 	Mail                *mailItem `dynamodbav:"mail,omitempty"`
 	Month               string    `dynamodbav:"month"`
@@ -227,9 +231,9 @@ func eventSK(k handoff.Key, id string) string { return "EVT#" + stamp(k.At) + "#
 
 func (t Tables) newEventItem(e handoff.Event) eventItem {
 	it := eventItem{PK: leadPK(e.Handoff.LeadID), SK: eventSK(e.Handoff, e.ID()), Kind: string(e.Kind), LeadID: e.Handoff.LeadID,
-		HandoffAt: stamp(e.Handoff.At), N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
-		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, ContractVersion: e.ContractVersion,
-		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.N)}
+		HandoffAt: stamp(e.Handoff.At), Assignment: e.Assignment, N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
+		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), ContractVersion: e.ContractVersion,
+		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)}
 	if e.Mail.Status != "" {
 		m := newMailItem(e.Mail)
 		it.Mail = &m
@@ -239,14 +243,15 @@ func (t Tables) newEventItem(e handoff.Event) eventItem {
 
 func (it eventItem) toEvent() (handoff.Event, error) {
 	r := reader{item: it.PK + "/" + it.SK}
-	e := handoff.Event{Handoff: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.HandoffAt)}, Kind: handoff.EventKind(it.Kind), N: it.N,
+	e := handoff.Event{Handoff: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.HandoffAt)}, Kind: handoff.EventKind(it.Kind),
+		Assignment: it.Assignment, N: it.N,
 		At: r.time("at", it.At), Due: r.time("due", it.Due), RepID: it.RepID, ManagerID: it.ManagerID, ToRepID: it.ToRepID,
-		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, ContractVersion: it.ContractVersion}
+		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, About: handoff.EventKind(it.About), ContractVersion: it.ContractVersion}
 	if it.Mail != nil {
 		e.Mail = it.Mail.toMail(&r, "mail")
 	}
 	if !strings.HasSuffix(it.SK, "#"+e.ID()) {
-		r.fail("kind %q and n %d do not match the key", it.Kind, it.N)
+		r.fail("kind %q, assignment %d and n %d do not match the key", it.Kind, it.Assignment, it.N)
 	}
 	return e, r.err
 }

@@ -110,7 +110,7 @@ func TestUpdateLosesNoUpdate(t *testing.T) {
 		t.Fatalf("after 6 concurrent updates: pending %v, version %d (%v)", got.Pending, got.Version, err)
 	}
 	for i := 0; i < 6; i++ {
-		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
+		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#0.", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
 			t.Errorf("event %d: %+v %v", i, e, err)
 		}
 	}
@@ -304,7 +304,7 @@ func TestEventMailGate(t *testing.T) {
 	if e, err := f.handoffs.Event(ctx, h.Key, id); err != nil || e.Mail.MessageID != "m1" || e.Mail.Status != handoff.MailSent || e.RepID != "thomas-martin" {
 		t.Errorf("event = %+v (%v)", e, err)
 	}
-	if _, _, err := f.handoffs.StartEventMail(ctx, h.Key, "reminder#9", at); !errors.Is(err, handoff.ErrNotFound) {
+	if _, _, err := f.handoffs.StartEventMail(ctx, h.Key, "reminder#0.9", at); !errors.Is(err, handoff.ErrNotFound) {
 		t.Errorf("an unknown event: %v", err)
 	}
 }

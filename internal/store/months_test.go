@@ -87,7 +87,9 @@ func TestMonthsReadOnlyTheMonth(t *testing.T) {
 	}
 	fx := reporttest.July()
 	inJuly := func(at time.Time) bool { return contract.MonthOf(at.In(c.Location)) == july }
-	inWindow := func(at time.Time) bool { return slices.Contains(records.Window(july), contract.MonthOf(at.In(c.Location))) }
+	inWindow := func(at time.Time) bool {
+		return slices.Contains(records.Window(july), contract.MonthOf(at.In(c.Location)))
+	}
 	var want, got []string
 	for _, x := range fx.Created {
 		if inJuly(x.At) {

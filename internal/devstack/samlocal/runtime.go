@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -110,12 +111,20 @@ func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			f.mu.Unlock()
 			return nil, ctx.Err()
 		case <-wake:
-			// A process exited: if none is left to take the invocation, the function cannot start.
+			// A process exited: if it died before serving and none is left to take the invocation, the function
+			// cannot start; if it was restarted (a new clock), a new one takes it.
 			f.mu.Lock()
-			if len(f.procs) == 0 && f.removeLocked(inv) {
+			switch {
+			case len(f.procs) == 0 && f.initErr != "" && f.removeLocked(inv):
 				msg := f.initErr
 				f.mu.Unlock()
 				return nil, &FunctionError{Type: "Runtime.InitError", Message: msg}
+			case f.idle == 0 && len(f.procs) < f.maxProcs && slices.Contains(f.pending, inv):
+				if err := f.spawnLocked(); err != nil {
+					f.removeLocked(inv)
+					f.mu.Unlock()
+					return nil, err
+				}
 			}
 			f.mu.Unlock()
 		}
@@ -226,6 +235,7 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 	f := p.fn
 	f.mu.Lock()
 	p.ready = true
+	f.initErr = ""
 	p.mu.Lock()
 	p.current = nil
 	p.mu.Unlock()
@@ -321,15 +331,26 @@ func (p *proc) initError(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// close stops every process of the function.
-func (f *function) close() {
+// restart replaces the function's environment variables and stops its processes: the next invocations start
+// new ones with the new environment.
+func (f *function) restart(env []string) {
 	f.mu.Lock()
-	f.closed = true
+	f.env = env
+	procs := f.procsLocked()
+	f.mu.Unlock()
+	stop(procs)
+}
+
+func (f *function) procsLocked() []*proc {
 	procs := make([]*proc, 0, len(f.procs))
 	for p := range f.procs {
 		procs = append(procs, p)
 	}
-	f.mu.Unlock()
+	return procs
+}
+
+// stop ends processes: SIGTERM, then SIGKILL after two seconds.
+func stop(procs []*proc) {
 	for _, p := range procs {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
 	}
@@ -341,4 +362,13 @@ func (f *function) close() {
 			<-p.exited
 		}
 	}
+}
+
+// close stops every process of the function.
+func (f *function) close() {
+	f.mu.Lock()
+	f.closed = true
+	procs := f.procsLocked()
+	f.mu.Unlock()
+	stop(procs)
 }

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,9 +72,25 @@ var NotEmulated = []string{
 	"SES sending quotas, bounces and complaints: SES local accepts every message",
 }
 
+// NotEmulated is the list above, with each route whose authorizer the stack does not check.
+func (s *Stack) NotEmulated() []string {
+	out := append([]string{}, NotEmulated...)
+	for _, def := range s.opts.Template.Functions {
+		for _, r := range def.Routes {
+			if r.Authorizer != "" {
+				out = append(out, fmt.Sprintf("the %s authorizer of %s %s: the local API answers it unauthenticated", r.Authorizer, r.Method, r.Path))
+			}
+		}
+	}
+	return out
+}
+
 // Stack is a running local stack.
 type Stack struct {
 	opts      Options
+	clock     sync.Mutex
+	offset    time.Duration // the clock offset now (Options.ClockOffset at start, SetClockOffset after)
+	reclock   chan struct{} // closed and replaced when the offset changes: schedules compute their next firing again
 	log       *slog.Logger
 	functions map[string]*function
 	pollers   []*poller
@@ -117,7 +134,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if logs == nil {
 		logs = io.Discard
 	}
-	s := &Stack{opts: o, functions: map[string]*function{}, log: slog.New(slog.NewTextHandler(logs, nil))}
+	s := &Stack{opts: o, offset: o.ClockOffset, reclock: make(chan struct{}), functions: map[string]*function{}, log: slog.New(slog.NewTextHandler(logs, nil))}
 	addr := o.APIAddr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -225,8 +242,8 @@ func (s *Stack) environments() (map[string][]string, error) {
 		if s.opts.SESEndpoint != "" {
 			env["AWS_ENDPOINT_URL_SESV2"] = s.opts.SESEndpoint
 		}
-		if s.opts.ClockOffset != 0 && s.opts.ClockOffsetEnv != "" {
-			env[s.opts.ClockOffsetEnv] = s.opts.ClockOffset.String()
+		if offset := s.clockOffset(); offset != 0 && s.opts.ClockOffsetEnv != "" {
+			env[s.opts.ClockOffsetEnv] = offset.String()
 		}
 		// What Lambda derives from LoggingConfig; aws-lambda-go's log handler reads them.
 		env["AWS_LAMBDA_LOG_FORMAT"] = f.Logging.Format
@@ -329,7 +346,40 @@ func (s *Stack) startPollers(ctx context.Context) error {
 	return nil
 }
 
-func (s *Stack) now() time.Time { return time.Now().Add(s.opts.ClockOffset) }
+func (s *Stack) now() time.Time { return time.Now().Add(s.clockOffset()) }
+
+func (s *Stack) clockOffset() time.Duration {
+	s.clock.Lock()
+	defer s.clock.Unlock()
+	return s.offset
+}
+
+// SetClockOffset moves the clock of the schedules and of every function (through Options.ClockOffsetEnv) while
+// the stack runs, to walk a demo or a test through days of deadlines. A function's clock is read at its cold
+// start, so every execution environment is restarted: an invocation in flight at that moment fails as if its
+// environment had crashed (Lambda's retry rules then apply), the next ones cold-start with the new clock.
+func (s *Stack) SetClockOffset(offset time.Duration) error {
+	s.clock.Lock()
+	s.offset = offset
+	close(s.reclock)
+	s.reclock = make(chan struct{})
+	s.clock.Unlock()
+	envs, err := s.environments()
+	if err != nil {
+		return err
+	}
+	for id, f := range s.functions {
+		f.restart(envs[id])
+	}
+	s.log.Info("clock moved", "offset", offset.String(), "now", s.now().UTC().Format(time.RFC3339))
+	return nil
+}
+
+func (s *Stack) reclocked() <-chan struct{} {
+	s.clock.Lock()
+	defer s.clock.Unlock()
+	return s.reclock
+}
 
 func (s *Stack) startSchedules(ctx context.Context) error {
 	for _, def := range s.opts.Template.Functions {
@@ -366,6 +416,8 @@ func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.reclocked():
+			continue
 		case <-time.After(next.Sub(now)):
 		}
 		s.wg.Add(1)
@@ -499,6 +551,18 @@ func (s *Stack) serve(ln net.Listener) {
 	g.sortRoutes()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_local/{$}", s.describe)
+	mux.HandleFunc("POST /_local/clock", func(w http.ResponseWriter, r *http.Request) {
+		offset, err := time.ParseDuration(r.URL.Query().Get("offset"))
+		if err != nil {
+			jsonMessage(w, http.StatusBadRequest, "offset: a Go duration such as 72h or -30m, got "+strconv.Quote(r.URL.Query().Get("offset")))
+			return
+		}
+		if err := s.SetClockOffset(offset); err != nil {
+			jsonMessage(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		s.describe(w, r)
+	})
 	mux.HandleFunc("POST /_local/schedules/{function}/{event}", func(w http.ResponseWriter, r *http.Request) {
 		out, err := s.FireSchedule(r.Context(), r.PathValue("function"), r.PathValue("event"))
 		if err != nil {
@@ -525,12 +589,18 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		API         string
 		Mail        string `json:",omitempty"`
 		Clock       time.Time
+		ClockOffset string `json:",omitempty"`
+		MoveClock   string
 		Routes      []string
 		Mappings    map[string]int // records delivered per mapping
 		Schedules   []sched
 		NotEmulated []string
 	}
-	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, NotEmulated
+	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, s.NotEmulated()
+	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
+	if o := s.clockOffset(); o != 0 {
+		out.ClockOffset = o.String()
+	}
 	if s.opts.SESEndpoint != "" {
 		out.Mail = s.opts.SESEndpoint
 	}

@@ -308,8 +308,25 @@ func TestSchedules(t *testing.T) {
 	if d := time.Until(out.Now) - offset; d < -time.Minute || d > time.Minute {
 		t.Errorf("the function's clock is off by %s from the stack's offset", d)
 	}
+	// Moved while running (the warm environment is replaced: the clock is read at cold start).
+	if resp, err := http.Post(f.stack.URL()+"/_local/clock?offset=-24h", "", nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("move the clock: %v %v", err, resp)
+	}
+	raw, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Nightly")
+	if err != nil || json.Unmarshal(raw, &out) != nil {
+		t.Fatalf("fired Nightly after moving the clock: %v", err)
+	}
+	if d := time.Until(out.Now) + 24*time.Hour; d < -time.Minute || d > time.Minute {
+		t.Errorf("after moving the clock to -24h the function's clock is off by %s", d)
+	}
+	if resp, err := http.Post(f.stack.URL()+"/_local/clock?offset=soon", "", nil); err != nil || resp.StatusCode != 400 {
+		t.Errorf("a bad offset: %v %v", err, resp)
+	}
+	if err := f.stack.SetClockOffset(offset); err != nil {
+		t.Fatal(err)
+	}
 	out.Event = nil
-	raw, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Monthly")
+	raw, err = f.stack.FireSchedule(context.Background(), "TickFunction", "Monthly")
 	if err != nil || json.Unmarshal(raw, &out) != nil {
 		t.Fatalf("fired Monthly: %v", err)
 	}

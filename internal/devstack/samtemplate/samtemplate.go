@@ -94,6 +94,8 @@ type Route struct {
 	Event  string
 	Method string // upper case, or ANY
 	Path   string // "/v1/leads/{id}"; "$default" for the catch-all
+	// Authorizer is the route's authorizer ("AWS_IAM", a named one), "" for none.
+	Authorizer string
 }
 
 // Stream is a DynamoDB event source mapping.
@@ -293,9 +295,10 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 		switch typ := get(e, "Type").Value; typ {
 		case "HttpApi":
 			f.Routes = append(f.Routes, Route{
-				Event:  ev,
-				Method: strings.ToUpper(valueOr(get(ep, "Method"), "ANY")),
-				Path:   valueOr(get(ep, "Path"), "$default"),
+				Event:      ev,
+				Method:     strings.ToUpper(valueOr(get(ep, "Method"), "ANY")),
+				Path:       valueOr(get(ep, "Path"), "$default"),
+				Authorizer: valueOr(get(get(ep, "Auth"), "Authorizer"), ""),
 			})
 		case "DynamoDB":
 			s, err := parseStream(ev, ep)

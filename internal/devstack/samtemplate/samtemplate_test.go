@@ -36,6 +36,12 @@ func TestProjectTemplate(t *testing.T) {
 	if len(status.Routes) != 1 || status.Routes[0].Method != "GET" || status.Routes[0].Path != "/v1/status" {
 		t.Errorf("routes = %+v", status.Routes)
 	}
+	if status.Routes[0].Authorizer != "" {
+		t.Errorf("the status route has an authorizer: %+v", status.Routes[0])
+	}
+	if ops, _ := tpl.Function("OpsFunction"); len(ops.Routes) != 1 || ops.Routes[0].Authorizer != "AWS_IAM" {
+		t.Errorf("OpsFunction routes = %+v, want one with AWS_IAM", ops.Routes)
+	}
 	if len(status.Layers) != 1 || status.Layers[0] != "ContractLayer" {
 		t.Errorf("layers = %v", status.Layers)
 	}

@@ -1,0 +1,29 @@
+// Function deadlines enforces sales' side of the contract every minute: reminders, breaches, escalation and
+// reassignment, each exactly once.
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/handoff-sla/handoff/internal/deadlines"
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/store"
+)
+
+func main() {
+	rt := platform.MustStart("deadlines", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE", "PUBLIC_BASE_URL")
+	cfg := rt.AWS()
+	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	rt.Must(err)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
+	c, err := deadlines.New(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), email.SESFromEnv(cfg, os.LookupEnv), links,
+		rt.Clock.Now, rt.Log)
+	rt.Must(err)
+	lambda.Start(c.Handle)
+}

@@ -1,0 +1,484 @@
+package email
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+)
+
+// ErrNoRecipient: nobody to send an event's email to — an ops alert while the contract names no marketing ops,
+// or everyone it is for has left the contract's roster (the error names their IDs). Sending it again cannot
+// help: the checker gives the email up (handoff.Undeliverable), which tells marketing ops when there are any.
+var ErrNoRecipient = errors.New("nobody to send this email to")
+
+// EventMessage composes the email of an SLA event of hand-off h (h as it stands after the event was recorded).
+// links are the current rep's answer links (LinkSigner.Links(h, now)); kinds that do not show them ignore them.
+//
+// Who receives what:
+//
+//	reminder, reminder.feedback   the rep (e.RepID), with the answer links
+//	escalation.away               the manager (e.ManagerID), marketing ops in copy if the contract says so
+//	breach.first_contact          the manager, marketing ops in copy if the contract says so
+//	breach.feedback               the rep, the manager in copy, with the answer links
+//	mail.stuck, mail.undelivered  marketing ops (ErrNoRecipient when the contract names none)
+//
+// A rep or manager no longer in the roster is named by their ID; when they were to receive the email, it says
+// so and goes to the others (copies become the recipients), or fails with ErrNoRecipient if nobody is left.
+// A reassignment sends no event email (the SQL email goes to the new rep, SQLMessage): it is an error, as is an
+// unknown kind.
+func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, links Links, now time.Time) (Message, error) {
+	compose := composer(e.Kind)
+	if compose == nil {
+		return Message{}, fmt.Errorf("event %s of %s: kind %q sends no event email", e.ID(), h.Key, e.Kind)
+	}
+	b := &eventMail{c: c, h: h, e: e, now: now}
+	b.v.Locale = c.Locale
+	b.v.Footer = fmt.Sprintf(t(c.Locale, "footer"), c.Company) + " · " + h.LeadID
+	if err := compose(b, links); err != nil {
+		return Message{}, fmt.Errorf("event %s of %s: %w", e.ID(), h.Key, err)
+	}
+	m, err := b.message()
+	if err != nil {
+		return Message{}, fmt.Errorf("event %s of %s: %w", e.ID(), h.Key, err)
+	}
+	return m, nil
+}
+
+// composer is the kind's email; nil for a kind without one. A switch, not a map: a binary that never calls
+// EventMessage (notify) does not link the composers.
+func composer(k handoff.EventKind) func(*eventMail, Links) error {
+	switch k {
+	case handoff.EventReminder:
+		return (*eventMail).reminder
+	case handoff.EventFeedbackReminder:
+		return (*eventMail).feedbackReminder
+	case handoff.EventAwayEscalation:
+		return (*eventMail).away
+	case handoff.EventFirstContactBreach:
+		return (*eventMail).firstContactBreach
+	case handoff.EventFeedbackBreach:
+		return (*eventMail).feedbackBreach
+	case handoff.EventStuckMail:
+		return (*eventMail).stuck
+	case handoff.EventUndelivered:
+		return (*eventMail).undelivered
+	}
+	return nil
+}
+
+// eventMail is one event's email being composed: its recipients and what it shows.
+type eventMail struct {
+	c      *contract.Contract
+	h      handoff.Handoff
+	e      handoff.Event
+	now    time.Time
+	to, cc []*mail.Address
+	gone   []string // IDs meant to receive the email who left the roster
+	v      eventView
+}
+
+// reminder: first contact is due soon (the rep, the three links).
+func (b *eventMail) reminder(links Links) error {
+	return b.remind(b.h.FirstContactDue, len(b.h.Reminders), "reminder", b.w("reminder.stop"), true, links)
+}
+
+// feedbackReminder: the answer (accept or reject) is due soon (the rep, the links).
+func (b *eventMail) feedbackReminder(links Links) error {
+	return b.remind(b.h.FeedbackDue, len(b.h.FeedbackReminders), "feedback", b.w("ev.crm"), !b.h.Contacted(), links)
+}
+
+// remind is reminder e.N+1 of n to the rep of a deadline due (words under prefix), with the answer links.
+func (b *eventMail) remind(due time.Time, n int, prefix, note string, contacted bool, links Links) error {
+	rep := b.toRep(b.e.RepID)
+	left := b.left(due)
+	b.v.Subject = b.w(prefix+".subject", b.who(), b.short(due), left)
+	b.v.Hello = b.w("ev.hello", rep)
+	b.v.Paras = []string{b.w(prefix+".intro", b.e.N+1, max(n, b.e.N+1))}
+	b.v.Due, b.v.DueNote = b.instant(due), left+" "+b.w("left")
+	b.v.Sections = []section{b.lead()}
+	b.v.AnswerNote = note
+	return b.answers(links, contacted)
+}
+
+// away: the rep is out of office at a reminder point; their manager takes over (no links: they are the rep's).
+func (b *eventMail) away(Links) error {
+	rep := b.name(b.e.RepID)
+	b.v.Hello = b.w("ev.hello", b.toManager(b.e.ManagerID))
+	b.ccOpsOnEscalation()
+	absence := b.w("away.today", rep)
+	if until, ok := b.awayUntil(b.e.RepID); ok {
+		absence = b.w("away.until", rep, dayText(b.c.Locale, until))
+	}
+	due, awaits := b.h.FirstContactDue, b.w("away.contact")
+	if b.h.Contacted() {
+		due, awaits = b.h.FeedbackDue, b.w("away.answer")
+	}
+	b.v.Subject = b.w("away.subject", rep, b.who(), b.short(due))
+	b.v.Paras = []string{absence, awaits}
+	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	b.v.Sections = []section{b.lead()}
+	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("away.todo"), b.w("away.silent")}
+	switch {
+	case b.h.Contacted(): // the first-contact deadline is behind: no breach action ahead
+	case b.c.Sales.OnBreach == contract.Reassign:
+		b.v.Next = append(b.v.Next, b.w("away.reassign"))
+	default:
+		b.v.Next = append(b.v.Next, b.w("away.escalate"))
+	}
+	return nil
+}
+
+// firstContactBreach: the escalation to the breaching rep's manager, and what happened to the SQL.
+func (b *eventMail) firstContactBreach(Links) error {
+	rep := b.name(b.e.RepID)
+	b.v.Hello = b.w("ev.hello", b.toManager(b.e.ManagerID))
+	b.ccOpsOnEscalation()
+	b.v.Subject = b.w("breach.subject", rep, b.who(), b.short(b.e.Due))
+	b.v.Paras = []string{b.w("breach.intro", rep, b.e.ContractVersion)}
+	b.v.Due, b.v.DueNote = b.instant(b.e.Due), b.late()
+	b.v.Sections = []section{b.lead()}
+	b.v.NextTitle = b.w("ev.next")
+	// The breaching rep's assignment is e.N; one after it means the SQL was reassigned in the same step.
+	if next := b.e.N + 1; next < len(b.h.Assignments) {
+		a := b.h.Assignments[next]
+		to := b.name(a.RepID)
+		due := b.h.FirstContactDue
+		if next < len(b.h.Assignments)-1 { // reassigned again since: the contract's deadline from this assignment
+			if d, err := b.c.FirstContactDue(a.At); err == nil {
+				due = d
+			}
+		}
+		b.v.Subject = b.w("breach.subject_to", b.v.Subject, to)
+		b.v.Next = []string{b.w("breach.reassigned", to, header(a.Reason), b.instant(due)), b.w("breach.stays", rep)}
+		return nil
+	}
+	if b.c.Sales.OnBreach == contract.Reassign {
+		b.v.Next = []string{b.w("breach.nobody", rep)}
+	} else {
+		b.v.Next = []string{b.w("breach.escalate", rep)}
+	}
+	return nil
+}
+
+// feedbackBreach: the answer is late; the rep is asked to give it now, their manager in copy.
+func (b *eventMail) feedbackBreach(links Links) error {
+	b.v.Hello = b.w("ev.hello", b.toRep(b.e.RepID))
+	manager := b.ccManager(b.e.ManagerID)
+	b.v.Subject = b.w("fbreach.subject", b.who(), b.short(b.e.Due))
+	b.v.Paras = []string{b.w("fbreach.intro")}
+	b.v.Due, b.v.DueNote = b.instant(b.e.Due), b.late()
+	b.v.After = []string{b.w("fbreach.recorded", b.e.ContractVersion)}
+	if _, repKnown := b.c.Rep(b.e.RepID); manager != "" && repKnown { // else the manager is the recipient
+		b.v.After = append(b.v.After, b.w("fbreach.cc", manager))
+	}
+	b.v.Sections = []section{b.lead()}
+	b.v.AnswerNote = b.w("ev.crm")
+	return b.answers(links, !b.h.Contacted())
+}
+
+// stuck: marketing ops learn that the SQL email was sent again, and whether it says it may be a duplicate.
+func (b *eventMail) stuck(Links) error {
+	if err := b.toOps(); err != nil {
+		return err
+	}
+	rep := b.name(b.e.RepID)
+	b.v.Subject = b.w("stuck.subject", b.who(), rep)
+	dup := b.w("stuck.nodup")
+	if b.h.Mail.PossibleDuplicate {
+		b.v.Subject, dup = b.w("stuck.subject_dup", b.v.Subject), b.w("stuck.dup", rep)
+	}
+	b.v.Hello = b.w("ev.hello_ops")
+	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, b.w("stuck.due", rep)}
+	due := b.h.FirstContactDue
+	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	b.v.Sections = []section{b.lead(), b.people()}
+	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("stuck.todo", rep)}
+	return nil
+}
+
+// undelivered: marketing ops learn that an email was given up, and whom to tell by hand.
+func (b *eventMail) undelivered(Links) error {
+	if err := b.toOps(); err != nil {
+		return err
+	}
+	var names []string
+	if b.e.RepID != "" {
+		names = append(names, b.name(b.e.RepID))
+	}
+	if b.e.ManagerID != "" {
+		name, _ := b.manager(b.e.ManagerID)
+		names = append(names, name)
+	}
+	switch len(names) {
+	case 0:
+		b.v.Subject = b.w("undelivered.subject_nobody", b.who())
+	case 1:
+		b.v.Subject = b.w("undelivered.subject", b.who(), names[0])
+	default:
+		b.v.Subject = b.w("undelivered.subject", b.who(), b.w("ev.and", names[0], names[1]))
+	}
+	b.v.Hello = b.w("ev.hello_ops")
+	about := "about.sql"
+	if b.e.About != "" {
+		about = "about." + string(b.e.About)
+	}
+	b.v.Paras = []string{b.w("undelivered.intro"), b.w("undelivered.about", b.w(about)), b.w("ev.why", b.reason())}
+	b.v.Sections = []section{b.people(), b.lead()}
+	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("undelivered.todo")}
+	return nil
+}
+
+// w is a word of the contract's locale, formatted with args when there are any.
+func (b *eventMail) w(key string, args ...any) string {
+	if len(args) == 0 {
+		return t(b.c.Locale, key)
+	}
+	return fmt.Sprintf(t(b.c.Locale, key), args...)
+}
+
+// who names the lead in a subject: its company, else its name, else its ID.
+func (b *eventMail) who() string {
+	for _, s := range []string{b.h.LeadCompany, b.h.LeadName} {
+		if s = strings.TrimSpace(header(s)); s != "" {
+			return s
+		}
+	}
+	return b.h.LeadID
+}
+
+// instant is t to the minute in the contract's zone and words.
+func (b *eventMail) instant(t time.Time) string { return instantText(b.c.Locale, t.In(b.c.Location)) }
+
+// short is t for a subject: the time alone when it falls today (in the contract's zone), else with the day.
+func (b *eventMail) short(t time.Time) string {
+	local, today := t.In(b.c.Location), b.now.In(b.c.Location)
+	if contract.DateOf(local) == contract.DateOf(today) {
+		return local.Format("15:04")
+	}
+	return b.w("ev.at", day(b.c.Locale, local, false), local.Format("15:04"))
+}
+
+// left is the business time from now to due, "1h30".
+func (b *eventMail) left(due time.Time) string { return Hours(b.c.Calendar.Between(b.now, due)) }
+
+// late is how late the event's deadline is, in business time.
+func (b *eventMail) late() string {
+	if b.e.BusinessMinutesLate <= 0 {
+		return b.w("ev.late_now")
+	}
+	return b.w("ev.late", Hours(time.Duration(b.e.BusinessMinutesLate)*time.Minute))
+}
+
+// lead is the lead's details, for the rep to call or the manager to act; empty fields are left out.
+func (b *eventMail) lead() section {
+	s := section{Title: b.w("lead")}
+	add := func(key, value string) *row {
+		if value = strings.TrimSpace(header(value)); value == "" {
+			return nil
+		}
+		s.Rows = append(s.Rows, row{Label: b.w(key), Value: value})
+		return &s.Rows[len(s.Rows)-1]
+	}
+	add("name", b.h.LeadName)
+	add("title", b.h.LeadTitle)
+	add("company", b.h.LeadCompany)
+	if r := add("email", b.h.LeadEmail); r != nil {
+		r.Mailto = url.PathEscape(r.Value) // "?" and "#" stay in the address, not a mailto query
+	}
+	if r := add("phone", b.h.LeadPhone); r != nil {
+		r.Tel = strings.Map(func(c rune) rune {
+			if c == '+' || c >= '0' && c <= '9' {
+				return c
+			}
+			return -1
+		}, r.Value)
+	}
+	add("ev.handed", b.instant(b.h.At))
+	return s
+}
+
+// people are the rep and manager an event concerns, with their addresses, for marketing ops to reach them.
+func (b *eventMail) people() section {
+	s := section{Title: b.w("ev.people")}
+	if b.e.RepID != "" {
+		name, a := b.rep(b.e.RepID)
+		s.Rows = append(s.Rows, person(b.w("ev.rep"), name, a))
+	}
+	if b.e.ManagerID != "" {
+		name, a := b.manager(b.e.ManagerID)
+		s.Rows = append(s.Rows, person(b.w("ev.manager"), name, a))
+	}
+	return s
+}
+
+func person(label, name string, a *mail.Address) row {
+	if a == nil {
+		return row{Label: label, Value: name}
+	}
+	return row{Label: label, Value: name + " <" + a.Address + ">", Mailto: url.PathEscape(a.Address)}
+}
+
+// answers sets the answer buttons; a missing link is an error, not an email with a dead button.
+func (b *eventMail) answers(links Links, contacted bool) error {
+	if links.Accept == "" || links.Reject == "" || contacted && links.Contacted == "" {
+		return errors.New("the rep's answer links are missing")
+	}
+	b.v.Buttons = answers(b.c.Locale, links, contacted)
+	return nil
+}
+
+// awayUntil is the last day of the rep's absence that covers now, in the contract's zone.
+func (b *eventMail) awayUntil(repID string) (time.Time, bool) {
+	r, ok := b.c.Rep(repID)
+	if !ok {
+		return time.Time{}, false
+	}
+	today := contract.DateOf(b.now.In(b.c.Location))
+	for _, a := range r.OutOfOffice {
+		if !today.Before(a.From) && !a.To.Before(today) {
+			return time.Date(a.To.Year, a.To.Month, a.To.Day, 12, 0, 0, 0, b.c.Location), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// reasonKeys are the reasons internal/handoff records (English, for the record and the logs), by their words'
+// key: an email says them in its own locale (a test pins the English words to handoff's constants).
+var reasonKeys = map[string]string{
+	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
+	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
+	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
+}
+
+// reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.
+func (b *eventMail) reason() string {
+	r := strings.TrimSpace(header(b.e.Reason))
+	for en, key := range reasonKeys {
+		if !strings.Contains(en, "%d") {
+			if r == en {
+				return b.w(key)
+			}
+			continue
+		}
+		var n int
+		if _, err := fmt.Sscanf(r, en, &n); err == nil && fmt.Sprintf(en, n) == r {
+			return b.w(key, n)
+		}
+	}
+	return r
+}
+
+// Recipients. A name is the roster's, or the ID of someone who left it.
+
+func (b *eventMail) rep(id string) (string, *mail.Address) {
+	if r, ok := b.c.Rep(id); ok {
+		return r.Name, &mail.Address{Name: r.Name, Address: r.Email}
+	}
+	return id, nil
+}
+
+func (b *eventMail) manager(id string) (string, *mail.Address) {
+	if m, ok := b.c.Manager(id); ok {
+		return m.Name, &mail.Address{Name: m.Name, Address: m.Email}
+	}
+	return id, nil
+}
+
+func (b *eventMail) name(repID string) string {
+	name, _ := b.rep(repID)
+	return name
+}
+
+func (b *eventMail) toRep(id string) string {
+	name, a := b.rep(id)
+	b.to = b.add(b.to, id, a)
+	return name
+}
+
+func (b *eventMail) toManager(id string) string {
+	name, a := b.manager(id)
+	b.to = b.add(b.to, id, a)
+	return name
+}
+
+// ccManager copies the manager and returns their name ("" when there is none or they left the roster).
+func (b *eventMail) ccManager(id string) string {
+	name, a := b.manager(id)
+	b.cc = b.add(b.cc, id, a)
+	if a == nil {
+		return ""
+	}
+	return name
+}
+
+// add appends a recipient; one who left the roster is noted, and the email says it cannot reach them.
+func (b *eventMail) add(list []*mail.Address, id string, a *mail.Address) []*mail.Address {
+	switch {
+	case a != nil:
+		return append(list, a)
+	case id != "":
+		b.gone = append(b.gone, id)
+		b.v.Boxes = append(b.v.Boxes, box{ID: "not-in-roster", Tone: "alert", Text: b.w("ev.unknown", id)})
+	}
+	return list
+}
+
+func (b *eventMail) ccOpsOnEscalation() {
+	if b.c.Sales.EscalateToMarketingOps {
+		b.cc = append(b.cc, ops(b.c)...)
+	}
+}
+
+func (b *eventMail) toOps() error {
+	if b.to = ops(b.c); len(b.to) == 0 {
+		return fmt.Errorf("%w: the contract names no recipients.marketing_ops", ErrNoRecipient)
+	}
+	return nil
+}
+
+func ops(c *contract.Contract) []*mail.Address {
+	out := make([]*mail.Address, 0, len(c.Recipients.MarketingOps))
+	for _, a := range c.Recipients.MarketingOps {
+		out = append(out, &mail.Address{Address: a})
+	}
+	return out
+}
+
+// message settles the recipients (each address once; the copies become the recipients when nobody is left in
+// To) and renders both parts.
+func (b *eventMail) message() (Message, error) {
+	seen := map[string]bool{}
+	once := func(list []*mail.Address) []*mail.Address {
+		var out []*mail.Address
+		for _, a := range list {
+			if k := strings.ToLower(a.Address); !seen[k] {
+				seen[k] = true
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	to, cc := once(b.to), once(b.cc)
+	if len(to) == 0 {
+		to, cc = cc, nil
+	}
+	if len(to) == 0 {
+		if len(b.gone) > 0 {
+			return Message{}, fmt.Errorf("%w: %s not in the contract's roster", ErrNoRecipient, strings.Join(b.gone, ", "))
+		}
+		return Message{}, ErrNoRecipient
+	}
+	b.v.Subject = header(b.v.Subject)
+	var html bytes.Buffer
+	if err := htmlEvent().Execute(&html, b.v); err != nil {
+		return Message{}, fmt.Errorf("render %s email (html): %w", b.e.Kind, err)
+	}
+	return Message{From: b.c.Sender, To: to, Cc: cc, Subject: b.v.Subject, HTML: html.String(), Text: b.v.text()}, nil
+}

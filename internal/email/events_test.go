@@ -1,0 +1,812 @@
+package email
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	htmlpkg "html"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/handoff"
+)
+
+var emailsDir = flag.String("emails", "", "also write each event email's HTML to this folder, to look at them")
+
+var loadExample = sync.OnceValues(func() (*contract.Contract, error) {
+	return contract.Load(filepath.Join(testenv.Root(), "infra", "contract", "contract.yaml"))
+})
+
+// example is the example contract (Paris, 4h to first contact, 16h to answer, reminders at 50 % and 80 %,
+// feedback reminder at 75 %, on_breach: reassign, marketing ops in copy), in a locale, changed by edit.
+func example(t *testing.T, l contract.Locale, edit func(*contract.Contract)) *contract.Contract {
+	t.Helper()
+	c, err := loadExample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := *c
+	cp.Locale = l
+	if edit != nil {
+		edit(&cp)
+	}
+	return &cp
+}
+
+func paris(t *testing.T, y int, m time.Month, d, hh, mm int) time.Time {
+	t.Helper()
+	c, _ := loadExample()
+	return time.Date(y, m, d, hh, mm, 0, 0, c.Location)
+}
+
+var testLinks = Links{
+	Contacted: "https://sla.maintenia.fr/v1/feedback/CONTACTED-token",
+	Accept:    "https://sla.maintenia.fr/v1/feedback/ACCEPT-token",
+	Reject:    "https://sla.maintenia.fr/v1/feedback/REJECT-token",
+}
+
+// claimed is ACME's SQL handed to a rep at `at`, its email claimed (not sent yet).
+func claimed(t *testing.T, c *contract.Contract, rep string, at time.Time) *handoff.Handoff {
+	t.Helper()
+	d, err := handoff.DeadlinesFrom(c, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handoff.New(handoff.Key{LeadID: "ld_01kbevents0000000000000000", At: at},
+		handoff.Assignment{RepID: rep, Team: "nord", Reason: "territoire Nord, round-robin (12 assigned before, weight 1)", At: at},
+		d, c.Version, at)
+	h.LeadName, h.LeadTitle, h.LeadCompany = "Claire Dubois", "Directrice technique", "ACME Industrie"
+	h.LeadEmail, h.LeadPhone = "claire@acme-industrie.fr", "+33 4 72 00 00 00"
+	return h
+}
+
+// sent is the same SQL with its email sent.
+func sent(t *testing.T, c *contract.Contract, rep string, at time.Time) *handoff.Handoff {
+	h := claimed(t, c, rep, at)
+	h.Mail.Start(at)
+	h.Mail.Sent("ses-1", at)
+	return h
+}
+
+func contact(h *handoff.Handoff, at time.Time) {
+	h.Contact = handoff.Contact{At: at, Channel: "phone", RepID: h.Rep(), By: "page"}
+}
+
+// expect is what one locale's email must say.
+type expect struct {
+	subject string
+	both    []string // in the text part and in the HTML (unescaped)
+	text    []string // in the text part only (label: value lines)
+	not     []string // in neither
+}
+
+type eventCase struct {
+	name  string
+	edit  func(*contract.Contract)
+	event func(*testing.T, *contract.Contract) (handoff.Handoff, handoff.Event, time.Time)
+	to    []string
+	cc    []string
+	links []string // "contacted", "accept", "reject": shown; the others must not be
+	want  map[contract.Locale]expect
+}
+
+const (
+	thomas  = "thomas.martin@maintenia.fr"
+	sophie  = "sophie.bernard@maintenia.fr"
+	claire  = "claire.dubois@maintenia.fr"
+	opsAddr = "marketing-ops@maintenia.fr"
+	nb      = "\u00a0"
+)
+
+// Monday 30 November 2026, 10:00 in Paris: first contact due 15:00 (reminders 12:00 and 14:12), the answer
+// Wednesday 2 December 10:00 (reminder Tuesday 15:00).
+func eventCases(t *testing.T) []eventCase {
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	return []eventCase{
+		{
+			name: "reminder 1 of 2",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.Reminders[0]
+				e := h.Remind(0, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, links: []string{"contacted", "accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Rappel : premier contact avec ACME Industrie avant 15:00 (reste 2h00)",
+					both: []string{"Bonjour Thomas Martin,", "Rappel 1 sur 2", "avant" + nb + ":", "lundi 30/11/2026 à 15:00", "2h00 ouvrées restantes", "Claire Dubois",
+						"ACME Industrie", "+33 4 72 00 00 00", "claire@acme-industrie.fr", "ouvrir le lien ne change rien", "les rappels s'arrêtent"},
+					text: []string{"Société" + nb + ": ACME Industrie", "Transmis aux ventes" + nb + ": lundi 30/11/2026 à 10:00"}},
+				contract.English: {subject: "Reminder: first contact with ACME Industrie before 15:00 (2h00 left)",
+					both: []string{"Hello Thomas Martin,", "Reminder 1 of 2", "Monday 30 Nov 2026 at 15:00", "2h00 business time left", "Directrice technique",
+						"opening a link changes nothing", "the reminders stop"},
+					text: []string{"Company: ACME Industrie", "Handed to sales: Monday 30 Nov 2026 at 10:00"}},
+			},
+		},
+		{
+			name: "Reminder 2 of 2",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				h.Remind(0, h.Reminders[0])
+				now := h.Reminders[1]
+				e := h.Remind(1, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, links: []string{"contacted", "accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French:  {subject: "Rappel : premier contact avec ACME Industrie avant 15:00 (reste 0h48)", both: []string{"Rappel 2 sur 2", "0h48 ouvrées restantes"}},
+				contract.English: {subject: "Reminder: first contact with ACME Industrie before 15:00 (0h48 left)", both: []string{"Reminder 2 of 2", "0h48 business time left"}},
+			},
+		},
+		{
+			name: "feedback reminder, lead contacted",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				contact(h, monday.Add(time.Hour))
+				now := h.FeedbackReminders[0]
+				e := h.RemindFeedback(0, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, links: []string{"accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Rappel : acceptez ou rejetez ACME Industrie avant mercredi 02/12 à 10:00 (reste 4h00)",
+					both: []string{"Bonjour Thomas Martin,", "Rappel 1 sur 1", "l'accepter ou le rejeter", "mercredi 02/12/2026 à 10:00", "4h00 ouvrées restantes", "dans le CRM compte aussi"}},
+				contract.English: {subject: "Reminder: accept or reject ACME Industrie before Wednesday 2 Dec at 10:00 (4h00 left)",
+					both: []string{"Hello Thomas Martin,", "Reminder 1 of 1", "accept or reject it", "Wednesday 2 Dec 2026 at 10:00", "4h00 business time left", "in the CRM counts too"}},
+			},
+		},
+		{
+			name: "feedback reminder, lead not contacted yet",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FeedbackReminders[0]
+				e := h.RemindFeedback(0, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, links: []string{"contacted", "accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French:  {subject: "Rappel : acceptez ou rejetez ACME Industrie avant mercredi 02/12 à 10:00 (reste 4h00)", both: []string{"J'ai contacté ce lead"}},
+				contract.English: {subject: "Reminder: accept or reject ACME Industrie before Wednesday 2 Dec at 10:00 (4h00 left)", both: []string{"I contacted this lead"}},
+			},
+		},
+		{
+			// Handed to Sophie Bernard on Friday 18 December 15:00: first contact due Monday 21 December 11:00; her
+			// absence (21 December – 1 January) starts before the 80 % reminder (Monday 10:12).
+			name: "away at a first-contact reminder",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "sophie-bernard", paris(t, 2026, 12, 18, 15, 0))
+				h.Remind(0, h.Reminders[0])
+				now := h.Reminders[1]
+				e, ok := h.EscalateAway(handoff.Step{Kind: handoff.StepReminder, N: 1, Due: now}, "claire-dubois", now)
+				if !ok {
+					t.Fatal("no escalation")
+				}
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Absence de Sophie Bernard : SQL ACME Industrie à reprendre avant 11:00",
+					both: []string{"Bonjour Claire Dubois,", "Sophie Bernard est indisponible (absence) jusqu'au vendredi 01/01/2027 inclus.", "attend son premier contact",
+						"lundi 21/12/2026 à 11:00", "0h48 ouvrées restantes", "réattribuez-le dans le CRM", "le contrat prévoit de réattribuer le SQL", "+33 4 72 00 00 00"}},
+				contract.English: {subject: "Sophie Bernard is out of office: SQL ACME Industrie to take over before 11:00",
+					both: []string{"Hello Claire Dubois,", "Sophie Bernard is out of office until Friday 1 Jan 2027 (inclusive).", "awaits first contact",
+						"Monday 21 Dec 2026 at 11:00", "0h48 business time left", "reassign it in the CRM", "the contract reassigns the SQL"}},
+			},
+		},
+		{
+			name: "away at a first-contact reminder, the contract escalates only",
+			edit: func(c *contract.Contract) { c.Sales.OnBreach = contract.Escalate },
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "sophie-bernard", paris(t, 2026, 12, 18, 15, 0))
+				now := h.Reminders[1]
+				e, _ := h.EscalateAway(handoff.Step{Kind: handoff.StepReminder, N: 1, Due: now}, "claire-dubois", now)
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Absence de Sophie Bernard : SQL ACME Industrie à reprendre avant 11:00",
+					both: []string{"le dépassement sera enregistré et vous recevrez une alerte"}, not: []string{"réattribuer le SQL"}},
+				contract.English: {subject: "Sophie Bernard is out of office: SQL ACME Industrie to take over before 11:00",
+					both: []string{"the breach is recorded and you are alerted"}, not: []string{"reassigns the SQL"}},
+			},
+		},
+		{
+			// Contacted on Friday: the answer is due Tuesday 22 December 16:00; the feedback reminder (Tuesday 11:00)
+			// finds her away. The contract does not copy marketing ops here.
+			name: "away at a feedback reminder, marketing ops not in copy",
+			edit: func(c *contract.Contract) { c.Sales.EscalateToMarketingOps = false },
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "sophie-bernard", paris(t, 2026, 12, 18, 15, 0))
+				contact(h, paris(t, 2026, 12, 18, 16, 0))
+				now := h.FeedbackReminders[0]
+				e, _ := h.EscalateAway(handoff.Step{Kind: handoff.StepFeedbackReminder, N: 0, Due: now}, "claire-dubois", now)
+				return *h, e, now
+			},
+			to: []string{claire},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Absence de Sophie Bernard : SQL ACME Industrie à reprendre avant 16:00",
+					both: []string{"attend sa réponse (acceptation ou rejet)", "mardi 22/12/2026 à 16:00", "4h00 ouvrées restantes"}, not: []string{"réattribuer le SQL", "premier contact"}},
+				contract.English: {subject: "Sophie Bernard is out of office: SQL ACME Industrie to take over before 16:00",
+					both: []string{"awaits their answer (accept or reject)", "Tuesday 22 Dec 2026 at 16:00", "4h00 business time left"}, not: []string{"reassigns the SQL", "first contact"}},
+			},
+		},
+		{
+			name: "first-contact breach, the contract escalates only",
+			edit: func(c *contract.Contract) { c.Sales.OnBreach = contract.Escalate },
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FirstContactDue.Add(30 * time.Minute)
+				e := h.BreachFirstContact("claire-dubois", 30, now)
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Délai dépassé : Thomas Martin n'a pas contacté ACME Industrie avant 15:00",
+					both: []string{"Bonjour Claire Dubois,", "Thomas Martin n'a pas contacté ce SQL dans le délai du contrat (version 2026.11-1)", "lundi 30/11/2026 à 15:00",
+						"retard de 0h30 en temps ouvré", "Thomas Martin garde le SQL", "seulement l'escalade", "claire@acme-industrie.fr"}},
+				contract.English: {subject: "Deadline missed: Thomas Martin did not contact ACME Industrie before 15:00",
+					both: []string{"Hello Claire Dubois,", "Thomas Martin did not contact this SQL within the contract's deadline (version 2026.11-1)", "Monday 30 Nov 2026 at 15:00",
+						"0h30 late in business time", "Thomas Martin keeps the SQL", "escalate only"}},
+			},
+		},
+		{
+			// Reassigned at 15:30: Julien Petit's deadline is Tuesday 1 December 10:30.
+			name: "first-contact breach and reassignment",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FirstContactDue.Add(30 * time.Minute)
+				e := h.BreachFirstContact("claire-dubois", 30, now)
+				d, err := handoff.DeadlinesFrom(c, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.Reassign(handoff.Assignment{RepID: "julien-petit", Team: "sud-ouest", Reason: "territoire Sud et Ouest, round-robin (3 assigned before, weight 2)", At: now}, d, now)
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Délai dépassé : Thomas Martin n'a pas contacté ACME Industrie avant 15:00 — SQL réattribué à Julien Petit",
+					both: []string{"retard de 0h30 en temps ouvré", "Le SQL est réattribué à Julien Petit (territoire Sud et Ouest, round-robin (3 assigned before, weight 2)), qui doit le contacter avant mardi 01/12/2026 à 10:30.",
+						"Le dépassement reste enregistré au nom de Thomas Martin."}, not: []string{"garde le SQL"}},
+				contract.English: {subject: "Deadline missed: Thomas Martin did not contact ACME Industrie before 15:00 — SQL reassigned to Julien Petit",
+					both: []string{"The SQL is reassigned to Julien Petit (territoire Sud et Ouest, round-robin (3 assigned before, weight 2)), who must contact it before Tuesday 1 Dec 2026 at 10:30.",
+						"The breach stays on record against Thomas Martin."}, not: []string{"keeps the SQL"}},
+			},
+		},
+		{
+			name: "first-contact breach, nobody to reassign to",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FirstContactDue.Add(time.Minute)
+				e := h.BreachFirstContact("claire-dubois", 1, now)
+				return *h, e, now
+			},
+			to: []string{claire}, cc: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French:  {subject: "Délai dépassé : Thomas Martin n'a pas contacté ACME Industrie avant 15:00", both: []string{"retard de 0h01", "Thomas Martin garde le SQL" + nb + ": aucun autre commercial"}},
+				contract.English: {subject: "Deadline missed: Thomas Martin did not contact ACME Industrie before 15:00", both: []string{"0h01 late", "Thomas Martin keeps the SQL: no other rep was available"}},
+			},
+		},
+		{
+			name: "feedback breach, lead contacted",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				contact(h, monday.Add(time.Hour))
+				now := h.FeedbackDue.Add(time.Hour)
+				e := h.BreachFeedback("claire-dubois", 60, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, cc: []string{claire}, links: []string{"accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "Réponse en retard : acceptez ou rejetez ACME Industrie (attendue avant 10:00)",
+					both: []string{"Bonjour Thomas Martin,", "accepté ou rejeté dans son délai", "mercredi 02/12/2026 à 10:00", "retard de 1h00 en temps ouvré",
+						"Le dépassement est enregistré (contrat 2026.11-1)", "Claire Dubois est en copie."}},
+				contract.English: {subject: "Answer overdue: accept or reject ACME Industrie (due before 10:00)",
+					both: []string{"Hello Thomas Martin,", "accepted or rejected within its deadline", "Wednesday 2 Dec 2026 at 10:00", "1h00 late in business time",
+						"The breach is recorded (contract 2026.11-1)", "Claire Dubois is in copy."}},
+			},
+		},
+		{
+			name: "feedback breach, lead not contacted, recorded at the deadline",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FeedbackDue
+				e := h.BreachFeedback("claire-dubois", 0, now)
+				return *h, e, now
+			},
+			to: []string{thomas}, cc: []string{claire}, links: []string{"contacted", "accept", "reject"},
+			want: map[contract.Locale]expect{
+				contract.French:  {subject: "Réponse en retard : acceptez ou rejetez ACME Industrie (attendue avant 10:00)", both: []string{"délai dépassé à l'instant"}, not: []string{"0h00"}},
+				contract.English: {subject: "Answer overdue: accept or reject ACME Industrie (due before 10:00)", both: []string{"the deadline just passed"}, not: []string{"0h00"}},
+			},
+		},
+		{
+			// Claimed at 10:00 and never handed to SES: sent at 10:06, the deadline now 15:06.
+			name: "stuck SQL email sent",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := claimed(t, c, "thomas-martin", monday)
+				return resend(t, c, h, monday.Add(6*time.Minute))
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail SQL renvoyé : ACME Industrie à Thomas Martin",
+					both: []string{"Bonjour,", "L'e-mail SQL de ce lead à Thomas Martin a été envoyé de nouveau.", "Motif" + nb + ": l'e-mail SQL était prêt mais n'avait jamais été remis à SES",
+						"n'est pas marqué comme doublon", "Le délai de premier contact de Thomas Martin part de ce nouvel envoi", "lundi 30/11/2026 à 15:06", "4h00 ouvrées restantes"},
+					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>"}, not: []string{"doublon possible", "claimed"}},
+				contract.English: {subject: "SQL email resent: ACME Industrie to Thomas Martin",
+					both: []string{"Hello,", "The SQL email of this lead to Thomas Martin was sent again.", "Why: the SQL email was claimed but never handed to SES: it was sent now.",
+						"not marked as a duplicate", "Monday 30 Nov 2026 at 15:06", "4h00 business time left"},
+					text: []string{"Rep: Thomas Martin <thomas.martin@maintenia.fr>"}, not: []string{"possible duplicate"}},
+			},
+		},
+		{
+			name: "stuck SQL email resent as a possible duplicate",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := claimed(t, c, "thomas-martin", monday)
+				h.Mail.Start(monday)
+				return resend(t, c, h, monday.Add(6*time.Minute))
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail SQL renvoyé : ACME Industrie à Thomas Martin (doublon possible)",
+					both: []string{"l'issue de l'e-mail SQL est inconnue", "Il est marqué comme doublon possible", "Thomas Martin peut le recevoir deux fois", "lundi 30/11/2026 à 15:06"},
+					not:  []string{"outcome"}},
+				contract.English: {subject: "SQL email resent: ACME Industrie to Thomas Martin (possible duplicate)",
+					both: []string{"the outcome of the SQL email is unknown", "It is marked as a possible duplicate", "Monday 30 Nov 2026 at 15:06"}},
+			},
+		},
+		{
+			name: "SQL email abandoned after its attempts",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := claimed(t, c, "thomas-martin", monday)
+				h.Mail.Start(monday)
+				h.Mail.Attempts = handoff.MaxMailAttempts - 1
+				return resend(t, c, h, monday.Add(6*time.Minute))
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin à la main",
+					both: []string{"n'a pas pu être remis et ne sera pas renvoyé automatiquement", "E-mail concerné" + nb + ": l'e-mail SQL au commercial.", "l'e-mail SQL n'a pas pu être envoyé après 5 tentatives", "Prévenez à la main"},
+					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Société" + nb + ": ACME Industrie", "Transmis aux ventes" + nb + ": lundi 30/11/2026 à 10:00"},
+					not:  []string{"attempts", "Manager"}},
+				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin by hand",
+					both: []string{"could not be delivered and will not be sent again automatically", "the SQL email could not be sent after 5 attempts", "Tell the person concerned by hand"},
+					text: []string{"Rep: Thomas Martin <thomas.martin@maintenia.fr>", "Handed to sales: Monday 30 Nov 2026 at 10:00"}},
+			},
+		},
+		{
+			name: "an escalation undelivered",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				b := h.BreachFirstContact("claire-dubois", 30, h.FirstContactDue.Add(30*time.Minute))
+				now := b.At.Add(2 * time.Minute)
+				u, ok := h.Undeliverable(b, fmt.Sprintf(handoff.ReasonRefused, 5), now)
+				if !ok {
+					t.Fatal("no alert")
+				}
+				return *h, u, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin et Claire Dubois à la main",
+					both: []string{"E-mail concerné" + nb + ": l'escalade au manager (délai de premier contact dépassé).", "Motif" + nb + ": SES l'a refusé 5 fois."},
+					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Manager" + nb + ": Claire Dubois <claire.dubois@maintenia.fr>"}},
+				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin and Claire Dubois by hand",
+					both: []string{"The email: the escalation to the manager (first-contact deadline missed).", "Why: SES refused it 5 times."},
+					text: []string{"Manager: Claire Dubois <claire.dubois@maintenia.fr>"}},
+			},
+		},
+	}
+}
+
+func resend(t *testing.T, c *contract.Contract, h *handoff.Handoff, now time.Time) (handoff.Handoff, handoff.Event, time.Time) {
+	t.Helper()
+	d, err := handoff.DeadlinesFrom(c, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := h.ResendStuck(d, now)
+	return *h, e, now
+}
+
+// TestEventMessages: every kind in both locales — recipients exactly, the subject, the deadline in local time,
+// the time left or how late, the names, and the answer links where they belong and nowhere else.
+func TestEventMessages(t *testing.T) {
+	t.Parallel()
+	for _, tc := range eventCases(t) {
+		for _, l := range []contract.Locale{contract.French, contract.English} {
+			t.Run(tc.name+"/"+string(l), func(t *testing.T) {
+				t.Parallel()
+				c := example(t, l, tc.edit)
+				h, e, now := tc.event(t, c)
+				m, err := EventMessage(c, h, e, testLinks, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := tc.want[l]
+				if got := addrs(m.To); !slices.Equal(got, tc.to) {
+					t.Errorf("To = %v, want %v", got, tc.to)
+				}
+				if got := addrs(m.Cc); !slices.Equal(got, tc.cc) {
+					t.Errorf("Cc = %v, want %v", got, tc.cc)
+				}
+				if m.Subject != want.subject {
+					t.Errorf("subject\n got %q\nwant %q", m.Subject, want.subject)
+				}
+				if m.From == nil || m.From.Address != "sla@maintenia.fr" {
+					t.Errorf("From = %v", m.From)
+				}
+				html := htmlpkg.UnescapeString(m.HTML)
+				for _, w := range want.both {
+					if !strings.Contains(m.Text, w) {
+						t.Errorf("text lacks %q:\n%s", w, m.Text)
+					}
+					if !strings.Contains(html, w) {
+						t.Errorf("html lacks %q", w)
+					}
+				}
+				for _, w := range want.text {
+					if !strings.Contains(m.Text, w) {
+						t.Errorf("text lacks %q:\n%s", w, m.Text)
+					}
+				}
+				for _, w := range want.not {
+					if strings.Contains(m.Text, w) || strings.Contains(html, w) {
+						t.Errorf("says %q:\n%s", w, m.Text)
+					}
+				}
+				for name, link := range map[string]string{"contacted": testLinks.Contacted, "accept": testLinks.Accept, "reject": testLinks.Reject} {
+					shown := slices.Contains(tc.links, name)
+					if strings.Contains(m.Text, link) != shown || strings.Contains(m.HTML, `href="`+link+`"`) != shown {
+						t.Errorf("%s link shown: text %v, html %v; want %v", name, strings.Contains(m.Text, link), strings.Contains(m.HTML, link), shown)
+					}
+				}
+				if len(tc.links) == 0 && strings.Contains(m.Text+m.HTML, "/v1/feedback/") {
+					t.Error("an email without answer links shows one")
+				}
+				wellFormed(t, l, m)
+				if *emailsDir != "" {
+					name := strings.NewReplacer(" ", "-", ",", "", "/", "-").Replace(tc.name) + "." + string(l) + ".html"
+					if err := os.WriteFile(filepath.Join(*emailsDir, name), []byte(m.HTML), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func addrs(as []*mail.Address) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Address)
+	}
+	return out
+}
+
+// wellFormed checks what every email must be: one-line subject, both parts, the locale's words only (no
+// formatting verbs left, no key of another locale), nothing active or remote in the HTML, the footer.
+func wellFormed(t *testing.T, l contract.Locale, m Message) {
+	t.Helper()
+	if m.Subject == "" || strings.ContainsAny(m.Subject, "\r\n\u0085\u2028\u2029") {
+		t.Errorf("subject %q", m.Subject)
+	}
+	for _, part := range []string{m.Subject, m.Text, m.HTML} {
+		if strings.Contains(part, "%!") || strings.Contains(part, "ZgotmplZ") {
+			t.Errorf("a bad value was rendered:\n%s", part)
+		}
+	}
+	if m.Text == "" || strings.Contains(m.Text, "<p") || strings.Contains(m.Text, "&#") {
+		t.Errorf("text part:\n%s", m.Text)
+	}
+	for _, bad := range []string{"<script", "<img", "<link", "<style", "@import", "url("} {
+		if strings.Contains(strings.ToLower(m.HTML), bad) {
+			t.Errorf("html has %s", bad)
+		}
+	}
+	if !strings.Contains(m.HTML, `<html lang="`+string(l)+`">`) || !strings.Contains(m.HTML, "<title>") {
+		t.Error("html lacks its language or title")
+	}
+	footer := map[contract.Locale]string{contract.French: "Envoyé par Handoff pour Maintenia SAS", contract.English: "Sent by Handoff for Maintenia SAS"}[l]
+	if !strings.Contains(m.Text, footer) || !strings.Contains(m.HTML, footer) || !strings.Contains(m.Text, "ld_01kbevents") {
+		t.Error("footer missing")
+	}
+	other := map[contract.Locale][]string{contract.French: {"Hello", "business time", "What "}, contract.English: {"Bonjour", "ouvré", "à "}}[l]
+	for _, w := range other {
+		if strings.Contains(m.Text, w) {
+			t.Errorf("%s email says %q:\n%s", l, w, m.Text)
+		}
+	}
+}
+
+// TestEventWordsInBothLocales: every word exists in both locales, with the same formatting verbs in the same
+// order, so that French and English cannot drift apart.
+func TestEventWordsInBothLocales(t *testing.T) {
+	t.Parallel()
+	verbs := regexp.MustCompile(`%[-+# 0]*\d*[a-zA-Z]`)
+	keys := map[string]bool{}
+	for _, ws := range words {
+		for k := range ws {
+			keys[k] = true
+		}
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		fr, okFr := words[contract.French][k]
+		en, okEn := words[contract.English][k]
+		if !okFr || !okEn || fr == "" || en == "" {
+			t.Errorf("%q: fr %q, en %q", k, fr, en)
+			continue
+		}
+		if a, b := verbs.FindAllString(fr, -1), verbs.FindAllString(en, -1); !slices.Equal(a, b) {
+			t.Errorf("%q: verbs fr %v, en %v", k, a, b)
+		}
+	}
+	if len(words) != 2 {
+		t.Errorf("locales: %d", len(words))
+	}
+}
+
+// TestEventHostileLead: the lead's fields come from web forms. In the HTML they are text (no markup, no
+// script, no extra mail header in a mailto), the subject stays one line, and the text part cannot be given a
+// forged line (a fake link under the real ones).
+func TestEventHostileLead(t *testing.T) {
+	t.Parallel()
+	for _, tc := range eventCases(t) {
+		for _, l := range []contract.Locale{contract.French, contract.English} {
+			t.Run(tc.name+"/"+string(l), func(t *testing.T) {
+				t.Parallel()
+				c := example(t, l, tc.edit)
+				h, e, now := tc.event(t, c)
+				h.LeadCompany = "<script>alert(1)</script>\r\nBcc: x@evil.fr"
+				h.LeadName = `"><img src=x onerror=alert(1)>`
+				h.LeadTitle = "Directrice\u2028Accept: https://evil.example/\u0085Reject: https://evil.example/"
+				h.LeadEmail = "claire?bcc=x@evil.fr"
+				h.LeadPhone = "+33 4 72\"><a href=javascript:alert(1)>"
+				m, err := EventMessage(c, h, e, testLinks, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wellFormed(t, l, m)
+				if !strings.Contains(m.Subject, "<script>alert(1)</script>  Bcc: x@evil.fr") {
+					t.Errorf("subject %q", m.Subject)
+				}
+				if strings.Contains(m.HTML, "<script") || strings.Contains(m.HTML, "<img") || strings.Contains(m.HTML, "<a href=javascript") ||
+					!strings.Contains(m.HTML, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(m.HTML, "&#34;&gt;&lt;img src=x") {
+					t.Errorf("html not escaped:\n%s", m.HTML)
+				}
+				if strings.Contains(m.HTML, "mailto:claire?") || !strings.Contains(m.HTML, `href="mailto:claire%3Fbcc=x@evil.fr"`) {
+					t.Errorf("mailto link:\n%s", m.HTML)
+				}
+				if !strings.Contains(m.HTML, `href="tel:&#43;334721"`) {
+					t.Errorf("tel link:\n%s", m.HTML)
+				}
+				for _, line := range strings.Split(m.Text, "\n") {
+					if s := strings.TrimSpace(line); strings.HasPrefix(s, "Bcc:") || strings.HasPrefix(s, "Accept:") || strings.HasPrefix(s, "Reject:") {
+						t.Errorf("forged line %q in:\n%s", line, m.Text)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestEventPeopleNotInRoster: a rep or manager who left the roster is named by their ID; the email goes to the
+// others, or fails with ErrNoRecipient naming the ID when nobody is left.
+func TestEventPeopleNotInRoster(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	breach := func(rep, manager string) func(*testing.T, *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+		return func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+			h := sent(t, c, rep, monday)
+			now := h.FirstContactDue.Add(5 * time.Minute)
+			return *h, h.BreachFirstContact(manager, 5, now), now
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*contract.Contract)
+		event func(*testing.T, *contract.Contract) (handoff.Handoff, handoff.Event, time.Time)
+		err   string // the ID the error names; "" for an email
+		to    []string
+		cc    []string
+		says  []string
+		not   []string
+	}{
+		{name: "reminder to a rep who left", err: "gone-rep",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "gone-rep", monday)
+				return *h, h.Remind(0, h.Reminders[0]), h.Reminders[0]
+			}},
+		{name: "breach of a rep who left", event: breach("gone-rep", "claire-dubois"), to: []string{claire}, cc: []string{opsAddr},
+			says: []string{"Deadline missed: gone-rep did not contact", "gone-rep did not contact this SQL"}},
+		{name: "breach, the manager left, ops take the email", event: breach("thomas-martin", "gone-manager"), to: []string{opsAddr},
+			says: []string{"Hello gone-manager,", "gone-manager is no longer in the contract's roster"}},
+		{name: "breach, the manager left, nobody in copy", edit: func(c *contract.Contract) { c.Sales.EscalateToMarketingOps = false },
+			event: breach("thomas-martin", "gone-manager"), err: "gone-manager"},
+		{name: "feedback breach of a rep who left: to the manager",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "gone-rep", monday)
+				return *h, h.BreachFeedback("claire-dubois", 10, h.FeedbackDue.Add(10*time.Minute)), h.FeedbackDue.Add(10 * time.Minute)
+			}, to: []string{claire}, says: []string{"Hello gone-rep,", "gone-rep is no longer in the contract's roster"}, not: []string{"in copy"}},
+		{name: "away, the rep left the roster",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "gone-rep", monday)
+				e, _ := h.EscalateAway(handoff.Step{Kind: handoff.StepReminder, Due: h.Reminders[0]}, "claire-dubois", h.Reminders[0])
+				return *h, e, h.Reminders[0]
+			}, to: []string{claire}, cc: []string{opsAddr}, says: []string{"gone-rep is out of office today."}},
+		{name: "stuck email of a rep who left",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				return resend(t, c, claimed(t, c, "gone-rep", monday), monday.Add(6*time.Minute))
+			}, to: []string{opsAddr}, says: []string{"SQL email resent: ACME Industrie to gone-rep", "Rep: gone-rep\n"}},
+		{name: "undelivered, both left",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "gone-rep", monday)
+				b := h.BreachFirstContact("gone-manager", 5, h.FirstContactDue.Add(5*time.Minute))
+				u, _ := h.Undeliverable(b, "refused", b.At)
+				return *h, u, b.At
+			}, to: []string{opsAddr}, says: []string{"tell gone-rep and gone-manager by hand", "Manager: gone-manager\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := example(t, contract.English, tc.edit)
+			h, e, now := tc.event(t, c)
+			m, err := EventMessage(c, h, e, testLinks, now)
+			if tc.err != "" {
+				if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want ErrNoRecipient naming %s", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := addrs(m.To); !slices.Equal(got, tc.to) {
+				t.Errorf("To = %v, want %v", got, tc.to)
+			}
+			if got := addrs(m.Cc); !slices.Equal(got, tc.cc) {
+				t.Errorf("Cc = %v, want %v", got, tc.cc)
+			}
+			for _, w := range tc.says {
+				if !strings.Contains(m.Subject+"\n"+m.Text, w) {
+					t.Errorf("lacks %q:\n%s\n%s", w, m.Subject, m.Text)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(m.Subject+"\n"+m.Text, w) {
+					t.Errorf("says %q:\n%s", w, m.Text)
+				}
+			}
+			wellFormed(t, contract.English, m)
+		})
+	}
+}
+
+// TestEventNoMarketingOps: an ops alert while the contract names no marketing ops has nobody to go to; an
+// escalation simply goes without them in copy.
+func TestEventNoMarketingOps(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	noOps := func(c *contract.Contract) { c.Recipients.MarketingOps = nil }
+	c := example(t, contract.French, noOps)
+	h := claimed(t, c, "thomas-martin", monday)
+	stuckH, stuck, now := resend(t, c, h, monday.Add(6*time.Minute))
+	if _, err := EventMessage(c, stuckH, stuck, testLinks, now); !errors.Is(err, ErrNoRecipient) {
+		t.Errorf("mail.stuck: err = %v", err)
+	}
+	s := sent(t, c, "thomas-martin", monday)
+	b := s.BreachFirstContact("claire-dubois", 5, s.FirstContactDue.Add(5*time.Minute))
+	u, _ := s.Undeliverable(b, "refused", b.At)
+	if _, err := EventMessage(c, *s, u, testLinks, b.At); !errors.Is(err, ErrNoRecipient) {
+		t.Errorf("mail.undelivered: err = %v", err)
+	}
+	m, err := EventMessage(c, *s, b, testLinks, b.At) // the flag set without anyone to copy (a contract built by hand)
+	if err != nil || !slices.Equal(addrs(m.To), []string{claire}) || len(m.Cc) != 0 {
+		t.Errorf("breach = %v %v, %v", addrs(m.To), addrs(m.Cc), err)
+	}
+}
+
+// TestEventWithoutEmail: a reassignment sends the SQL email (SQLMessage), not an event email; an unknown kind
+// is refused; a kind that shows the answer links refuses to go without them.
+func TestEventWithoutEmail(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	h := sent(t, c, "thomas-martin", monday)
+	now := h.FirstContactDue.Add(time.Minute)
+	breach := h.BreachFirstContact("claire-dubois", 1, now)
+	d, _ := handoff.DeadlinesFrom(c, now)
+	re := h.Reassign(handoff.Assignment{RepID: "julien-petit", Reason: "r", At: now}, d, now)
+	for _, e := range []handoff.Event{re, {Handoff: h.Key, Kind: "bogus", RepID: "thomas-martin"}} {
+		if _, err := EventMessage(c, *h, e, testLinks, now); err == nil || errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), string(e.Kind)) {
+			t.Errorf("%s: err = %v", e.Kind, err)
+		}
+	}
+	if _, err := EventMessage(c, *h, breach, Links{}, now); err != nil {
+		t.Errorf("a breach needs no links: %v", err)
+	}
+	r := sent(t, c, "thomas-martin", monday)
+	rem := r.Remind(0, r.Reminders[0])
+	for _, links := range []Links{{}, {Contacted: "https://x/c", Accept: "https://x/a"}} {
+		if _, err := EventMessage(c, *r, rem, links, r.Reminders[0]); err == nil {
+			t.Errorf("a reminder without its links %+v was composed", links)
+		}
+	}
+}
+
+// TestEventSubjectDay: a deadline on another day than the email's says which day, in the contract's zone
+// (the server's clock is UTC: 23:30 UTC on Sunday is Monday in Paris).
+func TestEventSubjectDay(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	h := sent(t, c, "thomas-martin", paris(t, 2026, 11, 27, 16, 45)) // Friday 16:45: due Monday 13:45
+	for now, want := range map[time.Time]string{
+		paris(t, 2026, 11, 27, 16, 50):      "avant lundi 30/11 à 13:45 (reste 3h55)",
+		paris(t, 2026, 11, 30, 0, 30).UTC(): "avant 13:45 (reste 3h45)",
+	} {
+		m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.Subject, want) {
+			t.Errorf("now %s: subject %q lacks %q", now, m.Subject, want)
+		}
+	}
+}
+
+// TestSendEventThroughSESLocal: an escalation with marketing ops in copy (addresses without a display name)
+// goes through SES local as composed.
+func TestSendEventThroughSESLocal(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	h := sent(t, c, "thomas-martin", paris(t, 2026, 11, 30, 10, 0))
+	h.Key.LeadID = "ld_01kbsesevent00000000000000"
+	now := h.FirstContactDue.Add(30 * time.Minute)
+	m, err := EventMessage(c, *h, h.BreachFirstContact("claire-dubois", 30, now), testLinks, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sendAndReadBack(t, m, h.LeadID)
+	if got.Subject != m.Subject || len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], claire) ||
+		len(got.Destination.Cc) != 1 || !strings.Contains(got.Destination.Cc[0], opsAddr) ||
+		!strings.Contains(got.Body.Text, "lundi 30/11/2026 à 15:00") || !strings.Contains(got.Body.HTML, "retard de 0h30") {
+		t.Errorf("stored mail = %+v", got)
+	}
+}
+
+// TestEventAcrossDST: instants read back from the store are UTC; the email shows them in the contract's zone
+// on either side of the change to summer time (Sunday 29 March 2026 in Paris).
+func TestEventAcrossDST(t *testing.T) {
+	t.Parallel()
+	for _, l := range []contract.Locale{contract.French, contract.English} {
+		c := example(t, l, nil)
+		h := sent(t, c, "thomas-martin", paris(t, 2026, 3, 27, 16, 0)) // Friday 16:00 CET: due Monday 12:00 CEST
+		h.Key.At, h.FirstContactDue = h.At.UTC(), h.FirstContactDue.UTC()
+		now := paris(t, 2026, 3, 27, 16, 30).UTC()
+		m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[contract.Locale][]string{
+			contract.French:  {"avant lundi 30/03 à 12:00 (reste 3h30)", "lundi 30/03/2026 à 12:00", "vendredi 27/03/2026 à 16:00"},
+			contract.English: {"before Monday 30 Mar at 12:00 (3h30 left)", "Monday 30 Mar 2026 at 12:00", "Friday 27 Mar 2026 at 16:00"},
+		}[l]
+		if !strings.Contains(m.Subject, want[0]) || !strings.Contains(m.Text, want[1]) || !strings.Contains(m.Text, want[2]) {
+			t.Errorf("%s: %s\n%s", l, m.Subject, m.Text)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package email
+
+import (
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// parseHTML parses one email's HTML template with the shared look (templates/layout.html.tmpl).
+func parseHTML(name string) *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New(name).Funcs(htmltemplate.FuncMap{"t": t, "score": score, "box": newBox, "answers": answers}).
+		ParseFS(files, "templates/layout.html.tmpl", "templates/"+name))
+}
+
+// box is a highlighted paragraph: Tone "alert" (red) or "warn" (amber); ID names it in the HTML.
+type box struct {
+	ID, Tone, Text string
+}
+
+func newBox(id, tone, text string) box { return box{ID: id, Tone: tone, Text: text} }
+
+// button is one answer link.
+type button struct {
+	Label, URL, Color string
+}
+
+// answers are the answer buttons of links, in the SQL email's order and colours; contacted is left out once
+// the lead is contacted.
+func answers(l contract.Locale, links Links, contacted bool) []button {
+	var out []button
+	if contacted {
+		out = append(out, button{t(l, "contacted"), links.Contacted, "#2563eb"})
+	}
+	return append(out, button{t(l, "accept"), links.Accept, "#16a34a"}, button{t(l, "reject"), links.Reject, "#dc2626"})
+}
+
+var weekdays = map[contract.Locale][]string{
+	contract.French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+	contract.English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+}
+
+// dayText is t's date in the locale's words, in t's zone: "lundi 30/11/2026", "Monday 30 Nov 2026".
+func dayText(l contract.Locale, t time.Time) string { return day(l, t, true) }
+
+// day is t's weekday and date, with the year or without ("lundi 30/11", "Monday 30 Nov").
+func day(l contract.Locale, t time.Time, year bool) string {
+	layout := map[bool]string{true: "2 Jan 2006", false: "2 Jan"}[year]
+	if l == contract.French {
+		layout = map[bool]string{true: "02/01/2006", false: "02/01"}[year]
+	} else {
+		l = contract.English
+	}
+	return weekdays[l][t.Weekday()] + " " + t.Format(layout)
+}
+
+// instantText is t to the minute in the locale's words, in t's zone: "lundi 30/11/2026 à 15:00",
+// "Monday 30 Nov 2026 at 15:00".
+func instantText(l contract.Locale, at time.Time) string {
+	return fmt.Sprintf(t(l, "ev.at"), dayText(l, at), at.Format("15:04"))
+}
+
+// htmlEvent is parsed on first use: notify links this package but sends no event email, so its cold start
+// does not pay for this template (nor does its binary carry the event emails' code).
+var htmlEvent = sync.OnceValue(func() *htmltemplate.Template { return parseHTML("event.html.tmpl") })
+
+// eventView is what an event's email shows, top to bottom; each kind fills what it needs (events.go) and one
+// template lays it out, so every kind looks alike and the text part says the same as the HTML.
+type eventView struct {
+	Locale  contract.Locale
+	Subject string
+	Hello   string
+	Boxes   []box    // highlighted notes under the greeting
+	Paras   []string // what happened
+	Due     string   // the deadline in large, in local time; "" for none
+	DueNote string   // the business time left, or how late
+	After   []string // under the deadline
+	// Sections are titled lists of details (the lead, the people concerned).
+	Sections  []section
+	NextTitle string
+	Next      []string // what to do, or what happens next
+	// AnswerNote introduces the answer buttons.
+	AnswerNote string
+	Buttons    []button
+	Footer     string
+}
+
+type section struct {
+	Title string
+	Rows  []row
+}
+
+// row is a label and its value; Mailto or Tel make the value a link (already fit for a URL).
+type row struct {
+	Label, Value, Mailto, Tel string
+}
+
+// text is the plain-text part: the same content, one value per line.
+func (v eventView) text() string {
+	var b strings.Builder
+	line := func(s ...string) {
+		for _, x := range s {
+			b.WriteString(x)
+		}
+		b.WriteByte('\n')
+	}
+	sep := t(v.Locale, "ev.sep")
+	line(v.Hello)
+	for _, x := range v.Boxes {
+		line()
+		line("[!] ", x.Text)
+	}
+	line()
+	for _, p := range v.Paras {
+		line(p)
+	}
+	if v.Due != "" {
+		line("  ", v.Due, " (", v.DueNote, ")")
+	}
+	for _, p := range v.After {
+		line(p)
+	}
+	for _, s := range v.Sections {
+		line()
+		line(s.Title)
+		for _, r := range s.Rows {
+			line("  ", r.Label, sep, r.Value)
+		}
+	}
+	if len(v.Next) > 0 {
+		line()
+		line(v.NextTitle)
+		for _, p := range v.Next {
+			line(p)
+		}
+	}
+	if len(v.Buttons) > 0 {
+		line()
+		line(strings.TrimSuffix(t(v.Locale, "answer")+sep, " "))
+		if v.AnswerNote != "" {
+			line(v.AnswerNote)
+		}
+		for _, x := range v.Buttons {
+			line("  ", x.Label, sep, x.URL)
+		}
+		line(t(v.Locale, "pages"))
+	}
+	line()
+	line("-- ")
+	b.WriteString(v.Footer)
+	return b.String()
+}
