@@ -59,8 +59,9 @@ func (s *stack) setClock(at time.Time) {
 	}
 }
 
-// startStack runs the project's template locally with the example contract in a locale.
-func startStack(t *testing.T, locale string) *stack {
+// startStack runs the project's template locally with the example contract in a locale, with each pair of
+// replace (old, new) applied to the contract's text.
+func startStack(t *testing.T, locale string, replace ...string) *stack {
 	t.Helper()
 	env, err := secrets.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
 	if err != nil {
@@ -71,7 +72,11 @@ func startStack(t *testing.T, locale string) *stack {
 		t.Fatal(err)
 	}
 	c := filepath.Join(t.TempDir(), "contract.yaml")
-	if err := os.WriteFile(c, bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1), 0o600); err != nil {
+	data = bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1)
+	for i := 0; i+1 < len(replace); i += 2 {
+		data = bytes.Replace(data, []byte(replace[i]), []byte(replace[i+1]), 1)
+	}
+	if err := os.WriteFile(c, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env["HANDOFF_CONTRACT"] = c
