@@ -49,7 +49,7 @@ func TestRenderJuly(t *testing.T) {
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
 				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
-				"Premier motif de rejet : Pas de budget (1 rejets sur 2).",
+				"Premier motif de rejet : Pas de budget (1 des 2 rejets).",
 				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 réponses sur 3.",
 				"Contact dans le délai sous l&#39;objectif : 66,7" + nb + "% au lieu de 75" + nb + "% (4 SQL sur 6)."},
 			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
@@ -401,5 +401,27 @@ func TestStoredRendersTheSame(t *testing.T) {
 	}
 	if _, err := Decode([]byte(`{"Month":{"Year":0,"Month":0}}`)); err == nil {
 		t.Error("a stored report without a month decodes")
+	}
+}
+
+// TestTopRejectReasonWording: the point reads as a sentence whatever the counts ("1 rejets sur 2" did not, and
+// neither does "1 of 1 rejections").
+func TestTopRejectReasonWording(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		n, d   int
+		want   string
+	}{
+		{contract.French, 1, 2, "Premier motif de rejet : Pas de budget (1 des 2 rejets)."},
+		{contract.French, 3, 7, "Premier motif de rejet : Pas de budget (3 des 7 rejets)."},
+		{contract.French, 1, 1, "Premier motif de rejet : Pas de budget (le seul rejet du mois)."},
+		{contract.English, 1, 2, "Top rejection reason: No budget (1 of 2 rejections)."},
+		{contract.English, 1, 1, "Top rejection reason: No budget (the month's only rejection)."},
+	} {
+		f := format{l: tc.locale, loc: time.UTC}
+		if got := f.point(Report{}, Point{Kind: TopRejectReason, Subject: "no_budget", N: tc.n, D: tc.d}); got != tc.want {
+			t.Errorf("%s %d/%d: %q, want %q", tc.locale, tc.n, tc.d, got, tc.want)
+		}
 	}
 }

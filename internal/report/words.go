@@ -110,13 +110,14 @@ var words = map[contract.Locale]map[string]string{
 		"rejected":           "rejeté",
 		"accepted_s":         "accepté",
 
-		"p_" + string(NoSQLTarget):          "Aucun objectif de SQL n'est en vigueur pour %[1]s : à fixer dans le contrat.",
-		"p_" + string(SQLTargetMissed):      "Objectif de SQL non tenu : %[2]s livrés pour un objectif de %[3]s (%[4]s).",
-		"p_" + string(MQLTargetMissed):      "Objectif de MQL non tenu : %[2]s pour un objectif de %[3]s (%[4]s).",
-		"p_" + string(ContactTargetMissed):  "Contact dans le délai sous l'objectif : %[4]s au lieu de %[5]s (%[2]s SQL sur %[3]s).",
-		"p_" + string(MostBreaches):         "%[1]s a le plus de dépassements de délai : %[2]s.",
-		"p_" + string(TopRejectReason):      "Premier motif de rejet : %[1]s (%[2]s rejets sur %[3]s).",
-		"p_" + string(SourceMostlyRejected): "Les SQL de la source %[1]s sont surtout rejetés : %[2]s réponses sur %[3]s.",
+		"p_" + string(NoSQLTarget):               "Aucun objectif de SQL n'est en vigueur pour %[1]s : à fixer dans le contrat.",
+		"p_" + string(SQLTargetMissed):           "Objectif de SQL non tenu : %[2]s livrés pour un objectif de %[3]s (%[4]s).",
+		"p_" + string(MQLTargetMissed):           "Objectif de MQL non tenu : %[2]s pour un objectif de %[3]s (%[4]s).",
+		"p_" + string(ContactTargetMissed):       "Contact dans le délai sous l'objectif : %[4]s au lieu de %[5]s (%[2]s SQL sur %[3]s).",
+		"p_" + string(MostBreaches):              "%[1]s a le plus de dépassements de délai : %[2]s.",
+		"p_" + string(TopRejectReason):           "Premier motif de rejet : %[1]s (%[2]s des %[3]s rejets).",
+		"p_" + string(TopRejectReason) + "_only": "Premier motif de rejet : %[1]s (le seul rejet du mois).",
+		"p_" + string(SourceMostlyRejected):      "Les SQL de la source %[1]s sont surtout rejetés : %[2]s réponses sur %[3]s.",
 
 		// The reasons' labels are those of the feedback page (package feedback); to be shared once the hand-off's
 		// rules have their own package.
@@ -227,13 +228,14 @@ var words = map[contract.Locale]map[string]string{
 		"rejected":           "rejected",
 		"accepted_s":         "accepted",
 
-		"p_" + string(NoSQLTarget):          "No SQL target is in force for %[1]s: set one in the contract.",
-		"p_" + string(SQLTargetMissed):      "SQL target missed: %[2]s delivered against a target of %[3]s (%[4]s).",
-		"p_" + string(MQLTargetMissed):      "MQL target missed: %[2]s against a target of %[3]s (%[4]s).",
-		"p_" + string(ContactTargetMissed):  "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s SQLs of %[3]s).",
-		"p_" + string(MostBreaches):         "%[1]s has the most deadline breaches: %[2]s.",
-		"p_" + string(TopRejectReason):      "Top rejection reason: %[1]s (%[2]s of %[3]s rejections).",
-		"p_" + string(SourceMostlyRejected): "SQLs from source %[1]s are mostly rejected: %[2]s of %[3]s answers.",
+		"p_" + string(NoSQLTarget):               "No SQL target is in force for %[1]s: set one in the contract.",
+		"p_" + string(SQLTargetMissed):           "SQL target missed: %[2]s delivered against a target of %[3]s (%[4]s).",
+		"p_" + string(MQLTargetMissed):           "MQL target missed: %[2]s against a target of %[3]s (%[4]s).",
+		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s SQLs of %[3]s).",
+		"p_" + string(MostBreaches):              "%[1]s has the most deadline breaches: %[2]s.",
+		"p_" + string(TopRejectReason):           "Top rejection reason: %[1]s (%[2]s of %[3]s rejections).",
+		"p_" + string(TopRejectReason) + "_only": "Top rejection reason: %[1]s (the month's only rejection).",
+		"p_" + string(SourceMostlyRejected):      "SQLs from source %[1]s are mostly rejected: %[2]s of %[3]s answers.",
 
 		"not_a_fit": "Not a fit", "no_budget": "No budget", "duplicate": "Duplicate",
 		"wrong_contact": "Wrong contact", "student_or_job_seeker": "Student or job seeker", "other": "Other",
@@ -432,5 +434,9 @@ func (f format) point(r Report, p Point) string {
 			subject = f.wf("left", p.Subject)
 		}
 	}
-	return f.wf("p_"+string(p.Kind), subject, f.int(p.N), f.int(p.D), f.percent(Ratio{p.N, p.D}), f.pct(float64(p.Target)))
+	key := "p_" + string(p.Kind)
+	if p.Kind == TopRejectReason && p.D == 1 {
+		key += "_only" // "1 of 1 rejections" reads badly, in French too
+	}
+	return f.wf(key, subject, f.int(p.N), f.int(p.D), f.percent(Ratio{p.N, p.D}), f.pct(float64(p.Target)))
 }
