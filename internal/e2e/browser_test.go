@@ -177,6 +177,20 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// openEmail shows an email's HTML part in the browser, from a file as a mail client would (nothing to fetch).
+func openEmail(t *testing.T, ctx context.Context, html string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "email.html")
+	if err := os.WriteFile(file, []byte(html), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := step(ctx)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // step bounds one browser action.
 func step(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, 30*time.Second)
@@ -246,16 +260,11 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 
 			ctx := browser(t)
 			// The email itself, as a rep would see it.
-			htmlFile := filepath.Join(t.TempDir(), "email.html")
-			if err := os.WriteFile(htmlFile, []byte(mail.Body.HTML), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			openEmail(t, ctx, mail.Body.HTML)
+			shot(t, ctx, "sql-email-"+tc.locale)
+
 			sctx, cancel := step(ctx)
 			defer cancel()
-			if err := chromedp.Do(sctx, chromedp.Navigate("file://"+htmlFile), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
-				t.Fatal(err)
-			}
-			shot(t, ctx, "sql-email-"+tc.locale)
 
 			if err := chromedp.Do(sctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#answer"))); err != nil {
 				t.Fatal(err)

@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -218,15 +216,9 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 
 			// As Chromium shows it (make screenshots keeps the picture).
 			bctx := browser(t)
-			file := filepath.Join(t.TempDir(), "report.html")
-			if err := os.WriteFile(file, []byte(m.Body.HTML), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			openEmail(t, bctx, m.Body.HTML)
 			sctx, cancel := step(bctx)
 			defer cancel()
-			if err := chromedp.Do(sctx, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
-				t.Fatal(err)
-			}
 			loaded, err := chromedp.Run(sctx, chromedp.Evaluate[bool](`[...document.images].length === 2 && [...document.images].every(i => i.complete && i.naturalWidth > 0)`))
 			if err != nil {
 				t.Fatal(err)
