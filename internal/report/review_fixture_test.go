@@ -180,3 +180,5 @@ func reviewNovember() report.Input {
 	return report.Input{Month: contract.Month{Year: 2026, Month: time.November}, AsOf: asOf, Created: created,
 		Transitions: transitions, Handoffs: hs, Events: events, Current: current}
 }
+
+func readContract() ([]byte, error) { return os.ReadFile("../../infra/contract/contract.yaml") }
