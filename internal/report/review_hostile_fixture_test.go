@@ -17,13 +17,13 @@ var reviewHostileValues = []string{
 	"\r=1+1",
 	"\n=1+1",
 	" =1+1",
-	"\u00a0=1+1",   // no-break space first
-	"\u3000=1+1",   // ideographic space first
-	"\u200b=1+1",   // zero-width space first
-	"\ufeff=1+1",   // BOM first
-	"＝1+1",         // full-width equals
-	"\"=1+1",       // a quote first
-	"'=1+1",        // already quoted
+	"\u00a0=1+1", // no-break space first
+	"\u3000=1+1", // ideographic space first
+	"\u200b=1+1", // zero-width space first
+	"\ufeff=1+1", // BOM first
+	"＝1+1",       // full-width equals
+	"\"=1+1",     // a quote first
+	"'=1+1",      // already quoted
 	"<script>alert(1)</script><img src=\"http://evil.example/p.png\" onerror=alert(1)>",
 	"</td></tr></table><a href=\"javascript:alert(1)\">x</a>",
 	"Line one\r\nBcc: attacker@evil.example\r\n\r\n=1+1",
