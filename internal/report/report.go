@@ -440,6 +440,11 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		earlier := max(len(h.Assignments)-1, 0)
 		holderWithin := h.FirstContactBreaches <= earlier && !h.ContactedAt.After(h.FirstContactDue)
 		tally(&holder.Contact, &holder.pending, k.status(contacted, holderWithin, h.FirstContactBreaches > earlier, h.FirstContactDue))
+		if contacted && h.ContactedAt.After(h.FirstContactDue) && h.FirstContactBreaches <= earlier && k.slot(h.ContactedAt) == current {
+			// Contacted late before the checker's pass (it stops at a contact): no breach event, no escalation,
+			// and still the rep's breach.
+			holder.FirstContactBreaches++
+		}
 		if contacted {
 			who := cmp.Or(h.ContactRepID, h.RepID)
 			row.ContactedAt, row.ContactRepID = h.ContactedAt, who

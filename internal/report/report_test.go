@@ -353,3 +353,21 @@ func TestAsOfMidMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestContactedLateBeforeTheChecker: the checker stops looking at a hand-off once it is contacted, so a contact
+// made after the deadline, before the checker's pass, leaves no breach event behind. It is late all the same, and
+// the rep's breach; the manager was not told (no escalation).
+func TestContactedLateBeforeTheChecker(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{"anna", at("2026-07-06 10:00")}},
+		FirstContactDue: at("2026-07-06 14:00"), FeedbackDue: at("2026-07-08 10:00"),
+		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna", ContactedWithinDeadline: false}
+	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}})
+	if r.Sales.Contact != (Ratio{0, 1}) || r.SQLs[0].Contact != Late {
+		t.Errorf("contact = %+v, row %q; want 0 of 1, late", r.Sales.Contact, r.SQLs[0].Contact)
+	}
+	if len(r.Sales.Reps) != 1 || r.Sales.Reps[0].Contact != (Ratio{0, 1}) || r.Sales.Reps[0].FirstContactBreaches != 1 || r.Sales.Reps[0].Escalations != 0 {
+		t.Errorf("reps = %+v; want anna late on 1 of 1, one breach, no escalation", r.Sales.Reps)
+	}
+}
