@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The HTML part is an html/template (templates/report.html.tmpl): every value is escaped for where it lands
@@ -51,9 +52,10 @@ func (t *table) NoWrapAt(i int) bool { return t.NoWrap || t.Numeric[i] }
 // to look like another) and direction marks are dropped. Ingestion refuses most of these already; the report
 // does not rely on it.
 func plain(s string) string {
-	if strings.IndexFunc(s, needsCleaning) < 0 {
+	if strings.IndexFunc(s, needsCleaning) < 0 && utf8.ValidString(s) {
 		return s
 	}
+	// strings.Map writes each byte that is not UTF-8 as U+FFFD.
 	return strings.Map(func(r rune) rune {
 		switch {
 		case bidi(r):

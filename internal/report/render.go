@@ -306,7 +306,7 @@ func (f format) salesSection(r Report) section {
 		var comments []string
 		total := 0
 		for _, x := range s.Rejections {
-			rj.Rows = append(rj.Rows, []cell{{Text: f.w(x.Reason)}, {Text: f.int(x.Count)}})
+			rj.Rows = append(rj.Rows, []cell{{Text: f.reason(x.Reason)}, {Text: f.int(x.Count)}})
 			for _, c := range x.Comments {
 				total++
 				if len(comments) < maxComments {
@@ -480,10 +480,14 @@ func (f format) contactChart(r Report) (chartPart, bool, error) {
 		tick: func(v float64) string { return f.wf("hours", f.int(int(v))) }}
 	var alt []string
 	for _, rep := range reps {
-		c.labels = append(c.labels, shortName(rep.Name, len(reps)))
+		label := shortName(rep.Name, len(reps))
+		if rep.Left { // as the tables and the review list mark them
+			label = f.wf("left_short", label)
+		}
+		c.labels = append(c.labels, label)
 		c.bars = append(c.bars, []float64{hours(rep.TimeToContact.Median), hours(rep.TimeToContact.P90)})
 		c.refs = append(c.refs, math.NaN())
-		alt = append(alt, fmt.Sprintf("%s %s / %s", rep.Name, f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)))
+		alt = append(alt, fmt.Sprintf("%s %s / %s", f.rep(rep), f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)))
 	}
 	c.colour = func(_, i int) drawing.Color {
 		if i == 0 {

@@ -98,14 +98,16 @@ func TestJuly(t *testing.T) {
 	if !reflect.DeepEqual(s.Rejections, wantRejections) {
 		t.Errorf("rejections = %+v", s.Rejections)
 	}
+	// Each rep on their own clock: anna contacted H5 2h after it was reassigned to her, within her 4h (3 of 3);
+	// carl missed it (the breach it was taken from him for: 0 of 1).
 	wantReps := []RepLine{
-		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{2, 3},
+		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{3, 3},
 			TimeToContact: Times{3, 2 * time.Hour, 2*time.Hour + 30*time.Minute}},
 		{RepID: "bruno", Name: "Bruno Lefèvre", SQLs: 3, Contact: Ratio{2, 3}, TimeToContact: Times{3, 2 * time.Hour, 5 * time.Hour},
 			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2, Escalations: 1},
 		// carl: reminders 10:00, 11:12 (l0), 11:00, 12:12 (l5) and one to answer; escalations: two breaches and
 		// the one while away.
-		{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 5, Escalations: 3, Reassigned: 1},
+		{RepID: "carl", Name: "carl", Left: true, Contact: Ratio{0, 1}, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 5, Escalations: 3, Reassigned: 1},
 	}
 	if !reflect.DeepEqual(s.Reps, wantReps) {
 		t.Errorf("reps =\n%+v\nwant\n%+v", s.Reps, wantReps)
@@ -349,5 +351,23 @@ func TestAsOfMidMonth(t *testing.T) {
 		if rep.RepID == "carl" && (rep.Reminders != 4 || rep.FirstContactBreaches != 1 || rep.Escalations != 2 || rep.Reassigned != 0) {
 			t.Errorf("carl = %+v", rep)
 		}
+	}
+}
+
+// TestContactedLateBeforeTheChecker: the checker stops looking at a hand-off once it is contacted, so a contact
+// made after the deadline, before the checker's pass, leaves no breach event behind. It is late all the same, and
+// the rep's breach; the manager was not told (no escalation).
+func TestContactedLateBeforeTheChecker(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{"anna", at("2026-07-06 10:00")}},
+		FirstContactDue: at("2026-07-06 14:00"), FeedbackDue: at("2026-07-08 10:00"),
+		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna", ContactedWithinDeadline: false}
+	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}})
+	if r.Sales.Contact != (Ratio{0, 1}) || r.SQLs[0].Contact != Late {
+		t.Errorf("contact = %+v, row %q; want 0 of 1, late", r.Sales.Contact, r.SQLs[0].Contact)
+	}
+	if len(r.Sales.Reps) != 1 || r.Sales.Reps[0].Contact != (Ratio{0, 1}) || r.Sales.Reps[0].FirstContactBreaches != 1 || r.Sales.Reps[0].Escalations != 0 {
+		t.Errorf("reps = %+v; want anna late on 1 of 1, one breach, no escalation", r.Sales.Reps)
 	}
 }

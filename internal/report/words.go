@@ -72,6 +72,7 @@ var words = map[contract.Locale]map[string]string{
 		"possible_duplicate": "Vous avez peut-être déjà reçu ce rapport : son premier envoi a été interrompu avant d'être confirmé.",
 		"col_reassign":       "Réattrib.",
 		"left":               "%s (a quitté l'équipe)",
+		"left_short":         "%s (parti)",
 		"rejections":         "Motifs de rejet",
 		"reason":             "Motif",
 		"count":              "Nombre",
@@ -121,8 +122,8 @@ var words = map[contract.Locale]map[string]string{
 
 		// The reasons' labels are those of the feedback page (package feedback); to be shared once the hand-off's
 		// rules have their own package.
-		"not_a_fit": "Ne correspond pas à notre cible", "no_budget": "Pas de budget", "duplicate": "Doublon",
-		"wrong_contact": "Mauvais interlocuteur", "student_or_job_seeker": "Étudiant ou candidat", "other": "Autre",
+		"reason_not_a_fit": "Ne correspond pas à notre cible", "reason_no_budget": "Pas de budget", "reason_duplicate": "Doublon",
+		"reason_wrong_contact": "Mauvais interlocuteur", "reason_student_or_job_seeker": "Étudiant ou candidat", "reason_other": "Autre",
 
 		"csv_lead": "lead", "csv_handed": "transmis le", "csv_source": "source", "csv_campaign": "campagne UTM",
 		"csv_rep": "commercial (id)", "csv_rep_name": "commercial", "csv_contacted": "contacté le",
@@ -190,6 +191,7 @@ var words = map[contract.Locale]map[string]string{
 		"possible_duplicate": "You may have received this report already: its first sending stopped before it was confirmed.",
 		"col_reassign":       "Reassigned",
 		"left":               "%s (no longer on the roster)",
+		"left_short":         "%s (left)",
 		"rejections":         "Rejection reasons",
 		"reason":             "Reason",
 		"count":              "Count",
@@ -237,8 +239,8 @@ var words = map[contract.Locale]map[string]string{
 		"p_" + string(TopRejectReason) + "_only": "Top rejection reason: %[1]s (the month's only rejection).",
 		"p_" + string(SourceMostlyRejected):      "SQLs from source %[1]s are mostly rejected: %[2]s of %[3]s answers.",
 
-		"not_a_fit": "Not a fit", "no_budget": "No budget", "duplicate": "Duplicate",
-		"wrong_contact": "Wrong contact", "student_or_job_seeker": "Student or job seeker", "other": "Other",
+		"reason_not_a_fit": "Not a fit", "reason_no_budget": "No budget", "reason_duplicate": "Duplicate",
+		"reason_wrong_contact": "Wrong contact", "reason_student_or_job_seeker": "Student or job seeker", "reason_other": "Other",
 
 		"csv_lead": "lead", "csv_handed": "handed off", "csv_source": "source", "csv_campaign": "UTM campaign",
 		"csv_rep": "rep (id)", "csv_rep_name": "rep", "csv_contacted": "contacted",
@@ -257,13 +259,20 @@ type format struct {
 	loc *time.Location
 }
 
-// w is a word; an unknown key (a custom reject reason) is shown as is.
-func (f format) w(key string) string {
+// reason is a reject reason's label: the default reasons' own words, a contract's own reason as its ID (never one
+// of the report's other words: a reason named "subject" is shown as "subject").
+func (f format) reason(id string) string { return f.w("reason_"+id, id) }
+
+// w is a word; an unknown key is shown as is, or as the fallback given.
+func (f format) w(key string, fallback ...string) string {
 	if s, ok := words[f.l][key]; ok {
 		return s
 	}
 	if s, ok := words[contract.English][key]; ok {
 		return s
+	}
+	if len(fallback) > 0 {
+		return fallback[0]
 	}
 	return key
 }
@@ -426,7 +435,7 @@ func (f format) point(r Report, p Point) string {
 	case NoSQLTarget:
 		subject = f.month(r.Month)
 	case TopRejectReason:
-		subject = f.w(p.Subject)
+		subject = f.reason(p.Subject)
 	case SourceMostlyRejected:
 		subject = cmp.Or(p.Subject, f.w("no_source"))
 	case MostBreaches:

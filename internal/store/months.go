@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
@@ -244,11 +245,11 @@ func (it handoffItem) toRecord() (records.Handoff, error) {
 	}
 	if c := it.Contact; c != nil {
 		h.ContactedAt, h.ContactChannel, h.ContactRepID = r.time("contact.at", c.At), c.Channel, c.RepID
-		h.ContactedWithinDeadline = h.FirstContactBreaches == 0
+		h.ContactedWithinDeadline = handoff.ContactedWithin(h.ContactedAt, h.FirstContactDue, h.FirstContactBreaches)
 	}
 	if d := it.Decision; d != nil {
 		h.Answer, h.AnsweredAt, h.RejectReason, h.RejectComment = d.Verdict, r.time("decision.at", d.At), d.Reason, d.Comment
-		h.FeedbackWithinDeadline = !h.FeedbackBreach
+		h.FeedbackWithinDeadline = handoff.AnsweredWithin(h.AnsweredAt, h.FeedbackDue, h.FeedbackBreach)
 	}
 	switch {
 	case h.LeadID == "" || h.At.IsZero():
