@@ -360,7 +360,7 @@ func TestAsOfMidMonth(t *testing.T) {
 func TestContactedLateBeforeTheChecker(t *testing.T) {
 	t.Parallel()
 	c := parseContract(t, testContract)
-	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{"anna", at("2026-07-06 10:00")}},
+	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{RepID: "anna", At: at("2026-07-06 10:00")}},
 		FirstContactDue: at("2026-07-06 14:00"), FeedbackDue: at("2026-07-08 10:00"),
 		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna", ContactedWithinDeadline: false}
 	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}})
