@@ -167,6 +167,10 @@ func writeReport(dir string, e report.Email) ([]string, error) {
 	for _, p := range e.Attachments {
 		files = append(files, file{p.Filename, "attachment", p.Data})
 	}
+	width := 0
+	for _, f := range files {
+		width = max(width, len(f.name))
+	}
 	var written []string
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -178,7 +182,7 @@ func writeReport(dir string, e report.Email) ([]string, error) {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
 			return written, err
 		}
-		written = append(written, fmt.Sprintf("%-34s %s", f.name, f.what))
+		written = append(written, fmt.Sprintf("%-*s  %s", width, f.name, f.what))
 	}
 	return written, nil
 }
