@@ -4,7 +4,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -52,16 +51,12 @@ func TestRenderPreview(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		html := e.HTML
 		for _, p := range append(e.Inline, e.Attachments...) {
 			if err := os.WriteFile(filepath.Join(dir, p.Filename), p.Data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if p.ContentID != "" {
-				html = strings.ReplaceAll(html, "cid:"+p.ContentID, p.Filename)
-			}
 		}
-		for name, body := range map[string]string{"report.html": html, "report.txt": e.Text, "subject.txt": e.Subject} {
+		for name, body := range map[string]string{"report.html": e.FileHTML(), "report.txt": e.Text, "subject.txt": e.Subject} {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 				t.Fatal(err)
 			}
