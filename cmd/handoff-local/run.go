@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
@@ -33,6 +34,13 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	}
 	tpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
 	if err != nil {
+		return err
+	}
+	c, err := contract.Load(filepath.Join(root, "infra", "contract", "contract.yaml"))
+	if err != nil {
+		return err
+	}
+	if err := checkScheduleZones(tpl, c); err != nil {
 		return err
 	}
 	type started struct {

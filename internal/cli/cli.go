@@ -30,6 +30,8 @@ const usage = `usage:
       Write every stored lead and its activities (JSON Lines) for score and whatif.
   handoff send --source ID (--data BODY | --file F) [--form] [--url URL]
       Sign a body as the source's sender does and post it (try the sources against make run).
+  handoff report --month YYYY-MM --out DIR [--stored] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
+      Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
 `
 
 // Run executes the command line args (without the program name) and returns the process exit code:
@@ -46,6 +48,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return whatIf(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "export":
 		return exportLeads(args[1:], stdout, stderr)
+	case len(args) >= 1 && args[0] == "report":
+		return monthlyReport(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):

@@ -59,8 +59,9 @@ func (s *stack) setClock(at time.Time) {
 	}
 }
 
-// startStack runs the project's template locally with the example contract in a locale.
-func startStack(t *testing.T, locale string) *stack {
+// startStack runs the project's template locally with the example contract in a locale, with each pair of
+// replace (old, new) applied to the contract's text.
+func startStack(t *testing.T, locale string, replace ...string) *stack {
 	t.Helper()
 	env, err := secrets.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
 	if err != nil {
@@ -71,7 +72,11 @@ func startStack(t *testing.T, locale string) *stack {
 		t.Fatal(err)
 	}
 	c := filepath.Join(t.TempDir(), "contract.yaml")
-	if err := os.WriteFile(c, bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1), 0o600); err != nil {
+	data = bytes.Replace(data, []byte("locale: fr"), []byte("locale: "+locale), 1)
+	for i := 0; i+1 < len(replace); i += 2 {
+		data = bytes.Replace(data, []byte(replace[i]), []byte(replace[i+1]), 1)
+	}
+	if err := os.WriteFile(c, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env["HANDOFF_CONTRACT"] = c
@@ -172,6 +177,20 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// openEmail shows an email's HTML part in the browser, from a file as a mail client would (nothing to fetch).
+func openEmail(t *testing.T, ctx context.Context, html string) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "email.html")
+	if err := os.WriteFile(file, []byte(html), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := step(ctx)
+	defer cancel()
+	if err := chromedp.Do(sctx, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // step bounds one browser action.
 func step(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, 30*time.Second)
@@ -241,16 +260,11 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 
 			ctx := browser(t)
 			// The email itself, as a rep would see it.
-			htmlFile := filepath.Join(t.TempDir(), "email.html")
-			if err := os.WriteFile(htmlFile, []byte(mail.Body.HTML), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			openEmail(t, ctx, mail.Body.HTML)
+			shot(t, ctx, "sql-email-"+tc.locale)
+
 			sctx, cancel := step(ctx)
 			defer cancel()
-			if err := chromedp.Do(sctx, chromedp.Navigate("file://"+htmlFile), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
-				t.Fatal(err)
-			}
-			shot(t, ctx, "sql-email-"+tc.locale)
 
 			if err := chromedp.Do(sctx, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#answer"))); err != nil {
 				t.Fatal(err)

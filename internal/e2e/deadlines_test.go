@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
@@ -68,15 +64,7 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 			ctx := browser(t)
 			look := func(m testenv.Mail, name string) {
 				t.Helper()
-				file := filepath.Join(t.TempDir(), name+".html")
-				if err := os.WriteFile(file, []byte(m.Body.HTML), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				sctx, cancel := step(ctx)
-				defer cancel()
-				if err := chromedp.Do(sctx, chromedp.Navigate("file://"+file), chromedp.WaitVisible(chromedp.CSS("body"))); err != nil {
-					t.Fatal(err)
-				}
+				openEmail(t, ctx, m.Body.HTML)
 				shot(t, ctx, name+"-"+locale)
 			}
 

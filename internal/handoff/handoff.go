@@ -219,10 +219,24 @@ func (h Handoff) Contacted() bool { return !h.Contact.At.IsZero() }
 func (h Handoff) Answered() bool { return h.Decision.Verdict != "" }
 
 // ContactedWithinDeadline reports a first contact made before any first-contact deadline passed.
-func (h Handoff) ContactedWithinDeadline() bool { return h.Contacted() && h.FirstContactBreaches == 0 }
+func (h Handoff) ContactedWithinDeadline() bool {
+	return h.Contacted() && ContactedWithin(h.Contact.At, h.FirstContactDue, h.FirstContactBreaches)
+}
 
 // AnsweredWithinDeadline reports an answer given by the feedback deadline.
-func (h Handoff) AnsweredWithinDeadline() bool { return h.Answered() && !h.FeedbackBreached }
+func (h Handoff) AnsweredWithinDeadline() bool {
+	return h.Answered() && AnsweredWithin(h.Decision.At, h.FeedbackDue, h.FeedbackBreached)
+}
+
+// ContactedWithin is the rule for a contact made at: by the (current) deadline, with no breach recorded before.
+// Both, because the deadline checker stops looking at a hand-off once it is contacted: a contact made after the
+// deadline but before the checker's pass leaves no breach behind, and is late all the same.
+func ContactedWithin(at, due time.Time, breaches int) bool {
+	return breaches == 0 && !at.After(due)
+}
+
+// AnsweredWithin is the rule for an answer given at: by the feedback deadline, with no feedback breach recorded.
+func AnsweredWithin(at, due time.Time, breached bool) bool { return !breached && !at.After(due) }
 
 // Month is the report month of the hand-off, in the contract's zone.
 func (h Handoff) Month(loc *time.Location) contract.Month { return contract.MonthOf(h.At.In(loc)) }

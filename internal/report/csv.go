@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 )
@@ -48,7 +50,7 @@ func (f format) csv(r Report) ([]byte, error) {
 			strconv.Itoa(s.FirstContactBreaches), f.yes(s.FeedbackBreach), strconv.Itoa(s.Reminders),
 			strconv.Itoa(s.Reassignments), string(s.Stage), f.yes(s.BelowThreshold), s.ContractVersion)
 		for i := range row {
-			row[i] = Neutralise(row[i])
+			row[i] = Neutralise(csvCell(row[i]))
 		}
 		if err := w.Write(row); err != nil {
 			return nil, fmt.Errorf("write csv: %w", err)
@@ -59,6 +61,29 @@ func (f format) csv(r Report) ([]byte, error) {
 		return nil, fmt.Errorf("write csv: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// csvCell clears a value for the CSV as plain does for the other parts (the file says it is UTF-8, and a bidi
+// override reorders a cell as it does a line of text), but keeps what a cell may hold: tabs and line breaks,
+// every break as LF (Go's CSV writer drops a lone CR, and spreadsheets show a quoted CRLF as one break).
+func csvCell(s string) string {
+	if strings.IndexFunc(s, needsCleaning) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n':
+			return r
+		case r == '\r' || r == '\u2028' || r == '\u2029':
+			return '\n'
+		case bidi(r):
+			return -1
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // stamp is an instant in the contract's zone as spreadsheets read it: "2026-11-27 17:30"; "" for none.

@@ -1,217 +1,126 @@
 package report
 
 import (
-	"strconv"
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
-// The HTML part is written by code, not by html/template: executing a template links text/template's
-// reflection (reflect.Value.MethodByName), which makes the linker keep every exported method of every type in
-// the binary — 2.5 MB more for a Lambda with the AWS SDK, past the report function's 12 MB. The safety
-// html/template gives is kept by construction: markup is only ever a constant (type markup), and everything
-// else — names, sources, campaigns, comments, numbers — goes through text, which escapes it. No value is
-// written inside a style, a URL or a script; the only URL, an image's cid:, is built from the month.
+// The HTML part is an html/template (templates/report.html.tmpl): every value is escaped for where it lands
+// (element text, a quoted attribute, the cid: URL of an image), so no name, source, campaign or comment can add
+// markup, a script or an attribute. The template itself only holds constants: styles, and the layout mail
+// clients need (nested tables, inline styles, widths as attributes for Outlook, no script, no external image).
+//
+// It is parsed on first use rather than at package initialisation, so a program that only reads this package's
+// types pays nothing for it.
 
-// markup is HTML written by this package; only constants are converted to it.
-type markup string
+//go:embed templates/report.html.tmpl
+var templates embed.FS
 
-// htmlWriter writes HTML: markup as is, text escaped.
-type htmlWriter struct{ b strings.Builder }
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html.tmpl").ParseFS(templates, "templates/report.html.tmpl"))
+})
 
-func (w *htmlWriter) raw(m markup) { w.b.WriteString(string(m)) }
-
-// escaper is html.EscapeString's: the five characters that matter in content and quoted attributes. Package html
-// itself would link its table of 2,000 entities (for unescaping) into the Lambda.
-var escaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
-
-// text writes s escaped for an element's content or a double-quoted attribute.
-func (w *htmlWriter) text(s string) { _, _ = escaper.WriteString(&w.b, s) }
-
-// tone is the colour of a verdict.
-func tone(t string) markup {
-	switch t {
-	case "met":
-		return "color:#15803d"
-	case "missed":
-		return "color:#b91c1c"
+// writeHTML executes the template on the view.
+func writeHTML(v view) (string, error) {
+	var b bytes.Buffer
+	if err := htmlTemplate().Execute(&b, v); err != nil {
+		return "", fmt.Errorf("render report (html): %w", err)
 	}
-	return "color:#1f2933"
+	return b.String(), nil
 }
 
-// writeHTML lays the report out for mail clients: nested tables, inline styles, fixed widths as attributes (for
-// Outlook), no script, no external resource; the charts are inline parts referenced by cid:.
-func writeHTML(v view) string {
-	w := &htmlWriter{}
-	w.raw(`<!DOCTYPE html>` + "\n" + `<html lang="`)
-	w.text(v.Lang)
-	w.raw(`">` + "\n" + `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>`)
-	w.text(v.Subject)
-	w.raw(`</title></head>
-<body style="margin:0;padding:0;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f5f7">
-<tr><td align="center" style="padding:24px 8px">
-<table role="presentation" width="680" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:680px;background:#ffffff;border:1px solid #e4e7eb">
-<tr><td style="padding:24px 28px 8px 28px">
-<p style="margin:0;font-size:13px;color:#52606d">`)
-	w.text(v.Company)
-	w.raw(`</p>` + "\n" + `<h1 style="margin:4px 0 0 0;font-size:22px;line-height:28px">`)
-	w.text(v.Title)
-	w.raw(`</h1>` + "\n" + `<p style="margin:4px 0 0 0;font-size:18px">`)
-	w.text(v.Month)
-	w.raw(`</p>` + "\n" + `<p style="margin:8px 0 0 0;font-size:12px;color:#52606d">`)
-	w.text(v.AsOf + " · " + v.Judged)
-	if v.Recorded != "" {
-		w.text(" · " + v.Recorded)
+// Align is a column's alignment: numbers to the right.
+func (t *table) Align(i int) string {
+	if t.Numeric[i] {
+		return "right"
 	}
-	w.raw(`</p>
-</td></tr>
-<tr><td style="padding:16px 28px 0 28px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
-`)
-	for _, f := range v.Summary {
-		w.raw(`<td width="50%" valign="top" style="padding:12px;border:1px solid #e4e7eb;background:#f9fafb">
-<p style="margin:0;font-size:12px;color:#52606d">`)
-		w.text(f.Label)
-		w.raw(`</p>` + "\n" + `<p style="margin:4px 0 0 0;font-size:24px;font-weight:bold">`)
-		w.text(f.Value)
-		w.raw(`</p>` + "\n" + `<p style="margin:4px 0 0 0;font-size:13px;font-weight:bold;`)
-		w.raw(tone(f.Tone))
-		w.raw(`">`)
-		w.text(f.Verdict)
-		w.raw(`</p>` + "\n" + `</td>` + "\n")
+	return "left"
+}
+
+// NoWrapAt reports a column whose cells never wrap: numbers, and every column of a short table of figures.
+func (t *table) NoWrapAt(i int) bool { return t.NoWrap || t.Numeric[i] }
+
+// plain makes a value shown in the report inert as text, in both parts: control characters (a CR or LF that
+// would break the plain-text layout), line and paragraph separators become spaces, and bidirectional embeddings,
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069, which reorder what a reader sees, as in a campaign named
+// to look like another) and direction marks are dropped. Ingestion refuses most of these already; the report
+// does not rely on it.
+func plain(s string) string {
+	if strings.IndexFunc(s, needsCleaning) < 0 && utf8.ValidString(s) {
+		return s
 	}
-	w.raw(`</tr></table>
-</td></tr>
-<tr><td style="padding:16px 28px 0 28px">
-<h2 style="margin:0 0 8px 0;font-size:16px">`)
-	w.text(v.DiscussTitle)
-	w.raw(`</h2>` + "\n")
-	if len(v.Discuss) > 0 {
-		w.list(v.Discuss, `<ul style="margin:0;padding-left:20px;font-size:14px;line-height:20px">`)
-	} else {
-		w.raw(`<p style="margin:0;font-size:14px">`)
-		w.text(v.Nothing)
-		w.raw(`</p>` + "\n")
-	}
-	w.raw(`</td></tr>` + "\n")
-	for _, s := range v.Sections {
-		w.raw(`<tr><td style="padding:24px 28px 0 28px">` + "\n" + `<h2 style="margin:0;font-size:18px;border-bottom:2px solid #1f2933;padding-bottom:4px">`)
-		w.text(s.Title)
-		w.raw(`</h2>` + "\n")
-		for _, b := range s.Blocks {
-			w.block(b)
+	// strings.Map writes each byte that is not UTF-8 as U+FFFD.
+	return strings.Map(func(r rune) rune {
+		switch {
+		case bidi(r):
+			return -1
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			return ' '
 		}
-		w.raw(`</td></tr>` + "\n")
-	}
-	w.raw(`<tr><td style="padding:24px 28px 24px 28px">` + "\n" + `<p style="margin:0;font-size:13px">`)
-	w.text(v.CSV)
-	w.raw(`</p>` + "\n" + `<p style="margin:8px 0 0 0;font-size:11px;line-height:16px;color:#7b8794">`)
-	w.text(v.How)
-	w.raw(`</p>` + "\n" + `<p style="margin:8px 0 0 0;font-size:11px;color:#7b8794">`)
-	w.text(v.Footer)
-	w.raw(`</p>
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-`)
-	return w.b.String()
+		return r
+	}, s)
 }
 
-func (w *htmlWriter) list(items []string, open markup) {
-	w.raw(open + "\n")
-	for _, it := range items {
-		w.raw(`<li style="margin:0 0 4px 0">`)
-		w.text(it)
-		w.raw(`</li>` + "\n")
-	}
-	w.raw(`</ul>` + "\n")
+func needsCleaning(r rune) bool {
+	return bidi(r) || unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
 }
 
-func (w *htmlWriter) block(b block) {
-	if b.Heading != "" {
-		w.raw(`<h3 style="margin:16px 0 6px 0;font-size:14px">`)
-		w.text(b.Heading)
-		w.raw(`</h3>` + "\n")
-	}
-	if len(b.Facts) > 0 {
-		w.raw(`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin-top:8px;font-size:14px">` + "\n")
-		for _, f := range b.Facts {
-			w.raw(`<tr><td width="60%" style="padding:5px 8px 5px 0;border-bottom:1px solid #e4e7eb;color:#52606d">`)
-			w.text(f.Label)
-			w.raw(`</td><td align="right" style="padding:5px 8px;border-bottom:1px solid #e4e7eb;font-weight:bold;white-space:nowrap">`)
-			w.text(f.Value)
-			w.raw(`</td><td align="right" style="padding:5px 0 5px 8px;border-bottom:1px solid #e4e7eb;white-space:nowrap;font-size:13px;`)
-			w.raw(tone(f.Tone))
-			w.raw(`">`)
-			w.text(f.Verdict)
-			w.raw(`</td></tr>` + "\n")
-		}
-		w.raw(`</table>` + "\n")
-	}
-	if p := b.Image; p != nil {
-		w.raw(`<p style="margin:12px 0 0 0"><img src="cid:`)
-		w.text(p.ContentID)
-		w.raw(`" width="`)
-		w.text(strconv.Itoa(p.Width))
-		w.raw(`" height="`)
-		w.text(strconv.Itoa(p.Height))
-		w.raw(`" alt="`)
-		w.text(p.Alt)
-		w.raw(`" style="display:block;width:100%;height:auto;border:0"></p>` + "\n")
-	}
-	if t := b.Table; t != nil {
-		w.table(t)
-	}
-	if len(b.Items) > 0 {
-		w.list(b.Items, `<ul style="margin:8px 0 0 0;padding-left:20px;font-size:13px;line-height:18px">`)
-	}
-	if b.Note != "" {
-		w.raw(`<p style="margin:8px 0 0 0;font-size:12px;color:#52606d">`)
-		w.text(b.Note)
-		w.raw(`</p>` + "\n")
-	}
+// bidi reports the direction marks and the bidirectional embeddings, overrides and isolates.
+func bidi(r rune) bool {
+	return r == '\u200e' || r == '\u200f' || r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
 }
 
-func (w *htmlWriter) table(t *table) {
-	align := func(i int) markup {
-		if t.Numeric[i] {
-			return `right`
-		}
-		return `left`
+// clean applies plain to every text of the view.
+func (v *view) clean() {
+	for _, p := range []*string{&v.Lang, &v.Subject, &v.Company, &v.Title, &v.Month, &v.AsOf, &v.Judged, &v.Recorded,
+		&v.DiscussTitle, &v.Nothing, &v.CSV, &v.How, &v.Footer, &v.Notice} {
+		*p = plain(*p)
 	}
-	w.raw(`<table width="100%" cellpadding="0" cellspacing="0" border="0" style="margin-top:8px;font-size:13px;border-collapse:collapse">` + "\n<tr>")
-	for i, h := range t.Head {
-		w.raw(`<th align="` + align(i) + `" style="padding:5px 6px;background:#f4f5f7;border-bottom:1px solid #cbd2d9;font-weight:bold">`)
-		w.text(h)
-		w.raw(`</th>`)
+	cleanFacts(v.Summary)
+	for i := range v.Discuss {
+		v.Discuss[i] = plain(v.Discuss[i])
 	}
-	w.raw("</tr>\n")
-	for _, row := range t.Rows {
-		w.raw(`<tr>`)
-		for i, c := range row {
-			w.raw(`<td align="` + align(i) + `" style="padding:5px 6px;border-bottom:1px solid #e4e7eb;`)
-			if t.NoWrap || t.Numeric[i] {
-				w.raw(`white-space:nowrap;`)
+	for i := range v.Sections {
+		s := &v.Sections[i]
+		s.Title = plain(s.Title)
+		for j := range s.Blocks {
+			b := &s.Blocks[j]
+			b.Heading, b.Note = plain(b.Heading), plain(b.Note)
+			cleanFacts(b.Facts)
+			for k := range b.Items {
+				b.Items[k] = plain(b.Items[k])
 			}
-			w.raw(tone(c.Tone))
-			w.raw(`">`)
-			if len(c.Lines) == 0 {
-				w.text(c.Text)
+			if p := b.Image; p != nil {
+				p.Alt = plain(p.Alt)
 			}
-			for j, l := range c.Lines {
-				if j > 0 {
-					w.raw(`<br>`)
+			if t := b.Table; t != nil {
+				for k := range t.Head {
+					t.Head[k] = plain(t.Head[k])
 				}
-				w.text(l)
+				for _, row := range t.Rows {
+					for k := range row {
+						row[k].Text = plain(row[k].Text)
+						for l := range row[k].Lines {
+							row[k].Lines[l] = plain(row[k].Lines[l])
+						}
+					}
+				}
 			}
-			w.raw(`</td>`)
 		}
-		w.raw("</tr>\n")
 	}
-	w.raw(`</table>` + "\n")
+}
+
+func cleanFacts(fs []fact) {
+	for i := range fs {
+		f := &fs[i]
+		f.Label, f.Value, f.Verdict = plain(f.Label), plain(f.Value), plain(f.Verdict)
+	}
 }
 
 // writeText is the plain-text part: the same content, tables laid out in columns.
@@ -222,6 +131,10 @@ func writeText(v view) string {
 			b.WriteString(p)
 		}
 		b.WriteString("\n")
+	}
+	if v.Notice != "" {
+		line("*** ", v.Notice, " ***")
+		line()
 	}
 	line(v.Title, " — ", v.Month)
 	line(v.Company)

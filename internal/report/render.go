@@ -37,7 +37,21 @@ const (
 )
 
 // Render writes the report in its locale: the subject, the HTML and text parts, the charts and the CSV.
-func Render(r Report) (Email, error) {
+func Render(r Report) (Email, error) { return RenderCopy(r, Copy{}) }
+
+// Copy says which sending of a report an email is, when it is not the first and only one.
+type Copy struct {
+	// Resend is the number of this copy sent again on request (1 for the first re-send), 0 for the report's own
+	// email.
+	Resend int
+	// PossibleDuplicate: an earlier sending may have left (it stopped between SES and its confirmation), so the
+	// recipients may have this report already.
+	PossibleDuplicate bool
+}
+
+// RenderCopy is Render for a given sending: a copy sent again, or possibly twice, says so at the top of both
+// parts; the figures, the charts and the CSV are the same.
+func RenderCopy(r Report, cp Copy) (Email, error) {
 	loc, err := time.LoadLocation(r.TimeZone)
 	if err != nil {
 		return Email{}, fmt.Errorf("render report: time zone %q: %w", r.TimeZone, err)
@@ -63,7 +77,17 @@ func Render(r Report) (Email, error) {
 		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
 	}
 
-	e.HTML, e.Text = writeHTML(v), writeText(v)
+	switch {
+	case cp.PossibleDuplicate:
+		v.Notice = f.w("possible_duplicate")
+	case cp.Resend > 0:
+		v.Notice = f.wf("resent", f.int(cp.Resend))
+	}
+	v.clean()
+	if e.HTML, err = writeHTML(v); err != nil {
+		return Email{}, err
+	}
+	e.Text = writeText(v)
 	csv, err := f.csv(r)
 	if err != nil {
 		return Email{}, err
@@ -81,6 +105,8 @@ type view struct {
 	Nothing                                                      string
 	Sections                                                     []section
 	CSV, How, Footer                                             string
+	// Notice is said first: a copy sent again, or one that may be a duplicate.
+	Notice string
 }
 
 type section struct {
@@ -258,8 +284,8 @@ func (f format) salesSection(r Report) section {
 		facts = append(facts, fact{Label: f.w("pending_both"), Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
 	}
 	reps := &table{Head: []string{f.w("rep"), f.w("col_sqls"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
-		f.w("col_breaches"), f.w("col_reminders"), f.w("col_reassign")},
-		Numeric: []bool{false, true, true, true, true, true, true, true}}
+		f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations"), f.w("col_reassign")},
+		Numeric: []bool{false, true, true, true, true, true, true, true, true}}
 	for _, rep := range s.Reps {
 		tone := ""
 		if s.ContactTarget > 0 && rep.Contact.Defined() {
@@ -272,7 +298,7 @@ func (f format) salesSection(r Report) section {
 		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.SQLs)},
 			{Text: f.percentVs(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
 			{Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
-			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Reassigned)}})
+			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Reassigned)}})
 	}
 	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps}}
 	if len(s.Rejections) > 0 {
@@ -280,7 +306,7 @@ func (f format) salesSection(r Report) section {
 		var comments []string
 		total := 0
 		for _, x := range s.Rejections {
-			rj.Rows = append(rj.Rows, []cell{{Text: f.w(x.Reason)}, {Text: f.int(x.Count)}})
+			rj.Rows = append(rj.Rows, []cell{{Text: f.reason(x.Reason)}, {Text: f.int(x.Count)}})
 			for _, c := range x.Comments {
 				total++
 				if len(comments) < maxComments {
@@ -454,10 +480,14 @@ func (f format) contactChart(r Report) (chartPart, bool, error) {
 		tick: func(v float64) string { return f.wf("hours", f.int(int(v))) }}
 	var alt []string
 	for _, rep := range reps {
-		c.labels = append(c.labels, shortName(rep.Name, len(reps)))
+		label := shortName(rep.Name, len(reps))
+		if rep.Left { // as the tables and the review list mark them
+			label = f.wf("left_short", label)
+		}
+		c.labels = append(c.labels, label)
 		c.bars = append(c.bars, []float64{hours(rep.TimeToContact.Median), hours(rep.TimeToContact.P90)})
 		c.refs = append(c.refs, math.NaN())
-		alt = append(alt, fmt.Sprintf("%s %s / %s", rep.Name, f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)))
+		alt = append(alt, fmt.Sprintf("%s %s / %s", f.rep(rep), f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)))
 	}
 	c.colour = func(_, i int) drawing.Color {
 		if i == 0 {

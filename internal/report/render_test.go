@@ -49,7 +49,7 @@ func TestRenderJuly(t *testing.T) {
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
 				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
-				"Premier motif de rejet : Pas de budget (1 rejets sur 2).",
+				"Premier motif de rejet : Pas de budget (1 des 2 rejets).",
 				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 réponses sur 3.",
 				"Contact dans le délai sous l&#39;objectif : 66,7" + nb + "% au lieu de 75" + nb + "% (4 SQL sur 6)."},
 			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
@@ -128,7 +128,7 @@ func TestEmailParts(t *testing.T) {
 	if strings.ContainsAny(e.Subject, "\r\n") {
 		t.Errorf("subject %q", e.Subject)
 	}
-	// The HTML is written by code: every element it opens, it closes.
+	// Every element the template opens, it closes.
 	for _, tag := range []string{"html", "body", "table", "tr", "td", "th", "p", "ul", "li", "h1", "h2", "h3", "title"} {
 		open := len(regexp.MustCompile(`<`+tag+`[ >]`).FindAllString(e.HTML, -1))
 		if closed := strings.Count(e.HTML, "</"+tag+">"); open != closed || open == 0 && tag != "ul" {
@@ -325,5 +325,103 @@ func TestLongLists(t *testing.T) {
 	}
 	if !strings.Contains(string(e.Attachments[0].Data), "comment number 24") {
 		t.Error("the CSV lacks a comment")
+	}
+}
+
+// TestRenderCopy: a copy sent again, or one that may be a duplicate, says so first in both parts; its charts and
+// CSV are byte for byte the report's own, and so is everything after the notice.
+func TestRenderCopy(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	r := Compute(c, july())
+	first, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		copy   Copy
+		notice string
+	}{
+		{Copy{Resend: 2}, "Nouvel envoi de ce rapport, à la demande (copie n° 2)"},
+		{Copy{Resend: 1, PossibleDuplicate: true}, "Vous avez peut-être déjà reçu ce rapport"},
+	} {
+		e, err := RenderCopy(r, tc.copy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(e.Text, "*** "+tc.notice) || !strings.Contains(e.HTML, tc.notice) || strings.Contains(first.HTML, tc.notice) {
+			t.Errorf("%+v: the notice %q is not first in the text, or not in the HTML", tc.copy, tc.notice)
+		}
+		if _, rest, _ := strings.Cut(e.Text, "\n\n"); rest != first.Text {
+			t.Errorf("%+v: the text after the notice differs from the report's", tc.copy)
+		}
+		if e.Subject != first.Subject || !bytes.Equal(e.Attachments[0].Data, first.Attachments[0].Data) ||
+			len(e.Inline) != len(first.Inline) || !bytes.Equal(e.Inline[0].Data, first.Inline[0].Data) || !bytes.Equal(e.Inline[1].Data, first.Inline[1].Data) {
+			t.Errorf("%+v: the subject, the charts or the CSV differ from the report's", tc.copy)
+		}
+	}
+}
+
+// TestStoredRendersTheSame: a report stored (encoded) and read back renders the same email, byte for byte, in
+// both locales; encoding is deterministic.
+func TestStoredRendersTheSame(t *testing.T) {
+	t.Parallel()
+	for _, l := range []contract.Locale{contract.French, contract.English} {
+		c := parseContract(t, testContract)
+		c.Locale = l
+		r := Compute(c, july())
+		b, err := Encode(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := Encode(Compute(c, july())); !bytes.Equal(b, again) || Digest(b) != Digest(again) {
+			t.Errorf("%s: two encodings of the same month differ", l)
+		}
+		back, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Render(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Render(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Subject != want.Subject || got.HTML != want.HTML || got.Text != want.Text ||
+			!bytes.Equal(got.Attachments[0].Data, want.Attachments[0].Data) || len(got.Inline) != len(want.Inline) {
+			t.Fatalf("%s: the stored report renders differently", l)
+		}
+		for i := range got.Inline {
+			if !bytes.Equal(got.Inline[i].Data, want.Inline[i].Data) {
+				t.Errorf("%s: chart %d differs", l, i)
+			}
+		}
+	}
+	if _, err := Decode([]byte(`{"Month":{"Year":0,"Month":0}}`)); err == nil {
+		t.Error("a stored report without a month decodes")
+	}
+}
+
+// TestTopRejectReasonWording: the point reads as a sentence whatever the counts ("1 rejets sur 2" did not, and
+// neither does "1 of 1 rejections").
+func TestTopRejectReasonWording(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		n, d   int
+		want   string
+	}{
+		{contract.French, 1, 2, "Premier motif de rejet : Pas de budget (1 des 2 rejets)."},
+		{contract.French, 3, 7, "Premier motif de rejet : Pas de budget (3 des 7 rejets)."},
+		{contract.French, 1, 1, "Premier motif de rejet : Pas de budget (le seul rejet du mois)."},
+		{contract.English, 1, 2, "Top rejection reason: No budget (1 of 2 rejections)."},
+		{contract.English, 1, 1, "Top rejection reason: No budget (the month's only rejection)."},
+	} {
+		f := format{l: tc.locale, loc: time.UTC}
+		if got := f.point(Report{}, Point{Kind: TopRejectReason, Subject: "no_budget", N: tc.n, D: tc.d}); got != tc.want {
+			t.Errorf("%s %d/%d: %q, want %q", tc.locale, tc.n, tc.d, got, tc.want)
+		}
 	}
 }

@@ -144,13 +144,16 @@ type Times struct {
 type RepLine struct {
 	RepID, Name string
 	// Left: the records name a rep the contract's roster no longer has.
-	Left          bool
-	SQLs          int   // SQLs of the month they hold
-	Contact       Ratio // of those, contacted within the deadline (decided ones)
+	Left bool
+	SQLs int // SQLs of the month they hold
+	// Contact: of those, contacted within the deadline of their own assignment (decided ones), plus, as missed,
+	// each SQL of the month taken from them on breach.
+	Contact       Ratio
 	TimeToContact Times // the contacts they made, from their own assignment
-	// Events of the month: breaches and reminders of the rep concerned; Reassigned counts the SQLs taken from
-	// them by a reassignment.
-	FirstContactBreaches, FeedbackBreaches, Reminders, Reassigned int
+	// Events of the month: breaches and reminders (to contact and to answer) of the rep concerned; Escalations
+	// counts the times their manager was told about one of their SQLs (each first-contact breach, and a reminder
+	// point reached while the rep was away); Reassigned counts the SQLs taken from them by a reassignment.
+	FirstContactBreaches, FeedbackBreaches, Reminders, Escalations, Reassigned int
 }
 
 // Breaches is the rep's breaches of the month, first contact and feedback.
@@ -318,7 +321,7 @@ func (k *computer) marketing() Marketing {
 	leads := map[string]origin{}
 	mqls := map[string]origin{}
 	for _, l := range k.in.Created {
-		if l.Stage.rank() >= 1 && k.slot(l.At) == current && k.happened(l.At) {
+		if rank(l.Stage) >= 1 && k.slot(l.At) == current && k.happened(l.At) {
 			if _, seen := leads[l.LeadID]; !seen {
 				leads[l.LeadID] = origin{l.Source, l.UTMCampaign}
 			}
@@ -328,7 +331,7 @@ func (k *computer) marketing() Marketing {
 		if k.slot(t.At) != current || !k.happened(t.At) {
 			continue
 		}
-		from, to := t.From.rank(), t.To.rank()
+		from, to := rank(t.From), rank(t.To)
 		if from < 1 && to >= 1 {
 			if _, seen := leads[t.LeadID]; !seen {
 				leads[t.LeadID] = origin{t.Source, t.UTMCampaign}
@@ -427,7 +430,21 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		contacted := k.happened(h.ContactedAt)
 		row.Contact = k.status(contacted, h.ContactedWithinDeadline, h.FirstContactBreaches > 0, h.FirstContactDue)
 		tally(&s.Contact, &s.ContactPending, row.Contact)
-		tally(&holder.Contact, &holder.pending, row.Contact)
+		// Each rep is judged on their own clock: a rep the SQL was taken from on breach missed it; the rep who
+		// holds it now is judged against the deadline that started at their assignment.
+		for _, a := range h.Assignments[:max(len(h.Assignments)-1, 0)] {
+			if k.happened(a.At) {
+				tally(&rep(a.RepID).Contact, nil, Missed)
+			}
+		}
+		earlier := max(len(h.Assignments)-1, 0)
+		holderWithin := h.FirstContactBreaches <= earlier && !h.ContactedAt.After(h.FirstContactDue)
+		tally(&holder.Contact, &holder.pending, k.status(contacted, holderWithin, h.FirstContactBreaches > earlier, h.FirstContactDue))
+		if contacted && h.ContactedAt.After(h.FirstContactDue) && h.FirstContactBreaches <= earlier && k.slot(h.ContactedAt) == current {
+			// Contacted late before the checker's pass (it stops at a contact): no breach event, no escalation,
+			// and still the rep's breach.
+			holder.FirstContactBreaches++
+		}
 		if contacted {
 			who := cmp.Or(h.ContactRepID, h.RepID)
 			row.ContactedAt, row.ContactRepID = h.ContactedAt, who
@@ -470,6 +487,9 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		switch e.Kind {
 		case FirstContactBreach:
 			rep(e.RepID).FirstContactBreaches++
+			rep(e.RepID).Escalations++
+		case AwayEscalation:
+			rep(e.RepID).Escalations++
 		case FeedbackBreachEvent:
 			rep(e.RepID).FeedbackBreaches++
 		case Reminder, FeedbackReminder:

@@ -7,54 +7,11 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/report/reporttest"
 )
 
-// testContract: Paris, Monday to Thursday 09:00–12:30 and 13:30–18:00 (8h), Friday to 17:00 (7h), French
-// holidays (14 July 2026 is a Tuesday). Marketing's target changes in July: 4 SQLs and 10 MQLs a month until
-// June, 5 SQLs and no MQL figure from July. Sales commit to contact 75% of SQLs within 4h.
-const testContract = `version: "2026.07-1"
-company: Test & Fils <SAS>
-locale: fr
-time_zone: Europe/Paris
-calendar:
-  holidays: FR
-  business_hours:
-    monday: ["09:00-12:30", "13:30-18:00"]
-    tuesday: ["09:00-12:30", "13:30-18:00"]
-    wednesday: ["09:00-12:30", "13:30-18:00"]
-    thursday: ["09:00-12:30", "13:30-18:00"]
-    friday: ["09:00-12:30", "13:30-17:00"]
-marketing:
-  targets:
-    - from: 2026-01
-      to: 2026-06
-      sqls: 4
-      mqls: 10
-    - from: 2026-07
-      sqls: 5
-sales:
-  first_contact_deadline: 4h
-  feedback_deadline: 16h
-  reminders: ["50%", "80%"]
-  contact_rate_target: 75%
-roster:
-  managers:
-    - id: mia
-      name: Mia Manager
-      email: mia@test.fr
-  reps:
-    - id: anna
-      name: Anna <b>Admin</b> & Co
-      email: anna@test.fr
-      manager: mia
-    - id: bruno
-      name: Bruno Lefèvre
-      email: bruno@test.fr
-      manager: mia
-recipients:
-  leadership: [boss@test.fr]
-sender: "Handoff <sla@test.fr>"
-`
+// testContract: see reporttest.JulyContract.
+const testContract = reporttest.JulyContract
 
 func parseContract(t testing.TB, yaml string) *contract.Contract {
 	t.Helper()
@@ -65,168 +22,18 @@ func parseContract(t testing.TB, yaml string) *contract.Contract {
 	return c
 }
 
-var paris, _ = time.LoadLocation("Europe/Paris")
-
 // at is a wall-clock time in Paris, "2026-07-01 10:00".
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, paris)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
+func at(s string) time.Time { return reporttest.At(s) }
 
 const (
-	site    = "site-contact"
-	webinar = "webflow-webinar"
-	linkdin = "zapier-linkedin"
-	track   = "tracking"
+	site    = reporttest.Site
+	webinar = reporttest.Webinar
+	linkdin = reporttest.LinkedIn
+	track   = reporttest.Tracking
 )
 
-// july is a month of records (July 2026), every figure of which is worked out by hand in TestJuly.
-//
-//	H0 carl (who has since left the roster) got an SQL on Tue 30 June 17:00; in July he let it breach first
-//	   contact (Wed 1 July 12:00) and feedback (Thu 2 July 17:00), after two reminders.
-//	H1 anna  Wed 1 Jul 10:00 -> contacted 11:30 (1h30)                          accepted
-//	H2 bruno Thu 2 Jul 17:30 -> contacted Fri 10:00 (30 min + 1h = 1h30)          rejected no_budget
-//	H3 anna  Fri 3 Jul 16:30 -> contacted Mon 6 11:00 (30 min + 2h = 2h30)        rejected other + comment
-//	H4 bruno Mon 13 Jul 17:00 -> contacted Wed 15 10:00 (1h + 14 July + 1h = 2h)  no answer: feedback breached
-//	H5 carl  Mon 20 Jul 09:00, breached at 14:00 and reassigned to anna, who made contact at 16:00 (2h on her
-//	   clock, late for the SQL)                                                  accepted
-//	H6 bruno Mon 27 Jul 10:00, the lead of H2 again -> contacted 16:00 (2h30 + 2h30 = 5h, late) accepted
-//	H7 anna  Fri 31 Jul 16:00 (tracking, a subscriber turned SQL); contact due Mon 3 Aug 12:00, after the
-//	   report (Sat 1 Aug 08:00): pending. The contact made on Mon 3 Aug 09:30 is after AsOf and not counted.
-func july() Input {
-	v6, v7 := "2026.06-1", "2026.07-1"
-	h := func(lead, repID, handed, source, campaign, version string) Handoff {
-		return Handoff{LeadID: lead, At: at(handed), RepID: repID, Assignments: []Assignment{{repID, at(handed)}},
-			Source: source, UTMCampaign: campaign, ContractVersion: version}
-	}
-	h0 := h("l0", "carl", "2026-06-30 17:00", site, "", v6)
-	h0.FirstContactDue, h0.FeedbackDue = at("2026-07-01 12:00"), at("2026-07-02 17:00")
-	h0.FirstContactBreaches, h0.FeedbackBreach = 1, true
-
-	h1 := h("l1", "anna", "2026-07-01 10:00", site, "ete", v6)
-	h1.FirstContactDue, h1.FeedbackDue = at("2026-07-01 15:00"), at("2026-07-03 10:00")
-	h1.ContactedAt, h1.ContactRepID, h1.ContactChannel, h1.ContactedWithinDeadline = at("2026-07-01 11:30"), "anna", "phone", true
-	h1.Answer, h1.AnsweredAt, h1.FeedbackWithinDeadline = Accepted, at("2026-07-01 15:00"), true
-
-	h2 := h("l2", "bruno", "2026-07-02 17:30", webinar, "webinar-juin", v6)
-	h2.FirstContactDue, h2.FeedbackDue = at("2026-07-03 12:00"), at("2026-07-06 16:30")
-	h2.ContactedAt, h2.ContactRepID, h2.ContactedWithinDeadline = at("2026-07-03 10:00"), "bruno", true
-	h2.Answer, h2.AnsweredAt, h2.RejectReason, h2.FeedbackWithinDeadline = Rejected, at("2026-07-03 11:00"), "no_budget", true
-
-	h3 := h("l3", "anna", "2026-07-03 16:30", webinar, "webinar-juin", v6)
-	h3.FirstContactDue, h3.FeedbackDue = at("2026-07-06 12:30"), at("2026-07-07 16:30")
-	h3.ContactedAt, h3.ContactRepID, h3.ContactedWithinDeadline = at("2026-07-06 11:00"), "anna", true
-	h3.Answer, h3.AnsweredAt, h3.FeedbackWithinDeadline = Rejected, at("2026-07-06 12:00"), true
-	h3.RejectReason, h3.RejectComment = "other", "=cmd|' /C calc'!A0 <script>alert(1)</script>"
-
-	h4 := h("l4", "bruno", "2026-07-13 17:00", site, "", v6)
-	h4.FirstContactDue, h4.FeedbackDue = at("2026-07-15 12:00"), at("2026-07-16 17:00")
-	h4.ContactedAt, h4.ContactRepID, h4.ContactedWithinDeadline = at("2026-07-15 10:00"), "bruno", true
-	h4.FeedbackBreach = true
-
-	h5 := h("l5", "anna", "2026-07-20 09:00", linkdin, "linkedin-q3", v6)
-	h5.Assignments = []Assignment{{"carl", at("2026-07-20 09:00")}, {"anna", at("2026-07-20 14:00")}}
-	h5.FirstContactDue, h5.FeedbackDue = at("2026-07-20 18:00"), at("2026-07-22 09:00")
-	h5.ContactedAt, h5.ContactRepID, h5.ContactedWithinDeadline = at("2026-07-20 16:00"), "anna", false
-	h5.FirstContactBreaches, h5.Reassignments, h5.Reminders = 1, 1, 2
-	h5.Answer, h5.AnsweredAt, h5.FeedbackWithinDeadline = Accepted, at("2026-07-20 17:00"), true
-
-	h6 := h("l2", "bruno", "2026-07-27 10:00", webinar, "webinar-juin", v7)
-	h6.FirstContactDue, h6.FeedbackDue = at("2026-07-27 15:00"), at("2026-07-29 10:00")
-	h6.ContactedAt, h6.ContactRepID, h6.ContactedWithinDeadline = at("2026-07-27 16:00"), "bruno", false
-	h6.FirstContactBreaches, h6.Reminders = 1, 2
-	h6.Answer, h6.AnsweredAt, h6.FeedbackWithinDeadline = Accepted, at("2026-07-28 10:00"), true
-
-	h7 := h("l7", "anna", "2026-07-31 16:00", track, "", v7)
-	h7.FirstContactDue, h7.FeedbackDue = at("2026-08-03 12:00"), at("2026-08-04 17:00")
-	h7.ContactedAt, h7.ContactRepID, h7.ContactedWithinDeadline = at("2026-08-03 09:30"), "anna", true
-
-	// Earlier cohorts: March (accepted, opportunity, lost), May (two customers in two currencies, one rejected).
-	m2 := h("m2", "anna", "2026-03-10 10:00", site, "", v6)
-	m2.Answer, m2.AnsweredAt = Accepted, at("2026-03-11 10:00")
-	m1 := h("m1", "bruno", "2026-05-05 10:00", site, "", v6)
-	m1.Answer, m1.AnsweredAt = Accepted, at("2026-05-06 10:00")
-	m3 := h("m3", "anna", "2026-05-20 10:00", webinar, "", v6)
-	m3.Answer, m3.AnsweredAt = Accepted, at("2026-05-21 10:00")
-	m4 := h("m4", "bruno", "2026-05-25 10:00", webinar, "", v6)
-	m4.Answer, m4.AnsweredAt, m4.RejectReason = Rejected, at("2026-05-26 10:00"), "not_a_fit"
-
-	tr := func(lead string, from, to Stage, when, source, campaign string) Transition {
-		return Transition{LeadID: lead, From: from, To: to, At: at(when), Source: source, UTMCampaign: campaign, ContractVersion: v6}
-	}
-	ev := func(kind EventKind, lead, repID, when string) Event {
-		return Event{Kind: kind, LeadID: lead, At: at(when), RepID: repID, ContractVersion: v6}
-	}
-	customer := func(lead, when, amount, currency string) Transition {
-		t := tr(lead, Opportunity, Customer, when, site, "")
-		t.Amount, t.Currency = amount, currency
-		return t
-	}
-	reassigned := ev(Reassignment, "l5", "carl", "2026-07-20 14:00")
-	reassigned.FromRep, reassigned.ToRep = "carl", "anna"
-	return Input{
-		Month: contract.Month{Year: 2026, Month: time.July},
-		AsOf:  at("2026-08-01 08:00"),
-		Created: []Created{
-			{LeadID: "l1", At: at("2026-07-01 08:00"), Stage: NewLead, Source: site, UTMCampaign: "ete"},
-			{LeadID: "l4", At: at("2026-07-10 11:00"), Stage: NewLead, Source: site},
-			{LeadID: "l8", At: at("2026-07-15 09:00"), Stage: NewLead, Source: linkdin, UTMCampaign: "linkedin-q3"},
-			{LeadID: "l7", At: at("2026-07-29 10:00"), Stage: Subscriber, Source: track},                  // counts when it becomes a lead
-			{LeadID: "l9", At: at("2026-07-20 10:00"), Stage: Subscriber, Source: site},                   // never does
-			{LeadID: "l12", At: at("2026-07-31 23:30"), Stage: NewLead, Source: site, UTMCampaign: "ete"}, // 21:30 UTC, July in Paris
-			{LeadID: "l10", At: at("2026-06-30 23:30"), Stage: NewLead, Source: site},                     // June
-			{LeadID: "l13", At: at("2026-08-01 00:30"), Stage: NewLead, Source: site},                     // 22:30 UTC on 31 July: August in Paris
-		},
-		Transitions: []Transition{
-			tr("l1", NewLead, MQL, "2026-07-01 09:00", site, "ete"),
-			tr("l1", MQL, SQL, "2026-07-01 10:00", site, "ete"),
-			tr("l2", MQL, SQL, "2026-07-02 17:30", webinar, "webinar-juin"),
-			tr("l2", "rejected", SQL, "2026-07-27 10:00", webinar, "webinar-juin"),
-			tr("l3", NewLead, SQL, "2026-07-03 16:30", webinar, "webinar-juin"), // a hand-raiser: an MQL too
-			tr("l4", NewLead, MQL, "2026-07-12 10:00", site, ""),
-			tr("l4", MQL, SQL, "2026-07-13 17:00", site, ""),
-			tr("l5", MQL, SQL, "2026-07-20 09:00", linkdin, "linkedin-q3"),
-			tr("l7", Subscriber, SQL, "2026-07-31 16:00", track, ""),
-			tr("l8", NewLead, MQL, "2026-07-16 10:00", linkdin, "linkedin-q3"),
-			tr("l8", MQL, NewLead, "2026-07-25 02:00", linkdin, "linkedin-q3"),
-			tr("l8", NewLead, MQL, "2026-07-28 10:00", linkdin, "linkedin-q3"), // MQL twice in the month: one MQL
-			tr("l11", NewLead, MQL, "2026-08-01 00:30", site, ""),              // August in Paris
-			tr("l1", "accepted", Opportunity, "2026-07-20 10:00", site, "ete"),
-			tr("m2", "accepted", Opportunity, "2026-04-02 10:00", site, ""),
-			tr("m2", Opportunity, Lost, "2026-05-05 10:00", site, ""),
-			tr("m1", "accepted", Opportunity, "2026-06-01 10:00", site, ""),
-			customer("m1", "2026-07-10 10:00", "12000.50", "EUR"),
-			tr("m3", "accepted", Opportunity, "2026-06-15 10:00", webinar, ""),
-			customer("m3", "2026-06-30 12:00", "8000.00", "USD"),
-			customer("old", "2026-07-05 10:00", "99999.00", "EUR"), // handed off before the window: no cohort
-		},
-		Handoffs: []Handoff{h7, h6, h5, h4, h3, h2, h1, h0, m2, m1, m3, m4}, // any order
-		Events: []Event{
-			ev(Reminder, "l0", "carl", "2026-07-01 10:00"),
-			ev(Reminder, "l0", "carl", "2026-07-01 11:12"),
-			ev(FirstContactBreach, "l0", "carl", "2026-07-01 12:00"),
-			ev(FeedbackBreachEvent, "l0", "carl", "2026-07-02 17:00"),
-			ev(FeedbackBreachEvent, "l4", "bruno", "2026-07-16 17:00"),
-			ev(Reminder, "l5", "carl", "2026-07-20 11:00"),
-			ev(Reminder, "l5", "carl", "2026-07-20 12:12"),
-			ev(FirstContactBreach, "l5", "carl", "2026-07-20 14:00"),
-			reassigned,
-			ev(Reminder, "l2", "bruno", "2026-07-27 12:00"),
-			{Kind: Reminder, LeadID: "l2", RepID: "bruno", At: at("2026-07-27 14:12"), ContractVersion: v7},
-			{Kind: FirstContactBreach, LeadID: "l2", RepID: "bruno", At: at("2026-07-27 15:00"), ContractVersion: v7},
-			ev(Reminder, "m9", "bruno", "2026-06-15 10:00"), // June
-			ev(Reminder, "l7", "anna", "2026-08-03 10:00"),  // August, after the report
-		},
-		Current: map[string]Current{
-			"l1": {Stage: Opportunity, BelowSQLThreshold: true},
-			"l2": {Stage: "accepted", BelowSQLThreshold: true}, // two hand-offs, one lead
-			"l3": {Stage: "rejected"}, "l4": {Stage: SQL}, "l5": {Stage: "accepted"}, "l7": {Stage: SQL},
-		},
-	}
-}
+// july is reporttest.July: every figure of it is worked out by hand in TestJuly.
+func july() Input { return reporttest.July() }
 
 func TestJuly(t *testing.T) {
 	t.Parallel()
@@ -291,12 +98,16 @@ func TestJuly(t *testing.T) {
 	if !reflect.DeepEqual(s.Rejections, wantRejections) {
 		t.Errorf("rejections = %+v", s.Rejections)
 	}
+	// Each rep on their own clock: anna contacted H5 2h after it was reassigned to her, within her 4h (3 of 3);
+	// carl missed it (the breach it was taken from him for: 0 of 1).
 	wantReps := []RepLine{
-		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{2, 3},
+		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{3, 3},
 			TimeToContact: Times{3, 2 * time.Hour, 2*time.Hour + 30*time.Minute}},
 		{RepID: "bruno", Name: "Bruno Lefèvre", SQLs: 3, Contact: Ratio{2, 3}, TimeToContact: Times{3, 2 * time.Hour, 5 * time.Hour},
-			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2},
-		{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 4, Reassigned: 1},
+			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2, Escalations: 1},
+		// carl: reminders 10:00, 11:12 (l0), 11:00, 12:12 (l5) and one to answer; escalations: two breaches and
+		// the one while away.
+		{RepID: "carl", Name: "carl", Left: true, Contact: Ratio{0, 1}, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 5, Escalations: 3, Reassigned: 1},
 	}
 	if !reflect.DeepEqual(s.Reps, wantReps) {
 		t.Errorf("reps =\n%+v\nwant\n%+v", s.Reps, wantReps)
@@ -534,10 +345,29 @@ func TestAsOfMidMonth(t *testing.T) {
 	if s := r.Sales; s.Contact != (Ratio{4, 5}) || s.TimeToContact.Count != 4 || s.Acceptance != (Ratio{1, 3}) {
 		t.Errorf("contact = %+v, %d times, acceptance %+v", s.Contact, s.TimeToContact.Count, s.Acceptance)
 	}
-	// Events by noon: carl's two reminders on l0 and one on l5 (11:00; 12:12 is after noon), his breach on l0.
+	// Events by noon: carl's two reminders on l0, his reminder to answer it, and one on l5 (11:00; 12:12 is after
+	// noon); his breach on l0 and the escalation while he was away.
 	for _, rep := range r.Sales.Reps {
-		if rep.RepID == "carl" && (rep.Reminders != 3 || rep.FirstContactBreaches != 1 || rep.Reassigned != 0) {
+		if rep.RepID == "carl" && (rep.Reminders != 4 || rep.FirstContactBreaches != 1 || rep.Escalations != 2 || rep.Reassigned != 0) {
 			t.Errorf("carl = %+v", rep)
 		}
+	}
+}
+
+// TestContactedLateBeforeTheChecker: the checker stops looking at a hand-off once it is contacted, so a contact
+// made after the deadline, before the checker's pass, leaves no breach event behind. It is late all the same, and
+// the rep's breach; the manager was not told (no escalation).
+func TestContactedLateBeforeTheChecker(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{RepID: "anna", At: at("2026-07-06 10:00")}},
+		FirstContactDue: at("2026-07-06 14:00"), FeedbackDue: at("2026-07-08 10:00"),
+		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna", ContactedWithinDeadline: false}
+	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}})
+	if r.Sales.Contact != (Ratio{0, 1}) || r.SQLs[0].Contact != Late {
+		t.Errorf("contact = %+v, row %q; want 0 of 1, late", r.Sales.Contact, r.SQLs[0].Contact)
+	}
+	if len(r.Sales.Reps) != 1 || r.Sales.Reps[0].Contact != (Ratio{0, 1}) || r.Sales.Reps[0].FirstContactBreaches != 1 || r.Sales.Reps[0].Escalations != 0 {
+		t.Errorf("reps = %+v; want anna late on 1 of 1, one breach, no escalation", r.Sales.Reps)
 	}
 }

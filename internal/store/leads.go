@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -262,10 +263,14 @@ func (s *Leads) putActivity(a lead.Activity, fields map[string]string) types.Tra
 
 // putCreated records a lead's creation for the report (by-month): where it came from.
 func (s *Leads) putCreated(id string, stage lead.Stage, d webhook.Delivery, a lead.Attribution) types.TransactWriteItem {
-	e := createdItem{PK: leadPK(id), SK: "EVT#" + stamp(d.At) + "#lead", Kind: "lead", LeadID: id, At: stamp(d.At), Stage: string(stage),
-		Source: d.Source, UTMSource: a.UTMSource, UTMMedium: a.UTMMedium, UTMCampaign: a.UTMCampaign,
-		Month: s.t.month(d.At), MonthSK: "lead#" + stamp(d.At) + "#" + id}
+	e := s.t.newCreatedItem(id, string(stage), d.At, d.Source, a.UTMSource, a.UTMMedium, a.UTMCampaign)
 	return types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(e), ConditionExpression: aws.String("attribute_not_exists(pk)")}}
+}
+
+func (t Tables) newCreatedItem(id, stage string, at time.Time, source, utmSource, utmMedium, utmCampaign string) createdItem {
+	return createdItem{PK: leadPK(id), SK: "EVT#" + stamp(at) + "#lead", Kind: "lead", LeadID: id, At: stamp(at), Stage: stage,
+		Source: source, UTMSource: utmSource, UTMMedium: utmMedium, UTMCampaign: utmCampaign,
+		Month: t.month(at), MonthSK: "lead#" + stamp(at) + "#" + id}
 }
 
 // createdItem is a lead's creation record (by-month: kind lead).
@@ -443,12 +448,17 @@ type transitionItem struct {
 }
 
 func (s *Leads) transition(l lead.Lead, ch *scoring.Change) transitionItem {
-	m, at := ch.Move, stamp(ch.At)
-	return transitionItem{PK: leadPK(l.ID), SK: "EVT#" + at + "#stage#" + string(m.To), Kind: "stage", LeadID: l.ID,
-		From: string(m.From), To: string(m.To), Cause: m.Cause, CauseActivityID: m.Activity, At: at,
+	m := ch.Move
+	return transitionItem{From: string(m.From), Cause: m.Cause, CauseActivityID: m.Activity,
 		Score: ch.Result.Total, FitScore: ch.Result.Fit, BehaviourScore: ch.Result.Behaviour, ContractVersion: ch.ContractVersion,
-		Source: l.Source, UTMCampaign: l.Attribution.UTMCampaign, Amount: m.Amount, Currency: m.Currency,
-		Month: s.t.month(ch.At), MonthSK: "stage." + string(m.To) + "#" + at + "#" + l.ID}
+		Source: l.Source, UTMCampaign: l.Attribution.UTMCampaign, Amount: m.Amount, Currency: m.Currency}.keyed(s.t, l.ID, string(m.To), ch.At)
+}
+
+// keyed sets a transition's keys, kind and instant: the lead's, to the stage to, at at.
+func (it transitionItem) keyed(t Tables, leadID, to string, at time.Time) transitionItem {
+	it.PK, it.SK, it.Kind, it.LeadID, it.To, it.At = leadPK(leadID), "EVT#"+stamp(at)+"#stage#"+to, "stage", leadID, to, stamp(at)
+	it.Month, it.MonthSK = t.month(at), "stage."+to+"#"+stamp(at)+"#"+leadID
+	return it
 }
 
 // ForEachDecayDue calls fn with each lead whose decay time has passed (the sparse decay-due index, every
@@ -488,36 +498,23 @@ func (s *Leads) ForEachDecayDue(ctx context.Context, before time.Time, fn func(l
 // GetMany reads leads by ID (BatchGetItem, 100 at a time, unprocessed keys retried); missing ones are left out.
 func (s *Leads) GetMany(ctx context.Context, ids []string) (map[string]lead.Lead, error) {
 	out := make(map[string]lead.Lead, len(ids))
-	for start := 0; start < len(ids); start += 100 {
-		var keys []map[string]types.AttributeValue
-		for _, id := range ids[start:min(start+100, len(ids))] {
-			keys = append(keys, key(leadPK(id), profileSK))
+	var mu sync.Mutex
+	err := batchGet(ctx, s.db, s.t.Leads, leadKeys(ids), nil, 4, func(item map[string]types.AttributeValue) error {
+		var it leadItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
 		}
-		req := map[string]types.KeysAndAttributes{s.t.Leads: {Keys: keys}}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt == maxAttempts {
-				return nil, fmt.Errorf("read leads: %w", ErrConflict)
-			}
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, fmt.Errorf("read leads: %w", err)
-			}
-			for _, item := range res.Responses[s.t.Leads] {
-				var it leadItem
-				if err := unmarshal(item, &it); err != nil {
-					return nil, err
-				}
-				l, err := it.toLead()
-				if err != nil {
-					return nil, err
-				}
-				out[l.ID] = l
-			}
-			req = res.UnprocessedKeys
-			if len(req) > 0 {
-				backoff(ctx, attempt)
-			}
+		l, err := it.toLead()
+		if err != nil {
+			return err
 		}
+		mu.Lock()
+		out[l.ID] = l
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read leads: %w", err)
 	}
 	return out, nil
 }

@@ -23,7 +23,13 @@
 //
 //	Months (months.go): a month's records for the report, through the GSI by-month:
 //	  month = yyyy-mm (in the contract's zone), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one
-//	  month is one Query (kinds: lead, stage.<to>, handoff, and the SLA events' kinds).
+//	  month is one Query (kinds: lead, stage.<to>, handoff, and the SLA events' kinds); the leads handed off
+//	  that month by ID (BatchGetItem, projected on their stage).
+//
+//	Reports (reports.go): the report of record of each month
+//	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their digest,
+//	                                                                 the state of its emails (version)
+//	                   pk = REPORT#<yyyy-mm> sk = #REPORT#FIGURES#<n> its figures (gzip JSON, 300 KB parts)
 //
 // Items are Go structs marshalled with the SDK's attributevalue; instants are UTC RFC 3339 text with
 // milliseconds (sortable). A stored item that does not read back is an error naming the item, never a zero
@@ -70,17 +76,18 @@ type DB = *dynamodb.Client
 // Closures hide the client from that reach.
 type client struct {
 	GetItem            func(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	PutItem            func(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	UpdateItem         func(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
 	TransactWriteItems func(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 	Query              func(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchGetItem       func(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
-	Scan               func(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
 	BatchWriteItem     func(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+	Scan               func(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error)
 }
 
 func newClient(db DB) *client {
-	return &client{GetItem: db.GetItem, UpdateItem: db.UpdateItem, TransactWriteItems: db.TransactWriteItems, Query: db.Query,
-		BatchGetItem: db.BatchGetItem, Scan: db.Scan, BatchWriteItem: db.BatchWriteItem}
+	return &client{GetItem: db.GetItem, PutItem: db.PutItem, UpdateItem: db.UpdateItem, TransactWriteItems: db.TransactWriteItems, Query: db.Query,
+		BatchGetItem: db.BatchGetItem, BatchWriteItem: db.BatchWriteItem, Scan: db.Scan}
 }
 
 // Errors of the store, besides the domain's (lead.ErrNotFound, handoff.ErrNotFound…).

@@ -81,7 +81,12 @@ func newFunction(def samtemplate.Function, bin string, env []string, logs io.Wri
 
 // Invoke runs one invocation and returns the function's response payload.
 func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	inv := &invocation{id: newID(), payload: payload, picked: make(chan *proc, 1), result: make(chan result, 1)}
+	return f.invoke(ctx, newID(), payload)
+}
+
+// invoke runs one invocation under a request ID: Lambda's retries of an asynchronous invocation keep its ID.
+func (f *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
+	inv := &invocation{id: id, payload: payload, picked: make(chan *proc, 1), result: make(chan result, 1)}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()

@@ -443,9 +443,9 @@ func (s *Stack) fireAsync(ctx context.Context, sc *scheduled, at time.Time) {
 	}
 	payload := s.schedulePayload(sc, at)
 	async := sc.fn.(*function).def.Async
-	started := time.Now()
+	started, id := time.Now(), newID() // Lambda retries an asynchronous invocation under its request ID
 	for attempt := 0; ; attempt++ {
-		_, err := s.invokeScheduled(ctx, sc, at, payload)
+		_, err := s.invokeScheduled(ctx, sc, at, payload, id)
 		if err == nil || ctx.Err() != nil {
 			return
 		}
@@ -485,12 +485,12 @@ func (s *Stack) asyncFailure(sc *scheduled, payload []byte, cause error, attempt
 
 // fire invokes a schedule's function synchronously with what EventBridge would send at instant at.
 func (s *Stack) fire(ctx context.Context, sc *scheduled, at time.Time) ([]byte, error) {
-	return s.invokeScheduled(ctx, sc, at, s.schedulePayload(sc, at))
+	return s.invokeScheduled(ctx, sc, at, s.schedulePayload(sc, at), newID())
 }
 
-func (s *Stack) invokeScheduled(ctx context.Context, sc *scheduled, at time.Time, payload []byte) ([]byte, error) {
+func (s *Stack) invokeScheduled(ctx context.Context, sc *scheduled, at time.Time, payload []byte, id string) ([]byte, error) {
 	s.log.Info("schedule fired", "function", sc.function, "event", sc.def.Event, "at", at.UTC().Format(time.RFC3339))
-	return sc.fn.Invoke(ctx, payload)
+	return sc.fn.(*function).invoke(ctx, id, payload)
 }
 
 // schedulePayload is the schedule's Input, or the notification EventBridge sends when there is none.

@@ -383,6 +383,10 @@ func TestScheduledInvocationRetriedLikeLambda(t *testing.T) {
 	if n := testenv.Attr(out.Item, "seen"); n != "2" {
 		t.Errorf("FlakyFunction ran %s times; want 2 (MaximumRetryAttempts: 1)", n)
 	}
+	// Lambda retries an asynchronous invocation under the same request ID (handlers rely on it: internal/monthly).
+	if ids, ok := out.Item["ids"].(*types.AttributeValueMemberSS); !ok || len(ids.Value) != 1 || ids.Value[0] == "" {
+		t.Errorf("FlakyFunction's request IDs = %#v; want one, the same on the retry", out.Item["ids"])
+	}
 	raw, err := os.ReadFile(filepath.Join(f.state, "failures", "FlakyFunction-async.jsonl"))
 	if err != nil {
 		t.Fatal(err)

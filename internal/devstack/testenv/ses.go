@@ -27,6 +27,21 @@ type Mail struct {
 		HTML string `json:"html"`
 		Text string `json:"text"`
 	} `json:"body"`
+	// Attachments are the files SES local parsed out of the message (for raw MIME, mailparser's view: inline
+	// images too, with their Content-ID; the HTML's cid: links to them are replaced by data: URLs).
+	Attachments []Attachment `json:"attachments"`
+	At          int64        `json:"at"` // unix seconds
+}
+
+// Attachment is a file of a stored email.
+type Attachment struct {
+	Filename           string `json:"filename"`
+	ContentType        string `json:"contentType"`
+	ContentDisposition string `json:"contentDisposition"`
+	ContentID          string `json:"cid"` // without angle brackets
+	Related            bool   `json:"related"`
+	Content            []byte `json:"content"` // base64 in the JSON
+	Size               int    `json:"size"`
 }
 
 // Mails returns the emails SES local holds whose text contains marker (tests share one server: filter by a

@@ -1,0 +1,414 @@
+// Package monthly is the report function's handler: on the 1st of each month it computes the previous month's SLA
+// report, stores it as the month's report of record, and emails it to leadership — once.
+//
+// Once: the month's record (store.Reports) is created with the figures and the email claimed, in one conditional
+// write; the email then passes the gate of every Handoff email (claimed → sending, a conditional write that one
+// invocation alone can make; see handoff.Mail) and is confirmed after (sent, with SES's message ID). A run that
+// finds the month stored reuses its figures, never recomputes them: the schedule fired twice, a Lambda retry, an
+// on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
+// rendered from the stored figures.
+//
+// Where a run can stop, and what the next one does (each also in the README):
+//   - before the record is stored: nothing was written or sent; the next run computes and sends.
+//   - after the record, before the gate: the email is claimed; the next run passes the gate and sends it.
+//   - after the gate, before SES answered, or after SES accepted but before the confirmation: the email stays
+//     sending and whether it left is unknown. Another run leaves it alone while its sender may be alive; Lambda's
+//     retry of the same invocation (the same request ID), or any run once the sender is surely dead (after
+//     Lambda's longest timeout), sends it again, saying it may be a duplicate. This errs on the side of a
+//     duplicate: leadership receiving the report twice, the second copy saying so, is better than not at all.
+//   - a definite SES refusal puts the email back to claimed, and the run fails, so that Lambda's retry sends it.
+//
+// A re-send is asked for explicitly ({"month":"2026-11","resend":true}) and sends exactly one more copy, counted
+// on the record. It passes its own gate, keyed by the invocation's request ID, so a Lambda retry of the same
+// request never sends a second copy; when a re-send stops between the gate and the confirmation, it is not sent
+// again (it errs on the side of a missing copy: whoever asked sees the failure and may ask again).
+package monthly
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/report"
+	"github.com/handoff-sla/handoff/internal/report/records"
+)
+
+// Months reads a month's records (store.Months).
+type Months interface {
+	Read(ctx context.Context, m contract.Month) (records.Input, error)
+}
+
+// Reports keeps the report of record of each month (store.Reports).
+type Reports interface {
+	Create(ctx context.Context, st records.Stored) (records.Stored, error)
+	Get(ctx context.Context, m contract.Month, withFigures bool) (records.Stored, error)
+	Update(ctx context.Context, m contract.Month, change func(*records.Stored) error) (records.Stored, error)
+}
+
+// Sender sends an email (email.SES).
+type Sender interface {
+	Send(ctx context.Context, m email.Message) (string, error)
+}
+
+// AbandonedAfter is how long after its sender moved it to sending an email's outcome is surely unknown: Lambda's
+// longest timeout, after which the invocation that was sending it has ended.
+const AbandonedAfter = 15 * time.Minute
+
+// Reporter computes, stores and sends the monthly reports.
+type Reporter struct {
+	contract *contract.Contract
+	months   Months
+	reports  Reports
+	sender   Sender
+	now      func() time.Time
+	log      *slog.Logger
+	// Backoff is the wait before retry n after SES throttling (tests shorten it).
+	Backoff func(n int) time.Duration
+	// crash, in tests, stops a run at a named step as a crash would.
+	crash func(step string) error
+}
+
+// New builds a Reporter.
+func New(c *contract.Contract, months Months, reports Reports, sender Sender, now func() time.Time, log *slog.Logger) *Reporter {
+	return &Reporter{contract: c, months: months, reports: reports, sender: sender, now: now, log: log,
+		Backoff: func(n int) time.Duration { return time.Duration(500<<n) * time.Millisecond }}
+}
+
+// Request is what the function is invoked with: EventBridge Scheduler's notification (the schedule has no
+// input: Time is the scheduled instant, and the month reported is the one before it, in the contract's zone), or
+// a month asked for on demand, possibly to be sent again.
+type Request struct {
+	Month  string `json:"month"`  // "2026-11"
+	Resend bool   `json:"resend"` // send one more copy of a month already sent
+
+	Time *time.Time `json:"time"`
+	// The rest of the scheduler's notification, accepted and not used.
+	Version    string          `json:"version"`
+	ID         string          `json:"id"`
+	DetailType string          `json:"detail-type"`
+	Source     string          `json:"source"`
+	Account    string          `json:"account"`
+	Region     string          `json:"region"`
+	Resources  []string        `json:"resources"`
+	Detail     json.RawMessage `json:"detail"`
+}
+
+// Outcome is what a run did.
+type Outcome struct {
+	Month     string    `json:"month"`
+	Status    string    `json:"status"` // see the Status* constants
+	MessageID string    `json:"messageId,omitempty"`
+	AsOf      time.Time `json:"asOf"`
+	Digest    string    `json:"digest"`
+	SQLs      int       `json:"sqls"`
+	Resends   int       `json:"resends"`
+}
+
+// Statuses of an Outcome.
+const (
+	StatusSent        = "sent"         // the month's email left now
+	StatusResent      = "resent"       // one more copy left now
+	StatusAlreadySent = "already sent" // nothing to do: the month's email had left
+	StatusInProgress  = "in progress"  // another run is sending it now
+)
+
+// ErrBadRequest: the invocation's payload is not one the function takes.
+var ErrBadRequest = errors.New("bad request")
+
+// Handle runs one invocation.
+func (r *Reporter) Handle(ctx context.Context, payload json.RawMessage) (Outcome, error) {
+	req, m, asOf, err := r.parse(payload)
+	if err != nil {
+		r.log.ErrorContext(ctx, "report refused", "error", err.Error())
+		return Outcome{}, err
+	}
+	out, err := r.run(ctx, m, asOf, req.Resend)
+	if err != nil {
+		r.log.ErrorContext(ctx, "report failed", "month", m.String(), "resend", req.Resend, "error", err.Error())
+		return out, err
+	}
+	r.log.InfoContext(ctx, "report "+out.Status, "month", out.Month, "messageId", out.MessageID, "digest", out.Digest,
+		"sqls", out.SQLs, "resends", out.Resends, "asOf", out.AsOf.UTC().Format(time.RFC3339))
+	return out, nil
+}
+
+// parse reads the payload strictly (a misspelt "resend" is an error, not a silent first send) and decides the
+// month and the instant its figures are taken at if they are computed now.
+func (r *Reporter) parse(payload json.RawMessage) (Request, contract.Month, time.Time, error) {
+	var req Request
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, contract.Month{}, time.Time{}, fmt.Errorf("%w: the payload is %q or a scheduled event: %v", ErrBadRequest, `{"month":"2026-11","resend":false}`, err)
+	}
+	loc, now := r.contract.Location, r.now()
+	switch {
+	case req.Month != "":
+		m, err := records.ParseMonth(req.Month)
+		if err != nil {
+			return req, m, time.Time{}, fmt.Errorf("%w: month: %v", ErrBadRequest, err)
+		}
+		if end := records.Start(m.Next(), loc); end.After(now) {
+			return req, m, time.Time{}, fmt.Errorf("%w: month: %s is not over (it ends %s, %s)", ErrBadRequest, m, end.Format("2006-01-02 15:04"), loc)
+		}
+		return req, m, now, nil
+	case req.Time != nil && !req.Time.IsZero():
+		if req.Resend {
+			return req, contract.Month{}, time.Time{}, fmt.Errorf("%w: resend: a re-send names its month", ErrBadRequest)
+		}
+		return req, contract.MonthOf(req.Time.In(loc)).Prev(), req.Time.UTC(), nil
+	}
+	return req, contract.Month{}, time.Time{}, fmt.Errorf("%w: month: required (%s), unless the event is a schedule's", ErrBadRequest, `{"month":"2026-11"}`)
+}
+
+func (r *Reporter) run(ctx context.Context, m contract.Month, asOf time.Time, resend bool) (Outcome, error) {
+	st, err := r.reports.Get(ctx, m, false)
+	if errors.Is(err, records.ErrNoReport) {
+		st, err = r.store(ctx, m, asOf)
+	}
+	if err != nil {
+		return Outcome{Month: m.String()}, err
+	}
+	if err := r.step("stored"); err != nil {
+		return outcome(st, ""), err
+	}
+	if resend && st.Mail.Status == handoff.MailSent {
+		return r.resend(ctx, st)
+	}
+	return r.send(ctx, st)
+}
+
+// store computes the month's report as of asOf and stores it, its email claimed; when another run stored it
+// first, that one is the report of record.
+func (r *Reporter) store(ctx context.Context, m contract.Month, asOf time.Time) (records.Stored, error) {
+	in, err := r.months.Read(ctx, m)
+	if err != nil {
+		return records.Stored{}, err
+	}
+	in.AsOf = asOf
+	rep := report.Compute(r.contract, in)
+	figures, err := report.Encode(rep)
+	if err != nil {
+		return records.Stored{}, err
+	}
+	now := r.now()
+	st, err := r.reports.Create(ctx, records.Stored{Month: m, AsOf: asOf, ComputedAt: now, Contract: r.contract.Version, Figures: figures,
+		SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: now}})
+	if errors.Is(err, records.ErrReported) {
+		return st, nil
+	}
+	return st, err
+}
+
+// send sends the month's email through its gate.
+func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error) {
+	by := requestID(ctx)
+	var again bool
+	st, err := r.reports.Update(ctx, st.Month, func(s *records.Stored) error {
+		now := r.now()
+		switch {
+		case s.Mail.Start(now):
+		case s.Mail.Status == handoff.MailSending && (by != "" && s.MailBy == by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
+			// The invocation that passed the gate ended without a confirmation: the email may have left.
+			s.Mail.SendingAt, s.Mail.Attempts, s.Mail.PossibleDuplicate = now, s.Mail.Attempts+1, true
+			again = true
+		default:
+			return records.ErrNoChange
+		}
+		s.MailBy = by
+		return nil
+	})
+	switch {
+	case errors.Is(err, records.ErrNoChange) && st.Mail.Status == handoff.MailSent:
+		return outcome(st, StatusAlreadySent), nil
+	case errors.Is(err, records.ErrNoChange):
+		return outcome(st, StatusInProgress), nil
+	case err != nil:
+		return outcome(st, ""), err
+	}
+	if err := r.step("gate"); err != nil {
+		return outcome(st, ""), err
+	}
+	settle := func(change func(*handoff.Mail)) error {
+		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
+			if s.Mail.Status != handoff.MailSending || s.MailBy != by {
+				return records.ErrNoChange // another run took over an email it found abandoned
+			}
+			change(&s.Mail)
+			return nil
+		})
+		if errors.Is(err, records.ErrNoChange) {
+			return nil
+		}
+		return err
+	}
+	id, err := r.deliver(ctx, st, report.Copy{PossibleDuplicate: again || st.Mail.PossibleDuplicate})
+	if err != nil {
+		if refused(err) {
+			return outcome(st, ""), errors.Join(fmt.Errorf("the report of %s was not sent (claimed again for a retry): %w", st.Month, err),
+				settle((*handoff.Mail).Refused))
+		}
+		return outcome(st, ""), fmt.Errorf("the report of %s may or may not have left (left sending; a retry of this invocation sends it again): %w", st.Month, err)
+	}
+	if err := r.step("sent"); err != nil {
+		return outcome(st, ""), err
+	}
+	if err := settle(func(m *handoff.Mail) { m.Sent(id, r.now()) }); err != nil {
+		return outcome(st, ""), fmt.Errorf("the report of %s left (message %s) but was not confirmed: %w", st.Month, id, err)
+	}
+	out := outcome(st, StatusSent)
+	out.MessageID = id
+	return out, nil
+}
+
+// Errors of a re-send that stopped.
+var (
+	errResendUnknown = errors.New("this re-send stopped between SES and its confirmation earlier: it may have left, and it is not sent again; ask for another re-send if it did not arrive")
+	errResendBusy    = errors.New("another re-send of this month is being sent; try again in a minute")
+)
+
+// resend sends one more copy of a month's report, through its own gate keyed by the invocation.
+func (r *Reporter) resend(ctx context.Context, st records.Stored) (Outcome, error) {
+	by := requestID(ctx)
+	st, err := r.reports.Update(ctx, st.Month, func(s *records.Stored) error {
+		now := r.now()
+		mine := by != "" && s.ResendBy == by
+		switch {
+		case mine && s.Resend.Status == handoff.MailSent:
+			return records.ErrNoChange // this request's copy left already (the invocation was delivered twice)
+		case mine && s.Resend.Status == handoff.MailSending:
+			return errResendUnknown
+		case s.Resend.Status == handoff.MailSending && now.Sub(s.Resend.SendingAt) < AbandonedAfter:
+			return errResendBusy
+		}
+		s.Resend, s.ResendBy = handoff.Mail{Status: handoff.MailSending, ClaimedAt: now, SendingAt: now}, by
+		return nil
+	})
+	switch {
+	case errors.Is(err, records.ErrNoChange):
+		return outcome(st, StatusResent), nil
+	case err != nil:
+		return outcome(st, ""), err
+	}
+	copyN := st.Resends + 1
+	settle := func(change func(*records.Stored)) error {
+		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
+			if s.Resend.Status != handoff.MailSending || s.ResendBy != by {
+				return records.ErrNoChange
+			}
+			change(s)
+			return nil
+		})
+		if errors.Is(err, records.ErrNoChange) {
+			return nil
+		}
+		return err
+	}
+	id, err := r.deliver(ctx, st, report.Copy{Resend: copyN})
+	if err != nil {
+		if refused(err) {
+			return outcome(st, ""), errors.Join(fmt.Errorf("the re-send of %s was refused: %w", st.Month, err),
+				settle(func(s *records.Stored) { s.Resend.Refused() }))
+		}
+		return outcome(st, ""), fmt.Errorf("the re-send of %s may or may not have left: %w", st.Month, err)
+	}
+	if err := settle(func(s *records.Stored) { s.Resend.Sent(id, r.now()); s.Resends++ }); err != nil {
+		return outcome(st, ""), fmt.Errorf("the re-send of %s left (message %s) but was not confirmed: %w", st.Month, id, err)
+	}
+	out := outcome(st, StatusResent)
+	out.MessageID, out.Resends = id, copyN
+	return out, nil
+}
+
+// deliver renders the stored report and hands it to SES, retrying throttling a few times.
+func (r *Reporter) deliver(ctx context.Context, st records.Stored, cp report.Copy) (string, error) {
+	full, err := r.reports.Get(ctx, st.Month, true)
+	if err != nil {
+		return "", errors.Join(errCompose, err)
+	}
+	rep, err := report.Decode(full.Figures)
+	if err != nil {
+		return "", errors.Join(errCompose, err)
+	}
+	e, err := report.RenderCopy(rep, cp)
+	if err != nil {
+		return "", errors.Join(errCompose, err)
+	}
+	msg := r.message(e)
+	for try := 0; ; try++ {
+		id, err := r.sender.Send(ctx, msg)
+		if err == nil || !errors.Is(err, email.ErrThrottled) || try >= 3 {
+			return id, err
+		}
+		r.log.WarnContext(ctx, "SES throttled; retrying", "month", st.Month.String(), "try", try+1)
+		select {
+		case <-ctx.Done():
+			return "", errors.Join(email.ErrThrottled, ctx.Err())
+		case <-time.After(r.Backoff(try)):
+		}
+	}
+}
+
+// errCompose: the email could not be made (nothing was handed to SES).
+var errCompose = errors.New("compose the report's email")
+
+// refused reports an error after which nothing left: SES refused, or the email was never handed to it.
+func refused(err error) bool {
+	return errors.Is(err, email.ErrThrottled) || errors.Is(err, email.ErrRejected) || errors.Is(err, errCompose)
+}
+
+// message is the report's email: to leadership, marketing ops in copy (the contract's recipients).
+func (r *Reporter) message(e report.Email) email.Message {
+	c := r.contract
+	m := email.Message{From: c.Sender, Subject: e.Subject, HTML: e.HTML, Text: e.Text}
+	seen := map[string]bool{}
+	for _, a := range c.Recipients.Leadership {
+		if !seen[a] {
+			seen[a] = true
+			m.To = append(m.To, &mail.Address{Address: a})
+		}
+	}
+	for _, a := range c.Recipients.MarketingOps {
+		if !seen[a] {
+			seen[a] = true
+			m.Cc = append(m.Cc, &mail.Address{Address: a})
+		}
+	}
+	for _, p := range e.Inline {
+		m.Inline = append(m.Inline, email.Part(p))
+	}
+	for _, p := range e.Attachments {
+		m.Attachments = append(m.Attachments, email.Part(p))
+	}
+	return m
+}
+
+func outcome(st records.Stored, status string) Outcome {
+	return Outcome{Month: st.Month.String(), Status: status, AsOf: st.AsOf, Digest: st.Digest, SQLs: st.SQLs, Resends: st.Resends}
+}
+
+// step lets a test stop the run at a named step, as a crash would there.
+func (r *Reporter) step(name string) error {
+	if r.crash == nil {
+		return nil
+	}
+	return r.crash(name)
+}
+
+// requestID is the invocation's Lambda request ID: the same on Lambda's retries of an asynchronous invocation.
+func requestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}

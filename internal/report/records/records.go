@@ -1,0 +1,178 @@
+// Package records is what the monthly SLA report reads and keeps, as plain values: a month's records (Input, filled
+// by the store from the `by-month` index) and the report of record of a month (Stored: its figures and the state of
+// its emails).
+//
+// It is a leaf of package report so that internal/store can fill and read these values without linking the
+// report's rendering (charts with their embedded font, templates) into every function that uses the store.
+// Package report names every type here under the same name (report.Input, report.Handoff…).
+package records
+
+import (
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+)
+
+// Input is what the report of one month reads: the records of the `by-month` index, as plain values. The store
+// fills it with one Query per kind and month (begins_with(monthSk, "<kind>#")) and one batch of lead reads;
+// never a Scan. Window() gives the months to read.
+//
+//   - Created: kind "lead#", the reported month only.
+//   - Transitions: kind "stage." (every stage) of the reported month, and "stage.opportunity#",
+//     "stage.customer#", "stage.lost#" of the five months before it (the funnel of their cohorts).
+//   - Handoffs: kind "handoff#" of the six months of the window (the trend and the funnel's cohorts; those of
+//     the reported month make the sales section and the CSV).
+//   - Events: the kinds of EventKinds ("reminder#", "reminder.feedback#", "escalation.away#",
+//     "breach.first_contact#", "breach.feedback#", "reassignment#") of the reported month.
+//   - Current: the leads handed off in the reported month, read by ID (BatchGetItem, projected on stage and
+//     belowSqlThreshold).
+//
+// Records may come in any order. A record of a month outside the window is ignored.
+type Input struct {
+	// Month is the month reported, in the contract's time zone.
+	Month contract.Month
+	// AsOf is when the figures are taken (the schedule's instant): anything recorded after it is not counted,
+	// so computing the same month again from the same records gives the same report. A deadline after AsOf
+	// that was not met yet is pending, not missed. Zero takes everything recorded.
+	AsOf        time.Time
+	Created     []Created
+	Transitions []Transition
+	Handoffs    []Handoff
+	Events      []Event
+	Current     map[string]Current
+}
+
+// Created is a lead created by ingestion (record "lead#<at>#<leadId>").
+type Created struct {
+	LeadID string
+	At     time.Time
+	// Stage at creation: subscriber (an unknown email seen by tracking) or lead (a form). A subscriber counts
+	// as a new lead only when it becomes one (a Transition from subscriber).
+	Stage       Stage
+	Source      string // the source that created it
+	UTMCampaign string
+}
+
+// Transition is a change of stage recorded by scoring or by an answer (record "stage.<to>#<at>#<leadId>").
+type Transition struct {
+	LeadID          string
+	From, To        Stage
+	At              time.Time
+	ContractVersion string
+	Source          string // the lead's first source
+	UTMCampaign     string
+	// Amount and Currency of the deal_won, for To == customer: the decimal the CRM sent as ingestion
+	// normalised it ("18500.00"), and an ISO 4217 code.
+	Amount   string
+	Currency string
+}
+
+// Handoff is one SQL hand-off (record "handoff#<at>#<leadId>"), as it stands when read: a lead handed off
+// again after a rejection has one Handoff per hand-off.
+type Handoff struct {
+	LeadID          string
+	At              time.Time // the hand-off instant: the SLA clock starts
+	ContractVersion string
+	RepID           string       // who holds it now
+	Assignments     []Assignment // every assignment, the first at the hand-off; a reassignment adds one
+	FirstContactDue time.Time    // for the current rep
+	FeedbackDue     time.Time
+
+	ContactedAt    time.Time // zero until contacted (an answer counts as a contact)
+	ContactChannel string    // phone | email | meeting
+	ContactRepID   string    // who made the contact
+	// ContactedWithinDeadline is false as soon as any first-contact breach happened on this hand-off.
+	ContactedWithinDeadline bool
+
+	Answer                 string // accepted | rejected | ""
+	AnsweredAt             time.Time
+	RejectReason           string // one of the contract's notify.reject_reasons
+	RejectComment          string // free text, required for "other"
+	FeedbackWithinDeadline bool
+
+	FirstContactBreaches int
+	FeedbackBreach       bool
+	Reminders            int
+	Reassignments        int
+
+	Source      string // the lead's source, denormalised at hand-off time
+	UTMCampaign string
+}
+
+// Assignment is a rep taking an SQL: their own first-contact clock starts at At.
+type Assignment struct {
+	RepID string
+	At    time.Time
+}
+
+// Stage is a lead's stage, as package lead names it (subscriber -> lead -> mql -> sql -> accepted | rejected ->
+// opportunity -> customer | lost). Not lead.Stage itself: the report reads stored text, and this package stays a
+// leaf.
+type Stage string
+
+// The stages the report counts.
+const (
+	Subscriber  Stage = "subscriber"
+	NewLead     Stage = "lead"
+	MQL         Stage = "mql"
+	SQL         Stage = "sql"
+	Opportunity Stage = "opportunity"
+	Customer    Stage = "customer"
+	Lost        Stage = "lost"
+)
+
+// Answers a rep gives an SQL.
+const (
+	Accepted = handoff.Accepted
+	Rejected = handoff.Rejected
+)
+
+// EventKind is the kind of an SLA event, as the deadline checker records it (handoff.EventKind): its record's
+// monthSk starts with it.
+type EventKind = handoff.EventKind
+
+// The SLA events the report counts, per rep: reminders of both kinds, breaches, reassignments, and the
+// escalation to the manager of a rep who is away (an escalation, not a breach). The checker's alerts to
+// marketing ops about emails (mail.stuck, mail.undelivered) are not the rep's doing and are not read.
+const (
+	Reminder            = handoff.EventReminder
+	FeedbackReminder    = handoff.EventFeedbackReminder
+	AwayEscalation      = handoff.EventAwayEscalation
+	FirstContactBreach  = handoff.EventFirstContactBreach
+	FeedbackBreachEvent = handoff.EventFeedbackBreach
+	Reassignment        = handoff.EventReassignment
+)
+
+// EventKinds are the kinds the report reads, one Query each.
+var EventKinds = []EventKind{Reminder, FeedbackReminder, AwayEscalation, FirstContactBreach, FeedbackBreachEvent, Reassignment}
+
+// Event is an SLA event of the month (deadline checker): a reminder, a breach, an escalation, a reassignment.
+type Event struct {
+	Kind            EventKind
+	LeadID          string
+	At              time.Time
+	RepID           string // the rep concerned
+	ContractVersion string
+	FromRep, ToRep  string // reassignments
+}
+
+// Current is a lead's present state, read by ID.
+type Current struct {
+	Stage Stage
+	// BelowSQLThreshold: an SQL whose score decayed below the contract's SQL threshold since.
+	BelowSQLThreshold bool
+}
+
+// Months is how many months the trend and the funnel show: the reported month and the five before it.
+const Months = 6
+
+// Window is the months the report of m reads, oldest first: m and the five months before it.
+func Window(m contract.Month) []contract.Month {
+	out := make([]contract.Month, Months)
+	for i := Months - 1; i >= 0; i-- {
+		out[i] = m
+		m = m.Prev()
+	}
+	return out
+}

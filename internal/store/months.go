@@ -1,0 +1,348 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/report/records"
+)
+
+// Months reads a month's records for the report, through the GSI by-month (month = yyyy-mm in the contract's
+// zone, monthSk = <kind>#<at>#<leadId>…): one Query per kind and month, paginated, and one batched read of the
+// leads whose present state the report shows. Never a Scan. Each Query is projected on the attributes the report
+// uses: it reads no lead's name, email or phone.
+type Months struct {
+	db *client
+	t  Tables
+	// Parallel bounds the requests in flight (queries, then batches of lead reads).
+	Parallel int
+	// PageSize, when set, limits the items of a page (DynamoDB's own limit is 1 MB a page).
+	PageSize int32
+}
+
+// NewMonths builds the reader of months.
+func NewMonths(db DB, t Tables) *Months { return &Months{db: newClient(db), t: t, Parallel: 8} }
+
+// monthQuery is one Query of the reader: a kind (monthSk prefix) of one month.
+type monthQuery struct {
+	month contract.Month
+	kind  string // "lead#", "stage.", "stage.customer#", "handoff#", "reminder#"…
+}
+
+// plan is the queries the report of m needs (see records.Input): the creations and every stage change and SLA
+// event of m; the hand-offs of the six months; the stage changes that end a cohort's journey (opportunity,
+// customer, lost) of the five months before m.
+func plan(m contract.Month) []monthQuery {
+	var qs []monthQuery
+	for _, w := range records.Window(m) {
+		qs = append(qs, monthQuery{w, "handoff#"})
+		if w == m {
+			qs = append(qs, monthQuery{w, "lead#"}, monthQuery{w, "stage."})
+			for _, k := range records.EventKinds {
+				qs = append(qs, monthQuery{w, string(k) + "#"})
+			}
+			continue
+		}
+		for _, to := range []records.Stage{records.Opportunity, records.Customer, records.Lost} {
+			qs = append(qs, monthQuery{w, "stage." + string(to) + "#"})
+		}
+	}
+	return qs
+}
+
+// The attributes each kind is projected on.
+var (
+	createdAttributes    = []string{"pk", "sk", "leadId", "at", "stage", "source", "utmCampaign"}
+	transitionAttributes = []string{"pk", "sk", "leadId", "from", "to", "at", "contractVersion", "source", "utmCampaign", "amount", "currency"}
+	handoffAttributes    = []string{"pk", "sk", "leadId", "handoffAt", "contractVersion", "repId", "assignments", "firstContactDue",
+		"feedbackDue", "contact", "decision", "firstContactBreaches", "feedbackBreached", "reminded", "feedbackReminded",
+		"reassignments", "source", "utmCampaign"}
+	eventAttributes   = []string{"pk", "sk", "kind", "leadId", "n", "at", "repId", "toRepId", "contractVersion"}
+	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold"}
+)
+
+func projection(names []string) expression.ProjectionBuilder {
+	p := expression.NamesList(expression.Name(names[0]))
+	for _, n := range names[1:] {
+		p = p.AddNames(expression.Name(n))
+	}
+	return p
+}
+
+// Read reads what the report of month m needs. AsOf is left to the caller (the instant the figures are taken).
+func (s *Months) Read(ctx context.Context, m contract.Month) (records.Input, error) {
+	in := records.Input{Month: m, Current: map[string]records.Current{}}
+	qs := plan(m)
+	results := make([]monthPage, len(qs))
+	err := s.each(ctx, len(qs), func(ctx context.Context, i int) error {
+		var err error
+		results[i], err = s.query(ctx, qs[i])
+		return err
+	})
+	if err != nil {
+		return records.Input{}, err
+	}
+	for _, r := range results {
+		in.Created = append(in.Created, r.created...)
+		in.Transitions = append(in.Transitions, r.transitions...)
+		in.Handoffs = append(in.Handoffs, r.handoffs...)
+		in.Events = append(in.Events, r.events...)
+	}
+	// The present state of the leads handed off in m.
+	var ids []string
+	for _, h := range in.Handoffs {
+		if contract.MonthOf(h.At.In(s.zone())) == m {
+			ids = append(ids, h.LeadID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var mu sync.Mutex
+	err = batchGet(ctx, s.db, s.t.Leads, leadKeys(ids), currentAttributes, s.Parallel, func(item map[string]types.AttributeValue) error {
+		var it leadItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
+		}
+		if it.LeadID == "" || it.Stage == "" {
+			return fmt.Errorf("stored item %s: no leadId or stage", describeKey(item))
+		}
+		mu.Lock()
+		in.Current[it.LeadID] = records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL}
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return records.Input{}, fmt.Errorf("read the leads of %s: %w", m, err)
+	}
+	return in, nil
+}
+
+func (s *Months) zone() *time.Location {
+	if s.t.Zone == nil {
+		return time.UTC
+	}
+	return s.t.Zone
+}
+
+// monthPage is what one Query read, converted.
+type monthPage struct {
+	created     []records.Created
+	transitions []records.Transition
+	handoffs    []records.Handoff
+	events      []records.Event
+}
+
+func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
+	var attrs []string
+	switch {
+	case q.kind == "lead#":
+		attrs = createdAttributes
+	case q.kind == "handoff#":
+		attrs = handoffAttributes
+	case strings.HasPrefix(q.kind, "stage."):
+		attrs = transitionAttributes
+	default:
+		attrs = eventAttributes
+	}
+	key := expression.Key("month").Equal(expression.Value(q.month.String())).And(expression.Key("monthSk").BeginsWith(q.kind))
+	expr, err := expression.NewBuilder().WithKeyCondition(key).WithProjection(projection(attrs)).Build()
+	if err != nil {
+		return monthPage{}, err
+	}
+	var page monthPage
+	err = queryAll(ctx, s.db, &dynamodb.QueryInput{
+		TableName: &s.t.SLA, IndexName: aws.String("by-month"), KeyConditionExpression: expr.KeyCondition(),
+		ProjectionExpression: expr.Projection(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
+		Limit: limit(s.PageSize),
+	}, func(items []map[string]types.AttributeValue) error {
+		for _, item := range items {
+			if err := page.add(q.kind, item); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return monthPage{}, fmt.Errorf("read %s records of %s: %w", q.kind, q.month, err)
+	}
+	return page, nil
+}
+
+func (p *monthPage) add(kind string, item map[string]types.AttributeValue) error {
+	switch {
+	case kind == "lead#":
+		var it createdItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
+		}
+		r := reader{item: it.PK + "/" + it.SK}
+		c := records.Created{LeadID: it.LeadID, At: r.time("at", it.At), Stage: records.Stage(it.Stage), Source: it.Source, UTMCampaign: it.UTMCampaign}
+		if c.LeadID == "" || c.At.IsZero() {
+			r.fail("no leadId or at")
+		}
+		p.created = append(p.created, c)
+		return r.err
+	case kind == "handoff#":
+		var it handoffItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
+		}
+		h, err := it.toRecord()
+		p.handoffs = append(p.handoffs, h)
+		return err
+	case strings.HasPrefix(kind, "stage."):
+		var it transitionItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
+		}
+		r := reader{item: it.PK + "/" + it.SK}
+		t := records.Transition{LeadID: it.LeadID, From: records.Stage(it.From), To: records.Stage(it.To), At: r.time("at", it.At),
+			ContractVersion: it.ContractVersion, Source: it.Source, UTMCampaign: it.UTMCampaign, Amount: it.Amount, Currency: it.Currency}
+		if t.LeadID == "" || t.To == "" || t.At.IsZero() {
+			r.fail("no leadId, to or at")
+		}
+		p.transitions = append(p.transitions, t)
+		return r.err
+	}
+	var it eventItem
+	if err := unmarshal(item, &it); err != nil {
+		return err
+	}
+	r := reader{item: it.PK + "/" + it.SK}
+	e := records.Event{Kind: records.EventKind(it.Kind), LeadID: it.LeadID, At: r.time("at", it.At), RepID: it.RepID,
+		ContractVersion: it.ContractVersion, ToRep: it.ToRepID}
+	if e.Kind == records.Reassignment {
+		e.FromRep = it.RepID // the rep it was taken from
+	}
+	if e.LeadID == "" || e.At.IsZero() || string(e.Kind)+"#" != kind {
+		r.fail("kind %q, leadId %q, at %q: not a %s record", it.Kind, it.LeadID, it.At, kind)
+	}
+	p.events = append(p.events, e)
+	return r.err
+}
+
+// toRecord is a hand-off as the report reads it (from the attributes Months projects).
+func (it handoffItem) toRecord() (records.Handoff, error) {
+	r := reader{item: it.PK + "/" + it.SK}
+	h := records.Handoff{LeadID: it.LeadID, At: r.time("handoffAt", it.At), ContractVersion: it.ContractVersion, RepID: it.RepID,
+		FirstContactDue: r.time("firstContactDue", it.FirstContactDue), FeedbackDue: r.time("feedbackDue", it.FeedbackDue),
+		FirstContactBreaches: it.FirstContactBreaches, FeedbackBreach: it.FeedbackBreached, Reminders: it.Reminded + it.FeedbackReminded,
+		Reassignments: it.Reassignments, Source: it.Source, UTMCampaign: it.UTMCampaign}
+	for i, a := range it.Assignments {
+		h.Assignments = append(h.Assignments, records.Assignment{RepID: a.RepID, At: r.time("assignments["+strconv.Itoa(i)+"].at", a.At)})
+	}
+	if c := it.Contact; c != nil {
+		h.ContactedAt, h.ContactChannel, h.ContactRepID = r.time("contact.at", c.At), c.Channel, c.RepID
+		h.ContactedWithinDeadline = handoff.ContactedWithin(h.ContactedAt, h.FirstContactDue, h.FirstContactBreaches)
+	}
+	if d := it.Decision; d != nil {
+		h.Answer, h.AnsweredAt, h.RejectReason, h.RejectComment = d.Verdict, r.time("decision.at", d.At), d.Reason, d.Comment
+		h.FeedbackWithinDeadline = handoff.AnsweredWithin(h.AnsweredAt, h.FeedbackDue, h.FeedbackBreach)
+	}
+	switch {
+	case h.LeadID == "" || h.At.IsZero():
+		r.fail("no leadId or handoffAt")
+	case len(h.Assignments) == 0 || h.Assignments[len(h.Assignments)-1].RepID != h.RepID:
+		r.fail("repId %q is not the last assignment", it.RepID)
+	}
+	return h, r.err
+}
+
+func limit(n int32) *int32 {
+	if n <= 0 {
+		return nil
+	}
+	return &n
+}
+
+func leadKeys(ids []string) []map[string]types.AttributeValue {
+	keys := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		keys[i] = key(leadPK(id), profileSK)
+	}
+	return keys
+}
+
+// each runs fn for 0..n-1, at most Parallel at a time; the first error cancels the rest and is returned.
+func (s *Months) each(ctx context.Context, n int, fn func(context.Context, int) error) error {
+	return parallel(ctx, n, s.Parallel, fn)
+}
+
+// parallel runs fn for 0..n-1, at most limit at a time; the first error cancels the rest and is returned.
+func parallel(ctx context.Context, n, limit int, fn func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, max(limit, 1))
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := fn(ctx, i); err != nil {
+				cancel(err)
+			}
+		}()
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// batchGet reads items by key (BatchGetItem, 100 keys a call, limit calls in flight; unprocessed keys retried
+// with backoff), projected on attrs (nil: whole items), handing each to fn (concurrently). Missing items are
+// left out.
+func batchGet(ctx context.Context, db *client, table string, keys []map[string]types.AttributeValue, attrs []string, limit int,
+	fn func(map[string]types.AttributeValue) error) error {
+	var names map[string]string
+	var proj *string
+	if len(attrs) > 0 {
+		expr, err := expression.NewBuilder().WithProjection(projection(attrs)).Build()
+		if err != nil {
+			return err
+		}
+		names, proj = expr.Names(), expr.Projection()
+	}
+	const perCall = 100
+	return parallel(ctx, (len(keys)+perCall-1)/perCall, limit, func(ctx context.Context, b int) error {
+		req := map[string]types.KeysAndAttributes{table: {Keys: keys[b*perCall : min((b+1)*perCall, len(keys))],
+			ProjectionExpression: proj, ExpressionAttributeNames: names}}
+		for attempt := 0; len(req) > 0; attempt++ {
+			if attempt == maxAttempts {
+				return fmt.Errorf("batch read of %s: unprocessed keys after %d attempts: %w", table, attempt, ErrConflict)
+			}
+			res, err := db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return err
+			}
+			for _, item := range res.Responses[table] {
+				if err := fn(item); err != nil {
+					return err
+				}
+			}
+			req = res.UnprocessedKeys
+			if len(req) > 0 {
+				backoff(ctx, attempt)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,245 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/report"
+	"github.com/handoff-sla/handoff/internal/report/records"
+	"github.com/handoff-sla/handoff/internal/report/reporttest"
+	"github.com/handoff-sla/handoff/internal/store"
+)
+
+var july = contract.Month{Year: 2026, Month: time.July}
+
+// seededJuly is fresh tables holding the hand-computed July (reporttest.July), written as the functions write
+// it, and a reader of months counting its requests.
+func seededJuly(t *testing.T) (*contract.Contract, store.Tables, *store.Months, *testenv.Counter) {
+	t.Helper()
+	c, err := contract.Parse("july.yaml", []byte(reporttest.JulyContract))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := testenv.Tables(t)
+	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"],
+		SLA: names["SlaTable"], Zone: c.Location}
+	if err := store.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
+		t.Fatal(err)
+	}
+	db, calls := testenv.CountingDynamoDB(t)
+	return c, tables, store.NewMonths(db, tables), calls
+}
+
+// TestMonthsReadJuly: the month read back from DynamoDB Local makes the same report as the fixture itself —
+// every figure of TestJuly, the same email and CSV — in one Query per kind and month and one batch of lead
+// reads, no Scan.
+func TestMonthsReadJuly(t *testing.T) {
+	t.Parallel()
+	c, _, months, calls := seededJuly(t)
+	calls.Reset()
+	in, err := months.Read(context.Background(), july)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// lead#, stage. and the 6 event kinds of July; handoff# of 6 months; 3 stage kinds of the 5 months before.
+	if q, b, total := calls.Of("Query"), calls.Of("BatchGetItem"), calls.Total(); q != 8+6+15 || b != 1 || total != q+b {
+		t.Errorf("%d queries, %d batch reads, %d requests in all; want 29, 1, 30", q, b, total)
+	}
+	want := reporttest.July()
+	in.AsOf = want.AsOf
+	got, err := report.Render(report.Compute(c, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := report.Render(report.Compute(c, want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.HTML != fixture.HTML || got.Text != fixture.Text || !bytes.Equal(got.Attachments[0].Data, fixture.Attachments[0].Data) {
+		t.Errorf("the month read from DynamoDB renders differently from the fixture:\n%s\n----\n%s", got.Text, fixture.Text)
+	}
+}
+
+// TestMonthsReadOnlyTheMonth checks what is read against the fixture filtered by month in the contract's zone
+// (not UTC): July's creations, stage changes and events; the window's hand-offs; the cohorts' later stages of
+// the months before; the present state of July's leads only.
+func TestMonthsReadOnlyTheMonth(t *testing.T) {
+	t.Parallel()
+	c, _, months, _ := seededJuly(t)
+	months.PageSize = 2 // every kind on several pages
+	in, err := months.Read(context.Background(), july)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := reporttest.July()
+	inJuly := func(at time.Time) bool { return contract.MonthOf(at.In(c.Location)) == july }
+	inWindow := func(at time.Time) bool {
+		return slices.Contains(records.Window(july), contract.MonthOf(at.In(c.Location)))
+	}
+	var want, got []string
+	for _, x := range fx.Created {
+		if inJuly(x.At) {
+			want = append(want, "lead "+x.LeadID)
+		}
+	}
+	for _, x := range fx.Transitions {
+		if inJuly(x.At) || inWindow(x.At) && (x.To == records.Opportunity || x.To == records.Customer || x.To == records.Lost) {
+			want = append(want, "stage "+x.LeadID+" "+string(x.To)+" "+x.Amount+x.Currency)
+		}
+	}
+	for _, x := range fx.Handoffs {
+		if inWindow(x.At) {
+			want = append(want, "handoff "+x.LeadID+" "+x.At.UTC().Format(time.RFC3339))
+		}
+	}
+	for _, x := range fx.Events {
+		if inJuly(x.At) {
+			want = append(want, "event "+x.LeadID+" "+string(x.Kind)+" "+x.RepID+" "+x.FromRep+">"+x.ToRep)
+		}
+	}
+	for id := range fx.Current {
+		want = append(want, "current "+id)
+	}
+	for _, x := range in.Created {
+		got = append(got, "lead "+x.LeadID)
+	}
+	for _, x := range in.Transitions {
+		got = append(got, "stage "+x.LeadID+" "+string(x.To)+" "+x.Amount+x.Currency)
+	}
+	for _, x := range in.Handoffs {
+		got = append(got, "handoff "+x.LeadID+" "+x.At.UTC().Format(time.RFC3339))
+	}
+	for _, x := range in.Events {
+		got = append(got, "event "+x.LeadID+" "+string(x.Kind)+" "+x.RepID+" "+x.FromRep+">"+x.ToRep)
+	}
+	for id := range in.Current {
+		got = append(got, "current "+id)
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("read:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// l12 was created at 23:30 in Paris on 31 July (21:30 UTC), l13 at 00:30 on 1 August (22:30 UTC on 31 July).
+	if !slices.Contains(got, "lead l12") || slices.Contains(got, "lead l13") {
+		t.Error("a month is not the contract zone's")
+	}
+}
+
+// TestMonthsMalformedRecord: a record that does not read back is an error naming it, never a zero value.
+func TestMonthsMalformedRecord(t *testing.T) {
+	t.Parallel()
+	_, tables, months, _ := seededJuly(t)
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	_, err := testenv.DynamoDB(t).PutItem(context.Background(), &dynamodb.PutItemInput{TableName: sdkaws.String(tables.SLA), Item: map[string]types.AttributeValue{
+		"pk": s("LEAD#ld_bad"), "sk": s("HANDOFF#x"), "month": s("2026-07"), "monthSk": s("handoff#2026-07-02T00:00:00.000Z#ld_bad"),
+		"leadId": s("ld_bad"), "handoffAt": s("yesterday"), "repId": s("anna")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := months.Read(context.Background(), july); err == nil || !strings.Contains(err.Error(), "LEAD#ld_bad/HANDOFF#x") {
+		t.Errorf("a malformed hand-off: %v", err)
+	}
+}
+
+func newReports(t *testing.T) *store.Reports {
+	t.Helper()
+	names := testenv.Tables(t)
+	return store.NewReports(testenv.DynamoDB(t), store.Tables{SLA: names["SlaTable"], Leads: names["LeadsTable"]})
+}
+
+func storedReport(m contract.Month, figures []byte) records.Stored {
+	asOf := time.Date(m.Next().Year, m.Next().Month, 1, 7, 0, 0, 0, time.UTC)
+	return records.Stored{Month: m, AsOf: asOf, ComputedAt: asOf.Add(time.Second), Contract: "2026.07-1", Figures: figures, SQLs: 7,
+		Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: asOf.Add(time.Second)}}
+}
+
+// TestReportsStoredOnce: a month's report is stored once — a second Create, with other figures, gets the first
+// back and changes nothing — and reads back whole, large figures in several parts included.
+func TestReportsStoredOnce(t *testing.T) {
+	t.Parallel()
+	reports, ctx := newReports(t), context.Background()
+	noise := make([]byte, 1_000_000) // incompressible: four parts
+	rand.Read(noise)
+	for _, figures := range [][]byte{[]byte(`{"Month":{"Year":2026,"Month":7}}`), noise} {
+		m := contract.Month{Year: 2026, Month: time.Month(len(figures) % 12)}
+		first, err := reports.Create(ctx, storedReport(m, figures))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Version != 1 || first.Digest != records.Digest(figures) {
+			t.Errorf("created %+v", first)
+		}
+		again, err := reports.Create(ctx, storedReport(m, []byte("other figures")))
+		if !errors.Is(err, records.ErrReported) || again.Digest != first.Digest || again.Mail.Status != handoff.MailClaimed {
+			t.Errorf("a second Create: %v, %+v", err, again)
+		}
+		back, err := reports.Get(ctx, m, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(back.Figures, figures) || back.Digest != first.Digest || !back.AsOf.Equal(first.AsOf) || back.SQLs != 7 {
+			t.Errorf("read back %d bytes, digest %s (want %d, %s)", len(back.Figures), back.Digest, len(figures), first.Digest)
+		}
+	}
+	if _, err := reports.Get(ctx, contract.Month{Year: 2020, Month: 1}, false); !errors.Is(err, records.ErrNoReport) {
+		t.Errorf("a month without report: %v", err)
+	}
+	tooBig := make([]byte, 5_000_000)
+	rand.Read(tooBig)
+	if _, err := reports.Create(ctx, storedReport(contract.Month{Year: 2026, Month: 1}, tooBig)); err == nil ||
+		!strings.Contains(err.Error(), "more than") {
+		t.Errorf("figures beyond a transaction: %v", err)
+	}
+}
+
+// TestReportsUpdateUnderVersion: concurrent changes of the emails' state are all applied, none lost; the
+// figures never change.
+func TestReportsUpdateUnderVersion(t *testing.T) {
+	t.Parallel()
+	reports, ctx := newReports(t), context.Background()
+	m := contract.Month{Year: 2026, Month: time.July}
+	created, err := reports.Create(ctx, storedReport(m, []byte(`{"x":1}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := reports.Update(ctx, m, func(st *records.Stored) error {
+				st.Resends++
+				st.Digest, st.AsOf = "forged", time.Time{} // not the change's to make
+				return nil
+			}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	st, err := reports.Get(ctx, m, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Resends != 6 || st.Version != 7 || st.Digest != created.Digest || !st.AsOf.Equal(created.AsOf) {
+		t.Errorf("after 6 concurrent updates: %+v", st)
+	}
+	if _, err := reports.Update(ctx, m, func(*records.Stored) error { return records.ErrNoChange }); !errors.Is(err, records.ErrNoChange) {
+		t.Errorf("no change: %v", err)
+	}
+}
