@@ -155,15 +155,8 @@ func (s *Reports) Create(ctx context.Context, st records.Stored) (records.Stored
 // digest). records.ErrNoReport when the month has none.
 func (s *Reports) Get(ctx context.Context, m contract.Month, withFigures bool) (records.Stored, error) {
 	if !withFigures {
-		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.SLA, Key: key(reportPK(m), reportSK), ConsistentRead: aws.Bool(true)})
+		it, err := s.record(ctx, m)
 		if err != nil {
-			return records.Stored{}, fmt.Errorf("load the report of %s: %w", m, err)
-		}
-		if out.Item == nil {
-			return records.Stored{}, records.ErrNoReport
-		}
-		var it reportItem
-		if err := unmarshal(out.Item, &it); err != nil {
 			return records.Stored{}, err
 		}
 		st, _, err := it.toStored()
@@ -222,21 +215,30 @@ func (s *Reports) Get(ctx context.Context, m contract.Month, withFigures bool) (
 	return st, nil
 }
 
+// record reads a month's report record (without its figures), consistently.
+func (s *Reports) record(ctx context.Context, m contract.Month) (reportItem, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.SLA, Key: key(reportPK(m), reportSK), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return reportItem{}, fmt.Errorf("load the report of %s: %w", m, err)
+	}
+	if out.Item == nil {
+		return reportItem{}, records.ErrNoReport
+	}
+	var it reportItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return reportItem{}, err
+	}
+	return it, nil
+}
+
 // Update reads a month's report record, lets change decide (the emails' state; the figures never change), and
 // writes it back on the condition that it is still the version read; when another run got there first it reads
 // again and asks again. It returns the record as written (as read, with records.ErrNoChange, when change wrote
 // nothing).
 func (s *Reports) Update(ctx context.Context, m contract.Month, change func(*records.Stored) error) (records.Stored, error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.SLA, Key: key(reportPK(m), reportSK), ConsistentRead: aws.Bool(true)})
+		it, err := s.record(ctx, m)
 		if err != nil {
-			return records.Stored{}, fmt.Errorf("load the report of %s: %w", m, err)
-		}
-		if out.Item == nil {
-			return records.Stored{}, records.ErrNoReport
-		}
-		var it reportItem
-		if err := unmarshal(out.Item, &it); err != nil {
 			return records.Stored{}, err
 		}
 		old, parts, err := it.toStored()
