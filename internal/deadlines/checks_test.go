@@ -423,3 +423,53 @@ func TestACrashAfterAReassignment(t *testing.T) {
 		t.Errorf("mail %s, resends %d, pending %v", got.Mail.Status, got.Resends, got.Pending)
 	}
 }
+
+// TestAResponseAfterTheDeadlineBeforeTheRunIsStillABreach: a contact recorded five minutes after the deadline,
+// before the checker's pass, still leaves the breach on record (five business minutes late), and the manager is
+// told who contacted the lead and when — but the SQL is not reassigned (the contract says reassign: the lead has
+// been reached). An answer given after the feedback deadline, before the pass, is a feedback breach recorded
+// without an email (there is nothing left to ask for). Each once.
+func TestAResponseAfterTheDeadlineBeforeTheRunIsStillABreach(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+	for _, at := range []string{"2026-11-30 12:00", "2026-11-30 14:12", "2026-11-30 14:59"} {
+		f.run(paris(t, at))
+	}
+	before := len(f.mails())
+	f.answer(h.Key, handoff.Response{Action: handoff.Contacted, Channel: "phone", At: paris(t, "2026-11-30 15:05"), RepID: "thomas-martin", By: "crm"})
+	for _, at := range []string{"2026-11-30 15:06", "2026-11-30 15:07", "2026-11-30 16:00"} {
+		f.run(paris(t, at))
+	}
+	checkMails(t, "the late contact", f.mails()[before:], []wantMail{
+		{to: claire, cc: ops, subject: []string{"Délai dépassé : Thomas Martin"}, text: []string{"Thomas Martin a contacté le lead le", "15:05"}},
+	})
+	got := f.get(h.Key)
+	if got.Rep() != "thomas-martin" || got.Reassignments != 0 || got.FirstContactBreaches != 1 || got.ContactedWithinDeadline() {
+		t.Errorf("rep %s, reassignments %d, breaches %d, within %v", got.Rep(), got.Reassignments, got.FirstContactBreaches, got.ContactedWithinDeadline())
+	}
+	if e := f.events(h.Key)["breach.first_contact#0.0"]; e.BusinessMinutesLate != 5 || !e.Due.Equal(paris(t, "2026-11-30 15:00")) {
+		t.Errorf("breach %+v, want 5 business minutes late", e)
+	}
+
+	// Feedback: due Wednesday 10:00 (reminder Tuesday 15:00); answered at 10:03, the checker's pass at 10:04.
+	f.run(paris(t, "2026-12-01 15:00"))
+	before = len(f.mails())
+	f.answer(h.Key, handoff.Response{Action: handoff.Accept, At: paris(t, "2026-12-02 10:03"), RepID: "thomas-martin", By: "crm"})
+	for _, at := range []string{"2026-12-02 10:04", "2026-12-02 10:05"} {
+		f.run(paris(t, at))
+	}
+	if n := len(f.mails()) - before; n != 0 {
+		t.Errorf("%d emails after a late answer, want none", n)
+	}
+	got = f.get(h.Key)
+	if !got.FeedbackBreached || got.AnsweredWithinDeadline() {
+		t.Errorf("feedback breached %v, within %v", got.FeedbackBreached, got.AnsweredWithinDeadline())
+	}
+	if e, ok := f.events(h.Key)["breach.feedback#0.0"]; !ok || e.BusinessMinutesLate != 3 || e.Mail.Status != "" {
+		t.Errorf("feedback breach %+v (recorded %v), want 3 minutes late, no email", e, ok)
+	}
+	if next := got.NextCheck(paris(t, "2026-12-02 10:05")); !next.IsZero() {
+		t.Errorf("still checked at %s", next)
+	}
+}

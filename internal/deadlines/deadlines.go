@@ -287,7 +287,7 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 // nextRep chooses, before the change, the rep a first-contact breach would reassign the SQL to (when the
 // contract reassigns): the routing rules, every rep who held the SQL excluded. Nil when there is nobody else.
 func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handoff.Step, now time.Time) (*handoff.Assignment, error) {
-	if c.contract.Sales.OnBreach != contract.Reassign || !slices.ContainsFunc(steps, func(s handoff.Step) bool { return s.Kind == handoff.StepFirstContactBreach }) {
+	if c.contract.Sales.OnBreach != contract.Reassign || h.Contacted() || !slices.ContainsFunc(steps, func(s handoff.Step) bool { return s.Kind == handoff.StepFirstContactBreach }) {
 		return nil, nil
 	}
 	l, err := c.leads.Get(ctx, h.LeadID)
@@ -349,8 +349,12 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, now ti
 				events = append(events, h.RemindFeedback(s.N, now))
 			}
 		case handoff.StepFirstContactBreach:
-			events = append(events, h.BreachFirstContact(rep.Manager, c.lateness(s.Due, now), now))
-			if reassign != nil {
+			late := now
+			if h.Contacted() { // contacted late: as late as the contact was
+				late = h.Contact.At
+			}
+			events = append(events, h.BreachFirstContact(rep.Manager, c.lateness(s.Due, late), now))
+			if reassign != nil && !h.Contacted() { // a contact may have come in since nextRep chose
 				a := *reassign
 				a.At = now
 				d, err := handoff.DeadlinesFrom(c.contract, now)
@@ -360,7 +364,11 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, now ti
 				events = append(events, h.Reassign(a, d, now))
 			}
 		case handoff.StepFeedbackBreach:
-			events = append(events, h.BreachFeedback(rep.Manager, c.lateness(s.Due, now), now))
+			late := now
+			if h.Answered() { // answered late: as late as the answer was
+				late = h.Decision.At
+			}
+			events = append(events, h.BreachFeedback(rep.Manager, c.lateness(s.Due, late), now))
 		}
 	}
 	if len(events) == 0 {

@@ -159,6 +159,10 @@ func (b *eventMail) firstContactBreach(Links) error {
 		b.v.Next = []string{b.w("breach.reassigned", to, header(a.Reason), b.instant(due)), b.w("breach.stays", rep)}
 		return nil
 	}
+	if b.h.Contacted() { // late, before the checker's pass: nothing left to do but know it
+		b.v.Next = []string{b.w("breach.contacted_late", b.name(b.h.Contact.RepID), b.instant(b.h.Contact.At))}
+		return nil
+	}
 	if b.c.Sales.OnBreach == contract.Reassign {
 		b.v.Next = []string{b.w("breach.nobody", rep)}
 	} else {

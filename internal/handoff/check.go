@@ -15,11 +15,13 @@ const (
 	StepStuckMail StepKind = "stuck_mail"
 	// StepReminder: a reminder point of the first-contact deadline passed, no contact yet.
 	StepReminder StepKind = "reminder"
-	// StepFirstContactBreach: the first-contact deadline passed, no contact.
+	// StepFirstContactBreach: the first-contact deadline passed, no contact (or one made after it, that no
+	// breach was recorded for).
 	StepFirstContactBreach StepKind = "breach.first_contact"
 	// StepFeedbackReminder: a reminder point of the feedback deadline passed, no answer yet.
 	StepFeedbackReminder StepKind = "reminder.feedback"
-	// StepFeedbackBreach: the feedback deadline passed, no answer.
+	// StepFeedbackBreach: the feedback deadline passed, no answer (or one given after it, that no breach was
+	// recorded for).
 	StepFeedbackBreach StepKind = "breach.feedback"
 )
 
@@ -41,14 +43,24 @@ func (h Handoff) Due(now time.Time) []Step {
 		return nil
 	}
 	var steps []Step
-	if !h.Contacted() && !h.FirstContactBreached {
-		if !h.FirstContactDue.After(now) {
-			steps = append(steps, Step{Kind: StepFirstContactBreach, Due: h.FirstContactDue})
-		} else if n := h.remindersDue(now); n > h.Reminded {
+	switch {
+	case h.FirstContactBreached:
+	case h.ContactedLate():
+		// Contacted after the deadline, before a pass of the checker saw it: the breach is recorded all the same.
+		steps = append(steps, Step{Kind: StepFirstContactBreach, Due: h.FirstContactDue})
+	case h.Contacted():
+	case !h.FirstContactDue.After(now):
+		steps = append(steps, Step{Kind: StepFirstContactBreach, Due: h.FirstContactDue})
+	default:
+		if n := h.remindersDue(now); n > h.Reminded {
 			steps = append(steps, Step{Kind: StepReminder, N: n - 1, Due: h.Reminders[n-1]})
 		}
 	}
-	if !h.Answered() && !h.FeedbackBreached {
+	switch {
+	case h.FeedbackBreached:
+	case h.AnsweredLate():
+		steps = append(steps, Step{Kind: StepFeedbackBreach, Due: h.FeedbackDue})
+	case !h.Answered():
 		if !h.FeedbackDue.After(now) {
 			steps = append(steps, Step{Kind: StepFeedbackBreach, Due: h.FeedbackDue})
 		} else if n := pointsDue(h.FeedbackReminders, now); n > h.FeedbackReminded {
@@ -191,9 +203,10 @@ func (h *Handoff) Reassign(a Assignment, d Deadlines, now time.Time) Event {
 }
 
 // BreachFeedback records that the feedback deadline passed without an answer: the rep is reminded to answer,
-// their manager in copy.
+// their manager in copy. An answer given late, before the checker saw the deadline pass, is a breach recorded
+// with no email: there is nothing left to ask for.
 func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Time) Event {
-	e := h.event(EventFeedbackBreach, 0, now, h.FeedbackDue, true)
+	e := h.event(EventFeedbackBreach, 0, now, h.FeedbackDue, !h.Answered())
 	e.ManagerID, e.BusinessMinutesLate = managerID, minutesLate
 	h.FeedbackBreached = true
 	return e

@@ -223,6 +223,12 @@ func (h Handoff) ContactedWithinDeadline() bool {
 	return h.Contacted() && ContactedWithin(h.Contact.At, h.FirstContactDue, h.FirstContactBreaches)
 }
 
+// ContactedLate reports a first contact made after the deadline of the rep who made it.
+func (h Handoff) ContactedLate() bool { return h.Contacted() && h.Contact.At.After(h.FirstContactDue) }
+
+// AnsweredLate reports an answer given after the feedback deadline.
+func (h Handoff) AnsweredLate() bool { return h.Answered() && h.Decision.At.After(h.FeedbackDue) }
+
 // AnsweredWithinDeadline reports an answer given by the feedback deadline.
 func (h Handoff) AnsweredWithinDeadline() bool {
 	return h.Answered() && AnsweredWithin(h.Decision.At, h.FeedbackDue, h.FeedbackBreached)
@@ -270,12 +276,16 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 		if !h.FirstContactBreached {
 			consider(h.FirstContactDue)
 		}
+	} else if h.ContactedLate() && !h.FirstContactBreached {
+		consider(h.FirstContactDue) // the breach is still to be recorded
 	}
 	if !h.Answered() && !h.FeedbackBreached {
 		if h.FeedbackReminded < len(h.FeedbackReminders) {
 			consider(h.FeedbackReminders[h.FeedbackReminded])
 		}
 		consider(h.FeedbackDue)
+	} else if h.AnsweredLate() && !h.FeedbackBreached {
+		consider(h.FeedbackDue) // the breach is still to be recorded
 	}
 	return next
 }

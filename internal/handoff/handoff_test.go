@@ -419,3 +419,77 @@ func TestKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestALateResponseBeforeTheCheckerIsStillABreach: the checker stops looking at a deadline once the SQL is
+// contacted (answered): a response recorded after the deadline, before the checker's pass saw it pass, still
+// leaves a breach to record — once, without a reassignment's fresh clock and without asking for the answer.
+func TestALateResponseBeforeTheCheckerIsStillABreach(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		action Action
+		after  func(h *Handoff) time.Time // when the response is recorded
+		want   []StepKind
+	}{
+		{"contacted in time", Contacted, func(h *Handoff) time.Time { return h.FirstContactDue }, nil},
+		{"contacted a minute late", Contacted, func(h *Handoff) time.Time { return h.FirstContactDue.Add(time.Minute) },
+			[]StepKind{StepFirstContactBreach}},
+		{"answered in time for both", Accept, func(h *Handoff) time.Time { return h.FirstContactDue }, nil},
+		{"answered in time, so contacted late", Reject, func(h *Handoff) time.Time { return h.FeedbackDue },
+			[]StepKind{StepFirstContactBreach}},
+		{"answered late, and so contacted late", Accept, func(h *Handoff) time.Time { return h.FeedbackDue.Add(time.Minute) },
+			[]StepKind{StepFirstContactBreach, StepFeedbackBreach}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, h := sent(t)
+			at := tc.after(h)
+			if _, err := h.Record(Response{Action: tc.action, Channel: "phone", Reason: "no_budget", At: at}, c.Calendar); err != nil {
+				t.Fatal(err)
+			}
+			now := at.Add(30 * time.Second)
+			var kinds []StepKind
+			for _, s := range h.Due(now) {
+				kinds = append(kinds, s.Kind)
+			}
+			if strings.Join(stepNames(kinds), ",") != strings.Join(stepNames(tc.want), ",") {
+				t.Fatalf("due = %v, want %v", kinds, tc.want)
+			}
+			if len(tc.want) == 0 {
+				if next := h.NextCheck(now); !next.IsZero() && !next.After(now) {
+					t.Errorf("nothing is due, yet the next check is %s", next)
+				}
+				return
+			}
+			if next := h.NextCheck(now); next.After(now) {
+				t.Errorf("a breach is due, yet the next check is %s", next)
+			}
+			var events []Event
+			for _, s := range h.Due(now) {
+				if s.Kind == StepFirstContactBreach {
+					events = append(events, h.BreachFirstContact("manager", 1, now))
+				} else {
+					events = append(events, h.BreachFeedback("manager", 1, now))
+				}
+			}
+			for _, e := range events {
+				if e.Kind == EventFeedbackBreach && e.Mail.Status != "" {
+					t.Errorf("a feedback breach of an SQL already answered asks for the answer by email")
+				}
+			}
+			if steps := h.Due(now.Add(time.Hour)); len(steps) != 0 {
+				t.Errorf("recorded once, yet due again: %+v", steps)
+			}
+			if h.ContactedWithinDeadline() || h.FirstContactBreaches != 1 {
+				t.Errorf("within = %v, breaches = %d", h.ContactedWithinDeadline(), h.FirstContactBreaches)
+			}
+		})
+	}
+}
+
+func stepNames(ks []StepKind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
