@@ -84,15 +84,18 @@ func New(c *contract.Contract, months Months, reports Reports, sender Sender, no
 		Backoff: func(n int) time.Duration { return time.Duration(500<<n) * time.Millisecond }}
 }
 
-// Request is what the function is invoked with: EventBridge Scheduler's notification (the schedule has no
-// input: Time is the scheduled instant, and the month reported is the one before it, in the contract's zone), or
-// a month asked for on demand, possibly to be sent again.
+// Request is what the function is invoked with: the schedule's input, {"scheduledTime": "<the scheduled
+// instant>"} (EventBridge Scheduler's context attribute <aws.scheduler.scheduled-time>; the month reported is
+// the one before that instant, in the contract's zone), or a month asked for on demand, possibly to be sent
+// again. A scheduled event's notification (Time) is taken too, should the schedule lose its input.
 type Request struct {
 	Month  string `json:"month"`  // "2026-11"
 	Resend bool   `json:"resend"` // send one more copy of a month already sent
 
+	ScheduledTime *time.Time `json:"scheduledTime"`
+
 	Time *time.Time `json:"time"`
-	// The rest of the scheduler's notification, accepted and not used.
+	// The rest of a scheduled event's notification, accepted and not used.
 	Version    string          `json:"version"`
 	ID         string          `json:"id"`
 	DetailType string          `json:"detail-type"`
@@ -162,6 +165,9 @@ func (r *Reporter) parse(payload json.RawMessage) (Request, contract.Month, time
 			return req, m, time.Time{}, fmt.Errorf("%w: month: %s is not over (it ends %s, %s)", ErrBadRequest, m, end.Format("2006-01-02 15:04"), loc)
 		}
 		return req, m, now, nil
+	case req.ScheduledTime != nil && !req.ScheduledTime.IsZero():
+		req.Time = req.ScheduledTime
+		fallthrough
 	case req.Time != nil && !req.Time.IsZero():
 		if req.Resend {
 			return req, contract.Month{}, time.Time{}, fmt.Errorf("%w: resend: a re-send names its month", ErrBadRequest)

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
@@ -34,9 +35,8 @@ func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
 
 var (
 	july = contract.Month{Year: 2026, Month: time.July}
-	// scheduled is EventBridge Scheduler's notification of 1 August 2026, 08:00 in Paris.
-	scheduled = `{"version":"0","id":"6a7e8feb-b491-4cf7-a9f1-bf3703467718","detail-type":"Scheduled Event","source":"aws.scheduler",` +
-		`"account":"123456789012","time":"2026-08-01T06:00:00Z","region":"eu-west-3","resources":["arn:aws:scheduler:eu-west-3:123456789012:schedule/default/report"],"detail":{}}`
+	// scheduled is what the template's schedule sends on 1 August 2026, 08:00 in Paris.
+	scheduled = `{"scheduledTime":"2026-08-01T06:00:00Z"}`
 	runs atomic.Int64
 )
 
@@ -420,6 +420,9 @@ func TestRequests(t *testing.T) {
 		payload, month, err string
 	}{
 		{`{"version":"0","detail-type":"Scheduled Event","source":"aws.scheduler","time":"2027-01-01T07:00:00Z","detail":{}}`, "2026-12", ""},
+		{`{"scheduledTime":"2026-12-01T07:00:00Z"}`, "2026-11", ""},
+		{`{"scheduledTime":"2026-12-01T07:00:00Z","resend":true}`, "", "resend: a re-send names its month"},
+		{`{"scheduledTime":"soon"}`, "", "bad request"},
 		{`{"time":"2026-12-01T07:00:00Z"}`, "2026-11", ""},
 		{`{"time":"2026-11-30T23:30:00Z"}`, "2026-11", ""}, // 00:30 on 1 December in Paris: November reported
 		{`{"month":"2026-11"}`, "2026-11", ""},
@@ -474,5 +477,26 @@ func TestSampleEvents(t *testing.T) {
 		if _, m, _, err := f.r.parse(b); err != nil || m != (contract.Month{Year: 2026, Month: time.November}) {
 			t.Errorf("%s: %s, %v", filepath.Base(file), m, err)
 		}
+	}
+}
+
+// TestTheTemplatesScheduleInput: what the template's schedule sends, its context attribute replaced as EventBridge
+// Scheduler replaces it, is a request for the month before the scheduled instant, taken as of that instant.
+func TestTheTemplatesScheduleInput(t *testing.T) {
+	t.Parallel()
+	tpl, err := samtemplate.Load(filepath.Join(testenv.Root(), "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, ok := tpl.Function("ReportFunction")
+	if !ok || len(fn.Schedules) != 1 || !fn.Schedules[0].V2 {
+		t.Fatalf("ReportFunction's schedules: %+v", fn.Schedules)
+	}
+	input := strings.ReplaceAll(fn.Schedules[0].Input, "<aws.scheduler.scheduled-time>", "2026-12-01T07:00:00Z")
+	f := newFixture(t, false)
+	f.now = reporttest.At("2026-12-01 08:00").Add(5 * time.Second)
+	_, m, asOf, err := f.r.parse([]byte(input))
+	if err != nil || m != (contract.Month{Year: 2026, Month: time.November}) || !asOf.Equal(reporttest.At("2026-12-01 08:00")) {
+		t.Errorf("the schedule's input %s: month %s as of %s, %v", input, m, asOf, err)
 	}
 }

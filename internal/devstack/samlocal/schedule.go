@@ -2,9 +2,13 @@ package samlocal
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // schedule computes when an EventBridge schedule expression fires: rate(...), cron(...) (AWS's six fields) or
@@ -214,4 +218,24 @@ func (c *cronSchedule) next(after time.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// contextAttributes are the keywords EventBridge Scheduler replaces in a schedule's input when it invokes the
+// target (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html).
+var contextAttributes = []string{"scheduled-time", "schedule-arn", "execution-id", "attempt-number"}
+
+var contextAttribute = regexp.MustCompile(`<aws\.scheduler\.([^>]*)>`)
+
+// checkContextAttributes refuses an input naming a context attribute the local stack does not replace (or a
+// rule's input naming one: only EventBridge Scheduler replaces them), rather than send it as it is.
+func checkContextAttributes(sd samtemplate.Schedule) error {
+	for _, m := range contextAttribute.FindAllStringSubmatch(sd.Input, -1) {
+		switch {
+		case !sd.V2:
+			return fmt.Errorf("Input: %s: context attributes are EventBridge Scheduler's (ScheduleV2), not a rule's", m[0])
+		case !slices.Contains(contextAttributes, m[1]):
+			return fmt.Errorf("Input: %s is not one of EventBridge Scheduler's context attributes (%s)", m[0], strings.Join(contextAttributes, ", "))
+		}
+	}
+	return nil
 }

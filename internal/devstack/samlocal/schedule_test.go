@@ -1,8 +1,11 @@
 package samlocal
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 func TestScheduleNext(t *testing.T) {
@@ -58,5 +61,24 @@ func TestScheduleRejects(t *testing.T) {
 	}
 	if _, err := parseSchedule("rate(1 day)", "Mars/Olympus"); err == nil {
 		t.Error("unknown zone accepted")
+	}
+}
+
+// TestContextAttributesChecked: an input naming a context attribute the stack does not replace, or one in a rule's
+// input (EventBridge rules have no such keywords), stops the stack at start rather than reach the function as is.
+func TestContextAttributesChecked(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		sd   samtemplate.Schedule
+		want string
+	}{
+		{samtemplate.Schedule{V2: true, Input: `{"at": "<aws.scheduler.scheduled-time>", "n": "<aws.scheduler.attempt-number>"}`}, ""},
+		{samtemplate.Schedule{V2: true, Input: `{"at": "<aws.scheduler.scheduled_time>"}`}, "<aws.scheduler.scheduled_time> is not one of"},
+		{samtemplate.Schedule{V2: false, Input: `{"at": "<aws.scheduler.scheduled-time>"}`}, "not a rule's"},
+	} {
+		err := checkContextAttributes(tc.sd)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s (V2 %v): %v, want %q", tc.sd.Input, tc.sd.V2, err, tc.want)
+		}
 	}
 }

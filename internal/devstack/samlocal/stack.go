@@ -385,6 +385,9 @@ func (s *Stack) startSchedules(ctx context.Context) error {
 	for _, def := range s.opts.Template.Functions {
 		for _, sd := range def.Schedules {
 			sched, err := parseSchedule(sd.Expression, sd.TimeZone)
+			if err == nil {
+				err = checkContextAttributes(sd)
+			}
 			if err != nil {
 				return fmt.Errorf("%s/%s: %w", def.LogicalID, sd.Event, err)
 			}
@@ -493,9 +496,18 @@ func (s *Stack) invokeScheduled(ctx context.Context, sc *scheduled, at time.Time
 	return sc.fn.(*function).invoke(ctx, id, payload)
 }
 
-// schedulePayload is the schedule's Input, or the notification EventBridge sends when there is none.
+// schedulePayload is the schedule's Input (EventBridge Scheduler's context attributes in it replaced), or the
+// notification EventBridge sends when there is none.
 func (s *Stack) schedulePayload(sc *scheduled, at time.Time) []byte {
 	payload := []byte(sc.def.Input)
+	if sc.def.V2 && len(payload) > 0 {
+		payload = []byte(strings.NewReplacer(
+			"<aws.scheduler.scheduled-time>", at.UTC().Truncate(time.Second).Format(time.RFC3339),
+			"<aws.scheduler.schedule-arn>", fmt.Sprintf("arn:aws:scheduler:%s:%s:schedule/default/%s-%s", localaws.Region, localaws.Account, sc.function, sc.def.Event),
+			"<aws.scheduler.execution-id>", newID()[:16],
+			"<aws.scheduler.attempt-number>", "1", // the scheduler's own retries are not emulated
+		).Replace(sc.def.Input))
+	}
 	if len(payload) == 0 {
 		source, kind := "aws.events", "rule"
 		if sc.def.V2 {

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -332,6 +333,17 @@ func TestSchedules(t *testing.T) {
 	}
 	if out.Event["detail-type"] != "Scheduled Event" || out.Event["source"] != "aws.events" {
 		t.Errorf("Monthly sent %v", out.Event)
+	}
+	// EventBridge Scheduler's context attributes in an input are replaced, the scheduled time in UTC.
+	out.Event = nil
+	raw, err = f.stack.FireSchedule(context.Background(), "TickFunction", "Scheduled")
+	if err != nil || json.Unmarshal(raw, &out) != nil {
+		t.Fatalf("fired Scheduled: %v", err)
+	}
+	at, err := time.Parse(time.RFC3339, fmt.Sprint(out.Event["at"]))
+	if err != nil || at.Location() != time.UTC || time.Until(at)-offset > time.Minute || time.Until(at)-offset < -time.Minute ||
+		!strings.HasPrefix(fmt.Sprint(out.Event["arn"]), "arn:aws:scheduler:") || out.Event["try"] != "1" || len(fmt.Sprint(out.Event["run"])) != 16 {
+		t.Errorf("Scheduled sent %v (%v)", out.Event, err)
 	}
 	if _, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Nope"); err == nil {
 		t.Error("firing an unknown schedule succeeded")
