@@ -37,7 +37,7 @@ var (
 	july = contract.Month{Year: 2026, Month: time.July}
 	// scheduled is what the template's schedule sends on 1 August 2026, 08:00 in Paris.
 	scheduled = `{"scheduledTime":"2026-08-01T06:00:00Z"}`
-	runs atomic.Int64
+	runs      atomic.Int64
 )
 
 // fixture is a Reporter on fresh tables (the hand-computed July seeded, unless asked otherwise) and SES local,
