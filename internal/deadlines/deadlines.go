@@ -226,10 +226,11 @@ func (c *Checker) Run(ctx context.Context, window time.Duration) (Result, error)
 // then the steps due now, then their emails.
 func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	var errs []error
-	if h.Mail.Status == handoff.MailClaimed && h.Mail.Attempts == 0 && h.Reassignments > 0 {
-		// A reassigned SQL's email that a crash kept from leaving (never handed to SES): it goes now, first as it
-		// would have, through its gate — rather than once it looks stuck. (A refused one waits for the stuck
-		// path, which counts the attempts.)
+	if h.Mail.Status == handoff.MailClaimed && h.Mail.SendingAt.IsZero() && (h.Reassignments > 0 || h.Resends > 0) {
+		// An SQL email the checker claimed (a reassignment, a resend) that a crash kept from leaving — never handed
+		// to SES since: it goes now, first as it would have, through its gate, rather than once it looks stuck
+		// (the rep would wait five more minutes, and ops were told it was sent). A refused one waits for the
+		// stuck path, which counts the attempts; notify's own claim is notify's, retried by its stream.
 		if err := c.sendSQL(ctx, h.Key); err != nil {
 			errs = append(errs, err)
 		}
@@ -307,6 +308,9 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	}
 	if slices.Contains(holders, a.RepID) {
 		return nil, nil // the fallback held it already: nobody else to take it
+	}
+	if rep, ok := c.contract.Rep(a.RepID); ok && rep.Away(now, c.contract.Location) {
+		return nil, nil // the fallback is out of office: a fresh deadline with them would only be escalated again
 	}
 	a.Reason = reassignReason(c.contract, h.Rep(), a.Reason)
 	return &a, nil

@@ -145,8 +145,8 @@ func (b *eventMail) firstContactBreach(Links) error {
 	b.v.Due, b.v.DueNote = b.instant(b.e.Due), b.late()
 	b.v.Sections = []section{b.lead()}
 	b.v.NextTitle = b.w("ev.next")
-	// The breaching rep's assignment is e.N; one after it means the SQL was reassigned in the same step.
-	if next := b.e.N + 1; next < len(b.h.Assignments) {
+	// The breaching rep's assignment is e.Assignment; one after it means the SQL was reassigned in the same step.
+	if next := b.e.Assignment + 1; next < len(b.h.Assignments) {
 		a := b.h.Assignments[next]
 		to := b.name(a.RepID)
 		due := b.h.FirstContactDue

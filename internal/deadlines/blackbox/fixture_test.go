@@ -1,6 +1,6 @@
 // Package try12_test is an independent check of the deadline checker (brief try-12), written without reading
 // internal/deadlines' own tests. Each test is a reproducer: it fails while the defect it names is there.
-package try12_test
+package blackbox_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package try12_test
+package blackbox_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // 80 % = 3h12 → Tue 11:57.
 func TestHolidayWeekendBreachMinute(t *testing.T) {
 	f := newFx(t, func(s string) string { return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1) })
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 4, 3, 16, 45), "Jeanne", "jeanne@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 4, 3, 16, 45), "Jeanne", "jeanne@blackbox.example")
 	if want := paris(2026, 4, 7, 13, 45); !h.FirstContactDue.Equal(want) {
 		t.Fatalf("first-contact deadline %s, want %s", h.FirstContactDue.In(f.c.Location), want)
 	}
@@ -56,7 +56,7 @@ func TestHolidayWeekendBreachMinute(t *testing.T) {
 // and 11:12 CEST (3h12).
 func TestRemindersAcrossSpringDST(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 3, 27, 16, 0), "Louis", "louis@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 3, 27, 16, 0), "Louis", "louis@blackbox.example")
 	wantRem := []time.Time{time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 9, 12, 0, 0, time.UTC)}
 	for i, r := range h.Reminders {
 		if !r.Equal(wantRem[i]) {
@@ -82,7 +82,7 @@ func TestRemindersAcrossSpringDST(t *testing.T) {
 // breach, even when the run happens at that same instant.
 func TestContactAtTheDeadlineInstant(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Anne", "anne@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Anne", "anne@blackbox.example")
 	due := h.FirstContactDue
 	f.run(h.Reminders[0])
 	f.run(h.Reminders[1])
@@ -114,7 +114,7 @@ func TestReassignNeverToARepOutOfOffice(t *testing.T) {
 		return strings.Replace(s, "      segments: [enterprise]\n", "      segments: [enterprise]\n      out_of_office: [{from: 2026-12-21, to: 2027-01-01}]\n", 1)
 	})
 	// Monday 21 December 10:00: sophie-bernard, julien-petit and amelie-robert are away; thomas-martin holds it.
-	h, _ := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 12, 21, 10, 0), "Paul", "paul@try12.example")
+	h, _ := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 12, 21, 10, 0), "Paul", "paul@blackbox.example")
 	f.run(h.FirstContactDue)
 	got := f.get(h.Key)
 	if !got.FirstContactBreached && got.FirstContactBreaches == 0 {
@@ -132,7 +132,7 @@ func TestReassignNeverToARepOutOfOffice(t *testing.T) {
 // counts follow the SQL.
 func TestReassignTwiceInARow(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Marie", "marie@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Marie", "marie@blackbox.example")
 	var reps []string
 	for round := 0; round < 2; round++ {
 		h = f.get(h.Key)
@@ -179,7 +179,7 @@ func TestReassignTwiceInARow(t *testing.T) {
 // SQL email it sends again on a reassignment.
 func TestNoPIIInLogs(t *testing.T) {
 	f := newFx(t, nil)
-	h, _ := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Zebulon", "zebulon.pii@try12.example")
+	h, _ := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Zebulon", "zebulon.pii@blackbox.example")
 	for _, at := range append(append([]time.Time{}, h.Reminders...), h.FirstContactDue, h.FirstContactDue.Add(time.Minute)) {
 		f.run(at)
 	}

@@ -1,4 +1,4 @@
-package try12_test
+package blackbox_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // the rep reads: "‮moc.live" shows as "evil.com").
 func TestHostileLeadValuesInReminder(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Eve", "eve@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Eve", "eve@blackbox.example")
 	_, err := f.hs.Update(context.Background(), h.Key, h.At, func(h *handoff.Handoff) ([]handoff.Event, error) {
 		h.LeadName = "<script>alert(1)</script>\r\nBcc: victim@evil.example \u202eevil\u202c"
 		h.LeadCompany = marker + " <b>Inc</b>\r\nX-Injected: 1 \u202eredro\u202c"
@@ -50,7 +50,7 @@ func TestEnglishEscalation(t *testing.T) {
 		s = strings.Replace(s, "locale: fr", "locale: en", 1)
 		return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1)
 	})
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Ann", "ann@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Ann", "ann@blackbox.example")
 	f.run(h.FirstContactDue)
 	got := mails(t, marker)
 	if len(got) != 1 {
@@ -74,7 +74,7 @@ func TestEnglishEscalation(t *testing.T) {
 // escalation reaches whoever is left (marketing ops in copy per the contract), the reassignment happens.
 func TestRepWhoLeftTheRoster(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("ghost-rep", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Gus", "gus@try12.example")
+	h, marker := f.sql("ghost-rep", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Gus", "gus@blackbox.example")
 	f.run(h.Reminders[0])
 	f.run(h.FirstContactDue)
 	f.run(h.FirstContactDue.Add(time.Second))

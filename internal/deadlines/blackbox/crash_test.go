@@ -1,4 +1,4 @@
-package try12_test
+package blackbox_test
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func (f *fx) crashOnce(point string) {
 // the escalation, once each.
 func TestCrashAfterRecordingAReassignment(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Cora", "cora@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Cora", "cora@blackbox.example")
 	f.crashOnce("after-record")
 	f.run(h.FirstContactDue)
 	if n := len(mails(t, marker)); n != 0 {
@@ -39,7 +39,7 @@ func TestCrashAfterRecordingAReassignment(t *testing.T) {
 // marketing ops told, once.
 func TestCrashAfterTheGateOfAReminder(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Dora", "dora@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Dora", "dora@blackbox.example")
 	f.crashOnce("after-gate")
 	r := h.Reminders[0]
 	f.run(r)
@@ -62,7 +62,7 @@ func TestCrashAfterTheGateOfAReminder(t *testing.T) {
 func TestCrashAfterRecordingAStuckSQLResend(t *testing.T) {
 	f := newFx(t, nil)
 	at := paris(2026, 11, 30, 10, 0)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", at, "Ezra", "ezra@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", at, "Ezra", "ezra@blackbox.example")
 	// Put the SQL email back to claimed (never handed to SES), as a notify crash leaves it.
 	_, err := f.hs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
 		h.Mail = handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: at}

@@ -1,4 +1,4 @@
-package try12_test
+package blackbox_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // as the contact was, the manager told, and the SQL is not reassigned.
 func TestLateContactBeforeThePass(t *testing.T) {
 	f := newFx(t, nil)
-	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Fay", "fay@try12.example")
+	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Fay", "fay@blackbox.example")
 	at := h.FirstContactDue.Add(30 * time.Minute)
 	_, err := f.hs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
 		_, err := h.Record(handoff.Response{Action: handoff.Contacted, Channel: "phone", At: at, By: "crm"}, f.c.Calendar)
@@ -44,7 +44,7 @@ func TestLateContactBeforeThePass(t *testing.T) {
 func TestOutOfOfficeAtReminder(t *testing.T) {
 	f := newFx(t, func(s string) string { return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1) })
 	// Friday 18 December 16:00: 1h on Friday, then Monday 21 (away) from 09:00.
-	h, marker := f.sql("sophie-bernard", "FR-PAC", "40", paris(2026, 12, 18, 16, 0), "Gil", "gil@try12.example")
+	h, marker := f.sql("sophie-bernard", "FR-PAC", "40", paris(2026, 12, 18, 16, 0), "Gil", "gil@blackbox.example")
 	for _, r := range h.Reminders {
 		f.run(r)
 		f.run(r)
@@ -62,7 +62,7 @@ func TestConcurrentAndRepeatedRuns(t *testing.T) {
 	var hs []handoff.Handoff
 	var markers []string
 	for i := 0; i < 6; i++ {
-		h, m := f.sql("thomas-martin", "FR-IDF", "40", at.Add(time.Duration(i+1)*time.Second), "Hal", fmt.Sprintf("hal%d@try12.example", i))
+		h, m := f.sql("thomas-martin", "FR-IDF", "40", at.Add(time.Duration(i+1)*time.Second), "Hal", fmt.Sprintf("hal%d@blackbox.example", i))
 		hs, markers = append(hs, h), append(markers, m)
 	}
 	steps := append(append([]time.Time{}, hs[0].Reminders...), hs[0].FirstContactDue)
