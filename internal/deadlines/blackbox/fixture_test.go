@@ -1,5 +1,5 @@
-// Package try12_test is an independent check of the deadline checker (brief try-12), written without reading
-// internal/deadlines' own tests. Each test is a reproducer: it fails while the defect it names is there.
+// Package blackbox_test is an independent check of the deadline checker, written without reading
+// internal/deadlines' own tests: reproducers of the defects it found (fixed since), and the promises that held.
 package blackbox_test
 
 import (
