@@ -237,6 +237,15 @@ func (f format) ratio(r Ratio) string {
 	return f.int(r.N) + "/" + f.int(r.D)
 }
 
+// repContact is a rep's contact rate with its counts ("50 % (1/2)"): they need not be the SQLs the rep holds (an
+// SQL taken from them on breach counts as missed for them).
+func (f format) repContact(r Ratio, target int) string {
+	if !r.Defined() {
+		return f.w("none")
+	}
+	return f.percentVs(r, target) + " (" + f.ratio(r) + ")"
+}
+
 // breakdown is a table of leads, MQLs and SQLs per key; beyond limit rows (0: none), the rest is one row.
 func (f format) breakdown(title string, bs []Breakdown, none string, limit int) *table {
 	t := &table{Head: []string{title, f.w("col_leads"), f.w("mqls"), f.w("col_sqls")}, Numeric: []bool{false, true, true, true}}
@@ -296,7 +305,7 @@ func (f format) salesSection(r Report) section {
 			median, p90 = f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)
 		}
 		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.SQLs)},
-			{Text: f.percentVs(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
+			{Text: f.repContact(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
 			{Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
 			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Reassigned)}})
 	}

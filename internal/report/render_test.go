@@ -49,7 +49,7 @@ func TestRenderJuly(t *testing.T) {
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
 				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
-				"Premier motif de rejet : Pas de budget (1 des 2 rejets).",
+				"Premiers motifs de rejet, à égalité : Pas de budget et Autre (1 chacun, sur 2 rejets).",
 				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 réponses sur 3.",
 				"Contact dans le délai sous l&#39;objectif : 66,7" + nb + "% au lieu de 75" + nb + "% (4 SQL sur 6)."},
 			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
@@ -59,7 +59,7 @@ func TestRenderJuly(t *testing.T) {
 				"2026.06-1, 2026.07-1"},
 			[]string{"carl (no longer on the roster)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"carl (no longer on the roster) has the most deadline breaches: 3.",
-				"Top rejection reason: No budget (1 of 2 rejections).",
+				"Top rejection reasons, tied: No budget and Other (1 each, of 2 rejections).",
 				"SQLs from source webflow-webinar are mostly rejected: 2 of 3 answers.",
 				"Contact within the deadline below target: 66.7% instead of 75% (4 SQLs of 6)."},
 			[]string{"carl (no longer on the roster)", "Anna <b>Admin</b> & Co"}},
@@ -163,7 +163,7 @@ func TestCSV(t *testing.T) {
 		if l1[0] != "l1" || l1[1] != "2026-07-01 10:00" || l1[9] != "90" || l1[10] != tc.within {
 			t.Errorf("%s: l1 row = %q", tc.locale, l1)
 		}
-		if l5[9] != "120" || l5[8] != "anna" || l5[4] != "anna" || l5[18] != "2" || l5[19] != "1" {
+		if l5[9] != "360" || l5[8] != "anna" || l5[4] != "anna" || l5[18] != "2" || l5[19] != "1" {
 			t.Errorf("%s: l5 row (reassigned) = %q", tc.locale, l5)
 		}
 		if l3[14] != "'=cmd|' /C calc'!A0 <script>alert(1)</script>" {
@@ -422,6 +422,53 @@ func TestTopRejectReasonWording(t *testing.T) {
 		f := format{l: tc.locale, loc: time.UTC}
 		if got := f.point(Report{}, Point{Kind: TopRejectReason, Subject: "no_budget", N: tc.n, D: tc.d}); got != tc.want {
 			t.Errorf("%s %d/%d: %q, want %q", tc.locale, tc.n, tc.d, got, tc.want)
+		}
+	}
+}
+
+// TestRepContactShowsItsCounts: a rep's rate says what it counts — the SQLs they held plus those taken from them
+// on breach — so that "50 %" next to one SQL held reads "50 % (1/2)".
+func TestRepContactShowsItsCounts(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	c.Locale = contract.English
+	e, err := Render(Compute(c, july()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"100% (3/3)", "0% (0/1)"} { // anna; carl, who held none now
+		if !strings.Contains(e.Text, want) || !strings.Contains(e.HTML, want) {
+			t.Errorf("the per-rep table lacks %q:\n%s", want, e.Text)
+		}
+	}
+}
+
+// TestTiesAreNamed: two reps with as many breaches, two reasons given as often: the review list names both,
+// rather than the first of a list.
+func TestTiesAreNamed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		p      Point
+		want   string
+	}{
+		{contract.French, Point{Kind: MostBreaches, Subject: "Sophie Bernard", N: 1, Tied: []Point{{Kind: MostBreaches, Subject: "carl", Left: true, N: 1}}},
+			"Sophie Bernard et carl (a quitté l'équipe) ont le plus de dépassements de délai : 1 chacun."},
+		{contract.English, Point{Kind: MostBreaches, Subject: "A", N: 2, Tied: []Point{{Kind: MostBreaches, Subject: "B", N: 2}, {Kind: MostBreaches, Subject: "C", N: 2}}},
+			"A, B and C have the most deadline breaches: 2 each."},
+		{contract.English, Point{Kind: TopRejectReason, Subject: "no_budget", N: 1, D: 2, Tied: []Point{{Kind: TopRejectReason, Subject: "duplicate", N: 1, D: 2}}},
+			"Top rejection reasons, tied: No budget and Duplicate (1 each, of 2 rejections)."},
+	} {
+		f := format{l: tc.locale, loc: time.UTC}
+		if got := f.point(Report{}, tc.p); got != tc.want {
+			t.Errorf("%q, want %q", got, tc.want)
+		}
+	}
+	// Computed: the two reasons of July are given once each.
+	r := Compute(parseContract(t, testContract), july())
+	for _, p := range r.Discuss {
+		if p.Kind == TopRejectReason && (len(p.Tied) != 1 || p.Tied[0].Subject != "other") {
+			t.Errorf("top reason %+v, want no_budget tied with other", p)
 		}
 	}
 }

@@ -209,7 +209,7 @@ type SQLRow struct {
 	ContactedAt                                    time.Time // zero: not contacted (by AsOf)
 	ContactChannel                                 string
 	ContactRepID                                   string
-	TimeToContact                                  time.Duration // business time, from the contacting rep's assignment
+	TimeToContact                                  time.Duration // business time the lead waited, from the hand-off
 	Contact                                        Status
 	Answer                                         string
 	AnsweredAt                                     time.Time
@@ -244,6 +244,9 @@ type Point struct {
 	Left    bool   // the rep is no longer on the roster
 	N, D    int
 	Target  int
+	// Tied are the other subjects with the same count (most breaches, top reason): a tie is named, not settled
+	// by the order of a list.
+	Tied []Point `json:",omitempty"`
 }
 
 // MinAnsweredForSource is how many answered SQLs a source needs before "mostly rejected" is said of it: one
@@ -448,10 +451,12 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		if contacted {
 			who := cmp.Or(h.ContactRepID, h.RepID)
 			row.ContactedAt, row.ContactRepID = h.ContactedAt, who
-			row.TimeToContact = max(0, k.c.Calendar.Between(clockStart(h, who), h.ContactedAt))
+			// Overall, the lead's wait from the hand-off (what "90 % were contacted within" promises); per rep,
+			// from their own assignment (a rep who took a reassigned SQL is not charged for the one who missed it).
+			row.TimeToContact = max(0, k.c.Calendar.Between(h.At, h.ContactedAt))
 			all = append(all, row.TimeToContact)
 			r := rep(who)
-			r.times = append(r.times, row.TimeToContact)
+			r.times = append(r.times, max(0, k.c.Calendar.Between(clockStart(h, who), h.ContactedAt)))
 		}
 
 		answered := h.Answer != "" && k.happened(h.AnsweredAt)
@@ -752,21 +757,35 @@ func discuss(r Report) []Point {
 	if s.ContactTarget > 0 && s.Contact.Defined() && !s.ContactMet() {
 		out = append(out, Point{Kind: ContactTargetMissed, N: s.Contact.N, D: s.Contact.D, Target: s.ContactTarget})
 	}
-	var worst *RepLine
-	for i, rep := range s.Reps {
-		if rep.Breaches() > 0 && (worst == nil || rep.Breaches() > worst.Breaches()) {
-			worst = &s.Reps[i]
+	most := 0
+	for _, rep := range s.Reps {
+		most = max(most, rep.Breaches())
+	}
+	var worst []Point
+	for _, rep := range s.Reps {
+		if most > 0 && rep.Breaches() == most {
+			worst = append(worst, Point{Kind: MostBreaches, Subject: rep.Name, Left: rep.Left, N: most})
 		}
 	}
-	if worst != nil {
-		out = append(out, Point{Kind: MostBreaches, Subject: worst.Name, Left: worst.Left, N: worst.Breaches()})
+	if len(worst) > 0 {
+		p := worst[0]
+		if len(worst) > 1 {
+			p.Tied = worst[1:]
+		}
+		out = append(out, p)
 	}
 	if len(s.Rejections) > 0 {
 		total := 0
 		for _, rj := range s.Rejections {
 			total += rj.Count
 		}
-		out = append(out, Point{Kind: TopRejectReason, Subject: s.Rejections[0].Reason, N: s.Rejections[0].Count, D: total})
+		p := Point{Kind: TopRejectReason, Subject: s.Rejections[0].Reason, N: s.Rejections[0].Count, D: total}
+		for _, rj := range s.Rejections[1:] {
+			if rj.Count == p.N {
+				p.Tied = append(p.Tied, Point{Kind: TopRejectReason, Subject: rj.Reason, N: rj.Count, D: total})
+			}
+		}
+		out = append(out, p)
 	}
 	type tallies struct{ rejected, answered int }
 	bySource := map[string]*tallies{}

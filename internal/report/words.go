@@ -90,7 +90,7 @@ var words = map[contract.Locale]map[string]string{
 		"unpriced":           "%s sans montant",
 		"funnel_note":        "Chaque SQL est suivi depuis le mois où il a été transmis. Le chiffre d'affaires est celui des affaires gagnées, par devise, jamais additionné d'une devise à l'autre. Une cohorte est « en cours » tant que certains de ses SQL ne sont ni rejetés, ni perdus, ni clients.",
 		"csv":                "Le détail des %s SQL du mois est joint (CSV).",
-		"how":                "SQL : chaque transmission aux ventes (un lead rejeté puis transmis à nouveau compte deux fois). Leads et MQL : leads distincts entrés dans l'étape pendant le mois. Les conversions rapportent les nombres du mois. Temps ouvré selon le calendrier du contrat ; le délai d'un commercial court depuis son attribution. Centiles au rang le plus proche : « 90e centile 3 h 20 » signifie qu'au moins 90 % des SQL ont été contactés en 3 h 20 ouvrées ou moins. Un délai encore en cours à la date d'arrêté n'est pas compté.",
+		"how":                "SQL : chaque transmission aux ventes (un lead rejeté puis transmis à nouveau compte deux fois). Leads et MQL : leads distincts entrés dans l'étape pendant le mois. Les conversions rapportent les nombres du mois. Temps ouvré selon le calendrier du contrat ; le délai de premier contact se mesure depuis la transmission (l'attente du lead), et, par commercial, depuis son attribution. Centiles au rang le plus proche : « 90e centile 3 h 20 » signifie qu'au moins 90 % des SQL ont été contactés en 3 h 20 ouvrées ou moins après leur transmission. Un délai encore en cours à la date d'arrêté n'est pas compté.",
 		"footer":             "Envoyé par Handoff pour %s — le contrat marketing–ventes, appliqué.",
 		"chart_trend":        "SQL livrés et objectif",
 		"chart_ttc":          "Délai de premier contact par commercial (heures ouvrées)",
@@ -116,6 +116,9 @@ var words = map[contract.Locale]map[string]string{
 		"p_" + string(MQLTargetMissed):           "Objectif de MQL non tenu : %[2]s pour un objectif de %[3]s (%[4]s).",
 		"p_" + string(ContactTargetMissed):       "Contact dans le délai sous l'objectif : %[4]s au lieu de %[5]s (%[2]s SQL sur %[3]s).",
 		"p_" + string(MostBreaches):              "%[1]s a le plus de dépassements de délai : %[2]s.",
+		"p_" + string(MostBreaches) + "_tied":    "%[1]s ont le plus de dépassements de délai : %[2]s chacun.",
+		"p_" + string(TopRejectReason) + "_tied": "Premiers motifs de rejet, à égalité : %[1]s (%[2]s chacun, sur %[3]s rejets).",
+		"and":                                    " et ",
 		"p_" + string(TopRejectReason):           "Premier motif de rejet : %[1]s (%[2]s des %[3]s rejets).",
 		"p_" + string(TopRejectReason) + "_only": "Premier motif de rejet : %[1]s (le seul rejet du mois).",
 		"p_" + string(SourceMostlyRejected):      "Les SQL de la source %[1]s sont surtout rejetés : %[2]s réponses sur %[3]s.",
@@ -209,7 +212,7 @@ var words = map[contract.Locale]map[string]string{
 		"unpriced":           "%s without amount",
 		"funnel_note":        "Each SQL is followed from the month it was handed off. Revenue is that of deals won, per currency, never summed across currencies. A cohort is “open” while some of its SQLs are neither rejected, lost nor customers.",
 		"csv":                "The %s SQLs of the month are attached (CSV).",
-		"how":                "SQLs: each hand-off to sales (a lead rejected and handed off again counts twice). Leads and MQLs: distinct leads entering the stage during the month. Conversions are ratios of the month's counts. Business time follows the contract's calendar; a rep's clock runs from their assignment. Nearest-rank percentiles: “90th percentile 3h20” means at least 90% of SQLs were contacted within 3h20 of business time. A deadline still running at the as-of date is not counted.",
+		"how":                "SQLs: each hand-off to sales (a lead rejected and handed off again counts twice). Leads and MQLs: distinct leads entering the stage during the month. Conversions are ratios of the month's counts. Business time follows the contract's calendar; time to first contact runs from the hand-off (the lead's wait), and per rep from their assignment. Nearest-rank percentiles: “90th percentile 3h20” means at least 90% of SQLs were contacted within 3h20 of business time after their hand-off. A deadline still running at the as-of date is not counted.",
 		"footer":             "Sent by Handoff for %s — the marketing–sales contract, enforced.",
 		"chart_trend":        "SQLs delivered and target",
 		"chart_ttc":          "Time to first contact by rep (business hours)",
@@ -235,6 +238,9 @@ var words = map[contract.Locale]map[string]string{
 		"p_" + string(MQLTargetMissed):           "MQL target missed: %[2]s against a target of %[3]s (%[4]s).",
 		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s SQLs of %[3]s).",
 		"p_" + string(MostBreaches):              "%[1]s has the most deadline breaches: %[2]s.",
+		"p_" + string(MostBreaches) + "_tied":    "%[1]s have the most deadline breaches: %[2]s each.",
+		"p_" + string(TopRejectReason) + "_tied": "Top rejection reasons, tied: %[1]s (%[2]s each, of %[3]s rejections).",
+		"and":                                    " and ",
 		"p_" + string(TopRejectReason):           "Top rejection reason: %[1]s (%[2]s of %[3]s rejections).",
 		"p_" + string(TopRejectReason) + "_only": "Top rejection reason: %[1]s (the month's only rejection).",
 		"p_" + string(SourceMostlyRejected):      "SQLs from source %[1]s are mostly rejected: %[2]s of %[3]s answers.",
@@ -428,23 +434,36 @@ func (f format) rep(r RepLine) string {
 	return r.Name
 }
 
-// point says a point for the SLA review.
-func (f format) point(r Report, p Point) string {
-	subject := p.Subject
+// subject is what a point is about, as the review list names it.
+func (f format) subject(r Report, p Point) string {
 	switch p.Kind {
 	case NoSQLTarget:
-		subject = f.month(r.Month)
+		return f.month(r.Month)
 	case TopRejectReason:
-		subject = f.reason(p.Subject)
+		return f.reason(p.Subject)
 	case SourceMostlyRejected:
-		subject = cmp.Or(p.Subject, f.w("no_source"))
+		return cmp.Or(p.Subject, f.w("no_source"))
 	case MostBreaches:
 		if p.Left {
-			subject = f.wf("left", p.Subject)
+			return f.wf("left", p.Subject)
 		}
 	}
+	return p.Subject
+}
+
+// point says a point for the SLA review.
+func (f format) point(r Report, p Point) string {
+	subject := f.subject(r, p)
 	key := "p_" + string(p.Kind)
-	if p.Kind == TopRejectReason && p.D == 1 {
+	switch {
+	case len(p.Tied) > 0:
+		names := []string{subject}
+		for _, t := range p.Tied {
+			names = append(names, f.subject(r, t))
+		}
+		subject = strings.Join(names[:len(names)-1], ", ") + f.w("and") + names[len(names)-1]
+		key += "_tied"
+	case p.Kind == TopRejectReason && p.D == 1:
 		key += "_only" // "1 of 1 rejections" reads badly, in French too
 	}
 	return f.wf(key, subject, f.int(p.N), f.int(p.D), f.percent(Ratio{p.N, p.D}), f.pct(float64(p.Target)))
