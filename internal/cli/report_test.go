@@ -259,6 +259,17 @@ func TestReportStored(t *testing.T) {
 		t.Error("--stored: report.txt is not the stored figures' text part")
 	}
 
+	// A local stack's clock ran ahead of the command's: the month is not over by the command's clock, and yet
+	// --stored renders what the stack sent, and --as-of computes it at the stack's instant.
+	early := reporttest.At("2026-07-20 12:00")
+	if code, out, errOut = runReport(t, env.args("--month", "2026-07", "--out", t.TempDir(), "--stored"), early); code != 0 || !strings.Contains(out, "2026-07: 6 SQL(s)") {
+		t.Errorf("--stored before the month is over by the command's clock: exit %d: %s%s", code, out, errOut)
+	}
+	code, out, errOut = runReport(t, env.args("--month", "2026-07", "--out", t.TempDir(), "--as-of", "2026-08-01T08:00:00+02:00"), early)
+	if code != 0 || !strings.Contains(out, "2026-07: 7 SQL(s)") || !strings.Contains(out, "figures as of 2026-08-01 08:00 CEST") {
+		t.Errorf("--as-of: exit %d: %s%s", code, out, errOut)
+	}
+
 	// Reading changed nothing of the record.
 	after, err := reports.Get(context.Background(), july, false)
 	if err != nil || after.Version != before.Version || after.Digest != before.Digest || after.Mail != before.Mail {
@@ -313,6 +324,12 @@ func TestReportRefusals(t *testing.T) {
 		{"a month to come", env.args("--month", "2027-01", "--out", dir), julyAsOf, 2, []string{"2027-01 is not over"}},
 		{"no report of record", env.args("--month", "2026-07", "--out", dir, "--stored"), julyAsOf, 1,
 			[]string{"2026-07 has no report of record in " + env.sla + ": run without --stored"}},
+		{"an instant that is not one", env.args("--month", "2026-07", "--out", dir, "--as-of", "2026-08-01"), julyAsOf, 2,
+			[]string{`--as-of must be an instant such as 2026-12-01T08:00:00+01:00, got "2026-08-01"`}},
+		{"as of an instant and stored", env.args("--month", "2026-07", "--out", dir, "--as-of", "2026-08-01T08:00:00+02:00", "--stored"), julyAsOf, 2,
+			[]string{"--as-of and --stored"}},
+		{"as of an instant within the month", env.args("--month", "2026-07", "--out", dir, "--as-of", "2026-07-31T23:30:00+02:00"), julyAsOf, 2,
+			[]string{"--month: 2026-07 is not over"}},
 		{"a missing contract", []string{"report", "--contract", "nope.yaml", "--month", "2026-07", "--out", dir}, julyAsOf, 1, []string{"nope.yaml"}},
 	}
 	for _, tc := range tests {
