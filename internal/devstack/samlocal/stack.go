@@ -576,7 +576,31 @@ func (s *Stack) serve(ln net.Listener) {
 		s.describe(w, r)
 	})
 	mux.HandleFunc("POST /_local/schedules/{function}/{event}", func(w http.ResponseWriter, r *http.Request) {
+		if n, _ := r.Body.Read(make([]byte, 1)); n > 0 {
+			// A schedule sends its own input: a payload here would be dropped without a word.
+			jsonMessage(w, http.StatusBadRequest, "a schedule fires with its own input; to invoke the function with a payload: POST "+s.url+"/_local/invoke/"+r.PathValue("function"))
+			return
+		}
 		out, err := s.FireSchedule(r.Context(), r.PathValue("function"), r.PathValue("event"))
+		if err != nil {
+			jsonMessage(w, http.StatusBadGateway, err.Error())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(out)
+	})
+	mux.HandleFunc("POST /_local/invoke/{function}", func(w http.ResponseWriter, r *http.Request) {
+		// `aws lambda invoke --payload` (a synchronous invocation, which Lambda caps at 6 MB of payload).
+		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 6<<20))
+		if err != nil {
+			jsonMessage(w, http.StatusRequestEntityTooLarge, "the payload: "+err.Error())
+			return
+		}
+		if !json.Valid(payload) {
+			jsonMessage(w, http.StatusBadRequest, "the payload must be JSON, as Lambda's invoke requires")
+			return
+		}
+		out, err := s.Invoke(r.Context(), r.PathValue("function"), payload)
 		if err != nil {
 			jsonMessage(w, http.StatusBadGateway, err.Error())
 			return
@@ -603,6 +627,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		Clock       time.Time
 		ClockOffset string `json:",omitempty"`
 		MoveClock   string
+		Invoke      string
 		Routes      []string
 		Mappings    map[string]int // records delivered per mapping
 		Schedules   []sched
@@ -610,6 +635,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 	}
 	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, s.NotEmulated()
 	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
+	out.Invoke = "POST " + s.url + "/_local/invoke/<function> with the payload as body (aws lambda invoke --payload)"
 	if o := s.clockOffset(); o != 0 {
 		out.ClockOffset = o.String()
 	}

@@ -345,6 +345,29 @@ func TestSchedules(t *testing.T) {
 		!strings.HasPrefix(fmt.Sprint(out.Event["arn"]), "arn:aws:scheduler:") || out.Event["try"] != "1" || len(fmt.Sprint(out.Event["run"])) != 16 {
 		t.Errorf("Scheduled sent %v (%v)", out.Event, err)
 	}
+	// Invoked with a payload over HTTP, as `aws lambda invoke --payload` does; a schedule refuses one.
+	resp, err = http.Post(f.stack.URL()+"/_local/invoke/TickFunction", "application/json", strings.NewReader(`{"job": "by hand"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Event = nil
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || out.Event["job"] != "by hand" {
+		t.Errorf("invoke: %d %v %+v", resp.StatusCode, err, out.Event)
+	}
+	for path, body := range map[string]string{"/_local/invoke/TickFunction": "not json", "/_local/schedules/TickFunction/Nightly": `{"job": "x"}`,
+		"/_local/invoke/NoFunction": "{}"} {
+		resp, err := http.Post(f.stack.URL()+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Errorf("POST %s %q: %d %s, want a refusal", path, body, resp.StatusCode, msg)
+		}
+	}
 	if _, err := f.stack.FireSchedule(context.Background(), "TickFunction", "Nope"); err == nil {
 		t.Error("firing an unknown schedule succeeded")
 	}
