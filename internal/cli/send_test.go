@@ -87,3 +87,66 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 		t.Errorf("unknown source: exit %d", code)
 	}
 }
+
+// TestSendSignsAtAMovedStacksClock: against `make run` with its clock moved (POST /_local/clock), the stack
+// checks timestamps against its own clock: send signs at it, which GET /_local/ tells. Elsewhere (no such route,
+// or a stack on the real clock) it signs at the real time.
+func TestSendSignsAtAMovedStacksClock(t *testing.T) {
+	t.Parallel()
+	c, err := contract.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := c.Source("tracking")
+	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(),
+		map[string]string{src.ID: src.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := time.Now()
+	for _, tc := range []struct {
+		name, describe string
+		stackNow       time.Time
+	}{
+		{"moved 72h ahead", `{"Clock":"` + real.Add(72*time.Hour).Format(time.RFC3339Nano) + `","ClockOffset":"72h0m0s"}`, real.Add(72 * time.Hour)},
+		{"on the real clock", `{"Clock":"` + real.Format(time.RFC3339Nano) + `"}`, real},
+		{"not a local stack", "", real},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet && r.URL.Path == "/_local/" {
+					if tc.describe == "" {
+						http.NotFound(w, r)
+						return
+					}
+					_, _ = w.Write([]byte(tc.describe))
+					return
+				}
+				v, err := webhook.New(src.Auth, sec[src.ID])
+				if err != nil {
+					t.Error(err)
+				}
+				body, _ := io.ReadAll(r.Body)
+				headers := map[string]string{}
+				for k := range r.Header {
+					headers[strings.ToLower(k)] = r.Header.Get(k)
+				}
+				if _, err := v.Verify(headers, body, tc.stackNow); err != nil {
+					http.Error(w, `{"error":"unauthorized"}`, 401)
+					return
+				}
+				w.WriteHeader(202)
+			}))
+			defer srv.Close()
+			var out, errOut bytes.Buffer
+			args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.env", "--source", "tracking", "--data", `{"email":"a@b.fr"}`}
+			if code := send(args, &out, &errOut, func() time.Time { return real }, srv.Client()); code != 0 {
+				t.Errorf("exit %d: %s %s", code, out.String(), errOut.String())
+			}
+		})
+	}
+}
