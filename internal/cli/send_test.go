@@ -17,22 +17,7 @@ import (
 // TestSendSignsAsTheSenderWould: what `handoff send` posts passes the very verifier ingest uses.
 func TestSendSignsAsTheSenderWould(t *testing.T) {
 	t.Parallel()
-	c, err := contract.Load(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
-	if err != nil {
-		t.Fatal(err)
-	}
-	refs := map[string]string{}
-	for _, s := range c.Sources {
-		refs[s.ID] = s.Secret
-	}
-	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(), refs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sec := exampleSources(t)
 	now := time.Now()
 	var gotPath, gotType string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -93,20 +78,8 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 // or a stack on the real clock) it signs at the real time.
 func TestSendSignsAtAMovedStacksClock(t *testing.T) {
 	t.Parallel()
-	c, err := contract.Load(example)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sec := exampleSources(t)
 	src, _ := c.Source("tracking")
-	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(),
-		map[string]string{src.ID: src.Secret})
-	if err != nil {
-		t.Fatal(err)
-	}
 	real := time.Now()
 	for _, tc := range []struct {
 		name, describe string
@@ -149,4 +122,26 @@ func TestSendSignsAtAMovedStacksClock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleSources is the example contract and its sources' secrets as make run resolves them (infra/local).
+func exampleSources(t *testing.T) (*contract.Contract, map[string]string) {
+	t.Helper()
+	c, err := contract.Load(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]string{}
+	for _, s := range c.Sources {
+		refs[s.ID] = s.Secret
+	}
+	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sec
 }
