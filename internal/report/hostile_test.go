@@ -96,7 +96,7 @@ func TestHostileStringsStayText(t *testing.T) {
 				t.Errorf("%s: style %q", l, s)
 			}
 		}
-		shown := text.String()
+		shown := strings.ReplaceAll(text.String(), "\u200b", "") // the break opportunities of long values
 		for _, w := range []string{
 			"</td><script>alert('c')</script>\" onmouseover=\"xgnp.exe  Forged: line", // in the campaigns' table
 			"'><img src=x onerror=alert(1)>src",                                       // in the sources' table

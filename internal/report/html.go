@@ -23,8 +23,36 @@ import (
 var templates embed.FS
 
 var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report.html.tmpl").ParseFS(templates, "templates/report.html.tmpl"))
+	return template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{"breakable": breakable}).
+		ParseFS(templates, "templates/report.html.tmpl"))
 })
+
+// breakable lets a long unbroken value (a 200-character UTM campaign) wrap in a table cell: a zero-width space
+// after every 20 characters of a run longer than 24. Not a CSS rule that lets every cell wrap anywhere: that
+// would let a narrow column break short names letter by letter. The HTML part only.
+func breakable(s string) string {
+	const run, every = 24, 20
+	if len(s) <= run {
+		return s
+	}
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.SplitAfter(s, " ") {
+		if utf8.RuneCountInString(w) <= run {
+			b.WriteString(w)
+			continue
+		}
+		n = 0
+		for _, r := range w {
+			if n > 0 && n%every == 0 && r != ' ' {
+				b.WriteRune('\u200b')
+			}
+			b.WriteRune(r)
+			n++
+		}
+	}
+	return b.String()
+}
 
 // writeHTML executes the template on the view.
 func writeHTML(v view) (string, error) {

@@ -472,3 +472,31 @@ func TestTiesAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestLongValuesWrapShortOnesDoNot: a 200-character campaign can wrap in its cell (a zero-width space every 20
+// characters, in the HTML only); a name is never cut inside, and no CSS lets a cell break anywhere.
+func TestLongValuesWrapShortOnesDoNot(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("abcdefghij", 20)
+	got := breakable("Sophie Bernard " + long)
+	if !strings.HasPrefix(got, "Sophie Bernard abcdefghijabcdefghij\u200babcdefghij") || strings.Count(got, "\u200b") != 9 ||
+		strings.ReplaceAll(got, "\u200b", "") != "Sophie Bernard "+long {
+		t.Errorf("breakable = %q", got)
+	}
+	if got := breakable("Sophie Bernard"); got != "Sophie Bernard" {
+		t.Errorf("a short value changed: %q", got)
+	}
+	c := parseContract(t, testContract)
+	in := july()
+	in.Handoffs[0].UTMCampaign = long
+	e, err := Render(Compute(c, in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e.HTML, "overflow-wrap:anywhere") || strings.Contains(e.HTML, "word-break") || !strings.Contains(e.HTML, "abcdefghij\u200babcdefghij") {
+		t.Error("the HTML lets cells break anywhere, or the long campaign cannot wrap")
+	}
+	if strings.Contains(e.Text, "\u200b") || bytes.Contains(e.Attachments[0].Data, []byte("\u200b")) {
+		t.Error("zero-width spaces leaked into the text part or the CSV")
+	}
+}
