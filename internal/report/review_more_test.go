@@ -104,9 +104,7 @@ func TestReviewCSVIsCleanText(t *testing.T) {
 // TestReviewTenThousandSQLs: a month of 100,000 leads and 10,000 SQLs computes and renders; the message stays under
 // SES's size, and the HTML under Gmail's 102 KB clipping.
 func TestReviewTenThousandSQLs(t *testing.T) {
-	if testing.Short() {
-		return
-	}
+	t.Parallel()
 	data, err := readContract()
 	if err != nil {
 		t.Fatal(err)
