@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/monthly"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -125,19 +126,22 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 		}
 		from = fmt.Sprintf("the report of record, computed %s, email %s", when(record.ComputedAt, c.Location), record.Mail.Status)
 	} else {
-		// The month is read and computed as the report function does (monthly.Reporter): Months.Read, as of now.
-		in, err := store.NewMonths(db, tables).Read(ctx, m)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		in.AsOf = at
-		rep = report.Compute(c, in)
 		if record, err = reports.Get(ctx, m, false); err != nil && !errors.Is(err, records.ErrNoReport) {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
 		from = "computed now from the month's records"
+		if *asOf == "" && record.Digest != "" {
+			// The instant of the report of record: what was recorded since does not count, so the figures are
+			// those leadership received, unless the records or the contract changed under them.
+			at, from = record.AsOf, "computed now from the month's records, as of its report of record"
+		}
+		// Read and computed as the report function does.
+		rep, err = monthly.Compute(ctx, c, store.NewMonths(db, tables), reports, m, at)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
 	}
 
 	e, err := report.Render(rep)
@@ -158,9 +162,13 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 		fmt.Fprintf(stdout, "  %s\n", w)
 	}
 	if !*stored && record.Digest != "" {
+		same := "the same figures"
+		if figures, err := report.Encode(rep); err != nil || report.Digest(figures) != record.Digest {
+			same = "other figures (another instant, contract or set of records)"
+		}
 		fmt.Fprintf(stdout, "%s has a report of record (computed %s, figures as of %s, contract %s, %d SQL(s), email %s): "+
-			"add --stored to render what was sent\n", m, when(record.ComputedAt, c.Location), when(record.AsOf, c.Location),
-			record.Contract, record.SQLs, record.Mail.Status)
+			"these are %s; add --stored to render what was sent\n", m, when(record.ComputedAt, c.Location), when(record.AsOf, c.Location),
+			record.Contract, record.SQLs, record.Mail.Status, same)
 	}
 	return 0
 }

@@ -217,14 +217,16 @@ func TestReportStored(t *testing.T) {
 	}
 	later := julyAsOf.Add(30 * 24 * time.Hour)
 
-	// Computed again: the records as they stand (7 SQLs), and the report of record offered.
+	// Computed again, as of the report of record's instant: the records as they stand (7 SQLs: the stored figures
+	// were made from other records), said to differ, and the report of record offered.
 	dir := t.TempDir()
 	code, out, errOut := runReport(t, env.args("--month", "2026-07", "--out", dir), later)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"2026-07: 7 SQL(s)", "(computed now from the month's records)",
-		"2026-07 has a report of record (computed 2026-08-01 08:00 CEST, figures as of 2026-08-01 08:00 CEST, contract 2026.07-1, 6 SQL(s), email claimed): add --stored to render what was sent"} {
+	for _, want := range []string{"2026-07: 7 SQL(s)", "figures as of 2026-08-01 08:00 CEST (computed now from the month's records, as of its report of record)",
+		"2026-07 has a report of record (computed 2026-08-01 08:00 CEST, figures as of 2026-08-01 08:00 CEST, contract 2026.07-1, 6 SQL(s), email claimed): " +
+			"these are other figures (another instant, contract or set of records); add --stored to render what was sent"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -347,5 +349,38 @@ func TestReportRefusals(t *testing.T) {
 				t.Errorf("%s was created (%v)", dir, err)
 			}
 		})
+	}
+}
+
+// TestReportRecomputedAsOfItsRecord: a month computed again a month later, by default as of its report of
+// record's instant, gives the figures of record exactly (the same digest), and says so; --as-of another instant
+// gives other figures, and says that too.
+func TestReportRecomputedAsOfItsRecord(t *testing.T) {
+	t.Parallel()
+	env := newReportEnv(t, true)
+	july := contract.Month{Year: 2026, Month: time.July}
+	figures, err := report.Encode(report.Compute(env.c, reporttest.July()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := store.NewReports(testenv.DynamoDB(t), env.tables)
+	if _, err := reports.Create(context.Background(), records.Stored{Month: july, AsOf: julyAsOf, ComputedAt: julyAsOf,
+		Contract: env.c.Version, Figures: figures, SQLs: 7, Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: julyAsOf}}); err != nil {
+		t.Fatal(err)
+	}
+	later := julyAsOf.Add(30 * 24 * time.Hour)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "figures as of 2026-08-01 08:00 CEST (computed now from the month's records, as of its report of record)"},
+		{nil, "these are the same figures; add --stored"},
+		{[]string{"--as-of", "2026-08-04T10:00:00+02:00"}, "figures as of 2026-08-04 10:00 CEST (computed now from the month's records)"},
+		{[]string{"--as-of", "2026-08-04T10:00:00+02:00"}, "these are other figures"},
+	} {
+		code, out, errOut := runReport(t, env.args(append([]string{"--month", "2026-07", "--out", t.TempDir()}, tc.args...)...), later)
+		if code != 0 || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d, output lacks %q:\n%s%s", tc.args, code, tc.want, out, errOut)
+		}
 	}
 }

@@ -131,8 +131,8 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 			breaches := map[string]int{}
 			for _, r := range sales.Reps {
 				breaches[r.RepID] = r.FirstContactBreaches
-				if r.RepID == repA && r.Reassigned != 1 {
-					t.Errorf("rep %s: %d reassigned, want 1", repA, r.Reassigned)
+				if r.RepID == repA && r.Taken != 1 {
+					t.Errorf("rep %s: %d taken from them, want 1", repA, r.Taken)
 				}
 			}
 			if breaches[repA] != 1 || len(breaches) < 2 {

@@ -176,6 +176,10 @@ type Handoff struct {
 	// FeedbackReminders are the current rep's reminder instants to answer; FeedbackReminded counts those dealt with.
 	FeedbackReminders []time.Time
 	FeedbackReminded  int
+	// Clocks are every set of deadlines the hand-off ran against, in order: the hand-off's, each reassignment's,
+	// each resend of a stuck SQL email's. The report reads the one in force at its as-of instant, so that what
+	// happened after that instant changes nothing in a report computed again.
+	Clocks []Clock
 
 	Contact  Contact  // zero until the lead is contacted
 	Decision Decision // zero until sales answer
@@ -328,11 +332,19 @@ func DeadlinesFrom(c *contract.Contract, from time.Time) (Deadlines, error) {
 	return Deadlines{From: from, FirstContact: first, Feedback: feedback, Reminders: reminders, FeedbackReminders: feedbackReminders}, nil
 }
 
+// Clock is one set of deadlines a hand-off ran against from From, for the assignment of that index.
+type Clock struct {
+	Assignment                   int
+	From                         time.Time
+	FirstContactDue, FeedbackDue time.Time
+}
+
 // startClock gives the current rep a fresh set of deadlines.
 func (h *Handoff) startClock(d Deadlines) {
 	h.ClockFrom, h.FirstContactDue, h.FeedbackDue, h.Reminders, h.Reminded = d.From, d.FirstContact, d.Feedback, d.Reminders, 0
 	h.FeedbackReminders, h.FeedbackReminded = d.FeedbackReminders, 0
 	h.AwayEscalated, h.FirstContactBreached = false, false
+	h.Clocks = append(h.Clocks, Clock{Assignment: len(h.Assignments) - 1, From: d.From, FirstContactDue: d.FirstContact, FeedbackDue: d.Feedback})
 }
 
 // New is a claimed hand-off to a rep: the SQL email about to leave, the clock starting at the hand-off instant.

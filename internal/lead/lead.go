@@ -208,6 +208,9 @@ type Score struct {
 	Explanation           string  // JSON of the explanation lines
 	Qualifies             Stage   // the stage the score alone reaches ("" neither)
 	BelowSQL              bool    // an SQL whose score no longer reaches the SQL threshold
-	At                    time.Time
-	ContractVersion       string
+	// BelowSQLAt is when the SQL was first below the SQL threshold after its latest hand-off (kept if it
+	// climbs back): the report counts it as of an instant.
+	BelowSQLAt      time.Time
+	At              time.Time
+	ContractVersion string
 }

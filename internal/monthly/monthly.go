@@ -43,9 +43,9 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
-// Months reads a month's records (store.Months).
+// Months reads a month's records as of an instant (store.Months).
 type Months interface {
-	Read(ctx context.Context, m contract.Month) (records.Input, error)
+	Read(ctx context.Context, m contract.Month, asOf time.Time) (records.Input, error)
 }
 
 // Reports keeps the report of record of each month (store.Reports).
@@ -197,12 +197,10 @@ func (r *Reporter) run(ctx context.Context, m contract.Month, asOf time.Time, re
 // store computes the month's report as of asOf and stores it, its email claimed; when another run stored it
 // first, that one is the report of record.
 func (r *Reporter) store(ctx context.Context, m contract.Month, asOf time.Time) (records.Stored, error) {
-	in, err := r.months.Read(ctx, m)
+	rep, err := Compute(ctx, r.contract, r.months, r.reports, m, asOf)
 	if err != nil {
 		return records.Stored{}, err
 	}
-	in.AsOf = asOf
-	rep := report.Compute(r.contract, in)
 	figures, err := report.Encode(rep)
 	if err != nil {
 		return records.Stored{}, err
@@ -214,6 +212,24 @@ func (r *Reporter) store(ctx context.Context, m contract.Month, asOf time.Time) 
 		return st, nil
 	}
 	return st, err
+}
+
+// Compute reads month m's records as of asOf and judges them against c, as the report function does for its
+// report of record (and `handoff report` to show one): what happened to earlier months' SQLs counts from the
+// instant the previous month's report of record was taken at (the start of m when there is none).
+func Compute(ctx context.Context, c *contract.Contract, months Months, reports Reports, m contract.Month, asOf time.Time) (report.Report, error) {
+	in, err := months.Read(ctx, m, asOf)
+	if err != nil {
+		return report.Report{}, err
+	}
+	prev, err := reports.Get(ctx, m.Prev(), false)
+	switch {
+	case err == nil:
+		in.Since = prev.AsOf
+	case !errors.Is(err, records.ErrNoReport):
+		return report.Report{}, fmt.Errorf("the report of record of %s: %w", m.Prev(), err)
+	}
+	return report.Compute(c, in), nil
 }
 
 // send sends the month's email through its gate.

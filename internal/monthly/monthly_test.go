@@ -455,7 +455,7 @@ func TestEmptyMonth(t *testing.T) {
 	if out.Status != StatusSent || out.SQLs != 0 || len(mails) != 1 || len(mails[0].Attachments) != 2 {
 		t.Fatalf("%+v; %d emails", out, len(mails))
 	}
-	if !strings.Contains(mails[0].Body.Text, "Objectif de SQL non tenu : 0 livrés pour un objectif de 5") {
+	if !strings.Contains(mails[0].Body.Text, "Objectif de SQL non tenu : 0 sur 5 (0\u00a0%)") {
 		t.Errorf("text:\n%s", mails[0].Body.Text)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
 // csv writes one row per SQL of the month. It opens in a spreadsheet as it is: UTF-8 with a byte-order mark
@@ -44,7 +45,9 @@ func (f format) csv(r Report) ([]byte, error) {
 		if !s.ContactedAt.IsZero() {
 			minutes = strconv.Itoa(int(s.TimeToContact.Round(time.Minute) / time.Minute))
 		}
-		row = append(row[:0], s.LeadID, f.stamp(s.HandedOffAt), s.Source, s.UTMCampaign, s.RepID, s.RepName,
+		// The hand-off as its clock counts it: from the next whole minute, so that "handed off + 4h" reads as
+		// the deadline the rep was given.
+		row = append(row[:0], s.LeadID, f.stamp(worktime.Tick(s.HandedOffAt)), s.Source, s.UTMCampaign, s.RepID, s.RepName,
 			f.stamp(s.ContactedAt), s.ContactChannel, s.ContactRepID, minutes, f.status(s.Contact), f.answer(s.Answer),
 			f.stamp(s.AnsweredAt), s.RejectReason, s.RejectComment, f.status(s.Feedback),
 			strconv.Itoa(s.FirstContactBreaches), f.yes(s.FeedbackBreach), strconv.Itoa(s.Reminders),

@@ -62,6 +62,9 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 	}
 	// The company is one line (the contract says so); the sender strips control characters from headers anyway.
 	e := Email{Subject: f.wf("subject", r.Company, f.month(r.Month))}
+	if cp.Resend > 0 { // a copy says so before it is opened: the inbox shows two emails of one subject otherwise
+		e.Subject = f.wf("subject_copy", r.Company, f.month(r.Month), f.int(cp.Resend))
+	}
 	v := f.view(r, e.Subject)
 
 	trend, err := f.trendChart(r)
@@ -150,7 +153,7 @@ func (f format) view(r Report, subject string) view {
 	v := view{Lang: string(f.l), Subject: subject, Company: r.Company, Title: f.w("title"), Month: f.month(r.Month),
 		AsOf: f.wf("as_of", f.when(r.AsOf), r.TimeZone), Judged: f.wf("judged", r.Contract),
 		DiscussTitle: f.w("discuss"), Nothing: f.w("nothing"),
-		CSV: f.wf("csv", f.int(len(r.SQLs))), How: f.w("how"), Footer: f.wf("footer", r.Company)}
+		CSV: f.n("csv", len(r.SQLs)), How: f.w("how"), Footer: f.wf("footer", r.Company)}
 	if r.AsOf.IsZero() {
 		v.AsOf = r.TimeZone
 	}
@@ -278,7 +281,7 @@ func (f format) salesSection(r Report) section {
 	}
 	median, p90, contacts := f.w("none"), f.w("none"), ""
 	if t := s.TimeToContact; t.Count > 0 {
-		median, p90, contacts = f.duration(t.Median), f.duration(t.P90), f.wf("contacts", f.int(t.Count))
+		median, p90, contacts = f.duration(t.Median), f.duration(t.P90), f.n("contacts", t.Count)
 	}
 	facts := []fact{
 		{Label: f.w("handed"), Value: f.int(s.SQLs)},
@@ -292,9 +295,10 @@ func (f format) salesSection(r Report) section {
 	if s.ContactPending > 0 || s.FeedbackPend > 0 {
 		facts = append(facts, fact{Label: f.w("pending_both"), Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
 	}
-	reps := &table{Head: []string{f.w("rep"), f.w("col_sqls"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
-		f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations"), f.w("col_reassign")},
+	reps := &table{Head: []string{f.w("rep"), f.w("col_assigned"), f.w("col_taken"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
+		f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations")},
 		Numeric: []bool{false, true, true, true, true, true, true, true, true}}
+	var total RepLine
 	for _, rep := range s.Reps {
 		tone := ""
 		if s.ContactTarget > 0 && rep.Contact.Defined() {
@@ -304,12 +308,27 @@ func (f format) salesSection(r Report) section {
 		if rep.TimeToContact.Count > 0 {
 			median, p90 = f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)
 		}
-		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.SQLs)},
+		reps.Rows = append(reps.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.Assigned)}, {Text: f.int(rep.Taken)},
 			{Text: f.repContact(rep.Contact, s.ContactTarget), Tone: tone}, {Text: median}, {Text: p90},
 			{Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
-			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Reassigned)}})
+			{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}})
+		total = total.plus(rep)
 	}
-	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps}}
+	if len(s.Reps) > 1 {
+		reps.Rows = append(reps.Rows, []cell{{Text: f.w("total")}, {Text: f.int(total.Assigned)}, {Text: f.int(total.Taken)},
+			{}, {}, {}, {Text: f.int(total.FirstContactBreaches) + " / " + f.int(total.FeedbackBreaches)},
+			{Text: f.int(total.Reminders)}, {Text: f.int(total.Escalations)}})
+	}
+	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps, Note: f.w("per_rep_note")}}
+	if len(s.Earlier) > 0 {
+		earlier := &table{Head: []string{f.w("rep"), f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations"), f.w("col_reassign")},
+			Numeric: []bool{false, true, true, true, true}}
+		for _, rep := range s.Earlier {
+			earlier.Rows = append(earlier.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
+				{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Taken)}})
+		}
+		blocks = append(blocks, block{Heading: f.wf("earlier", f.when(s.Since)), Table: earlier, Note: f.w("earlier_note")})
+	}
 	if len(s.Rejections) > 0 {
 		rj := &table{Head: []string{f.w("reason"), f.w("count")}, Numeric: []bool{false, true}}
 		var comments []string
@@ -327,7 +346,7 @@ func (f format) salesSection(r Report) section {
 		if total > 0 {
 			b := block{Heading: f.w("comments"), Items: comments}
 			if total > len(comments) {
-				b.Note = f.wf("more", f.int(total-len(comments)))
+				b.Note = f.n("more", total-len(comments))
 			}
 			blocks = append(blocks, b)
 		}

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,9 +49,9 @@ func TestRenderJuly(t *testing.T) {
 				"webflow-webinar", "Pas de budget", "1 / 1", "2026.06-1, 2026.07-1"},
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
 				"l3 : =cmd|&#39; /C calc&#39;!A0 &lt;script&gt;alert(1)&lt;/script&gt;",
-				"carl (a quitté l&#39;équipe) a le plus de dépassements de délai : 3.",
+				"Le plus de dépassements de délai : Bruno Lefèvre (2).",
 				"Premiers motifs de rejet, à égalité : Pas de budget et Autre (1 chacun, sur 2 rejets).",
-				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 réponses sur 3.",
+				"Les SQL de la source webflow-webinar sont surtout rejetés : 2 rejets sur 3 réponses.",
 				"Contact dans le délai sous l&#39;objectif : 66,7" + nb + "% au lieu de 75" + nb + "% (4 SQL sur 6)."},
 			[]string{"carl (a quitté l'équipe)", "Anna <b>Admin</b> & Co", "l3 : =cmd|' /C calc'!A0 <script>alert(1)</script>"}},
 		{contract.English, "Marketing–sales SLA report of Test & Fils <SAS>: July 2026",
@@ -58,10 +59,10 @@ func TestRenderJuly(t *testing.T) {
 				"EUR" + nb + "12,000.50", "USD" + nb + "8,000", "open (5)", "July 2026", "February 2026", "No budget",
 				"2026.06-1, 2026.07-1"},
 			[]string{"carl (no longer on the roster)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
-				"carl (no longer on the roster) has the most deadline breaches: 3.",
+				"Most deadline breaches: Bruno Lefèvre (2).",
 				"Top rejection reasons, tied: No budget and Other (1 each, of 2 rejections).",
-				"SQLs from source webflow-webinar are mostly rejected: 2 of 3 answers.",
-				"Contact within the deadline below target: 66.7% instead of 75% (4 SQLs of 6)."},
+				"SQLs from source webflow-webinar are mostly rejected: 2 rejections of 3 answers.",
+				"Contact within the deadline below target: 66.7% instead of 75% (4 of 6 SQLs)."},
 			[]string{"carl (no longer on the roster)", "Anna <b>Admin</b> & Co"}},
 	} {
 		e := renderJuly(t, tc.locale)
@@ -355,7 +356,10 @@ func TestRenderCopy(t *testing.T) {
 		if _, rest, _ := strings.Cut(e.Text, "\n\n"); rest != first.Text {
 			t.Errorf("%+v: the text after the notice differs from the report's", tc.copy)
 		}
-		if e.Subject != first.Subject || !bytes.Equal(e.Attachments[0].Data, first.Attachments[0].Data) ||
+		if want := "Rapport SLA marketing–ventes de Test & Fils <SAS> : juillet 2026 (copie n° " + strconv.Itoa(tc.copy.Resend) + ")"; e.Subject != want {
+			t.Errorf("%+v: subject %q, want %q: a copy says so in the inbox", tc.copy, e.Subject, want)
+		}
+		if !bytes.Equal(e.Attachments[0].Data, first.Attachments[0].Data) ||
 			len(e.Inline) != len(first.Inline) || !bytes.Equal(e.Inline[0].Data, first.Inline[0].Data) || !bytes.Equal(e.Inline[1].Data, first.Inline[1].Data) {
 			t.Errorf("%+v: the subject, the charts or the CSV differ from the report's", tc.copy)
 		}
@@ -453,9 +457,9 @@ func TestTiesAreNamed(t *testing.T) {
 		want   string
 	}{
 		{contract.French, Point{Kind: MostBreaches, Subject: "Sophie Bernard", N: 1, Tied: []Point{{Kind: MostBreaches, Subject: "carl", Left: true, N: 1}}},
-			"Sophie Bernard et carl (a quitté l'équipe) ont le plus de dépassements de délai : 1 chacun."},
+			"Le plus de dépassements de délai, à égalité avec 1 : Sophie Bernard et carl (a quitté l'équipe)."},
 		{contract.English, Point{Kind: MostBreaches, Subject: "A", N: 2, Tied: []Point{{Kind: MostBreaches, Subject: "B", N: 2}, {Kind: MostBreaches, Subject: "C", N: 2}}},
-			"A, B and C have the most deadline breaches: 2 each."},
+			"Most deadline breaches, tied at 2: A, B and C."},
 		{contract.English, Point{Kind: TopRejectReason, Subject: "no_budget", N: 1, D: 2, Tied: []Point{{Kind: TopRejectReason, Subject: "duplicate", N: 1, D: 2}}},
 			"Top rejection reasons, tied: No budget and Duplicate (1 each, of 2 rejections)."},
 	} {

@@ -11,10 +11,14 @@
 //     (a lead that becomes MQL twice in a month counts once; one that goes straight to SQL counts as an MQL).
 //   - Conversion rates are ratios of the month's counts (MQLs / new leads, SQLs / MQLs), not a cohort: an SQL of
 //     the month may have become MQL the month before, so a rate can exceed 100%.
-//   - Sales' figures are about the SQLs handed off in the month. A deadline still running at AsOf, not yet met,
-//     is pending and left out of the rate. Breaches, reminders and reassignments are the events of the month.
-//     A hand-off is read as it stands: a breach counted on it is a miss even when it happened after AsOf (its
-//     instant is on the event, among the next month's records).
+//   - Sales' figures are about the SQLs handed off in the month, as they stood at AsOf: what was recorded after
+//     it (a contact, an answer, a breach, a reassignment, a change of stage) does not count, and a deadline still
+//     running then is pending, left out of the rate. So the month computed again later gives the same figures.
+//     Per rep, every count is over those SQLs (reminders, breaches, escalations, reassignments included), so the
+//     per-rep table and the CSV add up. What happened after the previous report (Since) to SQLs of earlier
+//     months is counted apart (Sales.Earlier): their own report could not show it.
+//   - Breaches are read on the clock: a deadline passed without the contact (or the answer) in time, whether
+//     or not the checker had recorded it by AsOf. Reminders and escalations are the ones recorded (sent).
 //   - Business time is the contract calendar's clock (Calendar.Between), the clock of `handoff deadline`. A
 //     rep's time to first contact runs from their own assignment (a reassigned SQL restarts the clock for the
 //     new rep); the overall figure is over the same contacts.
@@ -35,6 +39,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
 // Report is one month of the SLA, judged. Render turns it into an email; it holds no contract, so a stored
@@ -128,7 +133,13 @@ type Sales struct {
 	FeedbackPend  int
 	Acceptance    Ratio // accepted out of answered
 	Rejections    []Rejection
-	Reps          []RepLine
+	// Reps is the month's SQLs per rep; its counts add up to the CSV's.
+	Reps []RepLine
+	// Earlier is, per rep, what happened after Since (the previous report's instant) and by AsOf to SQLs of
+	// earlier months (breaches, reminders, escalations and reassignments, as recorded; Assigned and the rates
+	// are not used): their own reports could not show it.
+	Earlier []RepLine
+	Since   time.Time
 }
 
 // ContactMet reports whether the contract's contact target is set and met (false while nothing is decided).
@@ -140,20 +151,33 @@ type Times struct {
 	Median, P90 time.Duration
 }
 
-// RepLine is one rep's month.
+// RepLine is one rep's month: what became of the month's SQLs assigned to them, as it stood at AsOf.
 type RepLine struct {
 	RepID, Name string
 	// Left: the records name a rep the contract's roster no longer has.
 	Left bool
-	SQLs int // SQLs of the month they hold
-	// Contact: of those, contacted within the deadline of their own assignment (decided ones), plus, as missed,
-	// each SQL of the month taken from them on breach.
+	// Assigned counts the assignments of the month's SQLs to them (an SQL reassigned to them counts for them
+	// too); Taken, those taken from them by a reassignment. Summed over the reps, Assigned less Taken is the
+	// month's SQLs.
+	Assigned, Taken int
+	// Contact: of their assignments, those they contacted within the deadline of their own assignment, out of
+	// those decided (a taken one is missed).
 	Contact       Ratio
 	TimeToContact Times // the contacts they made, from their own assignment
-	// Events of the month: breaches and reminders (to contact and to answer) of the rep concerned; Escalations
-	// counts the times their manager was told about one of their SQLs (each first-contact breach, and a reminder
-	// point reached while the rep was away); Reassigned counts the SQLs taken from them by a reassignment.
-	FirstContactBreaches, FeedbackBreaches, Reminders, Escalations, Reassigned int
+	// On the clock: FirstContactBreaches counts their assignments whose deadline passed without their contact
+	// (contacted late, missed, or taken); FeedbackBreaches, the SQLs they held whose feedback deadline passed
+	// without an answer in time. Recorded events: Reminders (to contact and to answer) sent to them, and
+	// Escalations, the times their manager was told about one of their SQLs (a first-contact breach, a reminder
+	// point reached while they were away).
+	FirstContactBreaches, FeedbackBreaches, Reminders, Escalations int
+}
+
+// plus is the sum of two lines' counts (the total row of the per-rep table).
+func (r RepLine) plus(o RepLine) RepLine {
+	r.Assigned, r.Taken = r.Assigned+o.Assigned, r.Taken+o.Taken
+	r.FirstContactBreaches, r.FeedbackBreaches = r.FirstContactBreaches+o.FirstContactBreaches, r.FeedbackBreaches+o.FeedbackBreaches
+	r.Reminders, r.Escalations = r.Reminders+o.Reminders, r.Escalations+o.Escalations
+	return r
 }
 
 // Breaches is the rep's breaches of the month, first contact and feedback.
@@ -265,7 +289,22 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
+	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
+	// input's instants were read in.
+	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)
+	for i := range r.SQLs {
+		row := &r.SQLs[i]
+		row.HandedOffAt, row.ContactedAt, row.AnsweredAt = utc(row.HandedOffAt), utc(row.ContactedAt), utc(row.AnsweredAt)
+	}
 	return r
+}
+
+// utc is t in UTC; the zero instant stays zero.
+func utc(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC()
 }
 
 // computer holds what the parts of Compute share.
@@ -277,6 +316,9 @@ type computer struct {
 	byMonth [Months][]*Handoff
 	// byLead holds every hand-off of the window per lead, in hand-off order.
 	byLead map[string][]*Handoff
+	// events holds the events of each hand-off of the window; transitions, every change of stage per lead.
+	events      map[handoffKey][]*Event
+	transitions map[string][]*Transition
 }
 
 // happened reports whether t is set and not after AsOf.
@@ -297,6 +339,9 @@ func (k *computer) slot(t time.Time) int {
 
 const current = Months - 1 // the reported month's slot
 
+// start is the first instant of the window.
+func (k *computer) start() time.Time { return records.Start(k.window[0], k.c.Location) }
+
 func (k *computer) handoffs() {
 	k.byLead = make(map[string][]*Handoff)
 	for i := range k.in.Handoffs {
@@ -316,6 +361,12 @@ func (k *computer) handoffs() {
 	}
 	for _, hs := range k.byLead {
 		slices.SortFunc(hs, order)
+	}
+	k.indexEvents()
+	k.transitions = map[string][]*Transition{}
+	for i := range k.in.Transitions {
+		t := &k.in.Transitions[i]
+		k.transitions[t.LeadID] = append(k.transitions[t.LeadID], t)
 	}
 }
 
@@ -376,7 +427,7 @@ func (k *computer) marketing() Marketing {
 	below := map[string]bool{}
 	for _, h := range month {
 		add(origin{h.Source, h.UTMCampaign}, func(b *Breakdown) { b.SQLs++ })
-		if k.in.Current[h.LeadID].BelowSQLThreshold {
+		if k.below(h) {
 			below[h.LeadID] = true
 		}
 		if k.byLead[h.LeadID][0] != h {
@@ -408,61 +459,60 @@ func sortedBreakdowns(m map[string]*Breakdown) []Breakdown {
 func (k *computer) sales() (Sales, []SQLRow) {
 	month := k.byMonth[current]
 	s := Sales{SQLs: len(month), FirstContactDeadline: k.c.Sales.FirstContact, FeedbackDeadline: k.c.Sales.Feedback,
-		ContactTarget: k.c.Sales.ContactRateTarget}
-	reps := map[string]*repTally{}
-	rep := func(id string) *repTally {
-		t := reps[id]
-		if t == nil {
-			t = &repTally{RepLine: RepLine{RepID: id}}
-			reps[id] = t
-		}
-		return t
-	}
+		ContactTarget: k.c.Sales.ContactRateTarget, Since: k.since()}
+	reps := tallies{}
 	var all []time.Duration
 	rejections := map[string]*Rejection{}
 	rows := make([]SQLRow, 0, len(month))
 	for _, h := range month {
-		row := SQLRow{LeadID: h.LeadID, HandedOffAt: h.At, Source: h.Source, UTMCampaign: h.UTMCampaign,
-			RepID: h.RepID, ContactChannel: h.ContactChannel, FirstContactBreaches: h.FirstContactBreaches,
-			Reminders: h.Reminders, Reassignments: h.Reassignments, FeedbackBreach: h.FeedbackBreach,
-			Stage: k.in.Current[h.LeadID].Stage, BelowThreshold: k.in.Current[h.LeadID].BelowSQLThreshold,
-			ContractVersion: h.ContractVersion}
-		holder := rep(h.RepID)
-		holder.SQLs++
+		v := k.view(h)
+		row := SQLRow{LeadID: h.LeadID, HandedOffAt: h.At, Source: h.Source, UTMCampaign: h.UTMCampaign, RepID: v.holder(),
+			Reassignments: len(v.assignments) - 1, Stage: k.stage(h.LeadID), BelowThreshold: k.below(h), ContractVersion: h.ContractVersion}
 
-		contacted := k.happened(h.ContactedAt)
-		row.Contact = k.status(contacted, h.ContactedWithinDeadline, h.FirstContactBreaches > 0, h.FirstContactDue)
+		row.Contact = v.contact(k)
 		tally(&s.Contact, &s.ContactPending, row.Contact)
 		// Each rep is judged on their own clock: a rep the SQL was taken from on breach missed it; the rep who
-		// holds it now is judged against the deadline that started at their assignment.
-		for _, a := range h.Assignments[:max(len(h.Assignments)-1, 0)] {
-			if k.happened(a.At) {
-				tally(&rep(a.RepID).Contact, nil, Missed)
+		// held it at AsOf is judged against the deadline that started at their assignment.
+		for i, a := range v.assignments {
+			r := reps.of(a.RepID)
+			r.Assigned++
+			st := v.repStatus(k, i)
+			tally(&r.Contact, &r.pending, st)
+			if i < len(v.assignments)-1 {
+				r.Taken++
+			}
+			if st == Late || st == Missed {
+				r.FirstContactBreaches++
+				row.FirstContactBreaches++
 			}
 		}
-		earlier := max(len(h.Assignments)-1, 0)
-		holderWithin := h.FirstContactBreaches <= earlier && !h.ContactedAt.After(h.FirstContactDue)
-		tally(&holder.Contact, &holder.pending, k.status(contacted, holderWithin, h.FirstContactBreaches > earlier, h.FirstContactDue))
-		if contacted && h.ContactedAt.After(h.FirstContactDue) && h.FirstContactBreaches <= earlier && k.slot(h.ContactedAt) == current {
-			// Contacted late before the checker's pass (it stops at a contact): no breach event, no escalation,
-			// and still the rep's breach.
-			holder.FirstContactBreaches++
-		}
-		if contacted {
-			who := cmp.Or(h.ContactRepID, h.RepID)
-			row.ContactedAt, row.ContactRepID = h.ContactedAt, who
+		if v.contacted {
+			who := cmp.Or(h.ContactRepID, v.holder())
+			row.ContactedAt, row.ContactChannel, row.ContactRepID = h.ContactedAt, h.ContactChannel, who
 			// Overall, the lead's wait from the hand-off (what "90 % were contacted within" promises); per rep,
 			// from their own assignment (a rep who took a reassigned SQL is not charged for the one who missed it).
 			row.TimeToContact = max(0, k.c.Calendar.Between(h.At, h.ContactedAt))
 			all = append(all, row.TimeToContact)
-			r := rep(who)
-			r.times = append(r.times, max(0, k.c.Calendar.Between(clockStart(h, who), h.ContactedAt)))
+			r := reps.of(who)
+			r.times = append(r.times, max(0, k.c.Calendar.Between(v.clockStart(who), h.ContactedAt)))
 		}
 
-		answered := h.Answer != "" && k.happened(h.AnsweredAt)
-		row.Feedback = k.status(answered, h.FeedbackWithinDeadline, h.FeedbackBreach, h.FeedbackDue)
+		row.Feedback = v.feedback(k)
 		tally(&s.Feedback, &s.FeedbackPend, row.Feedback)
-		if answered {
+		if row.Feedback == Late || row.Feedback == Missed {
+			row.FeedbackBreach = true
+			reps.of(v.holder()).FeedbackBreaches++
+		}
+		for _, e := range v.events {
+			switch e.Kind {
+			case Reminder, FeedbackReminder:
+				row.Reminders++
+				reps.of(e.RepID).Reminders++
+			case FirstContactBreach, AwayEscalation:
+				reps.of(e.RepID).Escalations++
+			}
+		}
+		if v.answered {
 			row.Answer, row.AnsweredAt = h.Answer, h.AnsweredAt
 			s.Acceptance.D++
 			if h.Answer == Accepted {
@@ -484,26 +534,6 @@ func (k *computer) sales() (Sales, []SQLRow) {
 		rows = append(rows, row)
 	}
 	s.TimeToContact = summarise(all)
-
-	for _, e := range k.in.Events {
-		if k.slot(e.At) != current || !k.happened(e.At) {
-			continue
-		}
-		switch e.Kind {
-		case FirstContactBreach:
-			rep(e.RepID).FirstContactBreaches++
-			rep(e.RepID).Escalations++
-		case AwayEscalation:
-			rep(e.RepID).Escalations++
-		case FeedbackBreachEvent:
-			rep(e.RepID).FeedbackBreaches++
-		case Reminder, FeedbackReminder:
-			rep(e.RepID).Reminders++
-		case Reassignment:
-			rep(cmp.Or(e.FromRep, e.RepID)).Reassigned++
-		}
-	}
-	delete(reps, "")
 	s.Reps = k.repLines(reps)
 	names := map[string]string{}
 	for _, r := range s.Reps {
@@ -512,8 +542,62 @@ func (k *computer) sales() (Sales, []SQLRow) {
 	for i := range rows {
 		rows[i].RepName = names[rows[i].RepID]
 	}
+	s.Earlier = k.repLines(k.earlier(s.Since))
 	s.Rejections = k.sortedRejections(rejections)
 	return s, rows
+}
+
+// since is the instant from which what happened to earlier months' SQLs is this report's: Input.Since, else
+// the start of the month.
+func (k *computer) since() time.Time {
+	start := records.Start(k.in.Month, k.c.Location)
+	if k.in.Since.Before(start) {
+		return start
+	}
+	return k.in.Since
+}
+
+// earlier counts, per rep, the events recorded after since (and by AsOf) on SQLs handed off before the month:
+// what their own month's report, taken at since, could not show.
+func (k *computer) earlier(since time.Time) tallies {
+	reps := tallies{}
+	start := records.Start(k.in.Month, k.c.Location)
+	for i := range k.in.Events {
+		e := &k.in.Events[i]
+		if !k.happened(e.At) || !e.At.After(since) {
+			continue
+		}
+		if h := k.handoffOf(e); h != nil && !h.At.Before(start) {
+			continue // one of the month's SQLs: counted with them
+		}
+		switch e.Kind {
+		case FirstContactBreach:
+			reps.of(e.RepID).FirstContactBreaches++
+			reps.of(e.RepID).Escalations++
+		case AwayEscalation:
+			reps.of(e.RepID).Escalations++
+		case FeedbackBreachEvent:
+			reps.of(e.RepID).FeedbackBreaches++
+		case Reminder, FeedbackReminder:
+			reps.of(e.RepID).Reminders++
+		case Reassignment:
+			reps.of(cmp.Or(e.FromRep, e.RepID)).Taken++
+		}
+	}
+	return reps
+}
+
+// tallies are RepLines being counted, by rep ID.
+type tallies map[string]*repTally
+
+// of is rep id's tally, started at zero.
+func (t tallies) of(id string) *repTally {
+	r := t[id]
+	if r == nil {
+		r = &repTally{RepLine: RepLine{RepID: id}}
+		t[id] = r
+	}
+	return r
 }
 
 // repTally is a RepLine being counted.
@@ -521,19 +605,6 @@ type repTally struct {
 	RepLine
 	pending int
 	times   []time.Duration
-}
-
-// status is where one deadline stands: done (within it or not), breached, due, or still running.
-func (k *computer) status(done, within, breached bool, due time.Time) Status {
-	switch {
-	case done && within:
-		return Within
-	case done:
-		return Late
-	case breached || k.happened(due):
-		return Missed
-	}
-	return Pending
 }
 
 // tally counts a status into a rate (within out of decided) and a pending count.
@@ -547,18 +618,6 @@ func tally(r *Ratio, pending *int, s Status) {
 	default:
 		*pending++
 	}
-}
-
-// clockStart is when rep's own first-contact clock started on h: their latest assignment before the contact,
-// else the hand-off.
-func clockStart(h *Handoff, rep string) time.Time {
-	start := h.At
-	for _, a := range h.Assignments {
-		if a.RepID == rep && !a.At.After(h.ContactedAt) && !a.At.Before(start) {
-			start = a.At
-		}
-	}
-	return start
 }
 
 // summarise gives the count, median and 90th percentile (nearest rank) of ds; it sorts ds.
@@ -579,7 +638,8 @@ func Percentile(sorted []time.Duration, p int) time.Duration {
 }
 
 // repLines orders the reps as the roster does; reps who left follow, by ID.
-func (k *computer) repLines(reps map[string]*repTally) []RepLine {
+func (k *computer) repLines(reps tallies) []RepLine {
+	delete(reps, "")
 	out := make([]RepLine, 0, len(reps))
 	for _, r := range k.c.Roster.Reps {
 		if t := reps[r.ID]; t != nil {
@@ -631,7 +691,8 @@ func (k *computer) funnel() []Cohort {
 	revenue := [Months]map[string]*big.Rat{}
 	unpriced := [Months]int{}
 	for _, t := range k.in.Transitions {
-		if t.To != Opportunity && t.To != Customer && t.To != Lost || !k.happened(t.At) || k.slot(t.At) < 0 {
+		// The window's cohorts, followed until AsOf (into the month after theirs).
+		if t.To != Opportunity && t.To != Customer && t.To != Lost || !k.happened(t.At) || t.At.Before(k.start()) {
 			continue
 		}
 		h := latestBefore(k.byLead[t.LeadID], t.At)

@@ -98,19 +98,42 @@ func TestJuly(t *testing.T) {
 	if !reflect.DeepEqual(s.Rejections, wantRejections) {
 		t.Errorf("rejections = %+v", s.Rejections)
 	}
-	// Each rep on their own clock: anna contacted H5 2h after it was reassigned to her, within her 4h (3 of 3);
-	// carl missed it (the breach it was taken from him for: 0 of 1).
+	// The month's SQLs per rep, each on their own clock: anna contacted H5 2h after it was reassigned to her,
+	// within her 4h (3 of 3); carl missed it (the breach it was taken from him for: 0 of 1). Reminders and
+	// escalations are those of July's SQLs: carl's two reminders and his breach on H5.
 	wantReps := []RepLine{
-		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", SQLs: 4, Contact: Ratio{3, 3},
+		{RepID: "anna", Name: "Anna <b>Admin</b> & Co", Assigned: 4, Contact: Ratio{3, 3},
 			TimeToContact: Times{3, 2 * time.Hour, 2*time.Hour + 30*time.Minute}},
-		{RepID: "bruno", Name: "Bruno Lefèvre", SQLs: 3, Contact: Ratio{2, 3}, TimeToContact: Times{3, 2 * time.Hour, 5 * time.Hour},
+		{RepID: "bruno", Name: "Bruno Lefèvre", Assigned: 3, Contact: Ratio{2, 3}, TimeToContact: Times{3, 2 * time.Hour, 5 * time.Hour},
 			FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 2, Escalations: 1},
-		// carl: reminders 10:00, 11:12 (l0), 11:00, 12:12 (l5) and one to answer; escalations: two breaches and
-		// the one while away.
-		{RepID: "carl", Name: "carl", Left: true, Contact: Ratio{0, 1}, FirstContactBreaches: 2, FeedbackBreaches: 1, Reminders: 5, Escalations: 3, Reassigned: 1},
+		{RepID: "carl", Name: "carl", Left: true, Assigned: 1, Taken: 1, Contact: Ratio{0, 1}, FirstContactBreaches: 1, Reminders: 2, Escalations: 1},
 	}
 	if !reflect.DeepEqual(s.Reps, wantReps) {
 		t.Errorf("reps =\n%+v\nwant\n%+v", s.Reps, wantReps)
+	}
+	// What happened in July to H0, June's SQL, after June's report (taken at the start of July here): carl's two
+	// reminders and one to answer, his breach (escalated), the escalation while he was away, his feedback breach.
+	wantEarlier := []RepLine{{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 3, Escalations: 2}}
+	if !reflect.DeepEqual(s.Earlier, wantEarlier) || !s.Since.Equal(at("2026-07-01 00:00")) {
+		t.Errorf("earlier SQLs since %s =\n%+v\nwant\n%+v", s.Since, s.Earlier, wantEarlier)
+	}
+	// The CSV's counts add up to the table's: H5 counts carl's two reminders though anna holds it.
+	var rows, table RepLine
+	for _, row := range r.SQLs {
+		rows.Assigned += 1 + row.Reassignments
+		rows.Taken += row.Reassignments
+		rows.FirstContactBreaches += row.FirstContactBreaches
+		rows.Reminders += row.Reminders
+		if row.FeedbackBreach {
+			rows.FeedbackBreaches++
+		}
+	}
+	for _, rep := range s.Reps {
+		table = table.plus(rep)
+	}
+	table.Escalations = 0
+	if rows != table || rows.Reminders != 4 {
+		t.Errorf("the CSV sums to %+v, the per-rep table to %+v", rows, table)
 	}
 
 	eur, usd := Money{"EUR", "12000.50"}, Money{"USD", "8000.00"}
@@ -132,7 +155,7 @@ func TestJuly(t *testing.T) {
 
 	wantDiscuss := []Point{
 		{Kind: ContactTargetMissed, N: 4, D: 6, Target: 75},
-		{Kind: MostBreaches, Subject: "carl", Left: true, N: 3},
+		{Kind: MostBreaches, Subject: "Bruno Lefèvre", N: 2},
 		{Kind: TopRejectReason, Subject: "no_budget", N: 1, D: 2, Tied: []Point{{Kind: TopRejectReason, Subject: "other", N: 1, D: 2}}},
 		{Kind: SourceMostlyRejected, Subject: webinar, N: 2, D: 3},
 	}
@@ -332,8 +355,8 @@ func TestWindow(t *testing.T) {
 }
 
 // TestAsOfMidMonth: a report of the month in progress (on demand, 20 July at noon) counts what happened by
-// then: five hand-offs; H5's contact at 16:00 has not happened, but its breach is on the hand-off as read, so
-// it is missed rather than pending.
+// then: five hand-offs; H5's deadline (14:00) has not passed, so it is pending, though the hand-off as read holds
+// carl's breach and its reassignment to anna (both after noon).
 func TestAsOfMidMonth(t *testing.T) {
 	t.Parallel()
 	c := parseContract(t, testContract)
@@ -343,15 +366,22 @@ func TestAsOfMidMonth(t *testing.T) {
 	if r.Marketing.SQLs != 5 || len(r.SQLs) != 5 || r.SQLs[4].LeadID != "l5" {
 		t.Fatalf("SQLs = %d, rows %d", r.Marketing.SQLs, len(r.SQLs))
 	}
-	if s := r.Sales; s.Contact != (Ratio{4, 5}) || s.TimeToContact.Count != 4 || s.Acceptance != (Ratio{1, 3}) {
-		t.Errorf("contact = %+v, %d times, acceptance %+v", s.Contact, s.TimeToContact.Count, s.Acceptance)
+	if s := r.Sales; s.Contact != (Ratio{4, 4}) || s.ContactPending != 1 || s.TimeToContact.Count != 4 || s.Acceptance != (Ratio{1, 3}) {
+		t.Errorf("contact = %+v (pending %d), %d times, acceptance %+v", s.Contact, s.ContactPending, s.TimeToContact.Count, s.Acceptance)
 	}
-	// Events by noon: carl's two reminders on l0, his reminder to answer it, and one on l5 (11:00; 12:12 is after
-	// noon); his breach on l0 and the escalation while he was away.
+	if row := r.SQLs[4]; row.RepID != "carl" || row.Contact != Pending || row.Reassignments != 0 || row.FirstContactBreaches != 0 || row.Reminders != 1 {
+		t.Errorf("l5 at noon = %+v; want carl's, pending, one reminder (11:00)", row)
+	}
+	// By noon: on July's SQLs, carl's reminder on l5 (11:00; 12:12 is after noon); on June's, his two reminders
+	// on l0, his reminder to answer it, his breach and the escalation while he was away, his feedback breach.
 	for _, rep := range r.Sales.Reps {
-		if rep.RepID == "carl" && (rep.Reminders != 4 || rep.FirstContactBreaches != 1 || rep.Escalations != 2 || rep.Reassigned != 0) {
+		if rep.RepID == "carl" && rep != (RepLine{RepID: "carl", Name: "carl", Left: true, Assigned: 1, Reminders: 1}) {
 			t.Errorf("carl = %+v", rep)
 		}
+	}
+	want := []RepLine{{RepID: "carl", Name: "carl", Left: true, FirstContactBreaches: 1, FeedbackBreaches: 1, Reminders: 3, Escalations: 2}}
+	if !reflect.DeepEqual(r.Sales.Earlier, want) {
+		t.Errorf("earlier = %+v", r.Sales.Earlier)
 	}
 }
 
@@ -363,7 +393,7 @@ func TestContactedLateBeforeTheChecker(t *testing.T) {
 	c := parseContract(t, testContract)
 	h := Handoff{LeadID: "l1", At: at("2026-07-06 10:00"), RepID: "anna", Assignments: []Assignment{{RepID: "anna", At: at("2026-07-06 10:00")}},
 		FirstContactDue: at("2026-07-06 14:00"), FeedbackDue: at("2026-07-08 10:00"),
-		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna", ContactedWithinDeadline: false}
+		ContactedAt: at("2026-07-06 14:30"), ContactRepID: "anna"}
 	r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}})
 	if r.Sales.Contact != (Ratio{0, 1}) || r.SQLs[0].Contact != Late {
 		t.Errorf("contact = %+v, row %q; want 0 of 1, late", r.Sales.Contact, r.SQLs[0].Contact)

@@ -75,14 +75,16 @@ func TestReviewNovemberFigures(t *testing.T) {
 	}
 	ann, bob, carl := reps["ann"], reps["bob"], reps["carl"]
 	check(t, "ann name", ann.Name, "Ann Archer")
-	check(t, "ann SQLs", ann.SQLs, 5)
+	check(t, "ann assigned", ann.Assigned, 5)
+	check(t, "ann taken", ann.Taken, 0)
 	check(t, "ann ttc", ann.TimeToContact, report.Times{Count: 4, Median: 90 * time.Minute, P90: 2 * time.Hour})
 	check(t, "ann reminders", ann.Reminders, 1)
 	check(t, "bob ttc", bob.TimeToContact, report.Times{Count: 1, Median: 4 * time.Hour, P90: 4 * time.Hour})
 	check(t, "bob breaches", bob.FirstContactBreaches, 1)
 	check(t, "bob escalations", bob.Escalations, 1)
 	check(t, "bob reminders", bob.Reminders, 2)
-	check(t, "bob reassigned", bob.Reassigned, 1)
+	check(t, "bob assigned", bob.Assigned, 2)
+	check(t, "bob taken", bob.Taken, 1)
 	check(t, "carl left", carl.Left, true)
 	check(t, "carl ttc", carl.TimeToContact, report.Times{Count: 1, Median: 5 * time.Hour, P90: 5 * time.Hour})
 	check(t, "carl breaches", carl.Breaches(), 2)

@@ -70,20 +70,20 @@ func reviewNovember() report.Input {
 
 	h1 := h("L1", "2026-11-02 10:00", "ann", "site-contact", "c1")
 	h1.FirstContactDue, h1.FeedbackDue = rt("2026-11-02 15:00"), rt("2026-11-04 10:00")
-	h1.ContactedAt, h1.ContactRepID, h1.ContactChannel, h1.ContactedWithinDeadline = rt("2026-11-02 11:30"), "ann", "phone", true
-	h1.Answer, h1.AnsweredAt, h1.FeedbackWithinDeadline = report.Accepted, rt("2026-11-02 15:00"), true
+	h1.ContactedAt, h1.ContactRepID, h1.ContactChannel = rt("2026-11-02 11:30"), "ann", "phone"
+	h1.Answer, h1.AnsweredAt = report.Accepted, rt("2026-11-02 15:00")
 	hs = append(hs, h1)
 
 	h2 := h("L2", "2026-11-10 17:00", "ann", "site-contact", "")
 	h2.FirstContactDue, h2.FeedbackDue = rt("2026-11-12 12:00"), rt("2026-11-13 17:00")
-	h2.ContactedAt, h2.ContactRepID, h2.ContactChannel, h2.ContactedWithinDeadline = rt("2026-11-12 10:00"), "ann", "email", true
-	h2.Answer, h2.AnsweredAt, h2.FeedbackWithinDeadline, h2.RejectReason = report.Rejected, rt("2026-11-12 11:00"), true, "not_a_fit"
+	h2.ContactedAt, h2.ContactRepID, h2.ContactChannel = rt("2026-11-12 10:00"), "ann", "email"
+	h2.Answer, h2.AnsweredAt, h2.RejectReason = report.Rejected, rt("2026-11-12 11:00"), "not_a_fit"
 	hs = append(hs, h2)
 
 	h3 := h("L3", "2026-11-06 16:00", "bob", "webflow-webinar", "c2")
 	h3.FirstContactDue, h3.FeedbackDue = rt("2026-11-09 12:00"), rt("2026-11-10 17:00")
-	h3.ContactedAt, h3.ContactRepID, h3.ContactChannel, h3.ContactedWithinDeadline = rt("2026-11-09 12:00"), "bob", "phone", true
-	h3.Answer, h3.AnsweredAt, h3.FeedbackWithinDeadline = report.Rejected, rt("2026-11-09 14:00"), true
+	h3.ContactedAt, h3.ContactRepID, h3.ContactChannel = rt("2026-11-09 12:00"), "bob", "phone"
+	h3.Answer, h3.AnsweredAt = report.Rejected, rt("2026-11-09 14:00")
 	h3.RejectReason, h3.RejectComment = "other", "Already a customer"
 	hs = append(hs, h3)
 
@@ -91,32 +91,29 @@ func reviewNovember() report.Input {
 	h4.RepID = "ann"
 	h4.Assignments = append(h4.Assignments, report.Assignment{RepID: "ann", At: rt("2026-11-16 14:00")})
 	h4.FirstContactDue, h4.FeedbackDue = rt("2026-11-17 10:00"), rt("2026-11-17 18:00") // ann's fresh deadline
-	h4.ContactedAt, h4.ContactRepID, h4.ContactChannel, h4.ContactedWithinDeadline = rt("2026-11-16 16:00"), "ann", "phone", false
-	h4.Answer, h4.AnsweredAt, h4.FeedbackWithinDeadline = report.Accepted, rt("2026-11-17 09:30"), true
-	h4.FirstContactBreaches, h4.Reminders, h4.Reassignments = 1, 2, 1
+	h4.ContactedAt, h4.ContactRepID, h4.ContactChannel = rt("2026-11-16 16:00"), "ann", "phone"
+	h4.Answer, h4.AnsweredAt = report.Accepted, rt("2026-11-17 09:30")
 	hs = append(hs, h4)
 
 	h5 := h("L2", "2026-11-18 10:00", "carl", "site-contact", "")
 	h5.FirstContactDue, h5.FeedbackDue = rt("2026-11-18 15:00"), rt("2026-11-20 10:00")
-	h5.ContactedAt, h5.ContactRepID, h5.ContactChannel, h5.ContactedWithinDeadline = rt("2026-11-18 16:00"), "carl", "meeting", false
-	h5.FirstContactBreaches, h5.FeedbackBreach, h5.Reminders = 1, true, 2
+	h5.ContactedAt, h5.ContactRepID, h5.ContactChannel = rt("2026-11-18 16:00"), "carl", "meeting"
 	hs = append(hs, h5)
 
 	h6 := h("L6", "2026-11-30 16:00", "ann", "site-contact", "c1")
 	h6.FirstContactDue, h6.FeedbackDue = rt("2026-12-01 11:00"), rt("2026-12-02 16:00")
-	h6.Reminders = 1
 	hs = append(hs, h6)
 
 	h7 := h("L7", "2026-11-26 09:00", "ann", "site-contact", "")
 	h7.FirstContactDue, h7.FeedbackDue = rt("2026-11-26 14:00"), rt("2026-11-27 16:00")
-	h7.ContactedAt, h7.ContactRepID, h7.ContactChannel, h7.ContactedWithinDeadline = rt("2026-11-26 09:20"), "ann", "phone", true
-	h7.Answer, h7.AnsweredAt, h7.FeedbackWithinDeadline, h7.RejectReason = report.Rejected, rt("2026-11-26 10:00"), true, "not_a_fit"
+	h7.ContactedAt, h7.ContactRepID, h7.ContactChannel = rt("2026-11-26 09:20"), "ann", "phone"
+	h7.Answer, h7.AnsweredAt, h7.RejectReason = report.Rejected, rt("2026-11-26 10:00"), "not_a_fit"
 	hs = append(hs, h7)
 
 	// Earlier months of the window.
 	s1 := h("L14", "2026-09-15 10:00", "ann", "site-contact", "")
-	s1.ContactedAt, s1.ContactRepID, s1.ContactedWithinDeadline = rt("2026-09-15 11:00"), "ann", true
-	s1.Answer, s1.AnsweredAt, s1.FeedbackWithinDeadline = report.Accepted, rt("2026-09-15 12:00"), true
+	s1.ContactedAt, s1.ContactRepID = rt("2026-09-15 11:00"), "ann"
+	s1.Answer, s1.AnsweredAt = report.Accepted, rt("2026-09-15 12:00")
 	o1 := h("L11", "2026-10-05 10:00", "ann", "site-contact", "")
 	o1.Answer, o1.AnsweredAt = report.Accepted, rt("2026-10-05 12:00")
 	o2 := h("L12", "2026-10-07 10:00", "bob", "site-contact", "")

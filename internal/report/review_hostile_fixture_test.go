@@ -47,9 +47,9 @@ func reviewHostile() report.Input {
 		at := rt(fmt.Sprintf("2026-11-%02d 10:%02d", 23+i%5, i))
 		h := report.Handoff{LeadID: v, At: at, ContractVersion: v, RepID: "ann", Source: v, UTMCampaign: v,
 			Assignments: []report.Assignment{{RepID: "ann", At: at}}, FirstContactDue: at.Add(4e9 * 3600),
-			ContactedAt: at.Add(1e9 * 60), ContactRepID: "ann", ContactChannel: v, ContactedWithinDeadline: true,
+			ContactedAt: at.Add(1e9 * 60), ContactRepID: "ann", ContactChannel: v,
 			Answer: report.Rejected, AnsweredAt: at.Add(2e9 * 60), RejectReason: "other", RejectComment: v,
-			FeedbackWithinDeadline: true}
+			FeedbackDue: at.Add(16e9 * 3600)}
 		in.Handoffs = append(in.Handoffs, h)
 		in.Created = append(in.Created, report.Created{LeadID: v, At: at.Add(-1e9 * 3600), Stage: report.NewLead, Source: v, UTMCampaign: v})
 	}

@@ -17,6 +17,18 @@ const nbsp = "\u00a0"
 var words = map[contract.Locale]map[string]string{
 	contract.French: {
 		"subject":            "Rapport SLA marketing–ventes de %s : %s",
+		"subject_copy":       "Rapport SLA marketing–ventes de %s : %s (copie n° %s)",
+		"contacts_one":       "%s contact",
+		"more_one":           "… et %s autre dans le CSV joint",
+		"csv_one":            "Le détail du SQL du mois est joint (CSV).",
+		"csv_zero":           "Aucun SQL ce mois-ci : le CSV joint n'a que ses en-têtes.",
+		"contacts_zero":      "%s contact",
+		"col_assigned":       "Attribués",
+		"col_taken":          "Retirés",
+		"total":              "Total",
+		"per_rep_note":       "Les SQL du mois, tels qu'à la date d'arrêté : attribués à chacun (un SQL réattribué compte aussi pour qui le reçoit), retirés sur dépassement, contactés dans le délai de sa propre attribution. Dépassements à l'horloge du contrat ; relances et escalades envoyées.",
+		"earlier":            "SQL des mois précédents, depuis le rapport précédent (%s)",
+		"earlier_note":       "Ce qui est arrivé depuis le rapport précédent à des SQL transmis avant ce mois-ci, tel qu'enregistré : leur propre rapport ne pouvait pas le montrer.",
 		"title":              "Rapport SLA marketing–ventes",
 		"as_of":              "Arrêté au %s (%s)",
 		"judged":             "Jugé selon le contrat %s",
@@ -36,7 +48,7 @@ var words = map[contract.Locale]map[string]string{
 		"target":             "objectif %s",
 		"lead_mql":           "Conversion lead → MQL",
 		"mql_sql":            "Conversion MQL → SQL",
-		"below":              "SQL du mois repassés sous le seuil SQL (décroissance du score)",
+		"below":              "SQL du mois passés sous le seuil SQL (décroissance du score)",
 		"again":              "SQL transmis à nouveau (lead déjà transmis)",
 		"trend":              "Les 6 derniers mois",
 		"month":              "Mois",
@@ -112,16 +124,16 @@ var words = map[contract.Locale]map[string]string{
 		"accepted_s":         "accepté",
 
 		"p_" + string(NoSQLTarget):               "Aucun objectif de SQL n'est en vigueur pour %[1]s : à fixer dans le contrat.",
-		"p_" + string(SQLTargetMissed):           "Objectif de SQL non tenu : %[2]s livrés pour un objectif de %[3]s (%[4]s).",
+		"p_" + string(SQLTargetMissed):           "Objectif de SQL non tenu : %[2]s sur %[3]s (%[4]s).",
 		"p_" + string(MQLTargetMissed):           "Objectif de MQL non tenu : %[2]s pour un objectif de %[3]s (%[4]s).",
 		"p_" + string(ContactTargetMissed):       "Contact dans le délai sous l'objectif : %[4]s au lieu de %[5]s (%[2]s SQL sur %[3]s).",
-		"p_" + string(MostBreaches):              "%[1]s a le plus de dépassements de délai : %[2]s.",
-		"p_" + string(MostBreaches) + "_tied":    "%[1]s ont le plus de dépassements de délai : %[2]s chacun.",
+		"p_" + string(MostBreaches):              "Le plus de dépassements de délai : %[1]s (%[2]s).",
+		"p_" + string(MostBreaches) + "_tied":    "Le plus de dépassements de délai, à égalité avec %[2]s : %[1]s.",
 		"p_" + string(TopRejectReason) + "_tied": "Premiers motifs de rejet, à égalité : %[1]s (%[2]s chacun, sur %[3]s rejets).",
 		"and":                                    " et ",
 		"p_" + string(TopRejectReason):           "Premier motif de rejet : %[1]s (%[2]s des %[3]s rejets).",
 		"p_" + string(TopRejectReason) + "_only": "Premier motif de rejet : %[1]s (le seul rejet du mois).",
-		"p_" + string(SourceMostlyRejected):      "Les SQL de la source %[1]s sont surtout rejetés : %[2]s réponses sur %[3]s.",
+		"p_" + string(SourceMostlyRejected):      "Les SQL de la source %[1]s sont surtout rejetés : %[2]s rejets sur %[3]s réponses.",
 
 		// The reasons' labels are those of the feedback page (package feedback); to be shared once the hand-off's
 		// rules have their own package.
@@ -134,11 +146,22 @@ var words = map[contract.Locale]map[string]string{
 		"csv_contact": "premier contact", "csv_answer": "réponse", "csv_answered": "répondu le",
 		"csv_reason": "motif de rejet", "csv_comment": "commentaire", "csv_feedback": "réponse dans le délai",
 		"csv_breaches": "dépassements contact", "csv_fb_breach": "dépassement réponse", "csv_reminders": "relances",
-		"csv_reassign": "réattributions", "csv_stage": "étape actuelle", "csv_below": "sous le seuil SQL",
+		"csv_reassign": "réattributions", "csv_stage": "étape à la date d'arrêté", "csv_below": "passé sous le seuil SQL",
 		"csv_version": "version du contrat",
 	},
 	contract.English: {
 		"subject":            "Marketing–sales SLA report of %s: %s",
+		"subject_copy":       "Marketing–sales SLA report of %s: %s (copy %s)",
+		"contacts_one":       "%s contact",
+		"more_one":           "… and %s more in the attached CSV",
+		"csv_one":            "The month's one SQL is attached (CSV).",
+		"csv_zero":           "No SQL this month: the attached CSV has its headers only.",
+		"col_assigned":       "Assigned",
+		"col_taken":          "Taken",
+		"total":              "Total",
+		"per_rep_note":       "The month's SQLs as they stood at the as-of date: assigned to each rep (a reassigned SQL counts for the rep who receives it too), taken from them on breach, contacted within the deadline of their own assignment. Breaches on the contract's clock; reminders and escalations as sent.",
+		"earlier":            "SQLs of earlier months, since the previous report (%s)",
+		"earlier_note":       "What happened since the previous report to SQLs handed off before this month, as recorded: their own report could not show it.",
 		"title":              "Marketing–sales SLA report",
 		"as_of":              "As of %s (%s)",
 		"judged":             "Judged against contract %s",
@@ -158,7 +181,7 @@ var words = map[contract.Locale]map[string]string{
 		"target":             "target %s",
 		"lead_mql":           "Lead → MQL conversion",
 		"mql_sql":            "MQL → SQL conversion",
-		"below":              "SQLs of the month now below the SQL threshold (score decay)",
+		"below":              "SQLs of the month that fell below the SQL threshold (score decay)",
 		"again":              "SQLs handed off again (lead handed off before)",
 		"trend":              "The last 6 months",
 		"month":              "Month",
@@ -234,16 +257,16 @@ var words = map[contract.Locale]map[string]string{
 		"accepted_s":         "accepted",
 
 		"p_" + string(NoSQLTarget):               "No SQL target is in force for %[1]s: set one in the contract.",
-		"p_" + string(SQLTargetMissed):           "SQL target missed: %[2]s delivered against a target of %[3]s (%[4]s).",
+		"p_" + string(SQLTargetMissed):           "SQL target missed: %[2]s of %[3]s (%[4]s).",
 		"p_" + string(MQLTargetMissed):           "MQL target missed: %[2]s against a target of %[3]s (%[4]s).",
-		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s SQLs of %[3]s).",
-		"p_" + string(MostBreaches):              "%[1]s has the most deadline breaches: %[2]s.",
-		"p_" + string(MostBreaches) + "_tied":    "%[1]s have the most deadline breaches: %[2]s each.",
+		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s of %[3]s SQLs).",
+		"p_" + string(MostBreaches):              "Most deadline breaches: %[1]s (%[2]s).",
+		"p_" + string(MostBreaches) + "_tied":    "Most deadline breaches, tied at %[2]s: %[1]s.",
 		"p_" + string(TopRejectReason) + "_tied": "Top rejection reasons, tied: %[1]s (%[2]s each, of %[3]s rejections).",
 		"and":                                    " and ",
 		"p_" + string(TopRejectReason):           "Top rejection reason: %[1]s (%[2]s of %[3]s rejections).",
 		"p_" + string(TopRejectReason) + "_only": "Top rejection reason: %[1]s (the month's only rejection).",
-		"p_" + string(SourceMostlyRejected):      "SQLs from source %[1]s are mostly rejected: %[2]s of %[3]s answers.",
+		"p_" + string(SourceMostlyRejected):      "SQLs from source %[1]s are mostly rejected: %[2]s rejections of %[3]s answers.",
 
 		"reason_not_a_fit": "Not a fit", "reason_no_budget": "No budget", "reason_duplicate": "Duplicate",
 		"reason_wrong_contact": "Wrong contact", "reason_student_or_job_seeker": "Student or job seeker", "reason_other": "Other",
@@ -254,7 +277,7 @@ var words = map[contract.Locale]map[string]string{
 		"csv_contact": "first contact", "csv_answer": "answer", "csv_answered": "answered",
 		"csv_reason": "reject reason", "csv_comment": "comment", "csv_feedback": "answer within deadline",
 		"csv_breaches": "contact breaches", "csv_fb_breach": "answer breach", "csv_reminders": "reminders",
-		"csv_reassign": "reassignments", "csv_stage": "stage now", "csv_below": "below SQL threshold",
+		"csv_reassign": "reassignments", "csv_stage": "stage at the as-of date", "csv_below": "fell below the SQL threshold",
 		"csv_version": "contract version",
 	},
 }
@@ -281,6 +304,27 @@ func (f format) w(key string, fallback ...string) string {
 		return fallback[0]
 	}
 	return key
+}
+
+// n is a word about n things: the key's "_zero" or "_one" form when the locale has one, else the key (the
+// plural). French puts 0 in the singular ("0 contact"); English, in the plural.
+func (f format) n(key string, n int) string {
+	forms := []string{key}
+	switch {
+	case n == 0:
+		forms = []string{key + "_zero", key}
+	case n == 1:
+		forms = []string{key + "_one", key}
+	}
+	for _, k := range forms {
+		if w, ok := words[f.l][k]; ok {
+			if !strings.Contains(w, "%") {
+				return w
+			}
+			return fmt.Sprintf(w, f.int(n))
+		}
+	}
+	return f.wf(key, f.int(n))
 }
 
 // wf is a word with arguments.

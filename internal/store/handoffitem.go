@@ -38,6 +38,8 @@ type handoffItem struct {
 	// Feedback reminders (instants) and how many were dealt with.
 	FeedbackReminders []string `dynamodbav:"feedbackReminders"`
 	FeedbackReminded  int      `dynamodbav:"feedbackReminded"`
+	// Clocks: every set of deadlines, with the instant it started (absent from items written before).
+	Clocks []clockItem `dynamodbav:"clocks,omitempty"`
 
 	Contact  *contactItem  `dynamodbav:"contact,omitempty"`
 	Decision *decisionItem `dynamodbav:"decision,omitempty"`
@@ -67,6 +69,13 @@ type assignmentItem struct {
 	Team   string `dynamodbav:"team,omitempty"`
 	Reason string `dynamodbav:"reason,omitempty"`
 	At     string `dynamodbav:"at"`
+}
+
+type clockItem struct {
+	Assignment      int    `dynamodbav:"assignment"`
+	From            string `dynamodbav:"from"`
+	FirstContactDue string `dynamodbav:"firstContactDue"`
+	FeedbackDue     string `dynamodbav:"feedbackDue"`
 }
 
 type mailItem struct {
@@ -123,6 +132,9 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	for _, a := range h.Assignments {
 		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
 	}
+	for _, c := range h.Clocks {
+		it.Clocks = append(it.Clocks, clockItem{Assignment: c.Assignment, From: stamp(c.From), FirstContactDue: stamp(c.FirstContactDue), FeedbackDue: stamp(c.FeedbackDue)})
+	}
 	for _, r := range h.Reminders {
 		it.Reminders = append(it.Reminders, stamp(r))
 	}
@@ -166,6 +178,15 @@ func (it mailItem) toMail(r *reader, field string) handoff.Mail {
 	return m
 }
 
+func (c clockItem) toClock(r *reader, field string) handoff.Clock {
+	out := handoff.Clock{Assignment: c.Assignment, From: r.time(field+".from", c.From), FirstContactDue: r.time(field+".firstContactDue", c.FirstContactDue),
+		FeedbackDue: r.time(field+".feedbackDue", c.FeedbackDue)}
+	if out.From.IsZero() || out.FirstContactDue.IsZero() || out.FeedbackDue.IsZero() || c.Assignment < 0 {
+		r.fail("%s: incomplete", field)
+	}
+	return out
+}
+
 func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
@@ -177,6 +198,9 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 		Reassignments: it.Reassignments, Pending: it.Pending, Version: it.Version}
 	for i, a := range it.Assignments {
 		h.Assignments = append(h.Assignments, handoff.Assignment{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: r.time("assignments["+strconv.Itoa(i)+"].at", a.At)})
+	}
+	for i, c := range it.Clocks {
+		h.Clocks = append(h.Clocks, c.toClock(&r, "clocks["+strconv.Itoa(i)+"]"))
 	}
 	for i, s := range it.Reminders {
 		h.Reminders = append(h.Reminders, r.time("reminders["+strconv.Itoa(i)+"]", s))

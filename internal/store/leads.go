@@ -389,6 +389,11 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 			upd = upd.Set(expression.Name("dealAmount"), expression.Value(m.Amount)).Set(expression.Name("dealCurrency"), expression.Value(m.Currency))
 		}
 	}
+	if ch.BelowSQLAt.IsZero() {
+		upd = upd.Remove(expression.Name("belowSqlAt"))
+	} else {
+		upd = upd.Set(expression.Name("belowSqlAt"), expression.Value(stamp(ch.BelowSQLAt)))
+	}
 	if ch.DecayAt.IsZero() {
 		upd = upd.Remove(expression.Name("decayBucket")).Remove(expression.Name("decayAt"))
 	} else {

@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
@@ -35,28 +34,41 @@ type Months struct {
 // NewMonths builds the reader of months.
 func NewMonths(db DB, t Tables) *Months { return &Months{db: newClient(db), t: t, Parallel: 8} }
 
-// monthQuery is one Query of the reader: a kind (monthSk prefix) of one month.
+// monthQuery is one Query of the reader: a kind (monthSk prefix) of one month, up to an instant when upTo is
+// set (a month after the reported one, read up to the report's AsOf).
 type monthQuery struct {
 	month contract.Month
 	kind  string // "lead#", "stage.", "stage.customer#", "handoff#", "reminder#"…
+	upTo  time.Time
 }
 
-// plan is the queries the report of m needs (see records.Input): the creations and every stage change and SLA
-// event of m; the hand-offs of the six months; the stage changes that end a cohort's journey (opportunity,
-// customer, lost) of the five months before m.
-func plan(m contract.Month) []monthQuery {
+// plan is the queries the report of m as of asOf needs (see records.Input): the creations and every stage change
+// and SLA event of m; the hand-offs of the six months; the stage changes that end a cohort's journey
+// (opportunity, customer, lost) of the five months before m; and every stage change and SLA event of the months
+// after m up to asOf (what happened to m's SQLs by then, and since the previous report to earlier ones). A zero
+// asOf reads no month after m.
+func plan(m contract.Month, asOf time.Time, loc *time.Location) []monthQuery {
 	var qs []monthQuery
 	for _, w := range records.Window(m) {
-		qs = append(qs, monthQuery{w, "handoff#"})
+		qs = append(qs, monthQuery{month: w, kind: "handoff#"})
 		if w == m {
-			qs = append(qs, monthQuery{w, "lead#"}, monthQuery{w, "stage."})
+			qs = append(qs, monthQuery{month: w, kind: "lead#"}, monthQuery{month: w, kind: "stage."})
 			for _, k := range records.EventKinds {
-				qs = append(qs, monthQuery{w, string(k) + "#"})
+				qs = append(qs, monthQuery{month: w, kind: string(k) + "#"})
 			}
 			continue
 		}
 		for _, to := range []records.Stage{records.Opportunity, records.Customer, records.Lost} {
-			qs = append(qs, monthQuery{w, "stage." + string(to) + "#"})
+			qs = append(qs, monthQuery{month: w, kind: "stage." + string(to) + "#"})
+		}
+	}
+	if asOf.IsZero() {
+		return qs
+	}
+	for w, last := m.Next(), contract.MonthOf(asOf.In(loc)); !last.Before(w); w = w.Next() {
+		qs = append(qs, monthQuery{month: w, kind: "stage.", upTo: asOf})
+		for _, k := range records.EventKinds {
+			qs = append(qs, monthQuery{month: w, kind: string(k) + "#", upTo: asOf})
 		}
 	}
 	return qs
@@ -66,11 +78,10 @@ func plan(m contract.Month) []monthQuery {
 var (
 	createdAttributes    = []string{"pk", "sk", "leadId", "at", "stage", "source", "utmCampaign"}
 	transitionAttributes = []string{"pk", "sk", "leadId", "from", "to", "at", "contractVersion", "source", "utmCampaign", "amount", "currency"}
-	handoffAttributes    = []string{"pk", "sk", "leadId", "handoffAt", "contractVersion", "repId", "assignments", "firstContactDue",
-		"feedbackDue", "contact", "decision", "firstContactBreaches", "feedbackBreached", "reminded", "feedbackReminded",
-		"reassignments", "source", "utmCampaign"}
-	eventAttributes   = []string{"pk", "sk", "kind", "leadId", "n", "at", "repId", "toRepId", "contractVersion"}
-	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold"}
+	handoffAttributes    = []string{"pk", "sk", "leadId", "handoffAt", "contractVersion", "repId", "assignments", "clocks",
+		"firstContactDue", "feedbackDue", "contact", "decision", "source", "utmCampaign"}
+	eventAttributes   = []string{"pk", "sk", "kind", "leadId", "handoffAt", "assignment", "n", "at", "due", "repId", "toRepId", "contractVersion"}
+	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold", "belowSqlAt"}
 )
 
 func projection(names []string) expression.ProjectionBuilder {
@@ -81,10 +92,10 @@ func projection(names []string) expression.ProjectionBuilder {
 	return p
 }
 
-// Read reads what the report of month m needs. AsOf is left to the caller (the instant the figures are taken).
-func (s *Months) Read(ctx context.Context, m contract.Month) (records.Input, error) {
-	in := records.Input{Month: m, Current: map[string]records.Current{}}
-	qs := plan(m)
+// Read reads what the report of month m as of asOf needs (the instant the figures are taken, set on the Input).
+func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (records.Input, error) {
+	in := records.Input{Month: m, AsOf: asOf, Current: map[string]records.Current{}}
+	qs := plan(m, asOf, s.zone())
 	results := make([]monthPage, len(qs))
 	err := s.each(ctx, len(qs), func(ctx context.Context, i int) error {
 		var err error
@@ -118,8 +129,13 @@ func (s *Months) Read(ctx context.Context, m contract.Month) (records.Input, err
 		if it.LeadID == "" || it.Stage == "" {
 			return fmt.Errorf("stored item %s: no leadId or stage", describeKey(item))
 		}
+		r := reader{item: it.PK + "/" + it.SK}
+		cur := records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL, BelowSQLAt: r.time("belowSqlAt", it.BelowSQLAt)}
+		if r.err != nil {
+			return r.err
+		}
 		mu.Lock()
-		in.Current[it.LeadID] = records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL}
+		in.Current[it.LeadID] = cur
 		mu.Unlock()
 		return nil
 	})
@@ -156,8 +172,19 @@ func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
 	default:
 		attrs = eventAttributes
 	}
-	key := expression.Key("month").Equal(expression.Value(q.month.String())).And(expression.Key("monthSk").BeginsWith(q.kind))
-	expr, err := expression.NewBuilder().WithKeyCondition(key).WithProjection(projection(attrs)).Build()
+	month := expression.Key("month").Equal(expression.Value(q.month.String()))
+	key := month.And(expression.Key("monthSk").BeginsWith(q.kind))
+	b := expression.NewBuilder().WithProjection(projection(attrs))
+	switch {
+	case q.upTo.IsZero():
+	case q.kind == "stage.":
+		// The stage comes before the instant in the sort key: kept up to upTo by a filter.
+		b = b.WithFilter(expression.Name("at").LessThanEqual(expression.Value(stamp(q.upTo))))
+	default:
+		// <kind>#<at>#<leadId>…: "~" sorts after every character of a lead ID.
+		key = month.And(expression.Key("monthSk").Between(expression.Value(q.kind), expression.Value(q.kind+stamp(q.upTo)+"#~")))
+	}
+	expr, err := b.WithKeyCondition(key).Build()
 	if err != nil {
 		return monthPage{}, err
 	}
@@ -165,7 +192,7 @@ func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
 	err = queryAll(ctx, s.db, &dynamodb.QueryInput{
 		TableName: &s.t.SLA, IndexName: aws.String("by-month"), KeyConditionExpression: expr.KeyCondition(),
 		ProjectionExpression: expr.Projection(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		Limit: limit(s.PageSize),
+		FilterExpression: expr.Filter(), Limit: limit(s.PageSize),
 	}, func(items []map[string]types.AttributeValue) error {
 		for _, item := range items {
 			if err := page.add(q.kind, item); err != nil {
@@ -221,7 +248,8 @@ func (p *monthPage) add(kind string, item map[string]types.AttributeValue) error
 		return err
 	}
 	r := reader{item: it.PK + "/" + it.SK}
-	e := records.Event{Kind: records.EventKind(it.Kind), LeadID: it.LeadID, At: r.time("at", it.At), RepID: it.RepID,
+	e := records.Event{Kind: records.EventKind(it.Kind), LeadID: it.LeadID, HandoffAt: r.time("handoffAt", it.HandoffAt),
+		Assignment: it.Assignment, At: r.time("at", it.At), Due: r.time("due", it.Due), RepID: it.RepID,
 		ContractVersion: it.ContractVersion, ToRep: it.ToRepID}
 	if e.Kind == records.Reassignment {
 		e.FromRep = it.RepID // the rep it was taken from
@@ -238,18 +266,19 @@ func (it handoffItem) toRecord() (records.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := records.Handoff{LeadID: it.LeadID, At: r.time("handoffAt", it.At), ContractVersion: it.ContractVersion, RepID: it.RepID,
 		FirstContactDue: r.time("firstContactDue", it.FirstContactDue), FeedbackDue: r.time("feedbackDue", it.FeedbackDue),
-		FirstContactBreaches: it.FirstContactBreaches, FeedbackBreach: it.FeedbackBreached, Reminders: it.Reminded + it.FeedbackReminded,
-		Reassignments: it.Reassignments, Source: it.Source, UTMCampaign: it.UTMCampaign}
+		Source: it.Source, UTMCampaign: it.UTMCampaign}
 	for i, a := range it.Assignments {
 		h.Assignments = append(h.Assignments, records.Assignment{RepID: a.RepID, At: r.time("assignments["+strconv.Itoa(i)+"].at", a.At)})
 	}
+	for i, c := range it.Clocks {
+		hc := c.toClock(&r, "clocks["+strconv.Itoa(i)+"]")
+		h.Clocks = append(h.Clocks, records.Clock{Assignment: hc.Assignment, From: hc.From, FirstContactDue: hc.FirstContactDue, FeedbackDue: hc.FeedbackDue})
+	}
 	if c := it.Contact; c != nil {
 		h.ContactedAt, h.ContactChannel, h.ContactRepID = r.time("contact.at", c.At), c.Channel, c.RepID
-		h.ContactedWithinDeadline = handoff.ContactedWithin(h.ContactedAt, h.FirstContactDue, h.FirstContactBreaches)
 	}
 	if d := it.Decision; d != nil {
 		h.Answer, h.AnsweredAt, h.RejectReason, h.RejectComment = d.Verdict, r.time("decision.at", d.At), d.Reason, d.Comment
-		h.FeedbackWithinDeadline = handoff.AnsweredWithin(h.AnsweredAt, h.FeedbackDue, h.FeedbackBreach)
 	}
 	switch {
 	case h.LeadID == "" || h.At.IsZero():

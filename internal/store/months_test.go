@@ -51,16 +51,16 @@ func TestMonthsReadJuly(t *testing.T) {
 	t.Parallel()
 	c, _, months, calls := seededJuly(t)
 	calls.Reset()
-	in, err := months.Read(context.Background(), july)
+	want := reporttest.July()
+	in, err := months.Read(context.Background(), july, want.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// lead#, stage. and the 6 event kinds of July; handoff# of 6 months; 3 stage kinds of the 5 months before.
-	if q, b, total := calls.Of("Query"), calls.Of("BatchGetItem"), calls.Total(); q != 8+6+15 || b != 1 || total != q+b {
-		t.Errorf("%d queries, %d batch reads, %d requests in all; want 29, 1, 30", q, b, total)
+	// lead#, stage. and the 6 event kinds of July; handoff# of 6 months; 3 stage kinds of the 5 months before;
+	// stage. and the 6 event kinds of August up to AsOf (1 August 08:00).
+	if q, b, total := calls.Of("Query"), calls.Of("BatchGetItem"), calls.Total(); q != 8+6+15+7 || b != 1 || total != q+b {
+		t.Errorf("%d queries, %d batch reads, %d requests in all; want 36, 1, 37", q, b, total)
 	}
-	want := reporttest.July()
-	in.AsOf = want.AsOf
 	got, err := report.Render(report.Compute(c, in))
 	if err != nil {
 		t.Fatal(err)
@@ -81,12 +81,14 @@ func TestMonthsReadOnlyTheMonth(t *testing.T) {
 	t.Parallel()
 	c, _, months, _ := seededJuly(t)
 	months.PageSize = 2 // every kind on several pages
-	in, err := months.Read(context.Background(), july)
+	fx := reporttest.July()
+	in, err := months.Read(context.Background(), july, fx.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx := reporttest.July()
 	inJuly := func(at time.Time) bool { return contract.MonthOf(at.In(c.Location)) == july }
+	// Changes and events are read up to AsOf, past the month's end (l11 becoming an MQL at 00:30 on 1 August).
+	byAsOf := func(at time.Time) bool { return inJuly(at) || july.Before(contract.MonthOf(at.In(c.Location))) && !at.After(fx.AsOf) }
 	inWindow := func(at time.Time) bool {
 		return slices.Contains(records.Window(july), contract.MonthOf(at.In(c.Location)))
 	}
@@ -97,7 +99,7 @@ func TestMonthsReadOnlyTheMonth(t *testing.T) {
 		}
 	}
 	for _, x := range fx.Transitions {
-		if inJuly(x.At) || inWindow(x.At) && (x.To == records.Opportunity || x.To == records.Customer || x.To == records.Lost) {
+		if byAsOf(x.At) || inWindow(x.At) && (x.To == records.Opportunity || x.To == records.Customer || x.To == records.Lost) {
 			want = append(want, "stage "+x.LeadID+" "+string(x.To)+" "+x.Amount+x.Currency)
 		}
 	}
@@ -107,7 +109,7 @@ func TestMonthsReadOnlyTheMonth(t *testing.T) {
 		}
 	}
 	for _, x := range fx.Events {
-		if inJuly(x.At) {
+		if byAsOf(x.At) {
 			want = append(want, "event "+x.LeadID+" "+string(x.Kind)+" "+x.RepID+" "+x.FromRep+">"+x.ToRep)
 		}
 	}
@@ -151,7 +153,7 @@ func TestMonthsMalformedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := months.Read(context.Background(), july); err == nil || !strings.Contains(err.Error(), "LEAD#ld_bad/HANDOFF#x") {
+	if _, err := months.Read(context.Background(), july, time.Time{}); err == nil || !strings.Contains(err.Error(), "LEAD#ld_bad/HANDOFF#x") {
 		t.Errorf("a malformed hand-off: %v", err)
 	}
 }

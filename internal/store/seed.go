@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -35,29 +36,38 @@ func Seed(ctx context.Context, db DB, t Tables, in records.Input, writers int) e
 	}
 	byLead := map[string][]time.Time{} // hand-off instants, in order: the hand-off an event belongs to
 	for _, rh := range in.Handoffs {
-		h := seededHandoff(rh)
-		sla(t.newHandoffItem(&h, now))
 		byLead[rh.LeadID] = append(byLead[rh.LeadID], rh.At)
 	}
 	for _, ats := range byLead {
 		slices.SortFunc(ats, func(a, b time.Time) int { return a.Compare(b) })
 	}
+	events := map[handoff.Key][]handoff.Event{}
 	seq := map[string]int{}
 	for _, e := range in.Events {
-		k := handoff.Key{LeadID: e.LeadID, At: e.At}
-		for _, at := range byLead[e.LeadID] {
-			if !at.After(e.At) {
-				k.At = at
+		k := handoff.Key{LeadID: e.LeadID, At: e.HandoffAt}
+		if k.At.IsZero() {
+			k.At = e.At
+			for _, at := range byLead[e.LeadID] {
+				if !at.After(e.At) {
+					k.At = at
+				}
 			}
 		}
-		n := seq[k.String()+string(e.Kind)]
-		seq[k.String()+string(e.Kind)]++
-		sla(t.newEventItem(handoff.Event{Handoff: k, Kind: e.Kind, N: n, At: e.At, Due: e.At, RepID: cmp.Or(e.FromRep, e.RepID),
-			ToRepID: e.ToRep, ContractVersion: e.ContractVersion}))
+		id := k.String() + string(e.Kind) + "#" + strconv.Itoa(e.Assignment)
+		n := seq[id]
+		seq[id]++
+		ev := handoff.Event{Handoff: k, Kind: e.Kind, Assignment: e.Assignment, N: n, At: e.At, Due: cmp.Or(e.Due, e.At),
+			RepID: cmp.Or(e.FromRep, e.RepID), ToRepID: e.ToRep, ContractVersion: e.ContractVersion}
+		events[k] = append(events[k], ev)
+		sla(t.newEventItem(ev))
+	}
+	for _, rh := range in.Handoffs {
+		h := seededHandoff(rh, events[handoff.Key{LeadID: rh.LeadID, At: rh.At}])
+		sla(t.newHandoffItem(&h, now))
 	}
 	for id, cur := range in.Current {
 		items = append(items, writeItem{t.Leads, marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id,
-			Stage: string(cur.Stage), BelowSQL: cur.BelowSQLThreshold, CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1})})
+			Stage: string(cur.Stage), BelowSQL: cur.BelowSQLThreshold, BelowSQLAt: stamp(cur.BelowSQLAt), CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1})})
 	}
 	const perCall = 25
 	return parallel(ctx, (len(items)+perCall-1)/perCall, writers, func(ctx context.Context, b int) error {
@@ -88,19 +98,37 @@ type writeItem struct {
 }
 
 // seededHandoff is the hand-off a report record describes, as the handlers would have left it: its SQL email
-// sent, its contact and answer recorded, its breaches and reminders counted.
-func seededHandoff(rh records.Handoff) handoff.Handoff {
+// sent, its clocks, its contact and answer recorded, its breaches and reminders counted from its events.
+func seededHandoff(rh records.Handoff, events []handoff.Event) handoff.Handoff {
 	h := handoff.Handoff{Key: handoff.Key{LeadID: rh.LeadID, At: rh.At}, ContractVersion: rh.ContractVersion, Source: rh.Source,
 		UTMCampaign: rh.UTMCampaign, Mail: handoff.Mail{Status: handoff.MailSent, ClaimedAt: rh.At, SendingAt: rh.At, SentAt: rh.At, MessageID: "seed"},
-		FirstContactDue: rh.FirstContactDue, FeedbackDue: rh.FeedbackDue, FirstContactBreaches: rh.FirstContactBreaches,
-		FirstContactBreached: rh.FirstContactBreaches > 0, FeedbackBreached: rh.FeedbackBreach, Reassignments: rh.Reassignments,
-		Reminded: rh.Reminders, Version: 1}
+		FirstContactDue: rh.FirstContactDue, FeedbackDue: rh.FeedbackDue, Version: 1}
 	for _, a := range rh.Assignments {
 		h.Assignments = append(h.Assignments, handoff.Assignment{RepID: a.RepID, Reason: "seed", At: a.At})
 		h.ClockFrom = a.At
 	}
-	for range rh.Reminders {
-		h.Reminders = append(h.Reminders, h.ClockFrom)
+	for _, c := range rh.Clocks {
+		h.Clocks = append(h.Clocks, handoff.Clock{Assignment: c.Assignment, From: c.From, FirstContactDue: c.FirstContactDue, FeedbackDue: c.FeedbackDue})
+	}
+	last := len(rh.Assignments) - 1
+	for _, e := range events {
+		switch e.Kind {
+		case handoff.EventReminder:
+			if e.Assignment == last {
+				h.Reminders = append(h.Reminders, e.Due)
+				h.Reminded++
+			}
+		case handoff.EventFeedbackReminder:
+			h.FeedbackReminders = append(h.FeedbackReminders, e.Due)
+			h.FeedbackReminded++
+		case handoff.EventFirstContactBreach:
+			h.FirstContactBreaches++
+			h.FirstContactBreached = e.Assignment == last
+		case handoff.EventFeedbackBreach:
+			h.FeedbackBreached = true
+		case handoff.EventReassignment:
+			h.Reassignments++
+		}
 	}
 	if !rh.ContactedAt.IsZero() {
 		h.Contact = handoff.Contact{At: rh.ContactedAt, Channel: rh.ContactChannel, RepID: cmp.Or(rh.ContactRepID, rh.RepID), By: "page"}

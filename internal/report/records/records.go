@@ -19,23 +19,29 @@ import (
 // never a Scan. Window() gives the months to read.
 //
 //   - Created: kind "lead#", the reported month only.
-//   - Transitions: kind "stage." (every stage) of the reported month, and "stage.opportunity#",
-//     "stage.customer#", "stage.lost#" of the five months before it (the funnel of their cohorts).
+//   - Transitions: kind "stage." (every stage) of the reported month and of the months after it up to AsOf (a
+//     lead's stage at AsOf, the funnel's progress until AsOf), and "stage.opportunity#", "stage.customer#",
+//     "stage.lost#" of the five months before it (the funnel of their cohorts).
 //   - Handoffs: kind "handoff#" of the six months of the window (the trend and the funnel's cohorts; those of
 //     the reported month make the sales section and the CSV).
 //   - Events: the kinds of EventKinds ("reminder#", "reminder.feedback#", "escalation.away#",
-//     "breach.first_contact#", "breach.feedback#", "reassignment#") of the reported month.
-//   - Current: the leads handed off in the reported month, read by ID (BatchGetItem, projected on stage and
-//     belowSqlThreshold).
+//     "breach.first_contact#", "breach.feedback#", "reassignment#") of the reported month and of the months after
+//     it up to AsOf: those of the month's hand-offs are what happened to them by AsOf; those of earlier hand-offs
+//     after Since are what happened to earlier SQLs since the last report.
+//   - Current: the leads handed off in the reported month, read by ID (BatchGetItem, projected on stage,
+//     belowSqlThreshold and belowSqlAt).
 //
-// Records may come in any order. A record of a month outside the window is ignored.
+// Records may come in any order. A record of a month outside the window, or after AsOf, is ignored.
 type Input struct {
 	// Month is the month reported, in the contract's time zone.
 	Month contract.Month
 	// AsOf is when the figures are taken (the schedule's instant): anything recorded after it is not counted,
 	// so computing the same month again from the same records gives the same report. A deadline after AsOf
 	// that was not met yet is pending, not missed. Zero takes everything recorded.
-	AsOf        time.Time
+	AsOf time.Time
+	// Since is the as-of instant of the previous month's report: what happened after it to SQLs of earlier
+	// months is reported with this month (it was not in theirs). Zero is the start of Month.
+	Since       time.Time
 	Created     []Created
 	Transitions []Transition
 	Handoffs    []Handoff
@@ -69,35 +75,41 @@ type Transition struct {
 }
 
 // Handoff is one SQL hand-off (record "handoff#<at>#<leadId>"), as it stands when read: a lead handed off
-// again after a rejection has one Handoff per hand-off.
+// again after a rejection has one Handoff per hand-off. What it was at an earlier instant (the report's AsOf)
+// follows from the instants recorded: every assignment, every clock (set of deadlines) with the instant it
+// started, the contact and the answer, and the hand-off's SLA events.
 type Handoff struct {
 	LeadID          string
 	At              time.Time // the hand-off instant: the SLA clock starts
 	ContractVersion string
 	RepID           string       // who holds it now
 	Assignments     []Assignment // every assignment, the first at the hand-off; a reassignment adds one
-	FirstContactDue time.Time    // for the current rep
+	// Clocks are every set of deadlines it ran against, in order (the hand-off's, each reassignment's, each
+	// resend of a stuck SQL email's). Hand-offs recorded before clocks were kept have none: their current
+	// deadlines below stand for the last assignment's, and an earlier assignment's deadline is taken as the
+	// instant it was reassigned (a reassignment happens at the breach).
+	Clocks          []Clock
+	FirstContactDue time.Time // the current deadlines
 	FeedbackDue     time.Time
 
 	ContactedAt    time.Time // zero until contacted (an answer counts as a contact)
 	ContactChannel string    // phone | email | meeting
 	ContactRepID   string    // who made the contact
-	// ContactedWithinDeadline is false as soon as any first-contact breach happened on this hand-off.
-	ContactedWithinDeadline bool
 
-	Answer                 string // accepted | rejected | ""
-	AnsweredAt             time.Time
-	RejectReason           string // one of the contract's notify.reject_reasons
-	RejectComment          string // free text, required for "other"
-	FeedbackWithinDeadline bool
-
-	FirstContactBreaches int
-	FeedbackBreach       bool
-	Reminders            int
-	Reassignments        int
+	Answer        string // accepted | rejected | ""
+	AnsweredAt    time.Time
+	RejectReason  string // one of the contract's notify.reject_reasons
+	RejectComment string // free text, required for "other"
 
 	Source      string // the lead's source, denormalised at hand-off time
 	UTMCampaign string
+}
+
+// Clock is one set of deadlines of a hand-off (handoff.Clock): for the assignment of that index, from From.
+type Clock struct {
+	Assignment                   int
+	From                         time.Time
+	FirstContactDue, FeedbackDue time.Time
 }
 
 // Assignment is a rep taking an SQL: their own first-contact clock starts at At.
@@ -147,12 +159,17 @@ const (
 // EventKinds are the kinds the report reads, one Query each.
 var EventKinds = []EventKind{Reminder, FeedbackReminder, AwayEscalation, FirstContactBreach, FeedbackBreachEvent, Reassignment}
 
-// Event is an SLA event of the month (deadline checker): a reminder, a breach, an escalation, a reassignment.
+// Event is an SLA event (deadline checker): a reminder, a breach, an escalation, a reassignment.
 type Event struct {
-	Kind            EventKind
-	LeadID          string
-	At              time.Time
-	RepID           string // the rep concerned
+	Kind   EventKind
+	LeadID string
+	// HandoffAt names the hand-off it happened to (zero in records that lack it: the lead's latest hand-off
+	// before At); Assignment is the index of the assignment that held the SQL then.
+	HandoffAt       time.Time
+	Assignment      int
+	At              time.Time // when it was recorded
+	Due             time.Time // the deadline or reminder instant it concerns
+	RepID           string    // the rep concerned
 	ContractVersion string
 	FromRep, ToRep  string // reassignments
 }
@@ -162,6 +179,9 @@ type Current struct {
 	Stage Stage
 	// BelowSQLThreshold: an SQL whose score decayed below the contract's SQL threshold since.
 	BelowSQLThreshold bool
+	// BelowSQLAt is when the score of the lead, an SQL, first fell below the SQL threshold after its latest
+	// hand-off (kept if it climbs back): zero when it never did, or when the record predates it.
+	BelowSQLAt time.Time
 }
 
 // Months is how many months the trend and the funnel show: the reported month and the five before it.

@@ -102,45 +102,43 @@ func July() records.Input {
 	}
 	h0 := h("l0", "carl", "2026-06-30 17:00", Site, "", v6)
 	h0.FirstContactDue, h0.FeedbackDue = At("2026-07-01 12:00"), At("2026-07-02 17:00")
-	h0.FirstContactBreaches, h0.FeedbackBreach = 1, true
 
 	h1 := h("l1", "anna", "2026-07-01 10:00", Site, "ete", v6)
 	h1.FirstContactDue, h1.FeedbackDue = At("2026-07-01 15:00"), At("2026-07-03 10:00")
-	h1.ContactedAt, h1.ContactRepID, h1.ContactChannel, h1.ContactedWithinDeadline = At("2026-07-01 11:30"), "anna", "phone", true
-	h1.Answer, h1.AnsweredAt, h1.FeedbackWithinDeadline = records.Accepted, At("2026-07-01 15:00"), true
+	h1.ContactedAt, h1.ContactRepID, h1.ContactChannel = At("2026-07-01 11:30"), "anna", "phone"
+	h1.Answer, h1.AnsweredAt = records.Accepted, At("2026-07-01 15:00")
 
 	h2 := h("l2", "bruno", "2026-07-02 17:30", Webinar, "webinar-juin", v6)
 	h2.FirstContactDue, h2.FeedbackDue = At("2026-07-03 12:00"), At("2026-07-06 16:30")
-	h2.ContactedAt, h2.ContactRepID, h2.ContactedWithinDeadline = At("2026-07-03 10:00"), "bruno", true
-	h2.Answer, h2.AnsweredAt, h2.RejectReason, h2.FeedbackWithinDeadline = records.Rejected, At("2026-07-03 11:00"), "no_budget", true
+	h2.ContactedAt, h2.ContactRepID = At("2026-07-03 10:00"), "bruno"
+	h2.Answer, h2.AnsweredAt, h2.RejectReason = records.Rejected, At("2026-07-03 11:00"), "no_budget"
 
 	h3 := h("l3", "anna", "2026-07-03 16:30", Webinar, "webinar-juin", v6)
 	h3.FirstContactDue, h3.FeedbackDue = At("2026-07-06 12:30"), At("2026-07-07 16:30")
-	h3.ContactedAt, h3.ContactRepID, h3.ContactedWithinDeadline = At("2026-07-06 11:00"), "anna", true
-	h3.Answer, h3.AnsweredAt, h3.FeedbackWithinDeadline = records.Rejected, At("2026-07-06 12:00"), true
+	h3.ContactedAt, h3.ContactRepID = At("2026-07-06 11:00"), "anna"
+	h3.Answer, h3.AnsweredAt = records.Rejected, At("2026-07-06 12:00")
 	h3.RejectReason, h3.RejectComment = "other", "=cmd|' /C calc'!A0 <script>alert(1)</script>"
 
 	h4 := h("l4", "bruno", "2026-07-13 17:00", Site, "", v6)
 	h4.FirstContactDue, h4.FeedbackDue = At("2026-07-15 12:00"), At("2026-07-16 17:00")
-	h4.ContactedAt, h4.ContactRepID, h4.ContactedWithinDeadline = At("2026-07-15 10:00"), "bruno", true
-	h4.FeedbackBreach = true
+	h4.ContactedAt, h4.ContactRepID = At("2026-07-15 10:00"), "bruno" // never answered: feedback missed
 
 	h5 := h("l5", "anna", "2026-07-20 09:00", LinkedIn, "linkedin-q3", v6)
 	h5.Assignments = []records.Assignment{{RepID: "carl", At: At("2026-07-20 09:00")}, {RepID: "anna", At: At("2026-07-20 14:00")}}
 	h5.FirstContactDue, h5.FeedbackDue = At("2026-07-20 18:00"), At("2026-07-22 09:00")
-	h5.ContactedAt, h5.ContactRepID, h5.ContactedWithinDeadline = At("2026-07-20 16:00"), "anna", false
-	h5.FirstContactBreaches, h5.Reassignments, h5.Reminders = 1, 1, 2
-	h5.Answer, h5.AnsweredAt, h5.FeedbackWithinDeadline = records.Accepted, At("2026-07-20 17:00"), true
+	h5.Clocks = []records.Clock{{Assignment: 0, From: At("2026-07-20 09:00"), FirstContactDue: At("2026-07-20 14:00"), FeedbackDue: At("2026-07-21 09:00")},
+		{Assignment: 1, From: At("2026-07-20 14:00"), FirstContactDue: h5.FirstContactDue, FeedbackDue: h5.FeedbackDue}}
+	h5.ContactedAt, h5.ContactRepID = At("2026-07-20 16:00"), "anna"
+	h5.Answer, h5.AnsweredAt = records.Accepted, At("2026-07-20 17:00")
 
 	h6 := h("l2", "bruno", "2026-07-27 10:00", Webinar, "webinar-juin", v7)
 	h6.FirstContactDue, h6.FeedbackDue = At("2026-07-27 15:00"), At("2026-07-29 10:00")
-	h6.ContactedAt, h6.ContactRepID, h6.ContactedWithinDeadline = At("2026-07-27 16:00"), "bruno", false
-	h6.FirstContactBreaches, h6.Reminders = 1, 2
-	h6.Answer, h6.AnsweredAt, h6.FeedbackWithinDeadline = records.Accepted, At("2026-07-28 10:00"), true
+	h6.ContactedAt, h6.ContactRepID = At("2026-07-27 16:00"), "bruno"
+	h6.Answer, h6.AnsweredAt = records.Accepted, At("2026-07-28 10:00")
 
 	h7 := h("l7", "anna", "2026-07-31 16:00", Tracking, "", v7)
 	h7.FirstContactDue, h7.FeedbackDue = At("2026-08-03 12:00"), At("2026-08-04 17:00")
-	h7.ContactedAt, h7.ContactRepID, h7.ContactedWithinDeadline = At("2026-08-03 09:30"), "anna", true
+	h7.ContactedAt, h7.ContactRepID = At("2026-08-03 09:30"), "anna"
 
 	// Earlier cohorts: March (accepted, opportunity, lost), May (two customers in two currencies, one rejected).
 	m2 := h("m2", "anna", "2026-03-10 10:00", Site, "", v6)
@@ -265,14 +263,24 @@ func Synthetic(c *contract.Contract, m contract.Month, leads, sqls int, seed uin
 			h.RepID = reps[rng.IntN(len(reps))]
 			h.Assignments = []records.Assignment{{RepID: h.RepID, At: h.At}}
 			h.FirstContactDue, h.FeedbackDue = must(c.FirstContactDue(h.At)), must(c.FeedbackDue(h.At))
+			h.Clocks = []records.Clock{{From: h.At, FirstContactDue: h.FirstContactDue, FeedbackDue: h.FeedbackDue}}
+			event := func(kind records.EventKind, at, due time.Time) records.Event {
+				return records.Event{Kind: kind, LeadID: id, HandoffAt: h.At, Assignment: len(h.Assignments) - 1, At: at, Due: due, RepID: h.RepID}
+			}
+			if rng.IntN(3) == 0 {
+				first := must(c.ReminderTimes(h.At))[0]
+				in.Events = append(in.Events, event(records.Reminder, first, first))
+			}
 			if rng.IntN(20) == 0 { // reassigned after a breach
 				next := reps[rng.IntN(4)]
-				h.Assignments = append(h.Assignments, records.Assignment{RepID: next, At: h.FirstContactDue})
-				h.FirstContactBreaches, h.Reassignments = 1, 1
-				in.Events = append(in.Events, records.Event{Kind: records.FirstContactBreach, LeadID: id, At: h.FirstContactDue, RepID: h.RepID},
-					records.Event{Kind: records.Reassignment, LeadID: id, At: h.FirstContactDue, RepID: h.RepID, FromRep: h.RepID, ToRep: next})
+				breach := h.FirstContactDue
+				reassigned := event(records.Reassignment, breach, breach)
+				reassigned.FromRep, reassigned.ToRep = h.RepID, next
+				in.Events = append(in.Events, event(records.FirstContactBreach, breach, breach), reassigned)
+				h.Assignments = append(h.Assignments, records.Assignment{RepID: next, At: breach})
 				h.RepID = next
-				h.FirstContactDue = must(c.FirstContactDue(h.FirstContactDue))
+				h.FirstContactDue, h.FeedbackDue = must(c.FirstContactDue(breach)), must(c.FeedbackDue(breach))
+				h.Clocks = append(h.Clocks, records.Clock{Assignment: 1, From: breach, FirstContactDue: h.FirstContactDue, FeedbackDue: h.FeedbackDue})
 			}
 			rep := h.Assignments[len(h.Assignments)-1]
 			delay := time.Duration(rng.ExpFloat64() * float64(90*time.Minute))
@@ -281,18 +289,11 @@ func Synthetic(c *contract.Contract, m contract.Month, leads, sqls int, seed uin
 			}
 			h.ContactedAt = must(c.Calendar.Add(rep.At, delay.Truncate(time.Minute)))
 			h.ContactRepID, h.ContactChannel = rep.RepID, []string{"phone", "email", "meeting"}[rng.IntN(3)]
-			h.ContactedWithinDeadline = h.FirstContactBreaches == 0 && !h.ContactedAt.After(h.FirstContactDue)
-			if !h.ContactedWithinDeadline && h.FirstContactBreaches == 0 {
-				h.FirstContactBreaches = 1
-				in.Events = append(in.Events, records.Event{Kind: records.FirstContactBreach, LeadID: id, At: h.FirstContactDue, RepID: h.RepID})
-			}
-			if rng.IntN(3) == 0 {
-				h.Reminders = 1
-				in.Events = append(in.Events, records.Event{Kind: records.Reminder, LeadID: id, At: must(c.ReminderTimes(h.At))[0], RepID: h.RepID})
+			if h.ContactedAt.After(h.FirstContactDue) { // the checker records the breach it finds, at the deadline
+				in.Events = append(in.Events, event(records.FirstContactBreach, h.FirstContactDue, h.FirstContactDue))
 			}
 			if rng.IntN(20) != 0 {
 				h.AnsweredAt = must(c.Calendar.Add(h.ContactedAt, time.Duration(rng.ExpFloat64()*float64(4*time.Hour)).Truncate(time.Minute)))
-				h.FeedbackWithinDeadline = !h.AnsweredAt.After(h.FeedbackDue)
 				h.Answer = records.Accepted
 				if rng.IntN(4) == 0 {
 					h.Answer = records.Rejected
