@@ -142,4 +142,3 @@ func TestTheReportOfRecordIsTheReportComputedAgain(t *testing.T) {
 		t.Errorf("the per-rep table lacks its columns or total:\n%s", e.Text)
 	}
 }
-

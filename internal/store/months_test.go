@@ -88,7 +88,9 @@ func TestMonthsReadOnlyTheMonth(t *testing.T) {
 	}
 	inJuly := func(at time.Time) bool { return contract.MonthOf(at.In(c.Location)) == july }
 	// Changes and events are read up to AsOf, past the month's end (l11 becoming an MQL at 00:30 on 1 August).
-	byAsOf := func(at time.Time) bool { return inJuly(at) || july.Before(contract.MonthOf(at.In(c.Location))) && !at.After(fx.AsOf) }
+	byAsOf := func(at time.Time) bool {
+		return inJuly(at) || july.Before(contract.MonthOf(at.In(c.Location))) && !at.After(fx.AsOf)
+	}
 	inWindow := func(at time.Time) bool {
 		return slices.Contains(records.Window(july), contract.MonthOf(at.In(c.Location)))
 	}
