@@ -60,9 +60,15 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	return 2
 }
 
+const checkUsage = "usage: handoff contract check FILE\n  Validate a contract; print every problem with its line, exit 1 if there is any.\n"
+
 func check(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, checkUsage)
+		return 0
+	}
 	if len(args) != 1 {
-		fmt.Fprint(stderr, "usage: handoff contract check FILE\n")
+		fmt.Fprint(stderr, checkUsage)
 		return 2
 	}
 	c, err := contract.Load(args[0])
@@ -106,14 +112,46 @@ func reportLoadError(file string, err error, stderr io.Writer) int {
 	return 1
 }
 
-func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	fs := flag.NewFlagSet("deadline", flag.ContinueOnError)
+// flags is a subcommand's flag set, whose usage is its synopsis and every flag.
+func flags(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses a subcommand's arguments; done tells the command is over, with its exit code: 0 when the usage was
+// asked for (-h, --help: printed on stdout, as every Unix tool does), 2 on a mistake (the usage on stderr).
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	var out strings.Builder
+	fs.SetOutput(&out)
+	err := fs.Parse(args)
 	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, out.String())
+		return 0, true
+	case err != nil:
+		fmt.Fprint(stderr, out.String())
+		return 2, true
+	}
+	return 0, false
+}
+
+const deadlineUsage = `usage: handoff deadline --contract FILE [--from RFC3339] --hours N
+  Print the instant N business hours (4, 1.5, 1h30m; whole minutes) after --from (default: now) under the
+  contract's calendar.
+`
+
+func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int {
+	fs := flags("deadline", deadlineUsage)
 	file := fs.String("contract", "", "contract file (required)")
 	from := fs.String("from", "", "start instant, RFC 3339 (default: now)")
 	n := fs.String("hours", "", "business time to add (required): hours (4, 1.5) or a duration (1h30m); whole minutes, at most 2000h")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	var problems []string
 	if *file == "" {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +23,10 @@ const reportUsage = `usage: handoff report --month YYYY-MM --out DIR [--stored |
   the PNG files beside it), report.txt, the charts and the CSV of the month's SQLs. The month's records are read
   as the report function reads them (DynamoDB Local at --endpoint, the URL make run prints; else AWS's usual
   configuration); nothing is written to the tables and nothing is sent. --stored renders the month's report of
-  record (the figures that were emailed) instead of computing the month again now; --as-of computes it as of
-  another instant (a local stack whose clock was moved).
+  record (the figures that were emailed) instead of computing the month again now. Computed again, the figures
+  are taken as of the report of record's instant when there is one (so they are those that were emailed, and
+  the command says whether they are), else as of now; --as-of takes them at another instant (a local stack
+  whose clock was moved).
 `
 
 // htmlFile and textFile are the names of the email's two parts on disk; the charts and the CSV keep the names
@@ -38,9 +39,7 @@ const (
 // monthlyReport renders a month's report to a directory, from the records (as the report function computes it)
 // or from the month's report of record (--stored). It only reads.
 func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, reportUsage) }
+	fs := flags("report", reportUsage)
 	month := fs.String("month", "", "the month to render, YYYY-MM (required; a month that is over)")
 	out := fs.String("out", "", "directory to write the files to (required; created if missing)")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file (the one the function runs with)")
@@ -50,9 +49,9 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	slaTable := fs.String("sla-table", "handoff-local-sla", "SLA table (the month's records, the reports of record)")
 	stored := fs.Bool("stored", false, "render the month's report of record (what was emailed) instead of computing it")
-	asOf := fs.String("as-of", "", "take the figures as of this instant, RFC 3339 (default now; for a stack whose clock was moved)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	asOf := fs.String("as-of", "", "take the figures as of this instant, RFC 3339 (default: the report of record's, else now; for a stack whose clock was moved)")
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	var problems []string
 	var m contract.Month

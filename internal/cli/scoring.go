@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -21,14 +20,25 @@ import (
 )
 
 // scoreLead prints one lead's score and explanation under a contract.
+const (
+	scoreUsage = `usage: handoff score --contract FILE --lead FILE [--at RFC3339]
+  Print one lead's score, stage and explanation (the lead is one record of handoff export).
+`
+	whatifUsage = `usage: handoff whatif --current FILE --proposed FILE --export FILE
+  Replay exported leads under both contracts: MQLs and SQLs month by month, side by side.
+`
+	exportUsage = `usage: handoff export [--dynamodb-endpoint URL] [--leads-table T] [--activities-table T] > leads.jsonl
+  Write every stored lead and its activities (JSON Lines) for score and whatif.
+`
+)
+
 func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) int {
-	fs := flag.NewFlagSet("score", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("score", scoreUsage)
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file")
 	leadFile := fs.String("lead", "", "a lead and its activities, as one record of `handoff export` (required)")
 	atFlag := fs.String("at", "", "score at this RFC 3339 instant (default: now)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	if *leadFile == "" {
 		fmt.Fprintln(stderr, "usage: handoff score --contract FILE --lead FILE [--at RFC3339]")
@@ -221,13 +231,12 @@ func scoringContract(file string, stderr io.Writer) (*contract.Contract, *contra
 
 // whatIf compares the MQLs and SQLs of the current and a proposed contract, month by month.
 func whatIf(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("whatif", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("whatif", whatifUsage)
 	current := fs.String("current", "infra/contract/contract.yaml", "the contract in force")
 	proposed := fs.String("proposed", "", "the edited contract (required)")
 	export := fs.String("export", "", "leads and activities from `handoff export` (required)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	if *proposed == "" || *export == "" {
 		fmt.Fprintln(stderr, "usage: handoff whatif --current FILE --proposed FILE --export FILE")
@@ -267,13 +276,12 @@ func whatIf(args []string, stdout, stderr io.Writer) int {
 
 // exportLeads writes every stored lead and its activities as JSON Lines, for whatif and score.
 func exportLeads(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := flags("export", exportUsage)
 	endpoint := fs.String("dynamodb-endpoint", "", "DynamoDB endpoint (the URL make run prints); empty uses AWS")
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	activitiesTable := fs.String("activities-table", "handoff-local-activities", "activities table")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	ctx := context.Background()
 	db, err := dynamoDB(ctx, *endpoint)

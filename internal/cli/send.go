@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,9 +26,7 @@ const sendUsage = `usage: handoff send --source ID (--data BODY | --file F) [--f
 // send signs and posts a webhook, as Typeform, Webflow, Zapier or the site would: the way to try a contract's
 // sources against `make run`.
 func send(args []string, stdout, stderr io.Writer, now func() time.Time, client *http.Client) int {
-	fs := flag.NewFlagSet("send", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, sendUsage) }
+	fs := flags("send", sendUsage)
 	base := fs.String("url", "http://127.0.0.1:3000", "base URL of the API")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file")
 	secretsFile := fs.String("secrets", "infra/local/secrets.env", "KEY=VALUE file with HANDOFF_SECRET_<SOURCE> values")
@@ -38,8 +35,8 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 	bodyFile := fs.String("file", "", "file holding the body to send")
 	isForm := fs.Bool("form", false, "send as application/x-www-form-urlencoded instead of JSON")
 	id := fs.String("id", "", "delivery ID (default: a new one)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parse(fs, args, stdout, stderr); done {
+		return code
 	}
 	if *srcID == "" || (*data == "") == (*bodyFile == "") {
 		fs.Usage()

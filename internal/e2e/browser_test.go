@@ -220,6 +220,17 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// overflowJS names the controls of the answer form whose box runs past the form's, and says when the page is
+// wider than the window ("" when none).
+const overflowJS = `(() => {
+  const form = document.querySelector('#answer').getBoundingClientRect();
+  const out = [...document.querySelectorAll('#answer select, #answer textarea, #answer fieldset, #answer button')]
+    .filter(e => e.getBoundingClientRect().right > form.right + 0.5 || e.getBoundingClientRect().left < form.left - 0.5)
+    .map(e => e.tagName.toLowerCase());
+  if (document.documentElement.scrollWidth > document.documentElement.clientWidth) out.push('the page');
+  return out.join(', ');
+})()`
+
 // TestSQLEmailAnsweredInABrowser: a form and a demo request make an SQL; the rep's email arrives in SES local;
 // Chromium opens its link (a GET that changes nothing), fills the form, posts it, and sees the confirmation.
 func TestSQLEmailAnsweredInABrowser(t *testing.T) {
@@ -273,6 +284,22 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 				t.Fatalf("opening the link recorded the answer: %+v", h)
 			}
 			shot(t, ctx, "feedback-"+tc.action+"-"+tc.locale)
+			// Laid out at a desktop's width and a phone's: every control within the form, nothing wider than the page.
+			for _, width := range []int64{800, 375} {
+				if err := chromedp.Do(sctx, chromedp.EmulateViewport(width, 900)); err != nil {
+					t.Fatal(err)
+				}
+				overflow, err := chromedp.Run(sctx, chromedp.Evaluate[string](overflowJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if overflow != "" {
+					t.Errorf("the %s page at %d px: %s runs past the form or the page", tc.action, width, overflow)
+				}
+			}
+			if err := chromedp.Do(sctx, chromedp.EmulateViewport(800, 1100)); err != nil {
+				t.Fatal(err)
+			}
 			fill := chromedp.Click(chromedp.CSS(`input[value="phone"]`))
 			if tc.action == "reject" {
 				fill = chromedp.Steps(chromedp.SetValue(chromedp.CSS(`select[name="reason"]`), "no_budget"),
