@@ -267,6 +267,28 @@ func TestRepeatedActivityIDs(t *testing.T) {
 	}
 }
 
+// TestActivityWithoutAnIDIsRefused: score and whatif refuse an export with an activity without an ID (it could
+// not be told from a copy), naming the record and the activity; exit 1, nothing on stdout.
+func TestActivityWithoutAnIDIsRefused(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "no-id.jsonl")
+	rec := `{"lead":{"id":"ld_noid","profile":{"country":"FR"}},"activities":[{"id":"w","type":"webinar_attended","occurredAt":"2026-11-20T10:00:00Z"},` +
+		`{"type":"webinar_attended","occurredAt":"2026-11-21T10:00:00Z"},{"type":"webinar_attended","occurredAt":"2026-11-21T10:00:00Z"}]}`
+	if err := os.WriteFile(file, []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := file + ": record 1 (lead ld_noid): activity 2 has no id: every activity needs one, since an activity ID counts once\n"
+	for _, args := range [][]string{
+		{"score", "--contract", example, "--lead", file, "--at", "2026-11-27T17:30:00+01:00"},
+		{"whatif", "--current", example, "--proposed", example, "--export", file},
+	} {
+		var out, errOut bytes.Buffer
+		if code := Run(args, &out, &errOut, fixedNow); code != 1 || errOut.String() != want || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and %q", args[0], code, out.String(), errOut.String(), want)
+		}
+	}
+}
+
 // TestCheckStatesTheScoringRules: contract check states the scoring rules as the engine applies them, the
 // unwritten parts included (exact totals, how long points last, how caps count, who beats whom).
 func TestCheckStatesTheScoringRules(t *testing.T) {

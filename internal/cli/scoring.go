@@ -54,8 +54,12 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	}
 	defer f.Close()
 	recs, err := whatif.Read(f)
-	if err != nil || len(recs) != 1 {
-		fmt.Fprintf(stderr, "%s: want one lead record: %v\n", *leadFile, err)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "%s: %v\n", *leadFile, err)
+		return 1
+	case len(recs) != 1:
+		fmt.Fprintf(stderr, "%s: want one lead record, got %d\n", *leadFile, len(recs))
 		return 1
 	}
 	rec := recs[0]

@@ -146,7 +146,7 @@ func (g gen) activities(at time.Time) []lead.Activity {
 			a.Properties["url"] = g.pick(genURLs...)
 		}
 		if g.r.Intn(12) == 0 {
-			a.ID = "" // a hand-made export without IDs: every one counts
+			a.ID = "" // exports and the store refuse these; the engine keeps each, in any order
 		}
 		out = append(out, a)
 	}
