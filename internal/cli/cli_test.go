@@ -37,7 +37,7 @@ func TestRun(t *testing.T) {
 		stdoutHas []string
 	}{
 		{name: "check a valid contract", args: []string{"contract", "check", example}, code: 0,
-			stdoutHas: []string{"valid — version 2026.11-1, Maintenia SAS", "first contact within 4h, feedback within 16h"}},
+			stdoutHas: []string{"valid — version 2026.11-2, Maintenia SAS", "first contact within 4h, feedback within 16h"}},
 		{name: "check an invalid contract", args: []string{"contract", "check", broken}, code: 1, stderrHas: []string{
 			`broken.yaml:45: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "soon"`,
 			`broken.yaml:81: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,
@@ -193,7 +193,7 @@ func TestCheckWarnsAboutShortAlternatives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg|dga|pdg)\b'`
+	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|cheffe|ceo|coo|cto|dg|dga|pdg)\b'`
 	if !bytes.Contains(data, []byte(fixed)) {
 		t.Fatalf("the example no longer has %s", fixed)
 	}

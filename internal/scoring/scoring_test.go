@@ -419,16 +419,59 @@ func TestShippedDecisionMakerRule(t *testing.T) {
 			"Chef d'atelier": true, "Head of Operations": true, "CEO & fondateur": true, "Co-founder / CTO": true,
 			"PDG": true, "DGA": true, "Directeurs": false, // whole words: the list names them
 		} {
-			r := Score(c.Scoring, Profile{"job_title": title}, nil, at)
-			got := false
-			for _, l := range r.Explanation {
-				got = got || l.Rule == "decision-maker"
-			}
-			if got != want {
+			if got := decisionMaker(c.Scoring, title); got != want {
 				t.Errorf("%s: %q is a decision-maker: %v, want %v", file, title, got, want)
 			}
 		}
 	}
+}
+
+// TestShippedDecisionMakerRuleFeminine: in the example contracts a title scores the same in its masculine and
+// its feminine form ("Cheffe de projet" got nothing while "Chef de projet" got 20), inclusive spellings
+// included; titles the rule does not name (président, gérant) score in neither form.
+func TestShippedDecisionMakerRuleFeminine(t *testing.T) {
+	t.Parallel()
+	pairs := []struct {
+		masculine, feminine string
+		want                bool
+	}{
+		{"Chef de projet", "Cheffe de projet", true},
+		{"Chef d'atelier", "Cheffe d'atelier", true},
+		{"Sous-chef", "Sous-cheffe", true},
+		{"Chef de projet", "Chef·fe de projet", true},
+		{"Chef de projet", "Chef(fe) de projet", true},
+		{"Directeur technique", "Directrice technique", true},
+		{"Directeur général adjoint", "Directrice générale adjointe", true},
+		{"Président-directeur général", "Présidente-directrice générale", true},
+		{"Directeur des opérations", "Directeur·rice des opérations", true},
+		{"Responsable maintenance", "Responsable maintenance", true},
+		{"PDG", "PDG", true},
+		{"Président", "Présidente", false},
+		{"Gérant", "Gérante", false},
+		{"Technicien", "Technicienne", false},
+		{"Chefs de projet", "Cheffes de projet", false}, // plurals are not titles, as "Directeurs" is not
+	}
+	for _, file := range []string{"../../infra/contract/contract.yaml", "../../infra/contract/examples/contract-proposed.yaml"} {
+		c, err := contract.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pairs {
+			if m, f := decisionMaker(c.Scoring, p.masculine), decisionMaker(c.Scoring, p.feminine); m != p.want || f != p.want {
+				t.Errorf("%s: %q is a decision-maker: %v, %q: %v; want %v for both", file, p.masculine, m, p.feminine, f, p.want)
+			}
+		}
+	}
+}
+
+// decisionMaker reports whether a job title gets the decision-maker rule's points.
+func decisionMaker(s *contract.Scoring, title string) bool {
+	for _, l := range Score(s, Profile{"job_title": title}, nil, at).Explanation {
+		if l.Rule == "decision-maker" {
+			return true
+		}
+	}
+	return false
 }
 
 // TestDuplicatedActivityIDsCountOnce: an export edited or merged by hand can repeat an activity; score and
