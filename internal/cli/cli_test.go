@@ -299,8 +299,8 @@ func TestCheckStatesTheScoringRules(t *testing.T) {
 	}
 	_, summary, _ := strings.Cut(out.String(), "\n  scoring: ")
 	want := `MQL at 40, SQL at 70, on the exact total (shown to the cent); minimum fit: MQL none, SQL 15
-    5 fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is ""
-    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):
+    5 fit rule(s); equals, in, contains ignore surrounding spaces and case (Unicode full case folding: ß is ss; accents count: É is not E); a missing field is ""
+    behaviour, per activity (one activity counts for every rule it matches; an activity ID once, its earliest copy):
       pricing-page  page_view where url contains /tarifs: 10, at most 30 in any 30 days (freshest first), halves every 14 days, gone after 93 days (under 1%)
       any-page      page_view: 1, at most 10 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
       white-paper   content_download: 15, halves every 30 days, gone after 199.3 days (under 1%)
