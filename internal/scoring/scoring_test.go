@@ -538,3 +538,72 @@ func TestWhichCopyCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestShownLines: the exact total is rounded to the cent once and shared by largest remainder, so what a line
+// shows is its share, not its own rounding. Fit lines are always listed (0.00 included: the rule matched); a
+// behaviour line is listed when its share is not 0.00 — one worth 0.004 may show +0.01, one worth 0.006 may
+// show nothing — and the listed lines add up to the shown total either way. Shares start from each value
+// rounded down, toward minus infinity for a negative line (-1.666 starts at -1.67, 0.4 of a cent below it).
+func TestShownLines(t *testing.T) {
+	t.Parallel()
+	fit := func(id string, points float64) contract.FitRule {
+		return contract.FitRule{ID: id, Field: "country", When: contract.Condition{Equals: "FR"}, Points: points}
+	}
+	behaviour := func(id, typ string, points float64) contract.BehaviourRule {
+		return contract.BehaviourRule{ID: id, Type: typ, Points: points} // no decay: the points as written
+	}
+	views := func(n int) []lead.Activity {
+		var out []lead.Activity
+		for i := 1; i <= n; i++ {
+			out = append(out, act(fmt.Sprint("v", i), "page_view", float64(i)))
+		}
+		return out
+	}
+	click := act("c", "email_click", 1)
+	tests := []struct {
+		name      string
+		fit       []contract.FitRule
+		behaviour []contract.BehaviourRule
+		acts      []lead.Activity
+		want      string // the listed lines
+		total     float64
+	}{
+		{"a line worth 0.004 shows +0.01 (the largest remainder): the README's example",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 10.003), behaviour("view", "page_view", 0.004)},
+			append(views(1), click), "click +10.00, view(v1) +0.01", 10.01},
+		{"two lines worth 0.004: one shows +0.01, the other is not listed",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 10.003), behaviour("view", "page_view", 0.004)},
+			append(views(2), click), "click +10.00, view(v1) +0.01", 10.01},
+		{"lines worth 0.006 share 2 cents: the third is not listed",
+			nil, []contract.BehaviourRule{behaviour("view", "page_view", 0.006)},
+			views(3), "view(v1) +0.01, view(v2) +0.01", 0.02},
+		{"a fit line is listed at 0.00",
+			[]contract.FitRule{fit("big", 10.006), fit("tiny", 0.004)}, nil,
+			nil, "big +10.01, tiny +0.00", 10.01},
+		{"a negative line starts below its value: -1.666 gets the cent and shows -1.66",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 3.333), behaviour("jobs", "page_view", -1.666)},
+			append(views(1), click), "click +3.33, jobs(v1) -1.66", 1.67},
+		{"a negative fit of -0.004 shows 0.00 beside 10.003 of behaviour",
+			[]contract.FitRule{fit("neg", -0.004)}, []contract.BehaviourRule{behaviour("click", "email_click", 10.003)},
+			[]lead.Activity{click}, "neg +0.00, click +10.00", 10},
+		{"free mail against behaviour: -15 and 13.214 + 0.005",
+			[]contract.FitRule{fit("free", -15)}, []contract.BehaviourRule{behaviour("click", "email_click", 13.214), behaviour("view", "page_view", 0.005)},
+			append(views(1), click), "free -15.00, click +13.21, view(v1) +0.01", -1.78},
+	}
+	for _, tc := range tests {
+		s := rules(func(s *contract.Scoring) { s.Fit, s.Behaviour = tc.fit, tc.behaviour })
+		r := Score(s, Profile{"country": "FR"}, tc.acts, at)
+		var lines []string
+		for _, l := range r.Explanation {
+			name := l.Rule
+			if l.Kind == "behaviour" && l.ActivityType == "page_view" {
+				name += "(" + l.ActivityID + ")"
+			}
+			lines = append(lines, fmt.Sprintf("%s %+.2f", name, l.Points))
+		}
+		if got := strings.Join(lines, ", "); got != tc.want || r.Total != tc.total {
+			t.Errorf("%s: listed %q, total %g; want %q, %g (exact %.4f)", tc.name, got, r.Total, tc.want, tc.total, r.Exact.Total)
+		}
+		checkShownAddsUp(t, tc.name, r)
+	}
+}
