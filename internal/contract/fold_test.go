@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
@@ -113,14 +114,16 @@ func TestFoldIsTheComparisonForm(t *testing.T) {
 
 // TestFoldIsD145: Fold's shortcuts (ASCII lower-cased; no decomposition without the iota subscript) give
 // Unicode's canonical caseless form, NFC(toCasefold(NFD(s))), for every character of the BMP alone and followed
-// by combining marks in and out of canonical order, the iota subscript among them.
+// by combining marks in and out of canonical order, the iota subscript among them. A character with no case and
+// no decomposition is left out: folding leaves it, and its marks, as they are (but the iota subscript, which
+// takes D145's own path), so both forms are NFC of the same text.
 func TestFoldIsD145(t *testing.T) {
 	t.Parallel()
 	fold := cases.Fold()
 	d145 := func(s string) string { return norm.NFC.String(fold.String(norm.NFD.String(strings.TrimSpace(s)))) }
 	bad := 0
 	for r := rune(0); r <= 0xFFFF && bad < 10; r++ {
-		if !utf8.ValidRune(r) {
+		if !utf8.ValidRune(r) || unicode.SimpleFold(r) == r && norm.NFD.IsNormalString(string(r)) {
 			continue
 		}
 		for _, marks := range []string{"", "\u0323\u0301", "\u0345\u0313"} {
