@@ -20,11 +20,12 @@ import (
 // "ς" is "σ", the long "ſ" is "s", "İ" (U+0130) is "i" followed by a combining dot above, "ı" stays "ı", and
 // "É" typed as one character or as "E" and an accent is the same "é". Accents are not case: "É" is never "E".
 //
-// Cost: a lead's value is folded at each test, the contract's text once (at load). ASCII, most values and
-// every URL, is only lower-cased. D145 decomposes (NFD) before folding because folding moves the Greek iota
-// subscript (U+0345) out of the combining marks; the decomposition is skipped for text without it, in any form
-// (it and the precomposed letters holding it, all in U+1F80–U+1FFF), where it changes nothing: checked over
-// every code point followed by combining marks when this was written, and over the BMP by TestFoldIsD145.
+// Cost: a lead's value is folded at each test, the contract's text once (at load). ASCII text (most values,
+// nearly every URL) is only lower-cased. D145 decomposes (NFD) before folding because folding moves the Greek
+// iota subscript (U+0345) out of the combining marks; the decomposition is skipped for text without it in any
+// form (U+0345 itself, or a precomposed letter holding it, all in U+1F80–U+1FFF), where it changes nothing:
+// checked over every code point followed by combining marks when this was written, and over the BMP by
+// TestFoldIsD145.
 
 var folder = cases.Fold() // stateless: safe for concurrent use
 

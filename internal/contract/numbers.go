@@ -58,6 +58,7 @@ func (e errUnreadable) Error() string { return e.why }
 
 func unreadable(format string, args ...any) error { return errUnreadable{fmt.Sprintf(format, args...)} }
 
+// scientific finds a number in scientific notation: "1e3", "1.2E+03", "5e-1".
 var scientific = regexp.MustCompile(`\d[eE][-+\x{2212}]?\d`)
 
 // ErrNoNumber is returned for a value with no number at all.
