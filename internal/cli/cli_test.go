@@ -37,7 +37,7 @@ func TestRun(t *testing.T) {
 		stdoutHas []string
 	}{
 		{name: "check a valid contract", args: []string{"contract", "check", example}, code: 0,
-			stdoutHas: []string{"valid — version 2026.11-1, Maintenia SAS", "first contact within 4h, feedback within 16h"}},
+			stdoutHas: []string{"valid — version 2026.11-2, Maintenia SAS", "first contact within 4h, feedback within 16h"}},
 		{name: "check an invalid contract", args: []string{"contract", "check", broken}, code: 1, stderrHas: []string{
 			`broken.yaml:45: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "soon"`,
 			`broken.yaml:81: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,
@@ -193,7 +193,7 @@ func TestCheckWarnsAboutShortAlternatives(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|ceo|coo|cto|dg|dga|pdg)\b'`
+	const fixed = `'(?i)\b(directeur|directrice|responsable|head of|chef|cheffe|ceo|coo|cto|dg|dga|pdg)\b'`
 	if !bytes.Contains(data, []byte(fixed)) {
 		t.Fatalf("the example no longer has %s", fixed)
 	}
@@ -267,6 +267,28 @@ func TestRepeatedActivityIDs(t *testing.T) {
 	}
 }
 
+// TestActivityWithoutAnIDIsRefused: score and whatif refuse an export with an activity without an ID (it could
+// not be told from a copy), naming the record and the activity; exit 1, nothing on stdout.
+func TestActivityWithoutAnIDIsRefused(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "no-id.jsonl")
+	rec := `{"lead":{"id":"ld_noid","profile":{"country":"FR"}},"activities":[{"id":"w","type":"webinar_attended","occurredAt":"2026-11-20T10:00:00Z"},` +
+		`{"type":"webinar_attended","occurredAt":"2026-11-21T10:00:00Z"},{"type":"webinar_attended","occurredAt":"2026-11-21T10:00:00Z"}]}`
+	if err := os.WriteFile(file, []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := file + ": record 1 (lead ld_noid): activity 2 has no id: every activity needs one, since an activity ID counts once\n"
+	for _, args := range [][]string{
+		{"score", "--contract", example, "--lead", file, "--at", "2026-11-27T17:30:00+01:00"},
+		{"whatif", "--current", example, "--proposed", example, "--export", file},
+	} {
+		var out, errOut bytes.Buffer
+		if code := Run(args, &out, &errOut, fixedNow); code != 1 || errOut.String() != want || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and %q", args[0], code, out.String(), errOut.String(), want)
+		}
+	}
+}
+
 // TestCheckStatesTheScoringRules: contract check states the scoring rules as the engine applies them, the
 // unwritten parts included (exact totals, how long points last, how caps count, who beats whom).
 func TestCheckStatesTheScoringRules(t *testing.T) {
@@ -277,8 +299,8 @@ func TestCheckStatesTheScoringRules(t *testing.T) {
 	}
 	_, summary, _ := strings.Cut(out.String(), "\n  scoring: ")
 	want := `MQL at 40, SQL at 70, on the exact total (shown to the cent); minimum fit: MQL none, SQL 15
-    5 fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is ""
-    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):
+    5 fit rule(s); equals, in, contains ignore surrounding spaces and case (Unicode full case folding: ß is ss; accents count: É is not E); a missing field is ""
+    behaviour, per activity (one activity counts for every rule it matches; an activity ID once, its earliest copy):
       pricing-page  page_view where url contains /tarifs: 10, at most 30 in any 30 days (freshest first), halves every 14 days, gone after 93 days (under 1%)
       any-page      page_view: 1, at most 10 in any 30 days (freshest first), halves every 7 days, gone after 46.5 days (under 1%)
       white-paper   content_download: 15, halves every 30 days, gone after 199.3 days (under 1%)

@@ -64,8 +64,12 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	}
 	defer f.Close()
 	recs, err := whatif.Read(f)
-	if err != nil || len(recs) != 1 {
-		fmt.Fprintf(stderr, "%s: want one lead record: %v\n", *leadFile, err)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "%s: %v\n", *leadFile, err)
+		return 1
+	case len(recs) != 1:
+		fmt.Fprintf(stderr, "%s: want one lead record, got %d\n", *leadFile, len(recs))
 		return 1
 	}
 	rec := recs[0]
@@ -150,9 +154,11 @@ func scoringSummary(w io.Writer, s *contract.Scoring) {
 	}
 	fmt.Fprintf(w, "  scoring: MQL at %g, SQL at %g, on the exact total (shown to the cent); minimum fit: MQL %s, SQL %s\n",
 		s.MQL, s.SQL, minFit(s.MQLMinFit), minFit(s.SQLMinFit))
-	fmt.Fprintf(w, "    %d fit rule(s); equals, in, contains ignore case and surrounding spaces; a missing field is \"\"\n", len(s.Fit))
+	// Conditions compare as contract.Fold does; say which folding, since "ignore case" alone was read two ways.
+	fmt.Fprintf(w, "    %d fit rule(s); equals, in, contains ignore surrounding spaces and case (Unicode full case folding: ß is ss; "+
+		"accents count: É is not E); a missing field is \"\"\n", len(s.Fit))
 	if len(s.Behaviour) > 0 {
-		fmt.Fprintln(w, "    behaviour, per activity (one activity counts for every rule it matches; an activity ID once):")
+		fmt.Fprintln(w, "    behaviour, per activity (one activity counts for every rule it matches; an activity ID once, its earliest copy):")
 		width := 0
 		for _, b := range s.Behaviour {
 			width = max(width, len(b.ID))

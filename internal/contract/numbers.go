@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,6 +58,9 @@ func (e errUnreadable) Error() string { return e.why }
 
 func unreadable(format string, args ...any) error { return errUnreadable{fmt.Sprintf(format, args...)} }
 
+// scientific finds a number in scientific notation: "1e3", "1.2E+03", "5e-1".
+var scientific = regexp.MustCompile(`\d[eE][-+\x{2212}]?\d`)
+
 // ErrNoNumber is returned for a value with no number at all.
 var ErrNoNumber = errors.New("no number")
 
@@ -64,8 +68,13 @@ var ErrNoNumber = errors.New("no number")
 // (plain, no-break or narrow no-break spaces), "1'200", "1,200" (English), "1.200" (German), "2,5", "250-499",
 // "250 à 499", "entre 250 et 499", "5000+", "plus de 5000", "moins de 10" (up to 10), "10k", "1,5 M". It refuses,
 // saying why, what it would have to guess: "1,200" from a French lead (1.2 or 1200?), several numbers that
-// are not a range, "10-50k" (10 or 10k?).
+// are not a range, "10-50k" (10 or 10k?), "1e3" (scientific notation). A dot or comma with no digit before it
+// is a decimal mark (".5" is 0.5); a tab or a line break separates numbers but never groups digits.
 func ReadQuantity(v string, n Numbers) (Quantity, error) {
+	// "1e3" may be 1000 from a spreadsheet, or a code; its "e" is also Portuguese for "and": not guessed.
+	if scientific.MatchString(v) {
+		return Quantity{}, unreadable("scientific notation, not read")
+	}
 	toks := tokenize(v)
 	var nums []int
 	for i, t := range toks {
@@ -127,16 +136,19 @@ type token struct {
 	kind     tokKind
 	text     string
 	negative bool
+	glued    bool // a word with digits right before and after it
 	// For a number: its digit groups and the separators between them (' ' for spaces and apostrophes).
 	groups []string
 	seps   []rune
 	scale  float64 // 1000 for "10k", 1e6 for "1,5 M"; 0 when none
 }
 
-// normalise maps the many spaces, apostrophes and dashes of real forms to one of each.
+// normalise maps the many spaces, apostrophes and dashes of real forms to one of each. Only the spaces people
+// group digits with become ' '; other white space (a tab, a line break: two cells pasted from a spreadsheet)
+// separates words and numbers but never groups digits.
 func normalise(r rune) rune {
 	switch r {
-	case '\u00a0', '\u202f', '\u2009', '\u2007', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2008', '\u200a', '\t':
+	case '\u00a0', '\u202f', '\u2009', '\u2007', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2008', '\u200a':
 		return ' '
 	case '\u2019', '\u02bc', '\u2032', '\u00b4':
 		return '\''
@@ -162,10 +174,10 @@ func tokenize(v string) []token {
 	numbers := 0
 	for i := 0; i < len(src); {
 		r := src[i]
-		// A minus sign before the first number, not glued to a word: "-5", "(-3,5)"; "250-499" joins two.
-		sign := r == '-' && i+1 < len(src) && isDigit(src[i+1]) && numbers == 0 && (i == 0 || !isWordy(src[i-1]))
+		// A minus sign before the first number, not glued to a word: "-5", "(-3,5)", "-.5"; "250-499" joins two.
+		sign := r == '-' && numbers == 0 && (i == 0 || !isWordy(src[i-1])) && (startsDigits(src, i+1) || leadingMark(src, i+1))
 		switch {
-		case isDigit(r) || sign:
+		case isDigit(r) || sign || leadingMark(src, i):
 			t := token{kind: tokNumber, negative: sign}
 			if sign {
 				i++
@@ -179,9 +191,11 @@ func tokenize(v string) []token {
 			for j < len(src) && unicode.IsLetter(src[j]) {
 				j++
 			}
-			toks = append(toks, token{kind: tokWord, text: strings.ToLower(string(src[i:j]))})
+			// A word glued to digits on both sides ("1e3", "250to499") is inside a code, not between two numbers.
+			glued := i > 0 && isDigit(src[i-1]) && startsDigits(src, j)
+			toks = append(toks, token{kind: tokWord, text: strings.ToLower(string(src[i:j])), glued: glued})
 			i = j
-		case r == ' ' || r == '\'':
+		case r == ' ' || r == '\'' || unicode.IsSpace(r):
 			i++
 		default:
 			toks = append(toks, token{kind: tokSymbol, text: string(r)})
@@ -193,6 +207,17 @@ func tokenize(v string) []token {
 
 // isWordy reports a character a "-" is glued to when it joins rather than signs: "250-499", "a-5".
 func isWordy(r rune) bool { return isDigit(r) || unicode.IsLetter(r) }
+
+func startsDigits(src []rune, i int) bool { return i < len(src) && isDigit(src[i]) }
+
+// leadingMark reports a dot or comma that starts a number, a decimal mark with no digit before it: ".5", ",5",
+// "(-,5)". One glued to a word or to another mark is not ("env.300", "v.2", "..5").
+func leadingMark(src []rune, i int) bool {
+	if i >= len(src) || (src[i] != '.' && src[i] != ',') || !startsDigits(src, i+1) {
+		return false
+	}
+	return i == 0 || !isWordy(src[i-1]) && src[i-1] != '.' && src[i-1] != ','
+}
 
 // readGroups reads digit groups joined by separators: a space or apostrophe only before exactly three digits
 // (thousands: "1 200", "1'200"; "12 34" is two numbers), a dot or comma before any digits.
@@ -365,8 +390,8 @@ func ambiguousMark(t token) (rune, bool) {
 		return 0, false
 	}
 	first := t.groups[0]
-	if len(t.groups[1]) != 3 || len(first) > 3 || first[0] == '0' {
-		return 0, false
+	if len(t.groups[1]) != 3 || first == "" || len(first) > 3 || first[0] == '0' {
+		return 0, false // ",500": nothing before the mark to group
 	}
 	return t.seps[0], true
 }
@@ -380,7 +405,7 @@ func value(t token, decimal map[rune]bool) (float64, error) {
 		g := t.groups[k+1]
 		switch {
 		case s == ' ' || s == '\'' || ((s == '.' || s == ',') && !decimal[s]):
-			if seenDecimal || len(g) != 3 || len(t.groups[0]) > 3 || (len(t.groups[0]) > 1 && t.groups[0][0] == '0') {
+			if seenDecimal || len(g) != 3 || t.groups[0] == "" || len(t.groups[0]) > 3 || (len(t.groups[0]) > 1 && t.groups[0][0] == '0') {
 				return 0, unreadable(`"%c" does not group thousands as written`, s)
 			}
 		case seenDecimal:
@@ -454,7 +479,7 @@ func spaceSymbols(p string) string {
 
 // joined reports whether what stands between two numbers makes them a range: "-", "à", "to", "bis", "et"…
 func joined(between []token) bool {
-	if len(between) != 1 {
+	if len(between) != 1 || between[0].glued {
 		return false
 	}
 	return rangeJoins[between[0].text]

@@ -115,6 +115,34 @@ func TestReadQuantity(t *testing.T) {
 		{"499-250", inFR, "? the range goes down"},
 		{"10-50k", inGB, "? "},
 		{"250 499", inFR, "250499"}, // a space before three digits groups them
+		// "entre", "between", "de" are optional: a joining word alone makes a range.
+		{"250 et 499", inFR, "250 to 499"},
+		{"250 and 499", inGB, "250 to 499"},
+		{"250 y 499", Numbers{Country: "ES"}, "250 to 499"},
+		{"250 e 499", Numbers{Country: "PT"}, "250 to 499"},
+		// ... but not glued to both numbers, and never "e" between digits: scientific notation is not read.
+		{"250to499", inGB, "? two numbers, not a range"},
+		{"250et499", inFR, "? two numbers, not a range"},
+		{"1e3", inFR, "? scientific notation, not read"},
+		{"1E3", inGB, "? scientific notation, not read"},
+		{"1.2E+03", inUS, "? scientific notation, not read"},
+		{"5e-1", inUS, "? scientific notation, not read"},
+		{"2e étage", inFR, "2"}, // an ordinal, not a power of ten
+		// White space other than the grouping spaces separates and never groups: a tab is two spreadsheet cells.
+		{"1\t200", inFR, "? two numbers, not a range"},
+		{"1\n200", inFR, "? two numbers, not a range"},
+		{"\t120\t", inFR, "120"},
+		{"120\tsalariés", inFR, "120"},
+		// A dot or comma with no digit before it is a decimal mark, whatever the country.
+		{".5", inFR, "0.5"},
+		{",5", inFR, "0.5"},
+		{",5", inUS, "0.5"},
+		{".5", inDE, "0.5"},
+		{",500", inUS, "0.5"}, // nothing before it to group: not "1,200"
+		{"-.5", inFR, "-0.5"},
+		{"(-,5)", inFR, "-0.5"},
+		{".5-2", inGB, "0.5 to 2"},
+		{"env.300", inFR, "300"}, // glued to a word: an abbreviation's dot
 		// Open ranges.
 		{"5000+", inFR, "5000 or more"},
 		{"5 000+", inFR, "5000 or more"},
@@ -206,6 +234,10 @@ func TestBetween(t *testing.T) {
 		{"1000-9999", inFR, false, `"1000-9999" is 1000 to 9999, partly outside`},
 		{"plus de 1000", inFR, true, `"plus de 1000": 1000 or more, read as 1000`},
 		{"grande", inFR, false, `"grande": no number`},
+		{"1e3", inFR, false, `"1e3": scientific notation, not read`},
+		{"50 et 99", inFR, true, `"50 et 99": 50 to 99`},
+		{"1\t200", inFR, false, `"1\t200": two numbers, not a range`},
+		{",5", inFR, false, ""}, // 0.5, below 50
 		{"", inFR, false, ""},
 	} {
 		match, note := c.Check(tc.v, tc.n)
@@ -246,7 +278,8 @@ func TestConditionsTrimAndIgnoreCase(t *testing.T) {
 
 // FuzzReadQuantity: whatever the text, reading it never panics, and what it reads is a real range.
 func FuzzReadQuantity(f *testing.F) {
-	for _, s := range []string{"1 200", "1,200", "250-499", "5000+", "moins de 10", "1.234,5", "-3,5", "10k-50k", "1'200.5", "entre 1 000 et 4 999"} {
+	for _, s := range []string{"1 200", "1,200", "250-499", "5000+", "moins de 10", "1.234,5", "-3,5", "10k-50k", "1'200.5", "entre 1 000 et 4 999",
+		",5", "-.5", "1e3", "1\t200", "250 and 499"} {
 		f.Add(s, "FR")
 	}
 	f.Add("1,001-5,000", "US")

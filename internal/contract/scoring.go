@@ -29,13 +29,39 @@ type Scoring struct {
 var FitFields = []string{"email", "company", "company_domain", "company_size", "country", "free_mail", "industry",
 	"job_title", "region", "utm_source", "utm_medium", "utm_campaign"}
 
-// Condition tests one value. Exactly one operator is set. Text comparisons ignore case.
+// Condition tests one value. Exactly one operator is set. equals, in and contains compare Fold's forms
+// (surrounding spaces and case ignored, accents not); matches is as written.
 type Condition struct {
 	Equals   string
 	In       []string
 	Contains string
 	Matches  *regexp.Regexp
 	Between  *[2]float64 // the number or range the value states (ReadQuantity) lies within, both ends included
+	// folded is Equals, In or Contains in Fold's form, computed once when the contract is read: every test
+	// then folds the lead's value only. nil in a Condition built in code, whose values Check folds each time.
+	folded []string
+}
+
+// keys are the condition's text values in Fold's form.
+func (c Condition) keys() []string {
+	if c.folded != nil {
+		return c.folded
+	}
+	switch {
+	case c.In != nil:
+		return foldAll(c.In)
+	case c.Contains != "":
+		return []string{Fold(c.Contains)}
+	}
+	return []string{Fold(c.Equals)}
+}
+
+func foldAll(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = Fold(x)
+	}
+	return out
 }
 
 // FitRule gives points for who the lead is.
@@ -81,28 +107,39 @@ func (c Condition) Test(v string) bool {
 }
 
 // Check reports whether a value satisfies the condition. Every operator tests the value without its surrounding
-// spaces; equals, in and contains ignore case; a missing field is the empty string. For between, the value's
-// number or range is read with the lead's habits (ReadQuantity) and must lie within both ends; note then says
-// what was read ("\"1.200\": 1200"), or, when it does not match because it could not be read without guessing
-// or a range is only partly within, why. A plain number ("120") needs no note.
+// spaces; equals, in and contains compare Fold's forms of the value and of the contract's text, contains
+// never ending a match inside an accented letter; a missing field is the empty string. For between, the
+// value's number or range is read with the lead's habits (ReadQuantity) and must lie within both ends; note
+// then says what was read ("\"1.200\": 1200"), or, when it does not match because it could not be read without
+// guessing or a range is only partly within, why. A plain number ("120") needs no note.
 func (c Condition) Check(v string, n Numbers) (ok bool, note string) {
 	v = strings.TrimSpace(v)
 	switch {
 	case c.Matches != nil:
 		return c.Matches.MatchString(v), ""
-	case c.In != nil:
-		for _, x := range c.In {
-			if strings.EqualFold(v, strings.TrimSpace(x)) {
+	case c.Between != nil:
+		return c.between(v, n)
+	}
+	keys := c.keys()
+	if c.In == nil && c.Contains != "" {
+		return containsFolded(Fold(v), keys[0]), ""
+	}
+	// equals is in with one value.
+	if ascii(v) {
+		for _, k := range keys {
+			if equalLowerASCII(v, k) {
 				return true, ""
 			}
 		}
 		return false, ""
-	case c.Contains != "":
-		return strings.Contains(strings.ToLower(v), strings.ToLower(c.Contains)), ""
-	case c.Between != nil:
-		return c.between(v, n)
 	}
-	return strings.EqualFold(v, strings.TrimSpace(c.Equals)), ""
+	folded := Fold(v)
+	for _, k := range keys {
+		if folded == k {
+			return true, ""
+		}
+	}
+	return false, ""
 }
 
 func (c Condition) between(v string, n Numbers) (bool, string) {
@@ -255,13 +292,21 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 
 // conditionFields adds the condition operators to a rule's fields.
 func (r *reader) conditionFields(c *Condition, fields map[string]field) map[string]field {
-	fields["equals"] = field{false, func(n *yaml.Node, p string) { c.Equals, _ = r.scalar(n, p, "a value") }}
-	fields["contains"] = field{false, func(n *yaml.Node, p string) { c.Contains = r.text(n, p) }}
+	// The contract's text is folded here, once (a rule with two operators is refused, so one is set).
+	fields["equals"] = field{false, func(n *yaml.Node, p string) {
+		c.Equals, _ = r.scalar(n, p, "a value")
+		c.folded = []string{Fold(c.Equals)}
+	}}
+	fields["contains"] = field{false, func(n *yaml.Node, p string) {
+		c.Contains = r.text(n, p)
+		c.folded = []string{Fold(c.Contains)}
+	}}
 	fields["in"] = field{false, func(n *yaml.Node, p string) {
 		c.In = r.texts(n, p)
 		if c.In == nil {
 			c.In = []string{}
 		}
+		c.folded = foldAll(c.In)
 	}}
 	fields["matches"] = field{false, func(n *yaml.Node, p string) {
 		v, ok := r.scalar(n, p, "a regular expression")

@@ -26,11 +26,14 @@ var (
 		"", "  head of ops ", "Coordinatrice", "DG", "Technicien"}
 	// Company sizes that the README's rules read (or refuse) without doubt.
 	genSizes = []string{"120", "25", "1 200", "1\u202f200", "1\u00a0200", "1,200", "1.200", "2,5", "250-499", "250 à 499",
-		"50-99", "10-99", "5000+", "plus de 5000", "moins de 10", "10k", "1,001-5,000", "", "grande", "2 sites, 300 salariés", "4999"}
-	genCountries  = []string{"FR", "DE", "GB", "US", "CH", "BE", ""}
-	genIndustries = []string{"Industrie", "industrie ", "Énergie", "Energie", "Banque", ""}
-	genTypes      = []string{"page_view", "page_view", "email_click", "content_download", "webinar_attended", "form_submit"}
-	genURLs       = []string{"https://maintenia.fr/tarifs", "https://maintenia.fr/TARIFS?x=1", "https://maintenia.fr/blog", "https://maintenia.fr/"}
+		"50-99", "10-99", "5000+", "plus de 5000", "moins de 10", "10k", "1,001-5,000", "", "grande", "2 sites, 300 salariés", "4999",
+		"250 et 499", "50 and 99", "250et499", ".5", ",5", ",500", "1e3", "1\t200"}
+	genCountries = []string{"FR", "DE", "GB", "US", "CH", "BE", ""}
+	// Industries where simple folding, lower-casing and full folding disagree, and accents typed two ways.
+	genIndustries = []string{"Industrie", "industrie ", "Énergie", "Energie", "Banque", "", "İNDUSTRIE", "ÉNERGIE",
+		"E\u0301nergie", "Großhandel", "GROSSHANDEL", "ſaſ"}
+	genTypes = []string{"page_view", "page_view", "email_click", "content_download", "webinar_attended", "form_submit"}
+	genURLs  = []string{"https://maintenia.fr/tarifs", "https://maintenia.fr/TARIFS?x=1", "https://maintenia.fr/blog", "https://maintenia.fr/"}
 )
 
 func (g gen) condition(field string) contract.Condition {
@@ -48,7 +51,8 @@ func (g gen) condition(field string) contract.Condition {
 	case "country":
 		return []contract.Condition{{In: []string{"FR", "BE", "CH"}}, {Equals: "fr"}, {Equals: " DE "}}[g.r.Intn(3)]
 	case "industry":
-		return []contract.Condition{{In: []string{"Industrie", "Énergie"}}, {Contains: "INDUS"}}[g.r.Intn(2)]
+		return []contract.Condition{{In: []string{"Industrie", "Énergie"}}, {Contains: "INDUS"}, {Equals: "grosshandel"},
+			{Contains: "straße"}, {Contains: "SAS"}, {Contains: "i"}}[g.r.Intn(6)]
 	}
 	return contract.Condition{Equals: "true"}
 }
@@ -109,7 +113,8 @@ func (g gen) profile() scoring.Profile {
 
 // activities are up to 40, within 400 days before at: a third of them a whole number of days old (so that
 // windows and caps meet their exact edges), some on the same instant, a few after at, a few repeating the ID
-// of an earlier one (same content, or later), a few without an ID.
+// of another one (same content, earlier, later, or at the same instant with another type or URL), a few
+// without an ID.
 func (g gen) activities(at time.Time) []lead.Activity {
 	n := g.r.Intn(41)
 	out := make([]lead.Activity, 0, n)
@@ -127,8 +132,17 @@ func (g gen) activities(at time.Time) []lead.Activity {
 		case 5:
 			if len(out) > 0 && g.r.Intn(2) == 0 {
 				dup := out[g.r.Intn(len(out))]
-				if g.r.Intn(2) == 0 {
-					dup.OccurredAt = dup.OccurredAt.Add(time.Hour)
+				switch g.r.Intn(4) {
+				case 0:
+					dup.OccurredAt = dup.OccurredAt.Add(time.Hour) // a later copy
+				case 1:
+					dup.OccurredAt = dup.OccurredAt.Add(-time.Hour) // an earlier copy
+				case 2: // a copy at the same instant that differs: another type, or another URL
+					if dup.Type == "page_view" {
+						dup.Properties = map[string]string{"url": g.pick(genURLs...)}
+					} else {
+						dup.Type = g.pick(genTypes...)
+					}
 				}
 				out = append(out, dup)
 				continue
@@ -146,7 +160,7 @@ func (g gen) activities(at time.Time) []lead.Activity {
 			a.Properties["url"] = g.pick(genURLs...)
 		}
 		if g.r.Intn(12) == 0 {
-			a.ID = "" // a hand-made export without IDs: every one counts
+			a.ID = "" // exports and the store refuse these; the engine keeps each, in any order
 		}
 		out = append(out, a)
 	}

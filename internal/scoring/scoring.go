@@ -158,8 +158,9 @@ func content(a lead.Activity) string {
 
 // Distinct returns the activities with each ID once, and how many copies it left out. The store's key keeps
 // an activity once, but an export edited or merged by hand can repeat one, and score and whatif must count it
-// once too. Of copies, the earliest is kept (then the first by type and properties: never the order they came
-// in). Activities without an ID are all kept.
+// once too. Of copies, the one that occurred first is kept (at one instant, the first by type, then by
+// properties: never the order they came in). Activities without an ID are all kept, though none comes from the
+// product: ingest gives every activity an ID, and the store and whatif.Read refuse one without.
 func Distinct(acts []lead.Activity) ([]lead.Activity, int) {
 	first := make(map[string]int, len(acts))
 	out := make([]lead.Activity, 0, len(acts))

@@ -419,16 +419,59 @@ func TestShippedDecisionMakerRule(t *testing.T) {
 			"Chef d'atelier": true, "Head of Operations": true, "CEO & fondateur": true, "Co-founder / CTO": true,
 			"PDG": true, "DGA": true, "Directeurs": false, // whole words: the list names them
 		} {
-			r := Score(c.Scoring, Profile{"job_title": title}, nil, at)
-			got := false
-			for _, l := range r.Explanation {
-				got = got || l.Rule == "decision-maker"
-			}
-			if got != want {
+			if got := decisionMaker(c.Scoring, title); got != want {
 				t.Errorf("%s: %q is a decision-maker: %v, want %v", file, title, got, want)
 			}
 		}
 	}
+}
+
+// TestShippedDecisionMakerRuleFeminine: in the example contracts a title scores the same in its masculine and
+// its feminine form ("Cheffe de projet" got nothing while "Chef de projet" got 20), inclusive spellings
+// included; titles the rule does not name (président, gérant) score in neither form.
+func TestShippedDecisionMakerRuleFeminine(t *testing.T) {
+	t.Parallel()
+	pairs := []struct {
+		masculine, feminine string
+		want                bool
+	}{
+		{"Chef de projet", "Cheffe de projet", true},
+		{"Chef d'atelier", "Cheffe d'atelier", true},
+		{"Sous-chef", "Sous-cheffe", true},
+		{"Chef de projet", "Chef·fe de projet", true},
+		{"Chef de projet", "Chef(fe) de projet", true},
+		{"Directeur technique", "Directrice technique", true},
+		{"Directeur général adjoint", "Directrice générale adjointe", true},
+		{"Président-directeur général", "Présidente-directrice générale", true},
+		{"Directeur des opérations", "Directeur·rice des opérations", true},
+		{"Responsable maintenance", "Responsable maintenance", true},
+		{"PDG", "PDG", true},
+		{"Président", "Présidente", false},
+		{"Gérant", "Gérante", false},
+		{"Technicien", "Technicienne", false},
+		{"Chefs de projet", "Cheffes de projet", false}, // plurals are not titles, as "Directeurs" is not
+	}
+	for _, file := range []string{"../../infra/contract/contract.yaml", "../../infra/contract/examples/contract-proposed.yaml"} {
+		c, err := contract.Load(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pairs {
+			if m, f := decisionMaker(c.Scoring, p.masculine), decisionMaker(c.Scoring, p.feminine); m != p.want || f != p.want {
+				t.Errorf("%s: %q is a decision-maker: %v, %q: %v; want %v for both", file, p.masculine, m, p.feminine, f, p.want)
+			}
+		}
+	}
+}
+
+// decisionMaker reports whether a job title gets the decision-maker rule's points.
+func decisionMaker(s *contract.Scoring, title string) bool {
+	for _, l := range Score(s, Profile{"job_title": title}, nil, at).Explanation {
+		if l.Rule == "decision-maker" {
+			return true
+		}
+	}
+	return false
 }
 
 // TestDuplicatedActivityIDsCountOnce: an export edited or merged by hand can repeat an activity; score and
@@ -453,8 +496,114 @@ func TestDuplicatedActivityIDsCountOnce(t *testing.T) {
 			t.Errorf("Distinct(%v) = %v, %d", acts, kept, dropped)
 		}
 	}
-	// Activities without an ID are all counted.
+	// Activities without an ID are all counted (only code can pass them: exports and the store refuse them).
 	if r := Score(s, nil, []lead.Activity{act("", "content_download", 1), act("", "content_download", 1)}, at); r.Total != 50 {
 		t.Errorf("two activities without an ID: %g", r.Total)
+	}
+}
+
+// TestWhichCopyCounts: of an activity's copies, the one that occurred first is scored; at one instant, the first
+// by type, then by properties — never the order they come in.
+func TestWhichCopyCounts(t *testing.T) {
+	t.Parallel()
+	s := rules(func(s *contract.Scoring) {
+		s.Behaviour = []contract.BehaviourRule{
+			{ID: "pricing", Type: "page_view", Points: 10, Where: map[string]contract.Condition{"url": {Contains: "/tarifs"}}},
+			{ID: "blog", Type: "page_view", Points: 1, Where: map[string]contract.Condition{"url": {Contains: "/blog"}}},
+			{ID: "webinar", Type: "webinar_attended", Points: 20, WindowDays: 90},
+		}
+	})
+	day := func(days float64) string { return ago(days).Format(time.DateOnly) }
+	for _, tc := range []struct {
+		name   string
+		copies [2]lead.Activity
+		want   string // the lines scored: rule and date
+	}{
+		{"the copy that occurred first", [2]lead.Activity{act("w", "webinar_attended", 10), act("w", "webinar_attended", 20)},
+			"webinar " + day(20)},
+		{"at one instant, the first by properties: /blog before /tarifs",
+			[2]lead.Activity{act("p", "page_view", 1, "url", "/tarifs"), act("p", "page_view", 1, "url", "/blog")}, "blog " + day(1)},
+		{"at one instant, the first by type: page_view before webinar_attended",
+			[2]lead.Activity{act("x", "webinar_attended", 1), act("x", "page_view", 1, "url", "/tarifs")}, "pricing " + day(1)},
+	} {
+		for _, order := range [][]lead.Activity{{tc.copies[0], tc.copies[1]}, {tc.copies[1], tc.copies[0]}} {
+			r := Score(s, nil, order, at)
+			var lines []string
+			for _, l := range r.Explanation {
+				lines = append(lines, l.Rule+" "+l.At.Format(time.DateOnly))
+			}
+			if got := strings.Join(lines, ", "); got != tc.want {
+				t.Errorf("%s, given %s first: scored %q, want %q", tc.name, order[0].Type, got, tc.want)
+			}
+		}
+	}
+}
+
+// TestShownLines: the exact total is rounded to the cent once and shared by largest remainder, so what a line
+// shows is its share, not its own rounding. Fit lines are always listed (0.00 included: the rule matched); a
+// behaviour line is listed when its share is not 0.00 — one worth 0.004 may show +0.01, one worth 0.006 may
+// show nothing — and the listed lines add up to the shown total either way. Shares start from each value
+// rounded down, toward minus infinity for a negative line (-1.666 starts at -1.67, 0.4 of a cent below it).
+func TestShownLines(t *testing.T) {
+	t.Parallel()
+	fit := func(id string, points float64) contract.FitRule {
+		return contract.FitRule{ID: id, Field: "country", When: contract.Condition{Equals: "FR"}, Points: points}
+	}
+	behaviour := func(id, typ string, points float64) contract.BehaviourRule {
+		return contract.BehaviourRule{ID: id, Type: typ, Points: points} // no decay: the points as written
+	}
+	views := func(n int) []lead.Activity {
+		var out []lead.Activity
+		for i := 1; i <= n; i++ {
+			out = append(out, act(fmt.Sprint("v", i), "page_view", float64(i)))
+		}
+		return out
+	}
+	click := act("c", "email_click", 1)
+	tests := []struct {
+		name      string
+		fit       []contract.FitRule
+		behaviour []contract.BehaviourRule
+		acts      []lead.Activity
+		want      string // the listed lines
+		total     float64
+	}{
+		{"a line worth 0.004 shows +0.01 (the largest remainder): the README's example",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 10.003), behaviour("view", "page_view", 0.004)},
+			append(views(1), click), "click +10.00, view(v1) +0.01", 10.01},
+		{"two lines worth 0.004: one shows +0.01, the other is not listed",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 10.003), behaviour("view", "page_view", 0.004)},
+			append(views(2), click), "click +10.00, view(v1) +0.01", 10.01},
+		{"lines worth 0.006 share 2 cents: the third is not listed",
+			nil, []contract.BehaviourRule{behaviour("view", "page_view", 0.006)},
+			views(3), "view(v1) +0.01, view(v2) +0.01", 0.02},
+		{"a fit line is listed at 0.00",
+			[]contract.FitRule{fit("big", 10.006), fit("tiny", 0.004)}, nil,
+			nil, "big +10.01, tiny +0.00", 10.01},
+		{"a negative line starts below its value: -1.666 gets the cent and shows -1.66",
+			nil, []contract.BehaviourRule{behaviour("click", "email_click", 3.333), behaviour("jobs", "page_view", -1.666)},
+			append(views(1), click), "click +3.33, jobs(v1) -1.66", 1.67},
+		{"a negative fit of -0.004 shows 0.00 beside 10.003 of behaviour",
+			[]contract.FitRule{fit("neg", -0.004)}, []contract.BehaviourRule{behaviour("click", "email_click", 10.003)},
+			[]lead.Activity{click}, "neg +0.00, click +10.00", 10},
+		{"free mail against behaviour: -15 and 13.214 + 0.005",
+			[]contract.FitRule{fit("free", -15)}, []contract.BehaviourRule{behaviour("click", "email_click", 13.214), behaviour("view", "page_view", 0.005)},
+			append(views(1), click), "free -15.00, click +13.21, view(v1) +0.01", -1.78},
+	}
+	for _, tc := range tests {
+		s := rules(func(s *contract.Scoring) { s.Fit, s.Behaviour = tc.fit, tc.behaviour })
+		r := Score(s, Profile{"country": "FR"}, tc.acts, at)
+		var lines []string
+		for _, l := range r.Explanation {
+			name := l.Rule
+			if l.Kind == "behaviour" && l.ActivityType == "page_view" {
+				name += "(" + l.ActivityID + ")"
+			}
+			lines = append(lines, fmt.Sprintf("%s %+.2f", name, l.Points))
+		}
+		if got := strings.Join(lines, ", "); got != tc.want || r.Total != tc.total {
+			t.Errorf("%s: listed %q, total %g; want %q, %g (exact %.4f)", tc.name, got, r.Total, tc.want, tc.total, r.Exact.Total)
+		}
+		checkShownAddsUp(t, tc.name, r)
 	}
 }

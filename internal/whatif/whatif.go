@@ -32,7 +32,9 @@ type Activity struct {
 	Properties map[string]string `json:"properties,omitempty"`
 }
 
-// Read decodes an export: JSON objects, one after the other (JSON Lines).
+// Read decodes an export: JSON objects, one after the other (JSON Lines). An activity without an ID is refused,
+// naming its record: an activity ID counts once, and activities without one could not be told from their
+// copies (the store never holds one: ingest gives every activity an ID).
 func Read(r io.Reader) ([]Record, error) {
 	dec := json.NewDecoder(r)
 	var out []Record
@@ -43,11 +45,17 @@ func Read(r io.Reader) ([]Record, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("record %d: %w", len(out)+1, err)
 		}
+		for i, a := range rec.Activities {
+			if strings.TrimSpace(a.ID) == "" {
+				return nil, fmt.Errorf("record %d (lead %s): activity %d has no id: every activity needs one, since an activity ID counts once",
+					len(out)+1, rec.Lead.ID, i+1)
+			}
+		}
 		out = append(out, rec)
 	}
 }
 
-// Activities converts an export's activities for the engine.
+// LeadActivities converts an export's activities for the engine.
 func (r Record) LeadActivities() []lead.Activity {
 	out := make([]lead.Activity, len(r.Activities))
 	for i, a := range r.Activities {

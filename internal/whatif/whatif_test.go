@@ -97,3 +97,23 @@ func TestRead(t *testing.T) {
 		t.Error("a truncated export was read")
 	}
 }
+
+// TestReadRefusesActivitiesWithoutAnID: an activity ID counts once, so an export must name every activity;
+// the record and the activity are named, and nothing is read.
+func TestReadRefusesActivitiesWithoutAnID(t *testing.T) {
+	t.Parallel()
+	const ok = `{"lead":{"id":"l1"},"activities":[{"id":"a","type":"page_view","occurredAt":"2026-11-01T10:00:00Z"}]}` + "\n"
+	for name, activity := range map[string]string{
+		"no id":    `{"type":"page_view","occurredAt":"2026-11-01T10:00:00Z"}`,
+		"empty id": `{"id":"","type":"page_view","occurredAt":"2026-11-01T10:00:00Z"}`,
+		"blank id": `{"id":"  ","type":"page_view","occurredAt":"2026-11-01T10:00:00Z"}`,
+		"null id":  `{"id":null,"type":"page_view","occurredAt":"2026-11-01T10:00:00Z"}`,
+	} {
+		export := ok + `{"lead":{"id":"l2"},"activities":[{"id":"b","type":"email_click","occurredAt":"2026-11-01T10:00:00Z"},` + activity + `]}`
+		recs, err := Read(strings.NewReader(export))
+		want := "record 2 (lead l2): activity 2 has no id"
+		if err == nil || !strings.HasPrefix(err.Error(), want) || recs != nil {
+			t.Errorf("%s: Read = %d record(s), %v; want an error starting %q", name, len(recs), err, want)
+		}
+	}
+}
