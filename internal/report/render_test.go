@@ -504,3 +504,58 @@ func TestLongValuesWrapShortOnesDoNot(t *testing.T) {
 		t.Error("zero-width spaces leaked into the text part or the CSV")
 	}
 }
+
+// TestCountsAgree: a count's words agree with it, in both languages ("1 contact", French "0 contact"), and the
+// points for the review say what they count.
+func TestCountsAgree(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		key    string
+		n      int
+		want   string
+	}{
+		{contract.French, "contacts", 0, "0 contact"},
+		{contract.French, "contacts", 1, "1 contact"},
+		{contract.French, "contacts", 2, "2 contacts"},
+		{contract.English, "contacts", 0, "0 contacts"},
+		{contract.English, "contacts", 1, "1 contact"},
+		{contract.English, "contacts", 1200, "1,200 contacts"},
+		{contract.French, "more", 1, "… et 1 autre dans le CSV joint"},
+		{contract.French, "more", 3, "… et 3 autres dans le CSV joint"},
+		{contract.English, "more", 1, "… and 1 more in the attached CSV"},
+		{contract.French, "csv", 0, "Aucun SQL ce mois-ci : le CSV joint n'a que ses en-têtes."},
+		{contract.French, "csv", 1, "Le détail du SQL du mois est joint (CSV)."},
+		{contract.French, "csv", 48, "Le détail des 48 SQL du mois est joint (CSV)."},
+		{contract.English, "csv", 1, "The month's one SQL is attached (CSV)."},
+	} {
+		f := format{l: tc.locale, loc: time.UTC}
+		if got := strings.ReplaceAll(f.n(tc.key, tc.n), "\u00a0", " "); got != tc.want {
+			t.Errorf("%s %s %d: %q, want %q", tc.locale, tc.key, tc.n, got, tc.want)
+		}
+	}
+	f := format{l: contract.French, loc: time.UTC}
+	if got := f.point(Report{}, Point{Kind: SourceMostlyRejected, Subject: "site", N: 2, D: 3}); got != "Les SQL de la source site sont surtout rejetés : 2 rejets sur 3 réponses." {
+		t.Errorf("mostly rejected: %q", got)
+	}
+	if got := f.point(Report{}, Point{Kind: SQLTargetMissed, N: 1, D: 5}); got != "Objectif de SQL non tenu : 1 sur 5 (20\u00a0%)." {
+		t.Errorf("target missed: %q", got)
+	}
+}
+
+// TestTheCSVShowsTheHandoffAsItsClockCounts: an SQL handed off at 09:59:40 has its deadline counted from 10:00;
+// the CSV shows 10:00, so that "handed off + 4h" is the deadline the rep was given.
+func TestTheCSVShowsTheHandoffAsItsClockCounts(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	handed := at("2026-07-06 09:59").Add(40 * time.Second)
+	h := Handoff{LeadID: "l1", At: handed, RepID: "anna", Assignments: []Assignment{{RepID: "anna", At: handed}},
+		FirstContactDue: at("2026-07-06 15:00"), FeedbackDue: at("2026-07-08 10:00")}
+	e, err := Render(Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00"), Handoffs: []Handoff{h}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csv := string(e.Attachments[0].Data); !strings.Contains(csv, "l1;2026-07-06 10:00;") {
+		t.Errorf("the CSV's hand-off:\n%s", csv)
+	}
+}
