@@ -11,6 +11,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
 // ErrNoRecipient: nobody to send an event's email to — an ops alert while the contract names no marketing ops,
@@ -304,7 +305,8 @@ func (b *eventMail) lead() section {
 			return -1
 		}, r.Value)
 	}
-	add("ev.handed", b.instant(b.h.At))
+	// As its clock counts it (from the next whole minute), so that hand-off + the deadline reads right.
+	add("ev.handed", b.instant(worktime.Tick(b.h.At)))
 	return s
 }
 

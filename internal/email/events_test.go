@@ -810,3 +810,23 @@ func TestEventAcrossDST(t *testing.T) {
 		}
 	}
 }
+
+// TestEventShowsTheHandoffAsItsClockCounts: an SQL handed off at 09:59:40 has its clock started at 10:00 (due
+// 15:00 with four hours and lunch); the reminder shows the hand-off at 10:00, not 09:59.
+func TestEventShowsTheHandoffAsItsClockCounts(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	at := paris(t, 2026, 11, 30, 9, 59).Add(40 * time.Second)
+	h := sent(t, c, "thomas-martin", at)
+	if want := paris(t, 2026, 11, 30, 15, 0); !h.FirstContactDue.Equal(want) {
+		t.Fatalf("due %s, want %s", h.FirstContactDue, want)
+	}
+	now := paris(t, 2026, 11, 30, 12, 0)
+	m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Text, "10:00") || strings.Contains(m.Text, "09:59") {
+		t.Errorf("the hand-off is not shown at 10:00:\n%s", m.Text)
+	}
+}
