@@ -54,10 +54,6 @@ type handoffItem struct {
 	Pending              []string `dynamodbav:"pending,omitempty"`
 	Version              int64    `dynamodbav:"version"`
 
-	// Read by the report as they stand.
-	ContactedWithinDeadline bool `dynamodbav:"contactedWithinDeadline"`
-	AnsweredWithinDeadline  bool `dynamodbav:"answeredWithinDeadline"`
-
 	DueBucket string `dynamodbav:"dueBucket,omitempty"`
 	DueAt     string `dynamodbav:"dueAt,omitempty"`
 	Month     string `dynamodbav:"month"`
@@ -127,7 +123,6 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
 		Reassignments: h.Reassignments, Pending: h.Pending, Version: h.Version,
-		ContactedWithinDeadline: h.ContactedWithinDeadline(), AnsweredWithinDeadline: h.AnsweredWithinDeadline(),
 		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID}
 	for _, a := range h.Assignments {
 		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
