@@ -1,0 +1,189 @@
+package deadlines_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/handoff"
+)
+
+// lost is SES's answer lost (a reset connection after SES may have accepted the email): the outcome is unknown,
+// and the email stays sending — what a run killed between the gate and SES's answer leaves too.
+var lost = errors.New("read tcp 10.0.0.1:443: connection reset by peer")
+
+// sqlEmails are the emails of this test to a rep that hand them an SQL (the SQL email, or its resend).
+func (f *fixture) sqlEmails(to string) []testenv.Mail {
+	f.t.Helper()
+	var out []testenv.Mail
+	for _, m := range f.mails() {
+		if strings.HasPrefix(m.Subject, "Nouveau SQL") && addrs(m.Destination.To) == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun: an SQL email the checker itself claimed — the new rep's
+// after a reassignment, or a resend of a stuck one — left sending (the run died after its gate, or SES's answer
+// was lost). The checker knows nothing else can be sending it once its own bound on SES has passed: the next run
+// sends it again, marked as a possible duplicate, and the rep's deadline still counts from the reassignment (or
+// the resend) — not five minutes later with the clock restarted.
+func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
+	t.Parallel()
+	t.Run("reassignment", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+		f.run(paris(t, "2026-11-30 12:00"))
+		f.run(paris(t, "2026-11-30 14:12"))
+		f.sender.FailNext(lost) // the new rep's SQL email goes first
+		f.run(paris(t, "2026-11-30 15:00"))
+		if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(sophie)) != 0 {
+			t.Fatalf("after the breach: rep %s, mail %s, %d SQL emails to her", got.Rep(), got.Mail.Status, len(f.sqlEmails(sophie)))
+		}
+		f.run(paris(t, "2026-11-30 15:01"))
+		sent := f.sqlEmails(sophie)
+		if len(sent) != 1 || !strings.Contains(sent[0].Body.Text, "Doublon possible") {
+			got := f.get(h.Key)
+			t.Fatalf("a minute later Sophie has %d SQL emails (mail %s, resends %d), want 1 marked as a possible duplicate", len(sent), got.Mail.Status, got.Resends)
+		}
+		for _, at := range []string{"15:02", "15:05", "15:06", "15:10"} {
+			f.run(paris(t, "2026-11-30 "+at))
+		}
+		if n := len(f.sqlEmails(sophie)); n != 1 {
+			t.Errorf("%d SQL emails to Sophie in the end, want 1", n)
+		}
+		got := f.get(h.Key)
+		// Reassigned at 15:00: 3h on Monday, 1h on Tuesday.
+		if !got.ClockFrom.Equal(paris(t, "2026-11-30 15:00")) || !got.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) ||
+			got.Mail.Status != handoff.MailSent || !got.Mail.PossibleDuplicate {
+			t.Errorf("clock from %s, due %s, mail %+v; want the reassignment's clock (15:00, due Tuesday 10:00)", got.ClockFrom, got.FirstContactDue, got.Mail)
+		}
+	})
+	t.Run("resend of a stuck SQL email", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		refused := fmt.Errorf("%w: MessageRejected", email.ErrRejected)
+		h := f.sqlWhoseEmailFails("FR-IDF", paris(t, "2026-11-30 10:00"), refused)
+		f.sender.FailNext(lost) // the checker's resend at 10:05
+		f.run(paris(t, "2026-11-30 10:05"))
+		if got := f.get(h.Key); got.Resends != 1 || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(thomas)) != 0 {
+			t.Fatalf("after the resend: resends %d, mail %s, %d SQL emails", got.Resends, got.Mail.Status, len(f.sqlEmails(thomas)))
+		}
+		f.run(paris(t, "2026-11-30 10:06"))
+		if sent := f.sqlEmails(thomas); len(sent) != 1 || !strings.Contains(sent[0].Body.Text, "Doublon possible") {
+			t.Fatalf("a minute later Thomas has %d SQL emails, want 1 marked as a possible duplicate", len(sent))
+		}
+		for _, at := range []string{"10:07", "10:10", "10:11"} {
+			f.run(paris(t, "2026-11-30 "+at))
+		}
+		got := f.get(h.Key)
+		if n := len(f.sqlEmails(thomas)); n != 1 || got.Resends != 2 {
+			t.Errorf("%d SQL emails to Thomas, %d resends; want 1 and 2", n, got.Resends)
+		}
+		// The clock started at the resend of 10:05 (the first SQL email never left): 15:05.
+		if !got.ClockFrom.Equal(paris(t, "2026-11-30 10:05")) || !got.FirstContactDue.Equal(paris(t, "2026-11-30 15:05")) {
+			t.Errorf("clock from %s, due %s; want the resend's (10:05, due 15:05)", got.ClockFrom, got.FirstContactDue)
+		}
+	})
+}
+
+// opsAlerts are this test's emails to marketing ops about an email given up.
+func (f *fixture) opsAlerts() []testenv.Mail {
+	f.t.Helper()
+	var out []testenv.Mail
+	for _, m := range f.mails() {
+		if addrs(m.Destination.To) == ops && !strings.Contains(m.Subject, "renvoyé") && !strings.Contains(m.Subject, "resent") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestTheAlertNamesTheEmailInDoubt: an email of the checker's given up — its sending interrupted (outcome
+// unknown, never resent) or refused five times — is told to marketing ops once, naming that email (which
+// reminder, its point, to whom, when it was due, in local time), never as if the SQL email itself had not
+// reached the rep, and saying what the rep already has.
+func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
+	t.Parallel()
+	refused := fmt.Errorf("%w: MessageRejected: mailbox full", email.ErrRejected)
+	for _, tc := range []struct {
+		name  string
+		edits []string
+		at    []string // the runs' instants on Monday 30 November
+		// From the run at[from] on: a crash at this point (once), or these sends failing.
+		from  int
+		crash string
+		fail  []error
+		subj  []string
+		text  []string
+		not   []string
+	}{
+		{name: "first reminder, interrupted", crash: "after-gate", from: 0, at: []string{"12:00", "12:01", "12:05", "12:06"},
+			subj: []string{"E-mail peut-être non remis : rappel 1 sur 2 à Thomas Martin"},
+			text: []string{"le rappel 1 sur 2 de premier contact (à 50\u00a0% du délai) à Thomas Martin, prévu le lundi 30/11/2026 à 12:00",
+				"Thomas Martin a l'e-mail SQL de ce lead, envoyé le lundi 30/11/2026 à 10:00", "liens de réponse", "restent valables",
+				"lundi 30/11/2026 à 15:00"},
+			not: []string{"l'e-mail SQL au commercial"}},
+		{name: "second reminder, interrupted, in English", edits: []string{"locale: fr", "locale: en"}, crash: "after-gate", from: 1,
+			at:   []string{"12:00", "14:12", "14:13", "14:17", "14:18"},
+			subj: []string{"Email maybe not delivered: reminder 2 of 2 to Thomas Martin"},
+			text: []string{"first-contact reminder 2 of 2 (at 80% of the deadline) to Thomas Martin, due Monday 30 Nov 2026 at 14:12",
+				"Thomas Martin has the SQL email of this lead, sent Monday 30 Nov 2026 at 10:00", "reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00"}},
+		{name: "escalation, interrupted", edits: []string{"on_breach: reassign", "on_breach: escalate"}, crash: "after-gate", from: 2,
+			at:   []string{"12:00", "14:12", "15:00", "15:05", "15:06"},
+			subj: []string{"E-mail peut-être non remis : escalade du dépassement à Claire Dubois"},
+			text: []string{"Claire Dubois", "Thomas Martin a dépassé le délai de premier contact du lundi 30/11/2026 à 15:00"}},
+		{name: "first reminder, refused five times", fail: []error{refused, refused, refused, refused, refused},
+			at:   []string{"12:00", "12:01", "12:02", "12:03", "12:04", "12:05"},
+			subj: []string{"E-mail non remis : rappel 1 sur 2 à Thomas Martin"},
+			text: []string{"SES l'a refusé 5 fois", "prévu le lundi 30/11/2026 à 12:00", "Thomas Martin a l'e-mail SQL de ce lead"},
+			not:  []string{"peut-être"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, tc.edits...)
+			f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+			for i, at := range tc.at {
+				if i == tc.from && tc.crash != "" {
+					f.checker.Crash = crashAt(tc.crash)
+				}
+				if i == tc.from && tc.fail != nil {
+					f.sender.FailNext(tc.fail...)
+				}
+				f.runErr(paris(t, "2026-11-30 "+at)) // the crashed run and the refused sends report failures
+			}
+			alerts := f.opsAlerts()
+			if len(alerts) != 1 {
+				var subjects []string
+				for _, m := range alerts {
+					subjects = append(subjects, m.Subject)
+				}
+				t.Fatalf("%d alerts to marketing ops, want 1: %q", len(alerts), subjects)
+			}
+			m := alerts[0]
+			for _, w := range tc.subj {
+				if !strings.Contains(m.Subject, w) {
+					t.Errorf("subject %q lacks %q", m.Subject, w)
+				}
+			}
+			if strings.Contains(m.Subject, "non remis : SQL") || strings.Contains(m.Subject, "delivered: SQL") {
+				t.Errorf("subject %q reads as if the SQL email was lost", m.Subject)
+			}
+			for _, w := range tc.text {
+				if !strings.Contains(m.Body.Text, w) {
+					t.Errorf("text lacks %q:\n%s", w, m.Body.Text)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(m.Subject+m.Body.Text, w) {
+					t.Errorf("says %q:\n%s\n%s", w, m.Subject, m.Body.Text)
+				}
+			}
+		})
+	}
+}
