@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
@@ -34,47 +36,78 @@ func (f *fixture) sqlEmails(to string) []testenv.Mail {
 // the resend) — not five minutes later with the clock restarted.
 func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 	t.Parallel()
-	t.Run("reassignment", func(t *testing.T) {
-		t.Parallel()
-		f := newFixture(t)
-		h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
-		f.run(paris(t, "2026-11-30 12:00"))
-		f.run(paris(t, "2026-11-30 14:12"))
-		f.sender.FailNext(lost) // the new rep's SQL email goes first
-		f.run(paris(t, "2026-11-30 15:00"))
-		if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(sophie)) != 0 {
-			t.Fatalf("after the breach: rep %s, mail %s, %d SQL emails to her", got.Rep(), got.Mail.Status, len(f.sqlEmails(sophie)))
-		}
-		f.run(paris(t, "2026-11-30 15:01"))
-		sent := f.sqlEmails(sophie)
-		if len(sent) != 1 || !strings.Contains(sent[0].Body.Text, "Doublon possible") {
+	// How the run at the breach left the new rep's SQL email: sending, SES's answer unknown.
+	for _, tc := range []struct {
+		name  string
+		leave func(*fixture)
+		sent  int // SQL emails to the new rep in the end (the first may have left: the resend is marked)
+	}{
+		{"SES's answer lost", func(f *fixture) { f.sender.FailNext(lost) }, 1},
+		{"the run killed after the SQL email's gate", func(f *fixture) { f.checker.Crash = crashAt("after-sql-gate") }, 1},
+		{"the run killed after SES accepted it", func(f *fixture) { f.checker.Crash = crashAt("after-sql-send") }, 2},
+	} {
+		t.Run("reassignment, "+tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+			f.run(paris(t, "2026-11-30 12:00"))
+			f.run(paris(t, "2026-11-30 14:12"))
+			tc.leave(f)
+			f.runErr(paris(t, "2026-11-30 15:00"))
+			f.checker.Crash = nil
+			if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(sophie)) != tc.sent-1 {
+				t.Fatalf("after the breach: rep %s, mail %s, %d SQL emails to her", got.Rep(), got.Mail.Status, len(f.sqlEmails(sophie)))
+			}
+			// The next minute, the schedule firing twice at once and then ten times: one resend.
+			hammer(f, paris(t, "2026-11-30 15:01"))
+			sent := f.sqlEmails(sophie)
+			if len(sent) != tc.sent || !strings.Contains(sent[len(sent)-1].Body.Text, "Doublon possible") {
+				got := f.get(h.Key)
+				t.Fatalf("a minute later Sophie has %d SQL emails (mail %s, resends %d), want %d, the last marked as a possible duplicate",
+					len(sent), got.Mail.Status, got.Resends, tc.sent)
+			}
+			for _, at := range []string{"15:02", "15:05", "15:06", "15:10"} {
+				f.run(paris(t, "2026-11-30 "+at))
+			}
+			if n := len(f.sqlEmails(sophie)); n != tc.sent {
+				t.Errorf("%d SQL emails to Sophie in the end, want %d", n, tc.sent)
+			}
 			got := f.get(h.Key)
-			t.Fatalf("a minute later Sophie has %d SQL emails (mail %s, resends %d), want 1 marked as a possible duplicate", len(sent), got.Mail.Status, got.Resends)
-		}
-		for _, at := range []string{"15:02", "15:05", "15:06", "15:10"} {
-			f.run(paris(t, "2026-11-30 "+at))
-		}
-		if n := len(f.sqlEmails(sophie)); n != 1 {
-			t.Errorf("%d SQL emails to Sophie in the end, want 1", n)
-		}
-		got := f.get(h.Key)
-		// Reassigned at 15:00: 3h on Monday, 1h on Tuesday.
-		if !got.ClockFrom.Equal(paris(t, "2026-11-30 15:00")) || !got.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) ||
-			got.Mail.Status != handoff.MailSent || !got.Mail.PossibleDuplicate {
-			t.Errorf("clock from %s, due %s, mail %+v; want the reassignment's clock (15:00, due Tuesday 10:00)", got.ClockFrom, got.FirstContactDue, got.Mail)
-		}
-	})
+			// Reassigned at 15:00: 3h on Monday, 1h on Tuesday.
+			if !got.ClockFrom.Equal(paris(t, "2026-11-30 15:00")) || !got.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) ||
+				got.Mail.Status != handoff.MailSent || !got.Mail.PossibleDuplicate || got.Resends != 1 {
+				t.Errorf("clock from %s, due %s, mail %+v, resends %d; want the reassignment's clock (15:00, due Tuesday 10:00)",
+					got.ClockFrom, got.FirstContactDue, got.Mail, got.Resends)
+			}
+			if e := f.events(h.Key)["mail.stuck#1.0"]; e.Reason != handoff.ReasonInterrupted {
+				t.Errorf("the resend recorded %+v", e)
+			}
+			// The escalation once; marketing ops told once of the resend, that the deadline did not move.
+			var rest []testenv.Mail
+			for _, m := range f.mails() {
+				if !strings.HasPrefix(m.Subject, "Nouveau SQL") && !strings.HasPrefix(m.Subject, "Rappel") {
+					rest = append(rest, m)
+				}
+			}
+			checkMails(t, "the escalation and the alert", rest, []wantMail{
+				{to: claire, cc: ops, subject: []string{"Délai dépassé", "réattribué à Sophie Bernard"}},
+				{to: ops, subject: []string{"E-mail SQL renvoyé", "à Sophie Bernard (doublon possible)"},
+					text: []string{"l'envoi de l'e-mail SQL par Handoff a été interrompu", "Le délai de premier contact de Sophie Bernard ne change pas", "mardi 01/12/2026 à 10:00"}},
+			})
+		})
+	}
 	t.Run("resend of a stuck SQL email", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
 		refused := fmt.Errorf("%w: MessageRejected", email.ErrRejected)
 		h := f.sqlWhoseEmailFails("FR-IDF", paris(t, "2026-11-30 10:00"), refused)
-		f.sender.FailNext(lost) // the checker's resend at 10:05
-		f.run(paris(t, "2026-11-30 10:05"))
+		f.checker.Crash = crashAt("after-sql-gate") // the checker's resend at 10:05
+		f.runErr(paris(t, "2026-11-30 10:05"))
+		f.checker.Crash = nil
 		if got := f.get(h.Key); got.Resends != 1 || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(thomas)) != 0 {
 			t.Fatalf("after the resend: resends %d, mail %s, %d SQL emails", got.Resends, got.Mail.Status, len(f.sqlEmails(thomas)))
 		}
-		f.run(paris(t, "2026-11-30 10:06"))
+		hammer(f, paris(t, "2026-11-30 10:06"))
 		if sent := f.sqlEmails(thomas); len(sent) != 1 || !strings.Contains(sent[0].Body.Text, "Doublon possible") {
 			t.Fatalf("a minute later Thomas has %d SQL emails, want 1 marked as a possible duplicate", len(sent))
 		}
@@ -89,7 +122,30 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 		if !got.ClockFrom.Equal(paris(t, "2026-11-30 10:05")) || !got.FirstContactDue.Equal(paris(t, "2026-11-30 15:05")) {
 			t.Errorf("clock from %s, due %s; want the resend's (10:05, due 15:05)", got.ClockFrom, got.FirstContactDue)
 		}
+		// Ops were told at the first resend (10:05); the second is recorded only.
+		if got := ids(f.events(h.Key)); got != "mail.stuck#0.0 mail.stuck#0.1" {
+			t.Errorf("events %s", got)
+		}
 	})
+}
+
+// hammer is the schedule firing twice at once at an instant, then ten times in a row.
+func hammer(f *fixture, at time.Time) {
+	f.t.Helper()
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := f.runErr(at); err != nil {
+				f.t.Errorf("concurrent run at %s: %v", at, err)
+			}
+		}()
+	}
+	wg.Wait()
+	for i := 0; i < 10; i++ {
+		f.run(at)
+	}
 }
 
 // opsAlerts are this test's emails to marketing ops about an email given up.

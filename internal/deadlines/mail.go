@@ -155,7 +155,25 @@ func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
 }
 
 func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
-	return notify.Send(ctx, c.contract, c.handoffs, c.sender, c.clock, c.log, c.Backoff, k, func(h handoff.Handoff) (email.Message, error) {
+	sender, crashed := c.sender, false
+	if c.Crash != nil {
+		// The crash points of the SQL email, between its gate and SES's answer, and after that answer: the
+		// process dies there, so nothing is recorded of the send (notify.Send takes the error as an unknown
+		// outcome and leaves the email sending, as a dead process would).
+		sender = senderFunc(func(ctx context.Context, m email.Message) (string, error) {
+			if crashed = c.crashed("after-sql-gate"); crashed {
+				return "", errCrashed
+			}
+			id, err := c.sender.Send(ctx, m)
+			if err == nil {
+				if crashed = c.crashed("after-sql-send"); crashed {
+					return "", errCrashed
+				}
+			}
+			return id, err
+		})
+	}
+	err := notify.Send(ctx, c.contract, c.handoffs, sender, c.clock, c.log, c.Backoff, k, func(h handoff.Handoff) (email.Message, error) {
 		l, err := c.leads.Get(ctx, k.LeadID)
 		if err != nil {
 			return email.Message{}, err
@@ -167,4 +185,13 @@ func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
 		now := c.clock()
 		return email.SQLMessage(c.contract, l, acts, h, c.links.Links(h, now), now)
 	})
+	if crashed {
+		return errCrashed
+	}
+	return err
 }
+
+// senderFunc is a notify.Sender of a function.
+type senderFunc func(ctx context.Context, m email.Message) (string, error)
+
+func (f senderFunc) Send(ctx context.Context, m email.Message) (string, error) { return f(ctx, m) }

@@ -199,9 +199,12 @@ func (b *eventMail) stuck(Links) error {
 		b.v.Subject, dup = b.w("stuck.subject_dup", b.v.Subject), b.w("stuck.dup", rep)
 	}
 	b.v.Hello = b.w("ev.hello_ops")
-	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, b.w("stuck.due", rep)}
-	due := b.h.FirstContactDue
-	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	due := b.w("stuck.due", rep)
+	if b.e.Reason == handoff.ReasonInterrupted { // resent at once by the checker: the clock did not move
+		due = b.w("stuck.due_kept", rep)
+	}
+	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, due}
+	b.v.Due, b.v.DueNote = b.instant(b.h.FirstContactDue), b.left(b.h.FirstContactDue)+" "+b.w("left")
 	b.v.Sections = []section{b.lead(), b.people()}
 	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("stuck.todo", rep)}
 	return nil
@@ -359,6 +362,7 @@ var reasonKeys = map[string]string{
 	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
 	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
 	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
+	handoff.ReasonInterrupted: "reason.interrupted",
 }
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.

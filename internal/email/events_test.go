@@ -366,6 +366,35 @@ func eventCases(t *testing.T) []eventCase {
 			},
 		},
 		{
+			// Reassigned to Julien Petit at 15:30 (his deadline Tuesday 10:30); the checker's sending of his SQL
+			// email was interrupted, and the next run resent it at 15:31.
+			name: "the checker's SQL email resent after its sending was interrupted",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FirstContactDue.Add(30 * time.Minute)
+				h.BreachFirstContact("claire-dubois", 30, now)
+				d, err := handoff.DeadlinesFrom(c, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.Reassign(handoff.Assignment{RepID: "julien-petit", Team: "sud-ouest", Reason: "r", At: now}, d, now)
+				h.Mail.Start(now)
+				later := now.Add(time.Minute)
+				return *h, h.ResendInterrupted(d, later), later
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail SQL renvoyé : ACME Industrie à Julien Petit (doublon possible)",
+					both: []string{"Motif" + nb + ": l'envoi de l'e-mail SQL par Handoff a été interrompu", "Il est marqué comme doublon possible",
+						"Le délai de premier contact de Julien Petit ne change pas" + nb + ":", "mardi 01/12/2026 à 10:30"},
+					not: []string{"part de ce nouvel envoi"}},
+				contract.English: {subject: "SQL email resent: ACME Industrie to Julien Petit (possible duplicate)",
+					both: []string{"Why: the checker's sending of the SQL email was interrupted", "It is marked as a possible duplicate",
+						"The first-contact deadline of Julien Petit does not move:", "Tuesday 1 Dec 2026 at 10:30"},
+					not: []string{"counts from this sending"}},
+			},
+		},
+		{
 			name: "SQL email abandoned after its attempts",
 			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
 				h := claimed(t, c, "thomas-martin", monday)

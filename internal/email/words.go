@@ -7,7 +7,7 @@ var words = map[contract.Locale]map[string]string{
 		"subject":    "Nouveau SQL : %s (score %s)",
 		"hello":      "Bonjour",
 		"intro":      "Un lead vient de passer SQL et vous est attribué. Le contrat prévoit un premier contact avant :",
-		"reassigned": "Ce SQL vous est réattribué : %s ne l'a pas contacté dans le délai du contrat. Votre délai part de maintenant.",
+		"reassigned": "Ce SQL vous est réattribué : %s ne l'a pas contacté dans le délai du contrat. Votre délai part de cette réattribution.",
 		"duplicate":  "Doublon possible : nous ne savons pas si le premier envoi de cet e-mail est parti. Si vous l'avez déjà reçu, ignorez celui-ci ; vos liens restent valables.",
 		"left":       "ouvrées restantes",
 		"lead":       "Le lead",
@@ -89,6 +89,7 @@ var words = map[contract.Locale]map[string]string{
 		"stuck.dup":         "Il est marqué comme doublon possible\u00a0: le premier envoi a pu partir, et %s peut le recevoir deux fois.",
 		"stuck.nodup":       "Il n'est pas marqué comme doublon\u00a0: le premier envoi n'était pas parti.",
 		"stuck.due":         "Le délai de premier contact de %s part de ce nouvel envoi\u00a0:",
+		"stuck.due_kept":    "Le délai de premier contact de %s ne change pas\u00a0:",
 		"stuck.todo":        "Si %s ne le reçoit pas, transmettez-lui le SQL à la main.",
 
 		"undelivered.subject":        "E-mail non remis : SQL %s, prévenez %s à la main",
@@ -103,6 +104,7 @@ var words = map[contract.Locale]map[string]string{
 		"reason.unknown_not_resent": "son issue est inconnue (l'envoi a été interrompu)\u00a0: il n'a pas été renvoyé",
 		"reason.refused":            "SES l'a refusé %d fois",
 		"reason.uncomposable":       "il n'a pas pu être composé (une personne à qui il s'adresse n'est pas dans le contrat)",
+		"reason.interrupted":        "l'envoi de l'e-mail SQL par Handoff a été interrompu (arrêt du traitement, ou réponse de SES perdue)\u00a0: il a été renvoyé, marqué comme doublon possible, et les délais du commercial n'ont pas bougé",
 
 		"undelivered.about":          "E-mail concerné\u00a0: %s.",
 		"about.sql":                  "l'e-mail SQL au commercial",
@@ -116,7 +118,7 @@ var words = map[contract.Locale]map[string]string{
 		"subject":    "New SQL: %s (score %s)",
 		"hello":      "Hello",
 		"intro":      "A lead just became an SQL and is assigned to you. The contract says first contact before:",
-		"reassigned": "This SQL is reassigned to you: %s did not contact it within the contract's deadline. Your deadline counts from now.",
+		"reassigned": "This SQL is reassigned to you: %s did not contact it within the contract's deadline. Your deadline counts from this reassignment.",
 		"duplicate":  "Possible duplicate: we could not tell whether the first sending of this email left. If you already have it, ignore this one; your links work either way.",
 		"left":       "business time left",
 		"lead":       "The lead",
@@ -196,6 +198,7 @@ var words = map[contract.Locale]map[string]string{
 		"stuck.dup":         "It is marked as a possible duplicate: the first sending may have left, and %s may get it twice.",
 		"stuck.nodup":       "It is not marked as a duplicate: the first sending had not left.",
 		"stuck.due":         "The first-contact deadline of %s counts from this sending:",
+		"stuck.due_kept":    "The first-contact deadline of %s does not move:",
 		"stuck.todo":        "If %s does not get it, pass the SQL on by hand.",
 
 		"undelivered.subject":        "Email not delivered: SQL %s, tell %s by hand",
@@ -209,6 +212,7 @@ var words = map[contract.Locale]map[string]string{
 		"reason.unknown_not_resent": "its outcome is unknown (its sending was interrupted): it was not sent again",
 		"reason.refused":            "SES refused it %d times",
 		"reason.uncomposable":       "it could not be composed (someone it goes to is not in the contract)",
+		"reason.interrupted":        "the checker's sending of the SQL email was interrupted (its run died, or SES's answer was lost): it was resent, marked as a possible duplicate, and the rep's deadlines did not move",
 
 		"undelivered.about":          "The email: %s.",
 		"about.sql":                  "the SQL email to the rep",
