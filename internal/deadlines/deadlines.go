@@ -44,6 +44,7 @@ type Handoffs interface {
 	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 	TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error)
 	StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error)
+	Event(ctx context.Context, k handoff.Key, id string) (handoff.Event, error)
 	SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error
 }
 

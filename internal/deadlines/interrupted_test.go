@@ -178,32 +178,37 @@ func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
 		subj  []string
 		text  []string
 		not   []string
+		// The alert as stored: the email it is about, and that email's instant (Monday 30 November).
+		about    string
+		aboutDue string
 	}{
 		{name: "first reminder, interrupted", crash: "after-gate", from: 0, at: []string{"12:00", "12:01", "12:05", "12:06"},
 			subj: []string{"E-mail peut-être non remis : rappel 1 sur 2 à Thomas Martin"},
-			text: []string{"le rappel 1 sur 2 de premier contact (à 50\u00a0% du délai) à Thomas Martin, prévu le lundi 30/11/2026 à 12:00",
+			text: []string{"le rappel de premier contact 1 sur 2 (à 50\u00a0% du délai) à Thomas Martin, prévu le lundi 30/11/2026 à 12:00",
 				"Thomas Martin a l'e-mail SQL de ce lead, envoyé le lundi 30/11/2026 à 10:00", "liens de réponse", "restent valables",
 				"lundi 30/11/2026 à 15:00"},
-			not: []string{"l'e-mail SQL au commercial"}},
+			not: []string{"E-mail concerné\u00a0: l'e-mail SQL"}, about: "reminder#0.0", aboutDue: "12:00"},
 		{name: "second reminder, interrupted, in English", edits: []string{"locale: fr", "locale: en"}, crash: "after-gate", from: 1,
 			at:   []string{"12:00", "14:12", "14:13", "14:17", "14:18"},
 			subj: []string{"Email maybe not delivered: reminder 2 of 2 to Thomas Martin"},
 			text: []string{"first-contact reminder 2 of 2 (at 80% of the deadline) to Thomas Martin, due Monday 30 Nov 2026 at 14:12",
-				"Thomas Martin has the SQL email of this lead, sent Monday 30 Nov 2026 at 10:00", "reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00"}},
+				"Thomas Martin has the SQL email of this lead, sent Monday 30 Nov 2026 at 10:00", "reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00"},
+			about: "reminder#0.1", aboutDue: "14:12"},
 		{name: "escalation, interrupted", edits: []string{"on_breach: reassign", "on_breach: escalate"}, crash: "after-gate", from: 2,
-			at:   []string{"12:00", "14:12", "15:00", "15:05", "15:06"},
-			subj: []string{"E-mail peut-être non remis : escalade du dépassement à Claire Dubois"},
-			text: []string{"Claire Dubois", "Thomas Martin a dépassé le délai de premier contact du lundi 30/11/2026 à 15:00"}},
+			at:    []string{"12:00", "14:12", "15:00", "15:05", "15:06"},
+			subj:  []string{"E-mail peut-être non remis : escalade du dépassement à Claire Dubois"},
+			text:  []string{"Claire Dubois", "l'escalade du dépassement de délai de Thomas Martin à Claire Dubois, pour le délai du lundi 30/11/2026 à 15:00"},
+			about: "breach.first_contact#0.0", aboutDue: "15:00"},
 		{name: "first reminder, refused five times", fail: []error{refused, refused, refused, refused, refused},
 			at:   []string{"12:00", "12:01", "12:02", "12:03", "12:04", "12:05"},
 			subj: []string{"E-mail non remis : rappel 1 sur 2 à Thomas Martin"},
 			text: []string{"SES l'a refusé 5 fois", "prévu le lundi 30/11/2026 à 12:00", "Thomas Martin a l'e-mail SQL de ce lead"},
-			not:  []string{"peut-être"}},
+			not:  []string{"peut-être"}, about: "reminder#0.0", aboutDue: "12:00"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, tc.edits...)
-			f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+			h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
 			for i, at := range tc.at {
 				if i == tc.from && tc.crash != "" {
 					f.checker.Crash = crashAt(tc.crash)
@@ -239,6 +244,11 @@ func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
 				if strings.Contains(m.Subject+m.Body.Text, w) {
 					t.Errorf("says %q:\n%s\n%s", w, m.Subject, m.Body.Text)
 				}
+			}
+			u := f.events(h.Key)["mail.undelivered#0.0"]
+			about := handoff.Event{Kind: u.About, Assignment: u.AboutAssignment, N: u.AboutN}.ID()
+			if about != tc.about || !u.AboutDue.Equal(paris(t, "2026-11-30 "+tc.aboutDue)) {
+				t.Errorf("the alert is about %s due %s, want %s due %s", about, u.AboutDue, tc.about, tc.aboutDue)
 			}
 		})
 	}

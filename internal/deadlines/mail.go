@@ -53,7 +53,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	settle := func(m handoff.Mail) error {
 		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, handoff.MailSending, m)
 	}
-	msg, err := email.EventMessage(c.contract, h, e, c.links.Links(h, now), now)
+	msg, err := email.EventMessage(c.contract, h, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
 	if err != nil {
 		abandoned := e.Mail
 		abandoned.Status = handoff.MailAbandoned
@@ -106,6 +106,28 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 			return h, nil
 		}
 	}
+}
+
+// earlierReminders are, for an alert about a reminder given up, the rep's reminders before it as stored: the
+// alert says which of them left. Those never recorded (passed together with a later one) are not there; one that
+// cannot be read is left out (the alert goes all the same, saying less).
+func (c *Checker) earlierReminders(ctx context.Context, k handoff.Key, alert handoff.Event) []handoff.Event {
+	if alert.Kind != handoff.EventUndelivered || alert.About != handoff.EventReminder && alert.About != handoff.EventFeedbackReminder || alert.AboutDue.IsZero() {
+		return nil
+	}
+	var out []handoff.Event
+	for n := 0; n < alert.AboutN; n++ {
+		id := handoff.Event{Kind: alert.About, Assignment: alert.AboutAssignment, N: n}.ID()
+		e, err := c.handoffs.Event(ctx, k, id)
+		switch {
+		case errors.Is(err, handoff.ErrNotFound):
+		case err != nil:
+			c.log.WarnContext(ctx, "earlier reminder not read; the alert goes without it", "leadId", k.LeadID, "event", id, "error", err.Error())
+		default:
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // settled takes event id off the hand-off's pending list; when undelivered is set, its email was abandoned and

@@ -133,8 +133,14 @@ type Event struct {
 	// BusinessMinutesLate is how late the breach was recorded (business time after the deadline).
 	BusinessMinutesLate int
 	Reason              string // reassignment: why this rep; the alerts to ops: a Reason constant
-	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email).
+	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email); AboutAssignment
+	// and AboutN are its event's (which rep's, which reminder), AboutDue the instant it concerned (a reminder's
+	// instant, the deadline missed; for the SQL email, the assignment's). AboutDue is zero on an alert recorded
+	// before these were kept, which then names the email by its kind alone.
 	About           EventKind
+	AboutAssignment int
+	AboutN          int
+	AboutDue        time.Time
 	ContractVersion string
 
 	Mail Mail // zero Status: the event sends no email
@@ -253,10 +259,12 @@ func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time
 	}
 	if attempts >= MaxMailAttempts {
 		// Given up: the deadlines count from now, so that the breach, if any, reaches the manager.
+		assigned := h.Assignments[len(h.Assignments)-1].At
 		h.startClock(d)
 		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
 		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
 		e.Reason = fmt.Sprintf(ReasonSQLAbandoned, attempts)
+		e.AboutAssignment, e.AboutDue = e.Assignment, assigned
 		h.Undelivered++
 		return e
 	}
@@ -294,6 +302,7 @@ func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool
 	}
 	u := h.event(EventUndelivered, h.Undelivered, now, e.At, true)
 	u.RepID, u.ManagerID, u.Reason, u.About = e.RepID, e.ManagerID, why, e.Kind
+	u.AboutAssignment, u.AboutN, u.AboutDue = e.Assignment, e.N, e.Due
 	h.Undelivered++
 	return u, true
 }

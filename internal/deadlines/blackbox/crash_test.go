@@ -204,7 +204,8 @@ func TestKilledAtABreachInstantWith32SQLsDue(t *testing.T) {
 				toRep = append(toRep, m.Body.Text)
 			}
 		}
-		if len(toRep) != 1 {
+		// Once; twice only when the kill came after SES accepted the first (its answer lost), the second marked.
+		if len(toRep) != 1 && (len(toRep) != 2 || !strings.Contains(toRep[1], "Doublon possible")) {
 			t.Errorf("%s: %d SQL emails to the new rep %s, want 1:%s", s.marker, len(toRep), rep.ID, describe(all))
 			continue
 		}
@@ -212,7 +213,7 @@ func TestKilledAtABreachInstantWith32SQLsDue(t *testing.T) {
 			t.Errorf("%s: the new rep's SQL email is %s", s.marker, got.Mail.Status)
 			continue
 		}
-		if got.Mail.PossibleDuplicate != strings.Contains(toRep[0], "Doublon possible") {
+		if got.Mail.PossibleDuplicate != strings.Contains(toRep[len(toRep)-1], "Doublon possible") {
 			t.Errorf("%s: marked possible duplicate %v, the email says so: %v", s.marker, got.Mail.PossibleDuplicate, !got.Mail.PossibleDuplicate)
 		}
 		if d := got.Mail.SentAt.Sub(breach); d > worst {
