@@ -267,6 +267,11 @@ const InterruptedAfter = SendTimeout + 10*time.Second
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
 // is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
 // the feedback deadline, among those still pending. Zero when nothing is left: the hand-off leaves the index.
+//
+// While the checker's own SQL email is being handed to SES, the events' emails wait with it (InterruptedAfter at
+// most): the run sending it delivers them right after, and if it died, the run that takes the hand-off then
+// resends the SQL email and delivers them in one look — rather than one run delivering them now and the next
+// finding the SQL email stale, up to a minute later.
 func (h Handoff) NextCheck(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
@@ -274,7 +279,7 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 			next = t
 		}
 	}
-	if len(h.Pending) > 0 {
+	if len(h.Pending) > 0 && !(h.checkerMailInterrupted() && h.mailCheckAt().After(now)) {
 		consider(now)
 	}
 	if h.Mail.Outstanding() {

@@ -361,6 +361,21 @@ func TestWhenTheSQLEmailIsLookedAtAgain(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the checker's, sending, with events to deliver", func(t *testing.T) {
+		t.Parallel()
+		h := reassigned(t)
+		h.Pending = []string{"breach.first_contact#0.0"}
+		at := h.Mail.ClaimedAt
+		h.Mail.Start(at)
+		// The escalation waits with the SQL email in flight: one look, when nobody can still be sending it.
+		if next := h.NextCheck(at.Add(time.Second)); !next.Equal(at.Add(InterruptedAfter)) {
+			t.Errorf("next check %s after the gate, want %s", next.Sub(at), InterruptedAfter)
+		}
+		h.Mail.Sent("m", at.Add(time.Second))
+		if next := h.NextCheck(at.Add(2 * time.Second)); !next.Equal(at.Add(2 * time.Second)) {
+			t.Errorf("the SQL email sent, next check %s after the gate, want at once", next.Sub(at))
+		}
+	})
 	t.Run("the checker's, resent after an interruption", func(t *testing.T) {
 		t.Parallel()
 		h := reassigned(t)
