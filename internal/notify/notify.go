@@ -8,7 +8,8 @@
 // SES refusal puts the email back to claimed, for the retry; throttling is retried with backoff first. When the
 // outcome is unknown (a timeout after SES may have accepted it) the email stays sending: nobody sends it again
 // blindly, and the deadline checker resolves it after handoff.StuckAfter (sent once more, marked as a possible
-// duplicate, marketing ops told).
+// duplicate, marketing ops told). A hand-over to SES lasts handoff.SendTimeout at most (Send), which lets the
+// checker resend the SQL email it claimed itself as soon as handoff.InterruptedAfter has passed.
 package notify
 
 import (
