@@ -72,6 +72,10 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 			if n := len(f.sqlEmails(sophie)); n != tc.sent {
 				t.Errorf("%d SQL emails to Sophie in the end, want %d", n, tc.sent)
 			}
+			// It says when her deadline started, and the deadline itself: the reassignment's.
+			if text := sent[len(sent)-1].Body.Text; !strings.Contains(text, "Votre délai part du lundi 30/11/2026 à 15:00.") || !strings.Contains(text, "mardi 01/12/2026 à 10:00") {
+				t.Errorf("the resent SQL email:\n%s", text)
+			}
 			got := f.get(h.Key)
 			// Reassigned at 15:00: 3h on Monday, 1h on Tuesday.
 			if !got.ClockFrom.Equal(paris(t, "2026-11-30 15:00")) || !got.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) ||
