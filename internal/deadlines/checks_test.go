@@ -122,7 +122,7 @@ func TestCrashPoints(t *testing.T) {
 				switch {
 				case strings.HasPrefix(m.Subject, "Rappel : premier contact"):
 					reminders++
-				case strings.HasPrefix(m.Subject, "E-mail non remis"):
+				case strings.HasPrefix(m.Subject, "E-mail peut-être non remis : rappel 1 sur 2"):
 					alerts++
 				}
 			}

@@ -10,7 +10,11 @@
 // leaves the pending list. A pending event brings the hand-off back to the next run at once, which finishes
 // what a crash interrupted. An email left sending (its outcome unknown) is never sent again: it is abandoned
 // and marketing ops are told — the checker errs on the side of at most once for its own emails, and of at least
-// once (marked as a possible duplicate) for the SQL email itself, which a rep cannot do without.
+// once (marked as a possible duplicate) for the SQL email itself, which a rep cannot do without. The SQL email
+// the checker itself sends (to the rep it reassigned the SQL to, or again when stuck) is handed to SES for at
+// most handoff.SendTimeout: left sending longer, its run died, and the next run records its resend (one run
+// wins the conditional write) and sends it through its gate, marked as a possible duplicate, the rep's deadlines
+// unmoved.
 package deadlines
 
 import (
@@ -40,6 +44,7 @@ type Handoffs interface {
 	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 	TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error)
 	StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error)
+	Event(ctx context.Context, k handoff.Key, id string) (handoff.Event, error)
 	SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error
 }
 
@@ -69,7 +74,8 @@ type Checker struct {
 	// Wait sleeps until an instant of the clock (tests that drive the clock replace it).
 	Wait func(ctx context.Context, until time.Time) error
 	// Crash, when set, is asked at named points of a check whether to stop dead there, as if the process
-	// died: tests inject crashes with it ("after-record", "after-gate", "after-send").
+	// died: tests inject crashes with it ("after-record", "after-gate", "after-send"; for the SQL email the
+	// checker sends, "after-sql-gate" and "after-sql-send").
 	Crash func(point string) bool
 }
 
@@ -226,12 +232,15 @@ func (c *Checker) Run(ctx context.Context, window time.Duration) (Result, error)
 // then the steps due now, then their emails.
 func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	var errs []error
-	if h.Mail.Status == handoff.MailClaimed && h.Mail.SendingAt.IsZero() && (h.Reassignments > 0 || h.Resends > 0) {
+	if h.CheckerMailToSend() {
 		// An SQL email the checker claimed (a reassignment, a resend) that a crash kept from leaving — never handed
 		// to SES since: it goes now, first as it would have, through its gate, rather than once it looks stuck
 		// (the rep would wait five more minutes, and ops were told it was sent). A refused one waits for the
-		// stuck path, which counts the attempts; notify's own claim is notify's, retried by its stream.
-		if err := c.sendSQL(ctx, h.Key); err != nil {
+		// stuck path, which counts the attempts; notify's own claim is notify's, retried by its stream. One the
+		// checker left sending is a step (handoff.StepInterruptedMail), recorded before it is sent again.
+		if err := c.sendSQL(ctx, h.Key); errors.Is(err, errCrashed) {
+			return err
+		} else if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -268,7 +277,9 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	if updated.Mail.Status == handoff.MailClaimed && (mailBefore.Status != handoff.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
 		// A reassignment or a resend claimed the SQL email: it goes first (the rep needs it; the events' emails
 		// say it was sent), through its gate.
-		if err := c.sendSQL(ctx, updated.Key); err != nil {
+		if err := c.sendSQL(ctx, updated.Key); errors.Is(err, errCrashed) {
+			return err
+		} else if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -335,12 +346,16 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, now ti
 	for _, s := range h.Due(now) {
 		rep, known := c.contract.Rep(h.Rep())
 		switch s.Kind {
-		case handoff.StepStuckMail:
+		case handoff.StepStuckMail, handoff.StepInterruptedMail:
 			d, err := handoff.DeadlinesFrom(c.contract, now)
 			if err != nil {
 				return nil, err
 			}
-			events = append(events, h.ResendStuck(d, now))
+			if s.Kind == handoff.StepInterruptedMail {
+				events = append(events, h.ResendInterrupted(d, now))
+			} else {
+				events = append(events, h.ResendStuck(d, now))
+			}
 		case handoff.StepReminder, handoff.StepFeedbackReminder:
 			switch {
 			case known && rep.Away(s.Due, c.contract.Location):

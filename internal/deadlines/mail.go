@@ -53,7 +53,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	settle := func(m handoff.Mail) error {
 		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, handoff.MailSending, m)
 	}
-	msg, err := email.EventMessage(c.contract, h, e, c.links.Links(h, now), now)
+	msg, err := email.EventMessage(c.contract, h, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
 	if err != nil {
 		abandoned := e.Mail
 		abandoned.Status = handoff.MailAbandoned
@@ -108,6 +108,28 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	}
 }
 
+// earlierReminders are, for an alert about a reminder given up, the rep's reminders before it as stored: the
+// alert says which of them left. Those never recorded (passed together with a later one) are not there; one that
+// cannot be read is left out (the alert goes all the same, saying less).
+func (c *Checker) earlierReminders(ctx context.Context, k handoff.Key, alert handoff.Event) []handoff.Event {
+	if alert.Kind != handoff.EventUndelivered || alert.About != handoff.EventReminder && alert.About != handoff.EventFeedbackReminder || alert.AboutDue.IsZero() {
+		return nil
+	}
+	var out []handoff.Event
+	for n := 0; n < alert.AboutN; n++ {
+		id := handoff.Event{Kind: alert.About, Assignment: alert.AboutAssignment, N: n}.ID()
+		e, err := c.handoffs.Event(ctx, k, id)
+		switch {
+		case errors.Is(err, handoff.ErrNotFound):
+		case err != nil:
+			c.log.WarnContext(ctx, "earlier reminder not read; the alert goes without it", "leadId", k.LeadID, "event", id, "error", err.Error())
+		default:
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // settled takes event id off the hand-off's pending list; when undelivered is set, its email was abandoned and
 // marketing ops are told why (an EventUndelivered, whose own email goes at once).
 func (c *Checker) settled(ctx context.Context, h handoff.Handoff, id string, undelivered *handoff.Event, why string) (handoff.Handoff, error) {
@@ -155,7 +177,25 @@ func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
 }
 
 func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
-	return notify.Send(ctx, c.contract, c.handoffs, c.sender, c.clock, c.log, c.Backoff, k, func(h handoff.Handoff) (email.Message, error) {
+	sender, crashed := c.sender, false
+	if c.Crash != nil {
+		// The crash points of the SQL email, between its gate and SES's answer, and after that answer: the
+		// process dies there, so nothing is recorded of the send (notify.Send takes the error as an unknown
+		// outcome and leaves the email sending, as a dead process would).
+		sender = senderFunc(func(ctx context.Context, m email.Message) (string, error) {
+			if crashed = c.crashed("after-sql-gate"); crashed {
+				return "", errCrashed
+			}
+			id, err := c.sender.Send(ctx, m)
+			if err == nil {
+				if crashed = c.crashed("after-sql-send"); crashed {
+					return "", errCrashed
+				}
+			}
+			return id, err
+		})
+	}
+	err := notify.Send(ctx, c.contract, c.handoffs, sender, c.clock, c.log, c.Backoff, k, func(h handoff.Handoff) (email.Message, error) {
 		l, err := c.leads.Get(ctx, k.LeadID)
 		if err != nil {
 			return email.Message{}, err
@@ -167,4 +207,13 @@ func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
 		now := c.clock()
 		return email.SQLMessage(c.contract, l, acts, h, c.links.Links(h, now), now)
 	})
+	if crashed {
+		return errCrashed
+	}
+	return err
 }
+
+// senderFunc is a notify.Sender of a function.
+type senderFunc func(ctx context.Context, m email.Message) (string, error)
+
+func (f senderFunc) Send(ctx context.Context, m email.Message) (string, error) { return f(ctx, m) }

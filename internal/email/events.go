@@ -34,12 +34,16 @@ var ErrNoRecipient = errors.New("nobody to send this email to")
 // so and goes to the others (copies become the recipients), or fails with ErrNoRecipient if nobody is left.
 // A reassignment sends no event email (the SQL email goes to the new rep, SQLMessage): it is an error, as is an
 // unknown kind.
-func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, links Links, now time.Time) (Message, error) {
+//
+// delivered are, for a mail.undelivered alert about a reminder, the rep's earlier reminders' events as stored
+// (the checker reads them): the alert lists those that left, as what the rep already has. Other kinds ignore
+// them.
+func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, links Links, now time.Time, delivered ...handoff.Event) (Message, error) {
 	compose := composer(e.Kind)
 	if compose == nil {
 		return Message{}, fmt.Errorf("event %s of %s: kind %q sends no event email", e.ID(), h.Key, e.Kind)
 	}
-	b := &eventMail{c: c, h: h, e: e, now: now}
+	b := &eventMail{c: c, h: h, e: e, now: now, delivered: delivered}
 	b.v.Locale = c.Locale
 	b.v.Footer = fmt.Sprintf(t(c.Locale, "footer"), c.Company) + " · " + h.LeadID
 	if err := compose(b, links); err != nil {
@@ -83,6 +87,8 @@ type eventMail struct {
 	to, cc []*mail.Address
 	gone   []string // IDs meant to receive the email who left the roster
 	v      eventView
+	// delivered: the events whose emails an undelivered alert may list as already sent (EventMessage).
+	delivered []handoff.Event
 }
 
 // reminder: first contact is due soon (the rep, the three links).
@@ -200,44 +206,182 @@ func (b *eventMail) stuck(Links) error {
 		b.v.Subject, dup = b.w("stuck.subject_dup", b.v.Subject), b.w("stuck.dup", rep)
 	}
 	b.v.Hello = b.w("ev.hello_ops")
-	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, b.w("stuck.due", rep)}
-	due := b.h.FirstContactDue
-	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	due := b.w("stuck.due", rep)
+	if b.e.Reason == handoff.ReasonInterrupted { // resent at once by the checker: the clock did not move
+		due = b.w("stuck.due_kept", rep)
+	}
+	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, due}
+	b.v.Due, b.v.DueNote = b.instant(b.h.FirstContactDue), b.left(b.h.FirstContactDue)+" "+b.w("left")
 	b.v.Sections = []section{b.lead(), b.people()}
 	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("stuck.todo", rep)}
 	return nil
 }
 
-// undelivered: marketing ops learn that an email was given up, and whom to tell by hand.
+// undelivered: marketing ops learn that an email was given up — which one (the reminder and its point, the
+// escalation, the SQL email), to whom, when it was due — whether it may have left after all (its sending was
+// interrupted) or surely did not (refused, not composable), what the rep already has, and whom to tell by hand.
 func (b *eventMail) undelivered(Links) error {
 	if err := b.toOps(); err != nil {
 		return err
 	}
-	var names []string
-	if b.e.RepID != "" {
-		names = append(names, b.name(b.e.RepID))
+	maybe := b.e.Reason == handoff.ReasonUnknownNotResent
+	what, to := b.aboutShort()
+	subject, intro, todo := "undelivered.subject", "undelivered.intro", "undelivered.todo"
+	if maybe {
+		subject, intro, todo = "undelivered.subject_unknown", "undelivered.intro_unknown", "undelivered.todo_unknown"
 	}
-	if b.e.ManagerID != "" {
-		name, _ := b.manager(b.e.ManagerID)
-		names = append(names, name)
-	}
-	switch len(names) {
-	case 0:
-		b.v.Subject = b.w("undelivered.subject_nobody", b.who())
-	case 1:
-		b.v.Subject = b.w("undelivered.subject", b.who(), names[0])
-	default:
-		b.v.Subject = b.w("undelivered.subject", b.who(), b.w("ev.and", names[0], names[1]))
-	}
+	b.v.Subject = b.w(subject, what, b.who())
 	b.v.Hello = b.w("ev.hello_ops")
-	about := "about.sql"
-	if b.e.About != "" {
-		about = "about." + string(b.e.About)
-	}
-	b.v.Paras = []string{b.w("undelivered.intro"), b.w("undelivered.about", b.w(about)), b.w("ev.why", b.reason())}
+	b.v.Paras = append([]string{b.w(intro), b.w("undelivered.about", b.aboutLong()), b.w("ev.why", b.reason())}, b.repHas()...)
 	b.v.Sections = []section{b.people(), b.lead()}
-	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("undelivered.todo")}
+	who := to
+	if who == "" {
+		who = b.w("undelivered.someone")
+	}
+	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w(todo, who)}
 	return nil
+}
+
+// aboutKind is the kind of the email an undelivered alert is about; "sql" for the SQL email.
+func (b *eventMail) aboutKind() string {
+	if b.e.About == "" {
+		return "sql"
+	}
+	if _, ok := words[b.c.Locale]["what."+string(b.e.About)]; !ok {
+		return "other"
+	}
+	return string(b.e.About)
+}
+
+// aboutTo is whom the email given up was for: the manager for an escalation, else the rep ("" when unknown).
+func (b *eventMail) aboutTo() string {
+	switch b.e.About {
+	case handoff.EventAwayEscalation, handoff.EventFirstContactBreach:
+		if b.e.ManagerID != "" {
+			name, _ := b.manager(b.e.ManagerID)
+			return name
+		}
+	}
+	if b.e.RepID == "" {
+		return ""
+	}
+	return b.name(b.e.RepID)
+}
+
+// aboutReminder reports an alert about a reminder recorded with its N ("reminder 1 of 2"): n is how many
+// reminders the rep had, and the point its percentage of the deadline ("" when the contract changed since).
+func (b *eventMail) aboutReminder() (n int, point string, ok bool) {
+	var points []int
+	switch b.e.About {
+	case handoff.EventReminder:
+		n, points = len(b.h.Reminders), b.c.Sales.Reminders
+	case handoff.EventFeedbackReminder:
+		n, points = len(b.h.FeedbackReminders), b.c.Sales.FeedbackReminders
+	default:
+		return 0, "", false
+	}
+	if b.e.AboutDue.IsZero() { // recorded before alerts kept which reminder
+		return 0, "", false
+	}
+	if b.e.ContractVersion == b.c.Version && b.e.AboutN < len(points) {
+		point = b.w("ev.percent", points[b.e.AboutN])
+	}
+	return max(n, b.e.AboutN+1), point, true
+}
+
+// aboutShort names the email given up for the subject ("rappel 1 sur 2 à Thomas Martin"), and whom it was for.
+func (b *eventMail) aboutShort() (string, string) {
+	kind := b.aboutKind()
+	label := b.w("what." + kind)
+	if kind == "other" {
+		label = b.w("what.other", header(string(b.e.About)))
+	}
+	if n, _, ok := b.aboutReminder(); ok {
+		label += b.w("about.n", b.e.AboutN+1, n)
+	}
+	to := b.aboutTo()
+	if to != "" {
+		label += b.w("about.to", to)
+	}
+	return label, to
+}
+
+// aboutLong names the email given up in full: which one, its point, to whom (and in copy), when it was due or
+// the deadline it was about, in the contract's zone.
+func (b *eventMail) aboutLong() string {
+	kind := b.aboutKind()
+	var label string
+	switch kind {
+	case "other":
+		label = b.w("about.other", header(string(b.e.About)))
+	case string(handoff.EventAwayEscalation), string(handoff.EventFirstContactBreach):
+		label = b.w("about."+kind, b.name(b.e.RepID)) // whose absence, whose breach
+	default:
+		label = b.w("about." + kind)
+	}
+	if n, point, ok := b.aboutReminder(); ok {
+		label += b.w("about.n", b.e.AboutN+1, n)
+		if point != "" {
+			label += b.w("about.point", point)
+		}
+	}
+	if to := b.aboutTo(); to != "" {
+		label += b.w("about.to", to)
+	}
+	if b.e.About == handoff.EventFeedbackBreach && b.e.ManagerID != "" {
+		name, _ := b.manager(b.e.ManagerID)
+		label += b.w("about.cc", name)
+	}
+	if !b.e.AboutDue.IsZero() {
+		switch b.e.About {
+		case handoff.EventFirstContactBreach, handoff.EventFeedbackBreach:
+			label += b.w("about.deadline", b.instant(b.e.AboutDue))
+		default:
+			label += b.w("about.due", b.instant(b.e.AboutDue))
+		}
+	}
+	return label
+}
+
+// repHas says what the rep of the email given up already has — the SQL email and when it left, its answer links,
+// their earlier reminders (b.delivered) — or that the SQL went to someone else since; then, while the rep still
+// holds it, the deadline they run against now (shown in large).
+func (b *eventMail) repHas() []string {
+	if b.e.About == "" || b.e.RepID == "" { // the SQL email itself: the alert is about what the rep lacks
+		return nil
+	}
+	rep := b.name(b.e.RepID)
+	if b.h.Rep() != b.e.RepID {
+		return []string{b.w("has.reassigned", b.name(b.h.Rep()))}
+	}
+	var out []string
+	if m := b.h.Mail; m.Status == handoff.MailSent {
+		out = append(out, b.w("has.sql", rep, b.instant(m.SentAt)))
+		if !b.h.Answered() && b.now.Before(m.SentAt.Add(handoff.LinkTTL)) {
+			out = append(out, b.w("has.links"))
+		}
+	} else {
+		out = append(out, b.w("has.no_sql", rep))
+	}
+	var earlier []string
+	n, _, ok := b.aboutReminder()
+	for _, d := range b.delivered {
+		if ok && d.Kind == b.e.About && d.Assignment == b.e.AboutAssignment && d.N < b.e.AboutN && d.Mail.Status == handoff.MailSent {
+			earlier = append(earlier, b.w("has.reminder", d.N+1, n, b.instant(d.Mail.SentAt)))
+		}
+	}
+	if len(earlier) > 0 {
+		out = append(out, b.w("has.reminders", rep, strings.Join(earlier, b.w("ev.semicolon"))))
+	}
+	switch due := b.h.FirstContactDue; {
+	case !b.h.Contacted() && due.After(b.now):
+		out = append(out, b.w("has.due_contact", rep))
+		b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	case b.h.Contacted() && !b.h.Answered() && b.h.FeedbackDue.After(b.now):
+		out = append(out, b.w("has.due_answer", rep))
+		b.v.Due, b.v.DueNote = b.instant(b.h.FeedbackDue), b.left(b.h.FeedbackDue)+" "+b.w("left")
+	}
+	return out
 }
 
 // w is a word of the contract's locale, formatted with args when there are any.
@@ -361,6 +505,7 @@ var reasonKeys = map[string]string{
 	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
 	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
 	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
+	handoff.ReasonInterrupted: "reason.interrupted",
 }
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.

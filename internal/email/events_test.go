@@ -366,6 +366,35 @@ func eventCases(t *testing.T) []eventCase {
 			},
 		},
 		{
+			// Reassigned to Julien Petit at 15:30 (his deadline Tuesday 10:30); the checker's sending of his SQL
+			// email was interrupted, and the next run resent it at 15:31.
+			name: "the checker's SQL email resent after its sending was interrupted",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				now := h.FirstContactDue.Add(30 * time.Minute)
+				h.BreachFirstContact("claire-dubois", 30, now)
+				d, err := handoff.DeadlinesFrom(c, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.Reassign(handoff.Assignment{RepID: "julien-petit", Team: "sud-ouest", Reason: "r", At: now}, d, now)
+				h.Mail.Start(now)
+				later := now.Add(time.Minute)
+				return *h, h.ResendInterrupted(d, later), later
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail SQL renvoyé : ACME Industrie à Julien Petit (doublon possible)",
+					both: []string{"Motif" + nb + ": l'envoi de l'e-mail SQL par Handoff a été interrompu", "Il est marqué comme doublon possible",
+						"Le délai de premier contact de Julien Petit ne change pas" + nb + ":", "mardi 01/12/2026 à 10:30"},
+					not: []string{"part de ce nouvel envoi"}},
+				contract.English: {subject: "SQL email resent: ACME Industrie to Julien Petit (possible duplicate)",
+					both: []string{"Why: the checker's sending of the SQL email was interrupted", "It is marked as a possible duplicate",
+						"The first-contact deadline of Julien Petit does not move:", "Tuesday 1 Dec 2026 at 10:30"},
+					not: []string{"counts from this sending"}},
+			},
+		},
+		{
 			name: "SQL email abandoned after its attempts",
 			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
 				h := claimed(t, c, "thomas-martin", monday)
@@ -375,12 +404,15 @@ func eventCases(t *testing.T) []eventCase {
 			},
 			to: []string{opsAddr},
 			want: map[contract.Locale]expect{
-				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin à la main",
-					both: []string{"n'a pas pu être remis et ne sera pas renvoyé automatiquement", "E-mail concerné" + nb + ": l'e-mail SQL au commercial.", "l'e-mail SQL n'a pas pu être envoyé après 5 tentatives", "Prévenez à la main"},
+				contract.French: {subject: "E-mail non remis : e-mail SQL à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"n'a pas pu être remis et ne sera pas renvoyé automatiquement",
+						"E-mail concerné" + nb + ": l'e-mail SQL (le lead et ses liens de réponse) à Thomas Martin, prévu le lundi 30/11/2026 à 10:00.",
+						"l'e-mail SQL n'a pas pu être envoyé après 5 tentatives", "Prévenez Thomas Martin à la main"},
 					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Société" + nb + ": ACME Industrie", "Transmis aux ventes" + nb + ": lundi 30/11/2026 à 10:00"},
-					not:  []string{"attempts", "Manager"}},
-				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin by hand",
-					both: []string{"could not be delivered and will not be sent again automatically", "the SQL email could not be sent after 5 attempts", "Tell the person concerned by hand"},
+					not:  []string{"attempts", "Manager", "peut-être", "a l'e-mail SQL"}},
+				contract.English: {subject: "Email not delivered: SQL email to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"could not be delivered and will not be sent again automatically", "The email: the SQL email (the lead and the answer links) to Thomas Martin, due Monday 30 Nov 2026 at 10:00.",
+						"the SQL email could not be sent after 5 attempts", "Tell Thomas Martin by hand"},
 					text: []string{"Rep: Thomas Martin <thomas.martin@maintenia.fr>", "Handed to sales: Monday 30 Nov 2026 at 10:00"}},
 			},
 		},
@@ -398,12 +430,121 @@ func eventCases(t *testing.T) []eventCase {
 			},
 			to: []string{opsAddr},
 			want: map[contract.Locale]expect{
-				contract.French: {subject: "E-mail non remis : SQL ACME Industrie, prévenez Thomas Martin et Claire Dubois à la main",
-					both: []string{"E-mail concerné" + nb + ": l'escalade au manager (délai de premier contact dépassé).", "Motif" + nb + ": SES l'a refusé 5 fois."},
-					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Manager" + nb + ": Claire Dubois <claire.dubois@maintenia.fr>"}},
-				contract.English: {subject: "Email not delivered: SQL ACME Industrie, tell Thomas Martin and Claire Dubois by hand",
-					both: []string{"The email: the escalation to the manager (first-contact deadline missed).", "Why: SES refused it 5 times."},
+				contract.French: {subject: "E-mail non remis : escalade du dépassement à Claire Dubois (SQL ACME Industrie)",
+					both: []string{"E-mail concerné" + nb + ": l'escalade du dépassement de délai de Thomas Martin à Claire Dubois, pour le délai du lundi 30/11/2026 à 15:00.",
+						"Motif" + nb + ": SES l'a refusé 5 fois.", "Thomas Martin a l'e-mail SQL de ce lead, envoyé le lundi 30/11/2026 à 10:00", "Prévenez Claire Dubois à la main"},
+					text: []string{"Commercial" + nb + ": Thomas Martin <thomas.martin@maintenia.fr>", "Manager" + nb + ": Claire Dubois <claire.dubois@maintenia.fr>"},
+					not:  []string{"peut-être", "restantes"}},
+				contract.English: {subject: "Email not delivered: breach escalation to Claire Dubois (SQL ACME Industrie)",
+					both: []string{"The email: the escalation of Thomas Martin's missed deadline to Claire Dubois, for the deadline of Monday 30 Nov 2026 at 15:00.",
+						"Why: SES refused it 5 times.", "Tell Claire Dubois by hand"},
 					text: []string{"Manager: Claire Dubois <claire.dubois@maintenia.fr>"}},
+			},
+		},
+		{
+			// The first reminder's sending was interrupted at 12:00; abandoned as in doubt at 12:05.
+			name: "a first reminder in doubt",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				r := h.Remind(0, h.Reminders[0])
+				now := r.At.Add(handoff.StuckAfter)
+				u, _ := h.Undeliverable(r, handoff.ReasonUnknownNotResent, now)
+				return *h, u, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail peut-être non remis : rappel 1 sur 2 à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"Handoff ne sait pas si cet e-mail sur ce SQL est parti (son envoi a été interrompu)",
+						"E-mail concerné" + nb + ": le rappel de premier contact 1 sur 2 (à 50" + nb + "% du délai) à Thomas Martin, prévu le lundi 30/11/2026 à 12:00.",
+						"Motif" + nb + ": son issue est inconnue", "Thomas Martin a l'e-mail SQL de ce lead, envoyé le lundi 30/11/2026 à 10:00",
+						"Les liens de réponse de cet e-mail restent valables.", "Délai de premier contact de Thomas Martin" + nb + ":", "lundi 30/11/2026 à 15:00", "1h55 ouvrées restantes",
+						"Vérifiez auprès de Thomas Martin que cet e-mail est arrivé"},
+					not: []string{"Déjà envoyés", "non remis : SQL"}},
+				contract.English: {subject: "Email maybe not delivered: reminder 1 of 2 to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"Handoff cannot tell whether this email about this SQL left", "The email: the first-contact reminder 1 of 2 (at 50% of the deadline) to Thomas Martin, due Monday 30 Nov 2026 at 12:00.",
+						"Thomas Martin has the SQL email of this lead, sent Monday 30 Nov 2026 at 10:00", "The answer links in it still work.",
+						"First-contact deadline of Thomas Martin:", "Monday 30 Nov 2026 at 15:00", "1h55 business time left", "Check with Thomas Martin that this email arrived"},
+					not: []string{"Already sent", "delivered: SQL"}},
+			},
+		},
+		{
+			name: "a reminder refused, the contract changed since",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				h.ContractVersion = "2026.10-1" // the percentages may have changed: none is shown
+				r := h.Remind(0, h.Reminders[0])
+				now := r.At.Add(4 * time.Minute)
+				u, _ := h.Undeliverable(r, fmt.Sprintf(handoff.ReasonRefused, 5), now)
+				return *h, u, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail non remis : rappel 1 sur 2 à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"n'a pas pu être remis", "le rappel de premier contact 1 sur 2 à Thomas Martin, prévu le lundi 30/11/2026 à 12:00.", "SES l'a refusé 5 fois", "Prévenez Thomas Martin à la main"},
+					not:  []string{"peut-être", "du délai)"}},
+				contract.English: {subject: "Email not delivered: reminder 1 of 2 to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"the first-contact reminder 1 of 2 to Thomas Martin, due Monday 30 Nov 2026 at 12:00.", "SES refused it 5 times", "Tell Thomas Martin by hand"},
+					not:  []string{"maybe", "of the deadline)"}},
+			},
+		},
+		{
+			// Contacted at 11:00; the feedback breach (Wednesday 10:00) to Thomas, Claire in copy, interrupted.
+			name: "a feedback breach in doubt",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				contact(h, monday.Add(time.Hour))
+				b := h.BreachFeedback("claire-dubois", 0, h.FeedbackDue)
+				now := b.At.Add(handoff.StuckAfter)
+				u, _ := h.Undeliverable(b, handoff.ReasonUnknownNotResent, now)
+				return *h, u, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail peut-être non remis : relance de réponse en retard à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"la relance de réponse en retard à Thomas Martin (Claire Dubois en copie), pour le délai du mercredi 02/12/2026 à 10:00.",
+						"Thomas Martin a l'e-mail SQL de ce lead"},
+					not: []string{"Délai de premier contact", "Réponse attendue"}},
+				contract.English: {subject: "Email maybe not delivered: overdue-answer notice to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"the notice of an overdue answer to Thomas Martin (Claire Dubois in copy), for the deadline of Wednesday 2 Dec 2026 at 10:00."}},
+			},
+		},
+		{
+			// Sophie Bernard away at her 80 % reminder (Monday 21 December 10:12); the alert to her manager, who
+			// has left the roster, could not be composed. Her deadline is 11:00.
+			name: "an out-of-office alert not composable",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "sophie-bernard", paris(t, 2026, 12, 18, 15, 0))
+				at := h.Reminders[1]
+				e, _ := h.EscalateAway(handoff.Step{Kind: handoff.StepReminder, N: 1, Due: at}, "gone-manager", at)
+				u, _ := h.Undeliverable(e, handoff.ReasonUncomposable, at)
+				return *h, u, at
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail non remis : alerte d'absence à gone-manager (SQL ACME Industrie)",
+					both: []string{"l'alerte d'absence de Sophie Bernard à gone-manager, prévu le lundi 21/12/2026 à 10:12.", "il n'a pas pu être composé",
+						"Délai de premier contact de Sophie Bernard" + nb + ":", "lundi 21/12/2026 à 11:00", "Prévenez gone-manager à la main"}},
+				contract.English: {subject: "Email not delivered: out-of-office alert to gone-manager (SQL ACME Industrie)",
+					both: []string{"the alert that Sophie Bernard is out of office to gone-manager, due Monday 21 Dec 2026 at 10:12.", "it could not be composed"}},
+			},
+		},
+		{
+			// An alert stored before alerts kept which email they were about: named by its kind alone.
+			name: "an alert stored before it named its email",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := sent(t, c, "thomas-martin", monday)
+				r := h.Remind(1, h.Reminders[1])
+				now := r.At.Add(handoff.StuckAfter)
+				u, _ := h.Undeliverable(r, handoff.ReasonUnknownNotResent, now)
+				u.AboutAssignment, u.AboutN, u.AboutDue = 0, 0, time.Time{}
+				return *h, u, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail peut-être non remis : rappel à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"E-mail concerné" + nb + ": le rappel de premier contact à Thomas Martin."}, not: []string{"1 sur", "prévu le"}},
+				contract.English: {subject: "Email maybe not delivered: reminder to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"The email: the first-contact reminder to Thomas Martin."}, not: []string{"1 of", "due Monday 30 Nov 2026 at 14:12"}},
 			},
 		},
 	}
@@ -526,6 +667,48 @@ func wellFormed(t *testing.T, l contract.Locale, m Message) {
 		if strings.Contains(m.Text, w) {
 			t.Errorf("%s email says %q:\n%s", l, w, m.Text)
 		}
+	}
+}
+
+// TestAnAlertSaysWhichEarlierRemindersLeft: the alert about a reminder given up lists the rep's earlier
+// reminders whose emails left (the checker passes their events as stored), and only those.
+func TestAnAlertSaysWhichEarlierRemindersLeft(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	for _, tc := range []struct {
+		name    string
+		first   handoff.MailStatus // the first reminder's email, as stored
+		other   bool               // the first reminder given is another rep's
+		l       contract.Locale
+		says    string
+		notSays string
+	}{
+		{name: "sent", first: handoff.MailSent, l: contract.French, says: "Déjà envoyés à Thomas Martin" + nb + ": rappel 1 sur 2, envoyé le lundi 30/11/2026 à 12:00."},
+		{name: "sent, in English", first: handoff.MailSent, l: contract.English, says: "Already sent to Thomas Martin: reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00."},
+		{name: "abandoned", first: handoff.MailAbandoned, l: contract.French, notSays: "Déjà envoyés"},
+		{name: "another rep's", first: handoff.MailSent, other: true, l: contract.French, notSays: "Déjà envoyés"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := example(t, tc.l, nil)
+			h := sent(t, c, "thomas-martin", monday)
+			first := h.Remind(0, h.Reminders[0])
+			first.Mail.Status, first.Mail.SentAt = tc.first, h.Reminders[0]
+			if tc.other {
+				first.Assignment = 1
+			}
+			second := h.Remind(1, h.Reminders[1])
+			now := second.At.Add(handoff.StuckAfter)
+			u, _ := h.Undeliverable(second, handoff.ReasonUnknownNotResent, now)
+			m, err := EventMessage(c, *h, u, testLinks, now, first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.says != "" && !strings.Contains(m.Text, tc.says) || tc.notSays != "" && strings.Contains(m.Text, tc.notSays) {
+				t.Errorf("want %q, not %q:\n%s", tc.says, tc.notSays, m.Text)
+			}
+			wellFormed(t, tc.l, m)
+		})
 	}
 }
 
@@ -659,7 +842,7 @@ func TestEventPeopleNotInRoster(t *testing.T) {
 				b := h.BreachFirstContact("gone-manager", 5, h.FirstContactDue.Add(5*time.Minute))
 				u, _ := h.Undeliverable(b, "refused", b.At)
 				return *h, u, b.At
-			}, to: []string{opsAddr}, says: []string{"tell gone-rep and gone-manager by hand", "Manager: gone-manager\n"}},
+			}, to: []string{opsAddr}, says: []string{"breach escalation to gone-manager", "Tell gone-manager by hand", "Manager: gone-manager\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -35,6 +35,9 @@ type SQL struct {
 	Feedback  Links
 	// ReassignedFrom names the rep who had the SQL before it was reassigned (after a breach), "" otherwise.
 	ReassignedFrom string
+	// ClockFrom is when the rep's deadline started (the reassignment, or a resend that restarted it): a resend
+	// after a crash comes a minute after it.
+	ClockFrom time.Time
 	// PossibleDuplicate: this email is sent again because whether the first one left is unknown.
 	PossibleDuplicate bool
 }
@@ -82,6 +85,9 @@ func (s SQL) Render() (html, text string, err error) {
 
 // DueText is the deadline in the contract's words and zone.
 func (s SQL) DueText() string { return instantText(s.Locale, s.Due) }
+
+// ClockFromText is when the deadline started, in the contract's words and zone.
+func (s SQL) ClockFromText() string { return instantText(s.Locale, s.ClockFrom) }
 
 // Points renders an explanation line's points to the cent, signed ("+13.21", "-15", "+2.5"): the stored lines
 // are in cents and add up to the stored fit and behaviour, so the email shows them as they are.

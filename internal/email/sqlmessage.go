@@ -40,7 +40,7 @@ func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 		Lead:   Person{Name: l.Name(), Title: l.Contact.JobTitle, Company: l.Contact.Company, Email: l.Contact.Email, Phone: l.Contact.Phone},
 		Source: strings.Join(l.Sources, ", "), UTM: joinNonEmpty(" / ", l.Attribution.UTMSource, l.Attribution.UTMMedium, l.Attribution.UTMCampaign),
 		Score: l.Score.Total, Fit: l.Score.Fit, Behaviour: l.Score.Behaviour, Reason: h.Assignments[len(h.Assignments)-1].Reason,
-		Due: h.FirstContactDue.In(c.Location), DueIn: Hours(c.Calendar.Between(now, h.FirstContactDue)),
+		Due: h.FirstContactDue.In(c.Location), DueIn: Hours(c.Calendar.Between(now, h.FirstContactDue)), ClockFrom: h.ClockFrom.In(c.Location),
 		Why: explanation(l.Score.Explanation, c.Location), Recent: recent(acts, c.Location, 5), Feedback: links,
 		PossibleDuplicate: h.Mail.PossibleDuplicate,
 	}

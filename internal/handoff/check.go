@@ -13,6 +13,9 @@ type StepKind string
 const (
 	// StepStuckMail: the SQL email is still unconfirmed StuckAfter after it was claimed or handed to SES.
 	StepStuckMail StepKind = "stuck_mail"
+	// StepInterruptedMail: the SQL email the checker was handing to SES is still sending InterruptedAfter after
+	// (its run died, or SES's answer was lost).
+	StepInterruptedMail StepKind = "interrupted_mail"
 	// StepReminder: a reminder point of the first-contact deadline passed, no contact yet.
 	StepReminder StepKind = "reminder"
 	// StepFirstContactBreach: the first-contact deadline passed, no contact (or one made after it, that no
@@ -34,13 +37,18 @@ type Step struct {
 
 // Due lists what is due at now, in the order to do it. Reminders whose instant passed together (the checker
 // was stopped) give one step, the latest; none is given once their deadline itself passed. While the SQL email
-// is unconfirmed only its staleness can be due: the deadlines wait for it.
+// is unconfirmed only its staleness can be due: the deadlines wait for it. An SQL email the checker claimed and
+// never handed to SES is no step: the checker sends it through its gate (CheckerMailToSend).
 func (h Handoff) Due(now time.Time) []Step {
 	if h.Mail.Outstanding() {
-		if at := h.Mail.staleAt(); !at.After(now) {
+		switch at := h.mailCheckAt(); {
+		case at.After(now), h.CheckerMailToSend():
+			return nil
+		case h.checkerMailInterrupted():
+			return []Step{{Kind: StepInterruptedMail, Due: at}}
+		default:
 			return []Step{{Kind: StepStuckMail, Due: at}}
 		}
-		return nil
 	}
 	var steps []Step
 	switch {
@@ -125,8 +133,14 @@ type Event struct {
 	// BusinessMinutesLate is how late the breach was recorded (business time after the deadline).
 	BusinessMinutesLate int
 	Reason              string // reassignment: why this rep; the alerts to ops: a Reason constant
-	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email).
+	// About is, on an EventUndelivered, the kind of the email given up ("" for the SQL email); AboutAssignment
+	// and AboutN are its event's (which rep's, which reminder), AboutDue the instant it concerned (a reminder's
+	// instant, the deadline missed; for the SQL email, the assignment's). AboutDue is zero on an alert recorded
+	// before these were kept, which then names the email by its kind alone.
 	About           EventKind
+	AboutAssignment int
+	AboutN          int
+	AboutDue        time.Time
 	ContractVersion string
 
 	Mail Mail // zero Status: the event sends no email
@@ -219,24 +233,47 @@ func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Tim
 // (an EventUndelivered to marketing ops), and the deadlines count from now all the same, so that the breach, if
 // any, reaches the manager.
 func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
+	reason := ReasonNeverHanded
+	if h.Mail.Status == MailSending {
+		reason = ReasonUnknownResent
+	}
+	return h.resend(d, true, reason, now)
+}
+
+// ResendInterrupted deals with an SQL email the checker itself was handing to SES when its run died (or SES's
+// answer was lost), InterruptedAfter ago: nobody can still be sending it (handoff.SendTimeout), and it may have
+// left. It goes once more, at once, marked as a possible duplicate, and the rep's deadlines still count from where
+// they did — the reassignment, or the resend — since the rep loses a minute, not their clock. Marketing ops are
+// told at the first resend, and the email abandoned after MaxMailAttempts hand-overs, as ResendStuck does (d is
+// the clock from now, used only then).
+func (h *Handoff) ResendInterrupted(d Deadlines, now time.Time) Event {
+	return h.resend(d, false, ReasonInterrupted, now)
+}
+
+// resend claims the SQL email again (or abandons it), the rep's clock restarted when restart is set.
+func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time) Event {
 	maybeSent := h.Mail.Status == MailSending
 	attempts := h.Mail.Attempts
 	if maybeSent {
 		attempts++ // a hand-over whose outcome is unknown; a refusal was counted when it happened
 	}
-	h.startClock(d)
 	if attempts >= MaxMailAttempts {
+		// Given up: the deadlines count from now, so that the breach, if any, reaches the manager.
+		assigned := h.Assignments[len(h.Assignments)-1].At
+		h.startClock(d)
 		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
 		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
 		e.Reason = fmt.Sprintf(ReasonSQLAbandoned, attempts)
+		e.AboutAssignment, e.AboutDue = e.Assignment, assigned
 		h.Undelivered++
 		return e
 	}
-	e := h.event(EventStuckMail, h.Resends, now, h.Mail.staleAt(), h.Resends == 0)
-	e.Reason = ReasonNeverHanded
-	if maybeSent {
-		e.Reason = ReasonUnknownResent
+	due := h.mailCheckAt()
+	if restart {
+		h.startClock(d)
 	}
+	e := h.event(EventStuckMail, h.Resends, now, due, h.Resends == 0)
+	e.Reason = reason
 	h.Resends++
 	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	return e
@@ -248,6 +285,7 @@ const (
 	ReasonNeverHanded   = "the SQL email was claimed but never handed to SES: it was sent now"
 	ReasonUnknownResent = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
 	ReasonSQLAbandoned  = "the SQL email could not be sent after %d attempts: the rep must be told by hand"
+	ReasonInterrupted   = "the checker's sending of the SQL email was interrupted (its run died, or SES's answer was lost): it was resent, marked as a possible duplicate, and the rep's deadlines did not move"
 	// The checker's own emails, given up (Undeliverable).
 	ReasonUnknownNotResent = "its outcome is unknown (its sending was interrupted): it was not sent again"
 	ReasonRefused          = "SES refused it %d times"
@@ -264,6 +302,7 @@ func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool
 	}
 	u := h.event(EventUndelivered, h.Undelivered, now, e.At, true)
 	u.RepID, u.ManagerID, u.Reason, u.About = e.RepID, e.ManagerID, why, e.Kind
+	u.AboutAssignment, u.AboutN, u.AboutDue = e.Assignment, e.N, e.Due
 	h.Undelivered++
 	return u, true
 }

@@ -252,13 +252,30 @@ func AnsweredWithin(at, due time.Time, breached bool) bool { return !breached &&
 func (h Handoff) Month(loc *time.Location) contract.Month { return contract.MonthOf(h.At.In(loc)) }
 
 // StuckAfter is how long the SQL email may stay unconfirmed before the checker deals with it (a crashed or
-// timed-out send): long enough for the stream's own retries.
+// timed-out send): long enough for the stream's own retries. It applies to notify's SQL email, and to one the
+// checker claimed that SES refused; the checker's own left sending goes sooner (InterruptedAfter).
 const StuckAfter = 5 * time.Minute
+
+// SendTimeout bounds one hand-over of the SQL email to SES, from its gate (claimed → sending) to SES's answer:
+// notify.Send gives up after it, leaving the email sending, its outcome unknown. So an SQL email sending for
+// longer is being sent by nobody — whoever passed its gate died, or gave up.
+const SendTimeout = 20 * time.Second
+
+// InterruptedAfter is how long an SQL email the checker claimed (CheckerMail) may stay sending before the
+// checker takes its sending as interrupted and sends it again: SendTimeout, and a margin for the clocks of two
+// Lambda instances and the gate's own write. A run that dies after the gate is followed within a minute by the
+// next, which finds it past this bound.
+const InterruptedAfter = SendTimeout + 10*time.Second
 
 // NextCheck is the next instant the deadline checker must look at the hand-off: at once when an event's email
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
 // is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
 // the feedback deadline, among those still pending. Zero when nothing is left: the hand-off leaves the index.
+//
+// While the checker's own SQL email is being handed to SES, the events' emails wait with it (InterruptedAfter at
+// most): the run sending it delivers them right after, and if it died, the run that takes the hand-off then
+// resends the SQL email and delivers them in one look — rather than one run delivering them now and the next
+// finding the SQL email stale, up to a minute later.
 func (h Handoff) NextCheck(now time.Time) time.Time {
 	var next time.Time
 	consider := func(t time.Time) {
@@ -266,11 +283,11 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 			next = t
 		}
 	}
-	if len(h.Pending) > 0 {
+	if len(h.Pending) > 0 && !(h.checkerMailInterrupted() && h.mailCheckAt().After(now)) {
 		consider(now)
 	}
 	if h.Mail.Outstanding() {
-		consider(h.Mail.staleAt())
+		consider(h.mailCheckAt())
 		return next
 	}
 	if !h.Contacted() {
@@ -294,9 +311,35 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 	return next
 }
 
-// staleAt is when an unconfirmed email is considered stuck.
-func (m Mail) staleAt() time.Time {
-	if m.Status == MailSending {
+// CheckerMail reports an SQL email the deadline checker claimed — to the rep it reassigned the SQL to, or to
+// resend one left unconfirmed — rather than notify's first: the checker knows how long its own sending can last.
+func (h Handoff) CheckerMail() bool { return h.Reassignments > 0 || h.Resends > 0 }
+
+// CheckerMailToSend reports an SQL email the checker claimed and never handed to SES: its run died between the
+// record and the gate. Sending it is safe at any time (the gate lets one sender through), and the checker does
+// it as soon as it comes back to the hand-off, as the run would have.
+func (h Handoff) CheckerMailToSend() bool {
+	return h.CheckerMail() && h.Mail.Status == MailClaimed && h.Mail.SendingAt.IsZero()
+}
+
+// checkerMailInterrupted reports an SQL email the checker was handing to SES when its run died (or SES's answer
+// was lost).
+func (h Handoff) checkerMailInterrupted() bool {
+	return h.CheckerMail() && h.Mail.Status == MailSending
+}
+
+// mailCheckAt is when the checker must look at the unconfirmed SQL email: notify's StuckAfter after its claim
+// or hand-over to SES (the stream retries first); the checker's own, InterruptedAfter after its claim when never
+// handed to SES or after its hand-over (nothing can still be sending it then); the checker's own that SES
+// refused (claimed again after a hand-over), StuckAfter after its claim.
+func (h Handoff) mailCheckAt() time.Time {
+	m := h.Mail
+	switch {
+	case h.CheckerMailToSend():
+		return m.ClaimedAt.Add(InterruptedAfter)
+	case h.checkerMailInterrupted():
+		return m.SendingAt.Add(InterruptedAfter)
+	case m.Status == MailSending:
 		return m.SendingAt.Add(StuckAfter)
 	}
 	return m.ClaimedAt.Add(StuckAfter)

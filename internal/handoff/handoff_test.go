@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -302,6 +303,100 @@ func TestAClaimedEmailNeverHandedToSESIsNotADuplicate(t *testing.T) {
 	}
 }
 
+// TestWhenTheSQLEmailIsLookedAtAgain: notify's SQL email left unconfirmed waits StuckAfter (its stream retries
+// first); one the checker claimed (a reassignment) and never handed to SES is no step — the checker sends it
+// through its gate at its next look, InterruptedAfter at most; one the checker was handing to SES is resent
+// InterruptedAfter after the hand-over (nobody can still be sending it), the rep's clock unmoved; one SES
+// refused waits StuckAfter after its claim, as before.
+func TestWhenTheSQLEmailIsLookedAtAgain(t *testing.T) {
+	t.Parallel()
+	notified := func(t *testing.T) *Handoff {
+		c := example(t)
+		at := paris(t, "2026-11-30 10:00")
+		d, _ := DeadlinesFrom(c, at)
+		return New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
+	}
+	reassigned := func(t *testing.T) *Handoff { // at 15:00, Sophie's SQL email claimed
+		c, h := sent(t)
+		now := h.FirstContactDue
+		h.BreachFirstContact("claire-dubois", 0, now)
+		d, _ := DeadlinesFrom(c, now)
+		h.Reassign(Assignment{RepID: "sophie-bernard", Team: "sud-ouest", At: now}, d, now)
+		h.Pending = nil
+		return h
+	}
+	for _, tc := range []struct {
+		name    string
+		h       func(*testing.T) *Handoff
+		handed  bool // handed to SES at the claim's instant
+		refused bool // and refused
+		after   time.Duration
+		step    StepKind // "" for none
+	}{
+		{name: "notify's, claimed", h: notified, after: StuckAfter, step: StepStuckMail},
+		{name: "notify's, sending", h: notified, handed: true, after: StuckAfter, step: StepStuckMail},
+		{name: "the checker's, never handed to SES", h: reassigned, after: InterruptedAfter},
+		{name: "the checker's, sending", h: reassigned, handed: true, after: InterruptedAfter, step: StepInterruptedMail},
+		{name: "the checker's, refused", h: reassigned, handed: true, refused: true, after: StuckAfter, step: StepStuckMail},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := tc.h(t)
+			claimed := h.Mail.ClaimedAt
+			if tc.handed {
+				h.Mail.Start(claimed)
+			}
+			if tc.refused {
+				h.Mail.Refused()
+			}
+			if next := h.NextCheck(claimed); !next.Equal(claimed.Add(tc.after)) {
+				t.Errorf("next check %s after the claim, want %s", next.Sub(claimed), tc.after)
+			}
+			if steps := h.Due(claimed.Add(tc.after - time.Second)); len(steps) != 0 {
+				t.Errorf("due %+v before its time", steps)
+			}
+			steps := h.Due(claimed.Add(tc.after))
+			if tc.step == "" && len(steps) != 0 || tc.step != "" && (len(steps) != 1 || steps[0].Kind != tc.step) {
+				t.Errorf("due %+v, want %q", steps, tc.step)
+			}
+		})
+	}
+	t.Run("the checker's, sending, with events to deliver", func(t *testing.T) {
+		t.Parallel()
+		h := reassigned(t)
+		h.Pending = []string{"breach.first_contact#0.0"}
+		at := h.Mail.ClaimedAt
+		h.Mail.Start(at)
+		// The escalation waits with the SQL email in flight: one look, when nobody can still be sending it.
+		if next := h.NextCheck(at.Add(time.Second)); !next.Equal(at.Add(InterruptedAfter)) {
+			t.Errorf("next check %s after the gate, want %s", next.Sub(at), InterruptedAfter)
+		}
+		h.Mail.Sent("m", at.Add(time.Second))
+		if next := h.NextCheck(at.Add(2 * time.Second)); !next.Equal(at.Add(2 * time.Second)) {
+			t.Errorf("the SQL email sent, next check %s after the gate, want at once", next.Sub(at))
+		}
+	})
+	t.Run("the checker's, resent after an interruption", func(t *testing.T) {
+		t.Parallel()
+		h := reassigned(t)
+		from, due, reminders := h.ClockFrom, h.FirstContactDue, slices.Clone(h.Reminders)
+		h.Mail.Start(from)
+		now := from.Add(time.Minute)
+		d, _ := DeadlinesFrom(example(t), now)
+		e := h.ResendInterrupted(d, now)
+		if e.Kind != EventStuckMail || e.ID() != "mail.stuck#1.0" || e.Reason != ReasonInterrupted || !e.Due.Equal(from.Add(InterruptedAfter)) ||
+			e.Mail.Status != MailClaimed || !slices.Equal(h.Pending, []string{e.ID()}) {
+			t.Errorf("event %+v, pending %v; want the first resend, marketing ops told", e, h.Pending)
+		}
+		if h.Mail.Status != MailClaimed || !h.Mail.ClaimedAt.Equal(now) || !h.Mail.PossibleDuplicate || h.Mail.Attempts != 1 || h.Resends != 1 {
+			t.Errorf("mail %+v, resends %d", h.Mail, h.Resends)
+		}
+		if !h.ClockFrom.Equal(from) || !h.FirstContactDue.Equal(due) || !slices.Equal(h.Reminders, reminders) {
+			t.Errorf("clock from %s, due %s: the reassignment's clock moved", h.ClockFrom, h.FirstContactDue)
+		}
+	})
+}
+
 func TestAnSQLEmailThatKeepsFailingIsAbandoned(t *testing.T) {
 	t.Parallel()
 	c := example(t)
@@ -319,12 +414,29 @@ func TestAnSQLEmailThatKeepsFailingIsAbandoned(t *testing.T) {
 	handOver(now, 0)
 	var kinds []EventKind
 	for i := 1; h.Mail.Status != MailAbandoned && i < 2*MaxMailAttempts; i++ {
-		now = now.Add(StuckAfter)
-		if steps := h.Due(now); len(steps) != 1 || steps[0].Kind != StepStuckMail {
-			t.Fatalf("attempt %d: due %+v", i, steps)
+		// notify's email (the first) and a refused one are stuck StuckAfter after their claim; one the checker
+		// was sending (a resend) is interrupted InterruptedAfter after its hand-over.
+		want, wait := StepStuckMail, StuckAfter
+		if i > 1 && h.Mail.Status == MailSending {
+			want, wait = StepInterruptedMail, InterruptedAfter
+		}
+		if next := h.NextCheck(now); !next.Equal(now.Add(wait)) {
+			t.Fatalf("attempt %d: next check %s, want %s after the hand-over", i, next, wait)
+		}
+		if steps := h.Due(now.Add(wait - time.Second)); len(steps) != 0 {
+			t.Fatalf("attempt %d: due %+v before its time", i, steps)
+		}
+		now = now.Add(wait)
+		if steps := h.Due(now); len(steps) != 1 || steps[0].Kind != want {
+			t.Fatalf("attempt %d: due %+v, want %s", i, steps, want)
 		}
 		d, _ := DeadlinesFrom(c, now)
-		e := h.ResendStuck(d, now)
+		var e Event
+		if want == StepInterruptedMail {
+			e = h.ResendInterrupted(d, now)
+		} else {
+			e = h.ResendStuck(d, now)
+		}
 		kinds = append(kinds, e.Kind)
 		h.Confirmed(e.ID())
 		if h.Mail.Status == MailClaimed {

@@ -8,7 +8,8 @@
 // SES refusal puts the email back to claimed, for the retry; throttling is retried with backoff first. When the
 // outcome is unknown (a timeout after SES may have accepted it) the email stays sending: nobody sends it again
 // blindly, and the deadline checker resolves it after handoff.StuckAfter (sent once more, marked as a possible
-// duplicate, marketing ops told).
+// duplicate, marketing ops told). A hand-over to SES lasts handoff.SendTimeout at most (Send), which lets the
+// checker resend the SQL email it claimed itself as soon as handoff.InterruptedAfter has passed.
 package notify
 
 import (
@@ -213,8 +214,14 @@ type MailGate interface {
 // sends; the email is confirmed after, or put back to claimed on a definite refusal (and the error returned, so
 // the caller's retry sends it). compose builds the email from the hand-off as it passed the gate. An unknown
 // outcome is logged and left to the deadline checker (not an error: a retry must not send it blindly).
+//
+// The hand-over is bounded: SES gets the email within handoff.SendTimeout of the gate or not at all (the
+// timeout starts before the gate's instant is taken), so that an SQL email sending for longer is known to be
+// in flight nowhere — the deadline checker resends its own then, whoever passed the gate.
 func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sender, now func() time.Time, log *slog.Logger,
 	backoff func(int) time.Duration, k handoff.Key, compose func(handoff.Handoff) (email.Message, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, handoff.SendTimeout)
+	defer cancel()
 	h, err := gate.Update(ctx, k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
 		if !h.Mail.Start(now()) {
 			return nil, handoff.ErrNoChange
@@ -230,10 +237,13 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 	if err != nil {
 		return err
 	}
+	gated := handoff.Stamp(h.Mail.SendingAt)
 	settle := func(change func(*handoff.Mail)) error {
 		_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-			if h.Mail.Status != handoff.MailSending {
-				return nil, handoff.ErrNoChange // answered meanwhile (which confirms it), or settled
+			if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated {
+				// Answered meanwhile (which confirms it), or settled; or this hand-over was given up as
+				// interrupted and another one is under way, which settles itself.
+				return nil, handoff.ErrNoChange
 			}
 			change(&h.Mail)
 			return nil, nil
@@ -246,6 +256,10 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 	m, err := compose(h)
 	if err != nil {
 		return errors.Join(fmt.Errorf("compose the SQL email of %s: %w", k, err), settle((*handoff.Mail).Refused))
+	}
+	if err := ctx.Err(); err != nil {
+		// Out of time before SES was asked: nothing left, so claimed again for a retry.
+		return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*handoff.Mail).Refused))
 	}
 	for try := 0; ; try++ {
 		id, err := sender.Send(ctx, m)

@@ -223,7 +223,8 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 }
 
 // eventItem is an SLA event of a hand-off (pk = LEAD#<id>, sk = EVT#<handoffAt>#<event ID>; by-month, monthSk
-// = <kind>#<at>#<leadId>#<assignment>.<n>).
+// = <kind>#<at>#<leadId>#<assignment>.<n>). The about* attributes (an undelivered alert's email) came later:
+// an item without them reads as zero, which the alert's email takes as "recorded before they were kept".
 type eventItem struct {
 	PK                  string    `dynamodbav:"pk"`
 	SK                  string    `dynamodbav:"sk"`
@@ -240,6 +241,9 @@ type eventItem struct {
 	BusinessMinutesLate int       `dynamodbav:"businessMinutesLate"`
 	Reason              string    `dynamodbav:"reason,omitempty"`
 	About               string    `dynamodbav:"about,omitempty"`
+	AboutAssignment     int       `dynamodbav:"aboutAssignment,omitempty"`
+	AboutN              int       `dynamodbav:"aboutN,omitempty"`
+	AboutDue            string    `dynamodbav:"aboutDue,omitempty"`
 	ContractVersion     string    `dynamodbav:"contractVersion"`
 	Mail                *mailItem `dynamodbav:"mail,omitempty"`
 	Month               string    `dynamodbav:"month"`
@@ -251,7 +255,8 @@ func eventSK(k handoff.Key, id string) string { return "EVT#" + stamp(k.At) + "#
 func (t Tables) newEventItem(e handoff.Event) eventItem {
 	it := eventItem{PK: leadPK(e.Handoff.LeadID), SK: eventSK(e.Handoff, e.ID()), Kind: string(e.Kind), LeadID: e.Handoff.LeadID,
 		HandoffAt: stamp(e.Handoff.At), Assignment: e.Assignment, N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
-		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), ContractVersion: e.ContractVersion,
+		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), AboutAssignment: e.AboutAssignment, AboutN: e.AboutN,
+		AboutDue: stamp(e.AboutDue), ContractVersion: e.ContractVersion,
 		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)}
 	if e.Mail.Status != "" {
 		m := newMailItem(e.Mail)
@@ -265,7 +270,8 @@ func (it eventItem) toEvent() (handoff.Event, error) {
 	e := handoff.Event{Handoff: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.HandoffAt)}, Kind: handoff.EventKind(it.Kind),
 		Assignment: it.Assignment, N: it.N,
 		At: r.time("at", it.At), Due: r.time("due", it.Due), RepID: it.RepID, ManagerID: it.ManagerID, ToRepID: it.ToRepID,
-		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, About: handoff.EventKind(it.About), ContractVersion: it.ContractVersion}
+		BusinessMinutesLate: it.BusinessMinutesLate, Reason: it.Reason, About: handoff.EventKind(it.About), AboutAssignment: it.AboutAssignment,
+		AboutN: it.AboutN, AboutDue: r.time("aboutDue", it.AboutDue), ContractVersion: it.ContractVersion}
 	if it.Mail != nil {
 		e.Mail = it.Mail.toMail(&r, "mail")
 	}

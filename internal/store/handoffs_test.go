@@ -328,3 +328,42 @@ func TestMalformedHandoff(t *testing.T) {
 		t.Errorf("a malformed hand-off: %v", err)
 	}
 }
+
+// TestAnUndeliveredAlertNamesItsEmail: an undelivered alert keeps which email it is about — its event's
+// assignment, N and instant — and an alert stored before those were kept (no about* attributes) still reads,
+// with them zero.
+func TestAnUndeliveredAlertNamesItsEmail(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("about@mail.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+		t.Fatal(err)
+	}
+	var alert string
+	if _, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Start(at)
+		h.Mail.Sent("m", at)
+		r := h.Remind(1, h.Reminders[1])
+		u, _ := h.Undeliverable(r, handoff.ReasonUnknownNotResent, h.Reminders[1].Add(5*time.Minute))
+		alert = u.ID()
+		return []handoff.Event{r, u}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.handoffs.Event(ctx, h.Key, alert)
+	if err != nil || e.About != handoff.EventReminder || e.AboutAssignment != 0 || e.AboutN != 1 || !e.AboutDue.Equal(h.Reminders[1]) {
+		t.Fatalf("alert %+v (%v), want about reminder#0.1 due %s", e, err, h.Reminders[1])
+	}
+	_, err = f.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &f.tables.SLA,
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + h.LeadID},
+			"sk": &types.AttributeValueMemberS{Value: "EVT#2026-11-27T16:30:00.000Z#" + alert}},
+		UpdateExpression: sdkaws.String("REMOVE aboutAssignment, aboutN, aboutDue")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := f.handoffs.Event(ctx, h.Key, alert)
+	if err != nil || old.About != handoff.EventReminder || old.AboutN != 0 || !old.AboutDue.IsZero() || old.Reason != handoff.ReasonUnknownNotResent {
+		t.Errorf("an alert stored before about*: %+v (%v)", old, err)
+	}
+}
