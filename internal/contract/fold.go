@@ -5,7 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -27,7 +26,10 @@ import (
 // checked over every code point followed by combining marks when this was written, and over the BMP by
 // TestFoldIsD145.
 
-var folder = cases.Fold() // stateless: safe for concurrent use
+// The folding itself is ours rather than golang.org/x/text/cases.Fold, whose language tailoring tables add 0.2 MB
+// to every function (the contract is in each): each character's simple folding from Go's own case tables
+// (caseFoldRune), and the characters where that is not Unicode's full folding in a table generated from
+// cases.Fold (fold_table.go). TestFoldTable checks every code point against cases.Fold.
 
 // Fold returns the form in which equals, in and contains compare text: without surrounding spaces, case
 // folded in full, in NFC. Two values are equal for equals and in when their Fold forms are equal.
@@ -39,7 +41,31 @@ func Fold(s string) string {
 	if iotaSubscript(s) {
 		s = norm.NFD.String(s)
 	}
-	return norm.NFC.String(folder.String(s))
+	return norm.NFC.String(caseFold(s))
+}
+
+// caseFold is Unicode's full case folding of s.
+func caseFold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if f, ok := fullFolds[r]; ok {
+			b.WriteString(f)
+			continue
+		}
+		b.WriteRune(caseFoldRune(r))
+	}
+	return b.String()
+}
+
+// caseFoldRune is r's simple case folding for every character fullFolds does not list: the lower case of its
+// upper case (so "ſ" is "s" and "ς" is "σ", as Unicode folds them), except Cherokee, which Unicode folds to its
+// upper case.
+func caseFoldRune(r rune) rune {
+	if r >= 0x13A0 && r <= 0x13FD || r >= 0xAB70 && r <= 0xABBF {
+		return unicode.ToUpper(r)
+	}
+	return unicode.ToLower(unicode.ToUpper(r))
 }
 
 // iotaSubscript reports text that holds the Greek iota subscript, alone or in a precomposed letter.
