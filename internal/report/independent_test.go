@@ -9,7 +9,9 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +107,7 @@ type simHandoff struct {
 }
 
 type world struct {
+	scramble    *rand.Rand
 	c           *contract.Contract
 	created     []records.Created
 	transitions []records.Transition
@@ -245,6 +248,10 @@ func (w *world) simulate(r *rand.Rand, h *simHandoff, rep string) {
 		h.Assignments = append(h.Assignments, records.Assignment{RepID: to, At: pass})
 		clockFrom = pass
 		h.Clocks = append(h.Clocks, records.Clock{Assignment: cur + 1, From: pass, FirstContactDue: mustAdd(c, pass, fc), FeedbackDue: mustAdd(c, pass, fb)})
+		if r.Intn(5) == 0 { // SES refused the new rep's SQL email: resent 5 minutes later, the clock restarts
+			clockFrom = pass.Add(5*time.Minute + lag(r))
+			h.Clocks = append(h.Clocks, records.Clock{Assignment: cur + 1, From: clockFrom, FirstContactDue: mustAdd(c, clockFrom, fc), FeedbackDue: mustAdd(c, clockFrom, fb)})
+		}
 		plan()
 	}
 	holder := h.Assignments[len(h.Assignments)-1].RepID
@@ -325,7 +332,7 @@ func genWorld(r *rand.Rand, c *contract.Contract, m contract.Month, n int) *worl
 			created := at.Add(-time.Duration(1+r.Intn(200)) * time.Hour)
 			w.created = append(w.created, records.Created{LeadID: id, At: created, Stage: records.NewLead, Source: src, UTMCampaign: camp})
 			if r.Intn(2) == 0 {
-				w.transitions = append(w.transitions, records.Transition{LeadID: id, From: records.NewLead, To: records.MQL, At: created.Add(time.Hour), ContractVersion: c.Version, Source: src, UTMCampaign: camp})
+				w.transitions = append(w.transitions, records.Transition{LeadID: id, From: records.NewLead, To: records.MQL, At: created.Add(30 * time.Minute), ContractVersion: c.Version, Source: src, UTMCampaign: camp})
 			}
 			for again := 0; again < 2; again++ {
 				h := &simHandoff{LeadID: id, Source: src, Campaign: camp, At: at}
@@ -409,6 +416,27 @@ func (w *world) read(m contract.Month, asOf, since, at time.Time) records.Input 
 		for _, e := range h.Events {
 			if upTo(e.At) && !e.At.Before(start) {
 				in.Events = append(in.Events, e)
+			}
+		}
+	}
+	if w.scramble != nil { // any order, any zone
+		r := w.scramble
+		r.Shuffle(len(in.Created), func(i, j int) { in.Created[i], in.Created[j] = in.Created[j], in.Created[i] })
+		r.Shuffle(len(in.Transitions), func(i, j int) { in.Transitions[i], in.Transitions[j] = in.Transitions[j], in.Transitions[i] })
+		r.Shuffle(len(in.Handoffs), func(i, j int) { in.Handoffs[i], in.Handoffs[j] = in.Handoffs[j], in.Handoffs[i] })
+		r.Shuffle(len(in.Events), func(i, j int) { in.Events[i], in.Events[j] = in.Events[j], in.Events[i] })
+		for i := range in.Handoffs {
+			h := &in.Handoffs[i]
+			h.At, h.ContactedAt, h.AnsweredAt = h.At.UTC(), h.ContactedAt.UTC(), h.AnsweredAt.UTC()
+			h.Assignments = append([]records.Assignment(nil), h.Assignments...)
+			for j := range h.Assignments {
+				h.Assignments[j].At = h.Assignments[j].At.UTC()
+			}
+		}
+		for i := range in.Events {
+			in.Events[i].At, in.Events[i].HandoffAt = in.Events[i].At.UTC(), in.Events[i].HandoffAt.UTC()
+			if r.Intn(4) == 0 { // records that lack it: the lead's latest hand-off before At
+				in.Events[i].HandoffAt = time.Time{}
 			}
 		}
 	}
@@ -866,6 +894,9 @@ func TestIndependentRandomMonths(t *testing.T) {
 	if testing.Short() {
 		n = 40
 	}
+	if v, err := strconv.Atoi(os.Getenv("INDEP_N")); err == nil {
+		n = v
+	}
 	f := &failures{t: t, kinds: map[string]int{}, first: map[string]string{}}
 	comparisons := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
@@ -882,10 +913,13 @@ func TestIndependentRandomMonths(t *testing.T) {
 		base := report.Compute(c, w.read(m, asOf, since, asOf))
 		want := encode(t, base)
 		for _, later := range []time.Duration{time.Second, time.Duration(r.Int63n(int64(5 * 24 * time.Hour))), 60 * 24 * time.Hour} {
-			got := encode(t, report.Compute(c, w.read(m, asOf, since, asOf.Add(later))))
+			w.scramble = rand.New(rand.NewSource(seed))
+			gotR := report.Compute(c, w.read(m, asOf, since, asOf.Add(later)))
+			w.scramble = nil
+			got := encode(t, gotR)
 			comparisons++
 			if !bytes.Equal(want, got) {
-				f.add(seed, "as-of", []string{fmt.Sprintf("records read %v after T: %s", later > time.Second, firstDiff(base, report.Compute(c, w.read(m, asOf, since, asOf.Add(later)))))})
+				f.add(seed, "as-of", []string{fmt.Sprintf("records read %v after T: %s", later, firstDiff(base, gotR))})
 			}
 		}
 		f.add(seed, "oracle", compare(w.expect(m, asOf, since), base))
@@ -1139,3 +1173,69 @@ func TestIndependentBelowThresholdAsOf(t *testing.T) {
 }
 
 var _ = worktime.Tick
+
+// TestIndependentBoundaries: instants exactly at the deadline, at AsOf and at Since.
+func TestIndependentBoundaries(t *testing.T) {
+	c := indepContract(t, "en", "escalate", officeHours)
+	nov := contract.Month{Year: 2026, Month: time.November}
+	a := sql(t, c, "A", "ann", paris(t, "2026-11-02 10:00:30"))
+	if want := paris(t, "2026-11-02 15:01:00"); !a.FirstContactDue.Equal(want) {
+		t.Fatalf("A's deadline %s, want %s (counted from the next whole minute)", a.FirstContactDue, want)
+	}
+	a.ContactedAt, a.ContactRepID = a.FirstContactDue, "ann" // at the deadline: within
+	b := sql(t, c, "B", "bob", paris(t, "2026-11-30 16:00:00"))
+	asOf := b.FirstContactDue // B's deadline is the as-of instant: missed, not pending
+	cc := sql(t, c, "C", "cat", paris(t, "2026-11-30 16:01:00"))
+	old := sql(t, c, "E", "dan", paris(t, "2026-10-30 16:00:00"))
+	since := paris(t, "2026-11-01 08:00:00")
+	in := records.Input{Month: nov, AsOf: asOf, Since: since, Handoffs: []records.Handoff{a, b, cc, old}, Events: []records.Event{
+		{Kind: records.Reminder, LeadID: "B", HandoffAt: b.At, At: asOf, Due: asOf, RepID: "bob"},
+		{Kind: records.Reminder, LeadID: "C", HandoffAt: cc.At, At: asOf.Add(time.Nanosecond), Due: asOf, RepID: "cat"},
+		{Kind: records.Reminder, LeadID: "E", HandoffAt: old.At, At: since, Due: since, RepID: "dan"},
+		{Kind: records.FeedbackReminder, LeadID: "E", HandoffAt: old.At, At: since.Add(time.Millisecond), Due: since, RepID: "dan"},
+	}}
+	r := report.Compute(c, in)
+	st := map[string]report.Status{}
+	for _, row := range r.SQLs {
+		st[row.LeadID] = row.Contact
+	}
+	if st["A"] != report.Within || st["B"] != report.Missed || st["C"] != report.Pending {
+		t.Errorf("contact statuses %v, want A within, B missed, C pending", st)
+	}
+	if r.Sales.Contact != (report.Ratio{N: 1, D: 2}) || r.Sales.ContactPending != 1 {
+		t.Errorf("contact %+v pending %d, want 1/2 and 1 pending", r.Sales.Contact, r.Sales.ContactPending)
+	}
+	rem := map[string]int{}
+	for _, l := range r.Sales.Reps {
+		rem[l.RepID] = l.Reminders
+	}
+	if rem["bob"] != 1 || rem["cat"] != 0 {
+		t.Errorf("reminders %v: the one at AsOf counts, the one after does not", rem)
+	}
+	var e int
+	for _, l := range r.Sales.Earlier {
+		e += l.Reminders
+	}
+	if e != 1 {
+		t.Errorf("earlier reminders %d, want 1 (the one at Since was the previous report's)", e)
+	}
+}
+
+// TestIndependentOneSQLPlural: a month with one SQL, contacted late, the contact target missed. The English text
+// says "(0 of 1 SQLs)"; one SQL is singular (the report writes "1 contact", and French "0 SQL sur 1").
+func TestIndependentOneSQLPlural(t *testing.T) {
+	c := indepContract(t, "en", "escalate", officeHours)
+	h := sql(t, c, "L1", "ann", paris(t, "2026-11-02 10:00:00"))
+	h.ContactedAt, h.ContactRepID = paris(t, "2026-11-02 16:00:00"), "ann"
+	r := report.Compute(c, records.Input{Month: contract.Month{Year: 2026, Month: time.November}, AsOf: paris(t, "2026-12-01 08:00:00"),
+		Handoffs: []records.Handoff{h}})
+	e, err := report.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for part, s := range map[string]string{"text": e.Text, "HTML": e.HTML} {
+		if i := strings.Index(s, " 1 SQLs"); i >= 0 {
+			t.Errorf("%s part: …%s…", part, s[max(0, i-60):min(len(s), i+12)])
+		}
+	}
+}
