@@ -80,6 +80,10 @@ sender: "Handoff <sla@test.fr>"
 
 const officeHours = `"09:00-12:30", "13:30-18:00"`
 
+// indepHours are the business hours the random months are drawn with: office hours, round the clock (deadlines
+// at any instant, the 08:00 schedule included), and hours opening at 08:00.
+var indepHours = []string{officeHours, `"00:00-24:00"`, `"08:00-12:00", "13:00-17:00"`}
+
 func indepContract(t testing.TB, locale, onBreach, hours string) *contract.Contract {
 	t.Helper()
 	y := fmt.Sprintf(indepContractYAML, locale, hours, hours, hours, hours, hours, onBreach)
@@ -899,10 +903,11 @@ func TestIndependentRandomMonths(t *testing.T) {
 	}
 	f := &failures{t: t, kinds: map[string]int{}, first: map[string]string{}}
 	comparisons := 0
+	var stats struct{ sqls, pending, reassigned, breaches, earlier int }
 	for seed := int64(1); seed <= int64(n); seed++ {
 		r := rand.New(rand.NewSource(seed))
 		onBreach := []string{"reassign", "escalate"}[r.Intn(2)]
-		c := indepContract(t, []string{"fr", "en"}[r.Intn(2)], onBreach, officeHours)
+		c := indepContract(t, []string{"fr", "en"}[r.Intn(2)], onBreach, indepHours[r.Intn(len(indepHours))])
 		m := indepMonths[r.Intn(len(indepMonths))]
 		w := genWorld(r, c, m, 1+r.Intn(30))
 		asOf := randomAsOf(r, c, m)
@@ -922,11 +927,22 @@ func TestIndependentRandomMonths(t *testing.T) {
 				f.add(seed, "as-of", []string{fmt.Sprintf("records read %v after T: %s", later, firstDiff(base, gotR))})
 			}
 		}
-		f.add(seed, "oracle", compare(w.expect(m, asOf, since), base))
+		x := w.expect(m, asOf, since)
+		f.add(seed, "oracle", compare(x, base))
+		stats.sqls += x.SQLs
+		stats.pending += x.Pending + x.FBPending
+		for _, row := range x.Rows {
+			stats.reassigned += row.Reassigned
+			stats.breaches += row.FCB
+		}
+		for _, e := range x.EarlierByRep {
+			stats.earlier += e.EarlierReminders + e.EarlierFCB + e.EarlierFB + e.EarlierEscalations + e.EarlierTaken
+		}
 		f.add(seed, "add-up", addUp(base))
 		comparisons += 2
 	}
-	t.Logf("%d random months, %d comparisons, %d differences", n, comparisons, f.n)
+	t.Logf("%d random months, %d comparisons, %d differences; %d SQLs (%d deadlines pending at T, %d reassignments, %d first-contact breaches), %d earlier months' events",
+		n, comparisons, f.n, stats.sqls, stats.pending, stats.reassigned, stats.breaches, stats.earlier)
 	f.report()
 }
 
@@ -957,7 +973,7 @@ func TestIndependentConsecutiveMonths(t *testing.T) {
 	doubles := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
 		r := rand.New(rand.NewSource(1000 + seed))
-		c := indepContract(t, "en", []string{"reassign", "escalate"}[r.Intn(2)], officeHours)
+		c := indepContract(t, "en", []string{"reassign", "escalate"}[r.Intn(2)], indepHours[r.Intn(len(indepHours))])
 		m := indepMonths[r.Intn(len(indepMonths))]
 		w := genWorld(r, c, m, 1+r.Intn(30))
 		// Only M's hand-offs, so that M+1's Earlier is about them alone.
