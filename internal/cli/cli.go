@@ -17,6 +17,7 @@ import (
 )
 
 const usage = `usage:
+  handoff help | -h | --help      this text; every command takes -h or --help for its own
   handoff contract check FILE
       Validate a contract; print every problem with its line, exit 1 if there is any.
   handoff deadline --contract FILE --from RFC3339 --hours N
@@ -28,9 +29,9 @@ const usage = `usage:
       Replay exported leads under both contracts: MQLs and SQLs month by month, side by side.
   handoff export [--dynamodb-endpoint URL] [--leads-table T] [--activities-table T] > leads.jsonl
       Write every stored lead and its activities (JSON Lines) for score and whatif.
-  handoff send --source ID (--data BODY | --file F) [--form] [--url URL]
+  handoff send --source ID (--data BODY | --file F) [--form] [--id DELIVERY_ID] [--url URL] [--contract FILE] [--secrets FILE]
       Sign a body as the source's sender does and post it (try the sources against make run).
-  handoff report --month YYYY-MM --out DIR [--stored] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
+  handoff report --month YYYY-MM --out DIR [--stored | --as-of RFC3339] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
       Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
 `
 
@@ -40,6 +41,9 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	switch {
 	case len(args) >= 1 && args[0] == "contract" && len(args) >= 2 && args[1] == "check":
 		return check(args[2:], stdout, stderr)
+	case len(args) == 2 && args[0] == "contract" && (args[1] == "-h" || args[1] == "-help" || args[1] == "--help"):
+		fmt.Fprint(stdout, checkUsage)
+		return 0
 	case len(args) >= 1 && args[0] == "deadline":
 		return deadline(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "score":
@@ -67,7 +71,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, checkUsage)
 		return 0
 	}
-	if len(args) != 1 {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		if len(args) >= 1 && strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(stderr, "flag provided but not defined: %s\n", args[0])
+		}
 		fmt.Fprint(stderr, checkUsage)
 		return 2
 	}
@@ -140,6 +147,24 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int,
 	return 0, false
 }
 
+// misuse is a wrong command line: every problem, then the command's usage, on stderr; exit code 2.
+func misuse(fs *flag.FlagSet, stderr io.Writer, problems ...string) int {
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p)
+	}
+	fs.SetOutput(stderr)
+	fs.Usage()
+	return 2
+}
+
+// extra names the arguments a command does not take (it takes flags only).
+func extra(fs *flag.FlagSet) []string {
+	if fs.NArg() == 0 {
+		return nil
+	}
+	return []string{"unexpected argument " + strings.Join(fs.Args(), " ")}
+}
+
 const deadlineUsage = `usage: handoff deadline --contract FILE [--from RFC3339] --hours N
   Print the instant N business hours (4, 1.5, 1h30m; whole minutes) after --from (default: now) under the
   contract's calendar.
@@ -169,12 +194,8 @@ func deadline(args []string, stdout, stderr io.Writer, now func() time.Time) int
 		}
 		start = t
 	}
-	if len(problems) > 0 || fs.NArg() > 0 {
-		if fs.NArg() > 0 {
-			problems = append(problems, "unexpected argument "+fs.Arg(0))
-		}
-		fmt.Fprintln(stderr, strings.Join(problems, "\n"))
-		return 2
+	if problems = append(problems, extra(fs)...); len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	c, err := contract.Load(*file)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
@@ -80,12 +79,8 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 	if *leadsTable == "" || *slaTable == "" {
 		problems = append(problems, "--leads-table and --sla-table must name tables")
 	}
-	if fs.NArg() > 0 {
-		problems = append(problems, "unexpected argument "+fs.Arg(0))
-	}
-	if len(problems) > 0 {
-		fmt.Fprintln(stderr, strings.Join(problems, "\n"))
-		return 2
+	if problems = append(problems, extra(fs)...); len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	c, err := contract.Load(*file)
 	if err != nil {

@@ -156,9 +156,9 @@ func TestReportJuly(t *testing.T) {
 	// within the deadline 4 of 6 (66.7 %, H7 pending) under the 75 % target; time to first contact median 2h
 	// and 90th percentile 6h (nearest rank of the leads' waits 1h30 1h30 2h 2h30 5h 6h); May's customers in two
 	// currencies.
-	for _, want := range []string{"Jugé selon le contrat 2026.07-1", "SQL livrés: 7 / 5 (140 % · tenu)",
-		"Contactés dans le délai (4 h ouvrées): 66,7 % (objectif 75 % · non tenu)", "médiane (temps ouvré): 2 h 00 (6 contacts)",
-		"90e centile (temps ouvré): 6 h 00", "carl (a quitté l'équipe)", "12 000,50 EUR · 8 000 USD", "Le détail des 7 SQL du mois est joint (CSV)"} {
+	for _, want := range []string{"Jugé selon le contrat 2026.07-1", "SQL livrés : 7 / 5 (140 % · tenu)",
+		"Contactés dans le délai (4 h ouvrées) : 66,7 % (objectif 75 % · non tenu)", "médiane (temps ouvré) : 2 h 00 (6 contacts)",
+		"90e centile (temps ouvré) : 6 h 00", "carl (a quitté l'équipe)", "12 000,50 EUR · 8 000 USD", "Le détail des 7 SQL du mois est joint (CSV)"} {
 		if !strings.Contains(nbsp.Replace(string(text)), want) {
 			t.Errorf("report.txt lacks %q", want)
 		}

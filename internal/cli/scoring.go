@@ -40,18 +40,20 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
 	}
+	problems := extra(fs)
 	if *leadFile == "" {
-		fmt.Fprintln(stderr, "usage: handoff score --contract FILE --lead FILE [--at RFC3339]")
-		return 2
+		problems = append(problems, "--lead is required")
 	}
 	at := now()
 	if *atFlag != "" {
 		t, err := time.Parse(time.RFC3339, *atFlag)
 		if err != nil {
-			fmt.Fprintf(stderr, "--at must be an RFC 3339 instant, got %q\n", *atFlag)
-			return 2
+			problems = append(problems, fmt.Sprintf("--at must be an RFC 3339 instant, got %q", *atFlag))
 		}
 		at = t
+	}
+	if len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	c, rules, code := scoringContract(*file, stderr)
 	if rules == nil {
@@ -244,9 +246,15 @@ func whatIf(args []string, stdout, stderr io.Writer) int {
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *proposed == "" || *export == "" {
-		fmt.Fprintln(stderr, "usage: handoff whatif --current FILE --proposed FILE --export FILE")
-		return 2
+	problems := extra(fs)
+	if *proposed == "" {
+		problems = append(problems, "--proposed is required")
+	}
+	if *export == "" {
+		problems = append(problems, "--export is required")
+	}
+	if len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	cur, curRules, code := scoringContract(*current, stderr)
 	if curRules == nil {
@@ -288,6 +296,9 @@ func exportLeads(args []string, stdout, stderr io.Writer) int {
 	activitiesTable := fs.String("activities-table", "handoff-local-activities", "activities table")
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
+	}
+	if problems := extra(fs); len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	ctx := context.Background()
 	db, err := dynamoDB(ctx, *endpoint)

@@ -38,9 +38,15 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *srcID == "" || (*data == "") == (*bodyFile == "") {
-		fs.Usage()
-		return 2
+	problems := extra(fs)
+	if *srcID == "" {
+		problems = append(problems, "--source is required")
+	}
+	if (*data == "") == (*bodyFile == "") {
+		problems = append(problems, "one of --data and --file is required")
+	}
+	if len(problems) > 0 {
+		return misuse(fs, stderr, problems...)
 	}
 	body := []byte(*data)
 	if *bodyFile != "" {

@@ -208,9 +208,9 @@ type Score struct {
 	Explanation           string  // JSON of the explanation lines
 	Qualifies             Stage   // the stage the score alone reaches ("" neither)
 	BelowSQL              bool    // an SQL whose score no longer reaches the SQL threshold
-	// BelowSQLAt is when the SQL was first below the SQL threshold after its latest hand-off (kept if it
-	// climbs back): the report counts it as of an instant.
-	BelowSQLAt      time.Time
+	// BelowSQLAts are the instants the SQL was first below the SQL threshold after each of its hand-offs (kept
+	// when it climbs back, or is handed off again): the report counts them as of an instant.
+	BelowSQLAts     []time.Time
 	At              time.Time
 	ContractVersion string
 }

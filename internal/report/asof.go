@@ -173,11 +173,19 @@ func (k *computer) stage(leadID string) Stage {
 	return stage
 }
 
-// below reports an SQL whose score fell below the SQL threshold after hand-off h, by AsOf.
+// below reports an SQL whose score fell below the SQL threshold after hand-off h (and before the lead's next
+// hand-off), by AsOf.
 func (k *computer) below(h *Handoff) bool {
 	cur := k.in.Current[h.LeadID]
-	if cur.BelowSQLAt.IsZero() {
-		return cur.BelowSQLThreshold // a lead recorded before belowSqlAt was kept: only its present state is known
+	if len(cur.BelowSQLAts) == 0 {
+		// A lead recorded before the instants were kept: only its present state is known, its latest hand-off's.
+		hs := k.byLead[h.LeadID]
+		return cur.BelowSQLThreshold && hs[len(hs)-1] == h
 	}
-	return !cur.BelowSQLAt.Before(h.At) && k.happened(cur.BelowSQLAt)
+	for _, at := range cur.BelowSQLAts {
+		if k.happened(at) && latestBefore(k.byLead[h.LeadID], at) == h {
+			return true
+		}
+	}
+	return false
 }

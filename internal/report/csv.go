@@ -43,7 +43,9 @@ func (f format) csv(r Report) ([]byte, error) {
 	for _, s := range r.SQLs {
 		minutes := ""
 		if !s.ContactedAt.IsZero() {
-			minutes = strconv.Itoa(int(s.TimeToContact.Round(time.Minute) / time.Minute))
+			// Whole minutes elapsed, as the instants beside it read (the hand-off at its next minute, the contact
+			// at its own): 10:01 to 11:00:30 is 59.
+			minutes = strconv.Itoa(int(s.TimeToContact / time.Minute))
 		}
 		// The hand-off as its clock counts it: from the next whole minute, so that "handed off + 4h" reads as
 		// the deadline the rep was given.

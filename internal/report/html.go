@@ -174,7 +174,7 @@ func writeText(v view) string {
 	}
 	line()
 	for _, f := range v.Summary {
-		line(f.Label, ": ", f.Value, " (", f.Verdict, ")")
+		line(f.Label, v.Colon, f.Value, " (", f.Verdict, ")")
 	}
 	line()
 	line(v.DiscussTitle)
@@ -195,9 +195,9 @@ func writeText(v view) string {
 			}
 			for _, f := range bl.Facts {
 				if f.Verdict != "" {
-					line("  ", f.Label, ": ", f.Value, " (", f.Verdict, ")")
+					line("  ", f.Label, v.Colon, f.Value, " (", f.Verdict, ")")
 				} else {
-					line("  ", f.Label, ": ", f.Value)
+					line("  ", f.Label, v.Colon, f.Value)
 				}
 			}
 			if bl.Table != nil {

@@ -450,9 +450,13 @@ func (w *world) read(m contract.Month, asOf, since, at time.Time) records.Input 
 			continue
 		}
 		cur := records.Current{Stage: w.stageAt(h.LeadID, at)}
-		if upTo(h.BelowAt) && w.latestHandoff(h.LeadID, at) == h {
-			cur.BelowSQLThreshold, cur.BelowSQLAt = true, h.BelowAt
+		for _, x := range w.handoffs { // every fall recorded by then, each after its own hand-off
+			if x.LeadID == h.LeadID && upTo(x.BelowAt) {
+				cur.BelowSQLAts = append(cur.BelowSQLAts, x.BelowAt)
+			}
 		}
+		sort.Slice(cur.BelowSQLAts, func(i, j int) bool { return cur.BelowSQLAts[i].Before(cur.BelowSQLAts[j]) })
+		cur.BelowSQLThreshold = upTo(w.latestHandoff(h.LeadID, at).BelowAt)
 		in.Current[h.LeadID] = cur
 	}
 	return in
@@ -1130,7 +1134,7 @@ func TestIndependentFeedbackBreachInTwoReports(t *testing.T) {
 
 // TestIndependentBelowThresholdOfEarlierHandoff: a lead handed off on 2 November, rejected the same day, hands up
 // again and is handed off on 10 November; its score falls below the SQL threshold on 20 November. records.Current:
-// BelowSQLAt is "when the score of the lead ... first fell below the SQL threshold after its latest hand-off". The
+// BelowSQLAts are the instants the lead's score "first fell below the SQL threshold after each of its hand-offs". The
 // fall is the second SQL's; README counts "SQLs of the month whose score fell below the SQL threshold after their
 // hand-off": one SQL, not both (the first was rejected and handed off again before it).
 func TestIndependentBelowThresholdOfEarlierHandoff(t *testing.T) {
@@ -1147,7 +1151,7 @@ func TestIndependentBelowThresholdOfEarlierHandoff(t *testing.T) {
 			{LeadID: "L1", From: records.SQL, To: "rejected", At: h1.AnsweredAt},
 			{LeadID: "L1", From: "rejected", To: records.SQL, At: h2.At},
 		},
-		Current: map[string]records.Current{"L1": {Stage: records.SQL, BelowSQLThreshold: true, BelowSQLAt: paris(t, "2026-11-20 03:00:00")}}}
+		Current: map[string]records.Current{"L1": {Stage: records.SQL, BelowSQLThreshold: true, BelowSQLAts: []time.Time{paris(t, "2026-11-20 03:00:00")}}}}
 	r := report.Compute(c, in)
 	if r.Marketing.BelowThreshold != 1 {
 		t.Errorf("Marketing.BelowThreshold = %d, want 1 (the second hand-off's score fell)", r.Marketing.BelowThreshold)
@@ -1161,7 +1165,7 @@ func TestIndependentBelowThresholdOfEarlierHandoff(t *testing.T) {
 
 // TestIndependentBelowThresholdAsOf: an SQL of 2 November whose score fell below the threshold on 20 November,
 // taken as of 1 December 08:00. After that instant the rep rejects it (1 December) and the lead is handed off again
-// (3 December): scoring then clears belowSqlAt ("a new hand-off: what its score does is its own"). November
+// (3 December), whose score is above the threshold: the lead keeps the instant of the first fall. November
 // computed again as of the same instant must give the same report (README: a score falling below the threshold
 // recorded after the instant does not count, "so computing a month again later gives the same report, figure by
 // figure"), but the fall before the instant is no longer in the records the report reads.
@@ -1173,14 +1177,15 @@ func TestIndependentBelowThresholdAsOf(t *testing.T) {
 	h.ContactedAt, h.ContactRepID = paris(t, "2026-11-02 11:00:00"), "ann"
 	trs := []records.Transition{{LeadID: "L1", From: records.MQL, To: records.SQL, At: h.At}}
 	then := records.Input{Month: nov, AsOf: asOf, Handoffs: []records.Handoff{h}, Transitions: trs,
-		Current: map[string]records.Current{"L1": {Stage: records.SQL, BelowSQLThreshold: true, BelowSQLAt: paris(t, "2026-11-20 03:00:00")}}}
+		Current: map[string]records.Current{"L1": {Stage: records.SQL, BelowSQLThreshold: true, BelowSQLAts: []time.Time{paris(t, "2026-11-20 03:00:00")}}}}
 	later := then
 	h.Answer, h.AnsweredAt, h.RejectReason = records.Rejected, paris(t, "2026-12-01 10:00:00"), "not_a_fit"
 	later.Handoffs = []records.Handoff{h}
 	later.Transitions = append(append([]records.Transition(nil), trs...),
 		records.Transition{LeadID: "L1", From: records.SQL, To: "rejected", At: h.AnsweredAt},
 		records.Transition{LeadID: "L1", From: "rejected", To: records.SQL, At: paris(t, "2026-12-03 10:00:00")})
-	later.Current = map[string]records.Current{"L1": {Stage: records.SQL}} // the new hand-off's score is its own
+	// The new hand-off's score is its own (not below now); the fall of 20 November stays on the lead.
+	later.Current = map[string]records.Current{"L1": {Stage: records.SQL, BelowSQLAts: []time.Time{paris(t, "2026-11-20 03:00:00")}}}
 	a, b := report.Compute(c, then), report.Compute(c, later)
 	if !bytes.Equal(encode(t, a), encode(t, b)) {
 		t.Errorf("November as of %s changed with what was recorded after it: BelowThreshold %d then, %d later",

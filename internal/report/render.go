@@ -80,12 +80,14 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
 	}
 
-	switch {
-	case cp.PossibleDuplicate:
-		v.Notice = f.w("possible_duplicate")
-	case cp.Resend > 0:
-		v.Notice = f.wf("resent", f.int(cp.Resend))
+	var notices []string
+	if cp.Resend > 0 {
+		notices = append(notices, f.wf("resent", f.int(cp.Resend)))
 	}
+	if cp.PossibleDuplicate {
+		notices = append(notices, f.w("possible_duplicate"))
+	}
+	v.Notice = strings.Join(notices, " ")
 	v.clean()
 	if e.HTML, err = writeHTML(v); err != nil {
 		return Email{}, err
@@ -102,6 +104,7 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 // view is the report as both parts show it: every text already in the locale.
 type view struct {
 	Lang, Subject, Company, Title, Month, AsOf, Judged, Recorded string
+	Colon                                                        string // between a label and its value in the text part
 	Summary                                                      []fact
 	DiscussTitle                                                 string
 	Discuss                                                      []string
@@ -150,7 +153,7 @@ type cell struct {
 
 func (f format) view(r Report, subject string) view {
 	m, s := r.Marketing, r.Sales
-	v := view{Lang: string(f.l), Subject: subject, Company: r.Company, Title: f.w("title"), Month: f.month(r.Month),
+	v := view{Lang: string(f.l), Colon: f.w("colon"), Subject: subject, Company: r.Company, Title: f.w("title"), Month: f.month(r.Month),
 		AsOf: f.wf("as_of", f.when(r.AsOf), r.TimeZone), Judged: f.wf("judged", r.Contract),
 		DiscussTitle: f.w("discuss"), Nothing: f.w("nothing"),
 		CSV: f.n("csv", len(r.SQLs)), How: f.w("how"), Footer: f.wf("footer", r.Company)}

@@ -62,7 +62,7 @@ func TestRenderJuly(t *testing.T) {
 				"Most deadline breaches: Bruno Lefèvre (2).",
 				"Top rejection reasons, tied: No budget and Other (1 each, of 2 rejections).",
 				"SQLs from source webflow-webinar are mostly rejected: 2 rejections of 3 answers.",
-				"Contact within the deadline below target: 66.7% instead of 75% (4 of 6 SQLs)."},
+				"Contact within the deadline below target: 66.7% instead of 75% (4 of 6)."},
 			[]string{"carl (no longer on the roster)", "Anna <b>Admin</b> & Co"}},
 	} {
 		e := renderJuly(t, tc.locale)
@@ -344,7 +344,8 @@ func TestRenderCopy(t *testing.T) {
 		notice string
 	}{
 		{Copy{Resend: 2}, "Nouvel envoi de ce rapport, à la demande (copie n° 2)"},
-		{Copy{Resend: 1, PossibleDuplicate: true}, "Vous avez peut-être déjà reçu ce rapport"},
+		{Copy{Resend: 1, PossibleDuplicate: true}, "Nouvel envoi de ce rapport, à la demande (copie n° 1)"},
+		{Copy{PossibleDuplicate: true}, "Vous avez peut-être déjà reçu ce rapport"},
 	} {
 		e, err := RenderCopy(r, tc.copy)
 		if err != nil {
@@ -356,7 +357,14 @@ func TestRenderCopy(t *testing.T) {
 		if _, rest, _ := strings.Cut(e.Text, "\n\n"); rest != first.Text {
 			t.Errorf("%+v: the text after the notice differs from the report's", tc.copy)
 		}
-		if want := "Rapport SLA marketing–ventes de Test & Fils <SAS> : juillet 2026 (copie n° " + strconv.Itoa(tc.copy.Resend) + ")"; e.Subject != want {
+		if tc.copy.PossibleDuplicate && !strings.Contains(e.Text, "Vous avez peut-être déjà reçu ce rapport") {
+			t.Errorf("%+v: the text does not say it may be a duplicate", tc.copy)
+		}
+		want := "Rapport SLA marketing–ventes de Test & Fils <SAS> : juillet 2026 (copie n° " + strconv.Itoa(tc.copy.Resend) + ")"
+		if tc.copy.Resend == 0 {
+			want = first.Subject
+		}
+		if e.Subject != want {
 			t.Errorf("%+v: subject %q, want %q: a copy says so in the inbox", tc.copy, e.Subject, want)
 		}
 		if !bytes.Equal(e.Attachments[0].Data, first.Attachments[0].Data) ||

@@ -242,7 +242,7 @@ type SQLRow struct {
 	Feedback                                       Status
 	FirstContactBreaches, Reminders, Reassignments int
 	FeedbackBreach                                 bool
-	Stage                                          Stage // now
+	Stage                                          Stage // at AsOf
 	BelowThreshold                                 bool
 	ContractVersion                                string
 }
@@ -558,7 +558,8 @@ func (k *computer) since() time.Time {
 }
 
 // earlier counts, per rep, the events recorded after since (and by AsOf) on SQLs handed off before the month:
-// what their own month's report, taken at since, could not show.
+// what their own month's report, taken at since, could not show — breaches whose deadline passed after since
+// (the report at since read the others on the clock), reminders, escalations and reassignments recorded after it.
 func (k *computer) earlier(since time.Time) tallies {
 	reps := tallies{}
 	start := records.Start(k.in.Month, k.c.Location)
@@ -570,14 +571,21 @@ func (k *computer) earlier(since time.Time) tallies {
 		if h := k.handoffOf(e); h != nil && !h.At.Before(start) {
 			continue // one of the month's SQLs: counted with them
 		}
+		// A breach is read on the clock: one whose deadline had passed at since was its own month's report's
+		// (recorded after since, its escalation was not).
+		counted := !e.Due.IsZero() && !e.Due.After(since)
 		switch e.Kind {
 		case FirstContactBreach:
-			reps.of(e.RepID).FirstContactBreaches++
+			if !counted {
+				reps.of(e.RepID).FirstContactBreaches++
+			}
 			reps.of(e.RepID).Escalations++
 		case AwayEscalation:
 			reps.of(e.RepID).Escalations++
 		case FeedbackBreachEvent:
-			reps.of(e.RepID).FeedbackBreaches++
+			if !counted {
+				reps.of(e.RepID).FeedbackBreaches++
+			}
 		case Reminder, FeedbackReminder:
 			reps.of(e.RepID).Reminders++
 		case Reassignment:

@@ -18,6 +18,7 @@ var words = map[contract.Locale]map[string]string{
 	contract.French: {
 		"subject":            "Rapport SLA marketing–ventes de %s : %s",
 		"subject_copy":       "Rapport SLA marketing–ventes de %s : %s (copie n° %s)",
+		"colon":              nbsp + ": ", // French sets a colon off with a (no-break) space
 		"contacts_one":       "%s contact",
 		"more_one":           "… et %s autre dans le CSV joint",
 		"csv_one":            "Le détail du SQL du mois est joint (CSV).",
@@ -152,6 +153,7 @@ var words = map[contract.Locale]map[string]string{
 	contract.English: {
 		"subject":            "Marketing–sales SLA report of %s: %s",
 		"subject_copy":       "Marketing–sales SLA report of %s: %s (copy %s)",
+		"colon":              ": ",
 		"contacts_one":       "%s contact",
 		"more_one":           "… and %s more in the attached CSV",
 		"csv_one":            "The month's one SQL is attached (CSV).",
@@ -259,7 +261,7 @@ var words = map[contract.Locale]map[string]string{
 		"p_" + string(NoSQLTarget):               "No SQL target is in force for %[1]s: set one in the contract.",
 		"p_" + string(SQLTargetMissed):           "SQL target missed: %[2]s of %[3]s (%[4]s).",
 		"p_" + string(MQLTargetMissed):           "MQL target missed: %[2]s against a target of %[3]s (%[4]s).",
-		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s of %[3]s SQLs).",
+		"p_" + string(ContactTargetMissed):       "Contact within the deadline below target: %[4]s instead of %[5]s (%[2]s of %[3]s).",
 		"p_" + string(MostBreaches):              "Most deadline breaches: %[1]s (%[2]s).",
 		"p_" + string(MostBreaches) + "_tied":    "Most deadline breaches, tied at %[2]s: %[1]s.",
 		"p_" + string(TopRejectReason) + "_tied": "Top rejection reasons, tied: %[1]s (%[2]s each, of %[3]s rejections).",

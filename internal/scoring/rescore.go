@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,11 +36,11 @@ type Change struct {
 	Stage    lead.Stage
 	Move     *Move // nil when the stage does not change
 	BelowSQL bool
-	// BelowSQLAt is when the SQL was first below the threshold after its latest hand-off (see lead.Score).
-	BelowSQLAt time.Time
-	At         time.Time
-	Month      string    // the report month of At, in the contract's zone
-	DecayAt    time.Time // when to re-score for decay; zero takes the lead out of the decay index
+	// BelowSQLAts are the instants the SQL first fell below the threshold after each hand-off (see lead.Score).
+	BelowSQLAts []time.Time
+	At          time.Time
+	Month       string    // the report month of At, in the contract's zone
+	DecayAt     time.Time // when to re-score for decay; zero takes the lead out of the decay index
 	// ContractVersion is the contract the score was computed under.
 	ContractVersion string
 }
@@ -63,12 +64,16 @@ func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.T
 	if moved {
 		ch.Move = &move
 	}
-	ch.BelowSQLAt = l.Score.BelowSQLAt
-	if moved && move.To == lead.StageSQL {
-		ch.BelowSQLAt = time.Time{} // a new hand-off: what its score does is its own
-	}
-	if ch.BelowSQL && ch.BelowSQLAt.IsZero() {
-		ch.BelowSQLAt = now
+	ch.BelowSQLAts = l.Score.BelowSQLAts
+	if ch.BelowSQL {
+		// The first fall after the latest hand-off (this one, when the lead becomes an SQL now) is recorded.
+		handoff := l.SQLAt
+		if moved && move.To == lead.StageSQL {
+			handoff = now
+		}
+		if n := len(ch.BelowSQLAts); n == 0 || ch.BelowSQLAts[n-1].Before(handoff) {
+			ch.BelowSQLAts = append(slices.Clip(ch.BelowSQLAts), now)
+		}
 	}
 	if r.Decays {
 		ch.DecayAt = now.Add(24 * time.Hour)
@@ -80,7 +85,7 @@ func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.T
 	s := l.Score
 	due := !l.DecayAt.IsZero() && !l.DecayAt.After(now)
 	if l.Stage == stage && s.Total == r.Total && s.Qualifies == r.Qualifies && s.Explanation == string(exp) &&
-		s.BelowSQL == ch.BelowSQL && s.BelowSQLAt.Equal(ch.BelowSQLAt) && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() {
+		s.BelowSQL == ch.BelowSQL && slices.EqualFunc(s.BelowSQLAts, ch.BelowSQLAts, time.Time.Equal) && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() {
 		return nil, r
 	}
 	return ch, r

@@ -44,3 +44,37 @@ func TestRescoreWritesOnlyWhatChanged(t *testing.T) {
 		t.Errorf("a lead due for decay: change %+v", ch)
 	}
 }
+
+// TestBelowSQLAtsKeepEachFall: an SQL whose score is under the threshold records the instant of its first fall
+// after its hand-off, once; the instant stays when the lead is handed off again, and a fall after the new
+// hand-off is recorded beside it — so a month's report computed again later still sees the first.
+func TestBelowSQLAtsKeepEachFall(t *testing.T) {
+	t.Parallel()
+	c, err := contract.Load("../../infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An SQL (handed off two months ago) whose score is far from the threshold now: a page view, long decayed.
+	handed := time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC)
+	l := lead.Lead{ID: "ld_1", Stage: lead.StageSQL, SQLAt: handed, Contact: lead.Contact{Email: "ana@gmail.com", Country: "FR"}}
+	acts := []lead.Activity{{ID: "a1", Type: "page_view", OccurredAt: handed, Properties: map[string]string{"url": "https://maintenia.fr/"}}}
+	fell := time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
+	ch, _ := Rescore(c, l, acts, fell)
+	if ch == nil || !ch.BelowSQL || len(ch.BelowSQLAts) != 1 || !ch.BelowSQLAts[0].Equal(fell) {
+		t.Fatalf("the first fall: %+v", ch)
+	}
+	l.Score = lead.Score{Total: ch.Result.Total, Fit: ch.Result.Fit, Behaviour: ch.Result.Behaviour, Qualifies: ch.Result.Qualifies,
+		BelowSQL: true, BelowSQLAts: ch.BelowSQLAts}
+	exp, _ := json.Marshal(ch.Result.Explanation)
+	l.Score.Explanation, l.DecayAt = string(exp), ch.DecayAt
+	if again, _ := Rescore(c, l, acts, fell.Add(time.Hour)); again != nil && len(again.BelowSQLAts) != 1 {
+		t.Errorf("still below the next hour: %v, want the first fall only", again.BelowSQLAts)
+	}
+	// Handed off again on 3 December (a new demo request after a rejection), and below the threshold again later.
+	l.SQLAt = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	second := time.Date(2027, 2, 20, 2, 0, 0, 0, time.UTC)
+	ch, _ = Rescore(c, l, acts, second)
+	if ch == nil || len(ch.BelowSQLAts) != 2 || !ch.BelowSQLAts[0].Equal(fell) || !ch.BelowSQLAts[1].Equal(second) {
+		t.Errorf("after a second hand-off: %+v, want the first fall kept and the second added", ch)
+	}
+}

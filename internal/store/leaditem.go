@@ -50,10 +50,10 @@ type leadItem struct {
 	Explanation    string   `dynamodbav:"explanation,omitempty"`
 	QualifiesFor   string   `dynamodbav:"qualifiesFor,omitempty"`
 	BelowSQL       bool     `dynamodbav:"belowSqlThreshold,omitempty"`
-	// BelowSQLAt: when the SQL's score first fell below the SQL threshold after its latest hand-off.
-	BelowSQLAt    string `dynamodbav:"belowSqlAt,omitempty"`
-	ScoredAt      string `dynamodbav:"scoredAt,omitempty"`
-	ScoreContract string `dynamodbav:"scoreContract,omitempty"`
+	// BelowSQLAts: when the SQL's score first fell below the SQL threshold after each of its hand-offs.
+	BelowSQLAts   []string `dynamodbav:"belowSqlAts,omitempty"`
+	ScoredAt      string   `dynamodbav:"scoredAt,omitempty"`
+	ScoreContract string   `dynamodbav:"scoreContract,omitempty"`
 
 	StageAt     string `dynamodbav:"stageAt,omitempty"`
 	SQLAt       string `dynamodbav:"sqlAt,omitempty"`
@@ -95,7 +95,7 @@ func (it leadItem) toLead() (lead.Lead, error) {
 		Attribution: lead.Attribution{UTMSource: it.UTMSource, UTMMedium: it.UTMMedium, UTMCampaign: it.UTMCampaign,
 			UTMTerm: it.UTMTerm, UTMContent: it.UTMContent, Referrer: it.Referrer},
 		Score: lead.Score{Total: deref(it.Score), Fit: deref(it.FitScore), Behaviour: deref(it.BehaviourScore), Explanation: it.Explanation,
-			Qualifies: lead.Stage(it.QualifiesFor), BelowSQL: it.BelowSQL, BelowSQLAt: r.time("belowSqlAt", it.BelowSQLAt), At: r.time("scoredAt", it.ScoredAt), ContractVersion: it.ScoreContract},
+			Qualifies: lead.Stage(it.QualifiesFor), BelowSQL: it.BelowSQL, BelowSQLAts: r.times("belowSqlAts", it.BelowSQLAts), At: r.time("scoredAt", it.ScoredAt), ContractVersion: it.ScoreContract},
 		StageAt: r.time("stageAt", it.StageAt), SQLAt: r.time("sqlAt", it.SQLAt), DecayAt: r.time("decayAt", it.DecayAt),
 		Owner: it.OwnerID, OwnerReason: it.Assignment, AssignedAt: r.time("assignedAt", it.AssignedAt),
 		DealAmount: it.DealAmount, DealCurrency: it.DealCurrency,

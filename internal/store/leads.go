@@ -389,10 +389,10 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 			upd = upd.Set(expression.Name("dealAmount"), expression.Value(m.Amount)).Set(expression.Name("dealCurrency"), expression.Value(m.Currency))
 		}
 	}
-	if ch.BelowSQLAt.IsZero() {
-		upd = upd.Remove(expression.Name("belowSqlAt"))
+	if len(ch.BelowSQLAts) == 0 {
+		upd = upd.Remove(expression.Name("belowSqlAts"))
 	} else {
-		upd = upd.Set(expression.Name("belowSqlAt"), expression.Value(stamp(ch.BelowSQLAt)))
+		upd = upd.Set(expression.Name("belowSqlAts"), expression.Value(stamps(ch.BelowSQLAts)))
 	}
 	if ch.DecayAt.IsZero() {
 		upd = upd.Remove(expression.Name("decayBucket")).Remove(expression.Name("decayAt"))

@@ -81,7 +81,7 @@ var (
 	handoffAttributes    = []string{"pk", "sk", "leadId", "handoffAt", "contractVersion", "repId", "assignments", "clocks",
 		"firstContactDue", "feedbackDue", "contact", "decision", "source", "utmCampaign"}
 	eventAttributes   = []string{"pk", "sk", "kind", "leadId", "handoffAt", "assignment", "n", "at", "due", "repId", "toRepId", "contractVersion"}
-	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold", "belowSqlAt"}
+	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold", "belowSqlAts"}
 )
 
 func projection(names []string) expression.ProjectionBuilder {
@@ -130,7 +130,7 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 			return fmt.Errorf("stored item %s: no leadId or stage", describeKey(item))
 		}
 		r := reader{item: it.PK + "/" + it.SK}
-		cur := records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL, BelowSQLAt: r.time("belowSqlAt", it.BelowSQLAt)}
+		cur := records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL, BelowSQLAts: r.times("belowSqlAts", it.BelowSQLAts)}
 		if r.err != nil {
 			return r.err
 		}

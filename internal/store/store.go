@@ -125,6 +125,24 @@ type reader struct {
 	err  error
 }
 
+// times reads a list of instants, as stamps wrote them.
+func (r *reader) times(field string, vs []string) []time.Time {
+	var out []time.Time
+	for i, v := range vs {
+		out = append(out, r.time(field+"["+strconv.Itoa(i)+"]", v))
+	}
+	return out
+}
+
+// stamps writes instants as stamp does.
+func stamps(ts []time.Time) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, stamp(t))
+	}
+	return out
+}
+
 func (r *reader) time(field, v string) time.Time {
 	if v == "" {
 		return time.Time{}

@@ -29,7 +29,7 @@ import (
 //     it up to AsOf: those of the month's hand-offs are what happened to them by AsOf; those of earlier hand-offs
 //     after Since are what happened to earlier SQLs since the last report.
 //   - Current: the leads handed off in the reported month, read by ID (BatchGetItem, projected on stage,
-//     belowSqlThreshold and belowSqlAt).
+//     belowSqlThreshold and belowSqlAts).
 //
 // Records may come in any order. A record of a month outside the window, or after AsOf, is ignored.
 type Input struct {
@@ -179,9 +179,11 @@ type Current struct {
 	Stage Stage
 	// BelowSQLThreshold: an SQL whose score decayed below the contract's SQL threshold since.
 	BelowSQLThreshold bool
-	// BelowSQLAt is when the score of the lead, an SQL, first fell below the SQL threshold after its latest
-	// hand-off (kept if it climbs back): zero when it never did, or when the record predates it.
-	BelowSQLAt time.Time
+	// BelowSQLAts are the instants the lead's score, an SQL, first fell below the SQL threshold after each of its
+	// hand-offs (kept when it climbs back, or is handed off again): the fall belongs to the latest hand-off before
+	// it. Empty when it never fell, or when the lead was recorded before they were kept (BelowSQLThreshold alone
+	// tells then, for its latest hand-off, as it stands).
+	BelowSQLAts []time.Time
 }
 
 // Months is how many months the trend and the funnel show: the reported month and the five before it.
