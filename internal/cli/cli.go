@@ -29,6 +29,8 @@ const usage = `usage:
       Replay exported leads under both contracts: MQLs and SQLs month by month, side by side.
   handoff export [--dynamodb-endpoint URL] [--leads-table T] [--activities-table T] > leads.jsonl
       Write every stored lead and its activities (JSON Lines) for score and whatif.
+  handoff forget --email ADDRESS [--endpoint URL] [--leads-table T] [--activities-table T] [--sla-table T]
+      Erase a person (GDPR): what POST /v1/ops/forget does; safe to run again.
   handoff send --source ID (--data BODY | --file F) [--form] [--id DELIVERY_ID] [--url URL] [--contract FILE] [--secrets FILE]
       Sign a body as the source's sender does and post it (try the sources against make run).
   handoff report --month YYYY-MM --out DIR [--stored | --as-of RFC3339] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
@@ -54,6 +56,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return exportLeads(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "report":
 		return monthlyReport(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "forget":
+		return forgetPerson(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):

@@ -329,7 +329,8 @@ func atoi(t *testing.T, s string) int {
 func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"help"}, {"--help"}, {"contract", "check", "--help"}, {"deadline", "--help"}, {"deadline", "-h"},
-		{"score", "--help"}, {"whatif", "--help"}, {"export", "--help"}, {"send", "--help"}, {"report", "--help"}, {"report", "-h"}} {
+		{"score", "--help"}, {"whatif", "--help"}, {"export", "--help"}, {"send", "--help"}, {"report", "--help"}, {"report", "-h"},
+		{"forget", "--help"}} {
 		var out, errOut bytes.Buffer
 		code := Run(args, &out, &errOut, time.Now)
 		if code != 0 || !strings.HasPrefix(out.String(), "usage:") || errOut.Len() != 0 {

@@ -13,7 +13,7 @@ import (
 
 // TestIndependentHelpOnStdout: every command of `handoff help`, with -h and --help: exit 0, its usage on stdout.
 func TestIndependentHelpOnStdout(t *testing.T) {
-	for _, cmd := range [][]string{{"contract", "check"}, {"deadline"}, {"score"}, {"whatif"}, {"export"}, {"send"}, {"report"}, {"help"}} {
+	for _, cmd := range [][]string{{"contract", "check"}, {"deadline"}, {"score"}, {"whatif"}, {"export"}, {"send"}, {"report"}, {"forget"}, {"help"}} {
 		for _, h := range []string{"-h", "--help"} {
 			var out, errb bytes.Buffer
 			code := Run(append(append([]string(nil), cmd...), h), &out, &errb, time.Now)

@@ -17,10 +17,12 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 // reportEnv is a fresh copy of the tables (the hand-computed July seeded when asked) and the July contract on
@@ -382,5 +384,33 @@ func TestReportRecomputedAsOfItsRecord(t *testing.T) {
 		if code != 0 || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d, output lacks %q:\n%s%s", tc.args, code, tc.want, out, errOut)
 		}
+	}
+}
+
+// TestForgetCommand: `handoff forget` erases a person as the route does — found by the address as typed — says
+// what it erased, and finds nothing the second time.
+func TestForgetCommand(t *testing.T) {
+	t.Parallel()
+	env := newReportEnv(t, false)
+	at := julyAsOf
+	d := webhook.Delivery{Source: "site-contact", ID: "d-forget", BodyHash: "h", At: at}
+	rec, err := store.NewLeads(testenv.DynamoDB(t), env.tables).SaveSubmission(context.Background(), d,
+		lead.Submission{OccurredAt: at, Contact: lead.Contact{Email: "zoe@quintrell-forges.fr", FirstName: "Zoé"}},
+		lead.Activity{ID: "a-forget", Type: lead.FormSubmit, OccurredAt: at, ReceivedAt: at, Source: d.Source, DeliveryID: d.ID},
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"forget", "--email", " Zoe@Quintrell-Forges.FR ", "--contract", env.contract, "--endpoint", env.endpoint,
+		"--leads-table", env.leads, "--activities-table", env.tables.Activities, "--sla-table", env.sla}
+	code, out, errOut := runReport(t, args, at)
+	if code != 0 || !strings.Contains(out, `"status": "erased"`) || !strings.Contains(out, rec.LeadID) || !strings.Contains(out, `"activities": 1`) {
+		t.Errorf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if code, out, _ := runReport(t, args, at); code != 0 || !strings.Contains(out, `"status": "nothing to erase"`) {
+		t.Errorf("again: exit %d:\n%s", code, out)
+	}
+	if code, _, errOut := runReport(t, []string{"forget", "--email", "not an address"}, at); code != 2 || !strings.Contains(errOut, "email") {
+		t.Errorf("a bad address: exit %d, %s", code, errOut)
 	}
 }

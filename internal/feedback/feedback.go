@@ -79,6 +79,11 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 		p.log.InfoContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "method", method, "status", http.StatusForbidden, "reason", "not this rep's hand-off")
 		v.Denied = true
 		return p.render(http.StatusForbidden, v), nil
+	case err == nil && !h.Erased.IsZero():
+		// The person was forgotten: nothing of theirs is shown, nothing more recorded.
+		p.log.InfoContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "method", method, "status", http.StatusForbidden, "reason", "erased")
+		v.Denied = true
+		return p.render(http.StatusForbidden, v), nil
 	case err != nil:
 		p.log.ErrorContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "error", err.Error())
 		return internalError(), nil
@@ -172,8 +177,8 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c h
 		return nil, err
 	})
 	switch {
-	case errors.Is(err, handoff.ErrNotYours):
-		// Reassigned between the page's GET and this POST.
+	case errors.Is(err, handoff.ErrNotYours), errors.Is(err, handoff.ErrErased):
+		// Reassigned (or the person forgotten) between the page's GET and this POST.
 		v.Denied = true
 		return p.render(http.StatusForbidden, v), nil
 	case err != nil && !errors.Is(err, handoff.ErrNoChange):

@@ -305,3 +305,24 @@ func TestPageHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestAnErasedLeadsLinksAreDenied: once the person behind the lead is forgotten, the rep's links show nothing of
+// them and record nothing.
+func TestAnErasedLeadsLinksAreDenied(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if _, _, err := store.NewPeople(f.db, f.tables).Forget(context.Background(), "claire@acme-industrie.fr", now); err != nil {
+		t.Fatal(err)
+	}
+	before := f.snapshot()
+	link := f.token("thomas-martin", handoff.Accept, now.Add(time.Hour))
+	for _, method := range []string{"GET", "POST"} {
+		resp := f.do(method, link, "")
+		if resp.StatusCode != 403 || strings.Contains(resp.Body, "Dubois") || strings.Contains(resp.Body, "ACME") {
+			t.Errorf("%s on an erased lead's link: %d\n%s", method, resp.StatusCode, resp.Body)
+		}
+	}
+	if after := f.snapshot(); after != before {
+		t.Errorf("an erased lead's link changed the data:\n%s\nthen\n%s", before, after)
+	}
+}

@@ -90,6 +90,9 @@ func hidden(c rune) bool {
 // clocks it concerns; a contact after the deadline still records the time it took, and the breach stays on
 // record. A response also confirms the SQL email arrived, if its confirmation was still outstanding.
 func (h *Handoff) Record(r Response, cal *worktime.Calendar) (recorded bool, err error) {
+	if !h.Erased.IsZero() {
+		return false, ErrErased
+	}
 	if r.RepID != "" && r.RepID != h.Rep() {
 		return false, ErrNotYours
 	}

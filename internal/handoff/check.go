@@ -40,6 +40,9 @@ type Step struct {
 // is unconfirmed only its staleness can be due: the deadlines wait for it. An SQL email the checker claimed and
 // never handed to SES is no step: the checker sends it through its gate (CheckerMailToSend).
 func (h Handoff) Due(now time.Time) []Step {
+	if !h.Erased.IsZero() {
+		return nil
+	}
 	if h.Mail.Outstanding() {
 		switch at := h.mailCheckAt(); {
 		case at.After(now), h.CheckerMailToSend():

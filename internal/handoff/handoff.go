@@ -116,6 +116,8 @@ type Assignment struct {
 var (
 	ErrNotFound = errors.New("no such hand-off")
 	ErrClaimed  = errors.New("the hand-off is claimed already")
+	// ErrErased: the person behind the lead was forgotten; the hand-off takes no answer.
+	ErrErased = errors.New("the lead was erased")
 	// ErrNoChange: an update has nothing to write.
 	ErrNoChange = errors.New("nothing to change")
 )
@@ -196,8 +198,26 @@ type Handoff struct {
 	// for them at once.
 	Pending []string
 
+	// Erased is when the person behind the lead was forgotten (erasure): the hand-off stays, without what
+	// identifies them, as a count of the reports; nothing more is checked, sent or recorded on it.
+	Erased time.Time
+
 	// Version is the store's optimistic lock: each write is conditional on the version read.
 	Version int64
+}
+
+// Forget erases what identifies the person on the hand-off — their details, their company's name (a sole
+// trader's is their own), the rep's free-text comment — and ends it: no more checks, no email left pending. It
+// reports whether anything changed.
+func (h *Handoff) Forget(now time.Time) bool {
+	if !h.Erased.IsZero() {
+		return false
+	}
+	h.LeadName, h.LeadTitle, h.LeadEmail, h.LeadPhone, h.LeadCompany = "", "", "", "", ""
+	h.Decision.Comment = ""
+	h.Pending = nil
+	h.Erased = now
+	return true
 }
 
 // Rep is the rep who holds the SQL now.
@@ -270,13 +290,17 @@ const InterruptedAfter = SendTimeout + 10*time.Second
 // NextCheck is the next instant the deadline checker must look at the hand-off: at once when an event's email
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
 // is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
-// the feedback deadline, among those still pending. Zero when nothing is left: the hand-off leaves the index.
+// the feedback deadline, among those still pending. Zero when nothing is left, or the lead was erased: the
+// hand-off leaves the index.
 //
 // While the checker's own SQL email is being handed to SES, the events' emails wait with it (InterruptedAfter at
 // most): the run sending it delivers them right after, and if it died, the run that takes the hand-off then
 // resends the SQL email and delivers them in one look — rather than one run delivering them now and the next
 // finding the SQL email stale, up to a minute later.
 func (h Handoff) NextCheck(now time.Time) time.Time {
+	if !h.Erased.IsZero() {
+		return time.Time{}
+	}
 	var next time.Time
 	consider := func(t time.Time) {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {

@@ -214,3 +214,15 @@ type Score struct {
 	At              time.Time
 	ContractVersion string
 }
+
+// Erased is what the erasure of a person removed or made anonymous, per kind (see store.People).
+type Erased struct {
+	Leads      int `json:"leads"`       // lead profiles deleted
+	Claims     int `json:"emailClaims"` // claims of the email deleted
+	Activities int `json:"activities"`  // activities deleted, with what each submission carried
+	Handoffs   int `json:"handoffs"`    // hand-offs kept as counts, what identified the person taken off
+	Reports    int `json:"reports"`     // reports of record whose rows of the lead lost their free text
+}
+
+// Total is the count of everything erased.
+func (e Erased) Total() int { return e.Leads + e.Claims + e.Activities + e.Handoffs + e.Reports }

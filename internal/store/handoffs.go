@@ -281,6 +281,9 @@ func (s *Handoffs) writes(old handoff.Handoff, h *handoff.Handoff, events []hand
 		txn = append(txn, leads.putActivity(answerActivity(h.Key, lead.SalesContacted, handoff.Contacted, c.At, c.By,
 			map[string]string{"by": c.By, "channel": c.Channel}), nil))
 	}
+	if old.Erased.IsZero() && !h.Erased.IsZero() && !h.Answered() {
+		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // no longer awaiting the rep's answer
+	}
 	if len(h.Assignments) > len(old.Assignments) {
 		a := h.Assignments[len(h.Assignments)-1]
 		if !h.Answered() {

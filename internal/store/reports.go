@@ -101,19 +101,10 @@ func (it reportItem) toStored() (records.Stored, int, error) {
 // Create stores a month's report of record — its figures, and its email claimed — unless the month has one: then
 // it returns the one stored (without its figures) and records.ErrReported, and writes nothing.
 func (s *Reports) Create(ctx context.Context, st records.Stored) (records.Stored, error) {
-	var packed bytes.Buffer
-	zw := gzip.NewWriter(&packed)
-	if _, err := zw.Write(st.Figures); err != nil {
-		return records.Stored{}, err
+	data, err := pack(st.Figures)
+	if err != nil {
+		return records.Stored{}, fmt.Errorf("store the report of %s: %w", st.Month, err)
 	}
-	if err := zw.Close(); err != nil {
-		return records.Stored{}, err
-	}
-	if packed.Len() > maxFigures {
-		return records.Stored{}, fmt.Errorf("store the report of %s: %d bytes of figures compressed, more than the %d a transaction holds",
-			st.Month, packed.Len(), maxFigures)
-	}
-	data := packed.Bytes()
 	parts := (len(data) + figuresPart - 1) / figuresPart
 	st.Digest, st.Version = records.Digest(st.Figures), 1
 	txn := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(newReportItem(st, parts)),
@@ -266,4 +257,57 @@ func (s *Reports) Update(ctx context.Context, m contract.Month, change func(*rec
 		}
 	}
 	return records.Stored{}, fmt.Errorf("update the report of %s: %w", m, ErrConflict)
+}
+
+// rewriteFigures replaces the figures of a stored report — erasure's doing only: the figures are otherwise
+// written once — and their digest, on the condition that the record is still the one read.
+func (s *Reports) rewriteFigures(ctx context.Context, st records.Stored, figures []byte) error {
+	it, err := s.record(ctx, st.Month)
+	if err != nil {
+		return err
+	}
+	data, err := pack(figures)
+	if err != nil {
+		return fmt.Errorf("rewrite the figures of %s: %w", st.Month, err)
+	}
+	parts := (len(data) + figuresPart - 1) / figuresPart
+	txn := []types.TransactWriteItem{{Update: &types.Update{TableName: &s.t.SLA, Key: key(reportPK(st.Month), reportSK),
+		UpdateExpression:          aws.String("SET #d = :d, #p = :p ADD #v :one"),
+		ConditionExpression:       aws.String("#v = :v"),
+		ExpressionAttributeNames:  map[string]string{"#d": "digest", "#p": "parts", "#v": "version"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":d": &types.AttributeValueMemberS{Value: records.Digest(figures)}, ":p": num(int64(parts)), ":one": num(1), ":v": num(it.Version)}}}}
+	for n := 1; n <= max(parts, it.Parts); n++ {
+		k := key(reportPK(st.Month), figuresSK+fmt.Sprintf("%03d", n))
+		if n > parts {
+			txn = append(txn, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.t.SLA, Key: k}})
+			continue
+		}
+		part := figuresItem{PK: reportPK(st.Month), SK: figuresSK + fmt.Sprintf("%03d", n), Kind: "report.figures", N: n,
+			Data: data[(n-1)*figuresPart : min(n*figuresPart, len(data))]}
+		txn = append(txn, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(part)}})
+	}
+	reasons, err := transact(ctx, s.db, txn)
+	switch {
+	case err != nil:
+		return fmt.Errorf("rewrite the figures of %s: %w", st.Month, err)
+	case reasons != nil:
+		return fmt.Errorf("rewrite the figures of %s: %s: %w", st.Month, describe(reasons), ErrConflict)
+	}
+	return nil
+}
+
+// pack compresses figures as they are stored, refusing what one transaction cannot hold.
+func pack(figures []byte) ([]byte, error) {
+	var packed bytes.Buffer
+	zw := gzip.NewWriter(&packed)
+	if _, err := zw.Write(figures); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	if packed.Len() > maxFigures {
+		return nil, fmt.Errorf("%d bytes of figures compressed, more than the %d a transaction holds", packed.Len(), maxFigures)
+	}
+	return packed.Bytes(), nil
 }

@@ -2,7 +2,6 @@ package intake
 
 import (
 	"math/big"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,10 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/net/idna"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/lead/address"
 )
 
 // Fields are submitted values by lead field name (after the source's mapping); Extra holds the others.
@@ -24,7 +22,6 @@ type Fields map[string]string
 const (
 	maxName     = 100
 	maxText     = 200
-	maxEmail    = 254
 	maxURL      = 2048
 	maxMessage  = 5000
 	clockSkew   = 5 * time.Minute
@@ -225,42 +222,19 @@ func (p Parser) contact(f Fields, errs *lead.FieldErrors, emailRequired bool) le
 	return c
 }
 
-var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// email normalises an address — the lead's identity — and says whether it is a free-mail one. Compatibility
-// characters are folded first (NFKC: the Kelvin sign is a K, full-width letters are letters), so that what
-// mail systems deliver to one mailbox is one lead; the local part is then lower-cased, and may be UTF-8
-// (RFC 6531); the domain is converted to its ASCII form as resolvers do (IDNA, UTS #46: société.fr is
-// xn--socit-esab.fr), which also lower-cases it and refuses what is not a host name.
+// email normalises an address — the lead's identity (package address: the one normal form ingest and erasure
+// share) — and says whether it is a free-mail one.
 func email(raw string, errs *lead.FieldErrors) (string, bool) {
-	bad := func() (string, bool) {
-		errs.Add("email", "must be an email address such as name@company.com, got %q", clip(raw))
-		return "", false
-	}
 	if p := textProblem(raw); p != "" {
 		errs.Add("email", "%s", p)
 		return "", false
 	}
-	v := norm.NFKC.String(trimInvisible(raw))
-	at := strings.LastIndexByte(v, '@')
-	if len(v) > maxEmail || strings.ContainsAny(v, "\r\n\x00 ") || at < 1 {
-		return bad()
+	e, err := address.Normalise(trimInvisible(raw))
+	if err != nil {
+		errs.Add("email", "must be an email address such as name@company.com, got %q", clip(raw))
+		return "", false
 	}
-	local := strings.ToLower(v[:at])
-	domain, err := idna.Lookup.ToASCII(v[at+1:])
-	if err != nil || len(local) > 64 || !strings.Contains(domain, ".") {
-		return bad()
-	}
-	for _, l := range strings.Split(domain, ".") {
-		if !domainLabel.MatchString(l) {
-			return bad()
-		}
-	}
-	e := local + "@" + domain
-	if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-		return bad() // a display name, a comment, a malformed local part
-	}
-	return e, freeMail[domain]
+	return e, freeMail[address.Domain(e)]
 }
 
 // name is a person's name: one line, no markup, trimmed, inner spaces collapsed.
