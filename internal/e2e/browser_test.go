@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -44,7 +45,8 @@ type stack struct {
 	secrets  map[string]string
 	contract *contract.Contract
 	handoffs *store.Handoffs
-	offset   time.Duration // the stack's clock offset (setClock)
+	offset   time.Duration       // the stack's clock offset (setClock)
+	logs     *testenv.SyncBuffer // every log line of the stack and its functions
 }
 
 // now is the stack's clock: what the functions read, and what a sender's signature must be stamped with.
@@ -81,12 +83,13 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 	}
 	env["HANDOFF_CONTRACT"] = c
 	names := testenv.Tables(t)
+	logs := &testenv.SyncBuffer{}
 	s, err := samlocal.Start(context.Background(), samlocal.Options{
 		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: env,
 		BuildTags:      []string{platform.LocalBuildTag}, // the demo secrets and the clock offset are local-only
 		ClockOffsetEnv: platform.ClockOffsetEnv,
 		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), StateDir: t.TempDir(),
-		PollInterval: 50 * time.Millisecond, Logs: testenv.LogWriter(t),
+		PollInterval: 50 * time.Millisecond, Logs: io.MultiWriter(testenv.LogWriter(t), logs),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +99,7 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{Stack: s, t: t, tables: names, secrets: env, contract: ct,
+	return &stack{Stack: s, t: t, tables: names, secrets: env, contract: ct, logs: logs,
 		handoffs: store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), ct.Location))}
 }
 

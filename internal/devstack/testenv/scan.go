@@ -15,27 +15,44 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// Occurrences scans every item of the tables (and so what their indexes project) for the values, compared
-// without case, in every attribute at any depth (strings, sets, lists, maps, binary): each hit as
-// "table pk/sk attribute". What an erasure must leave none of. A report's figures are a gzip part split in
+// Occurrences scans every item of the tables and of each of their indexes for the values, compared without
+// case, in every attribute at any depth (strings, sets, lists, maps, binary): each hit as
+// "table[/index] pk/sk attribute". What an erasure must leave none of. A report's figures are a gzip part split in
 // 300 KB items: a value spanning two parts would be missed (the tests' reports fit one).
 func Occurrences(t testing.TB, db *dynamodb.Client, tables []string, values ...string) []string {
 	t.Helper()
 	var hits []string
 	for _, table := range tables {
-		p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)})
-		for p.HasMorePages() {
-			page, err := p.NextPage(context.Background())
-			if err != nil {
-				t.Fatalf("scan %s: %v", table, err)
+		desc, err := db.DescribeTable(context.Background(), &dynamodb.DescribeTableInput{TableName: aws.String(table)})
+		if err != nil {
+			t.Fatalf("describe %s: %v", table, err)
+		}
+		indexes := []string{""}
+		for _, gsi := range desc.Table.GlobalSecondaryIndexes {
+			indexes = append(indexes, aws.ToString(gsi.IndexName))
+		}
+		for _, index := range indexes {
+			in := &dynamodb.ScanInput{TableName: aws.String(table)}
+			where := table
+			if index != "" {
+				in.IndexName, where = aws.String(index), table+"/"+index
+			} else {
+				in.ConsistentRead = aws.Bool(true)
 			}
-			for _, item := range page.Items {
-				where := table + " " + Attr(item, "pk") + "/" + Attr(item, "sk")
-				for name, v := range item {
-					for _, s := range texts(v) {
-						for _, want := range values {
-							if want != "" && strings.Contains(strings.ToLower(s), strings.ToLower(want)) {
-								hits = append(hits, fmt.Sprintf("%s %s holds %q", where, name, want))
+			p := dynamodb.NewScanPaginator(db, in)
+			for p.HasMorePages() {
+				page, err := p.NextPage(context.Background())
+				if err != nil {
+					t.Fatalf("scan %s: %v", where, err)
+				}
+				for _, item := range page.Items {
+					at := where + " " + Attr(item, "pk") + "/" + Attr(item, "sk")
+					for name, v := range item {
+						for _, s := range texts(v) {
+							for _, want := range values {
+								if want != "" && strings.Contains(strings.ToLower(s), strings.ToLower(want)) {
+									hits = append(hits, fmt.Sprintf("%s %s holds %q", at, name, want))
+								}
 							}
 						}
 					}
