@@ -99,11 +99,49 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	consentSummary(stdout, c)
 	if c.Scoring != nil {
 		scoringSummary(stdout, c.Scoring)
 	}
 	printWarnings(args[0], c.Warnings, stderr)
 	return 0
+}
+
+// consentSummary states what the consent section decides, the parts no key says included: a refusal is never
+// handed off, and where a form that is not listed is read.
+func consentSummary(w io.Writer, c *contract.Contract) {
+	missing := "handed to sales (missing: allow)"
+	if c.Consent.Missing == contract.HoldMissing {
+		missing = "held from sales until it says yes (missing: hold)"
+	}
+	section := ""
+	if !c.Consent.Declared {
+		section = " (no consent section)"
+	}
+	fmt.Fprintf(w, "  consent%s: a lead whose latest answer is no is never handed to sales; one that never answered is %s\n", section, missing)
+	var asked, other []string
+	for _, s := range c.Sources {
+		if s.Kind != contract.FormSource {
+			continue
+		}
+		q := ""
+		for field, target := range s.Mapping {
+			if target == "consent" {
+				q = field
+			}
+		}
+		if q == "" {
+			other = append(other, s.ID)
+			continue
+		}
+		asked = append(asked, fmt.Sprintf("%s (%q)", s.ID, q))
+	}
+	if len(asked) > 0 {
+		fmt.Fprintf(w, "    asked by %s\n", strings.Join(asked, ", "))
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(w, "    %s: a field named \"consent\", if they send one\n", strings.Join(other, ", "))
+	}
 }
 
 func reportLoadError(file string, err error, stderr io.Writer) int {
