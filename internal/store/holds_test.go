@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -9,9 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/scoring"
+	"github.com/handoff-sla/handoff/internal/store"
 )
 
 // TestHoldIsKeptAndRecordedOnce: a hold is kept on the lead while it lasts, and its start is recorded once, with
@@ -58,6 +62,15 @@ func TestHoldIsKeptAndRecordedOnce(t *testing.T) {
 	}
 	if len(out.Items) != 1 {
 		t.Fatalf("the month's holds: %v, want one", out.Items)
+	}
+	// The report reads it with the month's records, and the release (the move to SQL) with them.
+	in, err := store.NewMonths(f.db, f.tables).Read(context.Background(), contract.Month{Year: 2026, Month: 11}, at.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHold := records.Hold{LeadID: id, At: hold.At, Reason: records.HeldRefused, Source: "site"}
+	if len(in.Holds) != 1 || !reflect.DeepEqual(in.Holds[0], wantHold) {
+		t.Errorf("the month's holds as the report reads them: %+v, want %+v", in.Holds, wantHold)
 	}
 	rec := out.Items[0]
 	for k, want := range map[string]string{"kind": "held", "leadId": id, "at": "2026-11-27T16:31:00.000Z", "reason": "consent_refused",
