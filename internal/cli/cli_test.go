@@ -332,14 +332,15 @@ func atoi(t *testing.T, s string) int {
 func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"help"}, {"--help"}, {"contract", "check", "--help"}, {"deadline", "--help"}, {"deadline", "-h"},
-		{"score", "--help"}, {"whatif", "--help"}, {"export", "--help"}, {"send", "--help"}, {"report", "--help"}, {"report", "-h"}} {
+		{"score", "--help"}, {"whatif", "--help"}, {"export", "--help"}, {"send", "--help"}, {"report", "--help"}, {"report", "-h"},
+		{"lead", "--help"}, {"lead", "-h"}} {
 		var out, errOut bytes.Buffer
 		code := Run(args, &out, &errOut, time.Now)
 		if code != 0 || !strings.HasPrefix(out.String(), "usage:") || errOut.Len() != 0 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the usage on stdout, exit 0", args, code, firstLine(out.String()), errOut.String())
 		}
 	}
-	for _, args := range [][]string{{"report", "--bogus"}, {"deadline", "--hours"}, {"contract", "check"}, {"frobnicate"}} {
+	for _, args := range [][]string{{"report", "--bogus"}, {"deadline", "--hours"}, {"contract", "check"}, {"frobnicate"}, {"lead"}, {"lead", "--email"}} {
 		var out, errOut bytes.Buffer
 		if code := Run(args, &out, &errOut, time.Now); code != 2 || out.Len() != 0 || !strings.Contains(errOut.String(), "usage:") {
 			t.Errorf("%v: exit %d, stdout %q; want the usage on stderr, exit 2", args, code, out.String())

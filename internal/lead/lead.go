@@ -106,6 +106,15 @@ type Consent struct {
 	Field string
 }
 
+// ConsentAnswer is one form submission's answer to the consent question, as its form_submit activity keeps it:
+// the proof of consent, submission by submission. Consent is nil when the form did not ask.
+type ConsentAnswer struct {
+	SubmittedAt      time.Time
+	Source           string // the source that posted it
+	FormID, FormName string // which form, when the sender said
+	Consent          *Consent
+}
+
 // Refused reports a consent answered no. A nil consent (never asked, never answered) is not a refusal.
 func (c *Consent) Refused() bool { return c != nil && !c.Given }
 

@@ -232,6 +232,14 @@ var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 // mail systems deliver to one mailbox is one lead; the local part is then lower-cased, and may be UTF-8
 // (RFC 6531); the domain is converted to its ASCII form as resolvers do (IDNA, UTS #46: société.fr is
 // xn--socit-esab.fr), which also lower-cases it and refuses what is not a host name.
+// Email normalises an address as ingestion does, the lead's identity (NFKC, lower case, the domain in its ASCII
+// form): to find a lead by an email typed otherwise.
+func Email(raw string) (string, error) {
+	var errs lead.FieldErrors
+	e, _ := email(raw, &errs)
+	return e, errs.Err()
+}
+
 func email(raw string, errs *lead.FieldErrors) (string, bool) {
 	bad := func() (string, bool) {
 		errs.Add("email", "must be an email address such as name@company.com, got %q", clip(raw))
