@@ -74,6 +74,16 @@ func TestRefusedConsentIsNeverHandedOff(t *testing.T) {
 				t.Errorf("handed to sales: %d record(s) to notify, hand-offs %v, %d SQL email(s); want none",
 					p.toNotify, p.handoffs(id), len(p.sqlEmails(address)))
 			}
+			// The score function says it held the lead, by its ID; no function logs who the person is.
+			logs := p.logs.String()
+			if !strings.Contains(logs, `"leadId":"`+id+`","trigger":"activity"`) || !strings.Contains(logs, `"held":"consent_refused"`) {
+				t.Errorf("the score function's log does not say it held %s:\n%s", id, logs)
+			}
+			for _, personal := range []string{address, "Henry", "12 34 56 78", "612345678", "Méca"} {
+				if strings.Contains(logs, personal) {
+					t.Errorf("the logs hold %q", personal)
+				}
+			}
 			r := p.november(reportTime)
 			if m := r.Marketing; m.HeldRefused != 1 || m.HeldMissing != 0 || m.SQLs != 0 || m.MQLs != 1 {
 				t.Errorf("November: %d held (refused), %d held (never answered), %d SQLs, %d MQLs; want 1, 0, 0, 1",

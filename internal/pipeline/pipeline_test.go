@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -64,6 +66,8 @@ type pipeline struct {
 	activities, leads *stream
 	// toNotify counts the leads-stream records the template's filter let through to notify.
 	toNotify int
+	// logs is what every function logged (JSON lines), also written to the test's log.
+	logs *testenv.SyncBuffer
 	seq      atomic.Int64
 }
 
@@ -84,9 +88,9 @@ func newPipeline(t *testing.T, missing contract.MissingConsent) *pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &pipeline{t: t, c: c, clock: &clock{}, db: db, tables: tables, secrets: sec, sender: emailtest.NewSender(t)}
+	p := &pipeline{t: t, c: c, clock: &clock{}, db: db, tables: tables, secrets: sec, sender: emailtest.NewSender(t), logs: &testenv.SyncBuffer{}}
 	p.clock.set(monday)
-	log := testenv.Logger(t)
+	log := slog.New(slog.NewJSONHandler(io.MultiWriter(p.logs, testenv.LogWriter(t)), nil))
 	leads, handoffs := store.NewLeads(db, tables), store.NewHandoffs(db, tables)
 	if p.ingest, err = ingest.New(c, sec, leads, handoffs, p.clock.now, log); err != nil {
 		t.Fatal(err)
