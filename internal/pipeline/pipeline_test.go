@@ -68,7 +68,7 @@ type pipeline struct {
 	toNotify int
 	// logs is what every function logged (JSON lines), also written to the test's log.
 	logs *testenv.SyncBuffer
-	seq      atomic.Int64
+	seq  atomic.Int64
 }
 
 // newPipeline builds the functions on fresh tables. missing overrides the example contract's consent.missing.
