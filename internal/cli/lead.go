@@ -66,7 +66,8 @@ func leadConsent(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	leads := store.NewLeads(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, Zone: c.Location})
+	tables := store.Tables{Leads: *leadsTable, Activities: *activitiesTable, Zone: c.Location}
+	leads := store.NewLeads(db, tables)
 	leadID, who := *id, *id
 	if normalised != "" {
 		if leadID, err = leads.FindLead(ctx, lead.LeadRef{Email: normalised}); err != nil {
@@ -87,7 +88,7 @@ func leadConsent(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	answers, err := leads.ConsentAnswers(ctx, l.ID)
+	answers, err := store.NewConsentProofs(db, tables).Answers(ctx, l.ID)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

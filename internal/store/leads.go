@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -335,50 +334,6 @@ func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, err
 		return nil, fmt.Errorf("load activities of %s: %w", id, err)
 	}
 	return acts, nil
-}
-
-// ConsentAnswers reads a lead's form submissions, in time order, projected on what proves its consent: the
-// answer, its instant and question, the source and the form — none of the values submitted beside it. It reads
-// every activity of the lead (a filter keeps the submissions): it is for `handoff lead`, not a function's path.
-func (s *Leads) ConsentAnswers(ctx context.Context, id string) ([]lead.ConsentAnswer, error) {
-	proj := projection([]string{"pk", "sk", "occurredAt", "source", "fields.consent", "fields.consentAt", "fields.consentField",
-		"properties.form_id", "properties.form_name"})
-	expr, err := expression.NewBuilder().WithProjection(proj).
-		WithKeyCondition(expression.Key("pk").Equal(expression.Value(leadPK(id)))).
-		WithFilter(expression.Name("type").Equal(expression.Value(lead.FormSubmit))).Build()
-	if err != nil {
-		return nil, err
-	}
-	var out []lead.ConsentAnswer
-	err = queryAll(ctx, s.db, &dynamodb.QueryInput{TableName: &s.t.Activities, KeyConditionExpression: expr.KeyCondition(),
-		FilterExpression: expr.Filter(), ProjectionExpression: expr.Projection(), ExpressionAttributeNames: expr.Names(),
-		ExpressionAttributeValues: expr.Values(), ConsistentRead: aws.Bool(true)}, func(items []map[string]types.AttributeValue) error {
-		for _, item := range items {
-			var it activityItem
-			if err := unmarshal(item, &it); err != nil {
-				return err
-			}
-			r := reader{item: it.PK + "/" + it.SK}
-			a := lead.ConsentAnswer{SubmittedAt: r.time("occurredAt", it.OccurredAt), Source: it.Source,
-				FormID: it.Properties["form_id"], FormName: it.Properties["form_name"]}
-			if v, ok := it.Fields["consent"]; ok {
-				given, err := strconv.ParseBool(v)
-				if err != nil {
-					r.fail("fields.consent: not true or false: %q", v)
-				}
-				a.Consent = &lead.Consent{Given: given, At: r.time("fields.consentAt", it.Fields["consentAt"]), Field: it.Fields["consentField"]}
-			}
-			if r.err != nil {
-				return r.err
-			}
-			out = append(out, a)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load the consent answers of %s: %w", id, err)
-	}
-	return out, nil
 }
 
 // Rescore reads a lead and its whole history, asks decide for the change to save (nil: none), and saves it on

@@ -29,6 +29,9 @@
 //	  month is one Query (kinds: lead, stage.<to>, held, handoff, and the SLA events' kinds); the leads handed off
 //	  that month by ID (BatchGetItem, projected on their stage).
 //
+//	ConsentProofs (consents.go): a lead's form_submit activities projected on their consent answer, for
+//	`handoff lead` (the ActivitiesTable key above; a filter on the type)
+//
 //	Reports (reports.go): the report of record of each month
 //	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their digest,
 //	                                                                 the state of its emails (version)
