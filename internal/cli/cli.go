@@ -35,6 +35,8 @@ const usage = `usage:
       Sign a body as the source's sender does and post it (try the sources against make run).
   handoff report --month YYYY-MM --out DIR [--stored | --as-of RFC3339] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
       Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
+  handoff lead (--email ADDRESS | --id LEAD_ID) [--contract FILE] [--endpoint URL] [--leads-table T] [--activities-table T]
+      Show a lead's stage, whether it may go to sales, and each submission's consent (the proof); reads only.
 `
 
 // Run executes the command line args (without the program name) and returns the process exit code:
@@ -58,6 +60,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return monthlyReport(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "forget":
 		return forgetPerson(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "lead":
+		return leadConsent(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
@@ -103,11 +107,49 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	consentSummary(stdout, c)
 	if c.Scoring != nil {
 		scoringSummary(stdout, c.Scoring)
 	}
 	printWarnings(args[0], c.Warnings, stderr)
 	return 0
+}
+
+// consentSummary states what the consent section decides, the parts no key says included: a refusal is never
+// handed off, and where a form that is not listed is read.
+func consentSummary(w io.Writer, c *contract.Contract) {
+	missing := "handed to sales (missing: allow)"
+	if c.Consent.Missing == contract.HoldMissing {
+		missing = "held from sales until it says yes (missing: hold)"
+	}
+	section := ""
+	if !c.Consent.Declared {
+		section = " (no consent section)"
+	}
+	fmt.Fprintf(w, "  consent%s: a lead whose latest answer is no is never handed to sales; one that never answered is %s\n", section, missing)
+	var asked, other []string
+	for _, s := range c.Sources {
+		if s.Kind != contract.FormSource {
+			continue
+		}
+		q := ""
+		for field, target := range s.Mapping {
+			if target == "consent" {
+				q = field
+			}
+		}
+		if q == "" {
+			other = append(other, s.ID)
+			continue
+		}
+		asked = append(asked, fmt.Sprintf("%s (%q)", s.ID, q))
+	}
+	if len(asked) > 0 {
+		fmt.Fprintf(w, "    asked by %s\n", strings.Join(asked, ", "))
+	}
+	if len(other) > 0 {
+		fmt.Fprintf(w, "    %s: a field named \"consent\", if they send one\n", strings.Join(other, ", "))
+	}
 }
 
 func reportLoadError(file string, err error, stderr io.Writer) int {

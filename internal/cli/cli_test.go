@@ -37,7 +37,10 @@ func TestRun(t *testing.T) {
 		stdoutHas []string
 	}{
 		{name: "check a valid contract", args: []string{"contract", "check", example}, code: 0,
-			stdoutHas: []string{"valid — version 2026.11-2, Maintenia SAS", "first contact within 4h, feedback within 16h"}},
+			stdoutHas: []string{"valid — version 2026.11-2, Maintenia SAS", "first contact within 4h, feedback within 16h",
+				"  consent: a lead whose latest answer is no is never handed to sales; one that never answered is handed to sales (missing: allow)\n" +
+					"    asked by site-contact (\"J'accepte d'être recontacté\"), zapier-linkedin (\"consent\")\n" +
+					"    typeform-audit, webflow-webinar: a field named \"consent\", if they send one\n"}},
 		{name: "check an invalid contract", args: []string{"contract", "check", broken}, code: 1, stderrHas: []string{
 			`broken.yaml:45: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "soon"`,
 			`broken.yaml:81: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,
@@ -330,14 +333,14 @@ func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
 	for _, args := range [][]string{{"help"}, {"--help"}, {"contract", "check", "--help"}, {"deadline", "--help"}, {"deadline", "-h"},
 		{"score", "--help"}, {"whatif", "--help"}, {"export", "--help"}, {"send", "--help"}, {"report", "--help"}, {"report", "-h"},
-		{"forget", "--help"}} {
+		{"forget", "--help"}, {"lead", "--help"}, {"lead", "-h"}} {
 		var out, errOut bytes.Buffer
 		code := Run(args, &out, &errOut, time.Now)
 		if code != 0 || !strings.HasPrefix(out.String(), "usage:") || errOut.Len() != 0 {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want the usage on stdout, exit 0", args, code, firstLine(out.String()), errOut.String())
 		}
 	}
-	for _, args := range [][]string{{"report", "--bogus"}, {"deadline", "--hours"}, {"contract", "check"}, {"frobnicate"}} {
+	for _, args := range [][]string{{"report", "--bogus"}, {"deadline", "--hours"}, {"contract", "check"}, {"frobnicate"}, {"lead"}, {"lead", "--email"}} {
 		var out, errOut bytes.Buffer
 		if code := Run(args, &out, &errOut, time.Now); code != 2 || out.Len() != 0 || !strings.Contains(errOut.String(), "usage:") {
 			t.Errorf("%v: exit %d, stdout %q; want the usage on stderr, exit 2", args, code, out.String())

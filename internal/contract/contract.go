@@ -51,6 +51,9 @@ type Contract struct {
 	// Routing is who receives SQLs; nil when the contract has no routing section.
 	Routing *Routing
 	Notify  Notify
+	// Consent is which form question asks for consent and what a missing answer means (a refusal always holds a
+	// lead from sales); without a consent section, a missing answer is allowed.
+	Consent Consent
 	// Warnings are likely mistakes that do not make the contract invalid (a short `matches` alternative without
 	// a word boundary), by line; `contract check` prints them.
 	Warnings []Problem

@@ -140,7 +140,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"empty file", "", []string{"c.yaml: the file is empty"}},
 		{"not yaml", "version: [1, 2\n", []string{"c.yaml:1: did not find expected ',' or ']'"}},
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
-			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, locale, marketing, notify, recipients, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
+			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
 			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_deadline, feedback_reminders, first_contact_deadline, on_breach, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},

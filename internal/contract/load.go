@@ -50,7 +50,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 		doc = root.Content[0]
 	}
 	var cal calendarSpec
-	var salesNode, opsFlag *yaml.Node
+	var salesNode, opsFlag, consentNode *yaml.Node
 	r.mapping(doc, "", map[string]field{
 		"version":   {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
 		"company":   {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
@@ -78,7 +78,11 @@ func Parse(name string, data []byte) (*Contract, error) {
 			c.Routing = &ro
 		}},
 		"notify": {false, func(n *yaml.Node, p string) { c.Notify = r.notify(n, p) }},
+		// Read after the sources, whichever comes first in the file: it names them.
+		"consent": {false, func(n *yaml.Node, p string) { consentNode = n }},
 	})
+	c.Consent = r.consent(consentNode, c.Sources)
+	r.consentInOnePlace(c.Consent, c.Sources)
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}

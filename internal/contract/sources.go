@@ -48,7 +48,7 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 	var out []Source
 	ids := map[string]bool{}
 	leadFields := setOf(LeadFields)
-	r.list(n, path, func(_ int, item *yaml.Node, p string) {
+	r.list(n, path, func(index int, item *yaml.Node, p string) {
 		s := Source{Mapping: map[string]string{}}
 		var authNode, kindNode *yaml.Node
 		r.mapping(item, p, map[string]field{
@@ -81,6 +81,12 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 					}
 					targets[v.Value] = k.Value
 					s.Mapping[k.Value] = v.Value
+					if v.Value == "consent" {
+						if r.consentMaps == nil {
+							r.consentMaps = map[int]consentMapping{}
+						}
+						r.consentMaps[index] = consentMapping{node: k, path: at, field: k.Value}
+					}
 				}
 			}},
 		})

@@ -8,19 +8,21 @@ import (
 )
 
 // TestConsentIsKeptPerSubmission: the proof of consent (GDPR) is each submission's: what was answered, when,
-// to which question of which form, on its form_submit activity; the lead holds the latest answer.
+// to which question of which form, on its form_submit activity; the lead holds the latest answer. A refusal keeps
+// no contact detail.
 func TestConsentIsKeptPerSubmission(t *testing.T) {
 	h := newHarness(t)
 	const question = "J'accepte d'être recontacté"
 	h.clock.set(now.Add(-time.Hour))
 	resp, a := h.do(signedAt(h.secrets, now.Add(-time.Hour), "site-contact", "submissions", "application/x-www-form-urlencoded", "k1",
-		form(map[string]string{"E-mail professionnel": "lea@consent-co.fr", question: "oui", "page": "/contact"})))
+		form(map[string]string{"E-mail professionnel": "lea@consent-co.fr", question: "oui", "page": "/contact",
+			"Téléphone": "06 12 34 56 78", "Message": "Rappelez-moi"})))
 	if resp.StatusCode != 202 {
 		t.Fatalf("first: %d %s", resp.StatusCode, resp.Body)
 	}
 	h.clock.set(now)
 	if resp, _ := h.do(h.signed("site-contact", "submissions", "application/json", "k2",
-		`{"E-mail professionnel":"lea@consent-co.fr","`+question+`":"non"}`)); resp.StatusCode != 202 {
+		`{"E-mail professionnel":"lea@consent-co.fr","Prénom":"Léa","`+question+`":"non","Téléphone":"06 98 76 54 32","Message":"Au 06 98 76 54 32","Portable":"07 11 22 33 44"}`)); resp.StatusCode != 202 {
 		t.Fatalf("second: %d %s", resp.StatusCode, resp.Body)
 	}
 	if resp, _ := h.do(h.signed("zapier-linkedin", "submissions", "application/json", "k3",
@@ -45,7 +47,26 @@ func TestConsentIsKeptPerSubmission(t *testing.T) {
 			t.Errorf("activity of %s: consent %q at %q for %q, want %q", id, got[id][0], got[id][1], got[id][2], w)
 		}
 	}
+	// The refusal keeps who refused and the proof, not the means to reach them: no phone, message or unmapped
+	// field on its activity, none left on the lead. The first submission's activity is history (consent given).
+	for _, act := range h.activities() {
+		switch str(act, "deliveryId") {
+		case "k1":
+			if prop(act, "fields", "phone") != "+33612345678" {
+				t.Errorf("the consenting submission's activity lost its phone: %v", act["fields"])
+			}
+		case "k2":
+			if prop(act, "fields", "phone") != "" || prop(act, "fields", "message") != "" || prop(act, "properties", "x_Portable") != "" ||
+				prop(act, "fields", "email") != "lea@consent-co.fr" || prop(act, "fields", "firstName") != "Léa" {
+				t.Errorf("the refusing submission's activity keeps %v %v, want the email and name, no phone, message or unmapped field",
+					act["fields"], act["properties"])
+			}
+		}
+	}
 	l := h.leadByEmail("lea@consent-co.fr")
+	if str(l, "phone") != "" || str(l, "message") != "" || str(l, "email") != "lea@consent-co.fr" {
+		t.Errorf("the refusing lead holds phone %q, message %q, email %q; want the email only", str(l, "phone"), str(l, "message"), str(l, "email"))
+	}
 	if v, ok := l["consent"].(*types.AttributeValueMemberBOOL); !ok || v.Value || str(l, "consentAt") != "2026-11-27T16:30:00.000Z" || str(l, "leadId") != a.LeadID {
 		t.Errorf("lead consent = %v at %q", l["consent"], str(l, "consentAt"))
 	}

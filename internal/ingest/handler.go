@@ -244,6 +244,7 @@ func (h *Handler) submission(ctx context.Context, d webhook.Delivery, p payload)
 	if s.Consent != nil {
 		s.Consent.Field = p.top.consentField
 	}
+	s = s.Minimised() // a refusal keeps no phone, message or unmapped field
 	act := lead.Activity{
 		ID: lead.ActivityID(d.Source, d.ID, 0), Type: lead.FormSubmit, OccurredAt: s.OccurredAt, ReceivedAt: d.At.UTC(),
 		Source: d.Source, DeliveryID: d.ID, Properties: map[string]string{},

@@ -106,6 +106,39 @@ type Consent struct {
 	Field string
 }
 
+// ConsentAnswer is one form submission's answer to the consent question, as its form_submit activity keeps it:
+// the proof of consent, submission by submission. Consent is nil when the form did not ask.
+type ConsentAnswer struct {
+	SubmittedAt      time.Time
+	Source           string // the source that posted it
+	FormID, FormName string // which form, when the sender said
+	Consent          *Consent
+}
+
+// Refused reports a consent answered no. A nil consent (never asked, never answered) is not a refusal.
+func (c *Consent) Refused() bool { return c != nil && !c.Given }
+
+// HoldReason is why a lead that qualified for sales is kept from them.
+type HoldReason string
+
+// Why a lead is held.
+const (
+	// ConsentRefused: the lead's latest answer to the consent question is no. Never handed off, whatever the
+	// contract says.
+	ConsentRefused HoldReason = "consent_refused"
+	// ConsentMissing: the lead never answered, and the contract holds such leads (consent.missing: hold).
+	ConsentMissing HoldReason = "consent_missing"
+)
+
+// Hold is a lead that qualified for sales (it would have become an SQL) and is kept with marketing instead, for
+// want of consent. It lasts while the lead qualifies: consent given hands it off (then, not earlier), and a lead
+// that no longer qualifies is no longer held.
+type Hold struct {
+	At     time.Time // when it qualified and was held
+	Reason HoldReason
+	Cause  string // what qualified it: a hand-raiser rule, or sql_threshold
+}
+
 // Submission is a validated, normalised form submission.
 type Submission struct {
 	Contact     Contact
@@ -114,6 +147,19 @@ type Submission struct {
 	Message     string
 	OccurredAt  time.Time
 	Extra       map[string]string // fields the mapping does not know, kept on the activity
+}
+
+// Minimised is what is kept of a submission that answers no to the consent question (any other is kept whole):
+// who refused — the email, the lead's identity and whose refusal it is, with the name and what scoring reads —
+// and the refusal itself (answer, instant, question, and the form on the activity), which prove it; not the
+// means sales would use to reach them: the phone, the free-text message and the fields no mapping names (either
+// may hold a phone number or an address).
+func (s Submission) Minimised() Submission {
+	if !s.Consent.Refused() {
+		return s
+	}
+	s.Contact.Phone, s.Message, s.Extra = "", "", nil
+	return s
 }
 
 // LeadRef names the lead an activity or outcome is about: by ID, or by email.
@@ -174,6 +220,8 @@ type Lead struct {
 	Attribution Attribution
 	Message     string
 	Consent     *Consent // the latest answer; every answer stays on its form_submit activity
+	// Held is set while the lead qualifies for sales but is kept from them for want of consent (nil otherwise).
+	Held *Hold
 	// Source is the source that created the lead (first touch); Sources every source that posted about it.
 	Source  string
 	Sources []string

@@ -26,6 +26,8 @@ type (
 	Event = records.Event
 	// Current is a lead's present state; see records.Current.
 	Current = records.Current
+	// Hold is a lead kept from sales for want of consent; see records.Hold.
+	Hold = records.Hold
 )
 
 // The stages the report counts.

@@ -216,6 +216,17 @@ func (f format) marketingSection(r Report) section {
 	if m.Again > 0 {
 		facts = append(facts, fact{Label: f.w("again"), Value: f.int(m.Again)})
 	}
+	if m.Held() > 0 {
+		// Shown when there is one, as "again" is: a report computed before holds existed renders as it did.
+		var why []string
+		if m.HeldRefused > 0 {
+			why = append(why, fmt.Sprintf(f.w("held_refused"), f.int(m.HeldRefused)))
+		}
+		if m.HeldMissing > 0 {
+			why = append(why, fmt.Sprintf(f.w("held_missing"), f.int(m.HeldMissing)))
+		}
+		facts = append(facts, fact{Label: f.w("held"), Value: f.int(m.Held()), Verdict: strings.Join(why, ", ")})
+	}
 	trend := &table{Head: []string{f.w("month"), f.w("sqls"), f.w("target_col"), f.w("attainment"), f.w("result")},
 		Numeric: []bool{false, true, true, true, false}}
 	for _, t := range m.Trend {

@@ -74,8 +74,17 @@ type Marketing struct {
 	MQLToSQL   Ratio
 	// BelowThreshold counts the month's SQLs whose score has since decayed below the SQL threshold.
 	BelowThreshold int
-	Trend          []TrendMonth // the window's months, oldest first
+	// HeldRefused and HeldMissing count the leads that qualified for sales in the month and were kept from them
+	// for want of consent — their latest answer was no, or they never answered where the contract holds such
+	// leads — and that had not consented (and been handed off) by AsOf: SQLs marketing delivered that sales may
+	// not receive. A lead counts once, under its latest hold.
+	HeldRefused int          `json:",omitempty"`
+	HeldMissing int          `json:",omitempty"`
+	Trend       []TrendMonth // the window's months, oldest first
 }
+
+// Held is the month's leads held from sales for want of consent.
+func (m Marketing) Held() int { return m.HeldRefused + m.HeldMissing }
 
 // Goal is a count against a monthly target; Target is 0 when the contract sets none.
 type Goal struct{ Actual, Target int }
@@ -435,12 +444,45 @@ func (k *computer) marketing() Marketing {
 		}
 	}
 	m.BelowThreshold = len(below)
+	m.HeldRefused, m.HeldMissing = k.held()
 	m.BySource, m.ByCampaign = sortedBreakdowns(bySource), sortedBreakdowns(byCampaign)
 	for i, w := range k.window {
 		t, _ := k.c.TargetFor(w)
 		m.Trend = append(m.Trend, TrendMonth{Month: w, Goal: Goal{len(k.byMonth[i]), t.SQLs}})
 	}
 	return m
+}
+
+// held counts the leads held from sales in the month for want of consent, by reason, as of AsOf: a hold started
+// in the month by AsOf and not released by then (a move to SQL after it: consent given, then the hand-off). A
+// lead held twice counts once, under its latest hold.
+func (k *computer) held() (refused, missing int) {
+	latest := map[string]*Hold{}
+	for i := range k.in.Holds {
+		h := &k.in.Holds[i]
+		if k.slot(h.At) != current || !k.happened(h.At) {
+			continue
+		}
+		if prev, ok := latest[h.LeadID]; !ok || h.At.After(prev.At) {
+			latest[h.LeadID] = h
+		}
+	}
+	for id, h := range latest {
+		released := false
+		for _, t := range k.transitions[id] {
+			if t.To == SQL && !t.At.Before(h.At) && k.happened(t.At) {
+				released = true
+			}
+		}
+		switch {
+		case released:
+		case h.Reason == records.HeldMissing:
+			missing++
+		default:
+			refused++
+		}
+	}
+	return refused, missing
 }
 
 // sortedBreakdowns orders by SQLs, then MQLs, then leads (most first), then key.

@@ -50,6 +50,8 @@ type Outcome struct {
 	Changed bool
 	Move    *scoring.Move
 	Result  scoring.Result
+	// Held is why the lead was kept from sales when this re-score started a hold ("" otherwise).
+	Held lead.HoldReason
 }
 
 // Rescore recomputes a lead's score and stage from its whole history and saves them if they changed.
@@ -65,6 +67,9 @@ func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
 	}
 	if ch != nil {
 		out = Outcome{Changed: true, Move: ch.Move, Result: ch.Result}
+		if ch.HoldStarts && ch.Held != nil {
+			out.Held = ch.Held.Reason
+		}
 	}
 	return out, nil
 }
@@ -111,6 +116,9 @@ func (s *Scorer) logOutcome(ctx context.Context, leadID, trigger string, out Out
 		"fit", out.Result.Fit, "behaviour", out.Result.Behaviour}
 	if out.Move != nil {
 		attrs = append(attrs, "from", out.Move.From, "to", out.Move.To, "cause", out.Move.Cause)
+	}
+	if out.Held != "" {
+		attrs = append(attrs, "held", out.Held) // qualified for sales, kept from them: why (no personal data)
 	}
 	s.log.InfoContext(ctx, "scored", attrs...)
 }

@@ -41,6 +41,10 @@ type Change struct {
 	At          time.Time
 	Month       string    // the report month of At, in the contract's zone
 	DecayAt     time.Time // when to re-score for decay; zero takes the lead out of the decay index
+	// Held is the lead's hold after this change (nil: not held); HoldStarts says it starts now, to be recorded
+	// for the report once.
+	Held       *lead.Hold
+	HoldStarts bool
 	// ContractVersion is the contract the score was computed under.
 	ContractVersion string
 }
@@ -59,7 +63,21 @@ const AheadAccepted = 5 * time.Minute
 func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.Time) (*Change, Result) {
 	r := Score(c.Scoring, ProfileOf(l), acts, scoringInstant(now, acts))
 	stage, move, moved := Next(l.Stage, r, acts, l.SQLAt)
-	ch := &Change{Result: r, Stage: stage, BelowSQL: BelowSQL(stage, r), At: now,
+	// Consent decides whether a lead that qualifies goes to sales: here, where it would become an SQL, so that
+	// notify (which only sees SQLs) never sees it. The decision is saved on the condition that the lead is still
+	// the version read, and every submission bumps the version: a refusal recorded meanwhile is decided again.
+	var held *lead.Hold
+	starts := false
+	if moved && move.To == lead.StageSQL {
+		if why := HoldFor(c.Consent, l.Consent); why != "" {
+			held = l.Held
+			if held == nil {
+				held, starts = &lead.Hold{At: now, Reason: why, Cause: move.Cause}, true
+			}
+			stage, move, moved = heldBack(l.Stage, move)
+		}
+	}
+	ch := &Change{Result: r, Stage: stage, BelowSQL: BelowSQL(stage, r), At: now, Held: held, HoldStarts: starts,
 		Month: contract.MonthOf(now.In(c.Location)).String(), ContractVersion: c.Version}
 	if moved {
 		ch.Move = &move
@@ -85,10 +103,35 @@ func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.T
 	s := l.Score
 	due := !l.DecayAt.IsZero() && !l.DecayAt.After(now)
 	if l.Stage == stage && s.Total == r.Total && s.Qualifies == r.Qualifies && s.Explanation == string(exp) &&
-		s.BelowSQL == ch.BelowSQL && slices.EqualFunc(s.BelowSQLAts, ch.BelowSQLAts, time.Time.Equal) && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() {
+		s.BelowSQL == ch.BelowSQL && slices.EqualFunc(s.BelowSQLAts, ch.BelowSQLAts, time.Time.Equal) && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() &&
+		(l.Held == nil) == (held == nil) {
 		return nil, r
 	}
 	return ch, r
+}
+
+// HoldFor says whether a lead may be handed to sales under the contract's consent rules, given its latest
+// answer: "" when it may, else why not. A refusal always holds; a lead that never answered is held when the
+// contract says so (consent.missing: hold).
+func HoldFor(rules contract.Consent, latest *lead.Consent) lead.HoldReason {
+	switch {
+	case latest.Refused():
+		return lead.ConsentRefused
+	case latest == nil && rules.Missing == contract.HoldMissing:
+		return lead.ConsentMissing
+	}
+	return ""
+}
+
+// heldBack is where a held lead goes instead of SQL: it stays with marketing, as an MQL (a lead that qualified
+// for sales is marketing-qualified: the report counts it among the month's MQLs, as it counts a hand-raiser
+// that went straight to SQL); an MQL, or a rejected lead raising its hand again, stays where it is.
+func heldBack(current lead.Stage, toSQL Move) (lead.Stage, Move, bool) {
+	switch current {
+	case lead.StageSubscriber, lead.StageLead:
+		return lead.StageMQL, Move{From: current, To: lead.StageMQL, Cause: toSQL.Cause, Activity: toSQL.Activity}, true
+	}
+	return current, Move{}, false
 }
 
 // scoringInstant is now, or the latest activity ingest accepted ahead of the clock: scoring ignores what

@@ -55,6 +55,11 @@ type leadItem struct {
 	ScoredAt      string   `dynamodbav:"scoredAt,omitempty"`
 	ScoreContract string   `dynamodbav:"scoreContract,omitempty"`
 
+	// HeldAt, HeldReason, HeldCause: the lead qualifies for sales but is kept from them for want of consent.
+	HeldAt     string `dynamodbav:"heldAt,omitempty"`
+	HeldReason string `dynamodbav:"heldReason,omitempty"`
+	HeldCause  string `dynamodbav:"heldCause,omitempty"`
+
 	StageAt     string `dynamodbav:"stageAt,omitempty"`
 	SQLAt       string `dynamodbav:"sqlAt,omitempty"`
 	DecayAt     string `dynamodbav:"decayAt,omitempty"`
@@ -103,6 +108,12 @@ func (it leadItem) toLead() (lead.Lead, error) {
 		Version: it.Version}
 	if it.Consent != nil {
 		l.Consent = &lead.Consent{Given: *it.Consent, At: r.time("consentAt", it.ConsentAt), Field: it.ConsentField}
+	}
+	if it.HeldAt != "" || it.HeldReason != "" {
+		l.Held = &lead.Hold{At: r.time("heldAt", it.HeldAt), Reason: lead.HoldReason(it.HeldReason), Cause: it.HeldCause}
+		if l.Held.At.IsZero() || (l.Held.Reason != lead.ConsentRefused && l.Held.Reason != lead.ConsentMissing) {
+			r.fail("heldAt %q, heldReason %q: not a hold", it.HeldAt, it.HeldReason)
+		}
 	}
 	return l, r.err
 }

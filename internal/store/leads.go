@@ -80,7 +80,7 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 	act.LeadID = id
 	older := false
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		update, err := s.profileUpdate(id, d, sub.OccurredAt, profile, older)
+		update, err := s.profileUpdate(id, d, sub, profile, older)
 		if err != nil {
 			return webhook.Receipt{}, err
 		}
@@ -113,7 +113,8 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 	return webhook.Receipt{}, fmt.Errorf("update lead %s: %w", id, ErrConflict)
 }
 
-func (s *Leads) profileUpdate(id string, d webhook.Delivery, at time.Time, profile map[string]types.AttributeValue, older bool) (*types.Update, error) {
+func (s *Leads) profileUpdate(id string, d webhook.Delivery, sub lead.Submission, profile map[string]types.AttributeValue, older bool) (*types.Update, error) {
+	at := sub.OccurredAt
 	upd := expression.Set(expression.Name("updatedAt"), expression.Value(stamp(d.At))).
 		Add(expression.Name("version"), expression.Value(1)).
 		Add(expression.Name("sources"), expression.Value(&types.AttributeValueMemberSS{Value: []string{d.Source}}))
@@ -123,6 +124,10 @@ func (s *Leads) profileUpdate(id string, d webhook.Delivery, at time.Time, profi
 		} else {
 			upd = upd.Set(expression.Name(k), expression.Value(v))
 		}
+	}
+	if sub.Consent.Refused() && !older {
+		// The lead's answer is now no: the contact details it held go (lead.Submission.Minimised keeps none).
+		upd = upd.Remove(expression.Name("phone")).Remove(expression.Name("message"))
 	}
 	cond := expression.AttributeExists(expression.Name("pk"))
 	if !older {
@@ -389,6 +394,13 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 			upd = upd.Set(expression.Name("dealAmount"), expression.Value(m.Amount)).Set(expression.Name("dealCurrency"), expression.Value(m.Currency))
 		}
 	}
+	if h := ch.Held; h == nil {
+		upd = upd.Remove(expression.Name("heldAt")).Remove(expression.Name("heldReason")).Remove(expression.Name("heldCause"))
+	} else {
+		upd = upd.Set(expression.Name("heldAt"), expression.Value(stamp(h.At))).
+			Set(expression.Name("heldReason"), expression.Value(string(h.Reason))).
+			Set(expression.Name("heldCause"), expression.Value(h.Cause))
+	}
 	if len(ch.BelowSQLAts) == 0 {
 		upd = upd.Remove(expression.Name("belowSqlAts"))
 	} else {
@@ -405,7 +417,17 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 	}
 	update := &types.Update{TableName: &s.t.Leads, Key: key(leadPK(l.ID), profileSK), UpdateExpression: expr.Update(),
 		ConditionExpression: expr.Condition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}
-	if ch.Move == nil {
+	// The records of this change, written with it or not at all: its stage change and the hold it starts.
+	var records []types.TransactWriteItem
+	if ch.Move != nil {
+		records = append(records, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.transition(l, ch)),
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	}
+	if ch.HoldStarts && ch.Held != nil {
+		records = append(records, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.hold(l, ch)),
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	}
+	if len(records) == 0 {
 		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: update.TableName, Key: update.Key, UpdateExpression: update.UpdateExpression,
 			ConditionExpression: update.ConditionExpression, ExpressionAttributeNames: update.ExpressionAttributeNames, ExpressionAttributeValues: update.ExpressionAttributeValues})
 		switch {
@@ -416,8 +438,7 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 		}
 		return nil
 	}
-	reasons, err := transact(ctx, s.db, []types.TransactWriteItem{{Update: update},
-		{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.transition(l, ch)), ConditionExpression: aws.String("attribute_not_exists(pk)")}}})
+	reasons, err := transact(ctx, s.db, append([]types.TransactWriteItem{{Update: update}}, records...))
 	switch {
 	case err != nil:
 		return fmt.Errorf("save stage of %s: %w", l.ID, err)
@@ -464,6 +485,30 @@ func (it transitionItem) keyed(t Tables, leadID, to string, at time.Time) transi
 	it.PK, it.SK, it.Kind, it.LeadID, it.To, it.At = leadPK(leadID), "EVT#"+stamp(at)+"#stage#"+to, "stage", leadID, to, stamp(at)
 	it.Month, it.MonthSK = t.month(at), "stage."+to+"#"+stamp(at)+"#"+leadID
 	return it
+}
+
+// holdItem is the start of a hold (by-month: kind held): a lead that qualified for sales at At and was kept from
+// them for want of consent. The report counts the month's holds not handed off by its instant.
+type holdItem struct {
+	PK              string `dynamodbav:"pk"`
+	SK              string `dynamodbav:"sk"`
+	Kind            string `dynamodbav:"kind"`
+	LeadID          string `dynamodbav:"leadId"`
+	At              string `dynamodbav:"at"`
+	Reason          string `dynamodbav:"reason"`
+	Cause           string `dynamodbav:"cause"`
+	ContractVersion string `dynamodbav:"contractVersion"`
+	Source          string `dynamodbav:"source,omitempty"`
+	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
+	Month           string `dynamodbav:"month"`
+	MonthSK         string `dynamodbav:"monthSk"`
+}
+
+func (s *Leads) hold(l lead.Lead, ch *scoring.Change) holdItem {
+	h := ch.Held
+	return holdItem{PK: leadPK(l.ID), SK: "EVT#" + stamp(h.At) + "#held", Kind: "held", LeadID: l.ID, At: stamp(h.At),
+		Reason: string(h.Reason), Cause: h.Cause, ContractVersion: ch.ContractVersion, Source: l.Source, UTMCampaign: l.Attribution.UTMCampaign,
+		Month: s.t.month(h.At), MonthSK: "held#" + stamp(h.At) + "#" + l.ID}
 }
 
 // ForEachDecayDue calls fn with each lead whose decay time has passed (the sparse decay-due index, every

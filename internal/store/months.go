@@ -42,8 +42,8 @@ type monthQuery struct {
 	upTo  time.Time
 }
 
-// plan is the queries the report of m as of asOf needs (see records.Input): the creations and every stage change
-// and SLA event of m; the hand-offs of the six months; the stage changes that end a cohort's journey
+// plan is the queries the report of m as of asOf needs (see records.Input): the creations, every stage change,
+// hold and SLA event of m; the hand-offs of the six months; the stage changes that end a cohort's journey
 // (opportunity, customer, lost) of the five months before m; and every stage change and SLA event of the months
 // after m up to asOf (what happened to m's SQLs by then, and since the previous report to earlier ones). A zero
 // asOf reads no month after m.
@@ -52,7 +52,7 @@ func plan(m contract.Month, asOf time.Time, loc *time.Location) []monthQuery {
 	for _, w := range records.Window(m) {
 		qs = append(qs, monthQuery{month: w, kind: "handoff#"})
 		if w == m {
-			qs = append(qs, monthQuery{month: w, kind: "lead#"}, monthQuery{month: w, kind: "stage."})
+			qs = append(qs, monthQuery{month: w, kind: "lead#"}, monthQuery{month: w, kind: "stage."}, monthQuery{month: w, kind: "held#"})
 			for _, k := range records.EventKinds {
 				qs = append(qs, monthQuery{month: w, kind: string(k) + "#"})
 			}
@@ -80,6 +80,7 @@ var (
 	transitionAttributes = []string{"pk", "sk", "leadId", "from", "to", "at", "contractVersion", "source", "utmCampaign", "amount", "currency"}
 	handoffAttributes    = []string{"pk", "sk", "leadId", "handoffAt", "contractVersion", "repId", "assignments", "clocks",
 		"firstContactDue", "feedbackDue", "contact", "decision", "source", "utmCampaign"}
+	holdAttributes    = []string{"pk", "sk", "leadId", "at", "reason", "source", "utmCampaign"}
 	eventAttributes   = []string{"pk", "sk", "kind", "leadId", "handoffAt", "assignment", "n", "at", "due", "repId", "toRepId", "contractVersion"}
 	currentAttributes = []string{"pk", "sk", "leadId", "stage", "belowSqlThreshold", "belowSqlAts"}
 )
@@ -110,6 +111,7 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 		in.Transitions = append(in.Transitions, r.transitions...)
 		in.Handoffs = append(in.Handoffs, r.handoffs...)
 		in.Events = append(in.Events, r.events...)
+		in.Holds = append(in.Holds, r.holds...)
 	}
 	// The present state of the leads handed off in m.
 	var ids []string
@@ -158,6 +160,7 @@ type monthPage struct {
 	transitions []records.Transition
 	handoffs    []records.Handoff
 	events      []records.Event
+	holds       []records.Hold
 }
 
 func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
@@ -167,6 +170,8 @@ func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
 		attrs = createdAttributes
 	case q.kind == "handoff#":
 		attrs = handoffAttributes
+	case q.kind == "held#":
+		attrs = holdAttributes
 	case strings.HasPrefix(q.kind, "stage."):
 		attrs = transitionAttributes
 	default:
@@ -220,6 +225,18 @@ func (p *monthPage) add(kind string, item map[string]types.AttributeValue) error
 			r.fail("no leadId or at")
 		}
 		p.created = append(p.created, c)
+		return r.err
+	case kind == "held#":
+		var it holdItem
+		if err := unmarshal(item, &it); err != nil {
+			return err
+		}
+		r := reader{item: it.PK + "/" + it.SK}
+		h := records.Hold{LeadID: it.LeadID, At: r.time("at", it.At), Reason: it.Reason, Source: it.Source, UTMCampaign: it.UTMCampaign}
+		if h.LeadID == "" || h.At.IsZero() || (h.Reason != records.HeldRefused && h.Reason != records.HeldMissing) {
+			r.fail("leadId %q, at %q, reason %q: not a hold", it.LeadID, it.At, it.Reason)
+		}
+		p.holds = append(p.holds, h)
 		return r.err
 	case kind == "handoff#":
 		var it handoffItem

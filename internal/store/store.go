@@ -11,6 +11,9 @@
 //	                   pk = SEEN#<source>#<id>                that the delivery was stored, for good
 //	  SlaTable         pk = LEAD#<leadId>   sk = EVT#<at>#lead            the lead's creation (by-month)
 //	                   pk = LEAD#<leadId>   sk = EVT#<at>#stage#<to>      a stage change (by-month)
+//	                   pk = LEAD#<leadId>   sk = EVT#<at>#held            a hold starts: the lead qualified for
+//	                                                                      sales, kept from them for want of
+//	                                                                      consent (by-month)
 //	                   pk = STATS#<yyyy-mm> sk = DISCARDED#<reason>#<src> counters of discarded submissions
 //
 //	Handoffs (handoffs.go, events.go): an SQL's hand-off, its SLA events, the routing counters
@@ -23,8 +26,11 @@
 //
 //	Months (months.go): a month's records for the report, through the GSI by-month:
 //	  month = yyyy-mm (in the contract's zone), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one
-//	  month is one Query (kinds: lead, stage.<to>, handoff, and the SLA events' kinds); the leads handed off
+//	  month is one Query (kinds: lead, stage.<to>, held, handoff, and the SLA events' kinds); the leads handed off
 //	  that month by ID (BatchGetItem, projected on their stage).
+//
+//	ConsentProofs (consents.go): a lead's form_submit activities projected on their consent answer, for
+//	`handoff lead` (the ActivitiesTable key above; a filter on the type)
 //
 //	Reports (reports.go): the report of record of each month
 //	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their digest,

@@ -348,6 +348,12 @@ func (p *poller) Delivered() int {
 	return p.delivered
 }
 
+// EventRecord is a stream record as Lambda hands it to a function (one element of a DynamoDB event's Records,
+// JSON): for tests that play an event source mapping in-process, with FilterMatches.
+func EventRecord(r types.Record, streamARN string) ([]byte, error) {
+	return json.Marshal(recordJSON(r, streamARN))
+}
+
 // recordJSON turns a stream record into the JSON Lambda sends (and filters on).
 func recordJSON(r types.Record, arn string) map[string]any {
 	d := r.Dynamodb

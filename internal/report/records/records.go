@@ -28,6 +28,8 @@ import (
 //     "breach.first_contact#", "breach.feedback#", "reassignment#") of the reported month and of the months after
 //     it up to AsOf: those of the month's hand-offs are what happened to them by AsOf; those of earlier hand-offs
 //     after Since are what happened to earlier SQLs since the last report.
+//   - Holds: kind "held#" of the reported month: the leads that qualified for sales and were kept from them for
+//     want of consent (a hold released by consent is a Transition to sql after it).
 //   - Current: the leads handed off in the reported month, read by ID (BatchGetItem, projected on stage,
 //     belowSqlThreshold and belowSqlAts).
 //
@@ -46,8 +48,26 @@ type Input struct {
 	Transitions []Transition
 	Handoffs    []Handoff
 	Events      []Event
+	Holds       []Hold
 	Current     map[string]Current
 }
+
+// Hold is a lead that qualified for sales and was kept from them for want of consent (record
+// "held#<at>#<leadId>"), as scoring records it when the hold starts. Consent given later hands the lead off: a
+// Transition to sql after At.
+type Hold struct {
+	LeadID      string
+	At          time.Time
+	Reason      string // HeldRefused or HeldMissing
+	Source      string // the lead's first source
+	UTMCampaign string
+}
+
+// Why a lead was held, as package lead names it (lead.HoldReason).
+const (
+	HeldRefused = "consent_refused" // its latest answer was no
+	HeldMissing = "consent_missing" // it never answered, and the contract holds such leads
+)
 
 // Created is a lead created by ingestion (record "lead#<at>#<leadId>").
 type Created struct {
