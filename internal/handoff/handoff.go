@@ -155,9 +155,10 @@ const (
 type Handoff struct {
 	Key
 	ContractVersion string
-	// Shown on the feedback page and in the checker's emails; kept so neither needs the lead (a reminder is
-	// composed from the hand-off the checker's index returns, with no other read).
-	LeadName, LeadCompany, LeadTitle, LeadEmail, LeadPhone string
+	// LeadCompany is the lead's company when it was handed off: the organisation the SQL is about, which the
+	// checker's subjects and the ops list name. The person's own details (name, title, email, phone) are not
+	// copied here: the lead's profile is their one copy, read when an email or the page shows them.
+	LeadCompany string
 	// Where the lead came from, for the report (denormalised at hand-off time).
 	Source, UTMCampaign string
 

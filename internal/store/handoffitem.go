@@ -18,13 +18,12 @@ type handoffItem struct {
 	LeadID          string `dynamodbav:"leadId"`
 	At              string `dynamodbav:"handoffAt"`
 	ContractVersion string `dynamodbav:"contractVersion"`
-	LeadName        string `dynamodbav:"leadName,omitempty"`
-	LeadCompany     string `dynamodbav:"leadCompany,omitempty"`
-	LeadTitle       string `dynamodbav:"leadTitle,omitempty"`
-	LeadEmail       string `dynamodbav:"leadEmail,omitempty"`
-	LeadPhone       string `dynamodbav:"leadPhone,omitempty"`
-	Source          string `dynamodbav:"source,omitempty"`
-	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
+	// The lead's company (an organisation). Items written before the lead's own details left the hand-off may
+	// still hold leadName, leadTitle, leadEmail and leadPhone: they are not read, and go when the item is next
+	// written (whole) or expires.
+	LeadCompany string `dynamodbav:"leadCompany,omitempty"`
+	Source      string `dynamodbav:"source,omitempty"`
+	UTMCampaign string `dynamodbav:"utmCampaign,omitempty"`
 
 	RepID       string           `dynamodbav:"repId"` // who holds it now (the last assignment)
 	Assignments []assignmentItem `dynamodbav:"assignments"`
@@ -117,8 +116,7 @@ func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadI
 
 func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
-		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, LeadTitle: h.LeadTitle, LeadEmail: h.LeadEmail,
-		LeadPhone: h.LeadPhone, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
+		ContractVersion: h.ContractVersion, LeadCompany: h.LeadCompany, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
 		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
@@ -185,8 +183,7 @@ func (c clockItem) toClock(r *reader, field string) handoff.Clock {
 func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
-		LeadName: it.LeadName, LeadCompany: it.LeadCompany, LeadTitle: it.LeadTitle, LeadEmail: it.LeadEmail, LeadPhone: it.LeadPhone,
-		Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
+		LeadCompany: it.LeadCompany, Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
 		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,

@@ -305,6 +305,28 @@ func (s *Leads) Get(ctx context.Context, id string) (lead.Lead, error) {
 	return it.toLead()
 }
 
+// NameAndCompany reads only what a page shows of a lead — its name and company — with a projection, so that a
+// role allowed only these attributes (the feedback function's, in template.yaml) can read them and no more;
+// lead.ErrNotFound when there is no such lead.
+func (s *Leads) NameAndCompany(ctx context.Context, id string) (lead.Lead, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.Leads, Key: key(leadPK(id), profileSK), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String(strings.Join(nameAndCompany, ", "))})
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("load the name of lead %s: %w", id, err)
+	}
+	if out.Item == nil {
+		return lead.Lead{}, lead.ErrNotFound
+	}
+	var it leadItem
+	if err := unmarshal(out.Item, &it); err != nil {
+		return lead.Lead{}, err
+	}
+	return lead.Lead{ID: id, Contact: lead.Contact{FirstName: it.FirstName, LastName: it.LastName, Company: it.Company}}, nil
+}
+
+// nameAndCompany are the attributes NameAndCompany reads: the feedback function's policy allows exactly these.
+var nameAndCompany = []string{"firstName", "lastName", "company"}
+
 // Activities reads a lead's activities in time order (every page), consistently.
 func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, error) {
 	var acts []lead.Activity
