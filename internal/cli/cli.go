@@ -99,6 +99,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	defaults := ""
+	if c.Retention == contract.DefaultRetention {
+		defaults = " (the defaults)"
+	}
+	fmt.Fprintf(stdout, "  kept: leads %s after the last thing heard of them, activities %s, hand-offs and the report's records %s%s\n",
+		months(c.Retention.Leads), months(c.Retention.Activities), months(c.Retention.Handoffs), defaults)
 	if c.Scoring != nil {
 		scoringSummary(stdout, c.Scoring)
 	}
@@ -270,6 +276,14 @@ func hours(d time.Duration) string {
 		return fmt.Sprintf("%dh", h)
 	}
 	return fmt.Sprintf("%dh%02d", h, m)
+}
+
+// months is a retention period as the contract may write it.
+func months(n int) string {
+	if n == 1 {
+		return "1 month"
+	}
+	return strconv.Itoa(n) + " months"
 }
 
 func percents(ps []int) string {

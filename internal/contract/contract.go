@@ -51,6 +51,9 @@ type Contract struct {
 	// Routing is who receives SQLs; nil when the contract has no routing section.
 	Routing *Routing
 	Notify  Notify
+	// Retention is how long what Handoff stores about people is kept (the defaults when the contract says
+	// nothing).
+	Retention Retention
 	// Warnings are likely mistakes that do not make the contract invalid (a short `matches` alternative without
 	// a word boundary), by line; `contract check` prints them.
 	Warnings []Problem

@@ -51,6 +51,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 	}
 	var cal calendarSpec
 	var salesNode, opsFlag *yaml.Node
+	retention := false
 	r.mapping(doc, "", map[string]field{
 		"version":   {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
 		"company":   {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
@@ -78,7 +79,14 @@ func Parse(name string, data []byte) (*Contract, error) {
 			c.Routing = &ro
 		}},
 		"notify": {false, func(n *yaml.Node, p string) { c.Notify = r.notify(n, p) }},
+		"retention": {false, func(n *yaml.Node, p string) {
+			c.Retention = r.retention(n, p)
+			retention = true
+		}},
 	})
+	if !retention {
+		c.Retention = DefaultRetention
+	}
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}
