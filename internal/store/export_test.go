@@ -4,4 +4,6 @@ package store
 // are those the store reads.
 var (
 	NameAndCompanyAttributes = nameAndCompany
+	// MonthAttributes are the attributes Months reads, of every kind of record.
+	MonthAttributes = [][]string{createdAttributes, transitionAttributes, handoffAttributes, eventAttributes}
 )

@@ -40,7 +40,8 @@
 //
 // The indexes project what their readers use: decay-due its keys (the decay job reads lead IDs); due-checks every
 // attribute, since the checker reads a hand-off whole from it and writes it back whole (UpdateFrom), and a
-// hand-off holds nothing of the person; by-month every attribute.
+// hand-off holds nothing of the person; by-month exactly the attributes months.go reads (template.yaml lists
+// them, and a test holds the two together).
 //
 // TTL: expiresAt, epoch seconds, from the contract's retention (retention.go): leads* from the last thing heard
 // of the lead, to the day; the others from the item's instant. An expired lead or claim is gone for the store
