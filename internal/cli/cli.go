@@ -33,6 +33,8 @@ const usage = `usage:
       Sign a body as the source's sender does and post it (try the sources against make run).
   handoff report --month YYYY-MM --out DIR [--stored | --as-of RFC3339] [--contract FILE] [--endpoint URL] [--leads-table T] [--sla-table T]
       Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
+  handoff retention backfill [--contract FILE] [--dry-run] [--endpoint URL] [--leads-table T] [--activities-table T] [--deliveries-table T] [--sla-table T]
+      Give the items already stored the expiry the contract's retention gives them (after deploying or changing it).
 `
 
 // Run executes the command line args (without the program name) and returns the process exit code:
@@ -54,6 +56,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return exportLeads(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "report":
 		return monthlyReport(args[1:], stdout, stderr, now)
+	case len(args) >= 1 && args[0] == "retention":
+		return retention(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):

@@ -20,7 +20,7 @@ type handoffItem struct {
 	ContractVersion string `dynamodbav:"contractVersion"`
 	// The lead's company (an organisation). Items written before the lead's own details left the hand-off may
 	// still hold leadName, leadTitle, leadEmail and leadPhone: they are not read, and go when the item is next
-	// written (whole) or expires.
+	// written (whole), is backfilled (Expiries) or expires.
 	LeadCompany string `dynamodbav:"leadCompany,omitempty"`
 	Source      string `dynamodbav:"source,omitempty"`
 	UTMCampaign string `dynamodbav:"utmCampaign,omitempty"`

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/contract"
@@ -261,4 +262,138 @@ func TestAnUpdateRewritesExpiresAt(t *testing.T) {
 	check("the hand-off changed under the new retention", f.item(f.tables.SLA, pk, "HANDOFF#2027-11-27T16:30:00.000Z"), "2029-05-27T16:30:00Z")
 	check("an activity not written since", f.item(f.tables.Activities, pk, "2027-11-27T16:30:00.000Z#a0-"+email), "2029-11-27T16:30:00Z")
 	check("the creation record not written since", f.item(f.tables.SLA, pk, "EVT#2027-11-27T16:30:00.000Z#lead"), "2030-11-27T16:30:00Z")
+}
+
+// TestBackfill: items stored before retention (no expiresAt; hand-offs holding the person's details) get, from a
+// backfill, exactly the expiresAt the functions now write, and lose those details; what names no lead is left
+// alone; a dry run writes nothing; a second run finds nothing to do; a new retention is applied to every item.
+func TestBackfill(t *testing.T) {
+	t.Parallel()
+	f := retentionFixture(t, "retention:\n  leads: 7 months\n  activities: 5 months\n  handoffs: 11 months\n")
+	ctx := context.Background()
+	answer := func(string) webhook.Answer { return webhook.Answer{Status: 202} }
+	email := fmt.Sprintf("old%d@forges.fr", time.Now().UnixNano())
+	t0 := utc("2027-11-27T16:30:00Z")
+	d0 := webhook.Delivery{Source: "site", ID: "d0-" + email, BodyHash: "h0", At: t0}
+	rec, err := f.leads.SaveSubmission(ctx, d0, lead.Submission{OccurredAt: t0, Contact: lead.Contact{Email: email}},
+		lead.Activity{ID: "a0-" + email, Type: lead.FormSubmit, OccurredAt: t0, ReceivedAt: t0, Source: "site", DeliveryID: d0.ID}, answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1 := utc("2027-12-01T10:00:00Z") // an activity received later: the lead was last heard of then
+	d1 := webhook.Delivery{Source: "tracking", ID: "d1-" + email, BodyHash: "h1", At: t1}
+	if _, err := f.leads.SaveActivities(ctx, d1, lead.LeadRef{ID: rec.LeadID}, []lead.Activity{{ID: "a1-" + email, Type: "page_view",
+		OccurredAt: t1, ReceivedAt: t1, Source: "tracking", DeliveryID: d1.ID}}, false, answer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.leads.Rescore(ctx, rec.LeadID, func(lead.Lead, []lead.Activity) *scoring.Change { return nil }); err != nil {
+		t.Fatal(err) // as the score function does on each activity
+	}
+	d, _ := handoff.DeadlinesFrom(f.c, t1)
+	h := handoff.New(handoff.Key{LeadID: rec.LeadID, At: t1}, handoff.Assignment{RepID: "thomas-martin", Team: "nord", At: t1}, d, f.c.Version, t1)
+	if _, err := f.handoffs.Claim(ctx, h, &routing.Count{Team: "nord", RepID: "thomas-martin"}, t1); err != nil {
+		t.Fatal(err)
+	}
+	reminded, err := f.handoffs.Update(ctx, h.Key, t1, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		return []handoff.Event{h.Remind(0, h.Reminders[0])}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.NewReports(f.db, f.tables).Create(ctx, storedReport(contract.Month{Year: 2027, Month: time.November}, []byte(`{}`))); err != nil {
+		t.Fatal(err)
+	}
+
+	// What the functions wrote, as a reference; then every item as it was stored before retention.
+	pk := "LEAD#" + rec.LeadID
+	items := []struct{ table, pk, sk string }{
+		{f.tables.Leads, pk, "#PROFILE"}, {f.tables.Leads, "EMAIL#" + email, "#EMAIL"},
+		{f.tables.Activities, pk, "2027-11-27T16:30:00.000Z#a0-" + email}, {f.tables.Activities, pk, "2027-12-01T10:00:00.000Z#a1-" + email},
+		{f.tables.Deliveries, "SEEN#site#" + d0.ID, ""}, {f.tables.Deliveries, "SEEN#tracking#" + d1.ID, ""},
+		{f.tables.SLA, pk, "EVT#2027-11-27T16:30:00.000Z#lead"}, {f.tables.SLA, pk, "HANDOFF#2027-12-01T10:00:00.000Z"},
+		{f.tables.SLA, pk, "EVT#2027-12-01T10:00:00.000Z#" + reminded.Pending[0]},
+		{f.tables.SLA, "REPORT#2027-11", "#REPORT"}, {f.tables.SLA, "REPORT#2027-11", "#REPORT#FIGURES#001"},
+	}
+	want := map[string]string{}
+	for _, it := range items {
+		want[it.pk+"/"+it.sk] = expiresAt(f.item(it.table, it.pk, it.sk))
+		if want[it.pk+"/"+it.sk] == "" {
+			t.Fatalf("the store wrote %s %s without expiresAt", it.pk, it.sk)
+		}
+		update := "REMOVE expiresAt"
+		if strings.HasPrefix(it.sk, "HANDOFF#") {
+			update = "REMOVE expiresAt SET leadName = :x, leadEmail = :x, leadPhone = :x, leadTitle = :x"
+		}
+		in := &dynamodb.UpdateItemInput{TableName: &it.table, Key: key(it.pk, it.sk), UpdateExpression: &update}
+		if strings.Contains(update, ":x") {
+			in.ExpressionAttributeValues = map[string]types.AttributeValue{":x": &types.AttributeValueMemberS{Value: "Ana Old"}}
+		}
+		if _, err := f.db.UpdateItem(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := func(apply bool, tables store.Tables) map[string]store.Backfilled {
+		t.Helper()
+		out, err := store.NewExpiries(f.db, tables).Backfill(ctx, apply, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]store.Backfilled{}
+		for _, c := range out {
+			m[c.Kind] = c
+		}
+		return m
+	}
+	dry := counts(false, f.tables)
+	if c := dry["hand-offs"]; c.Items != 1 || c.Set != 1 || c.Scrubbed != 1 {
+		t.Errorf("dry run, hand-offs: %+v", c)
+	}
+	if got := expiresAt(f.item(f.tables.Leads, pk, "#PROFILE")); got != "" {
+		t.Errorf("a dry run wrote %s", got)
+	}
+	done := counts(true, f.tables)
+	for kind, n := range map[string]int{"lead profiles": 1, "email claims": 1, "activities": 2, "delivery markers": 2, "hand-offs": 1,
+		"SLA events, creations, stage changes": 2, "reports of record": 2} {
+		if c := done[kind]; c.Set != n || c.Changed != 0 {
+			t.Errorf("%s: %+v, want %d set", kind, c, n)
+		}
+	}
+	for _, it := range items {
+		item := f.item(it.table, it.pk, it.sk)
+		if got := expiresAt(item); got != want[it.pk+"/"+it.sk] {
+			t.Errorf("%s %s: backfilled %q, the functions write %q", it.pk, it.sk, got, want[it.pk+"/"+it.sk])
+		}
+		for _, a := range []string{"leadName", "leadEmail", "leadPhone", "leadTitle"} {
+			if item[a] != nil {
+				t.Errorf("%s %s still holds %s", it.pk, it.sk, a)
+			}
+		}
+	}
+	for _, it := range []struct{ pk, sk string }{{"ROUTING#nord", "REP#thomas-martin"}, {"LOAD", "REP#thomas-martin"}} {
+		if got := expiresAt(f.item(f.tables.SLA, it.pk, it.sk)); got != "" {
+			t.Errorf("%s %s, which names no lead, got expiresAt %s", it.pk, it.sk, got)
+		}
+	}
+	for kind, c := range counts(true, f.tables) {
+		if c.Set != 0 || c.Scrubbed != 0 || c.Right != c.Items {
+			t.Errorf("a second run, %s: %+v", kind, c)
+		}
+	}
+	longer := f.tables
+	longer.Retention = contract.Retention{Leads: 24, Activities: 24, Handoffs: 24}
+	counts(true, longer)
+	if got := expiresAt(f.item(f.tables.SLA, pk, "HANDOFF#2027-12-01T10:00:00.000Z")); got != "2029-12-01T10:00:00Z" {
+		t.Errorf("the hand-off under a new retention: %s", got)
+	}
+	if got := expiresAt(f.item(f.tables.Leads, "EMAIL#"+email, "#EMAIL")); got != "2029-12-02T00:00:00Z" {
+		t.Errorf("the claim under a new retention: %s", got)
+	}
+}
+
+func key(pk, sk string) map[string]types.AttributeValue {
+	k := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}}
+	if sk != "" {
+		k["sk"] = &types.AttributeValueMemberS{Value: sk}
+	}
+	return k
 }
