@@ -18,6 +18,7 @@ func main() {
 	cfg := rt.AWS()
 	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
 	rt.Must(err)
-	handoffs := store.NewHandoffs(store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
-	lambda.Start(feedback.NewPage(rt.Contract, handoffs, []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log).Handle)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
+	page := feedback.NewPage(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log)
+	lambda.Start(page.Handle)
 }

@@ -18,7 +18,7 @@ func main() {
 	cfg := rt.AWS()
 	keys, err := secrets.FromAWS(context.Background(), cfg, ingest.SecretRefs(rt.Contract))
 	rt.Must(err)
-	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	h, err := ingest.New(rt.Contract, keys, store.NewLeads(db, tables), store.NewHandoffs(db, tables), rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(h.Handle)

@@ -19,7 +19,7 @@ func main() {
 	cfg := rt.AWS()
 	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
 	rt.Must(err)
-	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
 	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), email.SESFromEnv(cfg, os.LookupEnv), links,
 		rt.Clock.Now, rt.Log)

@@ -14,6 +14,6 @@ import (
 func main() {
 	rt := platform.MustStart("ops", "SLA_TABLE")
 	db := store.NewClient(rt.AWS(), os.LookupEnv)
-	h := ops.New(rt.Contract, store.NewHandoffs(db, store.TablesFrom(rt.Env, rt.Contract.Location)), rt.Clock.Now, rt.Log)
+	h := ops.New(rt.Contract, store.NewHandoffs(db, store.TablesFrom(rt.Env, rt.Contract)), rt.Clock.Now, rt.Log)
 	lambda.Start(h.Handle)
 }

@@ -16,7 +16,7 @@ import (
 func main() {
 	rt := platform.MustStart("report", "LEADS_TABLE", "SLA_TABLE")
 	cfg := rt.AWS()
-	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location)
+	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	r := monthly.New(rt.Contract, store.NewMonths(db, tables), store.NewReports(db, tables), email.SESFromEnv(cfg, os.LookupEnv),
 		rt.Clock.Now, rt.Log)
 	lambda.Start(r.Handle)

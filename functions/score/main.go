@@ -13,7 +13,7 @@ import (
 
 func main() {
 	rt := platform.MustStart("score", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
-	leads := store.NewLeads(store.NewClient(rt.AWS(), os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract.Location))
+	leads := store.NewLeads(store.NewClient(rt.AWS(), os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract))
 	s, err := rescore.New(rt.Contract, leads, rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(s.HandleStream)

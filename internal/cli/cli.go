@@ -37,6 +37,8 @@ const usage = `usage:
       Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
   handoff lead (--email ADDRESS | --id LEAD_ID) [--contract FILE] [--endpoint URL] [--leads-table T] [--activities-table T]
       Show a lead's stage, whether it may go to sales, and each submission's consent (the proof); reads only.
+  handoff retention backfill [--contract FILE] [--dry-run] [--endpoint URL] [--leads-table T] [--activities-table T] [--deliveries-table T] [--sla-table T]
+      Give the items already stored the expiry the contract's retention gives them (after deploying or changing it).
 `
 
 // Run executes the command line args (without the program name) and returns the process exit code:
@@ -62,6 +64,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return forgetPerson(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "lead":
 		return leadConsent(args[1:], stdout, stderr)
+	case len(args) >= 1 && args[0] == "retention":
+		return retention(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "send":
 		return send(args[1:], stdout, stderr, now, http.DefaultClient)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
@@ -108,6 +112,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
 	consentSummary(stdout, c)
+	defaults := ""
+	if c.Retention == contract.DefaultRetention {
+		defaults = " (the defaults)"
+	}
+	fmt.Fprintf(stdout, "  kept: leads %s after the last thing heard of them, activities %s, hand-offs and the report's records %s%s\n",
+		months(c.Retention.Leads), months(c.Retention.Activities), months(c.Retention.Handoffs), defaults)
 	if c.Scoring != nil {
 		scoringSummary(stdout, c.Scoring)
 	}
@@ -316,6 +326,14 @@ func hours(d time.Duration) string {
 		return fmt.Sprintf("%dh", h)
 	}
 	return fmt.Sprintf("%dh%02d", h, m)
+}
+
+// months is a retention period as the contract may write it.
+func months(n int) string {
+	if n == 1 {
+		return "1 month"
+	}
+	return strconv.Itoa(n) + " months"
 }
 
 func percents(ps []int) string {

@@ -40,7 +40,8 @@ func TestRun(t *testing.T) {
 			stdoutHas: []string{"valid — version 2026.11-2, Maintenia SAS", "first contact within 4h, feedback within 16h",
 				"  consent: a lead whose latest answer is no is never handed to sales; one that never answered is handed to sales (missing: allow)\n" +
 					"    asked by site-contact (\"J'accepte d'être recontacté\"), zapier-linkedin (\"consent\")\n" +
-					"    typeform-audit, webflow-webinar: a field named \"consent\", if they send one\n"}},
+					"    typeform-audit, webflow-webinar: a field named \"consent\", if they send one\n",
+				"kept: leads 36 months after the last thing heard of them, activities 24 months, hand-offs and the report's records 36 months"}},
 		{name: "check an invalid contract", args: []string{"contract", "check", broken}, code: 1, stderrHas: []string{
 			`broken.yaml:45: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "soon"`,
 			`broken.yaml:81: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,

@@ -55,7 +55,8 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	people := store.NewPeople(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, SLA: *slaTable, Zone: c.Location})
+	people := store.NewPeople(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, SLA: *slaTable, Zone: c.Location,
+		Retention: c.Retention})
 	r, err := forget.Person(ctx, people, *email, now())
 	if errors.Is(err, forget.ErrInvalidEmail) {
 		return misuse(fs, stderr, err.Error())

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/scoring"
@@ -20,7 +21,7 @@ import (
 func TestLeadShowsTheProofOfConsent(t *testing.T) {
 	t.Parallel()
 	names := testenv.Tables(t)
-	tables := store.TablesFrom(testenv.TableEnv(t, names), time.UTC)
+	tables := store.TablesFrom(testenv.TableEnv(t, names), &contract.Contract{Location: time.UTC})
 	leads := store.NewLeads(testenv.DynamoDB(t), tables)
 	ctx := context.Background()
 	const question = "J'accepte d'être recontacté"

@@ -44,7 +44,7 @@ func newReportEnv(t *testing.T, seed bool) reportEnv {
 		t.Fatal(err)
 	}
 	names := testenv.Tables(t)
-	tables := store.TablesFrom(testenv.TableEnv(t, names), c.Location)
+	tables := store.TablesFrom(testenv.TableEnv(t, names), c)
 	if seed {
 		if err := store.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
 			t.Fatal(err)

@@ -54,6 +54,9 @@ type Contract struct {
 	// Consent is which form question asks for consent and what a missing answer means (a refusal always holds a
 	// lead from sales); without a consent section, a missing answer is allowed.
 	Consent Consent
+	// Retention is how long what Handoff stores about people is kept (the defaults when the contract says
+	// nothing).
+	Retention Retention
 	// Warnings are likely mistakes that do not make the contract invalid (a short `matches` alternative without
 	// a word boundary), by line; `contract check` prints them.
 	Warnings []Problem

@@ -140,7 +140,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"empty file", "", []string{"c.yaml: the file is empty"}},
 		{"not yaml", "version: [1, 2\n", []string{"c.yaml:1: did not find expected ',' or ']'"}},
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
-			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
+			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, retention, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
 			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_deadline, feedback_reminders, first_contact_deadline, on_breach, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
@@ -248,6 +248,17 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:26: sales.feedback_reminders[1]: must be greater than the reminder before (90%)`}},
 		{"empty leadership", edit(t, "leadership: [boss@test.fr]", "leadership: []"), []string{
 			`c.yaml:40: recipients.leadership: must list at least one address: someone has to receive the monthly report`}},
+		{"retention with a typo", base + "retention:\n  lead: 36 months\n", []string{
+			`c.yaml:43: retention.lead: unknown key (allowed here: activities, handoffs, leads)`}},
+		{"retention in days, in nothing, in a number alone", base + "retention:\n  leads: 1000 days\n  activities:\n  handoffs: 36\n", []string{
+			`c.yaml:43: retention.leads: must be a number of months such as "36 months" (or years: "3 years"), got "1000 days"`,
+			`c.yaml:44: retention.activities: must be a number of months such as "36 months", got nothing`,
+			`c.yaml:45: retention.handoffs: must be a number of months such as "36 months" (or years: "3 years"), got "36"`}},
+		{"retention of nothing or forever", base + "retention:\n  leads: 0 months\n  handoffs: 11 years\n", []string{
+			`c.yaml:43: retention.leads: must be at least 1 month, got "0 months"`,
+			`c.yaml:44: retention.handoffs: must be at most 120 months (10 years), got "11 years"`}},
+		{"retention as a list", base + "retention: [36 months]\n", []string{
+			`c.yaml:42: retention: must be a mapping of keys, got a list`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,6 +266,46 @@ func TestInvalidContracts(t *testing.T) {
 			_, err := Parse("c.yaml", []byte(tc.yaml))
 			checkProblems(t, err, tc.want)
 		})
+	}
+}
+
+// TestRetention: the periods personal data is kept, in months; the defaults for what the contract leaves out, and
+// a warning (the contract stays valid) when activities would outlive their lead's profile.
+func TestRetention(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		yaml    string
+		want    Retention
+		warning string
+	}{
+		{"absent: the defaults", "", Retention{Leads: 36, Activities: 24, Handoffs: 36}, ""},
+		{"every key", "retention:\n  leads: 24 months\n  activities: 1 month\n  handoffs: 5 years\n", Retention{Leads: 24, Activities: 1, Handoffs: 60}, ""},
+		{"one key, the others default", "retention:\n  handoffs: 1 year\n", Retention{Leads: 36, Activities: 24, Handoffs: 12}, ""},
+		{"activities outliving leads", "retention:\n  leads: 12 months\n", Retention{Leads: 12, Activities: 24, Handoffs: 36},
+			"c.yaml:43: retention.leads: activities are kept 24 months and leads 12: a lead's activities would outlive its profile"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := Parse("c.yaml", []byte(base+tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Retention != tc.want {
+				t.Errorf("retention %+v, want %+v", c.Retention, tc.want)
+			}
+			var warnings []string
+			for _, w := range c.Warnings {
+				warnings = append(warnings, w.String("c.yaml"))
+			}
+			if got := strings.Join(warnings, "\n"); got != tc.warning {
+				t.Errorf("warnings %q, want %q", got, tc.warning)
+			}
+		})
+	}
+	if got := AddMonths(time.Date(2026, 1, 31, 23, 30, 0, 0, time.FixedZone("", 2*3600)), 1); !got.Equal(time.Date(2026, 3, 3, 21, 30, 0, 0, time.UTC)) {
+		t.Errorf("31 January + 1 month = %s", got) // in UTC: 31 January 21:30 plus one month
 	}
 }
 

@@ -51,6 +51,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 	}
 	var cal calendarSpec
 	var salesNode, opsFlag, consentNode *yaml.Node
+	retention := false
 	r.mapping(doc, "", map[string]field{
 		"version":   {true, func(n *yaml.Node, p string) { c.Version = r.text(n, p) }},
 		"company":   {true, func(n *yaml.Node, p string) { c.Company = r.text(n, p) }},
@@ -80,9 +81,16 @@ func Parse(name string, data []byte) (*Contract, error) {
 		"notify": {false, func(n *yaml.Node, p string) { c.Notify = r.notify(n, p) }},
 		// Read after the sources, whichever comes first in the file: it names them.
 		"consent": {false, func(n *yaml.Node, p string) { consentNode = n }},
+		"retention": {false, func(n *yaml.Node, p string) {
+			c.Retention = r.retention(n, p)
+			retention = true
+		}},
 	})
 	c.Consent = r.consent(consentNode, c.Sources)
 	r.consentInOnePlace(c.Consent, c.Sources)
+	if !retention {
+		c.Retention = DefaultRetention
+	}
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}

@@ -12,9 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 // TestOverlappingAndRepeatedRuns: the schedule firing twice at once, then ten times on the same instant, at
@@ -276,6 +281,50 @@ func TestAnAwayRepIsNotReminded(t *testing.T) {
 	}
 	if got := f.get(h.Key); got.Rep() == "thomas-martin" {
 		t.Errorf("after the breach the SQL is still %s's", got.Rep())
+	}
+}
+
+// TestRemindersShowTheLeadFromItsProfile: the hand-off keeps no copy of the person's details, so a reminder shows
+// the lead as its profile stands when the reminder leaves (a phone number given after the hand-off included); a
+// lead that is gone (erased, or past its retention) is named by its ID, and its reminder still goes.
+func TestRemindersShowTheLeadFromItsProfile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
+	l, err := f.leads.Get(ctx, h.LeadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := paris(t, "2026-11-30 11:00")
+	d := webhook.Delivery{Source: "site-contact", ID: "d-newphone-" + f.marker, BodyHash: "h", At: at}
+	if _, err := f.leads.SaveSubmission(ctx, d, lead.Submission{OccurredAt: at, Contact: lead.Contact{Email: l.Contact.Email, Phone: "+33612345678"}},
+		lead.Activity{ID: "a-newphone-" + f.marker, Type: lead.FormSubmit, OccurredAt: at, ReceivedAt: at, Source: d.Source, DeliveryID: d.ID},
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} }); err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.mails())
+	f.run(h.Reminders[0])
+	got := f.mails()[before:]
+	checkMails(t, "the first reminder", got, []wantMail{{to: thomas, subject: []string{"Rappel", h.LeadCompany}}})
+	if text := got[0].Body.Text; !strings.Contains(text, "+33612345678") || !strings.Contains(text, "Claire Dubois") || !strings.Contains(text, l.Contact.Email) {
+		t.Errorf("the reminder does not show the lead's profile:\n%s", text)
+	}
+
+	if _, err := f.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &f.tables.Leads, Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + h.LeadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	before = len(f.mails())
+	f.run(h.Reminders[1])
+	got = f.mails()[before:]
+	checkMails(t, "the second reminder", got, []wantMail{{to: thomas, subject: []string{"Rappel", h.LeadCompany}}})
+	if text := got[0].Body.Text; !strings.Contains(text, h.LeadID) || !strings.Contains(text, "plus conservées") ||
+		strings.Contains(text, "+33612345678") || strings.Contains(text, "Claire Dubois") || strings.Contains(text, l.Contact.Email) {
+		t.Errorf("the reminder of a lead gone:\n%s", text)
+	}
+	if e := f.events(h.Key)["reminder#0.1"]; e.Mail.Status != handoff.MailSent {
+		t.Errorf("the second reminder's email is %s", e.Mail.Status)
 	}
 }
 

@@ -48,7 +48,9 @@ type Handoffs interface {
 	SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error
 }
 
-// Leads reads a lead when an SQL email must be composed again (a reassignment, a resend): store.Leads.
+// Leads reads a lead when an email shows it — an SQL email composed again (a reassignment, a resend), or an SLA
+// event's email, which names the lead and its contact details (the hand-off keeps no copy of them) — and to
+// route a reassignment: store.Leads.
 type Leads interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
 	Activities(ctx context.Context, id string) ([]lead.Activity, error)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
 )
 
@@ -53,7 +54,20 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	settle := func(m handoff.Mail) error {
 		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, handoff.MailSending, m)
 	}
-	msg, err := email.EventMessage(c.contract, h, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
+	// The lead's details are read here, for the email only: the hand-off keeps no copy of them. A lead that is
+	// gone (erased, or past its retention) is named by its ID and the email goes; a failed read puts the email
+	// back to claimed, still pending, for the next run.
+	l, err := c.leads.Get(ctx, h.LeadID)
+	var shown *lead.Lead
+	switch {
+	case err == nil:
+		shown = &l
+	case !errors.Is(err, lead.ErrNotFound):
+		m := e.Mail
+		m.Refused()
+		return h, errors.Join(fmt.Errorf("the lead of %s for the email of %s: %w", h.Key, id, err), settle(m))
+	}
+	msg, err := email.EventMessage(c.contract, h, shown, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
 	if err != nil {
 		abandoned := e.Mail
 		abandoned.Status = handoff.MailAbandoned

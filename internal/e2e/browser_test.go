@@ -100,7 +100,7 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 		t.Fatal(err)
 	}
 	return &stack{Stack: s, t: t, tables: names, secrets: env, contract: ct, logs: logs,
-		handoffs: store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), ct.Location))}
+		handoffs: store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), ct))}
 }
 
 // post sends a body the way a Standard Webhooks sender would.

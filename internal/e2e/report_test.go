@@ -101,7 +101,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 			m := mails[0]
 
 			// The report of record: figures as the stack recorded them.
-			reports := store.NewReports(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, s.tables), loc))
+			reports := store.NewReports(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, s.tables), s.contract))
 			nov := contract.Month{Year: 2026, Month: time.November}
 			rec, err := reports.Get(ctx, nov, true)
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
@@ -20,6 +21,8 @@ import (
 var ErrNoRecipient = errors.New("nobody to send this email to")
 
 // EventMessage composes the email of an SLA event of hand-off h (h as it stands after the event was recorded).
+// l is the lead's profile, read when the email is composed: the hand-off keeps no copy of the person's details.
+// A nil l is a lead that is gone (erased, or past its retention): the email names it by its ID, and still goes.
 // links are the current rep's answer links (LinkSigner.Links(h, now)); kinds that do not show them ignore them.
 //
 // Who receives what:
@@ -38,12 +41,12 @@ var ErrNoRecipient = errors.New("nobody to send this email to")
 // delivered are, for a mail.undelivered alert about a reminder, the rep's earlier reminders' events as stored
 // (the checker reads them): the alert lists those that left, as what the rep already has. Other kinds ignore
 // them.
-func EventMessage(c *contract.Contract, h handoff.Handoff, e handoff.Event, links Links, now time.Time, delivered ...handoff.Event) (Message, error) {
+func EventMessage(c *contract.Contract, h handoff.Handoff, l *lead.Lead, e handoff.Event, links Links, now time.Time, delivered ...handoff.Event) (Message, error) {
 	compose := composer(e.Kind)
 	if compose == nil {
 		return Message{}, fmt.Errorf("event %s of %s: kind %q sends no event email", e.ID(), h.Key, e.Kind)
 	}
-	b := &eventMail{c: c, h: h, e: e, now: now, delivered: delivered}
+	b := &eventMail{c: c, h: h, l: l, e: e, now: now, delivered: delivered}
 	b.v.Locale = c.Locale
 	b.v.Footer = fmt.Sprintf(t(c.Locale, "footer"), c.Company) + " · " + h.LeadID
 	if err := compose(b, links); err != nil {
@@ -82,6 +85,7 @@ func composer(k handoff.EventKind) func(*eventMail, Links) error {
 type eventMail struct {
 	c      *contract.Contract
 	h      handoff.Handoff
+	l      *lead.Lead // nil: the lead is gone
 	e      handoff.Event
 	now    time.Time
 	to, cc []*mail.Address
@@ -392,9 +396,14 @@ func (b *eventMail) w(key string, args ...any) string {
 	return fmt.Sprintf(t(b.c.Locale, key), args...)
 }
 
-// who names the lead in a subject: its company, else its name, else its ID.
+// who names the lead in a subject: its company (the hand-off's, as the ops list shows it), else its name, else
+// its ID.
 func (b *eventMail) who() string {
-	for _, s := range []string{b.h.LeadCompany, b.h.LeadName} {
+	var name string
+	if b.l != nil {
+		name = b.l.Name()
+	}
+	for _, s := range []string{b.h.LeadCompany, name} {
 		if s = strings.TrimSpace(header(s)); s != "" {
 			return s
 		}
@@ -425,7 +434,8 @@ func (b *eventMail) late() string {
 	return b.w("ev.late", Hours(time.Duration(b.e.BusinessMinutesLate)*time.Minute))
 }
 
-// lead is the lead's details, for the rep to call or the manager to act; empty fields are left out.
+// lead is the lead's details from its profile, for the rep to call or the manager to act; empty fields are left
+// out. A lead that is gone is shown by its ID, saying that its details are no longer kept.
 func (b *eventMail) lead() section {
 	s := section{Title: b.w("lead")}
 	add := func(key, value string) *row {
@@ -435,13 +445,22 @@ func (b *eventMail) lead() section {
 		s.Rows = append(s.Rows, row{Label: b.w(key), Value: value})
 		return &s.Rows[len(s.Rows)-1]
 	}
-	add("name", b.h.LeadName)
-	add("title", b.h.LeadTitle)
-	add("company", b.h.LeadCompany)
-	if r := add("email", b.h.LeadEmail); r != nil {
+	var p lead.Contact
+	name := ""
+	if b.l != nil {
+		p, name = b.l.Contact, b.l.Name()
+	} else {
+		add("ev.lead_id", b.h.LeadID)
+		add("ev.lead_gone", b.w("ev.lead_gone_why"))
+		p.Company = b.h.LeadCompany
+	}
+	add("name", name)
+	add("title", p.JobTitle)
+	add("company", p.Company)
+	if r := add("email", p.Email); r != nil {
 		r.Mailto = url.PathEscape(r.Value) // "?" and "#" stay in the address, not a mailto query
 	}
-	if r := add("phone", b.h.LeadPhone); r != nil {
+	if r := add("phone", p.Phone); r != nil {
 		r.Tel = strings.Map(func(c rune) rune {
 			if c == '+' || c >= '0' && c <= '9' {
 				return c

@@ -19,6 +19,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 )
 
 var emailsDir = flag.String("emails", "", "also write each event email's HTML to this folder, to look at them")
@@ -65,9 +66,14 @@ func claimed(t *testing.T, c *contract.Contract, rep string, at time.Time) *hand
 	h := handoff.New(handoff.Key{LeadID: "ld_01kbevents0000000000000000", At: at},
 		handoff.Assignment{RepID: rep, Team: "nord", Reason: "territoire Nord, round-robin (12 assigned before, weight 1)", At: at},
 		d, c.Version, at)
-	h.LeadName, h.LeadTitle, h.LeadCompany = "Claire Dubois", "Directrice technique", "ACME Industrie"
-	h.LeadEmail, h.LeadPhone = "claire@acme-industrie.fr", "+33 4 72 00 00 00"
+	h.LeadCompany = "ACME Industrie"
 	return h
+}
+
+// acme is the lead of ACME's SQL as its profile holds it (the hand-off keeps only its company).
+func acme() *lead.Lead {
+	return &lead.Lead{ID: "ld_01kbevents0000000000000000", Contact: lead.Contact{FirstName: "Claire", LastName: "Dubois",
+		JobTitle: "Directrice technique", Company: "ACME Industrie", Email: "claire@acme-industrie.fr", Phone: "+33 4 72 00 00 00"}}
 }
 
 // sent is the same SQL with its email sent.
@@ -570,7 +576,7 @@ func TestEventMessages(t *testing.T) {
 				t.Parallel()
 				c := example(t, l, tc.edit)
 				h, e, now := tc.event(t, c)
-				m, err := EventMessage(c, h, e, testLinks, now)
+				m, err := EventMessage(c, h, acme(), e, testLinks, now)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -700,7 +706,7 @@ func TestAnAlertSaysWhichEarlierRemindersLeft(t *testing.T) {
 			second := h.Remind(1, h.Reminders[1])
 			now := second.At.Add(handoff.StuckAfter)
 			u, _ := h.Undeliverable(second, handoff.ReasonUnknownNotResent, now)
-			m, err := EventMessage(c, *h, u, testLinks, now, first)
+			m, err := EventMessage(c, *h, acme(), u, testLinks, now, first)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -756,11 +762,13 @@ func TestEventHostileLead(t *testing.T) {
 				c := example(t, l, tc.edit)
 				h, e, now := tc.event(t, c)
 				h.LeadCompany = "<script>alert(1)</script>\r\nBcc: x@evil.fr"
-				h.LeadName = `"><img src=x onerror=alert(1)>`
-				h.LeadTitle = "Directrice\u2028Accept: https://evil.example/\u0085Reject: https://evil.example/"
-				h.LeadEmail = "claire?bcc=x@evil.fr"
-				h.LeadPhone = "+33 4 72\"><a href=javascript:alert(1)>"
-				m, err := EventMessage(c, h, e, testLinks, now)
+				hostile := acme()
+				hostile.Contact.Company = h.LeadCompany
+				hostile.Contact.FirstName, hostile.Contact.LastName = `"><img`, `src=x onerror=alert(1)>`
+				hostile.Contact.JobTitle = "Directrice\u2028Accept: https://evil.example/\u0085Reject: https://evil.example/"
+				hostile.Contact.Email = "claire?bcc=x@evil.fr"
+				hostile.Contact.Phone = "+33 4 72\"><a href=javascript:alert(1)>"
+				m, err := EventMessage(c, h, hostile, e, testLinks, now)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -782,6 +790,53 @@ func TestEventHostileLead(t *testing.T) {
 					if s := strings.TrimSpace(line); strings.HasPrefix(s, "Bcc:") || strings.HasPrefix(s, "Accept:") || strings.HasPrefix(s, "Reject:") {
 						t.Errorf("forged line %q in:\n%s", line, m.Text)
 					}
+				}
+			})
+		}
+	}
+}
+
+// TestEventLeadGone: a lead that is gone (erased, or past its retention) leaves no details to show — the hand-off
+// keeps none. Every kind's email still goes, naming the lead by its ID (and the company the hand-off keeps, in
+// the subject), saying its details are no longer kept, and showing nothing of the person.
+func TestEventLeadGone(t *testing.T) {
+	t.Parallel()
+	gone := map[contract.Locale]string{contract.French: "Coordonnées" + nb + ": plus conservées", contract.English: "Contact details: no longer kept"}
+	nbColon := strings.NewReplacer(nb+": ", ": ")
+	for _, tc := range eventCases(t) {
+		for _, l := range []contract.Locale{contract.French, contract.English} {
+			t.Run(tc.name+"/"+string(l), func(t *testing.T) {
+				t.Parallel()
+				c := example(t, l, tc.edit)
+				h, e, now := tc.event(t, c)
+				m, err := EventMessage(c, h, nil, e, testLinks, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wellFormed(t, l, m)
+				if want := tc.want[l].subject; m.Subject != want {
+					t.Errorf("subject %q, want %q (the hand-off's company)", m.Subject, want)
+				}
+				for _, w := range []string{h.LeadID, gone[l]} {
+					if !strings.Contains(m.Text, w) {
+						t.Errorf("text lacks %q:\n%s", w, m.Text)
+					}
+					value := nbColon.Replace(w)
+					if _, after, ok := strings.Cut(value, ": "); ok { // the HTML puts the label and the value in two cells
+						value = after
+					}
+					if !strings.Contains(htmlpkg.UnescapeString(m.HTML), value) {
+						t.Errorf("html lacks %q", value)
+					}
+				}
+				for _, w := range []string{"claire@acme", "+33 4 72", "Directrice technique"} { // (Claire Dubois is also a manager's name)
+					if strings.Contains(m.Text+m.HTML, w) {
+						t.Errorf("shows %q of a lead that is gone", w)
+					}
+				}
+				h.LeadCompany = ""
+				if m, err = EventMessage(c, h, nil, e, testLinks, now); err != nil || !strings.Contains(m.Subject, h.LeadID) {
+					t.Errorf("without a company, the subject %q names no lead ID (%v)", m.Subject, err)
 				}
 			})
 		}
@@ -848,7 +903,7 @@ func TestEventPeopleNotInRoster(t *testing.T) {
 			t.Parallel()
 			c := example(t, contract.English, tc.edit)
 			h, e, now := tc.event(t, c)
-			m, err := EventMessage(c, h, e, testLinks, now)
+			m, err := EventMessage(c, h, acme(), e, testLinks, now)
 			if tc.err != "" {
 				if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want ErrNoRecipient naming %s", err, tc.err)
@@ -888,16 +943,16 @@ func TestEventNoMarketingOps(t *testing.T) {
 	c := example(t, contract.French, noOps)
 	h := claimed(t, c, "thomas-martin", monday)
 	stuckH, stuck, now := resend(t, c, h, monday.Add(6*time.Minute))
-	if _, err := EventMessage(c, stuckH, stuck, testLinks, now); !errors.Is(err, ErrNoRecipient) {
+	if _, err := EventMessage(c, stuckH, acme(), stuck, testLinks, now); !errors.Is(err, ErrNoRecipient) {
 		t.Errorf("mail.stuck: err = %v", err)
 	}
 	s := sent(t, c, "thomas-martin", monday)
 	b := s.BreachFirstContact("claire-dubois", 5, s.FirstContactDue.Add(5*time.Minute))
 	u, _ := s.Undeliverable(b, "refused", b.At)
-	if _, err := EventMessage(c, *s, u, testLinks, b.At); !errors.Is(err, ErrNoRecipient) {
+	if _, err := EventMessage(c, *s, acme(), u, testLinks, b.At); !errors.Is(err, ErrNoRecipient) {
 		t.Errorf("mail.undelivered: err = %v", err)
 	}
-	m, err := EventMessage(c, *s, b, testLinks, b.At) // the flag set without anyone to copy (a contract built by hand)
+	m, err := EventMessage(c, *s, acme(), b, testLinks, b.At) // the flag set without anyone to copy (a contract built by hand)
 	if err != nil || !slices.Equal(addrs(m.To), []string{claire}) || len(m.Cc) != 0 {
 		t.Errorf("breach = %v %v, %v", addrs(m.To), addrs(m.Cc), err)
 	}
@@ -915,17 +970,17 @@ func TestEventWithoutEmail(t *testing.T) {
 	d, _ := handoff.DeadlinesFrom(c, now)
 	re := h.Reassign(handoff.Assignment{RepID: "julien-petit", Reason: "r", At: now}, d, now)
 	for _, e := range []handoff.Event{re, {Handoff: h.Key, Kind: "bogus", RepID: "thomas-martin"}} {
-		if _, err := EventMessage(c, *h, e, testLinks, now); err == nil || errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), string(e.Kind)) {
+		if _, err := EventMessage(c, *h, acme(), e, testLinks, now); err == nil || errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), string(e.Kind)) {
 			t.Errorf("%s: err = %v", e.Kind, err)
 		}
 	}
-	if _, err := EventMessage(c, *h, breach, Links{}, now); err != nil {
+	if _, err := EventMessage(c, *h, acme(), breach, Links{}, now); err != nil {
 		t.Errorf("a breach needs no links: %v", err)
 	}
 	r := sent(t, c, "thomas-martin", monday)
 	rem := r.Remind(0, r.Reminders[0])
 	for _, links := range []Links{{}, {Contacted: "https://x/c", Accept: "https://x/a"}} {
-		if _, err := EventMessage(c, *r, rem, links, r.Reminders[0]); err == nil {
+		if _, err := EventMessage(c, *r, acme(), rem, links, r.Reminders[0]); err == nil {
 			t.Errorf("a reminder without its links %+v was composed", links)
 		}
 	}
@@ -941,7 +996,7 @@ func TestEventSubjectDay(t *testing.T) {
 		paris(t, 2026, 11, 27, 16, 50):      "avant lundi 30/11 à 13:45 (reste 3h55)",
 		paris(t, 2026, 11, 30, 0, 30).UTC(): "avant 13:45 (reste 3h45)",
 	} {
-		m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+		m, err := EventMessage(c, *h, acme(), h.Remind(0, now), testLinks, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -959,7 +1014,7 @@ func TestSendEventThroughSESLocal(t *testing.T) {
 	h := sent(t, c, "thomas-martin", paris(t, 2026, 11, 30, 10, 0))
 	h.Key.LeadID = "ld_01kbsesevent00000000000000"
 	now := h.FirstContactDue.Add(30 * time.Minute)
-	m, err := EventMessage(c, *h, h.BreachFirstContact("claire-dubois", 30, now), testLinks, now)
+	m, err := EventMessage(c, *h, acme(), h.BreachFirstContact("claire-dubois", 30, now), testLinks, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -980,7 +1035,7 @@ func TestEventAcrossDST(t *testing.T) {
 		h := sent(t, c, "thomas-martin", paris(t, 2026, 3, 27, 16, 0)) // Friday 16:00 CET: due Monday 12:00 CEST
 		h.Key.At, h.FirstContactDue = h.At.UTC(), h.FirstContactDue.UTC()
 		now := paris(t, 2026, 3, 27, 16, 30).UTC()
-		m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+		m, err := EventMessage(c, *h, acme(), h.Remind(0, now), testLinks, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1005,7 +1060,7 @@ func TestEventShowsTheHandoffAsItsClockCounts(t *testing.T) {
 		t.Fatalf("due %s, want %s", h.FirstContactDue, want)
 	}
 	now := paris(t, 2026, 11, 30, 12, 0)
-	m, err := EventMessage(c, *h, h.Remind(0, now), testLinks, now)
+	m, err := EventMessage(c, *h, acme(), h.Remind(0, now), testLinks, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,9 @@ var words = map[contract.Locale]map[string]string{
 		"ev.crm":       "Une réponse enregistrée dans le CRM compte aussi.",
 		"ev.unknown":   "%s ne figure plus dans l'annuaire du contrat\u00a0: cet e-mail ne peut pas lui être adressé.",
 
+		// A lead that is gone (erased, or past its retention): the hand-off keeps no copy of the person's details.
+		"ev.lead_id": "Identifiant", "ev.lead_gone": "Coordonnées", "ev.lead_gone_why": "plus conservées (effacées, ou au-delà de leur durée de conservation)",
+
 		"reminder.subject": "Rappel : premier contact avec %s avant %s (reste %s)",
 		"reminder.intro":   "Rappel %d sur %d\u00a0: ce SQL attend toujours votre premier contact, que le contrat prévoit avant\u00a0:",
 		"reminder.stop":    "Déjà contacté\u00a0? Dites-le avec le premier bouton\u00a0: les rappels s'arrêtent.",
@@ -189,6 +192,9 @@ var words = map[contract.Locale]map[string]string{
 		"ev.todo":      "What to do",
 		"ev.crm":       "An answer recorded in the CRM counts too.",
 		"ev.unknown":   "%s is no longer in the contract's roster: this email cannot be addressed to them.",
+
+		// A lead that is gone (erased, or past its retention): the hand-off keeps no copy of the person's details.
+		"ev.lead_id": "ID", "ev.lead_gone": "Contact details", "ev.lead_gone_why": "no longer kept (erased, or past their retention)",
 
 		"reminder.subject": "Reminder: first contact with %s before %s (%s left)",
 		"reminder.intro":   "Reminder %d of %d: this SQL still awaits your first contact, which the contract sets before:",

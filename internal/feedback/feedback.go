@@ -28,6 +28,12 @@ type Store interface {
 	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 }
 
+// Leads reads what the page shows of a lead, its name and company (store.Leads): the hand-off keeps no copy of
+// the person's details.
+type Leads interface {
+	NameAndCompany(ctx context.Context, id string) (lead.Lead, error)
+}
+
 //go:embed templates
 var files embed.FS
 
@@ -37,14 +43,15 @@ var page = template.Must(template.New("page.html.tmpl").Funcs(template.FuncMap{"
 type Page struct {
 	contract *contract.Contract
 	store    Store
+	leads    Leads
 	key      []byte
 	now      func() time.Time
 	log      *slog.Logger
 }
 
 // NewPage builds the page handler.
-func NewPage(c *contract.Contract, st Store, key []byte, now func() time.Time, log *slog.Logger) *Page {
-	return &Page{contract: c, store: st, key: key, now: now, log: log}
+func NewPage(c *contract.Contract, st Store, leads Leads, key []byte, now func() time.Time, log *slog.Logger) *Page {
+	return &Page{contract: c, store: st, leads: leads, key: key, now: now, log: log}
 }
 
 type view struct {
@@ -88,7 +95,13 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 		p.log.ErrorContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "error", err.Error())
 		return internalError(), nil
 	}
-	v.Action, v.State = string(claim.Action), stateOf(h)
+	// The lead's name, from its profile; a lead that is gone (erased, or past its retention) is shown by its ID.
+	l, err := p.leads.NameAndCompany(ctx, h.LeadID)
+	if err != nil && !errors.Is(err, lead.ErrNotFound) {
+		p.log.ErrorContext(ctx, "feedback", "leadId", claim.Handoff.LeadID, "error", err.Error())
+		return internalError(), nil
+	}
+	v.Action, v.State = string(claim.Action), stateOf(h, l)
 	v.Due = h.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
 	if h.Contacted() {
 		v.Contact = h.Contact.At.In(p.contract.Location).Format("02/01/2006 15:04")
@@ -133,8 +146,14 @@ type state struct {
 	Reason, Comment           string
 }
 
-func stateOf(h handoff.Handoff) state {
-	return state{LeadID: h.LeadID, LeadName: h.LeadName, Company: h.LeadCompany, Channel: h.Contact.Channel,
+// stateOf is what the page shows of hand-off h and its lead l (the zero lead when it is gone): the name from the
+// profile, the company from the profile, else the hand-off's.
+func stateOf(h handoff.Handoff, l lead.Lead) state {
+	company := l.Contact.Company
+	if company == "" {
+		company = h.LeadCompany
+	}
+	return state{LeadID: h.LeadID, LeadName: l.Name(), Company: company, Channel: h.Contact.Channel,
 		Answer: h.Decision.Verdict, Reason: h.Decision.Reason, Comment: h.Decision.Comment}
 }
 

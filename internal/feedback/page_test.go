@@ -55,7 +55,8 @@ func newFixture(t *testing.T) *fixture {
 	leads := store.NewLeads(f.db, f.tables)
 	f.handoffs = store.NewHandoffs(f.db, f.tables)
 	saved, err := leads.SaveSubmission(context.Background(), webhook.Delivery{Source: "s", ID: "d1", BodyHash: "h", At: now},
-		lead.Submission{OccurredAt: now, Contact: lead.Contact{Email: "claire@acme-industrie.fr"}},
+		lead.Submission{OccurredAt: now, Contact: lead.Contact{Email: "claire@acme-industrie.fr", FirstName: "Claire", LastName: "<i>Dubois</i>",
+			Company: "ACME Industrie", Phone: "+33472000000"}},
 		lead.Activity{ID: "a1", Type: lead.FormSubmit, OccurredAt: now, ReceivedAt: now, Source: "s", DeliveryID: "d1"},
 		func(string) webhook.Answer { return webhook.Answer{Status: 202} })
 	if err != nil {
@@ -63,7 +64,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.leadID = saved.LeadID
 	f.handoff = testenv.HandOff(t, f.handoffs, c, f.leadID, "thomas-martin", now).Key
-	f.page = feedback.NewPage(c, f.handoffs, key, func() time.Time { return now }, testenv.Logger(t))
+	f.page = feedback.NewPage(c, f.handoffs, leads, key, func() time.Time { return now }, testenv.Logger(t))
 	return f
 }
 
@@ -241,10 +242,35 @@ func TestSampleEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.HandOff(t, f.handoffs, f.c, claim.Handoff.LeadID, claim.RepID, claim.Handoff.At)
-	page := feedback.NewPage(f.c, f.handoffs, []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
+	page := feedback.NewPage(f.c, f.handoffs, store.NewLeads(f.db, f.tables), []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
 	resp, err := page.Handle(context.Background(), ev)
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
 		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)
+	}
+}
+
+// TestPageShowsTheLeadFromItsProfile: the page shows the lead's name from its profile (the hand-off keeps no copy
+// of it) and none of its contact details; a lead that is gone (erased, or past its retention) is shown by its ID
+// and the company the hand-off keeps, and can still be answered.
+func TestPageShowsTheLeadFromItsProfile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	link := f.token("thomas-martin", handoff.Accept, now.Add(time.Hour))
+	page := f.do("GET", link, "").Body
+	if !strings.Contains(page, "Claire &lt;i&gt;Dubois&lt;/i&gt;") || !strings.Contains(page, "ACME Industrie") ||
+		strings.Contains(page, "claire@acme-industrie.fr") || strings.Contains(page, "472000000") {
+		t.Errorf("the page shows:\n%s", page)
+	}
+	if _, err := f.db.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: &f.tables.Leads, Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "LEAD#" + f.leadID}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp := f.do("GET", link, "")
+	if resp.StatusCode != 200 || strings.Contains(resp.Body, "Dubois") || !strings.Contains(resp.Body, f.leadID) || !strings.Contains(resp.Body, "ACME Industrie") {
+		t.Fatalf("a lead gone: %d\n%s", resp.StatusCode, resp.Body)
+	}
+	if resp := f.do("POST", link, ""); resp.StatusCode != 303 {
+		t.Errorf("accepting the SQL of a lead gone: %d", resp.StatusCode)
 	}
 }
 

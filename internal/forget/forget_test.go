@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/forget"
 	"github.com/handoff-sla/handoff/internal/lead"
@@ -28,7 +29,11 @@ func TestForgetRoute(t *testing.T) {
 	t.Parallel()
 	names := testenv.Tables(t)
 	db := testenv.DynamoDB(t)
-	tables := store.TablesFrom(testenv.TableEnv(t, names), time.UTC)
+	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := store.TablesFrom(testenv.TableEnv(t, names), c)
 	at := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 	d := webhook.Delivery{Source: "site-contact", ID: "d1", BodyHash: "h", At: at}
 	rec, err := store.NewLeads(db, tables).SaveSubmission(context.Background(), d,

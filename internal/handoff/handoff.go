@@ -157,9 +157,10 @@ const (
 type Handoff struct {
 	Key
 	ContractVersion string
-	// Shown on the feedback page and in the checker's emails; kept so neither needs the lead (a reminder is
-	// composed from the hand-off the checker's index returns, with no other read).
-	LeadName, LeadCompany, LeadTitle, LeadEmail, LeadPhone string
+	// LeadCompany is the lead's company when it was handed off: the organisation the SQL is about, which the
+	// checker's subjects and the ops list name. The person's own details (name, title, email, phone) are not
+	// copied here: the lead's profile is their one copy, read when an email or the page shows them.
+	LeadCompany string
 	// Where the lead came from, for the report (denormalised at hand-off time).
 	Source, UTMCampaign string
 
@@ -206,14 +207,14 @@ type Handoff struct {
 	Version int64
 }
 
-// Forget erases what identifies the person on the hand-off — their details, their company's name (a sole
-// trader's is their own), the rep's free-text comment — and ends it: no more checks, no email left pending. It
-// reports whether anything changed.
+// Forget erases what identifies the person on the hand-off — their company's name (a sole trader's is their
+// own), the rep's free-text comment; the details older items copied go with the write, which stores the hand-off
+// whole — and ends it: no more checks, no email left pending. It reports whether anything changed.
 func (h *Handoff) Forget(now time.Time) bool {
 	if !h.Erased.IsZero() {
 		return false
 	}
-	h.LeadName, h.LeadTitle, h.LeadEmail, h.LeadPhone, h.LeadCompany = "", "", "", "", ""
+	h.LeadCompany = ""
 	h.Decision.Comment = ""
 	h.Pending = nil
 	h.Erased = now

@@ -32,7 +32,7 @@ func BenchmarkMonthFromDynamoDB(b *testing.B) {
 	m := contract.Month{Year: 2026, Month: time.November}
 	in := reporttest.Synthetic(c, m, 100_000, 10_000, 7)
 	names := testenv.Tables(b)
-	tables := store.TablesFrom(testenv.TableEnv(b, names), c.Location)
+	tables := store.TablesFrom(testenv.TableEnv(b, names), c)
 	start := time.Now()
 	if err := store.Seed(context.Background(), testenv.DynamoDB(b), tables, in, 8); err != nil {
 		b.Fatal(err)

@@ -60,7 +60,7 @@ func newFixture(t *testing.T, seed bool) *fixture {
 		t.Fatal(err)
 	}
 	names := testenv.Tables(t)
-	tables := store.TablesFrom(testenv.TableEnv(t, names), c.Location)
+	tables := store.TablesFrom(testenv.TableEnv(t, names), c)
 	db := testenv.DynamoDB(t)
 	if seed {
 		if err := store.Seed(context.Background(), db, tables, reporttest.July(), 4); err != nil {

@@ -159,8 +159,7 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 		return nil, nil, err
 	}
 	h := handoff.New(handoff.Key{LeadID: l.ID, At: at}, a, d, c.Version, now)
-	h.LeadName, h.LeadCompany, h.Source, h.UTMCampaign = l.Name(), l.Contact.Company, l.Source, l.Attribution.UTMCampaign
-	h.LeadTitle, h.LeadEmail, h.LeadPhone = l.Contact.JobTitle, l.Contact.Email, l.Contact.Phone
+	h.LeadCompany, h.Source, h.UTMCampaign = l.Contact.Company, l.Source, l.Attribution.UTMCampaign
 	return h, count, nil
 }
 

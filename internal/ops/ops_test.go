@@ -41,7 +41,7 @@ func TestOpenSQLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := testenv.Tables(t)
-	hs := store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), c.Location))
+	hs := store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), c))
 	ctx := context.Background()
 	for _, id := range []string{"ld_late", "ld_contacted", "ld_answered"} {
 		// The lead itself (a hand-off makes its rep the owner): only its key matters here.

@@ -286,9 +286,15 @@ func TestSQLTransitionIsWhatNotifyConsumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Items) != 1 || str(out.Items[0], "source") != "site-contact" || str(out.Items[0], "to") != "sql" || str(out.Items[0], "cause") != "demo-request" ||
+	if len(out.Items) != 1 || str(out.Items[0], "source") != "site-contact" || str(out.Items[0], "to") != "sql" ||
 		str(out.Items[0], "contractVersion") != "2026.11-2" || str(out.Items[0], "leadId") != id {
-		t.Errorf("the month's transitions = %v", out.Items)
+		t.Fatalf("the month's transitions = %v", out.Items)
+	}
+	// Its cause is on the record, which the index does not project (the report does not read it).
+	rec, err := f.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: &f.tables.SLA,
+		Key: map[string]types.AttributeValue{"pk": out.Items[0]["pk"], "sk": out.Items[0]["sk"]}})
+	if err != nil || str(rec.Item, "cause") != "demo-request" || str(out.Items[0], "cause") != "" {
+		t.Errorf("the transition's cause: %v in the table, %q in the index (%v)", rec.Item, str(out.Items[0], "cause"), err)
 	}
 }
 
@@ -418,6 +424,37 @@ func TestSampleEvent(t *testing.T) {
 	}
 	if l := f.lead(id); str(l, "stage") != "sql" {
 		t.Errorf("the sample's demo request did not make an SQL: %v", l)
+	}
+}
+
+// TestATTLDeletionIsNotScored: an activity DynamoDB deleted when its retention ended (events/score/ttl-expired.json:
+// a REMOVE by dynamodb.amazonaws.com, keys only on a NEW_IMAGE stream) is kept from score by the template's filter,
+// and ignored by score itself.
+func TestATTLDeletionIsNotScored(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(testenv.Root() + "/events/score/ttl-expired.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sample struct{ Records []json.RawMessage }
+	if err := json.Unmarshal(raw, &sample); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := testenv.Template().Function("ScoreFunction")
+	if ok, err := samlocal.FilterMatches(fn.Streams[0].Filters, sample.Records[0]); err != nil || ok {
+		t.Errorf("the template's filter lets a TTL deletion through (%v)", err)
+	}
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if r := ev.Records[0]; r.EventName != "REMOVE" || r.UserIdentity == nil || r.UserIdentity.PrincipalID != "dynamodb.amazonaws.com" {
+		t.Fatalf("the sample is not a TTL deletion: %+v", r)
+	}
+	f := newFixture(t)
+	resp, err := f.scorer.HandleStream(context.Background(), ev)
+	if err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Errorf("%+v %v", resp, err)
 	}
 }
 

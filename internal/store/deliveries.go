@@ -13,9 +13,12 @@ import (
 // twice:
 //   - its first answer, kept DeliveryTTL (DELIVERY#…, TTL expiresAt): a retry gets exactly that answer, and the
 //     same ID with another body is refused;
-//   - that it was stored, for good (SEEN#…): a retry that comes after the answer expired (Typeform signatures
-//     carry no timestamp; a queue may retry days later) is still recognised, answered as a replay (the answer
-//     rebuilt: the same lead and count) and writes nothing.
+//   - that it was stored (SEEN#…), for as long as the activities it brought (retention.activities): a retry that
+//     comes after the answer expired (Typeform signatures carry no timestamp; a queue may retry days later) is
+//     still recognised, answered as a replay (the answer rebuilt: the same lead and count) and writes nothing.
+//     It keeps only what that needs: the lead's ID (to rebuild the answer), the body's SHA-256 (to tell the same
+//     delivery from a reused ID: a digest of the whole signed body, from which no value can be read back), the
+//     instant — never a value the sender posted.
 //
 // The second costs no request (one more item in the transaction) and a few dozen bytes per delivery.
 
@@ -37,6 +40,7 @@ type seenItem struct {
 	LeadID    string `dynamodbav:"leadId"`
 	BodyHash  string `dynamodbav:"bodyHash"`
 	CreatedAt string `dynamodbav:"createdAt"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // retention.activities after the delivery
 }
 
 func (s *Leads) putDelivery(d webhook.Delivery, leadID string, a webhook.Answer) types.TransactWriteItem {
@@ -53,7 +57,8 @@ func (s *Leads) putDelivery(d webhook.Delivery, leadID string, a webhook.Answer)
 
 func (s *Leads) putSeen(d webhook.Delivery, leadID string) types.TransactWriteItem {
 	return types.TransactWriteItem{Put: &types.Put{
-		TableName: &s.t.Deliveries, Item: marshal(seenItem{PK: "SEEN#" + d.Source + "#" + d.ID, LeadID: leadID, BodyHash: d.BodyHash, CreatedAt: stamp(d.At)}),
+		TableName: &s.t.Deliveries, Item: marshal(seenItem{PK: "SEEN#" + d.Source + "#" + d.ID, LeadID: leadID, BodyHash: d.BodyHash, CreatedAt: stamp(d.At),
+			ExpiresAt: s.t.activityExpiry(d.At)}),
 		ConditionExpression:                 aws.String("attribute_not_exists(pk)"),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	}}

@@ -39,13 +39,13 @@ func TestForget(t *testing.T) {
 	}
 	keep := f.submit("paul.henry@meca-precision.fr", "d-paul", when, lead.Contact{FirstName: "Paul", LastName: "Henry", Phone: "+33472000000"}).LeadID
 
-	// Zoé's SQL, handed to Thomas (the older hand-offs copied her details), rejected with a comment naming her.
+	// Zoé's SQL, handed to Thomas (her company names her), rejected with a comment naming her.
 	d, err := handoff.DeadlinesFrom(f.c, when)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := handoff.New(handoff.Key{LeadID: id, At: when}, handoff.Assignment{RepID: "thomas-martin", Reason: "test", At: when}, d, f.c.Version, when)
-	h.LeadName, h.LeadEmail, h.LeadPhone, h.LeadTitle, h.LeadCompany = "Zoé Quintrell", zoeEmail, zoe.Phone, zoe.JobTitle, zoe.Company
+	h.LeadCompany = zoe.Company
 	if _, err := f.handoffs.Claim(ctx, h, nil, when); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestForget(t *testing.T) {
 	// The hand-offs stay, as counts: ended, nothing more to check, Thomas's capacity back.
 	for _, k := range []handoff.Key{h.Key, open.Key} {
 		got := f.get(k)
-		if got.Erased.IsZero() || !got.NextCheck(erasedAt).IsZero() || got.Decision.Comment != "" || got.LeadName != "" {
+		if got.Erased.IsZero() || !got.NextCheck(erasedAt).IsZero() || got.Decision.Comment != "" || got.LeadCompany != "" {
 			t.Errorf("hand-off %s after the erasure: erased %v, next check %v, comment %q", k, got.Erased, got.NextCheck(erasedAt), got.Decision.Comment)
 		}
 	}

@@ -18,13 +18,12 @@ type handoffItem struct {
 	LeadID          string `dynamodbav:"leadId"`
 	At              string `dynamodbav:"handoffAt"`
 	ContractVersion string `dynamodbav:"contractVersion"`
-	LeadName        string `dynamodbav:"leadName,omitempty"`
-	LeadCompany     string `dynamodbav:"leadCompany,omitempty"`
-	LeadTitle       string `dynamodbav:"leadTitle,omitempty"`
-	LeadEmail       string `dynamodbav:"leadEmail,omitempty"`
-	LeadPhone       string `dynamodbav:"leadPhone,omitempty"`
-	Source          string `dynamodbav:"source,omitempty"`
-	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
+	// The lead's company (an organisation). Items written before the lead's own details left the hand-off may
+	// still hold leadName, leadTitle, leadEmail and leadPhone: they are not read, and go when the item is next
+	// written (whole), is backfilled (Expiries) or expires.
+	LeadCompany string `dynamodbav:"leadCompany,omitempty"`
+	Source      string `dynamodbav:"source,omitempty"`
+	UTMCampaign string `dynamodbav:"utmCampaign,omitempty"`
 
 	RepID       string           `dynamodbav:"repId"` // who holds it now (the last assignment)
 	Assignments []assignmentItem `dynamodbav:"assignments"`
@@ -59,6 +58,7 @@ type handoffItem struct {
 	DueAt     string `dynamodbav:"dueAt,omitempty"`
 	Month     string `dynamodbav:"month"`
 	MonthSK   string `dynamodbav:"monthSk"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // retention.handoffs after handoffAt, rewritten with the item
 }
 
 type assignmentItem struct {
@@ -118,13 +118,12 @@ func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadI
 
 func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
-		ContractVersion: h.ContractVersion, LeadName: h.LeadName, LeadCompany: h.LeadCompany, LeadTitle: h.LeadTitle, LeadEmail: h.LeadEmail,
-		LeadPhone: h.LeadPhone, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
+		ContractVersion: h.ContractVersion, LeadCompany: h.LeadCompany, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
 		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
 		Reassignments: h.Reassignments, Pending: h.Pending, ErasedAt: stamp(h.Erased), Version: h.Version,
-		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID}
+		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID, ExpiresAt: t.recordExpiry(h.At)}
 	for _, a := range h.Assignments {
 		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
 	}
@@ -186,8 +185,7 @@ func (c clockItem) toClock(r *reader, field string) handoff.Clock {
 func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
-		LeadName: it.LeadName, LeadCompany: it.LeadCompany, LeadTitle: it.LeadTitle, LeadEmail: it.LeadEmail, LeadPhone: it.LeadPhone,
-		Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
+		LeadCompany: it.LeadCompany, Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
 		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
@@ -249,6 +247,7 @@ type eventItem struct {
 	Mail                *mailItem `dynamodbav:"mail,omitempty"`
 	Month               string    `dynamodbav:"month"`
 	MonthSK             string    `dynamodbav:"monthSk"`
+	ExpiresAt           int64     `dynamodbav:"expiresAt"` // retention.handoffs after the hand-off's instant: with it
 }
 
 func eventSK(k handoff.Key, id string) string { return "EVT#" + stamp(k.At) + "#" + id }
@@ -258,7 +257,8 @@ func (t Tables) newEventItem(e handoff.Event) eventItem {
 		HandoffAt: stamp(e.Handoff.At), Assignment: e.Assignment, N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
 		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), AboutAssignment: e.AboutAssignment, AboutN: e.AboutN,
 		AboutDue: stamp(e.AboutDue), ContractVersion: e.ContractVersion,
-		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N)}
+		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N),
+		ExpiresAt: t.recordExpiry(e.Handoff.At)}
 	if e.Mail.Status != "" {
 		m := newMailItem(e.Mail)
 		it.Mail = &m

@@ -400,10 +400,11 @@ func readEvent(item map[string]types.AttributeValue) (handoff.Event, error) {
 func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error) {
 	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)),
-		UpdateExpression:                    aws.String("SET mail.#status = :sending, mail.sendingAt = :now"),
-		ConditionExpression:                 aws.String("mail.#status = :claimed"),
-		ExpressionAttributeNames:            map[string]string{"#status": "status"},
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":sending": str(string(handoff.MailSending)), ":claimed": str(string(handoff.MailClaimed)), ":now": str(stamp(now))},
+		UpdateExpression:         aws.String("SET mail.#status = :sending, mail.sendingAt = :now, expiresAt = :expires"),
+		ConditionExpression:      aws.String("mail.#status = :claimed"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(handoff.MailSending)), ":claimed": str(string(handoff.MailClaimed)),
+			":now": str(stamp(now)), ":expires": num(s.t.recordExpiry(k.At))},
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
@@ -429,10 +430,11 @@ func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string,
 func (s *Handoffs) SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)),
-		UpdateExpression:          aws.String("SET mail = :mail"),
-		ConditionExpression:       aws.String("mail.#status = :from"),
-		ExpressionAttributeNames:  map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":mail": &types.AttributeValueMemberM{Value: marshal(newMailItem(m))}, ":from": str(string(from))},
+		UpdateExpression:         aws.String("SET mail = :mail, expiresAt = :expires"),
+		ConditionExpression:      aws.String("mail.#status = :from"),
+		ExpressionAttributeNames: map[string]string{"#status": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":mail": &types.AttributeValueMemberM{Value: marshal(newMailItem(m))}, ":from": str(string(from)),
+			":expires": num(s.t.recordExpiry(k.At))},
 	})
 	if err != nil {
 		return fmt.Errorf("settle the email of event %s of %s: %w", id, k, err)

@@ -329,6 +329,56 @@ func TestMalformedHandoff(t *testing.T) {
 	}
 }
 
+// TestAHandoffKeepsNoCopyOfThePerson: the hand-off item holds the lead's company and none of the person's
+// details; an item written before (holding leadName, leadTitle, leadEmail, leadPhone) still reads, and its next
+// write leaves them out (the item is written whole).
+func TestAHandoffKeepsNoCopyOfThePerson(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("old@item.fr", "thomas-martin")
+	h.LeadCompany = "Forges du Nord"
+	if _, err := f.handoffs.Claim(ctx, h, nil, at); err != nil {
+		t.Fatal(err)
+	}
+	pk, sk := "LEAD#"+h.LeadID, "HANDOFF#2026-11-27T16:30:00.000Z"
+	item := f.item(f.tables.SLA, pk, sk)
+	if item["leadCompany"] == nil {
+		t.Error("no leadCompany on the hand-off")
+	}
+	old := []string{"leadName", "leadTitle", "leadEmail", "leadPhone"}
+	for _, a := range old {
+		if item[a] != nil {
+			t.Errorf("the hand-off holds %s", a)
+		}
+	}
+	// As an item written before this change holds them.
+	_, err := f.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &f.tables.SLA,
+		Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: pk}, "sk": &types.AttributeValueMemberS{Value: sk}},
+		UpdateExpression: sdkaws.String("SET leadName = :n, leadTitle = :t, leadEmail = :e, leadPhone = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberS{Value: "Ana Old"},
+			":t": &types.AttributeValueMemberS{Value: "CTO"}, ":e": &types.AttributeValueMemberS{Value: "old@item.fr"}, ":p": &types.AttributeValueMemberS{Value: "+33472000000"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.handoffs.Get(ctx, h.Key)
+	if err != nil || got.LeadCompany != "Forges du Nord" || got.Rep() != "thomas-martin" {
+		t.Fatalf("an item written before: %+v %v", got, err)
+	}
+	if _, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Start(at)
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	item = f.item(f.tables.SLA, pk, sk)
+	for _, a := range old {
+		if item[a] != nil {
+			t.Errorf("rewritten, the hand-off still holds %s", a)
+		}
+	}
+}
+
 // TestAnUndeliveredAlertNamesItsEmail: an undelivered alert keeps which email it is about — its event's
 // assignment, N and instant — and an alert stored before those were kept (no about* attributes) still reads,
 // with them zero.

@@ -76,6 +76,9 @@ type leadItem struct {
 	UpdatedAt string `dynamodbav:"updatedAt"`
 	ProfileAt string `dynamodbav:"profileAt,omitempty"`
 	Version   int64  `dynamodbav:"version"`
+	// ExpiresAt: retention.leads after the last thing heard of the lead (retention.go); 0 on items written
+	// before retention.
+	ExpiresAt int64 `dynamodbav:"expiresAt,omitempty"`
 }
 
 const (
@@ -192,15 +195,16 @@ type activityItem struct {
 	DeliveryID string            `dynamodbav:"deliveryId"`
 	Properties map[string]string `dynamodbav:"properties,omitempty"`
 	Fields     map[string]string `dynamodbav:"fields,omitempty"` // a submission's normalised values
+	ExpiresAt  int64             `dynamodbav:"expiresAt"`        // retention.activities after occurredAt
 }
 
 // activitySK is an activity's sort key: its instant first, so a lead's activities read in time order.
 func activitySK(a lead.Activity) string { return stamp(a.OccurredAt) + "#" + a.ID }
 
-func newActivityItem(a lead.Activity, fields map[string]string) activityItem {
+func (t Tables) newActivityItem(a lead.Activity, fields map[string]string) activityItem {
 	return activityItem{PK: leadPK(a.LeadID), SK: activitySK(a), LeadID: a.LeadID, ActivityID: a.ID, Type: a.Type,
 		OccurredAt: stamp(a.OccurredAt), ReceivedAt: stamp(a.ReceivedAt), Source: a.Source, DeliveryID: a.DeliveryID,
-		Properties: nonEmpty(a.Properties), Fields: nonEmpty(fields)}
+		Properties: nonEmpty(a.Properties), Fields: nonEmpty(fields), ExpiresAt: t.activityExpiry(a.OccurredAt)}
 }
 
 func (it activityItem) toActivity() (lead.Activity, error) {

@@ -32,13 +32,15 @@ func NewLeads(db DB, t Tables) *Leads { return &Leads{db: newClient(db), t: t} }
 // its form_submit activity and the delivery, atomically. A new lead costs one request: the email claim, the
 // lead, its creation record, the activity and the delivery in one transaction. When the email is taken, the
 // cancellation reason carries the owner (ReturnValuesOnConditionCheckFailure), and a second transaction updates
-// it.
+// it. An email whose claim has expired (its lead past its retention, not deleted yet) is free: the submission
+// makes a new lead, and the old one goes.
 func (s *Leads) SaveSubmission(ctx context.Context, d webhook.Delivery, sub lead.Submission, act lead.Activity, answer func(string) webhook.Answer) (webhook.Receipt, error) {
 	id := lead.NewLeadID(d.At)
 	ans := answer(id)
 	profile := profileAttributes(sub)
 	item := marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id, Stage: string(lead.StageLead),
-		Source: d.Source, Sources: []string{d.Source}, CreatedAt: stamp(d.At), UpdatedAt: stamp(d.At), ProfileAt: stamp(sub.OccurredAt), Version: 1})
+		Source: d.Source, Sources: []string{d.Source}, CreatedAt: stamp(d.At), UpdatedAt: stamp(d.At), ProfileAt: stamp(sub.OccurredAt), Version: 1,
+		ExpiresAt: s.t.leadExpiry(d.At)})
 	for k, v := range profile {
 		item[k] = v
 	}
@@ -74,7 +76,8 @@ func (s *Leads) SaveSubmission(ctx context.Context, d webhook.Delivery, sub lead
 }
 
 // updateLead applies a submission to an existing lead: newer non-empty values win; a submission older than the
-// profile only fills fields still empty. The submitted values stay on the activity either way.
+// profile only fills fields still empty. The submitted values stay on the activity either way. Either way the lead
+// was heard of now: the lead and the claim of its email expire retention.leads from now.
 func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, sub lead.Submission, act lead.Activity, profile map[string]types.AttributeValue, answer func(string) webhook.Answer) (webhook.Receipt, error) {
 	ans := answer(id)
 	act.LeadID = id
@@ -84,7 +87,8 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 		if err != nil {
 			return webhook.Receipt{}, err
 		}
-		txn := []types.TransactWriteItem{{Update: update}, s.putActivity(act, activityFields(sub)), s.putDelivery(d, id, ans), s.putSeen(d, id)}
+		txn := []types.TransactWriteItem{{Update: update}, s.putActivity(act, activityFields(sub)), s.putDelivery(d, id, ans), s.putSeen(d, id),
+			s.extendClaim(sub.Contact.Email, id, s.t.leadExpiry(d.At))}
 		reasons, err := transact(ctx, s.db, txn)
 		if err != nil {
 			return webhook.Receipt{}, fmt.Errorf("update lead %s: %w", id, err)
@@ -104,6 +108,9 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 				return webhook.Receipt{}, fmt.Errorf("update lead %s: the email is claimed but the lead is gone", id)
 			}
 			older = true // the profile is newer than this submission
+		case failed(reasons, 4):
+			// Another delivery took the email over since (its claim had expired): the sender's retry finds it.
+			return webhook.Receipt{}, fmt.Errorf("update lead %s: the claim of its email changed meanwhile", id)
 		case conflicted(reasons):
 			backoff(ctx, attempt)
 		default:
@@ -116,6 +123,7 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 func (s *Leads) profileUpdate(id string, d webhook.Delivery, sub lead.Submission, profile map[string]types.AttributeValue, older bool) (*types.Update, error) {
 	at := sub.OccurredAt
 	upd := expression.Set(expression.Name("updatedAt"), expression.Value(stamp(d.At))).
+		Set(expression.Name("expiresAt"), expression.Value(s.t.leadExpiry(d.At))).
 		Add(expression.Name("version"), expression.Value(1)).
 		Add(expression.Name("sources"), expression.Value(&types.AttributeValueMemberSS{Value: []string{d.Source}}))
 	for k, v := range profile {
@@ -164,13 +172,18 @@ func (s *Leads) SaveActivities(ctx context.Context, d webhook.Delivery, ref lead
 		// Someone we only know by email: a subscriber, until a form tells us more.
 		id, created = lead.NewLeadID(d.At), true
 		item := marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id, Stage: string(lead.StageSubscriber),
-			Email: ref.Email, Source: d.Source, Sources: []string{d.Source}, CreatedAt: stamp(d.At), UpdatedAt: stamp(d.At), Version: 1})
+			Email: ref.Email, Source: d.Source, Sources: []string{d.Source}, CreatedAt: stamp(d.At), UpdatedAt: stamp(d.At), Version: 1,
+			ExpiresAt: s.t.leadExpiry(d.At)})
 		txn = append(txn, s.claimEmail(ref.Email, id, d.At),
 			types.TransactWriteItem{Put: &types.Put{TableName: &s.t.Leads, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)")}},
 			s.putCreated(id, lead.StageSubscriber, d, lead.Attribution{}))
 	} else {
+		// A lead past its retention is gone, even before DynamoDB deletes it. (Its expiry moves with the
+		// activities when score reads them: Rescore.)
 		txn = append(txn, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.t.Leads, Key: key(leadPK(id), profileSK), ConditionExpression: aws.String("attribute_exists(pk)"),
+			TableName: &s.t.Leads, Key: key(leadPK(id), profileSK),
+			ConditionExpression:       aws.String("attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(time.Now().Unix())},
 		}})
 	}
 	ans := answer(id)
@@ -216,22 +229,26 @@ func (s *Leads) SaveActivities(ctx context.Context, d webhook.Delivery, ref lead
 	return webhook.Receipt{}, fmt.Errorf("record activities of %s: %w", id, ErrConflict)
 }
 
-// FindLead resolves a lead reference to an ID ("" when there is no such lead).
+// FindLead resolves a lead reference to an ID ("" when there is no such lead, or it is past its retention).
 func (s *Leads) FindLead(ctx context.Context, ref lead.LeadRef) (string, error) {
 	k := key(leadPK(ref.ID), profileSK)
 	if ref.ID == "" {
 		k = key("EMAIL#"+ref.Email, emailSK)
 	}
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.Leads, Key: k, ConsistentRead: aws.Bool(true),
-		ProjectionExpression: aws.String("leadId")})
+		ProjectionExpression: aws.String("leadId, expiresAt")})
 	if err != nil {
 		return "", fmt.Errorf("find lead: %w", err)
 	}
 	var it struct {
-		LeadID string `dynamodbav:"leadId"`
+		LeadID    string `dynamodbav:"leadId"`
+		ExpiresAt int64  `dynamodbav:"expiresAt"`
 	}
 	if err := unmarshal(out.Item, &it); err != nil {
 		return "", err
+	}
+	if expired(it.ExpiresAt) {
+		return "", nil
 	}
 	return it.LeadID, nil
 }
@@ -249,6 +266,8 @@ func (s *Leads) CountDiscarded(ctx context.Context, source, reason string, at ti
 	return nil
 }
 
+// claimEmail claims an email for a new lead: unless another lead has it — a claim past its expiresAt (its lead
+// past its retention, not deleted yet) is taken over.
 func (s *Leads) claimEmail(email, id string, at time.Time) types.TransactWriteItem {
 	item := marshal(struct {
 		PK        string `dynamodbav:"pk"`
@@ -256,13 +275,25 @@ func (s *Leads) claimEmail(email, id string, at time.Time) types.TransactWriteIt
 		Type      string `dynamodbav:"type"`
 		LeadID    string `dynamodbav:"leadId"`
 		CreatedAt string `dynamodbav:"createdAt"`
-	}{"EMAIL#" + email, emailSK, "email", id, stamp(at)})
+		ExpiresAt int64  `dynamodbav:"expiresAt"`
+	}{"EMAIL#" + email, emailSK, "email", id, stamp(at), s.t.leadExpiry(at)})
 	return types.TransactWriteItem{Put: &types.Put{TableName: &s.t.Leads, Item: item,
-		ConditionExpression: aws.String("attribute_not_exists(pk)"), ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
+		ConditionExpression:                 aws.String("attribute_not_exists(pk) OR expiresAt <= :now"),
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": num(time.Now().Unix())},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
+}
+
+// extendClaim gives the claim of a lead's email the lead's new expiresAt, on the condition that it is still that
+// lead's: the two always expire together (a claim outliving its lead is taken over; a lead outliving its claim
+// would let its email make a second lead).
+func (s *Leads) extendClaim(email, id string, expiresAt int64) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{TableName: &s.t.Leads, Key: key("EMAIL#"+email, emailSK),
+		UpdateExpression: aws.String("SET expiresAt = :e"), ConditionExpression: aws.String("leadId = :id"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":e": num(expiresAt), ":id": str(id)}}}
 }
 
 func (s *Leads) putActivity(a lead.Activity, fields map[string]string) types.TransactWriteItem {
-	return types.TransactWriteItem{Put: &types.Put{TableName: &s.t.Activities, Item: marshal(newActivityItem(a, fields)),
+	return types.TransactWriteItem{Put: &types.Put{TableName: &s.t.Activities, Item: marshal(s.t.newActivityItem(a, fields)),
 		ConditionExpression: aws.String("attribute_not_exists(pk)")}}
 }
 
@@ -275,7 +306,7 @@ func (s *Leads) putCreated(id string, stage lead.Stage, d webhook.Delivery, a le
 func (t Tables) newCreatedItem(id, stage string, at time.Time, source, utmSource, utmMedium, utmCampaign string) createdItem {
 	return createdItem{PK: leadPK(id), SK: "EVT#" + stamp(at) + "#lead", Kind: "lead", LeadID: id, At: stamp(at), Stage: stage,
 		Source: source, UTMSource: utmSource, UTMMedium: utmMedium, UTMCampaign: utmCampaign,
-		Month: t.month(at), MonthSK: "lead#" + stamp(at) + "#" + id}
+		Month: t.month(at), MonthSK: "lead#" + stamp(at) + "#" + id, ExpiresAt: t.recordExpiry(at)}
 }
 
 // createdItem is a lead's creation record (by-month: kind lead).
@@ -292,23 +323,57 @@ type createdItem struct {
 	UTMCampaign string `dynamodbav:"utmCampaign,omitempty"`
 	Month       string `dynamodbav:"month"`
 	MonthSK     string `dynamodbav:"monthSk"`
+	ExpiresAt   int64  `dynamodbav:"expiresAt"` // retention.handoffs after at
 }
 
-// Get reads a lead, consistently; lead.ErrNotFound when there is none.
+// Get reads a lead, consistently; lead.ErrNotFound when there is none, or it is past its retention.
 func (s *Leads) Get(ctx context.Context, id string) (lead.Lead, error) {
+	_, l, err := s.get(ctx, id)
+	return l, err
+}
+
+func (s *Leads) get(ctx context.Context, id string) (leadItem, lead.Lead, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.Leads, Key: key(leadPK(id), profileSK), ConsistentRead: aws.Bool(true)})
 	if err != nil {
-		return lead.Lead{}, fmt.Errorf("load lead %s: %w", id, err)
+		return leadItem{}, lead.Lead{}, fmt.Errorf("load lead %s: %w", id, err)
 	}
 	if out.Item == nil {
-		return lead.Lead{}, lead.ErrNotFound
+		return leadItem{}, lead.Lead{}, lead.ErrNotFound
 	}
 	var it leadItem
 	if err := unmarshal(out.Item, &it); err != nil {
-		return lead.Lead{}, err
+		return leadItem{}, lead.Lead{}, err
 	}
-	return it.toLead()
+	if expired(it.ExpiresAt) {
+		return leadItem{}, lead.Lead{}, lead.ErrNotFound
+	}
+	l, err := it.toLead()
+	return it, l, err
 }
+
+// NameAndCompany reads only what a page shows of a lead — its name and company — with a projection, so that a
+// role allowed only these attributes (the feedback function's, in template.yaml) can read them and no more;
+// lead.ErrNotFound when there is no such lead, or it is past its retention.
+func (s *Leads) NameAndCompany(ctx context.Context, id string) (lead.Lead, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.Leads, Key: key(leadPK(id), profileSK), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String(strings.Join(nameAndCompany, ", "))})
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("load the name of lead %s: %w", id, err)
+	}
+	var it leadItem
+	if out.Item != nil {
+		if err := unmarshal(out.Item, &it); err != nil {
+			return lead.Lead{}, err
+		}
+	}
+	if out.Item == nil || expired(it.ExpiresAt) {
+		return lead.Lead{}, lead.ErrNotFound
+	}
+	return lead.Lead{ID: id, Contact: lead.Contact{FirstName: it.FirstName, LastName: it.LastName, Company: it.Company}}, nil
+}
+
+// nameAndCompany are the attributes NameAndCompany reads: the feedback function's policy allows exactly these.
+var nameAndCompany = []string{"firstName", "lastName", "company", "expiresAt"}
 
 // Activities reads a lead's activities in time order (every page), consistently.
 func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, error) {
@@ -340,9 +405,15 @@ func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, err
 // the condition that the lead is still the version read — a stage change and its transition record in one
 // transaction, so the report never misses or doubles one. When another writer got there first, it reads again
 // and asks again. It returns the change saved (nil when none).
+//
+// It also keeps the lead's expiresAt: retention.leads after the last thing heard of it, which the history
+// tells (every activity that reaches the lead is scored). When that moved (a new activity on a later day, or a
+// new retention in the contract) the lead and the claim of its email are written with it, even without a change
+// of score.
 func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+	withClaim := true
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		l, err := s.Get(ctx, id)
+		it, l, err := s.get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -350,16 +421,28 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 		if err != nil {
 			return nil, err
 		}
+		received := make([]time.Time, len(acts))
+		for i, a := range acts {
+			received[i] = a.ReceivedAt
+		}
+		expires := s.t.leadExpiry(lastHeard(l.CreatedAt, l.UpdatedAt, received))
 		ch := decide(l, acts)
-		if ch == nil {
+		if ch == nil && expires == it.ExpiresAt {
 			return nil, nil
 		}
-		err = s.saveScore(ctx, l, ch)
-		if errors.Is(err, errVersion) {
+		claim := ""
+		if expires != it.ExpiresAt && withClaim {
+			claim = l.Contact.Email
+		}
+		err = s.saveScore(ctx, l, ch, expires, claim)
+		switch {
+		case errors.Is(err, errClaim):
+			withClaim = false // gone or taken over (it had expired): the lead alone
+			continue
+		case errors.Is(err, errVersion):
 			backoff(ctx, attempt)
 			continue
-		}
-		if err != nil {
+		case err != nil:
 			return nil, err
 		}
 		return ch, nil
@@ -367,15 +450,72 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 	return nil, fmt.Errorf("rescore %s: %w", id, ErrConflict)
 }
 
-var errVersion = errors.New("the lead changed meanwhile")
+var (
+	errVersion = errors.New("the lead changed meanwhile")
+	errClaim   = errors.New("the claim of the lead's email is not the lead's")
+)
 
-func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) error {
+// saveScore writes a change of score (nil: none, only the expiry) and the lead's expiresAt under the lead's
+// version; with the claim of its email (claim: the email; "" to leave it) in the same transaction, so that they
+// never expire apart.
+func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change, expires int64, claim string) error {
+	upd := expression.Set(expression.Name("expiresAt"), expression.Value(expires)).Add(expression.Name("version"), expression.Value(1))
+	if ch != nil {
+		var err error
+		if upd, err = scoreUpdate(upd, l, ch); err != nil {
+			return err
+		}
+	}
+	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(expression.Name("version").Equal(expression.Value(l.Version))).Build()
+	if err != nil {
+		return fmt.Errorf("score update of %s: %w", l.ID, err)
+	}
+	update := &types.Update{TableName: &s.t.Leads, Key: key(leadPK(l.ID), profileSK), UpdateExpression: expr.Update(),
+		ConditionExpression: expr.Condition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}
+	txn := []types.TransactWriteItem{{Update: update}}
+	// The records of this change, written with it or not at all: its stage change and the hold it starts.
+	if ch != nil && ch.Move != nil {
+		txn = append(txn, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.transition(l, ch)), ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	}
+	if ch != nil && ch.HoldStarts && ch.Held != nil {
+		txn = append(txn, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.hold(l, ch)), ConditionExpression: aws.String("attribute_not_exists(pk)")}})
+	}
+	if claim != "" {
+		txn = append(txn, s.extendClaim(claim, l.ID, expires))
+	}
+	if len(txn) == 1 {
+		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: update.TableName, Key: update.Key, UpdateExpression: update.UpdateExpression,
+			ConditionExpression: update.ConditionExpression, ExpressionAttributeNames: update.ExpressionAttributeNames, ExpressionAttributeValues: update.ExpressionAttributeValues})
+		switch {
+		case conditionFailed(err):
+			return errVersion
+		case err != nil:
+			return fmt.Errorf("save score of %s: %w", l.ID, err)
+		}
+		return nil
+	}
+	reasons, err := transact(ctx, s.db, txn)
+	switch {
+	case err != nil:
+		return fmt.Errorf("save score of %s: %w", l.ID, err)
+	case reasons == nil:
+		return nil
+	case failed(reasons, 0), conflicted(reasons):
+		return errVersion
+	case claim != "" && failed(reasons, len(txn)-1):
+		return errClaim
+	}
+	return fmt.Errorf("save score of %s: unexpected cancellation %s", l.ID, describe(reasons))
+}
+
+// scoreUpdate adds a change of score and stage to a lead's update.
+func scoreUpdate(upd expression.UpdateBuilder, l lead.Lead, ch *scoring.Change) (expression.UpdateBuilder, error) {
 	explanation, err := json.Marshal(ch.Result.Explanation)
 	if err != nil {
-		return fmt.Errorf("explanation of %s: %w", l.ID, err)
+		return upd, fmt.Errorf("explanation of %s: %w", l.ID, err)
 	}
 	r := ch.Result
-	upd := expression.Set(expression.Name("stage"), expression.Value(string(ch.Stage))).
+	upd = upd.Set(expression.Name("stage"), expression.Value(string(ch.Stage))).
 		Set(expression.Name("fitScore"), expression.Value(r.Fit)).
 		Set(expression.Name("behaviourScore"), expression.Value(r.Behaviour)).
 		Set(expression.Name("score"), expression.Value(r.Total)).
@@ -383,8 +523,7 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 		Set(expression.Name("scoredAt"), expression.Value(stamp(ch.At))).
 		Set(expression.Name("scoreContract"), expression.Value(ch.ContractVersion)).
 		Set(expression.Name("belowSqlThreshold"), expression.Value(ch.BelowSQL)).
-		Set(expression.Name("qualifiesFor"), expression.Value(string(r.Qualifies))).
-		Add(expression.Name("version"), expression.Value(1))
+		Set(expression.Name("qualifiesFor"), expression.Value(string(r.Qualifies)))
 	if m := ch.Move; m != nil {
 		upd = upd.Set(expression.Name("stageAt"), expression.Value(stamp(ch.At)))
 		if m.To == lead.StageSQL {
@@ -411,43 +550,7 @@ func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change) 
 	} else {
 		upd = upd.Set(expression.Name("decayBucket"), expression.Value(decayBucket(l.ID))).Set(expression.Name("decayAt"), expression.Value(stamp(ch.DecayAt)))
 	}
-	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(expression.Name("version").Equal(expression.Value(l.Version))).Build()
-	if err != nil {
-		return fmt.Errorf("score update of %s: %w", l.ID, err)
-	}
-	update := &types.Update{TableName: &s.t.Leads, Key: key(leadPK(l.ID), profileSK), UpdateExpression: expr.Update(),
-		ConditionExpression: expr.Condition(), ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}
-	// The records of this change, written with it or not at all: its stage change and the hold it starts.
-	var records []types.TransactWriteItem
-	if ch.Move != nil {
-		records = append(records, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.transition(l, ch)),
-			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
-	}
-	if ch.HoldStarts && ch.Held != nil {
-		records = append(records, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.hold(l, ch)),
-			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
-	}
-	if len(records) == 0 {
-		_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: update.TableName, Key: update.Key, UpdateExpression: update.UpdateExpression,
-			ConditionExpression: update.ConditionExpression, ExpressionAttributeNames: update.ExpressionAttributeNames, ExpressionAttributeValues: update.ExpressionAttributeValues})
-		switch {
-		case conditionFailed(err):
-			return errVersion
-		case err != nil:
-			return fmt.Errorf("save score of %s: %w", l.ID, err)
-		}
-		return nil
-	}
-	reasons, err := transact(ctx, s.db, append([]types.TransactWriteItem{{Update: update}}, records...))
-	switch {
-	case err != nil:
-		return fmt.Errorf("save stage of %s: %w", l.ID, err)
-	case reasons == nil:
-		return nil
-	case failed(reasons, 0), conflicted(reasons):
-		return errVersion
-	}
-	return fmt.Errorf("save stage of %s: unexpected cancellation %s", l.ID, describe(reasons))
+	return upd, nil
 }
 
 // transitionItem is a stage change (by-month: kind stage.<to>), with where the lead came from, for the report.
@@ -471,6 +574,7 @@ type transitionItem struct {
 	Currency        string  `dynamodbav:"currency,omitempty"`
 	Month           string  `dynamodbav:"month"`
 	MonthSK         string  `dynamodbav:"monthSk"`
+	ExpiresAt       int64   `dynamodbav:"expiresAt"` // retention.handoffs after at
 }
 
 func (s *Leads) transition(l lead.Lead, ch *scoring.Change) transitionItem {
@@ -484,6 +588,7 @@ func (s *Leads) transition(l lead.Lead, ch *scoring.Change) transitionItem {
 func (it transitionItem) keyed(t Tables, leadID, to string, at time.Time) transitionItem {
 	it.PK, it.SK, it.Kind, it.LeadID, it.To, it.At = leadPK(leadID), "EVT#"+stamp(at)+"#stage#"+to, "stage", leadID, to, stamp(at)
 	it.Month, it.MonthSK = t.month(at), "stage."+to+"#"+stamp(at)+"#"+leadID
+	it.ExpiresAt = t.recordExpiry(at)
 	return it
 }
 
@@ -502,13 +607,14 @@ type holdItem struct {
 	UTMCampaign     string `dynamodbav:"utmCampaign,omitempty"`
 	Month           string `dynamodbav:"month"`
 	MonthSK         string `dynamodbav:"monthSk"`
+	ExpiresAt       int64  `dynamodbav:"expiresAt,omitempty"`
 }
 
 func (s *Leads) hold(l lead.Lead, ch *scoring.Change) holdItem {
 	h := ch.Held
 	return holdItem{PK: leadPK(l.ID), SK: "EVT#" + stamp(h.At) + "#held", Kind: "held", LeadID: l.ID, At: stamp(h.At),
 		Reason: string(h.Reason), Cause: h.Cause, ContractVersion: ch.ContractVersion, Source: l.Source, UTMCampaign: l.Attribution.UTMCampaign,
-		Month: s.t.month(h.At), MonthSK: "held#" + stamp(h.At) + "#" + l.ID}
+		Month: s.t.month(h.At), MonthSK: "held#" + stamp(h.At) + "#" + l.ID, ExpiresAt: s.t.recordExpiry(h.At)}
 }
 
 // ForEachDecayDue calls fn with each lead whose decay time has passed (the sparse decay-due index, every

@@ -74,7 +74,7 @@ func plan(m contract.Month, asOf time.Time, loc *time.Location) []monthQuery {
 	return qs
 }
 
-// The attributes each kind is projected on.
+// The attributes each kind is projected on: by-month projects exactly these (template.yaml; a test compares).
 var (
 	createdAttributes    = []string{"pk", "sk", "leadId", "at", "stage", "source", "utmCampaign"}
 	transitionAttributes = []string{"pk", "sk", "leadId", "from", "to", "at", "contractVersion", "source", "utmCampaign", "amount", "currency"}

@@ -58,19 +58,23 @@ type reportItem struct {
 	ResendBy        string    `dynamodbav:"resendBy,omitempty"`
 	Resends         int       `dynamodbav:"resends"`
 	Version         int64     `dynamodbav:"version"`
+	// ExpiresAt: retention.handoffs after the month's end — its figures list lead IDs and the comments of
+	// rejections, so the report goes with the last of the month's hand-offs (reportExpiry).
+	ExpiresAt int64 `dynamodbav:"expiresAt"`
 }
 
 // figuresItem is a part of a month's figures.
 type figuresItem struct {
-	PK   string `dynamodbav:"pk"`
-	SK   string `dynamodbav:"sk"`
-	Kind string `dynamodbav:"kind"` // "report.figures"
-	N    int    `dynamodbav:"n"`
-	Data []byte `dynamodbav:"data"`
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Kind      string `dynamodbav:"kind"` // "report.figures"
+	N         int    `dynamodbav:"n"`
+	Data      []byte `dynamodbav:"data"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"` // the record's
 }
 
-func newReportItem(st records.Stored, parts int) reportItem {
-	it := reportItem{PK: reportPK(st.Month), SK: reportSK, Kind: "report", ReportMonth: st.Month.String(), AsOf: stamp(st.AsOf),
+func (t Tables) newReportItem(st records.Stored, parts int) reportItem {
+	it := reportItem{ExpiresAt: t.reportExpiry(st.Month), PK: reportPK(st.Month), SK: reportSK, Kind: "report", ReportMonth: st.Month.String(), AsOf: stamp(st.AsOf),
 		ComputedAt: stamp(st.ComputedAt), ContractVersion: st.Contract, Digest: st.Digest, SQLs: st.SQLs, Parts: parts,
 		Mail: newMailItem(st.Mail), MailBy: st.MailBy, ResendBy: st.ResendBy, Resends: st.Resends, Version: st.Version}
 	if st.Resend.Status != "" {
@@ -107,11 +111,11 @@ func (s *Reports) Create(ctx context.Context, st records.Stored) (records.Stored
 	}
 	parts := (len(data) + figuresPart - 1) / figuresPart
 	st.Digest, st.Version = records.Digest(st.Figures), 1
-	txn := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(newReportItem(st, parts)),
+	txn := []types.TransactWriteItem{{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(s.t.newReportItem(st, parts)),
 		ConditionExpression: aws.String("attribute_not_exists(pk)"), ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}}
 	for n := 1; n <= parts; n++ {
 		part := figuresItem{PK: reportPK(st.Month), SK: figuresSK + fmt.Sprintf("%03d", n), Kind: "report.figures", N: n,
-			Data: data[(n-1)*figuresPart : min(n*figuresPart, len(data))]}
+			Data: data[(n-1)*figuresPart : min(n*figuresPart, len(data))], ExpiresAt: s.t.reportExpiry(st.Month)}
 		txn = append(txn, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(part),
 			ConditionExpression: aws.String("attribute_not_exists(pk)")}})
 	}
@@ -243,7 +247,7 @@ func (s *Reports) Update(ctx context.Context, m contract.Month, change func(*rec
 		// Only the emails' state is the change's to make.
 		st.Month, st.AsOf, st.ComputedAt, st.Contract, st.Digest, st.SQLs = old.Month, old.AsOf, old.ComputedAt, old.Contract, old.Digest, old.SQLs
 		st.Version = old.Version + 1
-		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.t.SLA, Item: marshal(newReportItem(st, parts)),
+		_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.t.SLA, Item: marshal(s.t.newReportItem(st, parts)),
 			ConditionExpression:       aws.String("#v = :v"),
 			ExpressionAttributeNames:  map[string]string{"#v": "version"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":v": num(old.Version)}})

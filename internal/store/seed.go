@@ -67,7 +67,8 @@ func Seed(ctx context.Context, db DB, t Tables, in records.Input, writers int) e
 	}
 	for id, cur := range in.Current {
 		items = append(items, writeItem{t.Leads, marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id,
-			Stage: string(cur.Stage), BelowSQL: cur.BelowSQLThreshold, BelowSQLAts: stamps(cur.BelowSQLAts), CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1})})
+			Stage: string(cur.Stage), BelowSQL: cur.BelowSQLThreshold, BelowSQLAts: stamps(cur.BelowSQLAts), CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1,
+			ExpiresAt: t.leadExpiry(now)})})
 	}
 	const perCall = 25
 	return parallel(ctx, (len(items)+perCall-1)/perCall, writers, func(ctx context.Context, b int) error {

@@ -4,25 +4,30 @@
 //
 //	Leads (leads.go, deliveries.go): a lead, its activities, the claim of its email, the webhook deliveries
 //	stored with them
-//	  LeadsTable       pk = LEAD#<leadId>   sk = #PROFILE     the lead; decayBucket/decayAt (GSI decay-due)
-//	                   pk = EMAIL#<email>   sk = #EMAIL       claims an email for one lead (holds leadId)
-//	  ActivitiesTable  pk = LEAD#<leadId>   sk = <occurredAt>#<activityId>
-//	  DeliveriesTable  pk = DELIVERY#<source>#<id>            the first answer, for retries (TTL expiresAt, 48 h)
-//	                   pk = SEEN#<source>#<id>                that the delivery was stored, for good
-//	  SlaTable         pk = LEAD#<leadId>   sk = EVT#<at>#lead            the lead's creation (by-month)
-//	                   pk = LEAD#<leadId>   sk = EVT#<at>#stage#<to>      a stage change (by-month)
+//	  LeadsTable       pk = LEAD#<leadId>   sk = #PROFILE     the lead; decayBucket/decayAt (GSI decay-due)  TTL leads*
+//	                   pk = EMAIL#<email>   sk = #EMAIL       claims an email for one lead (holds leadId)     TTL leads*
+//	  ActivitiesTable  pk = LEAD#<leadId>   sk = <occurredAt>#<activityId>                                 TTL activities
+//	  DeliveriesTable  pk = DELIVERY#<source>#<id>            the first answer, for retries                  TTL 48 h
+//	                   pk = SEEN#<source>#<id>                that the delivery was stored (leadId, the
+//	                                                          body's SHA-256, the instant: no value posted)  TTL activities
+//	  SlaTable         pk = LEAD#<leadId>   sk = EVT#<at>#lead            the lead's creation (by-month)    TTL handoffs
+//	                   pk = LEAD#<leadId>   sk = EVT#<at>#stage#<to>      a stage change (by-month)         TTL handoffs
 //	                   pk = LEAD#<leadId>   sk = EVT#<at>#held            a hold starts: the lead qualified for
 //	                                                                      sales, kept from them for want of
-//	                                                                      consent (by-month)
-//	                   pk = STATS#<yyyy-mm> sk = DISCARDED#<reason>#<src> counters of discarded submissions
+//	                                                                      consent (by-month)                TTL handoffs
+//	                   pk = STATS#<yyyy-mm> sk = DISCARDED#<reason>#<src> counters of discarded submissions  no TTL
 //
 //	Handoffs (handoffs.go, events.go): an SQL's hand-off, its SLA events, the routing counters
-//	  SlaTable         pk = LEAD#<leadId>   sk = HANDOFF#<at>             a hand-off; dueBucket/dueAt (GSI
+//	  SlaTable         pk = LEAD#<leadId>   sk = HANDOFF#<at>             a hand-off; dueBucket/dueAt (GSI  TTL handoffs
 //	                                                                      due-checks) while the checker has
-//	                                                                      something to do; by-month
-//	                   pk = LEAD#<leadId>   sk = EVT#<handoffAt>#<event>  an SLA event of that hand-off (by-month)
-//	                   pk = ROUTING#<team>  sk = REP#<repId>              assignments a rep received in a team
-//	                   pk = LOAD            sk = REP#<repId>              SQLs awaiting the rep's answer
+//	                                                                      something to do; by-month. The
+//	                                                                      lead's company, none of the
+//	                                                                      person's details (the profile)
+//	                   pk = LEAD#<leadId>   sk = EVT#<handoffAt>#<event>  an SLA event of that hand-off     TTL handoffs
+//	                                                                      (by-month)                        (the hand-off's)
+//	                   pk = ROUTING#<team>  sk = REP#<repId>              assignments a rep received        no TTL
+//	                                                                      in a team
+//	                   pk = LOAD            sk = REP#<repId>              SQLs awaiting the rep's answer    no TTL
 //
 //	Months (months.go): a month's records for the report, through the GSI by-month:
 //	  month = yyyy-mm (in the contract's zone), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one
@@ -33,9 +38,20 @@
 //	`handoff lead` (the ActivitiesTable key above; a filter on the type)
 //
 //	Reports (reports.go): the report of record of each month
-//	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their digest,
-//	                                                                 the state of its emails (version)
-//	                   pk = REPORT#<yyyy-mm> sk = #REPORT#FIGURES#<n> its figures (gzip JSON, 300 KB parts)
+//	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their   TTL handoffs
+//	                                                                 digest, the state of its emails     (from the
+//	                                                                 (version)                           month's end)
+//	                   pk = REPORT#<yyyy-mm> sk = #REPORT#FIGURES#<n> its figures (gzip JSON, 300 KB      TTL handoffs
+//	                                                                 parts): lead IDs, reject comments
+//
+// The indexes project what their readers use: decay-due its keys (the decay job reads lead IDs); due-checks every
+// attribute, since the checker reads a hand-off whole from it and writes it back whole (UpdateFrom), and a
+// hand-off holds nothing of the person; by-month exactly the attributes months.go reads (template.yaml lists
+// them, and a test holds the two together).
+//
+// TTL: expiresAt, epoch seconds, from the contract's retention (retention.go): leads* from the last thing heard
+// of the lead, to the day; the others from the item's instant. An expired lead or claim is gone for the store
+// even before DynamoDB deletes it.
 //
 // Items are Go structs marshalled with the SDK's attributevalue; instants are UTC RFC 3339 text with
 // milliseconds (sortable). A stored item that does not read back is an error naming the item, never a zero
@@ -61,16 +77,20 @@ import (
 	"github.com/handoff-sla/handoff/internal/platform"
 )
 
-// Tables names the physical tables, and the zone report months are counted in (the contract's).
+// Tables names the physical tables, and what the contract says of how they are kept: the zone report months are
+// counted in, and how long items holding personal data are kept (retention.go; a period left zero is the
+// contract's default).
 type Tables struct {
 	Leads, Activities, Deliveries, SLA string
 	Zone                               *time.Location
+	Retention                          contract.Retention
 }
 
-// TablesFrom reads the table names a function's environment holds (names as in template.yaml's Globals).
-func TablesFrom(env map[string]string, zone *time.Location) Tables {
+// TablesFrom reads the table names a function's environment holds (names as in template.yaml's Globals), with
+// the contract's zone and retention.
+func TablesFrom(env map[string]string, c *contract.Contract) Tables {
 	return Tables{Leads: env["LEADS_TABLE"], Activities: env["ACTIVITIES_TABLE"], Deliveries: env["DELIVERIES_TABLE"],
-		SLA: env["SLA_TABLE"], Zone: zone}
+		SLA: env["SLA_TABLE"], Zone: c.Location, Retention: c.Retention}
 }
 
 // DB is the DynamoDB client the store types are built with.

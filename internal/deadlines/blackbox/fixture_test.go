@@ -99,7 +99,7 @@ func (f *fx) sql(rep, region, size string, at time.Time, name, mailAddr string) 
 	}
 	h := testenv.HandOff(f.t, f.hs, f.c, saved.LeadID, rep, at)
 	h, err = f.hs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		h.LeadCompany, h.LeadName, h.LeadEmail = marker, name+" Test", mailAddr
+		h.LeadCompany = marker // as notify copies it from the lead
 		return nil, nil
 	})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
 // Hostile lead values: HTML, CR/LF and a bidi override in the name. The reminder's subject stays one line
@@ -15,10 +17,17 @@ import (
 func TestHostileLeadValuesInReminder(t *testing.T) {
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Eve", "eve@blackbox.example")
+	hostile := lead.Contact{Email: "eve@blackbox.example", FirstName: "<script>alert(1)</script>\r\nBcc: victim@evil.example \u202eevil\u202c",
+		Company: marker + " <b>Inc</b>\r\nX-Injected: 1 \u202eredro\u202c", JobTitle: "CTO \u2066x\u2069"}
+	// The lead's profile (a newer submission wins) and the hand-off's copy of its company.
+	d := webhook.Delivery{Source: "site-contact", ID: "d-hostile-" + marker, BodyHash: "h", At: h.At.Add(time.Second)}
+	if _, err := f.leads.SaveSubmission(context.Background(), d, lead.Submission{OccurredAt: d.At, Contact: hostile},
+		lead.Activity{ID: "a-hostile-" + marker, Type: lead.FormSubmit, OccurredAt: d.At, ReceivedAt: d.At, Source: d.Source, DeliveryID: d.ID},
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} }); err != nil {
+		t.Fatal(err)
+	}
 	_, err := f.hs.Update(context.Background(), h.Key, h.At, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		h.LeadName = "<script>alert(1)</script>\r\nBcc: victim@evil.example \u202eevil\u202c"
-		h.LeadCompany = marker + " <b>Inc</b>\r\nX-Injected: 1 \u202eredro\u202c"
-		h.LeadTitle = "CTO \u2066x\u2069"
+		h.LeadCompany = hostile.Company
 		return nil, nil
 	})
 	if err != nil {
@@ -41,7 +50,6 @@ func TestHostileLeadValuesInReminder(t *testing.T) {
 			t.Errorf("the %s part carries a bidirectional override/isolate from the lead's values", part)
 		}
 	}
-	_ = time.Minute
 }
 
 // English contract: the checker's emails are in English, local times in the contract's zone.

@@ -19,7 +19,7 @@ func HandOff(t testing.TB, hs *store.Handoffs, c *contract.Contract, leadID, rep
 		t.Fatal(err)
 	}
 	h := handoff.New(handoff.Key{LeadID: leadID, At: at}, handoff.Assignment{RepID: repID, Reason: "test", At: at}, d, c.Version, at)
-	h.LeadName, h.LeadCompany = "Claire <i>Dubois</i>", "ACME Industrie"
+	h.LeadCompany = "ACME Industrie"
 	if _, err := hs.Claim(context.Background(), h, nil, at); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,9 @@
+package store
+
+// What the store's tests compare with template.yaml: the attributes a role is allowed, or an index projects,
+// are those the store reads.
+var (
+	NameAndCompanyAttributes = nameAndCompany
+	// MonthAttributes are the attributes Months reads, of every kind of record.
+	MonthAttributes = [][]string{createdAttributes, transitionAttributes, handoffAttributes, eventAttributes}
+)
