@@ -5,5 +5,5 @@ package store
 var (
 	NameAndCompanyAttributes = nameAndCompany
 	// MonthAttributes are the attributes Months reads, of every kind of record.
-	MonthAttributes = [][]string{createdAttributes, transitionAttributes, handoffAttributes, eventAttributes}
+	MonthAttributes = [][]string{createdAttributes, transitionAttributes, handoffAttributes, holdAttributes, eventAttributes}
 )
