@@ -1,0 +1,441 @@
+package store_test
+
+// Independent audit of the GDPR work (issue 17), judged against README.md's "Personal data" section and the
+// contract's `consent` and `retention` keys. Each test names the README sentence it holds the code to.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/monthly"
+	"github.com/handoff-sla/handoff/internal/report"
+	"github.com/handoff-sla/handoff/internal/report/records"
+	"github.com/handoff-sla/handoff/internal/scoring"
+	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/webhook"
+)
+
+// zoe is the person of the audit: distinctive values in every field, as ingest stores them (normalised).
+var zoe = struct {
+	typed, email, first, last, phone, phoneDigits, company, title, website, message, comment, urlWithEmail string
+}{
+	typed: "Zoe.Quintrell@Quintrell-Forges.FR", email: "zoe.quintrell@quintrell-forges.fr", first: "Zoélie", last: "Quintrellan",
+	phone: "+33612345678", phoneDigits: "612345678", company: "Forges Quintrellan SARL", title: "Gérante unique",
+	website: "https://quintrell-forges.fr", message: "Rappelez Zoélie au 06 12 34 56 78 demain",
+	comment: "Zoélie Quintrellan ne veut pas de devis", urlWithEmail: "https://maintenia.fr/tarifs?email=zoe.quintrell%40quintrell-forges.fr&n=Quintrellan",
+}
+
+// zoeValues are what must not be left of her after an erasure (every table, every index).
+func zoeValues() []string {
+	return []string{zoe.email, "zoe.quintrell", zoe.first, zoe.last, zoe.phoneDigits, "06 12 34 56 78", zoe.company, zoe.title,
+		"quintrell-forges", zoe.message, "ne veut pas de devis"}
+}
+
+func (f *fixture) all() []string {
+	return []string{f.tables.Leads, f.tables.Activities, f.tables.Deliveries, f.tables.SLA}
+}
+
+// submitZoe stores a submission of hers with every contact field, a message and her consent answer.
+func (f *fixture) submitZoe(id string, when time.Time, consent *lead.Consent) webhook.Receipt {
+	f.t.Helper()
+	sub := lead.Submission{OccurredAt: when, Message: zoe.message, Consent: consent,
+		Contact: lead.Contact{Email: zoe.email, EmailOriginal: zoe.typed, FirstName: zoe.first, LastName: zoe.last, Phone: zoe.phone,
+			Company: zoe.company, JobTitle: zoe.title, CompanySize: "1", Industry: "Métallurgie", Country: "FR", Region: "FR-ARA",
+			Website: zoe.website, CompanyDomain: "quintrell-forges.fr"},
+		Attribution: lead.Attribution{UTMSource: "linkedin", UTMMedium: "cpc", UTMCampaign: "salon-2026", Referrer: "https://www.google.com/"}}
+	sub = sub.Minimised()
+	d := webhook.Delivery{Source: "site-contact", ID: id, BodyHash: "h-" + id, At: when}
+	act := lead.Activity{ID: lead.ActivityID("site-contact", id, 0), Type: lead.FormSubmit, OccurredAt: when, ReceivedAt: when,
+		Source: "site-contact", DeliveryID: id, Properties: map[string]string{"form_name": "contact", "x_note": "Zoélie, 06 12 34 56 78"}}
+	if sub.Extra == nil && consent.Refused() {
+		delete(act.Properties, "x_note") // a refusal keeps no unmapped field (ingest's doing)
+	}
+	rec, err := f.leads.SaveSubmission(context.Background(), d, sub, act, ok)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return rec
+}
+
+// score re-scores the lead with the real rules of the example contract, as the score function does.
+func (f *fixture) score(id string, now time.Time) *scoring.Change {
+	f.t.Helper()
+	ch, err := f.leads.Rescore(context.Background(), id, func(l lead.Lead, acts []lead.Activity) *scoring.Change {
+		ch, _ := scoring.Rescore(f.c, l, acts, now)
+		return ch
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ch
+}
+
+// handOff claims a hand-off as notify does (the company copied from the lead), its SQL email sent.
+func (f *fixture) handOff(leadID, repID, company string, at time.Time) handoff.Handoff {
+	f.t.Helper()
+	d, err := handoff.DeadlinesFrom(f.c, at)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	h := handoff.New(handoff.Key{LeadID: leadID, At: at}, handoff.Assignment{RepID: repID, Reason: "test", At: at}, d, f.c.Version, at)
+	h.LeadCompany, h.Source, h.UTMCampaign = company, "site-contact", "salon-2026"
+	if _, err := f.handoffs.Claim(context.Background(), h, nil, at); err != nil {
+		f.t.Fatal(err)
+	}
+	sent, err := f.handoffs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Start(at)
+		h.Mail.Sent("msg-"+leadID, at)
+		return nil, nil
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return sent
+}
+
+func (f *fixture) change(k handoff.Key, now time.Time, fn func(h *handoff.Handoff) []handoff.Event) handoff.Handoff {
+	f.t.Helper()
+	h, err := f.handoffs.Update(context.Background(), k, now, func(h *handoff.Handoff) ([]handoff.Event, error) { return fn(h), nil })
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return h
+}
+
+// zoeThroughEveryPath builds her data through the store's paths: a form with every field, tracking activities
+// carrying her email in a URL (by email and by lead ID), a demo request that makes her an SQL, a hand-off
+// whose checker recorded a reminder, a breach and a reassignment, the new rep's contact and rejection (a
+// comment naming her), a CRM outcome, and the month's report of record. It returns her lead's ID.
+func (f *fixture) zoeThroughEveryPath() (string, handoff.Handoff) {
+	t, ctx := f.t, context.Background()
+	t0 := at // Friday 27 November 2026, 16:30 UTC
+	id := f.submitZoe("zoe-form-1", t0, &lead.Consent{Given: true, At: t0, Field: "J'accepte d'être recontacté"}).LeadID
+	// Tracking by email: a page whose URL carries her email and name.
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "zoe-t1", BodyHash: "h", At: t0.Add(time.Minute)},
+		lead.LeadRef{Email: zoe.email}, []lead.Activity{{ID: lead.ActivityID("tracking", "zoe-t1", 0), Type: "page_view",
+			OccurredAt: t0.Add(time.Minute), ReceivedAt: t0.Add(time.Minute), Source: "tracking", DeliveryID: "zoe-t1",
+			Properties: map[string]string{"url": zoe.urlWithEmail, "x_visitor": zoe.first + " " + zoe.last}}}, true, ok); err != nil {
+		t.Fatal(err)
+	}
+	// By lead ID: a demo request (a hand-raiser).
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "zoe-t2", BodyHash: "h", At: t0.Add(2 * time.Minute)},
+		lead.LeadRef{ID: id}, []lead.Activity{{ID: lead.ActivityID("tracking", "zoe-t2", 0), Type: "demo_request",
+			OccurredAt: t0.Add(2 * time.Minute), ReceivedAt: t0.Add(2 * time.Minute), Source: "tracking", DeliveryID: "zoe-t2",
+			Properties: map[string]string{"x_phone": "06 12 34 56 78"}}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	sqlAt := t0.Add(3 * time.Minute)
+	if ch := f.score(id, sqlAt); ch == nil || ch.Stage != lead.StageSQL {
+		t.Fatalf("her demo request did not make her an SQL: %+v", ch)
+	}
+	h := f.handOff(id, "thomas-martin", zoe.company, sqlAt)
+	// The checker's events: a reminder, the breach, the reassignment (as deadlines.apply records them).
+	h = f.change(h.Key, h.Reminders[0], func(h *handoff.Handoff) []handoff.Event { return []handoff.Event{h.Remind(0, h.Reminders[0])} })
+	breachAt := h.FirstContactDue.Add(time.Minute)
+	h = f.change(h.Key, breachAt, func(h *handoff.Handoff) []handoff.Event {
+		d, err := handoff.DeadlinesFrom(f.c, breachAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := h.BreachFirstContact("claire-dubois", 1, breachAt)
+		return []handoff.Event{b, h.Reassign(handoff.Assignment{RepID: "julien-petit", Team: "sud-ouest", Reason: "reassigned", At: breachAt}, d, breachAt)}
+	})
+	cal := f.c.Calendar
+	answerAt := breachAt.Add(time.Hour)
+	h = f.change(h.Key, answerAt, func(h *handoff.Handoff) []handoff.Event {
+		if _, err := h.Record(handoff.Response{Action: handoff.Contacted, Channel: "phone", At: answerAt, By: "page"}, cal); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Record(handoff.Response{Action: handoff.Reject, Reason: "other", Comment: zoe.comment, At: answerAt, By: "page"}, cal); err != nil {
+			t.Fatal(err)
+		}
+		return nil
+	})
+	// A CRM outcome by lead ID.
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "crm", ID: "zoe-crm", BodyHash: "h", At: answerAt.Add(time.Hour)},
+		lead.LeadRef{ID: id}, []lead.Activity{{ID: lead.ActivityID("crm", "zoe-crm", 0), Type: lead.DealLost, OccurredAt: answerAt.Add(time.Hour),
+			ReceivedAt: answerAt.Add(time.Hour), Source: "crm", DeliveryID: "zoe-crm", Properties: map[string]string{"reason": "Zoélie a choisi un concurrent"}}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	f.score(id, answerAt.Add(time.Hour))
+	// The month's report of record, as the report function stores it.
+	f.storeReport(contract.Month{Year: 2026, Month: 11}, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	return id, h
+}
+
+func (f *fixture) storeReport(m contract.Month, asOf time.Time) report.Report {
+	f.t.Helper()
+	ctx := context.Background()
+	reports := store.NewReports(f.db, f.tables)
+	rep, err := monthly.Compute(ctx, f.c, store.NewMonths(f.db, f.tables), reports, m, asOf)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	figures, err := report.Encode(rep)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := reports.Create(ctx, records.Stored{Month: m, AsOf: asOf, ComputedAt: asOf, Contract: f.c.Version, Figures: figures,
+		SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: asOf}}); err != nil {
+		f.t.Fatal(err)
+	}
+	return rep
+}
+
+func (f *fixture) scan(table string) []map[string]types.AttributeValue {
+	f.t.Helper()
+	var items []map[string]types.AttributeValue
+	p := dynamodb.NewScanPaginator(f.db, &dynamodb.ScanInput{TableName: aws.String(table), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		items = append(items, page.Items...)
+	}
+	return items
+}
+
+// TestAudit17ErasureLeavesNothingOfThePerson: README "Erasure": after `forget`, none of her values is in any
+// table or index (the SLA records keep lead IDs, instants, reps, sources and campaigns only); the hand-off is
+// ended (out of due-checks, the rep's open SQLs released); a second run is "nothing to erase".
+func TestAudit17ErasureLeavesNothingOfThePerson(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id, h := f.zoeThroughEveryPath()
+	if hits := testenv.Occurrences(t, f.db, f.all(), zoe.email, zoe.comment, zoe.company); len(hits) == 0 {
+		t.Fatal("the scenario stored none of her values: the check would prove nothing")
+	}
+	people := store.NewPeople(f.db, f.tables)
+	got, done, err := people.Forget(ctx, zoe.email, answerNow())
+	if err != nil || got != id {
+		t.Fatalf("forget: %s %+v %v", got, done, err)
+	}
+	t.Logf("erased: %+v", done)
+	for _, hit := range testenv.Occurrences(t, f.db, f.all(), zoeValues()...) {
+		t.Errorf("left after the erasure: %s", hit)
+	}
+	// The hand-off is ended: not in due-checks (the ops list, the checker), the rep's count of open SQLs back.
+	open := 0
+	if err := f.handoffs.ForEachOpen(ctx, func(o handoff.Handoff) error {
+		if o.LeadID == id {
+			open++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if open != 0 {
+		t.Errorf("the erased lead's hand-off is still listed open")
+	}
+	_ = h
+	again, done2, err := people.Forget(ctx, zoe.email, answerNow())
+	if err != nil || again != "" || done2.Total() != 0 {
+		t.Errorf("a second run: %q %+v %v; want nothing to erase", again, done2, err)
+	}
+}
+
+func answerNow() time.Time { return time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC) }
+
+// TestAudit17ErasedReportFiguresKeepTheirExpiry: README "How long it is kept": every item that holds personal
+// data (or names a person's record) carries expiresAt — the report of record and its figures, retention.handoffs
+// from the end of the month. An erasure rewrites the figures of the month (without her comment): the parts it
+// writes must keep their expiry, or the month's lead IDs and the other leads' comments are kept for good.
+func TestAudit17ErasedReportFiguresKeepTheirExpiry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.zoeThroughEveryPath()
+	parts := func() map[string]string {
+		out := map[string]string{}
+		for _, it := range f.scan(f.tables.SLA) {
+			if strings.HasPrefix(testenv.Attr(it, "pk"), "REPORT#") {
+				out[testenv.Attr(it, "pk")+"/"+testenv.Attr(it, "sk")] = testenv.Attr(it, "expiresAt")
+			}
+		}
+		return out
+	}
+	before := parts()
+	if len(before) < 2 {
+		t.Fatalf("no report of record with figures: %v", before)
+	}
+	for k, exp := range before {
+		if exp == "" {
+			t.Fatalf("before the erasure %s has no expiresAt already", k)
+		}
+	}
+	if _, done, err := store.NewPeople(f.db, f.tables).Forget(context.Background(), zoe.email, answerNow()); err != nil || done.Reports != 1 {
+		t.Fatalf("forget: %+v %v; want one report rewritten", done, err)
+	}
+	for k, exp := range parts() {
+		if exp != before[k] {
+			t.Errorf("%s: expiresAt %q after the erasure, %q before", k, exp, before[k])
+		}
+	}
+}
+
+// TestAudit17BackfillGivesHoldsTheirExpiry: README "How long it is kept" and the contract's retention row: every
+// item that names a person's record carries expiresAt from the retention, and `handoff retention backfill`
+// applies a new retention to those already stored. A hold's start (EVT#<at>#held, by-month kind held: the lead's
+// ID) is such an item: the backfill must give it the new retention as it does the stage change written with it.
+func TestAudit17BackfillGivesHoldsTheirExpiry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := f.submitZoe("zoe-refuses", at, &lead.Consent{Given: false, At: at, Field: "J'accepte d'être recontacté"}).LeadID
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "zoe-demo", BodyHash: "h", At: at.Add(time.Minute)},
+		lead.LeadRef{ID: id}, []lead.Activity{{ID: "demo", Type: "demo_request", OccurredAt: at.Add(time.Minute), ReceivedAt: at.Add(time.Minute),
+			Source: "tracking", DeliveryID: "zoe-demo"}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	ch := f.score(id, at.Add(2*time.Minute))
+	if ch == nil || ch.Held == nil || !ch.HoldStarts || ch.Stage != lead.StageMQL {
+		t.Fatalf("a refusal then a demo request: %+v; want held", ch)
+	}
+	// The contract's retention of hand-offs changes to 12 months; the backfill applies it.
+	shorter := f.tables
+	shorter.Retention = contract.Retention{Leads: 36, Activities: 24, Handoffs: 12}
+	if _, err := store.NewExpiries(f.db, shorter).Backfill(ctx, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := strconv.FormatInt(contract.AddMonths(at.Add(2*time.Minute), 12).Unix(), 10)
+	for _, it := range f.scan(f.tables.SLA) {
+		sk := testenv.Attr(it, "sk")
+		if testenv.Attr(it, "pk") != "LEAD#"+id || !strings.HasPrefix(sk, "EVT#2026-11-27T16:32") {
+			continue
+		}
+		if got := testenv.Attr(it, "expiresAt"); got != want {
+			t.Errorf("%s (kind %s): expiresAt %s after the backfill, want %s (12 months from its instant)", sk, testenv.Attr(it, "kind"), got, want)
+		}
+	}
+}
+
+// TestAudit17LateOlderFormDoesNotGiveTheRefusalItsPhoneBack: README "Consent", what is kept of a refusal:
+// "as the lead's latest answer, it removes the phone and message the lead held. Submissions from before the
+// refusal keep what they carried on their activities". A form from before the refusal that arrives after it
+// (a queue, a retry) is older than the profile: it must not put a phone or a message back on a lead whose latest
+// answer is no.
+func TestAudit17LateOlderFormDoesNotGiveTheRefusalItsPhoneBack(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	// 10:00 she fills the demo form (no consent question on it), its delivery delayed; 11:00 she says no.
+	id := f.submitZoe("refusal", at.Add(time.Hour), &lead.Consent{Given: false, At: at.Add(time.Hour)}).LeadID
+	l, err := f.leads.Get(ctx, id)
+	if err != nil || l.Contact.Phone != "" || l.Message != "" || !l.Consent.Refused() {
+		t.Fatalf("after the refusal: phone %q, message %q, consent %+v (%v)", l.Contact.Phone, l.Message, l.Consent, err)
+	}
+	f.submitZoe("earlier-form-delivered-late", at, nil)
+	l, err = f.leads.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Consent.Refused() {
+		t.Errorf("the latest answer is no longer the refusal: %+v", l.Consent)
+	}
+	if l.Contact.Phone != "" || l.Message != "" {
+		t.Errorf("a lead whose latest answer is no holds phone %q and message %q again (from a form older than the refusal)", l.Contact.Phone, l.Message)
+	}
+}
+
+// hookedDB is a DynamoDB Local client that runs hook once, before the first TransactWriteItems whose items
+// match: a way to put another writer's request exactly between two steps of the code under test.
+func hookedDB(t *testing.T, match func(*dynamodb.TransactWriteItemsInput) bool, hook func()) *dynamodb.Client {
+	var once sync.Once
+	mw := middleware.InitializeMiddlewareFunc("audit17Hook", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		if tw, ok := in.Parameters.(*dynamodb.TransactWriteItemsInput); ok && match(tw) {
+			once.Do(hook)
+		}
+		return next.HandleInitialize(ctx, in)
+	})
+	client := localaws.DynamoDB(testenv.DynamoEndpoint(t))
+	return dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error { return s.Initialize.Add(mw, middleware.Before) })
+	})
+}
+
+// deletesProfile matches erasure's last step: the transaction deleting the profile and the email's claim.
+func deletesProfile(tw *dynamodb.TransactWriteItemsInput) bool {
+	return slices.ContainsFunc(tw.TransactItems, func(it types.TransactWriteItem) bool {
+		if it.Delete == nil {
+			return false
+		}
+		sk, _ := it.Delete.Key["sk"].(*types.AttributeValueMemberS)
+		return sk != nil && sk.Value == "#PROFILE"
+	})
+}
+
+// TestAudit17SubmissionDuringErasureLeavesNothing: README "Erasure": the person's activities ("the values each
+// submission carried, the address as typed…") are deleted, and running it again is safe — "a run stopped
+// half-way is finished by the next, since the email claim goes last". A form of hers stored while the erasure
+// runs (after it read her activities, before it deleted her profile) must not outlive it: either the erasure
+// takes it too, or the form makes a new lead that a second erasure finds. Here the form's activity — her name,
+// phone, email, message — is left on a lead that no longer exists, which no erasure can find again.
+func TestAudit17SubmissionDuringErasureLeavesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := f.submitZoe("first", at, &lead.Consent{Given: true, At: at}).LeadID
+	hooked := hookedDB(t, deletesProfile, func() {
+		// Her second form arrives now (ingest's own store, its own client).
+		f.submitZoe("during-erasure", at.Add(time.Hour), &lead.Consent{Given: true, At: at.Add(time.Hour)})
+	})
+	people := store.NewPeople(hooked, f.tables)
+	got, _, err := people.Forget(ctx, zoe.email, answerNow())
+	if err != nil || got != id {
+		t.Fatalf("forget: %q %v", got, err)
+	}
+	again, done, err := people.Forget(ctx, zoe.email, answerNow())
+	t.Logf("a second run: %q %+v %v", again, done, err)
+	for _, hit := range testenv.Occurrences(t, f.db, f.all(), zoe.email, zoe.phoneDigits, zoe.message, zoe.first) {
+		t.Errorf("left after the erasure and a second run: %s", hit)
+	}
+}
+
+// TestAudit17HandOffClaimedDuringErasureIsEnded: README "Erasure": the person's hand-offs are ended ("no more
+// checks, reminders or answers; … the rep's capacity is released; ops no longer list it") and keep no company.
+// An SQL claimed by notify while the erasure runs (after it read her hand-offs, before it deleted her profile)
+// must not stay open, holding her company, for the checker to chase a lead that is gone.
+func TestAudit17HandOffClaimedDuringErasureIsEnded(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := f.submitZoe("first", at, &lead.Consent{Given: true, At: at}).LeadID
+	hooked := hookedDB(t, deletesProfile, func() {
+		f.handOff(id, "thomas-martin", zoe.company, at.Add(time.Hour)) // notify's claim, its SQL email sent
+	})
+	if _, _, err := store.NewPeople(hooked, f.tables).Forget(ctx, zoe.email, answerNow()); err != nil {
+		t.Fatal(err)
+	}
+	var open []string
+	if err := f.handoffs.ForEachOpen(ctx, func(h handoff.Handoff) error {
+		if h.LeadID == id {
+			open = append(open, fmt.Sprintf("%s (company %q, erased %v)", h.Key, h.LeadCompany, !h.Erased.IsZero()))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(open) > 0 {
+		t.Errorf("after the erasure the checker and ops still see her hand-off: %v", open)
+	}
+	for _, hit := range testenv.Occurrences(t, f.db, f.all(), zoe.company) {
+		t.Errorf("left after the erasure: %s", hit)
+	}
+}
