@@ -439,3 +439,130 @@ func TestAudit17HandOffClaimedDuringErasureIsEnded(t *testing.T) {
 		t.Errorf("left after the erasure: %s", hit)
 	}
 }
+
+// TestAudit17EveryItemCarriesItsExpiry: README "How long it is kept" and the contract's retention row: every
+// item holding personal data or naming a person's record carries expiresAt, computed from the retention of its
+// kind and the instant it counts from; routing counts, open SQLs and discarded-submission counts carry none.
+// Every item the scenario writes (her whole path, a refusing lead held, a subscriber from tracking, a honeypot
+// count) is checked against the README's table.
+func TestAudit17EveryItemCarriesItsExpiry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	f.zoeThroughEveryPath()
+	// Another person refuses, then asks for a demo: held.
+	sub := lead.Submission{OccurredAt: at, Consent: &lead.Consent{Given: false, At: at}, Contact: lead.Contact{Email: "noe@refus.fr", FirstName: "Noé", Company: "Refus"}}
+	d := webhook.Delivery{Source: "site-contact", ID: "noe-1", BodyHash: "h", At: at}
+	held, err := f.leads.SaveSubmission(ctx, d, sub, lead.Activity{ID: "noe-a1", Type: lead.FormSubmit, OccurredAt: at, ReceivedAt: at, Source: "site-contact", DeliveryID: "noe-1"}, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "noe-demo", BodyHash: "h", At: at.Add(time.Minute)}, lead.LeadRef{ID: held.LeadID},
+		[]lead.Activity{{ID: "noe-demo", Type: "demo_request", OccurredAt: at.Add(time.Minute), ReceivedAt: at.Add(time.Minute), Source: "tracking", DeliveryID: "noe-demo"}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	if ch := f.score(held.LeadID, at.Add(2*time.Minute)); ch == nil || ch.Held == nil {
+		t.Fatalf("not held: %+v", ch)
+	}
+	// A subscriber known only by the email a tracking event names.
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "sub-1", BodyHash: "h", At: at}, lead.LeadRef{Email: "sam@abonne.fr"},
+		[]lead.Activity{{ID: "sub-a1", Type: "email_click", OccurredAt: at, ReceivedAt: at, Source: "tracking", DeliveryID: "sub-1"}}, true, ok); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.leads.CountDiscarded(ctx, "site-contact", "honeypot", at); err != nil {
+		t.Fatal(err)
+	}
+
+	r := contract.DefaultRetention
+	months := func(t0 time.Time, n int) int64 { return contract.AddMonths(t0, n).Unix() }
+	parse := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatalf("instant %q: %v", s, err)
+		}
+		return v
+	}
+	// The last thing heard of each lead: its creation, its latest submission, its activities received.
+	heard := map[string]time.Time{}
+	hear := func(id string, t0 time.Time) {
+		if t0.After(heard[id]) {
+			heard[id] = t0
+		}
+	}
+	for _, it := range f.scan(f.tables.Activities) {
+		hear(testenv.Attr(it, "leadId"), parse(testenv.Attr(it, "receivedAt")))
+		if want := months(parse(testenv.Attr(it, "occurredAt")), r.Activities); testenv.Attr(it, "expiresAt") != strconv.FormatInt(want, 10) {
+			t.Errorf("activity %s/%s (%s): expiresAt %q, want %d", testenv.Attr(it, "pk"), testenv.Attr(it, "sk"), testenv.Attr(it, "type"), testenv.Attr(it, "expiresAt"), want)
+		}
+	}
+	leadExpiry := map[string]string{}
+	leadItems := f.scan(f.tables.Leads)
+	for _, it := range leadItems {
+		if testenv.Attr(it, "sk") != "#PROFILE" {
+			continue
+		}
+		id := testenv.Attr(it, "leadId")
+		hear(id, parse(testenv.Attr(it, "createdAt")))
+		hear(id, parse(testenv.Attr(it, "updatedAt")))
+		exp := contract.AddMonths(heard[id], r.Leads)
+		if day := exp.Truncate(24 * time.Hour); !day.Equal(exp) {
+			exp = day.Add(24 * time.Hour)
+		}
+		leadExpiry[id] = testenv.Attr(it, "expiresAt")
+		if got := testenv.Attr(it, "expiresAt"); got != strconv.FormatInt(exp.Unix(), 10) {
+			t.Errorf("lead %s: expiresAt %q, want %d (last heard %s)", id, got, exp.Unix(), heard[id])
+		}
+	}
+	for _, it := range leadItems {
+		if testenv.Attr(it, "sk") == "#EMAIL" && (testenv.Attr(it, "expiresAt") == "" || testenv.Attr(it, "expiresAt") != leadExpiry[testenv.Attr(it, "leadId")]) {
+			t.Errorf("claim %s: expiresAt %q, its lead's %q", testenv.Attr(it, "pk"), testenv.Attr(it, "expiresAt"), leadExpiry[testenv.Attr(it, "leadId")])
+		}
+	}
+	for _, it := range f.scan(f.tables.Deliveries) {
+		pk, created := testenv.Attr(it, "pk"), parse(testenv.Attr(it, "createdAt"))
+		want := created.Add(store.DeliveryTTL).Unix()
+		if strings.HasPrefix(pk, "SEEN#") {
+			want = months(created, r.Activities)
+		}
+		if got := testenv.Attr(it, "expiresAt"); got != strconv.FormatInt(want, 10) {
+			t.Errorf("%s: expiresAt %q, want %d", pk, got, want)
+		}
+	}
+	handoffAt := map[string]time.Time{} // pk + handoffAt stamp -> its instant
+	kinds := map[string]int{}
+	for _, it := range f.scan(f.tables.SLA) {
+		pk, sk, kind, got := testenv.Attr(it, "pk"), testenv.Attr(it, "sk"), testenv.Attr(it, "kind"), testenv.Attr(it, "expiresAt")
+		var want int64
+		switch {
+		case strings.HasPrefix(pk, "ROUTING#"), pk == "LOAD", strings.HasPrefix(pk, "STATS#"):
+			kinds[pk[:min(len(pk), 5)]]++
+			if got != "" {
+				t.Errorf("%s/%s names no lead but has expiresAt %s", pk, sk, got)
+			}
+			continue
+		case strings.HasPrefix(pk, "REPORT#"):
+			m, err := records.ParseMonth(strings.TrimPrefix(pk, "REPORT#"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := m.Next()
+			want = months(time.Date(next.Year, next.Month, 1, 0, 0, 0, 0, f.c.Location), r.Handoffs)
+		case strings.HasPrefix(sk, "HANDOFF#"):
+			h := parse(testenv.Attr(it, "handoffAt"))
+			handoffAt[pk+testenv.Attr(it, "handoffAt")] = h
+			want = months(h, r.Handoffs)
+		case kind == "lead", kind == "stage", kind == "held":
+			want = months(parse(testenv.Attr(it, "at")), r.Handoffs)
+		case strings.HasPrefix(sk, "EVT#"):
+			want = months(parse(testenv.Attr(it, "handoffAt")), r.Handoffs)
+		default:
+			t.Errorf("an item of no known kind: %s/%s %v", pk, sk, it)
+			continue
+		}
+		kinds[kind]++
+		if got != strconv.FormatInt(want, 10) {
+			t.Errorf("%s/%s (kind %s): expiresAt %q, want %d", pk, sk, kind, got, want)
+		}
+	}
+	t.Logf("SLA items checked by kind: %v", kinds)
+}
