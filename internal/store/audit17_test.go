@@ -6,6 +6,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -565,4 +566,48 @@ func TestAudit17EveryItemCarriesItsExpiry(t *testing.T) {
 		}
 	}
 	t.Logf("SLA items checked by kind: %v", kinds)
+}
+
+// TestAudit17HoldSaysTheLatestAnswer: README "Consent": a held lead is flagged with heldReason consent_refused
+// or consent_missing, and under `missing: hold` a lead "that qualifies without ever having answered is held like
+// a refusal (counted apart: "never answered")". A lead held for want of an answer that then answers no has
+// answered: it is a refusal (heldReason consent_refused, counted among "no consent"), not "never answered".
+func TestAudit17HoldSaysTheLatestAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	data, err := os.ReadFile(testenv.Root() + "/infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "  missing: allow ", "  missing: hold ", 1)
+	if edited == string(data) {
+		t.Fatal("the example contract's consent.missing is not where it was")
+	}
+	if f.c, err = contract.Parse("contract.yaml", []byte(edited)); err != nil {
+		t.Fatal(err)
+	}
+	// A webinar form (no question), then a demo request: held, never answered.
+	id := f.submitZoe("webinar", at, nil).LeadID
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "demo", BodyHash: "h", At: at.Add(time.Minute)}, lead.LeadRef{ID: id},
+		[]lead.Activity{{ID: "demo", Type: "demo_request", OccurredAt: at.Add(time.Minute), ReceivedAt: at.Add(time.Minute), Source: "tracking", DeliveryID: "demo"}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	if ch := f.score(id, at.Add(2*time.Minute)); ch == nil || ch.Held == nil || ch.Held.Reason != lead.ConsentMissing {
+		t.Fatalf("not held for want of an answer: %+v", ch)
+	}
+	// The contact form: she answers no.
+	f.submitZoe("refusal", at.Add(time.Hour), &lead.Consent{Given: false, At: at.Add(time.Hour), Field: "J'accepte d'être recontacté"})
+	f.score(id, at.Add(time.Hour+time.Minute))
+	l, err := f.leads.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Held == nil || l.Held.Reason != lead.ConsentRefused {
+		t.Errorf("after her no the lead is held for %+v, want consent_refused", l.Held)
+	}
+	rep := f.storeReport(contract.Month{Year: 2026, Month: 11}, time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	if rep.Marketing.HeldRefused != 1 || rep.Marketing.HeldMissing != 0 {
+		t.Errorf("the month's report counts her %d refused, %d never answered; want 1 refused", rep.Marketing.HeldRefused, rep.Marketing.HeldMissing)
+	}
 }
