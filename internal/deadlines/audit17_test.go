@@ -6,12 +6,26 @@ package deadlines_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/handoff-sla/handoff/internal/deadlines"
+	"github.com/handoff-sla/handoff/internal/feedback"
+	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/monthly"
+	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/webhook"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/forget"
@@ -89,4 +103,127 @@ func TestAudit17NothingIsSentAboutAnErasedPerson(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAudit17APersonThroughEveryHandlerThenErased: a person with distinctive values through notify, the checker
+// (reminders, the breach, the reassignment and its SQL email), the feedback page (a rejection whose comment names
+// her), the monthly report, then `POST /v1/ops/forget` with her address as she typed it. Afterwards: none of her
+// values in any table or index; nothing sent about her (the checker again, a copy of the month's report); and in
+// no log line of any handler, before or after ("Logs carry lead IDs, never a name, an email or a phone").
+func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var logs testenv.SyncBuffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	links := email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"}
+	notifier, err := notify.New(f.c, f.leads, f.handoffs, f.sender, links, f.clock.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker, err := deadlines.New(f.c, f.handoffs, f.leads, f.sender, links, f.clock.Now, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker.Wait, checker.Backoff, notifier.Backoff = f.checker.Wait, f.checker.Backoff, f.checker.Backoff
+	mk := strings.ToLower(f.marker)
+	typed := "Zoe.Q" + mk + "@Quintrell-Forges.FR"
+	normal := strings.ToLower(typed)
+	first, last, company, comment := "Zoélie", "Quintrellan"+f.marker, "Forges Quintrellan "+f.marker, "Zoélie "+f.marker+" ne veut pas de devis"
+	at := paris(t, "2026-11-30 09:00")
+	d := webhook.Delivery{Source: "site-contact", ID: "zoe-" + f.marker, BodyHash: "h", At: at}
+	saved, err := f.leads.SaveSubmission(ctx, d, lead.Submission{OccurredAt: at, Message: "Rappelez " + first + " au 06 12 34 56 78",
+		Consent: &lead.Consent{Given: true, At: at}, Contact: lead.Contact{Email: normal, EmailOriginal: typed, FirstName: first, LastName: last,
+			Phone: "+33612345678", Company: company, CompanySize: "250-499", Region: "FR-IDF", JobTitle: "Gérante unique"}},
+		lead.Activity{ID: "a" + d.ID, Type: lead.FormSubmit, OccurredAt: at, ReceivedAt: at, Source: d.Source, DeliveryID: d.ID},
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := saved.LeadID
+	if _, err := f.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &f.tables.Leads,
+		Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + id}, "sk": &types.AttributeValueMemberS{Value: "#PROFILE"}},
+		UpdateExpression: aws.String("SET stage = :sql, sqlAt = :at"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sql": &types.AttributeValueMemberS{Value: "sql"},
+			":at": &types.AttributeValueMemberS{Value: at.UTC().Format("2006-01-02T15:04:05.000Z")}}}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(at)
+	if err := notifier.Handoff(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	h := f.get(handoff.Key{LeadID: id, At: at})
+	for _, when := range append(slices.Clone(h.Reminders), h.FirstContactDue.Add(time.Minute)) {
+		f.clock.Set(when)
+		if _, err := checker.Run(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if h = f.get(h.Key); h.Reassignments != 1 {
+		t.Fatalf("not reassigned after the breach: %+v", h)
+	}
+	// The new rep rejects it on the page, naming her.
+	page := feedback.NewPage(f.c, f.handoffs, f.leads, linkKey, f.clock.Now, log)
+	f.clock.Set(h.ClockFrom.Add(30 * time.Minute)) // Monday evening: in November
+	reject := links.Links(h, f.clock.Now()).Reject
+	token := reject[strings.LastIndexByte(reject, '/')+1:]
+	req := events.APIGatewayV2HTTPRequest{RawPath: "/v1/feedback/" + token, PathParameters: map[string]string{"token": token},
+		Headers: map[string]string{"host": "sla.maintenia.fr"}, Body: url.Values{"reason": {"other"}, "comment": {comment}}.Encode()}
+	req.RequestContext.HTTP.Method = "POST"
+	if resp, err := page.Handle(ctx, req); err != nil || resp.StatusCode != 303 {
+		t.Fatalf("reject: %d %v %s", resp.StatusCode, err, resp.Body)
+	}
+	// The month's report.
+	reporter := monthly.New(f.c, store.NewMonths(f.db, f.tables), store.NewReports(f.db, f.tables), f.sender, f.clock.Now, log)
+	reporter.Backoff = f.checker.Backoff
+	f.clock.Set(time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
+	if _, err := reporter.Handle(ctx, json.RawMessage(`{"month":"2026-11"}`)); err != nil {
+		t.Fatal(err)
+	}
+	values := []string{normal, "zoe.q" + mk, first, last, "612345678", "06 12 34 56 78", company, comment, "Gérante unique"}
+	if hits := testenv.Occurrences(t, f.db, []string{f.tables.Leads, f.tables.Activities, f.tables.Deliveries, f.tables.SLA}, comment, company); len(hits) == 0 {
+		t.Fatal("none of her values stored: the check would prove nothing")
+	}
+	t.Logf("before the erasure: %d of her values stored", len(testenv.Occurrences(t, f.db, []string{f.tables.SLA}, comment)))
+	sentBefore := len(testenv.Mails(t, id))
+
+	// Erased by the ops route, with her address as she typed it.
+	eraser := forget.New(store.NewPeople(f.db, f.tables), f.clock.Now, log)
+	resp, err := eraser.Handle(ctx, events.APIGatewayV2HTTPRequest{Body: `{"email":"` + typed + `"}`})
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `"erased"`) {
+		t.Fatalf("forget: %d %v %s", resp.StatusCode, err, resp.Body)
+	}
+	if !strings.Contains(resp.Body, `"reports":1`) {
+		t.Errorf("the month's report of record holds her comment, and the erasure rewrote no report: %s", resp.Body)
+	}
+	t.Logf("forget: %s", resp.Body)
+	// Afterwards: the checker at the feedback deadline and later, a copy of the report.
+	for _, when := range []time.Time{h.FeedbackDue.Add(time.Minute), h.FeedbackDue.Add(72 * time.Hour)} {
+		f.clock.Set(when)
+		if _, err := checker.Run(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := reporter.Handle(lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: "resend-1"}), json.RawMessage(`{"month":"2026-11","resend":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, hit := range testenv.Occurrences(t, f.db, []string{f.tables.Leads, f.tables.Activities, f.tables.Deliveries, f.tables.SLA}, values...) {
+		t.Errorf("left after the erasure: %s", hit)
+	}
+	for _, m := range testenv.Mails(t, id)[sentBefore:] {
+		all := m.Subject + m.Body.Text + m.Body.HTML
+		for _, a := range m.Attachments {
+			all += string(a.Content)
+		}
+		for _, v := range values {
+			if strings.Contains(strings.ToLower(all), strings.ToLower(v)) {
+				t.Errorf("an email sent after the erasure (%q) holds %q", m.Subject, v)
+			}
+		}
+	}
+	for _, v := range values {
+		if strings.Contains(strings.ToLower(logs.String()), strings.ToLower(v)) {
+			t.Errorf("the handlers' logs hold %q", v)
+		}
+	}
+	t.Logf("%d emails sent in all about her, %d log bytes", len(testenv.Mails(t, id)), len(logs.String()))
 }
