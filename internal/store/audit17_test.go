@@ -611,3 +611,109 @@ func TestAudit17HoldSaysTheLatestAnswer(t *testing.T) {
 		t.Errorf("the month's report counts her %d refused, %d never answered; want 1 refused", rep.Marketing.HeldRefused, rep.Marketing.HeldMissing)
 	}
 }
+
+// failingDB is a DynamoDB Local client that fails, once, the first TransactWriteItems matching: a crash of the
+// erasure at that step.
+func failingDB(t *testing.T, match func(*dynamodb.TransactWriteItemsInput) bool) *dynamodb.Client {
+	var failed sync.Once
+	mw := middleware.InitializeMiddlewareFunc("audit17Fail", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		var err error
+		if tw, ok := in.Parameters.(*dynamodb.TransactWriteItemsInput); ok && match(tw) {
+			failed.Do(func() { err = fmt.Errorf("injected crash") })
+		}
+		if err != nil {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, err
+		}
+		return next.HandleInitialize(ctx, in)
+	})
+	client := localaws.DynamoDB(testenv.DynamoEndpoint(t))
+	return dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error { return s.Initialize.Add(mw, middleware.Before) })
+	})
+}
+
+// rewritesFigures matches the erasure's rewrite of a report's figures.
+func rewritesFigures(tw *dynamodb.TransactWriteItemsInput) bool {
+	return slices.ContainsFunc(tw.TransactItems, func(it types.TransactWriteItem) bool {
+		if it.Update == nil {
+			return false
+		}
+		pk, _ := it.Update.Key["pk"].(*types.AttributeValueMemberS)
+		return pk != nil && strings.HasPrefix(pk.Value, "REPORT#")
+	})
+}
+
+// TestAudit17ErasureStoppedHalfWayIsFinishedByTheNext: README "Erasure": "running it again is safe; a run stopped
+// half-way is finished by the next, since the email claim goes last". Stopped at the report's rewrite (the
+// hand-offs already ended), then at the profile's deletion: each time the next run leaves nothing of her.
+func TestAudit17ErasureStoppedHalfWayIsFinishedByTheNext(t *testing.T) {
+	for name, step := range map[string]func(*dynamodb.TransactWriteItemsInput) bool{"at the report": rewritesFigures, "at the profile": deletesProfile} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			ctx := context.Background()
+			id, _ := f.zoeThroughEveryPath()
+			if _, _, err := store.NewPeople(failingDB(t, step), f.tables).Forget(ctx, zoe.email, answerNow()); err == nil {
+				t.Fatal("the injected crash did not stop the erasure")
+			}
+			got, done, err := store.NewPeople(f.db, f.tables).Forget(ctx, zoe.email, answerNow())
+			if err != nil || got != id || done.Leads != 1 {
+				t.Fatalf("the second run: %q %+v %v", got, done, err)
+			}
+			for _, hit := range testenv.Occurrences(t, f.db, f.all(), zoeValues()...) {
+				t.Errorf("left after a stopped erasure and a second run: %s", hit)
+			}
+		})
+	}
+}
+
+// TestAudit17ErasureReleasesTheRepsCapacity: README "Erasure": an open hand-off is ended and "the rep's capacity
+// is released" (LOAD: SQLs awaiting the rep's answer), once however often it runs.
+func TestAudit17ErasureReleasesTheRepsCapacity(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	id := f.submitZoe("f1", at, &lead.Consent{Given: true, At: at}).LeadID
+	f.handOff(id, "thomas-martin", zoe.company, at.Add(time.Minute))
+	load := func() string {
+		return testenv.Attr(f.item(f.tables.SLA, "LOAD", "REP#thomas-martin"), "open")
+	}
+	if load() != "1" {
+		t.Fatalf("open SQLs before: %s", load())
+	}
+	people := store.NewPeople(f.db, f.tables)
+	for i := 0; i < 2; i++ {
+		if _, _, err := people.Forget(ctx, zoe.email, answerNow()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if load() != "0" {
+		t.Errorf("the rep's open SQLs after the erasure (run twice): %s, want 0", load())
+	}
+}
+
+// TestAudit17ErasureFindsTheLeadItsEmailClaimLeft: README "How long it is kept": an email whose lead is past its
+// retention "makes a new lead — the claim, expired with it, is taken over — while the old one goes" (within days,
+// by DynamoDB's TTL; DynamoDB Local never deletes it). Erasure works by the email's claim: the old lead, still
+// stored with her name, phone and message, is not erased with the new one.
+func TestAudit17ErasureFindsTheLeadItsEmailClaimLeft(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	old := f.tables
+	old.Retention = contract.Retention{Leads: 1, Activities: 1, Handoffs: 1}
+	f.leads = store.NewLeads(f.db, old)
+	long := time.Now().UTC().Add(-90 * 24 * time.Hour).Truncate(time.Millisecond)
+	first := f.submitZoe("long-ago", long, &lead.Consent{Given: true, At: long}).LeadID // expired a month ago
+	f.leads = store.NewLeads(f.db, f.tables)
+	second := f.submitZoe("today", time.Now().UTC().Truncate(time.Millisecond), nil).LeadID
+	if first == second {
+		t.Fatal("the expired claim was not taken over")
+	}
+	if _, _, err := store.NewPeople(f.db, f.tables).Forget(ctx, zoe.email, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, hit := range testenv.Occurrences(t, f.db, []string{f.tables.Leads}, zoe.phoneDigits, zoe.last) {
+		t.Errorf("left after the erasure: %s", hit)
+	}
+}
