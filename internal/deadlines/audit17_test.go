@@ -227,3 +227,39 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 	}
 	t.Logf("%d emails sent in all about her, %d log bytes", len(testenv.Mails(t, id)), len(logs.String()))
 }
+
+// TestAudit17NoSQLEmailAfterANoBeforeTheRepHasIt: README "Consent": "A lead whose latest answer is no is never
+// handed off, whatever the contract says"; "A no after the hand-off … does not end the hand-off: the rep holds
+// the lead's details already". Here the rep does not: SES refused the SQL email (notify's stream retries it), and
+// her no arrives before the retry. The retry sends her name and email to the rep after her refusal.
+func TestAudit17NoSQLEmailAfterANoBeforeTheRepHasIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	at := paris(t, "2026-11-30 09:00")
+	h := f.sqlWhoseEmailFails("FR-IDF", at, email.ErrRejected)
+	if h.Mail.Status != handoff.MailClaimed || len(f.mails()) != 0 {
+		t.Fatalf("the SQL email was not refused: %+v, %d sent", h.Mail, len(f.mails()))
+	}
+	l, err := f.leads.Get(ctx, h.LeadID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Her no, a minute later, on the contact form.
+	no := at.Add(time.Minute)
+	d := webhook.Delivery{Source: "site-contact", ID: "no-" + f.marker, BodyHash: "h", At: no}
+	if _, err := f.leads.SaveSubmission(ctx, d, lead.Submission{OccurredAt: no, Consent: &lead.Consent{Given: false, At: no, Field: "J'accepte d'être recontacté"},
+		Contact: lead.Contact{Email: l.Contact.Email}}, lead.Activity{ID: "a" + d.ID, Type: lead.FormSubmit, OccurredAt: no, ReceivedAt: no, Source: d.Source, DeliveryID: d.ID},
+		func(string) webhook.Answer { return webhook.Answer{Status: 202} }); err != nil {
+		t.Fatal(err)
+	}
+	// The stream's retry of the SQL record.
+	f.clock.Set(no.Add(time.Minute))
+	if err := f.notifier.Handoff(ctx, h.LeadID); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range f.mails() {
+		if strings.Contains(m.Body.Text, l.Contact.Email) {
+			t.Errorf("after her no, the rep %v was sent her details: %q", m.Destination.To, m.Subject)
+		}
+	}
+}
