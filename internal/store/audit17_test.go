@@ -717,3 +717,30 @@ func TestAudit17ErasureFindsTheLeadItsEmailClaimLeft(t *testing.T) {
 		t.Errorf("left after the erasure: %s", hit)
 	}
 }
+
+// TestAudit17LatestAnswerIsTheLatestAnswer: the contract's consent rows and README "Consent": "A lead whose
+// latest answer is no is never handed off"; "A form that does not ask leaves the latest answer as it was". She
+// says yes (9:00), no (10:00), then registers to a webinar (10:05, a form that does not ask); the no is delivered
+// late, after the webinar form (a queue, Zapier's polling). Her latest answer is still the no.
+func TestAudit17LatestAnswerIsTheLatestAnswer(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	nine, ten := at, at.Add(time.Hour)
+	id := f.submitZoe("yes-9h", nine, &lead.Consent{Given: true, At: nine, Field: "J'accepte d'être recontacté"}).LeadID
+	f.submitZoe("webinar-10h05", ten.Add(5*time.Minute), nil)
+	f.submitZoe("no-10h-delivered-late", ten, &lead.Consent{Given: false, At: ten, Field: "J'accepte d'être recontacté"})
+	l, err := f.leads.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Consent.Refused() {
+		t.Errorf("her latest answer (no, 10:00) is stored as %+v: she can be handed off", l.Consent)
+	}
+	if l.Contact.Phone != "" {
+		t.Errorf("after her no the lead holds her phone %q", l.Contact.Phone)
+	}
+	if why := scoring.HoldFor(f.c.Consent, l.Consent); why != lead.ConsentRefused {
+		t.Errorf("scoring would hold her for %q, want consent_refused", why)
+	}
+}
