@@ -6,11 +6,15 @@ package ingest_test
 // unmapped field); and README "Where it lives": "Logs carry lead IDs, never a name, an email or a phone".
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/store"
 )
 
 func consentOf(l map[string]types.AttributeValue) string {
@@ -81,5 +85,26 @@ func TestAudit17ConsentAnswersAndLogs(t *testing.T) {
 		if strings.Contains(strings.ToLower(logs), strings.ToLower(v)) {
 			t.Errorf("ingest's logs hold %q", v)
 		}
+	}
+}
+
+// TestAudit17DeliveryKeysAfterErasure: README "Erasure": "DeliveriesTable: webhook deliveries — kept until they
+// expire: they hold the lead's ID and the answer given, no personal data"; "Where it lives": the delivery marker
+// holds "no value the sender posted". The delivery's ID is a value the sender posts, kept in the marker's and the
+// answer's keys (and the answer's body) for retention.activities: a sender whose idempotency key names the person
+// (Zapier's is a template: "{{email}}-{{submitted_at}}") leaves her address in DeliveriesTable after her erasure.
+func TestAudit17DeliveryKeysAfterErasure(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const email = "zoe.quintrell@quintrell-forges.fr"
+	if resp, _ := h.do(h.signed("zapier-linkedin", "submissions", "application/json", email+"-2026-11-27T16:29:00Z",
+		`{"email":"`+email+`","last_name":"Quintrellan","consent":"oui"}`)); resp.StatusCode != 202 {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+	}
+	if _, _, err := store.NewPeople(h.db, h.tables).Forget(context.Background(), email, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, hit := range testenv.Occurrences(t, h.db, []string{h.tables.Leads, h.tables.Activities, h.tables.Deliveries, h.tables.SLA}, email, "Quintrellan") {
+		t.Errorf("left after the erasure: %s", hit)
 	}
 }
