@@ -744,3 +744,46 @@ func TestAudit17LatestAnswerIsTheLatestAnswer(t *testing.T) {
 		t.Errorf("scoring would hold her for %q, want consent_refused", why)
 	}
 }
+
+// TestAudit17BackfillKeepsWhatTheLeadLastHeard: the contract's retention row: "leads: a lead's profile and its
+// email's claim, from the last thing heard of the lead (its creation, a submission, an activity, an answer)";
+// README: the backfill "computes each item's expiry exactly as the functions do". An activity is kept
+// retention.activities (24 months), its lead retention.leads (36) from it: once the activity has gone (TTL), the
+// lead was still last heard of then. A backfill run after that (a change of the contract) must not bring the
+// lead's expiry back to its creation — deleting, a year early, a lead heard of 25 months ago.
+func TestAudit17BackfillKeepsWhatTheLeadLastHeard(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	created, heard := at.Add(-60*24*time.Hour), at.Add(-10*24*time.Hour)
+	rec, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "s1", BodyHash: "h", At: created}, lead.LeadRef{Email: zoe.email},
+		[]lead.Activity{{ID: "a1", Type: "email_click", OccurredAt: created, ReceivedAt: created, Source: "tracking", DeliveryID: "s1"}}, true, ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := rec.LeadID
+	if _, err := f.leads.SaveActivities(ctx, webhook.Delivery{Source: "tracking", ID: "s2", BodyHash: "h", At: heard}, lead.LeadRef{ID: id},
+		[]lead.Activity{{ID: "a2", Type: "page_view", OccurredAt: heard, ReceivedAt: heard, Source: "tracking", DeliveryID: "s2", Properties: map[string]string{"url": "https://maintenia.fr/"}}}, false, ok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.leads.Rescore(ctx, id, func(lead.Lead, []lead.Activity) *scoring.Change { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	expiry := testenv.Attr(f.item(f.tables.Leads, "LEAD#"+id, "#PROFILE"), "expiresAt")
+	// Its later activity reaches the end of its retention: DynamoDB's TTL deletes it.
+	acts := f.scan(f.tables.Activities)
+	for _, it := range acts {
+		if testenv.Attr(it, "activityId") == "a2" {
+			if _, err := f.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &f.tables.Activities,
+				Key: map[string]types.AttributeValue{"pk": it["pk"], "sk": it["sk"]}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := store.NewExpiries(f.db, f.tables).Backfill(ctx, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := testenv.Attr(f.item(f.tables.Leads, "LEAD#"+id, "#PROFILE"), "expiresAt"); got != expiry {
+		t.Errorf("the backfill moved the lead's expiry from %s (36 months after it was last heard of) to %s (36 months after its creation)", expiry, got)
+	}
+}
