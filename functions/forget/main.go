@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	rt := platform.MustStart("forget", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
+	rt := platform.MustStart("forget", "LEADS_TABLE", "ACTIVITIES_TABLE", "DELIVERIES_TABLE", "SLA_TABLE")
 	people := store.NewPeople(store.NewClient(rt.AWS(), os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract))
 	lambda.Start(forget.New(people, rt.Clock.Now, rt.Log).Handle)
 }

@@ -15,7 +15,8 @@ import (
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
-const forgetUsage = `usage: handoff forget --email ADDRESS [--contract FILE] [--endpoint URL] [--leads-table T] [--activities-table T] [--sla-table T]
+const forgetUsage = `usage: handoff forget --email ADDRESS [--contract FILE] [--endpoint URL] [--leads-table T] [--activities-table T]
+                      [--deliveries-table T] [--sla-table T]
   Erase a person (GDPR): the code of POST /v1/ops/forget, run against DynamoDB Local (--endpoint, the URL make
   run prints) or AWS (the usual configuration; name the stage's tables). Their profile, email claim and
   activities are deleted; their hand-offs stay as anonymous counts; their comments leave the reports of record.
@@ -32,6 +33,7 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 	fs.StringVar(&endpoint, "dynamodb-endpoint", "", "the same as --endpoint")
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	activitiesTable := fs.String("activities-table", "handoff-local-activities", "activities table")
+	deliveriesTable := fs.String("deliveries-table", "handoff-local-deliveries", "deliveries table")
 	slaTable := fs.String("sla-table", "handoff-local-sla", "SLA table")
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
@@ -55,7 +57,7 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	people := store.NewPeople(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, SLA: *slaTable, Zone: c.Location,
+	people := store.NewPeople(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, Deliveries: *deliveriesTable, SLA: *slaTable, Zone: c.Location,
 		Retention: c.Retention})
 	r, err := forget.Person(ctx, people, *email, now())
 	if errors.Is(err, forget.ErrInvalidEmail) {

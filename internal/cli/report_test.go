@@ -402,7 +402,7 @@ func TestForgetCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"forget", "--email", " Zoe@Quintrell-Forges.FR ", "--contract", env.contract, "--endpoint", env.endpoint,
-		"--leads-table", env.leads, "--activities-table", env.tables.Activities, "--sla-table", env.sla}
+		"--leads-table", env.leads, "--activities-table", env.tables.Activities, "--deliveries-table", env.tables.Deliveries, "--sla-table", env.sla}
 	code, out, errOut := runReport(t, args, at)
 	if code != 0 || !strings.Contains(out, `"status": "erased"`) || !strings.Contains(out, rec.LeadID) || !strings.Contains(out, `"activities": 1`) {
 		t.Errorf("exit %d:\n%s%s", code, out, errOut)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -162,7 +163,7 @@ func TestIngestionAndLinksThroughTheStack(t *testing.T) {
 			t.Fatalf("%d %s", first.status, first.body)
 		}
 		if _, err := testenv.DynamoDB(t).DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(s.tables["DeliveriesTable"]),
-			Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "DELIVERY#site-contact#e2e-late"}}}); err != nil {
+			Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: store.DeliveryKey("DELIVERY", "site-contact", "e2e-late")}}}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(1100 * time.Millisecond) // a later second: without occurred_at, the retry's receipt time differs

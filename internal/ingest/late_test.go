@@ -25,7 +25,7 @@ var later = now.Add(store.DeliveryTTL + time.Hour)
 // (TTL deletes within days, not at once).
 func (h *harness) expire(source, id string, deleteIt bool) {
 	h.t.Helper()
-	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "DELIVERY#" + source + "#" + id}}
+	key := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: store.DeliveryKey("DELIVERY", source, id)}}
 	var err error
 	if deleteIt {
 		_, err = h.db.DeleteItem(context.Background(), &dynamodb.DeleteItemInput{TableName: aws.String(h.tables.Deliveries), Key: key,
@@ -110,7 +110,7 @@ func show(v types.AttributeValue) string {
 func (h *harness) delivery(source, id string) string {
 	h.t.Helper()
 	out, err := h.db.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(h.tables.Deliveries), ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "DELIVERY#" + source + "#" + id}}})
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: store.DeliveryKey("DELIVERY", source, id)}}})
 	if err != nil {
 		h.t.Fatal(err)
 	}

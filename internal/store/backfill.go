@@ -78,10 +78,10 @@ func (e *Expiries) Backfill(ctx context.Context, apply bool, progress func(Backf
 			t, ok := instant(it.HandoffAt)
 			return e.t.recordExpiry(t), ok, nil
 		}},
-		{"SLA events, creations, stage changes", e.t.SLA, func(it backfillItem) bool { return strings.HasPrefix(it.SK, "EVT#") }, func(it backfillItem) (int64, bool, error) {
+		{"SLA events, creations, stage changes, holds", e.t.SLA, func(it backfillItem) bool { return strings.HasPrefix(it.SK, "EVT#") }, func(it backfillItem) (int64, bool, error) {
 			from := it.HandoffAt // an SLA event: with its hand-off
-			if it.Kind == "lead" || it.Kind == "stage" {
-				from = it.At
+			if it.Kind == "lead" || it.Kind == "stage" || it.Kind == "held" {
+				from = it.At // a creation, a stage change, a hold: from its own instant
 			}
 			t, ok := instant(from)
 			return e.t.recordExpiry(t), ok, nil
@@ -153,6 +153,7 @@ type backfillItem struct {
 	OccurredAt string `dynamodbav:"occurredAt"`
 	CreatedAt  string `dynamodbav:"createdAt"`
 	UpdatedAt  string `dynamodbav:"updatedAt"`
+	HeardAt    string `dynamodbav:"heardAt"`
 	ExpiresAt  int64  `dynamodbav:"expiresAt"`
 	LeadName   string `dynamodbav:"leadName"`
 	LeadTitle  string `dynamodbav:"leadTitle"`
@@ -176,7 +177,7 @@ func when(v string) time.Time {
 	return t
 }
 
-var backfillAttributes = "pk, sk, kind, leadId, #at, handoffAt, occurredAt, createdAt, updatedAt, expiresAt, " + strings.Join(oldHandoffCopies, ", ")
+var backfillAttributes = "pk, sk, kind, leadId, #at, handoffAt, occurredAt, createdAt, updatedAt, heardAt, expiresAt, " + strings.Join(oldHandoffCopies, ", ")
 
 func (e *Expiries) scan(ctx context.Context, table string, fn func(backfillItem) error) error {
 	in := &dynamodb.ScanInput{TableName: aws.String(table), ProjectionExpression: aws.String(backfillAttributes),
@@ -224,7 +225,7 @@ func (e *Expiries) leadExpiry(ctx context.Context, it backfillItem) (int64, erro
 	if err != nil {
 		return 0, fmt.Errorf("the history of lead %s: %w", it.LeadID, err)
 	}
-	return e.t.leadExpiry(lastHeard(when(it.CreatedAt), when(it.UpdatedAt), received)), nil
+	return e.t.leadExpiry(lastHeard(when(it.CreatedAt), when(it.UpdatedAt), append(received, when(it.HeardAt)))), nil
 }
 
 // write gives an item its expiresAt (and takes a hand-off's old copies away), if it is still there as read.

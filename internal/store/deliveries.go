@@ -1,6 +1,8 @@
 package store
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,8 +45,16 @@ type seenItem struct {
 	ExpiresAt int64  `dynamodbav:"expiresAt"` // retention.activities after the delivery
 }
 
+// DeliveryKey is the key (pk) a delivery's answer (kind "DELIVERY") or marker ("SEEN") is stored under. The ID a
+// sender posts may name the person (an idempotency key templated from the form's email): the keys hold a digest
+// of it (SHA-256, 128 bits), never the ID.
+func DeliveryKey(kind, source, id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return kind + "#" + source + "#" + hex.EncodeToString(sum[:16])
+}
+
 func (s *Leads) putDelivery(d webhook.Delivery, leadID string, a webhook.Answer) types.TransactWriteItem {
-	item := marshal(deliveryItem{PK: "DELIVERY#" + d.Source + "#" + d.ID, LeadID: leadID, Status: a.Status, Body: a.Body,
+	item := marshal(deliveryItem{PK: DeliveryKey("DELIVERY", d.Source, d.ID), LeadID: leadID, Status: a.Status, Body: a.Body,
 		BodyHash: d.BodyHash, CreatedAt: stamp(d.At), ExpiresAt: d.At.Add(DeliveryTTL).Unix()})
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: &s.t.Deliveries, Item: item,
@@ -57,7 +67,7 @@ func (s *Leads) putDelivery(d webhook.Delivery, leadID string, a webhook.Answer)
 
 func (s *Leads) putSeen(d webhook.Delivery, leadID string) types.TransactWriteItem {
 	return types.TransactWriteItem{Put: &types.Put{
-		TableName: &s.t.Deliveries, Item: marshal(seenItem{PK: "SEEN#" + d.Source + "#" + d.ID, LeadID: leadID, BodyHash: d.BodyHash, CreatedAt: stamp(d.At),
+		TableName: &s.t.Deliveries, Item: marshal(seenItem{PK: DeliveryKey("SEEN", d.Source, d.ID), LeadID: leadID, BodyHash: d.BodyHash, CreatedAt: stamp(d.At),
 			ExpiresAt: s.t.activityExpiry(d.At)}),
 		ConditionExpression:                 aws.String("attribute_not_exists(pk)"),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,

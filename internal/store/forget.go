@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -31,8 +32,10 @@ import (
 //     the rep's load released; the SLA events and stage changes — kept as they are: they hold the lead's ID, the
 //     reps and instants, nothing that identifies the person once the profile is gone; the months' reports of
 //     record — the rows of the lead's hand-offs lose their comments.
-//   - DeliveriesTable: the webhook deliveries hold the lead's ID and the answer given (no personal data): kept
-//     until they expire.
+//   - DeliveriesTable: the answers given to the deliveries that brought the activities — deleted (their body
+//     repeats the delivery's ID, which a sender may template from the email); the deliveries' markers — kept
+//     until they expire, holding the lead's ID and digests only, so that a replay of the delivery is recognised
+//     and cannot bring the person back.
 //
 // Every step can run again: a second Forget finds nothing left and changes nothing.
 type People struct {
@@ -60,69 +63,161 @@ func (p *People) Forget(ctx context.Context, email string, now time.Time) (strin
 		return "", done, nil
 	}
 	var claim struct {
-		LeadID string `dynamodbav:"leadId"`
+		LeadID  string   `dynamodbav:"leadId"`
+		LeadIDs []string `dynamodbav:"leadIds,stringset,omitempty"`
 	}
 	if err := unmarshal(out.Item, &claim); err != nil || claim.LeadID == "" {
 		return "", done, fmt.Errorf("stored item %s: no leadId (%v)", describeKey(out.Item), err)
 	}
 	id := claim.LeadID
-	if done.Activities, err = p.deleteActivities(ctx, id); err != nil {
-		return id, done, err
-	}
-	months, err := p.forgetHandoffs(ctx, id, now, &done)
-	if err != nil {
-		return id, done, err
-	}
-	for _, m := range months {
-		changed, err := p.forgetInReport(ctx, m, id)
-		if err != nil {
+	// The leads that held the claim before (past their retention, not deleted yet) go first; the claim's own
+	// lead last, with the claim.
+	for _, old := range claim.LeadIDs {
+		if old == id {
+			continue
+		}
+		if err := p.forgetLead(ctx, old, nil, now, &done); err != nil {
 			return id, done, err
 		}
-		if changed {
-			done.Reports++
-		}
 	}
-	// Last: the profile and the claim, together (the claim only if it is still this lead's).
-	reasons, err := transact(ctx, p.db, []types.TransactWriteItem{
-		{Delete: &types.Delete{TableName: &p.t.Leads, Key: key(leadPK(id), profileSK), ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureNone}},
-		{Delete: &types.Delete{TableName: &p.t.Leads, Key: claimKey, ConditionExpression: aws.String("leadId = :id"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: id}}}},
-	})
-	switch {
-	case err != nil:
-		return id, done, fmt.Errorf("delete the lead and its email claim: %w", err)
-	case reasons != nil:
-		return id, done, fmt.Errorf("delete the lead and its email claim: %s: %w", describe(reasons), ErrConflict)
-	}
-	done.Leads, done.Claims = 1, 1
-	return id, done, nil
+	return id, done, p.forgetLead(ctx, id, claimKey, now, &done)
 }
 
-// deleteActivities deletes every activity of the lead, 25 a request.
+// forgetLead erases one lead: its activities, hand-offs and report comments, then its profile — and, when
+// claimKey is set, the claim of its email with it, if it is still this lead's. A form or a claim of notify may
+// reach the lead while it is erased: the profile's version says so (each of them changes it), and the erasure
+// goes round again until the profile it deletes is the one it read — so that nothing stored meanwhile outlives it.
+func (p *People) forgetLead(ctx context.Context, id string, claimKey map[string]types.AttributeValue, now time.Time, done *lead.Erased) error {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		version, exists, err := p.profileVersion(ctx, id)
+		if err != nil {
+			return err
+		}
+		n, err := p.deleteActivities(ctx, id)
+		done.Activities += n
+		if err != nil {
+			return err
+		}
+		months, err := p.forgetHandoffs(ctx, id, now, done)
+		if err != nil {
+			return err
+		}
+		for _, m := range months {
+			changed, err := p.forgetInReport(ctx, m, id)
+			if err != nil {
+				return err
+			}
+			if changed {
+				done.Reports++
+			}
+		}
+		// Last: the profile (as read) and the claim (if still this lead's), together.
+		profile := &types.Delete{TableName: &p.t.Leads, Key: key(leadPK(id), profileSK), ConditionExpression: aws.String("attribute_not_exists(pk)")}
+		if exists {
+			profile.ConditionExpression = aws.String("#v = :v")
+			profile.ExpressionAttributeNames = map[string]string{"#v": "version"}
+			profile.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(version)}
+		}
+		txn := []types.TransactWriteItem{{Delete: profile}}
+		if claimKey != nil {
+			txn = append(txn, types.TransactWriteItem{Delete: &types.Delete{TableName: &p.t.Leads, Key: claimKey, ConditionExpression: aws.String("leadId = :id"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":id": &types.AttributeValueMemberS{Value: id}}}})
+		}
+		reasons, err := transact(ctx, p.db, txn)
+		switch {
+		case err != nil:
+			return fmt.Errorf("delete lead %s: %w", id, err)
+		case reasons == nil:
+			done.Leads += b2i(exists)
+			done.Claims += b2i(claimKey != nil)
+			return nil
+		case failed(reasons, 0), conflicted(reasons):
+			backoff(ctx, attempt) // changed meanwhile: once more
+			continue
+		}
+		return fmt.Errorf("delete lead %s: %s: %w", id, describe(reasons), ErrConflict)
+	}
+	return fmt.Errorf("erase lead %s: it kept changing: %w", id, ErrConflict)
+}
+
+// profileVersion reads the version of the lead's profile (exists false: it is gone already).
+func (p *People) profileVersion(ctx context.Context, id string) (int64, bool, error) {
+	out, err := p.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &p.t.Leads, Key: key(leadPK(id), profileSK), ConsistentRead: aws.Bool(true),
+		ProjectionExpression: aws.String("#v"), ExpressionAttributeNames: map[string]string{"#v": "version"}})
+	if err != nil {
+		return 0, false, fmt.Errorf("read lead %s: %w", id, err)
+	}
+	if out.Item == nil {
+		return 0, false, nil
+	}
+	var it struct {
+		Version int64 `dynamodbav:"version"`
+	}
+	if err := unmarshal(out.Item, &it); err != nil {
+		return 0, false, err
+	}
+	return it.Version, true, nil
+}
+
+// deleteActivities deletes every activity of the lead, 25 a request, and the answers of the deliveries that
+// brought them (their body repeats the delivery's ID, which may name the person); the deliveries' markers stay,
+// keyed by a digest of the ID, so that a replay cannot bring the person back.
 func (p *People) deleteActivities(ctx context.Context, id string) (int, error) {
 	var keys []map[string]types.AttributeValue
+	deliveries := map[string]bool{}
 	err := queryAll(ctx, p.db, &dynamodb.QueryInput{TableName: &p.t.Activities, KeyConditionExpression: aws.String("pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: leadPK(id)}},
-		ProjectionExpression:      aws.String("pk, sk"), ConsistentRead: aws.Bool(true)}, func(items []map[string]types.AttributeValue) error {
-		keys = append(keys, items...)
+		ProjectionExpression:      aws.String("pk, sk, #src, deliveryId"), ExpressionAttributeNames: map[string]string{"#src": "source"},
+		ConsistentRead: aws.Bool(true)}, func(items []map[string]types.AttributeValue) error {
+		for _, item := range items {
+			var a struct {
+				Source     string `dynamodbav:"source"`
+				DeliveryID string `dynamodbav:"deliveryId"`
+			}
+			if err := unmarshal(item, &a); err != nil {
+				return err
+			}
+			if a.DeliveryID != "" {
+				// The answer's key now, and both keys as items written before digests were kept had them.
+				deliveries[DeliveryKey("DELIVERY", a.Source, a.DeliveryID)] = true
+				deliveries["DELIVERY#"+a.Source+"#"+a.DeliveryID] = true
+				deliveries["SEEN#"+a.Source+"#"+a.DeliveryID] = true
+			}
+			keys = append(keys, map[string]types.AttributeValue{"pk": item["pk"], "sk": item["sk"]})
+		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("read the activities: %w", err)
 	}
+	if err := p.deleteAll(ctx, p.t.Activities, keys); err != nil {
+		return 0, fmt.Errorf("delete the activities: %w", err)
+	}
+	var answers []map[string]types.AttributeValue
+	for pk := range deliveries {
+		answers = append(answers, key(pk, ""))
+	}
+	if err := p.deleteAll(ctx, p.t.Deliveries, answers); err != nil {
+		return len(keys), fmt.Errorf("delete the deliveries' answers: %w", err)
+	}
+	return len(keys), nil
+}
+
+// deleteAll deletes items by key, 25 a request (those that are not there cost nothing).
+func (p *People) deleteAll(ctx context.Context, table string, keys []map[string]types.AttributeValue) error {
 	for start := 0; start < len(keys); start += 25 {
 		var reqs []types.WriteRequest
 		for _, k := range keys[start:min(start+25, len(keys))] {
 			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}})
 		}
-		req := map[string][]types.WriteRequest{p.t.Activities: reqs}
+		req := map[string][]types.WriteRequest{table: reqs}
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt == maxAttempts {
-				return start, fmt.Errorf("delete the activities: unprocessed after %d attempts: %w", attempt, ErrConflict)
+				return fmt.Errorf("unprocessed after %d attempts: %w", attempt, ErrConflict)
 			}
 			out, err := p.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
 			if err != nil {
-				return start, fmt.Errorf("delete the activities: %w", err)
+				return err
 			}
 			req = out.UnprocessedItems
 			if len(req) > 0 {
@@ -130,7 +225,7 @@ func (p *People) deleteActivities(ctx context.Context, id string) (int, error) {
 			}
 		}
 	}
-	return len(keys), nil
+	return nil
 }
 
 // forgetHandoffs ends each of the lead's hand-offs and takes what identified the person off it; it returns the
@@ -163,7 +258,9 @@ func (p *People) forgetHandoffs(ctx context.Context, id string, now time.Time, d
 	}
 	var months []contract.Month
 	for _, k := range keys {
+		var pending []string
 		_, err := p.handoffs.Update(ctx, k, now, func(h *handoff.Handoff) ([]handoff.Event, error) {
+			pending = slices.Clone(h.Pending)
 			if !h.Forget(now) {
 				return nil, handoff.ErrNoChange
 			}
@@ -174,6 +271,15 @@ func (p *People) forgetHandoffs(ctx context.Context, id string, now time.Time, d
 			done.Handoffs++
 		case !errors.Is(err, handoff.ErrNoChange):
 			return nil, fmt.Errorf("forget hand-off %s: %w", k, err)
+		}
+		// The emails of its events not sent yet are given up, so that a run of the checker holding the hand-off
+		// as it was before cannot pass their gate: nothing more is sent about the person. One in flight already
+		// (sending) is past stopping.
+		for _, id := range pending {
+			err := p.handoffs.SettleEventMail(ctx, k, id, handoff.MailClaimed, handoff.Mail{Status: handoff.MailAbandoned})
+			if err != nil && !conditionFailed(err) {
+				return nil, fmt.Errorf("give up the email of %s of %s: %w", id, k, err)
+			}
 		}
 		m := contract.MonthOf(k.At.In(p.zone()))
 		if len(months) == 0 || months[len(months)-1] != m {

@@ -79,6 +79,9 @@ type leadItem struct {
 	// ExpiresAt: retention.leads after the last thing heard of the lead (retention.go); 0 on items written
 	// before retention.
 	ExpiresAt int64 `dynamodbav:"expiresAt,omitempty"`
+	// HeardAt is the last thing heard of the lead when its expiry was last computed from its history: an activity
+	// that has since expired was still heard of then, and the lead must not expire sooner for it.
+	HeardAt string `dynamodbav:"heardAt,omitempty"`
 }
 
 const (

@@ -269,17 +269,15 @@ func (s *Leads) CountDiscarded(ctx context.Context, source, reason string, at ti
 // claimEmail claims an email for a new lead: unless another lead has it — a claim past its expiresAt (its lead
 // past its retention, not deleted yet) is taken over.
 func (s *Leads) claimEmail(email, id string, at time.Time) types.TransactWriteItem {
-	item := marshal(struct {
-		PK        string `dynamodbav:"pk"`
-		SK        string `dynamodbav:"sk"`
-		Type      string `dynamodbav:"type"`
-		LeadID    string `dynamodbav:"leadId"`
-		CreatedAt string `dynamodbav:"createdAt"`
-		ExpiresAt int64  `dynamodbav:"expiresAt"`
-	}{"EMAIL#" + email, emailSK, "email", id, stamp(at), s.t.leadExpiry(at)})
-	return types.TransactWriteItem{Put: &types.Put{TableName: &s.t.Leads, Item: item,
-		ConditionExpression:                 aws.String("attribute_not_exists(pk) OR expiresAt <= :now"),
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":now": num(time.Now().Unix())},
+	// An update rather than a put: the claim keeps the IDs of every lead that held it (leadIds), so that an
+	// erasure by the email also finds a lead past its retention whose claim a new lead took over, before
+	// DynamoDB deletes it.
+	return types.TransactWriteItem{Update: &types.Update{TableName: &s.t.Leads, Key: key("EMAIL#"+email, emailSK),
+		UpdateExpression:         aws.String("SET #type = :type, leadId = :id, createdAt = :at, expiresAt = :e ADD leadIds :ids"),
+		ConditionExpression:      aws.String("attribute_not_exists(pk) OR expiresAt <= :now"),
+		ExpressionAttributeNames: map[string]string{"#type": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":type": str("email"), ":id": str(id), ":at": str(stamp(at)),
+			":e": num(s.t.leadExpiry(at)), ":ids": &types.AttributeValueMemberSS{Value: []string{id}}, ":now": num(time.Now().Unix())},
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld}}
 }
 
@@ -425,7 +423,8 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 		for i, a := range acts {
 			received[i] = a.ReceivedAt
 		}
-		expires := s.t.leadExpiry(lastHeard(l.CreatedAt, l.UpdatedAt, received))
+		heard := lastHeard(l.CreatedAt, l.UpdatedAt, append(received, when(it.HeardAt)))
+		expires := s.t.leadExpiry(heard)
 		ch := decide(l, acts)
 		if ch == nil && expires == it.ExpiresAt {
 			return nil, nil
@@ -434,7 +433,7 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 		if expires != it.ExpiresAt && withClaim {
 			claim = l.Contact.Email
 		}
-		err = s.saveScore(ctx, l, ch, expires, claim)
+		err = s.saveScore(ctx, l, ch, heard, expires, claim)
 		switch {
 		case errors.Is(err, errClaim):
 			withClaim = false // gone or taken over (it had expired): the lead alone
@@ -458,8 +457,9 @@ var (
 // saveScore writes a change of score (nil: none, only the expiry) and the lead's expiresAt under the lead's
 // version; with the claim of its email (claim: the email; "" to leave it) in the same transaction, so that they
 // never expire apart.
-func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change, expires int64, claim string) error {
-	upd := expression.Set(expression.Name("expiresAt"), expression.Value(expires)).Add(expression.Name("version"), expression.Value(1))
+func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change, heard time.Time, expires int64, claim string) error {
+	upd := expression.Set(expression.Name("expiresAt"), expression.Value(expires)).Set(expression.Name("heardAt"), expression.Value(stamp(heard))).
+		Add(expression.Name("version"), expression.Value(1))
 	if ch != nil {
 		var err error
 		if upd, err = scoreUpdate(upd, l, ch); err != nil {

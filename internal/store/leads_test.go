@@ -126,7 +126,7 @@ func TestDeliveries(t *testing.T) {
 	}
 	// The answer expires (TTL deletes it): the retry comes three days later, stamped with its receipt time.
 	if _, err := f.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &f.tables.Deliveries,
-		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "DELIVERY#site#d1"}}}); err != nil {
+		Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: store.DeliveryKey("DELIVERY", "site", "d1")}}}); err != nil {
 		t.Fatal(err)
 	}
 	late := d

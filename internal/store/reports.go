@@ -287,7 +287,7 @@ func (s *Reports) rewriteFigures(ctx context.Context, st records.Stored, figures
 			continue
 		}
 		part := figuresItem{PK: reportPK(st.Month), SK: figuresSK + fmt.Sprintf("%03d", n), Kind: "report.figures", N: n,
-			Data: data[(n-1)*figuresPart : min(n*figuresPart, len(data))]}
+			Data: data[(n-1)*figuresPart : min(n*figuresPart, len(data))], ExpiresAt: s.t.reportExpiry(st.Month)}
 		txn = append(txn, types.TransactWriteItem{Put: &types.Put{TableName: &s.t.SLA, Item: marshal(part)}})
 	}
 	reasons, err := transact(ctx, s.db, txn)

@@ -164,9 +164,9 @@ func TestEveryItemHoldingPersonalDataExpires(t *testing.T) {
 		{"page_view activity", f.tables.Activities, pk, "2027-11-30T09:00:00.000Z#a1-" + email, "2028-04-30T09:00:00Z"},
 		{"sales' answer, an activity", f.tables.Activities, pk, "2027-12-01T11:00:00.000Z#" + lead.ActivityID("feedback", h.Key.String(), 1), "2028-05-01T11:00:00Z"},
 		// Deliveries: the answer for 48 h; the marker as long as the activities it brought.
-		{"delivery's first answer", f.tables.Deliveries, "DELIVERY#site#" + d0.ID, "", "2027-11-29T16:30:00Z"},
-		{"delivery marker", f.tables.Deliveries, "SEEN#site#" + d0.ID, "", "2028-04-27T16:30:00Z"},
-		{"activities' delivery marker", f.tables.Deliveries, "SEEN#tracking#" + d1.ID, "", "2028-04-30T09:15:00Z"},
+		{"delivery's first answer", f.tables.Deliveries, store.DeliveryKey("DELIVERY", "site", d0.ID), "", "2027-11-29T16:30:00Z"},
+		{"delivery marker", f.tables.Deliveries, store.DeliveryKey("SEEN", "site", d0.ID), "", "2028-04-27T16:30:00Z"},
+		{"activities' delivery marker", f.tables.Deliveries, store.DeliveryKey("SEEN", "tracking", d1.ID), "", "2028-04-30T09:15:00Z"},
 		// The SLA's records: 11 months after their instant; a hand-off's events with it.
 		{"creation", f.tables.SLA, pk, "EVT#2027-11-27T16:30:00.000Z#lead", "2028-10-27T16:30:00Z"},
 		{"stage change", f.tables.SLA, pk, "EVT#2027-11-30T10:00:00.000Z#stage#sql", "2028-10-30T10:00:00Z"},
@@ -309,7 +309,7 @@ func TestBackfill(t *testing.T) {
 	items := []struct{ table, pk, sk string }{
 		{f.tables.Leads, pk, "#PROFILE"}, {f.tables.Leads, "EMAIL#" + email, "#EMAIL"},
 		{f.tables.Activities, pk, "2027-11-27T16:30:00.000Z#a0-" + email}, {f.tables.Activities, pk, "2027-12-01T10:00:00.000Z#a1-" + email},
-		{f.tables.Deliveries, "SEEN#site#" + d0.ID, ""}, {f.tables.Deliveries, "SEEN#tracking#" + d1.ID, ""},
+		{f.tables.Deliveries, store.DeliveryKey("SEEN", "site", d0.ID), ""}, {f.tables.Deliveries, store.DeliveryKey("SEEN", "tracking", d1.ID), ""},
 		{f.tables.SLA, pk, "EVT#2027-11-27T16:30:00.000Z#lead"}, {f.tables.SLA, pk, "HANDOFF#2027-12-01T10:00:00.000Z"},
 		{f.tables.SLA, pk, "EVT#2027-12-01T10:00:00.000Z#" + reminded.Pending[0]},
 		{f.tables.SLA, "REPORT#2027-11", "#REPORT"}, {f.tables.SLA, "REPORT#2027-11", "#REPORT#FIGURES#001"},
@@ -353,7 +353,7 @@ func TestBackfill(t *testing.T) {
 	}
 	done := counts(true, f.tables)
 	for kind, n := range map[string]int{"lead profiles": 1, "email claims": 1, "activities": 2, "delivery markers": 2, "hand-offs": 1,
-		"SLA events, creations, stage changes": 2, "reports of record": 2} {
+		"SLA events, creations, stage changes, holds": 2, "reports of record": 2} {
 		if c := done[kind]; c.Set != n || c.Changed != 0 {
 			t.Errorf("%s: %+v, want %d set", kind, c, n)
 		}

@@ -1,9 +1,9 @@
 package intake
 
 import (
-	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/handoff-sla/handoff/internal/lead/address"
 )
 
 // The character rules for every text value a webhook sends (issue #9):
@@ -49,12 +49,6 @@ func isNoncharacter(r rune) bool {
 	return r >= 0xFDD0 && r <= 0xFDEF || r&0xFFFE == 0xFFFE
 }
 
-// invisible reports a character that shows nothing: white space and the default-ignorable characters (format
-// characters, Hangul fillers, variation selectors).
-func invisible(r rune) bool {
-	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
-		unicode.Is(unicode.Variation_Selector, r)
-}
-
-// trimInvisible trims white space and invisible characters from both ends.
-func trimInvisible(v string) string { return strings.TrimFunc(v, invisible) }
+// trimInvisible trims white space and invisible characters from both ends (package address: the rule the
+// lead's email and every other value share).
+func trimInvisible(v string) string { return address.TrimInvisible(v) }

@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
@@ -24,10 +25,10 @@ var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 // Normalise returns the normal form of an address: compatibility characters folded (NFKC: the Kelvin sign is a
 // K, full-width letters are letters), the local part lower-cased (it may be UTF-8, RFC 6531), the domain in its
 // ASCII form as resolvers see it (IDNA, UTS #46: société.fr is xn--socit-esab.fr). Anything else — a display
-// name, a comment, a line break, a domain that is no host name — is ErrInvalid. The caller trims what it
-// considers around the value.
+// name, a comment, a line break, a domain that is no host name — is ErrInvalid. White space and invisible
+// characters around it (a zero-width space, a byte-order mark: what a paste brings along) are trimmed.
 func Normalise(raw string) (string, error) {
-	v := norm.NFKC.String(raw)
+	v := norm.NFKC.String(TrimInvisible(raw))
 	at := strings.LastIndexByte(v, '@')
 	if len(v) > maxLength || strings.ContainsAny(v, "\r\n\x00 ") || at < 1 {
 		return "", ErrInvalid
@@ -47,6 +48,16 @@ func Normalise(raw string) (string, error) {
 		return "", ErrInvalid // a display name, a comment, a malformed local part
 	}
 	return e, nil
+}
+
+// TrimInvisible trims white space and the characters that show nothing (format characters, Hangul fillers,
+// variation selectors) from both ends of a value.
+func TrimInvisible(v string) string { return strings.TrimFunc(v, invisible) }
+
+// invisible reports a character that shows nothing: white space and the default-ignorable characters.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
+		unicode.Is(unicode.Variation_Selector, r)
 }
 
 // Domain is the domain of a normalised address.

@@ -106,7 +106,7 @@ func TestAnExpiredLeadIsGone(t *testing.T) {
 	began, deadline := time.Now(), time.Now().Add(90*time.Second)
 	for _, it := range []struct{ table, pk, sk string }{
 		{f.tables.Activities, "LEAD#" + again.LeadID, then.Format("2006-01-02T15:04:05.000Z") + "#a2-" + email},
-		{f.tables.Deliveries, "SEEN#tracking#" + d2.ID, ""},
+		{f.tables.Deliveries, store.DeliveryKey("SEEN", "tracking", d2.ID), ""},
 	} {
 		for f.item(it.table, it.pk, it.sk) != nil {
 			if time.Now().After(deadline) {
