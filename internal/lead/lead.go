@@ -137,6 +137,10 @@ func Latest(held, submitted *Consent) *Consent {
 	return held
 }
 
+// ErrConsentRefused: the lead's latest answer to the consent question is no — what would give sales the means
+// to reach the person (the SQL email) does not leave.
+var ErrConsentRefused = errors.New("the lead's latest answer to the consent question is no")
+
 // HoldReason is why a lead that qualified for sales is kept from them.
 type HoldReason string
 
