@@ -15,6 +15,11 @@
 // most handoff.SendTimeout: left sending longer, its run died, and the next run records its resend (one run
 // wins the conditional write) and sends it through its gate, marked as a possible duplicate, the rep's deadlines
 // unmoved.
+//
+// Consent: an SQL email never leaves once the lead's latest answer to the consent question is no. One to resend
+// (stuck, interrupted) withdraws the hand-off instead (handoff.Withdraw: nothing more checked or sent, marketing
+// ops told); one to the rep a breach would reassign the SQL to is not sent because the SQL is not reassigned (the
+// rep who has it keeps it); and notify.Send withdraws the hand-off of any that a no reaches past these checks.
 package deadlines
 
 import (
@@ -262,10 +267,14 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
+	withdraw, err := c.withdraws(ctx, h, steps)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
 	pendingBefore := slices.Clone(h.Pending)
 	mailBefore := h.Mail
 	updated, err := c.handoffs.UpdateFrom(ctx, h, now, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		return c.apply(h, reassign, c.clock())
+		return c.apply(h, reassign, withdraw, c.clock())
 	})
 	if errors.Is(err, handoff.ErrNoChange) {
 		return errors.Join(errs...)
@@ -298,6 +307,26 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	return errors.Join(errs...)
 }
 
+// withdraws reports, before the change, a hand-off whose SQL email is to go again (stuck, or interrupted) for a
+// lead whose latest answer to the consent question is no: it is withdrawn instead (handoff.Withdraw), rather than
+// recorded as resent — ops would be told it was — and then kept in by notify.Send, which would withdraw it all
+// the same (SQLMessage is never composed for such a lead: the guard for a no recorded after this read).
+func (c *Checker) withdraws(ctx context.Context, h handoff.Handoff, steps []handoff.Step) (bool, error) {
+	if !slices.ContainsFunc(steps, func(s handoff.Step) bool {
+		return s.Kind == handoff.StepStuckMail || s.Kind == handoff.StepInterruptedMail
+	}) {
+		return false, nil
+	}
+	l, err := c.leads.Get(ctx, h.LeadID)
+	switch {
+	case errors.Is(err, lead.ErrNotFound):
+		return false, nil // gone: its email names it by its ID (an erased person's hand-off is ended already)
+	case err != nil:
+		return false, fmt.Errorf("the lead of %s: %w", h.Key, err)
+	}
+	return l.Consent.Refused(), nil
+}
+
 // nextRep chooses, before the change, the rep a first-contact breach would reassign the SQL to (when the
 // contract reassigns): the routing rules, every rep who held the SQL excluded. Nil when there is nobody else.
 func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handoff.Step, now time.Time) (*handoff.Assignment, error) {
@@ -310,6 +339,10 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	}
 	if err != nil {
 		return nil, fmt.Errorf("the lead of %s: %w", h.Key, err)
+	}
+	if l.Consent.Refused() {
+		// A no after the hand-off: the rep who has the SQL email keeps it, but no other rep is given the details.
+		return nil, nil
 	}
 	holders := make([]string, 0, len(h.Assignments))
 	for _, a := range h.Assignments {
@@ -342,13 +375,17 @@ func reassignReason(c *contract.Contract, from, why string) string {
 }
 
 // apply records the steps due on h at now (called again on the fresh hand-off when another writer got there
-// first: what is due is decided anew each time).
-func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, now time.Time) ([]handoff.Event, error) {
+// first: what is due is decided anew each time). withdraw withdraws a hand-off whose SQL email would go again.
+func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdraw bool, now time.Time) ([]handoff.Event, error) {
 	var events []handoff.Event
 	for _, s := range h.Due(now) {
 		rep, known := c.contract.Rep(h.Rep())
 		switch s.Kind {
 		case handoff.StepStuckMail, handoff.StepInterruptedMail:
+			if withdraw {
+				events = append(events, h.Withdraw(now))
+				continue
+			}
 			d, err := handoff.DeadlinesFrom(c.contract, now)
 			if err != nil {
 				return nil, err

@@ -228,11 +228,14 @@ func (b *eventMail) undelivered(Links) error {
 	if err := b.toOps(); err != nil {
 		return err
 	}
-	maybe := b.e.Reason == handoff.ReasonUnknownNotResent
 	what, to := b.aboutShort()
 	subject, intro, todo := "undelivered.subject", "undelivered.intro", "undelivered.todo"
-	if maybe {
+	switch b.e.Reason {
+	case handoff.ReasonUnknownNotResent:
 		subject, intro, todo = "undelivered.subject_unknown", "undelivered.intro_unknown", "undelivered.todo_unknown"
+	case handoff.ReasonConsentRefused:
+		// Withheld, not lost: nothing is to be passed on to the rep (handoff.Withdraw).
+		subject, intro, todo = "undelivered.subject_consent", "undelivered.intro_consent", "undelivered.todo_consent"
 	}
 	b.v.Subject = b.w(subject, what, b.who())
 	b.v.Hello = b.w("ev.hello_ops")
@@ -524,7 +527,7 @@ var reasonKeys = map[string]string{
 	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
 	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
 	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
-	handoff.ReasonInterrupted: "reason.interrupted",
+	handoff.ReasonInterrupted: "reason.interrupted", handoff.ReasonConsentRefused: "reason.consent",
 }
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.

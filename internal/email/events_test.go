@@ -423,6 +423,30 @@ func eventCases(t *testing.T) []eventCase {
 			},
 		},
 		{
+			// The lead said no before the rep had the SQL email: the hand-off is withdrawn; nothing to pass on.
+			name: "SQL email withheld, the lead's latest answer no",
+			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
+				h := claimed(t, c, "thomas-martin", monday)
+				h.Mail.Start(monday.Add(2 * time.Minute))
+				now := monday.Add(2 * time.Minute)
+				e := h.Withdraw(now)
+				return *h, e, now
+			},
+			to: []string{opsAddr},
+			want: map[contract.Locale]expect{
+				contract.French: {subject: "E-mail non envoyé, pas de consentement : e-mail SQL à Thomas Martin (SQL ACME Industrie)",
+					both: []string{"Handoff n'a pas envoyé cet e-mail sur ce SQL" + nb + ": la dernière réponse du lead à la question du consentement est non.",
+						"Motif" + nb + ": la dernière réponse du lead à la question du consentement est non" + nb + ": l'e-mail SQL n'a pas été envoyé",
+						"Ne transmettez pas ce lead à Thomas Martin" + nb + ": il a refusé d'être contacté par les ventes."},
+					not: []string{"à la main", "n'a pas pu être remis", "the lead's latest answer"}},
+				contract.English: {subject: "Email not sent, no consent: SQL email to Thomas Martin (SQL ACME Industrie)",
+					both: []string{"Handoff did not send this email about this SQL: the lead's latest answer to the consent question is no.",
+						"Why: the lead's latest answer to the consent question is no: the SQL email was not sent, and the hand-off ended",
+						"Do not pass this lead on to Thomas Martin: they refused to be contacted by sales."},
+					not: []string{"by hand", "could not be delivered"}},
+			},
+		},
+		{
 			name: "an escalation undelivered",
 			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
 				h := sent(t, c, "thomas-martin", monday)
@@ -1066,5 +1090,31 @@ func TestEventShowsTheHandoffAsItsClockCounts(t *testing.T) {
 	}
 	if !strings.Contains(m.Text, "10:00") || strings.Contains(m.Text, "09:59") {
 		t.Errorf("the hand-off is not shown at 10:00:\n%s", m.Text)
+	}
+}
+
+// TestNoSQLEmailForARefusal: the SQL email is never composed for a lead whose latest answer to the consent
+// question is no — whoever would send it (notify, a retry, the checker's resend or reassignment); a yes, or no
+// answer at all, composes it.
+func TestNoSQLEmailForARefusal(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	h := claimed(t, c, "thomas-martin", monday)
+	for _, tc := range []struct {
+		name    string
+		consent *lead.Consent
+		refused bool
+	}{
+		{"no", &lead.Consent{Given: false, At: monday}, true},
+		{"yes", &lead.Consent{Given: true, At: monday}, false},
+		{"never answered", nil, false},
+	} {
+		l := *acme()
+		l.Consent = tc.consent
+		m, err := SQLMessage(c, l, nil, *h, testLinks, monday)
+		if errors.Is(err, lead.ErrConsentRefused) != tc.refused || !tc.refused && (err != nil || !strings.Contains(m.Text, "claire@acme-industrie.fr")) {
+			t.Errorf("%s: %v (%q)", tc.name, err, m.Subject)
+		}
 	}
 }

@@ -30,7 +30,13 @@ func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
 // the deadline in local time with the business time left, and the three links. A reassigned SQL says from whom
 // and why; a resend whose first sending may have left says it may be a duplicate. The rep's manager is in copy
 // when the contract says so.
+//
+// It is never composed for a lead whose latest answer to the consent question is no (lead.ErrConsentRefused),
+// whoever sends it — notify, a retry, the checker's resend or reassignment: the caller withdraws the hand-off.
 func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h handoff.Handoff, links Links, now time.Time) (Message, error) {
+	if l.Consent.Refused() {
+		return Message{}, fmt.Errorf("SQL email of %s: %w", h.Key, lead.ErrConsentRefused)
+	}
 	rep, ok := c.Rep(h.Rep())
 	if !ok {
 		return Message{}, fmt.Errorf("rep %s of %s is not in the contract's roster", h.Rep(), h.Key)

@@ -102,6 +102,9 @@ var words = map[contract.Locale]map[string]string{
 		"undelivered.todo":            "Prévenez %s à la main (téléphone, messagerie) et, si l'envoi a été refusé, vérifiez son adresse dans le contrat.",
 		"undelivered.todo_unknown":    "Vérifiez auprès de %s que cet e-mail est arrivé\u00a0; sinon, transmettez-lui-en l'essentiel (ci-dessus) à la main.",
 		"undelivered.someone":         "la personne concernée",
+		"undelivered.subject_consent": "E-mail non envoyé, pas de consentement : %s (SQL %s)",
+		"undelivered.intro_consent":   "Handoff n'a pas envoyé cet e-mail sur ce SQL : la dernière réponse du lead à la question du consentement est non. Le SQL n'est plus suivi (ni rappels ni délais).",
+		"undelivered.todo_consent":    "Ne transmettez pas ce lead à %s : il a refusé d'être contacté par les ventes.",
 
 		// The reasons internal/handoff records in English, by reasonKeys.
 		"reason.never_handed":       "l'e-mail SQL était prêt mais n'avait jamais été remis à SES\u00a0; il vient de partir",
@@ -111,6 +114,7 @@ var words = map[contract.Locale]map[string]string{
 		"reason.refused":            "SES l'a refusé %d fois",
 		"reason.uncomposable":       "il n'a pas pu être composé (une personne à qui il s'adresse n'est pas dans le contrat)",
 		"reason.interrupted":        "l'envoi de l'e-mail SQL par Handoff a été interrompu (arrêt du traitement, ou réponse de SES perdue)\u00a0: il a été renvoyé, marqué comme doublon possible, et les délais du commercial n'ont pas bougé",
+		"reason.consent":            "la dernière réponse du lead à la question du consentement est non\u00a0: l'e-mail SQL n'a pas été envoyé, et le suivi du SQL a pris fin (ni rappels ni délais)",
 
 		// The email an undelivered alert is about: in the subject (what.*), in full (about.*), and what the rep
 		// has already (has.*).
@@ -243,6 +247,9 @@ var words = map[contract.Locale]map[string]string{
 		"undelivered.todo":            "Tell %s by hand (phone, chat) and, if the sending was refused, check their address in the contract.",
 		"undelivered.todo_unknown":    "Check with %s that this email arrived; if not, pass on what it said (above) by hand.",
 		"undelivered.someone":         "the person concerned",
+		"undelivered.subject_consent": "Email not sent, no consent: %s (SQL %s)",
+		"undelivered.intro_consent":   "Handoff did not send this email about this SQL: the lead's latest answer to the consent question is no. The SQL is no longer followed (no reminders, no deadlines).",
+		"undelivered.todo_consent":    "Do not pass this lead on to %s: they refused to be contacted by sales.",
 
 		"reason.never_handed":       "the SQL email was claimed but never handed to SES: it was sent now",
 		"reason.unknown":            "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate",
@@ -251,6 +258,7 @@ var words = map[contract.Locale]map[string]string{
 		"reason.refused":            "SES refused it %d times",
 		"reason.uncomposable":       "it could not be composed (someone it goes to is not in the contract)",
 		"reason.interrupted":        "the checker's sending of the SQL email was interrupted (its run died, or SES's answer was lost): it was resent, marked as a possible duplicate, and the rep's deadlines did not move",
+		"reason.consent":            "the lead's latest answer to the consent question is no: the SQL email was not sent, and the hand-off ended (no reminders, no deadlines)",
 
 		"undelivered.about":          "The email: %s.",
 		"what.sql":                   "SQL email",

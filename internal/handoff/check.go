@@ -40,7 +40,7 @@ type Step struct {
 // is unconfirmed only its staleness can be due: the deadlines wait for it. An SQL email the checker claimed and
 // never handed to SES is no step: the checker sends it through its gate (CheckerMailToSend).
 func (h Handoff) Due(now time.Time) []Step {
-	if !h.Erased.IsZero() {
+	if h.Ended() {
 		return nil
 	}
 	if h.Mail.Outstanding() {
@@ -282,6 +282,22 @@ func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time
 	return e
 }
 
+// Withdraw ends a hand-off whose SQL email may not leave — the lead's latest answer to the consent question is
+// no, and the rep who holds the SQL has not had the email (a refusal of SES, a resend, a reassignment): the email
+// is abandoned, nothing more is checked or sent about the SQL (no reminder, deadline or breach: nothing is asked
+// of a rep who was never given it), and marketing ops are told (an EventUndelivered about the SQL email, which
+// says not to pass the lead on).
+func (h *Handoff) Withdraw(now time.Time) Event {
+	assigned := h.Assignments[len(h.Assignments)-1].At
+	h.Mail.Status = MailAbandoned
+	h.Withdrawn = now
+	e := h.event(EventUndelivered, h.Undelivered, now, now, true)
+	e.Reason = ReasonConsentRefused
+	e.AboutAssignment, e.AboutDue = e.Assignment, assigned
+	h.Undelivered++
+	return e
+}
+
 // Reasons recorded on the alerts to marketing ops (in English, for the record and the logs; the emails say them
 // in the contract's language, and a test pins their words to these).
 const (
@@ -289,6 +305,8 @@ const (
 	ReasonUnknownResent = "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate"
 	ReasonSQLAbandoned  = "the SQL email could not be sent after %d attempts: the rep must be told by hand"
 	ReasonInterrupted   = "the checker's sending of the SQL email was interrupted (its run died, or SES's answer was lost): it was resent, marked as a possible duplicate, and the rep's deadlines did not move"
+	// ReasonConsentRefused: the SQL email withheld (Withdraw).
+	ReasonConsentRefused = "the lead's latest answer to the consent question is no: the SQL email was not sent, and the hand-off ended (no reminders, no deadlines)"
 	// The checker's own emails, given up (Undeliverable).
 	ReasonUnknownNotResent = "its outcome is unknown (its sending was interrupted): it was not sent again"
 	ReasonRefused          = "SES refused it %d times"

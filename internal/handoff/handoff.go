@@ -11,6 +11,10 @@
 //	          reminders, first-contact breach ──▶ escalation ──▶ reassignment (a fresh clock for the next rep)
 //	          feedback deadline passed ──▶ feedback breach, the rep reminded and the manager told
 //
+// An SQL email never leaves once the lead's latest answer to the consent question is no: the hand-off whose
+// email it was is withdrawn instead (Withdraw) — the email abandoned, nothing more checked or sent, marketing
+// ops told.
+//
 // A lead rejected by sales goes back to marketing and may become an SQL again: that is a new hand-off, with
 // its own key (the instant it became an SQL again) and its own deadlines.
 package handoff
@@ -202,6 +206,9 @@ type Handoff struct {
 	// Erased is when the person behind the lead was forgotten (erasure): the hand-off stays, without what
 	// identifies them, as a count of the reports; nothing more is checked, sent or recorded on it.
 	Erased time.Time
+	// Withdrawn is when the hand-off ended because the lead's latest answer to the consent question was no when
+	// its SQL email was to leave (Withdraw): the email was not sent, nothing more is checked or sent about it.
+	Withdrawn time.Time
 
 	// Version is the store's optimistic lock: each write is conditional on the version read.
 	Version int64
@@ -220,6 +227,9 @@ func (h *Handoff) Forget(now time.Time) bool {
 	h.Erased = now
 	return true
 }
+
+// Ended reports a hand-off on which nothing more is checked or sent: its person erased, or withdrawn.
+func (h Handoff) Ended() bool { return !h.Erased.IsZero() || !h.Withdrawn.IsZero() }
 
 // Rep is the rep who holds the SQL now.
 func (h Handoff) Rep() string {
@@ -292,7 +302,8 @@ const InterruptedAfter = SendTimeout + 10*time.Second
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
 // is chased for an SQL they may not have received); otherwise the next reminder, the first-contact deadline and
 // the feedback deadline, among those still pending. Zero when nothing is left, or the lead was erased: the
-// hand-off leaves the index.
+// hand-off leaves the index. A withdrawn hand-off is looked at only for the emails of its events (the alert
+// that says it was withdrawn).
 //
 // While the checker's own SQL email is being handed to SES, the events' emails wait with it (InterruptedAfter at
 // most): the run sending it delivers them right after, and if it died, the run that takes the hand-off then
@@ -300,6 +311,12 @@ const InterruptedAfter = SendTimeout + 10*time.Second
 // finding the SQL email stale, up to a minute later.
 func (h Handoff) NextCheck(now time.Time) time.Time {
 	if !h.Erased.IsZero() {
+		return time.Time{}
+	}
+	if !h.Withdrawn.IsZero() {
+		if len(h.Pending) > 0 {
+			return now
+		}
 		return time.Time{}
 	}
 	var next time.Time

@@ -605,3 +605,36 @@ func stepNames(ks []StepKind) []string {
 	}
 	return out
 }
+
+// TestAWithdrawnHandoffEnds: withdrawn (the lead's latest answer no before its SQL email left), a hand-off's
+// email is abandoned and nothing more is due on it — no resend, reminder or breach, past every deadline; it is
+// looked at again only for its alert to marketing ops, then leaves the checker for good.
+func TestAWithdrawnHandoffEnds(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	at := paris(t, "2026-11-30 10:00")
+	d, _ := DeadlinesFrom(c, at)
+	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
+	h.Mail.Start(at)
+	now := at.Add(time.Minute)
+	e := h.Withdraw(now)
+	if e.Kind != EventUndelivered || e.Reason != ReasonConsentRefused || e.About != "" || e.RepID != "thomas-martin" || !e.AboutDue.Equal(at) ||
+		e.Mail.Status != MailClaimed || len(h.Pending) != 1 || h.Pending[0] != e.ID() {
+		t.Fatalf("the alert %+v, pending %v", e, h.Pending)
+	}
+	if h.Mail.Status != MailAbandoned || !h.Withdrawn.Equal(now) || !h.Ended() || h.Undelivered != 1 {
+		t.Fatalf("mail %+v, withdrawn %s, ended %v", h.Mail, h.Withdrawn, h.Ended())
+	}
+	if next := h.NextCheck(now); !next.Equal(now) {
+		t.Errorf("next check %s, want now (its alert)", next)
+	}
+	h.Confirmed(e.ID())
+	for _, when := range []time.Time{now, h.Reminders[0], h.FirstContactDue, h.FeedbackDue.Add(time.Hour)} {
+		if steps := h.Due(when); len(steps) != 0 {
+			t.Errorf("due at %s: %+v", when, steps)
+		}
+		if next := h.NextCheck(when); !next.IsZero() {
+			t.Errorf("next check %s at %s, want none", next, when)
+		}
+	}
+}

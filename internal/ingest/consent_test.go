@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,5 +70,47 @@ func TestConsentIsKeptPerSubmission(t *testing.T) {
 	}
 	if v, ok := l["consent"].(*types.AttributeValueMemberBOOL); !ok || v.Value || str(l, "consentAt") != "2026-11-27T16:30:00.000Z" || str(l, "leadId") != a.LeadID {
 		t.Errorf("lead consent = %v at %q", l["consent"], str(l, "consentAt"))
+	}
+}
+
+// TestListedFormAnswersWithItsQuestionOnly: a form the contract's consent.questions lists answers with that
+// question, and with nothing else: a field named consent it also sends (a newsletter's box, say) is not the answer
+// to whether sales may contact the lead — without the question (an unticked box is not sent) the form did not
+// answer — and it is kept on the activity as a field no mapping names. A form whose question is named consent
+// answers with it.
+func TestListedFormAnswersWithItsQuestionOnly(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	const question = "J'accepte d'être recontacté"
+	tests := []struct {
+		name, source, body string
+		consent            string // the lead's answer: "true", "false", "" (none)
+		extra              string // the activity's x_consent
+	}{
+		{"listed, its question absent", "site-contact", `{"E-mail professionnel":"q1@liste.fr","consent":"oui"}`, "", "oui"},
+		{"listed, its question no", "site-contact", `{"E-mail professionnel":"q2@liste.fr","consent":"oui","` + question + `":"non"}`, "false", ""},
+		{"listed, its question yes", "site-contact", `{"E-mail professionnel":"q3@liste.fr","consent":"non","` + question + `":"oui"}`, "true", "non"},
+		{"listed, its question named consent", "zapier-linkedin", `{"email":"q4@liste.fr","consent":"non"}`, "false", ""},
+	}
+	for i, tc := range tests {
+		if resp, _ := h.do(h.signed(tc.source, "submissions", "application/json", fmt.Sprint("q", i), tc.body)); resp.StatusCode != 202 {
+			t.Fatalf("%s: %d %s", tc.name, resp.StatusCode, resp.Body)
+		}
+	}
+	acts := h.activities()
+	for i, tc := range tests {
+		l := h.leadByEmail(fmt.Sprintf("q%d@liste.fr", i+1))
+		got := ""
+		if v, ok := l["consent"].(*types.AttributeValueMemberBOOL); ok {
+			got = fmt.Sprint(v.Value)
+		}
+		if got != tc.consent {
+			t.Errorf("%s: the lead's answer %q, want %q", tc.name, got, tc.consent)
+		}
+		for _, act := range acts {
+			if str(act, "deliveryId") == fmt.Sprint("q", i) && prop(act, "properties", "x_consent") != tc.extra {
+				t.Errorf("%s: the activity keeps x_consent %q, want %q", tc.name, prop(act, "properties", "x_consent"), tc.extra)
+			}
+		}
 	}
 }

@@ -288,7 +288,10 @@ func scalar(v any) (string, bool) {
 }
 
 // mapFields applies the source's mapping: mapped fields and fields already named like lead fields are kept as
-// lead fields (a mapped one wins), the others go to extra.
+// lead fields (a mapped one wins), the others go to extra. A source whose mapping names the field that asks for
+// consent (the contract's consent.questions, or a mapping to consent) answers with that field only: a field
+// named consent it also sends is not its answer (an unticked box is not sent at all, and another field named so
+// may ask something else, a newsletter's consent), and goes to extra like any field the mapping does not know.
 func mapFields(src contract.Source, raw map[string]string) item {
 	it := item{fields: intake.Fields{}, extra: map[string]string{}}
 	keys := make([]string, 0, len(raw))
@@ -296,20 +299,22 @@ func mapFields(src contract.Source, raw map[string]string) item {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys) // deterministic when a raw field and a mapped one name the same lead field
+	asks := asksConsent(src)
+	leadField := func(k string) bool { return isLeadField(k) && !(k == "consent" && asks) }
 	for _, k := range keys {
-		if _, mapped := src.Mapping[k]; !mapped && isLeadField(k) {
+		if _, mapped := src.Mapping[k]; !mapped && leadField(k) {
 			it.fields[k] = raw[k]
 		}
 	}
 	for _, k := range keys {
 		if target, ok := src.Mapping[k]; ok {
 			it.fields[target] = raw[k]
-		} else if !isLeadField(k) {
+		} else if !leadField(k) {
 			it.extra[k] = raw[k]
 		}
 	}
 	for _, k := range keys {
-		if target, mapped := src.Mapping[k]; target == "consent" || !mapped && k == "consent" {
+		if target, mapped := src.Mapping[k]; target == "consent" || !mapped && k == "consent" && !asks {
 			it.consentField = k
 		}
 	}
@@ -317,6 +322,16 @@ func mapFields(src contract.Source, raw map[string]string) item {
 		delete(it.extra, src.Honeypot) // read separately; never stored
 	}
 	return it
+}
+
+// asksConsent reports a source whose mapping names the field that asks for consent.
+func asksConsent(src contract.Source) bool {
+	for _, target := range src.Mapping {
+		if target == "consent" {
+			return true
+		}
+	}
+	return false
 }
 
 var leadFields = func() map[string]bool {

@@ -118,6 +118,29 @@ type ConsentAnswer struct {
 // Refused reports a consent answered no. A nil consent (never asked, never answered) is not a refusal.
 func (c *Consent) Refused() bool { return c != nil && !c.Given }
 
+// Latest is the lead's latest answer of two — the one held, the one a submission brings — by the answers' own
+// instants: not by the order they were delivered in (a queue, a sender's retry or polling delivers late), nor by
+// the instant of the submission the rest of the profile comes from (a later form that does not ask says nothing
+// of consent). Of two answers given at the same instant, the no: a lead is not handed off on a doubt. Either may
+// be nil (not answered); Latest returns one of them.
+func Latest(held, submitted *Consent) *Consent {
+	switch {
+	case submitted == nil:
+		return held
+	case held == nil, submitted.At.After(held.At):
+		return submitted
+	case held.At.After(submitted.At):
+		return held
+	case submitted.Refused():
+		return submitted
+	}
+	return held
+}
+
+// ErrConsentRefused: the lead's latest answer to the consent question is no — what would give sales the means
+// to reach the person (the SQL email) does not leave.
+var ErrConsentRefused = errors.New("the lead's latest answer to the consent question is no")
+
 // HoldReason is why a lead that qualified for sales is kept from them.
 type HoldReason string
 

@@ -1,6 +1,9 @@
 package lead
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestMinimised: a submission that refuses consent keeps who refused and the refusal, not the means to reach
 // them; any other submission is kept whole.
@@ -30,6 +33,36 @@ func TestMinimised(t *testing.T) {
 			}
 			if m.Contact.Email != "lea@co.fr" || m.Contact.FirstName != "Léa" || m.Contact.Company != "Co" || m.Consent != tc.consent {
 				t.Errorf("who it is and the answer must stay: %+v", m)
+			}
+		})
+	}
+}
+
+// TestLatest: the latest answer is the one given last, whatever the order the two arrive in; a no wins a tie.
+func TestLatest(t *testing.T) {
+	t.Parallel()
+	nine, ten := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	yes9, no10, yes10, no9 := &Consent{Given: true, At: nine}, &Consent{Given: false, At: ten}, &Consent{Given: true, At: ten}, &Consent{Given: false, At: nine}
+	tests := []struct {
+		name            string
+		held, submitted *Consent
+		want            *Consent
+	}{
+		{"never answered, nothing asked", nil, nil, nil},
+		{"a first answer", nil, no10, no10},
+		{"a form that does not ask", yes9, nil, yes9},
+		{"a later no", yes9, no10, no10},
+		{"an earlier no delivered late", yes10, no9, yes10},
+		{"an earlier yes delivered late", no10, yes9, no10},
+		{"a later yes", no9, yes10, yes10},
+		{"a yes and a no at one instant: the no", no10, yes10, no10},
+		{"a no and a yes at one instant: the no", yes10, no10, no10},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Latest(tc.held, tc.submitted); got != tc.want {
+				t.Errorf("Latest(%+v, %+v) = %+v, want %+v", tc.held, tc.submitted, got, tc.want)
 			}
 		})
 	}

@@ -10,6 +10,11 @@
 // blindly, and the deadline checker resolves it after handoff.StuckAfter (sent once more, marked as a possible
 // duplicate, marketing ops told). A hand-over to SES lasts handoff.SendTimeout at most (Send), which lets the
 // checker resend the SQL email it claimed itself as soon as handoff.InterruptedAfter has passed.
+//
+// Consent: the SQL email is composed from the lead as read past the gate, and never for a lead whose latest answer
+// to the consent question is no (a no recorded after the lead became an SQL, before the rep had the email — SES
+// refused it, the stream retries): the hand-off is withdrawn instead (handoff.Withdraw) — the email abandoned,
+// nothing more checked or sent, marketing ops told — and the record is done.
 package notify
 
 import (
@@ -128,6 +133,11 @@ func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
 			return err
 		}
 		return Send(ctx, n.contract, n.handoffs, n.sender, n.now, n.log, n.Backoff, claimed.Key, func(h handoff.Handoff) (email.Message, error) {
+			// The lead as it is now, past the gate: a no recorded since it was read above keeps the email in.
+			l, err := n.leads.Get(ctx, leadID)
+			if err != nil {
+				return email.Message{}, err
+			}
 			acts, err := n.leads.Activities(ctx, leadID)
 			if err != nil {
 				return email.Message{}, err
@@ -204,6 +214,27 @@ func without(t contract.Team, exclude []string) contract.Team {
 	return t
 }
 
+// withdraw ends the hand-off whose SQL email went through its gate (gated: the instant of that hand-over) for a
+// lead whose latest answer to the consent question is no: the email does not leave, nothing more is checked or
+// sent about the SQL, and marketing ops are told by the deadline checker, which delivers the alert recorded here
+// (handoff.Withdraw). Nothing is left to retry: not an error.
+func withdraw(ctx context.Context, gate MailGate, now func() time.Time, log *slog.Logger, k handoff.Key, gated string) error {
+	_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
+		if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated || h.Answered() {
+			return nil, handoff.ErrNoChange // answered meanwhile (the rep has the SQL), or settled elsewhere
+		}
+		return []handoff.Event{h.Withdraw(now())}, nil
+	})
+	switch {
+	case errors.Is(err, handoff.ErrNoChange):
+		return nil
+	case err != nil:
+		return fmt.Errorf("withdraw the hand-off %s: %w", k, err)
+	}
+	log.WarnContext(ctx, "SQL email not sent: the lead's latest answer to the consent question is no; hand-off withdrawn, marketing ops told", "leadId", k.LeadID)
+	return nil
+}
+
 // MailGate is what sending a hand-off's SQL email needs from storage.
 type MailGate interface {
 	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
@@ -253,6 +284,9 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 		return err
 	}
 	m, err := compose(h)
+	if errors.Is(err, lead.ErrConsentRefused) {
+		return withdraw(ctx, gate, now, log, k, gated)
+	}
 	if err != nil {
 		return errors.Join(fmt.Errorf("compose the SQL email of %s: %w", k, err), settle((*handoff.Mail).Refused))
 	}

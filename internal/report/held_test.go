@@ -49,6 +49,13 @@ func TestHeldForWantOfConsent(t *testing.T) {
 	if m := Compute(c, early).Marketing; m.HeldRefused != 4 || m.HeldMissing != 1 {
 		t.Errorf("as of 30 November 23:30: %d refused (want 4: a, c, e, f), %d never answered", m.HeldRefused, m.HeldMissing)
 	}
+	// A lead held for want of an answer that then answers no is held again, for its no, from then (scoring records
+	// the new reason as a new hold): as of an instant between the two, it was never answered.
+	between := novemberHolds()
+	between.AsOf = at("2026-11-10 12:00")
+	if m := Compute(c, between).Marketing; m.HeldRefused != 1 || m.HeldMissing != 1 {
+		t.Errorf("as of 10 November 12:00: %d refused (want 1: a), %d never answered (want 1: f)", m.HeldRefused, m.HeldMissing)
+	}
 	// Later, e's consent and hand-off, and a new hold, are recorded: the report as of its instant is unchanged.
 	later := novemberHolds()
 	later.Holds = append(later.Holds, Hold{LeadID: "k", At: at("2026-12-01 08:30"), Reason: records.HeldRefused})

@@ -31,6 +31,7 @@ func TestConsentDecidesTheHandoff(t *testing.T) {
 	demo := []lead.Activity{{ID: "a1", Type: lead.FormSubmit, OccurredAt: asked}, {ID: "a2", Type: "demo_request", OccurredAt: asked.Add(time.Minute)}}
 	quiet := []lead.Activity{{ID: "a1", Type: lead.FormSubmit, OccurredAt: asked}}
 	earlier := &lead.Hold{At: asked.Add(-24 * time.Hour), Reason: lead.ConsentRefused, Cause: "demo-request"}
+	missing := &lead.Hold{At: asked.Add(-24 * time.Hour), Reason: lead.ConsentMissing, Cause: "demo-request"}
 	rejected := asked.Add(-48 * time.Hour)
 	afterRejection := append([]lead.Activity{{ID: "r1", Type: lead.SalesRejected, OccurredAt: rejected}}, demo...)
 
@@ -50,6 +51,8 @@ func TestConsentDecidesTheHandoff(t *testing.T) {
 		{"a refusal holds a hand-raiser", allow, lead.StageLead, no, nil, demo, lead.StageMQL, true, lead.ConsentRefused, true, false},
 		{"a refusal holds whatever the contract allows", &hold, lead.StageLead, no, nil, demo, lead.StageMQL, true, lead.ConsentRefused, true, false},
 		{"held already: nothing new", allow, lead.StageMQL, no, earlier, demo, lead.StageMQL, false, lead.ConsentRefused, false, true},
+		{"held for want of an answer, then a no: held for the no, from now", &hold, lead.StageMQL, no, missing, demo, lead.StageMQL, false, lead.ConsentRefused, true, false},
+		{"held for want of an answer, still none: nothing new", &hold, lead.StageMQL, nil, missing, demo, lead.StageMQL, false, lead.ConsentMissing, false, true},
 		{"consent given later: an SQL now", allow, lead.StageMQL, yes, earlier, demo, lead.StageSQL, true, "", false, false},
 		{"consent given at once: an SQL", &hold, lead.StageLead, yes, nil, demo, lead.StageSQL, true, "", false, false},
 		{"never answered, missing: hold", &hold, lead.StageLead, nil, nil, demo, lead.StageMQL, true, lead.ConsentMissing, true, false},

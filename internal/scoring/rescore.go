@@ -71,7 +71,9 @@ func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.T
 	if moved && move.To == lead.StageSQL {
 		if why := HoldFor(c.Consent, l.Consent); why != "" {
 			held = l.Held
-			if held == nil {
+			if held == nil || held.Reason != why {
+				// A hold starts, or goes on for another reason (a lead held for want of an answer that answers
+				// no): recorded from now, so that the report, as of any instant, counts the reason in force then.
 				held, starts = &lead.Hold{At: now, Reason: why, Cause: move.Cause}, true
 			}
 			stage, move, moved = heldBack(l.Stage, move)
@@ -104,7 +106,7 @@ func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.T
 	due := !l.DecayAt.IsZero() && !l.DecayAt.After(now)
 	if l.Stage == stage && s.Total == r.Total && s.Qualifies == r.Qualifies && s.Explanation == string(exp) &&
 		s.BelowSQL == ch.BelowSQL && slices.EqualFunc(s.BelowSQLAts, ch.BelowSQLAts, time.Time.Equal) && !due && l.DecayAt.IsZero() == ch.DecayAt.IsZero() &&
-		(l.Held == nil) == (held == nil) {
+		(l.Held == nil) == (held == nil) && !starts {
 		return nil, r
 	}
 	return ch, r

@@ -52,6 +52,7 @@ type handoffItem struct {
 	Resends              int      `dynamodbav:"resends"`
 	Pending              []string `dynamodbav:"pending,omitempty"`
 	ErasedAt             string   `dynamodbav:"erasedAt,omitempty"`
+	WithdrawnAt          string   `dynamodbav:"withdrawnAt,omitempty"`
 	Version              int64    `dynamodbav:"version"`
 
 	DueBucket string `dynamodbav:"dueBucket,omitempty"`
@@ -122,7 +123,7 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
-		Reassignments: h.Reassignments, Pending: h.Pending, ErasedAt: stamp(h.Erased), Version: h.Version,
+		Reassignments: h.Reassignments, Pending: h.Pending, ErasedAt: stamp(h.Erased), WithdrawnAt: stamp(h.Withdrawn), Version: h.Version,
 		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID, ExpiresAt: t.recordExpiry(h.At)}
 	for _, a := range h.Assignments {
 		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
@@ -150,7 +151,7 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	}
 	if next := h.NextCheck(now); !next.IsZero() {
 		it.DueBucket, it.DueAt = dueBucket(h.LeadID), stamp(next)
-	} else if !h.Answered() && h.Erased.IsZero() {
+	} else if !h.Answered() && !h.Ended() {
 		it.DueBucket, it.DueAt = dueBucket(h.LeadID), openNoCheck
 	}
 	return it
@@ -189,7 +190,7 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
-		Reassignments: it.Reassignments, Pending: it.Pending, Erased: r.time("erasedAt", it.ErasedAt), Version: it.Version}
+		Reassignments: it.Reassignments, Pending: it.Pending, Erased: r.time("erasedAt", it.ErasedAt), Withdrawn: r.time("withdrawnAt", it.WithdrawnAt), Version: it.Version}
 	for i, a := range it.Assignments {
 		h.Assignments = append(h.Assignments, handoff.Assignment{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: r.time("assignments["+strconv.Itoa(i)+"].at", a.At)})
 	}

@@ -275,14 +275,17 @@ func (s *Handoffs) writes(old handoff.Handoff, h *handoff.Handoff, events []hand
 			typ, action = lead.SalesRejected, handoff.Reject
 			props["reason"], props["comment"] = d.Reason, d.Comment
 		}
-		txn = append(txn, leads.putActivity(answerActivity(h.Key, typ, action, d.At, d.By, props), nil), s.openSQLs(d.RepID, -1, 0))
+		txn = append(txn, leads.putActivity(answerActivity(h.Key, typ, action, d.At, d.By, props), nil))
+		if !old.Ended() {
+			txn = append(txn, s.openSQLs(d.RepID, -1, 0)) // an ended one was released when it ended
+		}
 	case !old.Contacted() && h.Contacted():
 		c := h.Contact
 		txn = append(txn, leads.putActivity(answerActivity(h.Key, lead.SalesContacted, handoff.Contacted, c.At, c.By,
 			map[string]string{"by": c.By, "channel": c.Channel}), nil))
 	}
-	if old.Erased.IsZero() && !h.Erased.IsZero() && !h.Answered() {
-		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // no longer awaiting the rep's answer
+	if !old.Ended() && h.Ended() && !h.Answered() {
+		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // no longer awaiting the rep's answer (erased, or withdrawn)
 	}
 	if len(h.Assignments) > len(old.Assignments) {
 		a := h.Assignments[len(h.Assignments)-1]

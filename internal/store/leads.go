@@ -76,14 +76,21 @@ func (s *Leads) SaveSubmission(ctx context.Context, d webhook.Delivery, sub lead
 }
 
 // updateLead applies a submission to an existing lead: newer non-empty values win; a submission older than the
-// profile only fills fields still empty. The submitted values stay on the activity either way. Either way the lead
-// was heard of now: the lead and the claim of its email expire retention.leads from now.
+// profile only fills fields still empty. The consent answer is the lead's if it is the latest answer by the
+// answers' own instants (lead.Latest), whatever the order the submissions arrive in; and a lead whose latest
+// answer is no holds no phone or message, whichever submission brought them (they stay on its activity). The
+// submitted values stay on the activity either way. Either way the lead was heard of now: the lead and the claim
+// of its email expire retention.leads from now.
+//
+// The first write assumes the common case — the submission is the newest, its answer (if any) the latest — under
+// a condition that checks it; when the condition fails, the profile it returns decides the write, conditioned on
+// that profile's version.
 func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, sub lead.Submission, act lead.Activity, profile map[string]types.AttributeValue, answer func(string) webhook.Answer) (webhook.Receipt, error) {
 	ans := answer(id)
 	act.LeadID = id
-	older := false
+	var stored map[string]types.AttributeValue // the profile as the last condition found it; nil before
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		update, err := s.profileUpdate(id, d, sub, profile, older)
+		update, err := s.profileUpdate(id, d, sub, profile, stored)
 		if err != nil {
 			return webhook.Receipt{}, err
 		}
@@ -103,11 +110,14 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 		case failed(reasons, 1):
 			// The activity exists (its key derives from the delivery): this delivery was stored before.
 			return webhook.Receipt{LeadID: id, Replayed: true, Late: true, Answer: ans}, nil
-		case failed(reasons, 0) && !older:
+		case failed(reasons, 0):
 			if reasons[0].Item == nil {
 				return webhook.Receipt{}, fmt.Errorf("update lead %s: the email is claimed but the lead is gone", id)
 			}
-			older = true // the profile is newer than this submission
+			if stored != nil {
+				backoff(ctx, attempt) // another writer changed the profile since it was returned
+			}
+			stored = reasons[0].Item
 		case failed(reasons, 4):
 			// Another delivery took the email over since (its claim had expired): the sender's retry finds it.
 			return webhook.Receipt{}, fmt.Errorf("update lead %s: the claim of its email changed meanwhile", id)
@@ -120,28 +130,81 @@ func (s *Leads) updateLead(ctx context.Context, d webhook.Delivery, id string, s
 	return webhook.Receipt{}, fmt.Errorf("update lead %s: %w", id, ErrConflict)
 }
 
-func (s *Leads) profileUpdate(id string, d webhook.Delivery, sub lead.Submission, profile map[string]types.AttributeValue, older bool) (*types.Update, error) {
-	at := sub.OccurredAt
+// merge is what a submission does to the profile it reaches.
+type merge struct {
+	newer   bool // at least as recent as the profile: its non-empty values win; else they fill empty fields only
+	answers bool // its consent answer is the lead's latest answer from now on
+	refused bool // the lead's latest answer is no after it: no phone or message on the lead
+}
+
+// profileUpdate is the submission's update of the profile: with stored nil, the common case (the submission is
+// the newest and its answer the latest), under the condition that it is; else as stored (the profile a failed
+// condition returned) decides, under the condition that the profile is still that version.
+func (s *Leads) profileUpdate(id string, d webhook.Delivery, sub lead.Submission, profile map[string]types.AttributeValue, stored map[string]types.AttributeValue) (*types.Update, error) {
+	at := stamp(sub.OccurredAt)
+	var submitted *lead.Consent
+	if sub.Consent != nil {
+		c := *sub.Consent
+		c.At = c.At.Truncate(time.Millisecond) // as stored
+		submitted = &c
+	}
+	carries := profile["phone"] != nil || profile["message"] != nil
+	m := merge{newer: true, answers: submitted != nil, refused: submitted.Refused()}
+	cond := expression.AttributeExists(expression.Name("pk")).And(expression.Or(expression.AttributeNotExists(expression.Name("profileAt")),
+		expression.Name("profileAt").LessThanEqual(expression.Value(at))))
+	switch {
+	case stored != nil:
+		var it leadItem
+		if err := unmarshal(stored, &it); err != nil {
+			return nil, err
+		}
+		l, err := it.toLead()
+		if err != nil {
+			return nil, err
+		}
+		latest := lead.Latest(l.Consent, submitted)
+		m = merge{newer: it.ProfileAt == "" || it.ProfileAt <= at, answers: submitted != nil && latest == submitted, refused: latest.Refused()}
+		cond = expression.Name("version").Equal(expression.Value(it.Version))
+	case submitted != nil:
+		cond = cond.And(expression.Or(expression.AttributeNotExists(expression.Name("consentAt")),
+			expression.Name("consentAt").LessThan(expression.Value(stamp(submitted.At)))))
+	case carries:
+		// No answer: the lead's stays, and it must not be a no for the phone and message to reach the lead.
+		cond = cond.And(expression.Or(expression.AttributeNotExists(expression.Name("consent")),
+			expression.Name("consent").Equal(expression.Value(true))))
+	}
 	upd := expression.Set(expression.Name("updatedAt"), expression.Value(stamp(d.At))).
 		Set(expression.Name("expiresAt"), expression.Value(s.t.leadExpiry(d.At))).
 		Add(expression.Name("version"), expression.Value(1)).
 		Add(expression.Name("sources"), expression.Value(&types.AttributeValueMemberSS{Value: []string{d.Source}}))
 	for k, v := range profile {
-		if older {
-			upd = upd.Set(expression.Name(k), expression.IfNotExists(expression.Name(k), expression.Value(v)))
-		} else {
+		switch {
+		case k == "consent" || k == "consentAt" || k == "consentField":
+			continue // the answer, below
+		case m.refused && (k == "phone" || k == "message"):
+			continue
+		case m.newer:
 			upd = upd.Set(expression.Name(k), expression.Value(v))
+		default:
+			upd = upd.Set(expression.Name(k), expression.IfNotExists(expression.Name(k), expression.Value(v)))
 		}
 	}
-	if sub.Consent.Refused() && !older {
-		// The lead's answer is now no: the contact details it held go (lead.Submission.Minimised keeps none).
+	if m.answers {
+		upd = upd.Set(expression.Name("consent"), expression.Value(submitted.Given)).
+			Set(expression.Name("consentAt"), expression.Value(stamp(submitted.At)))
+		if submitted.Field != "" {
+			upd = upd.Set(expression.Name("consentField"), expression.Value(submitted.Field))
+		} else {
+			upd = upd.Remove(expression.Name("consentField")) // the question of an earlier answer
+		}
+	}
+	if m.refused {
+		// The lead's latest answer is no: the contact details it held go (lead.Submission.Minimised keeps none),
+		// and none comes back with a form that does not ask, or one from before the refusal delivered late.
 		upd = upd.Remove(expression.Name("phone")).Remove(expression.Name("message"))
 	}
-	cond := expression.AttributeExists(expression.Name("pk"))
-	if !older {
-		upd = upd.Set(expression.Name("profileAt"), expression.Value(stamp(at)))
-		cond = cond.And(expression.Or(expression.AttributeNotExists(expression.Name("profileAt")),
-			expression.Name("profileAt").LessThanEqual(expression.Value(stamp(at)))))
+	if m.newer {
+		upd = upd.Set(expression.Name("profileAt"), expression.Value(at))
 	}
 	expr, err := expression.NewBuilder().WithUpdate(upd).WithCondition(cond).Build()
 	if err != nil {
