@@ -75,13 +75,16 @@ sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<Logica
 # renders its email with html/template, which the quality bar requires: executing a template makes the linker
 # keep every exported method of every type reflection could reach, 2.1 MB measured in notify (12.5 MB with it,
 # 10.4 MB without); we keep html/template and allow 13 MB to the functions that send email (notify, deadlines).
+# Deadlines reached 12.98 MB with issue 17 (it composes the SQL email, every checker email and the alerts, reads
+# the lead's profile and its consent, and links notify for the routing choice): 14 MB, until the outbox of
+# issue 18 (deadlines no longer importing notify) wins it back.
 # Report draws PNG charts (go-analyze/charts and its embedded font) and renders its HTML with html/template on
 # top of the store and SES: 14.2 MB measured; 15 MB allowed. It runs once a month, so its cold start matters less.
 # A function's own limit is MAX_MB_<Name>.
 MAX_MB           := 12
 MAX_MB_Ingest    := 16
 MAX_MB_Notify    := 13
-MAX_MB_Deadlines := 13
+MAX_MB_Deadlines := 14
 MAX_MB_Report    := 15
 LIMITS := $(foreach v,$(filter MAX_MB_%,$(.VARIABLES)),$(patsubst MAX_MB_%,%,$(v))=$($(v)))
 
