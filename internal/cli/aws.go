@@ -2,11 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/handoff-sla/handoff/internal/contract"
 )
 
 // dynamoDB builds the client the commands read the tables with: AWS's usual configuration (profile, region,
@@ -25,4 +29,19 @@ func dynamoDB(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
 		return nil, err
 	}
 	return dynamodb.NewFromConfig(cfg), nil
+}
+
+// contractAndDB loads the contract a command judges by and the DynamoDB client it reads with (DynamoDB Local at
+// endpoint, else AWS): the start of every command that reads the tables. ok false: the problem is on stderr, and
+// code is the exit code.
+func contractAndDB(file, endpoint string, stderr io.Writer) (c *contract.Contract, db *dynamodb.Client, code int, ok bool) {
+	c, err := contract.Load(file)
+	if err != nil {
+		return nil, nil, reportLoadError(file, err, stderr), false
+	}
+	if db, err = dynamoDB(context.Background(), endpoint); err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, 1, false
+	}
+	return c, db, 0, true
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/forget"
 	"github.com/handoff-sla/handoff/internal/lead/address"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -47,16 +46,11 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 	if len(problems) > 0 {
 		return misuse(fs, stderr, problems...)
 	}
-	c, err := contract.Load(*file)
-	if err != nil {
-		return reportLoadError(*file, err, stderr)
+	c, db, code, ok := contractAndDB(*file, endpoint, stderr)
+	if !ok {
+		return code
 	}
 	ctx := context.Background()
-	db, err := dynamoDB(ctx, endpoint)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	people := store.NewPeople(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable, Deliveries: *deliveriesTable, SLA: *slaTable, Zone: c.Location,
 		Retention: c.Retention})
 	r, err := forget.Person(ctx, people, *email, now())

@@ -56,20 +56,16 @@ func leadConsent(args []string, stdout, stderr io.Writer) int {
 	if problems = append(problems, extra(fs)...); len(problems) > 0 {
 		return misuse(fs, stderr, problems...)
 	}
-	c, err := contract.Load(*file)
-	if err != nil {
-		return reportLoadError(*file, err, stderr)
+	c, db, code, ok := contractAndDB(*file, endpoint, stderr)
+	if !ok {
+		return code
 	}
 	ctx := context.Background()
-	db, err := dynamoDB(ctx, endpoint)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	tables := store.Tables{Leads: *leadsTable, Activities: *activitiesTable, Zone: c.Location}
 	leads := store.NewLeads(db, tables)
 	leadID, who := *id, *id
 	if normalised != "" {
+		var err error
 		if leadID, err = leads.FindLead(ctx, lead.LeadRef{Email: normalised}); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1

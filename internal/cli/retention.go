@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -44,16 +43,11 @@ func retention(args []string, stdout, stderr io.Writer) int {
 	if problems := extra(fs); len(problems) > 0 {
 		return misuse(fs, stderr, problems...)
 	}
-	c, err := contract.Load(*file)
-	if err != nil {
-		return reportLoadError(*file, err, stderr)
+	c, db, code, ok := contractAndDB(*file, endpoint, stderr)
+	if !ok {
+		return code
 	}
 	ctx := context.Background()
-	db, err := dynamoDB(ctx, endpoint)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
 	r := c.Retention
 	fmt.Fprintf(stdout, "retention of %s (version %s): leads %s, activities %s, hand-offs %s\n", *file, c.Version,
 		months(r.Leads), months(r.Activities), months(r.Handoffs))
@@ -62,7 +56,7 @@ func retention(args []string, stdout, stderr io.Writer) int {
 		verb = "to give"
 	}
 	tables := store.Tables{Leads: *leads, Activities: *activities, Deliveries: *deliveries, SLA: *sla, Zone: c.Location, Retention: r}
-	_, err = store.NewExpiries(db, tables).Backfill(ctx, !*dry, func(b store.Backfilled) {
+	_, err := store.NewExpiries(db, tables).Backfill(ctx, !*dry, func(b store.Backfilled) {
 		line := fmt.Sprintf("  %-38s %6d item(s): %d %s their expiry, %d already right", b.Kind, b.Items, b.Set, verb, b.Right)
 		if b.Scrubbed > 0 {
 			line += fmt.Sprintf(", %d rid of the person's details", b.Scrubbed)
