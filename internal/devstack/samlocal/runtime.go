@@ -245,16 +245,20 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 	p.current = nil
 	p.mu.Unlock()
 	f.idle++
-	for len(f.pending) == 0 {
+	for len(f.pending) == 0 || !f.procs[p] || r.Context().Err() != nil {
+		if !f.procs[p] || r.Context().Err() != nil {
+			// The process is gone (a restart for a new clock, a crash) though its request is still being torn
+			// down: it must not take an invocation it cannot run. The invocation waiting gets a new one.
+			f.idle--
+			f.broadcastLocked()
+			f.mu.Unlock()
+			return
+		}
 		wake := f.wake
 		f.mu.Unlock()
 		select {
 		case <-wake:
 		case <-r.Context().Done():
-			f.mu.Lock()
-			f.idle--
-			f.mu.Unlock()
-			return
 		}
 		f.mu.Lock()
 	}
