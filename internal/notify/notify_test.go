@@ -397,25 +397,7 @@ func TestSampleEventAndTheTemplatesFilter(t *testing.T) {
 // notify, and notify itself ignores it.
 func TestATTLDeletionIsNoSQL(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(testenv.Root() + "/events/notify/ttl-expired.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sample struct{ Records []json.RawMessage }
-	if err := json.Unmarshal(raw, &sample); err != nil {
-		t.Fatal(err)
-	}
-	fn, _ := testenv.Template().Function("NotifyFunction")
-	if ok, err := samlocal.FilterMatches(fn.Streams[0].Filters, sample.Records[0]); err != nil || ok {
-		t.Errorf("the template's filter lets a TTL deletion through (%v)", err)
-	}
-	var ev events.DynamoDBEvent
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatal(err)
-	}
-	if r := ev.Records[0]; r.EventName != "REMOVE" || r.UserIdentity == nil || r.UserIdentity.PrincipalID != "dynamodb.amazonaws.com" {
-		t.Fatalf("the sample is not a TTL deletion: %+v", r)
-	}
+	ev := testenv.TTLDeletion(t, "events/notify/ttl-expired.json", "NotifyFunction")
 	f := newFixture(t)
 	if resp := f.handle(ev.Records...); len(resp.BatchItemFailures) != 0 {
 		t.Errorf("failures %+v", resp)

@@ -9,9 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -898,13 +896,7 @@ func (f *failures) report() {
 // as they stand later (more history appended after T): the encoded reports must be identical (as-of), agree with
 // the oracle, and add up.
 func TestIndependentRandomMonths(t *testing.T) {
-	n := 200
-	if testing.Short() {
-		n = 40
-	}
-	if v, err := strconv.Atoi(os.Getenv("INDEP_N")); err == nil {
-		n = v
-	}
+	const n = 200
 	f := &failures{t: t, kinds: map[string]int{}, first: map[string]string{}}
 	comparisons := 0
 	var stats struct{ sqls, pending, reassigned, breaches, earlier int }
