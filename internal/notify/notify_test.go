@@ -21,6 +21,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/ttlsample"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/email/emailtest"
 	"github.com/handoff-sla/handoff/internal/handoff"
@@ -397,7 +398,7 @@ func TestSampleEventAndTheTemplatesFilter(t *testing.T) {
 // notify, and notify itself ignores it.
 func TestATTLDeletionIsNoSQL(t *testing.T) {
 	t.Parallel()
-	ev := testenv.TTLDeletion(t, "events/notify/ttl-expired.json", "NotifyFunction")
+	ev := ttlsample.Read(t, "events/notify/ttl-expired.json", "NotifyFunction")
 	f := newFixture(t)
 	if resp := f.handle(ev.Records...); len(resp.BatchItemFailures) != 0 {
 		t.Errorf("failures %+v", resp)

@@ -21,6 +21,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/devstack/ttlsample"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/rescore"
 	"github.com/handoff-sla/handoff/internal/scoring"
@@ -432,7 +433,7 @@ func TestSampleEvent(t *testing.T) {
 // and ignored by score itself.
 func TestATTLDeletionIsNotScored(t *testing.T) {
 	t.Parallel()
-	ev := testenv.TTLDeletion(t, "events/score/ttl-expired.json", "ScoreFunction")
+	ev := ttlsample.Read(t, "events/score/ttl-expired.json", "ScoreFunction")
 	f := newFixture(t)
 	resp, err := f.scorer.HandleStream(context.Background(), ev)
 	if err != nil || len(resp.BatchItemFailures) != 0 {

@@ -1,4 +1,6 @@
-package testenv
+// Package ttlsample checks the sample stream events of TTL deletions for the functions' tests. Apart from testenv,
+// which the local stack's own tests import, because it uses the local stack's filter matching.
+package ttlsample
 
 import (
 	"encoding/json"
@@ -8,14 +10,15 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 )
 
-// TTLDeletion reads a sample stream event of a TTL deletion (events/<function>/ttl-expired.json), checks that it is
+// Read reads a sample stream event of a TTL deletion (events/<function>/ttl-expired.json), checks that it is
 // one as AWS delivers it (a REMOVE by dynamodb.amazonaws.com) and that the template's filter of the function's
 // stream keeps it out, and returns it for the handler itself.
-func TTLDeletion(t testing.TB, sample, function string) events.DynamoDBEvent {
+func Read(t testing.TB, sample, function string) events.DynamoDBEvent {
 	t.Helper()
-	raw, err := os.ReadFile(Root() + "/" + sample)
+	raw, err := os.ReadFile(testenv.Root() + "/" + sample)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +26,7 @@ func TTLDeletion(t testing.TB, sample, function string) events.DynamoDBEvent {
 	if err := json.Unmarshal(raw, &records); err != nil {
 		t.Fatal(err)
 	}
-	fn, _ := Template().Function(function)
+	fn, _ := testenv.Template().Function(function)
 	if ok, err := samlocal.FilterMatches(fn.Streams[0].Filters, records.Records[0]); err != nil || ok {
 		t.Errorf("the template's filter lets a TTL deletion through to %s (%v)", function, err)
 	}
