@@ -19,6 +19,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -161,7 +162,7 @@ func BenchmarkDeadlineRun(b *testing.B) {
 	var delays []time.Duration
 	for _, h := range hs[:due] {
 		e, err := seeder.Event(context.Background(), h.Key, "reminder#0.0")
-		if err != nil || e.Mail.Status != handoff.MailSent {
+		if err != nil || e.Mail.Status != outbox.MailSent {
 			b.Fatalf("reminder of %s: %+v %v", h.Key, e, err)
 		}
 		delays = append(delays, e.Mail.SentAt.Sub(e.Due))

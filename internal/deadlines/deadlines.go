@@ -38,6 +38,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/scoring"
 )
@@ -50,7 +51,7 @@ type Handoffs interface {
 	TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error)
 	StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error)
 	Event(ctx context.Context, k handoff.Key, id string) (handoff.Event, error)
-	SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error
+	SettleEventMail(ctx context.Context, k handoff.Key, id string, from outbox.MailStatus, m outbox.Mail) error
 }
 
 // Leads reads a lead when an email shows it — an SQL email composed again (a reassignment, a resend), or an SLA
@@ -285,7 +286,7 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	if c.crashed("after-record") {
 		return errCrashed
 	}
-	if updated.Mail.Status == handoff.MailClaimed && (mailBefore.Status != handoff.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
+	if updated.Mail.Status == outbox.MailClaimed && (mailBefore.Status != outbox.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
 		// A reassignment or a resend claimed the SQL email: it goes first (the rep needs it; the events' emails
 		// say it was sent), through its gate.
 		if err := c.sendSQL(ctx, updated.Key); errors.Is(err, errCrashed) {

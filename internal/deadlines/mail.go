@@ -11,6 +11,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // maxThrottleRetries is how many times a throttled email is tried again within one check.
@@ -33,13 +34,13 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	}
 	if !mine {
 		switch e.Mail.Status {
-		case handoff.MailSending:
+		case outbox.MailSending:
 			if now.Before(e.Mail.SendingAt.Add(handoff.StuckAfter)) {
 				return h, nil // another run is sending it
 			}
 			abandoned := e.Mail
-			abandoned.Status = handoff.MailAbandoned
-			if err := c.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, abandoned); err != nil {
+			abandoned.Status = outbox.MailAbandoned
+			if err := c.handoffs.SettleEventMail(ctx, h.Key, id, outbox.MailSending, abandoned); err != nil {
 				return h, err
 			}
 			c.log.ErrorContext(ctx, "SLA event email outcome unknown: not sent again, marketing ops told", "leadId", h.LeadID, "event", id)
@@ -51,8 +52,8 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	if c.crashed("after-gate") {
 		return h, errCrashed
 	}
-	settle := func(m handoff.Mail) error {
-		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, handoff.MailSending, m)
+	settle := func(m outbox.Mail) error {
+		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, outbox.MailSending, m)
 	}
 	// The lead's details are read here, for the email only: the hand-off keeps no copy of them. A lead that is
 	// gone (erased, or past its retention) is named by its ID and the email goes; a failed read puts the email
@@ -70,7 +71,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 	msg, err := email.EventMessage(c.contract, h, shown, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
 	if err != nil {
 		abandoned := e.Mail
-		abandoned.Status = handoff.MailAbandoned
+		abandoned.Status = outbox.MailAbandoned
 		if serr := settle(abandoned); serr != nil {
 			return h, errors.Join(err, serr)
 		}
@@ -95,7 +96,7 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 			c.log.InfoContext(ctx, "SLA event email sent", "leadId", h.LeadID, "event", id, "kind", string(e.Kind), "repId", e.RepID,
 				"due", e.Due.UTC().Format(time.RFC3339), "delayMs", c.clock().Sub(e.Due).Milliseconds(), "messageId", messageID)
 			return c.settled(ctx, h, id, nil, "")
-		case errors.Is(err, email.ErrThrottled) && try < maxThrottleRetries:
+		case errors.Is(err, outbox.ErrThrottled) && try < maxThrottleRetries:
 			select {
 			case <-ctx.Done():
 				m := e.Mail
@@ -103,14 +104,14 @@ func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (ha
 				return h, errors.Join(ctx.Err(), settle(m))
 			case <-time.After(c.Backoff(try)):
 			}
-		case errors.Is(err, email.ErrThrottled), errors.Is(err, email.ErrRejected):
+		case errors.Is(err, outbox.ErrThrottled), errors.Is(err, outbox.ErrRejected):
 			m := e.Mail
 			m.Refused()
-			if m.Attempts < handoff.MaxMailAttempts {
+			if m.Attempts < outbox.MaxMailAttempts {
 				// Claimed again: still pending, the next run tries again.
 				return h, errors.Join(fmt.Errorf("email of %s of %s refused: %w", id, h.Key, err), settle(m))
 			}
-			m.Status = handoff.MailAbandoned
+			m.Status = outbox.MailAbandoned
 			if err := settle(m); err != nil {
 				return h, err
 			}
@@ -180,10 +181,10 @@ func (c *Checker) settled(ctx context.Context, h handoff.Handoff, id string, und
 
 // sendSQL sends the SQL email of a hand-off to the rep who holds it, through notify's gate: after a
 // reassignment, or again when it was stuck. A refusal leaves it claimed: not a failure of the check, the stuck
-// path takes it again (and abandons it after handoff.MaxMailAttempts).
+// path takes it again (and abandons it after outbox.MaxMailAttempts).
 func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
 	err := c.sendSQLOnce(ctx, k)
-	if errors.Is(err, email.ErrRejected) || errors.Is(err, email.ErrThrottled) {
+	if errors.Is(err, outbox.ErrRejected) || errors.Is(err, outbox.ErrThrottled) {
 		c.log.WarnContext(ctx, "SQL email refused; claimed again for a later run", "leadId", k.LeadID, "error", err.Error())
 		return nil
 	}

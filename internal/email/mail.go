@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/platform"
 )
 
@@ -34,14 +35,6 @@ type Message struct {
 	Attachments []Part
 }
 
-// Send errors, by what a caller can do about them.
-var (
-	// ErrThrottled: SES refused for now (rate or quota); nothing was sent; try again later.
-	ErrThrottled = errors.New("ses: throttled")
-	// ErrRejected: SES refused this message for good (bad address, unverified sender, suspended account).
-	ErrRejected = errors.New("ses: rejected")
-)
-
 // SES sends through SES v2. It holds the client's SendEmail, not the client: see store.client for why.
 // A message with inline parts or attachments goes as SendEmail's Content.Raw (a MIME message built here), one
 // without as Content.Simple; both are verified against SES local (aws-ses-v2-local, see the tests).
@@ -57,7 +50,7 @@ func SESFromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
 	return NewSES(sesv2.NewFromConfig(cfg, func(o *sesv2.Options) { o.BaseEndpoint = platform.Endpoint(lookup, "SESV2") }))
 }
 
-// Send sends m and returns SES's message ID. A refusal is ErrThrottled or ErrRejected (wrapped); any other
+// Send sends m and returns SES's message ID. A refusal is outbox.ErrThrottled or outbox.ErrRejected (wrapped); any other
 // error (a timeout, a reset connection) leaves unknown whether SES accepted the message.
 func (s SES) Send(ctx context.Context, m Message) (string, error) {
 	if len(m.Inline)+len(m.Attachments) > 0 {
@@ -85,7 +78,7 @@ func (s SES) Send(ctx context.Context, m Message) (string, error) {
 func (s SES) sendRaw(ctx context.Context, m Message) (string, error) {
 	raw, err := m.Raw(time.Now())
 	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrRejected, err)
+		return "", fmt.Errorf("%w: %v", outbox.ErrRejected, err)
 	}
 	out, err := s.sendEmail(ctx, &sesv2.SendEmailInput{
 		FromEmailAddress: aws.String(header(m.From.String())),
@@ -112,12 +105,12 @@ func classify(err error) error {
 	)
 	switch {
 	case errors.As(err, &tooMany), errors.As(err, &limit):
-		return fmt.Errorf("%w: %v", ErrThrottled, err)
+		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
 	case errors.As(err, &rejected), errors.As(err, &bad), errors.As(err, &mailFrom), errors.As(err, &suspended),
 		errors.As(err, &paused), errors.As(err, &notFound):
-		return fmt.Errorf("%w: %v", ErrRejected, err)
+		return fmt.Errorf("%w: %v", outbox.ErrRejected, err)
 	case errors.As(err, &api) && api.ErrorCode() == "Throttling":
-		return fmt.Errorf("%w: %v", ErrThrottled, err)
+		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
 	}
 	return err
 }

@@ -3,7 +3,7 @@
 //
 // Once: the month's record (store.Reports) is created with the figures and the email claimed, in one conditional
 // write; the email then passes the gate of every Handoff email (claimed → sending, a conditional write that one
-// invocation alone can make; see handoff.Mail) and is confirmed after (sent, with SES's message ID). A run that
+// invocation alone can make; see outbox.Mail) and is confirmed after (sent, with SES's message ID). A run that
 // finds the month stored reuses its figures, never recomputes them: the schedule fired twice, a Lambda retry, an
 // on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
 // rendered from the stored figures.
@@ -38,7 +38,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
@@ -188,7 +188,7 @@ func (r *Reporter) run(ctx context.Context, m contract.Month, asOf time.Time, re
 	if err := r.step("stored"); err != nil {
 		return outcome(st, ""), err
 	}
-	if resend && st.Mail.Status == handoff.MailSent {
+	if resend && st.Mail.Status == outbox.MailSent {
 		return r.resend(ctx, st)
 	}
 	return r.send(ctx, st)
@@ -207,7 +207,7 @@ func (r *Reporter) store(ctx context.Context, m contract.Month, asOf time.Time) 
 	}
 	now := r.now()
 	st, err := r.reports.Create(ctx, records.Stored{Month: m, AsOf: asOf, ComputedAt: now, Contract: r.contract.Version, Figures: figures,
-		SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: now}})
+		SQLs: len(rep.SQLs), Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}})
 	if errors.Is(err, records.ErrReported) {
 		return st, nil
 	}
@@ -240,7 +240,7 @@ func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error)
 		now := r.now()
 		switch {
 		case s.Mail.Start(now):
-		case s.Mail.Status == handoff.MailSending && (by != "" && s.MailBy == by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
+		case s.Mail.Status == outbox.MailSending && (by != "" && s.MailBy == by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
 			// The invocation that passed the gate ended without a confirmation: the email may have left.
 			s.Mail.SendingAt, s.Mail.Attempts, s.Mail.PossibleDuplicate = now, s.Mail.Attempts+1, true
 			again = true
@@ -251,7 +251,7 @@ func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error)
 		return nil
 	})
 	switch {
-	case errors.Is(err, records.ErrNoChange) && st.Mail.Status == handoff.MailSent:
+	case errors.Is(err, records.ErrNoChange) && st.Mail.Status == outbox.MailSent:
 		return outcome(st, StatusAlreadySent), nil
 	case errors.Is(err, records.ErrNoChange):
 		return outcome(st, StatusInProgress), nil
@@ -261,9 +261,9 @@ func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error)
 	if err := r.step("gate"); err != nil {
 		return outcome(st, ""), err
 	}
-	settle := func(change func(*handoff.Mail)) error {
+	settle := func(change func(*outbox.Mail)) error {
 		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
-			if s.Mail.Status != handoff.MailSending || s.MailBy != by {
+			if s.Mail.Status != outbox.MailSending || s.MailBy != by {
 				return records.ErrNoChange // another run took over an email it found abandoned
 			}
 			change(&s.Mail)
@@ -278,14 +278,14 @@ func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error)
 	if err != nil {
 		if refused(err) {
 			return outcome(st, ""), errors.Join(fmt.Errorf("the report of %s was not sent (claimed again for a retry): %w", st.Month, err),
-				settle((*handoff.Mail).Refused))
+				settle((*outbox.Mail).Refused))
 		}
 		return outcome(st, ""), fmt.Errorf("the report of %s may or may not have left (left sending; a retry of this invocation sends it again): %w", st.Month, err)
 	}
 	if err := r.step("sent"); err != nil {
 		return outcome(st, ""), err
 	}
-	if err := settle(func(m *handoff.Mail) { m.Sent(id, r.now()) }); err != nil {
+	if err := settle(func(m *outbox.Mail) { m.Sent(id, r.now()) }); err != nil {
 		return outcome(st, ""), fmt.Errorf("the report of %s left (message %s) but was not confirmed: %w", st.Month, id, err)
 	}
 	out := outcome(st, StatusSent)
@@ -306,14 +306,14 @@ func (r *Reporter) resend(ctx context.Context, st records.Stored) (Outcome, erro
 		now := r.now()
 		mine := by != "" && s.ResendBy == by
 		switch {
-		case mine && s.Resend.Status == handoff.MailSent:
+		case mine && s.Resend.Status == outbox.MailSent:
 			return records.ErrNoChange // this request's copy left already (the invocation was delivered twice)
-		case mine && s.Resend.Status == handoff.MailSending:
+		case mine && s.Resend.Status == outbox.MailSending:
 			return errResendUnknown
-		case s.Resend.Status == handoff.MailSending && now.Sub(s.Resend.SendingAt) < AbandonedAfter:
+		case s.Resend.Status == outbox.MailSending && now.Sub(s.Resend.SendingAt) < AbandonedAfter:
 			return errResendBusy
 		}
-		s.Resend, s.ResendBy = handoff.Mail{Status: handoff.MailSending, ClaimedAt: now, SendingAt: now}, by
+		s.Resend, s.ResendBy = outbox.Mail{Status: outbox.MailSending, ClaimedAt: now, SendingAt: now}, by
 		return nil
 	})
 	switch {
@@ -325,7 +325,7 @@ func (r *Reporter) resend(ctx context.Context, st records.Stored) (Outcome, erro
 	copyN := st.Resends + 1
 	settle := func(change func(*records.Stored)) error {
 		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
-			if s.Resend.Status != handoff.MailSending || s.ResendBy != by {
+			if s.Resend.Status != outbox.MailSending || s.ResendBy != by {
 				return records.ErrNoChange
 			}
 			change(s)
@@ -369,13 +369,13 @@ func (r *Reporter) deliver(ctx context.Context, st records.Stored, cp report.Cop
 	msg := r.message(e)
 	for try := 0; ; try++ {
 		id, err := r.sender.Send(ctx, msg)
-		if err == nil || !errors.Is(err, email.ErrThrottled) || try >= 3 {
+		if err == nil || !errors.Is(err, outbox.ErrThrottled) || try >= 3 {
 			return id, err
 		}
 		r.log.WarnContext(ctx, "SES throttled; retrying", "month", st.Month.String(), "try", try+1)
 		select {
 		case <-ctx.Done():
-			return "", errors.Join(email.ErrThrottled, ctx.Err())
+			return "", errors.Join(outbox.ErrThrottled, ctx.Err())
 		case <-time.After(r.Backoff(try)):
 		}
 	}
@@ -386,7 +386,7 @@ var errCompose = errors.New("compose the report's email")
 
 // refused reports an error after which nothing left: SES refused, or the email was never handed to it.
 func refused(err error) bool {
-	return errors.Is(err, email.ErrThrottled) || errors.Is(err, email.ErrRejected) || errors.Is(err, errCompose)
+	return errors.Is(err, outbox.ErrThrottled) || errors.Is(err, outbox.ErrRejected) || errors.Is(err, errCompose)
 }
 
 // message is the report's email: to leadership, marketing ops in copy (the contract's recipients).

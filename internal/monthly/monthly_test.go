@@ -24,7 +24,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
@@ -138,7 +138,7 @@ func TestScheduleFiredTwiceSendsOnce(t *testing.T) {
 		!after.AsOf.Equal(stored.AsOf) || !after.ComputedAt.Equal(stored.ComputedAt) {
 		t.Errorf("the second run changed the stored report: version %d -> %d", stored.Version, after.Version)
 	}
-	if after.Mail.Status != handoff.MailSent || after.Mail.MessageID != first.MessageID || after.MailBy != "req-1" || after.Resends != 0 {
+	if after.Mail.Status != outbox.MailSent || after.Mail.MessageID != first.MessageID || after.MailBy != "req-1" || after.Resends != 0 {
 		t.Errorf("record = %+v", after)
 	}
 	// The stored figures are the fixture's report as of the schedule's instant.
@@ -250,7 +250,7 @@ func TestResendSendsExactlyOneMore(t *testing.T) {
 	}
 	f.mustInvoke("req-3", resend)
 	st := f.record()
-	if n := len(f.mails()); n != 3 || st.Resends != 2 || st.Resend.Status != handoff.MailSent || st.ResendBy != "req-3" {
+	if n := len(f.mails()); n != 3 || st.Resends != 2 || st.Resend.Status != outbox.MailSent || st.ResendBy != "req-3" {
 		t.Errorf("after a second re-send: %d emails, %+v", n, st)
 	}
 	if !bytes.Equal(st.Figures, stored.Figures) || st.Mail.MessageID != stored.Mail.MessageID {
@@ -316,7 +316,7 @@ func TestCrashes(t *testing.T) {
 			}
 			st := f.record()
 			if tc.want == 0 {
-				if out.Status != StatusInProgress || st.Mail.Status != handoff.MailSending {
+				if out.Status != StatusInProgress || st.Mail.Status != outbox.MailSending {
 					t.Errorf("left to its sender: %+v, %+v", out, st.Mail)
 				}
 				return
@@ -325,7 +325,7 @@ func TestCrashes(t *testing.T) {
 			if said := strings.Contains(last.Body.Text, "peut-être déjà reçu"); said != tc.duplicate {
 				t.Errorf("the email sent after the crash says it may be a duplicate: %v, want %v", said, tc.duplicate)
 			}
-			if st.Mail.Status != handoff.MailSent || st.Mail.PossibleDuplicate != tc.duplicate || out.Status != StatusSent {
+			if st.Mail.Status != outbox.MailSent || st.Mail.PossibleDuplicate != tc.duplicate || out.Status != StatusSent {
 				t.Errorf("record %+v, outcome %+v", st.Mail, out)
 			}
 			// And a further run sends nothing more.
@@ -349,7 +349,7 @@ func TestSESUnreachable(t *testing.T) {
 	if _, err := f.invoke("req-1", scheduled); err == nil {
 		t.Fatal("a run whose email could not reach SES succeeded")
 	}
-	if st := f.record(); st.Mail.Status != handoff.MailSending || st.MailBy != "req-1" {
+	if st := f.record(); st.Mail.Status != outbox.MailSending || st.MailBy != "req-1" {
 		t.Errorf("after SES unreachable: %+v", st.Mail)
 	}
 	f.r.sender = working

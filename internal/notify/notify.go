@@ -31,6 +31,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/scoring"
 )
@@ -220,7 +221,7 @@ func without(t contract.Team, exclude []string) contract.Team {
 // (handoff.Withdraw). Nothing is left to retry: not an error.
 func withdraw(ctx context.Context, gate MailGate, now func() time.Time, log *slog.Logger, k handoff.Key, gated string) error {
 	_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-		if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated || h.Answered() {
+		if h.Mail.Status != outbox.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated || h.Answered() {
 			return nil, handoff.ErrNoChange // answered meanwhile (the rep has the SQL), or settled elsewhere
 		}
 		return []handoff.Event{h.Withdraw(now())}, nil
@@ -259,7 +260,7 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 		return nil, nil
 	})
 	if errors.Is(err, handoff.ErrNoChange) {
-		if h.Mail.Status == handoff.MailSending {
+		if h.Mail.Status == outbox.MailSending {
 			log.WarnContext(ctx, "SQL email being sent elsewhere or its outcome unknown: not sending it again", "leadId", k.LeadID)
 		}
 		return nil
@@ -268,9 +269,9 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 		return err
 	}
 	gated := handoff.Stamp(h.Mail.SendingAt)
-	settle := func(change func(*handoff.Mail)) error {
+	settle := func(change func(*outbox.Mail)) error {
 		_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-			if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated {
+			if h.Mail.Status != outbox.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated {
 				// Answered meanwhile (which confirms it), or settled; or this hand-over was given up as
 				// interrupted and another one is under way, which settles itself.
 				return nil, handoff.ErrNoChange
@@ -288,32 +289,32 @@ func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sende
 		return withdraw(ctx, gate, now, log, k, gated)
 	}
 	if err != nil {
-		return errors.Join(fmt.Errorf("compose the SQL email of %s: %w", k, err), settle((*handoff.Mail).Refused))
+		return errors.Join(fmt.Errorf("compose the SQL email of %s: %w", k, err), settle((*outbox.Mail).Refused))
 	}
 	if err := ctx.Err(); err != nil {
 		// Out of time before SES was asked: nothing left, so claimed again for a retry.
-		return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*handoff.Mail).Refused))
+		return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*outbox.Mail).Refused))
 	}
 	for try := 0; ; try++ {
 		id, err := sender.Send(ctx, m)
 		switch {
 		case err == nil:
-			if err := settle(func(m *handoff.Mail) { m.Sent(id, now()) }); err != nil {
+			if err := settle(func(m *outbox.Mail) { m.Sent(id, now()) }); err != nil {
 				// The email left; only its confirmation failed. The checker will find it unconfirmed.
 				log.ErrorContext(ctx, "SQL email sent but not confirmed", "leadId", k.LeadID, "error", err.Error())
 			}
 			log.InfoContext(ctx, "SQL handed off", "leadId", k.LeadID, "repId", h.Rep(), "team", h.Team(),
 				"firstContactDue", h.FirstContactDue.UTC().Format(time.RFC3339), "messageId", id, "possibleDuplicate", h.Mail.PossibleDuplicate)
 			return nil
-		case errors.Is(err, email.ErrThrottled) && try < 3:
+		case errors.Is(err, outbox.ErrThrottled) && try < 3:
 			log.WarnContext(ctx, "SES throttled; retrying", "leadId", k.LeadID, "try", try+1)
 			select {
 			case <-ctx.Done():
-				return errors.Join(ctx.Err(), settle((*handoff.Mail).Refused))
+				return errors.Join(ctx.Err(), settle((*outbox.Mail).Refused))
 			case <-time.After(backoff(try)):
 			}
-		case errors.Is(err, email.ErrThrottled), errors.Is(err, email.ErrRejected):
-			return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*handoff.Mail).Refused))
+		case errors.Is(err, outbox.ErrThrottled), errors.Is(err, outbox.ErrRejected):
+			return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*outbox.Mail).Refused))
 		default:
 			log.ErrorContext(ctx, "SQL email outcome unknown: left to the deadline checker, not resent", "leadId", k.LeadID, "error", err.Error())
 			return nil

@@ -27,6 +27,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -193,7 +194,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 		}
 	}
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
+	if h.Mail.Status != outbox.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
 		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != "2026-11" {
 		t.Errorf("hand-off = %+v (due %s)", h, str(item, "dueAt"))
 	}
@@ -231,13 +232,13 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
-	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", email.ErrRejected))
+	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", outbox.ErrRejected))
 	resp := f.handle(rec)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
 		t.Fatalf("a refused email must fail its record: %+v", resp)
 	}
 	// Nothing left: the email is claimed again (for the retry), the assignment stays.
-	if h, _ := f.handoff(id); h.Mail.Status != handoff.MailClaimed || h.Mail.Attempts != 1 || len(testenv.Mails(t, id)) != 0 {
+	if h, _ := f.handoff(id); h.Mail.Status != outbox.MailClaimed || h.Mail.Attempts != 1 || len(testenv.Mails(t, id)) != 0 {
 		t.Fatalf("after a refusal: mail %+v, %d emails", h.Mail, len(testenv.Mails(t, id)))
 	}
 	// The stream retries the record: now it goes.
@@ -265,7 +266,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled))
+	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled), fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled))
 	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures: %+v", resp)
 	}
@@ -284,7 +285,7 @@ func TestUnknownOutcomeIsNeverResent(t *testing.T) {
 	}
 	f.handle(rec)
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+	if h.Mail.Status != outbox.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
 		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.Calls.Load())
 	}
 	// The deadline checker looks at it once it is stale, not at the deadlines: nobody is chased for it.

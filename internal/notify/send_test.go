@@ -12,6 +12,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // memGate is one hand-off in memory, changed as the store changes it (one writer at a time).
@@ -31,7 +32,7 @@ func (g *memGate) Update(_ context.Context, _ handoff.Key, _ time.Time, change h
 	return h, nil
 }
 
-func (g *memGate) mail() handoff.Mail {
+func (g *memGate) mail() outbox.Mail {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.h.Mail
@@ -73,7 +74,7 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 			return "ses-1", nil
 		}), compose)
 		m := g.mail()
-		if err != nil || m.Status != handoff.MailSent || deadline.IsZero() || deadline.After(m.SendingAt.Add(handoff.SendTimeout)) {
+		if err != nil || m.Status != outbox.MailSent || deadline.IsZero() || deadline.After(m.SendingAt.Add(handoff.SendTimeout)) {
 			t.Errorf("err %v, mail %+v; SES asked with deadline %s, want by %s", err, m, deadline, m.SendingAt.Add(handoff.SendTimeout))
 		}
 	})
@@ -85,7 +86,7 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 		asked := false
 		err := send(ctx, g, senderFunc(func(context.Context, email.Message) (string, error) { asked = true; return "x", nil }),
 			func(h handoff.Handoff) (email.Message, error) { <-ctx.Done(); return compose(h) })
-		if m := g.mail(); !errors.Is(err, context.DeadlineExceeded) || asked || m.Status != handoff.MailClaimed || m.Attempts != 1 {
+		if m := g.mail(); !errors.Is(err, context.DeadlineExceeded) || asked || m.Status != outbox.MailClaimed || m.Attempts != 1 {
 			t.Errorf("err %v, SES asked %v, mail %+v; want claimed again, SES not asked", err, asked, m)
 		}
 	})
@@ -96,11 +97,11 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 			// Meanwhile the checker took this hand-over as interrupted, claimed the email again and passed its
 			// gate: a second hand-over, under way.
 			g.mu.Lock()
-			g.h.Mail = handoff.Mail{Status: handoff.MailSending, ClaimedAt: at, SendingAt: g.h.Mail.SendingAt.Add(time.Minute), PossibleDuplicate: true}
+			g.h.Mail = outbox.Mail{Status: outbox.MailSending, ClaimedAt: at, SendingAt: g.h.Mail.SendingAt.Add(time.Minute), PossibleDuplicate: true}
 			g.mu.Unlock()
 			return "ses-late", nil
 		}), compose)
-		if m := g.mail(); err != nil || m.Status != handoff.MailSending || m.MessageID != "" {
+		if m := g.mail(); err != nil || m.Status != outbox.MailSending || m.MessageID != "" {
 			t.Errorf("err %v, mail %+v; want the second hand-over left to settle itself", err, m)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // crashOnce makes the checker die at point, once.
@@ -72,7 +73,7 @@ func TestCrashAfterRecordingAStuckSQLResend(t *testing.T) {
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", at, "Ezra", "ezra@blackbox.example")
 	// Put the SQL email back to claimed (never handed to SES), as a notify crash leaves it.
 	_, err := f.hs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		h.Mail = handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: at}
+		h.Mail = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: at}
 		return nil, nil
 	})
 	if err != nil {
@@ -200,7 +201,7 @@ func killedAtABreachInstant(t *testing.T, phase time.Duration) {
 	f.killedRun(breach, 6)
 	inDoubt := 0
 	for _, s := range sqls {
-		if got := f.get(s.h.Key); got.Reassignments == 1 && got.Mail.Status == handoff.MailSending {
+		if got := f.get(s.h.Key); got.Reassignments == 1 && got.Mail.Status == outbox.MailSending {
 			inDoubt++
 		}
 	}
@@ -227,7 +228,7 @@ func killedAtABreachInstant(t *testing.T, phase time.Duration) {
 			t.Errorf("%s: %d SQL emails to the new rep %s, want 1:%s", s.marker, len(toRep), rep.ID, describe(all))
 			continue
 		}
-		if got.Mail.Status != handoff.MailSent {
+		if got.Mail.Status != outbox.MailSent {
 			t.Errorf("%s: the new rep's SQL email is %s", s.marker, got.Mail.Status)
 			continue
 		}
