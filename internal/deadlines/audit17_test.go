@@ -125,7 +125,7 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker.Wait, checker.Backoff, notifier.Backoff = f.checker.Wait, f.checker.Backoff, f.checker.Backoff
+	checker.Wait = f.checker.Wait
 	mk := strings.ToLower(f.marker)
 	typed := "Zoe.Q" + mk + "@Quintrell-Forges.FR"
 	normal := strings.ToLower(typed)
@@ -175,7 +175,6 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 	}
 	// The month's report.
 	reporter := monthly.New(f.c, store.NewMonths(f.db, f.tables), store.NewReports(f.db, f.tables), f.sender, f.clock.Now, log)
-	reporter.Backoff = f.checker.Backoff
 	f.clock.Set(time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
 	if _, err := reporter.Handle(ctx, json.RawMessage(`{"month":"2026-11"}`)); err != nil {
 		t.Fatal(err)

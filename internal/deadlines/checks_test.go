@@ -8,13 +8,13 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
@@ -86,12 +86,6 @@ func TestOverlappingAndRepeatedRuns(t *testing.T) {
 	}
 }
 
-// crashAt makes the checker stop dead at a point, once.
-func crashAt(point string) func(string) bool {
-	var done atomic.Bool
-	return func(p string) bool { return p == point && done.CompareAndSwap(false, true) }
-}
-
 // TestCrashPoints: a run dies between the record and the email, between the gate and SES, between SES and the
 // confirmation. What the next runs do, and how many emails leave in the end.
 func TestCrashPoints(t *testing.T) {
@@ -114,9 +108,10 @@ func TestCrashPoints(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
 			h := f.sql("FR-NAQ", paris(t, "2026-11-30 10:00"))
-			f.checker.Crash = crashAt(tc.point)
-			if _, err := f.runErr(paris(t, "2026-11-30 12:00")); err == nil {
-				t.Fatal("the crashed run reported no failure")
+			f.proc.CrashAt(tc.point)
+			f.runErr(paris(t, "2026-11-30 12:00")) // the dead process's calls fail, or, after SES, nothing is left to do
+			if !f.proc.Died() {
+				t.Fatal("the run never reached the crash point")
 			}
 			f.run(paris(t, "2026-11-30 12:01"))
 			f.run(paris(t, "2026-11-30 12:02"))
@@ -456,9 +451,9 @@ func TestACrashAfterAReassignment(t *testing.T) {
 	f.run(paris(t, "2026-11-30 12:00"))
 	f.run(paris(t, "2026-11-30 14:12"))
 	before := len(f.mails())
-	f.checker.Crash = crashAt("after-record")
-	if _, err := f.runErr(paris(t, "2026-11-30 15:00")); err == nil {
-		t.Fatal("the crashed run reported no failure")
+	f.proc.CrashAt(crashtest.AfterRecord)
+	if _, err := f.runErr(paris(t, "2026-11-30 15:00")); err == nil || !f.proc.Died() {
+		t.Fatalf("the crashed run: %v", err)
 	}
 	if got := f.get(h.Key); got.Reassignments != 1 || got.Mail.Status != outbox.MailClaimed || len(f.mails()) != before {
 		t.Fatalf("after the crash: reassignments %d, mail %s, %d new emails", got.Reassignments, got.Mail.Status, len(f.mails())-before)

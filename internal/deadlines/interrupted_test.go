@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -43,8 +44,8 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 		sent  int // SQL emails to the new rep in the end (the first may have left: the resend is marked)
 	}{
 		{"SES's answer lost", func(f *fixture) { f.sender.FailNext(lost) }, 1},
-		{"the run killed after the SQL email's gate", func(f *fixture) { f.checker.Crash = crashAt("after-sql-gate") }, 1},
-		{"the run killed after SES accepted it", func(f *fixture) { f.checker.Crash = crashAt("after-sql-send") }, 2},
+		{"the run killed after the SQL email's gate", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLGate) }, 1},
+		{"the run killed after SES accepted it", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLSend) }, 2},
 	} {
 		t.Run("reassignment, "+tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -54,7 +55,7 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 			f.run(paris(t, "2026-11-30 14:12"))
 			tc.leave(f)
 			f.runErr(paris(t, "2026-11-30 15:00"))
-			f.checker.Crash = nil
+			f.proc.CrashAt("") // disarmed, had it not been reached
 			if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != outbox.MailSending || len(f.sqlEmails(sophie)) != tc.sent-1 {
 				t.Fatalf("after the breach: rep %s, mail %s, %d SQL emails to her", got.Rep(), got.Mail.Status, len(f.sqlEmails(sophie)))
 			}
@@ -105,9 +106,11 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 		f := newFixture(t)
 		refused := fmt.Errorf("%w: MessageRejected", outbox.ErrRejected)
 		h := f.sqlWhoseEmailFails("FR-IDF", paris(t, "2026-11-30 10:00"), refused)
-		f.checker.Crash = crashAt("after-sql-gate") // the checker's resend at 10:05
+		f.proc.CrashAt(crashtest.AfterSQLGate) // the checker's resend at 10:05
 		f.runErr(paris(t, "2026-11-30 10:05"))
-		f.checker.Crash = nil
+		if !f.proc.Died() {
+			t.Fatal("the run never reached the crash point")
+		}
 		if got := f.get(h.Key); got.Resends != 1 || got.Mail.Status != outbox.MailSending || len(f.sqlEmails(thomas)) != 0 {
 			t.Fatalf("after the resend: resends %d, mail %s, %d SQL emails", got.Resends, got.Mail.Status, len(f.sqlEmails(thomas)))
 		}
@@ -215,7 +218,7 @@ func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
 			h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
 			for i, at := range tc.at {
 				if i == tc.from && tc.crash != "" {
-					f.checker.Crash = crashAt(tc.crash)
+					f.proc.CrashAt(tc.crash)
 				}
 				if i == tc.from && tc.fail != nil {
 					f.sender.FailNext(tc.fail...)

@@ -1031,26 +1031,6 @@ func TestEventSubjectDay(t *testing.T) {
 	}
 }
 
-// TestSendEventThroughSESLocal: an escalation with marketing ops in copy (addresses without a display name)
-// goes through SES local as composed.
-func TestSendEventThroughSESLocal(t *testing.T) {
-	t.Parallel()
-	c := example(t, contract.French, nil)
-	h := sent(t, c, "thomas-martin", paris(t, 2026, 11, 30, 10, 0))
-	h.Key.LeadID = "ld_01kbsesevent00000000000000"
-	now := h.FirstContactDue.Add(30 * time.Minute)
-	m, err := EventMessage(c, *h, acme(), h.BreachFirstContact("claire-dubois", 30, now), testLinks, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := sendAndReadBack(t, m, h.LeadID)
-	if got.Subject != m.Subject || len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], claire) ||
-		len(got.Destination.Cc) != 1 || !strings.Contains(got.Destination.Cc[0], opsAddr) ||
-		!strings.Contains(got.Body.Text, "lundi 30/11/2026 à 15:00") || !strings.Contains(got.Body.HTML, "retard de 0h30") {
-		t.Errorf("stored mail = %+v", got)
-	}
-}
-
 // TestEventAcrossDST: instants read back from the store are UTC; the email shows them in the contract's zone
 // on either side of the change to summer time (Sunday 29 March 2026 in Paris).
 func TestEventAcrossDST(t *testing.T) {

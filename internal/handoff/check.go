@@ -246,7 +246,7 @@ func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 }
 
 // ResendInterrupted deals with an SQL email the checker itself was handing to SES when its run died (or SES's
-// answer was lost), InterruptedAfter ago: nobody can still be sending it (handoff.SendTimeout), and it may have
+// answer was lost), InterruptedAfter ago: nobody can still be sending it (outbox.SendTimeout), and it may have
 // left. It goes once more, at once, marked as a possible duplicate, and the rep's deadlines still count from where
 // they did — the reassignment, or the resend — since the rep loses a minute, not their clock. Marketing ops are
 // told at the first resend, and the email abandoned after outbox.MaxMailAttempts hand-overs, as ResendStuck does (d is

@@ -230,16 +230,11 @@ func (h Handoff) Month(loc *time.Location) contract.Month { return contract.Mont
 // checker claimed that SES refused; the checker's own left sending goes sooner (InterruptedAfter).
 const StuckAfter = 5 * time.Minute
 
-// SendTimeout bounds one hand-over of the SQL email to SES, from its gate (claimed → sending) to SES's answer:
-// notify.Send gives up after it, leaving the email sending, its outcome unknown. So an SQL email sending for
-// longer is being sent by nobody — whoever passed its gate died, or gave up.
-const SendTimeout = 20 * time.Second
-
 // InterruptedAfter is how long an SQL email the checker claimed (CheckerMail) may stay sending before the
-// checker takes its sending as interrupted and sends it again: SendTimeout, and a margin for the clocks of two
+// checker takes its sending as interrupted and sends it again: outbox.SendTimeout, and a margin for the clocks of two
 // Lambda instances and the gate's own write. A run that dies after the gate is followed within a minute by the
 // next, which finds it past this bound.
-const InterruptedAfter = SendTimeout + 10*time.Second
+const InterruptedAfter = outbox.SendTimeout + 10*time.Second
 
 // NextCheck is the next instant the deadline checker must look at the hand-off: at once when an event's email
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody

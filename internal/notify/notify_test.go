@@ -66,7 +66,6 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.n.Backoff = func(int) time.Duration { return time.Millisecond }
 	return f
 }
 
@@ -262,16 +261,26 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	}
 }
 
+// TestThrottlingIsRetried: SES still throttling once the SDK's retryer has given up (ses.Retryer, counted in
+// package ses's tests) sent nothing: the email is claimed again and the record fails, so that the stream's retry
+// sends it — once.
 func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled), fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled))
-	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("failures: %+v", resp)
+	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled))
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("a throttled email must make the stream retry: %+v", resp)
 	}
-	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 3 {
-		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.Calls.Load())
+	if h, _ := f.handoff(id); h.Mail.Status != outbox.MailClaimed || h.Mail.Attempts != 1 {
+		t.Fatalf("after the throttled send: mail %+v, want claimed again", h.Mail)
+	}
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("the stream's retry: %+v", resp)
+	}
+	f.handle(rec)
+	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 2 {
+		t.Errorf("%d emails, %d calls; want 1 email after 2 calls", n, f.sender.Calls.Load())
 	}
 }
 
