@@ -417,12 +417,7 @@ func (r *Reporter) message(e report.Email) email.Message {
 			m.Cc = append(m.Cc, &mail.Address{Address: a})
 		}
 	}
-	for _, p := range e.Inline {
-		m.Inline = append(m.Inline, email.Part(p))
-	}
-	for _, p := range e.Attachments {
-		m.Attachments = append(m.Attachments, email.Part(p))
-	}
+	m.Inline, m.Attachments = e.Inline, e.Attachments
 	return m
 }
 
