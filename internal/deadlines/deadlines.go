@@ -5,9 +5,9 @@
 //
 // Exactly once, the way notify does it: a step is recorded first (the hand-off's new state and its SLA events,
 // in one conditional transaction on the hand-off's version; an event's ID can be recorded once), with its email
-// claimed and the event listed as pending on the hand-off; the email then passes a gate (claimed → sending, a
-// conditional write: whoever makes the move sends); SES's answer is recorded on the event (sent) and the event
-// leaves the pending list. A pending event brings the hand-off back to the next run at once, which finishes
+// claimed and the event listed as pending on the hand-off; the email then goes through the outbox (package
+// outbox: a gate, claimed → sending, a conditional write whoever makes the move sends; the send; the outcome
+// settled), SES's answer is recorded on the event (sent) and the event leaves the pending list. A pending event brings the hand-off back to the next run at once, which finishes
 // what a crash interrupted. An email left sending (its outcome unknown) is never sent again: it is abandoned
 // and marketing ops are told — the checker errs on the side of at most once for its own emails, and of at least
 // once (marked as a possible duplicate) for the SQL email itself, which a rep cannot do without. The SQL email

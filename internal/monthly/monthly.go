@@ -2,10 +2,10 @@
 // report, stores it as the month's report of record, and emails it to leadership — once.
 //
 // Once: the month's record (store.Reports) is created with the figures and the email claimed, in one conditional
-// write; the email then passes the gate of every Handoff email (claimed → sending, a conditional write that one
-// invocation alone can make; see outbox.Mail) and is confirmed after (sent, with SES's message ID). A run that
-// finds the month stored reuses its figures, never recomputes them: the schedule fired twice, a Lambda retry, an
-// on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
+// write; the email then goes through the outbox like every Handoff email (package outbox: a gate, claimed →
+// sending, a conditional write that one invocation alone can make) and is confirmed after (sent, with SES's
+// message ID). A run that finds the month stored reuses its figures, never recomputes them: the schedule fired
+// twice, a Lambda retry, an on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
 // rendered from the stored figures.
 //
 // Where a run can stop, and what the next one does (each also in the README):
