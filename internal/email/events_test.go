@@ -8,9 +8,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -739,38 +737,6 @@ func TestAnAlertSaysWhichEarlierRemindersLeft(t *testing.T) {
 			}
 			wellFormed(t, tc.l, m)
 		})
-	}
-}
-
-// TestEventWordsInBothLocales: every word exists in both locales, with the same formatting verbs in the same
-// order, so that French and English cannot drift apart.
-func TestEventWordsInBothLocales(t *testing.T) {
-	t.Parallel()
-	verbs := regexp.MustCompile(`%[-+# 0]*\d*[a-zA-Z]`)
-	keys := map[string]bool{}
-	for _, ws := range words {
-		for k := range ws {
-			keys[k] = true
-		}
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
-	for _, k := range sorted {
-		fr, okFr := words[contract.French][k]
-		en, okEn := words[contract.English][k]
-		if !okFr || !okEn || fr == "" || en == "" {
-			t.Errorf("%q: fr %q, en %q", k, fr, en)
-			continue
-		}
-		if a, b := verbs.FindAllString(fr, -1), verbs.FindAllString(en, -1); !slices.Equal(a, b) {
-			t.Errorf("%q: verbs fr %v, en %v", k, a, b)
-		}
-	}
-	if len(words) != 2 {
-		t.Errorf("locales: %d", len(words))
 	}
 }
 
