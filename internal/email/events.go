@@ -422,7 +422,9 @@ func (b *eventMail) short(t time.Time) string {
 }
 
 // left is the business time from now to due, "1h30".
-func (b *eventMail) left(due time.Time) string { return words.Duration(b.c.Calendar.Between(b.now, due)) }
+func (b *eventMail) left(due time.Time) string {
+	return words.Duration(b.c.Calendar.Between(b.now, due))
+}
 
 // late is how late the event's deadline is, in business time.
 func (b *eventMail) late() string {
