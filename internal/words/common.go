@@ -168,6 +168,12 @@ func (c *Common) Instant(t time.Time) string {
 // When is t to the minute without its weekday, in t's zone: "30/11/2026 15:00", "30 Nov 2026 15:00".
 func (c *Common) When(t time.Time) string { return t.Format(c.WhenLayout) }
 
+// Date is t's date without its year or weekday, in t's zone: "30/11", "30 Nov".
+func (c *Common) Date(t time.Time) string { return t.Format(c.DayShortLayout) }
+
+// DateTime is Date and the time of day: "30/11 15:00", "30 Nov 15:00".
+func (c *Common) DateTime(t time.Time) string { return t.Format(c.DayShortLayout + " 15:04") }
+
 // Month is a month and its year: "novembre 2026", "November 2026".
 func (c *Common) Month(year int, m time.Month) string {
 	return c.Months[m-1] + " " + strconv.Itoa(year)
@@ -191,10 +197,10 @@ func Duration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// Deadline is a deadline of the contract, a setting rather than a measure: whole hours as the contract writes
-// them ("4h", "16h"), else as Duration ("1h30").
+// Deadline is a deadline of the contract, a setting rather than a measure, or a chart's tick: whole hours as the
+// contract writes them ("4h", "16h", "0h"), else as Duration ("1h30").
 func Deadline(d time.Duration) string {
-	if d > 0 && d%time.Hour == 0 {
+	if d >= 0 && d%time.Hour == 0 {
 		return strconv.Itoa(int(d/time.Hour)) + "h"
 	}
 	return Duration(d)
