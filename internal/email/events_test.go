@@ -1084,3 +1084,37 @@ func TestNoSQLEmailForARefusal(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLEmailDatesInItsLanguage: the SQL email writes the consent's instant, the score's dated lines and the
+// recent activities as its language writes dates (package words), not "27/11" in an English email.
+func TestSQLEmailDatesInItsLanguage(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	friday := paris(t, 2026, 11, 27, 17, 20)
+	for _, tc := range []struct {
+		l    contract.Locale
+		want []string
+	}{
+		{contract.French, []string{"✔ 27/11/2026 17:20", "demo_request 27/11", "27/11 17:20  page_view"}},
+		{contract.English, []string{"✔ 27 Nov 2026 17:20", "demo_request 27 Nov", "27 Nov 17:20  page_view"}},
+	} {
+		t.Run(string(tc.l), func(t *testing.T) {
+			t.Parallel()
+			c := example(t, tc.l, nil)
+			h := claimed(t, c, "thomas-martin", monday)
+			l := *acme()
+			l.Consent = &lead.Consent{Given: true, At: friday}
+			l.Score.Explanation = `[{"rule":"demo","kind":"hand_raiser","activityType":"demo_request","at":"2026-11-27T16:20:00Z","points":0}]`
+			acts := []lead.Activity{{Type: "page_view", OccurredAt: friday}}
+			m, err := SQLMessage(c, l, acts, *h, testLinks, monday)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("the text lacks %q:\n%s", w, m.Text)
+				}
+			}
+		})
+	}
+}
