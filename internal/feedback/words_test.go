@@ -27,7 +27,9 @@ func (s answered) Update(context.Context, handoff.Key, time.Time, handoff.Change
 
 type nameless struct{}
 
-func (nameless) NameAndCompany(context.Context, string) (lead.Lead, error) { return lead.Lead{}, lead.ErrNotFound }
+func (nameless) NameAndCompany(context.Context, string) (lead.Lead, error) {
+	return lead.Lead{}, lead.ErrNotFound
+}
 
 // TestPageInItsLanguage: the page says everything in the contract's language — the action, the form's choices,
 // the recorded state, the dates as that language writes them — and a contract's own reject reason by its ID.
