@@ -28,6 +28,24 @@ $(VENV)/.installed: infra/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
 	@touch $@
 
+# The Go vulnerability database govulncheck reads: golang.org/x/vulndb at a pinned version, a Go module like any
+# other (from the module proxy, checked against the checksum database), whose data/osv holds every entry as OSV
+# JSON; its own indexdb command (at the same version) writes them in the v1 layout that `govulncheck -db file://`
+# reads (index/db.json, index/modules.json, ID/<id>.json). So the check is reproducible, needs no vuln.go.dev and
+# changes only when VULNDB_VERSION does. (The entries carry no modification time: vulndb computes it from its git
+# history, which a module does not have; govulncheck does not need it.)
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB         := .local/vulndb-$(VULNDB_VERSION)
+
+$(VULNDB)/index/db.json:
+	@rm -rf $(VULNDB) $(VULNDB).tmp
+	osv=$$(go mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/data/osv && \
+	  go run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$osv" -out $(VULNDB).tmp
+	mv $(VULNDB).tmp $(VULNDB)
+
+.PHONY: vulndb
+vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
+
 # The browser test drives Debian's Chromium; as root (CI, a fresh machine) it is installed when missing.
 .PHONY: chromium
 chromium:
@@ -53,13 +71,21 @@ test: deps vet ## vet, every test with -race against DynamoDB Local and SES loca
 	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
 	$(MAKE) lint-template sam-build sizes
 
+# internal/deadlines has two staticcheck findings, in its tests (interrupted_test.go:18 ST1012, the error variable
+# lost; week_test.go:81 U1000, the field events never set), left to the outbox work of issue 18 that rewrites
+# those files; checked again once it lands (empty this).
+STATICCHECK_LATER := github.com/handoff-sla/handoff/internal/deadlines
+
 .PHONY: vet
-vet: ## gofmt, go vet (also as the local stack's build and for macOS), go mod verify
+vet: $(VULNDB)/index/db.json ## gofmt, go vet (also as the local stack's build and for macOS), staticcheck, govulncheck, go mod verify
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	go vet -tags $(LOCAL_TAG) ./...
 	GOOS=darwin go vet ./...
 	GOOS=darwin go build -o /dev/null ./cmd/...
+	go tool staticcheck $$(go list ./... | grep -vxF -e '$(STATICCHECK_LATER)')
+	go tool staticcheck -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
+	go tool govulncheck -db file://$(CURDIR)/$(VULNDB) ./...
 	go mod verify >/dev/null
 
 .PHONY: lint-template
