@@ -12,6 +12,11 @@ FUZZTIME    ?= 60s
 # secrets). `sam build` never sets it. See internal/platform.
 LOCAL_TAG   := handofflocal
 export SAM_CLI_TELEMETRY := 0
+# The Go toolchain is go.mod's toolchain line, go1.26.10: the standard library's fixes govulncheck asks for
+# (html/template, which renders every email; net/http, crypto/tls and crypto/x509, which every AWS call goes
+# through), fetched from the module proxy when this machine's Go is older. GOTOOLCHAIN=local (as the machine's
+# environment may say) would ignore that line and build with the older one.
+export GOTOOLCHAIN := auto
 
 .PHONY: help
 help: ## list the targets
