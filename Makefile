@@ -1,5 +1,6 @@
 # Handoff — the two commands a newcomer needs are `make run` and `make test`.
-# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3. Everything else installs from the project's files.
+# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3, Debian's chromium (`sudo make deps` installs it). Everything else
+# installs from the project's files.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -23,6 +24,8 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # --- dependencies, from the project's own pinned files -------------------------------------------------------
+# `make test` installs only these (npm ci, pip in a venv, go mod download, the vulnerability database): nothing of
+# the system. `make deps` installs them and the system packages (Debian's Chromium), as root.
 
 $(LOCAL_NODE)/.installed: infra/local/package.json infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund
@@ -51,17 +54,25 @@ $(VULNDB)/index/db.json:
 .PHONY: vulndb
 vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
 
-# The browser test drives Debian's Chromium; as root (CI, a fresh machine) it is installed when missing.
+.PHONY: project-deps
+project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint (venv), Go modules, the vulnerability database
+	go mod download
+
+# The browser test drives Debian's Chromium, a system package: `make deps` installs it (as root); `make test`
+# only checks it is there, first, so a missing one is said before minutes of tests rather than after.
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	  else echo "the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	  else echo "the browser test needs Chromium (Debian's chromium package): run sudo make deps" >&2; exit 1; fi; }
+
+.PHONY: has-chromium
+has-chromium:
+	@command -v chromium >/dev/null || { echo "make test needs Chromium for the browser test, a system package it does not install: run sudo make deps (or make deps as root) first" >&2; exit 1; }
 
 .PHONY: deps
-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed chromium ## install the local AWS stand-ins (npm), SAM CLI + cfn-lint (venv), Chromium
-	go mod download
+deps: project-deps chromium ## install everything: the project's pinned dependencies (make project-deps) and, as root, Debian's Chromium
 
 # --- the two commands --------------------------------------------------------------------------------------
 
@@ -71,7 +82,7 @@ run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local,
 	@exec .local/bin/handoff-local $(ARGS)
 
 .PHONY: test
-test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build
+test: has-chromium project-deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build (installs nothing of the system: see make deps)
 	go test $(GO_TEST_FLAGS) ./...
 	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
 	$(MAKE) lint-template sam-build sizes
@@ -129,7 +140,7 @@ sizes: ## check every function's bootstrap size (after sam build)
 	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail
 
 .PHONY: screenshots
-screenshots: deps ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report) and the feedback page, fr and en (screenshots/)
+screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report) and the feedback page, fr and en (screenshots/)
 	go test -count=1 ./internal/e2e -run 'TestSQLEmailAnsweredInABrowser|TestDeadlinesThroughTheStack|TestMonthlyReportThroughTheStack' -args -screenshots=$(CURDIR)/screenshots
 	@ls screenshots
 
