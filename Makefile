@@ -104,6 +104,10 @@ vet: $(VULNDB)/index/db.json ## gofmt, go vet (also as the local stack's build a
 	go tool govulncheck -db file://$(CURDIR)/$(VULNDB) ./...
 	go mod verify >/dev/null
 
+.PHONY: cli
+cli: ## build the handoff command (cmd/handoff) into bin/handoff
+	go build -o bin/handoff ./cmd/handoff
+
 .PHONY: lint-template
 lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
 	$(VENV)/bin/cfn-lint
