@@ -1,5 +1,5 @@
 # Handoff — the two commands a newcomer needs are `make run` and `make test`.
-# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3, Debian's chromium (`sudo make deps` installs it). Everything else
+# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3, Debian's chromium (`make deps` installs it). Everything else
 # installs from the project's files.
 
 SHELL := /bin/bash
@@ -25,7 +25,7 @@ help: ## list the targets
 
 # --- dependencies, from the project's own pinned files -------------------------------------------------------
 # `make test` installs only these (npm ci, pip in a venv, go mod download, the vulnerability database): nothing of
-# the system. `make deps` installs them and the system packages (Debian's Chromium), as root.
+# the system. `make deps` installs them and the system packages (Debian's Chromium, through sudo unless root).
 
 $(LOCAL_NODE)/.installed: infra/local/package.json infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund
@@ -58,21 +58,22 @@ vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck 
 project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint (venv), Go modules, the vulnerability database
 	go mod download
 
-# The browser test drives Debian's Chromium, a system package: `make deps` installs it (as root); `make test`
-# only checks it is there, first, so a missing one is said before minutes of tests rather than after.
+# The browser test drives Debian's Chromium, a system package: `make deps` installs it with apt-get (through sudo
+# unless root, so the project's own files stay the user's); `make test` only checks it is there, first, so a
+# missing one is said before minutes of tests rather than after.
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	  else echo "the browser test needs Chromium (Debian's chromium package): run sudo make deps" >&2; exit 1; fi; }
+	  command -v apt-get >/dev/null || { echo "the browser test needs Chromium: install it with your system's package manager" >&2; exit 1; }; \
+	  sudo=; if [ "$$(id -u)" != 0 ]; then sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
 .PHONY: has-chromium
 has-chromium:
-	@command -v chromium >/dev/null || { echo "make test needs Chromium for the browser test, a system package it does not install: run sudo make deps (or make deps as root) first" >&2; exit 1; }
+	@command -v chromium >/dev/null || { echo "make test needs Chromium for the browser test, a system package it does not install: run make deps first (apt-get, through sudo unless root)" >&2; exit 1; }
 
 .PHONY: deps
-deps: project-deps chromium ## install everything: the project's pinned dependencies (make project-deps) and, as root, Debian's Chromium
+deps: project-deps chromium ## install everything: the project's pinned dependencies (make project-deps) and Debian's Chromium (apt-get, through sudo unless root)
 
 # --- the two commands --------------------------------------------------------------------------------------
 
