@@ -22,6 +22,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/store/storetest"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -46,7 +47,7 @@ func newReportEnv(t *testing.T, seed bool) reportEnv {
 	names := testenv.Tables(t)
 	tables := store.TablesFrom(testenv.TableEnv(t, names), c)
 	if seed {
-		if err := store.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
+		if err := storetest.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
 			t.Fatal(err)
 		}
 	}
