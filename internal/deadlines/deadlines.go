@@ -349,20 +349,8 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	if rep, ok := c.contract.Rep(a.RepID); ok && rep.Away(now, c.contract.Location) {
 		return nil, nil // the fallback is out of office: a fresh deadline with them would only be escalated again
 	}
-	a.Reason = reassignReason(c.contract, h.Rep(), a.Reason)
+	a.Reason = routing.ReassignedReason(c.contract, h.Rep(), a.Reason)
 	return &a, nil
-}
-
-// reassignReason says why the new rep has the SQL, in the contract's language.
-func reassignReason(c *contract.Contract, from, why string) string {
-	name := from
-	if r, ok := c.Rep(from); ok {
-		name = r.Name
-	}
-	if c.Locale == contract.French {
-		return "réattribué après le dépassement du délai de " + name + " : " + why
-	}
-	return "reassigned after " + name + " missed the deadline: " + why
 }
 
 // apply records the steps due on h at now (called again on the fresh hand-off when another writer got there

@@ -13,6 +13,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/words"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
@@ -47,9 +48,9 @@ func EventMessage(c *contract.Contract, h handoff.Handoff, l *lead.Lead, e hando
 	if compose == nil {
 		return Message{}, fmt.Errorf("event %s of %s: kind %q sends no event email", e.ID(), h.Key, e.Kind)
 	}
-	b := &eventMail{c: c, h: h, l: l, e: e, now: now, delivered: delivered}
+	b := &eventMail{c: c, t: words.ForEmail(c.Locale), cm: words.ForCommon(c.Locale), h: h, l: l, e: e, now: now, delivered: delivered}
 	b.v.Locale = c.Locale
-	b.v.Footer = fmt.Sprintf(t(c.Locale, "footer"), c.Company) + " · " + h.LeadID
+	b.v.Footer = fmt.Sprintf(b.cm.Footer, c.Company) + " · " + h.LeadID
 	if err := compose(b, links); err != nil {
 		return Message{}, fmt.Errorf("event %s of %s: %w", e.ID(), h.Key, err)
 	}
@@ -85,6 +86,8 @@ func composer(k handoff.EventKind) func(*eventMail, Links) error {
 // eventMail is one event's email being composed: its recipients and what it shows.
 type eventMail struct {
 	c      *contract.Contract
+	t      *words.Email  // the contract's language's words
+	cm     *words.Common // and formats
 	h      handoff.Handoff
 	l      *lead.Lead // nil: the lead is gone
 	e      handoff.Event
@@ -98,22 +101,22 @@ type eventMail struct {
 
 // reminder: first contact is due soon (the rep, the three links).
 func (b *eventMail) reminder(links Links) error {
-	return b.remind(b.h.FirstContactDue, len(b.h.Reminders), "reminder", b.w("reminder.stop"), true, links)
+	return b.remind(b.h.FirstContactDue, len(b.h.Reminders), b.t.ReminderSubject, b.t.ReminderIntro, b.t.ReminderStop, true, links)
 }
 
 // feedbackReminder: the answer (accept or reject) is due soon (the rep, the links).
 func (b *eventMail) feedbackReminder(links Links) error {
-	return b.remind(b.h.FeedbackDue, len(b.h.FeedbackReminders), "feedback", b.w("ev.crm"), !b.h.Contacted(), links)
+	return b.remind(b.h.FeedbackDue, len(b.h.FeedbackReminders), b.t.FeedbackReminderSubject, b.t.FeedbackReminderIntro, b.t.EventCRM, !b.h.Contacted(), links)
 }
 
-// remind is reminder e.N+1 of n to the rep of a deadline due (words under prefix), with the answer links.
-func (b *eventMail) remind(due time.Time, n int, prefix, note string, contacted bool, links Links) error {
+// remind is reminder e.N+1 of n to the rep of a deadline due (in the words given), with the answer links.
+func (b *eventMail) remind(due time.Time, n int, subject, intro, note string, contacted bool, links Links) error {
 	rep := b.toRep(b.e.RepID)
 	left := b.left(due)
-	b.v.Subject = b.w(prefix+".subject", b.who(), b.short(due), left)
-	b.v.Hello = b.w("ev.hello", rep)
-	b.v.Paras = []string{b.w(prefix+".intro", b.e.N+1, max(n, b.e.N+1))}
-	b.v.Due, b.v.DueNote = b.instant(due), left+" "+b.w("left")
+	b.v.Subject = b.w(subject, b.who(), b.short(due), left)
+	b.v.Hello = b.w(b.t.EventHello, rep)
+	b.v.Paras = []string{b.w(intro, b.e.N+1, max(n, b.e.N+1))}
+	b.v.Due, b.v.DueNote = b.instant(due), left+" "+b.t.Left
 	b.v.Sections = []section{b.lead()}
 	b.v.AnswerNote = note
 	return b.answers(links, contacted)
@@ -122,27 +125,27 @@ func (b *eventMail) remind(due time.Time, n int, prefix, note string, contacted 
 // away: the rep is out of office at a reminder point; their manager takes over (no links: they are the rep's).
 func (b *eventMail) away(Links) error {
 	rep := b.name(b.e.RepID)
-	b.v.Hello = b.w("ev.hello", b.toManager(b.e.ManagerID))
+	b.v.Hello = b.w(b.t.EventHello, b.toManager(b.e.ManagerID))
 	b.ccOpsOnEscalation()
-	absence := b.w("away.today", rep)
+	absence := b.w(b.t.AwayToday, rep)
 	if until, ok := b.awayUntil(b.e.RepID); ok {
-		absence = b.w("away.until", rep, dayText(b.c.Locale, until))
+		absence = b.w(b.t.AwayUntil, rep, b.cm.Day(until, true))
 	}
-	due, awaits := b.h.FirstContactDue, b.w("away.contact")
+	due, awaits := b.h.FirstContactDue, b.t.AwayContact
 	if b.h.Contacted() {
-		due, awaits = b.h.FeedbackDue, b.w("away.answer")
+		due, awaits = b.h.FeedbackDue, b.t.AwayAnswer
 	}
-	b.v.Subject = b.w("away.subject", rep, b.who(), b.short(due))
+	b.v.Subject = b.w(b.t.AwaySubject, rep, b.who(), b.short(due))
 	b.v.Paras = []string{absence, awaits}
-	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+	b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.t.Left
 	b.v.Sections = []section{b.lead()}
-	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("away.todo"), b.w("away.silent")}
+	b.v.NextTitle, b.v.Next = b.t.EventTodo, []string{b.t.AwayTodo, b.t.AwaySilent}
 	switch {
 	case b.h.Contacted(): // the first-contact deadline is behind: no breach action ahead
 	case b.c.Sales.OnBreach == contract.Reassign:
-		b.v.Next = append(b.v.Next, b.w("away.reassign"))
+		b.v.Next = append(b.v.Next, b.t.AwayReassign)
 	default:
-		b.v.Next = append(b.v.Next, b.w("away.escalate"))
+		b.v.Next = append(b.v.Next, b.t.AwayEscalate)
 	}
 	return nil
 }
@@ -150,13 +153,13 @@ func (b *eventMail) away(Links) error {
 // firstContactBreach: the escalation to the breaching rep's manager, and what happened to the SQL.
 func (b *eventMail) firstContactBreach(Links) error {
 	rep := b.name(b.e.RepID)
-	b.v.Hello = b.w("ev.hello", b.toManager(b.e.ManagerID))
+	b.v.Hello = b.w(b.t.EventHello, b.toManager(b.e.ManagerID))
 	b.ccOpsOnEscalation()
-	b.v.Subject = b.w("breach.subject", rep, b.who(), b.short(b.e.Due))
-	b.v.Paras = []string{b.w("breach.intro", rep, b.e.ContractVersion)}
+	b.v.Subject = b.w(b.t.BreachSubject, rep, b.who(), b.short(b.e.Due))
+	b.v.Paras = []string{b.w(b.t.BreachIntro, rep, b.e.ContractVersion)}
 	b.v.Due, b.v.DueNote = b.instant(b.e.Due), b.late()
 	b.v.Sections = []section{b.lead()}
-	b.v.NextTitle = b.w("ev.next")
+	b.v.NextTitle = b.t.EventNext
 	// The breaching rep's assignment is e.Assignment; one after it means the SQL was reassigned in the same step.
 	if next := b.e.Assignment + 1; next < len(b.h.Assignments) {
 		a := b.h.Assignments[next]
@@ -167,35 +170,35 @@ func (b *eventMail) firstContactBreach(Links) error {
 				due = d
 			}
 		}
-		b.v.Subject = b.w("breach.subject_to", b.v.Subject, to)
-		b.v.Next = []string{b.w("breach.reassigned", to, header(a.Reason), b.instant(due)), b.w("breach.stays", rep)}
+		b.v.Subject = b.w(b.t.BreachSubjectTo, b.v.Subject, to)
+		b.v.Next = []string{b.w(b.t.BreachReassigned, to, header(a.Reason), b.instant(due)), b.w(b.t.BreachStays, rep)}
 		return nil
 	}
 	if b.h.Contacted() { // late, before the checker's pass: nothing left to do but know it
-		b.v.Next = []string{b.w("breach.contacted_late", b.name(b.h.Contact.RepID), b.instant(b.h.Contact.At))}
+		b.v.Next = []string{b.w(b.t.BreachContactedLate, b.name(b.h.Contact.RepID), b.instant(b.h.Contact.At))}
 		return nil
 	}
 	if b.c.Sales.OnBreach == contract.Reassign {
-		b.v.Next = []string{b.w("breach.nobody", rep)}
+		b.v.Next = []string{b.w(b.t.BreachNobody, rep)}
 	} else {
-		b.v.Next = []string{b.w("breach.escalate", rep)}
+		b.v.Next = []string{b.w(b.t.BreachEscalate, rep)}
 	}
 	return nil
 }
 
 // feedbackBreach: the answer is late; the rep is asked to give it now, their manager in copy.
 func (b *eventMail) feedbackBreach(links Links) error {
-	b.v.Hello = b.w("ev.hello", b.toRep(b.e.RepID))
+	b.v.Hello = b.w(b.t.EventHello, b.toRep(b.e.RepID))
 	manager := b.ccManager(b.e.ManagerID)
-	b.v.Subject = b.w("fbreach.subject", b.who(), b.short(b.e.Due))
-	b.v.Paras = []string{b.w("fbreach.intro")}
+	b.v.Subject = b.w(b.t.FeedbackBreachSubject, b.who(), b.short(b.e.Due))
+	b.v.Paras = []string{b.t.FeedbackBreachIntro}
 	b.v.Due, b.v.DueNote = b.instant(b.e.Due), b.late()
-	b.v.After = []string{b.w("fbreach.recorded", b.e.ContractVersion)}
+	b.v.After = []string{b.w(b.t.FeedbackBreachRecorded, b.e.ContractVersion)}
 	if _, repKnown := b.c.Rep(b.e.RepID); manager != "" && repKnown { // else the manager is the recipient
-		b.v.After = append(b.v.After, b.w("fbreach.cc", manager))
+		b.v.After = append(b.v.After, b.w(b.t.FeedbackBreachCC, manager))
 	}
 	b.v.Sections = []section{b.lead()}
-	b.v.AnswerNote = b.w("ev.crm")
+	b.v.AnswerNote = b.t.EventCRM
 	return b.answers(links, !b.h.Contacted())
 }
 
@@ -205,20 +208,20 @@ func (b *eventMail) stuck(Links) error {
 		return err
 	}
 	rep := b.name(b.e.RepID)
-	b.v.Subject = b.w("stuck.subject", b.who(), rep)
-	dup := b.w("stuck.nodup")
+	b.v.Subject = b.w(b.t.StuckSubject, b.who(), rep)
+	dup := b.t.StuckNoDup
 	if b.h.Mail.PossibleDuplicate {
-		b.v.Subject, dup = b.w("stuck.subject_dup", b.v.Subject), b.w("stuck.dup", rep)
+		b.v.Subject, dup = b.w(b.t.StuckSubjectDup, b.v.Subject), b.w(b.t.StuckDup, rep)
 	}
-	b.v.Hello = b.w("ev.hello_ops")
-	due := b.w("stuck.due", rep)
+	b.v.Hello = b.t.EventHelloOps
+	due := b.w(b.t.StuckDue, rep)
 	if b.e.Reason == handoff.ReasonInterrupted { // resent at once by the checker: the clock did not move
-		due = b.w("stuck.due_kept", rep)
+		due = b.w(b.t.StuckDueKept, rep)
 	}
-	b.v.Paras = []string{b.w("stuck.intro", rep), b.w("ev.why", b.reason()), dup, due}
-	b.v.Due, b.v.DueNote = b.instant(b.h.FirstContactDue), b.left(b.h.FirstContactDue)+" "+b.w("left")
+	b.v.Paras = []string{b.w(b.t.StuckIntro, rep), b.w(b.t.EventWhy, b.reason()), dup, due}
+	b.v.Due, b.v.DueNote = b.instant(b.h.FirstContactDue), b.left(b.h.FirstContactDue)+" "+b.t.Left
 	b.v.Sections = []section{b.lead(), b.people()}
-	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w("stuck.todo", rep)}
+	b.v.NextTitle, b.v.Next = b.t.EventTodo, []string{b.w(b.t.StuckTodo, rep)}
 	return nil
 }
 
@@ -230,35 +233,45 @@ func (b *eventMail) undelivered(Links) error {
 		return err
 	}
 	what, to := b.aboutShort()
-	subject, intro, todo := "undelivered.subject", "undelivered.intro", "undelivered.todo"
+	subject, intro, todo := b.t.UndeliveredSubject, b.t.UndeliveredIntro, b.t.UndeliveredTodo
 	switch b.e.Reason {
 	case handoff.ReasonUnknownNotResent:
-		subject, intro, todo = "undelivered.subject_unknown", "undelivered.intro_unknown", "undelivered.todo_unknown"
+		subject, intro, todo = b.t.UndeliveredSubjectUnknown, b.t.UndeliveredIntroUnknown, b.t.UndeliveredTodoUnknown
 	case handoff.ReasonConsentRefused:
 		// Withheld, not lost: nothing is to be passed on to the rep (handoff.Withdraw).
-		subject, intro, todo = "undelivered.subject_consent", "undelivered.intro_consent", "undelivered.todo_consent"
+		subject, intro, todo = b.t.UndeliveredSubjectConsent, b.t.UndeliveredIntroConsent, b.t.UndeliveredTodoConsent
 	}
 	b.v.Subject = b.w(subject, what, b.who())
-	b.v.Hello = b.w("ev.hello_ops")
-	b.v.Paras = append([]string{b.w(intro), b.w("undelivered.about", b.aboutLong()), b.w("ev.why", b.reason())}, b.repHas()...)
+	b.v.Hello = b.t.EventHelloOps
+	b.v.Paras = append([]string{intro, b.w(b.t.UndeliveredAbout, b.aboutLong()), b.w(b.t.EventWhy, b.reason())}, b.repHas()...)
 	b.v.Sections = []section{b.people(), b.lead()}
 	who := to
 	if who == "" {
-		who = b.w("undelivered.someone")
+		who = b.t.UndeliveredSomeone
 	}
-	b.v.NextTitle, b.v.Next = b.w("ev.todo"), []string{b.w(todo, who)}
+	b.v.NextTitle, b.v.Next = b.t.EventTodo, []string{b.w(todo, who)}
 	return nil
 }
 
-// aboutKind is the kind of the email an undelivered alert is about; "sql" for the SQL email.
-func (b *eventMail) aboutKind() string {
-	if b.e.About == "" {
-		return "sql"
+// aboutWords name the email an undelivered alert is about, short (for the subject) and in full: the SQL email
+// when the alert names none, else by its kind; a kind the words do not know is named by the kind itself.
+func (b *eventMail) aboutWords() (what, about string) {
+	switch b.e.About {
+	case "":
+		return b.t.WhatSQL, b.t.AboutSQL
+	case handoff.EventReminder:
+		return b.t.WhatReminder, b.t.AboutReminder
+	case handoff.EventFeedbackReminder:
+		return b.t.WhatReminderFeedback, b.t.AboutReminderFeedback
+	case handoff.EventAwayEscalation:
+		return b.t.WhatEscalationAway, b.w(b.t.AboutEscalationAway, b.name(b.e.RepID)) // whose absence
+	case handoff.EventFirstContactBreach:
+		return b.t.WhatBreachFirstContact, b.w(b.t.AboutBreachFirstContact, b.name(b.e.RepID)) // whose breach
+	case handoff.EventFeedbackBreach:
+		return b.t.WhatBreachFeedback, b.t.AboutBreachFeedback
 	}
-	if _, ok := words[b.c.Locale]["what."+string(b.e.About)]; !ok {
-		return "other"
-	}
-	return string(b.e.About)
+	kind := header(string(b.e.About))
+	return b.w(b.t.WhatOther, kind), b.w(b.t.AboutOther, kind)
 }
 
 // aboutTo is whom the email given up was for: the manager for an escalation, else the rep ("" when unknown).
@@ -292,24 +305,20 @@ func (b *eventMail) aboutReminder() (n int, point string, ok bool) {
 		return 0, "", false
 	}
 	if b.e.ContractVersion == b.c.Version && b.e.AboutN < len(points) {
-		point = b.w("ev.percent", points[b.e.AboutN])
+		point = b.cm.Percent1(float64(points[b.e.AboutN]))
 	}
 	return max(n, b.e.AboutN+1), point, true
 }
 
 // aboutShort names the email given up for the subject ("rappel 1 sur 2 à Thomas Martin"), and whom it was for.
 func (b *eventMail) aboutShort() (string, string) {
-	kind := b.aboutKind()
-	label := b.w("what." + kind)
-	if kind == "other" {
-		label = b.w("what.other", header(string(b.e.About)))
-	}
+	label, _ := b.aboutWords()
 	if n, _, ok := b.aboutReminder(); ok {
-		label += b.w("about.n", b.e.AboutN+1, n)
+		label += b.w(b.t.AboutN, b.e.AboutN+1, n)
 	}
 	to := b.aboutTo()
 	if to != "" {
-		label += b.w("about.to", to)
+		label += b.w(b.t.AboutTo, to)
 	}
 	return label, to
 }
@@ -317,35 +326,26 @@ func (b *eventMail) aboutShort() (string, string) {
 // aboutLong names the email given up in full: which one, its point, to whom (and in copy), when it was due or
 // the deadline it was about, in the contract's zone.
 func (b *eventMail) aboutLong() string {
-	kind := b.aboutKind()
-	var label string
-	switch kind {
-	case "other":
-		label = b.w("about.other", header(string(b.e.About)))
-	case string(handoff.EventAwayEscalation), string(handoff.EventFirstContactBreach):
-		label = b.w("about."+kind, b.name(b.e.RepID)) // whose absence, whose breach
-	default:
-		label = b.w("about." + kind)
-	}
+	_, label := b.aboutWords()
 	if n, point, ok := b.aboutReminder(); ok {
-		label += b.w("about.n", b.e.AboutN+1, n)
+		label += b.w(b.t.AboutN, b.e.AboutN+1, n)
 		if point != "" {
-			label += b.w("about.point", point)
+			label += b.w(b.t.AboutPoint, point)
 		}
 	}
 	if to := b.aboutTo(); to != "" {
-		label += b.w("about.to", to)
+		label += b.w(b.t.AboutTo, to)
 	}
 	if b.e.About == handoff.EventFeedbackBreach && b.e.ManagerID != "" {
 		name, _ := b.manager(b.e.ManagerID)
-		label += b.w("about.cc", name)
+		label += b.w(b.t.AboutCC, name)
 	}
 	if !b.e.AboutDue.IsZero() {
 		switch b.e.About {
 		case handoff.EventFirstContactBreach, handoff.EventFeedbackBreach:
-			label += b.w("about.deadline", b.instant(b.e.AboutDue))
+			label += b.w(b.t.AboutDeadline, b.instant(b.e.AboutDue))
 		default:
-			label += b.w("about.due", b.instant(b.e.AboutDue))
+			label += b.w(b.t.AboutDue, b.instant(b.e.AboutDue))
 		}
 	}
 	return label
@@ -360,45 +360,40 @@ func (b *eventMail) repHas() []string {
 	}
 	rep := b.name(b.e.RepID)
 	if b.h.Rep() != b.e.RepID {
-		return []string{b.w("has.reassigned", b.name(b.h.Rep()))}
+		return []string{b.w(b.t.HasReassigned, b.name(b.h.Rep()))}
 	}
 	var out []string
 	if m := b.h.Mail; m.Status == outbox.MailSent {
-		out = append(out, b.w("has.sql", rep, b.instant(m.SentAt)))
+		out = append(out, b.w(b.t.HasSQL, rep, b.instant(m.SentAt)))
 		if !b.h.Answered() && b.now.Before(m.SentAt.Add(handoff.LinkTTL)) {
-			out = append(out, b.w("has.links"))
+			out = append(out, b.t.HasLinks)
 		}
 	} else {
-		out = append(out, b.w("has.no_sql", rep))
+		out = append(out, b.w(b.t.HasNoSQL, rep))
 	}
 	var earlier []string
 	n, _, ok := b.aboutReminder()
 	for _, d := range b.delivered {
 		if ok && d.Kind == b.e.About && d.Assignment == b.e.AboutAssignment && d.N < b.e.AboutN && d.Mail.Status == outbox.MailSent {
-			earlier = append(earlier, b.w("has.reminder", d.N+1, n, b.instant(d.Mail.SentAt)))
+			earlier = append(earlier, b.w(b.t.HasReminder, d.N+1, n, b.instant(d.Mail.SentAt)))
 		}
 	}
 	if len(earlier) > 0 {
-		out = append(out, b.w("has.reminders", rep, strings.Join(earlier, b.w("ev.semicolon"))))
+		out = append(out, b.w(b.t.HasReminders, rep, strings.Join(earlier, b.cm.Semicolon)))
 	}
 	switch due := b.h.FirstContactDue; {
 	case !b.h.Contacted() && due.After(b.now):
-		out = append(out, b.w("has.due_contact", rep))
-		b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.w("left")
+		out = append(out, b.w(b.t.HasDueContact, rep))
+		b.v.Due, b.v.DueNote = b.instant(due), b.left(due)+" "+b.t.Left
 	case b.h.Contacted() && !b.h.Answered() && b.h.FeedbackDue.After(b.now):
-		out = append(out, b.w("has.due_answer", rep))
-		b.v.Due, b.v.DueNote = b.instant(b.h.FeedbackDue), b.left(b.h.FeedbackDue)+" "+b.w("left")
+		out = append(out, b.w(b.t.HasDueAnswer, rep))
+		b.v.Due, b.v.DueNote = b.instant(b.h.FeedbackDue), b.left(b.h.FeedbackDue)+" "+b.t.Left
 	}
 	return out
 }
 
-// w is a word of the contract's locale, formatted with args when there are any.
-func (b *eventMail) w(key string, args ...any) string {
-	if len(args) == 0 {
-		return t(b.c.Locale, key)
-	}
-	return fmt.Sprintf(t(b.c.Locale, key), args...)
-}
+// w is a word of b.t formatted with its arguments (a word without any is used as it is).
+func (b *eventMail) w(word string, args ...any) string { return fmt.Sprintf(word, args...) }
 
 // who names the lead in a subject: its company (the hand-off's, as the ops list shows it), else its name, else
 // its ID.
@@ -416,7 +411,7 @@ func (b *eventMail) who() string {
 }
 
 // instant is t to the minute in the contract's zone and words.
-func (b *eventMail) instant(t time.Time) string { return instantText(b.c.Locale, t.In(b.c.Location)) }
+func (b *eventMail) instant(t time.Time) string { return b.cm.Instant(t.In(b.c.Location)) }
 
 // short is t for a subject: the time alone when it falls today (in the contract's zone), else with the day.
 func (b *eventMail) short(t time.Time) string {
@@ -424,29 +419,31 @@ func (b *eventMail) short(t time.Time) string {
 	if contract.DateOf(local) == contract.DateOf(today) {
 		return local.Format("15:04")
 	}
-	return b.w("ev.at", day(b.c.Locale, local, false), local.Format("15:04"))
+	return fmt.Sprintf(b.cm.At, b.cm.Day(local, false), local.Format("15:04"))
 }
 
 // left is the business time from now to due, "1h30".
-func (b *eventMail) left(due time.Time) string { return Hours(b.c.Calendar.Between(b.now, due)) }
+func (b *eventMail) left(due time.Time) string {
+	return words.Duration(b.c.Calendar.Between(b.now, due))
+}
 
 // late is how late the event's deadline is, in business time.
 func (b *eventMail) late() string {
 	if b.e.BusinessMinutesLate <= 0 {
-		return b.w("ev.late_now")
+		return b.t.EventLateNow
 	}
-	return b.w("ev.late", Hours(time.Duration(b.e.BusinessMinutesLate)*time.Minute))
+	return b.w(b.t.EventLate, words.Duration(time.Duration(b.e.BusinessMinutesLate)*time.Minute))
 }
 
 // lead is the lead's details from its profile, for the rep to call or the manager to act; empty fields are left
 // out. A lead that is gone is shown by its ID, saying that its details are no longer kept.
 func (b *eventMail) lead() section {
-	s := section{Title: b.w("lead")}
-	add := func(key, value string) *row {
+	s := section{Title: b.t.Lead}
+	add := func(label, value string) *row {
 		if value = strings.TrimSpace(header(value)); value == "" {
 			return nil
 		}
-		s.Rows = append(s.Rows, row{Label: b.w(key), Value: value})
+		s.Rows = append(s.Rows, row{Label: label, Value: value})
 		return &s.Rows[len(s.Rows)-1]
 	}
 	var p lead.Contact
@@ -454,17 +451,17 @@ func (b *eventMail) lead() section {
 	if b.l != nil {
 		p, name = b.l.Contact, b.l.Name()
 	} else {
-		add("ev.lead_id", b.h.LeadID)
-		add("ev.lead_gone", b.w("ev.lead_gone_why"))
+		add(b.t.EventLeadID, b.h.LeadID)
+		add(b.t.EventLeadGone, b.t.EventLeadGoneWhy)
 		p.Company = b.h.LeadCompany
 	}
-	add("name", name)
-	add("title", p.JobTitle)
-	add("company", p.Company)
-	if r := add("email", p.Email); r != nil {
+	add(b.t.Name, name)
+	add(b.t.Title, p.JobTitle)
+	add(b.t.Company, p.Company)
+	if r := add(b.t.Email, p.Email); r != nil {
 		r.Mailto = url.PathEscape(r.Value) // "?" and "#" stay in the address, not a mailto query
 	}
-	if r := add("phone", p.Phone); r != nil {
+	if r := add(b.t.Phone, p.Phone); r != nil {
 		r.Tel = strings.Map(func(c rune) rune {
 			if c == '+' || c >= '0' && c <= '9' {
 				return c
@@ -473,20 +470,20 @@ func (b *eventMail) lead() section {
 		}, r.Value)
 	}
 	// As its clock counts it (from the next whole minute), so that hand-off + the deadline reads right.
-	add("ev.handed", b.instant(worktime.Tick(b.h.At)))
+	add(b.t.EventHanded, b.instant(worktime.Tick(b.h.At)))
 	return s
 }
 
 // people are the rep and manager an event concerns, with their addresses, for marketing ops to reach them.
 func (b *eventMail) people() section {
-	s := section{Title: b.w("ev.people")}
+	s := section{Title: b.t.EventPeople}
 	if b.e.RepID != "" {
 		name, a := b.rep(b.e.RepID)
-		s.Rows = append(s.Rows, person(b.w("ev.rep"), name, a))
+		s.Rows = append(s.Rows, person(b.t.EventRep, name, a))
 	}
 	if b.e.ManagerID != "" {
 		name, a := b.manager(b.e.ManagerID)
-		s.Rows = append(s.Rows, person(b.w("ev.manager"), name, a))
+		s.Rows = append(s.Rows, person(b.t.EventManager, name, a))
 	}
 	return s
 }
@@ -522,28 +519,33 @@ func (b *eventMail) awayUntil(repID string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// reasonKeys are the reasons internal/handoff records (English, for the record and the logs), by their words'
-// key: an email says them in its own locale (a test pins the English words to handoff's constants).
-var reasonKeys = map[string]string{
-	handoff.ReasonNeverHanded: "reason.never_handed", handoff.ReasonUnknownResent: "reason.unknown",
-	handoff.ReasonSQLAbandoned: "reason.abandoned", handoff.ReasonUnknownNotResent: "reason.unknown_not_resent",
-	handoff.ReasonRefused: "reason.refused", handoff.ReasonUncomposable: "reason.uncomposable",
-	handoff.ReasonInterrupted: "reason.interrupted", handoff.ReasonConsentRefused: "reason.consent",
+// reasonKeys are the reasons internal/handoff records (English, for the record and the logs), each with its
+// word: an email says them in its own language (words' TestEnglishReasonsAreTheRecordedOnes pins the English
+// words to handoff's constants, so that this match cannot drift from what the checker records).
+var reasonKeys = map[string]func(*words.Email) string{
+	handoff.ReasonNeverHanded:      func(w *words.Email) string { return w.ReasonNeverHanded },
+	handoff.ReasonUnknownResent:    func(w *words.Email) string { return w.ReasonUnknown },
+	handoff.ReasonSQLAbandoned:     func(w *words.Email) string { return w.ReasonAbandoned },
+	handoff.ReasonUnknownNotResent: func(w *words.Email) string { return w.ReasonUnknownNotResent },
+	handoff.ReasonRefused:          func(w *words.Email) string { return w.ReasonRefused },
+	handoff.ReasonUncomposable:     func(w *words.Email) string { return w.ReasonUncomposable },
+	handoff.ReasonInterrupted:      func(w *words.Email) string { return w.ReasonInterrupted },
+	handoff.ReasonConsentRefused:   func(w *words.Email) string { return w.ReasonConsent },
 }
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.
 func (b *eventMail) reason() string {
 	r := strings.TrimSpace(header(b.e.Reason))
-	for en, key := range reasonKeys {
+	for en, word := range reasonKeys {
 		if !strings.Contains(en, "%d") {
 			if r == en {
-				return b.w(key)
+				return word(b.t)
 			}
 			continue
 		}
 		var n int
 		if _, err := fmt.Sscanf(r, en, &n); err == nil && fmt.Sprintf(en, n) == r {
-			return b.w(key, n)
+			return b.w(word(b.t), n)
 		}
 	}
 	return r
@@ -599,7 +601,7 @@ func (b *eventMail) add(list []*mail.Address, id string, a *mail.Address) []*mai
 		return append(list, a)
 	case id != "":
 		b.gone = append(b.gone, id)
-		b.v.Boxes = append(b.v.Boxes, box{ID: "not-in-roster", Tone: "alert", Text: b.w("ev.unknown", id)})
+		b.v.Boxes = append(b.v.Boxes, box{ID: "not-in-roster", Tone: "alert", Text: b.w(b.t.EventUnknown, id)})
 	}
 	return list
 }

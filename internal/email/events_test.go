@@ -8,9 +8,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -743,38 +741,6 @@ func TestAnAlertSaysWhichEarlierRemindersLeft(t *testing.T) {
 	}
 }
 
-// TestEventWordsInBothLocales: every word exists in both locales, with the same formatting verbs in the same
-// order, so that French and English cannot drift apart.
-func TestEventWordsInBothLocales(t *testing.T) {
-	t.Parallel()
-	verbs := regexp.MustCompile(`%[-+# 0]*\d*[a-zA-Z]`)
-	keys := map[string]bool{}
-	for _, ws := range words {
-		for k := range ws {
-			keys[k] = true
-		}
-	}
-	sorted := make([]string, 0, len(keys))
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	sort.Strings(sorted)
-	for _, k := range sorted {
-		fr, okFr := words[contract.French][k]
-		en, okEn := words[contract.English][k]
-		if !okFr || !okEn || fr == "" || en == "" {
-			t.Errorf("%q: fr %q, en %q", k, fr, en)
-			continue
-		}
-		if a, b := verbs.FindAllString(fr, -1), verbs.FindAllString(en, -1); !slices.Equal(a, b) {
-			t.Errorf("%q: verbs fr %v, en %v", k, a, b)
-		}
-	}
-	if len(words) != 2 {
-		t.Errorf("locales: %d", len(words))
-	}
-}
-
 // TestEventHostileLead: the lead's fields come from web forms. In the HTML they are text (no markup, no
 // script, no extra mail header in a mailto), the subject stays one line, and the text part cannot be given a
 // forged line (a fake link under the real ones).
@@ -1097,5 +1063,39 @@ func TestNoSQLEmailForARefusal(t *testing.T) {
 		if errors.Is(err, lead.ErrConsentRefused) != tc.refused || !tc.refused && (err != nil || !strings.Contains(m.Text, "claire@acme-industrie.fr")) {
 			t.Errorf("%s: %v (%q)", tc.name, err, m.Subject)
 		}
+	}
+}
+
+// TestSQLEmailDatesInItsLanguage: the SQL email writes the consent's instant, the score's dated lines and the
+// recent activities as its language writes dates (package words), not "27/11" in an English email.
+func TestSQLEmailDatesInItsLanguage(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	friday := paris(t, 2026, 11, 27, 17, 20)
+	for _, tc := range []struct {
+		l    contract.Locale
+		want []string
+	}{
+		{contract.French, []string{"✔ 27/11/2026 17:20", "demo_request 27/11", "27/11 17:20  page_view"}},
+		{contract.English, []string{"✔ 27 Nov 2026 17:20", "demo_request 27 Nov", "27 Nov 17:20  page_view"}},
+	} {
+		t.Run(string(tc.l), func(t *testing.T) {
+			t.Parallel()
+			c := example(t, tc.l, nil)
+			h := claimed(t, c, "thomas-martin", monday)
+			l := *acme()
+			l.Consent = &lead.Consent{Given: true, At: friday}
+			l.Score.Explanation = `[{"rule":"demo","kind":"hand_raiser","activityType":"demo_request","at":"2026-11-27T16:20:00Z","points":0}]`
+			acts := []lead.Activity{{Type: "page_view", OccurredAt: friday}}
+			m, err := SQLMessage(c, l, acts, *h, testLinks, monday)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("the text lacks %q:\n%s", w, m.Text)
+				}
+			}
+		})
 	}
 }

@@ -1,18 +1,20 @@
 package email
 
 import (
-	"fmt"
 	htmltemplate "html/template"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
-// parseHTML parses one email's HTML template with the shared look (templates/layout.html.tmpl).
+// parseHTML parses one email's HTML template with the shared look (templates/layout.html.tmpl). Templates read
+// their words as fields, (words .Locale).Hello and (common .Locale).Footer: a misspelt one fails the template's
+// execution, which every render test does in every language.
 func parseHTML(name string) *htmltemplate.Template {
-	return htmltemplate.Must(htmltemplate.New(name).Funcs(htmltemplate.FuncMap{"t": t, "score": score, "box": newBox, "answers": answers}).
+	return htmltemplate.Must(htmltemplate.New(name).Funcs(htmltemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon,
+		"score": score, "box": newBox, "answers": answers}).
 		ParseFS(files, "templates/layout.html.tmpl", "templates/"+name))
 }
 
@@ -32,35 +34,11 @@ type button struct {
 // the lead is contacted.
 func answers(l contract.Locale, links Links, contacted bool) []button {
 	var out []button
+	w := words.ForEmail(l)
 	if contacted {
-		out = append(out, button{t(l, "contacted"), links.Contacted, "#2563eb"})
+		out = append(out, button{w.Contacted, links.Contacted, "#2563eb"})
 	}
-	return append(out, button{t(l, "accept"), links.Accept, "#16a34a"}, button{t(l, "reject"), links.Reject, "#dc2626"})
-}
-
-var weekdays = map[contract.Locale][]string{
-	contract.French:  {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
-	contract.English: {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-}
-
-// dayText is t's date in the locale's words, in t's zone: "lundi 30/11/2026", "Monday 30 Nov 2026".
-func dayText(l contract.Locale, t time.Time) string { return day(l, t, true) }
-
-// day is t's weekday and date, with the year or without ("lundi 30/11", "Monday 30 Nov").
-func day(l contract.Locale, t time.Time, year bool) string {
-	layout := map[bool]string{true: "2 Jan 2006", false: "2 Jan"}[year]
-	if l == contract.French {
-		layout = map[bool]string{true: "02/01/2006", false: "02/01"}[year]
-	} else {
-		l = contract.English
-	}
-	return weekdays[l][t.Weekday()] + " " + t.Format(layout)
-}
-
-// instantText is t to the minute in the locale's words, in t's zone: "lundi 30/11/2026 à 15:00",
-// "Monday 30 Nov 2026 at 15:00".
-func instantText(l contract.Locale, at time.Time) string {
-	return fmt.Sprintf(t(l, "ev.at"), dayText(l, at), at.Format("15:04"))
+	return append(out, button{w.Accept, links.Accept, "#16a34a"}, button{w.Reject, links.Reject, "#dc2626"})
 }
 
 // htmlEvent is parsed on first use: notify links this package but sends no event email, so its cold start
@@ -107,7 +85,8 @@ func (v eventView) text() string {
 		}
 		b.WriteByte('\n')
 	}
-	sep := t(v.Locale, "ev.sep")
+	w := words.ForEmail(v.Locale)
+	sep := words.ForCommon(v.Locale).Colon
 	line(v.Hello)
 	for _, x := range v.Boxes {
 		line()
@@ -139,14 +118,14 @@ func (v eventView) text() string {
 	}
 	if len(v.Buttons) > 0 {
 		line()
-		line(strings.TrimSuffix(t(v.Locale, "answer")+sep, " "))
+		line(strings.TrimSuffix(w.Answer+sep, " "))
 		if v.AnswerNote != "" {
 			line(v.AnswerNote)
 		}
 		for _, x := range v.Buttons {
 			line("  ", x.Label, sep, x.URL)
 		}
-		line(t(v.Locale, "pages"))
+		line(w.Pages)
 	}
 	line()
 	line("-- ")

@@ -8,10 +8,12 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/scoring"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
-// explanation turns the stored explanation (scoring's JSON) into the email's "why this score" lines.
-func explanation(raw string, loc *time.Location) []Line {
+// explanation turns the stored explanation (scoring's JSON) into the email's "why this score" lines, dated in
+// zone loc as cm writes dates.
+func explanation(raw string, loc *time.Location, cm *words.Common) []Line {
 	var cs []scoring.Contribution
 	if json.Unmarshal([]byte(raw), &cs) != nil {
 		return nil
@@ -20,7 +22,7 @@ func explanation(raw string, loc *time.Location) []Line {
 	for _, c := range cs {
 		label := c.Rule
 		if c.ActivityType != "" {
-			label += ": " + c.ActivityType + " " + c.At.In(loc).Format("02/01")
+			label += ": " + c.ActivityType + " " + cm.Date(c.At.In(loc))
 		}
 		if c.Note != "" {
 			label += " (" + c.Note + ")"
@@ -34,8 +36,8 @@ func explanation(raw string, loc *time.Location) []Line {
 	return out
 }
 
-// recent lists the latest activities, newest first.
-func recent(acts []lead.Activity, loc *time.Location, n int) []Line {
+// recent lists the latest activities, newest first, dated in zone loc as cm writes dates.
+func recent(acts []lead.Activity, loc *time.Location, cm *words.Common, n int) []Line {
 	sorted := append([]lead.Activity(nil), acts...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].OccurredAt.After(sorted[j].OccurredAt) })
 	if len(sorted) > n {
@@ -49,7 +51,7 @@ func recent(acts []lead.Activity, loc *time.Location, n int) []Line {
 				detail = append(detail, v)
 			}
 		}
-		out = append(out, Line{Label: strings.Join(detail, " "), Value: a.OccurredAt.In(loc).Format("02/01 15:04")})
+		out = append(out, Line{Label: strings.Join(detail, " "), Value: cm.DateTime(a.OccurredAt.In(loc))})
 	}
 	return out
 }

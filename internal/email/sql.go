@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 //go:embed templates
@@ -59,7 +60,7 @@ type Links struct {
 
 var (
 	htmlSQL = parseHTML("sql.html.tmpl")
-	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"t": t, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
 // Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.
@@ -68,7 +69,7 @@ func (s SQL) Subject() string {
 	if who == "" {
 		who = s.Lead.Name
 	}
-	return header(fmt.Sprintf(t(s.Locale, "subject"), who, score(s.Score)))
+	return header(fmt.Sprintf(words.ForEmail(s.Locale).Subject, who, score(s.Score)))
 }
 
 // Render produces the HTML and plain-text bodies.
@@ -84,10 +85,10 @@ func (s SQL) Render() (html, text string, err error) {
 }
 
 // DueText is the deadline in the contract's words and zone.
-func (s SQL) DueText() string { return instantText(s.Locale, s.Due) }
+func (s SQL) DueText() string { return words.ForCommon(s.Locale).Instant(s.Due) }
 
 // ClockFromText is when the deadline started, in the contract's words and zone.
-func (s SQL) ClockFromText() string { return instantText(s.Locale, s.ClockFrom) }
+func (s SQL) ClockFromText() string { return words.ForCommon(s.Locale).Instant(s.ClockFrom) }
 
 // Points renders an explanation line's points to the cent, signed ("+13.21", "-15", "+2.5"): the stored lines
 // are in cents and add up to the stored fit and behaviour, so the email shows them as they are.

@@ -9,6 +9,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 // LinkSigner makes the feedback links of a hand-off for the rep who holds it.
@@ -41,13 +42,14 @@ func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 	if !ok {
 		return Message{}, fmt.Errorf("rep %s of %s is not in the contract's roster", h.Rep(), h.Key)
 	}
+	cm := words.ForCommon(c.Locale)
 	sql := SQL{
 		Locale: c.Locale, Company: c.Company, RepName: rep.Name, LeadID: l.ID,
 		Lead:   Person{Name: l.Name(), Title: l.Contact.JobTitle, Company: l.Contact.Company, Email: l.Contact.Email, Phone: l.Contact.Phone},
 		Source: strings.Join(l.Sources, ", "), UTM: joinNonEmpty(" / ", l.Attribution.UTMSource, l.Attribution.UTMMedium, l.Attribution.UTMCampaign),
 		Score: l.Score.Total, Fit: l.Score.Fit, Behaviour: l.Score.Behaviour, Reason: h.Assignments[len(h.Assignments)-1].Reason,
-		Due: h.FirstContactDue.In(c.Location), DueIn: Hours(c.Calendar.Between(now, h.FirstContactDue)), ClockFrom: h.ClockFrom.In(c.Location),
-		Why: explanation(l.Score.Explanation, c.Location), Recent: recent(acts, c.Location, 5), Feedback: links,
+		Due: h.FirstContactDue.In(c.Location), DueIn: words.Duration(c.Calendar.Between(now, h.FirstContactDue)), ClockFrom: h.ClockFrom.In(c.Location),
+		Why: explanation(l.Score.Explanation, c.Location, cm), Recent: recent(acts, c.Location, cm, 5), Feedback: links,
 		PossibleDuplicate: h.Mail.PossibleDuplicate,
 	}
 	if n := len(h.Assignments); n > 1 {
@@ -58,7 +60,7 @@ func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 		sql.ReassignedFrom = from
 	}
 	if l.Consent != nil {
-		sql.Consent = map[bool]string{true: "✔ ", false: "✘ "}[l.Consent.Given] + l.Consent.At.In(c.Location).Format("02/01/2006 15:04")
+		sql.Consent = map[bool]string{true: "✔ ", false: "✘ "}[l.Consent.Given] + cm.When(l.Consent.At.In(c.Location))
 	}
 	html, text, err := sql.Render()
 	if err != nil {
@@ -81,12 +83,4 @@ func joinNonEmpty(sep string, parts ...string) string {
 		}
 	}
 	return strings.Join(out, sep)
-}
-
-// Hours renders business time as "4h00", never negative.
-func Hours(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 // Store keeps the hand-offs (store.Handoffs).
@@ -37,7 +38,9 @@ type Leads interface {
 //go:embed templates
 var files embed.FS
 
-var page = template.Must(template.New("page.html.tmpl").Funcs(template.FuncMap{"t": word}).ParseFS(files, "templates/page.html.tmpl"))
+// page reads its words as fields of .W and .C (package words): a misspelt one fails the page's execution, which
+// the page's tests do.
+var page = template.Must(template.New("page.html.tmpl").ParseFS(files, "templates/page.html.tmpl"))
 
 // Page serves GET and POST /v1/feedback/{token}. GET only shows; POST records, then redirects to GET.
 type Page struct {
@@ -56,23 +59,59 @@ func NewPage(c *contract.Contract, st Store, leads Leads, key []byte, now func()
 
 type view struct {
 	Locale   contract.Locale
+	W        *words.Page   // the page's words in the contract's language
+	C        *words.Common // and those it shares (none, the reject reasons)
 	Company  string
 	Action   string
+	Title    string // the action's, in words
 	State    state
 	Due      string
 	Contact  string // when the first contact was recorded, in the contract's zone
-	Reasons  []string
-	Channels []string
-	Error    string // a form problem, shown above the form
+	Reasons  []option
+	Channels []option
+	Error    string // a form problem, shown above the form (its field; ErrorText says it)
 	Denied   bool
 	Done     bool // this action is recorded
+}
+
+// option is a choice of the form: its value, and its label in the contract's language.
+type option struct{ Value, Label string }
+
+// ErrorText says the form's problem; a field the words do not know is said as an unreadable form.
+func (v view) ErrorText() string {
+	if s, ok := v.W.FormError(v.Error); ok {
+		return s
+	}
+	return v.W.ErrBadForm
+}
+
+// reason is a reject reason's label: a default reason's words, a contract's own reason as the contract names it.
+func (v view) reason(id string) string {
+	if s, ok := v.C.RejectReason(id); ok {
+		return s
+	}
+	return id
+}
+
+// label is a stored value's label (a channel, a verdict) when the words know it, else the value as recorded.
+func label(value string, lookup func(string) (string, bool)) string {
+	if s, ok := lookup(value); ok {
+		return s
+	}
+	return value
 }
 
 // Handle answers one request; it never returns an error.
 func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	token := req.PathParameters["token"]
 	method := req.RequestContext.HTTP.Method
-	v := view{Locale: p.contract.Locale, Company: p.contract.Company, Reasons: p.contract.Notify.RejectReasons, Channels: handoff.Channels}
+	v := view{Locale: p.contract.Locale, W: words.ForPage(p.contract.Locale), C: words.ForCommon(p.contract.Locale), Company: p.contract.Company}
+	for _, id := range p.contract.Notify.RejectReasons {
+		v.Reasons = append(v.Reasons, option{id, v.reason(id)})
+	}
+	for _, c := range handoff.Channels {
+		v.Channels = append(v.Channels, option{c, label(c, v.W.Channel)})
+	}
 	claim, err := handoff.Verify(p.key, token, p.now())
 	if err != nil {
 		p.log.InfoContext(ctx, "feedback", "method", method, "status", http.StatusForbidden, "reason", err.Error())
@@ -102,9 +141,14 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 		return internalError(), nil
 	}
 	v.Action, v.State = string(claim.Action), stateOf(h, l)
-	v.Due = h.FirstContactDue.In(p.contract.Location).Format("02/01/2006 15:04")
+	v.Title, _ = v.W.Action(v.Action) // a signed link's action is one of the three
+	v.State.Channel, v.State.Answer = label(v.State.Channel, v.W.Channel), label(v.State.Answer, v.W.Verdict)
+	if v.State.Reason != "" {
+		v.State.Reason = v.reason(v.State.Reason)
+	}
+	v.Due = v.C.When(h.FirstContactDue.In(p.contract.Location))
 	if h.Contacted() {
-		v.Contact = h.Contact.At.In(p.contract.Location).Format("02/01/2006 15:04")
+		v.Contact = v.C.When(h.Contact.At.In(p.contract.Location))
 	}
 	if method == http.MethodPost {
 		if !sameOrigin(req.Headers) {
@@ -142,7 +186,7 @@ func sameOrigin(h map[string]string) bool {
 // state is what the page shows of a hand-off.
 type state struct {
 	LeadID, LeadName, Company string
-	Channel, Answer           string // Answer: "", "accepted" or "rejected"
+	Channel, Answer           string // in words; Answer "" before one
 	Reason, Comment           string
 }
 

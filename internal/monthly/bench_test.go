@@ -13,6 +13,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/store/storetest"
 )
 
 // BenchmarkMonthFromDynamoDB is the report function's work for a big month — 100,000 new leads and 10,000 SQLs
@@ -34,7 +35,7 @@ func BenchmarkMonthFromDynamoDB(b *testing.B) {
 	names := testenv.Tables(b)
 	tables := store.TablesFrom(testenv.TableEnv(b, names), c)
 	start := time.Now()
-	if err := store.Seed(context.Background(), testenv.DynamoDB(b), tables, in, 8); err != nil {
+	if err := storetest.Seed(context.Background(), testenv.DynamoDB(b), tables, in, 8); err != nil {
 		b.Fatal(err)
 	}
 	loaded := time.Since(start)

@@ -29,6 +29,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
@@ -64,7 +65,7 @@ func newFixture(t *testing.T, seed bool) *fixture {
 	tables := store.TablesFrom(testenv.TableEnv(t, names), c)
 	db := testenv.DynamoDB(t)
 	if seed {
-		if err := store.Seed(context.Background(), db, tables, reporttest.July(), 4); err != nil {
+		if err := storetest.Seed(context.Background(), db, tables, reporttest.July(), 4); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,7 +7,6 @@ package ops
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 // Handoffs lists the open hand-offs (store.Handoffs).
@@ -142,10 +142,8 @@ func (h *Handler) describe(o handoff.Handoff, now time.Time) SQL {
 	return s
 }
 
-// hours renders business time as "4h00".
-func hours(d time.Duration) string {
-	return fmt.Sprintf("%dh%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
-}
+// hours renders business time as "4h00", as every surface writes it.
+func hours(d time.Duration) string { return words.Duration(d) }
 
 func reply(status int, body any) events.APIGatewayV2HTTPResponse {
 	raw, _ := json.Marshal(body)

@@ -10,7 +10,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
@@ -22,18 +21,10 @@ func (f format) csv(r Report) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
-	if f.l == contract.French {
-		w.Comma = ';'
-	}
+	w.Comma = []rune(f.cm().ListSeparator)[0]
 	w.UseCRLF = true // RFC 4180
-	head := []string{"csv_lead", "csv_handed", "csv_source", "csv_campaign", "csv_rep", "csv_rep_name", "csv_contacted",
-		"csv_channel", "csv_contact_rep", "csv_minutes", "csv_contact", "csv_answer", "csv_answered", "csv_reason",
-		"csv_comment", "csv_feedback", "csv_breaches", "csv_fb_breach", "csv_reminders", "csv_reassign", "csv_stage",
-		"csv_below", "csv_version"}
-	row := make([]string, len(head))
-	for i, k := range head {
-		row[i] = f.w(k)
-	}
+	head := f.t().CSVHeadings
+	row := append([]string(nil), head[:]...)
 	for _, i := range []int{1, 6, 12} { // the instants
 		row[i] += " (" + r.TimeZone + ")"
 	}
@@ -101,29 +92,29 @@ func (f format) stamp(t time.Time) string {
 
 func (f format) yes(b bool) string {
 	if b {
-		return f.w("yes")
+		return f.t().Yes
 	}
-	return f.w("no")
+	return f.t().No
 }
 
 func (f format) status(s Status) string {
 	switch s {
 	case Within:
-		return f.w("within")
+		return f.t().Within
 	case Late:
-		return f.w("late")
+		return f.t().Late
 	case Missed:
-		return f.w("missed_s")
+		return f.t().MissedS
 	}
-	return f.w("pending_s")
+	return f.t().PendingS
 }
 
 func (f format) answer(a string) string {
 	switch a {
 	case Accepted:
-		return f.w("accepted_s")
+		return f.t().AcceptedS
 	case Rejected:
-		return f.w("rejected")
+		return f.t().Rejected
 	}
 	return a
 }

@@ -8,10 +8,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/email"
-
 	"github.com/go-analyze/charts/chartdraw/drawing"
+
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 // Email is a rendered report: what an email with inline images and an attachment is built from. The HTML
@@ -49,14 +49,19 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 	if err != nil {
 		return Email{}, fmt.Errorf("render report: time zone %q: %w", r.TimeZone, err)
 	}
+	if !words.Speaks(r.Locale) { // a report of record names its language: said in no other
+		return Email{}, fmt.Errorf("render report: no words in language %q", r.Locale)
+	}
 	f := format{l: r.Locale, loc: loc}
-	if _, ok := words[f.l]; !ok {
-		f.l = contract.English
+	for _, p := range r.Discuss {
+		if _, ok := f.pointWord(p.Kind, len(p.Tied) > 0, false); !ok {
+			return Email{}, fmt.Errorf("render report: no words for a point of kind %q", p.Kind)
+		}
 	}
 	// The company is one line (the contract says so); the sender strips control characters from headers anyway.
-	e := Email{Subject: f.wf("subject", r.Company, f.month(r.Month))}
+	e := Email{Subject: f.wf(f.t().Subject, r.Company, f.month(r.Month))}
 	if cp.Resend > 0 { // a copy says so before it is opened: the inbox shows two emails of one subject otherwise
-		e.Subject = f.wf("subject_copy", r.Company, f.month(r.Month), f.int(cp.Resend))
+		e.Subject = f.wf(f.t().SubjectCopy, r.Company, f.month(r.Month), f.int(cp.Resend))
 	}
 	v := f.view(r, e.Subject)
 
@@ -75,10 +80,10 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 
 	var notices []string
 	if cp.Resend > 0 {
-		notices = append(notices, f.wf("resent", f.int(cp.Resend)))
+		notices = append(notices, f.wf(f.t().Resent, f.int(cp.Resend)))
 	}
 	if cp.PossibleDuplicate {
-		notices = append(notices, f.w("possible_duplicate"))
+		notices = append(notices, f.t().PossibleDuplicate)
 	}
 	v.Notice = strings.Join(notices, " ")
 	v.clean()
@@ -146,15 +151,15 @@ type cell struct {
 
 func (f format) view(r Report, subject string) view {
 	m, s := r.Marketing, r.Sales
-	v := view{Lang: string(f.l), Colon: f.w("colon"), Subject: subject, Company: r.Company, Title: f.w("title"), Month: f.month(r.Month),
-		AsOf: f.wf("as_of", f.when(r.AsOf), r.TimeZone), Judged: f.wf("judged", r.Contract),
-		DiscussTitle: f.w("discuss"), Nothing: f.w("nothing"),
-		CSV: f.n("csv", len(r.SQLs)), How: f.w("how"), Footer: f.wf("footer", r.Company)}
+	v := view{Lang: string(f.l), Colon: f.cm().Colon, Subject: subject, Company: r.Company, Title: f.t().Title, Month: f.month(r.Month),
+		AsOf: f.wf(f.t().AsOf, f.when(r.AsOf), r.TimeZone), Judged: f.wf(f.t().Judged, r.Contract),
+		DiscussTitle: f.t().Discuss, Nothing: f.t().Nothing,
+		CSV: f.n(f.t().CSV, len(r.SQLs)), How: f.t().How, Footer: f.wf(f.cm().Footer, r.Company)}
 	if r.AsOf.IsZero() {
 		v.AsOf = r.TimeZone
 	}
 	if len(r.Recorded) > 0 && (len(r.Recorded) > 1 || r.Recorded[0] != r.Contract) {
-		v.Recorded = f.wf("recorded", strings.Join(r.Recorded, ", "))
+		v.Recorded = f.wf(f.t().Recorded, strings.Join(r.Recorded, ", "))
 	}
 	sqlVerdict, sqlTone := f.verdict(m.SQLGoal.Set(), m.SQLGoal.Met())
 	sqlValue := f.int(m.SQLs)
@@ -164,11 +169,11 @@ func (f format) view(r Report, subject string) view {
 	}
 	contactVerdict, contactTone := f.contactVerdict(s)
 	if s.ContactTarget > 0 {
-		contactVerdict += " · " + f.wf("target", f.pct(float64(s.ContactTarget)))
+		contactVerdict += " · " + f.wf(f.t().Target, f.pct(float64(s.ContactTarget)))
 	}
 	v.Summary = []fact{
-		{Label: f.w("marketing") + " — " + f.w("sqls"), Value: sqlValue, Verdict: sqlVerdict, Tone: sqlTone},
-		{Label: f.w("sales") + " — " + f.wf("contact", f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
+		{Label: f.t().Marketing + " — " + f.t().SQLs, Value: sqlValue, Verdict: sqlVerdict, Tone: sqlTone},
+		{Label: f.t().Sales + " — " + f.wf(f.t().Contact, f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
 			Verdict: contactVerdict, Tone: contactTone},
 	}
 	for _, p := range r.Discuss {
@@ -181,7 +186,7 @@ func (f format) view(r Report, subject string) view {
 // contactVerdict judges the contact rate: met, missed, no target, or nothing to judge yet ("—").
 func (f format) contactVerdict(s Sales) (string, string) {
 	if s.ContactTarget > 0 && !s.Contact.Defined() {
-		return f.w("none"), ""
+		return f.cm().None, ""
 	}
 	return f.verdict(s.ContactTarget > 0, s.ContactMet())
 }
@@ -199,43 +204,43 @@ func (f format) goalFact(label string, g Goal) fact {
 func (f format) marketingSection(r Report) section {
 	m := r.Marketing
 	facts := []fact{
-		f.goalFact(f.w("sqls"), m.SQLGoal),
-		f.goalFact(f.w("mqls"), m.MQLGoal),
-		{Label: f.w("leads"), Value: f.int(m.Leads)},
-		{Label: f.w("lead_mql"), Value: f.percent(m.LeadToMQL), Verdict: f.ratio(m.LeadToMQL)},
-		{Label: f.w("mql_sql"), Value: f.percent(m.MQLToSQL), Verdict: f.ratio(m.MQLToSQL)},
-		{Label: f.w("below"), Value: f.int(m.BelowThreshold)},
+		f.goalFact(f.t().SQLs, m.SQLGoal),
+		f.goalFact(f.t().MQLs, m.MQLGoal),
+		{Label: f.t().Leads, Value: f.int(m.Leads)},
+		{Label: f.t().LeadMQL, Value: f.percent(m.LeadToMQL), Verdict: f.ratio(m.LeadToMQL)},
+		{Label: f.t().MQLSQL, Value: f.percent(m.MQLToSQL), Verdict: f.ratio(m.MQLToSQL)},
+		{Label: f.t().Below, Value: f.int(m.BelowThreshold)},
 	}
 	if m.Again > 0 {
-		facts = append(facts, fact{Label: f.w("again"), Value: f.int(m.Again)})
+		facts = append(facts, fact{Label: f.t().Again, Value: f.int(m.Again)})
 	}
 	if m.Held() > 0 {
 		// Shown when there is one, as "again" is: a report computed before holds existed renders as it did.
 		var why []string
 		if m.HeldRefused > 0 {
-			why = append(why, fmt.Sprintf(f.w("held_refused"), f.int(m.HeldRefused)))
+			why = append(why, fmt.Sprintf(f.t().HeldRefused, f.int(m.HeldRefused)))
 		}
 		if m.HeldMissing > 0 {
-			why = append(why, fmt.Sprintf(f.w("held_missing"), f.int(m.HeldMissing)))
+			why = append(why, fmt.Sprintf(f.t().HeldMissing, f.int(m.HeldMissing)))
 		}
-		facts = append(facts, fact{Label: f.w("held"), Value: f.int(m.Held()), Verdict: strings.Join(why, ", ")})
+		facts = append(facts, fact{Label: f.t().Held, Value: f.int(m.Held()), Verdict: strings.Join(why, ", ")})
 	}
-	trend := &table{Head: []string{f.w("month"), f.w("sqls"), f.w("target_col"), f.w("attainment"), f.w("result")},
+	trend := &table{Head: []string{f.t().Month, f.t().SQLs, f.t().TargetCol, f.t().Attainment, f.t().Result},
 		Numeric: []bool{false, true, true, true, false}}
 	for _, t := range m.Trend {
 		verdict, tone := f.verdict(t.Set(), t.Met())
-		target, attained := f.w("none"), f.w("none")
+		target, attained := f.cm().None, f.cm().None
 		if t.Set() {
 			target, attained = f.int(t.Target), f.percentVs(t.Attainment(), 100)
 		}
 		trend.Rows = append(trend.Rows, []cell{{Text: f.month(t.Month)}, {Text: f.int(t.Actual)}, {Text: target},
 			{Text: attained}, {Text: verdict, Tone: tone}})
 	}
-	return section{Title: f.w("marketing"), Blocks: []block{
+	return section{Title: f.t().Marketing, Blocks: []block{
 		{Facts: facts},
-		{Heading: f.w("trend"), Table: trend},
-		{Heading: f.w("by_source"), Table: f.breakdown(f.w("source"), m.BySource, f.w("no_source"), 0)},
-		{Heading: f.w("by_campaign"), Table: f.breakdown(f.w("campaign"), m.ByCampaign, f.w("no_campaign"), maxCampaigns)},
+		{Heading: f.t().Trend, Table: trend},
+		{Heading: f.t().BySource, Table: f.breakdown(f.t().Source, m.BySource, f.t().NoSource, 0)},
+		{Heading: f.t().ByCampaign, Table: f.breakdown(f.t().Campaign, m.ByCampaign, f.t().NoCampaign, maxCampaigns)},
 	}}
 }
 
@@ -251,14 +256,14 @@ func (f format) ratio(r Ratio) string {
 // SQL taken from them on breach counts as missed for them).
 func (f format) repContact(r Ratio, target int) string {
 	if !r.Defined() {
-		return f.w("none")
+		return f.cm().None
 	}
 	return f.percentVs(r, target) + " (" + f.ratio(r) + ")"
 }
 
 // breakdown is a table of leads, MQLs and SQLs per key; beyond limit rows (0: none), the rest is one row.
 func (f format) breakdown(title string, bs []Breakdown, none string, limit int) *table {
-	t := &table{Head: []string{title, f.w("col_leads"), f.w("mqls"), f.w("col_sqls")}, Numeric: []bool{false, true, true, true}}
+	t := &table{Head: []string{title, f.t().ColLeads, f.t().MQLs, f.t().ColSQLs}, Numeric: []bool{false, true, true, true}}
 	var rest Breakdown
 	for i, b := range bs {
 		if limit > 0 && i >= limit {
@@ -272,7 +277,7 @@ func (f format) breakdown(title string, bs []Breakdown, none string, limit int) 
 		t.Rows = append(t.Rows, []cell{{Text: key}, {Text: f.int(b.Leads)}, {Text: f.int(b.MQLs)}, {Text: f.int(b.SQLs)}})
 	}
 	if limit > 0 && len(bs) > limit {
-		t.Rows = append(t.Rows, []cell{{Text: f.wf("others", f.int(len(bs)-limit))}, {Text: f.int(rest.Leads)},
+		t.Rows = append(t.Rows, []cell{{Text: f.wf(f.t().Others, f.int(len(bs)-limit))}, {Text: f.int(rest.Leads)},
 			{Text: f.int(rest.MQLs)}, {Text: f.int(rest.SQLs)}})
 	}
 	return t
@@ -282,28 +287,28 @@ func (f format) salesSection(r Report) section {
 	s := r.Sales
 	contactVerdict, contactTone := f.contactVerdict(s)
 	if s.ContactTarget > 0 {
-		contactVerdict = f.wf("target", f.pct(float64(s.ContactTarget))) + " · " + contactVerdict
+		contactVerdict = f.wf(f.t().Target, f.pct(float64(s.ContactTarget))) + " · " + contactVerdict
 	} else {
 		contactVerdict, contactTone = f.ratio(s.Contact), ""
 	}
-	median, p90, contacts := f.w("none"), f.w("none"), ""
+	median, p90, contacts := f.cm().None, f.cm().None, ""
 	if t := s.TimeToContact; t.Count > 0 {
-		median, p90, contacts = f.duration(t.Median), f.duration(t.P90), f.n("contacts", t.Count)
+		median, p90, contacts = f.duration(t.Median), f.duration(t.P90), f.n(f.t().Contacts, t.Count)
 	}
 	facts := []fact{
-		{Label: f.w("handed"), Value: f.int(s.SQLs)},
-		{Label: f.wf("contact", f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
+		{Label: f.t().Handed, Value: f.int(s.SQLs)},
+		{Label: f.wf(f.t().Contact, f.hours(s.FirstContactDeadline)), Value: f.percentVs(s.Contact, s.ContactTarget),
 			Verdict: contactVerdict, Tone: contactTone},
-		{Label: f.w("ttc_median"), Value: median, Verdict: contacts},
-		{Label: f.w("ttc_p90"), Value: p90},
-		{Label: f.wf("feedback", f.hours(s.FeedbackDeadline)), Value: f.percent(s.Feedback), Verdict: f.ratio(s.Feedback)},
-		{Label: f.w("acceptance"), Value: f.percent(s.Acceptance), Verdict: f.ratio(s.Acceptance)},
+		{Label: f.t().TTCMedian, Value: median, Verdict: contacts},
+		{Label: f.t().TTCP90, Value: p90},
+		{Label: f.wf(f.t().Feedback, f.hours(s.FeedbackDeadline)), Value: f.percent(s.Feedback), Verdict: f.ratio(s.Feedback)},
+		{Label: f.t().Acceptance, Value: f.percent(s.Acceptance), Verdict: f.ratio(s.Acceptance)},
 	}
 	if s.ContactPending > 0 || s.FeedbackPend > 0 {
-		facts = append(facts, fact{Label: f.w("pending_both"), Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
+		facts = append(facts, fact{Label: f.t().PendingBoth, Value: f.int(s.ContactPending) + " / " + f.int(s.FeedbackPend)})
 	}
-	reps := &table{Head: []string{f.w("rep"), f.w("col_assigned"), f.w("col_taken"), f.w("col_contact"), f.w("col_median"), f.w("col_p90"),
-		f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations")},
+	reps := &table{Head: []string{f.t().Rep, f.t().ColAssigned, f.t().ColTaken, f.t().ColContact, f.t().ColMedian, f.t().ColP90,
+		f.t().ColBreaches, f.t().ColReminders, f.t().ColEscalations},
 		Numeric: []bool{false, true, true, true, true, true, true, true, true}}
 	var total RepLine
 	for _, rep := range s.Reps {
@@ -311,7 +316,7 @@ func (f format) salesSection(r Report) section {
 		if s.ContactTarget > 0 && rep.Contact.Defined() {
 			_, tone = f.verdict(true, rep.Contact.AtLeast(s.ContactTarget))
 		}
-		median, p90 := f.w("none"), f.w("none")
+		median, p90 := f.cm().None, f.cm().None
 		if rep.TimeToContact.Count > 0 {
 			median, p90 = f.duration(rep.TimeToContact.Median), f.duration(rep.TimeToContact.P90)
 		}
@@ -322,22 +327,22 @@ func (f format) salesSection(r Report) section {
 		total = total.plus(rep)
 	}
 	if len(s.Reps) > 1 {
-		reps.Rows = append(reps.Rows, []cell{{Text: f.w("total")}, {Text: f.int(total.Assigned)}, {Text: f.int(total.Taken)},
+		reps.Rows = append(reps.Rows, []cell{{Text: f.t().Total}, {Text: f.int(total.Assigned)}, {Text: f.int(total.Taken)},
 			{}, {}, {}, {Text: f.int(total.FirstContactBreaches) + " / " + f.int(total.FeedbackBreaches)},
 			{Text: f.int(total.Reminders)}, {Text: f.int(total.Escalations)}})
 	}
-	blocks := []block{{Facts: facts}, {Heading: f.w("per_rep"), Table: reps, Note: f.w("per_rep_note")}}
+	blocks := []block{{Facts: facts}, {Heading: f.t().PerRep, Table: reps, Note: f.t().PerRepNote}}
 	if len(s.Earlier) > 0 {
-		earlier := &table{Head: []string{f.w("rep"), f.w("col_breaches"), f.w("col_reminders"), f.w("col_escalations"), f.w("col_reassign")},
+		earlier := &table{Head: []string{f.t().Rep, f.t().ColBreaches, f.t().ColReminders, f.t().ColEscalations, f.t().ColReassign},
 			Numeric: []bool{false, true, true, true, true}}
 		for _, rep := range s.Earlier {
 			earlier.Rows = append(earlier.Rows, []cell{{Text: f.rep(rep)}, {Text: f.int(rep.FirstContactBreaches) + " / " + f.int(rep.FeedbackBreaches)},
 				{Text: f.int(rep.Reminders)}, {Text: f.int(rep.Escalations)}, {Text: f.int(rep.Taken)}})
 		}
-		blocks = append(blocks, block{Heading: f.wf("earlier", f.when(s.Since)), Table: earlier, Note: f.w("earlier_note")})
+		blocks = append(blocks, block{Heading: f.wf(f.t().Earlier, f.when(s.Since)), Table: earlier, Note: f.t().EarlierNote})
 	}
 	if len(s.Rejections) > 0 {
-		rj := &table{Head: []string{f.w("reason"), f.w("count")}, Numeric: []bool{false, true}}
+		rj := &table{Head: []string{f.t().Reason, f.t().Count}, Numeric: []bool{false, true}}
 		var comments []string
 		total := 0
 		for _, x := range s.Rejections {
@@ -345,20 +350,20 @@ func (f format) salesSection(r Report) section {
 			for _, c := range x.Comments {
 				total++
 				if len(comments) < maxComments {
-					comments = append(comments, f.wf("comment", c.LeadID, oneLine(c.Text)))
+					comments = append(comments, f.wf(f.t().Comment, c.LeadID, oneLine(c.Text)))
 				}
 			}
 		}
-		blocks = append(blocks, block{Heading: f.w("rejections"), Table: rj})
+		blocks = append(blocks, block{Heading: f.t().Rejections, Table: rj})
 		if total > 0 {
-			b := block{Heading: f.w("comments"), Items: comments}
+			b := block{Heading: f.t().Comments, Items: comments}
 			if total > len(comments) {
-				b.Note = f.n("more", total-len(comments))
+				b.Note = f.n(f.t().More, total-len(comments))
 			}
 			blocks = append(blocks, b)
 		}
 	}
-	return section{Title: f.w("sales"), Blocks: blocks}
+	return section{Title: f.t().Sales, Blocks: blocks}
 }
 
 // oneLine keeps a comment on one line of the text part, and bounded.
@@ -371,26 +376,26 @@ func oneLine(s string) string {
 }
 
 func (f format) funnelSection(r Report) section {
-	t := &table{Head: []string{f.w("cohort"), f.w("col_sqls"), f.w("accepted"), f.w("opps"), f.w("customers"),
-		f.w("revenue"), f.w("state")}, Numeric: []bool{false, true, true, true, true, true, false}, NoWrap: true}
+	t := &table{Head: []string{f.t().Cohort, f.t().ColSQLs, f.t().Accepted, f.t().Opps, f.t().Customers,
+		f.t().Revenue, f.t().State}, Numeric: []bool{false, true, true, true, true, true, false}, NoWrap: true}
 	for _, c := range r.Funnel {
 		var revenue []string
 		for _, m := range c.Revenue {
 			revenue = append(revenue, f.money(m))
 		}
 		if c.Unpriced > 0 {
-			revenue = append(revenue, f.wf("unpriced", f.int(c.Unpriced)))
+			revenue = append(revenue, f.wf(f.t().Unpriced, f.int(c.Unpriced)))
 		}
-		state := f.w("closed")
+		state := f.t().Closed
 		if c.Open() {
-			state = f.wf("open", f.int(c.InProgress))
+			state = f.wf(f.t().Open, f.int(c.InProgress))
 		}
 		t.Rows = append(t.Rows, []cell{{Text: f.month(c.Month)}, {Text: f.int(c.SQLs)},
 			{Text: f.count(c.Accepted, c.SQLs)}, {Text: f.count(c.Opportunities, c.SQLs)},
-			{Text: f.count(c.Customers, c.SQLs)}, {Text: cmp.Or(strings.Join(revenue, " · "), f.w("none")), Lines: revenue},
+			{Text: f.count(c.Customers, c.SQLs)}, {Text: cmp.Or(strings.Join(revenue, " · "), f.cm().None), Lines: revenue},
 			{Text: state}})
 	}
-	return section{Title: f.w("funnel"), Blocks: []block{{Table: t, Note: f.w("funnel_note")}}}
+	return section{Title: f.t().Funnel, Blocks: []block{{Table: t, Note: f.t().FunnelNote}}}
 }
 
 // count is "12 (40 %)": a stage's count and its share of the cohort.
@@ -449,7 +454,7 @@ func (c chartPart) image() *picture {
 
 func (f format) trendChart(r Report) (chartPart, error) {
 	trend := r.Marketing.Trend
-	c := barChart{title: f.w("chart_trend"), line: math.NaN(), tick: func(v float64) string { return f.int(int(v)) }}
+	c := barChart{title: f.t().ChartTrend, line: math.NaN(), tick: func(v float64) string { return f.int(int(v)) }}
 	var alt []string
 	for _, t := range trend {
 		c.labels = append(c.labels, f.shortMonth(t.Month))
@@ -481,10 +486,10 @@ func (f format) trendChart(r Report) (chartPart, error) {
 		shown bool
 		item  legendItem
 	}{
-		{met, legendItem{text: f.w("legend_sqls") + " (" + f.w("met") + ")", colour: colourMet}},
-		{missed, legendItem{text: f.w("legend_sqls") + " (" + f.w("missed") + ")", colour: colourMissed}},
-		{unset, legendItem{text: f.w("legend_sqls") + " (" + f.w("no_target") + ")", colour: colourNeutral}},
-		{met || missed, legendItem{text: f.w("legend_target"), colour: colourTarget, dash: true}},
+		{met, legendItem{text: f.t().LegendSQLs + " (" + f.t().Met + ")", colour: colourMet}},
+		{missed, legendItem{text: f.t().LegendSQLs + " (" + f.t().Missed + ")", colour: colourMissed}},
+		{unset, legendItem{text: f.t().LegendSQLs + " (" + f.t().NoTarget + ")", colour: colourNeutral}},
+		{met || missed, legendItem{text: f.t().LegendTarget, colour: colourTarget, dash: true}},
 	} {
 		if it.shown {
 			c.legend = append(c.legend, it.item)
@@ -495,7 +500,7 @@ func (f format) trendChart(r Report) (chartPart, error) {
 		return chartPart{}, err
 	}
 	return chartPart{part: email.Part{Filename: fmt.Sprintf("sqls-%s.png", r.Month), ContentType: "image/png",
-		ContentID: fmt.Sprintf("sqls-%s@handoff", r.Month), Data: data}, alt: f.wf("alt_trend", strings.Join(alt, ", "))}, nil
+		ContentID: fmt.Sprintf("sqls-%s@handoff", r.Month), Data: data}, alt: f.wf(f.t().AltTrend, strings.Join(alt, ", "))}, nil
 }
 
 // contactChart draws each rep's median and 90th percentile time to first contact, against the deadline; ok is
@@ -511,13 +516,13 @@ func (f format) contactChart(r Report) (chartPart, bool, error) {
 		return chartPart{}, false, nil
 	}
 	hours := func(d time.Duration) float64 { return d.Hours() }
-	c := barChart{title: f.w("chart_ttc"), line: hours(r.Sales.FirstContactDeadline),
-		tick: func(v float64) string { return f.wf("hours", f.int(int(v))) }}
+	c := barChart{title: f.t().ChartTTC, line: hours(r.Sales.FirstContactDeadline),
+		tick: func(v float64) string { return f.hours(time.Duration(v) * time.Hour) }}
 	var alt []string
 	for _, rep := range reps {
 		label := shortName(rep.Name, len(reps))
 		if rep.Left { // as the tables and the review list mark them
-			label = f.wf("left_short", label)
+			label = f.wf(f.t().LeftShort, label)
 		}
 		c.labels = append(c.labels, label)
 		c.bars = append(c.bars, []float64{hours(rep.TimeToContact.Median), hours(rep.TimeToContact.P90)})
@@ -537,14 +542,14 @@ func (f format) contactChart(r Report) (chartPart, bool, error) {
 		}
 		return f.duration(t.P90)
 	}
-	c.legend = []legendItem{{text: f.w("legend_median"), colour: colourNeutral}, {text: f.w("legend_p90"), colour: colourLight},
-		{text: f.w("legend_limit") + " (" + f.hours(r.Sales.FirstContactDeadline) + ")", colour: colourMissed, dash: true}}
+	c.legend = []legendItem{{text: f.t().LegendMedian, colour: colourNeutral}, {text: f.t().LegendP90, colour: colourLight},
+		{text: f.t().LegendLimit + " (" + f.hours(r.Sales.FirstContactDeadline) + ")", colour: colourMissed, dash: true}}
 	data, err := c.png()
 	if err != nil {
 		return chartPart{}, false, err
 	}
 	return chartPart{part: email.Part{Filename: fmt.Sprintf("first-contact-%s.png", r.Month), ContentType: "image/png",
-		ContentID: fmt.Sprintf("first-contact-%s@handoff", r.Month), Data: data}, alt: f.wf("alt_ttc", strings.Join(alt, ", "))}, true, nil
+		ContentID: fmt.Sprintf("first-contact-%s@handoff", r.Month), Data: data}, alt: f.wf(f.t().AltTTC, strings.Join(alt, ", "))}, true, nil
 }
 
 // shortName keeps labels from overlapping when many reps share the axis: "Thomas M." beyond four reps.

@@ -17,6 +17,7 @@ import (
 	"github.com/go-analyze/charts/chartdraw/drawing"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 func renderJuly(t *testing.T, l contract.Locale) Email {
@@ -43,8 +44,9 @@ func TestRenderJuly(t *testing.T) {
 		text    []string // text only
 	}{
 		{contract.French, "Rapport SLA marketing–ventes de Test & Fils <SAS> : juillet 2026",
-			[]string{"7 / 5", "140" + nb + "%", "66,7" + nb + "%", "objectif 75" + nb + "%", "2" + nb + "h" + nb + "00",
-				"5" + nb + "h" + nb + "00", "2" + nb + "h" + nb + "30", "83,3" + nb + "%", "60" + nb + "%", "3/5",
+			// Business time as every email writes it (words.Duration), no longer "2 h 00".
+			[]string{"7 / 5", "140" + nb + "%", "66,7" + nb + "%", "objectif 75" + nb + "%", "2h00",
+				"5h00", "2h30", "83,3" + nb + "%", "60" + nb + "%", "3/5",
 				"12" + nb + "000,50" + nb + "EUR", "8" + nb + "000" + nb + "USD", "en cours (5)", "juillet 2026", "février 2026",
 				"webflow-webinar", "Pas de budget", "1 / 1", "2026.06-1, 2026.07-1"},
 			[]string{"carl (a quitté l&#39;équipe)", "Anna &lt;b&gt;Admin&lt;/b&gt; &amp; Co",
@@ -538,7 +540,8 @@ func TestCountsAgree(t *testing.T) {
 		{contract.English, "csv", 1, "The month's one SQL is attached (CSV)."},
 	} {
 		f := format{l: tc.locale, loc: time.UTC}
-		if got := strings.ReplaceAll(f.n(tc.key, tc.n), "\u00a0", " "); got != tc.want {
+		plural := map[string]words.Plural{"contacts": f.t().Contacts, "more": f.t().More, "csv": f.t().CSV}[tc.key]
+		if got := strings.ReplaceAll(f.n(plural, tc.n), "\u00a0", " "); got != tc.want {
 			t.Errorf("%s %s %d: %q, want %q", tc.locale, tc.key, tc.n, got, tc.want)
 		}
 	}
@@ -565,5 +568,32 @@ func TestTheCSVShowsTheHandoffAsItsClockCounts(t *testing.T) {
 	}
 	if csv := string(e.Attachments[0].Data); !strings.Contains(csv, "l1;2026-07-06 10:00;") {
 		t.Errorf("the CSV's hand-off:\n%s", csv)
+	}
+}
+
+// TestRenderRefusesWhatItCannotSay: a report whose language has no words (a report of record names its own), or
+// that raises a point the words do not know, is an error — never English instead, never a key's name.
+func TestRenderRefusesWhatItCannotSay(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	for _, tc := range []struct {
+		name string
+		edit func(*Report)
+		want string
+	}{
+		{"as it is", func(*Report) {}, ""},
+		{"a language without words", func(r *Report) { r.Locale = "de" }, `no words in language "de"`},
+		{"no language", func(r *Report) { r.Locale = "" }, `no words in language ""`},
+		{"a point without words", func(r *Report) { r.Discuss = append(r.Discuss, Point{Kind: "new_kind"}) }, `no words for a point of kind "new_kind"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := Compute(c, Input{Month: contract.Month{Year: 2026, Month: 7}, AsOf: at("2026-08-01 08:00")})
+			tc.edit(&r)
+			_, err := Render(r)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

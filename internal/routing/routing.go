@@ -15,6 +15,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/scoring"
+	"github.com/handoff-sla/handoff/internal/words"
 )
 
 // Load is a rep's standing in a team: assignments received in it, and SQLs awaiting their feedback (all teams).
@@ -57,7 +58,7 @@ func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
 
 // Pick chooses a rep of a team at instant at, given each rep's load; ok is false when nobody is available.
 func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.Time) (Choice, bool) {
-	w := wordsOf(c.Locale)
+	w := words.ForRouting(c.Locale)
 	baseline := baselineFor(c, t, loads)
 	best, bestScore, bestKnown := -1, math.Inf(1), true
 	var skipped []string
@@ -70,10 +71,10 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 		}
 		switch {
 		case rep.Away(at, c.Location):
-			skipped = append(skipped, fmt.Sprintf(w.away, id))
+			skipped = append(skipped, fmt.Sprintf(w.Away, id))
 			continue
 		case rep.MaxOpenSQLs > 0 && l.Open >= rep.MaxOpenSQLs:
-			skipped = append(skipped, fmt.Sprintf(w.capacity, id, l.Open))
+			skipped = append(skipped, fmt.Sprintf(w.Capacity, id, l.Open))
 			continue
 		}
 		score := float64(assigned) / float64(rep.Weight)
@@ -91,12 +92,12 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 	if label == "" {
 		label = t.ID
 	}
-	reason := fmt.Sprintf(w.team, label)
+	reason := fmt.Sprintf(w.Team, label)
 	if len(t.Reps) > 1 {
-		reason += fmt.Sprintf(w.load, loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
+		reason += fmt.Sprintf(w.Load, loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
 	}
 	if len(skipped) > 0 {
-		reason += w.skipped + join(skipped)
+		reason += w.Skipped + join(skipped)
 	}
 	newTeam := true
 	for _, id := range t.Reps {
@@ -165,30 +166,24 @@ func CountFor(t contract.Team, ch Choice, loads map[string]Load) *Count {
 	return c
 }
 
-// words are an assignment's reason in the contract's language: sales read it in the SQL email.
-type words struct{ team, load, away, capacity, skipped, owner, fallback string }
-
-var reasons = map[contract.Locale]words{
-	contract.French: {team: "%s, tour de rôle", load: " (%d attribués avant, poids %d)", away: "%s absent", capacity: "%s au complet (%d en cours)",
-		skipped: " ; écartés : ", owner: "déjà attribué à %s", fallback: "repli : aucune équipe n'avait de commercial disponible"},
-	contract.English: {team: "%s, round-robin", load: " (%d assigned before, weight %d)", away: "%s out of office", capacity: "%s at capacity (%d open)",
-		skipped: "; skipped ", owner: "already owned by %s", fallback: "fallback: no team had a rep available"},
-}
-
-func wordsOf(l contract.Locale) words {
-	if w, ok := reasons[l]; ok {
-		return w
-	}
-	return reasons[contract.English]
-}
-
-// OwnerReason is the reason of an SQL kept by the rep who owns the lead, in the contract's language.
+// OwnerReason is the reason of an SQL kept by the rep who owns the lead, in the contract's language (sales read
+// the reasons in the SQL email; their words are package words').
 func OwnerReason(c *contract.Contract, repName string) string {
-	return fmt.Sprintf(wordsOf(c.Locale).owner, repName)
+	return fmt.Sprintf(words.ForRouting(c.Locale).Owner, repName)
 }
 
 // FallbackReason is the reason of an SQL given to the fallback rep, in the contract's language.
-func FallbackReason(c *contract.Contract) string { return wordsOf(c.Locale).fallback }
+func FallbackReason(c *contract.Contract) string { return words.ForRouting(c.Locale).Fallback }
+
+// ReassignedReason is the reason of an SQL reassigned after rep from's breach (named by the roster, else by ID),
+// followed by why the new rep, in the contract's language.
+func ReassignedReason(c *contract.Contract, from, why string) string {
+	name := from
+	if r, ok := c.Rep(from); ok {
+		name = r.Name
+	}
+	return fmt.Sprintf(words.ForRouting(c.Locale).Reassigned, name, why)
+}
 
 // LoadReader reads a team's loads (store.Handoffs).
 type LoadReader interface {

@@ -17,7 +17,8 @@ func contractWith(reps ...contract.Rep) *contract.Contract {
 			reps[i].Weight = 1
 		}
 	}
-	return &contract.Contract{Location: paris, Roster: contract.Roster{Reps: reps}}
+	// A language, as a loaded contract always has: the reasons' words have no default language to fall back on.
+	return &contract.Contract{Locale: contract.English, Location: paris, Roster: contract.Roster{Reps: reps}}
 }
 
 var monday = time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
@@ -129,9 +130,15 @@ func TestReasonsInTheContractsLanguage(t *testing.T) {
 	if got := OwnerReason(c, "Julien Petit"); got != "déjà attribué à Julien Petit" {
 		t.Errorf("owner reason %q", got)
 	}
+	if got := ReassignedReason(c, "a", "repli"); got != "réattribué après le dépassement du délai de A : repli" {
+		t.Errorf("reassigned reason %q", got)
+	}
 	c.Locale = contract.English
 	if got := FallbackReason(c); got != "fallback: no team had a rep available" {
 		t.Errorf("fallback reason %q", got)
+	}
+	if got := ReassignedReason(c, "gone", "fallback"); got != "reassigned after gone missed the deadline: fallback" {
+		t.Errorf("reassigned reason of a rep who left %q", got)
 	}
 }
 

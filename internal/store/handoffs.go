@@ -350,35 +350,6 @@ func (s *Handoffs) walkDueChecks(ctx context.Context, until string, fn func(hand
 	return nil
 }
 
-// Seed writes hand-offs as given, 25 per request, unconditionally and without any of Claim's or Update's side
-// effects (round-robin counts, open SQLs, the lead's owner, events): for demos and load fixtures (make bench),
-// never for the handlers.
-func (s *Handoffs) Seed(ctx context.Context, hs []handoff.Handoff, now time.Time) error {
-	for len(hs) > 0 {
-		n := min(25, len(hs))
-		var reqs []types.WriteRequest
-		for i := range hs[:n] {
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: marshal(s.t.newHandoffItem(&hs[i], now))}})
-		}
-		pending := map[string][]types.WriteRequest{s.t.SLA: reqs}
-		for attempt := 0; len(pending) > 0; attempt++ {
-			if attempt == maxAttempts {
-				return fmt.Errorf("seed hand-offs: %w", ErrConflict)
-			}
-			out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-			if err != nil {
-				return fmt.Errorf("seed hand-offs: %w", err)
-			}
-			pending = out.UnprocessedItems
-			if len(pending) > 0 {
-				backoff(ctx, attempt)
-			}
-		}
-		hs = hs[n:]
-	}
-	return nil
-}
-
 // Event reads an SLA event of a hand-off, consistently.
 func (s *Handoffs) Event(ctx context.Context, k handoff.Key, id string) (handoff.Event, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)), ConsistentRead: aws.Bool(true)})

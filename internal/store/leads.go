@@ -738,9 +738,12 @@ func (s *Leads) GetMany(ctx context.Context, ids []string) (map[string]lead.Lead
 	return out, nil
 }
 
-// Export calls fn with every lead and its activities. It scans the leads table: it is for the offline
-// `handoff export` (what-if analyses), never for a function's path.
-func (s *Leads) Export(ctx context.Context, fn func(lead.Lead, []lead.Activity) error) error {
+// ExportLeads calls fn with every lead of t.Leads and its activities. It scans the leads table: it is for the
+// offline `handoff export` (what-if analyses), never for a function's path. A function rather than a method of
+// Leads: the functions that render html/template keep every exported method of a type reflection may reach
+// (Leads is one), and so linked this scan.
+func ExportLeads(ctx context.Context, db DB, t Tables, fn func(lead.Lead, []lead.Activity) error) error {
+	s := NewLeads(db, t)
 	in := &dynamodb.ScanInput{
 		TableName: &s.t.Leads, FilterExpression: aws.String("#t = :lead"), ProjectionExpression: aws.String("leadId"),
 		ExpressionAttributeNames: map[string]string{"#t": "type"}, ExpressionAttributeValues: map[string]types.AttributeValue{":lead": str("lead")},

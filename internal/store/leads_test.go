@@ -268,7 +268,7 @@ func TestExport(t *testing.T) {
 	f.submit("ana@forges.fr", "d1", at, lead.Contact{JobTitle: "CEO"})
 	f.submit("bob@gmail.com", "d2", at, lead.Contact{JobTitle: "CEO", FreeMail: true})
 	var got []string
-	err := f.leads.Export(context.Background(), func(l lead.Lead, acts []lead.Activity) error {
+	err := store.ExportLeads(context.Background(), f.db, f.tables, func(l lead.Lead, acts []lead.Activity) error {
 		p := scoring.ProfileOf(l)
 		got = append(got, p["email"]+" "+p["free_mail"]+" "+acts[0].Type)
 		return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/store/storetest"
 )
 
 var july = contract.Month{Year: 2026, Month: time.July}
@@ -37,7 +38,7 @@ func seededJuly(t *testing.T) (*contract.Contract, store.Tables, *store.Months, 
 	names := testenv.Tables(t)
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"],
 		SLA: names["SlaTable"], Zone: c.Location}
-	if err := store.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
+	if err := storetest.Seed(context.Background(), testenv.DynamoDB(t), tables, reporttest.July(), 4); err != nil {
 		t.Fatal(err)
 	}
 	db, calls := testenv.CountingDynamoDB(t)

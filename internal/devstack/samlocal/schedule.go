@@ -232,8 +232,10 @@ func checkContextAttributes(sd samtemplate.Schedule) error {
 	for _, m := range contextAttribute.FindAllStringSubmatch(sd.Input, -1) {
 		switch {
 		case !sd.V2:
+			//lint:ignore ST1005 the error starts with the template's property, spelt as SAM spells it (Input)
 			return fmt.Errorf("Input: %s: context attributes are EventBridge Scheduler's (ScheduleV2), not a rule's", m[0])
 		case !slices.Contains(contextAttributes, m[1]):
+			//lint:ignore ST1005 the error starts with the template's property, spelt as SAM spells it (Input)
 			return fmt.Errorf("Input: %s is not one of EventBridge Scheduler's context attributes (%s)", m[0], strings.Join(contextAttributes, ", "))
 		}
 	}

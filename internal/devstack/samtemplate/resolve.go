@@ -77,6 +77,7 @@ func (r *Resolver) ref(name string) (string, error) {
 	if v, ok := r.Resources[name]; ok {
 		return v, nil
 	}
+	//lint:ignore ST1005 the error starts with the intrinsic function, spelt as CloudFormation spells it (Ref)
 	return "", fmt.Errorf("Ref %s: no such parameter or resource", name)
 }
 

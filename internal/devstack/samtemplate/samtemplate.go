@@ -285,6 +285,7 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 	}
 	for _, l := range items(layers) {
 		if l.Tag != "!Ref" {
+			//lint:ignore ST1005 the error starts with the template's property, spelt as SAM spells it (Layers)
 			return f, fmt.Errorf("Layers: only !Ref to a layer of this template is supported")
 		}
 		f.Layers = append(f.Layers, l.Value)
