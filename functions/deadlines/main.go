@@ -10,6 +10,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/deadlines"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/ses"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -22,7 +23,7 @@ func main() {
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
-	c, err := deadlines.New(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), email.SESFromEnv(cfg, os.LookupEnv), links,
+	c, err := deadlines.New(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), ses.FromEnv(cfg, os.LookupEnv), links,
 		rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(c.Handle)

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/ses"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/secrets"
@@ -21,7 +22,7 @@ func main() {
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
-	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), email.SESFromEnv(cfg, os.LookupEnv), links,
+	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), ses.FromEnv(cfg, os.LookupEnv), links,
 		rt.Clock.Now, rt.Log)
 	rt.Must(err)
 	lambda.Start(n.HandleStream)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/ses"
 	"github.com/handoff-sla/handoff/internal/monthly"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -17,7 +17,7 @@ func main() {
 	rt := platform.MustStart("report", "LEADS_TABLE", "SLA_TABLE")
 	cfg := rt.AWS()
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
-	r := monthly.New(rt.Contract, store.NewMonths(db, tables), store.NewReports(db, tables), email.SESFromEnv(cfg, os.LookupEnv),
+	r := monthly.New(rt.Contract, store.NewMonths(db, tables), store.NewReports(db, tables), ses.FromEnv(cfg, os.LookupEnv),
 		rt.Clock.Now, rt.Log)
 	lambda.Start(r.Handle)
 }

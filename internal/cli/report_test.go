@@ -16,8 +16,8 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
@@ -211,7 +211,7 @@ func TestReportStored(t *testing.T) {
 	computed := reporttest.At("2026-08-01 08:00").Add(3 * time.Second)
 	reports := store.NewReports(testenv.DynamoDB(t), env.tables)
 	if _, err := reports.Create(context.Background(), records.Stored{Month: july, AsOf: julyAsOf, ComputedAt: computed,
-		Contract: env.c.Version, Figures: figures, SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: computed}}); err != nil {
+		Contract: env.c.Version, Figures: figures, SQLs: len(rep.SQLs), Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: computed}}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := reports.Get(context.Background(), july, false)
@@ -368,7 +368,7 @@ func TestReportRecomputedAsOfItsRecord(t *testing.T) {
 	}
 	reports := store.NewReports(testenv.DynamoDB(t), env.tables)
 	if _, err := reports.Create(context.Background(), records.Stored{Month: july, AsOf: julyAsOf, ComputedAt: julyAsOf,
-		Contract: env.c.Version, Figures: figures, SQLs: 7, Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: julyAsOf}}); err != nil {
+		Contract: env.c.Version, Figures: figures, SQLs: 7, Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: julyAsOf}}); err != nil {
 		t.Fatal(err)
 	}
 	later := julyAsOf.Add(30 * 24 * time.Hour)

@@ -29,6 +29,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/monthly"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -62,7 +63,7 @@ func TestAudit17NothingIsSentAboutAnErasedPerson(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The first reminder falls due; SES refuses its email: it stays pending for the next run.
-			f.sender.FailNext(email.ErrRejected)
+			f.sender.FailNext(outbox.ErrRejected)
 			if _, err := f.runErr(h.Reminders[0]); err == nil {
 				t.Fatal("the refused reminder did not fail the run")
 			}
@@ -124,7 +125,7 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checker.Wait, checker.Backoff, notifier.Backoff = f.checker.Wait, f.checker.Backoff, f.checker.Backoff
+	checker.Wait = f.checker.Wait
 	mk := strings.ToLower(f.marker)
 	typed := "Zoe.Q" + mk + "@Quintrell-Forges.FR"
 	normal := strings.ToLower(typed)
@@ -174,7 +175,6 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 	}
 	// The month's report.
 	reporter := monthly.New(f.c, store.NewMonths(f.db, f.tables), store.NewReports(f.db, f.tables), f.sender, f.clock.Now, log)
-	reporter.Backoff = f.checker.Backoff
 	f.clock.Set(time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC))
 	if _, err := reporter.Handle(ctx, json.RawMessage(`{"month":"2026-11"}`)); err != nil {
 		t.Fatal(err)
@@ -236,8 +236,8 @@ func TestAudit17NoSQLEmailAfterANoBeforeTheRepHasIt(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	at := paris(t, "2026-11-30 09:00")
-	h := f.sqlWhoseEmailFails("FR-IDF", at, email.ErrRejected)
-	if h.Mail.Status != handoff.MailClaimed || len(f.mails()) != 0 {
+	h := f.sqlWhoseEmailFails("FR-IDF", at, outbox.ErrRejected)
+	if h.Mail.Status != outbox.MailClaimed || len(f.mails()) != 0 {
 		t.Fatalf("the SQL email was not refused: %+v, %d sent", h.Mail, len(f.mails()))
 	}
 	l, err := f.leads.Get(ctx, h.LeadID)

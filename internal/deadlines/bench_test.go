@@ -17,8 +17,10 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/ses"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/store/storetest"
 	"github.com/handoff-sla/handoff/internal/webhook"
@@ -148,7 +150,7 @@ func BenchmarkDeadlineRun(b *testing.B) {
 	// A clock at real speed, started 30 s before the due minute.
 	start, origin := time.Now(), monday(12, 0).Add(30*time.Second)
 	now := func() time.Time { return origin.Add(time.Since(start)) }
-	checker, err := deadlines.New(c, handoffs, store.NewLeads(countingReads(b, &leadReads), tables), email.NewSES(testenv.SES(b)),
+	checker, err := deadlines.New(c, handoffs, store.NewLeads(countingReads(b, &leadReads), tables), ses.New(testenv.SES(b)),
 		email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"}, now, testenv.Logger(b))
 	if err != nil {
 		b.Fatal(err)
@@ -162,7 +164,7 @@ func BenchmarkDeadlineRun(b *testing.B) {
 	var delays []time.Duration
 	for _, h := range hs[:due] {
 		e, err := seeder.Event(context.Background(), h.Key, "reminder#0.0")
-		if err != nil || e.Mail.Status != handoff.MailSent {
+		if err != nil || e.Mail.Status != outbox.MailSent {
 			b.Fatalf("reminder of %s: %+v %v", h.Key, e, err)
 		}
 		delays = append(delays, e.Mail.SentAt.Sub(e.Due))

@@ -8,17 +8,17 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -86,12 +86,6 @@ func TestOverlappingAndRepeatedRuns(t *testing.T) {
 	}
 }
 
-// crashAt makes the checker stop dead at a point, once.
-func crashAt(point string) func(string) bool {
-	var done atomic.Bool
-	return func(p string) bool { return p == point && done.CompareAndSwap(false, true) }
-}
-
 // TestCrashPoints: a run dies between the record and the email, between the gate and SES, between SES and the
 // confirmation. What the next runs do, and how many emails leave in the end.
 func TestCrashPoints(t *testing.T) {
@@ -100,23 +94,24 @@ func TestCrashPoints(t *testing.T) {
 		point     string
 		reminders int  // reminder emails in the end
 		opsAlert  bool // marketing ops told that an email may not have left
-		status    handoff.MailStatus
+		status    outbox.MailStatus
 	}{
 		// Nothing left yet: the next run sends it. Exactly once.
-		{"after-record", 1, false, handoff.MailSent},
+		{"after-record", 1, false, outbox.MailSent},
 		// The gate was passed, SES never called: whether it left is unknown to the next runs, which never send it
 		// blindly. At most once: none left, ops told.
-		{"after-gate", 0, true, handoff.MailAbandoned},
+		{"after-gate", 0, true, outbox.MailAbandoned},
 		// It left, unconfirmed: unknown likewise, not sent again. Exactly once; ops told it may not have.
-		{"after-send", 1, true, handoff.MailAbandoned},
+		{"after-send", 1, true, outbox.MailAbandoned},
 	} {
 		t.Run(tc.point, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
 			h := f.sql("FR-NAQ", paris(t, "2026-11-30 10:00"))
-			f.checker.Crash = crashAt(tc.point)
-			if _, err := f.runErr(paris(t, "2026-11-30 12:00")); err == nil {
-				t.Fatal("the crashed run reported no failure")
+			f.proc.CrashAt(tc.point)
+			f.runErr(paris(t, "2026-11-30 12:00")) // the dead process's calls fail, or, after SES, nothing is left to do
+			if !f.proc.Died() {
+				t.Fatal("the run never reached the crash point")
 			}
 			f.run(paris(t, "2026-11-30 12:01"))
 			f.run(paris(t, "2026-11-30 12:02"))
@@ -160,7 +155,7 @@ func TestTheSQLEmailLeftUnconfirmed(t *testing.T) {
 		fail      error
 		duplicate bool
 	}{
-		{"refused, never sent", fmt.Errorf("%w: MessageRejected", email.ErrRejected), false},
+		{"refused, never sent", fmt.Errorf("%w: MessageRejected", outbox.ErrRejected), false},
 		{"outcome unknown", errors.New("read tcp: connection reset by peer"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,7 +182,7 @@ func TestTheSQLEmailLeftUnconfirmed(t *testing.T) {
 			}
 			got := f.get(h.Key)
 			// 4 business hours from the resend at 10:05: 15:05.
-			if got.Mail.Status != handoff.MailSent || !got.ClockFrom.Equal(paris(t, "2026-11-30 10:05")) || !got.FirstContactDue.Equal(paris(t, "2026-11-30 15:05")) {
+			if got.Mail.Status != outbox.MailSent || !got.ClockFrom.Equal(paris(t, "2026-11-30 10:05")) || !got.FirstContactDue.Equal(paris(t, "2026-11-30 15:05")) {
 				t.Errorf("after the resend: mail %+v, clock from %s, due %s", got.Mail, got.ClockFrom, got.FirstContactDue)
 			}
 			if got := ids(f.events(h.Key)); got != "mail.stuck#0.0" {
@@ -197,19 +192,19 @@ func TestTheSQLEmailLeftUnconfirmed(t *testing.T) {
 	}
 }
 
-// TestAnSQLEmailSESKeepsRefusingIsAbandoned: after handoff.MaxMailAttempts refusals the SQL email is abandoned,
+// TestAnSQLEmailSESKeepsRefusingIsAbandoned: after outbox.MaxMailAttempts refusals the SQL email is abandoned,
 // ops are told, and the deadlines run so that the breach reaches the manager.
 func TestAnSQLEmailSESKeepsRefusingIsAbandoned(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "on_breach: reassign", "on_breach: escalate")
-	refused := fmt.Errorf("%w: MessageRejected: address blacklisted", email.ErrRejected)
+	refused := fmt.Errorf("%w: MessageRejected: address blacklisted", outbox.ErrRejected)
 	h := f.sqlWhoseEmailFails("FR-IDF", paris(t, "2026-11-30 10:00"), refused)
 	// Refused by notify once, then at each of the checker's resends until the fifth refusal; the run after
 	// abandons it.
 	at := paris(t, "2026-11-30 10:00")
-	for i := 1; i <= handoff.MaxMailAttempts; i++ {
+	for i := 1; i <= outbox.MaxMailAttempts; i++ {
 		at = at.Add(handoff.StuckAfter)
-		if i < handoff.MaxMailAttempts {
+		if i < outbox.MaxMailAttempts {
 			f.sender.FailNext(refused)
 		}
 		f.run(at)
@@ -218,8 +213,8 @@ func TestAnSQLEmailSESKeepsRefusingIsAbandoned(t *testing.T) {
 		t.Errorf("events %s", got)
 	}
 	got := f.get(h.Key)
-	if got.Mail.Status != handoff.MailAbandoned {
-		t.Fatalf("mail %+v after %d runs", got.Mail, handoff.MaxMailAttempts)
+	if got.Mail.Status != outbox.MailAbandoned {
+		t.Fatalf("mail %+v after %d runs", got.Mail, outbox.MaxMailAttempts)
 	}
 	var subjects []string
 	for _, m := range f.mails() {
@@ -231,7 +226,7 @@ func TestAnSQLEmailSESKeepsRefusingIsAbandoned(t *testing.T) {
 	}
 	// The deadlines run from the abandonment: the breach escalates to the manager.
 	f.run(got.FirstContactDue)
-	if e := f.events(h.Key)["breach.first_contact#0.0"]; e.ManagerID != "claire-dubois" || e.Mail.Status != handoff.MailSent {
+	if e := f.events(h.Key)["breach.first_contact#0.0"]; e.ManagerID != "claire-dubois" || e.Mail.Status != outbox.MailSent {
 		t.Errorf("breach %+v", e)
 	}
 }
@@ -323,7 +318,7 @@ func TestRemindersShowTheLeadFromItsProfile(t *testing.T) {
 		strings.Contains(text, "+33612345678") || strings.Contains(text, "Claire Dubois") || strings.Contains(text, l.Contact.Email) {
 		t.Errorf("the reminder of a lead gone:\n%s", text)
 	}
-	if e := f.events(h.Key)["reminder#0.1"]; e.Mail.Status != handoff.MailSent {
+	if e := f.events(h.Key)["reminder#0.1"]; e.Mail.Status != outbox.MailSent {
 		t.Errorf("the second reminder's email is %s", e.Mail.Status)
 	}
 }
@@ -456,11 +451,11 @@ func TestACrashAfterAReassignment(t *testing.T) {
 	f.run(paris(t, "2026-11-30 12:00"))
 	f.run(paris(t, "2026-11-30 14:12"))
 	before := len(f.mails())
-	f.checker.Crash = crashAt("after-record")
-	if _, err := f.runErr(paris(t, "2026-11-30 15:00")); err == nil {
-		t.Fatal("the crashed run reported no failure")
+	f.proc.CrashAt(crashtest.AfterRecord)
+	if _, err := f.runErr(paris(t, "2026-11-30 15:00")); err == nil || !f.proc.Died() {
+		t.Fatalf("the crashed run: %v", err)
 	}
-	if got := f.get(h.Key); got.Reassignments != 1 || got.Mail.Status != handoff.MailClaimed || len(f.mails()) != before {
+	if got := f.get(h.Key); got.Reassignments != 1 || got.Mail.Status != outbox.MailClaimed || len(f.mails()) != before {
 		t.Fatalf("after the crash: reassignments %d, mail %s, %d new emails", got.Reassignments, got.Mail.Status, len(f.mails())-before)
 	}
 	f.run(paris(t, "2026-11-30 15:01"))
@@ -468,7 +463,7 @@ func TestACrashAfterAReassignment(t *testing.T) {
 		{to: sophie, cc: claire, subject: []string{h.LeadCompany}},
 		{to: claire, cc: ops, subject: []string{"Délai dépassé", "réattribué à Sophie Bernard"}},
 	})
-	if got := f.get(h.Key); got.Mail.Status != handoff.MailSent || got.Resends != 0 || len(got.Pending) != 0 {
+	if got := f.get(h.Key); got.Mail.Status != outbox.MailSent || got.Resends != 0 || len(got.Pending) != 0 {
 		t.Errorf("mail %s, resends %d, pending %v", got.Mail.Status, got.Resends, got.Pending)
 	}
 }

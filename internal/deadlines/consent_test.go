@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
@@ -52,7 +52,7 @@ func (f *fixture) openSQLs(rep string) string {
 // more is sent to anyone about it, past every deadline.
 func TestNoSQLEmailLeavesAfterANo(t *testing.T) {
 	t.Parallel()
-	refused := fmt.Errorf("%w: MessageRejected", email.ErrRejected)
+	refused := fmt.Errorf("%w: MessageRejected", outbox.ErrRejected)
 	unknown := errors.New("read tcp: connection reset by peer")
 	tests := []struct {
 		name string
@@ -88,7 +88,7 @@ func TestNoSQLEmailLeavesAfterANo(t *testing.T) {
 			checkMails(t, "after her no", f.mails(), []wantMail{{to: ops, subject: []string{"E-mail non envoyé, pas de consentement", h.LeadCompany},
 				text: []string{"la dernière réponse du lead à la question du consentement est non", "Ne transmettez pas ce lead à Thomas Martin"}}})
 			got := f.get(h.Key)
-			if got.Mail.Status != handoff.MailAbandoned || got.Withdrawn.IsZero() || got.FirstContactBreaches != 0 || len(got.Pending) != 0 {
+			if got.Mail.Status != outbox.MailAbandoned || got.Withdrawn.IsZero() || got.FirstContactBreaches != 0 || len(got.Pending) != 0 {
 				t.Errorf("the hand-off: mail %+v, withdrawn %s, breaches %d, pending %v; want withdrawn, nothing chased", got.Mail, got.Withdrawn,
 					got.FirstContactBreaches, got.Pending)
 			}

@@ -5,21 +5,21 @@
 //
 // Exactly once, the way notify does it: a step is recorded first (the hand-off's new state and its SLA events,
 // in one conditional transaction on the hand-off's version; an event's ID can be recorded once), with its email
-// claimed and the event listed as pending on the hand-off; the email then passes a gate (claimed → sending, a
-// conditional write: whoever makes the move sends); SES's answer is recorded on the event (sent) and the event
-// leaves the pending list. A pending event brings the hand-off back to the next run at once, which finishes
+// claimed and the event listed as pending on the hand-off; the email then goes through the outbox (package
+// outbox: a gate, claimed → sending, a conditional write whoever makes the move sends; the send; the outcome
+// settled), SES's answer is recorded on the event (sent) and the event leaves the pending list. A pending event brings the hand-off back to the next run at once, which finishes
 // what a crash interrupted. An email left sending (its outcome unknown) is never sent again: it is abandoned
 // and marketing ops are told — the checker errs on the side of at most once for its own emails, and of at least
 // once (marked as a possible duplicate) for the SQL email itself, which a rep cannot do without. The SQL email
 // the checker itself sends (to the rep it reassigned the SQL to, or again when stuck) is handed to SES for at
-// most handoff.SendTimeout: left sending longer, its run died, and the next run records its resend (one run
+// most outbox.SendTimeout: left sending longer, its run died, and the next run records its resend (one run
 // wins the conditional write) and sends it through its gate, marked as a possible duplicate, the rep's deadlines
 // unmoved.
 //
 // Consent: an SQL email never leaves once the lead's latest answer to the consent question is no. One to resend
 // (stuck, interrupted) withdraws the hand-off instead (handoff.Withdraw: nothing more checked or sent, marketing
 // ops told); one to the rep a breach would reassign the SQL to is not sent because the SQL is not reassigned (the
-// rep who has it keeps it); and notify.Send withdraws the hand-off of any that a no reaches past these checks.
+// rep who has it keeps it); and the SQL email's gate (handoff.SQLMailGate) withdraws the hand-off of any that a no reaches past these checks.
 package deadlines
 
 import (
@@ -37,7 +37,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/scoring"
 )
@@ -50,8 +50,11 @@ type Handoffs interface {
 	TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error)
 	StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error)
 	Event(ctx context.Context, k handoff.Key, id string) (handoff.Event, error)
-	SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error
+	SettleEventMail(ctx context.Context, k handoff.Key, id string, from outbox.MailStatus, m outbox.Mail) error
 }
+
+// Sender sends an email (ses.SES).
+type Sender = outbox.Sender[email.Message]
 
 // Leads reads a lead when an email shows it — an SQL email composed again (a reassignment, a resend), or an SLA
 // event's email, which names the lead and its contact details (the hand-off keeps no copy of them) — and to
@@ -66,7 +69,7 @@ type Checker struct {
 	contract *contract.Contract
 	handoffs Handoffs
 	leads    Leads
-	sender   notify.Sender
+	sender   Sender
 	links    email.LinkSigner
 	clock    func() time.Time
 	log      *slog.Logger
@@ -76,18 +79,12 @@ type Checker struct {
 	// Margin is how long before the invocation's deadline the run stops taking hand-offs: the ones left are
 	// still due, and the next run takes them.
 	Margin time.Duration
-	// Backoff is the wait before retry n of an SQL email after throttling (tests shorten it).
-	Backoff func(n int) time.Duration
 	// Wait sleeps until an instant of the clock (tests that drive the clock replace it).
 	Wait func(ctx context.Context, until time.Time) error
-	// Crash, when set, is asked at named points of a check whether to stop dead there, as if the process
-	// died: tests inject crashes with it ("after-record", "after-gate", "after-send"; for the SQL email the
-	// checker sends, "after-sql-gate" and "after-sql-send").
-	Crash func(point string) bool
 }
 
 // New builds a Checker.
-func New(c *contract.Contract, handoffs Handoffs, leads Leads, sender notify.Sender, links email.LinkSigner, clock func() time.Time, log *slog.Logger) (*Checker, error) {
+func New(c *contract.Contract, handoffs Handoffs, leads Leads, sender Sender, links email.LinkSigner, clock func() time.Time, log *slog.Logger) (*Checker, error) {
 	if c.Routing == nil {
 		return nil, errors.New("the contract has no routing section")
 	}
@@ -95,7 +92,7 @@ func New(c *contract.Contract, handoffs Handoffs, leads Leads, sender notify.Sen
 		return nil, errors.New("the feedback link key is shorter than 16 bytes")
 	}
 	ch := &Checker{contract: c, handoffs: handoffs, leads: leads, sender: sender, links: links, clock: clock, log: log,
-		Workers: 16, Margin: 10 * time.Second, Backoff: func(n int) time.Duration { return time.Duration(200<<n) * time.Millisecond }}
+		Workers: 16, Margin: 10 * time.Second}
 	ch.Wait = func(ctx context.Context, until time.Time) error {
 		t := time.NewTimer(until.Sub(ch.clock()))
 		defer t.Stop()
@@ -245,9 +242,7 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 		// (the rep would wait five more minutes, and ops were told it was sent). A refused one waits for the
 		// stuck path, which counts the attempts; notify's own claim is notify's, retried by its stream. One the
 		// checker left sending is a step (handoff.StepInterruptedMail), recorded before it is sent again.
-		if err := c.sendSQL(ctx, h.Key); errors.Is(err, errCrashed) {
-			return err
-		} else if err != nil {
+		if err := c.sendSQL(ctx, h.Key); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -282,15 +277,10 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("record the steps of %s: %w", h.Key, err))...)
 	}
-	if c.crashed("after-record") {
-		return errCrashed
-	}
-	if updated.Mail.Status == handoff.MailClaimed && (mailBefore.Status != handoff.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
+	if updated.Mail.Status == outbox.MailClaimed && (mailBefore.Status != outbox.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
 		// A reassignment or a resend claimed the SQL email: it goes first (the rep needs it; the events' emails
 		// say it was sent), through its gate.
-		if err := c.sendSQL(ctx, updated.Key); errors.Is(err, errCrashed) {
-			return err
-		} else if err != nil {
+		if err := c.sendSQL(ctx, updated.Key); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -309,8 +299,8 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 
 // withdraws reports, before the change, a hand-off whose SQL email is to go again (stuck, or interrupted) for a
 // lead whose latest answer to the consent question is no: it is withdrawn instead (handoff.Withdraw), rather than
-// recorded as resent — ops would be told it was — and then kept in by notify.Send, which would withdraw it all
-// the same (SQLMessage is never composed for such a lead: the guard for a no recorded after this read).
+// recorded as resent — ops would be told it was — and then kept in by the SQL email's gate, which would
+// withdraw it all the same (SQLMessage is never composed for such a lead: the guard for a no recorded after this read).
 func (c *Checker) withdraws(ctx context.Context, h handoff.Handoff, steps []handoff.Step) (bool, error) {
 	if !slices.ContainsFunc(steps, func(s handoff.Step) bool {
 		return s.Kind == handoff.StepStuckMail || s.Kind == handoff.StepInterruptedMail
@@ -348,7 +338,8 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	for _, a := range h.Assignments {
 		holders = append(holders, a.RepID)
 	}
-	a, _, err := notify.Choose(ctx, c.contract, c.handoffs, scoring.ProfileOf(l), holders, now)
+	ch, _, err := routing.Choose(ctx, c.contract, c.handoffs, scoring.ProfileOf(l), holders, now)
+	a := handoff.Assignment{RepID: ch.Rep.ID, Team: ch.Team, Reason: ch.Reason, At: now}
 	if err != nil {
 		return nil, fmt.Errorf("choose the next rep of %s: %w", h.Key, err)
 	}
@@ -427,8 +418,3 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdr
 func (c *Checker) lateness(due, now time.Time) int {
 	return int(c.contract.Calendar.Between(due, now) / time.Minute)
 }
-
-// errCrashed ends a check stopped by an injected crash.
-var errCrashed = errors.New("crash injected")
-
-func (c *Checker) crashed(point string) bool { return c.Crash != nil && c.Crash(point) }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/deadlines"
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/email/emailtest"
@@ -70,8 +71,10 @@ type fixture struct {
 	sender   *emailtest.Sender
 	notifier *notify.Notifier
 	checker  *deadlines.Checker
-	marker   string // in every lead's company name: the emails of this test are those that carry it
-	seq      atomic.Int64
+	// proc is the checker's process: a test makes it die at a point of a check (crashtest).
+	proc   *crashtest.Process
+	marker string // in every lead's company name: the emails of this test are those that carry it
+	seq    atomic.Int64
 	// notifyMayFail: the hand-off's SQL email is made to fail (sqlWhoseEmailFails).
 	notifyMayFail bool
 }
@@ -103,11 +106,10 @@ func newFixture(t *testing.T, edits ...string) *fixture {
 	if f.notifier, err = notify.New(c, f.leads, f.handoffs, f.sender, links, f.clock.Now, testenv.Logger(t)); err != nil {
 		t.Fatal(err)
 	}
-	if f.checker, err = deadlines.New(c, f.handoffs, f.leads, f.sender, links, f.clock.Now, testenv.Logger(t)); err != nil {
+	f.proc = crashtest.New()
+	if f.checker, err = deadlines.New(c, f.proc.Handoffs(f.handoffs), f.leads, f.proc.Sender(f.sender), links, f.clock.Now, testenv.Logger(t)); err != nil {
 		t.Fatal(err)
 	}
-	f.notifier.Backoff = func(int) time.Duration { return time.Millisecond }
-	f.checker.Backoff = f.notifier.Backoff
 	f.checker.Workers = 4
 	f.checker.Wait = func(_ context.Context, until time.Time) error {
 		f.clock.advanceTo(until)

@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // lost is SES's answer lost (a reset connection after SES may have accepted the email): the outcome is unknown,
@@ -43,8 +44,8 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 		sent  int // SQL emails to the new rep in the end (the first may have left: the resend is marked)
 	}{
 		{"SES's answer lost", func(f *fixture) { f.sender.FailNext(lost) }, 1},
-		{"the run killed after the SQL email's gate", func(f *fixture) { f.checker.Crash = crashAt("after-sql-gate") }, 1},
-		{"the run killed after SES accepted it", func(f *fixture) { f.checker.Crash = crashAt("after-sql-send") }, 2},
+		{"the run killed after the SQL email's gate", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLGate) }, 1},
+		{"the run killed after SES accepted it", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLSend) }, 2},
 	} {
 		t.Run("reassignment, "+tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -54,8 +55,8 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 			f.run(paris(t, "2026-11-30 14:12"))
 			tc.leave(f)
 			f.runErr(paris(t, "2026-11-30 15:00"))
-			f.checker.Crash = nil
-			if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(sophie)) != tc.sent-1 {
+			f.proc.CrashAt("") // disarmed, had it not been reached
+			if got := f.get(h.Key); got.Rep() != "sophie-bernard" || got.Mail.Status != outbox.MailSending || len(f.sqlEmails(sophie)) != tc.sent-1 {
 				t.Fatalf("after the breach: rep %s, mail %s, %d SQL emails to her", got.Rep(), got.Mail.Status, len(f.sqlEmails(sophie)))
 			}
 			// The next minute, the schedule firing twice at once and then ten times: one resend.
@@ -79,7 +80,7 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 			got := f.get(h.Key)
 			// Reassigned at 15:00: 3h on Monday, 1h on Tuesday.
 			if !got.ClockFrom.Equal(paris(t, "2026-11-30 15:00")) || !got.FirstContactDue.Equal(paris(t, "2026-12-01 10:00")) ||
-				got.Mail.Status != handoff.MailSent || !got.Mail.PossibleDuplicate || got.Resends != 1 {
+				got.Mail.Status != outbox.MailSent || !got.Mail.PossibleDuplicate || got.Resends != 1 {
 				t.Errorf("clock from %s, due %s, mail %+v, resends %d; want the reassignment's clock (15:00, due Tuesday 10:00)",
 					got.ClockFrom, got.FirstContactDue, got.Mail, got.Resends)
 			}
@@ -103,12 +104,14 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 	t.Run("resend of a stuck SQL email", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		refused := fmt.Errorf("%w: MessageRejected", email.ErrRejected)
+		refused := fmt.Errorf("%w: MessageRejected", outbox.ErrRejected)
 		h := f.sqlWhoseEmailFails("FR-IDF", paris(t, "2026-11-30 10:00"), refused)
-		f.checker.Crash = crashAt("after-sql-gate") // the checker's resend at 10:05
+		f.proc.CrashAt(crashtest.AfterSQLGate) // the checker's resend at 10:05
 		f.runErr(paris(t, "2026-11-30 10:05"))
-		f.checker.Crash = nil
-		if got := f.get(h.Key); got.Resends != 1 || got.Mail.Status != handoff.MailSending || len(f.sqlEmails(thomas)) != 0 {
+		if !f.proc.Died() {
+			t.Fatal("the run never reached the crash point")
+		}
+		if got := f.get(h.Key); got.Resends != 1 || got.Mail.Status != outbox.MailSending || len(f.sqlEmails(thomas)) != 0 {
 			t.Fatalf("after the resend: resends %d, mail %s, %d SQL emails", got.Resends, got.Mail.Status, len(f.sqlEmails(thomas)))
 		}
 		hammer(f, paris(t, "2026-11-30 10:06"))
@@ -170,7 +173,7 @@ func (f *fixture) opsAlerts() []testenv.Mail {
 // reached the rep, and saying what the rep already has.
 func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
 	t.Parallel()
-	refused := fmt.Errorf("%w: MessageRejected: mailbox full", email.ErrRejected)
+	refused := fmt.Errorf("%w: MessageRejected: mailbox full", outbox.ErrRejected)
 	for _, tc := range []struct {
 		name  string
 		edits []string
@@ -215,7 +218,7 @@ func TestTheAlertNamesTheEmailInDoubt(t *testing.T) {
 			h := f.sql("FR-IDF", paris(t, "2026-11-30 10:00"))
 			for i, at := range tc.at {
 				if i == tc.from && tc.crash != "" {
-					f.checker.Crash = crashAt(tc.crash)
+					f.proc.CrashAt(tc.crash)
 				}
 				if i == tc.from && tc.fail != nil {
 					f.sender.FailNext(tc.fail...)

@@ -10,116 +10,113 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
-	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
-// maxThrottleRetries is how many times a throttled email is tried again within one check.
-const maxThrottleRetries = 3
-
-// deliver takes the email of event id of h through its gate: the caller that moves it from claimed to sending
+// deliver takes the email of event id of h through the outbox: the caller that moves it from claimed to sending
 // sends it; an email already sent (or abandoned) is only taken off the pending list; one left sending past
 // handoff.StuckAfter (its outcome unknown) is abandoned and marketing ops are told, never sent again. It
 // returns the hand-off as it now stands.
 func (c *Checker) deliver(ctx context.Context, h handoff.Handoff, id string) (handoff.Handoff, error) {
 	now := c.clock()
-	e, mine, err := c.handoffs.StartEventMail(ctx, h.Key, id, now)
-	if errors.Is(err, handoff.ErrNotFound) {
+	gate := &eventGate{handoffs: c.handoffs, key: h.Key, id: id}
+	res, err := outbox.Send(ctx, gate, c.sender, c.clock, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
+		// The lead's details are read here, for the email only: the hand-off keeps no copy of them. A lead that
+		// is gone (erased, or past its retention) is named by its ID and the email goes; a failed read puts the
+		// email back to claimed, still pending, for the next run.
+		l, err := c.leads.Get(ctx, h.LeadID)
+		var shown *lead.Lead
+		switch {
+		case err == nil:
+			shown = &l
+		case !errors.Is(err, lead.ErrNotFound):
+			return email.Message{}, fmt.Errorf("the lead of %s for the email of %s: %w", h.Key, id, err)
+		}
+		e := gate.event
+		m, err := email.EventMessage(c.contract, h, shown, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
+		if err != nil {
+			// Nobody to send it to (they left the roster; no marketing ops for an alert) or another composing
+			// error: given up, and ops told unless it was their own alert.
+			return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
+		}
+		return m, nil
+	})
+	e := gate.event
+	switch {
+	case errors.Is(err, handoff.ErrNotFound) && res.Outcome == outbox.NotPassed:
 		// Recorded with the hand-off in one transaction, so this is damage: say so, and stop coming back for it.
 		c.log.ErrorContext(ctx, "pending SLA event not found; dropped from the hand-off", "leadId", h.LeadID, "event", id)
 		return c.settled(ctx, h, id, nil, "")
+	case res.Outcome == outbox.Refused && gate.abandoned:
+		return c.settled(ctx, h, id, &e, fmt.Sprintf(handoff.ReasonRefused, gate.mail.Attempts))
+	case err != nil:
+		return h, fmt.Errorf("the email of %s of %s: %w", id, h.Key, err)
 	}
-	if err != nil {
-		return h, err
-	}
-	if !mine {
-		switch e.Mail.Status {
-		case handoff.MailSending:
-			if now.Before(e.Mail.SendingAt.Add(handoff.StuckAfter)) {
-				return h, nil // another run is sending it
-			}
-			abandoned := e.Mail
-			abandoned.Status = handoff.MailAbandoned
-			if err := c.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, abandoned); err != nil {
-				return h, err
-			}
-			c.log.ErrorContext(ctx, "SLA event email outcome unknown: not sent again, marketing ops told", "leadId", h.LeadID, "event", id)
-			return c.settled(ctx, h, id, &e, handoff.ReasonUnknownNotResent)
-		default: // sent, abandoned, or an event without an email: nothing left to do
-			return c.settled(ctx, h, id, nil, "")
+	switch res.Outcome {
+	case outbox.NotPassed:
+		if e.Mail.Status != outbox.MailSending {
+			return c.settled(ctx, h, id, nil, "") // sent, abandoned, or an event without an email: nothing left to do
 		}
-	}
-	if c.crashed("after-gate") {
-		return h, errCrashed
-	}
-	settle := func(m handoff.Mail) error {
-		return c.handoffs.SettleEventMail(context.WithoutCancel(ctx), h.Key, id, handoff.MailSending, m)
-	}
-	// The lead's details are read here, for the email only: the hand-off keeps no copy of them. A lead that is
-	// gone (erased, or past its retention) is named by its ID and the email goes; a failed read puts the email
-	// back to claimed, still pending, for the next run.
-	l, err := c.leads.Get(ctx, h.LeadID)
-	var shown *lead.Lead
-	switch {
-	case err == nil:
-		shown = &l
-	case !errors.Is(err, lead.ErrNotFound):
-		m := e.Mail
-		m.Refused()
-		return h, errors.Join(fmt.Errorf("the lead of %s for the email of %s: %w", h.Key, id, err), settle(m))
-	}
-	msg, err := email.EventMessage(c.contract, h, shown, e, c.links.Links(h, now), now, c.earlierReminders(ctx, h.Key, e)...)
-	if err != nil {
+		if now.Before(e.Mail.SendingAt.Add(handoff.StuckAfter)) {
+			return h, nil // another run is sending it
+		}
 		abandoned := e.Mail
-		abandoned.Status = handoff.MailAbandoned
-		if serr := settle(abandoned); serr != nil {
-			return h, errors.Join(err, serr)
+		abandoned.Status = outbox.MailAbandoned
+		if err := c.handoffs.SettleEventMail(ctx, h.Key, id, outbox.MailSending, abandoned); err != nil {
+			return h, err
 		}
-		// Nobody to send it to (they left the roster; no marketing ops for an alert) or another composing
-		// error: given up, and ops told unless it was their own alert.
-		c.log.WarnContext(ctx, "SLA event email not composed; given up", "leadId", h.LeadID, "event", id, "error", err.Error())
+		c.log.ErrorContext(ctx, "SLA event email outcome unknown: not sent again, marketing ops told", "leadId", h.LeadID, "event", id)
+		return c.settled(ctx, h, id, &e, handoff.ReasonUnknownNotResent)
+	case outbox.Unsendable:
+		c.log.WarnContext(ctx, "SLA event email not composed; given up", "leadId", h.LeadID, "event", id, "error", res.Err.Error())
 		return c.settled(ctx, h, id, &e, handoff.ReasonUncomposable)
-	}
-	for try := 0; ; try++ {
-		messageID, err := c.sender.Send(ctx, msg)
-		switch {
-		case err == nil:
-			if c.crashed("after-send") {
-				return h, errCrashed
-			}
-			m := e.Mail
-			m.Sent(messageID, c.clock())
-			if err := settle(m); err != nil {
-				// It left; the record says sending: a later run abandons it as unknown and tells ops.
-				return h, fmt.Errorf("confirm the email of %s of %s: %w", id, h.Key, err)
-			}
-			c.log.InfoContext(ctx, "SLA event email sent", "leadId", h.LeadID, "event", id, "kind", string(e.Kind), "repId", e.RepID,
-				"due", e.Due.UTC().Format(time.RFC3339), "delayMs", c.clock().Sub(e.Due).Milliseconds(), "messageId", messageID)
-			return c.settled(ctx, h, id, nil, "")
-		case errors.Is(err, email.ErrThrottled) && try < maxThrottleRetries:
-			select {
-			case <-ctx.Done():
-				m := e.Mail
-				m.Refused()
-				return h, errors.Join(ctx.Err(), settle(m))
-			case <-time.After(c.Backoff(try)):
-			}
-		case errors.Is(err, email.ErrThrottled), errors.Is(err, email.ErrRejected):
-			m := e.Mail
-			m.Refused()
-			if m.Attempts < handoff.MaxMailAttempts {
-				// Claimed again: still pending, the next run tries again.
-				return h, errors.Join(fmt.Errorf("email of %s of %s refused: %w", id, h.Key, err), settle(m))
-			}
-			m.Status = handoff.MailAbandoned
-			if err := settle(m); err != nil {
-				return h, err
-			}
-			return c.settled(ctx, h, id, &e, fmt.Sprintf(handoff.ReasonRefused, m.Attempts))
-		default:
-			c.log.ErrorContext(ctx, "SLA event email outcome unknown: left as sending, never resent", "leadId", h.LeadID, "event", id, "error", err.Error())
-			return h, nil
+	case outbox.Sent:
+		if res.Unconfirmed != nil {
+			// It left; the record says sending: a later run abandons it as unknown and tells ops.
+			return h, fmt.Errorf("confirm the email of %s of %s: %w", id, h.Key, res.Unconfirmed)
 		}
+		c.log.InfoContext(ctx, "SLA event email sent", "leadId", h.LeadID, "event", id, "kind", string(e.Kind), "repId", e.RepID,
+			"due", e.Due.UTC().Format(time.RFC3339), "delayMs", c.clock().Sub(e.Due).Milliseconds(), "messageId", res.MessageID)
+		return c.settled(ctx, h, id, nil, "")
+	default: // outbox.Unknown
+		c.log.ErrorContext(ctx, "SLA event email outcome unknown: left as sending, never resent", "leadId", h.LeadID, "event", id, "error", res.Err.Error())
+		return h, nil
 	}
+}
+
+// eventGate is the gate of an SLA event's email (an outbox.Gate), whose record is the event's Mail. Its policy:
+// refused by SES outbox.MaxMailAttempts times, or impossible to compose, the email is abandoned (and the caller
+// tells marketing ops); refused fewer times, it is claimed again, still pending, for the next run.
+type eventGate struct {
+	handoffs Handoffs
+	key      handoff.Key
+	id       string
+	event    handoff.Event // as the gate passed or found it
+	mail     outbox.Mail   // as settled
+	// abandoned: Settle gave the email up after SES refused it outbox.MaxMailAttempts times.
+	abandoned bool
+}
+
+func (g *eventGate) Pass(ctx context.Context, now time.Time) (outbox.Mail, bool, error) {
+	e, mine, err := g.handoffs.StartEventMail(ctx, g.key, g.id, now)
+	g.event = e
+	return e.Mail, mine, err
+}
+
+// Settle records the outcome on the event, on the condition that its email is still sending (the store's
+// error says when it is not: a later run found it stuck and abandoned it).
+func (g *eventGate) Settle(ctx context.Context, now time.Time, s outbox.Settlement) error {
+	m := g.event.Mail
+	s.Apply(&m, now)
+	refusedBySES := errors.Is(s.Err, outbox.ErrThrottled) || errors.Is(s.Err, outbox.ErrRejected)
+	if s.Outcome == outbox.Refused && refusedBySES && m.Attempts >= outbox.MaxMailAttempts {
+		m.Status = outbox.MailAbandoned
+	}
+	if err := g.handoffs.SettleEventMail(ctx, g.key, g.id, outbox.MailSending, m); err != nil {
+		return err
+	}
+	g.mail, g.abandoned = m, s.Outcome == outbox.Refused && m.Status == outbox.MailAbandoned
+	return nil
 }
 
 // earlierReminders are, for an alert about a reminder given up, the rep's reminders before it as stored: the
@@ -178,38 +175,13 @@ func (c *Checker) settled(ctx context.Context, h handoff.Handoff, id string, und
 	return updated, nil
 }
 
-// sendSQL sends the SQL email of a hand-off to the rep who holds it, through notify's gate: after a
-// reassignment, or again when it was stuck. A refusal leaves it claimed: not a failure of the check, the stuck
-// path takes it again (and abandons it after handoff.MaxMailAttempts).
+// sendSQL sends the SQL email of a hand-off to the rep who holds it, through the outbox with the hand-off's gate
+// (handoff.SQLMailGate, as notify does): after a reassignment, or again when it was stuck. A refusal leaves it
+// claimed: not a failure of the check, the stuck path takes it again (and abandons it after
+// outbox.MaxMailAttempts).
 func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
-	err := c.sendSQLOnce(ctx, k)
-	if errors.Is(err, email.ErrRejected) || errors.Is(err, email.ErrThrottled) {
-		c.log.WarnContext(ctx, "SQL email refused; claimed again for a later run", "leadId", k.LeadID, "error", err.Error())
-		return nil
-	}
-	return err
-}
-
-func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
-	sender, crashed := c.sender, false
-	if c.Crash != nil {
-		// The crash points of the SQL email, between its gate and SES's answer, and after that answer: the
-		// process dies there, so nothing is recorded of the send (notify.Send takes the error as an unknown
-		// outcome and leaves the email sending, as a dead process would).
-		sender = senderFunc(func(ctx context.Context, m email.Message) (string, error) {
-			if crashed = c.crashed("after-sql-gate"); crashed {
-				return "", errCrashed
-			}
-			id, err := c.sender.Send(ctx, m)
-			if err == nil {
-				if crashed = c.crashed("after-sql-send"); crashed {
-					return "", errCrashed
-				}
-			}
-			return id, err
-		})
-	}
-	err := notify.Send(ctx, c.contract, c.handoffs, sender, c.clock, c.log, c.Backoff, k, func(h handoff.Handoff) (email.Message, error) {
+	gate := handoff.NewSQLMailGate(c.handoffs, k)
+	res, err := outbox.Send(ctx, gate, c.sender, c.clock, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
 		l, err := c.leads.Get(ctx, k.LeadID)
 		if err != nil {
 			return email.Message{}, err
@@ -219,15 +191,19 @@ func (c *Checker) sendSQLOnce(ctx context.Context, k handoff.Key) error {
 			return email.Message{}, err
 		}
 		now := c.clock()
-		return email.SQLMessage(c.contract, l, acts, h, c.links.Links(h, now), now)
+		m, err := email.SQLMessage(c.contract, l, acts, gate.Handoff, c.links.Links(gate.Handoff, now), now)
+		if errors.Is(err, lead.ErrConsentRefused) {
+			return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
+		}
+		return m, err
 	})
-	if crashed {
-		return errCrashed
+	gate.Log(ctx, c.log, res)
+	if res.Outcome == outbox.Refused && (errors.Is(res.Err, outbox.ErrRejected) || errors.Is(res.Err, outbox.ErrThrottled)) {
+		c.log.WarnContext(ctx, "SQL email refused; claimed again for a later run", "leadId", k.LeadID, "error", err.Error())
+		return nil
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("the SQL email of %s: %w", k, err)
+	}
+	return nil
 }
-
-// senderFunc is a notify.Sender of a function.
-type senderFunc func(ctx context.Context, m email.Message) (string, error)
-
-func (f senderFunc) Send(ctx context.Context, m email.Message) (string, error) { return f(ctx, m) }

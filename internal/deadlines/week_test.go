@@ -7,6 +7,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // wantMail is an email expected from one step: its recipients and what its subject and text must hold.
@@ -153,7 +154,7 @@ func TestAWeekOfDeadlines(t *testing.T) {
 	if e := events["reassignment#0.0"]; e.ToRepID != "sophie-bernard" || !strings.Contains(e.Reason, "Thomas Martin") {
 		t.Errorf("reassignment %+v", e)
 	}
-	if e := events["breach.first_contact#0.0"]; e.ManagerID != "claire-dubois" || e.Mail.Status != handoff.MailSent {
+	if e := events["breach.first_contact#0.0"]; e.ManagerID != "claire-dubois" || e.Mail.Status != outbox.MailSent {
 		t.Errorf("breach %+v", e)
 	}
 

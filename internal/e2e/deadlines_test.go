@@ -12,6 +12,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // TestDeadlinesThroughTheStack drives the deadlines function's real binary on the local stack, its clock moved
@@ -143,7 +144,7 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 			got := map[string]bool{}
 			for _, k := range []string{"reminder#0.0", "reminder#0.1", "breach.first_contact#0.0", "reassignment#0.0", "reminder.feedback#1.0"} {
 				e, err := s.handoffs.Event(context.Background(), h.Key, k)
-				got[k] = err == nil && (e.Kind == handoff.EventReassignment || e.Mail.Status == handoff.MailSent)
+				got[k] = err == nil && (e.Kind == handoff.EventReassignment || e.Mail.Status == outbox.MailSent)
 			}
 			for k, ok := range got {
 				if !ok {

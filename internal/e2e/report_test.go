@@ -18,7 +18,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/store"
 )
@@ -189,7 +189,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 
 			waitFor(t, "the email confirmed sent", func() bool {
 				st, err := reports.Get(ctx, nov, false)
-				return err == nil && st.Mail.Status == handoff.MailSent
+				return err == nil && st.Mail.Status == outbox.MailSent
 			})
 			// The schedule fired again (the same instant's month): nothing sent, the record unchanged.
 			out, err := s.FireSchedule(ctx, "ReportFunction", "Monthly")

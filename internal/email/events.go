@@ -12,6 +12,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
@@ -362,7 +363,7 @@ func (b *eventMail) repHas() []string {
 		return []string{b.w(b.t.HasReassigned, b.name(b.h.Rep()))}
 	}
 	var out []string
-	if m := b.h.Mail; m.Status == handoff.MailSent {
+	if m := b.h.Mail; m.Status == outbox.MailSent {
 		out = append(out, b.w(b.t.HasSQL, rep, b.instant(m.SentAt)))
 		if !b.h.Answered() && b.now.Before(m.SentAt.Add(handoff.LinkTTL)) {
 			out = append(out, b.t.HasLinks)
@@ -373,7 +374,7 @@ func (b *eventMail) repHas() []string {
 	var earlier []string
 	n, _, ok := b.aboutReminder()
 	for _, d := range b.delivered {
-		if ok && d.Kind == b.e.About && d.Assignment == b.e.AboutAssignment && d.N < b.e.AboutN && d.Mail.Status == handoff.MailSent {
+		if ok && d.Kind == b.e.About && d.Assignment == b.e.AboutAssignment && d.N < b.e.AboutN && d.Mail.Status == outbox.MailSent {
 			earlier = append(earlier, b.w(b.t.HasReminder, d.N+1, n, b.instant(d.Mail.SentAt)))
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 var emailsDir = flag.String("emails", "", "also write each event email's HTML to this folder, to look at them")
@@ -403,7 +404,7 @@ func eventCases(t *testing.T) []eventCase {
 			event: func(t *testing.T, c *contract.Contract) (handoff.Handoff, handoff.Event, time.Time) {
 				h := claimed(t, c, "thomas-martin", monday)
 				h.Mail.Start(monday)
-				h.Mail.Attempts = handoff.MaxMailAttempts - 1
+				h.Mail.Attempts = outbox.MaxMailAttempts - 1
 				return resend(t, c, h, monday.Add(6*time.Minute))
 			},
 			to: []string{opsAddr},
@@ -705,16 +706,16 @@ func TestAnAlertSaysWhichEarlierRemindersLeft(t *testing.T) {
 	monday := paris(t, 2026, 11, 30, 10, 0)
 	for _, tc := range []struct {
 		name    string
-		first   handoff.MailStatus // the first reminder's email, as stored
-		other   bool               // the first reminder given is another rep's
+		first   outbox.MailStatus // the first reminder's email, as stored
+		other   bool              // the first reminder given is another rep's
 		l       contract.Locale
 		says    string
 		notSays string
 	}{
-		{name: "sent", first: handoff.MailSent, l: contract.French, says: "Déjà envoyés à Thomas Martin" + nb + ": rappel 1 sur 2, envoyé le lundi 30/11/2026 à 12:00."},
-		{name: "sent, in English", first: handoff.MailSent, l: contract.English, says: "Already sent to Thomas Martin: reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00."},
-		{name: "abandoned", first: handoff.MailAbandoned, l: contract.French, notSays: "Déjà envoyés"},
-		{name: "another rep's", first: handoff.MailSent, other: true, l: contract.French, notSays: "Déjà envoyés"},
+		{name: "sent", first: outbox.MailSent, l: contract.French, says: "Déjà envoyés à Thomas Martin" + nb + ": rappel 1 sur 2, envoyé le lundi 30/11/2026 à 12:00."},
+		{name: "sent, in English", first: outbox.MailSent, l: contract.English, says: "Already sent to Thomas Martin: reminder 1 of 2, sent Monday 30 Nov 2026 at 12:00."},
+		{name: "abandoned", first: outbox.MailAbandoned, l: contract.French, notSays: "Déjà envoyés"},
+		{name: "another rep's", first: outbox.MailSent, other: true, l: contract.French, notSays: "Déjà envoyés"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -993,26 +994,6 @@ func TestEventSubjectDay(t *testing.T) {
 		if !strings.Contains(m.Subject, want) {
 			t.Errorf("now %s: subject %q lacks %q", now, m.Subject, want)
 		}
-	}
-}
-
-// TestSendEventThroughSESLocal: an escalation with marketing ops in copy (addresses without a display name)
-// goes through SES local as composed.
-func TestSendEventThroughSESLocal(t *testing.T) {
-	t.Parallel()
-	c := example(t, contract.French, nil)
-	h := sent(t, c, "thomas-martin", paris(t, 2026, 11, 30, 10, 0))
-	h.Key.LeadID = "ld_01kbsesevent00000000000000"
-	now := h.FirstContactDue.Add(30 * time.Minute)
-	m, err := EventMessage(c, *h, acme(), h.BreachFirstContact("claire-dubois", 30, now), testLinks, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := sendAndReadBack(t, m, h.LeadID)
-	if got.Subject != m.Subject || len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], claire) ||
-		len(got.Destination.Cc) != 1 || !strings.Contains(got.Destination.Cc[0], opsAddr) ||
-		!strings.Contains(got.Body.Text, "lundi 30/11/2026 à 15:00") || !strings.Contains(got.Body.HTML, "retard de 0h30") {
-		t.Errorf("stored mail = %+v", got)
 	}
 }
 

@@ -1,8 +1,6 @@
 package email
 
 import (
-	"context"
-	"net/mail"
 	"strings"
 	"testing"
 	"time"
@@ -58,45 +56,6 @@ func TestRenderSQL(t *testing.T) {
 			t.Errorf("%s text part:\n%s", tc.locale, text)
 		}
 	}
-}
-
-func TestSendThroughSESLocal(t *testing.T) {
-	t.Parallel()
-	s := sample(contract.French)
-	html, text, err := s.Render()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := sendAndReadBack(t, Message{
-		From:    &mail.Address{Name: "Handoff Maintenia", Address: "sla@maintenia.fr"},
-		To:      []*mail.Address{{Name: "Thomas Martin", Address: "thomas.martin@maintenia.fr"}},
-		Cc:      []*mail.Address{{Name: "Claire\r\nBcc: x@evil.fr", Address: "claire.dubois@maintenia.fr"}},
-		Subject: s.Subject(), HTML: html, Text: text,
-	}, s.LeadID)
-	if got.Subject != s.Subject() || !strings.Contains(got.Body.HTML, "lundi 30/11/2026 à 14:00") || !strings.Contains(got.Body.Text, "Bonjour Thomas Martin") {
-		t.Errorf("stored mail = %+v", got)
-	}
-	if len(got.Destination.To) != 1 || !strings.Contains(got.Destination.To[0], "thomas.martin@maintenia.fr") ||
-		len(got.Destination.Cc) != 1 || strings.ContainsAny(got.Destination.Cc[0], "\r\n") {
-		t.Errorf("destination = %+v", got.Destination)
-	}
-}
-
-// sendAndReadBack sends m through SES local and returns it as SES local stored it (marker: a string of its
-// subject or text part).
-func sendAndReadBack(t *testing.T, m Message, marker string) testenv.Mail {
-	t.Helper()
-	id, err := NewSES(testenv.SES(t)).Send(context.Background(), m)
-	if err != nil || id == "" {
-		t.Fatalf("Send = %q, %v", id, err)
-	}
-	for _, s := range testenv.Mails(t, marker) {
-		if s.MessageID == id {
-			return s
-		}
-	}
-	t.Fatalf("message %s not in SES local's store", id)
-	return testenv.Mail{}
 }
 
 // TestScoreShownToTheCent: the email shows the stored score, its parts and its lines to the cent, so that the

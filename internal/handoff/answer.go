@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/worktime"
 )
 
@@ -122,7 +123,7 @@ func (h *Handoff) Record(r Response, cal *worktime.Calendar) (recorded bool, err
 	}
 	if h.Mail.Outstanding() {
 		// The rep answered from the email or knows the lead from the CRM: nobody needs it (re)sent.
-		h.Mail.Status, h.Mail.SentAt = MailSent, r.At
+		h.Mail.Status, h.Mail.SentAt = outbox.MailSent, r.At
 	}
 	return true, nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // StepKind is something the deadline checker finds due on a hand-off.
@@ -146,7 +148,7 @@ type Event struct {
 	AboutDue        time.Time
 	ContractVersion string
 
-	Mail Mail // zero Status: the event sends no email
+	Mail outbox.Mail // zero Status: the event sends no email
 }
 
 // ID names the event within its hand-off — kind#assignment.n: "reminder#0.1" (the second reminder of the first
@@ -159,7 +161,7 @@ func (e Event) ID() string {
 func (h *Handoff) event(kind EventKind, n int, now, due time.Time, withMail bool) Event {
 	e := Event{Handoff: h.Key, Kind: kind, Assignment: len(h.Assignments) - 1, N: n, At: now, Due: due, RepID: h.Rep(), ContractVersion: h.ContractVersion}
 	if withMail {
-		e.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
+		e.Mail = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}
 		h.Pending = append(h.Pending, e.ID())
 	}
 	return e
@@ -215,7 +217,7 @@ func (h *Handoff) Reassign(a Assignment, d Deadlines, now time.Time) Event {
 	h.Assignments = append(h.Assignments, a)
 	h.Reassignments++
 	h.startClock(d)
-	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now}
+	h.Mail = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}
 	return e
 }
 
@@ -232,22 +234,22 @@ func (h *Handoff) BreachFeedback(managerID string, minutesLate int, now time.Tim
 // ResendStuck deals with an SQL email left unconfirmed: it goes once more — marked as a possible duplicate when
 // it may have left already (it was being handed to SES) — and the rep's deadlines count from this send. The
 // first resend tells marketing ops (an EventStuckMail with an email); later ones are recorded without one. An
-// email whose hand-overs to SES failed MaxMailAttempts times (refused, or outcome unknown) is abandoned instead
+// email whose hand-overs to SES failed outbox.MaxMailAttempts times (refused, or outcome unknown) is abandoned instead
 // (an EventUndelivered to marketing ops), and the deadlines count from now all the same, so that the breach, if
 // any, reaches the manager.
 func (h *Handoff) ResendStuck(d Deadlines, now time.Time) Event {
 	reason := ReasonNeverHanded
-	if h.Mail.Status == MailSending {
+	if h.Mail.Status == outbox.MailSending {
 		reason = ReasonUnknownResent
 	}
 	return h.resend(d, true, reason, now)
 }
 
 // ResendInterrupted deals with an SQL email the checker itself was handing to SES when its run died (or SES's
-// answer was lost), InterruptedAfter ago: nobody can still be sending it (handoff.SendTimeout), and it may have
+// answer was lost), InterruptedAfter ago: nobody can still be sending it (outbox.SendTimeout), and it may have
 // left. It goes once more, at once, marked as a possible duplicate, and the rep's deadlines still count from where
 // they did — the reassignment, or the resend — since the rep loses a minute, not their clock. Marketing ops are
-// told at the first resend, and the email abandoned after MaxMailAttempts hand-overs, as ResendStuck does (d is
+// told at the first resend, and the email abandoned after outbox.MaxMailAttempts hand-overs, as ResendStuck does (d is
 // the clock from now, used only then).
 func (h *Handoff) ResendInterrupted(d Deadlines, now time.Time) Event {
 	return h.resend(d, false, ReasonInterrupted, now)
@@ -255,16 +257,16 @@ func (h *Handoff) ResendInterrupted(d Deadlines, now time.Time) Event {
 
 // resend claims the SQL email again (or abandons it), the rep's clock restarted when restart is set.
 func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time) Event {
-	maybeSent := h.Mail.Status == MailSending
+	maybeSent := h.Mail.Status == outbox.MailSending
 	attempts := h.Mail.Attempts
 	if maybeSent {
 		attempts++ // a hand-over whose outcome is unknown; a refusal was counted when it happened
 	}
-	if attempts >= MaxMailAttempts {
+	if attempts >= outbox.MaxMailAttempts {
 		// Given up: the deadlines count from now, so that the breach, if any, reaches the manager.
 		assigned := h.Assignments[len(h.Assignments)-1].At
 		h.startClock(d)
-		h.Mail.Status, h.Mail.Attempts = MailAbandoned, attempts
+		h.Mail.Status, h.Mail.Attempts = outbox.MailAbandoned, attempts
 		e := h.event(EventUndelivered, h.Undelivered, now, now, true)
 		e.Reason = fmt.Sprintf(ReasonSQLAbandoned, attempts)
 		e.AboutAssignment, e.AboutDue = e.Assignment, assigned
@@ -278,7 +280,7 @@ func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time
 	e := h.event(EventStuckMail, h.Resends, now, due, h.Resends == 0)
 	e.Reason = reason
 	h.Resends++
-	h.Mail = Mail{Status: MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
+	h.Mail = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now, Attempts: attempts, PossibleDuplicate: maybeSent || h.Mail.PossibleDuplicate}
 	return e
 }
 
@@ -289,7 +291,7 @@ func (h *Handoff) resend(d Deadlines, restart bool, reason string, now time.Time
 // says not to pass the lead on).
 func (h *Handoff) Withdraw(now time.Time) Event {
 	assigned := h.Assignments[len(h.Assignments)-1].At
-	h.Mail.Status = MailAbandoned
+	h.Mail.Status = outbox.MailAbandoned
 	h.Withdrawn = now
 	e := h.event(EventUndelivered, h.Undelivered, now, now, true)
 	e.Reason = ReasonConsentRefused
@@ -313,7 +315,7 @@ const (
 	ReasonUncomposable     = "it could not be composed (someone it goes to is not in the contract)"
 )
 
-// Undeliverable gives up the email of event e (refused MaxMailAttempts times, or its outcome unknown: the
+// Undeliverable gives up the email of event e (refused outbox.MaxMailAttempts times, or its outcome unknown: the
 // checker's emails are never resent blindly): e leaves the pending list and marketing ops are told (an
 // EventUndelivered about e's kind), unless e was itself an alert to them. why is one of the Reason constants.
 func (h *Handoff) Undeliverable(e Event, why string, now time.Time) (Event, bool) {

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // Key names one hand-off: the lead and the instant it became an SQL.
@@ -49,64 +50,6 @@ func ParseKey(s string) (Key, error) {
 
 // Stamp writes an instant the way every record stores it: UTC, RFC 3339, milliseconds (sortable as text).
 func Stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-// MailStatus is where an email stands on its way out. The move from claimed to sending is the gate that makes
-// an email go at most once: whoever makes it (a conditional write) sends; nobody sends a mail already sending.
-type MailStatus string
-
-// Mail statuses.
-const (
-	// MailClaimed: recorded with the decision that calls for it, not handed to SES yet. Safe to send.
-	MailClaimed MailStatus = "claimed"
-	// MailSending: being handed to SES. If it stays so (a crash or a timeout after SES may have accepted it),
-	// whether it left is unknown: it is not sent again without saying it may be a duplicate.
-	MailSending MailStatus = "sending"
-	// MailSent: SES accepted it (MessageID).
-	MailSent MailStatus = "sent"
-	// MailAbandoned: not sent, and no longer tried — refused MaxMailAttempts times, or (for the checker's own
-	// emails) its outcome unknown. Marketing ops are told (an EventUndelivered).
-	MailAbandoned MailStatus = "abandoned"
-)
-
-// MaxMailAttempts is how many hand-overs to SES that did not end in Sent an email gets before it is abandoned.
-const MaxMailAttempts = 5
-
-// Mail is the state of one email.
-type Mail struct {
-	Status    MailStatus
-	ClaimedAt time.Time
-	SendingAt time.Time // the last hand-over to SES
-	SentAt    time.Time
-	MessageID string
-	Attempts  int // hand-overs to SES that did not end in Sent (refused, or outcome unknown)
-	// PossibleDuplicate marks a resend of an email whose first send may have left: the email says so.
-	PossibleDuplicate bool
-}
-
-// Outstanding reports a mail not confirmed sent.
-func (m Mail) Outstanding() bool { return m.Status == MailClaimed || m.Status == MailSending }
-
-// Start is the gate: a claimed email moves to sending, and the caller that made the move (under the store's
-// condition) is the one to hand it to SES. Anything else (sending, sent) is not this caller's to send.
-func (m *Mail) Start(now time.Time) bool {
-	if m.Status != MailClaimed {
-		return false
-	}
-	m.Status, m.SendingAt = MailSending, now
-	return true
-}
-
-// Sent records SES's acceptance.
-func (m *Mail) Sent(messageID string, now time.Time) {
-	m.Status, m.SentAt, m.MessageID = MailSent, now, messageID
-}
-
-// Refused records a definite refusal (SES said no, or throttled us past our retries): nothing left, so it is
-// claimed again, for a later try.
-func (m *Mail) Refused() {
-	m.Status = MailClaimed
-	m.Attempts++
-}
 
 // Assignment is one rep holding the SQL, from At.
 type Assignment struct {
@@ -171,7 +114,7 @@ type Handoff struct {
 	// Assignments in order: the last one holds the SQL now.
 	Assignments []Assignment
 	// Mail is the SQL email to the rep who holds it now.
-	Mail Mail
+	Mail outbox.Mail
 	// ClockFrom is when the current rep's deadlines started: the hand-off, a resend of a stuck SQL email, or
 	// the reassignment to them.
 	ClockFrom       time.Time
@@ -287,16 +230,11 @@ func (h Handoff) Month(loc *time.Location) contract.Month { return contract.Mont
 // checker claimed that SES refused; the checker's own left sending goes sooner (InterruptedAfter).
 const StuckAfter = 5 * time.Minute
 
-// SendTimeout bounds one hand-over of the SQL email to SES, from its gate (claimed → sending) to SES's answer:
-// notify.Send gives up after it, leaving the email sending, its outcome unknown. So an SQL email sending for
-// longer is being sent by nobody — whoever passed its gate died, or gave up.
-const SendTimeout = 20 * time.Second
-
 // InterruptedAfter is how long an SQL email the checker claimed (CheckerMail) may stay sending before the
-// checker takes its sending as interrupted and sends it again: SendTimeout, and a margin for the clocks of two
+// checker takes its sending as interrupted and sends it again: outbox.SendTimeout, and a margin for the clocks of two
 // Lambda instances and the gate's own write. A run that dies after the gate is followed within a minute by the
 // next, which finds it past this bound.
-const InterruptedAfter = SendTimeout + 10*time.Second
+const InterruptedAfter = outbox.SendTimeout + 10*time.Second
 
 // NextCheck is the next instant the deadline checker must look at the hand-off: at once when an event's email
 // awaits confirmation; while the SQL email is unconfirmed, when it goes stale (the deadlines wait for it: nobody
@@ -361,13 +299,13 @@ func (h Handoff) CheckerMail() bool { return h.Reassignments > 0 || h.Resends > 
 // record and the gate. Sending it is safe at any time (the gate lets one sender through), and the checker does
 // it as soon as it comes back to the hand-off, as the run would have.
 func (h Handoff) CheckerMailToSend() bool {
-	return h.CheckerMail() && h.Mail.Status == MailClaimed && h.Mail.SendingAt.IsZero()
+	return h.CheckerMail() && h.Mail.Status == outbox.MailClaimed && h.Mail.SendingAt.IsZero()
 }
 
 // checkerMailInterrupted reports an SQL email the checker was handing to SES when its run died (or SES's answer
 // was lost).
 func (h Handoff) checkerMailInterrupted() bool {
-	return h.CheckerMail() && h.Mail.Status == MailSending
+	return h.CheckerMail() && h.Mail.Status == outbox.MailSending
 }
 
 // mailCheckAt is when the checker must look at the unconfirmed SQL email: notify's StuckAfter after its claim
@@ -381,7 +319,7 @@ func (h Handoff) mailCheckAt() time.Time {
 		return m.ClaimedAt.Add(InterruptedAfter)
 	case h.checkerMailInterrupted():
 		return m.SendingAt.Add(InterruptedAfter)
-	case m.Status == MailSending:
+	case m.Status == outbox.MailSending:
 		return m.SendingAt.Add(StuckAfter)
 	}
 	return m.ClaimedAt.Add(StuckAfter)
@@ -435,7 +373,7 @@ func (h *Handoff) startClock(d Deadlines) {
 // New is a claimed hand-off to a rep: the SQL email about to leave, the clock starting at the hand-off instant.
 func New(k Key, a Assignment, d Deadlines, contractVersion string, now time.Time) *Handoff {
 	h := &Handoff{Key: k, ContractVersion: contractVersion, Assignments: []Assignment{a},
-		Mail: Mail{Status: MailClaimed, ClaimedAt: now}}
+		Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}}
 	h.startClock(d)
 	return h
 }

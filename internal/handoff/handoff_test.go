@@ -9,6 +9,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // The example contract: Paris, 9:00–12:30 and 13:30–18:00 (Friday until 17:00), first contact within 4h,
@@ -42,7 +43,7 @@ func sent(t *testing.T) (*contract.Contract, *Handoff) {
 		t.Fatal(err)
 	}
 	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", Team: "nord", At: at}, d, c.Version, at)
-	h.Mail.Status, h.Mail.SentAt, h.Mail.MessageID = MailSent, at, "m1"
+	h.Mail.Status, h.Mail.SentAt, h.Mail.MessageID = outbox.MailSent, at, "m1"
 	return c, h
 }
 
@@ -157,10 +158,10 @@ func TestRecord(t *testing.T) {
 					t.Errorf("contact %+v, breaches %d", h.Contact, h.FirstContactBreaches)
 				}
 			}},
-		{name: "an answer confirms an email whose outcome was unknown", prepare: func(h *Handoff) { h.Mail = Mail{Status: MailSending, SendingAt: h.At} },
+		{name: "an answer confirms an email whose outcome was unknown", prepare: func(h *Handoff) { h.Mail = outbox.Mail{Status: outbox.MailSending, SendingAt: h.At} },
 			r: Response{Action: Contacted, Channel: "phone", At: contactAt}, recorded: true,
 			check: func(t *testing.T, h *Handoff) {
-				if h.Mail.Status != MailSent || len(h.Due(contactAt.Add(time.Hour))) != 0 {
+				if h.Mail.Status != outbox.MailSent || len(h.Due(contactAt.Add(time.Hour))) != 0 {
 					t.Errorf("mail %+v, due %v", h.Mail, h.Due(contactAt.Add(time.Hour)))
 				}
 			}},
@@ -279,11 +280,11 @@ func TestTheDeadlinesWaitForTheSQLEmail(t *testing.T) {
 	if steps := h.Due(paris(t, "2026-11-30 16:00")); len(steps) != 1 || steps[0].Kind != StepStuckMail {
 		t.Fatalf("an unconfirmed email long after the deadline: due %+v; want only the stuck mail", steps)
 	}
-	h.Mail.Status, h.Mail.SendingAt = MailSending, paris(t, "2026-11-30 10:01")
+	h.Mail.Status, h.Mail.SendingAt = outbox.MailSending, paris(t, "2026-11-30 10:01")
 	resend := paris(t, "2026-11-30 10:06")
 	d2, _ := DeadlinesFrom(c, resend)
 	e := h.ResendStuck(d2, resend)
-	if !h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed || h.Mail.Attempts != 1 || !h.ClockFrom.Equal(resend) {
+	if !h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != outbox.MailClaimed || h.Mail.Attempts != 1 || !h.ClockFrom.Equal(resend) {
 		t.Errorf("resend: event %+v hand-off mail %+v clock %s", e, h.Mail, h.ClockFrom)
 	}
 	if len(h.Pending) != 1 || h.Pending[0] != "mail.stuck#0.0" || !h.NextCheck(resend).Equal(resend) {
@@ -298,7 +299,7 @@ func TestAClaimedEmailNeverHandedToSESIsNotADuplicate(t *testing.T) {
 	d, _ := DeadlinesFrom(c, at)
 	h := New(Key{LeadID: "ld_1", At: at}, Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)
 	e := h.ResendStuck(d, at.Add(StuckAfter))
-	if h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != MailClaimed {
+	if h.Mail.PossibleDuplicate || e.Kind != EventStuckMail || h.Mail.Status != outbox.MailClaimed {
 		t.Errorf("resend of a claimed email: event %+v mail %+v", e, h.Mail)
 	}
 }
@@ -385,10 +386,10 @@ func TestWhenTheSQLEmailIsLookedAtAgain(t *testing.T) {
 		d, _ := DeadlinesFrom(example(t), now)
 		e := h.ResendInterrupted(d, now)
 		if e.Kind != EventStuckMail || e.ID() != "mail.stuck#1.0" || e.Reason != ReasonInterrupted || !e.Due.Equal(from.Add(InterruptedAfter)) ||
-			e.Mail.Status != MailClaimed || !slices.Equal(h.Pending, []string{e.ID()}) {
+			e.Mail.Status != outbox.MailClaimed || !slices.Equal(h.Pending, []string{e.ID()}) {
 			t.Errorf("event %+v, pending %v; want the first resend, marketing ops told", e, h.Pending)
 		}
-		if h.Mail.Status != MailClaimed || !h.Mail.ClaimedAt.Equal(now) || !h.Mail.PossibleDuplicate || h.Mail.Attempts != 1 || h.Resends != 1 {
+		if h.Mail.Status != outbox.MailClaimed || !h.Mail.ClaimedAt.Equal(now) || !h.Mail.PossibleDuplicate || h.Mail.Attempts != 1 || h.Resends != 1 {
 			t.Errorf("mail %+v, resends %d", h.Mail, h.Resends)
 		}
 		if !h.ClockFrom.Equal(from) || !h.FirstContactDue.Equal(due) || !slices.Equal(h.Reminders, reminders) {
@@ -413,11 +414,11 @@ func TestAnSQLEmailThatKeepsFailingIsAbandoned(t *testing.T) {
 	now := at
 	handOver(now, 0)
 	var kinds []EventKind
-	for i := 1; h.Mail.Status != MailAbandoned && i < 2*MaxMailAttempts; i++ {
+	for i := 1; h.Mail.Status != outbox.MailAbandoned && i < 2*outbox.MaxMailAttempts; i++ {
 		// notify's email (the first) and a refused one are stuck StuckAfter after their claim; one the checker
 		// was sending (a resend) is interrupted InterruptedAfter after its hand-over.
 		want, wait := StepStuckMail, StuckAfter
-		if i > 1 && h.Mail.Status == MailSending {
+		if i > 1 && h.Mail.Status == outbox.MailSending {
 			want, wait = StepInterruptedMail, InterruptedAfter
 		}
 		if next := h.NextCheck(now); !next.Equal(now.Add(wait)) {
@@ -439,14 +440,14 @@ func TestAnSQLEmailThatKeepsFailingIsAbandoned(t *testing.T) {
 		}
 		kinds = append(kinds, e.Kind)
 		h.Confirmed(e.ID())
-		if h.Mail.Status == MailClaimed {
+		if h.Mail.Status == outbox.MailClaimed {
 			handOver(now, i)
 		}
 	}
-	if n := len(kinds); n != MaxMailAttempts || kinds[n-2] != EventStuckMail || kinds[n-1] != EventUndelivered || h.Mail.Status != MailAbandoned {
-		t.Fatalf("events %v, mail %+v; want %d resends then one undelivered alert and the email abandoned", kinds, h.Mail, MaxMailAttempts-1)
+	if n := len(kinds); n != outbox.MaxMailAttempts || kinds[n-2] != EventStuckMail || kinds[n-1] != EventUndelivered || h.Mail.Status != outbox.MailAbandoned {
+		t.Fatalf("events %v, mail %+v; want %d resends then one undelivered alert and the email abandoned", kinds, h.Mail, outbox.MaxMailAttempts-1)
 	}
-	if h.Resends != MaxMailAttempts-1 || h.Mail.Attempts != MaxMailAttempts {
+	if h.Resends != outbox.MaxMailAttempts-1 || h.Mail.Attempts != outbox.MaxMailAttempts {
 		t.Errorf("resends %d, attempts %d", h.Resends, h.Mail.Attempts)
 	}
 	// Abandoned, the deadlines run from then: the breach will reach the manager.
@@ -506,7 +507,7 @@ func TestReassignmentGivesTheNextRepAFreshClock(t *testing.T) {
 	if b.ID() != "breach.first_contact#0.0" || b.RepID != "thomas-martin" || r.ID() != "reassignment#0.0" || r.ToRepID != "sophie-bernard" {
 		t.Errorf("events %+v %+v", b, r)
 	}
-	if h.Rep() != "sophie-bernard" || h.Mail.Status != MailClaimed || h.FirstContactBreached || h.FirstContactBreaches != 1 {
+	if h.Rep() != "sophie-bernard" || h.Mail.Status != outbox.MailClaimed || h.FirstContactBreached || h.FirstContactBreaches != 1 {
 		t.Errorf("after the reassignment: rep %s mail %+v breached %v breaches %d", h.Rep(), h.Mail, h.FirstContactBreached, h.FirstContactBreaches)
 	}
 	// 4h from Monday 15:00: 3h that day, 1h on Tuesday → Tuesday 10:00.
@@ -619,10 +620,10 @@ func TestAWithdrawnHandoffEnds(t *testing.T) {
 	now := at.Add(time.Minute)
 	e := h.Withdraw(now)
 	if e.Kind != EventUndelivered || e.Reason != ReasonConsentRefused || e.About != "" || e.RepID != "thomas-martin" || !e.AboutDue.Equal(at) ||
-		e.Mail.Status != MailClaimed || len(h.Pending) != 1 || h.Pending[0] != e.ID() {
+		e.Mail.Status != outbox.MailClaimed || len(h.Pending) != 1 || h.Pending[0] != e.ID() {
 		t.Fatalf("the alert %+v, pending %v", e, h.Pending)
 	}
-	if h.Mail.Status != MailAbandoned || !h.Withdrawn.Equal(now) || !h.Ended() || h.Undelivered != 1 {
+	if h.Mail.Status != outbox.MailAbandoned || !h.Withdrawn.Equal(now) || !h.Ended() || h.Undelivered != 1 {
 		t.Fatalf("mail %+v, withdrawn %s, ended %v", h.Mail, h.Withdrawn, h.Ended())
 	}
 	if next := h.NextCheck(now); !next.Equal(now) {

@@ -2,10 +2,10 @@
 // report, stores it as the month's report of record, and emails it to leadership — once.
 //
 // Once: the month's record (store.Reports) is created with the figures and the email claimed, in one conditional
-// write; the email then passes the gate of every Handoff email (claimed → sending, a conditional write that one
-// invocation alone can make; see handoff.Mail) and is confirmed after (sent, with SES's message ID). A run that
-// finds the month stored reuses its figures, never recomputes them: the schedule fired twice, a Lambda retry, an
-// on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
+// write; the email then goes through the outbox like every Handoff email (package outbox: a gate, claimed →
+// sending, a conditional write that one invocation alone can make) and is confirmed after (sent, with SES's
+// message ID). A run that finds the month stored reuses its figures, never recomputes them: the schedule fired
+// twice, a Lambda retry, an on-demand run all see the same report, and only the first through the gate sends it. Every email of a month is
 // rendered from the stored figures.
 //
 // Where a run can stop, and what the next one does (each also in the README):
@@ -38,7 +38,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
@@ -55,10 +55,8 @@ type Reports interface {
 	Update(ctx context.Context, m contract.Month, change func(*records.Stored) error) (records.Stored, error)
 }
 
-// Sender sends an email (email.SES).
-type Sender interface {
-	Send(ctx context.Context, m email.Message) (string, error)
-}
+// Sender sends an email (ses.SES).
+type Sender = outbox.Sender[email.Message]
 
 // AbandonedAfter is how long after its sender moved it to sending an email's outcome is surely unknown: Lambda's
 // longest timeout, after which the invocation that was sending it has ended.
@@ -72,16 +70,11 @@ type Reporter struct {
 	sender   Sender
 	now      func() time.Time
 	log      *slog.Logger
-	// Backoff is the wait before retry n after SES throttling (tests shorten it).
-	Backoff func(n int) time.Duration
-	// crash, in tests, stops a run at a named step as a crash would.
-	crash func(step string) error
 }
 
 // New builds a Reporter.
 func New(c *contract.Contract, months Months, reports Reports, sender Sender, now func() time.Time, log *slog.Logger) *Reporter {
-	return &Reporter{contract: c, months: months, reports: reports, sender: sender, now: now, log: log,
-		Backoff: func(n int) time.Duration { return time.Duration(500<<n) * time.Millisecond }}
+	return &Reporter{contract: c, months: months, reports: reports, sender: sender, now: now, log: log}
 }
 
 // Request is what the function is invoked with: the schedule's input, {"scheduledTime": "<the scheduled
@@ -185,10 +178,7 @@ func (r *Reporter) run(ctx context.Context, m contract.Month, asOf time.Time, re
 	if err != nil {
 		return Outcome{Month: m.String()}, err
 	}
-	if err := r.step("stored"); err != nil {
-		return outcome(st, ""), err
-	}
-	if resend && st.Mail.Status == handoff.MailSent {
+	if resend && st.Mail.Status == outbox.MailSent {
 		return r.resend(ctx, st)
 	}
 	return r.send(ctx, st)
@@ -207,7 +197,7 @@ func (r *Reporter) store(ctx context.Context, m contract.Month, asOf time.Time) 
 	}
 	now := r.now()
 	st, err := r.reports.Create(ctx, records.Stored{Month: m, AsOf: asOf, ComputedAt: now, Contract: r.contract.Version, Figures: figures,
-		SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: now}})
+		SQLs: len(rep.SQLs), Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}})
 	if errors.Is(err, records.ErrReported) {
 		return st, nil
 	}
@@ -232,65 +222,80 @@ func Compute(ctx context.Context, c *contract.Contract, months Months, reports R
 	return report.Compute(c, in), nil
 }
 
-// send sends the month's email through its gate.
+// send sends the month's email through the outbox, with the record's Mail as its gate (monthGate).
 func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error) {
-	by := requestID(ctx)
-	var again bool
-	st, err := r.reports.Update(ctx, st.Month, func(s *records.Stored) error {
-		now := r.now()
+	gate := &monthGate{reports: r.reports, month: st.Month, by: requestID(ctx), stored: st}
+	res, err := outbox.Send(ctx, gate, r.sender, r.now, func(ctx context.Context, m outbox.Mail) (email.Message, error) {
+		return r.compose(ctx, st.Month, report.Copy{PossibleDuplicate: m.PossibleDuplicate})
+	})
+	st = gate.stored
+	switch {
+	case err != nil && res.Outcome == outbox.Refused:
+		return outcome(st, ""), fmt.Errorf("the report of %s: %w", st.Month, err)
+	case err != nil:
+		return outcome(st, ""), err
+	case res.Outcome == outbox.NotPassed && res.Mail.Status == outbox.MailSent:
+		return outcome(st, StatusAlreadySent), nil
+	case res.Outcome == outbox.NotPassed:
+		return outcome(st, StatusInProgress), nil
+	case res.Outcome == outbox.Unknown:
+		return outcome(st, ""), fmt.Errorf("the report of %s may or may not have left (left sending; a retry of this invocation sends it again): %w", st.Month, res.Err)
+	case res.Unconfirmed != nil:
+		return outcome(st, ""), fmt.Errorf("the report of %s left (message %s) but was not confirmed: %w", st.Month, res.MessageID, res.Unconfirmed)
+	}
+	out := outcome(st, StatusSent)
+	out.MessageID = res.MessageID
+	return out, nil
+}
+
+// monthGate is the gate of a month's email (an outbox.Gate), whose record is the report of record's Mail. Its
+// policy: the invocation that passed it is recorded (MailBy); an email left sending is taken over — sent again,
+// marked as a possible duplicate — by Lambda's retry of that invocation (the same request ID), or by any run
+// once AbandonedAfter has passed (its sender is surely dead).
+type monthGate struct {
+	reports Reports
+	month   contract.Month
+	by      string         // this invocation's request ID
+	stored  records.Stored // as the gate passed or found it
+}
+
+func (g *monthGate) Pass(ctx context.Context, now time.Time) (outbox.Mail, bool, error) {
+	st, err := g.reports.Update(ctx, g.month, func(s *records.Stored) error {
 		switch {
 		case s.Mail.Start(now):
-		case s.Mail.Status == handoff.MailSending && (by != "" && s.MailBy == by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
+		case s.Mail.Status == outbox.MailSending && (g.by != "" && s.MailBy == g.by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
 			// The invocation that passed the gate ended without a confirmation: the email may have left.
 			s.Mail.SendingAt, s.Mail.Attempts, s.Mail.PossibleDuplicate = now, s.Mail.Attempts+1, true
-			again = true
 		default:
 			return records.ErrNoChange
 		}
-		s.MailBy = by
+		s.MailBy = g.by
 		return nil
 	})
-	switch {
-	case errors.Is(err, records.ErrNoChange) && st.Mail.Status == handoff.MailSent:
-		return outcome(st, StatusAlreadySent), nil
-	case errors.Is(err, records.ErrNoChange):
-		return outcome(st, StatusInProgress), nil
-	case err != nil:
-		return outcome(st, ""), err
+	if errors.Is(err, records.ErrNoChange) {
+		g.stored = st
+		return st.Mail, false, nil
 	}
-	if err := r.step("gate"); err != nil {
-		return outcome(st, ""), err
-	}
-	settle := func(change func(*handoff.Mail)) error {
-		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
-			if s.Mail.Status != handoff.MailSending || s.MailBy != by {
-				return records.ErrNoChange // another run took over an email it found abandoned
-			}
-			change(&s.Mail)
-			return nil
-		})
-		if errors.Is(err, records.ErrNoChange) {
-			return nil
-		}
-		return err
-	}
-	id, err := r.deliver(ctx, st, report.Copy{PossibleDuplicate: again || st.Mail.PossibleDuplicate})
 	if err != nil {
-		if refused(err) {
-			return outcome(st, ""), errors.Join(fmt.Errorf("the report of %s was not sent (claimed again for a retry): %w", st.Month, err),
-				settle((*handoff.Mail).Refused))
+		return st.Mail, false, fmt.Errorf("the gate of the report of %s: %w", g.month, err)
+	}
+	g.stored = st
+	return st.Mail, true, nil
+}
+
+// Settle records the outcome unless another run took over an email it found abandoned.
+func (g *monthGate) Settle(ctx context.Context, now time.Time, s outbox.Settlement) error {
+	_, err := g.reports.Update(ctx, g.month, func(st *records.Stored) error {
+		if st.Mail.Status != outbox.MailSending || st.MailBy != g.by {
+			return records.ErrNoChange
 		}
-		return outcome(st, ""), fmt.Errorf("the report of %s may or may not have left (left sending; a retry of this invocation sends it again): %w", st.Month, err)
+		s.Apply(&st.Mail, now)
+		return nil
+	})
+	if errors.Is(err, records.ErrNoChange) {
+		return nil
 	}
-	if err := r.step("sent"); err != nil {
-		return outcome(st, ""), err
-	}
-	if err := settle(func(m *handoff.Mail) { m.Sent(id, r.now()) }); err != nil {
-		return outcome(st, ""), fmt.Errorf("the report of %s left (message %s) but was not confirmed: %w", st.Month, id, err)
-	}
-	out := outcome(st, StatusSent)
-	out.MessageID = id
-	return out, nil
+	return err
 }
 
 // Errors of a re-send that stopped.
@@ -299,94 +304,100 @@ var (
 	errResendBusy    = errors.New("another re-send of this month is being sent; try again in a minute")
 )
 
-// resend sends one more copy of a month's report, through its own gate keyed by the invocation.
+// resend sends one more copy of a month's report through the outbox, with its own gate keyed by the invocation
+// (resendGate).
 func (r *Reporter) resend(ctx context.Context, st records.Stored) (Outcome, error) {
-	by := requestID(ctx)
-	st, err := r.reports.Update(ctx, st.Month, func(s *records.Stored) error {
-		now := r.now()
-		mine := by != "" && s.ResendBy == by
-		switch {
-		case mine && s.Resend.Status == handoff.MailSent:
-			return records.ErrNoChange // this request's copy left already (the invocation was delivered twice)
-		case mine && s.Resend.Status == handoff.MailSending:
-			return errResendUnknown
-		case s.Resend.Status == handoff.MailSending && now.Sub(s.Resend.SendingAt) < AbandonedAfter:
-			return errResendBusy
-		}
-		s.Resend, s.ResendBy = handoff.Mail{Status: handoff.MailSending, ClaimedAt: now, SendingAt: now}, by
-		return nil
+	gate := &resendGate{reports: r.reports, month: st.Month, by: requestID(ctx), stored: st}
+	res, err := outbox.Send(ctx, gate, r.sender, r.now, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
+		return r.compose(ctx, st.Month, report.Copy{Resend: gate.stored.Resends + 1})
 	})
+	st = gate.stored
+	copyN := st.Resends + 1
 	switch {
-	case errors.Is(err, records.ErrNoChange):
-		return outcome(st, StatusResent), nil
+	case err != nil && res.Outcome == outbox.Refused:
+		return outcome(st, ""), fmt.Errorf("the re-send of %s: %w", st.Month, err)
 	case err != nil:
 		return outcome(st, ""), err
-	}
-	copyN := st.Resends + 1
-	settle := func(change func(*records.Stored)) error {
-		_, err := r.reports.Update(context.WithoutCancel(ctx), st.Month, func(s *records.Stored) error {
-			if s.Resend.Status != handoff.MailSending || s.ResendBy != by {
-				return records.ErrNoChange
-			}
-			change(s)
-			return nil
-		})
-		if errors.Is(err, records.ErrNoChange) {
-			return nil
-		}
-		return err
-	}
-	id, err := r.deliver(ctx, st, report.Copy{Resend: copyN})
-	if err != nil {
-		if refused(err) {
-			return outcome(st, ""), errors.Join(fmt.Errorf("the re-send of %s was refused: %w", st.Month, err),
-				settle(func(s *records.Stored) { s.Resend.Refused() }))
-		}
-		return outcome(st, ""), fmt.Errorf("the re-send of %s may or may not have left: %w", st.Month, err)
-	}
-	if err := settle(func(s *records.Stored) { s.Resend.Sent(id, r.now()); s.Resends++ }); err != nil {
-		return outcome(st, ""), fmt.Errorf("the re-send of %s left (message %s) but was not confirmed: %w", st.Month, id, err)
+	case res.Outcome == outbox.NotPassed:
+		return outcome(st, StatusResent), nil // this request's copy left already (the invocation was delivered twice)
+	case res.Outcome == outbox.Unknown:
+		return outcome(st, ""), fmt.Errorf("the re-send of %s may or may not have left: %w", st.Month, res.Err)
+	case res.Unconfirmed != nil:
+		return outcome(st, ""), fmt.Errorf("the re-send of %s left (message %s) but was not confirmed: %w", st.Month, res.MessageID, res.Unconfirmed)
 	}
 	out := outcome(st, StatusResent)
-	out.MessageID, out.Resends = id, copyN
+	out.MessageID, out.Resends = res.MessageID, copyN
 	return out, nil
 }
 
-// deliver renders the stored report and hands it to SES, retrying throttling a few times.
-func (r *Reporter) deliver(ctx context.Context, st records.Stored, cp report.Copy) (string, error) {
-	full, err := r.reports.Get(ctx, st.Month, true)
+// resendGate is the gate of a re-send (an outbox.Gate), whose record is the report of record's Resend, keyed by
+// the invocation that asked (ResendBy): a Lambda retry of the same request never sends a second copy, and a
+// re-send that stopped between its gate and its confirmation is not sent again (errResendUnknown).
+type resendGate struct {
+	reports Reports
+	month   contract.Month
+	by      string
+	stored  records.Stored
+}
+
+func (g *resendGate) Pass(ctx context.Context, now time.Time) (outbox.Mail, bool, error) {
+	st, err := g.reports.Update(ctx, g.month, func(s *records.Stored) error {
+		mine := g.by != "" && s.ResendBy == g.by
+		switch {
+		case mine && s.Resend.Status == outbox.MailSent:
+			return records.ErrNoChange
+		case mine && s.Resend.Status == outbox.MailSending:
+			return errResendUnknown
+		case s.Resend.Status == outbox.MailSending && now.Sub(s.Resend.SendingAt) < AbandonedAfter:
+			return errResendBusy
+		}
+		s.Resend, s.ResendBy = outbox.Mail{Status: outbox.MailSending, ClaimedAt: now, SendingAt: now}, g.by
+		return nil
+	})
+	if errors.Is(err, records.ErrNoChange) {
+		g.stored = st
+		return st.Resend, false, nil
+	}
 	if err != nil {
-		return "", errors.Join(errCompose, err)
+		return st.Resend, false, err
+	}
+	g.stored = st
+	return st.Resend, true, nil
+}
+
+// Settle records the outcome unless another re-send took over; a copy sent is counted.
+func (g *resendGate) Settle(ctx context.Context, now time.Time, s outbox.Settlement) error {
+	_, err := g.reports.Update(ctx, g.month, func(st *records.Stored) error {
+		if st.Resend.Status != outbox.MailSending || st.ResendBy != g.by {
+			return records.ErrNoChange
+		}
+		s.Apply(&st.Resend, now)
+		if s.Outcome == outbox.Sent {
+			st.Resends++
+		}
+		return nil
+	})
+	if errors.Is(err, records.ErrNoChange) {
+		return nil
+	}
+	return err
+}
+
+// compose renders the month's stored report as its email.
+func (r *Reporter) compose(ctx context.Context, m contract.Month, cp report.Copy) (email.Message, error) {
+	full, err := r.reports.Get(ctx, m, true)
+	if err != nil {
+		return email.Message{}, err
 	}
 	rep, err := report.Decode(full.Figures)
 	if err != nil {
-		return "", errors.Join(errCompose, err)
+		return email.Message{}, err
 	}
 	e, err := report.RenderCopy(rep, cp)
 	if err != nil {
-		return "", errors.Join(errCompose, err)
+		return email.Message{}, err
 	}
-	msg := r.message(e)
-	for try := 0; ; try++ {
-		id, err := r.sender.Send(ctx, msg)
-		if err == nil || !errors.Is(err, email.ErrThrottled) || try >= 3 {
-			return id, err
-		}
-		r.log.WarnContext(ctx, "SES throttled; retrying", "month", st.Month.String(), "try", try+1)
-		select {
-		case <-ctx.Done():
-			return "", errors.Join(email.ErrThrottled, ctx.Err())
-		case <-time.After(r.Backoff(try)):
-		}
-	}
-}
-
-// errCompose: the email could not be made (nothing was handed to SES).
-var errCompose = errors.New("compose the report's email")
-
-// refused reports an error after which nothing left: SES refused, or the email was never handed to it.
-func refused(err error) bool {
-	return errors.Is(err, email.ErrThrottled) || errors.Is(err, email.ErrRejected) || errors.Is(err, errCompose)
+	return r.message(e), nil
 }
 
 // message is the report's email: to leadership, marketing ops in copy (the contract's recipients).
@@ -406,25 +417,12 @@ func (r *Reporter) message(e report.Email) email.Message {
 			m.Cc = append(m.Cc, &mail.Address{Address: a})
 		}
 	}
-	for _, p := range e.Inline {
-		m.Inline = append(m.Inline, email.Part(p))
-	}
-	for _, p := range e.Attachments {
-		m.Attachments = append(m.Attachments, email.Part(p))
-	}
+	m.Inline, m.Attachments = e.Inline, e.Attachments
 	return m
 }
 
 func outcome(st records.Stored, status string) Outcome {
 	return Outcome{Month: st.Month.String(), Status: status, AsOf: st.AsOf, Digest: st.Digest, SQLs: st.SQLs, Resends: st.Resends}
-}
-
-// step lets a test stop the run at a named step, as a crash would there.
-func (r *Reporter) step(name string) error {
-	if r.crash == nil {
-		return nil
-	}
-	return r.crash(name)
 }
 
 // requestID is the invocation's Lambda request ID: the same on Lambda's retries of an asynchronous invocation.

@@ -18,13 +18,13 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/email/ses"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
@@ -49,6 +49,7 @@ type fixture struct {
 	marker  string
 	reports *store.Reports
 	r       *Reporter
+	proc    *process // r's process: a test makes it die at a step (crashAt)
 	mu      sync.Mutex
 	now     time.Time
 }
@@ -69,8 +70,9 @@ func newFixture(t *testing.T, seed bool) *fixture {
 		}
 	}
 	f := &fixture{t: t, c: c, marker: marker, reports: store.NewReports(db, tables), now: reporttest.At("2026-08-01 08:00").Add(5 * time.Second)}
-	f.r = New(c, store.NewMonths(db, tables), f.reports, email.NewSES(testenv.SES(t)), f.clock, testenv.Logger(t))
-	f.r.Backoff = func(int) time.Duration { return time.Millisecond }
+	f.proc = &process{}
+	f.r = New(c, store.NewMonths(db, tables), &dyingReports{Reports: f.reports, p: f.proc}, &dyingSender{next: ses.New(testenv.SES(t)), p: f.proc},
+		f.clock, testenv.Logger(t))
 	return f
 }
 
@@ -88,6 +90,7 @@ func (f *fixture) advance(d time.Duration) {
 
 // invoke runs the handler as Lambda would for a request ID (the same on Lambda's retries of an invocation).
 func (f *fixture) invoke(requestID, payload string) (Outcome, error) {
+	f.proc.start()
 	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: requestID})
 	return f.r.Handle(ctx, []byte(payload))
 }
@@ -139,7 +142,7 @@ func TestScheduleFiredTwiceSendsOnce(t *testing.T) {
 		!after.AsOf.Equal(stored.AsOf) || !after.ComputedAt.Equal(stored.ComputedAt) {
 		t.Errorf("the second run changed the stored report: version %d -> %d", stored.Version, after.Version)
 	}
-	if after.Mail.Status != handoff.MailSent || after.Mail.MessageID != first.MessageID || after.MailBy != "req-1" || after.Resends != 0 {
+	if after.Mail.Status != outbox.MailSent || after.Mail.MessageID != first.MessageID || after.MailBy != "req-1" || after.Resends != 0 {
 		t.Errorf("record = %+v", after)
 	}
 	// The stored figures are the fixture's report as of the schedule's instant.
@@ -251,7 +254,7 @@ func TestResendSendsExactlyOneMore(t *testing.T) {
 	}
 	f.mustInvoke("req-3", resend)
 	st := f.record()
-	if n := len(f.mails()); n != 3 || st.Resends != 2 || st.Resend.Status != handoff.MailSent || st.ResendBy != "req-3" {
+	if n := len(f.mails()); n != 3 || st.Resends != 2 || st.Resend.Status != outbox.MailSent || st.ResendBy != "req-3" {
 		t.Errorf("after a second re-send: %d emails, %+v", n, st)
 	}
 	if !bytes.Equal(st.Figures, stored.Figures) || st.Mail.MessageID != stored.Mail.MessageID {
@@ -263,15 +266,100 @@ func TestResendSendsExactlyOneMore(t *testing.T) {
 	}
 }
 
-// crashAt makes the reporter stop at a step, once, as a crash there would.
-func (f *fixture) crashAt(step string) {
-	var done atomic.Bool
-	f.r.crash = func(s string) error {
-		if s == step && done.CompareAndSwap(false, true) {
-			return errors.New("crash at " + step)
-		}
+// crashAt makes the reporter's process die at a step, once, as a crash there would.
+func (f *fixture) crashAt(step string) { f.proc.crashAt(step) }
+
+// process stands for the reporter's process, from outside it (the reporter has no crash hook): at the armed
+// step it dies, and from then on every call it makes to DynamoDB or SES fails and changes nothing, until the
+// next invocation starts (start) — so nothing it does after the step (an error path, a settlement) records
+// anything, as after a real crash. The steps: "stored" (the report of record is stored, its email claimed),
+// "gate" (the email passed its gate), "sent" (SES accepted it; no confirmation).
+type process struct {
+	mu   sync.Mutex
+	step string
+	dead bool
+}
+
+func (p *process) crashAt(step string) { p.mu.Lock(); p.step = step; p.mu.Unlock() }
+func (p *process) start()              { p.mu.Lock(); p.dead = false; p.mu.Unlock() }
+
+// check fails the calls of a dead process.
+func (p *process) check() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dead {
+		return errors.New("the process is dead")
+	}
+	return nil
+}
+
+// reached dies at the armed step.
+func (p *process) reached(step string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.step != step || p.dead {
 		return nil
 	}
+	p.step, p.dead = "", true
+	return errors.New("crash at " + step)
+}
+
+type dyingReports struct {
+	Reports
+	p *process
+}
+
+func (r *dyingReports) Create(ctx context.Context, st records.Stored) (records.Stored, error) {
+	if err := r.p.check(); err != nil {
+		return st, err
+	}
+	out, err := r.Reports.Create(ctx, st)
+	if err == nil {
+		err = r.p.reached("stored")
+	}
+	return out, err
+}
+
+func (r *dyingReports) Get(ctx context.Context, m contract.Month, withFigures bool) (records.Stored, error) {
+	if err := r.p.check(); err != nil {
+		return records.Stored{}, err
+	}
+	return r.Reports.Get(ctx, m, withFigures)
+}
+
+func (r *dyingReports) Update(ctx context.Context, m contract.Month, change func(*records.Stored) error) (records.Stored, error) {
+	if err := r.p.check(); err != nil {
+		return records.Stored{}, err
+	}
+	gated := false
+	out, err := r.Reports.Update(ctx, m, func(s *records.Stored) error {
+		before := s.Mail.Status
+		err := change(s)
+		gated = before == outbox.MailClaimed && s.Mail.Status == outbox.MailSending
+		return err
+	})
+	if err == nil && gated {
+		err = r.p.reached("gate")
+	}
+	return out, err
+}
+
+type dyingSender struct {
+	next Sender
+	p    *process
+}
+
+func (s *dyingSender) Send(ctx context.Context, m email.Message) (string, error) {
+	if err := s.p.check(); err != nil {
+		return "", err
+	}
+	id, err := s.next.Send(ctx, m)
+	if err == nil {
+		if crash := s.p.reached("sent"); crash != nil {
+			return "", crash
+		}
+	}
+	return id, err
 }
 
 // TestCrashes: where a run stops, and what the next one does (the README's table).
@@ -317,7 +405,7 @@ func TestCrashes(t *testing.T) {
 			}
 			st := f.record()
 			if tc.want == 0 {
-				if out.Status != StatusInProgress || st.Mail.Status != handoff.MailSending {
+				if out.Status != StatusInProgress || st.Mail.Status != outbox.MailSending {
 					t.Errorf("left to its sender: %+v, %+v", out, st.Mail)
 				}
 				return
@@ -326,7 +414,7 @@ func TestCrashes(t *testing.T) {
 			if said := strings.Contains(last.Body.Text, "peut-être déjà reçu"); said != tc.duplicate {
 				t.Errorf("the email sent after the crash says it may be a duplicate: %v, want %v", said, tc.duplicate)
 			}
-			if st.Mail.Status != handoff.MailSent || st.Mail.PossibleDuplicate != tc.duplicate || out.Status != StatusSent {
+			if st.Mail.Status != outbox.MailSent || st.Mail.PossibleDuplicate != tc.duplicate || out.Status != StatusSent {
 				t.Errorf("record %+v, outcome %+v", st.Mail, out)
 			}
 			// And a further run sends nothing more.
@@ -344,13 +432,13 @@ func TestSESUnreachable(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, true)
 	working := f.r.sender
-	dead := sesv2.New(sesv2.Options{Region: "eu-west-3", BaseEndpoint: aws.String("http://127.0.0.1:1"),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")})
-	f.r.sender = email.NewSES(dead)
+	dead := ses.NewClient(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
+		aws.String("http://127.0.0.1:1"))
+	f.r.sender = ses.New(dead)
 	if _, err := f.invoke("req-1", scheduled); err == nil {
 		t.Fatal("a run whose email could not reach SES succeeded")
 	}
-	if st := f.record(); st.Mail.Status != handoff.MailSending || st.MailBy != "req-1" {
+	if st := f.record(); st.Mail.Status != outbox.MailSending || st.MailBy != "req-1" {
 		t.Errorf("after SES unreachable: %+v", st.Mail)
 	}
 	f.r.sender = working
@@ -367,8 +455,8 @@ func TestResendStoppedIsNotResentBlindly(t *testing.T) {
 	f := newFixture(t, true)
 	f.mustInvoke("req-1", scheduled)
 	working := f.r.sender
-	f.r.sender = email.NewSES(sesv2.New(sesv2.Options{Region: "eu-west-3", BaseEndpoint: aws.String("http://127.0.0.1:1"),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}))
+	f.r.sender = ses.New(ses.NewClient(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
+		aws.String("http://127.0.0.1:1")))
 	resend := `{"month":"2026-07","resend":true}`
 	if _, err := f.invoke("req-2", resend); err == nil {
 		t.Fatal("a re-send that could not reach SES succeeded")

@@ -2,19 +2,20 @@
 // business time, claims the hand-off, and emails the rep — exactly once, whatever the stream redelivers.
 //
 // Exactly once: the hand-off is claimed (a conditional write, with the round-robin count) before the email is
-// sent; the email then passes a gate (claimed → sending, a conditional write: whoever makes the move sends) and
-// is confirmed after (sent, with SES's message ID). A redelivered record finds the claim and goes through the
-// gate only if nobody has: a crash between the claim and the send is completed by the stream's retry. A definite
-// SES refusal puts the email back to claimed, for the retry; throttling is retried with backoff first. When the
-// outcome is unknown (a timeout after SES may have accepted it) the email stays sending: nobody sends it again
-// blindly, and the deadline checker resolves it after handoff.StuckAfter (sent once more, marked as a possible
-// duplicate, marketing ops told). A hand-over to SES lasts handoff.SendTimeout at most (Send), which lets the
-// checker resend the SQL email it claimed itself as soon as handoff.InterruptedAfter has passed.
+// sent; the email then goes through the outbox (package outbox: a gate, claimed → sending, that one caller alone
+// passes; the send; the confirmation) with the hand-off's record as its gate (handoff.SQLMailGate). A redelivered
+// record finds the claim and goes through the gate only if nobody has: a crash between the claim and the send is
+// completed by the stream's retry. A definite SES refusal (throttling included, once the SDK's retryer has given
+// up) puts the email back to claimed, and the record fails, for the stream's retry. When the outcome is unknown
+// (a timeout after SES may have accepted it) the email stays sending: nobody sends it again blindly, and the
+// deadline checker resolves it after handoff.StuckAfter (sent once more, marked as a possible duplicate,
+// marketing ops told). A hand-over to SES lasts outbox.SendTimeout at most, which lets the checker resend the
+// SQL email it claimed itself as soon as handoff.InterruptedAfter has passed.
 //
 // Consent: the SQL email is composed from the lead as read past the gate, and never for a lead whose latest answer
 // to the consent question is no (a no recorded after the lead became an SQL, before the rep had the email — SES
-// refused it, the stream retries): the hand-off is withdrawn instead (handoff.Withdraw) — the email abandoned,
-// nothing more checked or sent, marketing ops told — and the record is done.
+// refused it, the stream retries): the hand-off is withdrawn instead (handoff.Withdraw, by the gate) — the email
+// abandoned, nothing more checked or sent, marketing ops told — and the record is done.
 package notify
 
 import (
@@ -31,6 +32,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/scoring"
 )
@@ -48,10 +50,8 @@ type Handoffs interface {
 	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
 }
 
-// Sender sends an email (email.SES).
-type Sender interface {
-	Send(ctx context.Context, m email.Message) (string, error)
-}
+// Sender sends an email (ses.SES).
+type Sender = outbox.Sender[email.Message]
 
 // Notifier hands SQLs to sales.
 type Notifier struct {
@@ -62,8 +62,6 @@ type Notifier struct {
 	links    email.LinkSigner
 	now      func() time.Time
 	log      *slog.Logger
-	// Backoff is the wait before retry n after throttling (tests shorten it).
-	Backoff func(n int) time.Duration
 }
 
 // New builds a Notifier; the contract must have a routing section.
@@ -74,8 +72,7 @@ func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, li
 	if len(links.Key) < 16 {
 		return nil, errors.New("the feedback link key is shorter than 16 bytes")
 	}
-	return &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log,
-		Backoff: func(n int) time.Duration { return time.Duration(200<<n) * time.Millisecond }}, nil
+	return &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log}, nil
 }
 
 // HandleStream consumes the leads stream (filtered to SQL transitions by the template). Each record is handled
@@ -132,18 +129,7 @@ func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
 		case err != nil:
 			return err
 		}
-		return Send(ctx, n.contract, n.handoffs, n.sender, n.now, n.log, n.Backoff, claimed.Key, func(h handoff.Handoff) (email.Message, error) {
-			// The lead as it is now, past the gate: a no recorded since it was read above keeps the email in.
-			l, err := n.leads.Get(ctx, leadID)
-			if err != nil {
-				return email.Message{}, err
-			}
-			acts, err := n.leads.Activities(ctx, leadID)
-			if err != nil {
-				return email.Message{}, err
-			}
-			return email.SQLMessage(n.contract, l, acts, h, n.links.Links(h, n.now()), n.now())
-		})
+		return n.send(ctx, claimed.Key)
 	}
 	return fmt.Errorf("hand-off of %s: assignment kept conflicting", leadID)
 }
@@ -165,158 +151,41 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 	var count *routing.Count
 	if rep, ok := c.Rep(l.Owner); ok {
 		a.RepID, a.Reason = rep.ID, routing.OwnerReason(c, rep.Name)
-	} else if a, count, err = Choose(ctx, c, n.handoffs, scoring.ProfileOf(l), nil, now); err != nil {
-		return nil, nil, err
+	} else {
+		ch, cnt, err := routing.Choose(ctx, c, n.handoffs, scoring.ProfileOf(l), nil, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		a, count = handoff.Assignment{RepID: ch.Rep.ID, Team: ch.Team, Reason: ch.Reason, At: now}, cnt
 	}
 	h := handoff.New(handoff.Key{LeadID: l.ID, At: at}, a, d, c.Version, now)
 	h.LeadCompany, h.Source, h.UTMCampaign = l.Contact.Company, l.Source, l.Attribution.UTMCampaign
 	return h, count, nil
 }
 
-// LoadReader reads a team's loads (store.Handoffs).
-type LoadReader interface {
-	TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error)
-}
-
-// Choose picks a rep for a lead by the contract's routing: the first matching team with someone available (not
-// away, under capacity, not excluded), by weighted round-robin inside it; else the fallback. The count is nil
-// for the fallback.
-func Choose(ctx context.Context, c *contract.Contract, loads LoadReader, p scoring.Profile, exclude []string, now time.Time) (handoff.Assignment, *routing.Count, error) {
-	for _, t := range routing.Teams(c.Routing, p) {
-		ls, err := loads.TeamLoads(ctx, t.ID)
+// send sends the SQL email of hand-off k through the outbox (see the package comment). A refusal is an error,
+// so that the stream retries; an unknown outcome is logged and left to the deadline checker.
+func (n *Notifier) send(ctx context.Context, k handoff.Key) error {
+	gate := handoff.NewSQLMailGate(n.handoffs, k)
+	res, err := outbox.Send(ctx, gate, n.sender, n.now, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
+		// The lead as it is now, past the gate: a no recorded since it was first read keeps the email in.
+		l, err := n.leads.Get(ctx, k.LeadID)
 		if err != nil {
-			return handoff.Assignment{}, nil, err
+			return email.Message{}, err
 		}
-		if ch, ok := routing.Pick(c, without(t, exclude), ls, now); ok {
-			return handoff.Assignment{RepID: ch.Rep.ID, Team: t.ID, Reason: ch.Reason, At: now}, routing.CountFor(t, ch, ls), nil
+		acts, err := n.leads.Activities(ctx, k.LeadID)
+		if err != nil {
+			return email.Message{}, err
 		}
-	}
-	rep, _ := c.Rep(c.Routing.Fallback)
-	return handoff.Assignment{RepID: rep.ID, Reason: routing.FallbackReason(c), At: now}, nil, nil
-}
-
-// without is a team without some reps (the rep who breached, on a reassignment).
-func without(t contract.Team, exclude []string) contract.Team {
-	if len(exclude) == 0 {
-		return t
-	}
-	var reps []string
-	for _, id := range t.Reps {
-		keep := true
-		for _, x := range exclude {
-			keep = keep && x != id
+		m, err := email.SQLMessage(n.contract, l, acts, gate.Handoff, n.links.Links(gate.Handoff, n.now()), n.now())
+		if errors.Is(err, lead.ErrConsentRefused) {
+			return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
 		}
-		if keep {
-			reps = append(reps, id)
-		}
-	}
-	t.Reps = reps
-	return t
-}
-
-// withdraw ends the hand-off whose SQL email went through its gate (gated: the instant of that hand-over) for a
-// lead whose latest answer to the consent question is no: the email does not leave, nothing more is checked or
-// sent about the SQL, and marketing ops are told by the deadline checker, which delivers the alert recorded here
-// (handoff.Withdraw). Nothing is left to retry: not an error.
-func withdraw(ctx context.Context, gate MailGate, now func() time.Time, log *slog.Logger, k handoff.Key, gated string) error {
-	_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-		if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated || h.Answered() {
-			return nil, handoff.ErrNoChange // answered meanwhile (the rep has the SQL), or settled elsewhere
-		}
-		return []handoff.Event{h.Withdraw(now())}, nil
+		return m, err
 	})
-	switch {
-	case errors.Is(err, handoff.ErrNoChange):
-		return nil
-	case err != nil:
-		return fmt.Errorf("withdraw the hand-off %s: %w", k, err)
+	gate.Log(ctx, n.log, res)
+	if err != nil {
+		return fmt.Errorf("the SQL email of %s: %w", k, err)
 	}
-	log.WarnContext(ctx, "SQL email not sent: the lead's latest answer to the consent question is no; hand-off withdrawn, marketing ops told", "leadId", k.LeadID)
 	return nil
-}
-
-// MailGate is what sending a hand-off's SQL email needs from storage.
-type MailGate interface {
-	Update(ctx context.Context, k handoff.Key, now time.Time, change handoff.Change) (handoff.Handoff, error)
-}
-
-// Send sends a hand-off's SQL email through the gate: only the caller that moves it from claimed to sending
-// sends; the email is confirmed after, or put back to claimed on a definite refusal (and the error returned, so
-// the caller's retry sends it). compose builds the email from the hand-off as it passed the gate. An unknown
-// outcome is logged and left to the deadline checker (not an error: a retry must not send it blindly).
-//
-// The hand-over is bounded: SES gets the email within handoff.SendTimeout of the gate or not at all (the
-// timeout starts before the gate's instant is taken), so that an SQL email sending for longer is known to be
-// in flight nowhere — the deadline checker resends its own then, whoever passed the gate.
-func Send(ctx context.Context, c *contract.Contract, gate MailGate, sender Sender, now func() time.Time, log *slog.Logger,
-	backoff func(int) time.Duration, k handoff.Key, compose func(handoff.Handoff) (email.Message, error)) error {
-	ctx, cancel := context.WithTimeout(ctx, handoff.SendTimeout)
-	defer cancel()
-	h, err := gate.Update(ctx, k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-		if !h.Mail.Start(now()) {
-			return nil, handoff.ErrNoChange
-		}
-		return nil, nil
-	})
-	if errors.Is(err, handoff.ErrNoChange) {
-		if h.Mail.Status == handoff.MailSending {
-			log.WarnContext(ctx, "SQL email being sent elsewhere or its outcome unknown: not sending it again", "leadId", k.LeadID)
-		}
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	gated := handoff.Stamp(h.Mail.SendingAt)
-	settle := func(change func(*handoff.Mail)) error {
-		_, err := gate.Update(context.WithoutCancel(ctx), k, now(), func(h *handoff.Handoff) ([]handoff.Event, error) {
-			if h.Mail.Status != handoff.MailSending || handoff.Stamp(h.Mail.SendingAt) != gated {
-				// Answered meanwhile (which confirms it), or settled; or this hand-over was given up as
-				// interrupted and another one is under way, which settles itself.
-				return nil, handoff.ErrNoChange
-			}
-			change(&h.Mail)
-			return nil, nil
-		})
-		if errors.Is(err, handoff.ErrNoChange) {
-			return nil
-		}
-		return err
-	}
-	m, err := compose(h)
-	if errors.Is(err, lead.ErrConsentRefused) {
-		return withdraw(ctx, gate, now, log, k, gated)
-	}
-	if err != nil {
-		return errors.Join(fmt.Errorf("compose the SQL email of %s: %w", k, err), settle((*handoff.Mail).Refused))
-	}
-	if err := ctx.Err(); err != nil {
-		// Out of time before SES was asked: nothing left, so claimed again for a retry.
-		return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*handoff.Mail).Refused))
-	}
-	for try := 0; ; try++ {
-		id, err := sender.Send(ctx, m)
-		switch {
-		case err == nil:
-			if err := settle(func(m *handoff.Mail) { m.Sent(id, now()) }); err != nil {
-				// The email left; only its confirmation failed. The checker will find it unconfirmed.
-				log.ErrorContext(ctx, "SQL email sent but not confirmed", "leadId", k.LeadID, "error", err.Error())
-			}
-			log.InfoContext(ctx, "SQL handed off", "leadId", k.LeadID, "repId", h.Rep(), "team", h.Team(),
-				"firstContactDue", h.FirstContactDue.UTC().Format(time.RFC3339), "messageId", id, "possibleDuplicate", h.Mail.PossibleDuplicate)
-			return nil
-		case errors.Is(err, email.ErrThrottled) && try < 3:
-			log.WarnContext(ctx, "SES throttled; retrying", "leadId", k.LeadID, "try", try+1)
-			select {
-			case <-ctx.Done():
-				return errors.Join(ctx.Err(), settle((*handoff.Mail).Refused))
-			case <-time.After(backoff(try)):
-			}
-		case errors.Is(err, email.ErrThrottled), errors.Is(err, email.ErrRejected):
-			return errors.Join(fmt.Errorf("SQL email not sent (claimed again for a retry): %w", err), settle((*handoff.Mail).Refused))
-		default:
-			log.ErrorContext(ctx, "SQL email outcome unknown: left to the deadline checker, not resent", "leadId", k.LeadID, "error", err.Error())
-			return nil
-		}
-	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -65,7 +66,6 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.n.Backoff = func(int) time.Duration { return time.Millisecond }
 	return f
 }
 
@@ -193,7 +193,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 		}
 	}
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
+	if h.Mail.Status != outbox.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
 		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != "2026-11" {
 		t.Errorf("hand-off = %+v (due %s)", h, str(item, "dueAt"))
 	}
@@ -231,13 +231,13 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("ana@forges-lopez.fr", "Forges Lopez", "120", "FR-NAQ", nil)
-	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", email.ErrRejected))
+	f.sender.FailNext(fmt.Errorf("%w: MessageRejected", outbox.ErrRejected))
 	resp := f.handle(rec)
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rec.Change.SequenceNumber {
 		t.Fatalf("a refused email must fail its record: %+v", resp)
 	}
 	// Nothing left: the email is claimed again (for the retry), the assignment stays.
-	if h, _ := f.handoff(id); h.Mail.Status != handoff.MailClaimed || h.Mail.Attempts != 1 || len(testenv.Mails(t, id)) != 0 {
+	if h, _ := f.handoff(id); h.Mail.Status != outbox.MailClaimed || h.Mail.Attempts != 1 || len(testenv.Mails(t, id)) != 0 {
 		t.Fatalf("after a refusal: mail %+v, %d emails", h.Mail, len(testenv.Mails(t, id)))
 	}
 	// The stream retries the record: now it goes.
@@ -261,16 +261,26 @@ func TestSESFailureOnTheFirstTry(t *testing.T) {
 	}
 }
 
+// TestThrottlingIsRetried: SES still throttling once the SDK's retryer has given up (ses.Retryer, counted in
+// package ses's tests) sent nothing: the email is claimed again and the record fails, so that the stream's retry
+// sends it — once.
 func TestThrottlingIsRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	id, rec := f.sql("lea@agro-ouest.fr", "Agro Ouest", "60", "FR-BRE", nil)
-	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", email.ErrThrottled), fmt.Errorf("%w: TooManyRequests", email.ErrThrottled))
-	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("failures: %+v", resp)
+	f.sender.FailNext(fmt.Errorf("%w: TooManyRequests", outbox.ErrThrottled))
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("a throttled email must make the stream retry: %+v", resp)
 	}
-	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 3 {
-		t.Errorf("%d emails, %d calls; want 1 email after 3 calls", n, f.sender.Calls.Load())
+	if h, _ := f.handoff(id); h.Mail.Status != outbox.MailClaimed || h.Mail.Attempts != 1 {
+		t.Fatalf("after the throttled send: mail %+v, want claimed again", h.Mail)
+	}
+	if resp := f.handle(rec); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("the stream's retry: %+v", resp)
+	}
+	f.handle(rec)
+	if n := len(testenv.Mails(t, id)); n != 1 || f.sender.Calls.Load() != 2 {
+		t.Errorf("%d emails, %d calls; want 1 email after 2 calls", n, f.sender.Calls.Load())
 	}
 }
 
@@ -284,7 +294,7 @@ func TestUnknownOutcomeIsNeverResent(t *testing.T) {
 	}
 	f.handle(rec)
 	h, item := f.handoff(id)
-	if h.Mail.Status != handoff.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
+	if h.Mail.Status != outbox.MailSending || f.sender.Calls.Load() != 1 || len(testenv.Mails(t, id)) != 0 {
 		t.Errorf("status %s, %d calls: a possibly sent email must not be sent again", h.Mail.Status, f.sender.Calls.Load())
 	}
 	// The deadline checker looks at it once it is stale, not at the deadlines: nobody is chased for it.

@@ -102,7 +102,6 @@ func newPipeline(t *testing.T, missing contract.MissingConsent) *pipeline {
 	if p.notifier, err = notify.New(c, leads, handoffs, p.sender, links, p.clock.now, log); err != nil {
 		t.Fatal(err)
 	}
-	p.notifier.Backoff = func(int) time.Duration { return time.Millisecond }
 	p.activities = newStream(t, db, tables.Activities, "ScoreFunction")
 	p.leads = newStream(t, db, tables.Leads, "NotifyFunction")
 	return p

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-analyze/charts/chartdraw/drawing"
 
+	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/words"
 )
 
@@ -18,16 +19,8 @@ import (
 type Email struct {
 	Subject     string
 	HTML, Text  string
-	Inline      []Part // the charts (PNG)
-	Attachments []Part // the CSV of the month's SQLs
-}
-
-// Part is one file of the email.
-type Part struct {
-	Filename    string
-	ContentType string
-	ContentID   string // inline parts only, without the angle brackets
-	Data        []byte
+	Inline      []email.Part // the charts (PNG)
+	Attachments []email.Part // the CSV of the month's SQLs
 }
 
 // Limits of the HTML (the CSV has everything).
@@ -102,7 +95,7 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 	if err != nil {
 		return Email{}, err
 	}
-	e.Attachments = []Part{{Filename: fmt.Sprintf("handoff-sla-%s-sqls.csv", r.Month), ContentType: "text/csv; charset=utf-8", Data: csv}}
+	e.Attachments = []email.Part{{Filename: fmt.Sprintf("handoff-sla-%s-sqls.csv", r.Month), ContentType: "text/csv; charset=utf-8", Data: csv}}
 	return e, nil
 }
 
@@ -450,7 +443,7 @@ func headCells(head []string) []cell {
 
 // chartPart is a drawn chart and how the HTML shows it.
 type chartPart struct {
-	part Part
+	part email.Part
 	alt  string
 }
 
@@ -506,7 +499,7 @@ func (f format) trendChart(r Report) (chartPart, error) {
 	if err != nil {
 		return chartPart{}, err
 	}
-	return chartPart{part: Part{Filename: fmt.Sprintf("sqls-%s.png", r.Month), ContentType: "image/png",
+	return chartPart{part: email.Part{Filename: fmt.Sprintf("sqls-%s.png", r.Month), ContentType: "image/png",
 		ContentID: fmt.Sprintf("sqls-%s@handoff", r.Month), Data: data}, alt: f.wf(f.t().AltTrend, strings.Join(alt, ", "))}, nil
 }
 
@@ -555,7 +548,7 @@ func (f format) contactChart(r Report) (chartPart, bool, error) {
 	if err != nil {
 		return chartPart{}, false, err
 	}
-	return chartPart{part: Part{Filename: fmt.Sprintf("first-contact-%s.png", r.Month), ContentType: "image/png",
+	return chartPart{part: email.Part{Filename: fmt.Sprintf("first-contact-%s.png", r.Month), ContentType: "image/png",
 		ContentID: fmt.Sprintf("first-contact-%s@handoff", r.Month), Data: data}, alt: f.wf(f.t().AltTTC, strings.Join(alt, ", "))}, true, nil
 }
 

@@ -7,6 +7,7 @@
 package routing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -182,4 +183,47 @@ func ReassignedReason(c *contract.Contract, from, why string) string {
 		name = r.Name
 	}
 	return fmt.Sprintf(words.ForRouting(c.Locale).Reassigned, name, why)
+}
+
+// LoadReader reads a team's loads (store.Handoffs).
+type LoadReader interface {
+	TeamLoads(ctx context.Context, team string) (map[string]Load, error)
+}
+
+// Choose picks a rep for a lead by the contract's routing: the first matching team with someone available (not
+// away, under capacity, not excluded), by weighted round-robin inside it; else the fallback (Team ""). The count
+// to record with the assignment is nil for the fallback. Notify assigns SQLs with it, and the deadline checker
+// reassigns them (excluding every rep who held the SQL).
+func Choose(ctx context.Context, c *contract.Contract, loads LoadReader, p scoring.Profile, exclude []string, now time.Time) (Choice, *Count, error) {
+	for _, t := range Teams(c.Routing, p) {
+		ls, err := loads.TeamLoads(ctx, t.ID)
+		if err != nil {
+			return Choice{}, nil, fmt.Errorf("the loads of team %s: %w", t.ID, err)
+		}
+		if ch, ok := Pick(c, without(t, exclude), ls, now); ok {
+			ch.Team = t.ID
+			return ch, CountFor(t, ch, ls), nil
+		}
+	}
+	rep, _ := c.Rep(c.Routing.Fallback)
+	return Choice{Rep: rep, Reason: FallbackReason(c)}, nil, nil
+}
+
+// without is a team without some reps (the reps who held the SQL, on a reassignment).
+func without(t contract.Team, exclude []string) contract.Team {
+	if len(exclude) == 0 {
+		return t
+	}
+	var reps []string
+	for _, id := range t.Reps {
+		keep := true
+		for _, x := range exclude {
+			keep = keep && x != id
+		}
+		if keep {
+			reps = append(reps, id)
+		}
+	}
+	t.Reps = reps
+	return t
 }

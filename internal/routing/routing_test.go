@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,44 @@ func TestReasonsInTheContractsLanguage(t *testing.T) {
 	}
 	if got := ReassignedReason(c, "gone", "fallback"); got != "reassigned after gone missed the deadline: fallback" {
 		t.Errorf("reassigned reason of a rep who left %q", got)
+	}
+}
+
+// loadsOf is a LoadReader of fixed loads.
+type loadsOf map[string]map[string]Load
+
+func (l loadsOf) TeamLoads(_ context.Context, team string) (map[string]Load, error) {
+	return l[team], nil
+}
+
+// TestChoose: the first matching team with someone available, the reps excluded (those who held the SQL, on a
+// reassignment) skipped, then the next team, then the fallback — with the count to record, none for the fallback.
+func TestChoose(t *testing.T) {
+	t.Parallel()
+	c := contractWith(contract.Rep{ID: "a"}, contract.Rep{ID: "b"}, contract.Rep{ID: "c"}, contract.Rep{ID: "z"})
+	c.Routing = &contract.Routing{Teams: []contract.Team{
+		{ID: "north", Reps: []string{"a", "b"}, When: map[string]contract.Condition{"region": {In: []string{"FR-HDF"}}}},
+		{ID: "rest", Reps: []string{"c"}},
+	}, Fallback: "z"}
+	loads := loadsOf{"north": {"a": {Assigned: 3, Known: true}, "b": {Assigned: 5, Known: true}}}
+	north := scoring.Profile{"region": "FR-HDF"}
+	for _, tc := range []struct {
+		name    string
+		p       scoring.Profile
+		exclude []string
+		rep     string
+		team    string
+		counted bool
+	}{
+		{"the fewest assignments in the first matching team", north, nil, "a", "north", true},
+		{"the rep who held it excluded", north, []string{"a"}, "b", "north", true},
+		{"the team's reps all excluded: the next team", north, []string{"a", "b"}, "c", "rest", true},
+		{"nobody left: the fallback", north, []string{"a", "b", "c"}, "z", "", false},
+		{"another region: the next team", scoring.Profile{"region": "FR-ARA"}, nil, "c", "rest", true},
+	} {
+		ch, count, err := Choose(context.Background(), c, loads, tc.p, tc.exclude, monday)
+		if err != nil || ch.Rep.ID != tc.rep || ch.Team != tc.team || (count != nil) != tc.counted || ch.Reason == "" {
+			t.Errorf("%s: %+v, count %+v, %v", tc.name, ch, count, err)
+		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/monthly"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/scoring"
@@ -193,7 +194,7 @@ func (f *fixture) storeReport(m contract.Month, asOf time.Time) report.Report {
 		f.t.Fatal(err)
 	}
 	if _, err := reports.Create(ctx, records.Stored{Month: m, AsOf: asOf, ComputedAt: asOf, Contract: f.c.Version, Figures: figures,
-		SQLs: len(rep.SQLs), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: asOf}}); err != nil {
+		SQLs: len(rep.SQLs), Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: asOf}}); err != nil {
 		f.t.Fatal(err)
 	}
 	return rep

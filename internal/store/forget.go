@@ -16,6 +16,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
@@ -276,7 +277,7 @@ func (p *People) forgetHandoffs(ctx context.Context, id string, now time.Time, d
 		// as it was before cannot pass their gate: nothing more is sent about the person. One in flight already
 		// (sending) is past stopping.
 		for _, id := range pending {
-			err := p.handoffs.SettleEventMail(ctx, k, id, handoff.MailClaimed, handoff.Mail{Status: handoff.MailAbandoned})
+			err := p.handoffs.SettleEventMail(ctx, k, id, outbox.MailClaimed, outbox.Mail{Status: outbox.MailAbandoned})
 			if err != nil && !conditionFailed(err) {
 				return nil, fmt.Errorf("give up the email of %s of %s: %w", id, k, err)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -76,7 +77,7 @@ func TestForget(t *testing.T) {
 	}
 	reports := store.NewReports(f.db, f.tables)
 	if _, err := reports.Create(ctx, records.Stored{Month: november, AsOf: in.AsOf, ComputedAt: in.AsOf, Contract: f.c.Version, Figures: figures, SQLs: 2,
-		Mail: handoff.Mail{Status: handoff.MailSent, SentAt: in.AsOf}}); err != nil {
+		Mail: outbox.Mail{Status: outbox.MailSent, SentAt: in.AsOf}}); err != nil {
 		t.Fatal(err)
 	}
 	tables := []string{f.tables.Leads, f.tables.Activities, f.tables.Deliveries, f.tables.SLA}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // handoffItem is a hand-off as SlaTable holds it (pk = LEAD#<id>, sk = HANDOFF#<at>). It is written whole on
@@ -157,17 +158,17 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	return it
 }
 
-func newMailItem(m handoff.Mail) mailItem {
+func newMailItem(m outbox.Mail) mailItem {
 	return mailItem{Status: string(m.Status), ClaimedAt: stamp(m.ClaimedAt), SendingAt: stamp(m.SendingAt), SentAt: stamp(m.SentAt),
 		MessageID: m.MessageID, Attempts: m.Attempts, PossibleDuplicate: m.PossibleDuplicate}
 }
 
-func (it mailItem) toMail(r *reader, field string) handoff.Mail {
-	m := handoff.Mail{Status: handoff.MailStatus(it.Status), ClaimedAt: r.time(field+".claimedAt", it.ClaimedAt),
+func (it mailItem) toMail(r *reader, field string) outbox.Mail {
+	m := outbox.Mail{Status: outbox.MailStatus(it.Status), ClaimedAt: r.time(field+".claimedAt", it.ClaimedAt),
 		SendingAt: r.time(field+".sendingAt", it.SendingAt), SentAt: r.time(field+".sentAt", it.SentAt), MessageID: it.MessageID,
 		Attempts: it.Attempts, PossibleDuplicate: it.PossibleDuplicate}
 	switch m.Status {
-	case handoff.MailClaimed, handoff.MailSending, handoff.MailSent, handoff.MailAbandoned:
+	case outbox.MailClaimed, outbox.MailSending, outbox.MailSent, outbox.MailAbandoned:
 	default:
 		r.fail("%s.status: unknown mail status %q", field, it.Status)
 	}

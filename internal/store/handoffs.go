@@ -16,6 +16,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 )
 
@@ -377,7 +378,7 @@ func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string,
 		UpdateExpression:         aws.String("SET mail.#status = :sending, mail.sendingAt = :now, expiresAt = :expires"),
 		ConditionExpression:      aws.String("mail.#status = :claimed"),
 		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(handoff.MailSending)), ":claimed": str(string(handoff.MailClaimed)),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(outbox.MailSending)), ":claimed": str(string(outbox.MailClaimed)),
 			":now": str(stamp(now)), ":expires": num(s.t.recordExpiry(k.At))},
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
@@ -401,7 +402,7 @@ func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string,
 // SettleEventMail records how an event's email ended (sent; claimed again after a definite refusal;
 // abandoned), on the condition that it is still as the caller saw it: from is sending for the send StartEventMail
 // let through, claimed or sending for an abandonment.
-func (s *Handoffs) SettleEventMail(ctx context.Context, k handoff.Key, id string, from handoff.MailStatus, m handoff.Mail) error {
+func (s *Handoffs) SettleEventMail(ctx context.Context, k handoff.Key, id string, from outbox.MailStatus, m outbox.Mail) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)),
 		UpdateExpression:         aws.String("SET mail = :mail, expiresAt = :expires"),

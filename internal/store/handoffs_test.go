@@ -15,6 +15,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 )
 
@@ -52,7 +53,7 @@ func TestClaim(t *testing.T) {
 	again := f.claimed("ana@forges.fr", "sophie-bernard")
 	again.Key = h.Key
 	existing, err := f.handoffs.Claim(ctx, again, nil, at)
-	if !errors.Is(err, handoff.ErrClaimed) || existing.Rep() != "thomas-martin" || existing.Mail.Status != handoff.MailClaimed {
+	if !errors.Is(err, handoff.ErrClaimed) || existing.Rep() != "thomas-martin" || existing.Mail.Status != outbox.MailClaimed {
 		t.Errorf("a second claim: %v, %+v", err, existing)
 	}
 	if l := f.loads("nord")["thomas-martin"]; l.Assigned != 1 || l.Open != 1 || !l.Known {
@@ -95,7 +96,7 @@ func TestUpdateLosesNoUpdate(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			_, err := f.handoffs.Update(ctx, h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
-				e := handoff.Event{Handoff: h.Key, Kind: handoff.EventReminder, N: i, At: at, RepID: h.Rep(), Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: at}}
+				e := handoff.Event{Handoff: h.Key, Kind: handoff.EventReminder, N: i, At: at, RepID: h.Rep(), Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: at}}
 				h.Pending = append(h.Pending, e.ID())
 				return []handoff.Event{e}, nil
 			})
@@ -110,7 +111,7 @@ func TestUpdateLosesNoUpdate(t *testing.T) {
 		t.Fatalf("after 6 concurrent updates: pending %v, version %d (%v)", got.Pending, got.Version, err)
 	}
 	for i := 0; i < 6; i++ {
-		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#0.", i)); err != nil || e.Mail.Status != handoff.MailClaimed {
+		if e, err := f.handoffs.Event(ctx, h.Key, fmt.Sprint("reminder#0.", i)); err != nil || e.Mail.Status != outbox.MailClaimed {
 			t.Errorf("event %d: %+v %v", i, e, err)
 		}
 	}
@@ -294,14 +295,14 @@ func TestEventMailGate(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d callers passed the gate, want 1", n)
 	}
-	m := handoff.Mail{Status: handoff.MailSent, SentAt: at, MessageID: "m1"}
-	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, m); err != nil {
+	m := outbox.Mail{Status: outbox.MailSent, SentAt: at, MessageID: "m1"}
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, outbox.MailSending, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, handoff.MailSending, m); err == nil {
+	if err := f.handoffs.SettleEventMail(ctx, h.Key, id, outbox.MailSending, m); err == nil {
 		t.Error("an email settled twice")
 	}
-	if e, err := f.handoffs.Event(ctx, h.Key, id); err != nil || e.Mail.MessageID != "m1" || e.Mail.Status != handoff.MailSent || e.RepID != "thomas-martin" {
+	if e, err := f.handoffs.Event(ctx, h.Key, id); err != nil || e.Mail.MessageID != "m1" || e.Mail.Status != outbox.MailSent || e.RepID != "thomas-martin" {
 		t.Errorf("event = %+v (%v)", e, err)
 	}
 	if _, _, err := f.handoffs.StartEventMail(ctx, h.Key, "reminder#0.9", at); !errors.Is(err, handoff.ErrNotFound) {

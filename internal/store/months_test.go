@@ -17,7 +17,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
@@ -170,7 +170,7 @@ func newReports(t *testing.T) *store.Reports {
 func storedReport(m contract.Month, figures []byte) records.Stored {
 	asOf := time.Date(m.Next().Year, m.Next().Month, 1, 7, 0, 0, 0, time.UTC)
 	return records.Stored{Month: m, AsOf: asOf, ComputedAt: asOf.Add(time.Second), Contract: "2026.07-1", Figures: figures, SQLs: 7,
-		Mail: handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: asOf.Add(time.Second)}}
+		Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: asOf.Add(time.Second)}}
 }
 
 // TestReportsStoredOnce: a month's report is stored once — a second Create, with other figures, gets the first
@@ -190,7 +190,7 @@ func TestReportsStoredOnce(t *testing.T) {
 			t.Errorf("created %+v", first)
 		}
 		again, err := reports.Create(ctx, storedReport(m, []byte("other figures")))
-		if !errors.Is(err, records.ErrReported) || again.Digest != first.Digest || again.Mail.Status != handoff.MailClaimed {
+		if !errors.Is(err, records.ErrReported) || again.Digest != first.Digest || again.Mail.Status != outbox.MailClaimed {
 			t.Errorf("a second Create: %v, %+v", err, again)
 		}
 		back, err := reports.Get(ctx, m, true)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // Easter Monday 2026 (6 April) is a French public holiday: an SQL handed off Friday 3 April 16:45 (Friday
@@ -148,7 +149,7 @@ func TestReassignTwiceInARow(t *testing.T) {
 		}
 		h = f.get(h.Key)
 		reps = append(reps, h.Rep())
-		if len(h.Pending) != 0 || h.Mail.Status != handoff.MailSent {
+		if len(h.Pending) != 0 || h.Mail.Status != outbox.MailSent {
 			t.Fatalf("round %d: pending %v, SQL email %s", round, h.Pending, h.Mail.Status)
 		}
 	}

@@ -2,33 +2,29 @@ package blackbox_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/deadlines"
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
-// crashOnce makes the checker die at point, once.
-func (f *fx) crashOnce(point string) {
-	var done atomic.Bool
-	f.ch.Crash = func(p string) bool { return p == point && done.CompareAndSwap(false, true) }
-}
+// crashOnce makes the checker's process die at point, once (see crashtest).
+func (f *fx) crashOnce(point string) { f.proc.CrashAt(point) }
 
 // A crash after the reassignment is recorded, before any email: the next run sends the new rep's SQL email and
 // the escalation, once each.
 func TestCrashAfterRecordingAReassignment(t *testing.T) {
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Cora", "cora@blackbox.example")
-	f.crashOnce("after-record")
+	f.crashOnce(crashtest.AfterRecord)
 	f.run(h.FirstContactDue)
 	if n := len(mails(t, marker)); n != 0 {
 		t.Fatalf("%d emails after a crash right after the record", n)
@@ -47,7 +43,7 @@ func TestCrashAfterRecordingAReassignment(t *testing.T) {
 func TestCrashAfterTheGateOfAReminder(t *testing.T) {
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Dora", "dora@blackbox.example")
-	f.crashOnce("after-gate")
+	f.crashOnce(crashtest.AfterGate)
 	r := h.Reminders[0]
 	f.run(r)
 	for _, d := range []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 6 * time.Minute, 7 * time.Minute} {
@@ -72,13 +68,13 @@ func TestCrashAfterRecordingAStuckSQLResend(t *testing.T) {
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", at, "Ezra", "ezra@blackbox.example")
 	// Put the SQL email back to claimed (never handed to SES), as a notify crash leaves it.
 	_, err := f.hs.Update(context.Background(), h.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		h.Mail = handoff.Mail{Status: handoff.MailClaimed, ClaimedAt: at}
+		h.Mail = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: at}
 		return nil, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.crashOnce("after-record")
+	f.crashOnce(crashtest.AfterRecord)
 	f.run(at.Add(handoff.StuckAfter))
 	f.run(at.Add(handoff.StuckAfter + time.Minute))
 	f.run(at.Add(handoff.StuckAfter + time.Minute + 30*time.Second))
@@ -95,57 +91,25 @@ func TestCrashAfterRecordingAStuckSQLResend(t *testing.T) {
 	}
 }
 
-// killer stands for a kill -9 of the checker's process during a run: the first `after` emails go to SES; from
-// the next one on the process is dead — a send under way gets no answer (its email stays sending, as after the
-// gate and before SES's answer), and every crash point stops its check dead. The run still returns (each check
-// stops at its next point), which is the test's signal that the dead run touches nothing more.
-type killer struct {
-	next interface {
-		Send(context.Context, email.Message) (string, error)
-	}
-	after int
-	mu    sync.Mutex
-	sent  int
-	dead  bool
-}
-
-var errKilled = errors.New("killed: no answer from SES")
-
-func (k *killer) Send(ctx context.Context, m email.Message) (string, error) {
-	k.mu.Lock()
-	if k.sent >= k.after {
-		k.dead = true
-	}
-	dead := k.dead
-	k.sent++
-	k.mu.Unlock()
-	if dead {
-		return "", errKilled
-	}
-	return k.next.Send(ctx, m)
-}
-
-func (k *killer) crash(string) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.dead
-}
-
-// killedRun runs, at `at`, a checker whose process is killed after `after` emails, and waits for it to stop.
+// killedRun runs, at `at`, a checker whose process is killed after `after` emails (kill -9 during a run), and
+// waits for it to stop: the first `after` emails go to SES; from the next one on the process is dead — a send
+// under way gets no answer (its email stays sending, as after the gate and before SES's answer), and nothing it
+// does reaches DynamoDB or SES any more (crashtest). The run still returns, with failures, which is the test's
+// signal that the dead run touches nothing more.
 func (f *fx) killedRun(at time.Time, after int) {
 	f.t.Helper()
-	k := &killer{next: f.sender, after: after}
-	ch, err := deadlines.New(f.c, f.hs, f.leads, k, email.LinkSigner{Key: []byte("try12-feedback-link-key-0123456789"), BaseURL: "https://sla.example"},
+	p := crashtest.New()
+	p.DieAfterSends(after)
+	ch, err := deadlines.New(f.c, p.Handoffs(f.hs), f.leads, p.Sender(f.sender), email.LinkSigner{Key: []byte("try12-feedback-link-key-0123456789"), BaseURL: "https://sla.example"},
 		f.clock, slogJSON(f.logs))
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	ch.Crash = k.crash
 	f.set(at)
 	if _, err := ch.Run(context.Background(), 0); err == nil {
 		f.t.Fatal("the killed run reported no failure")
 	}
-	if !k.crash("") {
+	if !p.Died() {
 		f.t.Fatalf("the run sent fewer than %d emails: never killed", after)
 	}
 }
@@ -200,7 +164,7 @@ func killedAtABreachInstant(t *testing.T, phase time.Duration) {
 	f.killedRun(breach, 6)
 	inDoubt := 0
 	for _, s := range sqls {
-		if got := f.get(s.h.Key); got.Reassignments == 1 && got.Mail.Status == handoff.MailSending {
+		if got := f.get(s.h.Key); got.Reassignments == 1 && got.Mail.Status == outbox.MailSending {
 			inDoubt++
 		}
 	}
@@ -227,7 +191,7 @@ func killedAtABreachInstant(t *testing.T, phase time.Duration) {
 			t.Errorf("%s: %d SQL emails to the new rep %s, want 1:%s", s.marker, len(toRep), rep.ID, describe(all))
 			continue
 		}
-		if got.Mail.Status != handoff.MailSent {
+		if got.Mail.Status != outbox.MailSent {
 			t.Errorf("%s: the new rep's SQL email is %s", s.marker, got.Mail.Status)
 			continue
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/deadlines"
+	"github.com/handoff-sla/handoff/internal/deadlines/crashtest"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/email/emailtest"
@@ -35,6 +36,7 @@ type fx struct {
 	leads  *store.Leads
 	sender *emailtest.Sender
 	ch     *deadlines.Checker
+	proc   *crashtest.Process // ch's process: a test makes it die at a point of a check
 	logs   *testenv.SyncBuffer
 	mu     sync.Mutex
 	now    time.Time
@@ -60,12 +62,12 @@ func newFx(t *testing.T, edit func(string) string) *fx {
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}
 	f := &fx{t: t, c: c, hs: store.NewHandoffs(db, tables), leads: store.NewLeads(db, tables), sender: emailtest.NewSender(t), logs: &testenv.SyncBuffer{}}
 	log := slogJSON(f.logs)
-	f.ch, err = deadlines.New(c, f.hs, f.leads, f.sender, email.LinkSigner{Key: []byte("try12-feedback-link-key-0123456789"), BaseURL: "https://sla.example"},
+	f.proc = crashtest.New()
+	f.ch, err = deadlines.New(c, f.proc.Handoffs(f.hs), f.leads, f.proc.Sender(f.sender), email.LinkSigner{Key: []byte("try12-feedback-link-key-0123456789"), BaseURL: "https://sla.example"},
 		f.clock, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ch.Backoff = func(int) time.Duration { return time.Millisecond }
 	return f
 }
 

@@ -9,12 +9,13 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/email/ses"
 )
 
 // Sender sends through SES local, counting its calls, after failing the next ones with the errors it is given:
 // fault injection in front of the real server (a refusal, throttling, an unknown outcome).
 type Sender struct {
-	email.SES
+	ses.SES
 	mu    sync.Mutex
 	fails []error
 	// Calls counts every Send, failed or not.
@@ -22,7 +23,7 @@ type Sender struct {
 }
 
 // NewSender is a Sender to SES local.
-func NewSender(t testing.TB) *Sender { return &Sender{SES: email.NewSES(testenv.SES(t))} }
+func NewSender(t testing.TB) *Sender { return &Sender{SES: ses.New(testenv.SES(t))} }
 
 // Send fails with the next injected error, if any, else sends.
 func (s *Sender) Send(ctx context.Context, m email.Message) (string, error) {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // Stored is the report of record of a month (one per month): the figures as they were first computed, and where
@@ -28,12 +28,12 @@ type Stored struct {
 	SQLs   int // rows of the CSV
 
 	// Mail is the month's email. It passes the same gate as an SQL email (claimed → sending → sent, see
-	// handoff.Mail); MailBy is the invocation (Lambda request ID) that moved it to sending.
-	Mail   handoff.Mail
+	// outbox.Mail); MailBy is the invocation (Lambda request ID) that moved it to sending.
+	Mail   outbox.Mail
 	MailBy string
 	// Resend is the latest re-send asked for (zero Status: none yet), ResendBy the invocation that asked;
 	// Resends counts the re-sends confirmed sent.
-	Resend   handoff.Mail
+	Resend   outbox.Mail
 	ResendBy string
 	Resends  int
 

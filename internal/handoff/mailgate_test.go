@@ -1,4 +1,4 @@
-package notify_test
+package handoff_test
 
 import (
 	"context"
@@ -8,10 +8,8 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/devstack/testenv"
-	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
-	"github.com/handoff-sla/handoff/internal/notify"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // memGate is one hand-off in memory, changed as the store changes it (one writer at a time).
@@ -31,23 +29,23 @@ func (g *memGate) Update(_ context.Context, _ handoff.Key, _ time.Time, change h
 	return h, nil
 }
 
-func (g *memGate) mail() handoff.Mail {
+func (g *memGate) mail() outbox.Mail {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.h.Mail
 }
 
-type senderFunc func(context.Context, email.Message) (string, error)
+type senderFunc func(context.Context, string) (string, error)
 
-func (f senderFunc) Send(ctx context.Context, m email.Message) (string, error) { return f(ctx, m) }
+func (f senderFunc) Send(ctx context.Context, m string) (string, error) { return f(ctx, m) }
 
-// TestSendIsBoundedFromItsGate: SES is asked with a deadline no later than handoff.SendTimeout after the gate's
+// TestSendIsBoundedFromItsGate: the SQL email through the outbox with its gate (SQLMailGate). SES is asked with a deadline no later than outbox.SendTimeout after the gate's
 // instant — so an SQL email sending for longer is in flight nowhere; out of time before SES was asked, the email
 // is claimed again (nothing left); and a hand-over given up meanwhile (the checker took it as interrupted and
 // passed the gate again) is not settled by the late answer of the first, which would confirm the second's.
 func TestSendIsBoundedFromItsGate(t *testing.T) {
 	t.Parallel()
-	c, err := contract.Load(testenv.Root() + "/infra/contract/contract.yaml")
+	c, err := contract.Load("../../infra/contract/contract.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,22 +57,23 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 	claimed := func() *memGate {
 		return &memGate{h: *handoff.New(handoff.Key{LeadID: "ld_bound", At: at}, handoff.Assignment{RepID: "thomas-martin", At: at}, d, c.Version, at)}
 	}
-	compose := func(handoff.Handoff) (email.Message, error) { return email.Message{Subject: "SQL"}, nil }
-	send := func(ctx context.Context, g *memGate, s notify.Sender, compose func(handoff.Handoff) (email.Message, error)) error {
-		return notify.Send(ctx, c, g, s, time.Now, testenv.Logger(t), func(int) time.Duration { return time.Millisecond }, g.h.Key, compose)
+	compose := func(context.Context, outbox.Mail) (string, error) { return "SQL", nil }
+	send := func(ctx context.Context, g *memGate, s outbox.Sender[string], compose func(context.Context, outbox.Mail) (string, error)) error {
+		_, err := outbox.Send(ctx, handoff.NewSQLMailGate(g, g.h.Key), s, time.Now, compose)
+		return err
 	}
 
 	t.Run("SES asked within the bound", func(t *testing.T) {
 		t.Parallel()
 		g := claimed()
 		var deadline time.Time
-		err := send(context.Background(), g, senderFunc(func(ctx context.Context, _ email.Message) (string, error) {
+		err := send(context.Background(), g, senderFunc(func(ctx context.Context, _ string) (string, error) {
 			deadline, _ = ctx.Deadline()
 			return "ses-1", nil
 		}), compose)
 		m := g.mail()
-		if err != nil || m.Status != handoff.MailSent || deadline.IsZero() || deadline.After(m.SendingAt.Add(handoff.SendTimeout)) {
-			t.Errorf("err %v, mail %+v; SES asked with deadline %s, want by %s", err, m, deadline, m.SendingAt.Add(handoff.SendTimeout))
+		if err != nil || m.Status != outbox.MailSent || deadline.IsZero() || deadline.After(m.SendingAt.Add(outbox.SendTimeout)) {
+			t.Errorf("err %v, mail %+v; SES asked with deadline %s, want by %s", err, m, deadline, m.SendingAt.Add(outbox.SendTimeout))
 		}
 	})
 	t.Run("out of time before SES was asked", func(t *testing.T) {
@@ -83,24 +82,24 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
 		asked := false
-		err := send(ctx, g, senderFunc(func(context.Context, email.Message) (string, error) { asked = true; return "x", nil }),
-			func(h handoff.Handoff) (email.Message, error) { <-ctx.Done(); return compose(h) })
-		if m := g.mail(); !errors.Is(err, context.DeadlineExceeded) || asked || m.Status != handoff.MailClaimed || m.Attempts != 1 {
+		err := send(ctx, g, senderFunc(func(context.Context, string) (string, error) { asked = true; return "x", nil }),
+			func(cctx context.Context, m outbox.Mail) (string, error) { <-ctx.Done(); return compose(cctx, m) })
+		if m := g.mail(); !errors.Is(err, context.DeadlineExceeded) || asked || m.Status != outbox.MailClaimed || m.Attempts != 1 {
 			t.Errorf("err %v, SES asked %v, mail %+v; want claimed again, SES not asked", err, asked, m)
 		}
 	})
 	t.Run("a hand-over given up meanwhile", func(t *testing.T) {
 		t.Parallel()
 		g := claimed()
-		err := send(context.Background(), g, senderFunc(func(context.Context, email.Message) (string, error) {
+		err := send(context.Background(), g, senderFunc(func(context.Context, string) (string, error) {
 			// Meanwhile the checker took this hand-over as interrupted, claimed the email again and passed its
 			// gate: a second hand-over, under way.
 			g.mu.Lock()
-			g.h.Mail = handoff.Mail{Status: handoff.MailSending, ClaimedAt: at, SendingAt: g.h.Mail.SendingAt.Add(time.Minute), PossibleDuplicate: true}
+			g.h.Mail = outbox.Mail{Status: outbox.MailSending, ClaimedAt: at, SendingAt: g.h.Mail.SendingAt.Add(time.Minute), PossibleDuplicate: true}
 			g.mu.Unlock()
 			return "ses-late", nil
 		}), compose)
-		if m := g.mail(); err != nil || m.Status != handoff.MailSending || m.MessageID != "" {
+		if m := g.mail(); err != nil || m.Status != outbox.MailSending || m.MessageID != "" {
 			t.Errorf("err %v, mail %+v; want the second hand-over left to settle itself", err, m)
 		}
 	})

@@ -1,0 +1,130 @@
+// Package ses sends the emails package email composes through SES v2: the adapter at the edge, apart from the
+// composing, which holds no AWS code (the report, which composes its own email, links no SES client).
+//
+// Throttling is retried here, by the SDK's retryer, configured once (Retryer) and nowhere else: a loop on top of
+// it would multiply the attempts. Only throttling is retried — SES said no before sending anything. A connection
+// error, a timeout or a 5xx is not: SES may have accepted the first attempt, and a retried SendEmail would send
+// a duplicate. Its outcome stays unknown, for the outbox's rule (never resent blindly).
+package ses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/platform"
+)
+
+// The retryer's bounds: a throttled email is tried MaxAttempts times in all, waiting at most MaxBackoff between
+// two (jittered, growing from SES's throttling base), well within the hand-over's outbox.SendTimeout.
+const (
+	MaxAttempts = 4
+	MaxBackoff  = time.Second
+)
+
+// throttlingCodes are SES v2's throttling errors (TooManyRequestsException, LimitExceededException) and the
+// AWS-wide ones.
+var throttlingCodes = map[string]struct{}{
+	"TooManyRequestsException": {}, "LimitExceededException": {}, "Throttling": {}, "ThrottlingException": {},
+}
+
+// throttled reports an SES answer that says it sent nothing for now: a throttling code, or an HTTP 429.
+var throttled = retry.IsErrorThrottles(append([]retry.IsErrorThrottle{retry.ThrottleErrorCode{Codes: throttlingCodes}}, retry.DefaultThrottles...))
+
+// Retryer is the SES client's retryer: throttling only, MaxAttempts, MaxBackoff.
+func Retryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts, o.MaxBackoff = MaxAttempts, MaxBackoff
+		o.Retryables = []retry.IsErrorRetryable{
+			retry.NoRetryCanceledError{},
+			retry.IsErrorRetryableFunc(func(err error) aws.Ternary { return aws.BoolTernary(throttled.IsErrorThrottle(err).Bool()) }),
+		}
+		o.Throttles = []retry.IsErrorThrottle{throttled}
+	})
+}
+
+// NewClient is the SES v2 client emails are sent with: cfg's, to endpoint when set (SES local), with Retryer.
+func NewClient(cfg aws.Config, endpoint *string) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		o.BaseEndpoint = endpoint
+		o.Retryer = Retryer()
+	})
+}
+
+// SES sends through SES v2. It holds the client's SendEmail, not the client: see store.client for why.
+// A message with inline parts or attachments goes as SendEmail's Content.Raw (a MIME message, email.Message.Raw),
+// one without as Content.Simple; both are verified against SES local (aws-ses-v2-local, see the tests).
+type SES struct {
+	sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+}
+
+// New is a sender through a client (NewClient's, or a test's).
+func New(c *sesv2.Client) SES { return SES{sendEmail: c.SendEmail} }
+
+// FromEnv is a function's sender: AWS's SES v2 endpoint, or AWS_ENDPOINT_URL_SESV2's (SES local).
+func FromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
+	return New(NewClient(cfg, platform.Endpoint(lookup, "SESV2")))
+}
+
+// Send sends m and returns SES's message ID. A refusal is outbox.ErrThrottled (after the retryer's attempts) or
+// outbox.ErrRejected, wrapped; any other error (a timeout, a reset connection, a 5xx) leaves unknown whether
+// SES accepted the message.
+func (s SES) Send(ctx context.Context, m email.Message) (string, error) {
+	from, to, cc := m.Envelope()
+	in := &sesv2.SendEmailInput{FromEmailAddress: aws.String(from), Destination: &types.Destination{ToAddresses: to, CcAddresses: cc}}
+	if len(m.Inline)+len(m.Attachments) > 0 {
+		raw, err := m.Raw(time.Now())
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", outbox.ErrRejected, err)
+		}
+		in.Content = &types.EmailContent{Raw: &types.RawMessage{Data: raw}}
+	} else {
+		in.Content = &types.EmailContent{Simple: &types.Message{
+			// The subject is one line already (composed so); Envelope's rule applies to it as to the addresses.
+			Subject: &types.Content{Data: aws.String(email.Header(m.Subject)), Charset: aws.String("UTF-8")},
+			Body: &types.Body{
+				Html: &types.Content{Data: aws.String(m.HTML), Charset: aws.String("UTF-8")},
+				Text: &types.Content{Data: aws.String(m.Text), Charset: aws.String("UTF-8")},
+			},
+		}}
+	}
+	out, err := s.sendEmail(ctx, in)
+	if err != nil {
+		return "", classify(err)
+	}
+	return aws.ToString(out.MessageId), nil
+}
+
+// classify names SES's refusals; anything else is returned as it is (the outcome unknown).
+func classify(err error) error {
+	var (
+		tooMany   *types.TooManyRequestsException
+		limit     *types.LimitExceededException
+		rejected  *types.MessageRejected
+		bad       *types.BadRequestException
+		mailFrom  *types.MailFromDomainNotVerifiedException
+		suspended *types.AccountSuspendedException
+		paused    *types.SendingPausedException
+		notFound  *types.NotFoundException
+		api       smithy.APIError
+	)
+	switch {
+	case errors.As(err, &tooMany), errors.As(err, &limit):
+		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
+	case errors.As(err, &rejected), errors.As(err, &bad), errors.As(err, &mailFrom), errors.As(err, &suspended),
+		errors.As(err, &paused), errors.As(err, &notFound):
+		return fmt.Errorf("%w: %v", outbox.ErrRejected, err)
+	case errors.As(err, &api) && api.ErrorCode() == "Throttling":
+		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
+	}
+	return err
+}
