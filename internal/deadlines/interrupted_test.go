@@ -14,9 +14,9 @@ import (
 	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
-// lost is SES's answer lost (a reset connection after SES may have accepted the email): the outcome is unknown,
+// errLost is SES's answer lost (a reset connection after SES may have accepted the email): the outcome is unknown,
 // and the email stays sending — what a run killed between the gate and SES's answer leaves too.
-var lost = errors.New("read tcp 10.0.0.1:443: connection reset by peer")
+var errLost = errors.New("read tcp 10.0.0.1:443: connection reset by peer")
 
 // sqlEmails are the emails of this test to a rep that hand them an SQL (the SQL email, or its resend).
 func (f *fixture) sqlEmails(to string) []testenv.Mail {
@@ -43,7 +43,7 @@ func TestTheCheckersSQLEmailLeftSendingGoesAtTheNextRun(t *testing.T) {
 		leave func(*fixture)
 		sent  int // SQL emails to the new rep in the end (the first may have left: the resend is marked)
 	}{
-		{"SES's answer lost", func(f *fixture) { f.sender.FailNext(lost) }, 1},
+		{"SES's answer lost", func(f *fixture) { f.sender.FailNext(errLost) }, 1},
 		{"the run killed after the SQL email's gate", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLGate) }, 1},
 		{"the run killed after SES accepted it", func(f *fixture) { f.proc.CrashAt(crashtest.AfterSQLSend) }, 2},
 	} {

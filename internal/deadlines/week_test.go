@@ -76,10 +76,9 @@ func TestAWeekOfDeadlines(t *testing.T) {
 	checkMails(t, "the hand-off", f.mails(), []wantMail{{to: thomas, cc: claire, subject: []string{company}}})
 
 	type step struct {
-		at     string
-		do     func() // an answer, before the run
-		mails  []wantMail
-		events string // the events recorded by then
+		at    string
+		do    func() // an answer, before the run
+		mails []wantMail
 	}
 	contact := func() {
 		f.answer(h.Key, handoff.Response{Action: handoff.Contacted, Channel: "phone", At: paris(t, "2026-12-01 09:30"), RepID: "sophie-bernard", By: "page"})
