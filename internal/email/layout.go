@@ -18,6 +18,13 @@ func parseHTML(name string) *htmltemplate.Template {
 		ParseFS(files, "templates/layout.html.tmpl", "templates/"+name))
 }
 
+// WithLayout adds the look every Handoff email shares (templates/layout.html.tmpl: the card, "top" and
+// "bottom" around the content, and its parts) to t, for an email composed elsewhere — the monthly report — to
+// render on it.
+func WithLayout(t *htmltemplate.Template) *htmltemplate.Template {
+	return htmltemplate.Must(t.ParseFS(files, "templates/layout.html.tmpl"))
+}
+
 // box is a highlighted paragraph: Tone "alert" (red) or "warn" (amber); ID names it in the HTML.
 type box struct {
 	ID, Tone, Text string

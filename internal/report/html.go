@@ -9,6 +9,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/handoff-sla/handoff/internal/email"
 )
 
 // The HTML part is an html/template (templates/report.html.tmpl): every value is escaped for where it lands
@@ -23,8 +25,8 @@ import (
 var templates embed.FS
 
 var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{"breakable": breakable}).
-		ParseFS(templates, "templates/report.html.tmpl"))
+	t := email.WithLayout(template.New("report.html.tmpl").Funcs(template.FuncMap{"breakable": breakable}))
+	return template.Must(t.ParseFS(templates, "templates/report.html.tmpl"))
 })
 
 // breakable lets a long unbroken value (a 200-character UTM campaign) wrap in a table cell: a zero-width space
@@ -106,7 +108,7 @@ func bidi(r rune) bool {
 
 // clean applies plain to every text of the view.
 func (v *view) clean() {
-	for _, p := range []*string{&v.Lang, &v.Subject, &v.Company, &v.Title, &v.Month, &v.AsOf, &v.Judged, &v.Recorded,
+	for _, p := range []*string{&v.Locale, &v.Subject, &v.Company, &v.Title, &v.Month, &v.AsOf, &v.Judged, &v.Recorded,
 		&v.DiscussTitle, &v.Nothing, &v.CSV, &v.How, &v.Footer, &v.Notice} {
 		*p = plain(*p)
 	}

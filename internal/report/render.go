@@ -101,7 +101,7 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 
 // view is the report as both parts show it: every text already in the locale.
 type view struct {
-	Lang, Subject, Company, Title, Month, AsOf, Judged, Recorded string
+	Locale, Subject, Company, Title, Month, AsOf, Judged, Recorded string
 	Colon                                                        string // between a label and its value in the text part
 	Summary                                                      []fact
 	DiscussTitle                                                 string
@@ -151,7 +151,7 @@ type cell struct {
 
 func (f format) view(r Report, subject string) view {
 	m, s := r.Marketing, r.Sales
-	v := view{Lang: string(f.l), Colon: f.cm().Colon, Subject: subject, Company: r.Company, Title: f.t().Title, Month: f.month(r.Month),
+	v := view{Locale: string(f.l), Colon: f.cm().Colon, Subject: subject, Company: r.Company, Title: f.t().Title, Month: f.month(r.Month),
 		AsOf: f.wf(f.t().AsOf, f.when(r.AsOf), r.TimeZone), Judged: f.wf(f.t().Judged, r.Contract),
 		DiscussTitle: f.t().Discuss, Nothing: f.t().Nothing,
 		CSV: f.n(f.t().CSV, len(r.SQLs)), How: f.t().How, Footer: f.wf(f.cm().Footer, r.Company)}
