@@ -102,13 +102,13 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 // view is the report as both parts show it: every text already in the locale.
 type view struct {
 	Locale, Subject, Company, Title, Month, AsOf, Judged, Recorded string
-	Colon                                                        string // between a label and its value in the text part
-	Summary                                                      []fact
-	DiscussTitle                                                 string
-	Discuss                                                      []string
-	Nothing                                                      string
-	Sections                                                     []section
-	CSV, How, Footer                                             string
+	Colon                                                          string // between a label and its value in the text part
+	Summary                                                        []fact
+	DiscussTitle                                                   string
+	Discuss                                                        []string
+	Nothing                                                        string
+	Sections                                                       []section
+	CSV, How, Footer                                               string
 	// Notice is said first: a copy sent again, or one that may be a duplicate.
 	Notice string
 }
