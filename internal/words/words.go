@@ -12,7 +12,7 @@
 // out at build time rather than built by an init function.
 //
 // Adding a word: a field in the surface's struct, its value in every language's var; the parity test says what
-// is missing. Adding a language: a var per surface and a case in each lookup below, and the language in
+// is missing. Adding a language: a var per surface and a parameter of the lookup (in) below, and the language in
 // contract.Locales; TestEveryLanguage fails until every surface speaks it.
 package words
 
@@ -44,63 +44,31 @@ func noLanguage(surface string, l contract.Locale) {
 }
 
 // ForEmail is the emails' words in language l (panics on a language that Speaks does not).
-func ForEmail(l contract.Locale) *Email {
-	switch l {
-	case contract.French:
-		return &emailFR
-	case contract.English:
-		return &emailEN
-	}
-	noLanguage("email", l)
-	return nil
-}
+func ForEmail(l contract.Locale) *Email { return in(l, "email", &emailFR, &emailEN) }
 
 // ForReport is the monthly report's words in language l (panics on a language that Speaks does not).
-func ForReport(l contract.Locale) *Report {
-	switch l {
-	case contract.French:
-		return &reportFR
-	case contract.English:
-		return &reportEN
-	}
-	noLanguage("report", l)
-	return nil
-}
+func ForReport(l contract.Locale) *Report { return in(l, "report", &reportFR, &reportEN) }
 
 // ForPage is the answer page's words in language l (panics on a language that Speaks does not).
-func ForPage(l contract.Locale) *Page {
-	switch l {
-	case contract.French:
-		return &pageFR
-	case contract.English:
-		return &pageEN
-	}
-	noLanguage("page", l)
-	return nil
-}
+func ForPage(l contract.Locale) *Page { return in(l, "page", &pageFR, &pageEN) }
 
 // ForRouting is the assignment reasons' words in language l (panics on a language that Speaks does not).
-func ForRouting(l contract.Locale) *Routing {
-	switch l {
-	case contract.French:
-		return &routingFR
-	case contract.English:
-		return &routingEN
-	}
-	noLanguage("routing", l)
-	return nil
-}
+func ForRouting(l contract.Locale) *Routing { return in(l, "routing", &routingFR, &routingEN) }
 
 // ForCommon is what every surface shares in language l — the footer, the reject reasons, numbers and dates —
 // (panics on a language that Speaks does not).
-func ForCommon(l contract.Locale) *Common {
+func ForCommon(l contract.Locale) *Common { return in(l, "common", &commonFR, &commonEN) }
+
+// in is a surface's words in language l, of those it has in French and in English: adding a language adds a
+// parameter here, so every surface's lookup has to name its words in it.
+func in[T any](l contract.Locale, surface string, fr, en *T) *T {
 	switch l {
 	case contract.French:
-		return &commonFR
+		return fr
 	case contract.English:
-		return &commonEN
+		return en
 	}
-	noLanguage("common", l)
+	noLanguage(surface, l)
 	return nil
 }
 
