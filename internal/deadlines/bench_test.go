@@ -150,7 +150,7 @@ func BenchmarkDeadlineRun(b *testing.B) {
 	// A clock at real speed, started 30 s before the due minute.
 	start, origin := time.Now(), monday(12, 0).Add(30*time.Second)
 	now := func() time.Time { return origin.Add(time.Since(start)) }
-	checker, err := deadlines.New(c, handoffs, store.NewLeads(countingReads(b, &leadReads), tables), ses.New(testenv.SES(b)),
+	checker, err := deadlines.New(c, handoffs, store.NewLeads(countingReads(b, &leadReads), tables), ses.New(ses.NewClient(testenv.SESConfig(b))),
 		email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"}, now, testenv.Logger(b))
 	if err != nil {
 		b.Fatal(err)

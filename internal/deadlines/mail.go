@@ -182,20 +182,7 @@ func (c *Checker) settled(ctx context.Context, h handoff.Handoff, id string, und
 func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
 	gate := handoff.NewSQLMailGate(c.handoffs, k)
 	res, err := outbox.Send(ctx, gate, c.sender, c.clock, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
-		l, err := c.leads.Get(ctx, k.LeadID)
-		if err != nil {
-			return email.Message{}, err
-		}
-		acts, err := c.leads.Activities(ctx, k.LeadID)
-		if err != nil {
-			return email.Message{}, err
-		}
-		now := c.clock()
-		m, err := email.SQLMessage(c.contract, l, acts, gate.Handoff, c.links.Links(gate.Handoff, now), now)
-		if errors.Is(err, lead.ErrConsentRefused) {
-			return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
-		}
-		return m, err
+		return email.ComposeSQL(ctx, c.contract, c.leads, gate.Handoff, c.links, c.clock())
 	})
 	gate.Log(ctx, c.log, res)
 	if res.Outcome == outbox.Refused && (errors.Is(res.Err, outbox.ErrRejected) || errors.Is(res.Err, outbox.ErrThrottled)) {

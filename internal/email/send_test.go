@@ -44,7 +44,7 @@ func TestSendThroughSESLocal(t *testing.T) {
 // subject or text part).
 func sendAndReadBack(t *testing.T, m email.Message, marker string) testenv.Mail {
 	t.Helper()
-	id, err := ses.New(testenv.SES(t)).Send(context.Background(), m)
+	id, err := ses.New(ses.NewClient(testenv.SESConfig(t))).Send(context.Background(), m)
 	if err != nil || id == "" {
 		t.Fatalf("Send = %q, %v", id, err)
 	}
@@ -65,7 +65,7 @@ func TestRawThroughSESLocal(t *testing.T) {
 	t.Parallel()
 	marker := "raw-" + strings.ReplaceAll(t.Name(), "/", "-")
 	m := email.RawSample(marker)
-	id, err := ses.New(testenv.SES(t)).Send(context.Background(), m)
+	id, err := ses.New(ses.NewClient(testenv.SESConfig(t))).Send(context.Background(), m)
 	if err != nil || id == "" {
 		t.Fatalf("send: %q %v", id, err)
 	}

@@ -1,6 +1,8 @@
 package email
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 )
 
@@ -25,6 +28,32 @@ func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
 		return strings.TrimRight(s.BaseURL, "/") + "/v1/feedback/" + handoff.Sign(s.Key, handoff.Link{Handoff: h.Key, RepID: h.Rep(), Action: a, Expires: exp})
 	}
 	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject)}
+}
+
+// LeadReader reads the lead an SQL email is about (store.Leads).
+type LeadReader interface {
+	Get(ctx context.Context, id string) (lead.Lead, error)
+	Activities(ctx context.Context, id string) ([]lead.Activity, error)
+}
+
+// ComposeSQL is the SQL email of hand-off h as the outbox composes it past the gate, whoever sends it (notify,
+// the checker's reassignment or resend): from the lead as it is now, so that a no to the consent question
+// recorded since the lead was first read keeps the email in — outbox.ErrUnsendable then, and the hand-off's
+// gate withdraws it. A failed read is an error: the email is claimed again for a later try.
+func ComposeSQL(ctx context.Context, c *contract.Contract, leads LeadReader, h handoff.Handoff, links LinkSigner, now time.Time) (Message, error) {
+	l, err := leads.Get(ctx, h.LeadID)
+	if err != nil {
+		return Message{}, err
+	}
+	acts, err := leads.Activities(ctx, h.LeadID)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := SQLMessage(c, l, acts, h, links.Links(h, now), now)
+	if errors.Is(err, lead.ErrConsentRefused) {
+		return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
+	}
+	return m, err
 }
 
 // SQLMessage composes the SQL email to the rep who holds a hand-off: the lead, why it scored, what it did lately,

@@ -250,8 +250,9 @@ func (r *Reporter) send(ctx context.Context, st records.Stored) (Outcome, error)
 
 // monthGate is the gate of a month's email (an outbox.Gate), whose record is the report of record's Mail. Its
 // policy: the invocation that passed it is recorded (MailBy); an email left sending is taken over — sent again,
-// marked as a possible duplicate — by Lambda's retry of that invocation (the same request ID), or by any run
-// once AbandonedAfter has passed (its sender is surely dead).
+// marked as a possible duplicate — by Lambda's retry of that invocation (the same request ID) once that
+// invocation's hand-over to SES is over (outbox.SendTimeout), or by any run once AbandonedAfter has passed (its
+// sender is surely dead).
 type monthGate struct {
 	reports Reports
 	month   contract.Month
@@ -263,8 +264,11 @@ func (g *monthGate) Pass(ctx context.Context, now time.Time) (outbox.Mail, bool,
 	st, err := g.reports.Update(ctx, g.month, func(s *records.Stored) error {
 		switch {
 		case s.Mail.Start(now):
-		case s.Mail.Status == outbox.MailSending && (g.by != "" && s.MailBy == g.by || now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
-			// The invocation that passed the gate ended without a confirmation: the email may have left.
+		case s.Mail.Status == outbox.MailSending && (g.by != "" && s.MailBy == g.by && now.Sub(s.Mail.SendingAt) >= outbox.SendTimeout ||
+			now.Sub(s.Mail.SendingAt) >= AbandonedAfter):
+			// The invocation that passed the gate ended without a confirmation: the email may have left. The same
+			// invocation takes it over only once its hand-over to SES is surely over (outbox.SendTimeout): Lambda
+			// may deliver one event twice, and the second delivery must not send while the first is sending.
 			s.Mail.SendingAt, s.Mail.Attempts, s.Mail.PossibleDuplicate = now, s.Mail.Attempts+1, true
 		default:
 			return records.ErrNoChange
@@ -292,10 +296,13 @@ func (g *monthGate) Settle(ctx context.Context, now time.Time, s outbox.Settleme
 		s.Apply(&st.Mail, now)
 		return nil
 	})
-	if errors.Is(err, records.ErrNoChange) {
+	switch {
+	case errors.Is(err, records.ErrNoChange):
 		return nil
+	case err != nil:
+		return fmt.Errorf("settle the report of %s: %w", g.month, err)
 	}
-	return err
+	return nil
 }
 
 // Errors of a re-send that stopped.
@@ -359,7 +366,7 @@ func (g *resendGate) Pass(ctx context.Context, now time.Time) (outbox.Mail, bool
 		return st.Resend, false, nil
 	}
 	if err != nil {
-		return st.Resend, false, err
+		return st.Resend, false, fmt.Errorf("the gate of a re-send of %s: %w", g.month, err)
 	}
 	g.stored = st
 	return st.Resend, true, nil
@@ -377,10 +384,13 @@ func (g *resendGate) Settle(ctx context.Context, now time.Time, s outbox.Settlem
 		}
 		return nil
 	})
-	if errors.Is(err, records.ErrNoChange) {
+	switch {
+	case errors.Is(err, records.ErrNoChange):
 		return nil
+	case err != nil:
+		return fmt.Errorf("settle a re-send of %s: %w", g.month, err)
 	}
-	return err
+	return nil
 }
 
 // compose renders the month's stored report as its email.

@@ -71,7 +71,7 @@ func newFixture(t *testing.T, seed bool) *fixture {
 	}
 	f := &fixture{t: t, c: c, marker: marker, reports: store.NewReports(db, tables), now: reporttest.At("2026-08-01 08:00").Add(5 * time.Second)}
 	f.proc = &process{}
-	f.r = New(c, store.NewMonths(db, tables), &dyingReports{Reports: f.reports, p: f.proc}, &dyingSender{next: ses.New(testenv.SES(t)), p: f.proc},
+	f.r = New(c, store.NewMonths(db, tables), &dyingReports{Reports: f.reports, p: f.proc}, &dyingSender{next: ses.New(ses.NewClient(testenv.SESConfig(t))), p: f.proc},
 		f.clock, testenv.Logger(t))
 	return f
 }

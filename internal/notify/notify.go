@@ -168,20 +168,7 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 func (n *Notifier) send(ctx context.Context, k handoff.Key) error {
 	gate := handoff.NewSQLMailGate(n.handoffs, k)
 	res, err := outbox.Send(ctx, gate, n.sender, n.now, func(ctx context.Context, _ outbox.Mail) (email.Message, error) {
-		// The lead as it is now, past the gate: a no recorded since it was first read keeps the email in.
-		l, err := n.leads.Get(ctx, k.LeadID)
-		if err != nil {
-			return email.Message{}, err
-		}
-		acts, err := n.leads.Activities(ctx, k.LeadID)
-		if err != nil {
-			return email.Message{}, err
-		}
-		m, err := email.SQLMessage(n.contract, l, acts, gate.Handoff, n.links.Links(gate.Handoff, n.now()), n.now())
-		if errors.Is(err, lead.ErrConsentRefused) {
-			return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
-		}
-		return m, err
+		return email.ComposeSQL(ctx, n.contract, n.leads, gate.Handoff, n.links, n.now())
 	})
 	gate.Log(ctx, n.log, res)
 	if err != nil {

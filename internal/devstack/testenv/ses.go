@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 )
@@ -66,9 +65,10 @@ func Mails(t testing.TB, marker string) []Mail {
 	return out
 }
 
-// SES is an SES v2 client for SES local.
-func SES(t testing.TB) *sesv2.Client {
+// SESConfig is the configuration and endpoint of an SES v2 client for SES local, for ses.NewClient: the tests
+// send with the functions' own client (its retryer among the rest).
+func SESConfig(t testing.TB) (aws.Config, *string) {
 	t.Helper()
-	return sesv2.New(sesv2.Options{Region: localaws.Region, BaseEndpoint: aws.String(SESEndpoint(t)),
-		Credentials: credentials.NewStaticCredentialsProvider(localaws.AccessKey, localaws.SecretKey, "")})
+	return aws.Config{Region: localaws.Region, Credentials: credentials.NewStaticCredentialsProvider(localaws.AccessKey, localaws.SecretKey, "")},
+		aws.String(SESEndpoint(t))
 }

@@ -23,7 +23,9 @@ type Sender struct {
 }
 
 // NewSender is a Sender to SES local.
-func NewSender(t testing.TB) *Sender { return &Sender{SES: ses.New(testenv.SES(t))} }
+func NewSender(t testing.TB) *Sender {
+	return &Sender{SES: ses.New(ses.NewClient(testenv.SESConfig(t)))}
+}
 
 // Send fails with the next injected error, if any, else sends.
 func (s *Sender) Send(ctx context.Context, m email.Message) (string, error) {

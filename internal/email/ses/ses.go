@@ -11,10 +11,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
@@ -97,15 +99,49 @@ func (s SES) Send(ctx context.Context, m email.Message) (string, error) {
 			},
 		}}
 	}
-	out, err := s.sendEmail(ctx, in)
+	w := &watch{}
+	out, err := s.sendEmail(ctx, in, w.install)
 	if err != nil {
-		return "", classify(err)
+		return "", classify(err, w.waiting.Load())
 	}
 	return aws.ToString(out.MessageId), nil
 }
 
-// classify names SES's refusals; anything else is returned as it is (the outcome unknown).
-func classify(err error) error {
+// watch follows one SendEmail's attempts, to know whether a hand-over that ran out of time had an attempt in
+// flight: when the time runs out while the retryer waits to try again after a throttle (or before the next
+// attempt starts), SES has sent nothing — a refusal, not an unknown outcome.
+type watch struct {
+	aws.RetryerV2
+	waiting atomic.Bool // the last attempt was throttled and no other has started
+}
+
+// install wraps the call's retryer (Retryer's) in the watch; one that cannot be watched is left as it is, and
+// a hand-over that runs out of time is then always an unknown outcome.
+func (w *watch) install(o *sesv2.Options) {
+	if r, ok := o.Retryer.(aws.RetryerV2); ok {
+		w.RetryerV2 = r
+		o.Retryer = w
+	}
+}
+
+// GetAttemptToken is called as an attempt starts.
+func (w *watch) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	w.waiting.Store(false)
+	return w.RetryerV2.GetAttemptToken(ctx)
+}
+
+// RetryDelay is called after an attempt the retryer retries (a throttle: Retryer retries nothing else), before
+// it waits.
+func (w *watch) RetryDelay(attempt int, err error) (time.Duration, error) {
+	w.waiting.Store(true)
+	return w.RetryerV2.RetryDelay(attempt, err)
+}
+
+// classify names SES's refusals; anything else is returned as it is (the outcome unknown). A hand-over that ran
+// out of time while the retryer waited after a throttle (waiting) sent nothing: throttled. The refusals say SES's
+// error code, HTTP status and request ID, not its message, which names the addresses refused (no personal data
+// in the logs the error reaches).
+func classify(err error, waiting bool) error {
 	var (
 		tooMany   *types.TooManyRequestsException
 		limit     *types.LimitExceededException
@@ -115,16 +151,32 @@ func classify(err error) error {
 		suspended *types.AccountSuspendedException
 		paused    *types.SendingPausedException
 		notFound  *types.NotFoundException
-		api       smithy.APIError
+		canceled  *aws.RequestCanceledError
 	)
 	switch {
-	case errors.As(err, &tooMany), errors.As(err, &limit):
-		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
+	case errors.As(err, &tooMany), errors.As(err, &limit), throttled.IsErrorThrottle(err) == aws.TrueTernary:
+		return fmt.Errorf("%w: %s", outbox.ErrThrottled, describe(err))
 	case errors.As(err, &rejected), errors.As(err, &bad), errors.As(err, &mailFrom), errors.As(err, &suspended),
 		errors.As(err, &paused), errors.As(err, &notFound):
-		return fmt.Errorf("%w: %v", outbox.ErrRejected, err)
-	case errors.As(err, &api) && api.ErrorCode() == "Throttling":
-		return fmt.Errorf("%w: %v", outbox.ErrThrottled, err)
+		return fmt.Errorf("%w: %s", outbox.ErrRejected, describe(err))
+	case waiting && (errors.As(err, &canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
+		return fmt.Errorf("%w: out of time waiting to try again after SES throttled it: %v", outbox.ErrThrottled, err)
 	}
 	return err
+}
+
+// describe is an SES error without its message: its code, HTTP status and request ID.
+func describe(err error) string {
+	var (
+		api  smithy.APIError
+		resp *awshttp.ResponseError
+	)
+	d := "SES"
+	if errors.As(err, &api) {
+		d += " " + api.ErrorCode()
+	}
+	if errors.As(err, &resp) {
+		d += fmt.Sprintf(" (HTTP %d, request %s)", resp.HTTPStatusCode(), resp.ServiceRequestID())
+	}
+	return d
 }

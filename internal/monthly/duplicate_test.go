@@ -14,24 +14,24 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
-// reviewReports is one month's report of record in memory, updated under a lock as the store's conditional
+// memReports is one month's report of record in memory, updated under a lock as the store's conditional
 // write does.
-type reviewReports struct {
+type memReports struct {
 	mu sync.Mutex
 	st records.Stored
 }
 
-func (r *reviewReports) Create(context.Context, records.Stored) (records.Stored, error) {
+func (r *memReports) Create(context.Context, records.Stored) (records.Stored, error) {
 	return records.Stored{}, errors.New("not used")
 }
 
-func (r *reviewReports) Get(context.Context, contract.Month, bool) (records.Stored, error) {
+func (r *memReports) Get(context.Context, contract.Month, bool) (records.Stored, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.st, nil
 }
 
-func (r *reviewReports) Update(_ context.Context, _ contract.Month, change func(*records.Stored) error) (records.Stored, error) {
+func (r *memReports) Update(_ context.Context, _ contract.Month, change func(*records.Stored) error) (records.Stored, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	next := r.st
@@ -58,18 +58,16 @@ func (s *blockingSender) Send(ctx context.Context, _ email.Message) (string, err
 	return "ses-id", nil
 }
 
-// TestReviewSameRequestTakeoverWhileSending: Lambda may deliver one asynchronous invocation twice (the re-send path
-// says so: "the invocation was delivered twice"), with the same request ID. The month's gate lets the invocation
-// that passed it take the email over at once when it finds it sending under its own request ID — meant for
-// Lambda's retry after the first invocation ended, but a concurrent duplicate delivery is let through too, while
-// the first is still handing the email to SES: leadership get two copies though nothing crashed. Since the
-// outbox bounds a hand-over (outbox.SendTimeout from the gate), the takeover could wait until SendingAt +
-// SendTimeout has passed.
-func TestReviewSameRequestTakeoverWhileSending(t *testing.T) {
+// TestDuplicateDeliveryWhileSendingSendsNothing: Lambda may deliver one asynchronous invocation twice, with the
+// same request ID. The month's gate lets that invocation take over an email it finds sending under its own ID —
+// for Lambda's retry after the first delivery died — but only once the first delivery's hand-over to SES is surely
+// over (outbox.SendTimeout): a duplicate arriving while the first is sending finds it in progress, and leadership
+// get one copy. (Found by an independent review: the takeover was at once.)
+func TestDuplicateDeliveryWhileSendingSendsNothing(t *testing.T) {
 	t.Parallel()
 	m := contract.Month{Year: 2026, Month: time.November}
 	now := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
-	reports := &reviewReports{st: records.Stored{Month: m, Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}}}
+	reports := &memReports{st: records.Stored{Month: m, Mail: outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: now}}}
 	sender := &blockingSender{entered: make(chan struct{}), release: make(chan struct{})}
 	compose := func(context.Context, outbox.Mail) (email.Message, error) { return email.Message{}, nil }
 	clock := func() time.Time { return now }
@@ -97,5 +95,14 @@ func TestReviewSameRequestTakeoverWhileSending(t *testing.T) {
 	<-first
 	if n := sender.calls.Load(); n != 1 || second.Outcome != outbox.NotPassed {
 		t.Errorf("a duplicate delivery of the invocation while the first is sending: %d emails handed to SES (outcome of the second %d), want 1 (the second in progress)", n, second.Outcome)
+	}
+
+	// Lambda's retry of the same invocation once the first hand-over is surely over (the first died before
+	// confirming): it takes the email over, marked as a possible duplicate.
+	reports.st.Mail = outbox.Mail{Status: outbox.MailSending, ClaimedAt: now, SendingAt: now}
+	retry := func() time.Time { return now.Add(outbox.SendTimeout) }
+	res, err := outbox.Send(context.Background(), &monthGate{reports: reports, month: m, by: "req-1"}, sender, retry, compose)
+	if err != nil || res.Outcome != outbox.Sent || !res.Mail.PossibleDuplicate {
+		t.Errorf("Lambda's retry after the hand-over's bound: outcome %d, possible duplicate %v, err %v; want sent, marked", res.Outcome, res.Mail.PossibleDuplicate, err)
 	}
 }
