@@ -23,7 +23,9 @@ const (
 	MailAbandoned MailStatus = "abandoned"
 )
 
-// MaxMailAttempts is how many hand-overs to SES that did not end in Sent an email gets before it is abandoned.
+// MaxMailAttempts is how many tries past the gate that did not end in Sent an email gets before it is abandoned.
+// A try that failed before SES was asked (the lead not read, the time out) counts too: an email that keeps failing
+// to be composed must end in an alert as surely as one SES keeps refusing.
 const MaxMailAttempts = 5
 
 // Mail is the state of one email.
@@ -33,7 +35,7 @@ type Mail struct {
 	SendingAt time.Time // the last hand-over to SES
 	SentAt    time.Time
 	MessageID string
-	Attempts  int // hand-overs to SES that did not end in Sent (refused, or outcome unknown)
+	Attempts  int // tries past the gate that did not end in Sent (refused, not composed in time, or outcome unknown)
 	// PossibleDuplicate marks a resend of an email whose first send may have left: the email says so.
 	PossibleDuplicate bool
 }
@@ -56,8 +58,8 @@ func (m *Mail) Sent(messageID string, now time.Time) {
 	m.Status, m.SentAt, m.MessageID = MailSent, now, messageID
 }
 
-// Refused records a definite refusal (SES said no, or throttled us past the SDK's retries): nothing left, so it
-// is claimed again, for a later try.
+// Refused records a try after which nothing left — SES said no, or throttled it past the SDK's retries, or it was
+// never handed to SES (composing failed, the time ran out): claimed again, for a later try.
 func (m *Mail) Refused() {
 	m.Status = MailClaimed
 	m.Attempts++
