@@ -185,8 +185,9 @@ func (c *Checker) sendSQL(ctx context.Context, k handoff.Key) error {
 		return email.ComposeSQL(ctx, c.contract, c.leads, gate.Handoff, c.links, c.clock())
 	})
 	gate.Log(ctx, c.log, res)
-	if res.Outcome == outbox.Refused && (errors.Is(res.Err, outbox.ErrRejected) || errors.Is(res.Err, outbox.ErrThrottled)) {
-		c.log.WarnContext(ctx, "SQL email refused; claimed again for a later run", "leadId", k.LeadID, "error", err.Error())
+	if res.Outcome == outbox.Refused && (errors.Is(res.Err, outbox.ErrRejected) || errors.Is(res.Err, outbox.ErrThrottled) ||
+		errors.Is(res.Err, outbox.ErrUnavailable)) {
+		c.log.WarnContext(ctx, "SQL email not sent; claimed again for a later run", "leadId", k.LeadID, "error", err.Error())
 		return nil
 	}
 	if err != nil {

@@ -426,25 +426,60 @@ func TestCrashes(t *testing.T) {
 	}
 }
 
-// TestSESUnreachable: when SES cannot be reached the outcome is unknown — the email stays sending and the run
-// fails; Lambda's retry of the invocation, SES back, sends it (saying it may be a duplicate).
+// TestSESUnreachable: when SES cannot be reached (its connection never made, after the SDK's retries) nothing
+// left: the email is claimed again and the run fails; Lambda's retry of the invocation, SES back, sends it — not
+// marked as a possible duplicate, since none can have left.
 func TestSESUnreachable(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, true)
 	working := f.r.sender
-	dead := ses.NewClient(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
-		aws.String("http://127.0.0.1:1"))
-	f.r.sender = ses.New(dead)
-	if _, err := f.invoke("req-1", scheduled); err == nil {
-		t.Fatal("a run whose email could not reach SES succeeded")
+	f.r.sender = ses.New(ses.NewClient(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
+		aws.String("http://127.0.0.1:1")))
+	if _, err := f.invoke("req-1", scheduled); !errors.Is(err, outbox.ErrUnavailable) {
+		t.Fatalf("a run whose email could not reach SES: %v, want outbox.ErrUnavailable", err)
 	}
-	if st := f.record(); st.Mail.Status != outbox.MailSending || st.MailBy != "req-1" {
-		t.Errorf("after SES unreachable: %+v", st.Mail)
+	if st := f.record(); st.Mail.Status != outbox.MailClaimed || st.Mail.Attempts != 1 {
+		t.Errorf("after SES unreachable: %+v, want claimed again", st.Mail)
 	}
 	f.r.sender = working
 	f.advance(time.Minute)
 	if out := f.mustInvoke("req-1", scheduled); out.Status != StatusSent || len(f.mails()) != 1 {
 		t.Errorf("the retry: %+v, %d emails", out, len(f.mails()))
+	}
+	if st := f.record(); st.Mail.PossibleDuplicate {
+		t.Errorf("the email after SES was unreachable is marked as a possible duplicate: %+v", st.Mail)
+	}
+}
+
+// answerLost is SES's answer lost (a connection reset after SES may have accepted the email): the outcome is
+// unknown.
+type answerLost struct{}
+
+func (answerLost) Send(context.Context, email.Message) (string, error) {
+	return "", errors.New("read tcp 10.0.0.1:443: connection reset by peer")
+}
+
+// TestSESAnswerLost: when SES's answer is lost the outcome is unknown — the email stays sending and the run
+// fails; Lambda's retry of the invocation, once the first hand-over is surely over, sends it saying it may be a
+// duplicate.
+func TestSESAnswerLost(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, true)
+	working := f.r.sender
+	f.r.sender = answerLost{}
+	if _, err := f.invoke("req-1", scheduled); err == nil {
+		t.Fatal("a run whose SES answer was lost succeeded")
+	}
+	if st := f.record(); st.Mail.Status != outbox.MailSending || st.MailBy != "req-1" {
+		t.Errorf("after SES's answer was lost: %+v", st.Mail)
+	}
+	f.r.sender = working
+	f.advance(time.Minute)
+	if out := f.mustInvoke("req-1", scheduled); out.Status != StatusSent || len(f.mails()) != 1 {
+		t.Errorf("the retry: %+v, %d emails", out, len(f.mails()))
+	}
+	if st := f.record(); !st.Mail.PossibleDuplicate {
+		t.Errorf("the email sent again after an unknown outcome is not marked as a possible duplicate: %+v", st.Mail)
 	}
 }
 
@@ -455,11 +490,10 @@ func TestResendStoppedIsNotResentBlindly(t *testing.T) {
 	f := newFixture(t, true)
 	f.mustInvoke("req-1", scheduled)
 	working := f.r.sender
-	f.r.sender = ses.New(ses.NewClient(aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
-		aws.String("http://127.0.0.1:1")))
+	f.r.sender = answerLost{}
 	resend := `{"month":"2026-07","resend":true}`
 	if _, err := f.invoke("req-2", resend); err == nil {
-		t.Fatal("a re-send that could not reach SES succeeded")
+		t.Fatal("a re-send whose SES answer was lost succeeded")
 	}
 	f.r.sender = working
 	if _, err := f.invoke("req-2", resend); !errors.Is(err, errResendUnknown) {

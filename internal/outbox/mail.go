@@ -73,4 +73,8 @@ var (
 	ErrThrottled = errors.New("ses: throttled")
 	// ErrRejected: SES refused this message for good (bad address, unverified sender, suspended account).
 	ErrRejected = errors.New("ses: rejected")
+	// ErrUnavailable: SES could not be reached (the connection was never made: refused, no route, its name not
+	// resolved), after the SDK's own retries; nothing was sent; try again later. Not SES's refusal: it does not
+	// count towards giving an email up.
+	ErrUnavailable = errors.New("ses: unreachable")
 )

@@ -14,8 +14,8 @@
 //   - send: SES gets the email within SendTimeout of the gate or not at all. Throttling is retried by the SDK's
 //     retryer alone (see package email/ses), never by a loop on top of it, which would multiply the attempts.
 //   - settle: the outcome is recorded only if the email is still this hand-over's (Gate.Settle): sent, with
-//     SES's message ID; or claimed again after a definite refusal (ErrThrottled past the SDK's retries,
-//     ErrRejected), for a later try.
+//     SES's message ID; or claimed again when nothing left (ErrThrottled past the SDK's retries, ErrRejected,
+//     ErrUnavailable: SES never reached), for a later try.
 //
 // When the outcome is unknown — a timeout or a reset connection after SES may have accepted the email, or a
 // crash between the gate and the confirmation — the email stays sending: nobody sends it again blindly. Who
@@ -53,8 +53,8 @@ type Gate interface {
 	Settle(ctx context.Context, now time.Time, s Settlement) error
 }
 
-// Sender hands an email to SES and returns its message ID (email/ses.SES). A refusal is ErrThrottled or
-// ErrRejected, wrapped; any other error leaves unknown whether the email left.
+// Sender hands an email to SES and returns its message ID (email/ses.SES). An email that surely did not leave
+// is ErrThrottled, ErrRejected or ErrUnavailable, wrapped; any other error leaves unknown whether it left.
 type Sender[M any] interface {
 	Send(ctx context.Context, m M) (string, error)
 }
@@ -156,7 +156,7 @@ func Send[M any](ctx context.Context, gate Gate, sender Sender[M], now func() ti
 		res.Outcome, res.MessageID = Sent, id
 		res.Unconfirmed = settle(Settlement{Outcome: Sent, MessageID: id})
 		return res, nil
-	case errors.Is(err, ErrThrottled), errors.Is(err, ErrRejected):
+	case errors.Is(err, ErrThrottled), errors.Is(err, ErrRejected), errors.Is(err, ErrUnavailable):
 		return refuse(err)
 	default:
 		res.Outcome, res.Err = Unknown, err

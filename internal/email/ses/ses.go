@@ -2,15 +2,17 @@
 // composing, which holds no AWS code (the report, which composes its own email, links no SES client).
 //
 // Throttling is retried here, by the SDK's retryer, configured once (Retryer) and nowhere else: a loop on top of
-// it would multiply the attempts. Only throttling is retried — SES said no before sending anything. A connection
-// error, a timeout or a 5xx is not: SES may have accepted the first attempt, and a retried SendEmail would send
-// a duplicate. Its outcome stays unknown, for the outbox's rule (never resent blindly).
+// it would multiply the attempts. Only what surely sent nothing is retried — a throttle (SES said no before
+// sending anything), a connection never made (outbox.ErrUnavailable when it lasts). A connection broken once
+// made, a timeout or a 5xx is not: SES may have accepted the first attempt, and a retried SendEmail would send a
+// duplicate. Its outcome stays unknown, for the outbox's rule (never resent blindly).
 package ses
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync/atomic"
 	"time"
 
@@ -42,13 +44,23 @@ var throttlingCodes = map[string]struct{}{
 // throttled reports an SES answer that says it sent nothing for now: a throttling code, or an HTTP 429.
 var throttled = retry.IsErrorThrottles(append([]retry.IsErrorThrottle{retry.ThrottleErrorCode{Codes: throttlingCodes}}, retry.DefaultThrottles...))
 
-// Retryer is the SES client's retryer: throttling only, MaxAttempts, MaxBackoff.
+// unreachable reports an attempt that never reached SES: its connection was never made (refused, no route, SES's
+// name not resolved), so nothing was sent. A connection that broke once made is not: SES may have the email.
+func unreachable(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// Retryer is the SES client's retryer: throttling and an SES not reached only (nothing sent either way),
+// MaxAttempts, MaxBackoff.
 func Retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts, o.MaxBackoff = MaxAttempts, MaxBackoff
 		o.Retryables = []retry.IsErrorRetryable{
 			retry.NoRetryCanceledError{},
-			retry.IsErrorRetryableFunc(func(err error) aws.Ternary { return aws.BoolTernary(throttled.IsErrorThrottle(err).Bool()) }),
+			retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+				return aws.BoolTernary(throttled.IsErrorThrottle(err).Bool() || unreachable(err))
+			}),
 		}
 		o.Throttles = []retry.IsErrorThrottle{throttled}
 	})
@@ -77,9 +89,9 @@ func FromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
 	return New(NewClient(cfg, platform.Endpoint(lookup, "SESV2")))
 }
 
-// Send sends m and returns SES's message ID. A refusal is outbox.ErrThrottled (after the retryer's attempts) or
-// outbox.ErrRejected, wrapped; any other error (a timeout, a reset connection, a 5xx) leaves unknown whether
-// SES accepted the message.
+// Send sends m and returns SES's message ID. What surely did not leave is outbox.ErrThrottled or
+// outbox.ErrUnavailable (after the retryer's attempts) or outbox.ErrRejected, wrapped; any other error (a
+// timeout, a reset connection, a 5xx) leaves unknown whether SES accepted the message.
 func (s SES) Send(ctx context.Context, m email.Message) (string, error) {
 	from, to, cc := m.Envelope()
 	in := &sesv2.SendEmailInput{FromEmailAddress: aws.String(from), Destination: &types.Destination{ToAddresses: to, CcAddresses: cc}}
@@ -102,17 +114,21 @@ func (s SES) Send(ctx context.Context, m email.Message) (string, error) {
 	w := &watch{}
 	out, err := s.sendEmail(ctx, in, w.install)
 	if err != nil {
-		return "", classify(err, w.waiting.Load())
+		var last error
+		if p := w.last.Load(); p != nil {
+			last = *p
+		}
+		return "", classify(err, last)
 	}
 	return aws.ToString(out.MessageId), nil
 }
 
 // watch follows one SendEmail's attempts, to know whether a hand-over that ran out of time had an attempt in
-// flight: when the time runs out while the retryer waits to try again after a throttle (or before the next
-// attempt starts), SES has sent nothing — a refusal, not an unknown outcome.
+// flight: when the time runs out while the retryer waits to try again after a throttle or an SES not reached (or
+// before the next attempt starts), SES has sent nothing — not an unknown outcome.
 type watch struct {
 	aws.RetryerV2
-	waiting atomic.Bool // the last attempt was throttled and no other has started
+	last atomic.Pointer[error] // the error of the last attempt, retried, while no other has started
 }
 
 // install wraps the call's retryer (Retryer's) in the watch; one that cannot be watched is left as it is, and
@@ -126,22 +142,23 @@ func (w *watch) install(o *sesv2.Options) {
 
 // GetAttemptToken is called as an attempt starts.
 func (w *watch) GetAttemptToken(ctx context.Context) (func(error) error, error) {
-	w.waiting.Store(false)
+	w.last.Store(nil)
 	return w.RetryerV2.GetAttemptToken(ctx)
 }
 
-// RetryDelay is called after an attempt the retryer retries (a throttle: Retryer retries nothing else), before
-// it waits.
+// RetryDelay is called after an attempt the retryer retries (a throttle or an SES not reached: Retryer retries
+// nothing else), before it waits.
 func (w *watch) RetryDelay(attempt int, err error) (time.Duration, error) {
-	w.waiting.Store(true)
+	w.last.Store(&err)
 	return w.RetryerV2.RetryDelay(attempt, err)
 }
 
-// classify names SES's refusals; anything else is returned as it is (the outcome unknown). A hand-over that ran
-// out of time while the retryer waited after a throttle (waiting) sent nothing: throttled. The refusals say SES's
-// error code, HTTP status and request ID, not its message, which names the addresses refused (no personal data
-// in the logs the error reaches).
-func classify(err error, waiting bool) error {
+// classify names what surely did not leave — SES's refusals, an SES not reached — and returns anything else as it
+// is (the outcome unknown). A hand-over that ran out of time while the retryer waited after such an attempt
+// (last, the attempt retried) sent nothing: classified as that attempt. The refusals say SES's error code, HTTP
+// status and request ID, not its message, which names the addresses refused (no personal data in the logs the
+// error reaches).
+func classify(err error, last error) error {
 	var (
 		tooMany   *types.TooManyRequestsException
 		limit     *types.LimitExceededException
@@ -159,8 +176,10 @@ func classify(err error, waiting bool) error {
 	case errors.As(err, &rejected), errors.As(err, &bad), errors.As(err, &mailFrom), errors.As(err, &suspended),
 		errors.As(err, &paused), errors.As(err, &notFound):
 		return fmt.Errorf("%w: %s", outbox.ErrRejected, describe(err))
-	case waiting && (errors.As(err, &canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
-		return fmt.Errorf("%w: out of time waiting to try again after SES throttled it: %v", outbox.ErrThrottled, err)
+	case unreachable(err):
+		return fmt.Errorf("%w: %v", outbox.ErrUnavailable, err)
+	case last != nil && (errors.As(err, &canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
+		return fmt.Errorf("out of time before trying again (%v): %w", err, classify(last, nil))
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package ses_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
@@ -47,11 +48,12 @@ func accept(w http.ResponseWriter) {
 	_, _ = w.Write([]byte(`{"MessageId":"ses-accepted-1"}`))
 }
 
-// TestOnlyThrottlingIsRetried counts the attempts the SES client makes, configured as every function's
-// (ses.NewClient): throttling is retried by the SDK's retryer, up to ses.MaxAttempts; a 5xx or a connection
+// TestOnlyWhatSentNothingIsRetried counts the attempts the SES client makes, configured as every function's
+// (ses.NewClient): throttling is retried by the SDK's retryer, up to ses.MaxAttempts (an SES not reached too:
+// TestUnreachableSESIsRetriedThenUnavailable); a 5xx or a connection
 // closed mid-request is not (SES may have accepted the first attempt: a retry would send a duplicate), and its
 // outcome is neither a throttling nor a rejection — unknown.
-func TestOnlyThrottlingIsRetried(t *testing.T) {
+func TestOnlyWhatSentNothingIsRetried(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string
@@ -111,7 +113,55 @@ func TestOnlyThrottlingIsRetried(t *testing.T) {
 	}
 }
 
-// unknown is an error after which whether SES accepted the email is unknown: neither a throttling nor a refusal.
+// unknown is an error after which whether SES accepted the email is unknown: neither a throttling nor a refusal
+// nor an SES not reached.
 func unknown(err error) bool {
-	return err != nil && !errors.Is(err, outbox.ErrThrottled) && !errors.Is(err, outbox.ErrRejected)
+	return err != nil && !errors.Is(err, outbox.ErrThrottled) && !errors.Is(err, outbox.ErrRejected) && !errors.Is(err, outbox.ErrUnavailable)
+}
+
+// TestUnreachableSESIsRetriedThenUnavailable: a connection never made (refused here) sent nothing, so the
+// retryer tries again, and an SES still not reached after its attempts is outbox.ErrUnavailable — claimed again,
+// not an unknown outcome (which would abandon a reminder, or resend an SQL email as a possible duplicate).
+func TestUnreachableSESIsRetriedThenUnavailable(t *testing.T) {
+	t.Parallel()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusing := closed.Addr().String()
+	_ = closed.Close() // nothing listens there now: every dial is refused
+	for _, tc := range []struct {
+		name    string
+		refused int // dials refused before SES answers
+		dials   int64
+		check   func(error) bool
+	}{
+		{"refused once, then reached", 1, 2, func(err error) bool { return err == nil }},
+		{"never reached", ses.MaxAttempts, ses.MaxAttempts, func(err error) bool {
+			return errors.Is(err, outbox.ErrUnavailable) && !errors.Is(err, outbox.ErrThrottled) && !errors.Is(err, outbox.ErrRejected)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := sesAPI(t, func(_ int64, w http.ResponseWriter) { accept(w) })
+			var dials atomic.Int64
+			var d net.Dialer
+			cfg := aws.Config{Region: "eu-west-3", Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+				HTTPClient: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+					if dials.Add(1) <= int64(tc.refused) {
+						return d.DialContext(ctx, network, refusing)
+					}
+					return d.DialContext(ctx, network, srv.Listener.Addr().String())
+				}}}}
+			_, err := ses.New(ses.NewClient(cfg, aws.String(srv.URL))).Send(context.Background(), email.Message{
+				From: &mail.Address{Address: "sla@example.com"}, To: []*mail.Address{{Address: "rep@example.com"}},
+				Subject: "SQL", HTML: "<p>SQL</p>", Text: "SQL"})
+			if got := dials.Load(); got != tc.dials {
+				t.Errorf("%d dials, want %d (err %v)", got, tc.dials, err)
+			}
+			if !tc.check(err) {
+				t.Errorf("Send: %v", err)
+			}
+		})
+	}
 }
