@@ -177,6 +177,14 @@ func reportLoadError(file string, err error, stderr io.Writer) int {
 }
 
 // flags is a subcommand's flag set, whose usage is its synopsis and every flag.
+// endpointFlag defines a table-reading command's DynamoDB endpoint, under both the names the commands take.
+func endpointFlag(fs *flag.FlagSet) *string {
+	var endpoint string
+	fs.StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint (the URL make run prints); empty uses AWS")
+	fs.StringVar(&endpoint, "dynamodb-endpoint", "", "the same as --endpoint (as handoff export names it)")
+	return &endpoint
+}
+
 func flags(name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {

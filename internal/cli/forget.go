@@ -27,9 +27,7 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 	fs := flags("forget", forgetUsage)
 	email := fs.String("email", "", "the person's email address, as typed on a form (required)")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file (its time zone names the reports' months)")
-	var endpoint string
-	fs.StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint (the URL make run prints); empty uses AWS")
-	fs.StringVar(&endpoint, "dynamodb-endpoint", "", "the same as --endpoint")
+	endpoint := endpointFlag(fs)
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	activitiesTable := fs.String("activities-table", "handoff-local-activities", "activities table")
 	deliveriesTable := fs.String("deliveries-table", "handoff-local-deliveries", "deliveries table")
@@ -46,7 +44,7 @@ func forgetPerson(args []string, stdout, stderr io.Writer, now func() time.Time)
 	if len(problems) > 0 {
 		return misuse(fs, stderr, problems...)
 	}
-	c, db, code, ok := contractAndDB(*file, endpoint, stderr)
+	c, db, code, ok := contractAndDB(*file, *endpoint, stderr)
 	if !ok {
 		return code
 	}

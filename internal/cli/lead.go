@@ -28,9 +28,7 @@ func leadConsent(args []string, stdout, stderr io.Writer) int {
 	email := fs.String("email", "", "the lead's email (as typed: it is normalised as ingestion does)")
 	id := fs.String("id", "", "the lead's ID (ld_…), instead of --email")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file (its time zone, and its consent rules)")
-	var endpoint string
-	fs.StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint (the URL make run prints); empty uses AWS")
-	fs.StringVar(&endpoint, "dynamodb-endpoint", "", "the same as --endpoint (as handoff export names it)")
+	endpoint := endpointFlag(fs)
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	activitiesTable := fs.String("activities-table", "handoff-local-activities", "activities table")
 	if code, done := parse(fs, args, stdout, stderr); done {
@@ -56,7 +54,7 @@ func leadConsent(args []string, stdout, stderr io.Writer) int {
 	if problems = append(problems, extra(fs)...); len(problems) > 0 {
 		return misuse(fs, stderr, problems...)
 	}
-	c, db, code, ok := contractAndDB(*file, endpoint, stderr)
+	c, db, code, ok := contractAndDB(*file, *endpoint, stderr)
 	if !ok {
 		return code
 	}

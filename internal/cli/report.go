@@ -42,9 +42,7 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 	month := fs.String("month", "", "the month to render, YYYY-MM (required; a month that is over)")
 	out := fs.String("out", "", "directory to write the files to (required; created if missing)")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file (the one the function runs with)")
-	var endpoint string
-	fs.StringVar(&endpoint, "endpoint", "", "DynamoDB endpoint (the URL make run prints); empty uses AWS")
-	fs.StringVar(&endpoint, "dynamodb-endpoint", "", "the same as --endpoint (as handoff export names it)")
+	endpoint := endpointFlag(fs)
 	leadsTable := fs.String("leads-table", "handoff-local-leads", "leads table")
 	slaTable := fs.String("sla-table", "handoff-local-sla", "SLA table (the month's records, the reports of record)")
 	stored := fs.Bool("stored", false, "render the month's report of record (what was emailed) instead of computing it")
@@ -94,7 +92,7 @@ func monthlyReport(args []string, stdout, stderr io.Writer, now func() time.Time
 	}
 
 	ctx := context.Background()
-	db, err := dynamoDB(ctx, endpoint)
+	db, err := dynamoDB(ctx, *endpoint)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1

@@ -11,11 +11,11 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -134,31 +134,17 @@ const perCall = 25
 const maxAttempts = 30
 
 // write puts items with BatchWriteItem, 25 a call and writers calls at a time, retrying unprocessed items
-// with a growing pause; the first error stops the rest and is returned.
+// with a growing pause; the first error cancels the rest and is returned.
 func write(ctx context.Context, db store.DB, items []store.Item, writers int) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, max(writers, 1))
-	var wg sync.WaitGroup
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(writers, 1))
 	for batch := range slices.Chunk(items, perCall) {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
 		if ctx.Err() != nil {
 			break
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := writeBatch(ctx, db, batch); err != nil {
-				cancel(err)
-			}
-		}()
+		g.Go(func() error { return writeBatch(ctx, db, batch) })
 	}
-	wg.Wait()
-	return context.Cause(ctx)
+	return g.Wait()
 }
 
 func writeBatch(ctx context.Context, db store.DB, batch []store.Item) error {
