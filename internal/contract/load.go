@@ -257,7 +257,8 @@ func (r *reader) dates(n *yaml.Node, path string) []Date {
 func (r *reader) marketing(n *yaml.Node, path string) Marketing {
 	var m Marketing
 	r.mapping(n, path, map[string]field{
-		"targets": {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
+		"targets":        {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
+		"review_meeting": {false, func(n *yaml.Node, p string) { m.ReviewMeeting = r.reviewMeeting(n, p) }},
 	})
 	return m
 }
@@ -323,6 +324,7 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 			opsFlag = n
 		}},
 		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
+		"outcome_within":      {false, func(n *yaml.Node, p string) { s.OutcomeWithin = r.outcomeDays(n, p) }},
 	})
 	if s.OnBreach == "" {
 		s.OnBreach = Escalate

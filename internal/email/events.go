@@ -79,6 +79,8 @@ func composer(k handoff.EventKind) func(*eventMail, Links) error {
 		return (*eventMail).stuck
 	case handoff.EventUndelivered:
 		return (*eventMail).undelivered
+	case handoff.EventOutcomeMissing:
+		return (*eventMail).outcomeMissing
 	}
 	return nil
 }

@@ -133,6 +133,10 @@ type Handoff struct {
 
 	Contact  Contact  // zero until the lead is contacted
 	Decision Decision // zero until sales answer
+	// OutcomeDue is when the accepted SQL must have its outcome in the CRM (sales.outcome_within, scheduled by
+	// Answer); zero when the contract does not measure it. OutcomeChecked: the checker looked at it (CheckOutcome).
+	OutcomeDue     time.Time
+	OutcomeChecked bool
 
 	// What the deadline checker recorded (each also an SLA event, with its detail).
 	FirstContactBreaches int  // reps who let the first-contact deadline pass (a reassigned SQL can have two)
@@ -288,6 +292,7 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 	} else if h.AnsweredLate() && !h.FeedbackBreached {
 		consider(h.FeedbackDue) // the breach is still to be recorded
 	}
+	consider(h.outcomeDue())
 	return next
 }
 
