@@ -16,7 +16,7 @@ func (b *eventMail) outcomeMissing(Links) error {
 	b.v.Due, b.v.DueNote = b.instant(b.e.Due), t.OutcomeDueNote
 	if n := b.c.Sales.OutcomeWithin; n > 0 && b.e.ContractVersion == b.c.Version {
 		// The delay as the contract in force set it (another version may have set another).
-		b.v.DueNote += " · " + b.w(t.OutcomeDelay, b.w(t.OutcomeDays.For(n), n))
+		b.v.DueNote += " · " + b.w(t.OutcomeDelay, b.w(t.OutcomeDays.For(n), b.cm.Int(n)))
 	}
 	b.v.After = []string{t.OutcomeCounts}
 	b.v.Sections = []section{b.lead()}

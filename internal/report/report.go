@@ -59,6 +59,8 @@ type Report struct {
 	Funnel    []Cohort // the window's months, oldest first
 	Discuss   []Point  // for the SLA review, most important first
 	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
+	// CRMCare is sales' CRM care in the month, per rep (sales.outcome_within).
+	CRMCare CRMCare
 }
 
 // Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
@@ -295,6 +297,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	k.handoffs()
 	r.Marketing = k.marketing()
 	r.Sales, r.SQLs = k.sales()
+	r.CRMCare = k.crmCare()
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
