@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -8,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -99,5 +103,45 @@ func TestCRMCareThroughTheStack(t *testing.T) {
 		if h := s.handoff(l.id); !h.OutcomeChecked || !h.NextCheck(missing.OutcomeDue).IsZero() {
 			t.Errorf("%s: outcome checked %v, next check %s", l.id, h.OutcomeChecked, h.NextCheck(missing.OutcomeDue))
 		}
+	}
+}
+
+// checkReviewInvite: the monthly report's invitation to the SLA review meeting (marketing.review_meeting of the
+// example: first Tuesday, 10:00, 45 min, Europe/Paris), as SES local received it, parses with the library and
+// carries the contract's date, time and zone, the month's UID and the copy's sequence.
+func checkReviewInvite(t *testing.T, c *contract.Contract, a testenv.Attachment, sequence string) {
+	t.Helper()
+	if !strings.HasPrefix(a.ContentType, "text/calendar") {
+		t.Errorf("invitation %q of type %q", a.Filename, a.ContentType)
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(a.Content))
+	if err != nil {
+		t.Fatalf("the invitation does not parse: %v\n%s", err, a.Content)
+	}
+	if !bytes.Contains(a.Content, []byte("METHOD:REQUEST\r\n")) || len(cal.Timezones()) != 1 || cal.Timezones()[0].GetProperty(ics.ComponentPropertyTzid).Value != "Europe/Paris" {
+		t.Errorf("no METHOD:REQUEST or VTIMEZONE of Europe/Paris:\n%s", a.Content)
+	}
+	events := cal.Events()
+	if len(events) != 1 {
+		t.Fatalf("%d events in the invitation", len(events))
+	}
+	e := events[0]
+	start, err := e.GetStartAt()
+	// The report of November, sent on Tuesday 1 December: that morning's meeting.
+	if want := time.Date(2026, 12, 1, 10, 0, 0, 0, c.Location); err != nil || !start.Equal(want) || start.Location().String() != "Europe/Paris" {
+		t.Errorf("the meeting starts %s (%v), want %s", start, err, want)
+	}
+	if end, err := e.GetEndAt(); err != nil || end.Sub(start) != 45*time.Minute {
+		t.Errorf("the meeting ends %s (%v)", end, err)
+	}
+	if e.Id() != "sla-review-2026-11@maintenia.fr" || e.GetProperty(ics.ComponentPropertySequence).Value != sequence {
+		t.Errorf("UID %q, sequence %q (want %s)", e.Id(), e.GetProperty(ics.ComponentPropertySequence).Value, sequence)
+	}
+	var to []string
+	for _, x := range e.Attendees() {
+		to = append(to, x.Email())
+	}
+	if got := strings.Join(to, ","); got != "claire.dubois@maintenia.fr,marc.lefevre@maintenia.fr,"+strings.Join(c.Recipients.MarketingOps, ",") {
+		t.Errorf("attendees %s", got)
 	}
 }
