@@ -92,9 +92,9 @@ func Attendees(c *contract.Contract) []*mail.Address {
 // rsvp asks for an answer (RFC 5545 writes booleans in capitals; the library's WithRSVP writes "true").
 var rsvp = &ics.KeyValues{Key: string(ics.ParameterRsvp), Value: []string{"TRUE"}}
 
-// params names a person (CN). The library escapes a comma, semicolon, colon or apostrophe in a parameter with a backslash, which
-// RFC 5545 does not define (such a value is to be quoted): a name is kept to what needs neither — an apostrophe
-// becomes the typographic one, the other separators a space.
+// params names a person (CN). The library escapes a comma, semicolon, colon or apostrophe in a parameter with a
+// backslash, which RFC 5545 does not define (such a value is to be quoted): a name is kept to what needs neither —
+// an apostrophe becomes the typographic one, the other separators a space.
 func params(a *mail.Address) []ics.PropertyParameter {
 	name := strings.Map(func(r rune) rune {
 		switch r {
