@@ -15,6 +15,9 @@ type CRM struct {
 	OutcomeCounts  string
 	OutcomeTodo    string
 	OutcomeOnce    string
+	// The reminder named in an alert to marketing ops that it was given up: short (subject) and in full.
+	WhatOutcome  string
+	AboutOutcome string
 
 	// The report's CRM care: a block of the sales section.
 	CareTitle       string
@@ -41,6 +44,8 @@ var crmFR = CRM{
 	OutcomeCounts:  "Le CRM n'avait transmis aucune issue à cette échéance\u00a0: ce SQL compte parmi ceux sans issue dans le suivi du CRM du rapport mensuel.",
 	OutcomeTodo:    "Saisissez dans le CRM l'opportunité, ou l'affaire gagnée ou perdue\u00a0: le CRM la transmet à Handoff.",
 	OutcomeOnce:    "Ce rappel n'est envoyé qu'une fois.",
+	WhatOutcome:    "rappel d'issue CRM",
+	AboutOutcome:   "le rappel de saisir l'issue du SQL dans le CRM",
 
 	CareTitle:       "Suivi du CRM",
 	CareDue:         "Délais d'issue échus",
@@ -62,6 +67,8 @@ var crmEN = CRM{
 	OutcomeCounts:  "The CRM had sent no outcome by then: this SQL counts among those without an outcome in the monthly report's CRM care.",
 	OutcomeTodo:    "Record the opportunity, or the deal won or lost, in the CRM: the CRM passes it on to Handoff.",
 	OutcomeOnce:    "This reminder is sent once.",
+	WhatOutcome:    "CRM outcome reminder",
+	AboutOutcome:   "the reminder to record the SQL's outcome in the CRM",
 
 	CareTitle:       "CRM care",
 	CareDue:         "Outcome deadlines due",
