@@ -112,6 +112,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	crmSummary(stdout, c)
 	consentSummary(stdout, c)
 	defaults := ""
 	if c.Retention == contract.DefaultRetention {

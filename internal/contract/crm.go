@@ -165,3 +165,9 @@ func (r *reader) reviewMeeting(n *yaml.Node, path string) *ReviewMeeting {
 	}
 	return &rm
 }
+
+// String writes the meeting as the contract does, in English: "first tuesday, 10:00, 45 min".
+func (rm ReviewMeeting) String() string {
+	week := map[int]string{1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}[rm.Week]
+	return fmt.Sprintf("%s %s, %02d:%02d, %d min", week, strings.ToLower(rm.Weekday.String()), rm.Hour, rm.Minute, int(rm.Duration/time.Minute))
+}

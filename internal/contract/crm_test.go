@@ -64,6 +64,12 @@ func TestCRMKeys(t *testing.T) {
 				t.Errorf("review meeting %+v, want %+v", got, tc.meeting)
 			case got != nil && *got != *tc.meeting:
 				t.Errorf("review meeting %+v, want %+v", *got, *tc.meeting)
+			case got != nil:
+				// Written back, it reads the same.
+				again, err := Parse("c.yaml", []byte(strings.Replace(tc.yaml, "review_meeting: ", "review_meeting: \""+got.String()+"\" # ", 1)))
+				if err != nil || *again.Marketing.ReviewMeeting != *got {
+					t.Errorf("%q read back: %v, %v", got.String(), again, err)
+				}
 			}
 		})
 	}
