@@ -11,6 +11,9 @@
 //	          reminders, first-contact breach ──▶ escalation ──▶ reassignment (a fresh clock for the next rep)
 //	          feedback deadline passed ──▶ feedback breach, the rep reminded and the manager told
 //
+//	accepted ──▶ outcome deadline (sales.outcome_within) ──▶ an outcome from the CRM by then, or one reminder
+//	             (outcome.go: CRM care)
+//
 // An SQL email never leaves once the lead's latest answer to the consent question is no: the hand-off whose
 // email it was is withdrawn instead (Withdraw) — the email abandoned, nothing more checked or sent, marketing
 // ops told.
