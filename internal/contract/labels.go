@@ -65,14 +65,14 @@ func (r *reader) labelled(item *yaml.Node, path, id string, l Label, typ string)
 	r.labelRefs = append(r.labelRefs, labelRef{node: item, path: path, id: id, label: l, typ: typ})
 }
 
-// checkLabels refuses a rule sales could read only by its ID in language l: one on an activity type the words
-// have no name for, without a label in l.
-func (r *reader) checkLabels(l Locale) {
+// checkLabels refuses a rule sales could read only by its ID in language l: one on a custom activity type (the
+// words name only the built-in ones), without a label in l. A type nobody declared is reported by checkTypes.
+func (r *reader) checkLabels(l Locale, custom []string) {
 	if l == "" {
 		return // the locale's own problem is reported already
 	}
 	for _, ref := range r.labelRefs {
-		if ref.typ == "" || slices.Contains(ScoringActivityTypes, ref.typ) || ref.label.In(l) != "" {
+		if !slices.Contains(custom, ref.typ) || slices.Contains(ScoringActivityTypes, ref.typ) || ref.label.In(l) != "" {
 			continue
 		}
 		r.fail(ref.node, ref.path, "rule %q needs a label in %q (label: {%s: \"…\"}): its activity type %q has no words, so sales would read the rule's id",

@@ -16,6 +16,8 @@ type Score struct {
 	OpportunityCreated, DealWon, DealLost string
 	// Yes and No say a true/false value ("free_mail": "true").
 	Yes, No string
+	// On dates what the lead did, after it: "A demandé une démo le 27/11".
+	On string
 	// Times counts a rule's activities when more than one gave points: " (3 fois)".
 	Times string
 	// HandRaised is what a hand-raiser does, after what the lead did: "A demandé une démo : transmis aux ventes…".
@@ -39,6 +41,7 @@ var scoreFR = Score{
 	OpportunityCreated: "Opportunité ouverte", DealWon: "Affaire gagnée", DealLost: "Affaire perdue",
 
 	Yes: "oui", No: "non",
+	On:            " le %s",
 	Times:         " (%d fois)",
 	HandRaised:    "%s" + nbsp + ": transmis aux ventes quel que soit le score",
 	HandRaisedSQL: "SQL",
@@ -57,6 +60,7 @@ var scoreEN = Score{
 	OpportunityCreated: "Opportunity opened", DealWon: "Deal won", DealLost: "Deal lost",
 
 	Yes: "yes", No: "no",
+	On:            " on %s",
 	Times:         " (%d times)",
 	HandRaised:    "%s: handed to sales whatever the score",
 	HandRaisedSQL: "SQL",
