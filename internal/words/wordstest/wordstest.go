@@ -60,7 +60,7 @@ var regexSyntax = []struct {
 }
 
 var (
-	urls    = regexp.MustCompile(`(?i)\b(https?://|mailto:)\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+`)
+	urls = regexp.MustCompile(`(?i)\b(https?://|mailto:)\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+`)
 	// A word is letters, digits, "_" and "-" ("round-robin", "page_view", "e-mail"), whole.
 	word    = regexp.MustCompile(`[\p{L}\p{N}_-]+`)
 	english = func() map[string]bool {
