@@ -46,7 +46,7 @@ func explanation(c *contract.Contract, raw string) []Line {
 		label := r.label.In(c.Locale)
 		switch x.Kind {
 		case "fit":
-			value := localPoints(cm, x.Points)
+			value := Points(x.Points)
 			if x.Unread {
 				value = sw.NotCounted // the value could not be read without guessing: no points
 			}
@@ -74,7 +74,7 @@ func explanation(c *contract.Contract, raw string) []Line {
 			}
 			g.n++
 			g.points += x.Points
-			out[g.line].Value = localPoints(cm, g.points)
+			out[g.line].Value = Points(g.points)
 			if g.n > 1 {
 				out[g.line].Label = did(sw, cm, label, typ, x.Value, x.Rule) + fmt.Sprintf(sw.Times, g.n)
 			}
@@ -154,11 +154,6 @@ func cmp(a, b string) string {
 		return a
 	}
 	return b
-}
-
-// localPoints are Points with the language's decimal mark: "+13,21" in French.
-func localPoints(cm *words.Common, f float64) string {
-	return strings.Replace(Points(f), ".", cm.Decimal, 1)
 }
 
 // activityName is what the lead did, for the recent activities: the words for a built-in type, else the label
