@@ -42,7 +42,9 @@ func scored(t *testing.T, c *contract.Contract, profile scoring.Profile, acts []
 
 // activities are a week of a lead's life on the example contract's every behaviour rule and its hand-raiser.
 func activities(now time.Time) []lead.Activity {
-	at := func(days int, h int) time.Time { return now.Add(-time.Duration(days)*24*time.Hour - time.Duration(h)*time.Hour) }
+	at := func(days int, h int) time.Time {
+		return now.Add(-time.Duration(days)*24*time.Hour - time.Duration(h)*time.Hour)
+	}
 	return []lead.Activity{
 		{ID: "a1", Type: "page_view", OccurredAt: at(6, 2), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs"}},
 		{ID: "a2", Type: "page_view", OccurredAt: at(3, 1), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs"}},
