@@ -121,7 +121,8 @@ func TestFrenchSQLEmail(t *testing.T) {
 }
 
 // TestFrenchEventEmails: every email of the deadline checker, in French, holds no English and no regular
-// expression (the assignment reasons as routing writes them for a French contract).
+// expression, the lead's details shown or erased (the assignment reasons as routing writes them for a French
+// contract).
 func TestFrenchEventEmails(t *testing.T) {
 	t.Parallel()
 	for _, tc := range eventCases(t) {
@@ -132,13 +133,15 @@ func TestFrenchEventEmails(t *testing.T) {
 			for i := range h.Assignments {
 				h.Assignments[i].Reason = frenchReason("territoire Nord", 12, 1)
 			}
-			m, err := EventMessage(c, h, acme(), e, testLinks, now)
-			if err != nil {
-				t.Fatal(err)
+			for who, l := range map[string]*lead.Lead{"": acme(), ", the lead erased": nil} {
+				m, err := EventMessage(c, h, l, e, testLinks, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wordstest.French(t, tc.name+who+" (subject)", m.Subject)
+				wordstest.French(t, tc.name+who+" (text)", m.Text)
+				wordstest.French(t, tc.name+who+" (html)", m.HTML)
 			}
-			wordstest.French(t, tc.name+" (subject)", m.Subject)
-			wordstest.French(t, tc.name+" (text)", m.Text)
-			wordstest.French(t, tc.name+" (html)", m.HTML)
 		})
 	}
 }
