@@ -211,3 +211,23 @@ func TestExplanationWithoutLabels(t *testing.T) {
 	}
 	wordstest.French(t, "explanation without labels", strings.Join(labels, "\n"))
 }
+
+// TestExplanationValuesAreEscaped: the lead's value a line shows is the lead's text, escaped by html/template
+// like every other value of the email.
+func TestExplanationValuesAreEscaped(t *testing.T) {
+	t.Parallel()
+	monday := paris(t, 2026, 11, 30, 10, 0)
+	c := example(t, contract.French, nil)
+	l := scored(t, c, scoring.Profile{"job_title": `Directeur <script>alert("x")</script>`, "country": "FR"}, nil, monday)
+	h := claimed(t, c, "thomas-martin", monday)
+	m, err := SQLMessage(c, l, nil, *h, testLinks, monday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(m.HTML, "<script>") || !strings.Contains(m.HTML, "Décideur"+nb+": Directeur &lt;script&gt;") {
+		t.Errorf("the value is not escaped:\n%s", m.HTML)
+	}
+	if !strings.Contains(m.Text, `Décideur`+nb+`: Directeur <script>alert("x")</script>`) {
+		t.Errorf("the text part lacks the value as typed:\n%s", m.Text)
+	}
+}
