@@ -48,7 +48,7 @@ func activities(now time.Time) []lead.Activity {
 	return []lead.Activity{
 		{ID: "a1", Type: "page_view", OccurredAt: at(6, 2), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs"}},
 		{ID: "a2", Type: "page_view", OccurredAt: at(3, 1), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs"}},
-		{ID: "a3", Type: "page_view", OccurredAt: at(1, 5), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs"}},
+		{ID: "a3", Type: "page_view", OccurredAt: at(1, 5), Properties: map[string]string{"url": "https://www.maintenia.fr/tarifs?offre=pro"}},
 		{ID: "a4", Type: "page_view", OccurredAt: at(5, 3), Properties: map[string]string{"url": "https://www.maintenia.fr/gmao"}},
 		{ID: "a5", Type: "content_download", OccurredAt: at(4, 0), Properties: map[string]string{"content": "Livre blanc : la maintenance prédictive"}},
 		{ID: "a6", Type: "webinar_attended", OccurredAt: at(9, 0), Properties: map[string]string{"webinar": "GMAO en 45 minutes"}},
@@ -199,7 +199,8 @@ func TestExplanationWithoutLabels(t *testing.T) {
 		labels = append(labels, x.Label)
 	}
 	for _, w := range []string{"Fonction" + nb + ": Directrice maintenance", "Adresse e-mail personnelle" + nb + ": oui",
-		"A consulté une page" + nb + ": https://www.maintenia.fr/tarifs (3 fois)", "A consulté une page (4 fois)",
+		"A consulté une page" + nb + ": https://www.maintenia.fr/tarifs (2 fois)", "A consulté une page" + nb + ": https://www.maintenia.fr/tarifs?offre=pro",
+		"A consulté une page (4 fois)",
 		"A téléchargé un contenu", "A demandé une démo le 30/11" + nb + ": transmis aux ventes quel que soit le score"} {
 		found := false
 		for _, x := range labels {

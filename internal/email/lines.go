@@ -64,8 +64,11 @@ func explanation(c *contract.Contract, raw string) []Line {
 		case "hand_raiser":
 			what := did(sw, cm, label, typ, x.Value, x.Rule) + dated(sw, cm, x.At, zone(c))
 			out = append(out, Line{Label: fmt.Sprintf(sw.HandRaised, what), Value: sw.HandRaisedSQL})
-		default: // behaviour: one line per rule and value, its activities counted
-			key := x.Rule + "\x00" + x.Value
+		default: // behaviour: one line per rule (and value, when no label says it), its activities counted
+			key := x.Rule
+			if label == "" {
+				key += "\x00" + x.Value
+			}
 			g, seen := groups[key]
 			if !seen {
 				g = &group{line: len(out)}
