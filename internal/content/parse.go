@@ -228,6 +228,9 @@ func (r rawPiece) piece(src contract.Source, now time.Time) (Piece, lead.FieldEr
 		if n := names[f]; n != "" {
 			return n
 		}
+		if n := r.names[f]; n != "" {
+			return n // a field the format has a name for, missing
+		}
 		return r.where + f
 	}
 	var errs lead.FieldErrors
