@@ -29,8 +29,6 @@ type mappingTarget struct {
 func (r *reader) checkContentSource(s Source, item *yaml.Node, p string, kind *yaml.Node, targets []mappingTarget) {
 	leadFields := setOf(LeadFields)
 	switch {
-	case s.Kind == ContentSource && s.Format == "typeform":
-		r.fail(kind, join(p, "kind"), "a typeform source sends form submissions: kind must be form")
 	case s.Kind != "" && s.Kind != ContentSource && s.Kind != FormSource && s.Format == "webflow":
 		r.fail(kind, join(p, "kind"), "a webflow source sends form submissions (kind form) or CMS items (kind content)")
 	case s.Kind != "" && s.Kind != ContentSource && s.Format == "wordpress":

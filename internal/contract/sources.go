@@ -73,11 +73,12 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 				for i := 0; i+1 < len(n.Content); i += 2 {
 					k, v := n.Content[i], n.Content[i+1]
 					at := join(p, k.Value)
-					if v.Kind == yaml.ScalarNode && contentFields[v.Value] {
+					if v.Kind == yaml.ScalarNode && (contentFields[v.Value] || leadFields[v.Value]) {
 						// Checked against the source's kind below (a lead field or a content field), whichever
 						// comes first in the file.
 						targetNodes = append(targetNodes, mappingTarget{v, at})
-					} else if v.Kind != yaml.ScalarNode || !leadFields[v.Value] {
+					}
+					if v.Kind != yaml.ScalarNode || !leadFields[v.Value] && !contentFields[v.Value] {
 						r.fail(v, at, "must be a lead field (%s), got %s", strings.Join(LeadFields, ", "), describe(v))
 						continue
 					}
