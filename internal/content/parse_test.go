@@ -120,7 +120,9 @@ func TestParseValues(t *testing.T) {
 		{"a type by its English name, any case", `{"id":"1","title":"T","url":"https://m.fr/a","type":"WHITE PAPER"}`,
 			func(p content.Piece) bool { return p.Type == content.WhitePaper }, nil},
 		{"no type: an article", `{"id":"1","title":"T","url":"https://m.fr/a"}`,
-			func(p content.Piece) bool { return p.Type == content.Article && p.PublishedAt.Equal(received) && p.UpdatedAt.Equal(received) }, nil},
+			func(p content.Piece) bool {
+				return p.Type == content.Article && p.PublishedAt.Equal(received) && p.UpdatedAt.Equal(received)
+			}, nil},
 		{"a mapped field wins, comma-separated, duplicates once", `{"id":"1","title":"T","url":"https://m.fr/a","segments":"smb","Public":"Enterprise, mid-market, enterprise"}`,
 			func(p content.Piece) bool { return slices.Equal(p.Segments, []string{"Enterprise", "mid-market"}) }, nil},
 		{"one line", `{"id":"1","title":"  Deux\nlignes  ","url":"https://m.fr/a","Pourquoi":"parce\r\nque"}`,
