@@ -108,7 +108,7 @@ func (r *reader) digest(n *yaml.Node, path string) *Digest {
 				mi, _ = strconv.Atoi(m[2])
 			}
 			if m == nil || h > 23 || mi > 59 {
-				r.fail(n, p, `must be a time of day such as "08:30" (quoted: YAML reads 08:30 otherwise), got %q`, v)
+				r.fail(n, p, `must be a time of day such as "08:30", got %q`, v)
 				return
 			}
 			d.Hour, d.Minute = h, mi

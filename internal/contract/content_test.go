@@ -44,8 +44,8 @@ func TestDigestKey(t *testing.T) {
 		want          []string
 	}{
 		{"a day that is not one", "\n    day: lundi", []string{`c.yaml:23: marketing.digest.day: must be a weekday (monday … sunday), got "lundi"`}},
-		{"a time past midnight", "\n    time: \"24:30\"", []string{`c.yaml:23: marketing.digest.time: must be a time of day such as "08:30" (quoted: YAML reads 08:30 otherwise), got "24:30"`}},
-		{"a time without minutes", "\n    time: \"8h\"", []string{`c.yaml:23: marketing.digest.time: must be a time of day such as "08:30" (quoted: YAML reads 08:30 otherwise), got "8h"`}},
+		{"a time past midnight", "\n    time: \"24:30\"", []string{`c.yaml:23: marketing.digest.time: must be a time of day such as "08:30", got "24:30"`}},
+		{"a time without minutes", "\n    time: \"8h\"", []string{`c.yaml:23: marketing.digest.time: must be a time of day such as "08:30", got "8h"`}},
 		{"a zone that is not one", "\n    zone: Paris", []string{`c.yaml:23: marketing.digest.zone: must be an IANA time zone such as "Europe/Paris", got "Paris"`}},
 		{"an unknown key", "\n    hour: 8", []string{`c.yaml:23: marketing.digest.hour: unknown key (allowed here: day, time, zone)`}},
 		{"nothing", "", []string{`c.yaml:22: marketing.digest: must be a mapping (day, time, zone; each optional), got nothing; remove the key for no digest`}},
