@@ -144,6 +144,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if out.leadID != "" {
 		attrs = append(attrs, "leadId", out.leadID, "created", out.created, "replayed", out.replay, "activities", out.count)
 	}
+	if out.leadID == "" && out.count > 0 {
+		attrs = append(attrs, "pieces", out.count) // the content route: pieces, no lead
+	}
 	if out.reason != "" {
 		attrs = append(attrs, "reason", out.reason)
 	}
