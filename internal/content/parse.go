@@ -124,17 +124,19 @@ func genericPieces(isJSON bool, body []byte) ([]rawPiece, error) {
 // "slug", …}}]}} (events/ingest/content-webflow-documented.json). The item's own fields are its id, fieldData's
 // name (the title) and slug, lastPublished and lastUpdated; the mapping reads fieldData.
 func webflowItems(body []byte) ([]rawPiece, error) {
+	type item struct {
+		ID            string         `json:"id"`
+		LastPublished string         `json:"lastPublished"`
+		LastUpdated   string         `json:"lastUpdated"`
+		IsDraft       bool           `json:"isDraft"`
+		IsArchived    bool           `json:"isArchived"`
+		FieldData     map[string]any `json:"fieldData"`
+	}
 	var ev struct {
 		TriggerType string `json:"triggerType"`
 		Payload     struct {
-			Items []struct {
-				ID            string         `json:"id"`
-				LastPublished string         `json:"lastPublished"`
-				LastUpdated   string         `json:"lastUpdated"`
-				IsDraft       bool           `json:"isDraft"`
-				IsArchived    bool           `json:"isArchived"`
-				FieldData     map[string]any `json:"fieldData"`
-			} `json:"items"`
+			item         // one item, flat, as Webflow's other collection_item_* events send it
+			Items []item `json:"items"`
 		} `json:"payload"`
 	}
 	if err := decodeJSON(body, &ev); err != nil {
@@ -143,12 +145,19 @@ func webflowItems(body []byte) ([]rawPiece, error) {
 	if ev.TriggerType != "collection_item_published" {
 		return nil, lead.FieldErrors{{Field: "triggerType", Message: fmt.Sprintf("must be collection_item_published, got %q", clip(ev.TriggerType))}}
 	}
+	flat := len(ev.Payload.Items) == 0 && ev.Payload.ID != ""
+	if flat {
+		ev.Payload.Items = []item{ev.Payload.item}
+	}
 	if len(ev.Payload.Items) == 0 {
 		return nil, lead.FieldErrors{{Field: "payload.items", Message: "must list the items published"}}
 	}
 	out := make([]rawPiece, 0, len(ev.Payload.Items))
 	for i, it := range ev.Payload.Items {
 		where := fmt.Sprintf("payload.items[%d].", i)
+		if flat {
+			where = "payload."
+		}
 		fd := it.FieldData
 		if fd == nil {
 			fd = map[string]any{}

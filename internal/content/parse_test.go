@@ -159,3 +159,19 @@ func TestParseValues(t *testing.T) {
 		})
 	}
 }
+
+// TestParseWebflowFlatItem: an item sent flat in payload (the shape of Webflow's other collection_item_* events)
+// is read too, its fields named where they are.
+func TestParseWebflowFlatItem(t *testing.T) {
+	src, _ := example(t).Source("ressources")
+	body := `{"triggerType":"collection_item_published","payload":{"id":"i9","lastPublished":"2026-11-27T16:20:00.000Z","fieldData":{"name":"Titre","slug":"titre","type-de-contenu":"Livre blanc"}}}`
+	got, err := content.Parse(src, true, []byte(body), received)
+	if err != nil || len(got) != 1 || got[0].ItemID != "i9" || got[0].URL != "https://maintenia.fr/ressources/titre" || got[0].Type != content.WhitePaper {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	_, err = content.Parse(src, true, []byte(`{"triggerType":"collection_item_published","payload":{"id":"i9","fieldData":{"slug":"t"}}}`), received)
+	var fe lead.FieldErrors
+	if !errors.As(err, &fe) || len(fe) != 1 || fe[0].Field != "payload.fieldData.name" {
+		t.Errorf("a flat item without a name: %v", err)
+	}
+}

@@ -211,3 +211,23 @@ func TestNoDigestInTheContract(t *testing.T) {
 		t.Errorf("%+v, %v", out, err)
 	}
 }
+
+// TestHandleTheScheduledEvent: the schedule's input (events/digest/scheduled.json, as template.yaml's Input makes
+// it) decides the week, not the clock of the run; a payload that is not one is refused.
+func TestHandleTheScheduledEvent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "fr")
+	f.publish(t, "ent", "Pour les grands comptes", at(time.December, 2, 10, 0), "enterprise")
+	payload, err := os.ReadFile(filepath.Join(testenv.Root(), "events", "digest", "scheduled.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.digester(t, sesSender(t), at(time.December, 20, 12, 0)) // a later clock: the input wins
+	out, err := d.Handle(context.Background(), payload)
+	if err != nil || out.Week != "2026-W50" || out.Sent != 1 || out.Nothing != 3 {
+		t.Errorf("%+v, %v", out, err)
+	}
+	if _, err := d.Handle(context.Background(), []byte(`{"scheduledTime": "lundi"}`)); err == nil {
+		t.Error("a bad payload was accepted")
+	}
+}
