@@ -21,7 +21,7 @@ import (
 // root is the repository's root (this package is two levels down).
 var root = filepath.Join("..", "..")
 
-func example(t *testing.T) *contract.Contract {
+func example(t testing.TB) *contract.Contract {
 	t.Helper()
 	c, err := contract.Load(filepath.Join(root, "infra", "contract", "contract.yaml"))
 	if err != nil {
@@ -31,7 +31,7 @@ func example(t *testing.T) *contract.Contract {
 }
 
 // sampleBody reads a sample event of events/ingest (an API Gateway request, as the ingest function receives it).
-func sampleBody(t *testing.T, file string) (body []byte, isJSON bool) {
+func sampleBody(t testing.TB, file string) (body []byte, isJSON bool) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(root, "events", "ingest", file))
 	if err != nil {
