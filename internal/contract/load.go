@@ -92,6 +92,9 @@ func Parse(name string, data []byte) (*Contract, error) {
 	if !retention {
 		c.Retention = DefaultRetention
 	}
+	if d := c.Marketing.Digest; d != nil && d.Location == nil {
+		d.Location = c.Location // the digest's zone defaults to the contract's
+	}
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}
@@ -259,6 +262,7 @@ func (r *reader) marketing(n *yaml.Node, path string) Marketing {
 	var m Marketing
 	r.mapping(n, path, map[string]field{
 		"targets": {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
+		"digest":  {false, func(n *yaml.Node, p string) { m.Digest = r.digest(n, p) }},
 	})
 	return m
 }
