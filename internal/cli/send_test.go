@@ -52,6 +52,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 		{"zapier-linkedin", "/v1/sources/zapier-linkedin/submissions", true},
 		{"tracking", "/v1/sources/tracking/activities", false},
 		{"crm", "/v1/sources/crm/outcomes", false},
+		{"blog", "/v1/sources/blog/content", false},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer

@@ -74,6 +74,7 @@ const (
 	FormSource     SourceKind = "form"       // form submissions: create or update a lead
 	ActivitySource SourceKind = "activities" // tracking: page views, downloads, webinars, clicks...
 	OutcomeSource  SourceKind = "outcomes"   // the CRM: opportunity created, won, lost
+	ContentSource  SourceKind = "content"    // the CMS: pieces published for sales (content.go)
 )
 
 // Source is one webhook sender: how it signs, how its payload is shaped, where its fields go.
@@ -85,7 +86,10 @@ type Source struct {
 	// Secret is a reference, never the secret: ssm:/name (SecureString), secretsmanager:name or env:NAME.
 	Secret   string
 	Honeypot string            // a field humans never fill; a submission with it set is discarded
-	Mapping  map[string]string // source field -> lead field
+	Mapping  map[string]string // source field -> lead field (a content source: -> content field)
+	// BaseURL, for a content source whose CMS sends a slug rather than a URL (Webflow): the piece's URL is
+	// BaseURL followed by its slug.
+	BaseURL string
 }
 
 // Source finds a source by ID.
@@ -105,6 +109,9 @@ type Marketing struct {
 	// ReviewMeeting is the monthly SLA review both teams hold (marketing.review_meeting); nil: none scheduled, the
 	// monthly report carries no invitation.
 	ReviewMeeting *ReviewMeeting
+	// Digest is the weekly email of the content published for sales (content.go); nil: no digest, "not
+	// measured".
+	Digest *Digest
 }
 
 // Target is the monthly commitment in force from From to To (inclusive; To is zero when open-ended).

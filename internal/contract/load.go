@@ -92,10 +92,14 @@ func Parse(name string, data []byte) (*Contract, error) {
 	if !retention {
 		c.Retention = DefaultRetention
 	}
+	if d := c.Marketing.Digest; d != nil && d.Location == nil {
+		d.Location = c.Location // the digest's zone defaults to the contract's
+	}
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}
 	r.checkTypes(c.ActivityTypes)
+	r.checkLabels(c.Locale, c.ActivityTypes)
 	r.checkRepRefs(c.Roster.Reps)
 	if c.Sales.EscalateToMarketingOps && len(c.Recipients.MarketingOps) == 0 && opsFlag != nil {
 		r.fail(opsFlag, "sales.escalate_to_marketing_ops", "is true but recipients.marketing_ops lists nobody")
@@ -259,6 +263,7 @@ func (r *reader) marketing(n *yaml.Node, path string) Marketing {
 	r.mapping(n, path, map[string]field{
 		"targets":        {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
 		"review_meeting": {false, func(n *yaml.Node, p string) { m.ReviewMeeting = r.reviewMeeting(n, p) }},
+		"digest":         {false, func(n *yaml.Node, p string) { m.Digest = r.digest(n, p) }},
 	})
 	return m
 }

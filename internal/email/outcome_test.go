@@ -8,6 +8,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // TestOutcomeReminder: the CRM-care reminder goes to the rep who accepted the SQL, names the lead, the acceptance,
@@ -36,6 +37,11 @@ func TestOutcomeReminder(t *testing.T) {
 				t.Fatal(err)
 			}
 			wellFormed(t, tc.l, m)
+			if tc.l == contract.French {
+				for _, part := range []string{m.Subject, m.Text, m.HTML} {
+					wordstest.French(t, "CRM-care reminder", part)
+				}
+			}
 			if got := addrs(m.To); !slices.Equal(got, []string{"thomas.martin@maintenia.fr"}) || len(m.Cc) != 0 {
 				t.Errorf("to %v cc %v", got, addrs(m.Cc))
 			}
@@ -57,6 +63,9 @@ func TestOutcomeReminder(t *testing.T) {
 			alert, err := EventMessage(c, *h, acme(), u, testLinks, now)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.l == contract.French {
+				wordstest.French(t, "alert about a CRM-care reminder", alert.Subject+"\n"+alert.Text)
 			}
 			if strings.Contains(alert.Text, string(handoff.EventOutcomeMissing)) || !strings.Contains(alert.Subject, map[contract.Locale]string{contract.French: "rappel d'issue CRM", contract.English: "CRM outcome reminder"}[tc.l]) {
 				t.Errorf("the alert names the email by its kind:\n%s\n%s", alert.Subject, alert.Text)

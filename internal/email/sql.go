@@ -41,6 +41,8 @@ type SQL struct {
 	ClockFrom time.Time
 	// PossibleDuplicate: this email is sent again because whether the first one left is unknown.
 	PossibleDuplicate bool
+	// Content is the two most recent pieces of content relevant to the lead; none: the block is absent.
+	Content []ContentLine
 }
 
 // Person is the lead as the rep sees it.
@@ -60,7 +62,7 @@ type Links struct {
 
 var (
 	htmlSQL = parseHTML("sql.html.tmpl")
-	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score, "content": contentWords}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
 // Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.

@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 func example(t *testing.T, replace ...string) *contract.Contract {
@@ -92,6 +93,9 @@ func TestReviewInvitation(t *testing.T) {
 				t.Fatalf("%d events", len(events))
 			}
 			e := events[0]
+			if c.Locale == contract.French {
+				wordstest.French(t, "review meeting invitation", e.GetProperty(ics.ComponentPropertySummary).Value+"\n"+e.GetProperty(ics.ComponentPropertyDescription).Value)
+			}
 			loc, _ := time.LoadLocation(tc.zone)
 			wantStart, _ := time.ParseInLocation("2006-01-02 15:04", tc.start, loc)
 			wantEnd, _ := time.ParseInLocation("2006-01-02 15:04", tc.end, loc)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // TestCRMCare: the outcome deadlines that fell in the month, per rep who accepted the SQLs, and those passed
@@ -52,6 +53,8 @@ func TestCRMCare(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			wordstest.French(t, "report with CRM care (text)", e.Text)
+			wordstest.French(t, "report with CRM care (HTML)", e.HTML)
 			for _, w := range tc.words {
 				if !strings.Contains(e.Text, w) || !strings.Contains(e.HTML, strings.ReplaceAll(w, "'", "&#39;")) {
 					t.Errorf("the report does not say %q:\n%s", w, e.Text)
