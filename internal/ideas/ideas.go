@@ -161,3 +161,13 @@ func Tally(records []Record, m contract.Month, reps []contract.Rep) map[string]C
 
 // String names a submission in logs and errors: its rep and ID, never its text.
 func (s Submission) String() string { return fmt.Sprintf("%s of %s (%s)", s.Kind, s.RepID, s.ID) }
+
+// Key names a record: its month, its rep and its submission.
+type Key struct {
+	Month contract.Month
+	RepID string
+	ID    string
+}
+
+// Key is the record's key.
+func (r Record) Key() Key { return Key{Month: r.Month, RepID: r.RepID, ID: r.ID} }
