@@ -35,6 +35,7 @@ type Ideas struct {
 	OpsIntro   string
 	Rep        string
 	Date       string
+	Colon      string // after a label, as the language writes it
 	// The monthly report's list, and its line when nobody wrote.
 	ReportTitle string
 	ReportNone  string
@@ -66,10 +67,11 @@ var ideasFR = Ideas{
 	Content:       "Contenus",
 	Other:         "Autre",
 	EmailLink:     "Une idée de contenu, un retour sur les contacts reçus ?",
-	OpsSubject:    "%s : %s",
+	OpsSubject:    "%s" + nbsp + ": %s",
 	OpsIntro:      "%s a écrit au marketing :",
 	Rep:           "Commercial",
 	Date:          "Date",
+	Colon:         nbsp + ":",
 	ReportTitle:   "Idées et retours terrain des commerciaux",
 	ReportNone:    "Aucun ce mois-ci.",
 }
@@ -104,6 +106,7 @@ var ideasEN = Ideas{
 	OpsIntro:      "%s wrote to marketing:",
 	Rep:           "Rep",
 	Date:          "Date",
+	Colon:         ":",
 	ReportTitle:   "Sales' ideas and field feedback",
 	ReportNone:    "None this month.",
 }
