@@ -11,9 +11,9 @@ func TestSalesIdeasKeys(t *testing.T) {
 	t.Parallel()
 	const at = `reminders: ["50%", "80%"]`
 	for _, tc := range []struct {
-		name                string
-		add                 string
-		categories          []FeedbackCategory
+		name                 string
+		add                  string
+		categories           []FeedbackCategory
 		perMonth, perQuarter int
 	}{
 		{"left out: the defaults, nothing measured", "", DefaultFeedbackCategories(), 0, 0},

@@ -42,7 +42,9 @@ func newIdeasFixture(t *testing.T, locale string) *ideasFixture {
 	return &ideasFixture{t: t, c: c, store: st, handler: feedback.Router(answers, feedback.NewIdeasPage(c, st, key, clock, testenv.Logger(t)))}
 }
 
-func ideasToken(rep string, exp time.Time) string { return ideas.Sign(key, ideas.Link{RepID: rep, Expires: exp}) }
+func ideasToken(rep string, exp time.Time) string {
+	return ideas.Sign(key, ideas.Link{RepID: rep, Expires: exp})
+}
 
 func (f *ideasFixture) do(method, token, form string, headers map[string]string) events.APIGatewayV2HTTPResponse {
 	f.t.Helper()
