@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -146,5 +148,38 @@ func TestIdeasMailRefusedThenAbandoned(t *testing.T) {
 	}
 	if got, _ := s.Get(ctx, k); got.Mail.Status != outbox.MailAbandoned {
 		t.Fatalf("status %s", got.Mail.Status)
+	}
+}
+
+// The report's reader takes the ideas of the month's quarter up to the month, recorded by its as-of instant.
+func TestMonthsReadTheQuartersIdeas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	names := testenv.Tables(t)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: paris}
+	s := store.NewIdeas(testenv.DynamoDB(t), tables)
+	asOf := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for i, at := range []time.Time{
+		time.Date(2026, 9, 30, 9, 0, 0, 0, time.UTC),   // the quarter before
+		time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC),   // in
+		time.Date(2026, 11, 30, 20, 0, 0, 0, time.UTC), // in
+		time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC),  // after asOf
+	} {
+		if ok, err := s.Record(ctx, ideas.Submission{ID: ideas.NewSubmissionID(), RepID: "r", Kind: ideas.Idea, Text: fmt.Sprint(i), At: at}); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+	}
+	in, err := store.NewMonths(testenv.DynamoDB(t), tables).Read(ctx, contract.Month{Year: 2026, Month: 11}, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range in.Ideas {
+		got = append(got, r.Text)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"1", "2"}) {
+		t.Fatalf("ideas read = %v, want 1 and 2", got)
 	}
 }

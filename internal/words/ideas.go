@@ -39,6 +39,10 @@ type Ideas struct {
 	// The monthly report's list, and its line when nobody wrote.
 	ReportTitle string
 	ReportNone  string
+	// The report's column heads, and its per-rep counts.
+	ColKind, ColCategory, ColText string
+	PerRep                        string
+	CountFeedback, CountIdeas     string
 }
 
 var ideasFR = Ideas{
@@ -74,6 +78,12 @@ var ideasFR = Ideas{
 	Colon:         nbsp + ":",
 	ReportTitle:   "Idées et retours terrain des commerciaux",
 	ReportNone:    "Aucun ce mois-ci.",
+	ColKind:       "Type",
+	ColCategory:   "Sujet",
+	ColText:       "Message",
+	PerRep:        "Par commercial",
+	CountFeedback: "Retours terrain du mois",
+	CountIdeas:    "Idées du trimestre",
 }
 
 var ideasEN = Ideas{
@@ -109,6 +119,12 @@ var ideasEN = Ideas{
 	Colon:         ":",
 	ReportTitle:   "Sales' ideas and field feedback",
 	ReportNone:    "None this month.",
+	ColKind:       "Type",
+	ColCategory:   "Subject",
+	ColText:       "Message",
+	PerRep:        "Per rep",
+	CountFeedback: "Field feedback this month",
+	CountIdeas:    "Ideas this quarter",
 }
 
 // ForIdeas is the ideas and field feedback words in language l (panics on a language that Speaks does not).
