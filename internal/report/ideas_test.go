@@ -37,7 +37,7 @@ func TestIdeasInTheReport(t *testing.T) {
 		t.Errorf("items out of order or unlabelled: %+v", r.Ideas.Items)
 	}
 	for _, tc := range []struct {
-		rep                string
+		rep               string
 		feedback, quarter int
 	}{{"thomas-martin", 1, 2}, {"sophie-bernard", 1, 0}, {"amelie-robert", 0, 0}, {"parti", 1, 0}, {"nobody", 0, 0}} {
 		if got := r.IdeasOf(tc.rep); got.FeedbackInMonth != tc.feedback || got.IdeasInQuarter != tc.quarter {
