@@ -47,7 +47,7 @@ type Ideas struct {
 
 var ideasFR = Ideas{
 	Title:         "Une idée de contenu, un retour terrain",
-	Intro:         "Proposez au marketing un contenu qui vous aiderait à vendre, ou dites-lui ce que vous observez sur les leads reçus.",
+	Intro:         "Proposez au marketing un contenu qui vous aiderait à vendre, ou dites-lui ce que vous observez sur les contacts reçus.",
 	Kind:          "C'est…",
 	KindIdea:      "une idée de contenu",
 	KindFeedback:  "un retour terrain",
@@ -57,7 +57,7 @@ var ideasFR = Ideas{
 	TextHint:      "2000 caractères au plus. N'y mettez pas les coordonnées d'une personne : citez plutôt la société.",
 	Submit:        "Envoyer",
 	Done:          "C'est transmis au marketing. Merci !",
-	Another:       "Écrire un autre message",
+	Another:       "Vous pouvez en écrire un autre ci-dessous.",
 	Denied:        "Ce lien n'est pas valide",
 	DeniedText:    "Il a expiré ou a été modifié. Utilisez le lien du dernier e-mail reçu.",
 	ErrKind:       "Choisissez : une idée de contenu ou un retour terrain.",
@@ -98,7 +98,7 @@ var ideasEN = Ideas{
 	TextHint:      "2000 characters at most. Leave out a person's contact details: name the company instead.",
 	Submit:        "Send",
 	Done:          "Marketing has it. Thank you!",
-	Another:       "Write another message",
+	Another:       "You may write another one below.",
 	Denied:        "This link is not valid",
 	DeniedText:    "It expired or was altered. Use the link in the latest email you received.",
 	ErrKind:       "Choose: a content idea or field feedback.",
