@@ -3,7 +3,9 @@ package feedback_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/feedback"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -215,5 +218,37 @@ func TestIdeasPageRefuses(t *testing.T) {
 	}
 	if n := len(f.recorded()); n != 0 {
 		t.Fatalf("refused requests recorded %d submissions", n)
+	}
+}
+
+// TestIdeasSampleEvent: events/feedback's POST of an idea form (signed with the local demo key), as API Gateway
+// hands it over, is routed to the ideas page and recorded once, delivered twice.
+func TestIdeasSampleEvent(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(testenv.Root() + "/events/feedback/post-idea.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	env, err := secrets.ReadEnvFile(testenv.Root() + "/infra/local/secrets.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newIdeasFixture(t, "fr")
+	linkKey := []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"])
+	answers := feedback.NewPage(f.c, nil, nil, linkKey, func() time.Time { return now }, testenv.Logger(t))
+	handler := feedback.Router(answers, feedback.NewIdeasPage(f.c, f.store, linkKey, func() time.Time { return now }, testenv.Logger(t)))
+	for range 2 {
+		resp, err := handler(context.Background(), ev)
+		if err != nil || resp.StatusCode != 303 {
+			t.Fatalf("POST sample: %d %v\n%s", resp.StatusCode, err, resp.Body)
+		}
+	}
+	rs := f.recorded()
+	if len(rs) != 1 || rs[0].RepID != "thomas-martin" || rs[0].Category != "timing" || !strings.Contains(rs[0].Text, "vendredi soir") {
+		t.Fatalf("recorded %+v", rs)
 	}
 }
