@@ -18,10 +18,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
@@ -69,7 +69,7 @@ func NewSubmissionID() string {
 }
 
 // New validates a rep's form — kind, category (a feedback's, one of the contract's; none for an idea), text
-// (1 to MaxText characters once trimmed, line breaks as "\n", no other control character) and the submission ID —
+// (1 to MaxText characters once trimmed, line breaks as "\n", no control or bidirectional character) and the submission ID —
 // and returns the submission, or a *FieldError naming the first field wrong.
 func New(s contract.Sales, id, repID, kind, category, text string, at time.Time) (Submission, error) {
 	sub := Submission{ID: id, RepID: repID, Kind: Kind(kind), At: at.UTC()}
@@ -98,16 +98,15 @@ func New(s contract.Sales, id, repID, kind, category, text string, at time.Time)
 }
 
 // cleanText is a form's text with its line breaks as "\n" and trimmed; false when it is empty, too long, not
-// UTF-8 or holds a control character other than a line break or a tab.
+// UTF-8 or holds a character handoff.Hidden refuses (control characters but line breaks and tabs, bidirectional
+// controls).
 func cleanText(s string) (string, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxText {
 		return "", false
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return "", false
-		}
+	if strings.IndexFunc(s, handoff.Hidden) >= 0 {
+		return "", false
 	}
 	return s, true
 }

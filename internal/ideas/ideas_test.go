@@ -28,6 +28,8 @@ func TestNew(t *testing.T) {
 		{"empty text", id, "idea", "", " \n ", "text", ""},
 		{"control character", id, "idea", "", "a\x00b", "text", ""},
 		{"not UTF-8", id, "idea", "", "a\xffb", "text", ""},
+		{"bidirectional override", id, "idea", "", "prix \u202egnp.exe", "text", ""},
+		{"tab kept", id, "idea", "", "a\tb", "", "a\tb"},
 		{"unknown kind", id, "complaint", "", "x", "kind", ""},
 		{"no kind", id, "", "", "x", "kind", ""},
 		{"feedback without category", id, "feedback", "", "x", "category", ""},
