@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
@@ -68,6 +69,12 @@ func IdeaMessage(c *contract.Contract, r ideas.Record) (Message, error) {
 		m.To = append(m.To, &mail.Address{Address: a})
 	}
 	return m, nil
+}
+
+// IdeasLink is rep's ideas and field feedback link (ideas.URL), valid ideas.LinkTTL from now: what the weekly
+// digest carries (the SQL email has it in Links.Ideas).
+func (s LinkSigner) IdeasLink(repID string, now time.Time) string {
+	return ideas.URL(s.Key, s.BaseURL, repID, now)
 }
 
 // oneLine keeps a header's text on one line.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
-	"github.com/handoff-sla/handoff/internal/ideas"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
@@ -30,7 +29,7 @@ func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
 		return strings.TrimRight(s.BaseURL, "/") + "/v1/feedback/" + handoff.Sign(s.Key, handoff.Link{Handoff: h.Key, RepID: h.Rep(), Action: a, Expires: exp})
 	}
 	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject),
-		Ideas: ideas.URL(s.Key, s.BaseURL, h.Rep(), now)}
+		Ideas: s.IdeasLink(h.Rep(), now)}
 }
 
 // LeadReader reads the lead an SQL email is about (store.Leads).
