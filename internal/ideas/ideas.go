@@ -14,6 +14,7 @@ package ideas
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -53,6 +54,9 @@ type Record struct {
 	Month contract.Month // in the contract's zone
 	Mail  outbox.Mail
 }
+
+// ErrNotFound: no such submission (it expired, or was deleted by hand).
+var ErrNotFound = errors.New("ideas: no such submission")
 
 // FieldError names the form's field that is wrong: kind, category, text or submission.
 type FieldError struct{ Field string }

@@ -158,8 +158,22 @@ func parseMonth(s string) (contract.Month, bool) {
 	return contract.MonthOf(t), true
 }
 
-// ErrIdeaNotFound: no such submission (it expired, or never was).
-var ErrIdeaNotFound = errors.New("store: no such submission")
+// ErrIdeaNotFound: no such submission (it expired, was deleted by hand, or never was).
+var ErrIdeaNotFound = ideas.ErrNotFound
+
+// DropPending takes a submission off the pending list without settling it: its record is gone (deleted by hand,
+// expired), so there is nothing left to send.
+func (s *Ideas) DropPending(ctx context.Context, k ideas.Key) error {
+	// A transaction of one Delete: the store's client makes no single deletes (see client).
+	reasons, err := transact(ctx, s.db, []types.TransactWriteItem{{Delete: &types.Delete{TableName: &s.t.SLA, Key: key(ideasPending, ideaPendingSK(k))}}})
+	if err == nil && reasons != nil {
+		err = fmt.Errorf("transaction cancelled %s", describe(reasons))
+	}
+	if err != nil {
+		return fmt.Errorf("drop the pending email of %s/%s/%s: %w", k.Month, k.RepID, k.ID, err)
+	}
+	return nil
+}
 
 // StartMail is the gate of a submission's email (outbox.Gate.Pass): claimed → sending at now, a conditional
 // write; passed is false, with the record as found, when it was not claimed.

@@ -36,6 +36,7 @@ type Store interface {
 	StartMail(ctx context.Context, k ideas.Key, now time.Time) (ideas.Record, bool, error)
 	SettleMail(ctx context.Context, k ideas.Key, sendingAt time.Time, m outbox.Mail) error
 	Abandon(ctx context.Context, r ideas.Record) error
+	DropPending(ctx context.Context, k ideas.Key) error
 }
 
 // Relay sends the pending emails.
@@ -76,6 +77,12 @@ func (r *Relay) Run(ctx context.Context) (Result, error) {
 			return email.IdeaMessage(r.contract, g.rec)
 		})
 		switch {
+		case errors.Is(err, ideas.ErrNotFound):
+			// Its record is gone (deleted by hand, expired): nothing to send, off the list.
+			if err := r.store.DropPending(ctx, k); err != nil {
+				res.Failed++
+				errs = append(errs, err)
+			}
 		case err != nil:
 			res.Failed++
 			errs = append(errs, fmt.Errorf("ideas email %s/%s: %w", k.RepID, k.ID, err))

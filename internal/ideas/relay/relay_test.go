@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/email"
@@ -28,6 +31,7 @@ type fixture struct {
 	t     *testing.T
 	c     *contract.Contract
 	store *store.Ideas
+	table string       // the SLA table's name
 	sent  atomic.Int32 // emails SES accepted from this fixture's relay
 }
 
@@ -39,7 +43,7 @@ func newFixture(t *testing.T, locale string) *fixture {
 	}
 	c.Locale = contract.Locale(locale)
 	names := testenv.Tables(t)
-	return &fixture{t: t, c: c, store: store.NewIdeas(testenv.DynamoDB(t), store.Tables{SLA: names["SlaTable"], Zone: c.Location})}
+	return &fixture{t: t, c: c, table: names["SlaTable"], store: store.NewIdeas(testenv.DynamoDB(t), store.Tables{SLA: names["SlaTable"], Zone: c.Location})}
 }
 
 // sender counts what SES local accepted, or plays a failure.
@@ -195,4 +199,21 @@ func TestRelayFailures(t *testing.T) {
 			t.Fatalf("%+v, %v, sent %d, pending %d", res, err, f.sent.Load(), f.pending())
 		}
 	})
+}
+
+// A submission deleted by hand (an erasure) while its email was pending: nothing sent, off the list, no error.
+func TestRelayRecordGone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t, "fr")
+	s := f.record(ideas.Idea, "", "Marc Roux de chez ACME veut un cas client")
+	if _, err := testenv.DynamoDB(t).DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &f.table, Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "IDEAS#" + ideas.MonthOf(at, f.c.Location).String()},
+		"sk": &types.AttributeValueMemberS{Value: "REP#" + s.RepID + "#" + s.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.relay(nil, at).Run(ctx)
+	if err != nil || res != (relay.Result{}) || f.sent.Load() != 0 || f.pending() != 0 {
+		t.Fatalf("%+v, %v, sent %d, pending %d", res, err, f.sent.Load(), f.pending())
+	}
 }
