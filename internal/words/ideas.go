@@ -29,7 +29,8 @@ type Ideas struct {
 	// The default categories (contract.DefaultFeedbackCategories).
 	LeadQuality, Targeting, Timing, Content, Other string
 	// The SQL email's line: a question, then the link.
-	EmailLink string
+	EmailLink     string
+	EmailLinkText string // the link's own words
 	// Marketing ops' email: its subject (the rep's name; the kind, in words), its intro (the rep's name).
 	OpsSubject string
 	OpsIntro   string
@@ -71,6 +72,7 @@ var ideasFR = Ideas{
 	Content:       "Contenus",
 	Other:         "Autre",
 	EmailLink:     "Une idée de contenu, un retour sur les contacts reçus ?",
+	EmailLinkText: "Écrire au marketing",
 	OpsSubject:    "%s" + nbsp + ": %s",
 	OpsIntro:      "%s a écrit au marketing :",
 	Rep:           "Commercial",
@@ -112,6 +114,7 @@ var ideasEN = Ideas{
 	Content:       "Content",
 	Other:         "Other",
 	EmailLink:     "A content idea, feedback on the leads you receive?",
+	EmailLinkText: "Write to marketing",
 	OpsSubject:    "%s: %s",
 	OpsIntro:      "%s wrote to marketing:",
 	Rep:           "Rep",
