@@ -96,6 +96,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}
 	r.checkTypes(c.ActivityTypes)
+	r.checkLabels(c.Locale, c.ActivityTypes)
 	r.checkRepRefs(c.Roster.Reps)
 	if c.Sales.EscalateToMarketingOps && len(c.Recipients.MarketingOps) == 0 && opsFlag != nil {
 		r.fail(opsFlag, "sales.escalate_to_marketing_ops", "is true but recipients.marketing_ops lists nobody")

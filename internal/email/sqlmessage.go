@@ -80,7 +80,7 @@ func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 		Source: strings.Join(l.Sources, ", "), UTM: joinNonEmpty(" / ", l.Attribution.UTMSource, l.Attribution.UTMMedium, l.Attribution.UTMCampaign),
 		Score: l.Score.Total, Fit: l.Score.Fit, Behaviour: l.Score.Behaviour, Reason: h.Assignments[len(h.Assignments)-1].Reason,
 		Due: h.FirstContactDue.In(c.Location), DueIn: words.Duration(c.Calendar.Between(now, h.FirstContactDue)), ClockFrom: h.ClockFrom.In(c.Location),
-		Why: explanation(l.Score.Explanation, c.Location, cm), Recent: recent(acts, c.Location, cm, 5), Feedback: links,
+		Why: explanation(c, l.Score.Explanation), Recent: recent(c, acts, 5), Feedback: links,
 		PossibleDuplicate: h.Mail.PossibleDuplicate,
 	}
 	if n := len(h.Assignments); n > 1 {
