@@ -7,6 +7,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // The SQL email carries the rep's ideas link, in both parts, and it opens the ideas page for that rep.
@@ -72,5 +73,24 @@ func TestIdeaMessage(t *testing.T) {
 		if strings.Contains(m.HTML, "<img") || !strings.Contains(m.HTML, "&lt;img src=x") || !strings.Contains(m.Text, "<img src=x onerror=alert(1)>\nDeux lignes") {
 			t.Errorf("text not escaped in HTML or not whole in text:\n%s\n%s", m.HTML, m.Text)
 		}
+	}
+}
+
+// TestIdeaMessageFrench: marketing ops' email of a French contract, and the SQL email's ideas block, hold no
+// English word and no regular expression.
+func TestIdeaMessageFrench(t *testing.T) {
+	t.Parallel()
+	c := example(t, contract.French, nil)
+	for _, r := range []ideas.Record{
+		{Submission: ideas.Submission{ID: "x", RepID: "thomas-martin", Kind: ideas.Feedback, Category: "targeting", Text: "Trop de PME", At: time.Now()}},
+		{Submission: ideas.Submission{ID: "y", RepID: "parti", Kind: ideas.Idea, Text: "Un cas client", At: time.Now()}},
+	} {
+		m, err := IdeaMessage(c, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wordstest.French(t, "ideas email (subject)", m.Subject)
+		wordstest.French(t, "ideas email (html)", m.HTML)
+		wordstest.French(t, "ideas email (text)", m.Text)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/ideas"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 type ideasFixture struct {
@@ -250,5 +251,34 @@ func TestIdeasSampleEvent(t *testing.T) {
 	rs := f.recorded()
 	if len(rs) != 1 || rs[0].RepID != "thomas-martin" || rs[0].Category != "timing" || !strings.Contains(rs[0].Text, "vendredi soir") {
 		t.Fatalf("recorded %+v", rs)
+	}
+}
+
+// TestIdeasPageFrench: every state of a French contract's ideas page — the form, after a POST, each field's
+// problem, a refused link — holds no English word and no regular expression.
+func TestIdeasPageFrench(t *testing.T) {
+	t.Parallel()
+	f := newIdeasFixture(t, "fr")
+	tok := ideasToken("thomas-martin", now.Add(time.Hour))
+	pages := map[string]string{
+		"form":    f.do("GET", tok, "", nil).Body,
+		"refused": f.do("GET", ideasToken("thomas-martin", now), "", nil).Body,
+	}
+	done := events.APIGatewayV2HTTPRequest{RouteKey: "GET /v1/ideas/{token}", RawPath: "/v1/ideas/" + tok, PathParameters: map[string]string{"token": tok},
+		QueryStringParameters: map[string]string{"done": "1"},
+		RequestContext:        events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET"}}}
+	resp, err := f.handler(context.Background(), done)
+	if err != nil || !strings.Contains(resp.Body, `id="done"`) {
+		t.Fatalf("GET ?done=1: %d %v", resp.StatusCode, err)
+	}
+	pages["done"] = resp.Body
+	for field, form := range map[string]string{
+		"kind": "submission=" + ideas.NewSubmissionID() + "&text=x", "category": "submission=" + ideas.NewSubmissionID() + "&kind=feedback&text=x",
+		"text": "submission=" + ideas.NewSubmissionID() + "&kind=idea", "submission": "kind=idea&text=x", "bad_form": "%zz",
+	} {
+		pages[field] = f.do("POST", tok, form, nil).Body
+	}
+	for name, body := range pages {
+		wordstest.French(t, "ideas page ("+name+")", body)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // The month's ideas and field feedback are listed (in order, the rep's text escaped in HTML, whole in text), and
@@ -69,6 +70,10 @@ func TestIdeasInTheReport(t *testing.T) {
 			if !strings.Contains(e.HTML, strings.ReplaceAll(w, "'", "&#39;")) || !strings.Contains(strings.ToLower(e.Text), strings.ToLower(w)) {
 				t.Errorf("%s: %q missing", tc.l, w)
 			}
+		}
+		if tc.l == contract.French {
+			wordstest.French(t, "report's ideas (html)", e.HTML)
+			wordstest.French(t, "report's ideas (text)", e.Text)
 		}
 		if strings.Contains(e.HTML, "<b>affichés</b>") || !strings.Contains(e.HTML, "&lt;b&gt;affichés&lt;/b&gt;") {
 			t.Errorf("%s: the rep's text is not escaped", tc.l)
