@@ -134,6 +134,13 @@ type Sales struct {
 	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in
 	// percent (0, 100]; 0 when the contract sets no target.
 	ContactRateTarget int
+	// FeedbackCategories are what a rep's field feedback is about (sales.feedback_categories, ideas.go);
+	// DefaultFeedbackCategories when the contract lists none.
+	FeedbackCategories []FeedbackCategory
+	// FeedbackPerMonth is how many field feedbacks each rep commits to a month; 0: not measured.
+	FeedbackPerMonth int
+	// IdeasPerQuarter is how many content ideas each rep commits to a quarter; 0: not measured.
+	IdeasPerQuarter int
 }
 
 // BreachAction is what a first-contact breach does.

@@ -59,6 +59,8 @@ type Report struct {
 	Funnel    []Cohort // the window's months, oldest first
 	Discuss   []Point  // for the SLA review, most important first
 	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
+	// Ideas is sales' ideas and field feedback (ideas.go); nil when nobody wrote in the quarter to date.
+	Ideas *Ideas `json:",omitempty"`
 }
 
 // Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
@@ -298,6 +300,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
+	r.Ideas = ideasOf(c, in)
 	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
 	// input's instants were read in.
 	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)
