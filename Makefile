@@ -146,8 +146,8 @@ sizes: ## check every function's bootstrap size (after sam build)
 	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail
 
 .PHONY: screenshots
-screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report, content digest) and the feedback page, fr and en (screenshots/)
-	go test -count=1 ./internal/e2e -run 'TestSQLEmailAnsweredInABrowser|TestDeadlinesThroughTheStack|TestMonthlyReportThroughTheStack|TestContentDigestThroughTheStack' -args -screenshots=$(CURDIR)/screenshots
+screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report, content digest, ideas to marketing ops), the feedback page and the ideas page, fr and en (screenshots/)
+	go test -count=1 ./internal/e2e -run 'TestSQLEmailAnsweredInABrowser|TestDeadlinesThroughTheStack|TestMonthlyReportThroughTheStack|TestContentDigestThroughTheStack|TestIdeaFromTheSQLEmail' -args -screenshots=$(CURDIR)/screenshots
 	@ls screenshots
 
 .PHONY: bench

@@ -141,6 +141,13 @@ type Sales struct {
 	// CRM (an opportunity, a deal won or lost): see OutcomeDue. 0 when the contract does not measure it (no
 	// reminder, "not measured" in the report).
 	OutcomeWithin int
+	// FeedbackCategories are what a rep's field feedback is about (sales.feedback_categories, ideas.go);
+	// DefaultFeedbackCategories when the contract lists none.
+	FeedbackCategories []FeedbackCategory
+	// FeedbackPerMonth is how many field feedbacks each rep commits to a month; 0: not measured.
+	FeedbackPerMonth int
+	// IdeasPerQuarter is how many content ideas each rep commits to a quarter; 0: not measured.
+	IdeasPerQuarter int
 }
 
 // BreachAction is what a first-contact breach does.

@@ -330,7 +330,13 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 		}},
 		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
 		"outcome_within":      {false, func(n *yaml.Node, p string) { s.OutcomeWithin = r.outcomeDays(n, p) }},
+		"feedback_categories": {false, func(n *yaml.Node, p string) { s.FeedbackCategories = r.feedbackCategories(n, p) }},
+		"feedback_per_month":  {false, func(n *yaml.Node, p string) { s.FeedbackPerMonth = r.positiveInt(n, p) }},
+		"ideas_per_quarter":   {false, func(n *yaml.Node, p string) { s.IdeasPerQuarter = r.positiveInt(n, p) }},
 	})
+	if len(s.FeedbackCategories) == 0 {
+		s.FeedbackCategories = DefaultFeedbackCategories()
+	}
 	if s.OnBreach == "" {
 		s.OnBreach = Escalate
 	}

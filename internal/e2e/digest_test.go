@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -73,6 +75,15 @@ func TestContentDigestThroughTheStack(t *testing.T) {
 				text := got[rep.ID][0].Body.Text
 				if !strings.Contains(text, all) || strings.Contains(text, ent) != (rep.ID == "amelie-robert") {
 					t.Errorf("%s's digest:\n%s", rep.ID, text)
+				}
+				// The rep's own link to the ideas and field feedback page, which opens.
+				link := regexp.MustCompile(regexp.QuoteMeta(s.URL()) + `/v1/ideas/\S+`).FindString(text)
+				if link == "" {
+					t.Fatalf("%s's digest has no ideas link:\n%s", rep.ID, text)
+				}
+				req, _ := http.NewRequest("GET", link, nil)
+				if a := s.do(req); a.status != http.StatusOK {
+					t.Errorf("%s's ideas link: %d %s", rep.ID, a.status, a.body)
 				}
 			}
 

@@ -22,13 +22,15 @@ type LinkSigner struct {
 	BaseURL string // where the feedback page is served, e.g. https://sla.example.com
 }
 
-// Links are the three answers' links of a hand-off for its current rep, valid handoff.LinkTTL from now.
+// Links are the three answers' links of a hand-off for its current rep, valid handoff.LinkTTL from now, and the
+// rep's ideas link (ideas.URL, valid ideas.LinkTTL).
 func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
 	exp := now.Add(handoff.LinkTTL)
 	link := func(a handoff.Action) string {
 		return strings.TrimRight(s.BaseURL, "/") + "/v1/feedback/" + handoff.Sign(s.Key, handoff.Link{Handoff: h.Key, RepID: h.Rep(), Action: a, Expires: exp})
 	}
-	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject)}
+	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject),
+		Ideas: s.IdeasLink(h.Rep(), now)}
 }
 
 // LeadReader reads the lead an SQL email is about (store.Leads).

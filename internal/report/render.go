@@ -181,6 +181,9 @@ func (f format) view(r Report, subject string) view {
 	}
 	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
 	v.Sections[1].Blocks = append(v.Sections[1].Blocks, f.crmCareBlock(r.CRMCare))
+	if r.Ideas != nil {
+		v.Sections = append(v.Sections, f.ideasSection(r))
+	}
 	return v
 }
 

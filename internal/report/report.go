@@ -61,6 +61,8 @@ type Report struct {
 	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
 	// CRMCare is sales' CRM care in the month, per rep (sales.outcome_within).
 	CRMCare CRMCare
+	// Ideas is sales' ideas and field feedback (ideas.go); nil when nobody wrote in the quarter to date.
+	Ideas *Ideas `json:",omitempty"`
 }
 
 // Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
@@ -301,6 +303,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
+	r.Ideas = ideasOf(c, in)
 	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
 	// input's instants were read in.
 	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)
