@@ -175,8 +175,9 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 
 // commitmentFigures is the month's figures for every commitment, from the report's own figures and the contract
 // in force. What the records do not hold yet stays zero, "not measured" (see CommitmentFigures):
-//   - Alert: the SQL email's state is not in the records the report reads (the by-month index projects no
-//     email state), so "SQL emails sent / SQLs handed off" is not measured here.
+//   - Alert: the contract has every SQL emailed to its rep (Stated, 100%), but the SQL email's state is not in
+//     the records the report reads (the by-month index projects no email state, and an index's projection
+//     cannot change in place), so "SQL emails sent / SQLs handed off" is not Measured yet.
 //   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
 //     Ideas (sales.ideas_per_quarter), CRMCare (sales.outcome_within): their keys and records come with the
 //     digest, the review invitation, the ideas page and the CRM-care reminder.
@@ -189,8 +190,9 @@ func commitmentFigures(c *contract.Contract, r Report) CommitmentFigures {
 	m, s := r.Marketing, r.Sales
 	target, inForce := c.TargetFor(r.Month)
 	return CommitmentFigures{
-		SQLs: Measure{Stated: inForce && target.SQLs > 0, Measured: true, N: m.SQLs, Target: target.SQLs},
-		MQLs: Measure{Stated: inForce && target.MQLs > 0, Measured: true, N: m.MQLs, Target: target.MQLs},
+		SQLs:  Measure{Stated: inForce && target.SQLs > 0, Measured: true, N: m.SQLs, Target: target.SQLs},
+		MQLs:  Measure{Stated: inForce && target.MQLs > 0, Measured: true, N: m.MQLs, Target: target.MQLs},
+		Alert: Measure{Stated: true, Share: true, D: m.SQLs, Target: 100},
 		Contact: Measure{Stated: s.ContactTarget > 0, Measured: true, Share: true, N: s.Contact.N, D: s.Contact.D,
 			Target: s.ContactTarget, Within: s.FirstContactDeadline},
 		Feedback: Measure{Stated: s.FeedbackDeadline > 0, Measured: true, Share: true, N: s.Feedback.N, D: s.Feedback.D,

@@ -78,6 +78,8 @@ func (f format) commitmentTarget(c Commitment) string {
 	switch {
 	case !m.Stated:
 		return w.NotStated
+	case c.Kind == CommitAlert && m.Share && m.Target == 100:
+		return w.TargetEverySQL
 	case m.Share && m.Within > 0:
 		return f.wf(w.TargetShareWithin, f.pct(float64(m.Target)), f.hours(m.Within))
 	case m.Share:
@@ -105,7 +107,7 @@ func (f format) commitmentFigure(c Commitment) []string {
 			}
 			return out
 		}
-		out := []string{f.wf(w.FigureReps, f.int(len(p.Reps)-len(c.Missed)), f.int(len(p.Reps)))}
+		out := []string{f.wf(w.FigureReps.For(len(p.Reps)), f.int(len(p.Reps)-len(c.Missed)), f.int(len(p.Reps)))}
 		for _, r := range c.Missed {
 			out = append(out, rep(r))
 		}

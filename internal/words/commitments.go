@@ -18,12 +18,15 @@ type Commitments struct {
 	Kept, Missed, NotMeasured, InProgress string
 	// Targets: a count a month ("45 a month"), a share ("90%") and a share within a deadline ("90% within 4h"),
 	// per rep a month or a quarter, a ceiling of SQLs left without an outcome after a number of business days,
-	// a weekly digest, a review meeting; NotStated when the contract gives none.
+	// NotStated when the contract gives none.
 	TargetMonth, TargetShare, TargetShareWithin, TargetRepMonth, TargetRepQuarter, TargetNoOutcome string
 	NotStated                                                                                      string
+	// TargetEverySQL is the alert's target: the contract has every SQL sent to its rep, with no figure of its own.
+	TargetEverySQL string
 	// Figures: a share with its counts ("92% (35/38)"), the reps who kept a per-rep commitment out of those
-	// active ("3 of 4 reps"), a rep who did not and their figure ("Thomas Martin: 1").
-	FigureShare, FigureReps, FigureRep string
+	// active ("3 of 4 reps", its form by the reps active), a rep who did not and their figure ("Thomas Martin: 1").
+	FigureShare, FigureRep string
+	FigureReps             Plural // by the number of reps active
 }
 
 // ForCommitments is the commitments section's words in language l (panics on a language that Speaks does not).
@@ -62,8 +65,9 @@ var commitmentsFR = Commitments{
 	TargetRepQuarter:  "%s par commercial et par trimestre",
 	TargetNoOutcome:   "au plus %s SQL sans résultat après %s jours ouvrés",
 	NotStated:         "non fixé par le contrat",
+	TargetEverySQL:    "chaque SQL, dès sa transmission",
 	FigureShare:       "%s (%s/%s)",
-	FigureReps:        "%s commerciaux sur %s",
+	FigureReps:        Plural{Zero: "%s sur %s commercial", One: "%s sur %s commercial", Many: "%s sur %s commerciaux"},
 	FigureRep:         "%s" + nbsp + ": %s",
 }
 
@@ -98,7 +102,8 @@ var commitmentsEN = Commitments{
 	TargetRepQuarter:  "%s per rep a quarter",
 	TargetNoOutcome:   "at most %s SQLs without an outcome after %s business days",
 	NotStated:         "not set in the contract",
+	TargetEverySQL:    "every SQL, as it is handed off",
 	FigureShare:       "%s (%s/%s)",
-	FigureReps:        "%s of %s reps",
+	FigureReps:        Plural{Zero: "%s of %s reps", One: "%s of %s rep", Many: "%s of %s reps"},
 	FigureRep:         "%s: %s",
 }

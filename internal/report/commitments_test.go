@@ -1,0 +1,311 @@
+package report
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/handoff-sla/handoff/internal/contract"
+)
+
+// TestJudgeMeasure: a commitment is kept when its figure reaches the contract's target (a figure equal to it
+// included), missed below it, and not measured when the contract states no target, the records hold no figure,
+// or a share has nothing to judge.
+func TestJudgeMeasure(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		m    Measure
+		want Verdict
+	}{
+		{"count above", Measure{Stated: true, Measured: true, N: 46, Target: 45}, Kept},
+		{"count equal to the target", Measure{Stated: true, Measured: true, N: 45, Target: 45}, Kept},
+		{"count one short", Measure{Stated: true, Measured: true, N: 44, Target: 45}, Broken},
+		{"count of zero against a target", Measure{Stated: true, Measured: true, N: 0, Target: 45}, Broken},
+		{"no target in the contract", Measure{Measured: true, N: 44}, NotMeasured},
+		{"no target, a figure that would pass anything", Measure{Measured: true, N: 1000}, NotMeasured},
+		{"a target and no figure in the records", Measure{Stated: true, N: 0, Target: 45}, NotMeasured},
+		{"share equal to the target", Measure{Stated: true, Measured: true, Share: true, N: 9, D: 10, Target: 90}, Kept},
+		{"share just below (89.99%)", Measure{Stated: true, Measured: true, Share: true, N: 8999, D: 10000, Target: 90}, Broken},
+		{"share of all against 100%", Measure{Stated: true, Measured: true, Share: true, N: 7, D: 7, Target: 100}, Kept},
+		{"share of all but one against 100%", Measure{Stated: true, Measured: true, Share: true, N: 6, D: 7, Target: 100}, Broken},
+		{"share of nothing", Measure{Stated: true, Measured: true, Share: true, Target: 90}, NotMeasured},
+		{"share without a target", Measure{Measured: true, Share: true, N: 1, D: 10}, NotMeasured},
+	} {
+		if got := Judge(CommitmentFigures{SQLs: tc.m})[0]; got.Verdict != tc.want || got.Kind != CommitSQLs || got.Figure != tc.m {
+			t.Errorf("%s: %+v, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestJudgePerRep: a per-rep commitment is kept when every rep active in the period kept it, and names who did not;
+// a floor over a quarter still running is in progress, a ceiling passed is missed at once.
+func TestJudgePerRep(t *testing.T) {
+	t.Parallel()
+	ann, bob, cid := RepCount{RepID: "ann", Name: "Ann", N: 2}, RepCount{RepID: "bob", Name: "Bob", N: 1}, RepCount{RepID: "cid", Name: "Cid", N: 0}
+	for _, tc := range []struct {
+		name   string
+		p      PerRep
+		want   Verdict
+		missed []string
+	}{
+		{"every rep at the floor or above", PerRep{Stated: true, Measured: true, Target: 1, Reps: []RepCount{ann, bob}}, Kept, nil},
+		{"one rep below the floor", PerRep{Stated: true, Measured: true, Target: 2, Reps: []RepCount{ann, bob, cid}}, Broken, []string{"bob", "cid"}},
+		{"below the floor, the quarter still running", PerRep{Stated: true, Measured: true, Target: 2, Quarter: true, Open: true, Reps: []RepCount{ann, cid}}, InProgress, []string{"cid"}},
+		{"below the floor, the quarter over", PerRep{Stated: true, Measured: true, Target: 2, Quarter: true, Reps: []RepCount{ann, cid}}, Broken, []string{"cid"}},
+		{"every rep at the ceiling or under", PerRep{Stated: true, Measured: true, Target: 1, AtMost: true, Reps: []RepCount{bob, cid}}, Kept, nil},
+		{"a rep over the ceiling", PerRep{Stated: true, Measured: true, Target: 0, AtMost: true, WithinDays: 5, Reps: []RepCount{ann, bob, cid}}, Broken, []string{"ann", "bob"}},
+		{"over the ceiling while the period runs", PerRep{Stated: true, Measured: true, Target: 0, AtMost: true, Open: true, Reps: []RepCount{bob}}, Broken, []string{"bob"}},
+		{"no target in the contract", PerRep{Measured: true, Reps: []RepCount{ann, cid}}, NotMeasured, nil},
+		{"no figures", PerRep{Stated: true, Target: 1}, NotMeasured, nil},
+		{"no rep active", PerRep{Stated: true, Measured: true, Target: 1}, NotMeasured, nil},
+	} {
+		for _, field := range []CommitmentKind{CommitFieldFeedback, CommitIdeas, CommitCRMCare} {
+			fs := CommitmentFigures{}
+			switch field {
+			case CommitFieldFeedback:
+				fs.FieldFeedback = tc.p
+			case CommitIdeas:
+				fs.Ideas = tc.p
+			case CommitCRMCare:
+				fs.CRMCare = tc.p
+			}
+			var got Commitment
+			for _, c := range Judge(fs) {
+				if c.Kind == field {
+					got = c
+				} else if c.Verdict != NotMeasured {
+					t.Errorf("%s: %s judged %s from nothing", tc.name, c.Kind, c.Verdict)
+				}
+			}
+			var missed []string
+			for _, r := range got.Missed {
+				missed = append(missed, r.RepID)
+			}
+			if got.Verdict != tc.want || !slices.Equal(missed, tc.missed) || got.Reps == nil {
+				t.Errorf("%s (%s): %s, missed %v; want %s, %v", tc.name, field, got.Verdict, missed, tc.want, tc.missed)
+			}
+		}
+	}
+}
+
+// TestJudgeNothing: every commitment has its line, in the contract's order, and from no figures every line is
+// "not measured".
+func TestJudgeNothing(t *testing.T) {
+	t.Parallel()
+	got := Judge(CommitmentFigures{})
+	var kinds []CommitmentKind
+	for _, c := range got {
+		kinds = append(kinds, c.Kind)
+		if c.Verdict != NotMeasured {
+			t.Errorf("%s: %s from no figures", c.Kind, c.Verdict)
+		}
+	}
+	if !slices.Equal(kinds, CommitmentKinds) || len(kinds) != 11 {
+		t.Errorf("lines %v, want %v", kinds, CommitmentKinds)
+	}
+}
+
+// TestCommitmentsOfJuly: the hand-computed July (report_test.go) judged. SQLs 7 of 5 kept; MQLs, no target in
+// the test contract; contact 4 of 6 against 75% missed; feedback against every SQL; the rest not measured.
+func TestCommitmentsOfJuly(t *testing.T) {
+	t.Parallel()
+	r := Compute(parseContract(t, testContract), july())
+	got := map[CommitmentKind]Commitment{}
+	for _, c := range r.Commitments {
+		got[c.Kind] = c
+	}
+	s := r.Sales
+	want := map[CommitmentKind]Verdict{CommitSQLs: Kept, CommitContact: Broken, CommitAlert: NotMeasured,
+		CommitContent: NotMeasured, CommitReview: NotMeasured, CommitAvailability: NotMeasured,
+		CommitFieldFeedback: NotMeasured, CommitIdeas: NotMeasured, CommitCRMCare: NotMeasured}
+	if r.Marketing.MQLGoal.Set() {
+		want[CommitMQLs] = Kept
+		if !r.Marketing.MQLGoal.Met() {
+			want[CommitMQLs] = Broken
+		}
+	} else {
+		want[CommitMQLs] = NotMeasured
+	}
+	want[CommitFeedback] = Kept
+	if s.Feedback.N < s.Feedback.D {
+		want[CommitFeedback] = Broken
+	}
+	for k, v := range want {
+		if got[k].Verdict != v {
+			t.Errorf("%s: %s, want %s (%+v)", k, got[k].Verdict, v, got[k])
+		}
+	}
+	if f := got[CommitSQLs].Figure; f.N != 7 || f.Target != 5 {
+		t.Errorf("SQLs: %+v, want 7 against 5", f)
+	}
+	if f := got[CommitContact].Figure; f.N != 4 || f.D != 6 || f.Target != 75 || f.Within != s.FirstContactDeadline {
+		t.Errorf("contact: %+v, want 4 of 6 against 75%% within %s", f, s.FirstContactDeadline)
+	}
+	if f := got[CommitFeedback].Figure; f.N != s.Feedback.N || f.D != s.Feedback.D || f.Target != 100 || f.Within != s.FeedbackDeadline {
+		t.Errorf("feedback: %+v, want %+v against 100%% within %s", f, s.Feedback, s.FeedbackDeadline)
+	}
+	// Stored and read back, the judgement is the same.
+	b, err := Encode(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, z := mustMarshal(t, r.Commitments), mustMarshal(t, back.Commitments); a != z {
+		t.Errorf("stored commitments %s, read back %s", a, z)
+	}
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// commitmentRows is the commitments table of a rendered text part: each line after the section's title, up to
+// its note.
+func commitmentRows(t *testing.T, text, title, note string) []string {
+	t.Helper()
+	i := strings.Index(text, strings.ToUpper(title))
+	j := strings.Index(text, note[:40])
+	if i < 0 || j < i {
+		t.Fatalf("no commitments section (%q) in:\n%s", title, text)
+	}
+	return strings.Split(strings.TrimSpace(text[i+len(strings.ToUpper(title)):j]), "\n")
+}
+
+// TestRenderCommitments: every line is there, in both parts and both languages, with its target, figure and
+// verdict; a key the contract omits says "not measured" and no target; per-rep lines name who missed.
+func TestRenderCommitments(t *testing.T) {
+	t.Parallel()
+	const nb = "\u00a0"
+	r := Compute(parseContract(t, testContract), july())
+	// The lines other parts of Handoff fill, filled here as they would be.
+	figures := commitmentFigures(parseContract(t, testContract), r)
+	figures.FieldFeedback = PerRep{Stated: true, Measured: true, Target: 2, Reps: []RepCount{{RepID: "ann", Name: "Anna Admin", N: 3},
+		{RepID: "bruno", Name: "Bruno Lefèvre", N: 1}, {RepID: "carl", Name: "carl", Left: true, N: 0}}}
+	figures.CRMCare = PerRep{Stated: true, Measured: true, Target: 0, AtMost: true, WithinDays: 5, Reps: []RepCount{{RepID: "ann", Name: "Anna Admin"}}}
+	figures.Ideas = PerRep{Stated: true, Measured: true, Target: 1, Quarter: true, Open: true, Reps: []RepCount{{RepID: "ann", Name: "Anna Admin"}}}
+	r.Commitments = Judge(figures)
+	for _, tc := range []struct {
+		locale contract.Locale
+		lines  map[CommitmentKind][]string // target, figure, verdict
+	}{
+		{contract.French, map[CommitmentKind][]string{
+			CommitSQLs:          {"5 par mois", "7", "✓" + nb + "tenu"},
+			CommitMQLs:          {"non fixé par le contrat", "–" + nb + "non mesuré"},
+			CommitAlert:         {"chaque SQL, dès sa transmission", "—", "–" + nb + "non mesuré"},
+			CommitContent:       {"non fixé par le contrat", "—", "–" + nb + "non mesuré"},
+			CommitReview:        {"non fixé par le contrat", "—", "–" + nb + "non mesuré"},
+			CommitContact:       {"75" + nb + "% sous 4h", "66,7" + nb + "% (4/6)", "✗" + nb + "non tenu"},
+			CommitFeedback:      {"100" + nb + "% sous 16h", "83,3" + nb + "% (5/6)", "✗" + nb + "non tenu"},
+			CommitAvailability:  {"non fixé par le contrat", "—", "–" + nb + "non mesuré"},
+			CommitFieldFeedback: {"2 par commercial et par mois", "1 sur 3 commerciaux", "Bruno Lefèvre" + nb + ": 1", "carl (a quitté l'équipe)" + nb + ": 0", "✗" + nb + "non tenu"},
+			CommitIdeas:         {"1 par commercial et par trimestre", "0 sur 1 commercial", "Anna Admin" + nb + ": 0", "…" + nb + "en cours"},
+			CommitCRMCare:       {"au plus 0 SQL sans résultat après 5 jours ouvrés", "1 sur 1 commercial", "✓" + nb + "tenu"},
+		}},
+		{contract.English, map[CommitmentKind][]string{
+			CommitSQLs:          {"5 a month", "7", "✓" + nb + "kept"},
+			CommitMQLs:          {"not set in the contract", "–" + nb + "not measured"},
+			CommitAlert:         {"every SQL, as it is handed off", "—", "–" + nb + "not measured"},
+			CommitContent:       {"not set in the contract", "—", "–" + nb + "not measured"},
+			CommitReview:        {"not set in the contract", "—", "–" + nb + "not measured"},
+			CommitContact:       {"75% within 4h", "66.7% (4/6)", "✗" + nb + "missed"},
+			CommitFeedback:      {"100% within 16h", "83.3% (5/6)", "✗" + nb + "missed"},
+			CommitAvailability:  {"not set in the contract", "—", "–" + nb + "not measured"},
+			CommitFieldFeedback: {"2 per rep a month", "1 of 3 reps", "Bruno Lefèvre: 1", "carl (no longer on the roster): 0", "✗" + nb + "missed"},
+			CommitIdeas:         {"1 per rep a quarter", "0 of 1 rep", "Anna Admin: 0", "…" + nb + "in progress"},
+			CommitCRMCare:       {"at most 0 SQLs without an outcome after 5 business days", "1 of 1 rep", "✓" + nb + "kept"},
+		}},
+	} {
+		r.Locale = tc.locale
+		e, err := Render(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := format{l: tc.locale}
+		w := f.cw()
+		rows := commitmentRows(t, e.Text, w.Title, w.Note)
+		if len(rows) != 1+len(CommitmentKinds) { // the heading, then one line per commitment
+			t.Errorf("%s: %d lines in the commitments table, want %d:\n%s", tc.locale, len(rows), 1+len(CommitmentKinds), strings.Join(rows, "\n"))
+			continue
+		}
+		for i, k := range CommitmentKinds {
+			label, _ := f.commitmentLabel(k)
+			row := rows[i+1]
+			if !strings.Contains(row, label) {
+				t.Errorf("%s: line %d is %q, want %s's (%q)", tc.locale, i+1, row, k, label)
+			}
+			for _, want := range tc.lines[k] {
+				if !strings.Contains(row, want) {
+					t.Errorf("%s: %s's line %q lacks %q", tc.locale, k, row, want)
+				}
+				if !strings.Contains(e.HTML, strings.ReplaceAll(want, "'", "&#39;")) {
+					t.Errorf("%s: the HTML lacks %q (%s)", tc.locale, want, k)
+				}
+			}
+		}
+		// The section comes first, before marketing's, and the HTML can be reached by its id.
+		if strings.Index(e.Text, strings.ToUpper(w.Title)) > strings.Index(e.Text, strings.ToUpper(f.t().Marketing)) ||
+			!strings.Contains(e.HTML, `id="commitments"`) {
+			t.Errorf("%s: the commitments section is not first, or has no id", tc.locale)
+		}
+	}
+}
+
+// TestRenderStoredBeforeCommitments: a report stored before commitments were judged renders without the section,
+// as it did; a commitment or verdict this version has no words for is refused, never shown by its key.
+func TestRenderStoredBeforeCommitments(t *testing.T) {
+	t.Parallel()
+	r := Compute(parseContract(t, testContract), july())
+	r.Commitments = nil
+	e, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(e.HTML, `id="commitments"`) || strings.Contains(e.Text, strings.ToUpper(format{l: r.Locale}.cw().Title)) {
+		t.Error("a report without commitments shows their section")
+	}
+	for _, c := range []Commitment{{Kind: "punctuality", Verdict: Kept}, {Kind: CommitSQLs, Verdict: "excellent"}} {
+		r.Commitments = []Commitment{c}
+		if _, err := Render(r); err == nil {
+			t.Errorf("rendered a report with %+v", c)
+		}
+	}
+}
+
+// TestCommitmentsNoTargetContract: a contract without MQL targets nor a contact rate target says "not measured"
+// for both, and never invents a target; the SQL target comes from the month in force.
+func TestCommitmentsNoTargetContract(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	c.Sales.ContactRateTarget = 0
+	r := Compute(c, july())
+	for _, com := range r.Commitments {
+		switch com.Kind {
+		case CommitContact, CommitMQLs:
+			if com.Verdict != NotMeasured || com.Figure.Stated {
+				t.Errorf("%s: %+v, want not measured without a target", com.Kind, com)
+			}
+		}
+	}
+	e, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := format{l: r.Locale}.cw()
+	rows := commitmentRows(t, e.Text, w.Title, w.Note)
+	for _, row := range rows {
+		if l, _ := (format{l: r.Locale}).commitmentLabel(CommitContact); strings.Contains(row, l) &&
+			(!strings.Contains(row, w.NotStated) || !strings.Contains(row, w.NotMeasured)) {
+			t.Errorf("contact without a target: %q", row)
+		}
+	}
+}
