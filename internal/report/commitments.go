@@ -1,10 +1,6 @@
 package report
 
-import (
-	"time"
-
-	"github.com/handoff-sla/handoff/internal/contract"
-)
+import "time"
 
 // The report judges every commitment of the contract, marketing's and sales', one line each: kept, missed, or not
 // measured, with its figure and the target the contract gives. A line is judged from a Measure (or a PerRep, for
@@ -175,9 +171,9 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 
 // commitmentFigures is the month's figures for every commitment, from the report's own figures and the contract
 // in force. What the records do not hold yet stays zero, "not measured" (see CommitmentFigures):
-//   - Alert: the contract has every SQL emailed to its rep (Stated, 100%), but the SQL email's state is not in
-//     the records the report reads (the by-month index projects no email state, and an index's projection
-//     cannot change in place), so "SQL emails sent / SQLs handed off" is not Measured yet.
+//   - Alert: the contract has every SQL emailed to its rep (Stated, 100%, no figure of its own); the figure is
+//     the month's SQLs whose SQL email was sent by AsOf, out of the month's SQLs, when the store read the emails'
+//     state (Input.Alerts; the by-month index projects none, and an index's projection cannot change in place).
 //   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
 //     Ideas (sales.ideas_per_quarter), CRMCare (sales.outcome_within): their keys and records come with the
 //     digest, the review invitation, the ideas page and the CRM-care reminder.
@@ -186,13 +182,19 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 // Feedback is judged against every SQL (100%) answered within sales.feedback_deadline: the contract gives that
 // deadline for each SQL, with no share that may miss it (unlike contact, whose share is
 // sales.contact_rate_target), and the deadline checker records every late answer as a breach.
-func commitmentFigures(c *contract.Contract, r Report) CommitmentFigures {
+func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 	m, s := r.Marketing, r.Sales
-	target, inForce := c.TargetFor(r.Month)
+	target, inForce := k.c.TargetFor(r.Month)
+	alerted := 0
+	for _, h := range k.byMonth[current] {
+		if k.happened(h.AlertSentAt) {
+			alerted++
+		}
+	}
 	return CommitmentFigures{
 		SQLs:  Measure{Stated: inForce && target.SQLs > 0, Measured: true, N: m.SQLs, Target: target.SQLs},
 		MQLs:  Measure{Stated: inForce && target.MQLs > 0, Measured: true, N: m.MQLs, Target: target.MQLs},
-		Alert: Measure{Stated: true, Share: true, D: m.SQLs, Target: 100},
+		Alert: Measure{Stated: true, Measured: k.in.Alerts, Share: true, N: alerted, D: m.SQLs, Target: 100},
 		Contact: Measure{Stated: s.ContactTarget > 0, Measured: true, Share: true, N: s.Contact.N, D: s.Contact.D,
 			Target: s.ContactTarget, Within: s.FirstContactDeadline},
 		Feedback: Measure{Stated: s.FeedbackDeadline > 0, Measured: true, Share: true, N: s.Feedback.N, D: s.Feedback.D,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 )
@@ -186,9 +187,10 @@ func commitmentRows(t *testing.T, text, title, note string) []string {
 func TestRenderCommitments(t *testing.T) {
 	t.Parallel()
 	const nb = "\u00a0"
-	r := Compute(parseContract(t, testContract), july())
+	c := parseContract(t, testContract)
+	r := Compute(c, july())
 	// The lines other parts of Handoff fill, filled here as they would be.
-	figures := commitmentFigures(parseContract(t, testContract), r)
+	figures := (&computer{c: c, in: july()}).commitmentFigures(r)
 	figures.FieldFeedback = PerRep{Stated: true, Measured: true, Target: 2, Reps: []RepCount{{RepID: "ann", Name: "Anna Admin", N: 3},
 		{RepID: "bruno", Name: "Bruno Lefèvre", N: 1}, {RepID: "carl", Name: "carl", Left: true, N: 0}}}
 	figures.CRMCare = PerRep{Stated: true, Measured: true, Target: 0, AtMost: true, WithinDays: 5, Reps: []RepCount{{RepID: "ann", Name: "Anna Admin"}}}
@@ -306,6 +308,70 @@ func TestCommitmentsNoTargetContract(t *testing.T) {
 		if l, _ := (format{l: r.Locale}).commitmentLabel(CommitContact); strings.Contains(row, l) &&
 			(!strings.Contains(row, w.NotStated) || !strings.Contains(row, w.NotMeasured)) {
 			t.Errorf("contact without a target: %q", row)
+		}
+	}
+}
+
+// TestAlertCommitment: the alert is measured when the store read the SQL emails' state: the month's SQLs whose
+// email was sent by AsOf, out of the month's SQLs (every SQL: the target); an email sent after AsOf, or never,
+// is an SQL sales were not alerted to by then. Hand-offs of earlier months do not count.
+func TestAlertCommitment(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	alert := func(in Input) Commitment {
+		t.Helper()
+		for _, com := range Compute(c, in).Commitments {
+			if com.Kind == CommitAlert {
+				return com
+			}
+		}
+		t.Fatal("no alert line")
+		return Commitment{}
+	}
+	if got := alert(july()); got.Verdict != NotMeasured || !got.Figure.Stated || got.Figure.Measured {
+		t.Errorf("the emails' state not read: %+v, want not measured", got)
+	}
+	for _, tc := range []struct {
+		name    string
+		sent    func(i int, h Handoff) time.Time // when hand-off i's email was sent (zero: not sent)
+		n       int
+		verdict Verdict
+	}{
+		{"every email sent a second after its hand-off", func(_ int, h Handoff) time.Time { return h.At.Add(time.Second) }, 7, Kept},
+		{"one never sent", func(i int, h Handoff) time.Time {
+			if i == 0 {
+				return time.Time{}
+			}
+			return h.At.Add(time.Second)
+		}, 6, Broken},
+		{"one sent after the report's instant", func(i int, h Handoff) time.Time {
+			if i == 0 {
+				return july().AsOf.Add(time.Minute)
+			}
+			return h.At.Add(time.Second)
+		}, 6, Broken},
+		{"one sent exactly at the report's instant", func(i int, h Handoff) time.Time {
+			if i == 0 {
+				return july().AsOf
+			}
+			return h.At.Add(time.Second)
+		}, 7, Kept},
+	} {
+		in := july()
+		in.Alerts = true
+		month := 0
+		for i := range in.Handoffs {
+			h := &in.Handoffs[i]
+			if contract.MonthOf(h.At.In(c.Location)) != in.Month {
+				h.AlertSentAt = time.Time{} // an earlier month's SQL: never counted, sent or not
+				continue
+			}
+			h.AlertSentAt = tc.sent(month, *h)
+			month++
+		}
+		got := alert(in)
+		if got.Verdict != tc.verdict || got.Figure.N != tc.n || got.Figure.D != 7 || got.Figure.Target != 100 {
+			t.Errorf("%s: %s, %d/%d against %d%%; want %s, %d/7", tc.name, got.Verdict, got.Figure.N, got.Figure.D, got.Figure.Target, tc.verdict, tc.n)
 		}
 	}
 }

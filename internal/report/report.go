@@ -301,7 +301,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
-	r.Commitments = Judge(commitmentFigures(c, r))
+	r.Commitments = Judge(k.commitmentFigures(r))
 	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
 	// input's instants were read in.
 	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)

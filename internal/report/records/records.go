@@ -50,6 +50,9 @@ type Input struct {
 	Events      []Event
 	Holds       []Hold
 	Current     map[string]Current
+	// Alerts: the store read the SQL email's state of each hand-off of Month (Handoff.AlertSentAt), by key (the
+	// by-month index projects no email state). False: the alert commitment is not measured.
+	Alerts bool `json:",omitempty"`
 }
 
 // Hold is a lead that qualified for sales and was kept from them for want of consent (record
@@ -123,6 +126,10 @@ type Handoff struct {
 
 	Source      string // the lead's source, denormalised at hand-off time
 	UTMCampaign string
+
+	// AlertSentAt is when the SQL email to the rep holding it was sent (outbox: sent); zero when it was not (still
+	// being sent, abandoned) or not read (Input.Alerts).
+	AlertSentAt time.Time
 }
 
 // Clock is one set of deadlines of a hand-off (handoff.Clock): for the assignment of that index, from From.
