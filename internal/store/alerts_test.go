@@ -64,7 +64,7 @@ func TestMonthsReadTheSQLEmailsState(t *testing.T) {
 		sk := "HANDOFF#" + h.At.UTC().Format("2006-01-02T15:04:05.000Z")
 		unsent[h.LeadID+sk] = status
 		_, err := testenv.DynamoDB(t).UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &tables.SLA,
-			Key: map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + h.LeadID}, "sk": &types.AttributeValueMemberS{Value: sk}},
+			Key:              map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "LEAD#" + h.LeadID}, "sk": &types.AttributeValueMemberS{Value: sk}},
 			UpdateExpression: sdkaws.String("SET mail.#s = :s REMOVE mail.sentAt"), ExpressionAttributeNames: map[string]string{"#s": "status"},
 			ExpressionAttributeValues: map[string]types.AttributeValue{":s": &types.AttributeValueMemberS{Value: status}}})
 		if err != nil {
