@@ -172,8 +172,10 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 // commitmentFigures is the month's figures for every commitment, from the report's own figures and the contract
 // in force. What the records do not hold yet stays zero, "not measured" (see CommitmentFigures):
 //   - Alert: the contract has every SQL emailed to its rep (Stated, 100%, no figure of its own); the figure is
-//     the month's SQLs whose SQL email was sent by AsOf, out of the month's SQLs, when the store read the emails'
-//     state (Input.Alerts; the by-month index projects none, and an index's projection cannot change in place).
+//     the month's SQLs whose SQL email to the rep holding them was sent by AsOf, out of the month's SQLs, when the
+//     store read the emails' state (Input.Alerts; the by-month index projects none, and an index's projection
+//     cannot change in place). The records keep the latest assignment's email only: an SQL reassigned after AsOf
+//     is left out of both counts.
 //   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
 //     Ideas (sales.ideas_per_quarter), CRMCare (sales.outcome_within): their keys and records come with the
 //     digest, the review invitation, the ideas page and the CRM-care reminder.
@@ -185,16 +187,22 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 	m, s := r.Marketing, r.Sales
 	target, inForce := k.c.TargetFor(r.Month)
-	alerted := 0
+	var alerted Ratio
 	for _, h := range k.byMonth[current] {
+		// The records keep the email of the latest assignment: an SQL reassigned after AsOf was held then by a
+		// rep whose email's state is no longer known, and is left out of the share (as a pending deadline is).
+		if n := len(h.Assignments); n > 0 && !k.happened(h.Assignments[n-1].At) {
+			continue
+		}
+		alerted.D++
 		if k.happened(h.AlertSentAt) {
-			alerted++
+			alerted.N++
 		}
 	}
 	return CommitmentFigures{
 		SQLs:  Measure{Stated: inForce && target.SQLs > 0, Measured: true, N: m.SQLs, Target: target.SQLs},
 		MQLs:  Measure{Stated: inForce && target.MQLs > 0, Measured: true, N: m.MQLs, Target: target.MQLs},
-		Alert: Measure{Stated: true, Measured: k.in.Alerts, Share: true, N: alerted, D: m.SQLs, Target: 100},
+		Alert: Measure{Stated: true, Measured: k.in.Alerts, Share: true, N: alerted.N, D: alerted.D, Target: 100},
 		Contact: Measure{Stated: s.ContactTarget > 0, Measured: true, Share: true, N: s.Contact.N, D: s.Contact.D,
 			Target: s.ContactTarget, Within: s.FirstContactDeadline},
 		Feedback: Measure{Stated: s.FeedbackDeadline > 0, Measured: true, Share: true, N: s.Feedback.N, D: s.Feedback.D,

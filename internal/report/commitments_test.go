@@ -375,3 +375,36 @@ func TestAlertCommitment(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertReassignedAfterAsOf: the records keep the latest assignment's SQL email; an SQL reassigned after AsOf
+// (its new email sent after it, or not yet) was held at AsOf by a rep whose email's state is no longer known: it
+// is left out of the share, neither alerted nor missed.
+func TestAlertReassignedAfterAsOf(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	for _, sent := range []time.Duration{time.Hour, 0} {
+		in := july()
+		in.Alerts = true
+		first := true
+		for i := range in.Handoffs {
+			h := &in.Handoffs[i]
+			if contract.MonthOf(h.At.In(c.Location)) != in.Month {
+				continue
+			}
+			h.AlertSentAt = h.At.Add(time.Second)
+			if first {
+				first = false
+				h.Assignments = append(h.Assignments, Assignment{RepID: h.RepID, At: in.AsOf.Add(time.Minute)})
+				h.AlertSentAt = time.Time{}
+				if sent > 0 {
+					h.AlertSentAt = in.AsOf.Add(sent)
+				}
+			}
+		}
+		for _, com := range Compute(c, in).Commitments {
+			if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 6 || com.Figure.D != 6) {
+				t.Errorf("new email sent %v after AsOf: %s %d/%d, want kept 6/6", sent, com.Verdict, com.Figure.N, com.Figure.D)
+			}
+		}
+	}
+}
