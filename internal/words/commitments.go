@@ -5,7 +5,7 @@ import "github.com/handoff-sla/handoff/internal/contract"
 // Commitments is the words of the monthly report's section that judges every commitment of the contract, one
 // line each: what the commitment is (one field per commitment, named as package report's CommitmentKind), the
 // target the contract gives, the month's figure and the verdict. A verdict says itself in words and a sign
-// (✓ ✗ –), never by its colour alone.
+// (✓ ✗ –), never by its colour alone; a verdict and a share are kept on one line (no-break spaces).
 type Commitments struct {
 	Title string
 	Note  string
@@ -55,9 +55,9 @@ var commitmentsFR = Commitments{
 	Ideas:             "Ventes : proposer des idées de contenu",
 	CRMCare:           "Ventes : tenir le CRM à jour",
 	Kept:              "✓" + nbsp + "tenu",
-	Missed:            "✗" + nbsp + "non tenu",
-	NotMeasured:       "–" + nbsp + "non mesuré",
-	InProgress:        "…" + nbsp + "en cours",
+	Missed:            "✗" + nbsp + "non" + nbsp + "tenu",
+	NotMeasured:       "–" + nbsp + "non" + nbsp + "mesuré",
+	InProgress:        "…" + nbsp + "en" + nbsp + "cours",
 	TargetMonth:       "%s par mois",
 	TargetShare:       "%s",
 	TargetShareWithin: "%s sous %s",
@@ -66,7 +66,7 @@ var commitmentsFR = Commitments{
 	TargetNoOutcome:   "au plus %s SQL sans résultat après %s jours ouvrés",
 	NotStated:         "non fixé par le contrat",
 	TargetEverySQL:    "chaque SQL, dès sa transmission",
-	FigureShare:       "%s (%s/%s)",
+	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s sur %s commercial", One: "%s sur %s commercial", Many: "%s sur %s commerciaux"},
 	FigureRep:         "%s" + nbsp + ": %s",
 }
@@ -93,8 +93,8 @@ var commitmentsEN = Commitments{
 	CRMCare:           "Sales: keep the CRM up to date",
 	Kept:              "✓" + nbsp + "kept",
 	Missed:            "✗" + nbsp + "missed",
-	NotMeasured:       "–" + nbsp + "not measured",
-	InProgress:        "…" + nbsp + "in progress",
+	NotMeasured:       "–" + nbsp + "not" + nbsp + "measured",
+	InProgress:        "…" + nbsp + "in" + nbsp + "progress",
 	TargetMonth:       "%s a month",
 	TargetShare:       "%s",
 	TargetShareWithin: "%s within %s",
@@ -103,7 +103,7 @@ var commitmentsEN = Commitments{
 	TargetNoOutcome:   "at most %s SQLs without an outcome after %s business days",
 	NotStated:         "not set in the contract",
 	TargetEverySQL:    "every SQL, as it is handed off",
-	FigureShare:       "%s (%s/%s)",
+	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s of %s reps", One: "%s of %s rep", Many: "%s of %s reps"},
 	FigureRep:         "%s: %s",
 }
