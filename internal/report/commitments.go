@@ -175,7 +175,9 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     the month's SQLs whose SQL email to the rep holding them was sent by AsOf, out of the month's SQLs, when the
 //     store read the emails' state (Input.Alerts; the by-month index projects none, and an index's projection
 //     cannot change in place). The records keep the latest assignment's email only: an SQL reassigned after AsOf
-//     is left out of both counts.
+//     is left out of both counts. So this one figure is the emails' state as read when the report is computed
+//     (at the schedule's instant, once: the report of record), not rebuilt as of AsOf like the others: computed
+//     again later, an SQL reassigned since is left out.
 //   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
 //     Ideas (sales.ideas_per_quarter), CRMCare (sales.outcome_within): their keys and records come with the
 //     digest, the review invitation, the ideas page and the CRM-care reminder.
@@ -189,6 +191,9 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 	target, inForce := k.c.TargetFor(r.Month)
 	var alerted Ratio
 	for _, h := range k.byMonth[current] {
+		if !k.in.Alerts {
+			break // not read: nothing counted, so a report without them is the same whenever computed
+		}
 		// The records keep the email of the latest assignment: an SQL reassigned after AsOf was held then by a
 		// rep whose email's state is no longer known, and is left out of the share (as a pending deadline is).
 		if n := len(h.Assignments); n > 0 && !k.happened(h.Assignments[n-1].At) {
