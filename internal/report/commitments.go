@@ -172,7 +172,7 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 // commitmentFigures is the month's figures for every commitment, from the report's own figures and the contract
 // in force. What the records do not hold yet stays zero, "not measured" (see CommitmentFigures):
 //   - Alert: the contract has every SQL emailed to its rep (Stated, 100%, no figure of its own); the figure is
-//     the month's SQLs whose SQL email to the rep holding them was sent by AsOf, out of the month's SQLs, when the
+//     the month's SQLs whose SQL email to the rep holding them was sent, out of the month's SQLs, when the
 //     store read the emails' state (Input.Alerts; the by-month index projects none, and an index's projection
 //     cannot change in place). The records keep the latest assignment's email only: an SQL reassigned after AsOf
 //     is left out of both counts. So this one figure is the emails' state as read when the report is computed
@@ -200,7 +200,9 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 			continue
 		}
 		alerted.D++
-		if k.happened(h.AlertSentAt) {
+		// Sent when the emails' state was read, even a moment after AsOf: an email in flight at the instant the
+		// schedule fires (a reassignment's, a second before) reached its rep; one still unsent then has not.
+		if !h.AlertSentAt.IsZero() {
 			alerted.N++
 		}
 	}

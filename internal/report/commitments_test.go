@@ -313,8 +313,9 @@ func TestCommitmentsNoTargetContract(t *testing.T) {
 }
 
 // TestAlertCommitment: the alert is measured when the store read the SQL emails' state: the month's SQLs whose
-// email was sent by AsOf, out of the month's SQLs (every SQL: the target); an email sent after AsOf, or never,
-// is an SQL sales were not alerted to by then. Hand-offs of earlier months do not count.
+// email was sent, out of the month's SQLs (every SQL: the target); one never sent (still being sent, abandoned)
+// is an SQL sales were not alerted to, one sent a moment after AsOf (in flight as the schedule fired) was.
+// Hand-offs of earlier months do not count.
 func TestAlertCommitment(t *testing.T) {
 	t.Parallel()
 	c := parseContract(t, testContract)
@@ -344,12 +345,18 @@ func TestAlertCommitment(t *testing.T) {
 			}
 			return h.At.Add(time.Second)
 		}, 6, Broken},
-		{"one sent after the report's instant", func(i int, h Handoff) time.Time {
+		{"one sent a second after the report's instant", func(i int, h Handoff) time.Time {
 			if i == 0 {
-				return july().AsOf.Add(time.Minute)
+				return july().AsOf.Add(time.Second)
 			}
 			return h.At.Add(time.Second)
-		}, 6, Broken},
+		}, 7, Kept},
+		{"two never sent", func(i int, h Handoff) time.Time {
+			if i < 2 {
+				return time.Time{}
+			}
+			return h.At.Add(time.Second)
+		}, 5, Broken},
 		{"one sent exactly at the report's instant", func(i int, h Handoff) time.Time {
 			if i == 0 {
 				return july().AsOf

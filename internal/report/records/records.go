@@ -127,8 +127,8 @@ type Handoff struct {
 	Source      string // the lead's source, denormalised at hand-off time
 	UTMCampaign string
 
-	// AlertSentAt is when the SQL email to the rep holding it was sent (outbox: sent); zero when it was not (still
-	// being sent, abandoned) or not read (Input.Alerts).
+	// AlertSentAt is when the SQL email to the rep holding it (the latest assignment) was sent (outbox: sent),
+	// as the store read it; zero when it was not (still being sent, abandoned) or not read (Input.Alerts).
 	AlertSentAt time.Time
 }
 
