@@ -175,7 +175,7 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     the month's SQLs whose SQL email to the rep holding them was sent, out of the month's SQLs, when the
 //     store read the emails' state (Input.Alerts; the by-month index projects none, and an index's projection
 //     cannot change in place). The records keep the latest assignment's email only: an SQL reassigned after AsOf
-//     is left out of both counts. So this one figure is the emails' state as read when the report is computed
+//     is left out of both counts, as is one whose email is still on its way when read (pending). So this one figure is the emails' state as read when the report is computed
 //     (at the schedule's instant, once: the report of record), not rebuilt as of AsOf like the others: computed
 //     again later, an SQL reassigned since is left out.
 //   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
@@ -196,12 +196,13 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 		}
 		// The records keep the email of the latest assignment: an SQL reassigned after AsOf was held then by a
 		// rep whose email's state is no longer known, and is left out of the share (as a pending deadline is).
-		if n := len(h.Assignments); n > 0 && !k.happened(h.Assignments[n-1].At) {
+		// An email still on its way when read (a reassignment's a moment before the schedule fired) is pending,
+		// left out too, as a deadline still running is; one sent then, even a moment after AsOf, reached its
+		// rep; one neither (given up) did not.
+		if n := len(h.Assignments); n > 0 && !k.happened(h.Assignments[n-1].At) || h.AlertPending {
 			continue
 		}
 		alerted.D++
-		// Sent when the emails' state was read, even a moment after AsOf: an email in flight at the instant the
-		// schedule fires (a reassignment's, a second before) reached its rep; one still unsent then has not.
 		if !h.AlertSentAt.IsZero() {
 			alerted.N++
 		}

@@ -42,15 +42,18 @@ func TestIndependentCommitments(t *testing.T) {
 		w := genWorld(r, c, m, 1+r.Intn(30))
 		asOf := randomAsOf(r, c, m)
 		in := w.read(m, asOf, time.Time{}, asOf)
-		// The SQL emails' state, as the store reads it: sent a minute after the hand-off, after the report's
-		// instant, or never (still being sent, abandoned).
+		// The SQL emails' state, as the store reads it: sent a minute after the hand-off or after the report's
+		// instant, given up, or still on its way (pending: left out).
 		in.Alerts = r.Intn(4) != 0
 		alerted, known := 0, 0
 		for i := range in.Handoffs {
 			h := &in.Handoffs[i]
-			switch r.Intn(6) {
+			h.AlertPending = false
+			switch r.Intn(7) {
 			case 0:
 				h.AlertSentAt = time.Time{}
+			case 6:
+				h.AlertSentAt, h.AlertPending = time.Time{}, true
 			case 1:
 				h.AlertSentAt = asOf.Add(time.Hour)
 			default:
@@ -58,7 +61,7 @@ func TestIndependentCommitments(t *testing.T) {
 			}
 			// Known at asOf when the email the records keep (the latest assignment's) was the one then.
 			inMonth := contract.MonthOf(h.At.In(c.Location)) == m && !h.At.After(asOf)
-			if !inMonth || len(h.Assignments) > 0 && h.Assignments[len(h.Assignments)-1].At.After(asOf) {
+			if !inMonth || len(h.Assignments) > 0 && h.Assignments[len(h.Assignments)-1].At.After(asOf) || h.AlertPending {
 				continue
 			}
 			known++

@@ -415,3 +415,29 @@ func TestAlertReassignedAfterAsOf(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertPending: an SQL email still on its way when read (claimed or sending) is pending: left out of the
+// share, neither alerted nor missed; with every other one sent the line is kept.
+func TestAlertPending(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	in := july()
+	in.Alerts = true
+	first := true
+	for i := range in.Handoffs {
+		h := &in.Handoffs[i]
+		if contract.MonthOf(h.At.In(c.Location)) != in.Month {
+			continue
+		}
+		h.AlertSentAt = h.At.Add(time.Second)
+		if first {
+			first = false
+			h.AlertSentAt, h.AlertPending = time.Time{}, true
+		}
+	}
+	for _, com := range Compute(c, in).Commitments {
+		if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 6 || com.Figure.D != 6) {
+			t.Errorf("one email on its way: %s %d/%d, want kept 6/6", com.Verdict, com.Figure.N, com.Figure.D)
+		}
+	}
+}

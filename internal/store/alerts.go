@@ -18,8 +18,9 @@ import (
 // top-level attributes only (template.yaml, TheMonthsSQLEmailsOnly).
 var alertAttributes = []string{"pk", "sk", "mail.status", "mail.sentAt"}
 
-// readAlerts sets, on each hand-off of m in in, when its SQL email was sent (records.Handoff.AlertSentAt), read by
-// key in batches; in.Alerts says they were read. A hand-off whose item is gone (forgotten since) stays unsent.
+// readAlerts sets, on each hand-off of m in in, when its SQL email was sent (records.Handoff.AlertSentAt) or that it
+// is on its way (AlertPending), read by key in batches; in.Alerts says they were read. A hand-off whose item is
+// gone (forgotten since) reads as neither: not sent.
 func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.Input) error {
 	at := map[string]int{} // pk/sk -> index in in.Handoffs
 	var keys []map[string]types.AttributeValue
@@ -49,10 +50,13 @@ func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.I
 		if r.err != nil {
 			return r.err
 		}
-		if outbox.MailStatus(it.Mail.Status) == outbox.MailSent {
-			mu.Lock()
+		mu.Lock()
+		defer mu.Unlock()
+		switch outbox.MailStatus(it.Mail.Status) {
+		case outbox.MailSent:
 			in.Handoffs[i].AlertSentAt = sent
-			mu.Unlock()
+		case outbox.MailClaimed, outbox.MailSending:
+			in.Handoffs[i].AlertPending = true
 		}
 		return nil
 	})

@@ -130,6 +130,9 @@ type Handoff struct {
 	// AlertSentAt is when the SQL email to the rep holding it (the latest assignment) was sent (outbox: sent),
 	// as the store read it; zero when it was not (still being sent, abandoned) or not read (Input.Alerts).
 	AlertSentAt time.Time
+	// AlertPending: that email was still on its way when read (claimed or sending: a reassignment's a moment
+	// before, a resend) — neither sent nor given up.
+	AlertPending bool
 }
 
 // Clock is one set of deadlines of a hand-off (handoff.Clock): for the assignment of that index, from From.
