@@ -5,7 +5,7 @@ import "github.com/handoff-sla/handoff/internal/contract"
 // Commitments is the words of the monthly report's section that judges every commitment of the contract, one
 // line each: what the commitment is (one field per commitment, named as package report's CommitmentKind), the
 // target the contract gives, the month's figure and the verdict. A verdict says itself in words and a sign
-// (✓ ✗ –), never by its colour alone; a verdict and a share are kept on one line (no-break spaces).
+// (✓ ✗ ○), never by its colour alone (○, not a dash, which a line may break after); a verdict and a share are kept on one line (no-break spaces).
 type Commitments struct {
 	Title string
 	Note  string
@@ -56,7 +56,7 @@ var commitmentsFR = Commitments{
 	CRMCare:           "Ventes : tenir le CRM à jour",
 	Kept:              "✓" + nbsp + "tenu",
 	Missed:            "✗" + nbsp + "non" + nbsp + "tenu",
-	NotMeasured:       "–" + nbsp + "non" + nbsp + "mesuré",
+	NotMeasured:       "○" + nbsp + "non" + nbsp + "mesuré",
 	InProgress:        "…" + nbsp + "en" + nbsp + "cours",
 	TargetMonth:       "%s par mois",
 	TargetShare:       "%s",
@@ -93,7 +93,7 @@ var commitmentsEN = Commitments{
 	CRMCare:           "Sales: keep the CRM up to date",
 	Kept:              "✓" + nbsp + "kept",
 	Missed:            "✗" + nbsp + "missed",
-	NotMeasured:       "–" + nbsp + "not" + nbsp + "measured",
+	NotMeasured:       "○" + nbsp + "not" + nbsp + "measured",
 	InProgress:        "…" + nbsp + "in" + nbsp + "progress",
 	TargetMonth:       "%s a month",
 	TargetShare:       "%s",
