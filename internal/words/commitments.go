@@ -5,7 +5,8 @@ import "github.com/handoff-sla/handoff/internal/contract"
 // Commitments is the words of the monthly report's section that judges every commitment of the contract, one
 // line each: what the commitment is (one field per commitment, named as package report's CommitmentKind), the
 // target the contract gives, the month's figure and the verdict. A verdict says itself in words and a sign
-// (✓ ✗ ○), never by its colour alone (○, not a dash, which a line may break after); a verdict and a share are kept on one line (no-break spaces).
+// (✓ ✗ ○), never by its colour alone (○, not a dash, which a line may break after); a verdict and a share are
+// kept on one line (no-break spaces).
 type Commitments struct {
 	Title string
 	Note  string
