@@ -141,7 +141,7 @@ sizes: ## check every function's bootstrap size (after sam build)
 	  else echo "$$fn: $$mb MB (limit $$limit)"; fi; done; exit $$fail
 
 .PHONY: screenshots
-screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report and its commitments section) and the feedback page, fr and en (screenshots/)
+screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, reminder, escalation, feedback reminder, monthly report) and the feedback page, fr and en (screenshots/)
 	go test -count=1 ./internal/e2e -run 'TestSQLEmailAnsweredInABrowser|TestDeadlinesThroughTheStack|TestMonthlyReportThroughTheStack' -args -screenshots=$(CURDIR)/screenshots
 	@ls screenshots
 
