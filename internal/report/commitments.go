@@ -178,9 +178,12 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     is left out of both counts, as is one whose email is still on its way when read (pending). So this one figure is the emails' state as read when the report is computed
 //     (at the schedule's instant, once: the report of record), not rebuilt as of AsOf like the others: computed
 //     again later, an SQL reassigned since is left out.
-//   - Content (marketing.digest), Review (marketing.review_meeting), FieldFeedback (sales.feedback_per_month),
-//     Ideas (sales.ideas_per_quarter), CRMCare (sales.outcome_within): their keys and records come with the
-//     digest, the review invitation, the ideas page and the CRM-care reminder.
+//   - FieldFeedback (sales.feedback_per_month, field feedback in the month) and Ideas (sales.ideas_per_quarter,
+//     content ideas in the quarter to date): per rep of the roster, from the report's Ideas.
+//   - Content (marketing.digest): stated when the contract schedules the digest, not measured (the digests sent
+//     and pieces shared are not among the records the report reads).
+//   - Review (marketing.review_meeting), CRMCare (sales.outcome_within): their keys and records come with the
+//     review invitation and the CRM-care reminder.
 //   - Availability: the contract states no figure for it.
 //
 // Feedback is judged against every SQL (100%) answered within sales.feedback_deadline: the contract gives that
@@ -215,5 +218,24 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 			Target: s.ContactTarget, Within: s.FirstContactDeadline},
 		Feedback: Measure{Stated: s.FeedbackDeadline > 0, Measured: true, Share: true, N: s.Feedback.N, D: s.Feedback.D,
 			Target: 100, Within: s.FeedbackDeadline},
+		// The digest is stated when the contract schedules it; its figures (digests sent, pieces shared) are not
+		// among the records the report reads yet.
+		Content: Measure{Stated: k.c.Marketing.Digest != nil},
+		FieldFeedback: k.perRepIdeas(r, k.c.Sales.FeedbackPerMonth, false,
+			func(c IdeaCount) int { return c.FeedbackInMonth }),
+		Ideas: k.perRepIdeas(r, k.c.Sales.IdeasPerQuarter, true,
+			func(c IdeaCount) int { return c.IdeasInQuarter }),
 	}
+}
+
+// perRepIdeas is a commitment on what each rep writes (package ideas): every rep of the roster is active (a rep
+// who left is not judged), with their figure from the report's ideas (zero for a rep who wrote nothing, or when
+// nobody did: the store reads them every month). A quarterly target is open until the quarter's last month.
+func (k *computer) perRepIdeas(r Report, target int, quarter bool, figure func(IdeaCount) int) PerRep {
+	p := PerRep{Stated: target > 0, Measured: true, Target: target, Quarter: quarter,
+		Open: quarter && r.Month.Month%3 != 0}
+	for _, rep := range k.c.Roster.Reps {
+		p.Reps = append(p.Reps, RepCount{RepID: rep.ID, Name: rep.Name, N: figure(r.IdeasOf(rep.ID))})
+	}
+	return p
 }

@@ -80,6 +80,8 @@ func (f format) commitmentTarget(c Commitment) string {
 		return w.NotStated
 	case c.Kind == CommitAlert && m.Share && m.Target == 100:
 		return w.TargetEverySQL
+	case c.Kind == CommitContent:
+		return w.TargetDigest
 	case m.Share && m.Within > 0:
 		return f.wf(w.TargetShareWithin, f.pct(float64(m.Target)), f.hours(m.Within))
 	case m.Share:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/ideas"
 )
 
 // TestJudgeMeasure: a commitment is kept when its figure reaches the contract's target (a figure equal to it
@@ -439,5 +440,81 @@ func TestAlertPending(t *testing.T) {
 		if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 6 || com.Figure.D != 6) {
 			t.Errorf("one email on its way: %s %d/%d, want kept 6/6", com.Verdict, com.Figure.N, com.Figure.D)
 		}
+	}
+}
+
+// TestIdeasCommitments: field feedback (a month) and content ideas (a quarter) per rep of the roster, against the
+// contract's sales.feedback_per_month and sales.ideas_per_quarter: kept when every rep of the roster reached it,
+// naming who did not; July opens its quarter, so ideas below the target are in progress. Without the keys, not
+// measured. The digest, scheduled by the contract, says its target and is not measured.
+func TestIdeasCommitments(t *testing.T) {
+	t.Parallel()
+	in := july()
+	rec := func(rep string, kind ideas.Kind, m contract.Month) ideas.Record {
+		return ideas.Record{Submission: ideas.Submission{RepID: rep, Kind: kind, At: in.AsOf.Add(-time.Hour)}, Month: m}
+	}
+	in.Ideas = []ideas.Record{rec("anna", ideas.Feedback, in.Month), rec("bruno", ideas.Feedback, in.Month),
+		rec("bruno", ideas.Feedback, in.Month.Prev()), rec("anna", ideas.Idea, in.Month)}
+	lines := func(c *contract.Contract) map[CommitmentKind]Commitment {
+		out := map[CommitmentKind]Commitment{}
+		for _, com := range Compute(c, in).Commitments {
+			out[com.Kind] = com
+		}
+		return out
+	}
+	c := parseContract(t, testContract)
+	var roster []string
+	for _, r := range c.Roster.Reps {
+		roster = append(roster, r.ID)
+	}
+	if got := lines(c); got[CommitFieldFeedback].Verdict != NotMeasured || got[CommitIdeas].Verdict != NotMeasured || got[CommitContent].Verdict != NotMeasured {
+		t.Errorf("without the keys: %+v", got)
+	}
+	c.Sales.FeedbackPerMonth, c.Sales.IdeasPerQuarter = 1, 1
+	got := lines(c)
+	missedIDs := func(com Commitment) []string {
+		var ids []string
+		for _, r := range com.Missed {
+			ids = append(ids, r.RepID)
+		}
+		return ids
+	}
+	// Every rep of the roster is judged; those who wrote no feedback in July missed it (bruno's June one counts not).
+	var noFeedback, noIdea []string
+	for _, id := range roster {
+		if id != "anna" && id != "bruno" {
+			noFeedback = append(noFeedback, id)
+		}
+		if id != "anna" {
+			noIdea = append(noIdea, id)
+		}
+	}
+	fb, id := got[CommitFieldFeedback], got[CommitIdeas]
+	if len(fb.Reps.Reps) != len(roster) || !slices.Equal(missedIDs(fb), noFeedback) || fb.Verdict != map[bool]Verdict{true: Kept, false: Broken}[len(noFeedback) == 0] {
+		t.Errorf("field feedback: %s, missed %v, want %v", fb.Verdict, missedIDs(fb), noFeedback)
+	}
+	if !slices.Equal(missedIDs(id), noIdea) || id.Verdict != InProgress || !id.Reps.Open || !id.Reps.Quarter {
+		t.Errorf("ideas in July: %s, missed %v, want in progress, %v", id.Verdict, missedIDs(id), noIdea)
+	}
+	// A contract that schedules the digest states its target; its figures are not read: not measured.
+	c.Marketing.Digest = &contract.Digest{Day: time.Monday, Hour: 8, Minute: 30, Location: c.Location}
+	r := Compute(c, in)
+	e, err := Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := format{l: r.Locale}.cw()
+	for _, row := range commitmentRows(t, e.Text, w.Title, w.Note) {
+		if strings.Contains(row, w.Content) && (!strings.Contains(row, w.TargetDigest) || !strings.Contains(row, w.NotMeasured)) {
+			t.Errorf("the digest's line: %q", row)
+		}
+	}
+	// September closes the quarter: behind then is missed.
+	in.Month = contract.Month{Year: 2026, Month: time.September}
+	for i := range in.Ideas {
+		in.Ideas[i].Month = in.Month
+	}
+	if got := lines(c)[CommitIdeas]; got.Verdict != Broken || got.Reps.Open {
+		t.Errorf("ideas in September: %s (open %v), want missed", got.Verdict, got.Reps.Open)
 	}
 }

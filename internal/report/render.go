@@ -189,6 +189,9 @@ func (f format) view(r Report, subject string) view {
 		v.Discuss = append(v.Discuss, f.point(r, p))
 	}
 	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
+	if r.Ideas != nil {
+		v.Sections = append(v.Sections, f.ideasSection(r))
+	}
 	return v
 }
 

@@ -113,6 +113,9 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 		in.Events = append(in.Events, r.events...)
 		in.Holds = append(in.Holds, r.holds...)
 	}
+	if in.Ideas, err = s.quartersIdeas(ctx, m, asOf); err != nil {
+		return records.Input{}, err
+	}
 	// The present state of the leads handed off in m.
 	var ids []string
 	for _, h := range in.Handoffs {

@@ -24,6 +24,8 @@ type Commitments struct {
 	NotStated                                                                                      string
 	// TargetEverySQL is the alert's target: the contract has every SQL sent to its rep, with no figure of its own.
 	TargetEverySQL string
+	// TargetDigest is the content's target: the weekly digest the contract schedules (marketing.digest).
+	TargetDigest string
 	// Figures: a share with its counts ("92% (35/38)"), the reps who kept a per-rep commitment out of those
 	// active ("3 of 4 reps", its form by the reps active), a rep who did not and their figure ("Thomas Martin: 1").
 	FigureShare, FigureRep string
@@ -67,6 +69,7 @@ var commitmentsFR = Commitments{
 	TargetNoOutcome:   "au plus %s SQL sans résultat après %s jours ouvrés",
 	NotStated:         "non fixé par le contrat",
 	TargetEverySQL:    "chaque SQL, dès sa transmission",
+	TargetDigest:      "un récapitulatif des contenus chaque semaine",
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s sur %s commercial", One: "%s sur %s commercial", Many: "%s sur %s commerciaux"},
 	FigureRep:         "%s" + nbsp + ": %s",
@@ -104,6 +107,7 @@ var commitmentsEN = Commitments{
 	TargetNoOutcome:   "at most %s SQLs without an outcome after %s business days",
 	NotStated:         "not set in the contract",
 	TargetEverySQL:    "every SQL, as it is handed off",
+	TargetDigest:      "a content digest every week",
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s of %s reps", One: "%s of %s rep", Many: "%s of %s reps"},
 	FigureRep:         "%s: %s",

@@ -12,6 +12,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/ideas"
 )
 
 // Input is what the report of one month reads: the records of the `by-month` index, as plain values. The store
@@ -50,6 +51,8 @@ type Input struct {
 	Events      []Event
 	Holds       []Hold
 	Current     map[string]Current
+	// Ideas are sales' ideas and field feedback recorded in Month's quarter up to AsOf (ideas.go).
+	Ideas []ideas.Record
 	// Alerts: the store read the SQL email's state of each hand-off of Month (Handoff.AlertSentAt), by key (the
 	// by-month index projects no email state). False: the alert commitment is not measured.
 	Alerts bool `json:",omitempty"`
