@@ -210,9 +210,9 @@ func TestRenderCommitments(t *testing.T) {
 			CommitContact:       {"75" + nb + "% sous 4h", "66,7" + nb + "%" + nb + "(4/6)", "✗" + nb + "non" + nb + "tenu"},
 			CommitFeedback:      {"100" + nb + "% sous 16h", "83,3" + nb + "%" + nb + "(5/6)", "✗" + nb + "non" + nb + "tenu"},
 			CommitAvailability:  {"non fixé par le contrat", "—", "○" + nb + "non" + nb + "mesuré"},
-			CommitFieldFeedback: {"2 par commercial et par mois", "1 sur 3 commerciaux", "Bruno Lefèvre" + nb + ": 1", "carl (a quitté l'équipe)" + nb + ": 0", "✗" + nb + "non" + nb + "tenu"},
-			CommitIdeas:         {"1 par commercial et par trimestre", "0 sur 1 commercial", "Anna Admin" + nb + ": 0", "…" + nb + "en" + nb + "cours"},
-			CommitCRMCare:       {"au plus 0 SQL sans résultat après 5 jours ouvrés", "1 sur 1 commercial", "✓" + nb + "tenu"},
+			CommitFieldFeedback: {"2 par commercial et par mois", "1" + nb + "sur" + nb + "3" + nb + "commerciaux", "Bruno Lefèvre" + nb + ":" + nb + "1", "carl (a quitté l'équipe)" + nb + ":" + nb + "0", "✗" + nb + "non" + nb + "tenu"},
+			CommitIdeas:         {"1 par commercial et par trimestre", "0" + nb + "sur" + nb + "1" + nb + "commercial", "Anna Admin" + nb + ":" + nb + "0", "…" + nb + "en" + nb + "cours"},
+			CommitCRMCare:       {"au plus 0 SQL sans résultat après 5 jours ouvrés", "1" + nb + "sur" + nb + "1" + nb + "commercial", "✓" + nb + "tenu"},
 		}},
 		{contract.English, map[CommitmentKind][]string{
 			CommitSQLs:          {"5 a month", "7", "✓" + nb + "kept"},
@@ -223,9 +223,9 @@ func TestRenderCommitments(t *testing.T) {
 			CommitContact:       {"75% within 4h", "66.7%" + nb + "(4/6)", "✗" + nb + "missed"},
 			CommitFeedback:      {"100% within 16h", "83.3%" + nb + "(5/6)", "✗" + nb + "missed"},
 			CommitAvailability:  {"not set in the contract", "—", "○" + nb + "not" + nb + "measured"},
-			CommitFieldFeedback: {"2 per rep a month", "1 of 3 reps", "Bruno Lefèvre: 1", "carl (no longer on the roster): 0", "✗" + nb + "missed"},
-			CommitIdeas:         {"1 per rep a quarter", "0 of 1 rep", "Anna Admin: 0", "…" + nb + "in" + nb + "progress"},
-			CommitCRMCare:       {"at most 0 SQLs without an outcome after 5 business days", "1 of 1 rep", "✓" + nb + "kept"},
+			CommitFieldFeedback: {"2 per rep a month", "1" + nb + "of" + nb + "3" + nb + "reps", "Bruno Lefèvre:" + nb + "1", "carl (no longer on the roster):" + nb + "0", "✗" + nb + "missed"},
+			CommitIdeas:         {"1 per rep a quarter", "0" + nb + "of" + nb + "1" + nb + "rep", "Anna Admin:" + nb + "0", "…" + nb + "in" + nb + "progress"},
+			CommitCRMCare:       {"at most 0 SQLs without an outcome after 5 business days", "1" + nb + "of" + nb + "1" + nb + "rep", "✓" + nb + "kept"},
 		}},
 	} {
 		r.Locale = tc.locale

@@ -71,8 +71,8 @@ var commitmentsFR = Commitments{
 	TargetEverySQL:    "chaque SQL, dès sa transmission",
 	TargetDigest:      "un récapitulatif des contenus chaque semaine",
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
-	FigureReps:        Plural{Zero: "%s sur %s commercial", One: "%s sur %s commercial", Many: "%s sur %s commerciaux"},
-	FigureRep:         "%s" + nbsp + ": %s",
+	FigureReps:        Plural{Zero: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commercial", One: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commercial", Many: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commerciaux"},
+	FigureRep:         "%s" + nbsp + ":" + nbsp + "%s",
 }
 
 var commitmentsEN = Commitments{
@@ -109,6 +109,6 @@ var commitmentsEN = Commitments{
 	TargetEverySQL:    "every SQL, as it is handed off",
 	TargetDigest:      "a content digest every week",
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
-	FigureReps:        Plural{Zero: "%s of %s reps", One: "%s of %s rep", Many: "%s of %s reps"},
-	FigureRep:         "%s: %s",
+	FigureReps:        Plural{Zero: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "reps", One: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "rep", Many: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "reps"},
+	FigureRep:         "%s:" + nbsp + "%s",
 }
