@@ -99,8 +99,8 @@ func (f format) commitmentFigure(c Commitment) []string {
 		if !p.Measured || len(p.Reps) == 0 {
 			return []string{f.cm().None}
 		}
-		rep := func(r RepCount) string {
-			return f.wf(w.FigureRep, f.rep(RepLine{Name: r.Name, Left: r.Left}), f.int(r.N))
+		rep := func(r RepCount) string { // one line each: "Thomas Martin: 0" never split
+			return strings.ReplaceAll(f.wf(w.FigureRep, f.rep(RepLine{Name: r.Name, Left: r.Left}), f.int(r.N)), " ", "\u00a0")
 		}
 		if !p.Stated {
 			var out []string
