@@ -147,6 +147,9 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 	if err != nil {
 		return records.Input{}, fmt.Errorf("read the leads of %s: %w", m, err)
 	}
+	if err := s.readAlerts(ctx, m, &in); err != nil {
+		return records.Input{}, fmt.Errorf("read the SQL emails of %s: %w", m, err)
+	}
 	return in, nil
 }
 
