@@ -63,6 +63,8 @@ type Measure struct {
 	Target int  `json:",omitempty"`
 	// Within is the deadline the share is counted against (contact, feedback), shown with the target; 0: none.
 	Within time.Duration `json:",omitempty"`
+	// Pieces is the content commitment's second figure: the pieces the digests sent shared.
+	Pieces int `json:",omitempty"`
 }
 
 // PerRep is a commitment each rep makes (field feedback, content ideas, CRM care): kept when every rep active in
@@ -180,8 +182,10 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     again later, an SQL reassigned since is left out.
 //   - FieldFeedback (sales.feedback_per_month, field feedback in the month) and Ideas (sales.ideas_per_quarter,
 //     content ideas in the quarter to date): per rep of the roster, from the report's Ideas.
-//   - Content (marketing.digest): stated when the contract schedules the digest, not measured (the digests sent
-//     and pieces shared are not among the records the report reads).
+//   - Content (marketing.digest): every digest due in the month sent (100%): the digests whose slot fell in the
+//     month up to AsOf — one per rep and week that had something new for them — sent (SES accepted it) out of
+//     those due, with the pieces the sent ones shared. A month with no digest due (nothing published for
+//     anyone) is not measured: there was nothing to share, and the contract sets no number of pieces.
 //   - Review (marketing.review_meeting), CRMCare (sales.outcome_within): their keys and records come with the
 //     review invitation and the CRM-care reminder.
 //   - Availability: the contract states no figure for it.
@@ -218,9 +222,7 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 			Target: s.ContactTarget, Within: s.FirstContactDeadline},
 		Feedback: Measure{Stated: s.FeedbackDeadline > 0, Measured: true, Share: true, N: s.Feedback.N, D: s.Feedback.D,
 			Target: 100, Within: s.FeedbackDeadline},
-		// The digest is stated when the contract schedules it; its figures (digests sent, pieces shared) are not
-		// among the records the report reads yet.
-		Content: Measure{Stated: k.c.Marketing.Digest != nil},
+		Content: k.contentFigure(),
 		FieldFeedback: k.perRepIdeas(r, k.c.Sales.FeedbackPerMonth, false,
 			func(c IdeaCount) int { return c.FeedbackInMonth }),
 		Ideas: k.perRepIdeas(r, k.c.Sales.IdeasPerQuarter, true,
@@ -238,4 +240,21 @@ func (k *computer) perRepIdeas(r Report, target int, quarter bool, figure func(I
 		p.Reps = append(p.Reps, RepCount{RepID: rep.ID, Name: rep.Name, N: figure(r.IdeasOf(rep.ID))})
 	}
 	return p
+}
+
+// contentFigure is the content commitment (marketing.digest): the month's digests sent out of those due, as of
+// AsOf, and the pieces the sent ones shared.
+func (k *computer) contentFigure() Measure {
+	m := Measure{Stated: k.c.Marketing.Digest != nil, Measured: k.in.DigestsRead, Share: true, Target: 100}
+	for _, d := range k.in.Digests {
+		if !k.happened(d.Slot) {
+			continue
+		}
+		m.D++
+		if d.Sent {
+			m.N++
+			m.Pieces += d.Pieces
+		}
+	}
+	return m
 }

@@ -124,7 +124,11 @@ func (f format) commitmentFigure(c Commitment) []string {
 		if m.Stated {
 			target = m.Target
 		}
-		return []string{f.wf(w.FigureShare, f.percentVs(Ratio{m.N, m.D}, target), f.int(m.N), f.int(m.D))}
+		out := []string{f.wf(w.FigureShare, f.percentVs(Ratio{m.N, m.D}, target), f.int(m.N), f.int(m.D))}
+		if c.Kind == CommitContent {
+			out = append(out, f.wf(w.FigurePieces.For(m.Pieces), f.int(m.Pieces)))
+		}
+		return out
 	}
 	return []string{f.int(m.N)}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/ideas"
 )
 
@@ -516,5 +517,72 @@ func TestIdeasCommitments(t *testing.T) {
 	}
 	if got := lines(c)[CommitIdeas]; got.Verdict != Broken || got.Reps.Open {
 		t.Errorf("ideas in September: %s (open %v), want missed", got.Verdict, got.Reps.Open)
+	}
+}
+
+// TestContentCommitment: the weekly digest (marketing.digest) is judged on every digest due in the month sent —
+// one per rep and week that had something new, up to AsOf — with the pieces the sent ones shared. A digest given
+// up (or whose outcome is unknown) misses it; one due after AsOf is not counted; no digest due at all, or the
+// digests not read, or no digest in the contract, is not measured.
+func TestContentCommitment(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	digest := &contract.Digest{Day: time.Monday, Hour: 8, Minute: 30, Location: c.Location}
+	base := july()
+	week := func(n int) time.Time { return time.Date(2026, 7, 6+7*n, 8, 30, 0, 0, c.Location) }
+	sent := []records.WeeklyDigest{{RepID: "anna", Slot: week(0), Pieces: 2, Sent: true},
+		{RepID: "bruno", Slot: week(0), Pieces: 1, Sent: true}, {RepID: "anna", Slot: week(2), Pieces: 3, Sent: true}}
+	lost := records.WeeklyDigest{RepID: "bruno", Slot: week(3), Pieces: 4}
+	afterAsOf := records.WeeklyDigest{RepID: "anna", Slot: base.AsOf.Add(time.Hour), Pieces: 5}
+	tests := []struct {
+		name      string
+		digest    *contract.Digest
+		read      bool
+		digests   []records.WeeklyDigest
+		verdict   Verdict
+		n, d, pcs int
+	}{
+		{"every digest due sent", digest, true, append(sent, afterAsOf), Kept, 3, 3, 6},
+		{"one given up", digest, true, append(sent, lost), Broken, 3, 4, 6},
+		{"no digest due: nothing published for anyone", digest, true, nil, NotMeasured, 0, 0, 0},
+		{"the digests not read", digest, false, sent, NotMeasured, 3, 3, 6},
+		{"no digest in the contract", nil, true, sent, NotMeasured, 3, 3, 6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c.Marketing.Digest = tc.digest
+			in := july()
+			in.DigestsRead, in.Digests = tc.read, tc.digests
+			r := Compute(c, in)
+			for _, com := range r.Commitments {
+				if com.Kind != CommitContent {
+					continue
+				}
+				if com.Verdict != tc.verdict || com.Figure.N != tc.n || com.Figure.D != tc.d || com.Figure.Pieces != tc.pcs {
+					t.Errorf("%s %d/%d, %d pieces; want %s %d/%d, %d pieces", com.Verdict, com.Figure.N, com.Figure.D,
+						com.Figure.Pieces, tc.verdict, tc.n, tc.d, tc.pcs)
+				}
+			}
+			if tc.verdict != Broken {
+				return
+			}
+			e, err := Render(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := format{l: r.Locale}.cw()
+			found := false
+			for _, row := range commitmentRows(t, e.Text, w.Title, w.Note) {
+				if strings.Contains(row, w.Content) {
+					found = true
+					if !strings.Contains(row, "(3/4)") || !strings.Contains(row, "6\u00a0contenus partagés") || !strings.Contains(row, w.Missed) {
+						t.Errorf("the content line: %q", row)
+					}
+				}
+			}
+			if !found {
+				t.Error("no content line")
+			}
+		})
 	}
 }

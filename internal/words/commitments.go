@@ -30,6 +30,8 @@ type Commitments struct {
 	// active ("3 of 4 reps", its form by the reps active), a rep who did not and their figure ("Thomas Martin: 1").
 	FigureShare, FigureRep string
 	FigureReps             Plural // by the number of reps active
+	// FigurePieces is the content's second figure: the pieces the digests sent shared ("7 pieces shared").
+	FigurePieces Plural
 }
 
 // ForCommitments is the commitments section's words in language l (panics on a language that Speaks does not).
@@ -73,6 +75,7 @@ var commitmentsFR = Commitments{
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commercial", One: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commercial", Many: "%s" + nbsp + "sur" + nbsp + "%s" + nbsp + "commerciaux"},
 	FigureRep:         "%s" + nbsp + ":" + nbsp + "%s",
+	FigurePieces:      Plural{Zero: "%s" + nbsp + "contenu partagé", One: "%s" + nbsp + "contenu partagé", Many: "%s" + nbsp + "contenus partagés"},
 }
 
 var commitmentsEN = Commitments{
@@ -111,4 +114,5 @@ var commitmentsEN = Commitments{
 	FigureShare:       "%s" + nbsp + "(%s/%s)",
 	FigureReps:        Plural{Zero: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "reps", One: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "rep", Many: "%s" + nbsp + "of" + nbsp + "%s" + nbsp + "reps"},
 	FigureRep:         "%s:" + nbsp + "%s",
+	FigurePieces:      Plural{Zero: "%s" + nbsp + "pieces shared", One: "%s" + nbsp + "piece shared", Many: "%s" + nbsp + "pieces shared"},
 }

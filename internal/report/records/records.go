@@ -56,6 +56,20 @@ type Input struct {
 	// Alerts: the store read the SQL email's state of each hand-off of Month (Handoff.AlertSentAt), by key (the
 	// by-month index projects no email state). False: the alert commitment is not measured.
 	Alerts bool `json:",omitempty"`
+	// Digests are the weekly content digests whose slot falls in Month, up to AsOf (one per rep and week that had
+	// something new; package content). DigestsRead: the store read them (false: the content commitment is not
+	// measured).
+	Digests     []WeeklyDigest `json:",omitempty"`
+	DigestsRead bool     `json:",omitempty"`
+}
+
+// WeeklyDigest is one rep's weekly content digest as the report counts it: due at Slot, sent or not (given up, or its
+// outcome unknown: not known to have reached the rep), and the pieces it shared.
+type WeeklyDigest struct {
+	RepID  string
+	Slot   time.Time
+	Pieces int
+	Sent   bool
 }
 
 // Hold is a lead that qualified for sales and was kept from them for want of consent (record
