@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
-	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
 // TestJudgeMeasure: a commitment is kept when its figure reaches the contract's target (a figure equal to it

@@ -60,7 +60,7 @@ type Input struct {
 	// something new; package content). DigestsRead: the store read them (false: the content commitment is not
 	// measured).
 	Digests     []WeeklyDigest `json:",omitempty"`
-	DigestsRead bool     `json:",omitempty"`
+	DigestsRead bool           `json:",omitempty"`
 }
 
 // WeeklyDigest is one rep's weekly content digest as the report counts it: due at Slot, sent or not (given up, or its
