@@ -87,7 +87,7 @@ func Render(c *contract.Contract, rep contract.Rep, pieces []content.Piece, from
 		IdeasURL: ideasURL, Footer: fmt.Sprintf(cm.Footer, c.Company)}
 	segs := w.Everyone
 	if len(rep.Segments) > 0 {
-		segs = strings.Join(rep.Segments, ", ")
+		segs = strings.Join(names(rep.Segments, w.Segment), ", ")
 	}
 	v.Because = fmt.Sprintf(w.Because, segs)
 	if ideasURL != "" {
@@ -97,7 +97,7 @@ func Render(c *contract.Contract, rep contract.Rep, pieces []content.Piece, from
 		pv := PieceView{Title: p.Title, URL: p.URL, Type: w.Type(string(p.Type)), Why: p.Why,
 			Published: fmt.Sprintf(w.Published, cm.Date(p.PublishedAt.In(loc)))}
 		pv.For = w.Everyone
-		if aud := append(append([]string{}, p.Segments...), p.Industries...); len(aud) > 0 {
+		if aud := append(names(p.Segments, w.Segment), p.Industries...); len(aud) > 0 {
 			pv.For = fmt.Sprintf(w.For, strings.Join(aud, ", "))
 		}
 		v.Pieces = append(v.Pieces, pv)
@@ -111,4 +111,13 @@ func Render(c *contract.Contract, rep contract.Rep, pieces []content.Piece, from
 	}
 	return email.Message{From: c.Sender, To: []*mail.Address{{Name: rep.Name, Address: rep.Email}}, Subject: v.Subject,
 		HTML: h.String(), Text: x.String()}, nil
+}
+
+// names are the words for ids (segments), in order.
+func names(ids []string, name func(string) string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = name(id)
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/digest"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // TestRender: the digest in each language — its subject, the period, each piece with its type, date, audience
@@ -23,8 +24,8 @@ func TestRender(t *testing.T) {
 		want   []string
 	}{
 		{"fr", []string{"2 contenus pour vous cette semaine", "Bonjour Amélie Robert,", "du lundi 30/11 au dimanche 06/12/2026", "Étude de cas", "publié le",
-			"Pourquoi c'est utile", "Pour\u00a0: enterprise", "Pour tous"}},
-		{"en", []string{"2 new pieces for you this week", "Hello Amélie Robert,", "Case study", "published", "Why it matters:", "For: enterprise", "For everyone"}},
+			"Pourquoi c'est utile", "Pour\u00a0: grands comptes", "Pour tous", "vos segments (grands comptes)"}},
+		{"en", []string{"2 new pieces for you this week", "Hello Amélie Robert,", "Case study", "published", "Why it matters:", "For: enterprise", "For everyone", "your segments (enterprise)"}},
 	} {
 		t.Run(tc.locale, func(t *testing.T) {
 			f := newFixture(t, tc.locale)
@@ -54,6 +55,12 @@ func TestRender(t *testing.T) {
 			}
 			if !strings.Contains(with.HTML, `href="https://sla.maintenia.fr/ideas/tok"`) || !strings.Contains(with.Text, "https://sla.maintenia.fr/ideas/tok") {
 				t.Errorf("no ideas link:\n%s", with.Text)
+			}
+			if tc.locale == "fr" {
+				// No regular expression, no English word: a segment is named in French, not by its ID.
+				wordstest.French(t, "digest (subject)", with.Subject)
+				wordstest.French(t, "digest (text)", with.Text)
+				wordstest.French(t, "digest (html)", with.HTML)
 			}
 		})
 	}

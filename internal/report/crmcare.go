@@ -33,6 +33,17 @@ type CRMCareRep struct {
 	Due, Missing int
 }
 
+// commitment is CRM care as a per-rep commitment (the commitments section): a ceiling of no SQL left without an
+// outcome after the contract's delay, judged on the reps who had outcome deadlines in the month (none: nobody to
+// judge, not measured).
+func (c CRMCare) commitment() PerRep {
+	p := PerRep{Stated: c.Measured(), Measured: true, AtMost: true, WithinDays: c.Within}
+	for _, r := range c.Reps {
+		p.Reps = append(p.Reps, RepCount{RepID: r.RepID, Name: r.Name, Left: r.Left, N: r.Missing})
+	}
+	return p
+}
+
 // crmCare counts the outcome deadlines of the month per rep.
 func (k *computer) crmCare() CRMCare {
 	care := CRMCare{Within: k.c.Sales.OutcomeWithin}

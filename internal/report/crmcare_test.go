@@ -49,6 +49,19 @@ func TestCRMCare(t *testing.T) {
 			if !reflect.DeepEqual(r.CRMCare, tc.want) {
 				t.Errorf("CRM care:\n got %+v\nwant %+v", r.CRMCare, tc.want)
 			}
+			// The commitments section's line: missed by the reps with an SQL left without an outcome.
+			for _, cm := range r.Commitments {
+				if cm.Kind != CommitCRMCare {
+					continue
+				}
+				want, missed := NotMeasured, 0
+				if tc.want.Measured() {
+					want, missed = Broken, 2 // anna, zoe
+				}
+				if cm.Verdict != want || len(cm.Missed) != missed {
+					t.Errorf("CRM care commitment %s, missed by %+v; want %s by %d", cm.Verdict, cm.Missed, want, missed)
+				}
+			}
 			e, err := Render(r)
 			if err != nil {
 				t.Fatal(err)

@@ -63,6 +63,9 @@ type Report struct {
 	CRMCare CRMCare
 	// Ideas is sales' ideas and field feedback (ideas.go); nil when nobody wrote in the quarter to date.
 	Ideas *Ideas `json:",omitempty"`
+	// Commitments judges every commitment of the contract, one line each (see Judge); empty in a report stored
+	// before they were judged, which renders as it did.
+	Commitments []Commitment `json:",omitempty"`
 }
 
 // Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
@@ -304,6 +307,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
 	r.Ideas = ideasOf(c, in)
+	r.Commitments = Judge(k.commitmentFigures(r))
 	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
 	// input's instants were read in.
 	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)

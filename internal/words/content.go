@@ -25,6 +25,29 @@ type Content struct {
 	SQLTitle string
 	// Types name the content types (content.Type).
 	Types ContentTypes
+	// Segments name the market segments contracts commonly use as IDs (roster.reps[].segments, a piece's
+	// audience): a French digest must not say "enterprise".
+	Segments ContentSegments
+}
+
+// ContentSegments name the usual segment IDs: smb, mid-market, enterprise.
+type ContentSegments struct {
+	SMB, MidMarket, Enterprise string
+}
+
+// Segment is the name of segment id ("mid-market"), or id itself, as the contract writes it, for a segment these
+// words do not know.
+func (c *Content) Segment(id string) string {
+	s := c.Segments
+	switch id {
+	case "smb":
+		return s.SMB
+	case "mid-market", "midmarket", "mid_market":
+		return s.MidMarket
+	case "enterprise":
+		return s.Enterprise
+	}
+	return id
 }
 
 // ContentTypes name the content types, one field per content.Type.
@@ -70,6 +93,7 @@ var contentFR = Content{
 	SQLTitle:    "Contenus utiles pour ce lead",
 	Types: ContentTypes{Article: "Article", CaseStudy: "Étude de cas", WhitePaper: "Livre blanc", Webinar: "Webinaire",
 		Video: "Vidéo", Guide: "Guide", Event: "Événement"},
+	Segments: ContentSegments{SMB: "PME", MidMarket: "ETI", Enterprise: "grands comptes"},
 }
 
 var contentEN = Content{
@@ -85,4 +109,5 @@ var contentEN = Content{
 	SQLTitle:    "Useful content for this lead",
 	Types: ContentTypes{Article: "Article", CaseStudy: "Case study", WhitePaper: "White paper", Webinar: "Webinar",
 		Video: "Video", Guide: "Guide", Event: "Event"},
+	Segments: ContentSegments{SMB: "SMB", MidMarket: "mid-market", Enterprise: "enterprise"},
 }

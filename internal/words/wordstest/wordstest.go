@@ -38,6 +38,8 @@ var englishWords = []string{
 	"viewed", "downloaded", "attended", "clicked", "submitted", "requested", "request", "won", "lost",
 	"page_view", "form_submit", "demo_request", "content_download", "webinar_attended", "email_click",
 	"job_title", "company_size", "free_mail", "company_domain",
+	// segment IDs contracts use (the digest names them in the contract's language), content types
+	"enterprise", "mid-market", "smb", "case", "study", "paper", "event",
 	// function words
 	"the", "and", "with", "without", "of", "for", "from", "to", "is", "was", "were", "has", "have",
 	"this", "that", "these", "which", "your", "you", "please", "never", "not", "before", "after", "per", "by",
