@@ -47,7 +47,12 @@ func TestCRMCareThroughTheStack(t *testing.T) {
 	}
 	for _, l := range leads {
 		mails(l.company, 1) // the SQL email
-		s.setClock(monday.Add(time.Hour))
+		// Confirmed sent before the clock moves on: an SQL email still being confirmed an hour later (for the
+		// clock) would look stuck to the deadline checker, which the stack's own schedule runs every minute.
+		waitFor(t, "the SQL email confirmed", func() bool { return s.handoff(l.id).Mail.Status == outbox.MailSent })
+	}
+	s.setClock(monday.Add(time.Hour))
+	for _, l := range leads {
 		s.post("crm", "outcomes", "acc-"+l.id, `{"lead_id":"`+l.id+`","type":"sales_accepted"}`)
 	}
 	missing, kept := s.handoff(leads[0].id), s.handoff(leads[1].id)
