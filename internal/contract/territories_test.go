@@ -9,7 +9,9 @@ import (
 // when it is not; valid ones are read in upper case, a former code as the current one.
 func TestTerritories(t *testing.T) {
 	t.Parallel()
-	with := func(list string) string { return edit(t, "      manager: claire\n", "      manager: claire\n      territories: "+list+"\n") }
+	with := func(list string) string {
+		return edit(t, "      manager: claire\n", "      manager: claire\n      territories: "+list+"\n")
+	}
 	for _, tc := range []struct {
 		name, yaml string
 		want       []string

@@ -41,8 +41,5 @@ func (p Profile) Place() region.Place {
 	if pl.From == region.PostalCode {
 		pl.PostalCode = p["postal_code"]
 	}
-	if pl.Country == "" && pl.From == region.PostalCode {
-		pl.Country = "FR"
-	}
 	return pl
 }

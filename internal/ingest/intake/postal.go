@@ -13,8 +13,8 @@ var (
 )
 
 // postalCode is a postal code: letters, digits, spaces and hyphens (every country's form: 59000, SW1A 1AA,
-// 1000, 80331), upper case, at most 12 characters; a French one (the lead's country is FR) is five digits, spaces
-// left out ("59 000" is 59000), since routing reads its département from its first digits.
+// 1000, 80331), upper case, at most 12 characters; a French one (country is the lead's, else the contract's: FR)
+// is five digits, spaces left out ("59 000" is 59000), since routing reads its département from its first digits.
 func postalCode(raw, country string, errs *lead.FieldErrors) string {
 	v := strings.ToUpper(text("postal_code", raw, 12, errs))
 	switch {
