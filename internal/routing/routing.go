@@ -1,6 +1,7 @@
 // Package routing decides who receives an SQL: the first team of the contract whose conditions the lead meets
 // and that has a rep available, then, inside the team, weighted round-robin — the available rep with the fewest
-// assignments for their weight — skipping reps out of office or at capacity. A lead that has an owner keeps it.
+// assignments for their weight — skipping reps out of office or at capacity, and among the reps whose territory
+// covers the lead's place when one of them is available (territory.go). A lead that has an owner keeps it.
 //
 // "Fewest assignments" makes round-robin fair over time (an absence is not made up by a double share) and safe
 // under concurrency when the count is updated with a condition on the value read.
@@ -58,7 +59,7 @@ func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
 
 // Pick chooses a rep of a team at instant at, given each rep's load; ok is false when nobody is available.
 func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.Time) (Choice, bool) {
-	ch, ok, _ := pick(c, t, t.Reps, loads, at)
+	ch, ok := pick(c, t, t.Reps, loads, at)
 	if ok {
 		ch.Reason = fmt.Sprintf(words.ForRouting(c.Locale).Team, teamName(t)) + ch.Reason
 	}
@@ -68,9 +69,9 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 // pick chooses among some of a team's reps (candidates): the available one with the fewest assignments for
 // their weight. The counts are the team's, and so is the baseline a rep new to it starts from: narrowing the
 // round-robin to the reps who cover a lead's territory changes who may receive it, not how the team's counts
-// are kept (see Choose). The reason it returns holds what follows the team's name: the reps passed over. skipped
-// lists them.
-func pick(c *contract.Contract, t contract.Team, candidates []string, loads map[string]Load, at time.Time) (Choice, bool, []string) {
+// are kept (see InTeam). The reason it returns holds what follows the team's name: the chosen rep's count when
+// the round-robin ran among several, and the reps passed over.
+func pick(c *contract.Contract, t contract.Team, candidates []string, loads map[string]Load, at time.Time) (Choice, bool) {
 	w := words.ForRouting(c.Locale)
 	baseline := baselineFor(c, t, loads)
 	best, bestScore, bestKnown := "", math.Inf(1), true
@@ -98,7 +99,7 @@ func pick(c *contract.Contract, t contract.Team, candidates []string, loads map[
 		}
 	}
 	if best == "" {
-		return Choice{}, false, skipped
+		return Choice{}, false
 	}
 	rep, _ := c.Rep(best)
 	reason := ""
@@ -112,7 +113,7 @@ func pick(c *contract.Contract, t contract.Team, candidates []string, loads map[
 	for _, id := range t.Reps {
 		newTeam = newTeam && !loads[id].Known
 	}
-	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight))), NewTeam: newTeam}, true, skipped
+	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight))), NewTeam: newTeam}, true
 }
 
 // teamName is how a reason names a team: by its label, else by its ID.

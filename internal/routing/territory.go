@@ -25,7 +25,7 @@ func InTeam(c *contract.Contract, t contract.Team, place region.Place, loads map
 	covering, declared := coverers(c, t, place)
 	note := ""
 	if len(covering) > 0 {
-		if ch, ok, _ := pick(c, t, covering, loads, at); ok {
+		if ch, ok := pick(c, t, covering, loads, at); ok {
 			if len(covering) == 1 {
 				ch.Reason = fmt.Sprintf(w.Covers, teamName(t), nameOf(ch.Rep), where) + ch.Reason
 			} else {
@@ -37,7 +37,7 @@ func InTeam(c *contract.Contract, t contract.Team, place region.Place, loads map
 	} else if declared && where != "" {
 		note = fmt.Sprintf(w.NotCovered, where)
 	}
-	ch, ok, _ := pick(c, t, t.Reps, loads, at)
+	ch, ok := pick(c, t, t.Reps, loads, at)
 	if ok {
 		ch.Reason = fmt.Sprintf(w.Team, teamName(t)) + ch.Reason + note
 	}

@@ -143,11 +143,11 @@ func TestChooseSaysWhereTheRegionCameFrom(t *testing.T) {
 		{"in English", contract.English, scoring.Profile{"postal_code": "59000", "region": "FR-HDF", "country": "FR", scoring.RegionFrom: "postal_code"}, "thomas-martin",
 			"region derived from postal code 59000: Hauts-de-France; territoire Nord, Thomas Martin covers Hauts-de-France"},
 		{"Grand Est: nobody covers it", contract.French, scoring.Profile{"postal_code": "67000", "region": "FR-GES", scoring.RegionFrom: "postal_code"}, "thomas-martin",
-			"région déduite du code postal 67000 : Grand Est ; territoire Nord, à tour de rôle ; personne dans l'équipe ne couvre Grand Est"},
+			"région déduite du code postal 67000 : Grand Est ; territoire Nord, à tour de rôle ; aucun commercial de l'équipe ne couvre Grand Est"},
 		{"given by the sender: nothing derived", contract.French, scoring.Profile{"region": "FR-IDF", "country": "FR"}, "thomas-martin",
 			"territoire Nord, Thomas Martin couvre Île-de-France"},
 		{"Belgium by its country", contract.French, scoring.Profile{"country": "BE", "region": "BE", scoring.RegionFrom: "country"}, "julien-petit",
-			"région déduite du pays : BE ; territoire Sud et Ouest, à tour de rôle ; personne dans l'équipe ne couvre BE"},
+			"région déduite du pays : BE ; territoire Sud et Ouest, à tour de rôle ; aucun commercial de l'équipe ne couvre BE"},
 	} {
 		c := *c
 		c.Locale = tc.locale

@@ -27,7 +27,7 @@ var routingFR = Routing{
 	Reassigned:     "réattribué après le dépassement du délai de %s : %s",
 	FromPostalCode: "région déduite du code postal %s : %s", FromCountry: "région déduite du pays : %s", Then: " ; ",
 	Covering: "%s, à tour de rôle parmi les commerciaux qui couvrent %s", Covers: "%s, %s couvre %s",
-	NotCovered: " ; personne dans l'équipe ne couvre %s", NoneFree: " ; personne de disponible ne couvre %s",
+	NotCovered: " ; aucun commercial de l'équipe ne couvre %s", NoneFree: " ; aucun commercial disponible ne couvre %s",
 }
 
 var routingEN = Routing{
