@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/handoff-sla/handoff/internal/region"
@@ -29,4 +31,15 @@ func (r *reader) territories(n *yaml.Node, path string) []string {
 		}
 	})
 	return out
+}
+
+// regionCondition warns of a team's region condition naming a French code that no derived region is (a
+// département, a former code): it can only match a region a sender gives as written.
+func (r *reader) regionCondition(n *yaml.Node, path string, c Condition) {
+	for _, v := range append([]string{c.Equals, c.Contains}, c.In...) {
+		code := strings.ToUpper(strings.TrimSpace(v))
+		if strings.HasPrefix(code, "FR-") && !region.Known(code) {
+			r.warn(n, path, "%s is not the code of a French region (ISO 3166-2: FR-IDF, FR-HDF, FR-20R for Corsica…): no region derived from a postal code matches it", v)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -39,5 +40,26 @@ func TestTerritories(t *testing.T) {
 	}
 	if got := c.Roster.Reps[0].Territories; !slices.Equal(got, []string{"FR-IDF", "BE", "DE-BY", "FR-20R", "FR-GP"}) {
 		t.Errorf("territories %v", got)
+	}
+}
+
+// TestRegionConditionWarnings: a team's region condition naming a French code no lead is placed in is a warning
+// on its line; the contract stays valid.
+func TestRegionConditionWarnings(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("c.yaml", []byte(base+"routing:\n  teams:\n    - id: nord\n      reps: [thomas]\n      when: {region: {in: [FR-HDF, FR-59, fr-cor, Nord]}}\n  fallback: thomas\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range c.Warnings {
+		got = append(got, w.String("c.yaml"))
+	}
+	want := []string{
+		`c.yaml:46: routing.teams[0].when.region: FR-59 is not the code of a French region (ISO 3166-2: FR-IDF, FR-HDF, FR-20R for Corsica…): no region derived from a postal code matches it`,
+		`c.yaml:46: routing.teams[0].when.region: fr-cor is not the code of a French region (ISO 3166-2: FR-IDF, FR-HDF, FR-20R for Corsica…): no region derived from a postal code matches it`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
