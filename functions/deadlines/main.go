@@ -1,5 +1,6 @@
 // Function deadlines enforces sales' side of the contract every minute: reminders, breaches, escalation and
-// reassignment, each exactly once.
+// reassignment, each exactly once; and marketing ops' emails of sales' ideas and field feedback, recorded by the
+// ideas page (internal/ideas/relay says why here).
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/deadlines"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/email/ses"
+	"github.com/handoff-sla/handoff/internal/ideas/relay"
 	"github.com/handoff-sla/handoff/internal/platform"
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
@@ -23,8 +25,10 @@ func main() {
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
-	c, err := deadlines.New(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), ses.FromEnv(cfg, os.LookupEnv), links,
+	sender := ses.FromEnv(cfg, os.LookupEnv)
+	c, err := deadlines.New(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), sender, links,
 		rt.Clock.Now, rt.Log)
 	rt.Must(err)
-	lambda.Start(c.Handle)
+	ideasMail := relay.New(rt.Contract, store.NewIdeas(db, tables), sender, rt.Clock.Now, rt.Log)
+	lambda.Start(c.HandleWith(ideasMail))
 }

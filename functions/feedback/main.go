@@ -1,4 +1,5 @@
-// Function feedback serves the page sales answer an SQL on: GET /v1/feedback/{token} shows, POST records.
+// Function feedback serves the pages sales write on: the answer to an SQL (GET /v1/feedback/{token} shows, POST
+// records) and their ideas and field feedback (GET /v1/ideas/{token} shows, POST records).
 package main
 
 import (
@@ -20,5 +21,6 @@ func main() {
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	page := feedback.NewPage(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log)
-	lambda.Start(page.Handle)
+	ideas := feedback.NewIdeasPage(rt.Contract, store.NewIdeas(db, tables), []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log)
+	lambda.Start(feedback.Router(page, ideas))
 }

@@ -1,4 +1,4 @@
-// Function ingest serves POST /v1/sources/{sourceId}/submissions, /activities and /outcomes.
+// Function ingest serves POST /v1/sources/{sourceId}/submissions, /activities, /outcomes and /content.
 package main
 
 import (
@@ -21,5 +21,6 @@ func main() {
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	h, err := ingest.New(rt.Contract, keys, store.NewLeads(db, tables), store.NewHandoffs(db, tables), rt.Clock.Now, rt.Log)
 	rt.Must(err)
+	h.WithContent(store.NewContent(db, tables))
 	lambda.Start(h.Handle)
 }

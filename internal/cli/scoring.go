@@ -91,9 +91,9 @@ func scoreLead(args []string, stdout, stderr io.Writer, now func() time.Time) in
 	}
 	fmt.Fprintln(stdout, ")")
 	for _, e := range r.Explanation {
-		what := e.Note
+		what := note(rules, e)
 		if e.ActivityType != "" {
-			what = strings.TrimSpace(fmt.Sprintf("%s %s %s", e.ActivityType, e.At.In(c.Location).Format("2006-01-02"), e.Note))
+			what = strings.TrimSpace(fmt.Sprintf("%s %s %s", e.ActivityType, e.At.In(c.Location).Format("2006-01-02"), what))
 		}
 		fmt.Fprintf(stdout, "  %+7.2f  %-12s %-18s %s\n", e.Points, e.Kind, e.Rule, what)
 	}

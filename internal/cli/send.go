@@ -80,7 +80,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes"}[src.Kind]
+	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes", contract.ContentSource: "content"}[src.Kind]
 	at := now()
 	if stack, offset, ok := stackClock(client, *base); ok {
 		// A local stack whose clock was moved checks signatures' timestamps against its own clock.

@@ -21,7 +21,13 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 	now := time.Now()
 	var gotPath, gotType string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := strings.Split(r.URL.Path, "/")[3]
+		// send first asks the stack for its clock (a path outside /v1/sources): not a local stack here.
+		parts := strings.Split(r.URL.Path, "/")
+		if len(parts) < 5 || parts[2] != "sources" {
+			http.NotFound(w, r)
+			return
+		}
+		id := parts[3]
 		src, _ := c.Source(id)
 		v, err := webhook.New(src.Auth, sec[id])
 		if err != nil {
@@ -52,6 +58,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 		{"zapier-linkedin", "/v1/sources/zapier-linkedin/submissions", true},
 		{"tracking", "/v1/sources/tracking/activities", false},
 		{"crm", "/v1/sources/crm/outcomes", false},
+		{"blog", "/v1/sources/blog/content", false},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer

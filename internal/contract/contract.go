@@ -74,6 +74,7 @@ const (
 	FormSource     SourceKind = "form"       // form submissions: create or update a lead
 	ActivitySource SourceKind = "activities" // tracking: page views, downloads, webinars, clicks...
 	OutcomeSource  SourceKind = "outcomes"   // the CRM: opportunity created, won, lost
+	ContentSource  SourceKind = "content"    // the CMS: pieces published for sales (content.go)
 )
 
 // Source is one webhook sender: how it signs, how its payload is shaped, where its fields go.
@@ -85,7 +86,10 @@ type Source struct {
 	// Secret is a reference, never the secret: ssm:/name (SecureString), secretsmanager:name or env:NAME.
 	Secret   string
 	Honeypot string            // a field humans never fill; a submission with it set is discarded
-	Mapping  map[string]string // source field -> lead field
+	Mapping  map[string]string // source field -> lead field (a content source: -> content field)
+	// BaseURL, for a content source whose CMS sends a slug rather than a URL (Webflow): the piece's URL is
+	// BaseURL followed by its slug.
+	BaseURL string
 }
 
 // Source finds a source by ID.
@@ -102,6 +106,9 @@ func (c *Contract) Source(id string) (Source, bool) {
 type Marketing struct {
 	// Targets are effective-dated, sorted, contiguous and non-overlapping; the last may be open-ended.
 	Targets []Target
+	// Digest is the weekly email of the content published for sales (content.go); nil: no digest, "not
+	// measured".
+	Digest *Digest
 }
 
 // Target is the monthly commitment in force from From to To (inclusive; To is zero when open-ended).
@@ -127,6 +134,13 @@ type Sales struct {
 	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in
 	// percent (0, 100]; 0 when the contract sets no target.
 	ContactRateTarget int
+	// FeedbackCategories are what a rep's field feedback is about (sales.feedback_categories, ideas.go);
+	// DefaultFeedbackCategories when the contract lists none.
+	FeedbackCategories []FeedbackCategory
+	// FeedbackPerMonth is how many field feedbacks each rep commits to a month; 0: not measured.
+	FeedbackPerMonth int
+	// IdeasPerQuarter is how many content ideas each rep commits to a quarter; 0: not measured.
+	IdeasPerQuarter int
 }
 
 // BreachAction is what a first-contact breach does.

@@ -142,7 +142,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
 			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, retention, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
-			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_deadline, feedback_reminders, first_contact_deadline, on_breach, reminders)",
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_categories, feedback_deadline, feedback_per_month, feedback_reminders, first_contact_deadline, ideas_per_quarter, on_breach, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
 		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
 			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},
@@ -207,7 +207,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"typeform payload with another signature", base + sourceYAML("typeform", "shared-secret", "ssm:/handoff/typeform"), []string{
 			`c.yaml:46: sources[0].auth: a typeform source is signed by typeform: auth must be typeform`}},
 		{"unknown format", base + sourceYAML("hubspot", "shared-secret", "env:X"), []string{
-			`c.yaml:45: sources[0].format: must be one of generic, typeform, webflow, got "hubspot"`}},
+			`c.yaml:45: sources[0].format: must be one of generic, typeform, webflow, wordpress, got "hubspot"`}},
 		{"mapping to an unknown lead field", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: mail\n", []string{
 			`c.yaml:49: sources[0].mapping.Courriel: must be a lead field (email, first_name, last_name, phone, company, job_title, company_size, industry, country, website, message, consent, consent_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, occurred_at, lead_id, region, postal_code, type, url, content, webinar, campaign, amount, currency, reason, crm_id, channel, comment), got "mail"`}},
 		{"two fields mapped to one", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: email\n      E-mail: email\n", []string{

@@ -21,6 +21,8 @@ type reader struct {
 	warnings []Problem // likely mistakes that do not make the contract invalid
 	typeRefs []typeRef // activity types named by scoring rules, checked at the end
 	repRefs  []typeRef // reps named by routing, checked at the end
+	// labelRefs are the scoring rules' labels, checked against the contract's language at the end.
+	labelRefs []labelRef
 	// consentMaps are the sources' mappings of a field to consent, by source index: checked against the consent
 	// section at the end.
 	consentMaps map[int]consentMapping

@@ -92,10 +92,14 @@ func Parse(name string, data []byte) (*Contract, error) {
 	if !retention {
 		c.Retention = DefaultRetention
 	}
+	if d := c.Marketing.Digest; d != nil && d.Location == nil {
+		d.Location = c.Location // the digest's zone defaults to the contract's
+	}
 	if c.Scoring != nil {
 		c.Scoring.Locale = c.Locale // numbers in text are read with it when a lead's country is unknown
 	}
 	r.checkTypes(c.ActivityTypes)
+	r.checkLabels(c.Locale, c.ActivityTypes)
 	r.checkRepRefs(c.Roster.Reps)
 	if c.Sales.EscalateToMarketingOps && len(c.Recipients.MarketingOps) == 0 && opsFlag != nil {
 		r.fail(opsFlag, "sales.escalate_to_marketing_ops", "is true but recipients.marketing_ops lists nobody")
@@ -258,6 +262,7 @@ func (r *reader) marketing(n *yaml.Node, path string) Marketing {
 	var m Marketing
 	r.mapping(n, path, map[string]field{
 		"targets": {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
+		"digest":  {false, func(n *yaml.Node, p string) { m.Digest = r.digest(n, p) }},
 	})
 	return m
 }
@@ -323,7 +328,13 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 			opsFlag = n
 		}},
 		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
+		"feedback_categories": {false, func(n *yaml.Node, p string) { s.FeedbackCategories = r.feedbackCategories(n, p) }},
+		"feedback_per_month":  {false, func(n *yaml.Node, p string) { s.FeedbackPerMonth = r.positiveInt(n, p) }},
+		"ideas_per_quarter":   {false, func(n *yaml.Node, p string) { s.IdeasPerQuarter = r.positiveInt(n, p) }},
 	})
+	if len(s.FeedbackCategories) == 0 {
+		s.FeedbackCategories = DefaultFeedbackCategories()
+	}
 	if s.OnBreach == "" {
 		s.OnBreach = Escalate
 	}

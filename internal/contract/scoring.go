@@ -67,6 +67,7 @@ func foldAll(xs []string) []string {
 // FitRule gives points for who the lead is.
 type FitRule struct {
 	ID     string
+	Label  Label // what sales read for the rule, by language (nil: none)
 	Field  string
 	When   Condition
 	Points float64
@@ -75,6 +76,7 @@ type FitRule struct {
 // BehaviourRule gives points for each matching activity, optionally capped per period and decaying.
 type BehaviourRule struct {
 	ID           string
+	Label        Label                // what sales read for the rule, by language (nil: none)
 	Type         string               // activity type
 	Where        map[string]Condition // activity property -> condition, all must hold
 	Points       float64
@@ -87,6 +89,7 @@ type BehaviourRule struct {
 // HandRaiser makes a lead an SQL at once, whatever its score: someone asked to talk to sales.
 type HandRaiser struct {
 	ID    string
+	Label Label // what sales read for the rule, by language (nil: none)
 	Type  string
 	Where map[string]Condition
 }
@@ -94,6 +97,7 @@ type HandRaiser struct {
 // Disqualifier keeps a lead from ever becoming an MQL or an SQL.
 type Disqualifier struct {
 	ID       string
+	Label    Label  // what sales read for the rule, by language (nil: none)
 	Field    string // a fit field, or
 	When     Condition
 	Activity string // an activity type whose presence disqualifies (unsubscribed)
@@ -225,6 +229,7 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 					"id":     {true, func(n *yaml.Node, p string) { f.ID = r.uniqueID(n, p, ids) }},
 					"field":  {true, func(n *yaml.Node, p string) { f.Field = r.enum(n, p, fitFields) }},
 					"points": {true, func(n *yaml.Node, p string) { f.Points = r.signedNumber(n, p) }},
+					"label":  {false, func(n *yaml.Node, p string) { f.Label = r.label(n, p) }},
 				})
 				r.mapping(item, p, fields)
 				r.oneCondition(item, p)
@@ -247,7 +252,9 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 					}},
 					"half_life_days": {false, func(n *yaml.Node, p string) { b.HalfLifeDays = r.number(n, p, 1) }},
 					"window_days":    {false, func(n *yaml.Node, p string) { b.WindowDays = r.positiveInt(n, p) }},
+					"label":          {false, func(n *yaml.Node, p string) { b.Label = r.label(n, p) }},
 				})
+				r.labelled(item, p, b.ID, b.Label, b.Type)
 				if b.HalfLifeDays > 0 && b.WindowDays > 0 {
 					r.fail(item, p, "has both half_life_days and window_days; choose one way to decay")
 				}
@@ -261,7 +268,9 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 					"id":    {true, func(n *yaml.Node, p string) { h.ID = r.uniqueID(n, p, ids) }},
 					"type":  {true, func(n *yaml.Node, p string) { h.Type = r.activityType(n, p) }},
 					"where": {false, func(n *yaml.Node, p string) { h.Where = r.where(n, p) }},
+					"label": {false, func(n *yaml.Node, p string) { h.Label = r.label(n, p) }},
 				})
+				r.labelled(item, p, h.ID, h.Label, h.Type)
 				s.HandRaisers = append(s.HandRaisers, h)
 			})
 		}},
@@ -272,8 +281,10 @@ func (r *reader) scoring(n *yaml.Node, path string) Scoring {
 					"id":       {true, func(n *yaml.Node, p string) { d.ID = r.uniqueID(n, p, ids) }},
 					"field":    {false, func(n *yaml.Node, p string) { d.Field = r.enum(n, p, fitFields) }},
 					"activity": {false, func(n *yaml.Node, p string) { d.Activity = r.activityType(n, p) }},
+					"label":    {false, func(n *yaml.Node, p string) { d.Label = r.label(n, p) }},
 				})
 				r.mapping(item, p, fields)
+				r.labelled(item, p, d.ID, d.Label, d.Activity)
 				switch {
 				case (d.Field == "") == (d.Activity == ""):
 					r.fail(item, p, "needs either field (with a condition) or activity")

@@ -21,7 +21,7 @@ var LeadFields = []string{
 var BuiltinActivityTypes = []string{"page_view", "content_download", "webinar_attended", "email_click", "demo_request"}
 
 var (
-	sourceFormats = map[string]bool{"generic": true, "typeform": true, "webflow": true}
+	sourceFormats = map[string]bool{"generic": true, "typeform": true, "webflow": true, "wordpress": true}
 	sourceAuths   = map[string]bool{"standard-webhooks": true, "typeform": true, "webflow": true, "shared-secret": true}
 	secretRef     = regexp.MustCompile(`^(ssm:/[A-Za-z0-9_./-]+|secretsmanager:[A-Za-z0-9/_+=.@-]+|env:[A-Z][A-Z0-9_]*)$`)
 	typePattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
@@ -51,17 +51,19 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 	r.list(n, path, func(index int, item *yaml.Node, p string) {
 		s := Source{Mapping: map[string]string{}}
 		var authNode, kindNode *yaml.Node
+		var targetNodes []mappingTarget
 		r.mapping(item, p, map[string]field{
 			"id": {true, func(n *yaml.Node, p string) { s.ID = r.uniqueID(n, p, ids) }},
 			"kind": {true, func(n *yaml.Node, p string) {
 				kindNode = n
-				v := r.enum(n, p, map[string]bool{"form": true, "activities": true, "outcomes": true})
+				v := r.enum(n, p, map[string]bool{"form": true, "activities": true, "outcomes": true, "content": true})
 				s.Kind = SourceKind(v)
 			}},
 			"format":   {true, func(n *yaml.Node, p string) { s.Format = r.enum(n, p, sourceFormats) }},
 			"auth":     {true, func(n *yaml.Node, p string) { authNode, s.Auth = n, r.enum(n, p, sourceAuths) }},
 			"secret":   {true, func(n *yaml.Node, p string) { s.Secret = r.secret(n, p) }},
 			"honeypot": {false, func(n *yaml.Node, p string) { s.Honeypot = r.text(n, p) }},
+			"base_url": {false, func(n *yaml.Node, p string) { s.BaseURL = r.baseURL(n, p) }},
 			"mapping": {false, func(n *yaml.Node, p string) {
 				if n.Kind != yaml.MappingNode {
 					r.fail(n, p, "must be a mapping of source field: lead field, got %s", describe(n))
@@ -71,7 +73,12 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 				for i := 0; i+1 < len(n.Content); i += 2 {
 					k, v := n.Content[i], n.Content[i+1]
 					at := join(p, k.Value)
-					if v.Kind != yaml.ScalarNode || !leadFields[v.Value] {
+					if v.Kind == yaml.ScalarNode && (contentFields[v.Value] || leadFields[v.Value]) {
+						// Checked against the source's kind below (a lead field or a content field), whichever
+						// comes first in the file.
+						targetNodes = append(targetNodes, mappingTarget{v, at})
+					}
+					if v.Kind != yaml.ScalarNode || !leadFields[v.Value] && !contentFields[v.Value] {
 						r.fail(v, at, "must be a lead field (%s), got %s", strings.Join(LeadFields, ", "), describe(v))
 						continue
 					}
@@ -94,9 +101,10 @@ func (r *reader) sources(n *yaml.Node, path string) []Source {
 		if (s.Format == "typeform" || s.Format == "webflow") && s.Auth != "" && s.Auth != s.Format {
 			r.fail(authNode, join(p, "auth"), "a %s source is signed by %s: auth must be %s", s.Format, s.Format, s.Format)
 		}
-		if (s.Format == "typeform" || s.Format == "webflow") && s.Kind != "" && s.Kind != FormSource {
+		if s.Format == "typeform" && s.Kind != "" && s.Kind != FormSource {
 			r.fail(kindNode, join(p, "kind"), "a %s source sends form submissions: kind must be form", s.Format)
 		}
+		r.checkContentSource(s, item, p, kindNode, targetNodes)
 		out = append(out, s)
 	})
 	return out

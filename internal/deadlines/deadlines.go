@@ -33,6 +33,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
@@ -62,6 +63,8 @@ type Sender = outbox.Sender[email.Message]
 type Leads interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
 	Activities(ctx context.Context, id string) ([]lead.Activity, error)
+	// RecentContent is the newest pieces of content, for the SQL email's relevant pieces.
+	RecentContent(ctx context.Context, n int) ([]content.Piece, error)
 }
 
 // Checker runs the deadline checks.

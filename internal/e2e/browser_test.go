@@ -32,6 +32,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 var screenshots = flag.String("screenshots", "", "also write the screenshots to this folder (make screenshots)")
@@ -270,6 +271,14 @@ func TestSQLEmailAnsweredInABrowser(t *testing.T) {
 			}
 			if !strings.HasPrefix(link, s.URL()+"/v1/feedback/") {
 				t.Fatalf("no %s link to the local API in:\n%s", tc.action, mail.Body.Text)
+			}
+			if tc.locale == "fr" { // as the stack scored, routed and sent it: French, every score line included
+				wordstest.French(t, "SQL email through the stack (subject)", mail.Subject)
+				wordstest.French(t, "SQL email through the stack (text)", mail.Body.Text)
+				wordstest.French(t, "SQL email through the stack (html)", mail.Body.HTML)
+				if !strings.Contains(mail.Body.Text, "A demandé une démo le ") {
+					t.Errorf("the hand-raiser's line is not in the email:\n%s", mail.Body.Text)
+				}
 			}
 
 			ctx := browser(t)

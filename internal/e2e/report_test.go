@@ -138,6 +138,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 			if breaches[repA] != 1 || len(breaches) < 2 {
 				t.Errorf("first-contact breaches per rep %v, want 1 for %s", breaches, repA)
 			}
+			checkCommitments(t, rep)
 
 			// The email: to leadership, marketing ops in copy; its parts are the stored figures rendered.
 			e, err := report.Render(rep)
@@ -227,6 +228,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 				t.Error("Chromium shows the report without its two charts")
 			}
 			shot(t, bctx, "report-"+locale)
+			shotOf(t, bctx, "commitments", "report-commitments-"+locale)
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 // TestPostalCodeRoutesThroughTheStack: a French form that gives only a postal code in Lille — no region, no
@@ -35,6 +36,8 @@ func TestPostalCodeRoutesThroughTheStack(t *testing.T) {
 			t.Errorf("the email's %s part does not say %q:\n%s", part, want, body)
 		}
 	}
+	wordstest.French(t, "SQL email routed by postal code (text)", m.Body.Text)
+	wordstest.French(t, "SQL email routed by postal code (html)", m.Body.HTML)
 	if got := h.Assignments[0].Reason; got != want {
 		t.Errorf("assignment reason %q", got)
 	}

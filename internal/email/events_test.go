@@ -1076,8 +1076,8 @@ func TestSQLEmailDatesInItsLanguage(t *testing.T) {
 		l    contract.Locale
 		want []string
 	}{
-		{contract.French, []string{"✔ 27/11/2026 17:20", "demo_request 27/11", "27/11 17:20  page_view"}},
-		{contract.English, []string{"✔ 27 Nov 2026 17:20", "demo_request 27 Nov", "27 Nov 17:20  page_view"}},
+		{contract.French, []string{"✔ 27/11/2026 17:20", "A demandé une démo le 27/11", "27/11 17:20  A consulté une page"}},
+		{contract.English, []string{"✔ 27 Nov 2026 17:20", "Asked for a demo on 27 Nov", "27 Nov 17:20  Viewed a page"}},
 	} {
 		t.Run(string(tc.l), func(t *testing.T) {
 			t.Parallel()

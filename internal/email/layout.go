@@ -14,7 +14,7 @@ import (
 // execution, which every render test does in every language.
 func parseHTML(name string) *htmltemplate.Template {
 	return htmltemplate.Must(htmltemplate.New(name).Funcs(htmltemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon,
-		"score": score, "box": newBox, "answers": answers}).
+		"score": score, "box": newBox, "answers": answers, "content": contentWords, "ideas": words.ForIdeas}).
 		ParseFS(files, "templates/layout.html.tmpl", "templates/"+name))
 }
 

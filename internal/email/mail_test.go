@@ -18,7 +18,7 @@ func sample(l contract.Locale) SQL {
 		Lead:   Person{Name: "Claire <b>Dubois</b>", Title: "Directrice technique", Company: "ACME Industrie\r\nBcc: x@evil.fr", Email: "claire@acme-industrie.fr", Phone: "+33472000000"},
 		Source: "site-contact", UTM: "google / cpc / gmao-2026", Consent: "oui, 27/11/2026 17:20",
 		Score: 91, Fit: 50, Behaviour: 41,
-		Why:    []Line{{Label: "decision-maker: job_title matches …", Value: "+20"}, {Label: "pricing-page: page_view 27/11", Value: "+10"}},
+		Why:    []Line{{Label: "Décideur\u00a0: Directeur industriel", Value: "+20"}, {Label: "A consulté la page tarifs (2 fois)", Value: "+10"}},
 		Recent: []Line{{Label: "page_view https://maintenia.fr/tarifs", Value: "27/11 17:10"}},
 		Reason: "territoire Nord, round-robin (12 assigned before, weight 1)",
 		Due:    time.Date(2026, 11, 30, 14, 0, 0, 0, paris), DueIn: "4h00",

@@ -41,6 +41,8 @@ type SQL struct {
 	ClockFrom time.Time
 	// PossibleDuplicate: this email is sent again because whether the first one left is unknown.
 	PossibleDuplicate bool
+	// Content is the two most recent pieces of content relevant to the lead; none: the block is absent.
+	Content []ContentLine
 }
 
 // Person is the lead as the rep sees it.
@@ -56,11 +58,13 @@ type Line struct {
 // Links are the rep's answers; each opens a page (GET never changes anything), the page posts the answer.
 type Links struct {
 	Contacted, Accept, Reject string
+	// Ideas is the rep's ideas and field feedback page (ideas.URL): not about this SQL, carried by every SQL email.
+	Ideas string
 }
 
 var (
 	htmlSQL = parseHTML("sql.html.tmpl")
-	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score}).ParseFS(files, "templates/sql.txt.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score, "content": contentWords, "ideas": words.ForIdeas}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
 // Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
@@ -21,19 +22,24 @@ type LinkSigner struct {
 	BaseURL string // where the feedback page is served, e.g. https://sla.example.com
 }
 
-// Links are the three answers' links of a hand-off for its current rep, valid handoff.LinkTTL from now.
+// Links are the three answers' links of a hand-off for its current rep, valid handoff.LinkTTL from now, and the
+// rep's ideas link (ideas.URL, valid ideas.LinkTTL).
 func (s LinkSigner) Links(h handoff.Handoff, now time.Time) Links {
 	exp := now.Add(handoff.LinkTTL)
 	link := func(a handoff.Action) string {
 		return strings.TrimRight(s.BaseURL, "/") + "/v1/feedback/" + handoff.Sign(s.Key, handoff.Link{Handoff: h.Key, RepID: h.Rep(), Action: a, Expires: exp})
 	}
-	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject)}
+	return Links{Contacted: link(handoff.Contacted), Accept: link(handoff.Accept), Reject: link(handoff.Reject),
+		Ideas: s.IdeasLink(h.Rep(), now)}
 }
 
 // LeadReader reads the lead an SQL email is about (store.Leads).
 type LeadReader interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
 	Activities(ctx context.Context, id string) ([]lead.Activity, error)
+	// RecentContent is the newest pieces of content, newest first, at most n: the email lists the two most
+	// relevant to the lead.
+	RecentContent(ctx context.Context, n int) ([]content.Piece, error)
 }
 
 // ComposeSQL is the SQL email of hand-off h as the outbox composes it past the gate, whoever sends it (notify,
@@ -49,7 +55,11 @@ func ComposeSQL(ctx context.Context, c *contract.Contract, leads LeadReader, h h
 	if err != nil {
 		return Message{}, err
 	}
-	m, err := SQLMessage(c, l, acts, h, links.Links(h, now), now)
+	newest, err := leads.RecentContent(ctx, recentPieces)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := sqlMessage(c, l, acts, h, links.Links(h, now), now, newest)
 	if errors.Is(err, lead.ErrConsentRefused) {
 		return m, fmt.Errorf("%w: %w", outbox.ErrUnsendable, err)
 	}
@@ -64,6 +74,15 @@ func ComposeSQL(ctx context.Context, c *contract.Contract, leads LeadReader, h h
 // It is never composed for a lead whose latest answer to the consent question is no (lead.ErrConsentRefused),
 // whoever sends it — notify, a retry, the checker's resend or reassignment: the caller withdraws the hand-off.
 func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h handoff.Handoff, links Links, now time.Time) (Message, error) {
+	return sqlMessage(c, l, acts, h, links, now, nil)
+}
+
+// recentPieces is how many of the newest pieces the SQL email looks through for two relevant to the lead.
+const recentPieces = 50
+
+// sqlMessage is SQLMessage with the newest pieces of content (newest first), of which the email lists the two
+// most recent relevant to the lead (content.Relevant): none, and the block is absent.
+func sqlMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h handoff.Handoff, links Links, now time.Time, newest []content.Piece) (Message, error) {
 	if l.Consent.Refused() {
 		return Message{}, fmt.Errorf("SQL email of %s: %w", h.Key, lead.ErrConsentRefused)
 	}
@@ -78,9 +97,10 @@ func SQLMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 		Source: strings.Join(l.Sources, ", "), UTM: joinNonEmpty(" / ", l.Attribution.UTMSource, l.Attribution.UTMMedium, l.Attribution.UTMCampaign),
 		Score: l.Score.Total, Fit: l.Score.Fit, Behaviour: l.Score.Behaviour, Reason: h.Assignments[len(h.Assignments)-1].Reason,
 		Due: h.FirstContactDue.In(c.Location), DueIn: words.Duration(c.Calendar.Between(now, h.FirstContactDue)), ClockFrom: h.ClockFrom.In(c.Location),
-		Why: explanation(l.Score.Explanation, c.Location, cm), Recent: recent(acts, c.Location, cm, 5), Feedback: links,
+		Why: explanation(c, l.Score.Explanation), Recent: recent(c, acts, 5), Feedback: links,
 		PossibleDuplicate: h.Mail.PossibleDuplicate,
 	}
+	sql.Content = contentLines(c, content.Relevant(newest, l.Contact.Industry, rep, 2))
 	if n := len(h.Assignments); n > 1 {
 		from := h.Assignments[n-2].RepID
 		if r, ok := c.Rep(from); ok {

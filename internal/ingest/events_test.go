@@ -46,7 +46,7 @@ func samples() []sample {
 	// Webflow's documented form_submission (data API v2, "Working with webhooks"): data nested in payload, a
 	// schema list, a number where a form field holds digits.
 	const webflowDocumented = `{"triggerType":"form_submission","payload":{"name":"Inscription webinar","siteId":"65427cf400e02b306eaa049c","data":{"Email":"zoe.faure@faure-transports.fr","Name":"Faure","Company":"Faure Transports","Phone Number":33612345678,"Newsletter":true},"schema":[{"fieldName":"Email","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c4"},{"fieldName":"Name","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c5"},{"fieldName":"Phone Number","fieldType":"FormTextInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c6"},{"fieldName":"Newsletter","fieldType":"FormCheckboxInput","fieldElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c7"}],"submittedAt":"2026-11-27T16:29:41.117Z","id":"6565f9a8b0b7a63c1cc3e4a1","formId":"65429eadebe8a9f3a30f62d0","formElementId":"285042f7-d554-dc7f-102c-aa10d6a2d2c2","pageId":"65427cf400e02b306eaa04a5","publishedPath":"/webinar"}}`
-	return []sample{
+	return append([]sample{
 		{file: "submission-typeform-answer-types.json", status: 202, activities: 1, leadEmail: "hugo.lambert@lambert-logistique.fr",
 			req: func(sec map[string]string) events.APIGatewayV2HTTPRequest {
 				return signedWith(sec, "typeform-audit", "submissions", "application/json", "", typeformAllTypes)
@@ -99,7 +99,7 @@ func samples() []sample {
 				return signedWith(sec, "crm", "outcomes", "application/json", "msg_2p4M1crmWon0001",
 					`{"email":"claire.dubois@acme-industrie.fr","type":"deal_won","amount":"18500","currency":"EUR","crm_id":"OPP-2026-0412","occurred_at":"2026-11-27T16:25:00Z"}`)
 			}},
-	}
+	}, contentSamples()...)
 }
 
 func eventPath(file string) string { return filepath.Join(testenv.Root(), "events", "ingest", file) }

@@ -63,6 +63,7 @@ type Handler struct {
 	parser   intake.Parser
 	leads    Leads
 	handoffs Handoffs
+	pieces   Pieces // the content route's store (WithContent); nil: no content source is served
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -143,6 +144,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if out.leadID != "" {
 		attrs = append(attrs, "leadId", out.leadID, "created", out.created, "replayed", out.replay, "activities", out.count)
 	}
+	if out.leadID == "" && out.count > 0 {
+		attrs = append(attrs, "pieces", out.count) // the content route: pieces, no lead
+	}
 	if out.reason != "" {
 		attrs = append(attrs, "reason", out.reason)
 	}
@@ -166,6 +170,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 
 var routeKinds = map[string]contract.SourceKind{
 	"submissions": contract.FormSource, "activities": contract.ActivitySource, "outcomes": contract.OutcomeSource,
+	"content": contract.ContentSource,
 }
 
 func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest, srcID, route string, now time.Time) outcome {
@@ -202,6 +207,9 @@ func (h *Handler) handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	}
 	if err := validText(body); err != nil {
 		return invalid(err)
+	}
+	if src.def.Kind == contract.ContentSource {
+		return h.content(ctx, src.def, isJSON, body, now)
 	}
 	if src.def.Kind == contract.FormSource && honeypotFilled(src.def, isJSON, body) {
 		// A normal answer, so the bot learns nothing; the submission is only counted.

@@ -77,6 +77,7 @@ func newHarness(t testing.TB) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.WithContent(store.NewContent(db, tables))
 	return &harness{t: t, clock: clk, h: h, db: db, calls: calls, tables: tables, c: c, secrets: sec, logs: logs}
 }
 
@@ -126,9 +127,9 @@ func signedAt(sec map[string]string, at time.Time, sourceID, route, contentType,
 	switch sourceID {
 	case "typeform-audit":
 		headers["typeform-signature"] = webhook.SignTypeform(secret, []byte(body))
-	case "webflow-webinar":
+	case "webflow-webinar", "ressources":
 		headers["x-webflow-timestamp"], headers["x-webflow-signature"] = webhook.SignWebflow(secret, now, []byte(body))
-	case "zapier-linkedin":
+	case "zapier-linkedin", "actualites":
 		headers["authorization"] = "Bearer " + secret
 		if deliveryID != "" {
 			headers["idempotency-key"] = deliveryID

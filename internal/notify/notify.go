@@ -28,6 +28,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
@@ -41,6 +42,8 @@ import (
 type Leads interface {
 	Get(ctx context.Context, id string) (lead.Lead, error)
 	Activities(ctx context.Context, id string) ([]lead.Activity, error)
+	// RecentContent is the newest pieces of content, for the SQL email's relevant pieces.
+	RecentContent(ctx context.Context, n int) ([]content.Piece, error)
 }
 
 // Handoffs keeps hand-offs and the routing counters (store.Handoffs).

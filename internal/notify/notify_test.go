@@ -30,6 +30,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
+	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
@@ -187,11 +188,15 @@ func TestOneSQLOneEmail(t *testing.T) {
 	}
 	// Friday 17:30, 4 business hours, the example's hours (Mon 9:00–12:30, 13:30–): Monday 14:00.
 	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, Thomas Martin couvre Hauts-de-France",
-		"decision-maker", "https://sla.maintenia.fr/v1/feedback/"} {
+		"Décideur", "A demandé une démo le 27/11", "https://sla.maintenia.fr/v1/feedback/"} {
 		if !strings.Contains(m.Body.HTML, want) || !strings.Contains(m.Body.Text, want) {
 			t.Errorf("the email lacks %q", want)
 		}
 	}
+	// The explanation stored before it was data (an English note with the rule's condition) reads in French.
+	wordstest.French(t, "SQL email as sent (subject)", m.Subject)
+	wordstest.French(t, "SQL email as sent (text)", m.Body.Text)
+	wordstest.French(t, "SQL email as sent (html)", m.Body.HTML)
 	h, item := f.handoff(id)
 	if h.Mail.Status != outbox.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
 		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != "2026-11" {

@@ -78,6 +78,14 @@ func RenderCopy(r Report, cp Copy) (Email, error) {
 		v.Sections[1].Blocks[1].Image = reps.image() // over the per-rep table
 	}
 
+	if len(r.Commitments) > 0 { // first: the judgement of every commitment (a report stored before has none)
+		s, err := f.commitmentsSection(r)
+		if err != nil {
+			return Email{}, err
+		}
+		v.Sections = append([]section{s}, v.Sections...)
+	}
+
 	var notices []string
 	if cp.Resend > 0 {
 		notices = append(notices, f.wf(f.t().Resent, f.int(cp.Resend)))
@@ -114,6 +122,7 @@ type view struct {
 }
 
 type section struct {
+	ID     string // the HTML id, when a section has one
 	Title  string
 	Blocks []block
 }
@@ -180,6 +189,9 @@ func (f format) view(r Report, subject string) view {
 		v.Discuss = append(v.Discuss, f.point(r, p))
 	}
 	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
+	if r.Ideas != nil {
+		v.Sections = append(v.Sections, f.ideasSection(r))
+	}
 	return v
 }
 

@@ -59,6 +59,11 @@ type Report struct {
 	Funnel    []Cohort // the window's months, oldest first
 	Discuss   []Point  // for the SLA review, most important first
 	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
+	// Ideas is sales' ideas and field feedback (ideas.go); nil when nobody wrote in the quarter to date.
+	Ideas *Ideas `json:",omitempty"`
+	// Commitments judges every commitment of the contract, one line each (see Judge); empty in a report stored
+	// before they were judged, which renders as it did.
+	Commitments []Commitment `json:",omitempty"`
 }
 
 // Marketing is marketing's side: SQLs (and MQLs) delivered against the target in force that month.
@@ -298,6 +303,8 @@ func Compute(c *contract.Contract, in Input) Report {
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)
+	r.Ideas = ideasOf(c, in)
+	r.Commitments = Judge(k.commitmentFigures(r))
 	// Instants in UTC, as stored: the report of the same records encodes to the same bytes whatever zone its
 	// input's instants were read in.
 	r.AsOf, r.Sales.Since = utc(r.AsOf), utc(r.Sales.Since)

@@ -6,7 +6,6 @@
 package scoring
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -19,7 +18,9 @@ import (
 // Profile holds the lead's values for the fit fields (contract.FitFields), e.g. "job_title", "free_mail".
 type Profile map[string]string
 
-// Contribution is one line of the explanation: a rule that gave (or took) points, and why.
+// Contribution is one line of the explanation: a rule that gave (or took) points, and what it saw — recorded as
+// data, never as prose, so that each surface says it in its own words and language (the SQL email: "Fonction :
+// Directeur industriel — +20"), and never shows a rule's condition (a regular expression means nothing to sales).
 type Contribution struct {
 	Rule string `json:"rule"`
 	Kind string `json:"kind"` // fit | behaviour | hand_raiser | disqualifier
@@ -28,7 +29,24 @@ type Contribution struct {
 	ActivityID   string    `json:"activityId,omitempty"`
 	ActivityType string    `json:"activityType,omitempty"`
 	At           time.Time `json:"at,omitzero"`
-	Note         string    `json:"note,omitempty"`
+	// Field is the fit field a fit rule or a disqualifier tested, Value the lead's value it matched (trimmed).
+	// For a rule on activities, Field is the activity property its condition tested first (by name) and Value
+	// the activity's: "url", "/tarifs". Empty when the rule tests no value.
+	Field string `json:"field,omitempty"`
+	Value string `json:"value,omitempty"`
+	// Read says how a number in text was read ("\"1.200\": 1200"), or why it could not be (contract.Condition's
+	// Check): for the ops' tools, never shown to sales. Unread is true when the value could not be read without
+	// guessing: the rule gave no points (a fit rule) or did not apply (a disqualifier).
+	Read   string `json:"read,omitempty"`
+	Unread bool   `json:"unread,omitempty"`
+	// Capped is true when the rule's cap cut this activity's points; Base is the points before decay and Decay
+	// the factor applied (0 when the points are not shown as decayed: no half-life, or decayed under 0.5%).
+	Capped bool    `json:"capped,omitempty"`
+	Base   float64 `json:"base,omitempty"`
+	Decay  float64 `json:"decay,omitempty"`
+	// Note is the English note explanations were stored with before they were data: read back from older
+	// records, never written, never shown (the surfaces phrase a line from the rule and the fields above).
+	Note string `json:"note,omitempty"`
 }
 
 // Result is a lead's score at an instant.
@@ -66,13 +84,14 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	// Numbers in text ("1.200", "1,200") are read as the lead's country writes them, else the contract's locale.
 	n := contract.Numbers{Country: p["country"], Locale: rules.Locale}
 	for _, f := range rules.Fit {
-		ok, read := f.When.Check(p[f.Field], n)
+		v := strings.TrimSpace(p[f.Field])
+		ok, read := f.When.Check(v, n)
 		switch {
 		case ok:
-			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s%s", f.Field, f.When, paren(read))}, f.Points)
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Field: f.Field, Value: v, Read: read}, f.Points)
 		case read != "":
 			// A value that cannot be read without guessing: no points, and the explanation says why.
-			r.add(Contribution{Rule: f.ID, Kind: "fit", Note: fmt.Sprintf("%s %s: %s: not counted", f.Field, f.When, read)}, 0)
+			r.add(Contribution{Rule: f.ID, Kind: "fit", Field: f.Field, Value: v, Read: read, Unread: true}, 0)
 		}
 	}
 	acts, _ = Distinct(acts)
@@ -91,8 +110,9 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 	for _, h := range rules.HandRaisers {
 		if a, ok := firstMatch(past, h.Type, h.Where, n); ok && r.HandRaiser == "" {
 			r.HandRaiser, r.HandRaisedAt = h.ID, a.OccurredAt
+			field, value := property(h.Where, a)
 			r.add(Contribution{Rule: h.ID, Kind: "hand_raiser", ActivityID: a.ID,
-				ActivityType: a.Type, At: a.OccurredAt, Note: "asked to talk to sales: SQL whatever the score"}, 0)
+				ActivityType: a.Type, At: a.OccurredAt, Field: field, Value: value}, 0)
 		}
 	}
 	for _, d := range rules.Disqualifiers {
@@ -103,17 +123,17 @@ func Score(rules *contract.Scoring, p Profile, acts []lead.Activity, at time.Tim
 			if a, ok := firstMatch(past, d.Activity, nil, n); ok {
 				r.DisqualifiedBy = d.ID
 				r.add(Contribution{Rule: d.ID, Kind: "disqualifier", ActivityID: a.ID,
-					ActivityType: a.Type, At: a.OccurredAt, Note: "never MQL or SQL"}, 0)
+					ActivityType: a.Type, At: a.OccurredAt}, 0)
 			}
 			continue
 		}
-		switch ok, read := d.When.Check(p[d.Field], n); {
+		v := strings.TrimSpace(p[d.Field])
+		switch ok, read := d.When.Check(v, n); {
 		case ok:
 			r.DisqualifiedBy = d.ID
-			r.add(Contribution{Rule: d.ID, Kind: "disqualifier",
-				Note: fmt.Sprintf("%s %s%s: never MQL or SQL", d.Field, d.When, paren(read))}, 0)
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier", Field: d.Field, Value: v, Read: read}, 0)
 		case read != "":
-			r.add(Contribution{Rule: d.ID, Kind: "disqualifier", Note: fmt.Sprintf("%s %s: %s: not applied", d.Field, d.When, read)}, 0)
+			r.add(Contribution{Rule: d.ID, Kind: "disqualifier", Field: d.Field, Value: v, Read: read, Unread: true}, 0)
 		}
 	}
 	r.round()
@@ -298,7 +318,7 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			continue
 		}
 		age := at.Sub(a.OccurredAt)
-		points, note := b.Points, ""
+		points, capped := b.Points, false
 		if b.CapPoints > 0 {
 			span := time.Duration(b.CapDays) * day
 			for head < len(window) && !window[head].at.Before(a.OccurredAt.Add(span)) {
@@ -311,26 +331,26 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			}
 			magnitude := math.Abs(points) // a negative rule is capped alike: at most CapPoints taken away
 			if magnitude > room+tolerance {
-				magnitude, note = room, fmt.Sprintf("capped at %g per %d days", b.CapPoints, b.CapDays)
+				magnitude, capped = room, true
 			}
 			window = append(window, counted{a.OccurredAt, magnitude})
 			used += magnitude
 			points = math.Copysign(magnitude, points)
 		}
+		var factor, base, decay float64
 		switch {
 		case b.WindowDays > 0:
 			if age >= time.Duration(b.WindowDays)*day {
 				continue // out of the window: counts no more
 			}
 			r.Decays = true
-			note = join(note, fmt.Sprintf("counts for %d days", b.WindowDays))
 		case b.HalfLifeDays > 0:
-			factor := math.Pow(0.5, age.Hours()/24/b.HalfLifeDays)
+			factor = math.Pow(0.5, age.Hours()/24/b.HalfLifeDays)
 			if factor < 0.01 {
 				continue // below 1%: too old to matter, and no longer worth a daily re-score
 			}
 			if factor < 0.995 { // "decayed to 100%" says nothing
-				note = join(note, fmt.Sprintf("%g decayed to %.0f%% (half-life %g days)", points, factor*100, b.HalfLifeDays))
+				base, decay = points, factor
 			}
 			points *= factor
 			r.Decays = true
@@ -338,27 +358,24 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 		if points == 0 {
 			continue
 		}
+		field, value := property(b.Where, a)
 		r.add(Contribution{Rule: b.ID, Kind: "behaviour", ActivityID: a.ID, ActivityType: a.Type, At: a.OccurredAt,
-			Note: note}, points)
+			Field: field, Value: value, Capped: capped, Base: base, Decay: decay}, points)
 	}
 }
 
-// paren puts what a condition read in parentheses: ` ("1.200": 1200)`.
-func paren(s string) string {
-	if s == "" {
-		return ""
+// property is the activity property a rule's conditions test first (by name) and the activity's value of it:
+// what the explanation shows of the activity ("/tarifs"), never the condition itself. None without conditions.
+func property(conds map[string]contract.Condition, a lead.Activity) (field, value string) {
+	if len(conds) == 0 {
+		return "", ""
 	}
-	return " (" + s + ")"
-}
-
-func join(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
+	keys := make([]string, 0, len(conds))
+	for k := range conds {
+		keys = append(keys, k)
 	}
-	return a + "; " + b
+	sort.Strings(keys)
+	return keys[0], strings.TrimSpace(a.Properties[keys[0]])
 }
 
 // where tests an activity's properties; a number that cannot be read without guessing does not match.

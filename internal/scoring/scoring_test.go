@@ -68,9 +68,11 @@ func TestFitRules(t *testing.T) {
 	for _, tc := range tests {
 		r := Score(s, tc.p, nil, at)
 		if tc.name == "1,200 from a French form: ambiguous, said" {
-			want := `company_size between 50 and 5000: "1,200": 1.2 or 1200? ("," marks decimals in FR): not counted`
-			if r.Explanation[0].Note != want || r.Explanation[0].Points != 0 {
-				t.Errorf("%s: %+v, want the note %s", tc.name, r.Explanation[0], want)
+			// Recorded as data: the field, the lead's value, how it was read, and that it did not count.
+			want := Contribution{Rule: "size", Kind: "fit", Field: "company_size", Value: "1,200", Unread: true,
+				Read: `"1,200": 1.2 or 1200? ("," marks decimals in FR)`}
+			if r.Explanation[0] != want {
+				t.Errorf("%s: %+v, want %+v", tc.name, r.Explanation[0], want)
 			}
 		}
 		var got []string
@@ -332,11 +334,11 @@ func TestExplanation(t *testing.T) {
 		act("p1", "page_view", 14), act("p2", "page_view", 0), act("d1", "demo_request", 1),
 	}, at)
 	want := []Contribution{
-		{Rule: "fr", Kind: "fit", Points: 5, Note: "country equals FR"},
+		{Rule: "fr", Kind: "fit", Points: 5, Field: "country", Value: "FR"},
 		{Rule: "pricing", Kind: "behaviour", Points: 10, ActivityID: "p2", ActivityType: "page_view", At: ago(0)},
 		{Rule: "pricing", Kind: "behaviour", Points: 2.5, ActivityID: "p1", ActivityType: "page_view", At: ago(14),
-			Note: "capped at 15 per 30 days; 5 decayed to 50% (half-life 14 days)"},
-		{Rule: "demo", Kind: "hand_raiser", ActivityID: "d1", ActivityType: "demo_request", At: ago(1), Note: "asked to talk to sales: SQL whatever the score"},
+			Capped: true, Base: 5, Decay: 0.5},
+		{Rule: "demo", Kind: "hand_raiser", ActivityID: "d1", ActivityType: "demo_request", At: ago(1)},
 	}
 	if fmt.Sprint(r.Explanation) != fmt.Sprint(want) {
 		t.Errorf("explanation:\n%+v\nwant\n%+v", r.Explanation, want)

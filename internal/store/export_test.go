@@ -7,3 +7,6 @@ var (
 	// MonthAttributes are the attributes Months reads, of every kind of record.
 	MonthAttributes = [][]string{createdAttributes, transitionAttributes, handoffAttributes, holdAttributes, eventAttributes}
 )
+
+// AlertAttributes are the attributes Months reads of a hand-off by key (its SQL email's state).
+var AlertAttributes = alertAttributes

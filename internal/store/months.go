@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
@@ -113,6 +114,9 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 		in.Events = append(in.Events, r.events...)
 		in.Holds = append(in.Holds, r.holds...)
 	}
+	if in.Ideas, err = s.quartersIdeas(ctx, m, asOf); err != nil {
+		return records.Input{}, err
+	}
 	// The present state of the leads handed off in m.
 	var ids []string
 	for _, h := range in.Handoffs {
@@ -144,7 +148,31 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 	if err != nil {
 		return records.Input{}, fmt.Errorf("read the leads of %s: %w", m, err)
 	}
+	if err := s.readAlerts(ctx, m, &in); err != nil {
+		return records.Input{}, fmt.Errorf("read the SQL emails of %s: %w", m, err)
+	}
+	if err := s.readDigests(ctx, m, asOf, &in); err != nil {
+		return records.Input{}, err
+	}
 	return in, nil
+}
+
+// readDigests reads the weekly digests of month m whose slot is not after asOf (one Query): the content
+// commitment's figures (digests due and sent, pieces shared).
+func (s *Months) readDigests(ctx context.Context, m contract.Month, asOf time.Time, in *records.Input) error {
+	ds, err := (&Content{db: s.db, t: s.t}).DigestsOfMonth(ctx, m)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if !asOf.IsZero() && d.Slot.After(asOf) {
+			continue
+		}
+		in.Digests = append(in.Digests, records.WeeklyDigest{RepID: d.RepID, Slot: d.Slot, Pieces: len(d.Pieces),
+			Sent: d.Mail.Status == outbox.MailSent})
+	}
+	in.DigestsRead = true
+	return nil
 }
 
 func (s *Months) zone() *time.Location {

@@ -37,6 +37,12 @@
 //	ConsentProofs (consents.go): a lead's form_submit activities projected on their consent answer, for
 //	`handoff lead` (the ActivitiesTable key above; a filter on the type)
 //
+//	Ideas (ideas.go): sales' ideas and field feedback, recorded once per submission, each its own email's outbox item
+//	  SlaTable         pk = IDEAS#<yyyy-mm> sk = REP#<repId>#<subId>      a submission and its email (mail);  TTL handoffs
+//	                                                                      the month's, one Query (the report)
+//	                   pk = IDEASUB#<repId>#<subId>  sk = #CLAIM          that it was recorded               TTL handoffs
+//	                   pk = IDEAMAIL#PENDING  sk = <yyyy-mm>#<repId>#<subId>  its email, until settled     TTL handoffs
+//
 //	Reports (reports.go): the report of record of each month
 //	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their   TTL handoffs
 //	                                                                 digest, the state of its emails     (from the

@@ -4,7 +4,8 @@
 // English for people to read; what stays English on purpose is what is recorded for logs and records
 // (handoff.Reason*), which the emails translate through this package.
 //
-// One struct per surface and language (Email, Report, Page, Routing, and Common for what they share): a word is
+// One struct per surface and language (Email, Report, Page, Routing, Score for the score's lines, and Common for
+// what they share): a word is
 // a field, so a word that does not exist does not compile, and the parity test (words_test.go) walks every field
 // of every language by reflection — a word missing from one language (an empty field), or whose format verbs
 // differ between languages, fails it. A surface per struct, not one struct for all: the linker keeps only the

@@ -23,6 +23,8 @@ var surfaces = []struct {
 	{"page", func(l contract.Locale) any { return ForPage(l) }},
 	{"routing", func(l contract.Locale) any { return ForRouting(l) }},
 	{"common", func(l contract.Locale) any { return ForCommon(l) }},
+	{"score", func(l contract.Locale) any { return ForScore(l) }},
+	{"ideas", func(l contract.Locale) any { return ForIdeas(l) }},
 }
 
 // verbs are a word's format verbs: "%s", "%[2]s", "%d", "%02d", "%%". No space flag: prose says "90 % des SQL"

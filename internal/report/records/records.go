@@ -12,6 +12,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/ideas"
 )
 
 // Input is what the report of one month reads: the records of the `by-month` index, as plain values. The store
@@ -50,6 +51,25 @@ type Input struct {
 	Events      []Event
 	Holds       []Hold
 	Current     map[string]Current
+	// Ideas are sales' ideas and field feedback recorded in Month's quarter up to AsOf (ideas.go).
+	Ideas []ideas.Record
+	// Alerts: the store read the SQL email's state of each hand-off of Month (Handoff.AlertSentAt), by key (the
+	// by-month index projects no email state). False: the alert commitment is not measured.
+	Alerts bool `json:",omitempty"`
+	// Digests are the weekly content digests whose slot falls in Month, up to AsOf (one per rep and week that had
+	// something new; package content). DigestsRead: the store read them (false: the content commitment is not
+	// measured).
+	Digests     []WeeklyDigest `json:",omitempty"`
+	DigestsRead bool           `json:",omitempty"`
+}
+
+// WeeklyDigest is one rep's weekly content digest as the report counts it: due at Slot, sent or not (given up, or its
+// outcome unknown: not known to have reached the rep), and the pieces it shared.
+type WeeklyDigest struct {
+	RepID  string
+	Slot   time.Time
+	Pieces int
+	Sent   bool
 }
 
 // Hold is a lead that qualified for sales and was kept from them for want of consent (record
@@ -123,6 +143,13 @@ type Handoff struct {
 
 	Source      string // the lead's source, denormalised at hand-off time
 	UTMCampaign string
+
+	// AlertSentAt is when the SQL email to the rep holding it (the latest assignment) was sent (outbox: sent),
+	// as the store read it; zero when it was not (still being sent, abandoned) or not read (Input.Alerts).
+	AlertSentAt time.Time
+	// AlertPending: that email was still on its way when read (claimed or sending: a reassignment's a moment
+	// before, a resend) — neither sent nor given up.
+	AlertPending bool
 }
 
 // Clock is one set of deadlines of a hand-off (handoff.Clock): for the assignment of that index, from From.
