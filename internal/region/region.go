@@ -37,10 +37,15 @@ type Place struct {
 	PostalCode string
 }
 
-// frenchPostal are the countries whose postal codes are French ones: France and its overseas regions and
+// frenchPostal reports whether a country's postal codes are French ones: France and its overseas regions and
 // collectivities, which have their own ISO 3166-1 codes (a form may answer GP rather than FR).
-var frenchPostal = map[string]bool{"FR": true, "GP": true, "MQ": true, "GF": true, "RE": true, "YT": true, "PM": true,
-	"BL": true, "MF": true, "WF": true, "PF": true, "NC": true}
+func frenchPostal(country string) bool {
+	switch country {
+	case "FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "WF", "PF", "NC":
+		return true
+	}
+	return false
+}
 
 // Derive is where a lead is: its region as given (region), else derived from its postal code when its country —
 // or, when it has none, home, the contract's country — uses French postal codes, else from its country (a French
@@ -60,7 +65,7 @@ func Derive(region, postal, country, home string) Place {
 	if reading == "" {
 		reading = strings.ToUpper(strings.TrimSpace(home))
 	}
-	if postal != "" && frenchPostal[reading] {
+	if postal != "" && frenchPostal(reading) {
 		if r, ok := ofPostalCode(postal); ok {
 			p.Region, p.From, p.PostalCode = r, PostalCode, postal
 			if p.Country == "" {
@@ -78,15 +83,27 @@ func Derive(region, postal, country, home string) Place {
 	return p
 }
 
+// pair is a row of the generated tables: a key (a département, a postal code) and its value.
+type pair struct{ key, value string }
+
+// lookup is the value of key in a table (a few hundred rows at most, read once per lead).
+func lookup(table []pair, key string) (string, bool) {
+	for _, p := range table {
+		if p.key == key {
+			return p.value, true
+		}
+	}
+	return "", false
+}
+
 // ofPostalCode is the region of a French postal code: the département its first digits name, unless the code
 // is one of the few used only in another département.
 func ofPostalCode(postal string) (string, bool) {
-	dep, ok := postalExceptions[postal]
+	dep, ok := lookup(postalExceptions, postal)
 	if !ok {
 		dep = prefix(postal)
 	}
-	r, ok := departements[dep]
-	return r, ok
+	return lookup(departements, dep)
 }
 
 // prefix is the département a French postal code names by its first digits: three overseas (97x, 98x), 2A or
@@ -120,22 +137,20 @@ var (
 	subdivision = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{1,3}$`)
 )
 
-// former are ISO 3166-2 codes since replaced, still found in data and contracts.
-var former = map[string]string{"FR-COR": "FR-20R"}
-
-// Canonical is a region or territory code in upper case, a former ISO code replaced by the current one.
+// Canonical is a region or territory code in upper case, a former ISO code still found in data and contracts
+// replaced by the current one (Corse: FR-COR until ISO 3166-2's 2019 update, FR-20R since).
 func Canonical(code string) string {
 	c := strings.ToUpper(strings.TrimSpace(code))
-	if now, ok := former[c]; ok {
-		return now
+	if c == "FR-COR" {
+		return "FR-20R"
 	}
 	return c
 }
 
 // Known reports whether code is the ISO 3166-2 code of a French region or overseas collectivity.
 func Known(code string) bool {
-	for _, r := range departements {
-		if r == code {
+	for _, d := range departements {
+		if d.value == code {
 			return true
 		}
 	}
@@ -146,10 +161,10 @@ func Known(code string) bool {
 func Regions() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, r := range departements {
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
+	for _, d := range departements {
+		if !seen[d.value] {
+			seen[d.value] = true
+			out = append(out, d.value)
 		}
 	}
 	return out

@@ -1,7 +1,6 @@
 package words
 
 import (
-	"maps"
 	"slices"
 	"testing"
 
@@ -12,7 +11,18 @@ import (
 // would show its code in an English email only).
 func TestRegionNamesParity(t *testing.T) {
 	t.Parallel()
-	fr, en := slices.Sorted(maps.Keys(regionsFR)), slices.Sorted(maps.Keys(regionsEN))
+	codes := func(rs []regionName) []string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, r.code)
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	fr, en := codes(regionsFR), codes(regionsEN)
+	if len(fr) != len(regionsFR) || len(en) != len(regionsEN) {
+		t.Errorf("a region is named twice in a language")
+	}
 	if !slices.Equal(fr, en) {
 		t.Fatalf("French regions %v, English regions %v", fr, en)
 	}
