@@ -127,10 +127,13 @@ sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<Logica
 # 14.48 MB on main with the ideas slice -> 14.75 MB measured (14,745,762 bytes, +262,144), under 15 MB.
 # Digest (issue 19) renders its weekly email with html/template on the shared layout (package email) and sends it
 # through SES, like notify: 12.39 MB measured (12,386,466 bytes), so 13 MB, notify's limit.
+# Notify (issue 19, routing by territory and the region derived from a postal code: package region's tables,
+# the territory round-robin, its reasons' words) grew by 9.8 kB of code where its code segment had 3.3 kB left
+# before the next 64 KiB page: 13.04 MB measured (13,041,826 bytes; 12,976,290 before); 14 MB, as deadlines.
 # A function's own limit is MAX_MB_<Name>.
 MAX_MB           := 12
 MAX_MB_Ingest    := 16
-MAX_MB_Notify    := 13
+MAX_MB_Notify    := 14
 MAX_MB_Deadlines := 14
 MAX_MB_Report    := 15
 MAX_MB_Digest    := 13

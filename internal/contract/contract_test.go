@@ -209,7 +209,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown format", base + sourceYAML("hubspot", "shared-secret", "env:X"), []string{
 			`c.yaml:45: sources[0].format: must be one of generic, typeform, webflow, wordpress, got "hubspot"`}},
 		{"mapping to an unknown lead field", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: mail\n", []string{
-			`c.yaml:49: sources[0].mapping.Courriel: must be a lead field (email, first_name, last_name, phone, company, job_title, company_size, industry, country, website, message, consent, consent_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, occurred_at, lead_id, region, type, url, content, webinar, campaign, amount, currency, reason, crm_id, channel, comment), got "mail"`}},
+			`c.yaml:49: sources[0].mapping.Courriel: must be a lead field (email, first_name, last_name, phone, company, job_title, company_size, industry, country, website, message, consent, consent_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, occurred_at, lead_id, region, postal_code, type, url, content, webinar, campaign, amount, currency, reason, crm_id, channel, comment), got "mail"`}},
 		{"two fields mapped to one", base + sourceYAML("generic", "shared-secret", "env:X") + "    mapping:\n      Courriel: email\n      E-mail: email\n", []string{
 			`c.yaml:50: sources[0].mapping.E-mail: maps to email, which "Courriel" already fills`}},
 		{"built-in activity type redeclared", base + "activity_types: [page_view, trade_show_visit, Trade Show]\n", []string{
@@ -224,11 +224,11 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:45: scoring.behaviour[0]: has both half_life_days and window_days; choose one way to decay`,
 			`c.yaml:46: scoring.behaviour[0].type: unknown activity type "page_veiw" (built-in: page_view, content_download, webinar_attended, email_click, demo_request; declare custom ones in activity_types)`}},
 		{"fit on a field scoring cannot see", base + "scoring:\n  thresholds: {mql: 40, sql: 70}\n  fit:\n    - id: rich\n      field: salary\n      between: [100, 50]\n      points: 10\n", []string{
-			`c.yaml:46: scoring.fit[0].field: must be one of company, company_domain, company_size, country, email, free_mail, industry, job_title, region, utm_campaign, utm_medium, utm_source, got "salary"`,
+			`c.yaml:46: scoring.fit[0].field: must be one of company, company_domain, company_size, country, email, free_mail, industry, job_title, postal_code, region, utm_campaign, utm_medium, utm_source, got "salary"`,
 			`c.yaml:47: scoring.fit[0].between: max (50) is below min (100)`}},
 		{"routing to unknown reps", base + "routing:\n  teams:\n    - id: nord\n      reps: [thomas, sophie]\n      when: {country: {equals: FR}, postcode: {contains: '59'}}\n  fallback: amelie\n", []string{
 			`c.yaml:45: routing.teams[0].reps[1]: unknown rep "sophie" (not in roster.reps)`,
-			`c.yaml:46: routing.teams[0].when.postcode: unknown lead field (allowed: company, company_domain, company_size, country, email, free_mail, industry, job_title, region, utm_campaign, utm_medium, utm_source)`,
+			`c.yaml:46: routing.teams[0].when.postcode: unknown lead field (allowed: company, company_domain, company_size, country, email, free_mail, industry, job_title, postal_code, region, utm_campaign, utm_medium, utm_source)`,
 			`c.yaml:47: routing.fallback: unknown rep "amelie" (not in roster.reps)`}},
 		{"rep with zero weight", edit(t, "      manager: claire\n", "      manager: claire\n      weight: 0\n"), []string{
 			`c.yaml:36: roster.reps[0].weight: must be positive, got 0`}},

@@ -399,7 +399,7 @@ func (r *reader) roster(n *yaml.Node, path string) Roster {
 						rep.Manager = r.id(n, p)
 						refs = append(refs, ref{n, p, rep.Manager})
 					}},
-					"territories":   {false, func(n *yaml.Node, p string) { rep.Territories = r.texts(n, p) }},
+					"territories":   {false, func(n *yaml.Node, p string) { rep.Territories = r.territories(n, p) }},
 					"segments":      {false, func(n *yaml.Node, p string) { rep.Segments = r.texts(n, p) }},
 					"out_of_office": {false, func(n *yaml.Node, p string) { rep.OutOfOffice = r.absences(n, p) }},
 				})

@@ -74,6 +74,9 @@ func (r *reader) routing(n *yaml.Node, path string) Routing {
 								r.oneCondition(v, at)
 							}
 							t.When[k.Value] = c
+							if k.Value == "region" {
+								r.regionCondition(v, at, c)
+							}
 						}
 					}},
 				})

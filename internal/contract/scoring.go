@@ -27,7 +27,7 @@ type Scoring struct {
 
 // FitFields are the lead fields fit rules and disqualifiers may test.
 var FitFields = []string{"email", "company", "company_domain", "company_size", "country", "free_mail", "industry",
-	"job_title", "region", "utm_source", "utm_medium", "utm_campaign"}
+	"job_title", "region", "utm_source", "utm_medium", "utm_campaign", "postal_code"}
 
 // Condition tests one value. Exactly one operator is set. equals, in and contains compare Fold's forms
 // (surrounding spaces and case ignored, accents not); matches is as written.

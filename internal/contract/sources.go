@@ -12,7 +12,7 @@ import (
 var LeadFields = []string{
 	"email", "first_name", "last_name", "phone", "company", "job_title", "company_size", "industry", "country",
 	"website", "message", "consent", "consent_at", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-	"utm_content", "referrer", "occurred_at", "lead_id", "region",
+	"utm_content", "referrer", "occurred_at", "lead_id", "region", "postal_code",
 	// activities and outcomes
 	"type", "url", "content", "webinar", "campaign", "amount", "currency", "reason", "crm_id", "channel", "comment",
 }

@@ -348,7 +348,7 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	for _, a := range h.Assignments {
 		holders = append(holders, a.RepID)
 	}
-	ch, _, err := routing.Choose(ctx, c.contract, c.handoffs, scoring.ProfileOf(l), holders, now)
+	ch, _, err := routing.Choose(ctx, c.contract, c.handoffs, scoring.ProfileIn(l, c.contract.Country), holders, now)
 	a := handoff.Assignment{RepID: ch.Rep.ID, Team: ch.Team, Reason: ch.Reason, At: now}
 	if err != nil {
 		return nil, fmt.Errorf("choose the next rep of %s: %w", h.Key, err)

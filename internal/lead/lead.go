@@ -86,6 +86,7 @@ type Contact struct {
 	Industry      string
 	Country       string // ISO 3166-1 alpha-2
 	Region        string // free text or a code such as FR-IDF, for territories
+	PostalCode    string // as submitted (trimmed, upper case); a French one places the lead in its region
 	Website       string
 	CompanyDomain string // from the email, unless it is a free-mail address; else from the website
 	FreeMail      bool

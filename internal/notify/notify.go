@@ -155,7 +155,7 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 	if rep, ok := c.Rep(l.Owner); ok {
 		a.RepID, a.Reason = rep.ID, routing.OwnerReason(c, rep.Name)
 	} else {
-		ch, cnt, err := routing.Choose(ctx, c, n.handoffs, scoring.ProfileOf(l), nil, now)
+		ch, cnt, err := routing.Choose(ctx, c, n.handoffs, scoring.ProfileIn(l, c.Country), nil, now)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -187,7 +187,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 		t.Errorf("subject %q from %q", m.Subject, m.From)
 	}
 	// Friday 17:30, 4 business hours, the example's hours (Mon 9:00–12:30, 13:30–): Monday 14:00.
-	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, tour de rôle",
+	for _, want := range []string{"lundi 30/11/2026 à 14:00", "Claire Dubois", "Directrice technique", "territoire Nord, Thomas Martin couvre Hauts-de-France",
 		"Décideur", "A demandé une démo le 27/11", "https://sla.maintenia.fr/v1/feedback/"} {
 		if !strings.Contains(m.Body.HTML, want) || !strings.Contains(m.Body.Text, want) {
 			t.Errorf("the email lacks %q", want)
@@ -323,11 +323,12 @@ func TestOwnerKeptAndBigAccounts(t *testing.T) {
 }
 
 // TestHundredConcurrentAssignments: 100 SQLs for team sud-ouest (Sophie weight 1, Julien weight 2) handed off
-// at once. Bound: assignments per weight differ by at most 1, so Sophie gets 33 or 34 and Julien the rest.
+// at once, from a region neither rep's territory covers (Bourgogne-Franche-Comté): the round-robin runs among
+// both. Bound: assignments per weight differ by at most 1, so Sophie gets 33 or 34 and Julien the rest.
 func TestHundredConcurrentAssignments(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.handleConcurrently(f.sqls(100, "ouest", "FR-PDL"), 10)
+	f.handleConcurrently(f.sqls(100, "ouest", "FR-BFC"), 10)
 	loads, err := f.handoffs.TeamLoads(context.Background(), "sud-ouest")
 	if err != nil {
 		t.Fatal(err)

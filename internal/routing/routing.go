@@ -1,6 +1,7 @@
 // Package routing decides who receives an SQL: the first team of the contract whose conditions the lead meets
 // and that has a rep available, then, inside the team, weighted round-robin — the available rep with the fewest
-// assignments for their weight — skipping reps out of office or at capacity. A lead that has an owner keeps it.
+// assignments for their weight — skipping reps out of office or at capacity, and among the reps whose territory
+// covers the lead's place when one of them is available (territory.go). A lead that has an owner keeps it.
 //
 // "Fewest assignments" makes round-robin fair over time (an absence is not made up by a double share) and safe
 // under concurrency when the count is updated with a condition on the value read.
@@ -58,11 +59,24 @@ func Teams(r *contract.Routing, p scoring.Profile) []contract.Team {
 
 // Pick chooses a rep of a team at instant at, given each rep's load; ok is false when nobody is available.
 func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.Time) (Choice, bool) {
+	ch, ok := pick(c, t, t.Reps, loads, at)
+	if ok {
+		ch.Reason = fmt.Sprintf(words.ForRouting(c.Locale).Team, teamName(t)) + ch.Reason
+	}
+	return ch, ok
+}
+
+// pick chooses among some of a team's reps (candidates): the available one with the fewest assignments for
+// their weight. The counts are the team's, and so is the baseline a rep new to it starts from: narrowing the
+// round-robin to the reps who cover a lead's territory changes who may receive it, not how the team's counts
+// are kept (see InTeam). The reason it returns holds what follows the team's name: the chosen rep's count when
+// the round-robin ran among several, and the reps passed over.
+func pick(c *contract.Contract, t contract.Team, candidates []string, loads map[string]Load, at time.Time) (Choice, bool) {
 	w := words.ForRouting(c.Locale)
 	baseline := baselineFor(c, t, loads)
-	best, bestScore, bestKnown := -1, math.Inf(1), true
+	best, bestScore, bestKnown := "", math.Inf(1), true
 	var skipped []string
-	for i, id := range t.Reps {
+	for _, id := range candidates {
 		rep, _ := c.Rep(id)
 		l := loads[id]
 		assigned := l.Assigned
@@ -71,29 +85,25 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 		}
 		switch {
 		case rep.Away(at, c.Location):
-			skipped = append(skipped, fmt.Sprintf(w.Away, id))
+			skipped = append(skipped, fmt.Sprintf(w.Away, nameOf(rep)))
 			continue
 		case rep.MaxOpenSQLs > 0 && l.Open >= rep.MaxOpenSQLs:
-			skipped = append(skipped, fmt.Sprintf(w.Capacity, id, l.Open))
+			skipped = append(skipped, fmt.Sprintf(w.Capacity, nameOf(rep), l.Open))
 			continue
 		}
 		score := float64(assigned) / float64(rep.Weight)
 		// On a tie a rep never counted in the team goes first: otherwise, in a new team, the first rep counted
 		// would win every tie against the others valued at the baseline.
 		if score < bestScore || (score == bestScore && !l.Known && bestKnown) {
-			best, bestScore, bestKnown = i, score, l.Known
+			best, bestScore, bestKnown = id, score, l.Known
 		}
 	}
-	if best < 0 {
+	if best == "" {
 		return Choice{}, false
 	}
-	rep, _ := c.Rep(t.Reps[best])
-	label := t.Label
-	if label == "" {
-		label = t.ID
-	}
-	reason := fmt.Sprintf(w.Team, label)
-	if len(t.Reps) > 1 {
+	rep, _ := c.Rep(best)
+	reason := ""
+	if len(candidates) > 1 {
 		reason += fmt.Sprintf(w.Load, loadOf(loads, rep.ID, baseline, rep.Weight), rep.Weight)
 	}
 	if len(skipped) > 0 {
@@ -104,6 +114,22 @@ func Pick(c *contract.Contract, t contract.Team, loads map[string]Load, at time.
 		newTeam = newTeam && !loads[id].Known
 	}
 	return Choice{Rep: rep, Team: t.ID, Reason: reason, Baseline: int(math.Floor(baseline * float64(rep.Weight))), NewTeam: newTeam}, true
+}
+
+// teamName is how a reason names a team: by its label, else by its ID.
+func teamName(t contract.Team) string {
+	if t.Label != "" {
+		return t.Label
+	}
+	return t.ID
+}
+
+// nameOf is how a reason names a rep: by name, else by ID.
+func nameOf(r contract.Rep) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return r.ID
 }
 
 func loadOf(loads map[string]Load, id string, baseline float64, weight int) int {
@@ -191,22 +217,26 @@ type LoadReader interface {
 }
 
 // Choose picks a rep for a lead by the contract's routing: the first matching team with someone available (not
-// away, under capacity, not excluded), by weighted round-robin inside it; else the fallback (Team ""). The count
+// away, under capacity, not excluded), by weighted round-robin inside it — among the reps whose territory covers
+// the lead's place when one of them is available (InTeam); else the fallback (Team ""). The reason starts by
+// saying where the lead's region came from when the lead gave none (its postal code, its country). The count
 // to record with the assignment is nil for the fallback. Notify assigns SQLs with it, and the deadline checker
 // reassigns them (excluding every rep who held the SQL).
 func Choose(ctx context.Context, c *contract.Contract, loads LoadReader, p scoring.Profile, exclude []string, now time.Time) (Choice, *Count, error) {
+	place := p.Place()
 	for _, t := range Teams(c.Routing, p) {
 		ls, err := loads.TeamLoads(ctx, t.ID)
 		if err != nil {
 			return Choice{}, nil, fmt.Errorf("the loads of team %s: %w", t.ID, err)
 		}
-		if ch, ok := Pick(c, without(t, exclude), ls, now); ok {
+		if ch, ok := InTeam(c, without(t, exclude), place, ls, now); ok {
 			ch.Team = t.ID
+			ch.Reason = derived(c, place) + ch.Reason
 			return ch, CountFor(t, ch, ls), nil
 		}
 	}
 	rep, _ := c.Rep(c.Routing.Fallback)
-	return Choice{Rep: rep, Reason: FallbackReason(c)}, nil, nil
+	return Choice{Rep: rep, Reason: derived(c, place) + FallbackReason(c)}, nil, nil
 }
 
 // without is a team without some reps (the reps who held the SQL, on a reassignment).

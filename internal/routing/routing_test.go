@@ -124,7 +124,7 @@ func TestReasonsInTheContractsLanguage(t *testing.T) {
 	c.Locale = contract.French
 	team := contract.Team{ID: "nord", Label: "territoire Nord", Reps: []string{"a", "b"}}
 	ch, ok := Pick(c, team, map[string]Load{"a": {Assigned: 4, Known: true}, "b": {Assigned: 1, Known: true, Open: 2}}, monday)
-	if want := "territoire Nord, tour de rôle (4 attribués avant, poids 1) ; écartés : b au complet (2 en cours)"; !ok || ch.Reason != want {
+	if want := "territoire Nord, à tour de rôle (4 attribués avant, poids 1) ; écartés : B au complet (2 en cours)"; !ok || ch.Reason != want {
 		t.Errorf("reason %q, want %q", ch.Reason, want)
 	}
 	if got := OwnerReason(c, "Julien Petit"); got != "déjà attribué à Julien Petit" {

@@ -11,7 +11,8 @@ import (
 )
 
 // ProfileOf is what the fit rules see of a lead: its values by fit field (contract.FitFields), the empty ones
-// left out (a rule tests a missing field as the empty string).
+// left out (a rule tests a missing field as the empty string), and its region derived from its postal code or
+// country when it gave none (see ProfileIn, which also reads a postal code without a country).
 func ProfileOf(l lead.Lead) Profile {
 	c, a := l.Contact, l.Attribution
 	p := Profile{}
@@ -19,6 +20,7 @@ func ProfileOf(l lead.Lead) Profile {
 		"email": c.Email, "company": c.Company, "company_domain": c.CompanyDomain, "company_size": c.CompanySize,
 		"country": c.Country, "region": c.Region, "industry": c.Industry, "job_title": c.JobTitle,
 		"utm_source": a.UTMSource, "utm_medium": a.UTMMedium, "utm_campaign": a.UTMCampaign,
+		"postal_code": c.PostalCode,
 	} {
 		if v != "" {
 			p[k] = v
@@ -27,6 +29,7 @@ func ProfileOf(l lead.Lead) Profile {
 	if c.Email != "" {
 		p["free_mail"] = strconv.FormatBool(c.FreeMail)
 	}
+	place(p, c, "")
 	return p
 }
 
@@ -61,7 +64,7 @@ const AheadAccepted = 5 * time.Minute
 // score decayed meanwhile; the stage the exact score reaches is compared too, since rounding can hide a crossing
 // (69.996 and 70.001 both show as 70).
 func Rescore(c *contract.Contract, l lead.Lead, acts []lead.Activity, now time.Time) (*Change, Result) {
-	r := Score(c.Scoring, ProfileOf(l), acts, scoringInstant(now, acts))
+	r := Score(c.Scoring, ProfileIn(l, c.Country), acts, scoringInstant(now, acts))
 	stage, move, moved := Next(l.Stage, r, acts, l.SQLAt)
 	// Consent decides whether a lead that qualifies goes to sales: here, where it would become an SQL, so that
 	// notify (which only sees SQLs) never sees it. The decision is saved on the condition that the lead is still

@@ -27,6 +27,7 @@ type leadItem struct {
 	Industry      string `dynamodbav:"industry,omitempty"`
 	Country       string `dynamodbav:"country,omitempty"`
 	Region        string `dynamodbav:"region,omitempty"`
+	PostalCode    string `dynamodbav:"postalCode,omitempty"`
 	Website       string `dynamodbav:"website,omitempty"`
 	CompanyDomain string `dynamodbav:"companyDomain,omitempty"`
 	FreeMail      *bool  `dynamodbav:"freeMail,omitempty"`
@@ -102,7 +103,7 @@ func (it leadItem) toLead() (lead.Lead, error) {
 	l := lead.Lead{ID: it.LeadID, Stage: lead.Stage(it.Stage), Message: it.Message, Source: it.Source, Sources: it.Sources,
 		Contact: lead.Contact{Email: it.Email, EmailOriginal: it.EmailOriginal, FirstName: it.FirstName, LastName: it.LastName,
 			Phone: it.Phone, Company: it.Company, JobTitle: it.JobTitle, CompanySize: it.CompanySize, Industry: it.Industry,
-			Country: it.Country, Region: it.Region, Website: it.Website, CompanyDomain: it.CompanyDomain, FreeMail: it.FreeMail != nil && *it.FreeMail},
+			Country: it.Country, Region: it.Region, PostalCode: it.PostalCode, Website: it.Website, CompanyDomain: it.CompanyDomain, FreeMail: it.FreeMail != nil && *it.FreeMail},
 		Attribution: lead.Attribution{UTMSource: it.UTMSource, UTMMedium: it.UTMMedium, UTMCampaign: it.UTMCampaign,
 			UTMTerm: it.UTMTerm, UTMContent: it.UTMContent, Referrer: it.Referrer},
 		Score: lead.Score{Total: deref(it.Score), Fit: deref(it.FitScore), Behaviour: deref(it.BehaviourScore), Explanation: it.Explanation,
@@ -139,7 +140,7 @@ func profileValues(sub lead.Submission) map[string]string {
 	all := map[string]string{
 		"email": c.Email, "emailOriginal": c.EmailOriginal, "firstName": c.FirstName, "lastName": c.LastName,
 		"phone": c.Phone, "company": c.Company, "jobTitle": c.JobTitle, "companySize": c.CompanySize,
-		"industry": c.Industry, "country": c.Country, "region": c.Region, "website": c.Website, "companyDomain": c.CompanyDomain,
+		"industry": c.Industry, "country": c.Country, "region": c.Region, "postalCode": c.PostalCode, "website": c.Website, "companyDomain": c.CompanyDomain,
 		"utmSource": a.UTMSource, "utmMedium": a.UTMMedium, "utmCampaign": a.UTMCampaign, "utmTerm": a.UTMTerm,
 		"utmContent": a.UTMContent, "referrer": a.Referrer, "message": sub.Message,
 	}

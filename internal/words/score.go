@@ -10,7 +10,7 @@ import "github.com/handoff-sla/handoff/internal/contract"
 type Score struct {
 	// The fit fields, by contract.FitFields' IDs.
 	Email, Company, CompanyDomain, CompanySize, Country, FreeMail, Industry, JobTitle, Region,
-	UTMSource, UTMMedium, UTMCampaign string
+	UTMSource, UTMMedium, UTMCampaign, PostalCode string
 	// The activity types, by what the lead did.
 	PageView, ContentDownload, WebinarAttended, EmailClick, DemoRequest, FormSubmit,
 	OpportunityCreated, DealWon, DealLost string
@@ -34,7 +34,7 @@ type Score struct {
 var scoreFR = Score{
 	Email: "E-mail", Company: "Entreprise", CompanyDomain: "Domaine de l'entreprise", CompanySize: "Effectif",
 	Country: "Pays", FreeMail: "Adresse e-mail personnelle", Industry: "Secteur", JobTitle: "Fonction",
-	Region: "Région", UTMSource: "Source de la campagne", UTMMedium: "Canal de la campagne", UTMCampaign: "Campagne",
+	Region: "Région", PostalCode: "Code postal", UTMSource: "Source de la campagne", UTMMedium: "Canal de la campagne", UTMCampaign: "Campagne",
 
 	PageView: "A consulté une page", ContentDownload: "A téléchargé un contenu", WebinarAttended: "A assisté à un webinaire",
 	EmailClick: "A cliqué dans un e-mail", DemoRequest: "A demandé une démo", FormSubmit: "A rempli un formulaire",
@@ -53,7 +53,7 @@ var scoreFR = Score{
 var scoreEN = Score{
 	Email: "Email", Company: "Company", CompanyDomain: "Company domain", CompanySize: "Company size",
 	Country: "Country", FreeMail: "Personal email address", Industry: "Industry", JobTitle: "Job title",
-	Region: "Region", UTMSource: "Campaign source", UTMMedium: "Campaign medium", UTMCampaign: "Campaign",
+	Region: "Region", PostalCode: "Postal code", UTMSource: "Campaign source", UTMMedium: "Campaign medium", UTMCampaign: "Campaign",
 
 	PageView: "Viewed a page", ContentDownload: "Downloaded content", WebinarAttended: "Attended a webinar",
 	EmailClick: "Clicked an email", DemoRequest: "Asked for a demo", FormSubmit: "Submitted a form",
@@ -93,6 +93,8 @@ func (s *Score) Field(id string) (name string, ok bool) {
 		return s.JobTitle, true
 	case "region":
 		return s.Region, true
+	case "postal_code":
+		return s.PostalCode, true
 	case "utm_source":
 		return s.UTMSource, true
 	case "utm_medium":

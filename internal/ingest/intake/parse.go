@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"cmp"
 	"math/big"
 	"net/url"
 	"regexp"
@@ -209,6 +210,7 @@ func (p Parser) contact(f Fields, errs *lead.FieldErrors, emailRequired bool) le
 	c.Industry = text("industry", f["industry"], maxText, errs)
 	c.Country = country(f["country"], errs)
 	c.Region = text("region", f["region"], 100, errs)
+	c.PostalCode = postalCode(f["postal_code"], cmp.Or(c.Country, p.DefaultRegion), errs)
 	c.Website = httpURL("website", f["website"], errs)
 	c.Phone = p.phone(f["phone"], c.Country, errs)
 	switch {

@@ -1,0 +1,156 @@
+// Package regiongen writes package region's table of French départements from the Etalab package
+// @etalab/decoupage-administratif (the official administrative divisions, as published by the French
+// government's open-data service), installed by npm in infra/local/node_modules. The generator (region/gen, run by
+// go generate) and the test that checks the committed table against the installed package share it.
+package regiongen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/format"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Package is the npm package the table comes from.
+const Package = "@etalab/decoupage-administratif"
+
+// ISO is the ISO 3166-2 code of each region and overseas collectivity, by its INSEE code (the package's). The
+// package does not carry ISO codes: a region it adds is an error here until its code is added.
+var ISO = map[string]string{
+	"01": "FR-GP", "02": "FR-MQ", "03": "FR-GF", "04": "FR-RE", "06": "FR-YT", // overseas regions (ISO: two letters)
+	"11": "FR-IDF", "24": "FR-CVL", "27": "FR-BFC", "28": "FR-NOR", "32": "FR-HDF", "44": "FR-GES", "52": "FR-PDL",
+	"53": "FR-BRE", "75": "FR-NAQ", "76": "FR-OCC", "84": "FR-ARA", "93": "FR-PAC",
+	"94": "FR-20R", // Corse: a collectivity with special status, FR-COR before ISO 3166-2's 2019 update
+	// overseas collectivities, which the package lists as regions of their own
+	"975": "FR-PM", "977": "FR-BL", "978": "FR-MF", "984": "FR-TF", "986": "FR-WF", "987": "FR-PF", "988": "FR-NC", "989": "FR-CP",
+}
+
+// Data is what the table is made of, read from the package.
+type Data struct {
+	Version string
+	// Departements maps a département's INSEE code ("59", "2A", "971") to its region's ISO 3166-2 code.
+	Departements map[string]string
+	// Regions maps a region's ISO 3166-2 code to its name in the package (French).
+	Regions map[string]string
+	// Exceptions maps a postal code to its département when every commune using it lies in a département other
+	// than the one its first digits name (Prefix).
+	Exceptions map[string]string
+	// PostalCodes is how many postal codes the communes use; Shared how many of them are used in several
+	// départements (Prefix's département is one of them).
+	PostalCodes, Shared int
+}
+
+// Prefix is the département a French postal code names by its first digits: three for overseas (97x, 98x),
+// 2A or 2B for Corsica (200xx–201xx and 202xx–206xx), else two.
+func Prefix(postal string) string {
+	switch {
+	case len(postal) != 5:
+		return ""
+	case strings.HasPrefix(postal, "97"), strings.HasPrefix(postal, "98"):
+		return postal[:3]
+	case strings.HasPrefix(postal, "20"):
+		if postal[2] < '2' {
+			return "2A"
+		}
+		return "2B"
+	}
+	return postal[:2]
+}
+
+// Read reads the package installed under nodeModules.
+func Read(nodeModules string) (Data, error) {
+	dir := filepath.Join(nodeModules, filepath.FromSlash(Package))
+	var pkg struct{ Version string }
+	var deps []struct{ Code, Region string }
+	var regions []struct{ Code, Nom string }
+	var communes []struct {
+		Type         string
+		Departement  string
+		CodesPostaux []string
+	}
+	for name, v := range map[string]any{"package.json": &pkg, "data/departements.json": &deps, "data/regions.json": &regions, "data/communes.json": &communes} {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			return Data{}, fmt.Errorf("%s is not installed (npm ci in infra/local): %w", Package, err)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			return Data{}, fmt.Errorf("%s %s: %w", Package, name, err)
+		}
+	}
+	d := Data{Version: pkg.Version, Departements: map[string]string{}, Regions: map[string]string{}, Exceptions: map[string]string{}}
+	for _, r := range regions {
+		iso, ok := ISO[r.Code]
+		if !ok {
+			return Data{}, fmt.Errorf("region %s (%s) has no ISO 3166-2 code in regiongen.ISO", r.Code, r.Nom)
+		}
+		d.Regions[iso] = r.Nom
+	}
+	for _, dep := range deps {
+		iso, ok := ISO[dep.Region]
+		if !ok {
+			return Data{}, fmt.Errorf("département %s: region %s has no ISO 3166-2 code in regiongen.ISO", dep.Code, dep.Region)
+		}
+		d.Departements[dep.Code] = iso
+	}
+	// A postal code's départements, from the communes that use it (a commune's delegated and associated parts
+	// share its codes; municipal arrondissements — Paris, Lyon, Marseille — have their own).
+	uses := map[string]map[string]bool{}
+	for _, c := range communes {
+		if c.Type != "commune-actuelle" && c.Type != "arrondissement-municipal" {
+			continue
+		}
+		for _, p := range c.CodesPostaux {
+			if uses[p] == nil {
+				uses[p] = map[string]bool{}
+			}
+			uses[p][c.Departement] = true
+		}
+	}
+	d.PostalCodes = len(uses)
+	for p, ds := range uses {
+		switch {
+		case len(ds) > 1:
+			d.Shared++
+		case !ds[Prefix(p)]:
+			for dep := range ds {
+				d.Exceptions[p] = dep
+			}
+		}
+	}
+	return d, nil
+}
+
+// Source is the Go file package region commits, for data d.
+func Source(d Data) ([]byte, error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by go generate (internal/region/gen) from %s %s; DO NOT EDIT.\n\n", Package, d.Version)
+	b.WriteString("package region\n\n")
+	fmt.Fprintf(&b, "// Source is the package and version the tables come from.\nconst Source = %q\n\n", Package+" "+d.Version)
+	b.WriteString("// departements are the French départements' codes (INSEE: \"59\", \"2A\", \"971\") and their regions' ISO 3166-2\n")
+	b.WriteString("// codes, by code: static data (a map would be built by an init function in every binary that links the contract).\n")
+	b.WriteString("var departements = []pair{\n")
+	writeMap(&b, d.Departements)
+	b.WriteString("}\n\n")
+	fmt.Fprintf(&b, "// postalExceptions are the postal codes whose every commune lies in a département other than the one their\n"+
+		"// first digits name, and that département. Of the %d postal codes the communes use, %d are used in several\n"+
+		"// départements: their first digits name one of them, and they are not listed.\n", d.PostalCodes, d.Shared)
+	b.WriteString("var postalExceptions = []pair{\n")
+	writeMap(&b, d.Exceptions)
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+func writeMap(b *bytes.Buffer, m map[string]string) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(b, "\t{%q, %q},\n", k, m[k])
+	}
+}
