@@ -123,6 +123,8 @@ sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<Logica
 # 12.98 MB measured (12,976,290 bytes, the same 64 KiB-aligned size), 24 kB under 13 MB, so 14 MB stays.
 # Report draws PNG charts (go-analyze/charts and its embedded font) and renders its HTML with html/template on
 # top of the store and SES: 14.2 MB measured; 15 MB allowed. It runs once a month, so its cold start matters less.
+# Issue 19's CRM slice adds the review meeting's .ics (github.com/arran4/golang-ical) and the CRM-care figures:
+# 14.48 MB on main with the ideas slice -> 14.75 MB measured (14,745,762 bytes, +262,144), under 15 MB.
 # Digest (issue 19) renders its weekly email with html/template on the shared layout (package email) and sends it
 # through SES, like notify: 12.39 MB measured (12,386,466 bytes), so 13 MB, notify's limit.
 # Notify (issue 19, routing by territory and the region derived from a postal code: package region's tables,

@@ -112,6 +112,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  first contact missed: %s%s\n", breach, answer)
 	fmt.Fprintf(stdout, "  %d rep(s), %d manager(s); %d target period(s)\n",
 		len(c.Roster.Reps), len(c.Roster.Managers), len(c.Marketing.Targets))
+	crmSummary(stdout, c)
 	if d := c.Marketing.Digest; d != nil {
 		fmt.Fprintf(stdout, "  content digest: every %s at %02d:%02d (%s), to each rep the pieces published for them that week\n", d.Day, d.Hour, d.Minute, d.Location)
 	} else {

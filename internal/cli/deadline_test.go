@@ -217,7 +217,7 @@ func TestContractCheckRefusesUnreachableDeadlines(t *testing.T) {
 	if code := Run([]string{"contract", "check", path}, &out, &errOut, fixedNow); code != 1 {
 		t.Fatalf("contract check: exit %d; stdout %s", code, out.String())
 	}
-	want := "long.yaml:35: sales.feedback_deadline: 2000h of business time may not be reached: the SLA clock looks 20 years ahead " +
+	want := "long.yaml:36: sales.feedback_deadline: 2000h of business time may not be reached: the SLA clock looks 20 years ahead " +
 		"of a hand-off, and this calendar can have as little as 970h of business time in 20 years (business_hours, holidays and closed_days)\n" +
 		"1 problem(s): the contract is not valid\n"
 	if !strings.HasSuffix(errOut.String(), want) {

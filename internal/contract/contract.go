@@ -106,6 +106,9 @@ func (c *Contract) Source(id string) (Source, bool) {
 type Marketing struct {
 	// Targets are effective-dated, sorted, contiguous and non-overlapping; the last may be open-ended.
 	Targets []Target
+	// ReviewMeeting is the monthly SLA review both teams hold (marketing.review_meeting); nil: none scheduled, the
+	// monthly report carries no invitation.
+	ReviewMeeting *ReviewMeeting
 	// Digest is the weekly email of the content published for sales (content.go); nil: no digest, "not
 	// measured".
 	Digest *Digest
@@ -134,6 +137,10 @@ type Sales struct {
 	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in
 	// percent (0, 100]; 0 when the contract sets no target.
 	ContactRateTarget int
+	// OutcomeWithin is how many business days after accepting an SQL the rep has to record its outcome in the
+	// CRM (an opportunity, a deal won or lost): see OutcomeDue. 0 when the contract does not measure it (no
+	// reminder, "not measured" in the report).
+	OutcomeWithin int
 	// FeedbackCategories are what a rep's field feedback is about (sales.feedback_categories, ideas.go);
 	// DefaultFeedbackCategories when the contract lists none.
 	FeedbackCategories []FeedbackCategory

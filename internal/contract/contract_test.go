@@ -142,7 +142,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
 			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, retention, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
-			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_categories, feedback_deadline, feedback_per_month, feedback_reminders, first_contact_deadline, ideas_per_quarter, on_breach, reminders)",
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_categories, feedback_deadline, feedback_per_month, feedback_reminders, first_contact_deadline, ideas_per_quarter, on_breach, outcome_within, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
 		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
 			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},

@@ -261,8 +261,9 @@ func (r *reader) dates(n *yaml.Node, path string) []Date {
 func (r *reader) marketing(n *yaml.Node, path string) Marketing {
 	var m Marketing
 	r.mapping(n, path, map[string]field{
-		"targets": {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
-		"digest":  {false, func(n *yaml.Node, p string) { m.Digest = r.digest(n, p) }},
+		"targets":        {true, func(n *yaml.Node, p string) { m.Targets = r.targets(n, p) }},
+		"review_meeting": {false, func(n *yaml.Node, p string) { m.ReviewMeeting = r.reviewMeeting(n, p) }},
+		"digest":         {false, func(n *yaml.Node, p string) { m.Digest = r.digest(n, p) }},
 	})
 	return m
 }
@@ -328,6 +329,7 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 			opsFlag = n
 		}},
 		"contact_rate_target": {false, func(n *yaml.Node, p string) { s.ContactRateTarget = r.rateTarget(n, p) }},
+		"outcome_within":      {false, func(n *yaml.Node, p string) { s.OutcomeWithin = r.outcomeDays(n, p) }},
 		"feedback_categories": {false, func(n *yaml.Node, p string) { s.FeedbackCategories = r.feedbackCategories(n, p) }},
 		"feedback_per_month":  {false, func(n *yaml.Node, p string) { s.FeedbackPerMonth = r.positiveInt(n, p) }},
 		"ideas_per_quarter":   {false, func(n *yaml.Node, p string) { s.IdeasPerQuarter = r.positiveInt(n, p) }},

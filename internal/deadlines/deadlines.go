@@ -272,10 +272,14 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
+	inTime, err := c.outcomeInTime(ctx, h, steps)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
 	pendingBefore := slices.Clone(h.Pending)
 	mailBefore := h.Mail
 	updated, err := c.handoffs.UpdateFrom(ctx, h, now, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		return c.apply(h, reassign, withdraw, c.clock())
+		return c.apply(h, reassign, withdraw, inTime, c.clock())
 	})
 	if errors.Is(err, handoff.ErrNoChange) {
 		return errors.Join(errs...)
@@ -360,8 +364,9 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 }
 
 // apply records the steps due on h at now (called again on the fresh hand-off when another writer got there
-// first: what is due is decided anew each time). withdraw withdraws a hand-off whose SQL email would go again.
-func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdraw bool, now time.Time) ([]handoff.Event, error) {
+// first: what is due is decided anew each time). withdraw withdraws a hand-off whose SQL email would go again;
+// outcomeInTime is what the lead's outcomes said of its outcome deadline (outcomeInTime).
+func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdraw, outcomeInTime bool, now time.Time) ([]handoff.Event, error) {
 	var events []handoff.Event
 	for _, s := range h.Due(now) {
 		rep, known := c.contract.Rep(h.Rep())
@@ -412,6 +417,8 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdr
 				late = h.Decision.At
 			}
 			events = append(events, h.BreachFeedback(rep.Manager, c.lateness(s.Due, late), now))
+		case handoff.StepOutcome:
+			events = append(events, h.CheckOutcome(outcomeInTime, now))
 		}
 	}
 	if len(events) == 0 {

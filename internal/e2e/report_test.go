@@ -158,6 +158,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 			refs := regexp.MustCompile(`cid:[^"' >]+`).FindAllString(e.HTML, -1)
 			var pngs int
 			var rows [][]string
+			invites := 0
 			for _, a := range m.Attachments {
 				switch {
 				case a.ContentType == "image/png":
@@ -168,6 +169,9 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 					if !strings.Contains(m.Body.HTML, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(a.Content)) {
 						t.Errorf("image %q is not where the HTML shows it", a.Filename)
 					}
+				case a.Filename == "handoff-sla-review-2026-11.ics":
+					invites++
+					checkReviewInvite(t, s.contract, a, "0")
 				case a.Filename == "handoff-sla-2026-11-sqls.csv" && a.ContentDisposition == "attachment":
 					r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(a.Content, []byte("\ufeff"))))
 					r.Comma = map[string]rune{"fr": ';', "en": ','}[locale]
@@ -177,6 +181,9 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 				default:
 					t.Errorf("unexpected part %q %q %q", a.Filename, a.ContentType, a.ContentDisposition)
 				}
+			}
+			if invites != 1 {
+				t.Errorf("%d invitations to the review meeting, want 1", invites)
 			}
 			if pngs != 2 || len(rows) != 4 || m.Body.HTML == "" || strings.Contains(m.Body.HTML, "cid:") {
 				t.Errorf("%d PNGs, %d CSV rows (header included), HTML %d bytes", pngs, len(rows), len(m.Body.HTML))
@@ -205,6 +212,16 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 			time.Sleep(500 * time.Millisecond) // nothing more arrives
 			if mails = reportMails(); len(mails) != 2 || mails[1].Body.Text == m.Body.Text {
 				t.Fatalf("%d emails after a second firing and one re-send, want 2 (the second marked as a re-send)", len(mails))
+			}
+			// The copy carries the same meeting, updated (its sequence), not a second one.
+			for _, a := range mails[1].Attachments {
+				if a.Filename == "handoff-sla-review-2026-11.ics" {
+					invites++
+					checkReviewInvite(t, s.contract, a, "1")
+				}
+			}
+			if invites != 2 {
+				t.Errorf("the re-sent copy carries %d invitations, want 1", invites-1)
 			}
 			again, err := reports.Get(ctx, nov, true)
 			if err != nil || again.Digest != rec.Digest || !again.AsOf.Equal(rec.AsOf) || again.Resends != 1 {

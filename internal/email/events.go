@@ -79,6 +79,8 @@ func composer(k handoff.EventKind) func(*eventMail, Links) error {
 		return (*eventMail).stuck
 	case handoff.EventUndelivered:
 		return (*eventMail).undelivered
+	case handoff.EventOutcomeMissing:
+		return (*eventMail).outcomeMissing
 	}
 	return nil
 }
@@ -269,6 +271,8 @@ func (b *eventMail) aboutWords() (what, about string) {
 		return b.t.WhatBreachFirstContact, b.w(b.t.AboutBreachFirstContact, b.name(b.e.RepID)) // whose breach
 	case handoff.EventFeedbackBreach:
 		return b.t.WhatBreachFeedback, b.t.AboutBreachFeedback
+	case handoff.EventOutcomeMissing:
+		return words.ForCRM(b.c.Locale).WhatOutcome, words.ForCRM(b.c.Locale).AboutOutcome
 	}
 	kind := header(string(b.e.About))
 	return b.w(b.t.WhatOther, kind), b.w(b.t.AboutOther, kind)

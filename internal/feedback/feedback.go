@@ -232,7 +232,7 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c h
 	}
 	recorded := false
 	_, err = p.store.Update(ctx, c.Handoff, r.At, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		ok, err := h.Record(r, p.contract.Calendar)
+		ok, err := h.Answer(r, p.contract)
 		if err == nil && !ok {
 			return nil, handoff.ErrNoChange // already recorded: the first answer stands
 		}

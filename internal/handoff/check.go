@@ -80,6 +80,9 @@ func (h Handoff) Due(now time.Time) []Step {
 			steps = append(steps, Step{Kind: StepFeedbackReminder, N: n - 1, Due: h.FeedbackReminders[n-1]})
 		}
 	}
+	if s, ok := h.outcomeStep(now); ok {
+		steps = append(steps, s)
+	}
 	return steps
 }
 

@@ -11,6 +11,9 @@
 //	          reminders, first-contact breach ──▶ escalation ──▶ reassignment (a fresh clock for the next rep)
 //	          feedback deadline passed ──▶ feedback breach, the rep reminded and the manager told
 //
+//	accepted ──▶ outcome deadline (sales.outcome_within) ──▶ an outcome from the CRM by then, or one reminder
+//	             (outcome.go: CRM care)
+//
 // An SQL email never leaves once the lead's latest answer to the consent question is no: the hand-off whose
 // email it was is withdrawn instead (Withdraw) — the email abandoned, nothing more checked or sent, marketing
 // ops told.
@@ -133,6 +136,10 @@ type Handoff struct {
 
 	Contact  Contact  // zero until the lead is contacted
 	Decision Decision // zero until sales answer
+	// OutcomeDue is when the accepted SQL must have its outcome in the CRM (sales.outcome_within, scheduled by
+	// Answer); zero when the contract does not measure it. OutcomeChecked: the checker looked at it (CheckOutcome).
+	OutcomeDue     time.Time
+	OutcomeChecked bool
 
 	// What the deadline checker recorded (each also an SLA event, with its detail).
 	FirstContactBreaches int  // reps who let the first-contact deadline pass (a reassigned SQL can have two)
@@ -288,6 +295,7 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 	} else if h.AnsweredLate() && !h.FeedbackBreached {
 		consider(h.FeedbackDue) // the breach is still to be recorded
 	}
+	consider(h.outcomeDue())
 	return next
 }
 

@@ -352,7 +352,7 @@ func (h *Handler) salesAnswer(ctx context.Context, d webhook.Delivery, ref lead.
 	}
 	recorded := false
 	stored, err := h.handoffs.Update(ctx, latest.Key, d.At, func(ho *handoff.Handoff) ([]handoff.Event, error) {
-		ok, err := ho.Record(r, h.contract.Calendar)
+		ok, err := ho.Answer(r, h.contract)
 		if err == nil && !ok {
 			return nil, handoff.ErrNoChange
 		}

@@ -38,6 +38,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/invite"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
@@ -407,7 +408,16 @@ func (r *Reporter) compose(ctx context.Context, m contract.Month, cp report.Copy
 	if err != nil {
 		return email.Message{}, err
 	}
-	return r.message(e), nil
+	msg := r.message(e)
+	// The review meeting the report feeds (marketing.review_meeting): one per month, a copy sent again updates it.
+	ics, ok, err := invite.Review(r.contract, m, full.AsOf, cp.Resend, r.now())
+	if err != nil {
+		return email.Message{}, err
+	}
+	if ok {
+		msg.Attachments = append(msg.Attachments, ics)
+	}
+	return msg, nil
 }
 
 // message is the report's email: to leadership, marketing ops in copy (the contract's recipients).

@@ -186,8 +186,10 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     month up to AsOf — one per rep and week that had something new for them — sent (SES accepted it) out of
 //     those due, with the pieces the sent ones shared. A month with no digest due (nothing published for
 //     anyone) is not measured: there was nothing to share, and the contract sets no number of pieces.
-//   - Review (marketing.review_meeting), CRMCare (sales.outcome_within): their keys and records come with the
-//     review invitation and the CRM-care reminder.
+//   - CRMCare (sales.outcome_within): per rep who had outcome deadlines in the month, their SQLs left without an
+//     outcome by then, at most 0 (Report.CRMCare; see CRMCare.commitment).
+//   - Review (marketing.review_meeting): the report carries the invitation; whether the meeting was held is
+//     recorded nowhere, so it stays not measured.
 //   - Availability: the contract states no figure for it.
 //
 // Feedback is judged against every SQL (100%) answered within sales.feedback_deadline: the contract gives that
@@ -227,6 +229,7 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 			func(c IdeaCount) int { return c.FeedbackInMonth }),
 		Ideas: k.perRepIdeas(r, k.c.Sales.IdeasPerQuarter, true,
 			func(c IdeaCount) int { return c.IdeasInQuarter }),
+		CRMCare: r.CRMCare.commitment(),
 	}
 }
 

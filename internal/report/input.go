@@ -55,6 +55,8 @@ const (
 	FirstContactBreach  = records.FirstContactBreach
 	FeedbackBreachEvent = records.FeedbackBreachEvent
 	Reassignment        = records.Reassignment
+	OutcomeMissing      = records.OutcomeMissing
+	OutcomeInTime       = records.OutcomeInTime
 )
 
 // Months is how many months the trend and the funnel show: the reported month and the five before it.

@@ -189,6 +189,7 @@ func (f format) view(r Report, subject string) view {
 		v.Discuss = append(v.Discuss, f.point(r, p))
 	}
 	v.Sections = []section{f.marketingSection(r), f.salesSection(r), f.funnelSection(r)}
+	v.Sections[1].Blocks = append(v.Sections[1].Blocks, f.crmCareBlock(r.CRMCare))
 	if r.Ideas != nil {
 		v.Sections = append(v.Sections, f.ideasSection(r))
 	}

@@ -59,6 +59,8 @@ type Report struct {
 	Funnel    []Cohort // the window's months, oldest first
 	Discuss   []Point  // for the SLA review, most important first
 	SQLs      []SQLRow // the month's hand-offs, in hand-off order: the CSV
+	// CRMCare is sales' CRM care in the month, per rep (sales.outcome_within).
+	CRMCare CRMCare
 	// Ideas is sales' ideas and field feedback (ideas.go); nil when nobody wrote in the quarter to date.
 	Ideas *Ideas `json:",omitempty"`
 	// Commitments judges every commitment of the contract, one line each (see Judge); empty in a report stored
@@ -300,6 +302,7 @@ func Compute(c *contract.Contract, in Input) Report {
 	k.handoffs()
 	r.Marketing = k.marketing()
 	r.Sales, r.SQLs = k.sales()
+	r.CRMCare = k.crmCare()
 	r.Funnel = k.funnel()
 	r.Recorded = k.versions()
 	r.Discuss = discuss(r)

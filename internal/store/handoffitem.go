@@ -43,6 +43,9 @@ type handoffItem struct {
 
 	Contact  *contactItem  `dynamodbav:"contact,omitempty"`
 	Decision *decisionItem `dynamodbav:"decision,omitempty"`
+	// The CRM-care deadline of an accepted SQL, and whether the checker looked at it (absent: not measured).
+	OutcomeDue     string `dynamodbav:"outcomeDue,omitempty"`
+	OutcomeChecked bool   `dynamodbav:"outcomeChecked,omitempty"`
 
 	FirstContactBreaches int      `dynamodbav:"firstContactBreaches"`
 	FirstContactBreached bool     `dynamodbav:"firstContactBreached"`
@@ -150,6 +153,7 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 		d := h.Decision
 		it.Decision = &decisionItem{Verdict: d.Verdict, At: stamp(d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
 	}
+	it.OutcomeDue, it.OutcomeChecked = stamp(h.OutcomeDue), h.OutcomeChecked
 	if next := h.NextCheck(now); !next.IsZero() {
 		it.DueBucket, it.DueAt = dueBucket(h.LeadID), stamp(next)
 	} else if !h.Answered() && !h.Ended() {
@@ -210,6 +214,7 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	if d := it.Decision; d != nil {
 		h.Decision = handoff.Decision{Verdict: d.Verdict, At: r.time("decision.at", d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
 	}
+	h.OutcomeDue, h.OutcomeChecked = r.time("outcomeDue", it.OutcomeDue), it.OutcomeChecked
 	switch {
 	case h.LeadID == "" || h.At.IsZero():
 		r.fail("no leadId or handoffAt")

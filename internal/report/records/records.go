@@ -203,8 +203,15 @@ const (
 	Reassignment        = handoff.EventReassignment
 )
 
+// CRM care's events (sales.outcome_within): an accepted SQL's outcome deadline passed, with or without an outcome.
+const (
+	OutcomeMissing = handoff.EventOutcomeMissing
+	OutcomeInTime  = handoff.EventOutcomeInTime
+)
+
 // EventKinds are the kinds the report reads, one Query each.
-var EventKinds = []EventKind{Reminder, FeedbackReminder, AwayEscalation, FirstContactBreach, FeedbackBreachEvent, Reassignment}
+var EventKinds = []EventKind{Reminder, FeedbackReminder, AwayEscalation, FirstContactBreach, FeedbackBreachEvent, Reassignment,
+	OutcomeMissing, OutcomeInTime}
 
 // Event is an SLA event (deadline checker): a reminder, a breach, an escalation, a reassignment.
 type Event struct {
