@@ -37,7 +37,7 @@ func TestRun(t *testing.T) {
 		stdoutHas []string
 	}{
 		{name: "check a valid contract", args: []string{"contract", "check", example}, code: 0,
-			stdoutHas: []string{"valid — version 2026.11-3, Maintenia SAS", "first contact within 4h, feedback within 16h",
+			stdoutHas: []string{"valid — version 2026.12-1, Maintenia SAS", "first contact within 4h, feedback within 16h",
 				"  consent: a lead whose latest answer is no is never handed to sales; one that never answered is handed to sales (missing: allow)\n" +
 					"    asked by site-contact (\"J'accepte d'être recontacté\"), zapier-linkedin (\"consent\")\n" +
 					"    typeform-audit, webflow-webinar: a field named \"consent\", if they send one\n",

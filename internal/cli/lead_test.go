@@ -60,7 +60,7 @@ func TestLeadShowsTheProofOfConsent(t *testing.T) {
 	want := "lead " + id + " (paul.henry@meca-precision.fr)\n" +
 		"  stage mql since 2026-11-27 17:31 CET\n" +
 		"  held from sales since 2026-11-27 17:31 CET: its latest answer to the consent question is no (qualified by demo-request)\n" +
-		"  may be handed to sales: no, its latest answer to the consent question is no (contract 2026.11-3)\n" +
+		"  may be handed to sales: no, its latest answer to the consent question is no (contract 2026.12-1)\n" +
 		"  consent, submission by submission (the proof):\n" +
 		"    2026-11-27 17:30 CET  site-contact     no   \"J'accepte d'être recontacté\"  form \"Contact\" (contact)\n" +
 		"    2026-11-28 17:30 CET  webflow-webinar  —    not asked\n"
@@ -71,7 +71,7 @@ func TestLeadShowsTheProofOfConsent(t *testing.T) {
 	submit("d3", "site-contact", at.Add(48*time.Hour), &lead.Consent{Given: true, At: at.Add(47 * time.Hour), Field: question}, nil)
 	code, out, _ = run("--id", id)
 	if code != 0 || strings.Contains(out, "@") || !strings.HasPrefix(out, "lead "+id+"\n") ||
-		!strings.Contains(out, "  may be handed to sales: yes, when it qualifies (contract 2026.11-3)\n") ||
+		!strings.Contains(out, "  may be handed to sales: yes, when it qualifies (contract 2026.12-1)\n") ||
 		!strings.Contains(out, "    2026-11-29 17:30 CET  site-contact     yes  \"J'accepte d'être recontacté\", answered 2026-11-29 16:30 CET\n") {
 		t.Errorf("by ID, after consent: exit %d:\n%s", code, out)
 	}

@@ -99,7 +99,7 @@ func TestAWeekOfDeadlines(t *testing.T) {
 		{at: "2026-11-30 15:00", mails: []wantMail{
 			{to: sophie, cc: claire, subject: []string{company}, text: []string{"Thomas Martin", "mardi 01/12/2026 à 10:00"}},
 			{to: claire, cc: ops, subject: []string{company, "Délai dépassé : Thomas Martin", "réattribué à Sophie Bernard"},
-				text: []string{"lundi 30/11/2026 à 15:00", "délai dépassé à l'instant", "mardi 01/12/2026 à 10:00", "2026.11-3"}},
+				text: []string{"lundi 30/11/2026 à 15:00", "délai dépassé à l'instant", "mardi 01/12/2026 à 10:00", "2026.12-1"}},
 		}},
 		{at: "2026-11-30 16:59"},
 		// Sophie's reminders: 2h after 15:00 is 17:00; 3h12 is Tuesday 09:12.

@@ -257,10 +257,10 @@ func eventCases(t *testing.T) []eventCase {
 			to: []string{claire}, cc: []string{opsAddr},
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "Délai dépassé : Thomas Martin n'a pas contacté ACME Industrie avant 15:00",
-					both: []string{"Bonjour Claire Dubois,", "Thomas Martin n'a pas contacté ce SQL dans le délai du contrat (version 2026.11-3)", "lundi 30/11/2026 à 15:00",
+					both: []string{"Bonjour Claire Dubois,", "Thomas Martin n'a pas contacté ce SQL dans le délai du contrat (version 2026.12-1)", "lundi 30/11/2026 à 15:00",
 						"retard de 0h30 en temps ouvré", "Thomas Martin garde le SQL", "seulement l'escalade", "claire@acme-industrie.fr"}},
 				contract.English: {subject: "Deadline missed: Thomas Martin did not contact ACME Industrie before 15:00",
-					both: []string{"Hello Claire Dubois,", "Thomas Martin did not contact this SQL within the contract's deadline (version 2026.11-3)", "Monday 30 Nov 2026 at 15:00",
+					both: []string{"Hello Claire Dubois,", "Thomas Martin did not contact this SQL within the contract's deadline (version 2026.12-1)", "Monday 30 Nov 2026 at 15:00",
 						"0h30 late in business time", "Thomas Martin keeps the SQL", "escalate only"}},
 			},
 		},
@@ -315,10 +315,10 @@ func eventCases(t *testing.T) []eventCase {
 			want: map[contract.Locale]expect{
 				contract.French: {subject: "Réponse en retard : acceptez ou rejetez ACME Industrie (attendue avant 10:00)",
 					both: []string{"Bonjour Thomas Martin,", "accepté ou rejeté dans son délai", "mercredi 02/12/2026 à 10:00", "retard de 1h00 en temps ouvré",
-						"Le dépassement est enregistré (contrat 2026.11-3)", "Claire Dubois est en copie."}},
+						"Le dépassement est enregistré (contrat 2026.12-1)", "Claire Dubois est en copie."}},
 				contract.English: {subject: "Answer overdue: accept or reject ACME Industrie (due before 10:00)",
 					both: []string{"Hello Thomas Martin,", "accepted or rejected within its deadline", "Wednesday 2 Dec 2026 at 10:00", "1h00 late in business time",
-						"The breach is recorded (contract 2026.11-3)", "Claire Dubois is in copy."}},
+						"The breach is recorded (contract 2026.12-1)", "Claire Dubois is in copy."}},
 			},
 		},
 		{

@@ -288,7 +288,7 @@ func TestSQLTransitionIsWhatNotifyConsumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(out.Items) != 1 || str(out.Items[0], "source") != "site-contact" || str(out.Items[0], "to") != "sql" ||
-		str(out.Items[0], "contractVersion") != "2026.11-3" || str(out.Items[0], "leadId") != id {
+		str(out.Items[0], "contractVersion") != "2026.12-1" || str(out.Items[0], "leadId") != id {
 		t.Fatalf("the month's transitions = %v", out.Items)
 	}
 	// Its cause is on the record, which the index does not project (the report does not read it).

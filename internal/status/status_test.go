@@ -55,7 +55,7 @@ func TestHandleSampleEvent(t *testing.T) {
 			if err := json.Unmarshal([]byte(resp.Body), &got); err != nil {
 				t.Fatal(err)
 			}
-			if got.Contract.Version != "2026.11-3" || got.Contract.TimeZone != "Europe/Paris" || len(got.Contract.Digest) != 64 {
+			if got.Contract.Version != "2026.12-1" || got.Contract.TimeZone != "Europe/Paris" || len(got.Contract.Digest) != 64 {
 				t.Errorf("contract = %+v", got.Contract)
 			}
 			if got.BusinessHours.Open != tc.open || got.BusinessHours.NextOpen.Format(time.RFC3339) != tc.nextOpen {

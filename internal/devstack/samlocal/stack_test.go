@@ -486,7 +486,7 @@ func TestProjectStatusFunction(t *testing.T) {
 	}
 	err = json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || body.Contract.Version != "2026.11-3" || body.Contract.Company != "Maintenia SAS" {
+	if err != nil || resp.StatusCode != 200 || body.Contract.Version != "2026.12-1" || body.Contract.Company != "Maintenia SAS" {
 		t.Fatalf("GET /v1/status = %d %+v %v", resp.StatusCode, body, err)
 	}
 
