@@ -115,7 +115,7 @@ func TestTheWholeContractThroughTheStack(t *testing.T) {
 	}
 
 	// The enterprise rep follows the digest's link and leaves field feedback; the same form again records nothing.
-	link := regexp.MustCompile(regexp.QuoteMeta(s.URL())+`/v1/ideas/\S+`).FindString(digests[enterprise].Body.Text)
+	link := regexp.MustCompile(regexp.QuoteMeta(s.URL()) + `/v1/ideas/\S+`).FindString(digests[enterprise].Body.Text)
 	page := s.do(mustRequest(t, "GET", link, nil))
 	submission := regexp.MustCompile(`name="submission" value="([^"]+)"`).FindStringSubmatch(page.body)
 	if page.status != http.StatusOK || submission == nil {
