@@ -13,8 +13,11 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
+	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
 	"github.com/handoff-sla/handoff/internal/store"
 )
@@ -129,3 +132,71 @@ func TestMonthsReadWhenEachSQLWasAlerted(t *testing.T) {
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// TestAlertedAtIsWrittenOnce: the hand-off item gets alertedAt when its first SQL email is settled sent (through
+// the SQL email's gate), and keeps it through a reassignment, the new rep's email sent, and a retried write.
+func TestAlertedAtIsWrittenOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	h := f.claimed("alerted@crm.fr", "thomas-martin")
+	if _, err := f.handoffs.Claim(ctx, h, &routing.Count{Team: "nord", RepID: "thomas-martin"}, at); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() (handoff.Handoff, string) {
+		t.Helper()
+		got, err := f.handoffs.Get(ctx, h.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := testenv.DynamoDB(t).GetItem(ctx, &dynamodb.GetItemInput{TableName: &f.tables.SLA,
+			Key: map[string]types.AttributeValue{"pk": str("LEAD#" + h.LeadID), "sk": str("HANDOFF#" + stamp(h.At))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := ""
+		if v, ok := out.Item["alertedAt"].(*types.AttributeValueMemberS); ok {
+			raw = v.Value
+		}
+		return got, raw
+	}
+	if got, raw := stored(); !got.AlertedAt.IsZero() || raw != "" {
+		t.Fatalf("claimed: alerted at %s (%q)", got.AlertedAt, raw)
+	}
+	sentAt := at.Add(2 * time.Second)
+	gate := handoff.NewSQLMailGate(f.handoffs, h.Key)
+	if _, ok, err := gate.Pass(ctx, at.Add(time.Second)); err != nil || !ok {
+		t.Fatalf("gate: %v %v", ok, err)
+	}
+	if err := gate.Settle(ctx, sentAt, outbox.Settlement{Outcome: outbox.Sent, MessageID: "m1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, raw := stored(); !got.AlertedAt.Equal(sentAt) || raw != stamp(sentAt) {
+		t.Fatalf("sent: alerted at %s (%q), want %s", got.AlertedAt, raw, sentAt)
+	}
+	breach := at.Add(3 * 24 * time.Hour)
+	d, _ := handoff.DeadlinesFrom(f.c, breach)
+	for _, change := range []handoff.Change{
+		func(h *handoff.Handoff) ([]handoff.Event, error) {
+			b := h.BreachFirstContact("claire-dubois", 60, breach)
+			r := h.Reassign(handoff.Assignment{RepID: "sophie-bernard", Team: "sud", Reason: "after a breach", At: breach}, d, breach)
+			return []handoff.Event{b, r}, nil
+		},
+		func(h *handoff.Handoff) ([]handoff.Event, error) {
+			h.Mail.Start(breach)
+			h.Mail.Sent("m2", breach.Add(time.Second))
+			return nil, nil
+		},
+		func(h *handoff.Handoff) ([]handoff.Event, error) {
+			h.AlertedAt = time.Time{} // a writer that would clear it
+			return nil, nil
+		},
+	} {
+		if _, err := f.handoffs.Update(ctx, h.Key, breach, change); err != nil {
+			t.Fatal(err)
+		}
+		if got, raw := stored(); !got.AlertedAt.Equal(sentAt) || raw != stamp(sentAt) {
+			t.Errorf("after the reassignment: alerted at %s (%q), want %s", got.AlertedAt, raw, sentAt)
+		}
+	}
+}
