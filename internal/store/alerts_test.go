@@ -17,8 +17,8 @@ import (
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
-	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
+	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
