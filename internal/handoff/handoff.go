@@ -118,6 +118,11 @@ type Handoff struct {
 	Assignments []Assignment
 	// Mail is the SQL email to the rep who holds it now.
 	Mail outbox.Mail
+	// AlertedAt is when the SQL email of the first assignment was settled sent (Mail.SentAt then): the alert to
+	// sales of the new SQL. Written once (NoteAlerted), never changed after: a reassignment's email replaces
+	// Mail, not this, so the report reads as of its instant what it read then. Zero until then, and on hand-offs
+	// stored before it was kept (see NoteAlerted).
+	AlertedAt time.Time
 	// ClockFrom is when the current rep's deadlines started: the hand-off, a resend of a stuck SQL email, or
 	// the reassignment to them.
 	ClockFrom       time.Time

@@ -174,12 +174,10 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 // commitmentFigures is the month's figures for every commitment, from the report's own figures and the contract
 // in force. What the records do not hold yet stays zero, "not measured" (see CommitmentFigures):
 //   - Alert: the contract has every SQL emailed to its rep (Stated, 100%, no figure of its own); the figure is
-//     the month's SQLs whose SQL email to the rep holding them was sent, out of the month's SQLs, when the
-//     store read the emails' state (Input.Alerts; the by-month index projects none, and an index's projection
-//     cannot change in place). The records keep the latest assignment's email only: an SQL reassigned after AsOf
-//     is left out of both counts, as is one whose email is still on its way when read (pending). So this one figure is the emails' state as read when the report is computed
-//     (at the schedule's instant, once: the report of record), not rebuilt as of AsOf like the others: computed
-//     again later, an SQL reassigned since is left out.
+//     the month's SQLs alerted by AsOf out of those judged (alertOf), when the store read when each was alerted
+//     (Input.Alerts; the by-month index projects none, and an index's projection cannot change in place). It
+//     rests only on the hand-off instant, AsOf and the instant its first SQL email was settled sent, which is
+//     written once (Handoff.AlertedAt): computed again later, it is the same.
 //   - FieldFeedback (sales.feedback_per_month, field feedback in the month) and Ideas (sales.ideas_per_quarter,
 //     content ideas in the quarter to date): per rep of the roster, from the report's Ideas.
 //   - Content (marketing.digest): every digest due in the month sent (100%): the digests whose slot fell in the
@@ -203,17 +201,12 @@ func (k *computer) commitmentFigures(r Report) CommitmentFigures {
 		if !k.in.Alerts {
 			break // not read: nothing counted, so a report without them is the same whenever computed
 		}
-		// The records keep the email of the latest assignment: an SQL reassigned after AsOf was held then by a
-		// rep whose email's state is no longer known, and is left out of the share (as a pending deadline is).
-		// An email still on its way when read (a reassignment's a moment before the schedule fired) is pending,
-		// left out too, as a deadline still running is; one sent then, even a moment after AsOf, reached its
-		// rep; one neither (given up) did not.
-		if n := len(h.Assignments); n > 0 && !k.happened(h.Assignments[n-1].At) || h.AlertPending {
-			continue
-		}
-		alerted.D++
-		if !h.AlertSentAt.IsZero() {
-			alerted.N++
+		switch j := k.alertOf(h); j {
+		case alertKept, alertMissed:
+			alerted.D++
+			if j == alertKept {
+				alerted.N++
+			}
 		}
 	}
 	return CommitmentFigures{
@@ -260,4 +253,35 @@ func (k *computer) contentFigure() Measure {
 		}
 	}
 	return m
+}
+
+// alertJudgement is how one SQL counts in the alert commitment.
+type alertJudgement int
+
+const (
+	alertLeftOut alertJudgement = iota // in neither count
+	alertKept
+	alertMissed
+)
+
+// AlertGrace is how long after its hand-off an SQL not alerted yet at AsOf is pending rather than missed: its
+// email leaves within seconds of the hand-off, and one stuck is resent by the deadline checker after
+// handoff.StuckAfter (5 minutes) on its minute schedule, so ten minutes covers a first try and one resend.
+const AlertGrace = 10 * time.Minute
+
+// alertOf judges one SQL of the month handed off by AsOf: alerted (AlertedAt at or before AsOf) keeps it; not
+// alerted by AsOf misses it, unless it was handed off less than AlertGrace before AsOf (pending: left out, as a
+// deadline still running is). A hand-off whose first email's fate is not held (Handoff.AlertUnknown:
+// stored before AlertedAt was kept, and reassigned) is left out. Each depends on the hand-off instant, AsOf and
+// the immutable AlertedAt only, so the month computed again as of the same AsOf judges it the same.
+func (k *computer) alertOf(h *Handoff) alertJudgement {
+	switch {
+	case k.happened(h.AlertedAt):
+		return alertKept
+	case h.AlertUnknown:
+		return alertLeftOut
+	case !k.in.AsOf.IsZero() && k.in.AsOf.Sub(h.At) < AlertGrace:
+		return alertLeftOut
+	}
+	return alertMissed
 }

@@ -1,7 +1,7 @@
 package report_test
 
 // An independent review of the commitments section against the README ("The contract's commitments") and the doc
-// comments of report.Measure, report.PerRep and records.Handoff.AlertSentAt: on the random months of
+// comments of report.Measure, report.PerRep and records.Handoff.AlertedAt: on the random months of
 // independent_test.go, each line is judged again from the oracle's figures and the contract's text
 // (indepContractYAML: 10 SQLs and 20 MQLs a month, 90% contacted within 4h, an answer within 16h).
 
@@ -42,30 +42,34 @@ func TestIndependentCommitments(t *testing.T) {
 		w := genWorld(r, c, m, 1+r.Intn(30))
 		asOf := randomAsOf(r, c, m)
 		in := w.read(m, asOf, time.Time{}, asOf)
-		// The SQL emails' state, as the store reads it: sent a minute after the hand-off or after the report's
-		// instant, given up, or still on its way (pending: left out).
+		// When each SQL was alerted, as the store reads it: a minute after its hand-off, exactly at or after the
+		// report's instant, never, or not known (stored before alertedAt was kept, and reassigned: left out).
 		in.Alerts = r.Intn(4) != 0
 		alerted, known := 0, 0
 		for i := range in.Handoffs {
 			h := &in.Handoffs[i]
-			h.AlertPending = false
-			switch r.Intn(7) {
+			h.AlertUnknown = false
+			switch r.Intn(8) {
 			case 0:
-				h.AlertSentAt = time.Time{}
+				h.AlertedAt = time.Time{}
 			case 6:
-				h.AlertSentAt, h.AlertPending = time.Time{}, true
+				h.AlertedAt, h.AlertUnknown = time.Time{}, true
 			case 1:
-				h.AlertSentAt = asOf.Add(time.Hour)
+				h.AlertedAt = asOf.Add(time.Hour)
+			case 2:
+				h.AlertedAt = asOf
 			default:
-				h.AlertSentAt = h.At.Add(time.Minute)
+				h.AlertedAt = h.At.Add(time.Minute)
 			}
-			// Known at asOf when the email the records keep (the latest assignment's) was the one then.
+			// Alerted iff by asOf; not alerted by asOf is missed, unless handed off less than AlertGrace before
+			// asOf (pending).
 			inMonth := contract.MonthOf(h.At.In(c.Location)) == m && !h.At.After(asOf)
-			if !inMonth || len(h.Assignments) > 0 && h.Assignments[len(h.Assignments)-1].At.After(asOf) || h.AlertPending {
+			byAsOf := !h.AlertedAt.IsZero() && !h.AlertedAt.After(asOf)
+			if !inMonth || h.AlertUnknown && !byAsOf || !byAsOf && asOf.Sub(h.At) < report.AlertGrace {
 				continue
 			}
 			known++
-			if !h.AlertSentAt.IsZero() { // sent when read, a moment after asOf included
+			if byAsOf {
 				alerted++
 			}
 		}

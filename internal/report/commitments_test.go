@@ -347,12 +347,12 @@ func TestAlertCommitment(t *testing.T) {
 			}
 			return h.At.Add(time.Second)
 		}, 6, Broken},
-		{"one sent a second after the report's instant", func(i int, h Handoff) time.Time {
+		{"one sent a second after the report's instant, handed off long before: missed", func(i int, h Handoff) time.Time {
 			if i == 0 {
 				return july().AsOf.Add(time.Second)
 			}
 			return h.At.Add(time.Second)
-		}, 7, Kept},
+		}, 6, Broken},
 		{"two never sent", func(i int, h Handoff) time.Time {
 			if i < 2 {
 				return time.Time{}
@@ -372,10 +372,10 @@ func TestAlertCommitment(t *testing.T) {
 		for i := range in.Handoffs {
 			h := &in.Handoffs[i]
 			if contract.MonthOf(h.At.In(c.Location)) != in.Month {
-				h.AlertSentAt = time.Time{} // an earlier month's SQL: never counted, sent or not
+				h.AlertedAt = time.Time{} // an earlier month's SQL: never counted, alerted or not
 				continue
 			}
-			h.AlertSentAt = tc.sent(month, *h)
+			h.AlertedAt = tc.sent(month, *h)
 			month++
 		}
 		got := alert(in)
@@ -385,42 +385,9 @@ func TestAlertCommitment(t *testing.T) {
 	}
 }
 
-// TestAlertReassignedAfterAsOf: the records keep the latest assignment's SQL email; an SQL reassigned after AsOf
-// (its new email sent after it, or not yet) was held at AsOf by a rep whose email's state is no longer known: it
-// is left out of the share, neither alerted nor missed.
+// TestAlertReassignedAfterAsOf: a reassignment after AsOf replaces the hand-off's email, not when it was
+// alerted: the SQL alerted at its hand-off stays alerted, whatever became of the new rep's email.
 func TestAlertReassignedAfterAsOf(t *testing.T) {
-	t.Parallel()
-	c := parseContract(t, testContract)
-	for _, sent := range []time.Duration{time.Hour, 0} {
-		in := july()
-		in.Alerts = true
-		first := true
-		for i := range in.Handoffs {
-			h := &in.Handoffs[i]
-			if contract.MonthOf(h.At.In(c.Location)) != in.Month {
-				continue
-			}
-			h.AlertSentAt = h.At.Add(time.Second)
-			if first {
-				first = false
-				h.Assignments = append(h.Assignments, Assignment{RepID: h.RepID, At: in.AsOf.Add(time.Minute)})
-				h.AlertSentAt = time.Time{}
-				if sent > 0 {
-					h.AlertSentAt = in.AsOf.Add(sent)
-				}
-			}
-		}
-		for _, com := range Compute(c, in).Commitments {
-			if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 6 || com.Figure.D != 6) {
-				t.Errorf("new email sent %v after AsOf: %s %d/%d, want kept 6/6", sent, com.Verdict, com.Figure.N, com.Figure.D)
-			}
-		}
-	}
-}
-
-// TestAlertPending: an SQL email still on its way when read (claimed or sending) is pending: left out of the
-// share, neither alerted nor missed; with every other one sent the line is kept.
-func TestAlertPending(t *testing.T) {
 	t.Parallel()
 	c := parseContract(t, testContract)
 	in := july()
@@ -431,15 +398,48 @@ func TestAlertPending(t *testing.T) {
 		if contract.MonthOf(h.At.In(c.Location)) != in.Month {
 			continue
 		}
-		h.AlertSentAt = h.At.Add(time.Second)
+		h.AlertedAt = h.At.Add(time.Second)
 		if first {
 			first = false
-			h.AlertSentAt, h.AlertPending = time.Time{}, true
+			h.Assignments = append(h.Assignments, Assignment{RepID: h.RepID, At: in.AsOf.Add(time.Minute)})
 		}
 	}
 	for _, com := range Compute(c, in).Commitments {
-		if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 6 || com.Figure.D != 6) {
-			t.Errorf("one email on its way: %s %d/%d, want kept 6/6", com.Verdict, com.Figure.N, com.Figure.D)
+		if com.Kind == CommitAlert && (com.Verdict != Kept || com.Figure.N != 7 || com.Figure.D != 7) {
+			t.Errorf("reassigned after AsOf: %s %d/%d, want kept 7/7", com.Verdict, com.Figure.N, com.Figure.D)
+		}
+	}
+}
+
+// TestAlertJudgedAsOfAsOf: one SQL's alert judged from its hand-off instant, AsOf and when it was alerted only:
+// alerted by AsOf keeps it; not by AsOf misses it, unless handed off less than AlertGrace before AsOf (pending,
+// left out); one whose first email's fate is not held is left out.
+func TestAlertJudgedAsOfAsOf(t *testing.T) {
+	t.Parallel()
+	asOf := time.Date(2026, 8, 1, 6, 0, 0, 0, time.UTC)
+	long := asOf.Add(-2 * time.Hour)
+	for _, tc := range []struct {
+		name          string
+		asOf          time.Time
+		at, alertedAt time.Time
+		unknown       bool
+		want          alertJudgement
+	}{
+		{"alerted a second after its hand-off", asOf, long, long.Add(time.Second), false, alertKept},
+		{"alerted exactly at AsOf", asOf, long, asOf, false, alertKept},
+		{"alerted a second after AsOf", asOf, long, asOf.Add(time.Second), false, alertMissed},
+		{"never alerted", asOf, long, time.Time{}, false, alertMissed},
+		{"handed off exactly AlertGrace before AsOf, not alerted", asOf, asOf.Add(-AlertGrace), time.Time{}, false, alertMissed},
+		{"handed off within the grace, not alerted yet", asOf, asOf.Add(-AlertGrace + time.Second), time.Time{}, false, alertLeftOut},
+		{"handed off within the grace, alerted after AsOf", asOf, asOf.Add(-time.Minute), asOf.Add(time.Minute), false, alertLeftOut},
+		{"handed off within the grace, alerted by AsOf", asOf, asOf.Add(-time.Minute), asOf.Add(-30 * time.Second), false, alertKept},
+		{"stored before alertedAt was kept, reassigned", asOf, long, time.Time{}, true, alertLeftOut},
+		{"no AsOf: everything recorded, no grace", time.Time{}, asOf, time.Time{}, false, alertMissed},
+		{"no AsOf, alerted", time.Time{}, asOf, asOf.Add(time.Hour), false, alertKept},
+	} {
+		k := &computer{in: Input{AsOf: tc.asOf}}
+		if got := k.alertOf(&Handoff{At: tc.at, AlertedAt: tc.alertedAt, AlertUnknown: tc.unknown}); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
 		}
 	}
 }

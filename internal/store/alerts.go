@@ -12,15 +12,18 @@ import (
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
-// alertAttributes are what the report reads of a hand-off item by key: its key and its SQL email's status and
-// sending instant, for the commitment to alert sales to each SQL. Not through by-month, which projects no email
-// state (and an index's projection cannot change in place); the report's role may read of a hand-off these
-// top-level attributes only (template.yaml, TheMonthsSQLEmailsOnly).
-var alertAttributes = []string{"pk", "sk", "mail.status", "mail.sentAt"}
+// alertAttributes are what the report reads of a hand-off item by key: its key, when it was alerted (alertedAt,
+// written once) and, for an item stored before alertedAt was kept, its SQL email's status and sending instant.
+// Not through by-month, which projects no email state (and an index's projection cannot change in place); the
+// report's role may read of a hand-off these top-level attributes only (template.yaml, TheMonthsSQLEmailsOnly).
+var alertAttributes = []string{"pk", "sk", "alertedAt", "mail.status", "mail.sentAt"}
 
-// readAlerts sets, on each hand-off of m in in, when its SQL email was sent (records.Handoff.AlertSentAt) or that it
-// is on its way (AlertPending), read by key in batches; in.Alerts says they were read. A hand-off whose item is
-// gone (forgotten since) reads as neither: not sent.
+// readAlerts sets, on each hand-off of m in in, when it was alerted (records.Handoff.AlertedAt: its first SQL
+// email settled sent), read by key in batches; in.Alerts says they were read. An item without alertedAt was
+// stored before it was kept, or not alerted yet: if it was never reassigned, its email is the first one, and its
+// sending instant stands for alertedAt (the store writes that same instant as alertedAt at the item's next
+// write, handoff.NoteAlerted); if it was, whether its first email was sent is no longer held (AlertUnknown). A
+// hand-off whose item is gone (forgotten since) reads as not alerted.
 func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.Input) error {
 	at := map[string]int{} // pk/sk -> index in in.Handoffs
 	var keys []map[string]types.AttributeValue
@@ -46,17 +49,21 @@ func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.I
 		if !ok {
 			return fmt.Errorf("stored item %s: not a hand-off asked for", r.item)
 		}
+		alerted := r.time("alertedAt", it.AlertedAt)
 		sent := r.time("mail.sentAt", it.Mail.SentAt)
 		if r.err != nil {
 			return r.err
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		switch outbox.MailStatus(it.Mail.Status) {
-		case outbox.MailSent:
-			in.Handoffs[i].AlertSentAt = sent
-		case outbox.MailClaimed, outbox.MailSending:
-			in.Handoffs[i].AlertPending = true
+		h := &in.Handoffs[i]
+		switch {
+		case !alerted.IsZero():
+			h.AlertedAt = alerted
+		case len(h.Assignments) > 1:
+			h.AlertUnknown = true
+		case outbox.MailStatus(it.Mail.Status) == outbox.MailSent:
+			h.AlertedAt = sent
 		}
 		return nil
 	})

@@ -29,6 +29,9 @@ type handoffItem struct {
 	RepID       string           `dynamodbav:"repId"` // who holds it now (the last assignment)
 	Assignments []assignmentItem `dynamodbav:"assignments"`
 	Mail        mailItem         `dynamodbav:"mail"`
+	// AlertedAt: when the first assignment's SQL email was settled sent, written once (handoff.NoteAlerted);
+	// absent before then and from items written before it was kept. The report reads it (readAlerts).
+	AlertedAt string `dynamodbav:"alertedAt,omitempty"`
 
 	ClockFrom       string   `dynamodbav:"clockFrom"`
 	FirstContactDue string   `dynamodbav:"firstContactDue"`
@@ -124,7 +127,7 @@ func dueBucket(leadID string) string { return "DUE#" + strconv.Itoa(bucket(leadI
 func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 	it := handoffItem{PK: leadPK(h.LeadID), SK: handoffSK(h.At), Kind: "handoff", LeadID: h.LeadID, At: stamp(h.At),
 		ContractVersion: h.ContractVersion, LeadCompany: h.LeadCompany, Source: h.Source, UTMCampaign: h.UTMCampaign, FeedbackReminded: h.FeedbackReminded, Undelivered: h.Undelivered, Resends: h.Resends,
-		RepID: h.Rep(), Mail: newMailItem(h.Mail), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
+		RepID: h.Rep(), Mail: newMailItem(h.Mail), AlertedAt: stamp(h.AlertedAt), ClockFrom: stamp(h.ClockFrom), FirstContactDue: stamp(h.FirstContactDue),
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
 		Reassignments: h.Reassignments, Pending: h.Pending, ErasedAt: stamp(h.Erased), WithdrawnAt: stamp(h.Withdrawn), Version: h.Version,
@@ -192,7 +195,7 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 	r := reader{item: it.PK + "/" + it.SK}
 	h := handoff.Handoff{Key: handoff.Key{LeadID: it.LeadID, At: r.time("handoffAt", it.At)}, ContractVersion: it.ContractVersion,
 		LeadCompany: it.LeadCompany, Source: it.Source, UTMCampaign: it.UTMCampaign, FeedbackReminded: it.FeedbackReminded, Undelivered: it.Undelivered, Resends: it.Resends,
-		Mail: it.Mail.toMail(&r, "mail"), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
+		Mail: it.Mail.toMail(&r, "mail"), AlertedAt: r.time("alertedAt", it.AlertedAt), ClockFrom: r.time("clockFrom", it.ClockFrom), FirstContactDue: r.time("firstContactDue", it.FirstContactDue),
 		FeedbackDue: r.time("feedbackDue", it.FeedbackDue), Reminded: it.Reminded, FirstContactBreaches: it.FirstContactBreaches,
 		FirstContactBreached: it.FirstContactBreached, FeedbackBreached: it.FeedbackBreached, AwayEscalated: it.AwayEscalated,
 		Reassignments: it.Reassignments, Pending: it.Pending, Erased: r.time("erasedAt", it.ErasedAt), Withdrawn: r.time("withdrawnAt", it.WithdrawnAt), Version: it.Version}

@@ -36,6 +36,7 @@ func NewHandoffs(db DB, t Tables) *Handoffs { return &Handoffs{db: newClient(db)
 // assignment moved a count (choose again), lead.ErrNotFound when the lead is gone.
 func (s *Handoffs) Claim(ctx context.Context, h *handoff.Handoff, count *routing.Count, now time.Time) (handoff.Handoff, error) {
 	h.Version = 1
+	h.NoteAlerted(handoff.Handoff{})
 	a := h.Assignments[len(h.Assignments)-1]
 	txn := []types.TransactWriteItem{{Put: &types.Put{
 		TableName: &s.t.SLA, Item: marshal(s.t.newHandoffItem(h, now)), ConditionExpression: aws.String("attribute_not_exists(pk)"),
@@ -225,6 +226,7 @@ func (s *Handoffs) update(ctx context.Context, k handoff.Key, read *handoff.Hand
 			return old, err
 		}
 		h.Version = old.Version + 1
+		h.NoteAlerted(old) // once set, kept: the write is whole, under the version read
 		txn, err := s.writes(old, &h, events, now)
 		if err != nil {
 			return old, err

@@ -53,8 +53,8 @@ type Input struct {
 	Current     map[string]Current
 	// Ideas are sales' ideas and field feedback recorded in Month's quarter up to AsOf (ideas.go).
 	Ideas []ideas.Record
-	// Alerts: the store read the SQL email's state of each hand-off of Month (Handoff.AlertSentAt), by key (the
-	// by-month index projects no email state). False: the alert commitment is not measured.
+	// Alerts: the store read when each hand-off of Month was alerted (Handoff.AlertedAt), by key (the by-month
+	// index projects no email state). False: the alert commitment is not measured.
 	Alerts bool `json:",omitempty"`
 	// Digests are the weekly content digests whose slot falls in Month, up to AsOf (one per rep and week that had
 	// something new; package content). DigestsRead: the store read them (false: the content commitment is not
@@ -144,12 +144,14 @@ type Handoff struct {
 	Source      string // the lead's source, denormalised at hand-off time
 	UTMCampaign string
 
-	// AlertSentAt is when the SQL email to the rep holding it (the latest assignment) was sent (outbox: sent),
-	// as the store read it; zero when it was not (still being sent, abandoned) or not read (Input.Alerts).
-	AlertSentAt time.Time
-	// AlertPending: that email was still on its way when read (claimed or sending: a reassignment's a moment
-	// before, a resend) — neither sent nor given up.
-	AlertPending bool
+	// AlertedAt is when the SQL email of its first assignment was settled sent (the item's alertedAt, written
+	// once: a reassignment's email does not change it); for a hand-off stored before alertedAt was kept and
+	// never reassigned, its email's sending instant (it is the first one). Zero when not sent yet, never, or not
+	// read (Input.Alerts). The report counts it alerted iff AlertedAt is at or before AsOf.
+	AlertedAt time.Time
+	// AlertUnknown: stored without alertedAt and reassigned, so whether its first email was sent is no longer
+	// held — left out of the alert figure.
+	AlertUnknown bool
 }
 
 // Clock is one set of deadlines of a hand-off (handoff.Clock): for the assignment of that index, from From.

@@ -349,12 +349,12 @@ func must[T any](v T, err error) T {
 }
 
 // AsRead is in as the store reads it back from what storetest.Seed wrote: the seeder records every SQL email as
-// sent at its hand-off, and the store reads the month's emails' state (records.Input.Alerts).
+// sent at its hand-off (alerted then), and the store reads when each was alerted (records.Input.Alerts).
 func AsRead(in records.Input) records.Input {
 	in.Alerts = true
 	in.DigestsRead = true // none seeded: the store reads an empty list
 	for i := range in.Handoffs {
-		in.Handoffs[i].AlertSentAt = in.Handoffs[i].At
+		in.Handoffs[i].AlertedAt = in.Handoffs[i].At
 	}
 	return in
 }

@@ -89,7 +89,7 @@ func SeedHandoffs(ctx context.Context, db store.DB, t store.Tables, hs []handoff
 // sent, its clocks, its contact and answer recorded, its breaches and reminders counted from its events.
 func seededHandoff(rh records.Handoff, events []handoff.Event) handoff.Handoff {
 	h := handoff.Handoff{Key: handoff.Key{LeadID: rh.LeadID, At: rh.At}, ContractVersion: rh.ContractVersion, Source: rh.Source,
-		UTMCampaign: rh.UTMCampaign, Mail: outbox.Mail{Status: outbox.MailSent, ClaimedAt: rh.At, SendingAt: rh.At, SentAt: rh.At, MessageID: "seed"},
+		UTMCampaign: rh.UTMCampaign, Mail: outbox.Mail{Status: outbox.MailSent, ClaimedAt: rh.At, SendingAt: rh.At, SentAt: rh.At, MessageID: "seed"}, AlertedAt: rh.At,
 		FirstContactDue: rh.FirstContactDue, FeedbackDue: rh.FeedbackDue, Version: 1}
 	for _, a := range rh.Assignments {
 		h.Assignments = append(h.Assignments, handoff.Assignment{RepID: a.RepID, Reason: "seed", At: a.At})
