@@ -1,13 +1,12 @@
 package handoff
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/signed"
 )
 
 // Link is what a feedback link allows: one action, on one hand-off, by one rep, until Expires. Links only ever
@@ -28,37 +27,23 @@ var (
 	ErrLinkExpired = errors.New("feedback link: expired")
 )
 
-// b64 decodes strictly: no unused trailing bits set. Strict still skips CR and LF, so decode also checks that
-// the text is the canonical encoding of what it decoded: any change to a token is a different, refused token.
-var b64 = base64.RawURLEncoding.Strict()
-
-func decode(s string) ([]byte, error) {
-	b, err := b64.DecodeString(s)
-	if err != nil || b64.EncodeToString(b) != s {
-		return nil, ErrLinkInvalid
-	}
-	return b, nil
-}
+// domain is what answer links are sealed under (package signed): "v2" since links name the rep.
+const domain = "handoff-feedback-v2|"
 
 // Sign makes a link's token: its payload and an HMAC-SHA256 of it under key.
 func Sign(key []byte, l Link) string {
 	payload := strings.Join([]string{l.Handoff.LeadID, strconv.FormatInt(l.Handoff.At.UnixMilli(), 10), l.RepID, string(l.Action),
 		strconv.FormatInt(l.Expires.Unix(), 10)}, "|")
-	return b64.EncodeToString([]byte(payload)) + "." + b64.EncodeToString(mac(key, payload))
+	return signed.Seal(key, domain, payload)
 }
 
 // Verify checks a token's signature, then its expiry, and returns its link.
 func Verify(key []byte, token string, now time.Time) (Link, error) {
-	p, sig, ok := strings.Cut(token, ".")
-	if !ok {
+	payload, err := signed.Open(key, domain, token)
+	if err != nil {
 		return Link{}, ErrLinkInvalid
 	}
-	payload, err1 := decode(p)
-	got, err2 := decode(sig)
-	if err1 != nil || err2 != nil || !hmac.Equal(got, mac(key, string(payload))) {
-		return Link{}, ErrLinkInvalid
-	}
-	parts := strings.Split(string(payload), "|")
+	parts := strings.Split(payload, "|")
 	if len(parts) != 5 {
 		return Link{}, ErrLinkInvalid
 	}
@@ -77,10 +62,4 @@ func Verify(key []byte, token string, now time.Time) (Link, error) {
 		return l, ErrLinkExpired
 	}
 	return l, nil
-}
-
-func mac(key []byte, payload string) []byte {
-	h := hmac.New(sha256.New, key)
-	h.Write([]byte("handoff-feedback-v2|" + payload))
-	return h.Sum(nil)
 }
