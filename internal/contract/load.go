@@ -115,6 +115,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 			r.fail(cal.node, "calendar.business_hours", "%v", strings.TrimPrefix(err.Error(), "worktime: "))
 		} else {
 			r.checkHorizon(cal, c.Location, c.Sales, salesNode)
+			r.checkReviewMeeting(c.Marketing.ReviewMeeting, cal.week)
 		}
 		c.Calendar = calendar
 	}
