@@ -35,7 +35,7 @@ func Review(c *contract.Contract, m contract.Month, asOf time.Time, sequence int
 		return email.Part{}, false, fmt.Errorf("review meeting: the contract has no sender to organise it")
 	}
 	// A meeting whose day is a holiday or closed moves to the next business day, at the same time.
-	start, _, _, err := c.ReviewMeetingAt(asOf)
+	start, moved, _, err := c.ReviewMeetingAt(asOf)
 	if err != nil {
 		return email.Part{}, false, err
 	}
@@ -54,7 +54,11 @@ func Review(c *contract.Contract, m contract.Month, asOf time.Time, sequence int
 	e.SetProperty(ics.ComponentPropertyDtEnd, local(end), ics.WithTZID(c.Location.String()))
 	e.SetSummary(oneLine(t.MeetingSummary + " — " + c.Company))
 	month := words.ForCommon(c.Locale).Month(m.Year, m.Month)
-	e.SetDescription(fmt.Sprintf(t.MeetingDescription, month))
+	description := fmt.Sprintf(t.MeetingDescription, month)
+	if moved {
+		description += " " + fmt.Sprintf(words.ForReviewDay(c.Locale).Moved, words.ForCommon(c.Locale).Day(rm.Next(asOf, c.Location), true))
+	}
+	e.SetDescription(description)
 	e.SetStatus(ics.ObjectStatusConfirmed)
 	e.SetOrganizer("mailto:"+c.Sender.Address, params(c.Sender)...)
 	for _, a := range Attendees(c) {

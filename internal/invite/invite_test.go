@@ -198,3 +198,33 @@ func TestAttendeeNames(t *testing.T) {
 		t.Errorf("escaped: %q", o.Value)
 	}
 }
+
+// TestReviewMovedSaysSo: a meeting moved off a public holiday says, in the invitation's description, which day
+// the contract's rule gave; one on its own day says nothing of it.
+func TestReviewMovedSaysSo(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	paris := c.Location
+	for _, tc := range []struct {
+		m     contract.Month
+		asOf  time.Time
+		moved bool
+	}{
+		{contract.Month{Year: 2029, Month: time.April}, time.Date(2029, 5, 1, 6, 0, 0, 0, paris), true},
+		{contract.Month{Year: 2026, Month: time.November}, time.Date(2026, 12, 1, 6, 0, 0, 0, paris), false},
+	} {
+		part, ok, err := Review(c, tc.m, tc.asOf, 0, tc.asOf)
+		if err != nil || !ok {
+			t.Fatalf("Review: %v, %v", ok, err)
+		}
+		cal, err := ics.ParseCalendar(bytes.NewReader(part.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := cal.Events()[0].GetProperty(ics.ComponentPropertyDescription).Value
+		if got := strings.Contains(d, "mardi 01/05/2029, jour férié ou fermé"); got != tc.moved {
+			t.Errorf("%s: description %q", tc.m, d)
+		}
+		wordstest.French(t, "moved review meeting", d)
+	}
+}
