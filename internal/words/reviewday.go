@@ -9,7 +9,9 @@ type ReviewDay struct {
 }
 
 // ForReviewDay returns the review-meeting words of a language.
-func ForReviewDay(l contract.Locale) *ReviewDay { return in(l, "reviewday", &reviewDayFR, &reviewDayEN) }
+func ForReviewDay(l contract.Locale) *ReviewDay {
+	return in(l, "reviewday", &reviewDayFR, &reviewDayEN)
+}
 
 var reviewDayFR = ReviewDay{
 	Moved: "La règle du contrat tombait le %s, jour férié ou fermé\u00a0: la réunion a lieu le jour ouvré suivant, à la même heure.",
