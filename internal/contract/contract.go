@@ -50,6 +50,9 @@ type Contract struct {
 	Sources []Source
 	// ActivityTypes are the custom activity types marketing declared, besides the built-in ones.
 	ActivityTypes []string
+	// ActivityLabels are what sales read for a custom activity type, by its id, when activity_types gives one
+	// ({id, label}); a type without one is named by a scoring rule's label (checked at load).
+	ActivityLabels map[string]Label
 	// Scoring is how leads become MQLs and SQLs; nil when the contract has no scoring section.
 	Scoring *Scoring
 	// Routing is who receives SQLs; nil when the contract has no routing section.

@@ -214,7 +214,8 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:50: sources[0].mapping.E-mail: maps to email, which "Courriel" already fills`}},
 		{"built-in activity type redeclared", base + "activity_types: [page_view, trade_show_visit, Trade Show]\n", []string{
 			`c.yaml:42: activity_types[0]: page_view is built in; list only custom types`,
-			`c.yaml:42: activity_types[2]: must be lower_snake_case (2-40 characters), got "Trade Show"`}},
+			`c.yaml:42: activity_types[2]: must be lower_snake_case (2-40 characters), got "Trade Show"`,
+			`c.yaml:42: activity_types[1]: trade_show_visit needs a label in "fr", as {id: trade_show_visit, label: {fr: "…"}}: the words have none and no scoring rule names it, so sales would read its id in the SQL email`}},
 		{"scoring thresholds upside down", base + "scoring:\n  thresholds: {mql: 70, sql: 40}\n", []string{
 			`c.yaml:43: scoring.thresholds.sql: (40) must not be below mql (70)`}},
 		{"fit rule with two conditions and a bad regex", base + "scoring:\n  thresholds: {mql: 40, sql: 70}\n  fit:\n    - id: boss\n      field: job_title\n      matches: \"(?i)(ceo\"\n      equals: CEO\n      points: 10\n", []string{

@@ -120,6 +120,7 @@ const reviewMeetingExample = `"first tuesday, 10:00, 45 min"`
 // reviewMeeting reads marketing.review_meeting: "<first|second|third|fourth|last> <weekday>, HH:MM, N min"
 // (English or French words: "premier mardi, 10:00, 45 min").
 func (r *reader) reviewMeeting(n *yaml.Node, path string) *ReviewMeeting {
+	r.reviewMeetingNode = n
 	s, ok := r.scalar(n, path, "a meeting such as "+reviewMeetingExample)
 	if !ok {
 		return nil

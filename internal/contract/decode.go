@@ -23,6 +23,10 @@ type reader struct {
 	repRefs  []typeRef // reps named by routing, checked at the end
 	// labelRefs are the scoring rules' labels, checked against the contract's language at the end.
 	labelRefs []labelRef
+	// activityTypeRefs are the declared custom activity types, checked for a label at the end.
+	activityTypeRefs []activityTypeRef
+	// reviewMeetingNode is marketing.review_meeting, checked against the business hours at the end.
+	reviewMeetingNode *yaml.Node
 	// consentMaps are the sources' mappings of a field to consent, by source index: checked against the consent
 	// section at the end.
 	consentMaps map[int]consentMapping

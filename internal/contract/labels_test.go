@@ -10,7 +10,7 @@ import (
 func TestLabels(t *testing.T) {
 	t.Parallel()
 	// base has 41 lines: activity_types is line 42, scoring line 43, the first rule at 46.
-	head := base + "activity_types: [trade_show_visit]\nscoring:\n  thresholds: {mql: 40, sql: 70}\n"
+	head := base + "activity_types: [{id: trade_show_visit, label: {fr: Salon, en: Trade show}}]\nscoring:\n  thresholds: {mql: 40, sql: 70}\n"
 	tests := []struct {
 		name string
 		yaml string
@@ -32,6 +32,14 @@ func TestLabels(t *testing.T) {
 			`c.yaml:46: scoring.behaviour[0]: rule "show" needs a label in "fr" (label: {fr: "…"}): its activity type "trade_show_visit" has no words, so sales would read the rule's id`,
 			`c.yaml:50: scoring.hand_raisers[0]: rule "booth-demo" needs a label in "fr" (label: {fr: "…"}): its activity type "trade_show_visit" has no words, so sales would read the rule's id`,
 			`c.yaml:54: scoring.disqualifiers[0]: rule "banned" needs a label in "fr" (label: {fr: "…"}): its activity type "trade_show_visit" has no words, so sales would read the rule's id`}},
+		{"a declared type no rule names, without a label", base + "activity_types: [trade_show_visit, {id: free_trial_started, label: {en: Started a free trial}}, {id: webinar_replay, label: {fr: A revu un webinaire}}]\n", []string{
+			`c.yaml:42: activity_types[0]: trade_show_visit needs a label in "fr", as {id: trade_show_visit, label: {fr: "…"}}: the words have none and no scoring rule names it, so sales would read its id in the SQL email`,
+			`c.yaml:42: activity_types[1]: free_trial_started needs a label in "fr", as {id: free_trial_started, label: {fr: "…"}}: the words have none and no scoring rule names it, so sales would read its id in the SQL email`}},
+		{"a type entry without id, with a bad label", base + "activity_types:\n  - {label: {fr: Salon}}\n  - {id: trade_show_visit, label: Salon}\n  - {id: free_trial_started, label: {fr: Essai}, points: 3}\n", []string{
+			`c.yaml:43: activity_types[0].id: is required`,
+			`c.yaml:44: activity_types[1].label: must map languages to texts, e.g. {fr: "Décideur", en: "Decision-maker"}, got "Salon"`,
+			`c.yaml:44: activity_types[1]: trade_show_visit needs a label in "fr", as {id: trade_show_visit, label: {fr: "…"}}: the words have none and no scoring rule names it, so sales would read its id in the SQL email`,
+			`c.yaml:45: activity_types[2].points: unknown key (allowed here: id, label)`}},
 		{"an unknown language, an empty text, a text on two lines", head +
 			"  fit:\n    - id: boss\n      field: job_title\n      contains: directeur\n      points: 20\n      label: {de: Entscheider, fr: \"\", en: \"a\\nb\"}\n", []string{
 			`c.yaml:50: scoring.fit[0].label.de: unknown language (allowed: fr, en)`,

@@ -69,7 +69,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 		"sender":     {true, func(n *yaml.Node, p string) { c.Sender = r.address(n, p) }},
 		"sources":    {false, func(n *yaml.Node, p string) { c.Sources = r.sources(n, p) }},
 		"activity_types": {false, func(n *yaml.Node, p string) {
-			c.ActivityTypes = r.activityTypes(n, p)
+			c.ActivityTypes, c.ActivityLabels = r.activityTypes(n, p)
 		}},
 		"scoring": {false, func(n *yaml.Node, p string) {
 			sc := r.scoring(n, p)
@@ -100,6 +100,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 	}
 	r.checkTypes(c.ActivityTypes)
 	r.checkLabels(c.Locale, c.ActivityTypes)
+	r.checkActivityLabels(c.Locale, c.ActivityLabels)
 	r.checkRepRefs(c.Roster.Reps)
 	if c.Sales.EscalateToMarketingOps && len(c.Recipients.MarketingOps) == 0 && opsFlag != nil {
 		r.fail(opsFlag, "sales.escalate_to_marketing_ops", "is true but recipients.marketing_ops lists nobody")
@@ -114,6 +115,7 @@ func Parse(name string, data []byte) (*Contract, error) {
 			r.fail(cal.node, "calendar.business_hours", "%v", strings.TrimPrefix(err.Error(), "worktime: "))
 		} else {
 			r.checkHorizon(cal, c.Location, c.Sales, salesNode)
+			r.checkReviewMeeting(c.Marketing.ReviewMeeting, cal.week)
 		}
 		c.Calendar = calendar
 	}

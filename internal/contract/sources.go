@@ -122,12 +122,13 @@ func (r *reader) enum(n *yaml.Node, path string, allowed map[string]bool) string
 	return v
 }
 
-func (r *reader) activityTypes(n *yaml.Node, path string) []string {
+func (r *reader) activityTypes(n *yaml.Node, path string) ([]string, map[string]Label) {
 	var out []string
+	labels := map[string]Label{}
 	builtin := setOf(BuiltinActivityTypes)
 	seen := map[string]bool{}
 	r.list(n, path, func(_ int, item *yaml.Node, p string) {
-		v, ok := r.scalar(item, p, "an activity type")
+		v, label, ok := r.activityTypeItem(item, p)
 		switch {
 		case !ok:
 		case !typePattern.MatchString(v):
@@ -139,9 +140,13 @@ func (r *reader) activityTypes(n *yaml.Node, path string) []string {
 		default:
 			seen[v] = true
 			out = append(out, v)
+			if label != nil {
+				labels[v] = label
+			}
+			r.activityTypeRefs = append(r.activityTypeRefs, activityTypeRef{node: item, path: p, typ: v})
 		}
 	})
-	return out
+	return out, labels
 }
 
 // secret reads a reference to a secret, refusing a secret pasted in the contract.

@@ -21,6 +21,11 @@ func TestTerritories(t *testing.T) {
 			`c.yaml:36: roster.reps[0].territories[0]: is not a French region (ISO 3166-2 codes such as FR-IDF, FR-HDF, FR-ARA: leads are placed by region, not by département), got "FR-59"`,
 			`c.yaml:36: roster.reps[0].territories[1]: must be a country (ISO 3166-1 alpha-2, such as FR or BE) or a region (ISO 3166-2, such as FR-HDF), got "Nord"`,
 			`c.yaml:36: roster.reps[0].territories[2]: must be a country (ISO 3166-1 alpha-2, such as FR or BE) or a region (ISO 3166-2, such as FR-HDF), got "FRA"`}},
+		{"codes that are no ISO country", with("[UK, ZZ, EU, GB, UK-ENG]"), []string{
+			`c.yaml:36: roster.reps[0].territories[0]: is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB; EU, UK, ZZ and user-assigned codes are none), got "UK"`,
+			`c.yaml:36: roster.reps[0].territories[1]: is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB; EU, UK, ZZ and user-assigned codes are none), got "ZZ"`,
+			`c.yaml:36: roster.reps[0].territories[2]: is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB; EU, UK, ZZ and user-assigned codes are none), got "EU"`,
+			`c.yaml:36: roster.reps[0].territories[4]: must start with an ISO 3166-1 alpha-2 country code (FR-HDF, DE-BY), got "UK-ENG"`}},
 		{"twice, once in lower case", with("[FR-HDF, fr-hdf]"), []string{
 			`c.yaml:36: roster.reps[0].territories[1]: FR-HDF is listed twice`}},
 		{"not a list", with("FR"), []string{
@@ -34,11 +39,11 @@ func TestTerritories(t *testing.T) {
 			checkProblems(t, err, tc.want)
 		})
 	}
-	c, err := Parse("c.yaml", []byte(with("[fr-idf, BE, DE-BY, FR-COR, FR-GP]")))
+	c, err := Parse("c.yaml", []byte(with("[fr-idf, BE, DE-BY, FR-COR, FR-GP, CH, LU, GB]")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Roster.Reps[0].Territories; !slices.Equal(got, []string{"FR-IDF", "BE", "DE-BY", "FR-20R", "FR-GP"}) {
+	if got := c.Roster.Reps[0].Territories; !slices.Equal(got, []string{"FR-IDF", "BE", "DE-BY", "FR-20R", "FR-GP", "CH", "LU", "GB"}) {
 		t.Errorf("territories %v", got)
 	}
 }

@@ -92,7 +92,8 @@ func TestFrenchSQLEmail(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
-			acts := activities(monday)
+			// A declared custom type no rule scores: named by its label in activity_types.
+			acts := append(activities(monday), lead.Activity{ID: "a11", Type: "free_trial_started", OccurredAt: monday.Add(-time.Minute)})
 			l := scored(t, c, v.profile, acts, monday)
 			h := claimed(t, c, "thomas-martin", monday)
 			h.Assignments[0].Reason = frenchReason("territoire Nord", 12, 1)
@@ -111,7 +112,15 @@ func TestFrenchSQLEmail(t *testing.T) {
 					t.Errorf("the text lacks %q:\n%s", w, m.Text)
 				}
 			}
-			for _, never := range []string{"matches", "(?i)", "decision-maker", "pricing-page", "page_view", "trade_show_visit"} {
+			// The template's labels set off by the words' colon (a no-break space before it in French).
+			for _, w := range []string{"A commencé un essai gratuit", "\n  Nom" + nb + ": ", "\n  Consentement" + nb + ": ",
+				"\nPourquoi ce score" + nb + ":\n", "\nActivités récentes" + nb + ":\n", "\nAttribution" + nb + ": ", "\nVotre retour" + nb + ":\n",
+				"\n  J'accepte ce lead" + nb + ": "} {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("the text lacks %q:\n%s", w, m.Text)
+				}
+			}
+			for _, never := range []string{"matches", "(?i)", "decision-maker", "pricing-page", "page_view", "trade_show_visit", "free_trial_started"} {
 				if strings.Contains(m.Text, never) || strings.Contains(m.HTML, never) {
 					t.Errorf("the email says %q:\n%s", never, m.Text)
 				}

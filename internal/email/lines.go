@@ -160,10 +160,15 @@ func cmp(a, b string) string {
 }
 
 // activityName is what the lead did, for the recent activities: the words for a built-in type, else the label
-// (in the contract's language) of the first rule on that type, else the type as the contract declares it.
+// activity_types gives the custom type, else the label (in the contract's language) of the first rule on that
+// type — the contract is refused when a declared custom type has none of these — else the type as recorded (one
+// the contract no longer declares).
 func activityName(c *contract.Contract, sw *words.Score, typ string) string {
 	if w, ok := sw.Activity(typ); ok {
 		return w
+	}
+	if l := c.ActivityLabels[typ].In(c.Locale); l != "" {
+		return l
 	}
 	if s := c.Scoring; s != nil {
 		for _, b := range s.Behaviour {
@@ -174,6 +179,11 @@ func activityName(c *contract.Contract, sw *words.Score, typ string) string {
 		for _, h := range s.HandRaisers {
 			if h.Type == typ && h.Label.In(c.Locale) != "" {
 				return h.Label.In(c.Locale)
+			}
+		}
+		for _, d := range s.Disqualifiers {
+			if d.Activity == typ && d.Label.In(c.Locale) != "" {
+				return d.Label.In(c.Locale)
 			}
 		}
 	}

@@ -64,7 +64,7 @@ type Links struct {
 
 var (
 	htmlSQL = parseHTML("sql.html.tmpl")
-	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score, "content": contentWords, "ideas": words.ForIdeas}).ParseFS(files, "templates/sql.txt.tmpl"))
+	textSQL = texttemplate.Must(texttemplate.New("sql.txt.tmpl").Funcs(texttemplate.FuncMap{"words": words.ForEmail, "common": words.ForCommon, "score": score, "content": contentWords, "ideas": words.ForIdeas, "colon": colon}).ParseFS(files, "templates/sql.txt.tmpl"))
 )
 
 // Subject is the SQL email's subject: company and score, so a rep can triage from the inbox.

@@ -69,7 +69,7 @@ func Validate(r *Response, rejectReasons []string) error {
 		case utf8.RuneCountInString(r.Comment) > MaxComment:
 			errs = append(errs, lead.FieldError{Field: "comment", Message: "must be at most 1000 characters"})
 		case !utf8.ValidString(r.Comment) || strings.IndexFunc(r.Comment, hidden) >= 0:
-			errs = append(errs, lead.FieldError{Field: "comment", Message: "must be text without control or bidirectional characters"})
+			errs = append(errs, lead.FieldError{Field: "comment", Message: "must be text without control, format (invisible or bidirectional) or line separator characters"})
 		}
 	default:
 		errs = append(errs, lead.FieldError{Field: "action", Message: "must be contacted, accept or reject"})
@@ -80,10 +80,13 @@ func Validate(r *Response, rejectReasons []string) error {
 	return nil
 }
 
-// hidden are the characters a comment may not hold: control characters but line breaks and tabs, and the
-// bidirectional controls that would reorder what a manager reads in the report.
+// hidden are the characters a comment may not hold: control characters but line breaks and tabs; every format
+// character (Unicode category Cf: the bidirectional controls U+202A–202E, U+2066–2069, U+200E/200F and U+061C that
+// would reorder what a manager reads, the zero-width U+200B–200D, U+2060, U+FEFF, the soft hyphen U+00AD, the tag
+// characters U+E0000–E007F that hide text); and the line and paragraph separators U+2028/2029, which break lines
+// where the text shows none.
 func hidden(c rune) bool {
-	return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
+	return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' || unicode.Is(unicode.Cf, c) || c == 0x2028 || c == 0x2029
 }
 
 // Record applies a valid response. The first contact and the first answer stand: a response already recorded

@@ -88,6 +88,12 @@ func TestValidate(t *testing.T) {
 		{"a comment too long", Response{Action: Reject, Reason: "no_budget", Comment: long}, "comment"},
 		{"a comment on two lines", Response{Action: Reject, Reason: "other", Comment: "line one\nline two"}, ""},
 		{"a comment with a control character", Response{Action: Reject, Reason: "other", Comment: "bell\a"}, "comment"},
+		{"a comment with a zero-width space", Response{Action: Reject, Reason: "other", Comment: "a\u200bb"}, "comment"},
+		{"a comment with a byte order mark", Response{Action: Reject, Reason: "other", Comment: "a\ufeffb"}, "comment"},
+		{"a comment with a soft hyphen", Response{Action: Reject, Reason: "other", Comment: "a\u00adb"}, "comment"},
+		{"a comment with a tag character", Response{Action: Reject, Reason: "other", Comment: "a\U000E0041b"}, "comment"},
+		{"a comment with a line separator", Response{Action: Reject, Reason: "other", Comment: "a\u2028b"}, "comment"},
+		{"a comment with a tab", Response{Action: Reject, Reason: "other", Comment: "a\tb"}, ""},
 		{"an unknown action", Response{Action: "ignore"}, "action"},
 	}
 	for _, tc := range tests {

@@ -102,8 +102,8 @@ func New(s contract.Sales, id, repID, kind, category, text string, at time.Time)
 }
 
 // cleanText is a form's text with its line breaks as "\n" and trimmed; false when it is empty, too long, not
-// UTF-8 or holds a character handoff.Hidden refuses (control characters but line breaks and tabs, bidirectional
-// controls).
+// UTF-8 or holds a character handoff.Hidden refuses (control characters but line breaks and tabs, format
+// characters, U+2028/2029).
 func cleanText(s string) (string, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"))
 	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxText {

@@ -5,8 +5,9 @@
 //
 // One meeting per report month, with a UID of its own (the month's): the report sent again on request carries the
 // same meeting with a higher SEQUENCE, which calendars take as an update of the one they have, not a second
-// meeting. The meeting is the first on or after the day the report was taken (its as-of instant, the 1st): the
-// same on every copy of the month's report, whenever it is sent.
+// meeting. The meeting is the first on or after the day the report was taken (its as-of instant, the 1st), moved
+// to the next business day of the contract's calendar, at the same time, when its day is a holiday or closed
+// (contract.ReviewMeetingAt): the same on every copy of the month's report, whenever it is sent.
 package invite
 
 import (
@@ -33,7 +34,11 @@ func Review(c *contract.Contract, m contract.Month, asOf time.Time, sequence int
 	if c.Sender == nil {
 		return email.Part{}, false, fmt.Errorf("review meeting: the contract has no sender to organise it")
 	}
-	start := rm.Next(asOf, c.Location)
+	// A meeting whose day is a holiday or closed moves to the next business day, at the same time.
+	start, moved, _, err := c.ReviewMeetingAt(asOf)
+	if err != nil {
+		return email.Part{}, false, err
+	}
 	end := start.Add(rm.Duration)
 	t := words.ForCRM(c.Locale)
 
@@ -49,7 +54,11 @@ func Review(c *contract.Contract, m contract.Month, asOf time.Time, sequence int
 	e.SetProperty(ics.ComponentPropertyDtEnd, local(end), ics.WithTZID(c.Location.String()))
 	e.SetSummary(oneLine(t.MeetingSummary + " — " + c.Company))
 	month := words.ForCommon(c.Locale).Month(m.Year, m.Month)
-	e.SetDescription(fmt.Sprintf(t.MeetingDescription, month))
+	description := fmt.Sprintf(t.MeetingDescription, month)
+	if moved {
+		description += " " + fmt.Sprintf(words.ForReviewDay(c.Locale).Moved, words.ForCommon(c.Locale).Day(rm.Next(asOf, c.Location), true))
+	}
+	e.SetDescription(description)
 	e.SetStatus(ics.ObjectStatusConfirmed)
 	e.SetOrganizer("mailto:"+c.Sender.Address, params(c.Sender)...)
 	for _, a := range Attendees(c) {

@@ -60,9 +60,11 @@ func TestReviewInvitation(t *testing.T) {
 			"2026-12-01 10:00", "2026-12-01 10:45", []string{"+0100", "+0200"}},
 		{"first Tuesday, summer time", nil, contract.Month{Year: 2027, Month: time.May}, "2027-06-01T06:00:00+02:00", "Europe/Paris",
 			"2027-06-01 10:00", "2027-06-01 10:45", []string{"+0200", "+0100"}},
-		{"last Friday in New York", []string{"time_zone: Europe/Paris", "time_zone: America/New_York",
+		{"last Friday in New York, Christmas (closed): the Monday after", []string{"time_zone: Europe/Paris", "time_zone: America/New_York",
 			`review_meeting: "premier mardi, 10:00, 45 min"`, `review_meeting: "last friday, 16:30, 90 min"`},
-			november, "2026-12-01T06:00:00-05:00", "America/New_York", "2026-12-25 16:30", "2026-12-25 18:00", []string{"-0500", "-0400"}},
+			november, "2026-12-01T06:00:00-05:00", "America/New_York", "2026-12-28 16:30", "2026-12-28 18:00", []string{"-0500", "-0400"}},
+		{"first Tuesday on 1 May, a public holiday: the next business day, same time", nil, contract.Month{Year: 2029, Month: time.April},
+			"2029-05-01T06:00:00+02:00", "Europe/Paris", "2029-05-02 10:00", "2029-05-02 10:45", []string{"+0200", "+0100"}},
 		{"a zone without changes", []string{"time_zone: Europe/Paris", "time_zone: Asia/Tokyo"},
 			november, "2026-12-01T06:00:00+09:00", "Asia/Tokyo", "2026-12-01 10:00", "2026-12-01 10:45", []string{"+0900"}},
 	} {
@@ -194,5 +196,35 @@ func TestAttendeeNames(t *testing.T) {
 	}
 	if o := cal.Events()[0].GetProperty(ics.ComponentPropertyAttendee); strings.Contains(o.Value, "\\") {
 		t.Errorf("escaped: %q", o.Value)
+	}
+}
+
+// TestReviewMovedSaysSo: a meeting moved off a public holiday says, in the invitation's description, which day
+// the contract's rule gave; one on its own day says nothing of it.
+func TestReviewMovedSaysSo(t *testing.T) {
+	t.Parallel()
+	c := example(t)
+	paris := c.Location
+	for _, tc := range []struct {
+		m     contract.Month
+		asOf  time.Time
+		moved bool
+	}{
+		{contract.Month{Year: 2029, Month: time.April}, time.Date(2029, 5, 1, 6, 0, 0, 0, paris), true},
+		{contract.Month{Year: 2026, Month: time.November}, time.Date(2026, 12, 1, 6, 0, 0, 0, paris), false},
+	} {
+		part, ok, err := Review(c, tc.m, tc.asOf, 0, tc.asOf)
+		if err != nil || !ok {
+			t.Fatalf("Review: %v, %v", ok, err)
+		}
+		cal, err := ics.ParseCalendar(bytes.NewReader(part.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := cal.Events()[0].GetProperty(ics.ComponentPropertyDescription).Value
+		if got := strings.Contains(d, "mardi 01/05/2029, jour férié ou fermé"); got != tc.moved {
+			t.Errorf("%s: description %q", tc.m, d)
+		}
+		wordstest.French(t, "moved review meeting", d)
 	}
 }

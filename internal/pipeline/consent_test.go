@@ -140,7 +140,7 @@ func TestConsentGivenLaterHandsOffOnce(t *testing.T) {
 		t.Fatalf("%d SQL email(s), %d record(s) to notify; want one of each", len(mails), p.toNotify)
 	}
 	// The rep sees the answer that allows it.
-	if !strings.Contains(mails[0].Body.Text, "Consentement: ✔") {
+	if !strings.Contains(mails[0].Body.Text, "Consentement\u00a0: ✔") {
 		t.Errorf("the SQL email does not show the consent given:\n%s", mails[0].Body.Text)
 	}
 	if m := p.november(reportTime).Marketing; m.SQLs != 1 || m.Held() != 0 {

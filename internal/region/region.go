@@ -47,19 +47,45 @@ func frenchPostal(country string) bool {
 	return false
 }
 
-// Derive is where a lead is: its region as given (region), else derived from its postal code when its country —
-// or, when it has none, home, the contract's country — uses French postal codes, else from its country (a French
-// overseas one becomes its region, GP is FR-GP; another is its own region). Region and country are compared
-// without case; postal codes without spaces.
+// Derive is where a lead is: its region as given (region) when it is a code routing can compare (Usable: FR-HDF,
+// DE-BY), else derived from its postal code when its country — or, when it has none, home, the contract's country —
+// uses French postal codes, else from its country (a French overseas one becomes its region, GP is FR-GP; another
+// is its own region), else the given region as written (free text such as "Hauts-de-France" or "59" matches no
+// territory, so it must not hide what the postal code says). Region and country are compared without case; postal
+// codes without spaces.
 func Derive(region, postal, country, home string) Place {
 	country = strings.ToUpper(strings.TrimSpace(country))
-	p := Place{Region: strings.TrimSpace(region), Country: country}
-	if p.Region != "" {
+	given := strings.TrimSpace(region)
+	if Usable(given) {
+		p := Place{Region: Canonical(given), Country: country}
 		if p.Country == "" {
 			p.Country = countryOf(p.Region)
 		}
 		return p
 	}
+	if p := derive(postal, country, home); p.Region != "" || given == "" {
+		return p
+	}
+	return Place{Region: given, Country: country}
+}
+
+// Usable reports whether a region a sender gave is an ISO 3166-2 code routing can compare with territories: a
+// French region or overseas collectivity the table knows (any case, former codes too), or a subdivision code of
+// another country (its subdivisions are not checked, as in territories).
+func Usable(given string) bool {
+	c := Canonical(given)
+	if !subdivision.MatchString(c) {
+		return false
+	}
+	if strings.HasPrefix(c, "FR-") {
+		return Known(c)
+	}
+	return IsCountry(c[:2])
+}
+
+// derive is where a lead is by its postal code or country alone (Derive).
+func derive(postal, country, home string) Place {
+	p := Place{Country: country}
 	postal = strings.ReplaceAll(strings.TrimSpace(postal), " ", "")
 	reading := country
 	if reading == "" {
@@ -176,10 +202,14 @@ func Regions() []string {
 func Territory(s string) (string, string) {
 	c := Canonical(s)
 	switch {
-	case countryCode.MatchString(c):
+	case countryCode.MatchString(c) && IsCountry(c):
 		return c, ""
+	case countryCode.MatchString(c):
+		return "", "is not an ISO 3166-1 alpha-2 country code (the United Kingdom is GB; EU, UK, ZZ and user-assigned codes are none)"
 	case !subdivision.MatchString(c):
 		return "", "must be a country (ISO 3166-1 alpha-2, such as FR or BE) or a region (ISO 3166-2, such as FR-HDF)"
+	case !IsCountry(c[:2]):
+		return "", "must start with an ISO 3166-1 alpha-2 country code (FR-HDF, DE-BY)"
 	case strings.HasPrefix(c, "FR-") && !Known(c):
 		return "", "is not a French region (ISO 3166-2 codes such as FR-IDF, FR-HDF, FR-ARA: leads are placed by region, not by département)"
 	}

@@ -30,6 +30,13 @@ func TestDerive(t *testing.T) {
 		{"the sender's region wins", "FR-IDF", "59000", "FR", "FR", Place{Region: "FR-IDF", Country: "FR"}},
 		{"a sender's region names its country", "FR-HDF", "", "", "", Place{Region: "FR-HDF", Country: "FR"}},
 		{"a sender's free text", "Nord", "", "", "", Place{Region: "Nord"}},
+		{"free text does not hide the postal code", "Hauts-de-France", "59000", "FR", "FR", Place{Region: "FR-HDF", Country: "FR", From: PostalCode, PostalCode: "59000"}},
+		{"a département number is free text", "59", "59000", "", "FR", Place{Region: "FR-HDF", Country: "FR", From: PostalCode, PostalCode: "59000"}},
+		{"a département code is no region", "FR-59", "59000", "FR", "", Place{Region: "FR-HDF", Country: "FR", From: PostalCode, PostalCode: "59000"}},
+		{"free text, then the country", "Wallonie", "", "BE", "FR", Place{Region: "BE", Country: "BE", From: Country}},
+		{"free text kept when nothing else says", "Nord", "", "", "FR", Place{Region: "Nord"}},
+		{"a given code in lower case, former", "fr-cor", "75008", "", "FR", Place{Region: "FR-20R", Country: "FR"}},
+		{"another country's subdivision", "DE-BY", "", "", "FR", Place{Region: "DE-BY", Country: "DE"}},
 		{"nothing", "", "", "", "FR", Place{}},
 	} {
 		if got := Derive(tc.region, tc.postal, tc.country, tc.home); got != tc.want {
@@ -76,6 +83,8 @@ func TestTerritory(t *testing.T) {
 		{"FR", "FR", true}, {"be", "BE", true}, {"FR-HDF", "FR-HDF", true}, {"FR-COR", "FR-20R", true}, {"DE-BY", "DE-BY", true},
 		{"FR-GP", "FR-GP", true}, {"FR-59", "", false}, {"FR-XYZ", "", false}, {"FRA", "", false}, {"Nord", "", false},
 		{"F", "", false}, {"FR-", "", false}, {"FR_HDF", "", false},
+		{"UK", "", false}, {"EU", "", false}, {"ZZ", "", false}, {"XK", "", false}, {"AA", "", false}, {"ZZ-AB", "", false}, {"UK-ENG", "", false},
+		{"GB", "GB", true}, {"CH", "CH", true}, {"LU", "LU", true}, {"DE", "DE", true}, {"gb-eng", "GB-ENG", true},
 	} {
 		got, problem := Territory(tc.in)
 		if got != tc.want || (problem == "") != tc.ok {

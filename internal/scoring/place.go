@@ -14,22 +14,22 @@ const RegionFrom = "region_from"
 // with the region derived from the postal code read as home's when the lead gave no country either.
 //
 // The region is derived each time the profile is read rather than stored on the lead: the lead keeps what it
-// said (a later submission's postal code, country or region changes its region at once; a sender's region always
-// wins), an update of the table applies to every lead, and nothing more about the person is stored or erased.
+// said (a later submission's postal code, country or region changes its region at once; a sender's region wins
+// when it is an ISO 3166-2 code, region.Usable), an update of the table applies to every lead, and nothing more about the person is stored or erased.
 func ProfileIn(l lead.Lead, home string) Profile {
 	p := ProfileOf(l)
-	if p["region"] == "" {
-		place(p, l.Contact, home)
-	}
+	place(p, l.Contact, home)
 	return p
 }
 
-// place fills the profile's region, when the lead gave none, from its postal code or country (package region).
+// place fills the profile's region, when the lead gave none or gave one that is no code routing can compare (free
+// text such as "Hauts-de-France", a département number), from its postal code or country (package region). The
+// lead keeps what it gave; only the profile's region is the derived one.
 func place(p Profile, c lead.Contact, home string) {
-	if c.Region != "" {
+	if region.Usable(c.Region) {
 		return
 	}
-	if pl := region.Derive("", c.PostalCode, c.Country, home); pl.Region != "" {
+	if pl := region.Derive(c.Region, c.PostalCode, c.Country, home); pl.From != region.Given {
 		p["region"], p[RegionFrom] = pl.Region, string(pl.From)
 	}
 }

@@ -28,6 +28,14 @@ func TestProfileIn(t *testing.T) {
 			Profile{"country": "BE", "region": "BE", RegionFrom: "country"}, region.Place{Region: "BE", Country: "BE", From: region.Country}},
 		{"the sender's region", lead.Contact{Country: "FR", Region: "FR-IDF", PostalCode: "59000"}, "FR",
 			Profile{"country": "FR", "region": "FR-IDF", "postal_code": "59000"}, region.Place{Region: "FR-IDF", Country: "FR"}},
+		{"the sender's free text does not hide the postal code", lead.Contact{Country: "FR", Region: "Hauts-de-France", PostalCode: "59000"}, "FR",
+			Profile{"country": "FR", "region": "FR-HDF", "postal_code": "59000", RegionFrom: "postal_code"},
+			region.Place{Region: "FR-HDF", Country: "FR", From: region.PostalCode, PostalCode: "59000"}},
+		{"a département number, no country: the contract's", lead.Contact{Region: "59", PostalCode: "59000"}, "FR",
+			Profile{"region": "FR-HDF", "postal_code": "59000", RegionFrom: "postal_code"},
+			region.Place{Region: "FR-HDF", Country: "FR", From: region.PostalCode, PostalCode: "59000"}},
+		{"free text and nothing else: kept", lead.Contact{Region: "Nord"}, "FR",
+			Profile{"region": "Nord"}, region.Place{Region: "Nord"}},
 	} {
 		got := ProfileIn(lead.Lead{Contact: tc.c}, tc.home)
 		if !maps.Equal(got, tc.want) {

@@ -25,6 +25,7 @@ var surfaces = []struct {
 	{"common", func(l contract.Locale) any { return ForCommon(l) }},
 	{"score", func(l contract.Locale) any { return ForScore(l) }},
 	{"ideas", func(l contract.Locale) any { return ForIdeas(l) }},
+	{"reviewday", func(l contract.Locale) any { return ForReviewDay(l) }},
 }
 
 // verbs are a word's format verbs: "%s", "%[2]s", "%d", "%02d", "%%". No space flag: prose says "90 % des SQL"

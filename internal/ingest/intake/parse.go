@@ -14,6 +14,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/lead/address"
+	"github.com/handoff-sla/handoff/internal/region"
 )
 
 // Fields are submitted values by lead field name (after the source's mapping); Extra holds the others.
@@ -357,7 +358,7 @@ func country(raw string, errs *lead.FieldErrors) string {
 		return code
 	}
 	up := strings.ToUpper(v)
-	if isoCountries[up] {
+	if region.IsCountry(up) {
 		return up
 	}
 	errs.Add("country", "must be an ISO 3166-1 alpha-2 code such as FR, got %q", clip(v))
