@@ -267,10 +267,9 @@ func (r rawPiece) piece(src contract.Source, now time.Time) (Piece, lead.FieldEr
 	p.Type = t
 	p.Segments = list(vals, "segments", bad)
 	p.Industries = list(vals, "industries", bad)
+	// A sender that does not say when: zero here, dated by the store at the piece's first receipt (not this
+	// one's), so a retry changes nothing. Without updated_at, versions are ordered by publication.
 	p.PublishedAt = instant(vals, "published_at", bad)
-	if p.PublishedAt.IsZero() {
-		p.PublishedAt = p.ReceivedAt // a sender that does not say: published when announced
-	}
 	p.UpdatedAt = instant(vals, "updated_at", bad)
 	if p.UpdatedAt.IsZero() {
 		p.UpdatedAt = p.PublishedAt
