@@ -60,7 +60,7 @@ type pieceClaim struct {
 	FirstReceivedAt string `dynamodbav:"firstReceivedAt,omitempty"`
 	SharedFrom      string `dynamodbav:"sharedFrom,omitempty"`
 	Version         int64  `dynamodbav:"version"`
-	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	ExpiresAt       int64  `dynamodbav:"expiresAt"`
 }
 
 type pieceItem struct {
