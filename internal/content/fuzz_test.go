@@ -27,7 +27,7 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			src, _ = c.Source("actualites")
 		}
-		ps, err := content.Parse(src, isJSON, body, received)
+		ps, err := content.Parse(c, src, isJSON, body, received)
 		if err != nil {
 			var fe lead.FieldErrors
 			if !errors.As(err, &fe) || len(fe) == 0 {
