@@ -168,7 +168,7 @@ func (s *Months) readDigests(ctx context.Context, m contract.Month, asOf time.Ti
 		if !asOf.IsZero() && d.Slot.After(asOf) {
 			continue
 		}
-		in.Digests = append(in.Digests, records.WeeklyDigest{RepID: d.RepID, Slot: d.Slot, Pieces: len(d.Pieces),
+		in.Digests = append(in.Digests, records.WeeklyDigest{RepID: d.RepID, Slot: d.Slot, Pieces: d.Pieces,
 			Sent: d.Mail.Status == outbox.MailSent})
 	}
 	in.DigestsRead = true

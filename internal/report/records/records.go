@@ -64,11 +64,12 @@ type Input struct {
 }
 
 // WeeklyDigest is one rep's weekly content digest as the report counts it: due at Slot, sent or not (given up, or its
-// outcome unknown: not known to have reached the rep), and the pieces it shared.
+// outcome unknown: not known to have reached the rep), and the pieces it shared (their keys, content.Piece.Key:
+// the report counts each piece once however many reps and weeks shared it).
 type WeeklyDigest struct {
 	RepID  string
 	Slot   time.Time
-	Pieces int
+	Pieces []string
 	Sent   bool
 }
 
