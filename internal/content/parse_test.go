@@ -127,7 +127,9 @@ func TestParseValues(t *testing.T) {
 		{"a mapped field wins, comma-separated, duplicates once", `{"id":"1","title":"T","url":"https://m.fr/a","segments":"smb","Public":"Enterprise, mid-market, enterprise"}`,
 			func(p content.Piece) bool { return slices.Equal(p.Segments, []string{"enterprise", "mid-market"}) }, nil},
 		{"segments by their names, either language, mapped to the roster's IDs", `{"id":"1","title":"T","url":"https://m.fr/a","segments":["Grands comptes","ETI","PME","SMB"]}`,
-			func(p content.Piece) bool { return slices.Equal(p.Segments, []string{"enterprise", "mid-market", "smb"}) }, nil},
+			func(p content.Piece) bool {
+				return slices.Equal(p.Segments, []string{"enterprise", "mid-market", "smb"})
+			}, nil},
 		{"a segment no rep has", `{"id":"1","title":"T","url":"https://m.fr/a","segments":["enterprise","Secteur public"]}`, nil, []string{"segments"}},
 		{"a segment no rep has, named as the sender names it", `{"id":"1","title":"T","url":"https://m.fr/a","Public":"TPE"}`, nil, []string{"Public"}},
 		{"dates a day ahead and as old as the records", `{"id":"1","title":"T","url":"https://m.fr/a","published_at":"2023-11-28T00:00:00Z","updated_at":"2026-11-28T16:00:00Z"}`,

@@ -265,5 +265,8 @@ func (k *computer) contentFigure() Measure {
 			}
 		}
 	}
+	if m.Measured && m.Stated {
+		m.D += k.unrecordedDigests() // weeks the digest never ran: due, not sent
+	}
 	return m
 }

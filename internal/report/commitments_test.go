@@ -587,3 +587,41 @@ func TestContentCommitment(t *testing.T) {
 		})
 	}
 }
+
+// TestContentWeekNeverRan: a week of the month whose digest never ran (no digest recorded for its slot) although
+// pieces were listed for someone is due for each rep with pieces for them, and missed; a week that ran, a piece
+// for nobody, and a slot after AsOf add nothing.
+func TestContentWeekNeverRan(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	c.Marketing.Digest = &contract.Digest{Day: time.Monday, Hour: 8, Minute: 30, Location: c.Location}
+	week := func(n int) time.Time { return time.Date(2026, 7, 6+7*n, 8, 30, 0, 0, c.Location) }
+	sent := []records.WeeklyDigest{{RepID: "anna", Slot: week(0), Pieces: []string{"blog#1"}, Sent: true},
+		{RepID: "bruno", Slot: week(0), Pieces: []string{"blog#1"}, Sent: true}}
+	ranWeek := records.ListedPiece{Key: "blog#1", SharedFrom: week(0).Add(-time.Hour)}
+	neverRan := records.ListedPiece{Key: "blog#2", SharedFrom: week(1).Add(-time.Hour)}
+	forNobody := records.ListedPiece{Key: "blog#3", SharedFrom: week(2).Add(-time.Hour), Segments: []string{"smb"}}
+	afterAsOf := records.ListedPiece{Key: "blog#4", SharedFrom: week(4).Add(-time.Hour)} // slot 3 August
+	for _, tc := range []struct {
+		name    string
+		digests []records.WeeklyDigest
+		listed  []records.ListedPiece
+		verdict Verdict
+		n, d    int
+	}{
+		{"every week that had pieces ran", sent, []records.ListedPiece{ranWeek, forNobody, afterAsOf}, Kept, 2, 2},
+		{"a week never ran: both reps missed it", sent, []records.ListedPiece{ranWeek, neverRan, forNobody, afterAsOf}, Broken, 2, 4},
+		{"no digest ran all month", nil, []records.ListedPiece{neverRan}, Broken, 0, 2},
+		{"nothing listed for anyone", nil, []records.ListedPiece{forNobody, afterAsOf}, NotMeasured, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := july()
+			in.DigestsRead, in.Digests, in.Listed = true, tc.digests, tc.listed
+			for _, com := range Compute(c, in).Commitments {
+				if com.Kind == CommitContent && (com.Verdict != tc.verdict || com.Figure.N != tc.n || com.Figure.D != tc.d) {
+					t.Errorf("%s %d/%d; want %s %d/%d", com.Verdict, com.Figure.N, com.Figure.D, tc.verdict, tc.n, tc.d)
+				}
+			}
+		})
+	}
+}
