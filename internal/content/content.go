@@ -48,6 +48,9 @@ type Piece struct {
 	// own instant when it gives one, else PublishedAt.
 	UpdatedAt  time.Time
 	ReceivedAt time.Time
+	// SharedFrom is when Handoff could first share it, set by the store: the later of PublishedAt and its first
+	// receipt, fixed then (a re-send does not move it). The digest's weeks go by it; PublishedAt is for display.
+	SharedFrom time.Time
 }
 
 // Key identifies the piece: its source and its CMS item ID.

@@ -27,7 +27,7 @@ func FuzzParse(f *testing.F) {
 		if !ok {
 			src, _ = c.Source("actualites")
 		}
-		ps, err := content.Parse(src, isJSON, body, received)
+		ps, err := content.Parse(c, src, isJSON, body, received)
 		if err != nil {
 			var fe lead.FieldErrors
 			if !errors.As(err, &fe) || len(fe) == 0 {
@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 		for _, p := range content.Published(ps) {
 			u, uerr := url.Parse(p.URL)
 			if p.Title == "" || strings.ContainsAny(p.Title+p.Why, "\r\n") || !utf8.ValidString(p.Title) ||
-				uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || p.PublishedAt.IsZero() {
+				uerr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (p.PublishedAt.IsZero() && !p.UpdatedAt.IsZero()) {
 				t.Fatalf("accepted %+v", p)
 			}
 			known := false

@@ -27,10 +27,13 @@ const (
 )
 
 // Parse reads a content source's delivery in its format — generic JSON, Webflow CMS collection_item_published,
-// WordPress publish_post (JSON or a form) — into its pieces, received at now. Every bad field is named at once
+// WordPress publish_post (JSON or a form) — into its pieces, received at now, under contract c: published_at and
+// updated_at within [now − retention.handoffs, now + FutureSlack]; segments among the roster's (by ID or by name
+// in either language, "grands comptes", mapped to the ID); no invisible format character (Unicode Cf, U+2028,
+// U+2029) in a title or a "why". Every bad field is named at once
 // (lead.FieldErrors; in a batch, "pieces[1].title", Webflow's "payload.items[0].fieldData.name"); nothing
 // partial is returned. Drafts and archived Webflow items are left out: not published.
-func Parse(src contract.Source, isJSON bool, body []byte, now time.Time) ([]Piece, error) {
+func Parse(c *contract.Contract, src contract.Source, isJSON bool, body []byte, now time.Time) ([]Piece, error) {
 	var raws []rawPiece
 	var err error
 	switch src.Format {
@@ -47,10 +50,11 @@ func Parse(src contract.Source, isJSON bool, body []byte, now time.Time) ([]Piec
 	if len(raws) > MaxPieces {
 		return nil, lead.FieldErrors{{Field: "body", Message: fmt.Sprintf("must carry at most %d pieces, got %d", MaxPieces, len(raws))}}
 	}
+	ru := rulesOf(c, now)
 	var errs lead.FieldErrors
 	out := make([]Piece, 0, len(raws))
 	for _, r := range raws {
-		p, fe := r.piece(src, now)
+		p, fe := r.piece(src, now, ru)
 		errs = append(errs, fe...)
 		out = append(out, p)
 	}
@@ -213,7 +217,7 @@ func wpTime(v any) any {
 
 // piece reads one raw item: the format's own fields first, then the fields the source's mapping names (which
 // win), then, for the generic format, fields named as content fields.
-func (r rawPiece) piece(src contract.Source, now time.Time) (Piece, lead.FieldErrors) {
+func (r rawPiece) piece(src contract.Source, now time.Time, ru rules) (Piece, lead.FieldErrors) {
 	vals := map[string]any{}
 	names := map[string]string{}
 	for k, v := range r.own {
@@ -246,8 +250,8 @@ func (r rawPiece) piece(src contract.Source, now time.Time) (Piece, lead.FieldEr
 	bad := func(f, msg string) { errs = append(errs, lead.FieldError{Field: name(f), Message: msg}) }
 	p := Piece{Source: src.ID, ReceivedAt: now.UTC()}
 	p.ItemID = text(vals, "id", maxID, bad, true)
-	p.Title = oneLine(text(vals, "title", maxTitle, bad, true))
-	p.Why = oneLine(text(vals, "why", maxWhy, bad, false))
+	p.Title = oneLine(visible(text(vals, "title", maxTitle, bad, true), "title", bad))
+	p.Why = oneLine(visible(text(vals, "why", maxWhy, bad, false), "why", bad))
 	p.URL = text(vals, "url", maxURL, bad, false)
 	if p.URL == "" {
 		if slug := text(vals, "slug", maxURL, bad, false); slug != "" && src.BaseURL != "" {
@@ -266,12 +270,25 @@ func (r rawPiece) piece(src contract.Source, now time.Time) (Piece, lead.FieldEr
 	}
 	p.Type = t
 	p.Segments = list(vals, "segments", bad)
-	p.Industries = list(vals, "industries", bad)
-	p.PublishedAt = instant(vals, "published_at", bad)
-	if p.PublishedAt.IsZero() {
-		p.PublishedAt = p.ReceivedAt // a sender that does not say: published when announced
+	if ids, unknown, ok := ru.segmentIDs(p.Segments); ok {
+		p.Segments = ids
+	} else {
+		bad("segments", fmt.Sprintf("names %q, a segment no rep of the roster has (roster.reps[].segments, or its name)", clip(unknown)))
 	}
+	p.Industries = list(vals, "industries", bad)
+	// A sender that does not say when: zero here, dated by the store at the piece's first receipt (not this
+	// one's), so a retry changes nothing. Without updated_at, versions are ordered by publication.
+	p.PublishedAt = instant(vals, "published_at", bad)
 	p.UpdatedAt = instant(vals, "updated_at", bad)
+	for _, d := range []struct {
+		f string
+		t time.Time
+	}{{"published_at", p.PublishedAt}, {"updated_at", p.UpdatedAt}} {
+		if !ru.inRange(d.t) {
+			bad(d.f, fmt.Sprintf("must be between %s and %s (retention.handoffs back, two days ahead)",
+				ru.oldest.Format(time.DateOnly), ru.newest.Format(time.DateOnly)))
+		}
+	}
 	if p.UpdatedAt.IsZero() {
 		p.UpdatedAt = p.PublishedAt
 	}
@@ -314,6 +331,15 @@ func text(vals map[string]any, f string, max int, bad func(string, string), requ
 		return ""
 	case strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
 		bad(f, "must not hold control characters")
+		return ""
+	}
+	return s
+}
+
+// visible refuses (naming f) text holding an invisible format character (see invisible).
+func visible(s, f string, bad func(string, string)) string {
+	if strings.IndexFunc(s, invisible) >= 0 {
+		bad(f, "must not hold invisible or bidirectional format characters (Unicode Cf such as U+202E, U+2028, U+2029)")
 		return ""
 	}
 	return s
@@ -379,6 +405,9 @@ func instant(vals map[string]any, f string, bad func(string, string)) time.Time 
 	if err != nil {
 		bad(f, `must be an instant such as "2026-12-07T09:15:00Z" (RFC 3339)`)
 		return time.Time{}
+	}
+	if t.IsZero() {
+		bad(f, "must be a real date, not year 1 (a CMS's empty date)") // zero here means "not given"
 	}
 	return t.UTC()
 }

@@ -77,7 +77,7 @@ func TestParseDocumentedSamples(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			src, _ := c.Source(tc.source)
 			body, isJSON := sampleBody(t, tc.file)
-			got, err := content.Parse(src, isJSON, body, received)
+			got, err := content.Parse(c, src, isJSON, body, received)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,9 +106,10 @@ func TestParseDocumentedSamples(t *testing.T) {
 }
 
 // TestParseValues: how values are read — types by ID or name in either language, audiences as lists or
-// comma-separated, one line for titles and whys, a missing date is the instant received — and what is refused,
+// comma-separated, one line for titles and whys, a missing date is left to the store (the first receipt) — and what is refused,
 // naming the field.
 func TestParseValues(t *testing.T) {
+	c := example(t)
 	src := contract.Source{ID: "blog", Kind: contract.ContentSource, Format: "generic", Mapping: map[string]string{"Pourquoi": "why", "Public": "segments"}}
 	for _, tc := range []struct {
 		name, body string
@@ -121,10 +122,26 @@ func TestParseValues(t *testing.T) {
 			func(p content.Piece) bool { return p.Type == content.WhitePaper }, nil},
 		{"no type: an article", `{"id":"1","title":"T","url":"https://m.fr/a"}`,
 			func(p content.Piece) bool {
-				return p.Type == content.Article && p.PublishedAt.Equal(received) && p.UpdatedAt.Equal(received)
+				return p.Type == content.Article && p.PublishedAt.IsZero() && p.UpdatedAt.IsZero()
 			}, nil},
 		{"a mapped field wins, comma-separated, duplicates once", `{"id":"1","title":"T","url":"https://m.fr/a","segments":"smb","Public":"Enterprise, mid-market, enterprise"}`,
-			func(p content.Piece) bool { return slices.Equal(p.Segments, []string{"Enterprise", "mid-market"}) }, nil},
+			func(p content.Piece) bool { return slices.Equal(p.Segments, []string{"enterprise", "mid-market"}) }, nil},
+		{"segments by their names, either language, mapped to the roster's IDs", `{"id":"1","title":"T","url":"https://m.fr/a","segments":["Grands comptes","ETI","PME","SMB"]}`,
+			func(p content.Piece) bool {
+				return slices.Equal(p.Segments, []string{"enterprise", "mid-market", "smb"})
+			}, nil},
+		{"a segment no rep has", `{"id":"1","title":"T","url":"https://m.fr/a","segments":["enterprise","Secteur public"]}`, nil, []string{"segments"}},
+		{"a segment no rep has, named as the sender names it", `{"id":"1","title":"T","url":"https://m.fr/a","Public":"TPE"}`, nil, []string{"Public"}},
+		{"dates a day ahead and as old as the records", `{"id":"1","title":"T","url":"https://m.fr/a","published_at":"2023-11-28T00:00:00Z","updated_at":"2026-11-28T16:00:00Z"}`,
+			func(p content.Piece) bool { return p.UpdatedAt.Equal(time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)) }, nil},
+		{"a date in 9999", `{"id":"1","title":"T","url":"https://m.fr/a","published_at":"9999-12-31T00:00:00Z"}`, nil, []string{"published_at"}},
+		{"a date three days ahead", `{"id":"1","title":"T","url":"https://m.fr/a","updated_at":"2026-11-30T17:00:00Z"}`, nil, []string{"updated_at"}},
+		{"a date in 1970", `{"id":"1","title":"T","url":"https://m.fr/a","published_at":"1970-01-01T00:00:00Z"}`, nil, []string{"published_at"}},
+		{"a date in year 1", `{"id":"1","title":"T","url":"https://m.fr/a","published_at":"0001-01-01T00:00:00Z","updated_at":"0001-01-01T00:00:00Z"}`, nil, []string{"published_at", "updated_at"}},
+		{"a bidi override in a title", `{"id":"1","title":"Offre \u202egnp.exe","url":"https://m.fr/a"}`, nil, []string{"title"}},
+		{"a zero-width space in a why", `{"id":"1","title":"T","url":"https://m.fr/a","why":"lisez\u200bça"}`, nil, []string{"why"}},
+		{"a line separator in a title", `{"id":"1","title":"a\u2028b","url":"https://m.fr/a"}`, nil, []string{"title"}},
+		{"a paragraph separator in a why, named as the sender names it", `{"id":"1","title":"T","url":"https://m.fr/a","Pourquoi":"a\u2029b"}`, nil, []string{"Pourquoi"}},
 		{"one line", `{"id":"1","title":"  Deux\nlignes  ","url":"https://m.fr/a","Pourquoi":"parce\r\nque"}`,
 			func(p content.Piece) bool { return p.Title == "Deux lignes" && p.Why == "parce que" }, nil},
 		{"a number as ID", `{"id":42,"title":"T","url":"https://m.fr/a"}`, func(p content.Piece) bool { return p.ItemID == "42" }, nil},
@@ -138,7 +155,7 @@ func TestParseValues(t *testing.T) {
 		{"not JSON", `{"id":`, nil, []string{"body"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := content.Parse(src, true, []byte(tc.body), received)
+			got, err := content.Parse(c, src, true, []byte(tc.body), received)
 			if tc.fields != nil {
 				var fe lead.FieldErrors
 				if !errors.As(err, &fe) {
@@ -163,13 +180,14 @@ func TestParseValues(t *testing.T) {
 // TestParseWebflowFlatItem: an item sent flat in payload (the shape of Webflow's other collection_item_* events)
 // is read too, its fields named where they are.
 func TestParseWebflowFlatItem(t *testing.T) {
-	src, _ := example(t).Source("ressources")
+	c := example(t)
+	src, _ := c.Source("ressources")
 	body := `{"triggerType":"collection_item_published","payload":{"id":"i9","lastPublished":"2026-11-27T16:20:00.000Z","fieldData":{"name":"Titre","slug":"titre","type-de-contenu":"Livre blanc"}}}`
-	got, err := content.Parse(src, true, []byte(body), received)
+	got, err := content.Parse(c, src, true, []byte(body), received)
 	if err != nil || len(got) != 1 || got[0].ItemID != "i9" || got[0].URL != "https://maintenia.fr/ressources/titre" || got[0].Type != content.WhitePaper {
 		t.Fatalf("%+v, %v", got, err)
 	}
-	_, err = content.Parse(src, true, []byte(`{"triggerType":"collection_item_published","payload":{"id":"i9","fieldData":{"slug":"t"}}}`), received)
+	_, err = content.Parse(c, src, true, []byte(`{"triggerType":"collection_item_published","payload":{"id":"i9","fieldData":{"slug":"t"}}}`), received)
 	var fe lead.FieldErrors
 	if !errors.As(err, &fe) || len(fe) != 1 || fe[0].Field != "payload.fieldData.name" {
 		t.Errorf("a flat item without a name: %v", err)

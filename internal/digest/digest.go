@@ -1,7 +1,9 @@
 // Package digest is the weekly email that shares with each rep the content marketing published for them
 // (package content): the digest function runs on a schedule (template.yaml, every 15 minutes) and, once the
-// contract's weekly slot (marketing.digest: day, time, zone) has passed, sends each rep the pieces published
-// since the slot before whose audience matches them (content.ForRep), with marketing's "why it matters".
+// contract's weekly slot (marketing.digest: day, time, zone) has passed, sends each rep the pieces listed since
+// the slot before (content.Piece.SharedFrom: the later of publication and first receipt, so a piece received
+// after its week's digest ran goes in the next one) whose audience matches them (content.ForRep), with
+// marketing's "why it matters".
 //
 // Exactly once per rep and week: a rep's digest is recorded (store.Content.ClaimDigest: a conditional write keyed
 // by the rep and the ISO week of the slot) with the pieces it shares and its email claimed, then sent through the

@@ -231,3 +231,46 @@ func TestHandleTheScheduledEvent(t *testing.T) {
 		t.Error("a bad payload was accepted")
 	}
 }
+
+// TestPieceReceivedAfterItsWeekRan: a piece published at 08:29 but delivered at 08:40, after the 08:30 digest
+// ran, is not lost: it goes in the next week's digest (listed at its first receipt), and a re-send of it that
+// week does not bring it back a third time.
+func TestPieceReceivedAfterItsWeekRan(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "fr")
+	ctx := context.Background()
+	f.publish(t, "all", "For everyone", at(time.December, 3, 15, 0))
+	monday := at(time.December, 7, 8, 35)
+	if out, err := f.digester(t, sesSender(t), monday).Run(ctx, monday); err != nil || out.Sent != 4 {
+		t.Fatalf("week 50: %+v, %v", out, err)
+	}
+	late := content.Piece{Source: "blog", ItemID: "late", Title: "Late", URL: "https://maintenia.fr/late", Type: content.Article,
+		PublishedAt: at(time.December, 7, 8, 29).UTC(), UpdatedAt: at(time.December, 7, 8, 29).UTC(), ReceivedAt: at(time.December, 7, 8, 40).UTC()}
+	if _, err := f.store.SavePiece(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	late.ReceivedAt = at(time.December, 15, 9, 0).UTC() // the CMS sends it again the week after
+	if _, err := f.store.SavePiece(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	dec := contract.Month{Year: 2026, Month: time.December}
+	for _, w := range []struct {
+		week string
+		run  time.Time
+		sent int
+	}{{"2026-W51", at(time.December, 14, 8, 45), 4}, {"2026-W52", at(time.December, 21, 8, 45), 0}} {
+		out, err := f.digester(t, sesSender(t), w.run).Run(ctx, w.run)
+		if err != nil || out.Week != w.week || out.Sent != w.sent {
+			t.Fatalf("%s: %+v, %v; want %d sent", w.week, out, err, w.sent)
+		}
+		recs, err := f.store.DigestsOfWeek(ctx, dec, w.week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rep, d := range recs {
+			if len(d.Pieces) != 1 || d.Pieces[0] != "blog#late" {
+				t.Errorf("%s, %s: pieces %v, want the late one", w.week, rep, d.Pieces)
+			}
+		}
+	}
+}

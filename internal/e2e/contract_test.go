@@ -195,8 +195,8 @@ func TestTheWholeContractThroughTheStack(t *testing.T) {
 		}
 		return out
 	}
-	if c := lines[report.CommitContent]; c.Verdict != report.Kept || c.Figure.N != 4 || c.Figure.D != 4 || c.Figure.Pieces != 5 {
-		t.Errorf("content: %s %+v, want kept, 4 digests of 4, 5 pieces", c.Verdict, c.Figure)
+	if c := lines[report.CommitContent]; c.Verdict != report.Kept || c.Figure.N != 4 || c.Figure.D != 4 || c.Figure.Pieces != 2 {
+		t.Errorf("content: %s %+v, want kept, 4 digests of 4, 2 distinct pieces (two pieces, each to two reps)", c.Verdict, c.Figure)
 	}
 	if c := lines[report.CommitFieldFeedback]; c.Verdict != report.Broken || c.Reps.Target != 2 || len(c.Missed) != 4 || missed(c)[enterprise] != 1 {
 		t.Errorf("field feedback: %s, missed %v, want missed by all four (the enterprise rep with 1)", c.Verdict, missed(c))

@@ -30,7 +30,7 @@ func (h *Handler) content(ctx context.Context, src contract.Source, isJSON bool,
 	if h.pieces == nil {
 		return refuse(http.StatusNotFound, "unknown_source", "no content store")
 	}
-	pieces, err := content.Parse(src, isJSON, body, now)
+	pieces, err := content.Parse(h.contract, src, isJSON, body, now)
 	if err != nil {
 		return invalid(err)
 	}

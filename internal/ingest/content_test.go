@@ -145,6 +145,11 @@ func TestContentBadInput(t *testing.T) {
 			[]string{"payload.items[0].fieldData.type-de-contenu"}},
 		{"WordPress: a comment hook", "actualites", "application/x-www-form-urlencoded", form(map[string]string{"hook": "comment_post", "comment_ID": "1"}), []string{"hook"}},
 		{"WordPress: no URL", "actualites", "application/x-www-form-urlencoded", form(map[string]string{"hook": "publish_post", "ID": "9", "post_title": "T"}), []string{"post_url"}},
+		{"a date in 9999", "blog", "application/json", `{"id":"a","title":"T","url":"https://m.fr/x","published_at":"9999-01-01T00:00:00Z"}`, []string{"published_at"}},
+		{"WordPress: a date in 1970", "actualites", "application/x-www-form-urlencoded",
+			form(map[string]string{"hook": "publish_post", "ID": "9", "post_title": "T", "post_url": "https://m.fr/t", "post_date_gmt": "1970-01-01 00:00:00"}), []string{"post_date_gmt"}},
+		{"a segment no rep has", "blog", "application/json", `{"id":"a","title":"T","url":"https://m.fr/x","segments":["Secteur public"]}`, []string{"segments"}},
+		{"a bidi override in a title", "blog", "application/json", `{"id":"a","title":"x\u202Efdp.exe","url":"https://m.fr/x"}`, []string{"title"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, a := h.do(h.signed(tc.source, "content", tc.ctype, "bad-"+tc.name, tc.body))

@@ -182,7 +182,7 @@ func judgePerRep(k CommitmentKind, p PerRep) Commitment {
 //     content ideas in the quarter to date): per rep of the roster, from the report's Ideas.
 //   - Content (marketing.digest): every digest due in the month sent (100%): the digests whose slot fell in the
 //     month up to AsOf — one per rep and week that had something new for them — sent (SES accepted it) out of
-//     those due, with the pieces the sent ones shared. A month with no digest due (nothing published for
+//     those due, with the distinct pieces the sent ones shared (each counted once, however many reps and weeks). A month with no digest due (nothing published for
 //     anyone) is not measured: there was nothing to share, and the contract sets no number of pieces.
 //   - CRMCare (sales.outcome_within): per rep who had outcome deadlines in the month, their SQLs left without an
 //     outcome by then, at most 0 (Report.CRMCare; see CRMCare.commitment).
@@ -239,9 +239,10 @@ func (k *computer) perRepIdeas(r Report, target int, quarter bool, figure func(I
 }
 
 // contentFigure is the content commitment (marketing.digest): the month's digests sent out of those due, as of
-// AsOf, and the pieces the sent ones shared.
+// AsOf, and the distinct pieces the sent ones shared (a piece sent to four reps is one piece shared).
 func (k *computer) contentFigure() Measure {
 	m := Measure{Stated: k.c.Marketing.Digest != nil, Measured: k.in.DigestsRead, Share: true, Target: 100}
+	shared := map[string]bool{}
 	for _, d := range k.in.Digests {
 		if !k.happened(d.Slot) {
 			continue
@@ -249,8 +250,16 @@ func (k *computer) contentFigure() Measure {
 		m.D++
 		if d.Sent {
 			m.N++
-			m.Pieces += d.Pieces
+			for _, p := range d.Pieces {
+				if !shared[p] {
+					shared[p] = true
+					m.Pieces++
+				}
+			}
 		}
+	}
+	if m.Measured && m.Stated {
+		m.D += k.unrecordedDigests() // weeks the digest never ran: due, not sent
 	}
 	return m
 }

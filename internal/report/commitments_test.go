@@ -530,10 +530,11 @@ func TestContentCommitment(t *testing.T) {
 	digest := &contract.Digest{Day: time.Monday, Hour: 8, Minute: 30, Location: c.Location}
 	base := july()
 	week := func(n int) time.Time { return time.Date(2026, 7, 6+7*n, 8, 30, 0, 0, c.Location) }
-	sent := []records.WeeklyDigest{{RepID: "anna", Slot: week(0), Pieces: 2, Sent: true},
-		{RepID: "bruno", Slot: week(0), Pieces: 1, Sent: true}, {RepID: "anna", Slot: week(2), Pieces: 3, Sent: true}}
-	lost := records.WeeklyDigest{RepID: "bruno", Slot: week(3), Pieces: 4}
-	afterAsOf := records.WeeklyDigest{RepID: "anna", Slot: base.AsOf.Add(time.Hour), Pieces: 5}
+	// Pieces a and b went to two reps or in two weeks: each is one piece shared.
+	sent := []records.WeeklyDigest{{RepID: "anna", Slot: week(0), Pieces: []string{"blog#a", "blog#b"}, Sent: true},
+		{RepID: "bruno", Slot: week(0), Pieces: []string{"blog#a"}, Sent: true}, {RepID: "anna", Slot: week(2), Pieces: []string{"blog#b", "blog#c"}, Sent: true}}
+	lost := records.WeeklyDigest{RepID: "bruno", Slot: week(3), Pieces: []string{"blog#d"}}
+	afterAsOf := records.WeeklyDigest{RepID: "anna", Slot: base.AsOf.Add(time.Hour), Pieces: []string{"blog#e"}}
 	tests := []struct {
 		name      string
 		digest    *contract.Digest
@@ -542,11 +543,11 @@ func TestContentCommitment(t *testing.T) {
 		verdict   Verdict
 		n, d, pcs int
 	}{
-		{"every digest due sent", digest, true, append(sent, afterAsOf), Kept, 3, 3, 6},
-		{"one given up", digest, true, append(sent, lost), Broken, 3, 4, 6},
+		{"every digest due sent", digest, true, append(sent, afterAsOf), Kept, 3, 3, 3},
+		{"one given up", digest, true, append(sent, lost), Broken, 3, 4, 3},
 		{"no digest due: nothing published for anyone", digest, true, nil, NotMeasured, 0, 0, 0},
-		{"the digests not read", digest, false, sent, NotMeasured, 3, 3, 6},
-		{"no digest in the contract", nil, true, sent, NotMeasured, 3, 3, 6},
+		{"the digests not read", digest, false, sent, NotMeasured, 3, 3, 3},
+		{"no digest in the contract", nil, true, sent, NotMeasured, 3, 3, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -575,13 +576,51 @@ func TestContentCommitment(t *testing.T) {
 			for _, row := range commitmentRows(t, e.Text, w.Title, w.Note) {
 				if strings.Contains(row, w.Content) {
 					found = true
-					if !strings.Contains(row, "(3/4)") || !strings.Contains(row, "6\u00a0contenus partagés") || !strings.Contains(row, w.Missed) {
+					if !strings.Contains(row, "(3/4)") || !strings.Contains(row, "3\u00a0contenus partagés") || !strings.Contains(row, w.Missed) {
 						t.Errorf("the content line: %q", row)
 					}
 				}
 			}
 			if !found {
 				t.Error("no content line")
+			}
+		})
+	}
+}
+
+// TestContentWeekNeverRan: a week of the month whose digest never ran (no digest recorded for its slot) although
+// pieces were listed for someone is due for each rep with pieces for them, and missed; a week that ran, a piece
+// for nobody, and a slot after AsOf add nothing.
+func TestContentWeekNeverRan(t *testing.T) {
+	t.Parallel()
+	c := parseContract(t, testContract)
+	c.Marketing.Digest = &contract.Digest{Day: time.Monday, Hour: 8, Minute: 30, Location: c.Location}
+	week := func(n int) time.Time { return time.Date(2026, 7, 6+7*n, 8, 30, 0, 0, c.Location) }
+	sent := []records.WeeklyDigest{{RepID: "anna", Slot: week(0), Pieces: []string{"blog#1"}, Sent: true},
+		{RepID: "bruno", Slot: week(0), Pieces: []string{"blog#1"}, Sent: true}}
+	ranWeek := records.ListedPiece{Key: "blog#1", SharedFrom: week(0).Add(-time.Hour)}
+	neverRan := records.ListedPiece{Key: "blog#2", SharedFrom: week(1).Add(-time.Hour)}
+	forNobody := records.ListedPiece{Key: "blog#3", SharedFrom: week(2).Add(-time.Hour), Segments: []string{"smb"}}
+	afterAsOf := records.ListedPiece{Key: "blog#4", SharedFrom: week(4).Add(-time.Hour)} // slot 3 August
+	for _, tc := range []struct {
+		name    string
+		digests []records.WeeklyDigest
+		listed  []records.ListedPiece
+		verdict Verdict
+		n, d    int
+	}{
+		{"every week that had pieces ran", sent, []records.ListedPiece{ranWeek, forNobody, afterAsOf}, Kept, 2, 2},
+		{"a week never ran: both reps missed it", sent, []records.ListedPiece{ranWeek, neverRan, forNobody, afterAsOf}, Broken, 2, 4},
+		{"no digest ran all month", nil, []records.ListedPiece{neverRan}, Broken, 0, 2},
+		{"nothing listed for anyone", nil, []records.ListedPiece{forNobody, afterAsOf}, NotMeasured, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := july()
+			in.DigestsRead, in.Digests, in.Listed = true, tc.digests, tc.listed
+			for _, com := range Compute(c, in).Commitments {
+				if com.Kind == CommitContent && (com.Verdict != tc.verdict || com.Figure.N != tc.n || com.Figure.D != tc.d) {
+					t.Errorf("%s %d/%d; want %s %d/%d", com.Verdict, com.Figure.N, com.Figure.D, tc.verdict, tc.n, tc.d)
+				}
 			}
 		})
 	}

@@ -5,9 +5,10 @@ package store
 //	SlaTable  pk = CONTENT#<sourceId>#<itemId>  sk = #PIECE     the piece's claim: its current publishedAt and
 //	                                                            updatedAt, under a version (no duplicate, and
 //	                                                            an older version never overwrites a newer)   TTL handoffs
-//	          pk = CONTENT  sk = <publishedAt>#<sourceId>#<itemId>  the piece itself, in publication order:
-//	                                                            one Query per period (the digest), or the
-//	                                                            newest first (the SQL email)                 TTL handoffs
+//	          pk = CONTENT  sk = <sharedFrom>#<sourceId>#<itemId>  the piece itself, in the order Handoff could
+//	                                                            first share it (max of publishedAt and the
+//	                                                            first receipt): one Query per period (the
+//	                                                            digest), or the newest first (the SQL email)   TTL handoffs
 //	          pk = DIGESTS#<yyyy-mm>  sk = <isoWeek>#REP#<repId>  a rep's digest of a week (the month of its
 //	                                                            slot, in the digest's zone): the pieces it
 //	                                                            shared, its email's state (outbox)           TTL handoffs
@@ -54,8 +55,12 @@ type pieceClaim struct {
 	Kind        string `dynamodbav:"kind"` // "content.claim"
 	PublishedAt string `dynamodbav:"publishedAt"`
 	UpdatedAt   string `dynamodbav:"updatedAt"`
-	Version     int64  `dynamodbav:"version"`
-	ExpiresAt   int64  `dynamodbav:"expiresAt"`
+	// FirstReceivedAt is when Handoff first received the piece; SharedFrom, max(publishedAt, FirstReceivedAt),
+	// is its listing instant (absent on pieces saved before: their publishedAt).
+	FirstReceivedAt string `dynamodbav:"firstReceivedAt,omitempty"`
+	SharedFrom      string `dynamodbav:"sharedFrom,omitempty"`
+	Version         int64  `dynamodbav:"version"`
+	ExpiresAt       int64  `dynamodbav:"expiresAt"`
 }
 
 type pieceItem struct {
@@ -72,19 +77,34 @@ type pieceItem struct {
 	Why         string   `dynamodbav:"why,omitempty"`
 	PublishedAt string   `dynamodbav:"publishedAt"`
 	UpdatedAt   string   `dynamodbav:"updatedAt"`
-	ReceivedAt  string   `dynamodbav:"receivedAt"`
+	ReceivedAt  string   `dynamodbav:"receivedAt"` // the first receipt
+	SharedFrom  string   `dynamodbav:"sharedFrom,omitempty"`
 	ExpiresAt   int64    `dynamodbav:"expiresAt"`
 }
 
 func claimPK(p content.Piece) string { return "CONTENT#" + p.Key() }
-func listingSK(publishedAt string, p content.Piece) string {
-	return publishedAt + "#" + p.Key()
+func listingSK(sharedFrom string, p content.Piece) string {
+	return sharedFrom + "#" + p.Key()
+}
+
+// sharedFrom is the claim's listing instant (publishedAt for a claim saved before it had one).
+func (c pieceClaim) sharedFrom() string {
+	if c.SharedFrom != "" {
+		return c.SharedFrom
+	}
+	return c.PublishedAt
 }
 
 // SavePiece records a published piece, or updates it: the same source and item ID is one piece, whatever the
 // retries and republications. An older version than the one stored (by UpdatedAt) changes nothing; the same
 // version again rewrites it as it was. It reports whether the piece was new. The claim and the piece are written
 // in one transaction under the claim's version, so two deliveries racing leave one piece, in one place.
+//
+// The piece is listed (and the digest windows it) at the instant Handoff could first share it: the later of its
+// publication and its first receipt, so a piece published just before a digest ran but received after it (a
+// webhook retried, a backdated post) goes in the next week's digest instead of none. The first receipt is kept
+// on the claim: a re-send never moves the piece. A piece without a publication (or update) instant is dated by
+// its first receipt, so the same piece sent again changes nothing.
 func (s *Content) SavePiece(ctx context.Context, p content.Piece) (created bool, err error) {
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.t.SLA), Key: key(claimPK(p), pieceSK), ConsistentRead: aws.Bool(true)})
@@ -97,13 +117,31 @@ func (s *Content) SavePiece(ctx context.Context, p content.Piece) (created bool,
 			if err := unmarshal(out.Item, &old); err != nil {
 				return false, err
 			}
-			if old.UpdatedAt > stamp(p.UpdatedAt) {
-				return false, nil // a newer version is stored: this one arrived late
+		}
+		first := p.ReceivedAt.UTC()
+		if exists {
+			if t, err := time.Parse(time.RFC3339Nano, old.FirstReceivedAt); err == nil {
+				first = t
+			} else if t, err := time.Parse(time.RFC3339Nano, old.PublishedAt); err == nil && t.Before(first) {
+				first = t // saved before the first receipt was kept: listed at its publication
 			}
 		}
-		expires := s.t.recordExpiry(p.PublishedAt)
+		if p.PublishedAt.IsZero() {
+			p.PublishedAt = first
+		}
+		if p.UpdatedAt.IsZero() {
+			p.UpdatedAt = p.PublishedAt
+		}
+		if exists && old.UpdatedAt > stamp(p.UpdatedAt) {
+			return false, nil // a newer version is stored: this one arrived late
+		}
+		shared := p.PublishedAt
+		if first.After(shared) {
+			shared = first
+		}
+		expires := s.t.recordExpiry(shared)
 		claim := pieceClaim{PK: claimPK(p), SK: pieceSK, Kind: "content.claim", PublishedAt: stamp(p.PublishedAt), UpdatedAt: stamp(p.UpdatedAt),
-			Version: old.Version + 1, ExpiresAt: expires}
+			FirstReceivedAt: stamp(first), SharedFrom: stamp(shared), Version: old.Version + 1, ExpiresAt: expires}
 		put := &types.Put{TableName: aws.String(s.t.SLA), Item: marshal(claim)}
 		if exists {
 			put.ConditionExpression = aws.String("version = :v")
@@ -111,13 +149,13 @@ func (s *Content) SavePiece(ctx context.Context, p content.Piece) (created bool,
 		} else {
 			put.ConditionExpression = aws.String("attribute_not_exists(pk)")
 		}
-		item := pieceItem{PK: contentPK, SK: listingSK(claim.PublishedAt, p), Kind: "content.piece", Source: p.Source, ItemID: p.ItemID,
+		item := pieceItem{PK: contentPK, SK: listingSK(claim.SharedFrom, p), Kind: "content.piece", Source: p.Source, ItemID: p.ItemID,
 			Title: p.Title, URL: p.URL, Type: string(p.Type), Segments: p.Segments, Industries: p.Industries, Why: p.Why,
-			PublishedAt: claim.PublishedAt, UpdatedAt: claim.UpdatedAt, ReceivedAt: stamp(p.ReceivedAt), ExpiresAt: expires}
+			PublishedAt: claim.PublishedAt, UpdatedAt: claim.UpdatedAt, ReceivedAt: claim.FirstReceivedAt, SharedFrom: claim.SharedFrom, ExpiresAt: expires}
 		items := []types.TransactWriteItem{{Put: put}, {Put: &types.Put{TableName: aws.String(s.t.SLA), Item: marshal(item)}}}
-		if exists && old.PublishedAt != claim.PublishedAt {
-			// Republished at another instant: the piece moves in the publication order.
-			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.t.SLA), Key: key(contentPK, listingSK(old.PublishedAt, p))}})
+		if exists && old.sharedFrom() != claim.SharedFrom {
+			// Republished at another instant: the piece moves in the listing order.
+			items = append(items, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.t.SLA), Key: key(contentPK, listingSK(old.sharedFrom(), p))}})
 		}
 		reasons, err := transact(ctx, s.db, items)
 		if err != nil {
@@ -134,7 +172,8 @@ func (s *Content) SavePiece(ctx context.Context, p content.Piece) (created bool,
 	return false, fmt.Errorf("save content %s: %w", p.Key(), ErrConflict)
 }
 
-// Published lists the pieces published in [from, to), oldest first: one Query on the publication order.
+// Published lists the pieces Handoff could first share in [from, to) (content.Piece.SharedFrom: the later of
+// their publication and first receipt), oldest first: one Query on the listing order.
 func (s *Content) Published(ctx context.Context, from, to time.Time) ([]content.Piece, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.t.SLA), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression: aws.String("pk = :pk AND sk BETWEEN :from AND :to"),
@@ -148,7 +187,7 @@ func (s *Content) Published(ctx context.Context, from, to time.Time) ([]content.
 			if err != nil {
 				return err
 			}
-			if p.PublishedAt.Before(to) && !expired(readExpiry(it)) {
+			if p.SharedFrom.Before(to) && !expired(readExpiry(it)) {
 				out = append(out, p)
 			}
 		}
@@ -208,6 +247,10 @@ func readPiece(it map[string]types.AttributeValue) (content.Piece, error) {
 	p := content.Piece{Source: pi.Source, ItemID: pi.ItemID, Title: pi.Title, URL: pi.URL, Type: content.Type(pi.Type),
 		Segments: pi.Segments, Industries: pi.Industries, Why: pi.Why, PublishedAt: r.time("publishedAt", pi.PublishedAt),
 		UpdatedAt: r.time("updatedAt", pi.UpdatedAt), ReceivedAt: r.time("receivedAt", pi.ReceivedAt)}
+	p.SharedFrom = p.PublishedAt
+	if pi.SharedFrom != "" {
+		p.SharedFrom = r.time("sharedFrom", pi.SharedFrom)
+	}
 	if p.Source == "" || p.ItemID == "" || p.PublishedAt.IsZero() {
 		r.fail("not a piece of content (source, itemId, publishedAt)")
 	}

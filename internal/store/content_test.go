@@ -139,3 +139,43 @@ func TestDigestRecords(t *testing.T) {
 		t.Errorf("January: %+v, %v", other, err)
 	}
 }
+
+// TestPieceListedWhenFirstReceived: a piece is listed at the later of its publication and its first receipt, and
+// a re-send never moves it — a piece published before a digest's slot but received after it goes in the next
+// week (not in none), and a piece without a date, retried a week later, stays in the week it first came.
+func TestPieceListedWhenFirstReceived(t *testing.T) {
+	t.Parallel()
+	s, _ := contentStore(t)
+	ctx := context.Background()
+	slot := time.Date(2026, 12, 7, 7, 30, 0, 0, time.UTC)
+	next := slot.AddDate(0, 0, 7)
+	late := content.Piece{Source: "webflow", ItemID: "late", Title: "Late", URL: "https://m.fr/l",
+		PublishedAt: slot.Add(-time.Minute), UpdatedAt: slot.Add(-time.Minute), ReceivedAt: slot.Add(10 * time.Minute)}
+	undated := content.Piece{Source: "blog", ItemID: "undated", Title: "Undated", URL: "https://m.fr/u", ReceivedAt: slot.Add(time.Hour)}
+	for _, p := range []content.Piece{late, undated} {
+		if _, err := s.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		p.ReceivedAt = next.Add(time.Hour) // the same piece re-sent the week after
+		if created, err := s.SavePiece(ctx, p); err != nil || created {
+			t.Fatalf("re-send: created %v, %v", created, err)
+		}
+	}
+	before, err := s.Published(ctx, slot.AddDate(0, 0, -7), slot)
+	if err != nil || len(before) != 0 {
+		t.Errorf("the week that ran before receipt: %+v, %v; want nothing", before, err)
+	}
+	week, err := s.Published(ctx, slot, next)
+	if err != nil || len(week) != 2 || week[0].ItemID != "late" || week[1].ItemID != "undated" {
+		t.Fatalf("the week after: %+v, %v; want late then undated", week, err)
+	}
+	if !week[0].PublishedAt.Equal(late.PublishedAt) || !week[0].SharedFrom.Equal(late.ReceivedAt) {
+		t.Errorf("late: published %s shared from %s; want %s and %s", week[0].PublishedAt, week[0].SharedFrom, late.PublishedAt, late.ReceivedAt)
+	}
+	if !week[1].PublishedAt.Equal(undated.ReceivedAt) || !week[1].UpdatedAt.Equal(undated.ReceivedAt) {
+		t.Errorf("undated: published %s updated %s; want the first receipt %s", week[1].PublishedAt, week[1].UpdatedAt, undated.ReceivedAt)
+	}
+	if again, err := s.Published(ctx, next, next.AddDate(0, 0, 7)); err != nil || len(again) != 0 {
+		t.Errorf("the week of the re-sends: %+v, %v; want nothing (shared once)", again, err)
+	}
+}

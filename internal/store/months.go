@@ -168,8 +168,22 @@ func (s *Months) readDigests(ctx context.Context, m contract.Month, asOf time.Ti
 		if !asOf.IsZero() && d.Slot.After(asOf) {
 			continue
 		}
-		in.Digests = append(in.Digests, records.WeeklyDigest{RepID: d.RepID, Slot: d.Slot, Pieces: len(d.Pieces),
+		in.Digests = append(in.Digests, records.WeeklyDigest{RepID: d.RepID, Slot: d.Slot, Pieces: d.Pieces,
 			Sent: d.Mail.Status == outbox.MailSent})
+	}
+	// The pieces listed in the month's weeks (from the slot before its first, at most a week and a day before
+	// it), up to asOf: one Query on the listing order.
+	from := time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, s.zone()).AddDate(0, 0, -8)
+	to := time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, s.zone()).AddDate(0, 0, 1)
+	if !asOf.IsZero() && asOf.Before(to) {
+		to = asOf.Add(time.Nanosecond)
+	}
+	ps, err := (&Content{db: s.db, t: s.t}).Published(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		in.Listed = append(in.Listed, records.ListedPiece{Key: p.Key(), SharedFrom: p.SharedFrom, Segments: p.Segments, Industries: p.Industries})
 	}
 	in.DigestsRead = true
 	return nil

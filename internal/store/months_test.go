@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -59,10 +60,11 @@ func TestMonthsReadJuly(t *testing.T) {
 	}
 	// lead#, stage., held# and the 8 event kinds of July (CRM care's two among them); handoff# of 6 months; 3
 	// stage kinds of the 5 months before; stage. and the 8 event kinds of August up to AsOf (1 August 08:00);
-	// sales' ideas of the quarter to date (July: the first month of its quarter); July's weekly digests. Two batch
-	// reads: July's leads, and July's hand-offs' SQL email state (the alert commitment).
-	if q, b, total := calls.Of("Query"), calls.Of("BatchGetItem"), calls.Total(); q != 11+6+15+9+1+1 || b != 2 || total != q+b {
-		t.Errorf("%d queries, %d batch reads, %d requests in all; want 43, 2, 45", q, b, total)
+	// sales' ideas of the quarter to date (July: the first month of its quarter); July's weekly digests and the
+	// content listed in its weeks (a week whose digest never ran). Two batch reads: July's leads, and July's
+	// hand-offs' SQL email state (the alert commitment).
+	if q, b, total := calls.Of("Query"), calls.Of("BatchGetItem"), calls.Total(); q != 11+6+15+9+1+1+1 || b != 2 || total != q+b {
+		t.Errorf("%d queries, %d batch reads, %d requests in all; want 44, 2, 46", q, b, total)
 	}
 	want = reporttest.AsRead(want) // every SQL email sent at its hand-off, as seeded
 	got, err := report.Render(report.Compute(c, in))
@@ -249,5 +251,28 @@ func TestReportsUpdateUnderVersion(t *testing.T) {
 	}
 	if _, err := reports.Update(ctx, m, func(*records.Stored) error { return records.ErrNoChange }); !errors.Is(err, records.ErrNoChange) {
 		t.Errorf("no change: %v", err)
+	}
+}
+
+// TestMonthsReadListedContent: the month's read carries the pieces listed in its weeks up to AsOf (the content
+// commitment sees a week whose digest never ran), not those listed after AsOf.
+func TestMonthsReadListedContent(t *testing.T) {
+	t.Parallel()
+	_, tables, months, _ := seededJuly(t)
+	ctx := context.Background()
+	asOf := reporttest.July().AsOf
+	pieces := store.NewContent(testenv.DynamoDB(t), tables)
+	for id, at := range map[string]time.Time{"in-july": time.Date(2026, 7, 8, 10, 0, 0, 0, time.UTC), "after-asof": asOf.Add(time.Hour)} {
+		p := content.Piece{Source: "blog", ItemID: id, Title: id, URL: "https://m.fr/" + id, PublishedAt: at, UpdatedAt: at, ReceivedAt: at, Segments: []string{"smb"}}
+		if _, err := pieces.SavePiece(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := months.Read(ctx, july, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Listed) != 1 || in.Listed[0].Key != "blog#in-july" || !slices.Equal(in.Listed[0].Segments, []string{"smb"}) {
+		t.Errorf("listed %+v, want blog#in-july alone", in.Listed)
 	}
 }

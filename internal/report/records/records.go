@@ -61,14 +61,26 @@ type Input struct {
 	// measured).
 	Digests     []WeeklyDigest `json:",omitempty"`
 	DigestsRead bool           `json:",omitempty"`
+	// Listed are the content pieces listed (the later of publication and first receipt) from eight days before
+	// Month to its end, up to AsOf, read with the digests: the report finds the weeks that had something for a
+	// rep and no digest recorded (the digest never ran).
+	Listed []ListedPiece `json:",omitempty"`
+}
+
+// ListedPiece is a content piece as the report reads it: its key, when it was listed, and who it is for.
+type ListedPiece struct {
+	Key                  string
+	SharedFrom           time.Time
+	Segments, Industries []string
 }
 
 // WeeklyDigest is one rep's weekly content digest as the report counts it: due at Slot, sent or not (given up, or its
-// outcome unknown: not known to have reached the rep), and the pieces it shared.
+// outcome unknown: not known to have reached the rep), and the pieces it shared (their keys, content.Piece.Key:
+// the report counts each piece once however many reps and weeks shared it).
 type WeeklyDigest struct {
 	RepID  string
 	Slot   time.Time
-	Pieces int
+	Pieces []string
 	Sent   bool
 }
 
