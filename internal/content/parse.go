@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/jsonkeys"
 	"github.com/handoff-sla/handoff/internal/lead"
 )
 
@@ -82,6 +83,13 @@ func decodeJSON(body []byte, v any) error {
 	}
 	if dec.More() {
 		return lead.FieldErrors{{Field: "body", Message: "must hold one JSON value"}}
+	}
+	// encoding/json keeps the last of two equal keys silently: such a body is refused instead of guessed at.
+	if path, dup := jsonkeys.Duplicate(body); dup {
+		if path == "" {
+			return lead.FieldErrors{{Field: "body", Message: "holds the empty key twice in one object"}}
+		}
+		return lead.FieldErrors{{Field: path, Message: "appears twice in one JSON object"}}
 	}
 	return nil
 }

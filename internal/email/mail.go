@@ -55,5 +55,13 @@ func header(v string) string {
 	}, v)
 }
 
-// Header is v made safe for an email header (see header): what an adapter puts in a header field.
-func Header(v string) string { return header(v) }
+// Header is v made safe for an email header (see header), its encoded-words shown as typed (see literalWords):
+// what an adapter puts in a subject.
+func Header(v string) string { return literalWords(header(v)) }
+
+// literalWords breaks every "=?" of v with a zero-width space. A lead's company (or any text a sender typed) that
+// spells an RFC 2047 encoded-word, "=?UTF-8?B?…?=", would otherwise be decoded by mail clients into other text
+// (a subject saying what the lead never said). With "=\u200b?" nothing opens an encoded-word, the subject holds
+// a non-ASCII character and is encoded whole (by Raw, or by SES for a simple message), and clients show the
+// text as it was typed.
+func literalWords(v string) string { return strings.ReplaceAll(v, "=?", "=\u200b?") }

@@ -38,8 +38,9 @@ const MaxRawSize = 40 << 20
 //	│  └─ image/png …                     base64, Content-ID, inline
 //	└─ text/csv …                         base64, attachment
 //
-// Header values never carry CR, LF or other control characters (header injection); a non-ASCII subject or
-// display name is RFC 2047 encoded and folded; base64 lines are 76 characters; every line ends in CRLF.
+// Header values never carry CR, LF or other control characters (header injection); a subject's "=?" is broken
+// (an encoded-word typed by a lead is shown as typed, see literalWords); a non-ASCII subject or display name is
+// RFC 2047 encoded and folded; base64 lines are 76 characters; every line ends in CRLF.
 func (m Message) Raw(date time.Time) ([]byte, error) {
 	if m.From == nil || len(m.To) == 0 {
 		return nil, errors.New("mime: a message needs a From and at least one To")
@@ -73,7 +74,7 @@ func (m Message) Raw(date time.Time) ([]byte, error) {
 	if len(addresses(m.Cc)) > 0 {
 		h("Cc", addressList(m.Cc))
 	}
-	h("Subject", encodeWords(header(m.Subject)))
+	h("Subject", encodeWords(Header(m.Subject)))
 	h("Date", date.Format(time.RFC1123Z))
 	h("MIME-Version", "1.0")
 	h("Content-Type", body.contentTypeHeader())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"mime"
 	"net/mail"
 	"strings"
 	"testing"
@@ -122,5 +123,24 @@ func TestSendEventThroughSESLocal(t *testing.T) {
 		len(got.Destination.Cc) != 1 || !strings.Contains(got.Destination.Cc[0], "marketing-ops@maintenia.fr") ||
 		!strings.Contains(got.Body.Text, "lundi 30/11/2026 à 15:00") || !strings.Contains(got.Body.HTML, "retard de 0h30") {
 		t.Errorf("stored mail = %+v", got)
+	}
+}
+
+// TestEncodedWordInSubjectThroughSES: a company spelling an encoded-word goes to SES (a simple message: SES
+// encodes the subject) with its "=?" broken, so what SES stores and clients decode is the text as typed.
+func TestEncodedWordInSubjectThroughSES(t *testing.T) {
+	t.Parallel()
+	s := email.Sample(contract.English)
+	s.Lead.Company = "=?UTF-8?B?" + base64.StdEncoding.EncodeToString([]byte("Demo granted")) + "?= enc-word-ses"
+	html, text, err := s.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sendAndReadBack(t, email.Message{From: &mail.Address{Address: "sla@maintenia.fr"},
+		To: []*mail.Address{{Address: "thomas.martin@maintenia.fr"}}, Subject: s.Subject(), HTML: html, Text: text}, "enc-word-ses")
+	decoded, err := new(mime.WordDecoder).DecodeHeader(got.Subject)
+	if err != nil || strings.Contains(got.Subject, "=?") || strings.Contains(decoded, "Demo granted") ||
+		strings.ReplaceAll(decoded, "\u200b", "") != s.Subject() {
+		t.Errorf("SES stored the subject %q, which decodes to %q (%v); want %q as typed", got.Subject, decoded, err, s.Subject())
 	}
 }

@@ -254,12 +254,23 @@ func (p *Page) post(ctx context.Context, req events.APIGatewayV2HTTPRequest, c h
 		"Location": req.RawPath})}, nil
 }
 
-// withSecurityHeaders adds what every answer of the page carries: no caching (the page shows a lead), no MIME
-// sniffing, and the link — a secret — sent as a referrer to this site only.
+// withSecurityHeaders adds what every answer of both pages carries, whatever its status: no caching (the page
+// shows a lead), no MIME sniffing, the link — a secret — sent as a referrer to this site only, no framing, no
+// base URL, HTTPS only.
 func withSecurityHeaders(h map[string]string) map[string]string {
 	h["Cache-Control"], h["X-Content-Type-Options"], h["Referrer-Policy"] = "no-store", "nosniff", "same-origin"
+	h["Content-Security-Policy"], h["X-Frame-Options"], h["Strict-Transport-Security"] = pageCSP, "DENY", hsts
 	return h
 }
+
+// pageCSP lets the pages load nothing but their inline style and post their form to themselves. frame-ancestors
+// 'none' is what browsers obey now instead of X-Frame-Options (no clickjacking of the answer buttons), and
+// base-uri 'none' stops an injected <base> from redirecting the form's relative action elsewhere.
+const pageCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// hsts: the pages are only served over HTTPS (API Gateway); a browser that has seen them once never asks for
+// them over plain HTTP, where the link (a secret) would travel in clear.
+const hsts = "max-age=31536000; includeSubDomains"
 
 func internalError() events.APIGatewayV2HTTPResponse {
 	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusInternalServerError, Body: "internal error",
@@ -275,7 +286,6 @@ func (p *Page) render(status int, v view) events.APIGatewayV2HTTPResponse {
 	// Referrer-Policy is same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
 	// form's own POST, which sameOrigin could not tell from a foreign one.
 	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: b.String(), Headers: withSecurityHeaders(map[string]string{
-		"Content-Type": "text/html; charset=utf-8", "X-Frame-Options": "DENY",
-		"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+		"Content-Type": "text/html; charset=utf-8",
 	})}
 }

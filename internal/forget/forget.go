@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/handoff-sla/handoff/internal/jsonkeys"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/lead/address"
 )
@@ -87,6 +88,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	dec.DisallowUnknownFields()
 	if req.IsBase64Encoded || dec.Decode(&in) != nil || dec.More() {
 		return reply(http.StatusBadRequest, invalid("body", `must be JSON: {"email": "name@company.com"}`)), nil
+	}
+	if path, dup := jsonkeys.Duplicate([]byte(req.Body)); dup { // encoding/json would keep the last one silently
+		return reply(http.StatusBadRequest, invalid(path, "appears twice in one JSON object")), nil
 	}
 	r, err := Person(ctx, h.people, in.Email, h.now())
 	switch {

@@ -81,6 +81,8 @@ func TestForgetRoute(t *testing.T) {
 		{`{"mail": "claire@acme.fr"}`, "body"},
 		{`claire@acme.fr`, "body"},
 		{`{"email": "a@b.fr"} {"email": "c@d.fr"}`, "body"},
+		{`{"email": "a@b.fr", "email": "claire.dubois@acme-industrie.fr"}`, "email"}, // two keys: which one to erase?
+		{`{"emai\u006c": "a@b.fr", "email": "c@d.fr"}`, "email"},
 	} {
 		status, out := post(tc.body)
 		fields, _ := out["fields"].([]any)

@@ -113,6 +113,12 @@ func TestBadInputs(t *testing.T) {
 		{"activity that is not an object", track(`{"email":"a@b-c.fr","activities":["page_view"]}`), 400, "activities[0]"},
 		{"deal won without amount", crm(`{"email":"a@b-c.fr","type":"deal_won"}`), 400, "amount"},
 		{"bad currency", crm(`{"email":"a@b-c.fr","type":"opportunity_created","amount":"10","currency":"euros"}`), 400, "currency"},
+		{"duplicate key: the last would win", track(`{"email":"a@b-c.fr","type":"page_view","url":"https://maintenia.fr/","type":"demo_request"}`), 400, "type"},
+		{"duplicate key spelled with an escape", crm(`{"email":"a@b-c.fr","type":"deal_lost","typ\u0065":"deal_won","amount":"10"}`), 400, "type"},
+		{"duplicate key in a batch's activity", track(`{"email":"a@b-c.fr","activities":[{"type":"page_view","url":"https://m.fr/"},{"url":"https://m.fr/","type":"page_view","type":"demo_request"}]}`), 400, "activities[1].type"},
+		{"duplicate key in a Typeform answer", h.signed("typeform-audit", "submissions", "application/json", "",
+			`{"event_id":"d1","event_type":"form_response","form_response":{"answers":[{"type":"email","email":"a@b-c.fr","email":"b@b-c.fr","field":{"ref":"work_email"}}]}}`), 400, "form_response.answers[0].email"},
+		{"duplicate email in a form's JSON", site("application/json", `{"E-mail professionnel":"a@b-c.fr","E-mail professionnel":"eve@attacker.fr"}`), 400, "E-mail professionnel"},
 		{"Typeform body that is not a response", h.signed("typeform-audit", "submissions", "application/json", "", `{"event_id":"x","event_type":"form_deleted"}`), 400, "body"},
 		{"Webflow body that is not a submission", h.signed("webflow-webinar", "submissions", "application/json", "", `{"triggerType":"site_publish","payload":{"id":"x"}}`), 400, "body"},
 	}

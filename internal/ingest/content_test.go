@@ -149,6 +149,10 @@ func TestContentBadInput(t *testing.T) {
 		{"WordPress: a date in 1970", "actualites", "application/x-www-form-urlencoded",
 			form(map[string]string{"hook": "publish_post", "ID": "9", "post_title": "T", "post_url": "https://m.fr/t", "post_date_gmt": "1970-01-01 00:00:00"}), []string{"post_date_gmt"}},
 		{"a segment no rep has", "blog", "application/json", `{"id":"a","title":"T","url":"https://m.fr/x","segments":["Secteur public"]}`, []string{"segments"}},
+		{"a duplicate key", "blog", "application/json", `{"pieces":[{"id":"a","title":"T","url":"https://m.fr/x","url":"https://evil.fr/"}]}`, []string{"pieces[0].url"}},
+		{"Webflow: a duplicate key deep down", "ressources", "application/json",
+			`{"triggerType":"collection_item_published","payload":{"items":[{"id":"i1","fieldData":{"name":"T","slug":"t","nam\u0065":"U"}}]}}`,
+			[]string{"payload.items[0].fieldData.name"}},
 		{"a bidi override in a title", "blog", "application/json", `{"id":"a","title":"x\u202Efdp.exe","url":"https://m.fr/x"}`, []string{"title"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

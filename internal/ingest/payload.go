@@ -14,6 +14,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ingest/intake"
+	"github.com/handoff-sla/handoff/internal/jsonkeys"
 	"github.com/handoff-sla/handoff/internal/lead"
 )
 
@@ -119,7 +120,18 @@ func unmarshal(body []byte, depth int, v any) error {
 	if dec.More() {
 		return bodyError("holds more than one JSON value")
 	}
+	if path, dup := jsonkeys.Duplicate(text); dup {
+		return duplicateKey(path)
+	}
 	return nil
+}
+
+// duplicateKey refuses a body whose object holds a key twice: encoding/json would keep the last one silently.
+func duplicateKey(path string) error {
+	if path == "" {
+		return bodyError("holds the empty key twice in one object")
+	}
+	return lead.FieldErrors{{Field: path, Message: "appears twice in one JSON object"}}
 }
 
 // sentinel stands, in decoded values, for what encoding/json would silently turn into U+FFFD (invalid UTF-8
