@@ -278,13 +278,18 @@ func internalError() events.APIGatewayV2HTTPResponse {
 }
 
 func (p *Page) render(status int, v view) events.APIGatewayV2HTTPResponse {
+	return renderHTML(p.log, page, status, v)
+}
+
+// renderHTML is a page (the answer page, the ideas page) as an answer of status, with the security headers; a
+// template that fails is a 500, logged. Referrer-Policy is same-origin, not no-referrer: with no-referrer a
+// browser sends "Origin: null" on the form's own POST, which sameOrigin could not tell from a foreign one.
+func renderHTML(log *slog.Logger, t *template.Template, status int, v any) events.APIGatewayV2HTTPResponse {
 	var b bytes.Buffer
-	if err := page.Execute(&b, v); err != nil {
-		p.log.Error("render feedback page", "error", err.Error())
+	if err := t.Execute(&b, v); err != nil {
+		log.Error("render page", "page", t.Name(), "error", err.Error())
 		return internalError()
 	}
-	// Referrer-Policy is same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
-	// form's own POST, which sameOrigin could not tell from a foreign one.
 	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: b.String(), Headers: withSecurityHeaders(map[string]string{
 		"Content-Type": "text/html; charset=utf-8",
 	})}

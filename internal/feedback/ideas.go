@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -157,14 +156,7 @@ func (p *IdeasPage) refuse(ctx context.Context, link ideas.Link, v ideasView, fi
 }
 
 func (p *IdeasPage) render(status int, v ideasView) events.APIGatewayV2HTTPResponse {
-	var b bytes.Buffer
-	if err := ideasPage.Execute(&b, v); err != nil {
-		p.log.Error("render ideas page", "error", err.Error())
-		return internalError()
-	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: status, Body: b.String(), Headers: withSecurityHeaders(map[string]string{
-		"Content-Type": "text/html; charset=utf-8",
-	})}
+	return renderHTML(p.log, ideasPage, status, v)
 }
 
 // Router is the feedback function's handler: the answer page (/v1/feedback/{token}) and the ideas page

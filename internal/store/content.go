@@ -344,17 +344,7 @@ func (s *Content) UpdateDigest(ctx context.Context, m contract.Month, week, rep 
 func (s *Content) DigestsOfMonth(ctx context.Context, m contract.Month) ([]content.Digest, error) {
 	in := &dynamodb.QueryInput{TableName: aws.String(s.t.SLA), KeyConditionExpression: aws.String("pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(digestsPK + m.String())}}
-	var out []content.Digest
-	err := queryAll(ctx, s.db, in, func(items []map[string]types.AttributeValue) error {
-		for _, it := range items {
-			d, err := readDigest(it, m)
-			if err != nil {
-				return err
-			}
-			out = append(out, d)
-		}
-		return nil
-	})
+	out, err := queryItems(ctx, s.db, in, func(it map[string]types.AttributeValue) (content.Digest, error) { return readDigest(it, m) })
 	if err != nil {
 		return nil, fmt.Errorf("read the digests of %s: %w", m, err)
 	}
@@ -366,19 +356,13 @@ func (s *Content) DigestsOfWeek(ctx context.Context, m contract.Month, week stri
 	in := &dynamodb.QueryInput{TableName: aws.String(s.t.SLA), ConsistentRead: aws.Bool(true),
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :w)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(digestsPK + m.String()), ":w": str(week + "#REP#")}}
-	out := map[string]content.Digest{}
-	err := queryAll(ctx, s.db, in, func(items []map[string]types.AttributeValue) error {
-		for _, it := range items {
-			d, err := readDigest(it, m)
-			if err != nil {
-				return err
-			}
-			out[d.RepID] = d
-		}
-		return nil
-	})
+	ds, err := queryItems(ctx, s.db, in, func(it map[string]types.AttributeValue) (content.Digest, error) { return readDigest(it, m) })
 	if err != nil {
 		return nil, fmt.Errorf("read the digests of %s: %w", week, err)
+	}
+	out := make(map[string]content.Digest, len(ds))
+	for _, d := range ds {
+		out[d.RepID] = d
 	}
 	return out, nil
 }

@@ -102,19 +102,8 @@ func (s *Ideas) zone() *time.Location {
 
 // Month is the submissions recorded in month m, in the contract's zone (the report's list and counts).
 func (s *Ideas) Month(ctx context.Context, m contract.Month) ([]ideas.Record, error) {
-	var out []ideas.Record
-	err := queryAll(ctx, s.db, &dynamodb.QueryInput{TableName: &s.t.SLA, KeyConditionExpression: aws.String("pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(ideasPK(m))}},
-		func(items []map[string]types.AttributeValue) error {
-			for _, it := range items {
-				r, err := readIdea(it)
-				if err != nil {
-					return err
-				}
-				out = append(out, r)
-			}
-			return nil
-		})
+	out, err := queryItems(ctx, s.db, &dynamodb.QueryInput{TableName: &s.t.SLA, KeyConditionExpression: aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(ideasPK(m))}}, readIdea)
 	if err != nil {
 		return nil, fmt.Errorf("ideas of %s: %w", m, err)
 	}

@@ -316,6 +316,22 @@ func queryAll(ctx context.Context, db *client, in *dynamodb.QueryInput, fn func(
 	}
 }
 
+// queryItems reads every item of a query (all its pages), each through read, in the query's order.
+func queryItems[T any](ctx context.Context, db *client, in *dynamodb.QueryInput, read func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
+	var out []T
+	err := queryAll(ctx, db, in, func(items []map[string]types.AttributeValue) error {
+		for _, it := range items {
+			v, err := read(it)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // NewClient is a function's DynamoDB client: AWS's endpoint, or AWS_ENDPOINT_URL_DYNAMODB's (DynamoDB Local).
 func NewClient(cfg aws.Config, lookup func(string) (string, bool)) *dynamodb.Client {
 	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
