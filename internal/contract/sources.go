@@ -23,8 +23,9 @@ var BuiltinActivityTypes = []string{"page_view", "content_download", "webinar_at
 var (
 	sourceFormats = map[string]bool{"generic": true, "typeform": true, "webflow": true, "wordpress": true}
 	sourceAuths   = map[string]bool{"standard-webhooks": true, "typeform": true, "webflow": true, "shared-secret": true}
-	secretRef     = regexp.MustCompile(`^(ssm:/[A-Za-z0-9_./-]+|secretsmanager:[A-Za-z0-9/_+=.@-]+|env:[A-Z][A-Z0-9_]*)$`)
-	typePattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+	// {stage} stands for the deploying stage (StagePlaceholder; CheckSecretScope says where a reference may point).
+	secretRef   = regexp.MustCompile(`^(ssm:/(?:[A-Za-z0-9_./-]|\{stage\})+|secretsmanager:(?:[A-Za-z0-9/_+=.@-]|\{stage\})+|env:[A-Z][A-Z0-9_]*)$`)
+	typePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 )
 
 func setOf(xs []string) map[string]bool {
