@@ -115,7 +115,7 @@ func compare(f *function, u usage) []string {
 					fail("%s: %s without a ses:FromAddress condition", where, a)
 				}
 				for _, r := range st.Resources {
-					if r.Text != "identity/${SenderDomain}" && r.Text != "identity/*" && !strings.HasPrefix(r.Text, "configuration-set/") {
+					if !slices.Contains([]string{"identity/${SenderDomain}", "identity/*@${SenderDomain}", "identity/*"}, r.Text) && !strings.HasPrefix(r.Text, "configuration-set/") {
 						fail("%s: %s on %q, not the sender's identity or a configuration set", where, a, r)
 					}
 				}

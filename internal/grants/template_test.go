@@ -117,6 +117,9 @@ func resources(n *yaml.Node) ([]resource, error) {
 			}
 			continue
 		}
+		if ref(r) == "AWS::NoValue" {
+			continue // an !If's branch that adds nothing
+		}
 		if l, a, ok := getAtt(r); ok {
 			out = append(out, resource{Logical: l, Attr: a})
 			continue
