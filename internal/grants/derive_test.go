@@ -24,6 +24,7 @@ const (
 	dynamodbPkg  = "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dynamoTypes  = "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	sesv2Pkg     = "github.com/aws/aws-sdk-go-v2/service/sesv2"
+	sdkServices  = "github.com/aws/aws-sdk-go-v2/service/"
 	secretsPkg   = module + "/internal/secrets"
 	storePkg     = module + "/internal/store"
 	emailPkg     = module + "/internal/email"
@@ -37,7 +38,9 @@ type usage struct {
 	Actions map[string]bool // IAM actions: dynamodb:GetItem, ses:SendRawEmail, ssm:GetParameter…
 	Tables  map[string]bool // the store.Tables fields its code reads (Leads, Activities, Deliveries, SLA)
 	Secrets map[string]bool // what its secrets are: "sources" (ingest.SecretRefs), "feedback-links" (Notify.LinkSecret)
-	Why     map[string]string
+	// Services are the IAM prefixes of the SDK clients its code calls besides DynamoDB's and SES's (sqs, sns…).
+	Services map[string]bool
+	Why      map[string]string
 }
 
 func (u usage) add(action, why string) {
@@ -242,11 +245,20 @@ func onlyWritten(v *ssa.FieldAddr) bool {
 var transactItem = map[string]string{"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
 	"ConditionCheck": "dynamodb:ConditionCheckItem"}
 
+// iamPrefix is a service's IAM prefix where it is not its SDK package's name.
+var iamPrefix = map[string]string{"sesv2": "ses", "dynamodbstreams": "dynamodb", "cloudwatchlogs": "logs", "eventbridge": "events"}
+
+// operation reports a client method that is an API operation, (ctx, *XInput, ...func(*Options)), not Options().
+func operation(fn *ssa.Function) bool {
+	p := fn.Signature.Params()
+	return fn.Signature.Variadic() && p.Len() == 3 && strings.HasSuffix(p.At(1).Type().String(), "Input")
+}
+
 // tableFields are store.Tables' table names (the others are the contract's zone and retention).
 var tableFields = map[string]bool{"Leads": true, "Activities": true, "Deliveries": true, "SLA": true}
 
 func analyse(main *ssa.Package, fns map[*ssa.Function]bool) usage {
-	u := usage{Actions: map[string]bool{}, Tables: map[string]bool{}, Secrets: map[string]bool{}, Why: map[string]string{}}
+	u := usage{Actions: map[string]bool{}, Tables: map[string]bool{}, Secrets: map[string]bool{}, Services: map[string]bool{}, Why: map[string]string{}}
 	var sendEmail, transactWrite, raw bool
 	built := map[string]bool{} // TransactWriteItem fields the code fills
 	for fn := range fns {
@@ -264,6 +276,15 @@ func analyse(main *ssa.Package, fns map[*ssa.Function]bool) usage {
 					u.add("ses:"+fn.Name(), "(*sesv2.Client)."+fn.Name())
 				}
 				sendEmail = true
+			case strings.HasPrefix(pkg, sdkServices) && typ == "Client" && operation(fn):
+				// Any other service's client (sqs, sns…): its operation is the IAM action of the same name, under the
+				// service's prefix (the package's name, as IAM spells most of them).
+				svc := strings.TrimPrefix(pkg, sdkServices)
+				if prefix, ok := iamPrefix[svc]; ok {
+					svc = prefix
+				}
+				u.add(svc+":"+fn.Name(), "(*"+strings.TrimPrefix(pkg, sdkServices)+".Client)."+fn.Name())
+				u.Services[svc] = true
 			}
 		}
 		if fn.Pkg != nil && fn.Pkg.Pkg.Path() == secretsPkg && fn.Signature.Recv() != nil {
