@@ -183,7 +183,7 @@ func replay(args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			return code
 		}
-		st := store.NewLeads(db, store.Tables{SLA: *slaTable, Zone: c.Location})
+		st := store.NewTransitions(db, store.Tables{SLA: *slaTable, Zone: c.Location})
 		for _, f := range failures {
 			from, to := f.Batch.First.Add(-*margin), f.Batch.Last.Add(*margin)
 			found, err := st.SQLsBetween(context.Background(), from, to)

@@ -15,12 +15,23 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 )
 
+// Transitions reads the leads' stage changes for operators (`handoff replay`). A type of its own, not a method of
+// Leads: html/template makes the linker keep every exported method of the types a function links, and no function
+// reads this.
+type Transitions struct {
+	db *client
+	t  Tables
+}
+
+// NewTransitions builds the reader of stage changes; t needs the SLA table and the contract's zone.
+func NewTransitions(db DB, t Tables) *Transitions { return &Transitions{db: newClient(db), t: t} }
+
 // SQLsBetween lists the leads that became SQLs from from to to (both included), in the order they did, each once:
 // their stage records (pk = LEAD#<id>, by-month monthSk = stage.sql#<at>#<leadId>), one Query per month of the
 // contract's zone the interval spans, never a Scan. It is how `handoff replay` finds the SQLs of a batch of the
 // leads stream that notify gave up on: the failure record names the batch's arrival window, not its records, and
 // the stream keeps records 24 hours.
-func (s *Leads) SQLsBetween(ctx context.Context, from, to time.Time) ([]string, error) {
+func (s *Transitions) SQLsBetween(ctx context.Context, from, to time.Time) ([]string, error) {
 	if to.Before(from) {
 		return nil, fmt.Errorf("SQLs between %s and %s: the interval ends before it starts", stamp(from), stamp(to))
 	}
