@@ -361,8 +361,9 @@ func TestTheRunbooksNamesExist(t *testing.T) {
 // TestTheAccessLogIsJSON: the HTTP API's access-log format is a JSON object once API Gateway has put the values
 // in: the one value documented as possibly holding a quote (API Gateway's error message) goes unquoted through
 // its *String variable, which API Gateway quotes itself; every other variable sits inside quotes (IDs, ARNs,
-// numbers, the method, the path, API Gateway's text about an integration's failure). It names the caller, the
-// path, the method and the errors.
+// numbers, the method, the route, API Gateway's text about an integration's failure). It names the caller, the
+// route (the path's template), the method and the errors, and never the requested path: a feedback or ideas
+// link's path is its signed token, which must not be logged.
 func TestTheAccessLogIsJSON(t *testing.T) {
 	_, resources := loadTemplate(t)
 	var format string
@@ -392,10 +393,15 @@ func TestTheAccessLogIsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(filled), &fields); err != nil {
 		t.Fatalf("the access log is not JSON once filled: %v\n%s", err, filled)
 	}
-	for _, v := range []string{"$context.requestId", "$context.identity.userArn", "$context.identity.caller", "$context.path",
+	for _, v := range []string{"$context.requestId", "$context.identity.userArn", "$context.identity.caller", "$context.routeKey",
 		"$context.httpMethod", "$context.status", "$context.error.messageString", "$context.integrationErrorMessage"} {
 		if !strings.Contains(format, v) {
 			t.Errorf("the access log lacks %s", v)
+		}
+	}
+	for _, v := range []string{"$context.path", "$context.resourcePath"} {
+		if strings.Contains(format, v) {
+			t.Errorf("the access log holds %s: a feedback or ideas link's token would be logged", v)
 		}
 	}
 }
