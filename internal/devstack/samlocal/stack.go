@@ -89,6 +89,7 @@ func (s *Stack) NotEmulated() []string {
 			"(AWS deletes them within days; the other tables' expired items go within seconds, their stream records as REMOVEs by dynamodb.amazonaws.com)",
 			strings.Join(ttl, ", ")))
 	}
+	out = append(out, operations(s.opts.Template.Resources)...)
 	for _, def := range s.opts.Template.Functions {
 		for _, r := range def.Routes {
 			if r.Authorizer != "" {
