@@ -9,8 +9,8 @@ VENV        := .venv
 LOCAL_NODE  := infra/local/node_modules
 GO_TEST_FLAGS ?= -race -count=1 -timeout 12m
 FUZZTIME    ?= 60s
-# Only the local stack's binaries are built with it: it enables the local-only switches (clock offset, demo
-# secrets). `sam build` never sets it. See internal/platform.
+# Only the local stack's binaries are built with it: it enables the local-only switches (clock offset, endpoint
+# overrides inside Lambda, env: secret references). `sam build` never sets it. See internal/platform.
 LOCAL_TAG   := handofflocal
 export SAM_CLI_TELEMETRY := 0
 # The Go toolchain is go.mod's toolchain line, go1.26.10: the standard library's fixes govulncheck asks for
@@ -55,7 +55,7 @@ $(VULNDB)/index/db.json:
 vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
 
 .PHONY: project-deps
-project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint (venv), Go modules, the vulnerability database
+project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint + moto (venv), Go modules, the vulnerability database
 	go mod download
 
 # The browser test drives Debian's Chromium, a system package: `make deps` installs it with apt-get (through sudo
@@ -78,7 +78,7 @@ deps: project-deps chromium ## install everything: the project's pinned dependen
 # --- the two commands --------------------------------------------------------------------------------------
 
 .PHONY: run
-run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, every function)
+run: $(LOCAL_NODE)/.installed $(VENV)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, moto's SSM and Secrets Manager, every function)
 	@go build -o .local/bin/handoff-local ./cmd/handoff-local
 	@exec .local/bin/handoff-local $(ARGS)
 
