@@ -111,6 +111,7 @@ lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exception
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
 	$(VENV)/bin/sam build
+	@layer=$$(ls -A .aws-sam/build/ContractLayer); test "$$layer" = contract.yaml || { echo "the contract layer must hold contract.yaml alone, holds: $$layer" >&2; exit 1; }
 
 # Cold start grows with the binary: each function links only what it calls. Limits in MB of 10^6 bytes (stripped,
 # linux/arm64, as sam build makes them). Ingest carries the phone-number metadata (~6 MB) only it needs. Notify
