@@ -125,8 +125,11 @@ checkov: $(CHECKOV_VENV)/.installed ## checkov on template.yaml; each finding ju
 	$(CHECKOV_VENV)/bin/python infra/checkov/check.py
 
 .PHONY: lint-template
-lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
+# sam validate translates the SAM resources (as CloudFormation would) and lints the result; it needs a region, not
+# credentials.
+lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml) and sam validate --lint
 	$(VENV)/bin/cfn-lint
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/sam validate --lint
 
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
