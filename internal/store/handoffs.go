@@ -252,6 +252,7 @@ func clone(h handoff.Handoff) handoff.Handoff {
 	h.Assignments = slices.Clone(h.Assignments)
 	h.Reminders = slices.Clone(h.Reminders)
 	h.Pending = slices.Clone(h.Pending)
+	h.Bounces = slices.Clone(h.Bounces)
 	return h
 }
 
@@ -289,6 +290,9 @@ func (s *Handoffs) writes(old handoff.Handoff, h *handoff.Handoff, events []hand
 	}
 	if !old.Ended() && h.Ended() && !h.Answered() {
 		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // no longer awaiting the rep's answer (erased, or withdrawn)
+	}
+	if !old.Held() && h.Held() && !h.Answered() && !h.Ended() {
+		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // held after its email bounced: the rep never had it
 	}
 	if len(h.Assignments) > len(old.Assignments) {
 		a := h.Assignments[len(h.Assignments)-1]
