@@ -52,6 +52,8 @@ type Bounce struct {
 	About      EventKind
 	Assignment int
 	N          int
+	// Copy: SES names only addresses in copy of the SQL email (the rep's manager), not the rep's: the rep had it.
+	Copy bool
 }
 
 // EventBounced records SES's report of a bounce or a complaint (no email: what it changes, if anything, is the
@@ -77,6 +79,7 @@ func (h *Handoff) RecordBounce(b Bounce, now time.Time) ([]Event, error) {
 	if !h.Erased.IsZero() || b.ID != "" && slices.Contains(h.Bounces, b.ID) {
 		return nil, ErrNoChange
 	}
+	takes := h.TakesSQL(b)
 	h.Bounces = append(h.Bounces, b.ID)
 	e := h.event(EventBounced, len(h.Bounces)-1, now, b.At, false)
 	e.Reason = string(b.Kind)
@@ -90,25 +93,26 @@ func (h *Handoff) RecordBounce(b Bounce, now time.Time) ([]Event, error) {
 	if b.About == "" && b.Assignment == 0 && b.Kind == BouncePermanent && h.AlertBouncedAt.IsZero() {
 		h.AlertBouncedAt = b.At
 	}
-	if h.bouncesSQL(b) {
+	if takes {
 		h.Mail.Status = outbox.MailBounced
 		h.BouncedAt, h.BounceKind, h.BounceHandled, h.BounceHeld = b.At, b.Kind, false, false
 	}
 	return []Event{e}, nil
 }
 
-// bouncesSQL reports a report that takes the SQL email from the rep who holds the SQL now: a permanent bounce or
-// a complaint of their SQL email (sending or sent: SES may report before the send is settled), while they have
-// neither contacted the lead nor answered — a rep who did has the SQL whatever became of the email — on a
-// hand-off still followed.
-func (h Handoff) bouncesSQL(b Bounce) bool {
-	return b.About == "" && b.Kind != BounceTransient && b.Assignment == len(h.Assignments)-1 &&
+// TakesSQL reports a report that takes the SQL email from the rep who holds the SQL now: a permanent bounce or a
+// complaint of their SQL email (sending or sent: SES may report before the send is settled) that names them, not
+// only a copy, while they have neither contacted the lead nor answered — a rep who did has the SQL whatever
+// became of the email — on a hand-off still followed, and not recorded already.
+func (h Handoff) TakesSQL(b Bounce) bool {
+	return b.About == "" && b.Kind != BounceTransient && !b.Copy && b.Assignment == len(h.Assignments)-1 &&
+		!slices.Contains(h.Bounces, b.ID) && h.Erased.IsZero() &&
 		(h.Mail.Status == outbox.MailSending || h.Mail.Status == outbox.MailSent) &&
 		!h.Contacted() && !h.Answered() && h.Withdrawn.IsZero()
 }
 
-// bounceDue reports an SQL email bounced that HandleBounce has not dealt with.
-func (h Handoff) bounceDue() bool { return h.Mail.Status == outbox.MailBounced && !h.BounceHandled }
+// BounceDue reports an SQL email bounced that HandleBounce has not dealt with.
+func (h Handoff) BounceDue() bool { return h.Mail.Status == outbox.MailBounced && !h.BounceHandled }
 
 // HandleBounce deals with the bounced SQL email of the rep who holds the SQL (StepBounced): marketing ops are told
 // (an EventUndelivered with its email; ToRepID names the rep it went to next, if any) and the SQL goes to next

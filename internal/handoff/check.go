@@ -46,7 +46,7 @@ func (h Handoff) Due(now time.Time) []Step {
 		return nil
 	}
 	if h.Mail.Status == outbox.MailBounced {
-		if h.bounceDue() {
+		if h.BounceDue() {
 			return []Step{{Kind: StepBounced, Due: h.BouncedAt}}
 		}
 		return nil // held: nothing is asked of a rep who never had the SQL

@@ -291,7 +291,7 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 	}
 	if h.Mail.Status == outbox.MailBounced {
 		// Nobody had the SQL email: no deadline runs. The bounce is dealt with at once; a held SQL waits for ops.
-		if h.bounceDue() {
+		if h.BounceDue() {
 			consider(now)
 		}
 		return next
