@@ -268,7 +268,7 @@ func (e *sesEmulator) publish(ctx context.Context, m sentMail, kind string, to [
 	payload := sesEvent(m, kind, to, time.Now().UTC())
 	var doc map[string]any
 	_ = json.Unmarshal(payload, &doc)
-	var out []delivery
+	out := []delivery{}
 	for _, rule := range e.rules {
 		if !rule.pattern.match(doc) {
 			continue
