@@ -1,0 +1,220 @@
+package bounces_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/handoff-sla/handoff/internal/bounces"
+	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/mailtag"
+	"github.com/handoff-sla/handoff/internal/outbox"
+)
+
+// The samples' hand-off: the lead and instant their tags name, handed to thomas-martin, whose address the test's
+// contract makes the samples' rep@example.com.
+var (
+	leadID    = "ld_01KBZ3T0W9Q6V2C8N4M7R5J1HD"
+	handoffAt = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+)
+
+func testContract(t *testing.T) *contract.Contract {
+	t.Helper()
+	data, err := os.ReadFile("../../infra/contract/contract.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("thomas.martin@maintenia.fr"), []byte("rep@example.com"), 1)
+	c, err := contract.Parse("contract.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// sample is an event of events/bounces/, its tags changed by edit (name -> value; "" removes the tag).
+func sample(t *testing.T, name string, edit map[string]string) bounces.Event {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "events", "bounces", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev bounces.Event
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range edit {
+		if v == "" {
+			delete(ev.Detail.Mail.Tags, k)
+		} else {
+			ev.Detail.Mail.Tags[k] = []string{v}
+		}
+	}
+	return ev
+}
+
+// memHandoffs is store.Handoffs in memory: a change applied to a copy, kept unless it says ErrNoChange.
+type memHandoffs struct {
+	mu     sync.Mutex
+	h      map[handoff.Key]handoff.Handoff
+	events []handoff.Event
+	fail   error
+}
+
+func (m *memHandoffs) Update(_ context.Context, k handoff.Key, _ time.Time, change handoff.Change) (handoff.Handoff, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return handoff.Handoff{}, m.fail
+	}
+	old, ok := m.h[handoff.Key{LeadID: k.LeadID, At: k.At.UTC()}]
+	if !ok {
+		return handoff.Handoff{}, handoff.ErrNotFound
+	}
+	h := old
+	h.Bounces = append([]string(nil), old.Bounces...)
+	events, err := change(&h)
+	if err != nil {
+		return old, err
+	}
+	m.h[k] = h
+	m.events = append(m.events, events...)
+	return h, nil
+}
+
+type memOthers struct {
+	mu   sync.Mutex
+	seen map[string]mailtag.Ref
+}
+
+func (m *memOthers) Record(_ context.Context, ref mailtag.Ref, _, feedbackID string, _ handoff.BounceKind, _ string, _ time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.seen[feedbackID]; ok {
+		return false, nil
+	}
+	m.seen[feedbackID] = ref
+	return true, nil
+}
+
+// sentHandoff is the samples' hand-off, its SQL email sent to thomas-martin.
+func sentHandoff(t *testing.T, c *contract.Contract) handoff.Handoff {
+	t.Helper()
+	d, err := handoff.DeadlinesFrom(c, handoffAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := handoff.New(handoff.Key{LeadID: leadID, At: handoffAt}, handoff.Assignment{RepID: "thomas-martin", Team: "nord", At: handoffAt}, d, c.Version, handoffAt)
+	h.Mail.Status, h.Mail.SentAt = outbox.MailSent, handoffAt
+	return *h
+}
+
+// TestProcess: what each SES event does, through the handler, to the hand-off its tags name (or the record of
+// the other emails): the samples of events/bounces/ as SES sends them, and variations.
+func TestProcess(t *testing.T) {
+	t.Parallel()
+	c := testContract(t)
+	for _, tc := range []struct {
+		name   string
+		event  string
+		edit   map[string]string
+		tweak  func(*bounces.Event)
+		before func(*handoff.Handoff)
+		want   bounces.Outcome
+		// mail: the SQL email's status after; other: recorded among the other emails' bounces.
+		mail  outbox.MailStatus
+		other bool
+		err   bool
+	}{
+		{name: "permanent bounce of the SQL email", event: "bounce-permanent-sql.json", want: bounces.SQLBounce, mail: outbox.MailBounced},
+		{name: "complaint of the SQL email", event: "complaint-sql.json", want: bounces.SQLBounce, mail: outbox.MailBounced},
+		{name: "transient bounce of a reminder", event: "bounce-transient-reminder.json", want: bounces.Recorded, mail: outbox.MailSent},
+		{name: "transient bounce of the SQL email", event: "bounce-transient-reminder.json",
+			edit: map[string]string{"kind": "sql", "event": "", "n": ""}, want: bounces.Recorded, mail: outbox.MailSent},
+		{name: "permanent bounce of a reminder", event: "bounce-permanent-sql.json",
+			edit: map[string]string{"kind": "event", "event": "reminder", "n": "0"}, want: bounces.Recorded, mail: outbox.MailSent},
+		{name: "only the manager in copy bounced", event: "bounce-permanent-sql.json", tweak: func(ev *bounces.Event) {
+			ev.Detail.Bounce.BouncedRecipients[0].EmailAddress = "marc.lefevre@maintenia.fr"
+		}, want: bounces.Recorded, mail: outbox.MailSent},
+		{name: "the rep's address in another case", event: "bounce-permanent-sql.json", tweak: func(ev *bounces.Event) {
+			ev.Detail.Bounce.BouncedRecipients[0].EmailAddress = "Rep@Example.com"
+		}, want: bounces.SQLBounce, mail: outbox.MailBounced},
+		{name: "the rep answered already", event: "bounce-permanent-sql.json", before: func(h *handoff.Handoff) {
+			h.Decision = handoff.Decision{Verdict: handoff.Accepted, At: handoffAt.Add(time.Minute), RepID: h.Rep()}
+		}, want: bounces.Recorded, mail: outbox.MailSent},
+		{name: "the same event twice", event: "bounce-permanent-sql.json", before: func(h *handoff.Handoff) {
+			h.Bounces = []string{"0100019ac44f053b-61b59c11-9236-11e6-8f96-7be8aexample-000000"}
+		}, want: bounces.Duplicate, mail: outbox.MailSent},
+		{name: "a hand-off that is gone", event: "bounce-permanent-sql.json", edit: map[string]string{"lead": "ld_GONE"}, want: bounces.Dropped, mail: outbox.MailSent},
+		{name: "an email without Handoff's tags", event: "bounce-permanent-sql.json", edit: map[string]string{"kind": ""}, want: bounces.Dropped, mail: outbox.MailSent},
+		{name: "tags that name no hand-off", event: "bounce-permanent-sql.json", edit: map[string]string{"handoff": "yesterday"}, want: bounces.Dropped, mail: outbox.MailSent},
+		{name: "a delivery, not a bounce", event: "bounce-permanent-sql.json", tweak: func(ev *bounces.Event) { ev.DetailType = "Email Delivered" },
+			want: bounces.Dropped, mail: outbox.MailSent},
+		{name: "a bounce without its bounce object", event: "bounce-permanent-sql.json", tweak: func(ev *bounces.Event) { ev.Detail.Bounce = nil },
+			want: bounces.Dropped, mail: outbox.MailSent},
+		{name: "the monthly report bounced", event: "bounce-permanent-report.json", want: bounces.Recorded, mail: outbox.MailSent, other: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := sentHandoff(t, c)
+			if tc.before != nil {
+				tc.before(&h)
+			}
+			store := &memHandoffs{h: map[handoff.Key]handoff.Handoff{h.Key: h}}
+			others := &memOthers{seen: map[string]mailtag.Ref{}}
+			var logs bytes.Buffer
+			hd := bounces.New(c, store, others, func() time.Time { return handoffAt.Add(time.Hour) }, slog.New(slog.NewJSONHandler(&logs, nil)))
+			ev := sample(t, tc.event, tc.edit)
+			if tc.tweak != nil {
+				tc.tweak(&ev)
+			}
+			got, err := hd.Process(context.Background(), ev)
+			if err != nil || got != tc.want {
+				t.Fatalf("Process = %q, %v; want %q", got, err, tc.want)
+			}
+			if after := store.h[h.Key]; after.Mail.Status != tc.mail {
+				t.Errorf("SQL email %s, want %s", after.Mail.Status, tc.mail)
+			}
+			if tc.other != (len(others.seen) == 1) {
+				t.Errorf("other emails' bounces recorded: %v", others.seen)
+			}
+			if (got == bounces.Recorded || got == bounces.SQLBounce) && !tc.other && (len(store.events) != 1 || store.events[0].Kind != handoff.EventBounced) {
+				t.Errorf("events %+v, want one %s", store.events, handoff.EventBounced)
+			}
+			// The same event again changes nothing.
+			if got == bounces.Recorded || got == bounces.SQLBounce {
+				again, err := hd.Process(context.Background(), ev)
+				if err != nil || again != bounces.Duplicate || len(store.events) > 1 || len(others.seen) > 1 {
+					t.Errorf("again: %q, %v; events %d, others %d", again, err, len(store.events), len(others.seen))
+				}
+			}
+			// No address in the logs: not the rep's, not the sender's.
+			for _, addr := range []string{"rep@example.com", "sla@example.com", "boss@example.com", "marc.lefevre"} {
+				if strings.Contains(strings.ToLower(logs.String()), addr) {
+					t.Errorf("the logs name %s:\n%s", addr, logs.String())
+				}
+			}
+		})
+	}
+}
+
+// TestAFailedWriteIsRetried: a write that failed is the invocation's error (Lambda retries it); nothing else is.
+func TestAFailedWriteIsRetried(t *testing.T) {
+	t.Parallel()
+	c := testContract(t)
+	h := sentHandoff(t, c)
+	store := &memHandoffs{h: map[handoff.Key]handoff.Handoff{h.Key: h}, fail: errors.New("throttled")}
+	hd := bounces.New(c, store, &memOthers{seen: map[string]mailtag.Ref{}}, time.Now, slog.New(slog.DiscardHandler))
+	if err := hd.Handle(context.Background(), sample(t, "bounce-permanent-sql.json", nil)); err == nil {
+		t.Fatal("a failed write was not an error")
+	}
+}
