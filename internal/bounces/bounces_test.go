@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/bounces"
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -91,19 +93,67 @@ func (m *memHandoffs) Update(_ context.Context, k handoff.Key, _ time.Time, chan
 	return h, nil
 }
 
+// memOthers is store.Bounces in memory, with the outbox record of each bounce's email to ops.
 type memOthers struct {
 	mu   sync.Mutex
 	seen map[string]mailtag.Ref
+	mail map[string]outbox.Mail
 }
 
-func (m *memOthers) Record(_ context.Context, ref mailtag.Ref, _, feedbackID string, _ handoff.BounceKind, _ string, _ time.Time) (bool, error) {
+func newOthers() *memOthers {
+	return &memOthers{seen: map[string]mailtag.Ref{}, mail: map[string]outbox.Mail{}}
+}
+
+func (m *memOthers) Record(_ context.Context, ref mailtag.Ref, _, feedbackID string, _ handoff.BounceKind, _ string, at time.Time, withMail bool) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.seen[feedbackID]; ok {
 		return false, nil
 	}
 	m.seen[feedbackID] = ref
+	if withMail {
+		m.mail[feedbackID] = outbox.Mail{Status: outbox.MailClaimed, ClaimedAt: at}
+	}
 	return true, nil
+}
+
+func (m *memOthers) StartMail(_ context.Context, feedbackID string, _, now time.Time) (outbox.Mail, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ml, ok := m.mail[feedbackID]
+	if !ok {
+		return ml, false, errors.New("no mail")
+	}
+	passed := ml.Start(now)
+	m.mail[feedbackID] = ml
+	return ml, passed, nil
+}
+
+func (m *memOthers) SettleMail(_ context.Context, feedbackID string, _, sendingAt time.Time, ml outbox.Mail) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cur := m.mail[feedbackID]; cur.Status == outbox.MailSending && cur.SendingAt.Equal(sendingAt) {
+		m.mail[feedbackID] = ml
+	}
+	return nil
+}
+
+// sender counts what it is handed; it refuses while refuse > 0.
+type sender struct {
+	mu     sync.Mutex
+	sent   []email.Message
+	refuse int
+}
+
+func (s *sender) Send(_ context.Context, m email.Message) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuse > 0 {
+		s.refuse--
+		return "", fmt.Errorf("%w: SES MessageRejected", outbox.ErrRejected)
+	}
+	s.sent = append(s.sent, m)
+	return fmt.Sprintf("ops-%d", len(s.sent)), nil
 }
 
 // sentHandoff is the samples' hand-off, its SQL email sent to thomas-martin.
@@ -170,9 +220,9 @@ func TestProcess(t *testing.T) {
 				tc.before(&h)
 			}
 			store := &memHandoffs{h: map[handoff.Key]handoff.Handoff{h.Key: h}}
-			others := &memOthers{seen: map[string]mailtag.Ref{}}
+			others, out := newOthers(), &sender{}
 			var logs bytes.Buffer
-			hd := bounces.New(c, store, others, func() time.Time { return handoffAt.Add(time.Hour) }, slog.New(slog.NewJSONHandler(&logs, nil)))
+			hd := bounces.New(c, store, others, out, func() time.Time { return handoffAt.Add(time.Hour) }, slog.New(slog.NewJSONHandler(&logs, nil)))
 			ev := sample(t, tc.event, tc.edit)
 			if tc.tweak != nil {
 				tc.tweak(&ev)
@@ -187,13 +237,18 @@ func TestProcess(t *testing.T) {
 			if tc.other != (len(others.seen) == 1) {
 				t.Errorf("other emails' bounces recorded: %v", others.seen)
 			}
+			// Only the report's bounce tells marketing ops (by email); a hand-off's does it through the checker.
+			if tells := tc.event == "bounce-permanent-report.json"; tells != (len(out.sent) == 1) ||
+				tells && (out.sent[0].To[0].Address != "marketing-ops@maintenia.fr" || !strings.Contains(out.sent[0].Subject, "novembre 2026")) {
+				t.Errorf("emails to ops: %+v", out.sent)
+			}
 			if (got == bounces.Recorded || got == bounces.SQLBounce) && !tc.other && (len(store.events) != 1 || store.events[0].Kind != handoff.EventBounced) {
 				t.Errorf("events %+v, want one %s", store.events, handoff.EventBounced)
 			}
 			// The same event again changes nothing.
 			if got == bounces.Recorded || got == bounces.SQLBounce {
 				again, err := hd.Process(context.Background(), ev)
-				if err != nil || again != bounces.Duplicate || len(store.events) > 1 || len(others.seen) > 1 {
+				if err != nil || again != bounces.Duplicate || len(store.events) > 1 || len(others.seen) > 1 || len(out.sent) > 1 {
 					t.Errorf("again: %q, %v; events %d, others %d", again, err, len(store.events), len(others.seen))
 				}
 			}
@@ -213,8 +268,34 @@ func TestAFailedWriteIsRetried(t *testing.T) {
 	c := testContract(t)
 	h := sentHandoff(t, c)
 	store := &memHandoffs{h: map[handoff.Key]handoff.Handoff{h.Key: h}, fail: errors.New("throttled")}
-	hd := bounces.New(c, store, &memOthers{seen: map[string]mailtag.Ref{}}, time.Now, slog.New(slog.DiscardHandler))
+	hd := bounces.New(c, store, newOthers(), &sender{}, time.Now, slog.New(slog.DiscardHandler))
 	if err := hd.Handle(context.Background(), sample(t, "bounce-permanent-sql.json", nil)); err == nil {
 		t.Fatal("a failed write was not an error")
+	}
+}
+
+// TestTheReportsBounceTellsOpsOnce: SES refusing the email to ops makes the invocation fail (Lambda retries it);
+// the retry, a duplicate of the event, sends what was left claimed — once, however many more deliveries come.
+func TestTheReportsBounceTellsOpsOnce(t *testing.T) {
+	t.Parallel()
+	c := testContract(t)
+	others, out := newOthers(), &sender{refuse: 1}
+	hd := bounces.New(c, &memHandoffs{h: map[handoff.Key]handoff.Handoff{}}, others, out, time.Now, slog.New(slog.DiscardHandler))
+	ev := sample(t, "bounce-permanent-report.json", nil)
+	if err := hd.Handle(context.Background(), ev); err == nil || len(out.sent) != 0 {
+		t.Fatalf("refused: %v, %d sent", err, len(out.sent))
+	}
+	for i := 0; i < 3; i++ {
+		if got, err := hd.Process(context.Background(), ev); err != nil || got != bounces.Duplicate {
+			t.Fatalf("retry %d: %q, %v", i+1, got, err)
+		}
+	}
+	if len(out.sent) != 1 {
+		t.Fatalf("%d emails to ops, want 1", len(out.sent))
+	}
+	for _, ml := range others.mail {
+		if ml.Status != outbox.MailSent || ml.Attempts != 1 {
+			t.Errorf("its record: %+v", ml)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func TestABouncedSQLEmail(t *testing.T) {
 			if m := f.mails(); len(m) != 1 {
 				t.Fatalf("%d emails, want the SQL email", len(m))
 			}
-			handler := bounces.New(f.c, f.handoffs, store.NewBounces(f.db, f.tables), f.clock.Now, testenv.Logger(t))
+			handler := bounces.New(f.c, f.handoffs, store.NewBounces(f.db, f.tables), f.sender, f.clock.Now, testenv.Logger(t))
 			at := paris(t, "2026-11-30 10:01")
 			f.clock.Set(at)
 			ev := f.bounceEvent(h, 0, tc.kind, "fb-"+f.marker, at)

@@ -1,12 +1,14 @@
 package email
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/mailtag"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // TestBouncedSQLAlert: marketing ops' email about a bounced SQL email says, in the contract's language, that the
@@ -71,5 +73,48 @@ func TestBouncedSQLAlert(t *testing.T) {
 				t.Errorf("tags %v: %+v, %v", m.Tags, ref, err)
 			}
 		})
+	}
+}
+
+// TestReportBounceMessage: marketing ops' email about a bounced monthly report names the month in the contract's
+// language, what SES said and the payload that sends the report again; no recipient address of the report.
+func TestReportBounceMessage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		locale contract.Locale
+		kind   handoff.BounceKind
+		want   []string
+	}{
+		{contract.French, handoff.BouncePermanent, []string{"Rapport SLA non remis", "novembre 2026", "rejet définitif", `{"month":"2026-11","resend":true}`}},
+		{contract.English, handoff.BounceComplaint, []string{"SLA report not delivered: November 2026", "a complaint", `{"month":"2026-11","resend":true}`}},
+	} {
+		c := example(t, tc.locale, nil)
+		m, err := ReportBounceMessage(c, "2026-11", tc.kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := m.Subject + "\n" + m.Text + "\n" + m.HTML
+		for _, w := range tc.want {
+			if !strings.Contains(m.Subject+"\n"+m.Text, w) {
+				t.Errorf("%s: missing %q in:\n%s\n%s", tc.locale, w, m.Subject, m.Text)
+			}
+		}
+		for _, a := range c.Recipients.Leadership {
+			if strings.Contains(all, a) {
+				t.Errorf("%s: names %s", tc.locale, a)
+			}
+		}
+		if len(m.To) != 1 || m.To[0].Address != opsAddr || len(m.Tags) == 0 || m.Tags[0].Value != mailtag.KindOps {
+			t.Errorf("%s: to %v, tags %v", tc.locale, addrs(m.To), m.Tags)
+		}
+	}
+	noOps := example(t, contract.French, func(c *contract.Contract) { c.Recipients.MarketingOps = nil })
+	for _, tc := range []struct {
+		c     *contract.Contract
+		month string
+	}{{noOps, "2026-11"}, {example(t, contract.French, nil), "novembre"}} {
+		if _, err := ReportBounceMessage(tc.c, tc.month, handoff.BouncePermanent); !errors.Is(err, outbox.ErrUnsendable) {
+			t.Errorf("%q: %v, want unsendable", tc.month, err)
+		}
 	}
 }

@@ -27,6 +27,7 @@ const (
 	KindReport = "report" // the monthly report
 	KindDigest = "digest" // a rep's weekly content digest
 	KindIdea   = "idea"   // a rep's idea or field feedback, to marketing ops
+	KindOps    = "ops"    // marketing ops told of a bounced report (package bounces): its own bounce tells nobody
 )
 
 // Ref is what an email is about.
@@ -85,7 +86,7 @@ func (r Ref) Tags() []Tag {
 			add(nameEvent, strings.ReplaceAll(r.Event, ".", "-"))
 			add(nameN, strconv.Itoa(r.N))
 		}
-	case KindReport:
+	case KindReport, KindOps:
 		add(nameMonth, r.Month)
 	case KindDigest:
 		add(nameWeek, r.Week)
@@ -151,7 +152,7 @@ func Parse(tags map[string][]string) (Ref, error) {
 				return r, err
 			}
 		}
-	case KindReport:
+	case KindReport, KindOps:
 		r.Month = get(nameMonth)
 	case KindDigest:
 		r.Week, r.RepID = get(nameWeek), get(nameRep)

@@ -18,6 +18,7 @@ func TestRoundTrip(t *testing.T) {
 		{Kind: KindReport, Month: "2026-11"},
 		{Kind: KindDigest, Week: "2026-W48", RepID: "rep-alice"},
 		{Kind: KindIdea},
+		{Kind: KindOps, Month: "2026-11"},
 	} {
 		tags := map[string][]string{"ses:configuration-set": {"handoff-dev"}}
 		for _, tg := range r.Tags() {

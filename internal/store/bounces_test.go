@@ -112,17 +112,50 @@ func TestABouncedSQLEmailOnDynamoDB(t *testing.T) {
 	}
 }
 
-// TestOtherEmailsBounces: the bounce of an email that is no hand-off's is recorded once.
+// TestOtherEmailsBounces: the bounce of an email that is no hand-off's is recorded once; the report's claims the
+// email to marketing ops with it, whose gate lets one hand-over through and whose settlement is that hand-over's.
 func TestOtherEmailsBounces(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
+	ctx := context.Background()
 	b := store.NewBounces(f.db, f.tables)
 	ref := mailtag.Ref{Kind: mailtag.KindReport, Month: "2026-11"}
 	id := fmt.Sprintf("feedback-%d", time.Now().UnixNano())
 	for i, want := range []bool{true, false} {
-		got, err := b.Record(context.Background(), ref, "m-1", id, handoff.BouncePermanent, "NoEmail", at)
+		got, err := b.Record(ctx, ref, "m-1", id, handoff.BouncePermanent, "NoEmail", at, true)
 		if err != nil || got != want {
 			t.Errorf("record %d: %v, %v; want %v", i+1, got, err, want)
 		}
+	}
+	now := at.Add(time.Minute)
+	m, passed, err := b.StartMail(ctx, id, at, now)
+	if err != nil || !passed || m.Status != outbox.MailSending || !m.SendingAt.Equal(now) {
+		t.Fatalf("the gate: %+v, %v, %v", m, passed, err)
+	}
+	if again, passed, err := b.StartMail(ctx, id, at, now.Add(time.Second)); err != nil || passed || again.Status != outbox.MailSending {
+		t.Fatalf("the gate again: %+v, %v, %v", again, passed, err)
+	}
+	stale := m
+	stale.Sent("ops-0", now)
+	if err := b.SettleMail(ctx, id, at, now.Add(-time.Second), stale); err != nil { // another hand-over's: nothing
+		t.Fatal(err)
+	}
+	m.Sent("ops-1", now)
+	if err := b.SettleMail(ctx, id, at, now, m); err != nil {
+		t.Fatal(err)
+	}
+	if got, passed, err := b.StartMail(ctx, id, at, now.Add(time.Minute)); err != nil || passed || got.Status != outbox.MailSent || got.MessageID != "ops-1" {
+		t.Errorf("settled: %+v, %v, %v", got, passed, err)
+	}
+	if _, _, err := b.StartMail(ctx, "nope", at, now); !errors.Is(err, store.ErrBounceNotFound) {
+		t.Errorf("no such bounce: %v", err)
+	}
+	// A digest's bounce carries no email to ops.
+	other := fmt.Sprintf("feedback-d-%d", time.Now().UnixNano())
+	if ok, err := b.Record(ctx, mailtag.Ref{Kind: mailtag.KindDigest, Week: "2026-W48", RepID: "thomas-martin"}, "m-2", other, handoff.BounceTransient, "", at, false); err != nil || !ok {
+		t.Fatalf("record a digest's: %v, %v", ok, err)
+	}
+	if _, _, err := b.StartMail(ctx, other, at, now); err == nil {
+		t.Error("a digest's bounce has an email to ops")
 	}
 }

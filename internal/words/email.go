@@ -114,6 +114,14 @@ type Email struct {
 	ReasonConsent          string
 	ReasonBounced          string
 	ReasonComplained       string
+	// The monthly report bounced (package bounces tells marketing ops): subject (month), intro (month, what SES
+	// said), what to do (the month, for the re-send); what SES said, by kind.
+	ReportBounceSubject string
+	ReportBounceIntro   string
+	ReportBounceTodo    string
+	BounceKindPermanent string
+	BounceKindTransient string
+	BounceKindComplaint string
 	// The email an undelivered alert is about: in the subject (what.*), in full (about.*), and what the rep
 	// has already (has.*).
 	UndeliveredAbout        string
@@ -248,6 +256,12 @@ var emailFR = Email{
 	ReasonConsent:             "la dernière réponse du lead à la question du consentement est non\u00a0: l'e-mail SQL n'a pas été envoyé, et le suivi du SQL a pris fin (ni rappels ni délais)",
 	ReasonBounced:             "l'e-mail SQL est revenu\u00a0: l'adresse du commercial refuse le courrier (rejet définitif signalé par SES), il ne l'a donc jamais reçu",
 	ReasonComplained:          "le commercial a marqué l'e-mail SQL comme spam (plainte signalée par SES)",
+	ReportBounceSubject:       "Rapport SLA non remis\u00a0: %s",
+	ReportBounceIntro:         "SES signale que le rapport SLA de %s n'a pas atteint un de ses destinataires\u00a0: %s.",
+	ReportBounceTodo:          "Vérifiez les adresses des destinataires du rapport dans le contrat, puis renvoyez-le en invoquant la fonction du rapport avec %s.",
+	BounceKindPermanent:       "rejet définitif (l'adresse refuse le courrier)",
+	BounceKindTransient:       "rejet temporaire (SES a renoncé après plusieurs essais)",
+	BounceKindComplaint:       "plainte (marqué comme spam)",
 	UndeliveredAbout:          "E-mail concerné\u00a0: %s.",
 	WhatSQL:                   "e-mail SQL",
 	WhatReminder:              "rappel",
@@ -380,6 +394,12 @@ var emailEN = Email{
 	ReasonConsent:             "the lead's latest answer to the consent question is no: the SQL email was not sent, and the hand-off ended (no reminders, no deadlines)",
 	ReasonBounced:             "the SQL email bounced: the rep's address refuses mail (a permanent bounce reported by SES), so the rep never had it",
 	ReasonComplained:          "the rep marked the SQL email as spam (a complaint reported by SES)",
+	ReportBounceSubject:       "SLA report not delivered: %s",
+	ReportBounceIntro:         "SES reports that the SLA report of %s did not reach one of its recipients: %s.",
+	ReportBounceTodo:          "Check the addresses of the report's recipients in the contract, then send it again by invoking the report function with %s.",
+	BounceKindPermanent:       "a permanent bounce (the address refuses mail)",
+	BounceKindTransient:       "a transient bounce (SES gave up after retrying)",
+	BounceKindComplaint:       "a complaint (marked as spam)",
 	UndeliveredAbout:          "The email: %s.",
 	WhatSQL:                   "SQL email",
 	WhatReminder:              "reminder",
