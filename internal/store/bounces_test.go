@@ -89,9 +89,23 @@ func TestABouncedSQLEmailOnDynamoDB(t *testing.T) {
 	if l := f.loads("nord")["thomas-martin"]; l.Open != open-1 {
 		t.Errorf("thomas-martin's open SQLs %d, want %d", l.Open, open-1)
 	}
-	listed := false
-	if err := f.handoffs.ForEachOpen(ctx, func(o handoff.Handoff) error { listed = listed || o.Key == h.Key; return nil }); err != nil || !listed {
+	held2 := false
+	if err := f.handoffs.ForEachOpen(ctx, func(o handoff.Handoff) error { held2 = held2 || o.Key == h.Key; return nil }); err != nil || !held2 {
 		t.Errorf("a held SQL is not listed as open (%v)", err)
+	}
+	// Erased then: the rep's load is not released twice.
+	if _, err := f.handoffs.Update(ctx, h.Key, bouncedAt.Add(time.Hour), func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Forget(bouncedAt.Add(time.Hour))
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if l := f.loads("nord")["thomas-martin"]; l.Open != open-1 {
+		t.Errorf("after the erasure of a held SQL, thomas-martin's open SQLs %d, want %d", l.Open, open-1)
+	}
+	listed := false
+	if err := f.handoffs.ForEachOpen(ctx, func(o handoff.Handoff) error { listed = listed || o.Key == h.Key; return nil }); err != nil || listed {
+		t.Errorf("an erased SQL is listed as open (%v)", err)
 	}
 	in, err := store.NewMonths(f.db, f.tables).Read(ctx, contract.MonthOf(at.In(f.c.Location)), bouncedAt.Add(time.Hour))
 	if err != nil {
