@@ -9,8 +9,8 @@ VENV        := .venv
 LOCAL_NODE  := infra/local/node_modules
 GO_TEST_FLAGS ?= -race -count=1 -timeout 12m
 FUZZTIME    ?= 60s
-# Only the local stack's binaries are built with it: it enables the local-only switches (clock offset, demo
-# secrets). `sam build` never sets it. See internal/platform.
+# Only the local stack's binaries are built with it: it enables the local-only switches (clock offset, endpoint
+# overrides inside Lambda, env: secret references). `sam build` never sets it. See internal/platform.
 LOCAL_TAG   := handofflocal
 export SAM_CLI_TELEMETRY := 0
 # The Go toolchain is go.mod's toolchain line, go1.26.10: the standard library's fixes govulncheck asks for
@@ -55,7 +55,7 @@ $(VULNDB)/index/db.json:
 vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
 
 .PHONY: project-deps
-project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint (venv), Go modules, the vulnerability database
+project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint + moto (venv), Go modules, the vulnerability database
 	go mod download
 
 # The browser test drives Debian's Chromium, a system package: `make deps` installs it with apt-get (through sudo
@@ -78,7 +78,7 @@ deps: project-deps chromium ## install everything: the project's pinned dependen
 # --- the two commands --------------------------------------------------------------------------------------
 
 .PHONY: run
-run: $(LOCAL_NODE)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, every function)
+run: $(LOCAL_NODE)/.installed $(VENV)/.installed ## run the whole pipeline locally (DynamoDB Local, SES local, moto's SSM and Secrets Manager, every function)
 	@go build -o .local/bin/handoff-local ./cmd/handoff-local
 	@exec .local/bin/handoff-local $(ARGS)
 
@@ -111,6 +111,7 @@ lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exception
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)
 	$(VENV)/bin/sam build
+	@layer=$$(ls -A .aws-sam/build/ContractLayer); test "$$layer" = contract.yaml || { echo "the contract layer must hold contract.yaml alone, holds: $$layer" >&2; exit 1; }
 
 # Cold start grows with the binary: each function links only what it calls. Limits in MB of 10^6 bytes (stripped,
 # linux/arm64, as sam build makes them). Ingest carries the phone-number metadata (~6 MB) only it needs. Notify
@@ -130,13 +131,16 @@ sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<Logica
 # Notify (issue 19, routing by territory and the region derived from a postal code: package region's tables,
 # the territory round-robin, its reasons' words) grew by 9.8 kB of code where its code segment had 3.3 kB left
 # before the next 64 KiB page: 13.04 MB measured (13,041,826 bytes; 12,976,290 before); 14 MB, as deadlines.
-# Feedback (issue 20, bounces) renders its pages with html/template and links the hand-off, words and email
-# packages, which grew by the bounce state, the bounced-SQL alert's words and the emails' SES tags: 11,993,250
-# bytes on main -> 12,124,322 measured (+131,072: two 64 KiB pages), over 12 MB by 124 kB; 13 MB, digest's limit.
 # Bounces (issue 20) records SES's bounce events on the store (9,371,810 bytes without email) and tells marketing
 # ops of a bounced monthly report itself, through the outbox with an html/template email and the SES client, as
 # digest does: 12,779,682 bytes measured (+3.4 MB: html/template's reachable methods, the email package, SES v2);
 # 13 MB, digest's limit. It runs once per bounce, rarely: its cold start matters little.
+# Feedback (issue 20: links verified under the link key secret's one or two keys, signed.ParseKeys; its secret's
+# reference checked against the stage's prefix, {stage} expanded, package secrets) grew by 11.9 kB (.text 4.5 kB,
+# .rodata 4.3 kB, pclntab 3.2 kB) where it had 6.75 kB left under 12 MB: 11,993,250 -> 12,058,786 bytes measured
+# (one 64 KiB page); 13 MB, digest's limit. Issue 20's bounces (the hand-off's bounce state, the bounced-SQL
+# alert's words, the emails' SES tags) add one more page: 12,124,322 bytes measured; deadlines 13,172,898 ->
+# 13,303,970 and notify 13,041,826 -> 13,107,362, under their 14 MB.
 # A function's own limit is MAX_MB_<Name>.
 MAX_MB           := 12
 MAX_MB_Ingest    := 16
@@ -186,6 +190,11 @@ fuzz: ## run every fuzz target for FUZZTIME (default 60s) each
 
 # --- SAM's makefile build method: `sam build` calls build-<LogicalId> with ARTIFACTS_DIR --------------------
 # A function with logical ID <Name>Function lives in functions/<name> (lower case).
+
+# The contract layer ships contract.yaml alone: sam build runs this in a copy of ContentUri (infra/contract/), and
+# ARTIFACTS_DIR's files land in /opt, where the functions read /opt/contract.yaml.
+build-ContractLayer:
+	cp contract.yaml "$(ARTIFACTS_DIR)/contract.yaml"
 
 build-%Function:
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -tags lambda.norpc -trimpath -ldflags "-s -w" \

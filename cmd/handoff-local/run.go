@@ -22,9 +22,10 @@ type runOptions struct {
 	Stage       string
 }
 
-// run is `make run`: it starts DynamoDB Local and SES local, creates the template's tables under the names the
-// template gives them for the stage, starts the stack with the project's local settings (demo secrets, the
-// local-only build tag, the clock offset variable), prints where everything is, and stops it all — servers and
+// run is `make run`: it starts DynamoDB Local, SES local and moto (SSM and Secrets Manager), creates the
+// template's tables under the names the template gives them for the stage, writes the demo secrets into moto for
+// the stage, starts the stack with the project's local settings (the local-only build tag, the clock offset
+// variable), prints where everything is, and stops it all — servers and
 // function processes — when ctx ends (Ctrl-C).
 func run(ctx context.Context, o runOptions, out io.Writer) error {
 	began := time.Now()
@@ -47,12 +48,13 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 		s   *localaws.Service
 		err error
 	}
-	dyn, ses := make(chan started, 1), make(chan started, 1)
+	dyn, ses, mot := make(chan started, 1), make(chan started, 1), make(chan started, 1)
 	modules := filepath.Join(root, "infra", "local", "node_modules")
 	go func() { s, err := localaws.StartDynamoDB(ctx, modules, nil); dyn <- started{s, err} }()
 	go func() { s, err := localaws.StartSES(ctx, modules, nil); ses <- started{s, err} }()
-	d, m := <-dyn, <-ses
-	for _, s := range []started{d, m} {
+	go func() { s, err := localaws.StartMoto(ctx, filepath.Join(root, ".venv"), nil); mot <- started{s, err} }()
+	d, m, sm := <-dyn, <-ses, <-mot
+	for _, s := range []started{d, m, sm} {
 		if s.s != nil {
 			defer s.s.Stop()
 		}
@@ -62,6 +64,9 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	}
 	if m.err != nil {
 		return fmt.Errorf("SES local: %w", m.err)
+	}
+	if sm.err != nil {
+		return fmt.Errorf("moto (SSM and Secrets Manager): %w", sm.err)
 	}
 	params := map[string]string{"Stage": o.Stage}
 	resolver := &samtemplate.Resolver{Params: withDefaults(tpl.Parameters, params), Region: localaws.Region, Account: localaws.Account}
@@ -74,15 +79,21 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	demoSecrets, err := secrets.ReadEnvFile(filepath.Join(root, "infra", "local", "secrets.env"))
+	// The demo secrets go where the contract's references point, for this stage, in the emulated SSM and Secrets
+	// Manager: the functions read them through the calls they make in AWS.
+	seedFile := filepath.Join(root, "infra", "local", "secrets.seed")
+	seed, err := secrets.ReadSeedFile(seedFile)
 	if err != nil {
+		return err
+	}
+	if err := localaws.SeedSecrets(ctx, sm.s.Endpoint, o.Stage, seed); err != nil {
 		return err
 	}
 	stack, err := samlocal.Start(ctx, samlocal.Options{
 		Root: root, Template: tpl, Params: params, TableNames: names,
-		DynamoEndpoint: d.s.Endpoint, SESEndpoint: m.s.Endpoint,
+		DynamoEndpoint: d.s.Endpoint, SESEndpoint: m.s.Endpoint, SecretsEndpoint: sm.s.Endpoint,
 		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, ClockOffsetEnv: platform.ClockOffsetEnv,
-		BuildTags: []string{platform.LocalBuildTag}, Logs: out, ExtraEnv: demoSecrets,
+		BuildTags: []string{platform.LocalBuildTag}, Logs: out,
 	})
 	if err != nil {
 		return err
@@ -94,6 +105,8 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	fmt.Fprintf(out, "  Mail viewer  %s/\n", m.s.Endpoint)
 	fmt.Fprintf(out, "  Stack        %s/_local/   (routes, stream mappings, schedules; POST .../_local/schedules/<Function>/<Event> fires one now)\n", stack.URL())
 	fmt.Fprintf(out, "  DynamoDB     %s   (AWS_ENDPOINT_URL_DYNAMODB)\n", d.s.Endpoint)
+	fmt.Fprintf(out, "  Secrets      %s   (moto: AWS_ENDPOINT_URL_SSM, _SECRETS_MANAGER; %d demo secrets of stage %s from %s)\n",
+		sm.s.Endpoint, len(seed), o.Stage, filepath.Join("infra", "local", "secrets.seed"))
 	if o.ClockOffset != 0 {
 		fmt.Fprintf(out, "  Clock        shifted by %s\n", o.ClockOffset)
 	}
@@ -111,6 +124,8 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 		return fmt.Errorf("DynamoDB Local exited")
 	case <-m.s.Exited():
 		return fmt.Errorf("SES local exited")
+	case <-sm.s.Exited():
+		return fmt.Errorf("moto exited")
 	}
 	fmt.Fprintln(out, "\nstopping...")
 	return nil

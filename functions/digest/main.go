@@ -22,9 +22,9 @@ import (
 func main() {
 	rt := platform.MustStart("digest", "SLA_TABLE", "PUBLIC_BASE_URL")
 	cfg := rt.AWS()
-	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	keys, err := secrets.LinkKeys(context.Background(), cfg, rt.Contract.Notify.LinkSecret)
 	rt.Must(err)
-	key, base := []byte(keys["feedback-links"]), platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)
+	key, base := keys.Signing(), platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
 	d := digest.New(rt.Contract, store.NewContent(db, tables), store.ErrDigestExists, ses.FromEnv(cfg, os.LookupEnv), rt.Clock.Now, rt.Log)
 	d.IdeasURL = func(rep contract.Rep, now time.Time) string { return ideas.URL(key, base, rep.ID, now) }

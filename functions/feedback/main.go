@@ -17,10 +17,10 @@ import (
 func main() {
 	rt := platform.MustStart("feedback", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE")
 	cfg := rt.AWS()
-	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	keys, err := secrets.LinkKeys(context.Background(), cfg, rt.Contract.Notify.LinkSecret)
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
-	page := feedback.NewPage(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log)
-	ideas := feedback.NewIdeasPage(rt.Contract, store.NewIdeas(db, tables), []byte(keys["feedback-links"]), rt.Clock.Now, rt.Log)
+	page := feedback.NewPage(rt.Contract, store.NewHandoffs(db, tables), store.NewLeads(db, tables), keys, rt.Clock.Now, rt.Log)
+	ideas := feedback.NewIdeasPage(rt.Contract, store.NewIdeas(db, tables), keys, rt.Clock.Now, rt.Log)
 	lambda.Start(feedback.Router(page, ideas))
 }

@@ -18,10 +18,10 @@ import (
 func main() {
 	rt := platform.MustStart("notify", "LEADS_TABLE", "ACTIVITIES_TABLE", "SLA_TABLE", "PUBLIC_BASE_URL")
 	cfg := rt.AWS()
-	keys, err := secrets.FromAWS(context.Background(), cfg, map[string]string{"feedback-links": rt.Contract.Notify.LinkSecret})
+	keys, err := secrets.LinkKeys(context.Background(), cfg, rt.Contract.Notify.LinkSecret)
 	rt.Must(err)
 	db, tables := store.NewClient(cfg, os.LookupEnv), store.TablesFrom(rt.Env, rt.Contract)
-	links := email.LinkSigner{Key: []byte(keys["feedback-links"]), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
+	links := email.LinkSigner{Key: keys.Signing(), BaseURL: platform.PublicBaseURL(rt.Env["PUBLIC_BASE_URL"], os.LookupEnv)}
 	n, err := notify.New(rt.Contract, store.NewLeads(db, tables), store.NewHandoffs(db, tables), ses.FromEnv(cfg, os.LookupEnv), links,
 		rt.Clock.Now, rt.Log)
 	rt.Must(err)

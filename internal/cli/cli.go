@@ -38,6 +38,8 @@ const usage = `usage:
       Render a month's SLA report to DIR (HTML with its charts, text, PNGs, CSV) from DynamoDB; reads only.
   handoff lead (--email ADDRESS | --id LEAD_ID) [--contract FILE] [--endpoint URL] [--leads-table T] [--activities-table T]
       Show a lead's stage, whether it may go to sales, and each submission's consent (the proof); reads only.
+  handoff replay (--from-failure FILE | --function notify|score) [--lead ID]... [--margin 5m] [--contract FILE] [--endpoint URL] [--sla-table T]
+      Print the stream events that replay what notify or score gave up on (RUNBOOK.md), for aws lambda invoke; reads only.
   handoff retention backfill [--contract FILE] [--dry-run] [--endpoint URL] [--leads-table T] [--activities-table T] [--deliveries-table T] [--sla-table T]
       Give the items already stored the expiry the contract's retention gives them (after deploying or changing it).
 `
@@ -65,6 +67,8 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 		return forgetPerson(args[1:], stdout, stderr, now)
 	case len(args) >= 1 && args[0] == "lead":
 		return leadConsent(args[1:], stdout, stderr)
+	case len(args) >= 1 && args[0] == "replay":
+		return replay(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "retention":
 		return retention(args[1:], stdout, stderr)
 	case len(args) >= 1 && args[0] == "send":

@@ -29,7 +29,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 	fs := flags("send", sendUsage)
 	base := fs.String("url", "http://127.0.0.1:3000", "base URL of the API")
 	file := fs.String("contract", "infra/contract/contract.yaml", "contract file")
-	secretsFile := fs.String("secrets", "infra/local/secrets.env", "KEY=VALUE file with HANDOFF_SECRET_<SOURCE> values")
+	secretsFile := fs.String("secrets", "infra/local/secrets.seed", "demo secrets: <reference>=<value> lines, the references as the contract writes them")
 	srcID := fs.String("source", "", "source ID (required)")
 	data := fs.String("data", "", "body to send")
 	bodyFile := fs.String("file", "", "file holding the body to send")
@@ -65,19 +65,19 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 		fmt.Fprintf(stderr, "no source %q in %s\n", *srcID, *file)
 		return 1
 	}
-	env, err := secrets.ReadEnvFile(*secretsFile)
+	// The local stack's secrets are the seed file's (it writes them into its SSM and Secrets Manager); an env:
+	// reference is read from this shell's environment.
+	seed, err := secrets.ReadSeedFile(*secretsFile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) {
-		if v, ok := env[k]; ok {
-			return v, true
-		}
-		return os.LookupEnv(k)
-	}, Overrides: true}.Resolve(context.Background(), map[string]string{src.ID: src.Secret})
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	secret, ok := seed[src.Secret]
+	if name, isEnv := strings.CutPrefix(src.Secret, "env:"); isEnv {
+		secret, ok = os.LookupEnv(name)
+	}
+	if !ok || secret == "" {
+		fmt.Fprintf(stderr, "no value for %s (source %s): neither in %s nor, for env:, in the environment\n", src.Secret, src.ID, *secretsFile)
 		return 1
 	}
 	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes", contract.ContentSource: "content"}[src.Kind]
@@ -99,7 +99,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 	if *isForm {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	if err := sign(req, src.Auth, sec[src.ID], *id, at, body); err != nil {
+	if err := sign(req, src.Auth, secret, *id, at, body); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}

@@ -62,7 +62,7 @@ func TestSendSignsAsTheSenderWould(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
-		args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.env", "--source", tc.source, "--data", `{"email":"a@b.fr"}`}
+		args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.seed", "--source", tc.source, "--data", `{"email":"a@b.fr"}`}
 		if tc.form {
 			args = append(args, "--form")
 		}
@@ -123,7 +123,7 @@ func TestSendSignsAtAMovedStacksClock(t *testing.T) {
 			}))
 			defer srv.Close()
 			var out, errOut bytes.Buffer
-			args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.env", "--source", "tracking", "--data", `{"email":"a@b.fr"}`}
+			args := []string{"--url", srv.URL, "--contract", example, "--secrets", "../../infra/local/secrets.seed", "--source", "tracking", "--data", `{"email":"a@b.fr"}`}
 			if code := send(args, &out, &errOut, func() time.Time { return real }, srv.Client()); code != 0 {
 				t.Errorf("exit %d: %s %s", code, out.String(), errOut.String())
 			}
@@ -138,17 +138,15 @@ func exampleSources(t *testing.T) (*contract.Contract, map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := secrets.ReadEnvFile("../../infra/local/secrets.env")
+	seed, err := secrets.ReadSeedFile("../../infra/local/secrets.seed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := map[string]string{}
+	sec := map[string]string{}
 	for _, s := range c.Sources {
-		refs[s.ID] = s.Secret
-	}
-	sec, err := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}.Resolve(t.Context(), refs)
-	if err != nil {
-		t.Fatal(err)
+		if sec[s.ID] = seed[s.Secret]; sec[s.ID] == "" {
+			t.Fatalf("no demo secret for %s (%s)", s.ID, s.Secret)
+		}
 	}
 	return c, sec
 }

@@ -23,7 +23,7 @@ var BuiltinActivityTypes = []string{"page_view", "content_download", "webinar_at
 var (
 	sourceFormats = map[string]bool{"generic": true, "typeform": true, "webflow": true, "wordpress": true}
 	sourceAuths   = map[string]bool{"standard-webhooks": true, "typeform": true, "webflow": true, "shared-secret": true}
-	secretRef     = regexp.MustCompile(`^(ssm:/[A-Za-z0-9_./-]+|secretsmanager:[A-Za-z0-9/_+=.@-]+|env:[A-Z][A-Z0-9_]*)$`)
+	secretRef     = regexp.MustCompile(`^(ssm:/(?:[A-Za-z0-9_./-]|\{stage\})+|secretsmanager:(?:[A-Za-z0-9/_+=.@-]|\{stage\})+|env:[A-Z][A-Z0-9_]*)$`)
 	typePattern   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
 )
 
@@ -149,7 +149,8 @@ func (r *reader) activityTypes(n *yaml.Node, path string) ([]string, map[string]
 	return out, labels
 }
 
-// secret reads a reference to a secret, refusing a secret pasted in the contract.
+// secret reads a reference to a secret, refusing a secret pasted in the contract. {stage} is the one placeholder a
+// reference may hold: package secrets replaces it by the function's stage.
 func (r *reader) secret(n *yaml.Node, path string) string {
 	v, ok := r.scalar(n, path, "a secret reference")
 	if ok && !secretRef.MatchString(v) {

@@ -30,6 +30,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/monthly"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -163,7 +164,7 @@ func TestAudit17APersonThroughEveryHandlerThenErased(t *testing.T) {
 		t.Fatalf("not reassigned after the breach: %+v", h)
 	}
 	// The new rep rejects it on the page, naming her.
-	page := feedback.NewPage(f.c, f.handoffs, f.leads, linkKey, f.clock.Now, log)
+	page := feedback.NewPage(f.c, f.handoffs, f.leads, signed.Keys{linkKey}, f.clock.Now, log)
 	f.clock.Set(h.ClockFrom.Add(30 * time.Minute)) // Monday evening: in November
 	reject := links.Links(h, f.clock.Now()).Reject
 	token := reject[strings.LastIndexByte(reject, '/')+1:]

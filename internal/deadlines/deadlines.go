@@ -38,6 +38,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/metrics"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/scoring"
@@ -84,7 +85,23 @@ type Checker struct {
 	Margin time.Duration
 	// Wait sleeps until an instant of the clock (tests that drive the clock replace it).
 	Wait func(ctx context.Context, until time.Time) error
+	// Metrics counts completed runs and recorded breaches (MetricRunsCompleted, MetricSLABreaches), which the
+	// template's alarms read; nil counts nothing.
+	Metrics *metrics.Recorder
 }
+
+// The checker's metrics (embedded metric format, package metrics): template.yaml's DeadlineCheckerStalledAlarm
+// and SlaBreachesAlarm read them under these names.
+const (
+	// MetricRunsCompleted is 1 per run that ended without error (every due hand-off checked, or left to the next
+	// run before the deadline): none for minutes means the deadlines are not being enforced.
+	MetricRunsCompleted = "CheckerRunsCompleted"
+	// MetricSLABreaches is 1 per first-contact or feedback breach recorded, counted at most once: when the
+	// transaction that records its event has committed (an event is recorded once; a run that loses the race to
+	// another records nothing and counts nothing; a process that dies between the commit and the line loses that
+	// count, where counting again later could count twice).
+	MetricSLABreaches = "SLABreaches"
+)
 
 // New builds a Checker.
 func New(c *contract.Contract, handoffs Handoffs, leads Leads, sender Sender, links email.LinkSigner, clock func() time.Time, log *slog.Logger) (*Checker, error) {
@@ -235,7 +252,15 @@ func (c *Checker) Run(ctx context.Context, window time.Duration) (Result, error)
 	if res.Failed > 0 {
 		return res, fmt.Errorf("%d of %d deadline checks failed (retried by the next run): %w", res.Failed, res.Checked, errors.Join(fails...))
 	}
+	c.count(ctx, MetricRunsCompleted, 1)
 	return res, nil
+}
+
+// count adds n to a metric; a metric that cannot be written is logged, never a reason to fail what it counts.
+func (c *Checker) count(ctx context.Context, name string, n int) {
+	if err := c.Metrics.Count(name, n); err != nil {
+		c.log.WarnContext(ctx, "metric not written", "metric", name, "error", err.Error())
+	}
 }
 
 // check does what is due on one hand-off: first the emails of events already recorded (a crash, an overlap),
@@ -278,14 +303,22 @@ func (c *Checker) check(ctx context.Context, h handoff.Handoff) error {
 	}
 	pendingBefore := slices.Clone(h.Pending)
 	mailBefore := h.Mail
+	// The events of the last attempt are the ones its committed transaction recorded: the store calls the change
+	// again on a fresh hand-off when another writer got there first, and an event is recorded once.
+	var recorded []handoff.Event
 	updated, err := c.handoffs.UpdateFrom(ctx, h, now, func(h *handoff.Handoff) ([]handoff.Event, error) {
-		return c.apply(h, reassign, withdraw, inTime, c.clock())
+		events, err := c.apply(h, reassign, withdraw, inTime, c.clock())
+		recorded = events
+		return events, err
 	})
 	if errors.Is(err, handoff.ErrNoChange) {
 		return errors.Join(errs...)
 	}
 	if err != nil {
 		return errors.Join(append(errs, fmt.Errorf("record the steps of %s: %w", h.Key, err))...)
+	}
+	if n := breaches(recorded); n > 0 {
+		c.count(ctx, MetricSLABreaches, n)
 	}
 	if updated.Mail.Status == outbox.MailClaimed && (mailBefore.Status != outbox.MailClaimed || !updated.Mail.ClaimedAt.Equal(mailBefore.ClaimedAt)) {
 		// A reassignment or a resend claimed the SQL email: it goes first (the rep needs it; the events' emails
@@ -447,6 +480,17 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdr
 		return nil, handoff.ErrNoChange
 	}
 	return events, nil
+}
+
+// breaches counts the SLA breaches among recorded events.
+func breaches(events []handoff.Event) int {
+	n := 0
+	for _, e := range events {
+		if e.Kind == handoff.EventFirstContactBreach || e.Kind == handoff.EventFeedbackBreach {
+			n++
+		}
+	}
+	return n
 }
 
 // lateness is the business time between a deadline and now, in whole minutes.

@@ -29,7 +29,6 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/platform"
-	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 	"github.com/handoff-sla/handoff/internal/words/wordstest"
@@ -37,17 +36,29 @@ import (
 
 var screenshots = flag.String("screenshots", "", "also write the screenshots to this folder (make screenshots)")
 
-func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES(), testenv.WithSecrets()) }
 
 type stack struct {
 	*samlocal.Stack
 	t        *testing.T
 	tables   map[string]string
-	secrets  map[string]string
 	contract *contract.Contract
 	handoffs *store.Handoffs
 	offset   time.Duration       // the stack's clock offset (setClock)
 	logs     *testenv.SyncBuffer // every log line of the stack and its functions
+}
+
+// secret is the demo value of a reference of the stack's contract: what the functions read from moto at cold
+// start, and what a sender signs with.
+func (s *stack) secret(ref string) string { return testenv.DemoSecret(s.t, ref) }
+
+// sourceSecret is a source's demo secret.
+func (s *stack) sourceSecret(source string) string {
+	src, ok := s.contract.Source(source)
+	if !ok {
+		s.t.Fatalf("no source %s in the contract", source)
+	}
+	return s.secret(src.Secret)
 }
 
 // now is the stack's clock: what the functions read, and what a sender's signature must be stamped with.
@@ -66,10 +77,6 @@ func (s *stack) setClock(at time.Time) {
 // replace (old, new) applied to the contract's text.
 func startStack(t *testing.T, locale string, replace ...string) *stack {
 	t.Helper()
-	env, err := secrets.ReadEnvFile(filepath.Join(testenv.Root(), "infra", "local", "secrets.env"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	data, err := os.ReadFile(filepath.Join(testenv.Root(), "infra", "contract", "contract.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -82,14 +89,15 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 	if err := os.WriteFile(c, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env["HANDOFF_CONTRACT"] = c
+	env := map[string]string{"HANDOFF_CONTRACT": c}
 	names := testenv.Tables(t)
 	logs := &testenv.SyncBuffer{}
 	s, err := samlocal.Start(context.Background(), samlocal.Options{
 		Root: testenv.Root(), Template: testenv.Template(), TableNames: names, ExtraEnv: env,
-		BuildTags:      []string{platform.LocalBuildTag}, // the demo secrets and the clock offset are local-only
+		BuildTags:      []string{platform.LocalBuildTag}, // the clock offset and the endpoint overrides are local-only
 		ClockOffsetEnv: platform.ClockOffsetEnv,
-		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), StateDir: t.TempDir(),
+		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), SecretsEndpoint: testenv.SecretsEndpoint(t),
+		StateDir:     t.TempDir(),
 		PollInterval: 50 * time.Millisecond, Logs: io.MultiWriter(testenv.LogWriter(t), logs),
 	})
 	if err != nil {
@@ -100,7 +108,7 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{Stack: s, t: t, tables: names, secrets: env, contract: ct, logs: logs,
+	return &stack{Stack: s, t: t, tables: names, contract: ct, logs: logs,
 		handoffs: store.NewHandoffs(testenv.DynamoDB(t), store.TablesFrom(testenv.TableEnv(t, names), ct))}
 }
 
@@ -109,7 +117,7 @@ func (s *stack) post(source, route, id, body string) map[string]any {
 	s.t.Helper()
 	req, _ := http.NewRequest("POST", s.URL()+"/v1/sources/"+source+"/"+route, strings.NewReader(body))
 	now := s.now()
-	secret := s.secrets["HANDOFF_SECRET_"+strings.ToUpper(strings.ReplaceAll(source, "-", "_"))]
+	secret := s.sourceSecret(source)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Webhook-Id", id)
 	req.Header.Set("Webhook-Timestamp", strconv.FormatInt(now.Unix(), 10))

@@ -50,7 +50,7 @@ func (s *stack) send(source, route, contentType, id, body string, extra map[stri
 	s.t.Helper()
 	req, _ := http.NewRequest("POST", s.URL()+"/v1/sources/"+source+"/"+route, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
-	secret := s.secrets["HANDOFF_SECRET_"+strings.ToUpper(strings.ReplaceAll(source, "-", "_"))]
+	secret := s.sourceSecret(source)
 	now := s.now()
 	switch source {
 	case "typeform-audit":
@@ -123,7 +123,7 @@ func TestIngestionAndLinksThroughTheStack(t *testing.T) {
 	})
 	t.Run("a lower-case bearer scheme and a UTF-8 domain are accepted", func(t *testing.T) {
 		s.t = t
-		secret := s.secrets["HANDOFF_SECRET_ZAPIER_LINKEDIN"]
+		secret := s.sourceSecret("zapier-linkedin")
 		a := s.send("zapier-linkedin", "submissions", "application/json", "e2e-bearer", `{"email":"claire@société-générale.fr"}`, map[string]string{"Authorization": "bearer " + secret})
 		if a.status != 202 {
 			t.Fatalf("%d %s", a.status, a.body)
@@ -184,7 +184,7 @@ func TestIngestionAndLinksThroughTheStack(t *testing.T) {
 		// Handed off a minute ago, as notify would have done.
 		at := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 		h := testenv.HandOff(t, s.handoffs, s.contract, a.json.LeadID, "thomas-martin", at)
-		token := handoff.Sign([]byte(s.secrets["HANDOFF_SECRET_FEEDBACK_LINKS"]), handoff.Link{Handoff: h.Key, RepID: "thomas-martin", Action: handoff.Contacted, Expires: at.Add(time.Hour)})
+		token := handoff.Sign([]byte(s.secret(s.contract.Notify.LinkSecret)), handoff.Link{Handoff: h.Key, RepID: "thomas-martin", Action: handoff.Contacted, Expires: at.Add(time.Hour)})
 		page := s.URL() + "/v1/feedback/" + token
 		get := func(u string) answer {
 			req, _ := http.NewRequest("GET", u, nil)

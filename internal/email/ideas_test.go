@@ -7,6 +7,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
@@ -23,7 +24,7 @@ func TestSQLEmailCarriesTheIdeasLink(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: ideas link %q", l, links.Ideas)
 		}
-		if link, err := ideas.Verify(key, tok, now); err != nil || link.RepID != "thomas-martin" {
+		if link, err := ideas.Verify(signed.Keys{key}, tok, now); err != nil || link.RepID != "thomas-martin" {
 			t.Fatalf("%s: the ideas link does not verify for the rep: %+v, %v", l, link, err)
 		}
 		s := sample(l)

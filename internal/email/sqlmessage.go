@@ -19,7 +19,7 @@ import (
 
 // LinkSigner makes the feedback links of a hand-off for the rep who holds it.
 type LinkSigner struct {
-	Key     []byte
+	Key     []byte // the link key secret's signing key (signed.Keys.Signing): links are signed with it alone
 	BaseURL string // where the feedback page is served, e.g. https://sla.example.com
 }
 

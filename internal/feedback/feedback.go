@@ -20,6 +20,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/words"
 )
 
@@ -47,14 +48,15 @@ type Page struct {
 	contract *contract.Contract
 	store    Store
 	leads    Leads
-	key      []byte
+	keys     signed.Keys
 	now      func() time.Time
 	log      *slog.Logger
 }
 
-// NewPage builds the page handler.
-func NewPage(c *contract.Contract, st Store, leads Leads, key []byte, now func() time.Time, log *slog.Logger) *Page {
-	return &Page{contract: c, store: st, leads: leads, key: key, now: now, log: log}
+// NewPage builds the page handler; keys are the link key secret's (notify.link_secret): a link signed with any
+// of them opens.
+func NewPage(c *contract.Contract, st Store, leads Leads, keys signed.Keys, now func() time.Time, log *slog.Logger) *Page {
+	return &Page{contract: c, store: st, leads: leads, keys: keys, now: now, log: log}
 }
 
 type view struct {
@@ -112,7 +114,7 @@ func (p *Page) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (
 	for _, c := range handoff.Channels {
 		v.Channels = append(v.Channels, option{c, label(c, v.W.Channel)})
 	}
-	claim, err := handoff.Verify(p.key, token, p.now())
+	claim, err := handoff.Verify(p.keys, token, p.now())
 	if err != nil {
 		p.log.InfoContext(ctx, "feedback", "method", method, "status", http.StatusForbidden, "reason", err.Error())
 		v.Denied = true

@@ -13,6 +13,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
 
@@ -66,7 +67,7 @@ func TestFrenchPage(t *testing.T) {
 		for _, action := range []handoff.Action{handoff.Contacted, handoff.Accept, handoff.Reject} {
 			t.Run(tc.name+"/"+string(action), func(t *testing.T) {
 				t.Parallel()
-				p := NewPage(c, answered{tc.h}, named{}, secret, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				p := NewPage(c, answered{tc.h}, named{}, signed.Keys{secret}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				token := handoff.Sign(secret, handoff.Link{Handoff: key, RepID: tc.rep, Action: action, Expires: now.Add(tc.expiry)})
 				resp, _ := p.Handle(context.Background(), events.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"token": token}, Body: tc.body,
 					RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: tc.method}}})
@@ -82,7 +83,7 @@ func TestFrenchPage(t *testing.T) {
 	}
 	t.Run("a forged link", func(t *testing.T) {
 		t.Parallel()
-		p := NewPage(c, answered{open}, named{}, secret, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		p := NewPage(c, answered{open}, named{}, signed.Keys{secret}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		resp, _ := p.Handle(context.Background(), events.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"token": "forged"},
 			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: http.MethodGet}}})
 		wordstest.French(t, "answer page (a forged link)", resp.Body)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/words"
 )
 
@@ -36,14 +37,14 @@ const maxIdeasBody = 32 << 10
 type IdeasPage struct {
 	contract *contract.Contract
 	store    IdeasStore
-	key      []byte
+	keys     signed.Keys
 	now      func() time.Time
 	log      *slog.Logger
 }
 
-// NewIdeasPage builds the ideas page's handler; key is the answer links' key (notify.link_secret).
-func NewIdeasPage(c *contract.Contract, st IdeasStore, key []byte, now func() time.Time, log *slog.Logger) *IdeasPage {
-	return &IdeasPage{contract: c, store: st, key: key, now: now, log: log}
+// NewIdeasPage builds the ideas page's handler; keys are the answer links' (notify.link_secret, see NewPage).
+func NewIdeasPage(c *contract.Contract, st IdeasStore, keys signed.Keys, now func() time.Time, log *slog.Logger) *IdeasPage {
+	return &IdeasPage{contract: c, store: st, keys: keys, now: now, log: log}
 }
 
 type ideasView struct {
@@ -73,7 +74,7 @@ func (v ideasView) ErrorText() string {
 func (p *IdeasPage) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	method := req.RequestContext.HTTP.Method
 	v := ideasView{Locale: p.contract.Locale, W: words.ForIdeas(p.contract.Locale), Company: p.contract.Company, MaxText: ideas.MaxText}
-	link, err := ideas.Verify(p.key, req.PathParameters["token"], p.now())
+	link, err := ideas.Verify(p.keys, req.PathParameters["token"], p.now())
 	if err != nil {
 		p.log.InfoContext(ctx, "ideas", "method", method, "status", http.StatusForbidden, "reason", err.Error())
 		v.Denied = true

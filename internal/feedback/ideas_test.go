@@ -19,6 +19,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/ideas"
 	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/words/wordstest"
 )
@@ -42,8 +43,8 @@ func newIdeasFixture(t *testing.T, locale string) *ideasFixture {
 	db := testenv.DynamoDB(t)
 	st := store.NewIdeas(db, tables)
 	clock := func() time.Time { return now }
-	answers := feedback.NewPage(c, store.NewHandoffs(db, tables), store.NewLeads(db, tables), key, clock, testenv.Logger(t))
-	return &ideasFixture{t: t, c: c, store: st, handler: feedback.Router(answers, feedback.NewIdeasPage(c, st, key, clock, testenv.Logger(t)))}
+	answers := feedback.NewPage(c, store.NewHandoffs(db, tables), store.NewLeads(db, tables), signed.Keys{key}, clock, testenv.Logger(t))
+	return &ideasFixture{t: t, c: c, store: st, handler: feedback.Router(answers, feedback.NewIdeasPage(c, st, signed.Keys{key}, clock, testenv.Logger(t)))}
 }
 
 func ideasToken(rep string, exp time.Time) string {
@@ -234,12 +235,11 @@ func TestIdeasSampleEvent(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	env, err := secrets.ReadEnvFile(testenv.Root() + "/infra/local/secrets.env")
+	f := newIdeasFixture(t, "fr")
+	linkKey, err := secrets.ParseLinkKeys(f.c.Notify.LinkSecret, testenv.DemoSecret(t, f.c.Notify.LinkSecret))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newIdeasFixture(t, "fr")
-	linkKey := []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"])
 	answers := feedback.NewPage(f.c, nil, nil, linkKey, func() time.Time { return now }, testenv.Logger(t))
 	handler := feedback.Router(answers, feedback.NewIdeasPage(f.c, f.store, linkKey, func() time.Time { return now }, testenv.Logger(t)))
 	for range 2 {

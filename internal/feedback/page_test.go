@@ -20,6 +20,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/secrets"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -64,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.leadID = saved.LeadID
 	f.handoff = testenv.HandOff(t, f.handoffs, c, f.leadID, "thomas-martin", now).Key
-	f.page = feedback.NewPage(c, f.handoffs, leads, key, func() time.Time { return now }, testenv.Logger(t))
+	f.page = feedback.NewPage(c, f.handoffs, leads, signed.Keys{key}, func() time.Time { return now }, testenv.Logger(t))
 	return f
 }
 
@@ -228,12 +229,12 @@ func TestSampleEvent(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
-	env, err := secrets.ReadEnvFile(testenv.Root() + "/infra/local/secrets.env")
+	f := newFixture(t)
+	linkKeys, err := secrets.ParseLinkKeys(f.c.Notify.LinkSecret, testenv.DemoSecret(t, f.c.Notify.LinkSecret))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newFixture(t)
-	claim, err := handoff.Verify([]byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), ev.PathParameters["token"], now)
+	claim, err := handoff.Verify(linkKeys, ev.PathParameters["token"], now)
 	if err != nil {
 		t.Fatalf("the sample's token: %v", err)
 	}
@@ -242,7 +243,7 @@ func TestSampleEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.HandOff(t, f.handoffs, f.c, claim.Handoff.LeadID, claim.RepID, claim.Handoff.At)
-	page := feedback.NewPage(f.c, f.handoffs, store.NewLeads(f.db, f.tables), []byte(env["HANDOFF_SECRET_FEEDBACK_LINKS"]), func() time.Time { return now }, testenv.Logger(t))
+	page := feedback.NewPage(f.c, f.handoffs, store.NewLeads(f.db, f.tables), linkKeys, func() time.Time { return now }, testenv.Logger(t))
 	resp, err := page.Handle(context.Background(), ev)
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
 		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/signed"
 )
 
 // answered is a store holding one hand-off, contacted by phone and rejected with a contract's own reason.
@@ -66,7 +67,7 @@ func TestPageInItsLanguage(t *testing.T) {
 				h.Decision = handoff.Decision{Verdict: handoff.Rejected, At: now, Reason: "too_small", Comment: "trop petit"}
 			}
 			secret := []byte("test-feedback-link-key-0123456789")
-			p := NewPage(c, answered{h}, nameless{}, secret, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			p := NewPage(c, answered{h}, nameless{}, signed.Keys{secret}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			token := handoff.Sign(secret, handoff.Link{Handoff: key, RepID: "thomas-martin", Action: tc.action, Expires: now.Add(time.Hour)})
 			get, _ := p.Handle(context.Background(), events.APIGatewayV2HTTPRequest{PathParameters: map[string]string{"token": token},
 				RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: http.MethodGet}}})

@@ -37,9 +37,10 @@ func Sign(key []byte, l Link) string {
 	return signed.Seal(key, domain, payload)
 }
 
-// Verify checks a token's signature, then its expiry, and returns its link.
-func Verify(key []byte, token string, now time.Time) (Link, error) {
-	payload, err := signed.Open(key, domain, token)
+// Verify checks a token's signature under any of keys (the link key secret's: during a rotation, a link signed
+// with the old key still opens), then its expiry, and returns its link.
+func Verify(keys signed.Keys, token string, now time.Time) (Link, error) {
+	payload, err := keys.Open(domain, token)
 	if err != nil {
 		return Link{}, ErrLinkInvalid
 	}

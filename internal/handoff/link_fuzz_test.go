@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/signed"
 )
 
 // FuzzVerifyLink: a token comes from a URL anyone can type. Whatever it holds, Verify answers without
@@ -15,7 +17,7 @@ func FuzzVerifyLink(f *testing.F) {
 	f.Add("bGR8cnxhY2NlcHR8MQ.AAAA")
 	f.Add("...")
 	f.Fuzz(func(t *testing.T, token string) {
-		c, err := Verify(key, token, now)
+		c, err := Verify(signed.Keys{key}, token, now)
 		if err != nil {
 			if !errors.Is(err, ErrLinkInvalid) && !errors.Is(err, ErrLinkExpired) {
 				t.Fatalf("error %v", err)
@@ -23,7 +25,7 @@ func FuzzVerifyLink(f *testing.F) {
 			return
 		}
 		// What was accepted is exactly a claim the key signed: signing it again verifies to the same claim.
-		if again, err := Verify(key, Sign(key, c), now); err != nil || again != c {
+		if again, err := Verify(signed.Keys{key}, Sign(key, c), now); err != nil || again != c {
 			t.Fatalf("accepted %q as %+v, which does not round-trip (%+v, %v)", token, c, again, err)
 		}
 		if c.Action != Contacted && c.Action != Accept && c.Action != Reject {
@@ -48,7 +50,7 @@ func FuzzAlteredLink(f *testing.F) {
 		if altered == tok {
 			return
 		}
-		if c, err := Verify(key, altered, now); err == nil {
+		if c, err := Verify(signed.Keys{key}, altered, now); err == nil {
 			t.Fatalf("altered token %q (from %q) is accepted as %+v", altered, tok, c)
 		}
 	})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handoff-sla/handoff/internal/signed"
 )
 
 func TestTokens(t *testing.T) {
@@ -13,7 +15,7 @@ func TestTokens(t *testing.T) {
 	now := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
 	c := Link{Handoff: Key{LeadID: "ld_1", At: now}, RepID: "thomas-martin", Action: Accept, Expires: now.Add(14 * 24 * time.Hour)}
 	tok := Sign(key, c)
-	got, err := Verify(key, tok, now)
+	got, err := Verify(signed.Keys{key}, tok, now)
 	if err != nil || got.Handoff != c.Handoff || got.RepID != "thomas-martin" || got.Action != Accept || !got.Expires.Equal(c.Expires) {
 		t.Fatalf("Verify = %+v, %v", got, err)
 	}
@@ -34,7 +36,7 @@ func TestTokens(t *testing.T) {
 		"unknown action":                      {Sign(key, Link{Handoff: Key{LeadID: "l", At: now}, RepID: "r", Action: "delete", Expires: c.Expires}), now, ErrLinkInvalid},
 	}
 	for name, tc := range tests {
-		if _, err := Verify(key, tc.token, tc.at); !errors.Is(err, tc.want) {
+		if _, err := Verify(signed.Keys{key}, tc.token, tc.at); !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
@@ -51,7 +53,7 @@ func TestEveryAlteredTokenIsRefused(t *testing.T) {
 	tried := 0
 	for _, m := range mutations(tok, alphabet) {
 		tried++
-		if _, err := Verify(key, m, now); err == nil {
+		if _, err := Verify(signed.Keys{key}, m, now); err == nil {
 			t.Errorf("altered token %q (from %q) is accepted", m, tok)
 		}
 	}

@@ -40,13 +40,14 @@ func Sign(key []byte, l Link) string {
 	return prefix + signed.Seal(key, domain, payload)
 }
 
-// Verify checks a token's form and signature, then its expiry, and returns its link.
-func Verify(key []byte, token string, now time.Time) (Link, error) {
+// Verify checks a token's form and its signature under any of keys (see handoff.Verify), then its expiry, and
+// returns its link.
+func Verify(keys signed.Keys, token string, now time.Time) (Link, error) {
 	rest, ok := strings.CutPrefix(token, prefix)
 	if !ok {
 		return Link{}, ErrLinkInvalid
 	}
-	payload, err := signed.Open(key, domain, rest)
+	payload, err := keys.Open(domain, rest)
 	if err != nil {
 		return Link{}, ErrLinkInvalid
 	}

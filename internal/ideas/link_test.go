@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/signed"
 )
 
 var key = []byte("0123456789abcdef0123456789abcdef")
@@ -46,7 +47,7 @@ func TestLink(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			l, err := Verify(tc.key, tc.token, tc.at)
+			l, err := Verify(signed.Keys{tc.key}, tc.token, tc.at)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
@@ -56,7 +57,7 @@ func TestLink(t *testing.T) {
 		})
 	}
 	// The other way: an ideas token is never an answer link.
-	if _, err := handoff.Verify(key, good, now); !errors.Is(err, handoff.ErrLinkInvalid) {
+	if _, err := handoff.Verify(signed.Keys{key}, good, now); !errors.Is(err, handoff.ErrLinkInvalid) {
 		t.Errorf("handoff.Verify(an ideas token) = %v, want ErrLinkInvalid", err)
 	}
 }
@@ -69,7 +70,7 @@ func TestURL(t *testing.T) {
 	if !ok {
 		t.Fatalf("URL = %q", u)
 	}
-	l, err := Verify(key, token, now)
+	l, err := Verify(signed.Keys{key}, token, now)
 	if err != nil || l.RepID != "sophie-bernard" {
 		t.Fatalf("Verify(URL's token) = %+v, %v", l, err)
 	}
@@ -80,7 +81,7 @@ func FuzzVerify(f *testing.F) {
 	f.Add(Sign(key, Link{RepID: "r", Expires: now.Add(time.Hour)}))
 	f.Add("i1..")
 	f.Fuzz(func(t *testing.T, token string) {
-		l, err := Verify(key, token, now)
+		l, err := Verify(signed.Keys{key}, token, now)
 		if err == nil && Sign(key, l) != token {
 			t.Errorf("Verify accepted %q, not what Sign makes of its link", token)
 		}

@@ -19,12 +19,11 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/ingest"
-	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m) }
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSecrets()) }
 
 // now is the instant every test (and every sample event's signature) lives at.
 var now = time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
@@ -50,17 +49,11 @@ func exampleContract(t testing.TB) *contract.Contract {
 	return c
 }
 
-// sourceSecrets resolves the example contract's sources from infra/local/secrets.env, through the same
-// resolver the function uses.
+// sourceSecrets resolves the example contract's sources as the function's cold start does: SSM and Secrets
+// Manager calls to moto, which holds the demo secrets (infra/local/secrets.seed).
 func sourceSecrets(t testing.TB, c *contract.Contract) map[string]string {
 	t.Helper()
-	env := testenv.LocalSecrets(t)
-	r := secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}
-	out, err := r.Resolve(context.Background(), ingest.SecretRefs(c))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testenv.Secrets(t, ingest.SecretRefs(c))
 }
 
 func newHarness(t testing.TB) *harness {

@@ -28,6 +28,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 	"github.com/handoff-sla/handoff/internal/words/wordstest"
@@ -205,7 +206,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 	// The links are bound to this hand-off and this rep.
 	for _, line := range strings.Split(m.Body.Text, "\n") {
 		if i := strings.Index(line, "/v1/feedback/"); i >= 0 {
-			c, err := handoff.Verify(linkKey, strings.TrimSpace(line[i+len("/v1/feedback/"):]), friday)
+			c, err := handoff.Verify(signed.Keys{linkKey}, strings.TrimSpace(line[i+len("/v1/feedback/"):]), friday)
 			if err != nil || c.Handoff != h.Key || c.RepID != "thomas-martin" {
 				t.Errorf("link %q: %+v %v", line, c, err)
 			}

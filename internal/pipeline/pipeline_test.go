@@ -33,12 +33,11 @@ import (
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/rescore"
-	"github.com/handoff-sla/handoff/internal/secrets"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
 
-func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES()) }
+func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES(), testenv.WithSecrets()) }
 
 // monday is Monday 16 November 2026, 10:00 in Paris: office hours, mid-month.
 var monday = time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
@@ -82,12 +81,7 @@ func newPipeline(t *testing.T, missing contract.MissingConsent) *pipeline {
 	names := testenv.Tables(t)
 	db := testenv.DynamoDB(t)
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"], SLA: names["SlaTable"], Zone: c.Location}
-	env := testenv.LocalSecrets(t)
-	sec, err := (&secrets.Resolver{Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, Overrides: true}).
-		Resolve(context.Background(), ingest.SecretRefs(c))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sec := testenv.Secrets(t, ingest.SecretRefs(c))
 	p := &pipeline{t: t, c: c, clock: &clock{}, db: db, tables: tables, secrets: sec, sender: emailtest.NewSender(t), logs: &testenv.SyncBuffer{}}
 	p.clock.set(monday)
 	log := slog.New(slog.NewJSONHandler(io.MultiWriter(p.logs, testenv.LogWriter(t)), nil))

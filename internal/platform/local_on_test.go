@@ -20,10 +20,20 @@ func TestLocalSwitchesInALocalBuild(t *testing.T) {
 	if _, err := SystemClock(lookup(map[string]string{ClockOffsetEnv: "soon"})); err == nil || !strings.Contains(err.Error(), ClockOffsetEnv) {
 		t.Errorf("a bad offset: %v", err)
 	}
-	if got := ignoredSwitches(lookup(map[string]string{ClockOffsetEnv: "72h"}), []string{"HANDOFF_SECRET_X=1"}); got != nil {
+	env := map[string]string{ClockOffsetEnv: "72h", "AWS_LAMBDA_FUNCTION_NAME": "IngestFunction"}
+	if got := ignoredSwitches(lookup(env), []string{"AWS_ENDPOINT_URL_SSM=http://127.0.0.1:1"}); got != nil {
 		t.Errorf("ignored = %v", got)
 	}
 	if !LocalSwitches {
 		t.Error("a local build says it is not one")
+	}
+}
+
+// The local stack runs its functions under a Runtime API that sets AWS_LAMBDA_FUNCTION_NAME, as Lambda does: the
+// local build honours the endpoint overrides there (DynamoDB Local, SES local, moto).
+func TestEndpointOverridesInALocalBuild(t *testing.T) {
+	env := map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "IngestFunction", "AWS_ENDPOINT_URL_SSM": "http://127.0.0.1:1"}
+	if got := Endpoint(lookup(env), "SSM"); got == nil || *got != "http://127.0.0.1:1" {
+		t.Errorf("Endpoint = %v", got)
 	}
 }

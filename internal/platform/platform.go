@@ -28,16 +28,13 @@ const SenderDomainEnv = "SENDER_DOMAIN"
 // (`make run ARGS=--clock-offset 72h`): only a binary built with LocalBuildTag honours it.
 const ClockOffsetEnv = "HANDOFF_CLOCK_OFFSET"
 
-// SecretOverridePrefix starts the variables that, in a local build only, supply a secret directly (the local
-// stack's demo secrets: HANDOFF_SECRET_<NAME>); see package secrets.
-const SecretOverridePrefix = "HANDOFF_SECRET_"
-
 // LocalSwitches reports a build for the local stack (LocalBuildTag), which honours the local-only switches.
 const LocalSwitches = localSwitches
 
 // LocalBuildTag is the build tag of the local stack's binaries. Only they honour the local-only switches (the
-// clock offset, the HANDOFF_SECRET_<ID> overrides): `sam build` never sets it, so a deployed function cannot
-// have its SLA clock shifted or its secrets replaced by an environment variable.
+// clock offset; endpoint overrides inside Lambda, see Endpoint; env: secret references, see package secrets):
+// `sam build` never sets it, so a deployed function cannot have its SLA clock shifted, its AWS calls sent
+// elsewhere or its secrets read from its environment.
 const LocalBuildTag = "handofflocal"
 
 // MissingEnvError names every required variable that is unset or empty.
@@ -97,7 +94,8 @@ func SystemClock(lookup func(string) (string, bool)) (Clock, error) {
 	return ClockFunc(func() time.Time { return time.Now().Add(d) }), nil
 }
 
-// ignoredSwitches names the local-only variables set in the environment of a build that ignores them.
+// ignoredSwitches names the local-only variables set in the environment of a build that ignores them: the
+// clock offset, and in Lambda the endpoint overrides (see Endpoint).
 func ignoredSwitches(lookup func(string) (string, bool), environ []string) []string {
 	if localSwitches {
 		return nil
@@ -106,9 +104,11 @@ func ignoredSwitches(lookup func(string) (string, bool), environ []string) []str
 	if v, ok := lookup(ClockOffsetEnv); ok && v != "" {
 		out = append(out, ClockOffsetEnv)
 	}
-	for _, kv := range environ {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, SecretOverridePrefix) {
-			out = append(out, k)
+	if inLambda(lookup) {
+		for _, kv := range environ {
+			if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, endpointEnv) {
+				out = append(out, k)
+			}
 		}
 	}
 	return out
@@ -197,7 +197,8 @@ func fail(log *slog.Logger, err error) {
 // AWS_SESSION_TOKEN), which stay valid for the life of the execution environment. That is what the SDK's
 // config.LoadDefaultConfig finds in Lambda too; building it here spares every function its profile, SSO and STS
 // machinery (about 1.7 MB of binary and its cold start). Service endpoints come from the standard
-// AWS_ENDPOINT_URL_<SERVICE> variables (see Endpoint). Every missing variable is named.
+// AWS_ENDPOINT_URL_<SERVICE> variables where Endpoint honours them (the local build, tests), never from the SDK's
+// own reading of them (the configuration has no ConfigSources). Every missing variable is named.
 func (rt *Runtime) AWS() aws.Config {
 	cfg, err := AWSFromEnv(os.LookupEnv)
 	rt.Must(err)
@@ -217,11 +218,32 @@ func AWSFromEnv(lookup func(string) (string, bool)) (aws.Config, error) {
 	}, nil
 }
 
+// endpointEnv starts the variables naming a service's endpoint (the SDK's convention): AWS_ENDPOINT_URL and
+// AWS_ENDPOINT_URL_<SERVICE>.
+const endpointEnv = "AWS_ENDPOINT_URL"
+
+// inLambda reports an execution environment of Lambda, which always sets AWS_LAMBDA_FUNCTION_NAME (a reserved
+// variable: a function's configuration cannot set or unset it).
+func inLambda(lookup func(string) (string, bool)) bool {
+	v, ok := lookup("AWS_LAMBDA_FUNCTION_NAME")
+	return ok && v != ""
+}
+
 // Endpoint is the endpoint a service's client must use instead of AWS's own, from AWS_ENDPOINT_URL_<SERVICE>
 // (service as the SDK names it: DYNAMODB, SESV2, SSM, SECRETS_MANAGER) or AWS_ENDPOINT_URL; nil when neither is
-// set. Locally they point at DynamoDB Local and SES local.
+// set, and nil in a deployed function: the variables are honoured only by the local build (LocalBuildTag: the
+// local stack's functions, pointed at DynamoDB Local, SES local and moto) and outside Lambda (tests, which run
+// handlers in-process without the tag against the same local servers). In Lambda a build without the tag
+// always calls AWS's own endpoints, whatever its configuration says: a variable set by mistake or by someone
+// who may edit the function's configuration cannot send its data or its secrets' requests elsewhere.
+//
+// It is the only place a function's clients take an endpoint from: AWSFromEnv's configuration has no
+// ConfigSources, so the SDK's own reading of AWS_ENDPOINT_URL* (config.LoadDefaultConfig's) never happens.
 func Endpoint(lookup func(string) (string, bool), service string) *string {
-	for _, k := range []string{"AWS_ENDPOINT_URL_" + service, "AWS_ENDPOINT_URL"} {
+	if !localSwitches && inLambda(lookup) {
+		return nil
+	}
+	for _, k := range []string{endpointEnv + "_" + service, endpointEnv} {
 		if v, ok := lookup(k); ok && strings.TrimSpace(v) != "" {
 			v = strings.TrimSpace(v)
 			return &v

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/handoff-sla/handoff/internal/contract"
 )
@@ -126,5 +128,24 @@ func TestAWSFromEnv(t *testing.T) {
 	if _, err := AWSFromEnv(lookup(map[string]string{"AWS_REGION": "eu-west-3"})); err == nil ||
 		!strings.Contains(err.Error(), "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY") {
 		t.Errorf("missing credentials: %v", err)
+	}
+}
+
+// TestSDKReadsNoEndpointVariable: the SDK's clients built from AWSFromEnv's configuration take no endpoint from
+// AWS_ENDPOINT_URL* themselves (config.LoadDefaultConfig would have put them in ConfigSources): Endpoint's rule,
+// which a deployed build applies, is the only way an endpoint reaches a client. Not parallel: t.Setenv.
+func TestSDKReadsNoEndpointVariable(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1")
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:2")
+	t.Setenv("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:3")
+	cfg, err := AWSFromEnv(lookup(map[string]string{"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := dynamodb.NewFromConfig(cfg).Options().BaseEndpoint; e != nil {
+		t.Errorf("DynamoDB client's endpoint = %s, want AWS's", *e)
+	}
+	if e := sesv2.NewFromConfig(cfg).Options().BaseEndpoint; e != nil {
+		t.Errorf("SES client's endpoint = %s, want AWS's", *e)
 	}
 }

@@ -20,17 +20,20 @@ import (
 	"github.com/handoff-sla/handoff/internal/platform"
 )
 
-// FromAWS resolves references once, at cold start, against SSM Parameter Store and Secrets Manager, env:, and
-// in a local build only the HANDOFF_SECRET_<NAME> overrides.
+// FromAWS resolves references once, at cold start, against SSM Parameter Store and Secrets Manager, {stage}
+// being the function's STAGE. A deployed build (no local tag) is confined to its stage's secrets (Resolver.Confine);
+// the local build and tests may also use env:.
 //
 // It calls the two actions it needs (SSM GetParameter with decryption, Secrets Manager GetSecretValue) over
 // their documented JSON 1.1 protocol, signed with the SDK's Signature Version 4 signer, instead of linking the
 // SDK's ssm and secretsmanager clients: their 170 operations' schemas cost every function holding a secret
 // 1.5 MB (measured: notify 14.0 MB with them, 12.5 MB without), and a cold start reads one or two values.
-// Endpoints: AWS_ENDPOINT_URL_SSM / _SECRETS_MANAGER when set, else the region's public endpoint (aws and
-// aws-cn partitions; no FIPS endpoints).
+// Endpoints: AWS_ENDPOINT_URL_SSM / _SECRETS_MANAGER where platform.Endpoint honours them (the local build, or
+// not in Lambda: moto's server, locally), else the region's public endpoint (aws and aws-cn partitions; no FIPS
+// endpoints).
 func FromAWS(ctx context.Context, cfg aws.Config, refs map[string]string) (map[string]string, error) {
-	r := Resolver{Lookup: os.LookupEnv, Overrides: platform.LocalSwitches,
+	stage, _ := os.LookupEnv(StageEnv)
+	r := Resolver{Lookup: os.LookupEnv, Stage: stage, Confine: !platform.LocalSwitches,
 		SSM:            jsonAPI{cfg: cfg, service: "ssm", target: "AmazonSSM", url: endpoint(os.LookupEnv, cfg.Region, "ssm", "SSM")}.parameter,
 		SecretsManager: jsonAPI{cfg: cfg, service: "secretsmanager", target: "secretsmanager", url: endpoint(os.LookupEnv, cfg.Region, "secretsmanager", "SECRETS_MANAGER")}.secret}
 	return r.Resolve(ctx, refs)

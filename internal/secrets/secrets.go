@@ -1,38 +1,44 @@
-// Package secrets resolves the contract's secret references once, at cold start: ssm:/name (a SecureString),
-// secretsmanager:name, or env:NAME. In the local stack (and in tests) HANDOFF_SECRET_<SOURCE_ID> overrides a
-// reference, since there is no SSM or Secrets Manager emulator; only a resolver with Overrides set reads them,
-// and deployed functions never set it.
+// Package secrets resolves the contract's secret references once, at cold start: ssm:/name (a SecureString
+// parameter, decrypted), secretsmanager:name (a secret's string), or env:NAME (tests and the local build only).
+// A reference may hold {stage}, replaced by the function's STAGE (the template's Stage parameter), so one
+// contract serves every stage and each stage reads its own secrets: ssm:/handoff/{stage}/sources/crm.
+//
+// A deployed function (a build without the local tag, see platform.LocalSwitches) reads only its own stage's
+// secrets: /handoff/<stage>/… in SSM, handoff/<stage>/… in Secrets Manager, never env:. Its role may read no
+// other (template.yaml), and refusing at cold start says so plainly instead of an AccessDenied. Locally the same
+// calls go to moto's emulation of both services (internal/devstack/localaws), where `make run` and the tests
+// write the demo secrets: there is no other way in.
 package secrets
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
-
-	"github.com/handoff-sla/handoff/internal/platform"
 )
+
+// StageEnv names the variable holding the function's stage (the template's Stage parameter): what {stage} in a
+// reference becomes.
+const StageEnv = "STAGE"
 
 // Fetch reads one secret by name from a service; see FromAWS for the ones functions use.
 type Fetch func(ctx context.Context, name string) (string, error)
 
 // Resolver turns references into values.
 type Resolver struct {
-	Lookup         func(string) (string, bool) // os.LookupEnv
+	Lookup         func(string) (string, bool) // os.LookupEnv: env:NAME references
 	SSM            Fetch                       // a SecureString parameter, decrypted
 	SecretsManager Fetch                       // a secret's string
-	// Overrides lets HANDOFF_SECRET_<NAME> supply a secret directly: the local stack's demo secrets.
-	Overrides bool
+	// Stage replaces {stage} in references ("" refuses a reference that holds it).
+	Stage string
+	// Confine is a deployed function's rule: only the stage's own secrets (/handoff/<stage>/ in SSM,
+	// handoff/<stage>/ in Secrets Manager), no env: reference.
+	Confine bool
 }
 
-// OverrideEnv is the variable that, when overrides are on, supplies a source's secret directly.
-func OverrideEnv(sourceID string) string {
-	return platform.SecretOverridePrefix + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(sourceID))
-}
-
-// Resolve resolves every reference (by name) and reports all failures at once, naming the names, never values.
+// Resolve resolves every reference (by name) and reports all failures at once, naming the names and the
+// references, never values.
 func (r Resolver) Resolve(ctx context.Context, refs map[string]string) (map[string]string, error) {
 	out := make(map[string]string, len(refs))
 	var problems []string
@@ -42,7 +48,7 @@ func (r Resolver) Resolve(ctx context.Context, refs map[string]string) (map[stri
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		v, err := r.one(ctx, name, refs[name])
+		v, err := r.one(ctx, refs[name])
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s (%s): %v", name, refs[name], err))
 			continue
@@ -55,11 +61,18 @@ func (r Resolver) Resolve(ctx context.Context, refs map[string]string) (map[stri
 	return out, nil
 }
 
-func (r Resolver) one(ctx context.Context, name, ref string) (string, error) {
-	if v, ok := r.Lookup(OverrideEnv(name)); ok && v != "" && r.Overrides {
-		return v, nil
+func (r Resolver) one(ctx context.Context, ref string) (string, error) {
+	ref, err := Expand(ref, r.Stage)
+	if err != nil {
+		return "", err
 	}
 	kind, id, _ := strings.Cut(ref, ":")
+	if r.Confine {
+		if err := confined(kind, id, r.Stage); err != nil {
+			return "", err
+		}
+	}
+	var fetch Fetch
 	switch kind {
 	case "env":
 		if v, ok := r.Lookup(id); ok && v != "" {
@@ -67,33 +80,73 @@ func (r Resolver) one(ctx context.Context, name, ref string) (string, error) {
 		}
 		return "", fmt.Errorf("%s is not set", id)
 	case "ssm":
-		if r.SSM == nil {
-			return "", fmt.Errorf("no SSM client (set %s locally)", OverrideEnv(name))
-		}
-		return r.SSM(ctx, id)
+		fetch = r.SSM
 	case "secretsmanager":
-		if r.SecretsManager == nil {
-			return "", fmt.Errorf("no Secrets Manager client (set %s locally)", OverrideEnv(name))
-		}
-		return r.SecretsManager(ctx, id)
+		fetch = r.SecretsManager
+	default:
+		return "", fmt.Errorf("unknown reference kind %q", kind)
 	}
-	return "", fmt.Errorf("unknown reference kind %q", kind)
+	if fetch == nil {
+		return "", fmt.Errorf("no %s client", kind)
+	}
+	v, err := fetch(ctx, id)
+	if err == nil && v == "" {
+		// A Secrets Manager secret stored as SecretBinary has no SecretString: an empty key would verify anything.
+		err = fmt.Errorf("%s holds an empty value (a Secrets Manager secret must be a SecretString)", id)
+	}
+	return v, err
 }
 
-// ReadEnvFile reads a file of KEY=VALUE lines (blank lines and # comments skipped), such as the local demo
-// secrets of infra/local/secrets.env that the local stack passes as HANDOFF_SECRET_<ID> and `handoff send`
-// signs with.
-func ReadEnvFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	out := map[string]string{}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if k, v, ok := strings.Cut(line, "="); ok && !strings.HasPrefix(line, "#") {
-			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+// Expand replaces {stage} in a reference by stage. Any other placeholder, or {stage} with no stage, is an error
+// naming it.
+func Expand(ref, stage string) (string, error) {
+	var b strings.Builder
+	rest := ref
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			if strings.IndexByte(rest, '}') >= 0 {
+				return "", errors.New("a '}' with no '{' (the only placeholder is {stage})")
+			}
+			b.WriteString(rest)
+			return b.String(), nil
 		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return "", errors.New("a '{' with no '}' (the only placeholder is {stage})")
+		}
+		b.WriteString(rest[:i])
+		switch p := rest[i : i+j+1]; p {
+		case "{stage}":
+			if stage == "" {
+				return "", fmt.Errorf("{stage} with no stage: %s is not set", StageEnv)
+			}
+			b.WriteString(stage)
+		default:
+			return "", fmt.Errorf("unknown placeholder %s (the only placeholder is {stage})", p)
+		}
+		rest = rest[i+j+1:]
 	}
-	return out, nil
+}
+
+// confined checks a deployed function's reference (expanded) against its stage's prefix.
+func confined(kind, id, stage string) error {
+	var prefix string
+	switch kind {
+	case "ssm":
+		prefix = "/handoff/" + stage + "/"
+	case "secretsmanager":
+		prefix = "handoff/" + stage + "/"
+	case "env":
+		return errors.New("an env: reference in a deployed function (only tests and the local build read secrets from the environment)")
+	default:
+		return fmt.Errorf("unknown reference kind %q", kind)
+	}
+	if stage == "" || strings.Contains(stage, "/") {
+		return fmt.Errorf("%s must name the function's stage (got %q)", StageEnv, stage)
+	}
+	if !strings.HasPrefix(id, prefix) || len(id) == len(prefix) {
+		return fmt.Errorf("%s is outside %s: a deployed function reads its own stage's secrets only", id, prefix)
+	}
+	return nil
 }

@@ -61,6 +61,9 @@ type Options struct {
 	// makes); default Lambda's: one minute, then two.
 	AsyncRetryDelay func(attempt int) time.Duration
 	ExtraEnv        map[string]string // added to every function's environment
+	// SecretsEndpoint serves SSM and Secrets Manager (moto's server, localaws.StartMoto); "" when no function
+	// reads a secret.
+	SecretsEndpoint string
 }
 
 // NotEmulated lists what AWS does that the local stack does not, said once at start so nobody relies on it.
@@ -79,6 +82,11 @@ var NotEmulated = []string{
 // TTL DynamoDB Local does not apply.
 func (s *Stack) NotEmulated() []string {
 	out := append([]string{}, NotEmulated...)
+	if s.opts.SecretsEndpoint != "" {
+		out = append(out, localaws.MotoNotEmulated...)
+	} else {
+		out = append(out, "SSM and Secrets Manager: not served (a function that reads a secret refuses to start)")
+	}
 	// Measured on DynamoDB Local 3.3.0: expired items are deleted within seconds in a table without a global
 	// secondary index, never in one with an index (whatever its projection, whether or not the item is in it).
 	var ttl []string
@@ -92,6 +100,7 @@ func (s *Stack) NotEmulated() []string {
 			"(AWS deletes them within days; the other tables' expired items go within seconds, their stream records as REMOVEs by dynamodb.amazonaws.com)",
 			strings.Join(ttl, ", ")))
 	}
+	out = append(out, operations(s.opts.Template.Resources)...)
 	for _, def := range s.opts.Template.Functions {
 		for _, r := range def.Routes {
 			if r.Authorizer != "" {
@@ -281,6 +290,10 @@ func (s *Stack) environments() (map[string][]string, error) {
 		}
 		if ep := s.ses.endpoint(); ep != "" {
 			env["AWS_ENDPOINT_URL_SESV2"] = ep // SES local, through the stack's emulation of SES's events
+		}
+		if s.opts.SecretsEndpoint != "" {
+			env["AWS_ENDPOINT_URL_SSM"] = s.opts.SecretsEndpoint
+			env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = s.opts.SecretsEndpoint
 		}
 		if offset := s.clockOffset(); offset != 0 && s.opts.ClockOffsetEnv != "" {
 			env[s.opts.ClockOffsetEnv] = offset.String()

@@ -6,7 +6,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go/middleware"
@@ -63,14 +65,42 @@ func CountingDynamoDB(t testing.TB) (*dynamodb.Client, *Counter) {
 	return client, c
 }
 
-// LocalSecrets reads infra/local/secrets.env: the demo secrets of the example contract's sources.
-func LocalSecrets(t testing.TB) map[string]string {
+// SeedFile is infra/local/secrets.seed: the demo secrets of the example contract, by reference.
+func SeedFile() string { return filepath.Join(Root(), "infra", "local", "secrets.seed") }
+
+// DemoSecrets reads the demo secrets of the example contract, by reference as the contract writes it
+// (ssm:/handoff/{stage}/sources/crm -> value): what a test signs with, as the sender would.
+func DemoSecrets(t testing.TB) map[string]string {
 	t.Helper()
-	env, err := secrets.ReadEnvFile(filepath.Join(Root(), "infra", "local", "secrets.env"))
+	seed, err := secrets.ReadSeedFile(SeedFile())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env
+	return seed
+}
+
+// Secrets resolves references as a function's cold start does — secrets.FromAWS, SSM and Secrets Manager
+// calls to moto, {stage} being Stage — from the demo secrets Main wrote there (WithSecrets).
+func Secrets(t testing.TB, refs map[string]string) map[string]string {
+	t.Helper()
+	SecretsEndpoint(t)
+	cfg := aws.Config{Region: localaws.Region, Credentials: credentials.NewStaticCredentialsProvider(localaws.AccessKey, localaws.SecretKey, "")}
+	out, err := secrets.FromAWS(context.Background(), cfg, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// DemoSecret is the demo value of one reference (a source's secret, notify.link_secret); a reference the seed
+// file lacks fails the test.
+func DemoSecret(t testing.TB, ref string) string {
+	t.Helper()
+	v, ok := DemoSecrets(t)[ref]
+	if !ok {
+		t.Fatalf("%s has no demo value for %s", SeedFile(), ref)
+	}
+	return v
 }
 
 // Attr reads a string, number or boolean attribute of an item as text ("" when absent).

@@ -1,5 +1,5 @@
-// Package testenv gives tests the real local AWS parts: DynamoDB Local (and SES local when asked) started once
-// per test binary from TestMain, the SDK pointed at them through the standard AWS_ENDPOINT_URL_* variables,
+// Package testenv gives tests the real local AWS parts: DynamoDB Local (and SES local, moto's SSM and Secrets
+// Manager, when asked) started once per test binary from TestMain, the SDK pointed at them through the standard AWS_ENDPOINT_URL_* variables,
 // and a fresh, uniquely named copy of the template's tables for each test that asks. Nothing is mocked.
 package testenv
 
@@ -17,22 +17,33 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+	"github.com/handoff-sla/handoff/internal/secrets"
 )
 
 var (
 	dynamo, ses *localaws.Service
+	moto        *localaws.Service
 	template    *samtemplate.Template
 	root        string
 	tableSeq    atomic.Int64
 )
 
-type options struct{ ses bool }
+type options struct{ ses, moto bool }
 
 // Option selects the servers Main starts.
 type Option func(*options)
 
 // WithSES also starts SES local.
 func WithSES() Option { return func(o *options) { o.ses = true } }
+
+// WithSecrets also starts moto's server (SSM Parameter Store and Secrets Manager), writes the demo secrets of
+// infra/local/secrets.seed into it for Stage, and points AWS_ENDPOINT_URL_SSM and
+// AWS_ENDPOINT_URL_SECRETS_MANAGER at it.
+func WithSecrets() Option { return func(o *options) { o.moto = true } }
+
+// Stage is the stage the tests' demo secrets are written for: the template's default, which a local stack
+// started without a Stage parameter runs.
+const Stage = "dev"
 
 // Main starts the servers, runs the tests and stops the servers. Call it from TestMain:
 //
@@ -80,6 +91,24 @@ func run(m *testing.M, opts ...Option) int {
 		defer ses.Stop()
 		env["AWS_ENDPOINT_URL_SESV2"] = ses.Endpoint
 	}
+	if o.moto {
+		if moto, err = localaws.StartMoto(ctx, filepath.Join(root, ".venv"), nil); err != nil {
+			fmt.Fprintln(os.Stderr, "testenv: moto:", err)
+			return 1
+		}
+		defer moto.Stop()
+		seed, err := secrets.ReadSeedFile(SeedFile())
+		if err == nil {
+			err = localaws.SeedSecrets(ctx, moto.Endpoint, Stage, seed)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "testenv: demo secrets:", err)
+			return 1
+		}
+		env["AWS_ENDPOINT_URL_SSM"] = moto.Endpoint
+		env["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = moto.Endpoint
+		env[secrets.StageEnv] = Stage
+	}
 	for k, v := range env {
 		os.Setenv(k, v)
 	}
@@ -111,6 +140,15 @@ func SESEndpoint(t testing.TB) string {
 		t.Fatal("testenv: SES local is not running; call testenv.Main(m, testenv.WithSES()) from TestMain")
 	}
 	return ses.Endpoint
+}
+
+// SecretsEndpoint is moto's URL (SSM and Secrets Manager).
+func SecretsEndpoint(t testing.TB) string {
+	t.Helper()
+	if moto == nil {
+		t.Fatal("testenv: moto is not running; call testenv.Main(m, testenv.WithSecrets()) from TestMain")
+	}
+	return moto.Endpoint
 }
 
 // DynamoDB is a client for DynamoDB Local.
