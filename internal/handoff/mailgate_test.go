@@ -83,7 +83,9 @@ func TestSendIsBoundedFromItsGate(t *testing.T) {
 		defer cancel()
 		asked := false
 		err := send(ctx, g, senderFunc(func(context.Context, string) (string, error) { asked = true; return "x", nil }),
-			func(cctx context.Context, m outbox.Mail) (string, error) { <-ctx.Done(); return compose(cctx, m) })
+			// compose waits on the context it is given (Send's, bounded and derived from ctx): a parent's Done is
+			// closed before its children are cancelled, so waiting on ctx itself would race Send's own check.
+			func(cctx context.Context, m outbox.Mail) (string, error) { <-cctx.Done(); return compose(cctx, m) })
 		if m := g.mail(); !errors.Is(err, context.DeadlineExceeded) || asked || m.Status != outbox.MailClaimed || m.Attempts != 1 {
 			t.Errorf("err %v, SES asked %v, mail %+v; want claimed again, SES not asked", err, asked, m)
 		}
