@@ -36,6 +36,13 @@ $(VENV)/.installed: infra/requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
 	@touch $@
 
+# checkov in a venv of its own: its pinned boto3 and SAM CLI's cannot share one (infra/checkov/requirements.txt).
+CHECKOV_VENV := .local/checkov-venv
+$(CHECKOV_VENV)/.installed: infra/checkov/requirements.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/checkov/requirements.txt
+	@touch $@
+
 # The Go vulnerability database govulncheck reads: golang.org/x/vulndb at a pinned version, a Go module like any
 # other (from the module proxy, checked against the checksum database), whose data/osv holds every entry as OSV
 # JSON; its own indexdb command (at the same version) writes them in the v1 layout that `govulncheck -db file://`
@@ -55,7 +62,7 @@ $(VULNDB)/index/db.json:
 vulndb: $(VULNDB)/index/db.json ## build the vulnerability database govulncheck reads (pinned golang.org/x/vulndb) into .local/
 
 .PHONY: project-deps
-project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint + moto (venv), Go modules, the vulnerability database
+project-deps: $(LOCAL_NODE)/.installed $(VENV)/.installed $(CHECKOV_VENV)/.installed vulndb ## install from the project's pinned files only: npm ci, SAM CLI + cfn-lint + moto (venv), checkov (its own venv), Go modules, the vulnerability database
 	go mod download
 
 # The browser test drives Debian's Chromium, a system package: `make deps` installs it with apt-get (through sudo
@@ -86,7 +93,7 @@ run: $(LOCAL_NODE)/.installed $(VENV)/.installed ## run the whole pipeline local
 test: has-chromium project-deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build (installs nothing of the system: see make deps)
 	go test $(GO_TEST_FLAGS) ./...
 	go test $(GO_TEST_FLAGS) -tags $(LOCAL_TAG) ./internal/platform ./internal/secrets
-	$(MAKE) lint-template sam-build sizes
+	$(MAKE) grants lint-template checkov sam-build sizes
 
 .PHONY: vet
 vet: $(VULNDB)/index/db.json ## gofmt, go vet (also as the local stack's build and for macOS), staticcheck, govulncheck, go mod verify
@@ -104,9 +111,25 @@ vet: $(VULNDB)/index/db.json ## gofmt, go vet (also as the local stack's build a
 cli: ## build the handoff command (cmd/handoff) into bin/handoff
 	go build -o bin/handoff ./cmd/handoff
 
+# The least-privilege test (internal/grants): each function's grants in template.yaml against the AWS operations its
+# code can call, from its call graph (SSA of every functions/<name> main, ~40 s on 2 cores). Without -race: a static
+# analysis has no goroutines to watch, and the race detector makes it minutes long (its files say !race).
+.PHONY: grants
+grants: ## compare each function's IAM grants with the AWS operations its code can call
+	go test -count=1 ./internal/grants
+
+# checkov on template.yaml with all its CloudFormation checks: every finding must be justified in
+# infra/checkov/justified.yaml, and every justification must still be needed (infra/checkov/check.py).
+.PHONY: checkov
+checkov: $(CHECKOV_VENV)/.installed ## checkov on template.yaml; each finding justified in infra/checkov/justified.yaml
+	$(CHECKOV_VENV)/bin/python infra/checkov/check.py
+
 .PHONY: lint-template
-lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml)
+# sam validate translates the SAM resources (as CloudFormation would) and lints the result; it needs a region, not
+# credentials.
+lint-template: $(VENV)/.installed ## cfn-lint template.yaml (justified exceptions live in .cfnlintrc.yaml) and sam validate --lint
 	$(VENV)/bin/cfn-lint
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/sam validate --lint
 
 .PHONY: sam-build
 sam-build: $(VENV)/.installed ## sam build (arm64 binaries via the build-<LogicalId> targets below)

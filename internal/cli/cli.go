@@ -19,8 +19,9 @@ import (
 
 const usage = `usage:
   handoff help | -h | --help      this text; every command takes -h or --help for its own
-  handoff contract check FILE
-      Validate a contract; print every problem with its line, exit 1 if there is any.
+  handoff contract check [--stage dev|staging|prod] [--allow-env] FILE
+      Validate a contract; print every problem with its line, exit 1 if there is any. Its secrets must be the
+      stage's (ssm:/handoff/{stage}/sources/<id>, …/{stage}/feedback-links); env: only with --allow-env.
   handoff deadline --contract FILE --from RFC3339 --hours N
       Print the instant N business hours (4, 1.5, 1h30m; whole minutes) after --from (default: now) under the
       contract's calendar.
@@ -81,23 +82,23 @@ func Run(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 	return 2
 }
 
-const checkUsage = "usage: handoff contract check FILE\n  Validate a contract; print every problem with its line, exit 1 if there is any.\n"
+const checkUsage = "usage: handoff contract check [--stage dev|staging|prod] [--allow-env] FILE\n" +
+	"  Validate a contract; print every problem with its line, exit 1 if there is any. Its secret references must be\n" +
+	"  the stage's: ssm:/handoff/{stage}/sources/<source id> (or secretsmanager:handoff/{stage}/sources/<source id>),\n" +
+	"  notify.link_secret ssm:/handoff/{stage}/feedback-links (or secretsmanager:…); env:NAME only with --allow-env.\n"
 
 func check(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		fmt.Fprint(stdout, checkUsage)
-		return 0
+	file, scope, code, done := checkArgs(args, stdout, stderr)
+	if done {
+		return code
 	}
-	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
-		if len(args) >= 1 && strings.HasPrefix(args[0], "-") {
-			fmt.Fprintf(stderr, "flag provided but not defined: %s\n", args[0])
-		}
-		fmt.Fprint(stderr, checkUsage)
-		return 2
-	}
+	args = []string{file}
 	c, err := contract.Load(args[0])
 	if err != nil {
 		return reportLoadError(args[0], err, stderr)
+	}
+	if code := reportSecretScope(args[0], scope, stderr); code != 0 {
+		return code
 	}
 	fmt.Fprintf(stdout, "%s: valid — version %s, %s, locale %s, %s\n", args[0], c.Version, c.Company, c.Locale, c.Location)
 	fmt.Fprintf(stdout, "  first contact within %s, feedback within %s (business hours), reminders at %s\n",
