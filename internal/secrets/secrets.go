@@ -151,5 +151,13 @@ func confined(kind, id, stage string) error {
 	if !strings.HasPrefix(id, prefix) || len(id) == len(prefix) {
 		return fmt.Errorf("%s is outside %s: a deployed function reads its own stage's secrets only", id, prefix)
 	}
+	// The prefix is compared as text, as IAM compares the role's resource patterns: a ".." would pass both and
+	// name another stage's path to anything that resolves it, an empty segment a name AWS refuses. contract check
+	// refuses them too; a function refuses them before any call.
+	for _, seg := range strings.Split(strings.TrimPrefix(id, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("%s has an empty, . or .. path segment: a secret's name is its path, as written", id)
+		}
+	}
 	return nil
 }
