@@ -111,6 +111,7 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 		fmt.Fprintf(out, "  Clock        shifted by %s\n", o.ClockOffset)
 	}
 	fmt.Fprintf(out, "  Move clock   curl -X POST '%s/_local/clock?offset=72h'   (schedules and functions; watch deadlines fall due)\n", stack.URL())
+	fmt.Fprintf(out, "  Bounce       curl -X POST %s/_local/ses/bounce -d '{\"messageId\":\"<from the mail viewer>\"}'   (or a rep's email bounce@simulator.amazonses.com in the contract)\n", stack.URL())
 	fmt.Fprintln(out, "Not emulated (AWS does it, this stack does not):")
 	for _, n := range stack.NotEmulated() {
 		fmt.Fprintln(out, "  - "+n)

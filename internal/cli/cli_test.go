@@ -44,7 +44,7 @@ func TestRun(t *testing.T) {
 				"kept: leads 36 months after the last thing heard of them, activities 24 months, hand-offs and the report's records 36 months"}},
 		{name: "check an invalid contract", args: []string{"contract", "check", broken}, code: 1, stderrHas: []string{
 			`broken.yaml:47: sales.first_contact_deadline: must be a duration in business hours such as "4h" or "1h30m", got "soon"`,
-			`broken.yaml:87: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,
+			`broken.yaml:88: roster.reps[2].manager: unknown manager "marc" (roster.managers has: claire-dubois, marc-lefevre)`,
 			"2 problem(s): the contract is not valid"}},
 		{name: "check a missing file", args: []string{"contract", "check", "nope.yaml"}, code: 1, stderrHas: []string{"read contract: open nope.yaml"}},
 		{name: "friday evening to monday", args: []string{"deadline", "--contract", example, "--from", "2026-11-27T17:30:00+01:00", "--hours", "4"},

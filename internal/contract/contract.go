@@ -135,6 +135,8 @@ type Sales struct {
 	FeedbackReminders []int
 	// OnBreach is what a first-contact breach does beyond telling the rep's manager.
 	OnBreach BreachAction
+	// OnBounce is what an SQL email that bounced (or was complained of) does: BounceReassign by default.
+	OnBounce BounceAction
 	// EscalateToMarketingOps copies marketing ops on every escalation to a manager.
 	EscalateToMarketingOps bool
 	// ContactRateTarget is the share of SQLs sales commit to contact within the first-contact deadline, in

@@ -120,6 +120,18 @@ func TestBreachKeys(t *testing.T) {
 	if c.Sales.OnBreach != Reassign || !c.Sales.EscalateToMarketingOps || len(c.Sales.FeedbackReminders) != 1 || c.Sales.FeedbackReminders[0] != 75 {
 		t.Errorf("parsed: on_breach %q, ops %v, feedback reminders %v", c.Sales.OnBreach, c.Sales.EscalateToMarketingOps, c.Sales.FeedbackReminders)
 	}
+	for _, tc := range []struct {
+		line string
+		want BounceAction
+	}{{"", BounceReassign}, {"\n  on_bounce: hold", BounceHold}, {"\n  on_bounce: reassign", BounceReassign}} {
+		b, err := Parse("c.yaml", []byte(edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]"+tc.line)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Sales.OnBounce != tc.want {
+			t.Errorf("on_bounce from %q: %q, want %q", tc.line, b.Sales.OnBounce, tc.want)
+		}
+	}
 	// 75 % of 16 business hours from Monday 2026-11-30 09:00 in Paris (9 h a day): 12 h later is Tuesday 12:00.
 	got, err := c.FeedbackReminderTimes(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
 	if err != nil {
@@ -142,7 +154,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"unknown key", edit(t, "locale: fr\n", "locale: fr\nlanguage: fr\n"), []string{
 			"c.yaml:4: language: unknown key (allowed here: activity_types, calendar, company, consent, locale, marketing, notify, recipients, retention, roster, routing, sales, scoring, sender, sources, time_zone, version)"}},
 		{"typo in a nested key", edit(t, "first_contact_deadline", "first_contact_deadlin"), []string{
-			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_categories, feedback_deadline, feedback_per_month, feedback_reminders, first_contact_deadline, ideas_per_quarter, on_breach, outcome_within, reminders)",
+			"c.yaml:23: sales.first_contact_deadlin: unknown key (allowed here: contact_rate_target, escalate_to_marketing_ops, feedback_categories, feedback_deadline, feedback_per_month, feedback_reminders, first_contact_deadline, ideas_per_quarter, on_bounce, on_breach, outcome_within, reminders)",
 			"c.yaml:23: sales.first_contact_deadline: is required"}},
 		{"wrong type", edit(t, "      sqls: 40", "      sqls: forty"), []string{
 			`c.yaml:18: marketing.targets[0].sqls: must be a whole number, got "forty"`}},
@@ -241,6 +253,10 @@ func TestInvalidContracts(t *testing.T) {
 			`c.yaml:26: sales.contact_rate_target: must be a percentage such as "90%", got a list`}},
 		{"unknown breach action", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  on_breach: fire"), []string{
 			`c.yaml:26: sales.on_breach: must be one of escalate, reassign, got "fire"`}},
+		{"unknown bounce action", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  on_bounce: escalate"), []string{
+			`c.yaml:26: sales.on_bounce: must be one of hold, reassign, got "escalate"`}},
+		{"bounce action not a word", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  on_bounce: [hold]"), []string{
+			`c.yaml:26: sales.on_bounce: must be one of hold, reassign, got a list`}},
 		{"marketing ops copied but not named", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  escalate_to_marketing_ops: true"), []string{
 			`c.yaml:26: sales.escalate_to_marketing_ops: is true but recipients.marketing_ops lists nobody`}},
 		{"marketing ops flag in words", edit(t, `reminders: ["50%", "80%"]`, "reminders: [\"50%\", \"80%\"]\n  escalate_to_marketing_ops: yes"), []string{

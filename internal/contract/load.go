@@ -326,6 +326,9 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 		"on_breach": {false, func(n *yaml.Node, p string) {
 			s.OnBreach = BreachAction(r.enum(n, p, map[string]bool{string(Escalate): true, string(Reassign): true}))
 		}},
+		"on_bounce": {false, func(n *yaml.Node, p string) {
+			s.OnBounce = BounceAction(r.enum(n, p, map[string]bool{string(BounceReassign): true, string(BounceHold): true}))
+		}},
 		"escalate_to_marketing_ops": {false, func(n *yaml.Node, p string) {
 			s.EscalateToMarketingOps = r.boolean(n, p)
 			opsFlag = n
@@ -341,6 +344,9 @@ func (r *reader) sales(n *yaml.Node, path string) (Sales, *yaml.Node) {
 	}
 	if s.OnBreach == "" {
 		s.OnBreach = Escalate
+	}
+	if s.OnBounce == "" {
+		s.OnBounce = BounceReassign
 	}
 	if s.FirstContact > 0 && s.Feedback > 0 && s.Feedback < s.FirstContact {
 		r.fail(feedback, join(path, "feedback_deadline"), "(%s) must not be shorter than first_contact_deadline (%s)",

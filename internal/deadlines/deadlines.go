@@ -363,7 +363,13 @@ func (c *Checker) withdraws(ctx context.Context, h handoff.Handoff, steps []hand
 // nextRep chooses, before the change, the rep a first-contact breach would reassign the SQL to (when the
 // contract reassigns): the routing rules, every rep who held the SQL excluded. Nil when there is nobody else.
 func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handoff.Step, now time.Time) (*handoff.Assignment, error) {
-	if c.contract.Sales.OnBreach != contract.Reassign || h.Contacted() || !slices.ContainsFunc(steps, func(s handoff.Step) bool { return s.Kind == handoff.StepFirstContactBreach }) {
+	has := func(k handoff.StepKind) bool {
+		return slices.ContainsFunc(steps, func(s handoff.Step) bool { return s.Kind == k })
+	}
+	breach := c.contract.Sales.OnBreach == contract.Reassign && !h.Contacted() && has(handoff.StepFirstContactBreach)
+	// A bounced SQL email (bounce.go): the rep never had it, so it goes to the next rep unless the contract holds it.
+	bounced := c.contract.Sales.OnBounce == contract.BounceReassign && has(handoff.StepBounced)
+	if !breach && !bounced {
 		return nil, nil
 	}
 	l, err := c.leads.Get(ctx, h.LeadID)
@@ -392,7 +398,11 @@ func (c *Checker) nextRep(ctx context.Context, h handoff.Handoff, steps []handof
 	if rep, ok := c.contract.Rep(a.RepID); ok && rep.Away(now, c.contract.Location) {
 		return nil, nil // the fallback is out of office: a fresh deadline with them would only be escalated again
 	}
-	a.Reason = routing.ReassignedReason(c.contract, h.Rep(), a.Reason)
+	if bounced {
+		a.Reason = routing.BounceReassignedReason(c.contract, h.Rep(), a.Reason)
+	} else {
+		a.Reason = routing.ReassignedReason(c.contract, h.Rep(), a.Reason)
+	}
 	return &a, nil
 }
 
@@ -452,6 +462,18 @@ func (c *Checker) apply(h *handoff.Handoff, reassign *handoff.Assignment, withdr
 			events = append(events, h.BreachFeedback(rep.Manager, c.lateness(s.Due, late), now))
 		case handoff.StepOutcome:
 			events = append(events, h.CheckOutcome(outcomeInTime, now))
+		case handoff.StepBounced:
+			var next *handoff.Assignment
+			var d handoff.Deadlines
+			if reassign != nil {
+				a := *reassign
+				a.At, next = now, &a
+				var err error
+				if d, err = handoff.DeadlinesFrom(c.contract, now); err != nil {
+					return nil, err
+				}
+			}
+			events = append(events, h.HandleBounce(next, d, now)...)
 		}
 	}
 	if len(events) == 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/content"
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
+	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 )
@@ -69,7 +70,9 @@ func (d *Digester) Compose(rep contract.Rep, rec content.Digest, pieces []conten
 	if d.IdeasURL != nil {
 		ideas = d.IdeasURL(rep, d.now())
 	}
-	return Render(d.contract, rep, shared, from, to, ideas)
+	m, err := Render(d.contract, rep, shared, from, to, ideas)
+	m.Tags = mailtag.Ref{Kind: mailtag.KindDigest, Week: rec.Week, RepID: rep.ID}.Tags()
+	return m, err
 }
 
 // Render makes the digest email of pieces (newest first) for rep.

@@ -12,6 +12,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 	"github.com/handoff-sla/handoff/internal/worktime"
@@ -242,6 +243,19 @@ func (b *eventMail) undelivered(Links) error {
 	case handoff.ReasonConsentRefused:
 		// Withheld, not lost: nothing is to be passed on to the rep (handoff.Withdraw).
 		subject, intro, todo = b.t.UndeliveredSubjectConsent, b.t.UndeliveredIntroConsent, b.t.UndeliveredTodoConsent
+	case handoff.ReasonBounced, handoff.ReasonComplained:
+		// Not lost by Handoff: the rep never had it (handoff.HandleBounce); it went to the next rep, or is held.
+		subject, intro = b.t.BounceSubject, b.t.BounceIntro
+		b.v.Subject = b.w(subject, what, b.who())
+		b.v.Hello = b.t.EventHelloOps
+		b.v.Paras = []string{intro, b.w(b.t.UndeliveredAbout, b.aboutLong()), b.w(b.t.EventWhy, b.reason())}
+		b.v.Sections = []section{b.people(), b.lead()}
+		next := b.w(b.t.BounceTodoHeld, b.name(b.e.RepID))
+		if b.e.ToRepID != "" {
+			next = b.w(b.t.BounceTodoMoved, b.name(b.e.ToRepID), b.name(b.e.RepID))
+		}
+		b.v.NextTitle, b.v.Next = b.t.EventTodo, []string{next}
+		return nil
 	}
 	b.v.Subject = b.w(subject, what, b.who())
 	b.v.Hello = b.t.EventHelloOps
@@ -535,6 +549,8 @@ var reasonKeys = map[string]func(*words.Email) string{
 	handoff.ReasonUncomposable:     func(w *words.Email) string { return w.ReasonUncomposable },
 	handoff.ReasonInterrupted:      func(w *words.Email) string { return w.ReasonInterrupted },
 	handoff.ReasonConsentRefused:   func(w *words.Email) string { return w.ReasonConsent },
+	handoff.ReasonBounced:          func(w *words.Email) string { return w.ReasonBounced },
+	handoff.ReasonComplained:       func(w *words.Email) string { return w.ReasonComplained },
 }
 
 // reason is the event's reason in the contract's words when it is one of handoff's, else as recorded.
@@ -660,5 +676,6 @@ func (b *eventMail) message() (Message, error) {
 	if err := htmlEvent().Execute(&html, b.v); err != nil {
 		return Message{}, fmt.Errorf("render %s email (html): %w", b.e.Kind, err)
 	}
-	return Message{From: b.c.Sender, To: to, Cc: cc, Subject: b.v.Subject, HTML: html.String(), Text: b.v.text()}, nil
+	return Message{From: b.c.Sender, To: to, Cc: cc, Subject: b.v.Subject, HTML: html.String(), Text: b.v.text(),
+		Tags: mailtag.Event(b.h.LeadID, b.h.At, string(b.e.Kind), b.e.Assignment, b.e.N).Tags()}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/ideas"
+	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 )
@@ -64,7 +65,7 @@ func IdeaMessage(c *contract.Contract, r ideas.Record) (Message, error) {
 	if err := textIdea.Execute(&t, v); err != nil {
 		return Message{}, fmt.Errorf("ideas email: %w", err)
 	}
-	m := Message{From: c.Sender, Subject: v.Subject, HTML: h.String(), Text: t.String()}
+	m := Message{From: c.Sender, Subject: v.Subject, HTML: h.String(), Text: t.String(), Tags: mailtag.Ref{Kind: mailtag.KindIdea}.Tags()}
 	for _, a := range c.Recipients.MarketingOps {
 		m.To = append(m.To, &mail.Address{Address: a})
 	}

@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode"
+
+	"github.com/handoff-sla/handoff/internal/mailtag"
 )
 
 // Message is one email.
@@ -22,6 +24,9 @@ type Message struct {
 	// (see Raw), one without as SES's simple content.
 	Inline      []Part
 	Attachments []Part
+	// Tags name what the email is about (IDs only) in SES's message tags: SES's bounce and complaint events
+	// carry them back (package mailtag).
+	Tags []mailtag.Tag
 }
 
 // Envelope is the message's sender and recipients as an SES request names them: each one line, safe for a

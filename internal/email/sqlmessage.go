@@ -12,6 +12,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 )
@@ -115,7 +116,8 @@ func sqlMessage(c *contract.Contract, l lead.Lead, acts []lead.Activity, h hando
 	if err != nil {
 		return Message{}, err
 	}
-	m := Message{From: c.Sender, To: []*mail.Address{{Name: rep.Name, Address: rep.Email}}, Subject: sql.Subject(), HTML: html, Text: text}
+	m := Message{From: c.Sender, To: []*mail.Address{{Name: rep.Name, Address: rep.Email}}, Subject: sql.Subject(), HTML: html, Text: text,
+		Tags: mailtag.SQL(h.LeadID, h.At, len(h.Assignments)-1).Tags()}
 	if c.Notify.CCManager {
 		if mgr, ok := c.Manager(rep.Manager); ok {
 			m.Cc = append(m.Cc, &mail.Address{Name: mgr.Name, Address: mgr.Email})

@@ -45,6 +45,12 @@ func (h Handoff) Due(now time.Time) []Step {
 	if h.Ended() {
 		return nil
 	}
+	if h.Mail.Status == outbox.MailBounced {
+		if h.BounceDue() {
+			return []Step{{Kind: StepBounced, Due: h.BouncedAt}}
+		}
+		return nil // held: nothing is asked of a rep who never had the SQL
+	}
 	if h.Mail.Outstanding() {
 		switch at := h.mailCheckAt(); {
 		case at.After(now), h.CheckerMailToSend():
@@ -115,7 +121,7 @@ const (
 
 // EventKinds are every SLA event kind, for readers that go through them all (the report).
 var EventKinds = []EventKind{EventReminder, EventFeedbackReminder, EventAwayEscalation, EventFirstContactBreach,
-	EventReassignment, EventFeedbackBreach, EventStuckMail, EventUndelivered}
+	EventReassignment, EventFeedbackBreach, EventStuckMail, EventUndelivered, EventBounced}
 
 // OpsAlert reports the kinds whose email goes to marketing ops: an alert whose own email fails is not alerted
 // about again.

@@ -123,6 +123,17 @@ type Handoff struct {
 	// Mail, not this, so the report reads as of its instant what it read then. Zero until then, and on hand-offs
 	// stored before it was kept (see NoteAlerted).
 	AlertedAt time.Time
+	// AlertBouncedAt is when SES reported the first assignment's SQL email bounced for good (RecordBounce):
+	// written once; the report counts an SQL alerted only if its alert did not bounce by its as-of instant.
+	AlertBouncedAt time.Time
+	// BouncedAt is when SES reported the current SQL email bounced for good or complained of (Mail is then
+	// bounced), BounceKind which; BounceHandled: the checker dealt with it (HandleBounce); BounceHeld: the SQL
+	// was held rather than reassigned. Bounces are the SES feedback IDs recorded, each once (RecordBounce).
+	BouncedAt     time.Time
+	BounceKind    BounceKind
+	BounceHandled bool
+	BounceHeld    bool
+	Bounces       []string
 	// ClockFrom is when the current rep's deadlines started: the hand-off, a resend of a stuck SQL email, or
 	// the reassignment to them.
 	ClockFrom       time.Time
@@ -277,6 +288,13 @@ func (h Handoff) NextCheck(now time.Time) time.Time {
 	}
 	if len(h.Pending) > 0 && !(h.checkerMailInterrupted() && h.mailCheckAt().After(now)) {
 		consider(now)
+	}
+	if h.Mail.Status == outbox.MailBounced {
+		// Nobody had the SQL email: no deadline runs. The bounce is dealt with at once; a held SQL waits for ops.
+		if h.BounceDue() {
+			consider(now)
+		}
+		return next
 	}
 	if h.Mail.Outstanding() {
 		consider(h.mailCheckAt())

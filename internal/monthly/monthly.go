@@ -39,6 +39,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/invite"
+	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
@@ -409,6 +410,7 @@ func (r *Reporter) compose(ctx context.Context, m contract.Month, cp report.Copy
 		return email.Message{}, err
 	}
 	msg := r.message(e)
+	msg.Tags = mailtag.Ref{Kind: mailtag.KindReport, Month: m.String()}.Tags()
 	// The review meeting the report feeds (marketing.review_meeting): one per month, a copy sent again updates it.
 	ics, ok, err := invite.Review(r.contract, m, full.AsOf, cp.Resend, r.now())
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/words"
 )
 
@@ -45,6 +46,9 @@ const (
 	AwaitingContact = "awaiting_contact"
 	// AwaitingAnswer: contacted, not accepted or rejected yet.
 	AwaitingAnswer = "awaiting_answer"
+	// Bounced: SES reported the SQL email bounced (or the rep complained of it): nobody has the SQL, no deadline
+	// runs. Held, ops pass it on by hand; else the checker reassigns it within a minute.
+	Bounced = "bounced"
 )
 
 // SQL is one open SQL.
@@ -56,9 +60,9 @@ type SQL struct {
 	Rep         string    `json:"rep"`
 	Team        string    `json:"team,omitempty"`
 	State       string    `json:"state"`
-	Email       string    `json:"email"` // the SQL email: claimed, sending, sent, abandoned
+	Email       string    `json:"email"` // the SQL email: claimed, sending, sent, abandoned, bounced
 	// Due is the deadline the SQL runs against now: first contact, or the answer once contacted.
-	Due time.Time `json:"due"`
+	Due time.Time `json:"due,omitzero"`
 	// Left is the business time left before Due ("1h30"); Late the business time past it, when it passed.
 	Left string `json:"left,omitempty"`
 	Late string `json:"late,omitempty"`
@@ -78,14 +82,14 @@ type Response struct {
 	SQLs  []SQL     `json:"sqls"`
 }
 
-// Handle answers GET /v1/ops/sqls[?state=awaiting_contact|awaiting_answer|awaiting_email].
+// Handle answers GET /v1/ops/sqls[?state=awaiting_contact|awaiting_answer|awaiting_email|bounced].
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	state := req.QueryStringParameters["state"]
 	switch state {
-	case "", AwaitingEmail, AwaitingContact, AwaitingAnswer:
+	case "", AwaitingEmail, AwaitingContact, AwaitingAnswer, Bounced:
 	default:
 		return reply(http.StatusBadRequest, map[string]any{"error": "invalid query", "fields": []map[string]string{{"field": "state",
-			"message": "must be " + AwaitingEmail + ", " + AwaitingContact + " or " + AwaitingAnswer}}}), nil
+			"message": "must be " + AwaitingEmail + ", " + AwaitingContact + ", " + AwaitingAnswer + " or " + Bounced}}}), nil
 	}
 	c := h.contract
 	now := h.now().In(c.Location)
@@ -127,6 +131,9 @@ func (h *Handler) describe(o handoff.Handoff, now time.Time) SQL {
 		s.Rep = r.Name
 	}
 	switch {
+	case o.Mail.Status == outbox.MailBounced:
+		s.State = Bounced // no deadline: Due, Left and Late stay empty
+		return s
 	case o.Mail.Outstanding():
 		s.State, s.Due = AwaitingEmail, s.FirstContactDue
 	case !o.Contacted():

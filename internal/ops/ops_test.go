@@ -17,6 +17,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/ops"
+	"github.com/handoff-sla/handoff/internal/outbox"
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
@@ -101,6 +102,20 @@ func TestOpenSQLs(t *testing.T) {
 	}
 	if strings.Contains(text, "@") || strings.Contains(text, "Dubois") {
 		t.Errorf("the list names the lead: %s", text)
+	}
+	// Thomas's SQL email bounced: listed as bounced, with no deadline, first (it needs someone now).
+	at := paris(t, "2026-11-30 15:11")
+	if _, err := hs.Update(ctx, late.Key, at, func(h *handoff.Handoff) ([]handoff.Event, error) {
+		h.Mail.Status = outbox.MailSent
+		return h.RecordBounce(handoff.Bounce{ID: "f1", Kind: handoff.BouncePermanent, At: at}, at)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	req.QueryStringParameters = map[string]string{"state": "bounced"}
+	status, body, text = get(req)
+	if status != 200 || body.Count != 1 || body.SQLs[0].LeadID != late.LeadID || body.SQLs[0].Email != "bounced" ||
+		!body.SQLs[0].Due.IsZero() || body.SQLs[0].Late != "" || strings.Contains(text, `"due"`) {
+		t.Errorf("bounced: %d %s", status, text)
 	}
 	req.QueryStringParameters = map[string]string{"state": "overdue"}
 	if status, _, text := get(req); status != 400 || !strings.Contains(text, `"field":"state"`) {

@@ -21,6 +21,10 @@ const (
 	// MailAbandoned: not sent, and no longer tried — refused MaxMailAttempts times, or (for the checker's own
 	// emails) its outcome unknown. Marketing ops are told (an EventUndelivered).
 	MailAbandoned MailStatus = "abandoned"
+	// MailBounced: SES accepted it, then reported that it never reached its recipient (a permanent bounce) or
+	// that the recipient marked it as spam (a complaint): not sent, as far as anyone waiting on it goes. Only an
+	// SQL email is marked so (handoff.RecordBounce); it is never sent again to the same address.
+	MailBounced MailStatus = "bounced"
 )
 
 // MaxMailAttempts is how many tries past the gate that did not end in Sent an email gets before it is abandoned.

@@ -282,9 +282,12 @@ const AlertGrace = 10 * time.Minute
 // alerted by AsOf misses it, unless it was handed off less than AlertGrace before AsOf (pending: left out, as a
 // deadline still running is). A hand-off whose first email's fate is not held (Handoff.AlertUnknown:
 // stored before AlertedAt was kept, and reassigned) is left out. Each depends on the hand-off instant, AsOf and
-// the immutable AlertedAt only, so the month computed again as of the same AsOf judges it the same.
+// the immutable AlertedAt only, so the month computed again as of the same AsOf judges it the same. An alert
+// that bounced for good (AlertBouncedAt, as immutable) by AsOf is missed: the rep never had the email.
 func (k *computer) alertOf(h *Handoff) alertJudgement {
 	switch {
+	case k.happened(h.AlertBouncedAt):
+		return alertMissed // its email bounced for good by AsOf: the rep never had it (a reassignment is no alert)
 	case k.happened(h.AlertedAt):
 		return alertKept
 	case h.AlertUnknown:

@@ -211,6 +211,16 @@ func ReassignedReason(c *contract.Contract, from, why string) string {
 	return fmt.Sprintf(words.ForRouting(c.Locale).Reassigned, name, why)
 }
 
+// BounceReassignedReason is the reason of an SQL reassigned because its email to the rep from bounced or was
+// complained of (sales.on_bounce: reassign), followed by the new rep's own reason why.
+func BounceReassignedReason(c *contract.Contract, from, why string) string {
+	name := from
+	if r, ok := c.Rep(from); ok {
+		name = r.Name
+	}
+	return fmt.Sprintf(words.ForRouting(c.Locale).ReassignedBounced, name, why)
+}
+
 // LoadReader reads a team's loads (store.Handoffs).
 type LoadReader interface {
 	TeamLoads(ctx context.Context, team string) (map[string]Load, error)

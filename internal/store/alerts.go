@@ -16,7 +16,7 @@ import (
 // written once) and, for an item stored before alertedAt was kept, its SQL email's status and sending instant.
 // Not through by-month, which projects no email state (and an index's projection cannot change in place); the
 // report's role may read of a hand-off these top-level attributes only (template.yaml, TheMonthsSQLEmailsOnly).
-var alertAttributes = []string{"pk", "sk", "alertedAt", "mail.status", "mail.sentAt"}
+var alertAttributes = []string{"pk", "sk", "alertedAt", "alertBouncedAt", "mail.status", "mail.sentAt"}
 
 // readAlerts sets, on each hand-off of m in in, when it was alerted (records.Handoff.AlertedAt: its first SQL
 // email settled sent), read by key in batches; in.Alerts says they were read. An item without alertedAt was
@@ -50,6 +50,7 @@ func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.I
 			return fmt.Errorf("stored item %s: not a hand-off asked for", r.item)
 		}
 		alerted := r.time("alertedAt", it.AlertedAt)
+		bounced := r.time("alertBouncedAt", it.AlertBouncedAt)
 		sent := r.time("mail.sentAt", it.Mail.SentAt)
 		if r.err != nil {
 			return r.err
@@ -57,6 +58,7 @@ func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.I
 		mu.Lock()
 		defer mu.Unlock()
 		h := &in.Handoffs[i]
+		h.AlertBouncedAt = bounced
 		switch {
 		case !alerted.IsZero():
 			h.AlertedAt = alerted

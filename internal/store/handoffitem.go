@@ -32,6 +32,16 @@ type handoffItem struct {
 	// AlertedAt: when the first assignment's SQL email was settled sent, written once (handoff.NoteAlerted);
 	// absent before then and from items written before it was kept. The report reads it (readAlerts).
 	AlertedAt string `dynamodbav:"alertedAt,omitempty"`
+	// AlertBouncedAt: when SES reported the first assignment's SQL email bounced for good, written once
+	// (handoff.RecordBounce); the report reads it with alertedAt.
+	AlertBouncedAt string `dynamodbav:"alertBouncedAt,omitempty"`
+	// A bounce or complaint of the current SQL email (handoff/bounce.go): its instant and kind, whether the
+	// checker dealt with it and held the SQL; the SES feedback IDs recorded (no address: SES's IDs only).
+	BouncedAt     string   `dynamodbav:"bouncedAt,omitempty"`
+	BounceKind    string   `dynamodbav:"bounceKind,omitempty"`
+	BounceHandled bool     `dynamodbav:"bounceHandled,omitempty"`
+	BounceHeld    bool     `dynamodbav:"bounceHeld,omitempty"`
+	Bounces       []string `dynamodbav:"bounces,omitempty"`
 
 	ClockFrom       string   `dynamodbav:"clockFrom"`
 	FirstContactDue string   `dynamodbav:"firstContactDue"`
@@ -157,6 +167,8 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 		it.Decision = &decisionItem{Verdict: d.Verdict, At: stamp(d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
 	}
 	it.OutcomeDue, it.OutcomeChecked = stamp(h.OutcomeDue), h.OutcomeChecked
+	it.AlertBouncedAt, it.BouncedAt, it.BounceKind = stamp(h.AlertBouncedAt), stamp(h.BouncedAt), string(h.BounceKind)
+	it.BounceHandled, it.BounceHeld, it.Bounces = h.BounceHandled, h.BounceHeld, h.Bounces
 	if next := h.NextCheck(now); !next.IsZero() {
 		it.DueBucket, it.DueAt = dueBucket(h.LeadID), stamp(next)
 	} else if !h.Answered() && !h.Ended() {
@@ -175,7 +187,7 @@ func (it mailItem) toMail(r *reader, field string) outbox.Mail {
 		SendingAt: r.time(field+".sendingAt", it.SendingAt), SentAt: r.time(field+".sentAt", it.SentAt), MessageID: it.MessageID,
 		Attempts: it.Attempts, PossibleDuplicate: it.PossibleDuplicate}
 	switch m.Status {
-	case outbox.MailClaimed, outbox.MailSending, outbox.MailSent, outbox.MailAbandoned:
+	case outbox.MailClaimed, outbox.MailSending, outbox.MailSent, outbox.MailAbandoned, outbox.MailBounced:
 	default:
 		r.fail("%s.status: unknown mail status %q", field, it.Status)
 	}
@@ -218,6 +230,13 @@ func (it handoffItem) toHandoff() (handoff.Handoff, error) {
 		h.Decision = handoff.Decision{Verdict: d.Verdict, At: r.time("decision.at", d.At), RepID: d.RepID, Reason: d.Reason, Comment: d.Comment, By: d.By}
 	}
 	h.OutcomeDue, h.OutcomeChecked = r.time("outcomeDue", it.OutcomeDue), it.OutcomeChecked
+	h.AlertBouncedAt, h.BouncedAt = r.time("alertBouncedAt", it.AlertBouncedAt), r.time("bouncedAt", it.BouncedAt)
+	h.BounceKind, h.BounceHandled, h.BounceHeld, h.Bounces = handoff.BounceKind(it.BounceKind), it.BounceHandled, it.BounceHeld, it.Bounces
+	switch h.BounceKind {
+	case "", handoff.BouncePermanent, handoff.BounceComplaint:
+	default:
+		r.fail("bounceKind: unknown %q", it.BounceKind)
+	}
 	switch {
 	case h.LeadID == "" || h.At.IsZero():
 		r.fail("no leadId or handoffAt")

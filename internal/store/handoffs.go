@@ -252,6 +252,7 @@ func clone(h handoff.Handoff) handoff.Handoff {
 	h.Assignments = slices.Clone(h.Assignments)
 	h.Reminders = slices.Clone(h.Reminders)
 	h.Pending = slices.Clone(h.Pending)
+	h.Bounces = slices.Clone(h.Bounces)
 	return h
 }
 
@@ -279,16 +280,19 @@ func (s *Handoffs) writes(old handoff.Handoff, h *handoff.Handoff, events []hand
 			props["reason"], props["comment"] = d.Reason, d.Comment
 		}
 		txn = append(txn, leads.putActivity(answerActivity(h.Key, typ, action, d.At, d.By, props), nil))
-		if !old.Ended() {
-			txn = append(txn, s.openSQLs(d.RepID, -1, 0)) // an ended one was released when it ended
+		if !old.Ended() && !old.Held() {
+			txn = append(txn, s.openSQLs(d.RepID, -1, 0)) // an ended or held one was released then
 		}
 	case !old.Contacted() && h.Contacted():
 		c := h.Contact
 		txn = append(txn, leads.putActivity(answerActivity(h.Key, lead.SalesContacted, handoff.Contacted, c.At, c.By,
 			map[string]string{"by": c.By, "channel": c.Channel}), nil))
 	}
-	if !old.Ended() && h.Ended() && !h.Answered() {
+	if !old.Ended() && h.Ended() && !h.Answered() && !old.Held() {
 		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // no longer awaiting the rep's answer (erased, or withdrawn)
+	}
+	if !old.Held() && h.Held() && !h.Answered() && !h.Ended() {
+		txn = append(txn, s.openSQLs(h.Rep(), -1, 0)) // held after its email bounced: the rep never had it
 	}
 	if len(h.Assignments) > len(old.Assignments) {
 		a := h.Assignments[len(h.Assignments)-1]

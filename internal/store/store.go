@@ -43,6 +43,11 @@
 //	                   pk = IDEASUB#<repId>#<subId>  sk = #CLAIM          that it was recorded               TTL handoffs
 //	                   pk = IDEAMAIL#PENDING  sk = <yyyy-mm>#<repId>#<subId>  its email, until settled     TTL handoffs
 //
+//	Bounces (bounces.go): SES's bounces and complaints of the emails that are no hand-off's (a hand-off's are
+//	recorded on it: its bounces, bouncedAt, bounceKind, alertBouncedAt, and a mail.bounced SLA event)
+//	  SlaTable         pk = BOUNCES#<yyyy-mm> sk = <at>#<feedbackId>  what SES said, the email's tags (IDs),   TTL handoffs
+//	                                                                 the report's email to ops (mail)
+//
 //	Reports (reports.go): the report of record of each month
 //	  SlaTable         pk = REPORT#<yyyy-mm> sk = #REPORT             when its figures were taken, their   TTL handoffs
 //	                                                                 digest, the state of its emails     (from the

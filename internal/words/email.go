@@ -96,6 +96,12 @@ type Email struct {
 	UndeliveredSubjectConsent string
 	UndeliveredIntroConsent   string
 	UndeliveredTodoConsent    string
+	// A bounced SQL email (handoff.HandleBounce): subject (what, SQL), intro, and what to do — reassigned
+	// (to whom, whose address to check) or held (whose address to check).
+	BounceSubject   string
+	BounceIntro     string
+	BounceTodoMoved string
+	BounceTodoHeld  string
 	// The reasons internal/handoff records in English (handoff.Reason*, matched by email's reasonKeys), said
 	// in this language.
 	ReasonNeverHanded      string
@@ -106,6 +112,16 @@ type Email struct {
 	ReasonUncomposable     string
 	ReasonInterrupted      string
 	ReasonConsent          string
+	ReasonBounced          string
+	ReasonComplained       string
+	// The monthly report bounced (package bounces tells marketing ops): subject (month), intro (month, what SES
+	// said), what to do (the month, for the re-send); what SES said, by kind.
+	ReportBounceSubject string
+	ReportBounceIntro   string
+	ReportBounceTodo    string
+	BounceKindPermanent string
+	BounceKindTransient string
+	BounceKindComplaint string
 	// The email an undelivered alert is about: in the subject (what.*), in full (about.*), and what the rep
 	// has already (has.*).
 	UndeliveredAbout        string
@@ -226,6 +242,10 @@ var emailFR = Email{
 	UndeliveredSubjectConsent: "E-mail non envoyé, pas de consentement : %s (SQL %s)",
 	UndeliveredIntroConsent:   "Handoff n'a pas envoyé cet e-mail sur ce SQL : la dernière réponse du lead à la question du consentement est non. Le SQL n'est plus suivi (ni rappels ni délais).",
 	UndeliveredTodoConsent:    "Ne transmettez pas ce lead à %s : il a refusé d'être contacté par les ventes.",
+	BounceSubject:             "E-mail revenu : %s (SQL %s)",
+	BounceIntro:               "SES signale que l'e-mail SQL n'a pas atteint le commercial (ou qu'il l'a marqué comme spam)\u00a0: ses délais ne courent pas, Handoff ne le relancera pas pour ce SQL.",
+	BounceTodoMoved:           "Le SQL a été réattribué à %s, qui reçoit l'e-mail SQL. Vérifiez l'adresse de %s dans le contrat.",
+	BounceTodoHeld:            "Le SQL est en attente, sans commercial ni délai\u00a0: transmettez-le à la main et vérifiez l'adresse de %s dans le contrat.",
 	ReasonNeverHanded:         "l'e-mail SQL était prêt mais n'avait jamais été remis à SES\u00a0; il vient de partir",
 	ReasonUnknown:             "l'issue de l'e-mail SQL est inconnue\u00a0: il a été renvoyé, marqué comme doublon possible",
 	ReasonAbandoned:           "l'e-mail SQL n'a pas pu être envoyé après %d tentatives\u00a0: le commercial doit être prévenu à la main",
@@ -234,6 +254,14 @@ var emailFR = Email{
 	ReasonUncomposable:        "il n'a pas pu être composé (une personne à qui il s'adresse n'est pas dans le contrat)",
 	ReasonInterrupted:         "l'envoi de l'e-mail SQL par Handoff a été interrompu (arrêt du traitement, ou réponse de SES perdue)\u00a0: il a été renvoyé, marqué comme doublon possible, et les délais du commercial n'ont pas bougé",
 	ReasonConsent:             "la dernière réponse du lead à la question du consentement est non\u00a0: l'e-mail SQL n'a pas été envoyé, et le suivi du SQL a pris fin (ni rappels ni délais)",
+	ReasonBounced:             "l'e-mail SQL est revenu\u00a0: l'adresse du commercial refuse le courrier (rejet définitif signalé par SES), il ne l'a donc jamais reçu",
+	ReasonComplained:          "le commercial a marqué l'e-mail SQL comme spam (plainte signalée par SES)",
+	ReportBounceSubject:       "Rapport SLA non remis\u00a0: %s",
+	ReportBounceIntro:         "SES signale que le rapport SLA de %s n'a pas atteint un de ses destinataires\u00a0: %s.",
+	ReportBounceTodo:          "Vérifiez les adresses des destinataires du rapport dans le contrat, puis renvoyez-le en invoquant la fonction du rapport avec %s.",
+	BounceKindPermanent:       "rejet définitif (l'adresse refuse le courrier)",
+	BounceKindTransient:       "rejet temporaire (SES a renoncé après plusieurs essais)",
+	BounceKindComplaint:       "plainte (marqué comme spam)",
 	UndeliveredAbout:          "E-mail concerné\u00a0: %s.",
 	WhatSQL:                   "e-mail SQL",
 	WhatReminder:              "rappel",
@@ -352,6 +380,10 @@ var emailEN = Email{
 	UndeliveredSubjectConsent: "Email not sent, no consent: %s (SQL %s)",
 	UndeliveredIntroConsent:   "Handoff did not send this email about this SQL: the lead's latest answer to the consent question is no. The SQL is no longer followed (no reminders, no deadlines).",
 	UndeliveredTodoConsent:    "Do not pass this lead on to %s: they refused to be contacted by sales.",
+	BounceSubject:             "Email bounced: %s (SQL %s)",
+	BounceIntro:               "SES reports that the SQL email did not reach the rep (or that they marked it as spam): their deadlines do not run, and Handoff will not chase them for this SQL.",
+	BounceTodoMoved:           "The SQL was reassigned to %s, who gets the SQL email. Check %s's address in the contract.",
+	BounceTodoHeld:            "The SQL is held, with no rep and no deadline: pass it on by hand, and check %s's address in the contract.",
 	ReasonNeverHanded:         "the SQL email was claimed but never handed to SES: it was sent now",
 	ReasonUnknown:             "the outcome of the SQL email is unknown: it was resent, marked as a possible duplicate",
 	ReasonAbandoned:           "the SQL email could not be sent after %d attempts: the rep must be told by hand",
@@ -360,6 +392,14 @@ var emailEN = Email{
 	ReasonUncomposable:        "it could not be composed (someone it goes to is not in the contract)",
 	ReasonInterrupted:         "the checker's sending of the SQL email was interrupted (its run died, or SES's answer was lost): it was resent, marked as a possible duplicate, and the rep's deadlines did not move",
 	ReasonConsent:             "the lead's latest answer to the consent question is no: the SQL email was not sent, and the hand-off ended (no reminders, no deadlines)",
+	ReasonBounced:             "the SQL email bounced: the rep's address refuses mail (a permanent bounce reported by SES), so the rep never had it",
+	ReasonComplained:          "the rep marked the SQL email as spam (a complaint reported by SES)",
+	ReportBounceSubject:       "SLA report not delivered: %s",
+	ReportBounceIntro:         "SES reports that the SLA report of %s did not reach one of its recipients: %s.",
+	ReportBounceTodo:          "Check the addresses of the report's recipients in the contract, then send it again by invoking the report function with %s.",
+	BounceKindPermanent:       "a permanent bounce (the address refuses mail)",
+	BounceKindTransient:       "a transient bounce (SES gave up after retrying)",
+	BounceKindComplaint:       "a complaint (marked as spam)",
 	UndeliveredAbout:          "The email: %s.",
 	WhatSQL:                   "SQL email",
 	WhatReminder:              "reminder",

@@ -190,6 +190,8 @@ func TestEnglishReasonsAreTheRecordedOnes(t *testing.T) {
 		{handoff.ReasonUncomposable, en.ReasonUncomposable},
 		{handoff.ReasonInterrupted, en.ReasonInterrupted},
 		{handoff.ReasonConsentRefused, en.ReasonConsent},
+		{handoff.ReasonBounced, en.ReasonBounced},
+		{handoff.ReasonComplained, en.ReasonComplained},
 	} {
 		if tc.recorded != tc.word {
 			t.Errorf("recorded %q, English word %q", tc.recorded, tc.word)

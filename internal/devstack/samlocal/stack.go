@@ -72,7 +72,10 @@ var NotEmulated = []string{
 	"SQS: on-failure destinations and dead-letter queues are files under .local/failures",
 	"EventBridge Scheduler delivery retries and dead-letter queue: delivery to a local function never fails (the function's own errors follow its EventInvokeConfig, as in Lambda)",
 	"reserved and account concurrency limits, throttling",
-	"SES sending quotas, bounces and complaints: SES local accepts every message",
+	"SES sending quotas, the sandbox and identity verification: SES local accepts every message",
+	"SES events: only bounces and complaints to EventBridge, and only for mail to the mailbox simulator's bounce@ and complaint@simulator.amazonses.com " +
+		"(or injected: POST /_local/ses/bounce); its other addresses, SES's delay before a bounce, other destinations (SNS, Firehose) and event types are not",
+	"EventBridge: the default bus only, each matching rule's function invoked at once; delivery retries and dead-letter queues of rules are not",
 }
 
 // NotEmulated is the list above, with each route whose authorizer the stack does not check, and the tables whose
@@ -120,6 +123,8 @@ type Stack struct {
 	schedules []*scheduled
 	api       *http.Server
 	url       string
+	ses       *sesEmulator // SES's event publishing, in front of SES local (ses.go)
+	runCtx    context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 }
@@ -168,21 +173,28 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.url = "http://" + ln.Addr().String()
+	runCtx, cancel := context.WithCancel(context.Background())
+	s.runCtx, s.cancel = runCtx, cancel
+	if err := s.startSES(s.resolver()); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
 	bins, err := s.build(ctx)
 	if err != nil {
 		ln.Close()
+		s.Close()
 		return nil, err
 	}
 	envs, err := s.environments()
 	if err != nil {
 		ln.Close()
+		s.Close()
 		return nil, err
 	}
 	for _, def := range o.Template.Functions {
 		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
 	}
-	runCtx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
 	if err := s.startPollers(runCtx); err != nil {
 		ln.Close()
 		s.Close()
@@ -222,8 +234,9 @@ func (s *Stack) build(ctx context.Context) (map[string]string, error) {
 	return bins, nil
 }
 
-// environments resolves each function's variables from the template, as Lambda would see them.
-func (s *Stack) environments() (map[string][]string, error) {
+// resolver evaluates the template's intrinsic functions as the local stack deploys it: parameters, tables,
+// the API, layers and configuration sets (by their Name).
+func (s *Stack) resolver() *samtemplate.Resolver {
 	params := map[string]string{}
 	for k, v := range s.opts.Template.Parameters {
 		params[k] = v
@@ -240,12 +253,25 @@ func (s *Stack) environments() (map[string][]string, error) {
 			resources[id] = localAPIMarker
 		}
 	}
-	layers := map[string]string{}
 	for _, l := range s.opts.Template.Layers {
 		resources[l.LogicalID] = fmt.Sprintf("arn:aws:lambda:%s:%s:layer:%s:1", localaws.Region, localaws.Account, l.LogicalID)
-		layers[l.LogicalID] = filepath.Join(s.opts.Root, l.ContentURI)
 	}
 	r := &samtemplate.Resolver{Params: params, Resources: resources, Region: localaws.Region, Account: localaws.Account, StackName: "handoff-local"}
+	for _, cs := range s.opts.Template.SESConfigurationSets {
+		if name, err := r.Resolve(cs.Name); cs.Name != nil && err == nil {
+			resources[cs.LogicalID] = name // what Ref returns; a Name that does not resolve stops startSES
+		}
+	}
+	return r
+}
+
+// environments resolves each function's variables from the template, as Lambda would see them.
+func (s *Stack) environments() (map[string][]string, error) {
+	r := s.resolver()
+	layers := map[string]string{}
+	for _, l := range s.opts.Template.Layers {
+		layers[l.LogicalID] = filepath.Join(s.opts.Root, l.ContentURI)
+	}
 	out := map[string][]string{}
 	var problems []string
 	for _, f := range s.opts.Template.Functions {
@@ -262,8 +288,8 @@ func (s *Stack) environments() (map[string][]string, error) {
 			"TZ":                              ":UTC",
 			"_HANDLER":                        "bootstrap",
 		}
-		if s.opts.SESEndpoint != "" {
-			env["AWS_ENDPOINT_URL_SESV2"] = s.opts.SESEndpoint
+		if ep := s.ses.endpoint(); ep != "" {
+			env["AWS_ENDPOINT_URL_SESV2"] = ep // SES local, through the stack's emulation of SES's events
 		}
 		if s.opts.SecretsEndpoint != "" {
 			env["AWS_ENDPOINT_URL_SSM"] = s.opts.SecretsEndpoint
@@ -616,6 +642,7 @@ func (s *Stack) serve(ln net.Listener) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(out)
 	})
+	mux.HandleFunc("POST /_local/ses/bounce", s.ses.injectBounce)
 	mux.HandleFunc("POST /_local/invoke/{function}", func(w http.ResponseWriter, r *http.Request) {
 		// `aws lambda invoke --payload` (a synchronous invocation, which Lambda caps at 6 MB of payload).
 		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 6<<20))
@@ -655,6 +682,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		ClockOffset string `json:",omitempty"`
 		MoveClock   string
 		Invoke      string
+		Bounce      string
 		Routes      []string
 		Mappings    map[string]int // records delivered per mapping
 		Schedules   []sched
@@ -663,6 +691,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 	out.API, out.Clock, out.Mappings, out.NotEmulated = s.url, s.now(), map[string]int{}, s.NotEmulated()
 	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
 	out.Invoke = "POST " + s.url + "/_local/invoke/<function> with the payload as body (aws lambda invoke --payload)"
+	out.Bounce = "POST " + s.url + `/_local/ses/bounce {"messageId": "<SES message ID>", "type": "permanent" | "transient" | "complaint"}`
 	if o := s.clockOffset(); o != 0 {
 		out.ClockOffset = o.String()
 	}
@@ -708,6 +737,7 @@ func (s *Stack) Close() {
 		s.cancel()
 	}
 	s.wg.Wait()
+	s.ses.close()
 	for _, f := range s.functions {
 		f.close()
 	}

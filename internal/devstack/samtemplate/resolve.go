@@ -1,6 +1,7 @@
 package samtemplate
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -131,4 +132,49 @@ func (r *Resolver) sub(n *yaml.Node) (string, error) {
 		return v
 	})
 	return out, firstErr
+}
+
+// Value evaluates a YAML value whose leaves may be intrinsic functions (an event pattern, a JSON property) to
+// plain data for encoding/json: mappings become maps, sequences slices, YAML's numbers, booleans and null
+// theirs, intrinsics and other scalars strings.
+func (r *Resolver) Value(n *yaml.Node) (any, error) {
+	if n == nil {
+		return nil, nil
+	}
+	if fn, _ := intrinsic(n); fn != "" {
+		return r.Resolve(n)
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		out := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := r.Value(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			out[n.Content[i].Value] = v
+		}
+		return out, nil
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := r.Value(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!int", "!!float":
+			return json.Number(n.Value), nil
+		case "!!bool":
+			return n.Value == "true", nil
+		case "!!null":
+			return nil, nil
+		}
+		return r.Resolve(n)
+	}
+	return nil, fmt.Errorf("line %d: not a value", n.Line)
 }

@@ -26,6 +26,28 @@ type Template struct {
 	Functions  []Function
 	Tables     []Table
 	Layers     []Layer
+	// SESConfigurationSets are the AWS::SES::ConfigurationSet resources, each with its event destinations.
+	SESConfigurationSets []SESConfigurationSet
+}
+
+// SESConfigurationSet is an AWS::SES::ConfigurationSet: a name emails give (ConfigurationSetName) and where SES
+// publishes their events.
+type SESConfigurationSet struct {
+	LogicalID    string
+	Name         *yaml.Node // Name, unresolved; nil when absent (CloudFormation would generate one)
+	Destinations []SESEventDestination
+}
+
+// SESEventDestination is an AWS::SES::ConfigurationSetEventDestination of a configuration set of the template.
+type SESEventDestination struct {
+	LogicalID  string
+	Name       string
+	Enabled    bool
+	EventTypes []string // MatchingEventTypes as the template spells them (bounce, complaint, …)
+	// EventBridge: the events go to EventBridge's default bus; Other names any other kind of destination (SNS,
+	// Firehose, CloudWatch, Pinpoint), "" when none.
+	EventBridge bool
+	Other       string
 }
 
 // Table is an AWS::DynamoDB::Table.
@@ -70,6 +92,7 @@ type Function struct {
 	Routes      []Route
 	Streams     []Stream
 	Schedules   []Schedule
+	Rules       []Rule
 	Logging     Logging
 	Async       AsyncConfig
 }
@@ -131,6 +154,15 @@ type Schedule struct {
 	DeliveryDLQ     bool
 }
 
+// Rule is an EventBridgeRule event: the function is invoked (asynchronously) with each event of the bus its
+// pattern matches.
+type Rule struct {
+	Event   string
+	Pattern *yaml.Node // the event pattern, unresolved (it may hold intrinsic functions)
+	Bus     string     // EventBusName; "" is the default bus
+	Enabled bool
+}
+
 // Load reads and models a template file.
 func Load(file string) (*Template, error) {
 	data, err := os.ReadFile(file)
@@ -182,15 +214,54 @@ func Parse(data []byte) (*Template, error) {
 			var fn Function
 			fn, err = parseFunction(id, r, props, globals)
 			t.Functions = append(t.Functions, fn)
+		case "AWS::SES::ConfigurationSet":
+			t.SESConfigurationSets = append(t.SESConfigurationSets, SESConfigurationSet{LogicalID: id, Name: get(props, "Name")})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", id, err))
 		}
 	}
+	errs = append(errs, parseSESDestinations(t, resources)...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "; "))
 	}
 	return t, nil
+}
+
+// parseSESDestinations attaches each AWS::SES::ConfigurationSetEventDestination to its configuration set, which
+// must be one of the template's (!Ref).
+func parseSESDestinations(t *Template, resources *yaml.Node) []string {
+	var errs []string
+	for _, id := range keys(resources) {
+		r := get(resources, id)
+		if get(r, "Type").Value != "AWS::SES::ConfigurationSetEventDestination" {
+			continue
+		}
+		props := get(r, "Properties")
+		set := get(props, "ConfigurationSetName")
+		ed := get(props, "EventDestination")
+		d := SESEventDestination{LogicalID: id, Name: valueOr(get(ed, "Name"), id), Enabled: valueOr(get(ed, "Enabled"), "false") == "true",
+			EventBridge: get(ed, "EventBridgeDestination") != nil}
+		for _, e := range items(get(ed, "MatchingEventTypes")) {
+			d.EventTypes = append(d.EventTypes, e.Value)
+		}
+		for _, k := range []string{"SnsDestination", "KinesisFirehoseDestination", "CloudWatchDestination", "PinpointDestination"} {
+			if get(ed, k) != nil {
+				d.Other = k
+			}
+		}
+		found := false
+		for i := range t.SESConfigurationSets {
+			if set != nil && set.Tag == "!Ref" && set.Value == t.SESConfigurationSets[i].LogicalID {
+				t.SESConfigurationSets[i].Destinations = append(t.SESConfigurationSets[i].Destinations, d)
+				found = true
+			}
+		}
+		if !found {
+			errs = append(errs, fmt.Sprintf("%s: ConfigurationSetName must be !Ref to a configuration set of this template", id))
+		}
+	}
+	return errs
 }
 
 // Function finds a function by logical ID.
@@ -328,6 +399,14 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 				return f, fmt.Errorf("event %s: no schedule expression", ev)
 			}
 			f.Schedules = append(f.Schedules, s)
+		case "EventBridgeRule":
+			if bus := valueOr(get(ep, "EventBusName"), ""); bus != "" && bus != "default" {
+				return f, fmt.Errorf("event %s: only the default bus is run locally, got %s", ev, bus)
+			}
+			if get(ep, "Pattern") == nil {
+				return f, fmt.Errorf("event %s: no Pattern", ev)
+			}
+			f.Rules = append(f.Rules, Rule{Event: ev, Pattern: get(ep, "Pattern"), Enabled: valueOr(get(ep, "State"), "ENABLED") == "ENABLED"})
 		default:
 			return f, fmt.Errorf("event %s: type %s is not run locally", ev, typ)
 		}

@@ -79,14 +79,24 @@ func NewClient(cfg aws.Config, endpoint *string) *sesv2.Client {
 // one without as Content.Simple; both are verified against SES local (aws-ses-v2-local, see the tests).
 type SES struct {
 	sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+	// ConfigurationSet is the SES configuration set every email names (ConfigurationSetName), whose event
+	// destination publishes its bounces and complaints with the email's tags (template.yaml,
+	// SesConfigurationSet); "" names none — a test's sender, whose bounces nobody would hear of.
+	ConfigurationSet string
 }
 
 // New is a sender through a client (NewClient's, or a test's).
 func New(c *sesv2.Client) SES { return SES{sendEmail: c.SendEmail} }
 
-// FromEnv is a function's sender: AWS's SES v2 endpoint, or AWS_ENDPOINT_URL_SESV2's (SES local).
+// ConfigurationSetEnv is the environment variable naming the configuration set (template.yaml's Globals).
+const ConfigurationSetEnv = "SES_CONFIGURATION_SET"
+
+// FromEnv is a function's sender: AWS's SES v2 endpoint, or AWS_ENDPOINT_URL_SESV2's (SES local), sending
+// through the configuration set SES_CONFIGURATION_SET names.
 func FromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
-	return New(NewClient(cfg, platform.Endpoint(lookup, "SESV2")))
+	s := New(NewClient(cfg, platform.Endpoint(lookup, "SESV2")))
+	s.ConfigurationSet, _ = lookup(ConfigurationSetEnv)
+	return s
 }
 
 // Send sends m and returns SES's message ID. What surely did not leave is outbox.ErrThrottled or
@@ -95,6 +105,12 @@ func FromEnv(cfg aws.Config, lookup func(string) (string, bool)) SES {
 func (s SES) Send(ctx context.Context, m email.Message) (string, error) {
 	from, to, cc := m.Envelope()
 	in := &sesv2.SendEmailInput{FromEmailAddress: aws.String(from), Destination: &types.Destination{ToAddresses: to, CcAddresses: cc}}
+	if s.ConfigurationSet != "" {
+		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
+	}
+	for _, t := range m.Tags {
+		in.EmailTags = append(in.EmailTags, types.MessageTag{Name: aws.String(t.Name), Value: aws.String(t.Value)})
+	}
 	if len(m.Inline)+len(m.Attachments) > 0 {
 		raw, err := m.Raw(time.Now())
 		if err != nil {

@@ -161,6 +161,9 @@ type Handoff struct {
 	// never reassigned, its email's sending instant (it is the first one). Zero when not sent yet, never, or not
 	// read (Input.Alerts). The report counts it alerted iff AlertedAt is at or before AsOf.
 	AlertedAt time.Time
+	// AlertBouncedAt is when SES reported that first SQL email bounced for good (the item's alertBouncedAt,
+	// written once): from then on the SQL counts as not alerted — the rep never had the email.
+	AlertBouncedAt time.Time
 	// AlertUnknown: stored without alertedAt and reassigned, so whether its first email was sent is no longer
 	// held — left out of the alert figure.
 	AlertUnknown bool
