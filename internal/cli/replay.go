@@ -74,6 +74,11 @@ func readFailures(data []byte) ([]streamFailure, error) {
 			Body      string `json:"Body"`
 		} `json:"Messages"`
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		// What aws sqs receive-message prints when it received nothing: no visible message (another receive holds
+		// them for its visibility timeout), or a short poll that sampled servers holding none.
+		return nil, errors.New("empty: the receive got no message (receive again with --wait-time-seconds 20; messages another receive took come back after its visibility timeout)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("not JSON: %w", err)

@@ -166,6 +166,8 @@ func TestReplayRefusesWhatItCannotReplay(t *testing.T) {
 		{"another table's stream", []string{"replay", "--from-failure", otherTable}, 1, "feeds neither notify"},
 		{"not JSON", []string{"replay", "--from-failure", write("x.json", "Messages:")}, 1, "not JSON"},
 		{"an empty receive", []string{"replay", "--from-failure", write("empty.json", `{"Messages":[]}`)}, 1, "no message in it"},
+		// What aws sqs receive-message prints when it got nothing: not a word.
+		{"a receive that printed nothing", []string{"replay", "--from-failure", write("nothing.json", "\n")}, 1, "empty: the receive got no message"},
 		{"a window backwards", []string{"replay", "--from-failure", write("back.json", `{"DDBStreamBatchInfo":{"streamArn":"arn:aws:dynamodb:eu-west-3:1:table/handoff-prod-leads/stream/x",
 			"approximateArrivalOfFirstRecord":"2026-12-01T10:00:00Z","approximateArrivalOfLastRecord":"2026-12-01T09:00:00Z"}}`)}, 1, "in order"},
 	} {

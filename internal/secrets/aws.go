@@ -21,8 +21,8 @@ import (
 )
 
 // FromAWS resolves references once, at cold start, against SSM Parameter Store and Secrets Manager, {stage}
-// being the function's STAGE. A deployed build (no local tag) is confined to its stage's secrets (Resolver.Confine);
-// the local build and tests may also use env:.
+// being the function's STAGE. Every build is confined to its stage's secrets (Resolver.Confine), as the roles
+// are in AWS; the local build may also use env: (Resolver.AllowEnv), a deployed one never.
 //
 // It calls the two actions it needs (SSM GetParameter with decryption, Secrets Manager GetSecretValue) over
 // their documented JSON 1.1 protocol, signed with the SDK's Signature Version 4 signer, instead of linking the
@@ -33,7 +33,7 @@ import (
 // endpoints).
 func FromAWS(ctx context.Context, cfg aws.Config, refs map[string]string) (map[string]string, error) {
 	stage, _ := os.LookupEnv(StageEnv)
-	r := Resolver{Lookup: os.LookupEnv, Stage: stage, Confine: !platform.LocalSwitches,
+	r := Resolver{Lookup: os.LookupEnv, Stage: stage, Confine: true, AllowEnv: platform.LocalSwitches,
 		SSM:            jsonAPI{cfg: cfg, service: "ssm", target: "AmazonSSM", url: endpoint(os.LookupEnv, cfg.Region, "ssm", "SSM")}.parameter,
 		SecretsManager: jsonAPI{cfg: cfg, service: "secretsmanager", target: "secretsmanager", url: endpoint(os.LookupEnv, cfg.Region, "secretsmanager", "SECRETS_MANAGER")}.secret}
 	return r.Resolve(ctx, refs)

@@ -3,11 +3,12 @@
 // A reference may hold {stage}, replaced by the function's STAGE (the template's Stage parameter), so one
 // contract serves every stage and each stage reads its own secrets: ssm:/handoff/{stage}/sources/crm.
 //
-// A deployed function (a build without the local tag, see platform.LocalSwitches) reads only its own stage's
-// secrets: /handoff/<stage>/… in SSM, handoff/<stage>/… in Secrets Manager, never env:. Its role may read no
-// other (template.yaml), and refusing at cold start says so plainly instead of an AccessDenied. Locally the same
-// calls go to moto's emulation of both services (internal/devstack/localaws), where `make run` and the tests
-// write the demo secrets: there is no other way in.
+// A function reads only its own stage's secrets: /handoff/<stage>/… in SSM, handoff/<stage>/… in Secrets
+// Manager. Its role may read no other (template.yaml), and refusing at cold start says so plainly instead of an
+// AccessDenied; the local build refuses them too, so that a contract that would fail in AWS fails in `make run`
+// (moto checks no IAM). A deployed function (a build without the local tag, see platform.LocalSwitches) never
+// reads env:. Locally the same calls go to moto's emulation of both services (internal/devstack/localaws), where
+// `make run` and the tests write the demo secrets: there is no other way in.
 package secrets
 
 import (
@@ -32,9 +33,11 @@ type Resolver struct {
 	SecretsManager Fetch                       // a secret's string
 	// Stage replaces {stage} in references ("" refuses a reference that holds it).
 	Stage string
-	// Confine is a deployed function's rule: only the stage's own secrets (/handoff/<stage>/ in SSM,
-	// handoff/<stage>/ in Secrets Manager), no env: reference.
+	// Confine is a function's rule: only the stage's own secrets (/handoff/<stage>/ in SSM, handoff/<stage>/ in
+	// Secrets Manager), which is all its role may read in AWS; and no env: reference unless AllowEnv.
 	Confine bool
+	// AllowEnv lets a confined resolver read env: references (the local build's, never a deployed one's).
+	AllowEnv bool
 }
 
 // Resolve resolves every reference (by name) and reports all failures at once, naming the names and the
@@ -67,7 +70,7 @@ func (r Resolver) one(ctx context.Context, ref string) (string, error) {
 		return "", err
 	}
 	kind, id, _ := strings.Cut(ref, ":")
-	if r.Confine {
+	if r.Confine && !(r.AllowEnv && kind == "env") {
 		if err := confined(kind, id, r.Stage); err != nil {
 			return "", err
 		}
@@ -147,6 +150,14 @@ func confined(kind, id, stage string) error {
 	}
 	if !strings.HasPrefix(id, prefix) || len(id) == len(prefix) {
 		return fmt.Errorf("%s is outside %s: a deployed function reads its own stage's secrets only", id, prefix)
+	}
+	// The prefix is compared as text, as IAM compares the role's resource patterns: a ".." would pass both and
+	// name another stage's path to anything that resolves it, an empty segment a name AWS refuses. contract check
+	// refuses them too; a function refuses them before any call.
+	for _, seg := range strings.Split(strings.TrimPrefix(id, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return fmt.Errorf("%s has an empty, . or .. path segment: a secret's name is its path, as written", id)
+		}
 	}
 	return nil
 }

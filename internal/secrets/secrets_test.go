@@ -101,6 +101,14 @@ func TestConfine(t *testing.T) {
 		{"secretsmanager:/handoff/prod/x", "/handoff/prod/x is outside handoff/prod/"},
 		{"secretsmanager:handoff/prodx/y", "is outside handoff/prod/"},
 		{"env:AWS_SECRET_ACCESS_KEY", "an env: reference in a deployed function"},
+		// Tricks on the prefix: a path climbing out, empty or dot segments, an ARN, another case.
+		{"ssm:/handoff/{stage}/../dev/sources/crm", "/handoff/prod/../dev/sources/crm has an empty, . or .. path segment"},
+		{"ssm:/handoff/prod//sources/crm", "/handoff/prod//sources/crm has an empty, . or .. path segment"},
+		{"secretsmanager:handoff/prod/./x", "handoff/prod/./x has an empty, . or .. path segment"},
+		{"ssm:/handoff/prod/sources/..", "has an empty, . or .. path segment"},
+		{"secretsmanager:arn:aws:secretsmanager:eu-west-3:111122223333:secret:handoff/prod/x", "is outside handoff/prod/"},
+		{"ssm:arn:aws:ssm:eu-west-3:111122223333:parameter/handoff/prod/sources/crm", "is outside /handoff/prod/"},
+		{"ssm:/Handoff/prod/sources/crm", "is outside /handoff/prod/"},
 	} {
 		got, err := r.Resolve(context.Background(), map[string]string{"s": tc.ref})
 		if tc.err == "" {

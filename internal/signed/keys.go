@@ -34,6 +34,11 @@ func ParseKeys(secret string) (Keys, error) {
 		if len(line) < MinKeyLen {
 			problems = append(problems, fmt.Sprintf("key %d is %d bytes, at least %d needed", i+1, len(line), MinKeyLen))
 		}
+		// A control character inside a key is a line break the split did not see (a lone "\r": two keys read as
+		// one, so the old key's links stop opening) or a paste gone wrong (a tab, a NUL): never part of a key.
+		if j := strings.IndexFunc(line, func(r rune) bool { return r < 0x20 || r == 0x7f }); j >= 0 {
+			problems = append(problems, fmt.Sprintf("key %d holds a control character (byte %d: 0x%02x; keys are one per line, \\n or \\r\\n)", i+1, j+1, line[j]))
+		}
 		keys = append(keys, []byte(line))
 	}
 	if len(keys) == 2 && string(keys[0]) == string(keys[1]) {

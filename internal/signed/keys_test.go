@@ -24,6 +24,8 @@ func TestParseKeys(t *testing.T) {
 		{"an empty line between", newKey + "\n\n" + oldKey, nil, "holds 3 keys, at most 2"},
 		{"three keys", newKey + "\n" + oldKey + "\n" + newKey + "x", nil, "holds 3 keys, at most 2"},
 		{"the same key twice", newKey + "\n" + newKey, nil, "its two keys are the same"},
+		{"a lone CR between the keys", newKey + "\r" + oldKey, nil, "key 1 holds a control character (byte 33: 0x0d"},
+		{"a tab in the old key", newKey + "\n" + oldKey + "\t", nil, "key 2 holds a control character (byte 41: 0x09"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
