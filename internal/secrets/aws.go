@@ -39,6 +39,14 @@ func FromAWS(ctx context.Context, cfg aws.Config, refs map[string]string) (map[s
 	return r.Resolve(ctx, refs)
 }
 
+// CallJSON sends one action of an AWS service that speaks JSON 1.1 (SSM: service "ssm", target "AmazonSSM";
+// Secrets Manager: "secretsmanager", "secretsmanager") to url, signed with cfg's credentials and region, with the
+// retries FromAWS uses; a refusal is an *APIError. The local stack seeds its demo secrets with it, so they are
+// written by the same signed calls that read them.
+func CallJSON(ctx context.Context, cfg aws.Config, service, target, url, action string, in, out any) error {
+	return jsonAPI{cfg: cfg, service: service, target: target, url: url}.call(ctx, action, in, out)
+}
+
 // jsonAPI is one AWS service that speaks JSON 1.1 (x-amz-json-1.1 with X-Amz-Target).
 type jsonAPI struct {
 	cfg     aws.Config
@@ -113,6 +121,9 @@ func (a jsonAPI) call(ctx context.Context, action string, in, out any) error {
 			continue
 		}
 		if status == http.StatusOK {
+			if out == nil {
+				return nil
+			}
 			return json.Unmarshal(payload, out)
 		}
 		var e struct {

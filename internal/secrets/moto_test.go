@@ -117,3 +117,19 @@ func TestLinkKeysThroughMoto(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedingAgainOverwrites: the local stack seeds moto at every start; a Secrets Manager secret that exists is
+// given its new value (CreateSecret refused as ResourceExistsException, then PutSecretValue), as is a parameter.
+func TestSeedingAgainOverwrites(t *testing.T) {
+	for _, v := range []string{"first-value", "second-value"} {
+		put(t, map[string]string{
+			"secretsmanager:handoff/staging/sources/reseeded": "sm-" + v,
+			"ssm:/handoff/staging/sources/reseeded":           "ssm-" + v,
+		})
+	}
+	got, err := resolve(t, "staging", map[string]string{
+		"sm": "secretsmanager:handoff/{stage}/sources/reseeded", "ssm": "ssm:/handoff/{stage}/sources/reseeded"})
+	if err != nil || got["sm"] != "sm-second-value" || got["ssm"] != "ssm-second-value" {
+		t.Fatalf("got %v, %v; want the values seeded last", got, err)
+	}
+}

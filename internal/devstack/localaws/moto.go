@@ -1,15 +1,10 @@
 package localaws
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,7 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/handoff-sla/handoff/internal/secrets"
 )
@@ -92,7 +87,8 @@ func PutSecret(ctx context.Context, endpoint, ref, value string) error {
 		return call(ctx, endpoint, "ssm", "AmazonSSM.PutParameter", map[string]any{"Name": name, "Value": value, "Type": "SecureString", "Overwrite": true})
 	case "secretsmanager":
 		err := call(ctx, endpoint, "secretsmanager", "secretsmanager.CreateSecret", map[string]any{"Name": name, "SecretString": value})
-		if err != nil && strings.Contains(err.Error(), "ResourceExistsException") {
+		var exists *secrets.APIError
+		if errors.As(err, &exists) && exists.Type == "ResourceExistsException" {
 			err = call(ctx, endpoint, "secretsmanager", "secretsmanager.PutSecretValue", map[string]any{"SecretId": name, "SecretString": value})
 		}
 		return err
@@ -100,31 +96,9 @@ func PutSecret(ctx context.Context, endpoint, ref, value string) error {
 	return fmt.Errorf("%q is not an ssm: or secretsmanager: reference", ref)
 }
 
-// call sends one JSON 1.1 action to moto, signed with the local credentials as an SDK would sign it.
+// call sends one JSON 1.1 action to moto, signed with the local credentials as the functions sign theirs.
 func call(ctx context.Context, endpoint, service, target string, in any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", target)
-	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: AccessKey, SecretAccessKey: SecretKey}
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), service, Region, time.Now()); err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode != http.StatusOK {
-		return errors.New(target + ": " + resp.Status + ": " + strings.TrimSpace(string(answer)))
-	}
-	return nil
+	prefix, action, _ := strings.Cut(target, ".")
+	cfg := aws.Config{Region: Region, Credentials: credentials.NewStaticCredentialsProvider(AccessKey, SecretKey, "")}
+	return secrets.CallJSON(ctx, cfg, service, prefix, endpoint, action, in, nil)
 }
