@@ -81,30 +81,15 @@ func (s *Bounces) Record(ctx context.Context, ref mailtag.Ref, messageID, feedba
 // StartMail is the gate of the email to ops about the bounce (feedbackID, at): claimed -> sending at now, a
 // conditional write; passed reports this caller made the move. The email is returned as passed or as found.
 func (s *Bounces) StartMail(ctx context.Context, feedbackID string, at, now time.Time) (outbox.Mail, bool, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.t.SLA, Key: s.key(feedbackID, at),
-		UpdateExpression:         aws.String("SET mail.#status = :sending, mail.sendingAt = :now"),
-		ConditionExpression:      aws.String("mail.#status = :claimed"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(outbox.MailSending)), ":claimed": str(string(outbox.MailClaimed)),
-			":now": str(stamp(now))},
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if conditionFailed(err) {
-		var ccf *types.ConditionalCheckFailedException
-		errors.As(err, &ccf)
-		if ccf.Item == nil {
-			return outbox.Mail{}, false, fmt.Errorf("the email of bounce %s: %w", feedbackID, ErrBounceNotFound)
-		}
-		m, err := readBounceMail(ccf.Item)
-		return m, false, err
-	}
-	if err != nil {
+	item, passed, err := s.db.startMail(ctx, s.t.SLA, s.key(feedbackID, at), now, "", nil)
+	switch {
+	case err != nil:
 		return outbox.Mail{}, false, fmt.Errorf("start the email of bounce %s: %w", feedbackID, err)
+	case item == nil:
+		return outbox.Mail{}, false, fmt.Errorf("the email of bounce %s: %w", feedbackID, ErrBounceNotFound)
 	}
-	m, err := readBounceMail(out.Attributes)
-	return m, err == nil, err
+	m, err := readBounceMail(item)
+	return m, passed && err == nil, err
 }
 
 // SettleMail records how the email to ops ended, only if it is still the hand-over that passed the gate at

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -379,30 +378,16 @@ func readEvent(item map[string]types.AttributeValue) (handoff.Event, error) {
 // StartEventMail is the gate of an event's email: claimed becomes sending, once. It returns the event, and
 // whether this caller made the move (and so is the one to send).
 func (s *Handoffs) StartEventMail(ctx context.Context, k handoff.Key, id string, now time.Time) (handoff.Event, bool, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.t.SLA, Key: key(leadPK(k.LeadID), eventSK(k, id)),
-		UpdateExpression:         aws.String("SET mail.#status = :sending, mail.sendingAt = :now, expiresAt = :expires"),
-		ConditionExpression:      aws.String("mail.#status = :claimed"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(outbox.MailSending)), ":claimed": str(string(outbox.MailClaimed)),
-			":now": str(stamp(now)), ":expires": num(s.t.recordExpiry(k.At))},
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if conditionFailed(err) {
-		var ccf *types.ConditionalCheckFailedException
-		errors.As(err, &ccf)
-		if ccf.Item == nil {
-			return handoff.Event{}, false, fmt.Errorf("event %s of %s: %w", id, k, handoff.ErrNotFound)
-		}
-		e, err := readEvent(ccf.Item)
-		return e, false, err
-	}
-	if err != nil {
+	item, passed, err := s.db.startMail(ctx, s.t.SLA, key(leadPK(k.LeadID), eventSK(k, id)), now,
+		", expiresAt = :expires", map[string]types.AttributeValue{":expires": num(s.t.recordExpiry(k.At))})
+	switch {
+	case err != nil:
 		return handoff.Event{}, false, fmt.Errorf("start the email of event %s of %s: %w", id, k, err)
+	case item == nil:
+		return handoff.Event{}, false, fmt.Errorf("event %s of %s: %w", id, k, handoff.ErrNotFound)
 	}
-	e, err := readEvent(out.Attributes)
-	return e, err == nil, err
+	e, err := readEvent(item)
+	return e, passed && err == nil, err
 }
 
 // SettleEventMail records how an event's email ended (sent; claimed again after a definite refusal;

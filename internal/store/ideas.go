@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -167,30 +166,15 @@ func (s *Ideas) DropPending(ctx context.Context, k ideas.Key) error {
 // StartMail is the gate of a submission's email (outbox.Gate.Pass): claimed → sending at now, a conditional
 // write; passed is false, with the record as found, when it was not claimed.
 func (s *Ideas) StartMail(ctx context.Context, k ideas.Key, now time.Time) (ideas.Record, bool, error) {
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: &s.t.SLA, Key: ideaKey(k),
-		UpdateExpression:         aws.String("SET mail.#status = :sending, mail.sendingAt = :now"),
-		ConditionExpression:      aws.String("mail.#status = :claimed"),
-		ExpressionAttributeNames: map[string]string{"#status": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":sending": str(string(outbox.MailSending)), ":claimed": str(string(outbox.MailClaimed)),
-			":now": str(stamp(now))},
-		ReturnValues:                        types.ReturnValueAllNew,
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
-	if conditionFailed(err) {
-		var ccf *types.ConditionalCheckFailedException
-		errors.As(err, &ccf)
-		if ccf.Item == nil {
-			return ideas.Record{}, false, fmt.Errorf("email of %s/%s/%s: %w", k.Month, k.RepID, k.ID, ErrIdeaNotFound)
-		}
-		r, err := readIdea(ccf.Item)
-		return r, false, err
-	}
-	if err != nil {
+	item, passed, err := s.db.startMail(ctx, s.t.SLA, ideaKey(k), now, "", nil)
+	switch {
+	case err != nil:
 		return ideas.Record{}, false, fmt.Errorf("start the email of %s/%s/%s: %w", k.Month, k.RepID, k.ID, err)
+	case item == nil:
+		return ideas.Record{}, false, fmt.Errorf("email of %s/%s/%s: %w", k.Month, k.RepID, k.ID, ErrIdeaNotFound)
 	}
-	r, err := readIdea(out.Attributes)
-	return r, err == nil, err
+	r, err := readIdea(item)
+	return r, passed && err == nil, err
 }
 
 // SettleMail records how a submission's email ended, only if it is still the hand-over that passed the gate at
