@@ -74,4 +74,3 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	fmt.Fprintln(out, "\nstopping...")
 	return nil
 }
-
