@@ -172,7 +172,7 @@ func (d *run) month(ctx context.Context) error {
 	perDay := 5
 	folks := people(d.rng, perDay*len(days))
 	fates := d.fates(3 * len(days))
-	var won *SQL
+	won := -1 // the index in d.rec.SQLs of the SQL the CRM wins
 	for i, day := range days {
 		ps := folks[i*perDay : (i+1)*perDay]
 		sqls := []SQL{
@@ -191,25 +191,24 @@ func (d *run) month(ctx context.Context) error {
 		if err := d.day(ctx, day, sqls, ps[3], ps[4]); err != nil {
 			return err
 		}
-		start := len(d.rec.SQLs)
-		d.rec.SQLs = append(d.rec.SQLs, sqls...)
 		if i == 0 {
-			won = &d.rec.SQLs[start+1]
+			won = len(d.rec.SQLs) + 1
 		}
+		d.rec.SQLs = append(d.rec.SQLs, sqls...)
 		// The CRM follows the accepted SQL of the first day: an opportunity two days later, a won deal later on.
-		if won != nil && i == 1 {
-			if _, err := d.cl.send(ctx, "crm", map[string]any{"email": won.Lead.Email, "type": "opportunity_created", "crm_id": "OPP-DEMO-1"}); err != nil {
+		if i == 1 {
+			if _, err := d.cl.send(ctx, "crm", map[string]any{"email": d.rec.SQLs[won].Lead.Email, "type": "opportunity_created", "crm_id": "OPP-DEMO-1"}); err != nil {
 				return err
 			}
-			d.say("CRM: opportunity created for %s", won.Lead.Company)
+			d.say("CRM: opportunity created for %s", d.rec.SQLs[won].Lead.Company)
 		}
-		if won != nil && i == len(days)-1 {
-			if _, err := d.cl.send(ctx, "crm", map[string]any{"email": won.Lead.Email, "type": "deal_won", "crm_id": "OPP-DEMO-1",
+		if i == len(days)-1 {
+			if _, err := d.cl.send(ctx, "crm", map[string]any{"email": d.rec.SQLs[won].Lead.Email, "type": "deal_won", "crm_id": "OPP-DEMO-1",
 				"amount": fmt.Sprint(12000 + 500*d.rng.IntN(20)), "currency": "EUR"}); err != nil {
 				return err
 			}
-			won.Won = true
-			d.say("CRM: deal won with %s", won.Lead.Company)
+			d.rec.SQLs[won].Won = true
+			d.say("CRM: deal won with %s", d.rec.SQLs[won].Lead.Company)
 		}
 	}
 	return nil
@@ -292,14 +291,20 @@ func (d *run) day(ctx context.Context, day time.Time, sqls []SQL, mql, nurture p
 		if err := d.checkDeadlines(ctx); err != nil {
 			return err
 		}
+		var waiting []string
 		for _, s := range sqls {
 			if s.Fate != Prompt {
 				if err := d.waitMail(ctx, "reminder to contact "+s.Lead.Company, s.Lead.Company, d.email.ReminderSubject, n+1); err != nil {
 					return err
 				}
+				waiting = append(waiting, s.Lead.Company)
 			}
 		}
-		d.say("deadline checker: reminder %d of %d sent for the SQLs not yet contacted", n+1, len(d.c.Sales.Reminders))
+		if len(waiting) == 0 {
+			d.say("deadline checker at %d %% of the deadline: every SQL of the day contacted, no reminder", r)
+		} else {
+			d.say("deadline checker at %d %% of the deadline: reminder to contact %s", r, strings.Join(waiting, ", "))
+		}
 	}
 	if err := act(Reminded); err != nil {
 		return err
@@ -375,7 +380,7 @@ func (d *run) contactAndAnswer(ctx context.Context, s SQL, text string) error {
 	if s.Reject != "" {
 		what = "rejected (" + s.Reject + ")"
 	}
-	d.say("%s contacted by %s and %s on the answer page", s.Lead.Company, channel, what)
+	d.say("%s contacted (%s) and %s on the answer page", s.Lead.Company, channel, what)
 	return nil
 }
 
