@@ -57,6 +57,9 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--month: YYYY-MM, got %q", o.month)
 	}
+	if o.days < 1 {
+		return fmt.Errorf("--days: at least 1, got %d", o.days)
+	}
 	root, err := localaws.RepoRoot()
 	if err != nil {
 		return err
@@ -98,7 +101,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	}
 
 	started := time.Now()
-	fmt.Fprintf(out, "living through %s with seed %d (%s business days of leads):\n", month.Format("January 2006"), o.seed, fmt.Sprint(o.days))
+	days := fmt.Sprintf("%d business days", o.days)
+	if o.days == 1 {
+		days = "one business day"
+	}
+	fmt.Fprintf(out, "living through %s with seed %d (%s of leads):\n", month.Format("January 2006"), o.seed, days)
 	res, err := demo.Run(ctx, demo.Config{Stack: stackURL, Mail: mailURL, Contract: c, Secrets: seed, Seed: o.seed,
 		Month: contract.Month{Year: month.Year(), Month: month.Month()}, Days: o.days, Out: out})
 	if err != nil {

@@ -114,6 +114,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			http: &http.Client{Timeout: 2 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}},
 		email: words.ForEmail(cfg.Contract.Locale)}
 	d.rec.Month = cfg.Month
+	// A stack that lived this month already (a running one, --stack) has its leads and its report: the demo's
+	// emails could not be told from the earlier ones.
+	all, err := d.cl.mails(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, m := range all {
+		if strings.HasPrefix(m.Subject, d.reportSubject()) {
+			return Result{}, fmt.Errorf("this stack already sent the report of %s (%q): give another month, or start a fresh stack", cfg.Month, m.Subject)
+		}
+	}
 	if err := d.month(ctx); err != nil {
 		return Result{Record: d.rec}, err
 	}

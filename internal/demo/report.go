@@ -43,8 +43,7 @@ func (d *run) report(ctx context.Context) (Headline, error) {
 	if err := d.cl.fire(ctx, "ReportFunction", "Monthly"); err != nil {
 		return Headline{}, err
 	}
-	w := words.ForReport(d.c.Locale)
-	subject := fmt.Sprintf(w.Subject, d.c.Company, words.ForCommon(d.c.Locale).Month(d.cfg.Month.Year, d.cfg.Month.Month))
+	subject := d.reportSubject()
 	got, err := d.waitMails(ctx, "the monthly report", subject, subject, 1)
 	if err != nil {
 		return Headline{}, err
@@ -146,4 +145,9 @@ func Summary(w io.Writer, r Result) {
 		h.SQLs, h.InTime, h.ContactPercent, h.Accepted, h.Rejected, h.Customers, h.Revenue)
 	fmt.Fprintf(w, "What the demo did: %d leads · SQLs %d · contacted in time %d · late %d (reassigned %d) · rejected %d · won %d\n",
 		rec.Leads, len(rec.SQLs), rec.InTime(), len(rec.SQLs)-rec.InTime(), rec.Reassignments, rec.Rejected(), rec.Won())
+}
+
+// reportSubject is the subject of the month's report, as the report function writes it.
+func (d *run) reportSubject() string {
+	return fmt.Sprintf(words.ForReport(d.c.Locale).Subject, d.c.Company, words.ForCommon(d.c.Locale).Month(d.cfg.Month.Year, d.cfg.Month.Month))
 }
