@@ -274,8 +274,16 @@ func (d *run) day(ctx context.Context, day time.Time, sqls []SQL, mql, nurture p
 		return err
 	}
 
+	// The day's deadlines run from each hand-off; the last SQL email seen is after the last hand-off, so a share of
+	// the deadline counted from it (and a minute) is past for every SQL of the day, however slow the machine.
+	handed := day
+	for _, s := range sqls {
+		if s.HandedAt.After(handed) {
+			handed = s.HandedAt
+		}
+	}
 	at := func(frac float64) time.Time { // the instant a share of the first-contact deadline is past, and a minute
-		t, _ := d.c.Calendar.Add(day, time.Duration(frac*float64(d.c.Sales.FirstContact)))
+		t, _ := d.c.Calendar.Add(handed, time.Duration(frac*float64(d.c.Sales.FirstContact)))
 		return t.Add(time.Minute)
 	}
 	act := func(fate Fate) error {
