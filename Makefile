@@ -89,6 +89,14 @@ run: $(LOCAL_NODE)/.installed $(VENV)/.installed ## run the whole pipeline local
 	@go build -o .local/bin/handoff-local ./cmd/handoff-local
 	@exec .local/bin/handoff-local $(ARGS)
 
+# A month on the local stack, driven as its users drive it (cmd/handoff-demo, internal/demo): it starts its own
+# stack on free ports (or drives `make run`'s: ARGS="--stack http://127.0.0.1:3000"), and keeps it running for the
+# mail viewer until Ctrl-C (ARGS=--exit stops when the report is in). ARGS="--seed 7" lives another month.
+.PHONY: demo
+demo: $(LOCAL_NODE)/.installed $(VENV)/.installed ## a simulated month on the local stack in about a minute: leads, SQLs, reminders, a reassignment, rejections, a won deal, the report on the 1st (ARGS="--seed N --exit")
+	@go build -o .local/bin/handoff-demo ./cmd/handoff-demo
+	@exec .local/bin/handoff-demo $(ARGS)
+
 .PHONY: test
 test: has-chromium project-deps vet ## vet, every test with -race against DynamoDB Local and SES local, cfn-lint, sam build (installs nothing of the system: see make deps)
 	go test $(GO_TEST_FLAGS) ./...

@@ -99,7 +99,7 @@ func send(args []string, stdout, stderr io.Writer, now func() time.Time, client 
 	if *isForm {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	if err := sign(req, src.Auth, secret, *id, at, body); err != nil {
+	if err := Sign(req, src.Auth, secret, *id, at, body); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -142,7 +142,10 @@ func stackClock(client *http.Client, base string) (time.Time, string, bool) {
 	return d.Clock, d.ClockOffset, true
 }
 
-func sign(req *http.Request, scheme, secret, id string, at time.Time, body []byte) error {
+// Sign sets the headers a sender using scheme (a source's auth: standard-webhooks, typeform, webflow,
+// shared-secret) puts on a delivery of body with id at instant at, signed with secret (its first value when the
+// secret lists several, as during a rotation). `handoff send` and the demo sign with it.
+func Sign(req *http.Request, scheme, secret, id string, at time.Time, body []byte) error {
 	first := strings.Fields(secret)
 	if len(first) == 0 {
 		return errors.New("empty secret")
