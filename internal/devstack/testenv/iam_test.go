@@ -30,7 +30,9 @@ func TestMain(m *testing.M) {
 // leading key, the table, the action, a transaction's items one by one, a projection a condition requires.
 func TestIAMEmulation(t *testing.T) {
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	k := func(pk string) map[string]types.AttributeValue { return map[string]types.AttributeValue{"pk": s(pk), "sk": s("x")} }
+	k := func(pk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"pk": s(pk), "sk": s("x")}
+	}
 	sla, acts := aws.String("t1-Test-SlaTable"), aws.String("t1-Test-ActivitiesTable")
 	for _, tc := range []struct {
 		name, function string
