@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
+	"github.com/handoff-sla/handoff/internal/devstack/localiam"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
@@ -67,7 +68,7 @@ func TestIAMEmulation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := authorize(AsFunction(context.Background(), tc.function), tc.in)
-			var denied *AccessDenied
+			var denied *localiam.AccessDenied
 			if tc.allowed && err != nil || !tc.allowed && !errors.As(err, &denied) {
 				t.Errorf("%v; want allowed %v", err, tc.allowed)
 			}
