@@ -10,8 +10,8 @@
 package localiam
 
 import (
+	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -31,22 +31,17 @@ type Policies struct {
 	TableID func(name string) string
 }
 
-// Load reads the template's roles; tableID names a physical table's logical ID.
-func Load(path string, tpl *samtemplate.Template, tableID func(string) string) (*Policies, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	fns, err := parsePolicies(doc.Content[0])
+// New reads the roles of a template; tableID names a physical table's logical ID.
+func New(tpl *samtemplate.Template, tableID func(string) string) (*Policies, error) {
+	fns, err := parsePolicies(tpl.Doc)
 	if err != nil {
 		return nil, err
 	}
 	return &Policies{functions: fns, tables: tpl.Tables, TableID: tableID}, nil
 }
+
+// Empty reports a template whose roles grant nothing of DynamoDB: one that does not model IAM (a test's).
+func (p *Policies) Empty() bool { return len(p.functions) == 0 }
 
 // Authorize checks the requests of function fn: nil, or an *AccessDenied naming the first refused.
 func (p *Policies) Authorize(fn string, reqs []Request) error {
@@ -412,3 +407,132 @@ func (e *AccessDenied) Error() string {
 	return fmt.Sprintf("AccessDeniedException (template.yaml's IAM, emulated): %s may not %s", e.Function, e.Request)
 }
 
+
+// FromJSON are the authorisations IAM checks for one DynamoDB request as it travels (the X-Amz-Target header's
+// operation, the JSON body): what the local stack's proxy sees of the functions' requests.
+func (p *Policies) FromJSON(target string, body []byte) ([]Request, error) {
+	op := target[strings.LastIndex(target, ".")+1:]
+	var in map[string]any
+	if err := json.Unmarshal(body, &in); err != nil {
+		return nil, fmt.Errorf("%s: the body is not JSON: %w", op, err)
+	}
+	action := "dynamodb:" + op
+	key := func(table string, item any) []string {
+		m, _ := item.(map[string]any)
+		if v, ok := m[p.hashKey(p.TableID(table), "")]; ok {
+			return []string{jsonValue(v)}
+		}
+		return nil
+	}
+	proj := func(m map[string]any) ([]string, bool) {
+		pe, ok := m["ProjectionExpression"].(string)
+		if !ok {
+			return nil, false
+		}
+		return projection(&pe, jsonNames(m))
+	}
+	one := func(action string, m map[string]any, field string) Request {
+		table, _ := m["TableName"].(string)
+		r := Request{Action: action, Table: p.TableID(table), LeadingKeys: key(table, m[field])}
+		r.Attributes, r.projected = proj(m)
+		return r
+	}
+	switch op {
+	case "GetItem", "UpdateItem", "DeleteItem":
+		return []Request{one(action, in, "Key")}, nil
+	case "PutItem":
+		return []Request{one(action, in, "Item")}, nil
+	case "Query":
+		table, _ := in["TableName"].(string)
+		r := Request{Action: action, Table: p.TableID(table)}
+		r.Index, _ = in["IndexName"].(string)
+		r.Select, _ = in["Select"].(string)
+		if kce, ok := in["KeyConditionExpression"].(string); ok {
+			hash, names := p.hashKey(r.Table, r.Index), jsonNames(in)
+			values, _ := in["ExpressionAttributeValues"].(map[string]any)
+			for _, m := range keyEquality.FindAllStringSubmatch(kce, -1) {
+				name := m[1]
+				if v, ok := names[name]; ok {
+					name = v
+				}
+				if name == hash {
+					r.LeadingKeys = append(r.LeadingKeys, jsonValue(values[m[2]]))
+				}
+			}
+		}
+		r.Attributes, r.projected = proj(in)
+		return []Request{r}, nil
+	case "BatchGetItem":
+		var out []Request
+		items, _ := in["RequestItems"].(map[string]any)
+		for table, v := range items {
+			ka, _ := v.(map[string]any)
+			r := Request{Action: action, Table: p.TableID(table)}
+			keys, _ := ka["Keys"].([]any)
+			for _, k := range keys {
+				r.LeadingKeys = append(r.LeadingKeys, key(table, k)...)
+			}
+			r.Attributes, r.projected = proj(ka)
+			out = append(out, r)
+		}
+		return out, nil
+	case "BatchWriteItem":
+		var out []Request
+		items, _ := in["RequestItems"].(map[string]any)
+		for table, v := range items {
+			r := Request{Action: action, Table: p.TableID(table)}
+			ws, _ := v.([]any)
+			for _, w := range ws {
+				wm, _ := w.(map[string]any)
+				if put, ok := wm["PutRequest"].(map[string]any); ok {
+					r.LeadingKeys = append(r.LeadingKeys, key(table, put["Item"])...)
+				}
+				if del, ok := wm["DeleteRequest"].(map[string]any); ok {
+					r.LeadingKeys = append(r.LeadingKeys, key(table, del["Key"])...)
+				}
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	case "TransactWriteItems", "TransactGetItems":
+		var out []Request
+		items, _ := in["TransactItems"].([]any)
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			for kind, a := range map[string]string{"Put": "dynamodb:PutItem", "Update": "dynamodb:UpdateItem", "Delete": "dynamodb:DeleteItem",
+				"ConditionCheck": "dynamodb:ConditionCheckItem", "Get": "dynamodb:GetItem"} {
+				if x, ok := m[kind].(map[string]any); ok {
+					field := "Key"
+					if kind == "Put" {
+						field = "Item"
+					}
+					out = append(out, one(a, x, field))
+				}
+			}
+		}
+		return out, nil
+	}
+	table, _ := in["TableName"].(string)
+	return []Request{{Action: action, Table: p.TableID(table)}}, nil
+}
+
+// jsonValue is a key's value in DynamoDB's JSON ({"S": "…"} or {"N": "…"}).
+func jsonValue(v any) string {
+	m, _ := v.(map[string]any)
+	for _, t := range []string{"S", "N"} {
+		if s, ok := m[t].(string); ok {
+			return s
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+func jsonNames(m map[string]any) map[string]string {
+	out := map[string]string{}
+	if names, ok := m["ExpressionAttributeNames"].(map[string]any); ok {
+		for k, v := range names {
+			out[k], _ = v.(string)
+		}
+	}
+	return out
+}

@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -42,7 +41,7 @@ func authorize(ctx context.Context, in any) error {
 		return nil
 	}
 	policiesOnce.Do(func() {
-		policies, policiesErr = localiam.Load(filepath.Join(root, "template.yaml"), template, tableID)
+		policies, policiesErr = localiam.New(template, tableID)
 	})
 	if policiesErr != nil {
 		return policiesErr
