@@ -407,7 +407,6 @@ func (e *AccessDenied) Error() string {
 	return fmt.Sprintf("AccessDeniedException (template.yaml's IAM, emulated): %s may not %s", e.Function, e.Request)
 }
 
-
 // FromJSON are the authorisations IAM checks for one DynamoDB request as it travels (the X-Amz-Target header's
 // operation, the JSON body): what the local stack's proxy sees of the functions' requests.
 func (p *Policies) FromJSON(target string, body []byte) ([]Request, error) {
