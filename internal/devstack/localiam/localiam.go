@@ -189,7 +189,9 @@ func (s statement) allows(r Request) bool {
 	if !slices.Contains(s.Actions, r.Action) {
 		return false
 	}
-	if !slices.ContainsFunc(s.Resources, func(res resource) bool { return res.Table == r.Table && (res.Index == r.Index || res.Index == "*" && r.Index != "") }) {
+	if !slices.ContainsFunc(s.Resources, func(res resource) bool {
+		return res.Table == r.Table && (res.Index == r.Index || res.Index == "*" && r.Index != "")
+	}) {
 		return false
 	}
 	for op, keys := range s.Conditions {
