@@ -70,7 +70,7 @@ func TestABouncedSQLEmail(t *testing.T) {
 				want = bounces.SQLBounce
 			}
 			for i, w := range []bounces.Outcome{want, bounces.Duplicate} {
-				if got, err := handler.Process(context.Background(), ev); err != nil || got != w {
+				if got, err := handler.Process(testenv.AsFunction(context.Background(), "BouncesFunction"), ev); err != nil || got != w {
 					t.Fatalf("delivery %d: %q, %v; want %q", i+1, got, err, w)
 				}
 			}

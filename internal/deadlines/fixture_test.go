@@ -159,7 +159,7 @@ func (f *fixture) sqlOwnedBy(owner, region string, at time.Time) handoff.Handoff
 		f.t.Fatal(err)
 	}
 	f.clock.Set(at)
-	if err := f.notifier.Handoff(ctx, saved.LeadID); err != nil && !f.notifyMayFail {
+	if err := f.notifier.Handoff(testenv.AsFunction(ctx, "NotifyFunction"), saved.LeadID); err != nil && !f.notifyMayFail {
 		f.t.Fatal(err)
 	}
 	return f.get(handoff.Key{LeadID: saved.LeadID, At: at})
@@ -196,7 +196,7 @@ func (f *fixture) run(at time.Time) deadlines.Result {
 
 func (f *fixture) runErr(at time.Time) (deadlines.Result, error) {
 	f.clock.Set(at)
-	return f.checker.Run(context.Background(), 0)
+	return f.checker.Run(testenv.AsFunction(context.Background(), "DeadlinesFunction"), 0)
 }
 
 // answer records a rep's response as the feedback page does.

@@ -97,7 +97,7 @@ func TestDigestOncePerRepAndWeek(t *testing.T) {
 			f.publish(t, "next", "Next week's piece", at(time.December, 7, 8, 30))
 			ctx := context.Background()
 			monday := at(time.December, 7, 8, 45)
-			out, err := f.digester(t, sesSender(t), monday).Run(ctx, monday)
+			out, err := f.digester(t, sesSender(t), monday).Run(testenv.AsFunction(ctx, "DigestFunction"), monday)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +131,7 @@ func TestDigestOncePerRepAndWeek(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					later := monday.Add(15 * time.Minute)
-					if out, err := f.digester(t, sesSender(t), later).Run(ctx, later); err != nil || out.Sent != 0 || out.Done != 4 {
+					if out, err := f.digester(t, sesSender(t), later).Run(testenv.AsFunction(ctx, "DigestFunction"), later); err != nil || out.Sent != 0 || out.Done != 4 {
 						t.Errorf("fired again: %+v, %v", out, err)
 					}
 				}()
@@ -145,7 +145,7 @@ func TestDigestOncePerRepAndWeek(t *testing.T) {
 
 			// The week after next, with nothing new: nothing sent.
 			empty := at(time.December, 21, 9, 0)
-			out, err = f.digester(t, sesSender(t), empty).Run(ctx, empty)
+			out, err = f.digester(t, sesSender(t), empty).Run(testenv.AsFunction(ctx, "DigestFunction"), empty)
 			if err != nil || out.Sent != 0 || out.Nothing != 4 {
 				t.Errorf("an empty week: %+v, %v", out, err)
 			}
@@ -184,14 +184,14 @@ func TestDigestRefusedIsSentLater(t *testing.T) {
 	ctx := context.Background()
 	monday := at(time.December, 7, 9, 0)
 	ref := &refusing{}
-	out, err := f.digester(t, ref, monday).Run(ctx, monday)
+	out, err := f.digester(t, ref, monday).Run(testenv.AsFunction(ctx, "DigestFunction"), monday)
 	if err == nil || out.Failed != 1 || out.Nothing != 3 || ref.calls != 1 {
 		t.Fatalf("refused: %+v, %v (%d calls)", out, err, ref.calls)
 	}
 	if n := len(f.mails(t)["amelie.robert@maintenia.fr"]); n != 0 {
 		t.Fatalf("%d digests left though SES refused", n)
 	}
-	out, err = f.digester(t, sesSender(t), monday.Add(15*time.Minute)).Run(ctx, monday.Add(15*time.Minute))
+	out, err = f.digester(t, sesSender(t), monday.Add(15*time.Minute)).Run(testenv.AsFunction(ctx, "DigestFunction"), monday.Add(15*time.Minute))
 	if err != nil || out.Sent != 1 {
 		t.Fatalf("the next run: %+v, %v", out, err)
 	}
@@ -206,7 +206,7 @@ func TestNoDigestInTheContract(t *testing.T) {
 	f := newFixture(t, "fr")
 	f.c.Marketing.Digest = nil
 	ref := &refusing{}
-	out, err := f.digester(t, ref, at(time.December, 7, 9, 0)).Run(context.Background(), at(time.December, 7, 9, 0))
+	out, err := f.digester(t, ref, at(time.December, 7, 9, 0)).Run(testenv.AsFunction(context.Background(), "DigestFunction"), at(time.December, 7, 9, 0))
 	if err != nil || out.Due || ref.calls != 0 {
 		t.Errorf("%+v, %v", out, err)
 	}
@@ -223,7 +223,7 @@ func TestHandleTheScheduledEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := f.digester(t, sesSender(t), at(time.December, 20, 12, 0)) // a later clock: the input wins
-	out, err := d.Handle(context.Background(), payload)
+	out, err := d.Handle(testenv.AsFunction(context.Background(), "DigestFunction"), payload)
 	if err != nil || out.Week != "2026-W50" || out.Sent != 1 || out.Nothing != 3 {
 		t.Errorf("%+v, %v", out, err)
 	}
@@ -241,7 +241,7 @@ func TestPieceReceivedAfterItsWeekRan(t *testing.T) {
 	ctx := context.Background()
 	f.publish(t, "all", "For everyone", at(time.December, 3, 15, 0))
 	monday := at(time.December, 7, 8, 35)
-	if out, err := f.digester(t, sesSender(t), monday).Run(ctx, monday); err != nil || out.Sent != 4 {
+	if out, err := f.digester(t, sesSender(t), monday).Run(testenv.AsFunction(ctx, "DigestFunction"), monday); err != nil || out.Sent != 4 {
 		t.Fatalf("week 50: %+v, %v", out, err)
 	}
 	late := content.Piece{Source: "blog", ItemID: "late", Title: "Late", URL: "https://maintenia.fr/late", Type: content.Article,
@@ -259,7 +259,7 @@ func TestPieceReceivedAfterItsWeekRan(t *testing.T) {
 		run  time.Time
 		sent int
 	}{{"2026-W51", at(time.December, 14, 8, 45), 4}, {"2026-W52", at(time.December, 21, 8, 45), 0}} {
-		out, err := f.digester(t, sesSender(t), w.run).Run(ctx, w.run)
+		out, err := f.digester(t, sesSender(t), w.run).Run(testenv.AsFunction(ctx, "DigestFunction"), w.run)
 		if err != nil || out.Week != w.week || out.Sent != w.sent {
 			t.Fatalf("%s: %+v, %v; want %d sent", w.week, out, err, w.sent)
 		}

@@ -90,7 +90,7 @@ func (f *fixture) doWith(method, token, form string, headers map[string]string) 
 	for k, v := range headers {
 		req.Headers[k] = v
 	}
-	resp, err := f.page.Handle(context.Background(), req)
+	resp, err := f.page.Handle(testenv.AsFunction(context.Background(), "FeedbackFunction"), req)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestSampleEvent(t *testing.T) {
 	}
 	testenv.HandOff(t, f.handoffs, f.c, claim.Handoff.LeadID, claim.RepID, claim.Handoff.At)
 	page := feedback.NewPage(f.c, f.handoffs, store.NewLeads(f.db, f.tables), linkKeys, func() time.Time { return now }, testenv.Logger(t))
-	resp, err := page.Handle(context.Background(), ev)
+	resp, err := page.Handle(testenv.AsFunction(context.Background(), "FeedbackFunction"), ev)
 	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `<form method="post"`) {
 		t.Fatalf("GET sample: %d %v", resp.StatusCode, err)
 	}

@@ -57,7 +57,7 @@ func TestForgetRoute(t *testing.T) {
 		t.Helper()
 		r := req
 		r.Body = body
-		resp, err := h.Handle(context.Background(), r)
+		resp, err := h.Handle(testenv.AsFunction(context.Background(), "ForgetFunction"), r)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,8 @@ func (h *Handoff) RecordBounce(b Bounce, now time.Time) ([]Event, error) {
 	if b.Assignment >= 0 && b.Assignment < len(h.Assignments) {
 		e.RepID = h.Assignments[b.Assignment].RepID
 	}
-	if b.About == "" && b.Assignment == 0 && b.Kind == BouncePermanent && h.AlertBouncedAt.IsZero() {
+	// The alert commitment measures the rep's email: a bounce of the manager's copy alone (Copy) leaves it kept.
+	if b.About == "" && b.Assignment == 0 && b.Kind == BouncePermanent && !b.Copy && h.AlertBouncedAt.IsZero() {
 		h.AlertBouncedAt = b.At
 	}
 	if takes {

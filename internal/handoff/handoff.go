@@ -123,8 +123,9 @@ type Handoff struct {
 	// Mail, not this, so the report reads as of its instant what it read then. Zero until then, and on hand-offs
 	// stored before it was kept (see NoteAlerted).
 	AlertedAt time.Time
-	// AlertBouncedAt is when SES reported the first assignment's SQL email bounced for good (RecordBounce):
-	// written once; the report counts an SQL alerted only if its alert did not bounce by its as-of instant.
+	// AlertBouncedAt is when SES reported the first assignment's SQL email bounced for good at the rep's address
+	// (RecordBounce; not the manager's copy alone): written once; the report counts an SQL alerted only if its
+	// alert did not bounce by its as-of instant.
 	AlertBouncedAt time.Time
 	// BouncedAt is when SES reported the current SQL email bounced for good or complained of (Mail is then
 	// bounced), BounceKind which; BounceHandled: the checker dealt with it (HandleBounce); BounceHeld: the SQL

@@ -91,7 +91,7 @@ func (f *fixture) advance(d time.Duration) {
 // invoke runs the handler as Lambda would for a request ID (the same on Lambda's retries of an invocation).
 func (f *fixture) invoke(requestID, payload string) (Outcome, error) {
 	f.proc.start()
-	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: requestID})
+	ctx := lambdacontext.NewContext(testenv.AsFunction(context.Background(), "ReportFunction"), &lambdacontext.LambdaContext{AwsRequestID: requestID})
 	return f.r.Handle(ctx, []byte(payload))
 }
 

@@ -106,7 +106,7 @@ func (f *fixture) sql(email, company, size, region string, extra map[string]type
 
 func (f *fixture) handle(recs ...events.DynamoDBEventRecord) events.DynamoDBEventResponse {
 	f.t.Helper()
-	resp, err := f.n.HandleStream(context.Background(), events.DynamoDBEvent{Records: recs})
+	resp, err := f.n.HandleStream(testenv.AsFunction(context.Background(), "NotifyFunction"), events.DynamoDBEvent{Records: recs})
 	if err != nil {
 		f.t.Fatal(err)
 	}

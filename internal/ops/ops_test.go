@@ -78,7 +78,7 @@ func TestOpenSQLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func(req events.APIGatewayV2HTTPRequest) (int, ops.Response, string) {
-		resp, err := h.Handle(ctx, req)
+		resp, err := h.Handle(testenv.AsFunction(ctx, "OpsFunction"), req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -113,7 +113,7 @@ func (p *pipeline) post(source, route, body string) string {
 		Headers: map[string]string{"content-type": "application/json", "webhook-id": id, "webhook-timestamp": strconv.FormatInt(now.Unix(), 10),
 			"webhook-signature": webhook.SignStandard(p.secrets[source], id, now, []byte(body))},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: id, HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: path}}}
-	resp, err := p.ingest.Handle(context.Background(), req)
+	resp, err := p.ingest.Handle(testenv.AsFunction(context.Background(), "IngestFunction"), req)
 	if err != nil || resp.StatusCode != 202 {
 		p.t.Fatalf("POST %s: %d %s (%v)", path, resp.StatusCode, resp.Body, err)
 	}
@@ -134,14 +134,14 @@ func (p *pipeline) settle() {
 			return
 		}
 		if len(acts) > 0 {
-			resp, err := p.scorer.HandleStream(context.Background(), events.DynamoDBEvent{Records: acts})
+			resp, err := p.scorer.HandleStream(testenv.AsFunction(context.Background(), "ScoreFunction"), events.DynamoDBEvent{Records: acts})
 			if err != nil || len(resp.BatchItemFailures) > 0 {
 				p.t.Fatalf("score: %+v %v", resp, err)
 			}
 		}
 		if len(leads) > 0 {
 			p.toNotify += len(leads)
-			resp, err := p.notifier.HandleStream(context.Background(), events.DynamoDBEvent{Records: leads})
+			resp, err := p.notifier.HandleStream(testenv.AsFunction(context.Background(), "NotifyFunction"), events.DynamoDBEvent{Records: leads})
 			if err != nil || len(resp.BatchItemFailures) > 0 {
 				p.t.Fatalf("notify: %+v %v", resp, err)
 			}

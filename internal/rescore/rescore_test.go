@@ -115,7 +115,7 @@ func (f *fixture) record(leadID string, acts ...lead.Activity) []events.DynamoDB
 
 func (f *fixture) handle(recs []events.DynamoDBEventRecord) events.DynamoDBEventResponse {
 	f.t.Helper()
-	resp, err := f.scorer.HandleStream(context.Background(), events.DynamoDBEvent{Records: recs})
+	resp, err := f.scorer.HandleStream(testenv.AsFunction(context.Background(), "ScoreFunction"), events.DynamoDBEvent{Records: recs})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -358,7 +358,7 @@ func TestBatchItemFailuresNameTheFailedLeadsRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := s.HandleStream(context.Background(), events.DynamoDBEvent{Records: recs})
+	resp, err := s.HandleStream(testenv.AsFunction(context.Background(), "ScoreFunction"), events.DynamoDBEvent{Records: recs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestSampleEvent(t *testing.T) {
 		}
 		put(f.tables.Activities, item)
 	}
-	resp, err := f.scorer.HandleStream(context.Background(), ev)
+	resp, err := f.scorer.HandleStream(testenv.AsFunction(context.Background(), "ScoreFunction"), ev)
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("%+v %v", resp, err)
 	}
@@ -435,7 +435,7 @@ func TestATTLDeletionIsNotScored(t *testing.T) {
 	t.Parallel()
 	ev := ttlsample.Read(t, "events/score/ttl-expired.json", "ScoreFunction")
 	f := newFixture(t)
-	resp, err := f.scorer.HandleStream(context.Background(), ev)
+	resp, err := f.scorer.HandleStream(testenv.AsFunction(context.Background(), "ScoreFunction"), ev)
 	if err != nil || len(resp.BatchItemFailures) != 0 {
 		t.Errorf("%+v %v", resp, err)
 	}
@@ -449,7 +449,7 @@ func TestDecaySampleEvent(t *testing.T) {
 	if err != nil || !json.Valid(raw) {
 		t.Fatalf("sample: %v", err)
 	}
-	sum, err := f.scorer.HandleDecay(context.Background(), raw)
+	sum, err := f.scorer.HandleDecay(testenv.AsFunction(context.Background(), "DecayFunction"), raw)
 	if err != nil || !sum.Complete {
 		t.Errorf("decay on the sample = %+v, %v", sum, err)
 	}

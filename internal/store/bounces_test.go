@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/mailtag"
 	"github.com/handoff-sla/handoff/internal/outbox"
@@ -131,7 +132,7 @@ func TestABouncedSQLEmailOnDynamoDB(t *testing.T) {
 func TestOtherEmailsBounces(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	ctx := context.Background()
+	ctx := testenv.AsFunction(context.Background(), "BouncesFunction") // refused as IAM would refuse it
 	b := store.NewBounces(f.db, f.tables)
 	ref := mailtag.Ref{Kind: mailtag.KindReport, Month: "2026-11"}
 	id := fmt.Sprintf("feedback-%d", time.Now().UnixNano())

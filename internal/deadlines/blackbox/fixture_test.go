@@ -78,7 +78,7 @@ func (f *fx) set(t time.Time)  { f.mu.Lock(); f.now = t; f.mu.Unlock() }
 func (f *fx) run(at time.Time) deadlines.Result {
 	f.t.Helper()
 	f.set(at)
-	res, err := f.ch.Run(context.Background(), 0)
+	res, err := f.ch.Run(testenv.AsFunction(context.Background(), "DeadlinesFunction"), 0)
 	if err != nil {
 		f.t.Logf("run at %s: %v", at, err)
 	}

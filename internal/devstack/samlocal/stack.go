@@ -68,7 +68,7 @@ type Options struct {
 
 // NotEmulated lists what AWS does that the local stack does not, said once at start so nobody relies on it.
 var NotEmulated = []string{
-	"IAM: every function may call every table and service",
+	"IAM, but for DynamoDB: SES, SSM and Secrets Manager take any caller (each function's DynamoDB requests are checked against its role's statements)",
 	"SQS: on-failure destinations and dead-letter queues are files under .local/failures",
 	"EventBridge Scheduler delivery retries and dead-letter queue: delivery to a local function never fails (the function's own errors follow its EventInvokeConfig, as in Lambda)",
 	"reserved and account concurrency limits, throttling",
@@ -124,6 +124,7 @@ type Stack struct {
 	api       *http.Server
 	url       string
 	ses       *sesEmulator // SES's event publishing, in front of SES local (ses.go)
+	dynamo    *dynamoProxy // IAM for DynamoDB, in front of DynamoDB Local (dynamoiam.go)
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -176,6 +177,11 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.runCtx, s.cancel = runCtx, cancel
 	if err := s.startSES(s.resolver()); err != nil {
+		ln.Close()
+		s.Close()
+		return nil, err
+	}
+	if s.dynamo, err = s.startDynamoProxy(); err != nil {
 		ln.Close()
 		s.Close()
 		return nil, err
@@ -284,7 +290,7 @@ func (s *Stack) environments() (map[string][]string, error) {
 			"AWS_ACCESS_KEY_ID":               localaws.AccessKey,
 			"AWS_SECRET_ACCESS_KEY":           localaws.SecretKey,
 			"AWS_EC2_METADATA_DISABLED":       "true",
-			"AWS_ENDPOINT_URL_DYNAMODB":       s.opts.DynamoEndpoint,
+			"AWS_ENDPOINT_URL_DYNAMODB":       s.dynamo.endpoint(s.opts.DynamoEndpoint, f.LogicalID), // IAM checked there
 			"TZ":                              ":UTC",
 			"_HANDLER":                        "bootstrap",
 		}
@@ -738,6 +744,7 @@ func (s *Stack) Close() {
 	}
 	s.wg.Wait()
 	s.ses.close()
+	s.dynamo.close()
 	for _, f := range s.functions {
 		f.close()
 	}

@@ -28,6 +28,8 @@ type Template struct {
 	Layers     []Layer
 	// SESConfigurationSets are the AWS::SES::ConfigurationSet resources, each with its event destinations.
 	SESConfigurationSets []SESConfigurationSet
+	// Doc is the template's mapping as parsed (what the typed fields do not hold: the roles' policies).
+	Doc *yaml.Node
 }
 
 // SESConfigurationSet is an AWS::SES::ConfigurationSet: a name emails give (ConfigurationSetName) and where SES
@@ -186,7 +188,7 @@ func Parse(data []byte) (*Template, error) {
 		return nil, fmt.Errorf("not a template: the document is not a mapping")
 	}
 	root := doc.Content[0]
-	t := &Template{Parameters: map[string]string{}, Resources: map[string]string{}}
+	t := &Template{Parameters: map[string]string{}, Resources: map[string]string{}, Doc: root}
 	for name, p := range pairs(get(root, "Parameters")) {
 		if d := get(p, "Default"); d != nil {
 			t.Parameters[name] = d.Value

@@ -154,7 +154,8 @@ func SecretsEndpoint(t testing.TB) string {
 // DynamoDB is a client for DynamoDB Local.
 func DynamoDB(t testing.TB) *dynamodb.Client {
 	t.Helper()
-	return localaws.DynamoDB(DynamoEndpoint(t))
+	// Requests made with AsFunction's context are refused as IAM would refuse them (iam.go).
+	return dynamodb.New(localaws.DynamoDB(DynamoEndpoint(t)).Options(), withIAM)
 }
 
 // Tables creates a fresh copy of every table in template.yaml for this test and returns logical ID -> name.

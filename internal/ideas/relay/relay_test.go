@@ -98,7 +98,7 @@ func TestRelaySendsEachOnce(t *testing.T) {
 			f.record(ideas.Feedback, "timing", marker+" <script>alert(1)</script>\nligne 2")
 			f.record(ideas.Idea, "", marker+" un cas client")
 			for range 3 {
-				if _, err := f.relay(nil, at.Add(time.Minute)).Run(context.Background()); err != nil {
+				if _, err := f.relay(nil, at.Add(time.Minute)).Run(testenv.AsFunction(context.Background(), "DeadlinesFunction")); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -143,13 +143,13 @@ func TestRelayFailures(t *testing.T) {
 		if _, passed, err := f.store.StartMail(ctx, k, at); !passed || err != nil { // the sender died here
 			t.Fatal(passed, err)
 		}
-		if _, err := f.relay(nil, at.Add(handoff.InterruptedAfter)).Run(ctx); err != nil {
+		if _, err := f.relay(nil, at.Add(handoff.InterruptedAfter)).Run(testenv.AsFunction(ctx, "DeadlinesFunction")); err != nil {
 			t.Fatal(err)
 		}
 		if f.pending() != 1 {
 			t.Fatal("an email still in its sender's hands was given up")
 		}
-		if _, err := f.relay(nil, at.Add(handoff.InterruptedAfter+time.Second)).Run(ctx); err != nil {
+		if _, err := f.relay(nil, at.Add(handoff.InterruptedAfter+time.Second)).Run(testenv.AsFunction(ctx, "DeadlinesFunction")); err != nil {
 			t.Fatal(err)
 		}
 		r, _ := f.store.Get(ctx, k)
@@ -161,13 +161,13 @@ func TestRelayFailures(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, "fr")
 		f.record(ideas.Idea, "", "y")
-		if _, err := f.relay(fmt.Errorf("send: %w", outbox.ErrThrottled), at).Run(ctx); err == nil {
+		if _, err := f.relay(fmt.Errorf("send: %w", outbox.ErrThrottled), at).Run(testenv.AsFunction(ctx, "DeadlinesFunction")); err == nil {
 			t.Fatal("a refusal is not reported")
 		}
 		if f.pending() != 1 {
 			t.Fatal("a refused email left the pending list")
 		}
-		if _, err := f.relay(nil, at.Add(time.Minute)).Run(ctx); err != nil {
+		if _, err := f.relay(nil, at.Add(time.Minute)).Run(testenv.AsFunction(ctx, "DeadlinesFunction")); err != nil {
 			t.Fatal(err)
 		}
 		if f.sent.Load() != 1 || f.pending() != 0 {
@@ -178,11 +178,11 @@ func TestRelayFailures(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, "fr")
 		f.record(ideas.Idea, "", "z")
-		res, err := f.relay(errors.New("connection reset"), at).Run(ctx)
+		res, err := f.relay(errors.New("connection reset"), at).Run(testenv.AsFunction(ctx, "DeadlinesFunction"))
 		if err != nil || res.Sent != 0 {
 			t.Fatal(res, err)
 		}
-		if _, err := f.relay(nil, at.Add(time.Minute)).Run(ctx); err != nil {
+		if _, err := f.relay(nil, at.Add(time.Minute)).Run(testenv.AsFunction(ctx, "DeadlinesFunction")); err != nil {
 			t.Fatal(err)
 		}
 		if f.sent.Load() != 0 || f.pending() != 0 {
@@ -194,7 +194,7 @@ func TestRelayFailures(t *testing.T) {
 		f := newFixture(t, "en")
 		f.c.Recipients.MarketingOps = nil
 		f.record(ideas.Idea, "", "w")
-		res, err := f.relay(nil, at).Run(ctx)
+		res, err := f.relay(nil, at).Run(testenv.AsFunction(ctx, "DeadlinesFunction"))
 		if err != nil || res.Abandoned != 1 || f.sent.Load() != 0 || f.pending() != 0 {
 			t.Fatalf("%+v, %v, sent %d, pending %d", res, err, f.sent.Load(), f.pending())
 		}
@@ -212,7 +212,7 @@ func TestRelayRecordGone(t *testing.T) {
 		"sk": &types.AttributeValueMemberS{Value: "REP#" + s.RepID + "#" + s.ID}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := f.relay(nil, at).Run(ctx)
+	res, err := f.relay(nil, at).Run(testenv.AsFunction(ctx, "DeadlinesFunction"))
 	if err != nil || res != (relay.Result{}) || f.sent.Load() != 0 || f.pending() != 0 {
 		t.Fatalf("%+v, %v, sent %d, pending %d", res, err, f.sent.Load(), f.pending())
 	}
