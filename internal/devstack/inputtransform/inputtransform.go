@@ -82,6 +82,37 @@ func New(paths map[string]string, template string) (*Transformer, error) {
 	return t, nil
 }
 
+// FromTemplate is New for an InputTransformer as a template holds it, its intrinsic functions resolved: a mapping
+// of InputPathsMap (names to JSONPaths) and InputTemplate.
+func FromTemplate(v any) (*Transformer, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("a mapping of InputPathsMap and InputTemplate")
+	}
+	paths := map[string]string{}
+	for k, val := range m {
+		switch k {
+		case "InputPathsMap":
+			pm, ok := val.(map[string]any)
+			if !ok {
+				return nil, errors.New("InputPathsMap: a mapping of names to JSONPaths")
+			}
+			for name, p := range pm {
+				s, ok := p.(string)
+				if !ok {
+					return nil, fmt.Errorf("InputPathsMap: %s: a JSONPath string", name)
+				}
+				paths[name] = s
+			}
+		case "InputTemplate":
+		default:
+			return nil, fmt.Errorf("%s: not an InputTransformer property", k)
+		}
+	}
+	tpl, _ := m["InputTemplate"].(string)
+	return New(paths, tpl)
+}
+
 // parsePath reads the JSONPath subset EventBridge documents.
 func parsePath(p string) ([]step, error) {
 	if !strings.HasPrefix(p, "$") {

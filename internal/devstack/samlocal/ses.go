@@ -326,32 +326,7 @@ func ruleTransformer(r *samtemplate.Resolver, rule samtemplate.Rule) (*inputtran
 	if err != nil {
 		return nil, err
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, errors.New("a mapping of InputPathsMap and InputTemplate")
-	}
-	paths := map[string]string{}
-	for k, val := range m {
-		switch k {
-		case "InputPathsMap":
-			pm, ok := val.(map[string]any)
-			if !ok {
-				return nil, errors.New("InputPathsMap: a mapping of names to JSONPaths")
-			}
-			for name, p := range pm {
-				s, ok := p.(string)
-				if !ok {
-					return nil, fmt.Errorf("InputPathsMap: %s: a JSONPath string", name)
-				}
-				paths[name] = s
-			}
-		case "InputTemplate":
-		default:
-			return nil, fmt.Errorf("%s: not an InputTransformer property", k)
-		}
-	}
-	tpl, _ := m["InputTemplate"].(string)
-	return inputtransform.New(paths, tpl)
+	return inputtransform.FromTemplate(v)
 }
 
 // sesEvent is SES's event record for the message, as EventBridge wraps it (the documented shape: see
