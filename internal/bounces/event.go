@@ -86,8 +86,8 @@ func (r *Recipient) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Recipients is a bounce's or complaint's recipients: a JSON array, or a single recipient (a JSONPath wildcard
-// that EventBridge would render as one value when it matches one recipient is read all the same).
+// Recipients is a bounce's or complaint's recipients: a JSON array (SES's, or the rules' JSONPath wildcard's), or
+// a single recipient — not what EventBridge documents for a wildcard, read all the same rather than fail the event.
 type Recipients []Recipient
 
 // UnmarshalJSON reads an array of recipients, a single one, or null.

@@ -258,3 +258,30 @@ func TestTransformedSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestRecipientsDecode: SES's recipient objects, the transformer's bare addresses, a single one, none.
+func TestRecipientsDecode(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want []string
+		err  bool
+	}{
+		{in: `[{"emailAddress":"a@x","status":"5.1.1"},{"emailAddress":"b@x"}]`, want: []string{"a@x", "b@x"}},
+		{in: `["a@x","b@x"]`, want: []string{"a@x", "b@x"}},
+		{in: `"a@x"`, want: []string{"a@x"}},
+		{in: `null`},
+		{in: `[]`},
+		{in: `[7]`, err: true},
+	} {
+		var rs bounces.Recipients
+		err := json.Unmarshal([]byte(tc.in), &rs)
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.EmailAddress)
+		}
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, %v; want %v (error %v)", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
