@@ -62,7 +62,7 @@ func New(paths map[string]string, template string) (*Transformer, error) {
 	t := &Transformer{paths: map[string][]step{}, template: template}
 	for _, name := range sortedKeys(paths) {
 		if strings.HasPrefix(strings.ToUpper(name), "AWS.") {
-			return nil, fmt.Errorf("InputPathsMap: %s: a variable's name cannot start with AWS.", name)
+			return nil, fmt.Errorf("InputPathsMap: %s: a variable's name cannot start with \"AWS.\"", name)
 		}
 		steps, err := parsePath(paths[name])
 		if err != nil {
