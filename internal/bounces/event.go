@@ -1,6 +1,7 @@
 package bounces
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +13,11 @@ import (
 // Event is an SES email event as EventBridge delivers it (the configuration set's EventBridge destination, on the
 // default bus): the envelope, and in detail SES's event record — the same record SES publishes to SNS or
 // Firehose (eventType, mail, bounce | complaint). See events/bounces/ for samples in the documented shape.
+//
+// The rules in template.yaml (SesBounces, SesComplaints) pass it reduced by an input transformer to the fields
+// read here, in the same nesting, each recipient as its bare address (a JSONPath wildcard's array of strings);
+// both shapes decode (events/bounces/transformed/). Nothing else of the event reaches the function, so nothing
+// else lands on its failure queues.
 type Event struct {
 	Version    string    `json:"version"`
 	ID         string    `json:"id"`
@@ -42,25 +48,61 @@ type Mail struct {
 
 // Bounce is SES's bounce object.
 type Bounce struct {
-	BounceType        string      `json:"bounceType"` // Permanent | Transient | Undetermined
-	BounceSubType     string      `json:"bounceSubType"`
-	BouncedRecipients []Recipient `json:"bouncedRecipients"`
-	Timestamp         time.Time   `json:"timestamp"`
-	FeedbackID        string      `json:"feedbackId"`
+	BounceType        string     `json:"bounceType"` // Permanent | Transient | Undetermined
+	BounceSubType     string     `json:"bounceSubType"`
+	BouncedRecipients Recipients `json:"bouncedRecipients"`
+	Timestamp         time.Time  `json:"timestamp"`
+	FeedbackID        string     `json:"feedbackId"`
 }
 
 // Complaint is SES's complaint object.
 type Complaint struct {
-	ComplainedRecipients  []Recipient `json:"complainedRecipients"`
-	Timestamp             time.Time   `json:"timestamp"`
-	FeedbackID            string      `json:"feedbackId"`
-	ComplaintFeedbackType string      `json:"complaintFeedbackType"`
-	ComplaintSubType      *string     `json:"complaintSubType"`
+	ComplainedRecipients  Recipients `json:"complainedRecipients"`
+	Timestamp             time.Time  `json:"timestamp"`
+	FeedbackID            string     `json:"feedbackId"`
+	ComplaintFeedbackType string     `json:"complaintFeedbackType"`
+	ComplaintSubType      *string    `json:"complaintSubType"`
 }
 
 // Recipient is one address a bounce or complaint concerns (compared with the rep's, never stored or logged).
 type Recipient struct {
 	EmailAddress string `json:"emailAddress"`
+}
+
+// UnmarshalJSON reads SES's recipient object, or the bare address the rules' input transformer passes.
+func (r *Recipient) UnmarshalJSON(b []byte) error {
+	var addr string
+	if err := json.Unmarshal(b, &addr); err == nil {
+		r.EmailAddress = addr
+		return nil
+	}
+	var obj struct {
+		EmailAddress string `json:"emailAddress"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return fmt.Errorf("a recipient: an address or an object with emailAddress: %w", err)
+	}
+	r.EmailAddress = obj.EmailAddress
+	return nil
+}
+
+// Recipients is a bounce's or complaint's recipients: a JSON array (SES's, or the rules' JSONPath wildcard's), or
+// a single recipient — not what EventBridge documents for a wildcard, read all the same rather than fail the event.
+type Recipients []Recipient
+
+// UnmarshalJSON reads an array of recipients, a single one, or null.
+func (rs *Recipients) UnmarshalJSON(b []byte) error {
+	var list []Recipient
+	if err := json.Unmarshal(b, &list); err == nil {
+		*rs = list
+		return nil
+	}
+	var one Recipient
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	*rs = Recipients{one}
+	return nil
 }
 
 // The detail types SES gives its events on EventBridge, and the source.
@@ -95,7 +137,7 @@ func Read(ev Event) (Notice, error) {
 	}
 	d := ev.Detail
 	n := Notice{MessageID: d.Mail.MessageID, Tags: d.Mail.Tags}
-	var recipients []Recipient
+	var recipients Recipients
 	switch {
 	case ev.DetailType == DetailTypeBounce && d.EventType == "Bounce" && d.Bounce != nil:
 		b := d.Bounce

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/devstack/inputtransform"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
@@ -30,7 +31,9 @@ import (
 // the message's tags, SES's own ses:* tags, its message ID), wrapped as EventBridge delivers it ("Email Bounced",
 // "Email Complaint Received", source aws.ses), to every enabled EventBridge destination of the message's
 // configuration set whose event types include it; EventBridgeRule events whose pattern matches it invoke their
-// function asynchronously, with Lambda's retries (the function's EventInvokeConfig). POST /_local/ses/bounce
+// function asynchronously, with Lambda's retries (the function's EventInvokeConfig), with what the rule's
+// InputTransformer makes of the event, applied as EventBridge does (package inputtransform; one it cannot apply
+// so stops the start). POST /_local/ses/bounce
 // {"messageId": "…", "type": "permanent" | "transient" | "complaint"} publishes the same for any message sent
 // through the stack (its To recipients bounced), delivering it synchronously, once, to say what the functions
 // answered. Not emulated: the other simulator addresses (success, ooto, suppressionlist), SES's delays before a
@@ -66,9 +69,10 @@ type sesEmulator struct {
 }
 
 type compiledRule struct {
-	function string
-	event    string
-	pattern  *pattern
+	function    string
+	event       string
+	pattern     *pattern
+	transformer *inputtransform.Transformer // nil: the event itself
 }
 
 // startSES starts the proxy in front of SES local (o.SESEndpoint) and compiles the rules: a pattern the stack
@@ -99,7 +103,11 @@ func (s *Stack) startSES(r *samtemplate.Resolver) error {
 			if err != nil {
 				return fmt.Errorf("%s/%s: %w", def.LogicalID, rule.Event, err)
 			}
-			e.rules = append(e.rules, compiledRule{function: def.LogicalID, event: rule.Event, pattern: p})
+			tr, err := ruleTransformer(r, rule)
+			if err != nil {
+				return fmt.Errorf("%s/%s: InputTransformer: %w", def.LogicalID, rule.Event, err)
+			}
+			e.rules = append(e.rules, compiledRule{function: def.LogicalID, event: rule.Event, pattern: p, transformer: tr})
 		}
 	}
 	s.ses = e
@@ -275,12 +283,21 @@ func (e *sesEmulator) publish(ctx context.Context, m sentMail, kind string, to [
 		}
 		fn := e.s.functions[rule.function]
 		e.s.log.Info("SES event published", "function", rule.function, "event", rule.event, "messageId", m.MessageID, "type", kind)
-		if async {
-			e.s.invokeAsync(ctx, fn, rule.event, payload)
+		d := delivery{Function: rule.function, Event: rule.event}
+		input, err := rule.input(payload)
+		if err != nil {
+			// Not delivered: what AWS does with a target input that is not JSON is not documented; said, not guessed.
+			e.s.log.Error("the rule's input transformer gives no input a function can take: not delivered", "function", rule.function,
+				"event", rule.event, "messageId", m.MessageID, "error", err.Error())
+			d.Error = err.Error()
+			out = append(out, d)
 			continue
 		}
-		res, err := fn.invoke(ctx, newID(), payload)
-		d := delivery{Function: rule.function, Event: rule.event}
+		if async {
+			e.s.invokeAsync(ctx, fn, rule.event, input)
+			continue
+		}
+		res, err := fn.invoke(ctx, newID(), input)
 		if err != nil {
 			d.Error = err.Error()
 		} else if json.Valid(res) {
@@ -289,6 +306,27 @@ func (e *sesEmulator) publish(ctx context.Context, m sentMail, kind string, to [
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// input is what the rule's target gets for the event: the event, or what its input transformer makes of it.
+func (r compiledRule) input(event []byte) ([]byte, error) {
+	if r.transformer == nil {
+		return event, nil
+	}
+	return r.transformer.Apply(event)
+}
+
+// ruleTransformer is a rule's InputTransformer, resolved and checked (nil when it has none): one the stack cannot
+// apply as EventBridge does stops the start.
+func ruleTransformer(r *samtemplate.Resolver, rule samtemplate.Rule) (*inputtransform.Transformer, error) {
+	if rule.InputTransformer == nil {
+		return nil, nil
+	}
+	v, err := r.Value(rule.InputTransformer)
+	if err != nil {
+		return nil, err
+	}
+	return inputtransform.FromTemplate(v)
 }
 
 // sesEvent is SES's event record for the message, as EventBridge wraps it (the documented shape: see

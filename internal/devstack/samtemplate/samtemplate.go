@@ -163,6 +163,9 @@ type Rule struct {
 	Pattern *yaml.Node // the event pattern, unresolved (it may hold intrinsic functions)
 	Bus     string     // EventBusName; "" is the default bus
 	Enabled bool
+	// InputTransformer is the target's InputTransformer (InputPathsMap, InputTemplate), unresolved; nil when the
+	// function gets the event itself. Input and InputPath are refused: not run locally.
+	InputTransformer *yaml.Node
 }
 
 // Load reads and models a template file.
@@ -408,7 +411,13 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 			if get(ep, "Pattern") == nil {
 				return f, fmt.Errorf("event %s: no Pattern", ev)
 			}
-			f.Rules = append(f.Rules, Rule{Event: ev, Pattern: get(ep, "Pattern"), Enabled: valueOr(get(ep, "State"), "ENABLED") == "ENABLED"})
+			for _, k := range []string{"Input", "InputPath"} {
+				if get(ep, k) != nil {
+					return f, fmt.Errorf("event %s: %s is not run locally (InputTransformer is)", ev, k)
+				}
+			}
+			f.Rules = append(f.Rules, Rule{Event: ev, Pattern: get(ep, "Pattern"), Enabled: valueOr(get(ep, "State"), "ENABLED") == "ENABLED",
+				InputTransformer: get(ep, "InputTransformer")})
 		default:
 			return f, fmt.Errorf("event %s: type %s is not run locally", ev, typ)
 		}

@@ -23,7 +23,8 @@ func TestSESAndRules(t *testing.T) {
 		t.Errorf("configuration set %+v", cs)
 	}
 	fn, ok := tpl.Function("BouncesFunction")
-	if !ok || len(fn.Rules) != 1 || fn.Rules[0].Pattern == nil || !fn.Rules[0].Enabled {
+	if !ok || len(fn.Rules) != 2 || fn.Rules[0].Pattern == nil || !fn.Rules[0].Enabled || fn.Rules[0].InputTransformer == nil ||
+		fn.Rules[1].InputTransformer == nil {
 		t.Fatalf("BouncesFunction rules %+v", fn.Rules)
 	}
 	r := &Resolver{Params: map[string]string{"Stage": "dev"}, Resources: map[string]string{cs.LogicalID: "handoff-dev"}}
@@ -54,6 +55,24 @@ Resources:
       Events:
         E: {Type: EventBridgeRule, Properties: {EventBusName: custom, Pattern: {source: [x]}}}
 `, "only the default bus"},
+		{"a rule's Input (not run locally)", `
+Resources:
+  MirrorFunction:
+    Type: AWS::Serverless::Function
+    Metadata: {BuildMethod: makefile}
+    Properties:
+      Events:
+        E: {Type: EventBridgeRule, Properties: {Pattern: {source: [x]}, Input: '{"a": 1}'}}
+`, "Input is not run locally"},
+		{"a rule's InputPath (not run locally)", `
+Resources:
+  MirrorFunction:
+    Type: AWS::Serverless::Function
+    Metadata: {BuildMethod: makefile}
+    Properties:
+      Events:
+        E: {Type: EventBridgeRule, Properties: {Pattern: {source: [x]}, InputPath: $.detail}}
+`, "InputPath is not run locally"},
 	} {
 		if _, err := Parse([]byte(tc.doc)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
