@@ -695,6 +695,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		MoveClock   string
 		Invoke      string
 		Bounce      string
+		Idle        string
 		Routes      []string
 		Mappings    map[string]int // records delivered per mapping
 		Schedules   []sched
@@ -704,6 +705,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
 	out.Invoke = "POST " + s.url + "/_local/invoke/<function> with the payload as body (aws lambda invoke --payload)"
 	out.Bounce = "POST " + s.url + `/_local/ses/bounce {"messageId": "<SES message ID>", "type": "permanent" | "transient" | "complaint"}`
+	out.Idle = "GET " + s.url + "/_local/idle?wait=30s: 200 once idle (every stream drained, nothing running, no schedule due), 503 naming what is busy"
 	if o := s.clockOffset(); o != 0 {
 		out.ClockOffset = o.String()
 	}
