@@ -113,14 +113,7 @@ func (e *BusyError) Unwrap() error { return e.Cause }
 // Busy says what keeps the stack from being idle now; empty when it is idle (see the top of idle.go).
 func (s *Stack) Busy(ctx context.Context) []string {
 	before, busy, _ := s.act.snapshot()
-	now := s.now()
-	for _, sc := range s.schedules {
-		sc.mu.Lock()
-		if !sc.next.IsZero() && !sc.next.After(now) {
-			busy = append(busy, fmt.Sprintf("schedule %s/%s due at %s", sc.function, sc.def.Event, sc.next.UTC().Format(time.RFC3339)))
-		}
-		sc.mu.Unlock()
-	}
+	busy = append(busy, s.dueSchedules()...)
 	for _, p := range s.pollers {
 		if why := p.unfinished(ctx); why != "" {
 			busy = append(busy, "stream mapping "+p.name+": "+why)
@@ -132,6 +125,21 @@ func (s *Stack) Busy(ctx context.Context) []string {
 	return busy
 }
 
+// dueSchedules names the enabled schedules whose next firing is at or before the stack's clock: about to fire.
+// (A firing under way is counted as activity before the schedule's next firing moves on.)
+func (s *Stack) dueSchedules() []string {
+	var due []string
+	now := s.now()
+	for _, sc := range s.schedules {
+		sc.mu.Lock()
+		if !sc.next.IsZero() && !sc.next.After(now) {
+			due = append(due, fmt.Sprintf("schedule %s/%s due at %s", sc.function, sc.def.Event, sc.next.UTC().Format(time.RFC3339)))
+		}
+		sc.mu.Unlock()
+	}
+	return due
+}
+
 // WaitIdle returns once the stack is idle: every stream drained, no invocation in flight or pending, no schedule
 // due (see the top of idle.go). When ctx ends first it returns a *BusyError naming what was still busy.
 // Waiting for idle, then asserting, is how a test proves that nothing more arrives: a duplicate sent late
@@ -139,13 +147,24 @@ func (s *Stack) Busy(ctx context.Context) []string {
 func (s *Stack) WaitIdle(ctx context.Context) error {
 	recheck := min(s.opts.PollInterval, 50*time.Millisecond)
 	for {
-		_, _, changed := s.act.snapshot()
-		busy := s.Busy(ctx)
+		_, busy, changed := s.act.snapshot()
+		busy = append(busy, s.dueSchedules()...)
 		if len(busy) == 0 {
-			return nil
+			// Only then are the streams read again (a few requests per shard): not while a function runs.
+			if busy = s.Busy(ctx); len(busy) == 0 {
+				return nil
+			}
 		}
 		select {
 		case <-ctx.Done():
+			// Say everything that is busy, streams included, as a last check.
+			last, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if all := s.Busy(last); len(all) > 0 {
+				busy = all
+			} else if last.Err() == nil {
+				return nil
+			}
 			return &BusyError{Busy: busy, Cause: ctx.Err()}
 		case <-changed:
 		case <-time.After(recheck):
