@@ -60,6 +60,7 @@ func run(ctx context.Context, o runOptions, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "  Move clock   curl -X POST '%s/_local/clock?offset=72h'   (schedules and functions; watch deadlines fall due)\n", stack.URL())
 	fmt.Fprintf(out, "  Bounce       curl -X POST %s/_local/ses/bounce -d '{\"messageId\":\"<from the mail viewer>\"}'   (or a rep's email bounce@simulator.amazonses.com in the contract)\n", stack.URL())
+	fmt.Fprintf(out, "  Idle         curl '%s/_local/idle?wait=30s'   (200 once every stream is drained, nothing runs and no schedule is due; 503 names what is busy)\n", stack.URL())
 	fmt.Fprintln(out, "Not emulated (AWS does it, this stack does not):")
 	for _, n := range stack.NotEmulated() {
 		fmt.Fprintln(out, "  - "+n)

@@ -148,33 +148,27 @@ func (cl *client) mails(ctx context.Context) ([]Mail, error) {
 	return store.Emails, nil
 }
 
-// settle waits until the stack's stream mappings have delivered nothing more for a while: what was sent has been
-// recorded, so that moving the clock (which restarts every function) interrupts nothing.
+// settle waits until the stack is idle (GET /_local/idle: every stream record finished, no invocation in flight
+// or pending, no schedule due): what was sent has been recorded, so that moving the clock (which restarts every
+// function) interrupts nothing.
 func (cl *client) settle(ctx context.Context) error {
-	last, same := -1, 0
-	for same < 3 {
-		resp, err := cl.do(ctx, http.MethodGet, cl.stack+"/_local/", nil, nil)
+	for {
+		resp, err := cl.do(ctx, http.MethodGet, cl.stack+"/_local/idle?wait=30s", nil, nil)
 		if err != nil {
 			return err
 		}
-		var d struct{ Mappings map[string]int }
-		if err := json.Unmarshal([]byte(resp.body), &d); err != nil {
-			return fmt.Errorf("the stack's description: %w", err)
-		}
-		n := 0
-		for _, v := range d.Mappings {
-			n += v
-		}
-		if n == last {
-			same++
-		} else {
-			last, same = n, 0
-		}
-		if err := sleep(ctx, 250*time.Millisecond); err != nil {
-			return err
+		switch resp.status {
+		case http.StatusOK:
+			return nil
+		case http.StatusServiceUnavailable:
+			// Still busy after 30 s (a long retry): ask again until the demo's own deadline.
+			if ctx.Err() != nil {
+				return fmt.Errorf("the stack is still busy: %s", resp.body)
+			}
+		default:
+			return fmt.Errorf("the stack's idle signal: %d %s", resp.status, resp.body)
 		}
 	}
-	return nil
 }
 
 type answer struct {

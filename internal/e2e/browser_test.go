@@ -99,6 +99,9 @@ func startStack(t *testing.T, locale string, replace ...string) *stack {
 		DynamoEndpoint: testenv.DynamoEndpoint(t), SESEndpoint: testenv.SESEndpoint(t), SecretsEndpoint: testenv.SecretsEndpoint(t),
 		StateDir:     t.TempDir(),
 		PollInterval: 50 * time.Millisecond, Logs: io.MultiWriter(testenv.LogWriter(t), logs),
+		// Lambda waits a minute, then two, before retrying a failed asynchronous invocation (a scheduled run cut
+		// by a clock move): the tests wait for the stack to be idle, which includes those retries.
+		AsyncRetryDelay: func(attempt int) time.Duration { return 200 * time.Millisecond << attempt },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +160,19 @@ func (s *stack) handoff(id string) handoff.Handoff {
 
 var str = testenv.Attr
 
+// idle waits until the stack is idle (samlocal's WaitIdle: every stream record finished, no invocation in flight
+// or pending, no schedule due): then what the tests read is all that will arrive, and "exactly one email" means
+// it. A duplicate sent late keeps the stack busy until it is sent, so it is counted.
+func (s *stack) idle() {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := s.WaitIdle(ctx); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// waitFor polls for something expected to arrive, for at most a minute.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)

@@ -37,7 +37,7 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 				t.Helper()
 				var m []testenv.Mail
 				waitFor(t, fmt.Sprintf("%d emails", n), func() bool { m = testenv.Mails(t, company); return len(m) >= n })
-				time.Sleep(300 * time.Millisecond) // nothing more arrives
+				s.idle() // nothing more arrives
 				if m = testenv.Mails(t, company); len(m) != n {
 					t.Fatalf("%d emails, want %d", len(m), n)
 				}

@@ -99,6 +99,7 @@ func TestContentDigestThroughTheStack(t *testing.T) {
 				}()
 			}
 			wg.Wait()
+			s.idle()
 			for id, m := range digests() {
 				if len(m) != 1 {
 					t.Errorf("%s has %d digests after the schedule fired again", id, len(m))

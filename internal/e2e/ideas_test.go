@@ -38,14 +38,13 @@ func TestIdeaFromTheSQLEmail(t *testing.T) {
 			out := s.post("site-contact", "submissions", "fi-"+tc.locale, `{"E-mail professionnel":"`+email+`","Prénom":"Marc","Nom":"Roux","Société":"ACME Industrie","Fonction":"Directeur technique","Effectif":"250-499","Pays":"France"}`)
 			id := out["leadId"].(string)
 			s.post("tracking", "activities", "ti-"+tc.locale, `{"email":"`+email+`","type":"demo_request"}`)
-			var sql testenv.Mail
-			waitFor(t, "the SQL email", func() bool {
-				m := testenv.Mails(t, id)
-				if len(m) == 1 {
-					sql = m[0]
-				}
-				return len(m) == 1
-			})
+			waitFor(t, "the SQL email", func() bool { return len(testenv.Mails(t, id)) >= 1 })
+			s.idle()
+			sqls := testenv.Mails(t, id)
+			if len(sqls) != 1 {
+				t.Fatalf("%d SQL emails, want 1", len(sqls))
+			}
+			sql := sqls[0]
 			var link string
 			for _, line := range strings.Split(sql.Body.Text, "\n") {
 				if i := strings.Index(line, s.URL()+"/v1/ideas/"); i >= 0 {
@@ -109,6 +108,7 @@ func TestIdeaFromTheSQLEmail(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			s.idle()
 			ops := testenv.Mails(t, marker)
 			if len(ops) != 1 {
 				t.Fatalf("marketing ops received %d emails, want 1", len(ops))

@@ -209,7 +209,7 @@ func TestMonthlyReportThroughTheStack(t *testing.T) {
 				t.Fatalf("re-send: %s %v", out, err)
 			}
 			waitFor(t, "the re-sent copy", func() bool { mails = reportMails(); return len(mails) >= 2 })
-			time.Sleep(500 * time.Millisecond) // nothing more arrives
+			s.idle() // nothing more arrives
 			if mails = reportMails(); len(mails) != 2 || mails[1].Body.Text == m.Body.Text {
 				t.Fatalf("%d emails after a second firing and one re-send, want 2 (the second marked as a re-send)", len(mails))
 			}

@@ -38,6 +38,7 @@ type function struct {
 	env      []string
 	logs     io.Writer
 	maxProcs int
+	act      *activity // the stack's idle accounting (idle.go); nil counts nothing
 
 	mu      sync.Mutex
 	pending []*invocation
@@ -86,6 +87,7 @@ func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 
 // invoke runs one invocation under a request ID: Lambda's retries of an asynchronous invocation keep its ID.
 func (f *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
+	defer f.act.begin("invocation of " + f.def.LogicalID)()
 	inv := &invocation{id: id, payload: payload, picked: make(chan *proc, 1), result: make(chan result, 1)}
 	f.mu.Lock()
 	if f.closed {

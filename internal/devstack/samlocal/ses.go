@@ -181,7 +181,10 @@ func (e *sesEmulator) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	rec := &recorder{ResponseWriter: w}
+	// SES local's answer is held until the event it causes is counted (idle.go): the function must not see its
+	// email accepted, and end, before the stack knows a bounce is on its way.
+	rec := &recorder{header: http.Header{}}
+	defer rec.flush(w)
 	e.proxy.ServeHTTP(rec, r)
 	var out struct{ MessageId string }
 	if rec.status/100 != 2 || json.Unmarshal(rec.body.Bytes(), &out) != nil || out.MessageId == "" {
@@ -212,28 +215,46 @@ func (e *sesEmulator) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if kind != "" {
+		done := e.s.act.begin("SES " + kind + " event of " + m.MessageID + " to EventBridge (with Lambda's retries)")
 		e.s.wg.Add(1)
 		go func() {
 			defer e.s.wg.Done()
-			e.publish(e.s.runCtx, m, kind, to, true)
+			defer done()
+			_, _ = e.publish(e.s.runCtx, m, kind, to, true)
 		}()
 	}
 }
 
-// recorder keeps the answer the proxy passes on, to read SES local's message ID.
+// recorder keeps the proxy's answer, to read SES local's message ID before passing it on (flush).
 type recorder struct {
-	http.ResponseWriter
+	header http.Header
 	status int
 	body   bytes.Buffer
 }
 
-func (r *recorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+}
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
+	return r.body.Write(b)
+}
+
+// flush passes the answer on.
+func (r *recorder) flush(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	w.WriteHeader(r.status)
+	_, _ = w.Write(r.body.Bytes())
 }
 
 // bareAddress is the address of "Name <a@b>" or "a@b".

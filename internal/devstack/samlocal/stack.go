@@ -125,6 +125,7 @@ type Stack struct {
 	url       string
 	ses       *sesEmulator // SES's event publishing, in front of SES local (ses.go)
 	dynamo    *dynamoProxy // IAM for DynamoDB, in front of DynamoDB Local (dynamoiam.go)
+	act       *activity    // what keeps the stack busy, for WaitIdle (idle.go)
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -163,7 +164,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if logs == nil {
 		logs = io.Discard
 	}
-	s := &Stack{opts: o, offset: o.ClockOffset, reclock: make(chan struct{}), functions: map[string]*function{}, log: slog.New(slog.NewTextHandler(logs, nil))}
+	s := &Stack{opts: o, offset: o.ClockOffset, reclock: make(chan struct{}), functions: map[string]*function{}, act: newActivity(), log: slog.New(slog.NewTextHandler(logs, nil))}
 	addr := o.APIAddr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -200,6 +201,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	for _, def := range o.Template.Functions {
 		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
+		s.functions[def.LogicalID].act = s.act
 	}
 	if err := s.startPollers(runCtx); err != nil {
 		ln.Close()
@@ -391,7 +393,7 @@ func (s *Stack) startPollers(ctx context.Context) error {
 			}
 			p := &poller{
 				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, fn: s.functions[def.LogicalID],
-				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff,
+				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act,
 				failures: filepath.Join(s.opts.StateDir, "failures", def.LogicalID+"-"+st.Event+".jsonl"),
 			}
 			s.pollers = append(s.pollers, p)
@@ -482,9 +484,12 @@ func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
 			continue
 		case <-time.After(next.Sub(now)):
 		}
+		// Counted before sc.next moves on, so that the idle check sees the firing either due or pending.
+		done := s.act.begin("schedule " + sc.function + "/" + sc.def.Event + " firing (with Lambda's retries)")
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
+			defer done()
 			s.fireAsync(ctx, sc, next)
 		}()
 	}
@@ -649,6 +654,7 @@ func (s *Stack) serve(ln net.Listener) {
 		_, _ = w.Write(out)
 	})
 	mux.HandleFunc("POST /_local/ses/bounce", s.ses.injectBounce)
+	mux.HandleFunc("GET /_local/idle", s.serveIdle)
 	mux.HandleFunc("POST /_local/invoke/{function}", func(w http.ResponseWriter, r *http.Request) {
 		// `aws lambda invoke --payload` (a synchronous invocation, which Lambda caps at 6 MB of payload).
 		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 6<<20))
@@ -689,6 +695,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 		MoveClock   string
 		Invoke      string
 		Bounce      string
+		Idle        string
 		Routes      []string
 		Mappings    map[string]int // records delivered per mapping
 		Schedules   []sched
@@ -698,6 +705,7 @@ func (s *Stack) describe(w http.ResponseWriter, _ *http.Request) {
 	out.MoveClock = "POST " + s.url + "/_local/clock?offset=<duration from the real clock, e.g. 72h>"
 	out.Invoke = "POST " + s.url + "/_local/invoke/<function> with the payload as body (aws lambda invoke --payload)"
 	out.Bounce = "POST " + s.url + `/_local/ses/bounce {"messageId": "<SES message ID>", "type": "permanent" | "transient" | "complaint"}`
+	out.Idle = "GET " + s.url + "/_local/idle?wait=30s: 200 once idle (every stream drained, nothing running, no schedule due), 503 naming what is busy"
 	if o := s.clockOffset(); o != 0 {
 		out.ClockOffset = o.String()
 	}

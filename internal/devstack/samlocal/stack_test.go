@@ -66,8 +66,12 @@ func start(t *testing.T, opts Options, seed func(db *dynamodb.Client, tables map
 	opts.DynamoEndpoint = testenv.DynamoEndpoint(t)
 	opts.StateDir = t.TempDir()
 	opts.Logs = logs
-	opts.PollInterval = 50 * time.Millisecond
-	opts.RetryBackoff = func(int) time.Duration { return 10 * time.Millisecond }
+	if opts.PollInterval == 0 {
+		opts.PollInterval = 50 * time.Millisecond
+	}
+	if opts.RetryBackoff == nil {
+		opts.RetryBackoff = func(int) time.Duration { return 10 * time.Millisecond }
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	s, err := Start(ctx, opts)

@@ -42,15 +42,27 @@ type poller struct {
 	failures string // file the on-failure destination's records are appended to
 	backoff  func(attempt int) time.Duration
 
+	act *activity // the stack's idle accounting (idle.go); nil counts nothing
+
 	mu        sync.Mutex
 	delivered int // records handed to the function successfully (for tests and the status page)
+	// What the idle check reads (idle.go): the stream, whether its shards were listed once, and each shard's
+	// progress. Only the loop writes them, under mu.
+	arn     string
+	started bool
+	shards  map[string]*shardState
 }
 
 type shardState struct {
 	iterator *string
 	parent   string
-	done     bool
 	lastSeq  string // the last record read, to resume after a lost iterator
+	// Under poller.mu: the last record finished (delivered, filtered out, or sent to the on-failure destination)
+	// and whether the shard is closed and every record of it finished. A record is finished only once the
+	// batch that holds it is: whatever holds records back (a batching window, retries, bisection, concurrent
+	// batches) must move doneSeq only past records that are.
+	doneSeq string
+	done    bool
 }
 
 func (p *poller) run(ctx context.Context) {
@@ -70,6 +82,9 @@ func (p *poller) loop(ctx context.Context) error {
 		return fmt.Errorf("table %s has no stream", p.table)
 	}
 	shards := map[string]*shardState{}
+	p.mu.Lock()
+	p.arn, p.shards = arn, shards
+	p.mu.Unlock()
 	first := true
 	var lastDiscovery time.Time
 	for ctx.Err() == nil {
@@ -77,11 +92,16 @@ func (p *poller) loop(ctx context.Context) error {
 			if err := p.discover(ctx, arn, shards, first); err != nil {
 				return err
 			}
+			if first {
+				p.mu.Lock()
+				p.started = true
+				p.mu.Unlock()
+			}
 			first, lastDiscovery = false, time.Now()
 		}
 		got := 0
 		for id, s := range shards {
-			if s.done || s.iterator == nil {
+			if s.iterator == nil {
 				continue
 			}
 			if parent, ok := shards[s.parent]; ok && !parent.done {
@@ -107,11 +127,15 @@ func (p *poller) loop(ctx context.Context) error {
 				s.lastSeq = aws.ToString(out.Records[n-1].Dynamodb.SequenceNumber)
 			}
 			s.iterator = out.NextShardIterator
-			if s.iterator == nil {
-				s.done = true
-			}
 			got += len(out.Records)
 			p.handle(ctx, arn, out.Records)
+			if ctx.Err() != nil {
+				return nil // the page may not be finished: it is not marked so
+			}
+			p.mu.Lock()
+			s.doneSeq, s.done = s.lastSeq, s.iterator == nil
+			p.mu.Unlock()
+			p.act.bump()
 		}
 		if got == 0 {
 			select {
@@ -154,23 +178,55 @@ func (p *poller) discover(ctx context.Context, arn string, shards map[string]*sh
 				continue
 			}
 			// Shards present at start begin where the template says; shards born later are read whole.
-			position := types.ShardIteratorTypeTrimHorizon
+			in := &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: sh.ShardId, ShardIteratorType: types.ShardIteratorTypeTrimHorizon}
+			var latest string
 			if first && p.cfg.StartingPosition == "LATEST" {
-				position = types.ShardIteratorTypeLatest
+				// LATEST, as the sequence number of the shard's last record: the idle check (idle.go) must know
+				// which records the mapping skipped, which an iterator of type LATEST does not say.
+				if latest, err = p.lastSequence(ctx, arn, sh.ShardId); err != nil {
+					return err
+				}
+				if latest != "" {
+					in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeAfterSequenceNumber, aws.String(latest)
+				}
 			}
-			it, err := p.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{
-				StreamArn: aws.String(arn), ShardId: sh.ShardId, ShardIteratorType: position,
-			})
+			it, err := p.streams.GetShardIterator(ctx, in)
 			if err != nil {
 				return fmt.Errorf("shard iterator %s: %w", id, err)
 			}
-			shards[id] = &shardState{iterator: it.ShardIterator, parent: aws.ToString(sh.ParentShardId)}
+			p.mu.Lock()
+			shards[id] = &shardState{iterator: it.ShardIterator, parent: aws.ToString(sh.ParentShardId), lastSeq: latest, doneSeq: latest}
+			p.mu.Unlock()
 		}
 		start = out.StreamDescription.LastEvaluatedShardId
 		if start == nil {
 			return nil
 		}
 	}
+}
+
+// lastSequence reads a shard to its end and returns the sequence number of its last record ("" when it has none).
+func (p *poller) lastSequence(ctx context.Context, arn string, shard *string) (string, error) {
+	it, err := p.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(arn), ShardId: shard, ShardIteratorType: types.ShardIteratorTypeTrimHorizon})
+	if err != nil {
+		return "", fmt.Errorf("shard iterator %s: %w", aws.ToString(shard), err)
+	}
+	last, iter := "", it.ShardIterator
+	for iter != nil {
+		out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: iter, Limit: aws.Int32(1000)})
+		var trimmed *types.TrimmedDataAccessException
+		if errors.As(err, &trimmed) && last == "" {
+			return "", nil // DynamoDB Local's answer for a shard with no record yet
+		}
+		if err != nil {
+			return "", fmt.Errorf("read shard %s: %w", aws.ToString(shard), err)
+		}
+		if len(out.Records) == 0 {
+			break
+		}
+		last, iter = aws.ToString(out.Records[len(out.Records)-1].Dynamodb.SequenceNumber), out.NextShardIterator
+	}
+	return last, nil
 }
 
 // handle filters and batches one GetRecords page, then delivers the batches in order.
