@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 // codeServices are the services whose actions the code's calls decide; every other action of a role must be
@@ -121,7 +123,7 @@ func compare(f *function, u usage) []string {
 					}
 				}
 			case strings.HasPrefix(a, "ses:"):
-				if child(child(st.Condition, "StringLike"), "ses:FromAddress") == nil {
+				if samtemplate.Child(samtemplate.Child(st.Condition, "StringLike"), "ses:FromAddress") == nil {
 					fail("%s: %s without a ses:FromAddress condition", where, a)
 				}
 				for _, r := range st.Resources {

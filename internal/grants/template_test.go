@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -47,19 +49,6 @@ type function struct {
 	OwnRole    bool     // Role: names an AWS::IAM::Role of the template
 }
 
-// child is a mapping node's value under key (nil when absent).
-func child(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 // items is a sequence's elements, or a scalar as a one-element list.
 func items(n *yaml.Node) []*yaml.Node {
 	switch {
@@ -77,8 +66,8 @@ func getAtt(n *yaml.Node) (string, string, bool) {
 	switch {
 	case n.Tag == "!GetAtt":
 		arg = n
-	case child(n, "Fn::GetAtt") != nil:
-		arg = child(n, "Fn::GetAtt")
+	case samtemplate.Child(n, "Fn::GetAtt") != nil:
+		arg = samtemplate.Child(n, "Fn::GetAtt")
 	default:
 		return "", "", false
 	}
@@ -97,7 +86,7 @@ func ref(n *yaml.Node) string {
 	if n.Tag == "!Ref" {
 		return n.Value
 	}
-	if r := child(n, "Ref"); r != nil {
+	if r := samtemplate.Child(n, "Ref"); r != nil {
 		return r.Value
 	}
 	return ""
@@ -125,9 +114,9 @@ func resources(n *yaml.Node) ([]resource, error) {
 			continue
 		}
 		text := r.Value
-		if r.Tag == "!Sub" || child(r, "Fn::Sub") != nil {
+		if r.Tag == "!Sub" || samtemplate.Child(r, "Fn::Sub") != nil {
 			if r.Tag != "!Sub" {
-				text = child(r, "Fn::Sub").Value
+				text = samtemplate.Child(r, "Fn::Sub").Value
 			}
 			// "${SlaTable.Arn}/index/due-checks": a resource of the template and a suffix.
 			if strings.HasPrefix(text, "${") {
@@ -152,17 +141,17 @@ func resources(n *yaml.Node) ([]resource, error) {
 func readStatements(list *yaml.Node) ([]statement, error) {
 	var out []statement
 	for _, s := range items(list) {
-		st := statement{Line: s.Line, Condition: child(s, "Condition")}
-		if sid := child(s, "Sid"); sid != nil {
+		st := statement{Line: s.Line, Condition: samtemplate.Child(s, "Condition")}
+		if sid := samtemplate.Child(s, "Sid"); sid != nil {
 			st.Sid = sid.Value
 		}
-		if e := child(s, "Effect"); e == nil || e.Value != "Allow" {
+		if e := samtemplate.Child(s, "Effect"); e == nil || e.Value != "Allow" {
 			return nil, fmt.Errorf("line %d: only Allow statements are read", s.Line)
 		}
-		for _, a := range items(child(s, "Action")) {
+		for _, a := range items(samtemplate.Child(s, "Action")) {
 			st.Actions = append(st.Actions, a.Value)
 		}
-		rs, err := resources(child(s, "Resource"))
+		rs, err := resources(samtemplate.Child(s, "Resource"))
 		if err != nil {
 			return nil, err
 		}
@@ -182,52 +171,52 @@ func readTemplate(data []byte) (map[string]*function, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	res := child(doc.Content[0], "Resources")
+	res := samtemplate.Child(doc.Content[0], "Resources")
 	out := map[string]*function{}
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
-		if child(r, "Type").Value != "AWS::Serverless::Function" {
+		if samtemplate.Child(r, "Type").Value != "AWS::Serverless::Function" {
 			continue
 		}
 		f := &function{Logical: id, Name: strings.ToLower(strings.TrimSuffix(id, "Function"))}
 		out[f.Name] = f
-		props := child(r, "Properties")
-		f.LogGroup = ref(child(child(props, "LoggingConfig"), "LogGroup"))
-		if q, _, ok := onFailure(child(props, "EventInvokeConfig")); ok {
+		props := samtemplate.Child(r, "Properties")
+		f.LogGroup = ref(samtemplate.Child(samtemplate.Child(props, "LoggingConfig"), "LogGroup"))
+		if q, _, ok := onFailure(samtemplate.Child(props, "EventInvokeConfig")); ok {
 			f.OnFailure = append(f.OnFailure, q)
 		}
-		events := child(props, "Events")
+		events := samtemplate.Child(props, "Events")
 		for j := 0; events != nil && j+1 < len(events.Content); j += 2 {
 			e := events.Content[j+1]
-			if child(e, "Type").Value != "DynamoDB" {
+			if samtemplate.Child(e, "Type").Value != "DynamoDB" {
 				continue
 			}
-			table, attr, ok := getAtt(child(child(e, "Properties"), "Stream"))
+			table, attr, ok := getAtt(samtemplate.Child(samtemplate.Child(e, "Properties"), "Stream"))
 			if !ok || attr != "StreamArn" {
 				return nil, fmt.Errorf("%s: a stream this test cannot read (line %d)", id, e.Line)
 			}
 			f.Streams = append(f.Streams, table)
-			if q, _, ok := onFailure(child(e, "Properties")); ok {
+			if q, _, ok := onFailure(samtemplate.Child(e, "Properties")); ok {
 				f.OnFailure = append(f.OnFailure, q)
 			}
 		}
-		if role := child(props, "Role"); role != nil {
+		if role := samtemplate.Child(props, "Role"); role != nil {
 			l, a, ok := getAtt(role)
-			rr := child(res, l)
-			if !ok || a != "Arn" || rr == nil || child(rr, "Type").Value != "AWS::IAM::Role" {
+			rr := samtemplate.Child(res, l)
+			if !ok || a != "Arn" || rr == nil || samtemplate.Child(rr, "Type").Value != "AWS::IAM::Role" {
 				f.Problems = append(f.Problems, fmt.Sprintf("line %d: Role is not !GetAtt <an AWS::IAM::Role of the template>.Arn", role.Line))
 				continue
 			}
 			f.OwnRole = true
-			rp := child(rr, "Properties")
-			if m := child(rp, "ManagedPolicyArns"); m != nil {
+			rp := samtemplate.Child(rr, "Properties")
+			if m := samtemplate.Child(rp, "ManagedPolicyArns"); m != nil {
 				f.Problems = append(f.Problems, fmt.Sprintf("%s: managed policies (line %d) grant what no test compares with the code", l, m.Line))
 			}
-			if child(props, "Policies") != nil {
+			if samtemplate.Child(props, "Policies") != nil {
 				f.Problems = append(f.Problems, "Policies beside Role: SAM ignores them")
 			}
-			for _, p := range items(child(rp, "Policies")) {
-				sts, err := readStatements(child(child(p, "PolicyDocument"), "Statement"))
+			for _, p := range items(samtemplate.Child(rp, "Policies")) {
+				sts, err := readStatements(samtemplate.Child(samtemplate.Child(p, "PolicyDocument"), "Statement"))
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", l, err)
 				}
@@ -238,16 +227,16 @@ func readTemplate(data []byte) (map[string]*function, error) {
 		if len(f.Streams) > 0 {
 			f.Problems = append(f.Problems, "a DynamoDB event without a Role of its own: SAM would attach AWSLambdaDynamoDBExecutionRole (every stream of the account)")
 		}
-		for _, p := range items(child(props, "Policies")) {
+		for _, p := range items(samtemplate.Child(props, "Policies")) {
 			switch {
-			case child(p, "Statement") != nil:
-				sts, err := readStatements(child(p, "Statement"))
+			case samtemplate.Child(p, "Statement") != nil:
+				sts, err := readStatements(samtemplate.Child(p, "Statement"))
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", id, err)
 				}
 				f.Statements = append(f.Statements, sts...)
-			case child(p, "SQSSendMessagePolicy") != nil:
-				q, _, ok := getAtt(child(child(p, "SQSSendMessagePolicy"), "QueueName"))
+			case samtemplate.Child(p, "SQSSendMessagePolicy") != nil:
+				q, _, ok := getAtt(samtemplate.Child(samtemplate.Child(p, "SQSSendMessagePolicy"), "QueueName"))
 				if !ok {
 					return nil, fmt.Errorf("%s: SQSSendMessagePolicy's QueueName is not !GetAtt <queue>.QueueName (line %d)", id, p.Line)
 				}
@@ -263,7 +252,7 @@ func readTemplate(data []byte) (map[string]*function, error) {
 
 // onFailure is the queue an on-failure destination names (DestinationConfig.OnFailure.Destination: !GetAtt Q.Arn).
 func onFailure(n *yaml.Node) (string, string, bool) {
-	d := child(child(child(n, "DestinationConfig"), "OnFailure"), "Destination")
+	d := samtemplate.Child(samtemplate.Child(samtemplate.Child(n, "DestinationConfig"), "OnFailure"), "Destination")
 	if d == nil {
 		return "", "", false
 	}

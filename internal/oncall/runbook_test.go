@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/handoff-sla/handoff/internal/deadlines"
@@ -23,18 +25,6 @@ type resource struct {
 	id    string
 	typ   string
 	props *yaml.Node
-}
-
-func get(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 func value(n *yaml.Node) string {
@@ -66,10 +56,10 @@ func loadTemplate(t *testing.T) (root *yaml.Node, resources []resource) {
 		t.Fatal(err)
 	}
 	root = doc.Content[0]
-	res := get(root, "Resources")
+	res := samtemplate.Child(root, "Resources")
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		r := res.Content[i+1]
-		resources = append(resources, resource{id: res.Content[i].Value, typ: value(get(r, "Type")), props: get(r, "Properties")})
+		resources = append(resources, resource{id: res.Content[i].Value, typ: value(samtemplate.Child(r, "Type")), props: samtemplate.Child(r, "Properties")})
 	}
 	return root, resources
 }
@@ -87,10 +77,10 @@ func alarms(t *testing.T, resources []resource) map[string]alarm {
 		if r.typ != "AWS::CloudWatch::Alarm" {
 			continue
 		}
-		a := alarm{id: r.id, namespace: tagged(get(r.props, "Namespace")), metric: value(get(r.props, "MetricName")), dims: map[string]string{}}
-		if d := get(r.props, "Dimensions"); d != nil {
+		a := alarm{id: r.id, namespace: tagged(samtemplate.Child(r.props, "Namespace")), metric: value(samtemplate.Child(r.props, "MetricName")), dims: map[string]string{}}
+		if d := samtemplate.Child(r.props, "Dimensions"); d != nil {
 			for _, dim := range d.Content {
-				a.dims[value(get(dim, "Name"))] = tagged(get(dim, "Value"))
+				a.dims[value(samtemplate.Child(dim, "Name"))] = tagged(samtemplate.Child(dim, "Value"))
 			}
 		}
 		out[r.id] = a
@@ -106,10 +96,10 @@ func alarms(t *testing.T, resources []resource) map[string]alarm {
 // receives is the runbook's heading) and links its runbook section.
 func TestEveryAlarmNotifiesTheTopic(t *testing.T) {
 	root, resources := loadTemplate(t)
-	if get(get(root, "Parameters"), "AlarmTopicArn") == nil {
+	if samtemplate.Child(samtemplate.Child(root, "Parameters"), "AlarmTopicArn") == nil {
 		t.Fatal("no AlarmTopicArn parameter")
 	}
-	cond := get(get(root, "Conditions"), "CreateAlarmTopic")
+	cond := samtemplate.Child(samtemplate.Child(root, "Conditions"), "CreateAlarmTopic")
 	if cond == nil || cond.Tag != "!Equals" || len(cond.Content) != 2 || tagged(cond.Content[0]) != "!Ref AlarmTopicArn" || cond.Content[1].Value != "" {
 		t.Fatal(`the CreateAlarmTopic condition is not !Equals [!Ref AlarmTopicArn, ""]`)
 	}
@@ -127,7 +117,7 @@ func TestEveryAlarmNotifiesTheTopic(t *testing.T) {
 			continue
 		}
 		for _, key := range []string{"AlarmActions", "OKActions"} {
-			actions := get(r.props, key)
+			actions := samtemplate.Child(r.props, key)
 			if actions == nil || len(actions.Content) != 1 {
 				t.Errorf("%s: %s must be the one alarm topic", r.id, key)
 				continue
@@ -138,13 +128,13 @@ func TestEveryAlarmNotifiesTheTopic(t *testing.T) {
 				t.Errorf("%s: %s is not [!If [CreateAlarmTopic, !Ref AlarmTopic, !Ref AlarmTopicArn]]", r.id, key)
 			}
 		}
-		if got, want := tagged(get(r.props, "AlarmName")), "!Sub handoff-${Stage}-"+r.id; got != want {
+		if got, want := tagged(samtemplate.Child(r.props, "AlarmName")), "!Sub handoff-${Stage}-"+r.id; got != want {
 			t.Errorf("%s: AlarmName %q, want %q", r.id, got, want)
 		}
-		if d := value(get(r.props, "AlarmDescription")); !strings.HasSuffix(d, "RUNBOOK.md#"+strings.ToLower(r.id)) {
+		if d := value(samtemplate.Child(r.props, "AlarmDescription")); !strings.HasSuffix(d, "RUNBOOK.md#"+strings.ToLower(r.id)) {
 			t.Errorf("%s: AlarmDescription %q does not end with its runbook link", r.id, d)
 		}
-		if value(get(r.props, "TreatMissingData")) == "" {
+		if value(samtemplate.Child(r.props, "TreatMissingData")) == "" {
 			t.Errorf("%s: no TreatMissingData (say what no data means)", r.id)
 		}
 	}
@@ -171,21 +161,21 @@ func TestEveryFunctionQueueAndStreamHasItsAlarm(t *testing.T) {
 			if !has("AWS/Lambda", "Errors", "FunctionName", "!Ref "+r.id) {
 				t.Errorf("function %s has no Errors alarm", r.id)
 			}
-			events := get(r.props, "Events")
+			events := samtemplate.Child(r.props, "Events")
 			for i := 0; events != nil && i+1 < len(events.Content); i += 2 {
 				ev, name := events.Content[i+1], events.Content[i].Value
-				ep := get(ev, "Properties")
-				switch value(get(ev, "Type")) {
+				ep := samtemplate.Child(ev, "Properties")
+				switch value(samtemplate.Child(ev, "Type")) {
 				case "DynamoDB", "Kinesis":
 					if !has("AWS/Lambda", "IteratorAge", "FunctionName", "!Ref "+r.id) {
 						t.Errorf("stream consumer %s (%s) has no IteratorAge alarm", r.id, name)
 					}
-					if get(get(get(ep, "DestinationConfig"), "OnFailure"), "Destination") == nil {
+					if samtemplate.Child(samtemplate.Child(samtemplate.Child(ep, "DestinationConfig"), "OnFailure"), "Destination") == nil {
 						t.Errorf("stream consumer %s (%s) has no on-failure destination: failed records would vanish", r.id, name)
 					}
 				case "ScheduleV2":
 					// Type: SQS makes SAM create a queue of its own, which no alarm here could name.
-					if dlq := get(ep, "DeadLetterConfig"); dlq != nil && get(dlq, "Arn") == nil {
+					if dlq := samtemplate.Child(ep, "DeadLetterConfig"); dlq != nil && samtemplate.Child(dlq, "Arn") == nil {
 						t.Errorf("schedule %s.%s: DeadLetterConfig must name a queue of the template (Arn), not Type: SQS", r.id, name)
 					}
 				}
@@ -210,7 +200,7 @@ func TestTheCheckersAlarmsReadItsMetrics(t *testing.T) {
 	var namespace string
 	for _, r := range resources {
 		if r.id == "DeadlinesFunction" {
-			namespace = tagged(get(get(get(r.props, "Environment"), "Variables"), "METRICS_NAMESPACE"))
+			namespace = tagged(samtemplate.Child(samtemplate.Child(samtemplate.Child(r.props, "Environment"), "Variables"), "METRICS_NAMESPACE"))
 		}
 	}
 	if namespace == "" {
@@ -317,13 +307,13 @@ func TestTheRunbooksNamesExist(t *testing.T) {
 	for _, r := range resources {
 		switch r.typ {
 		case "AWS::Logs::LogGroup":
-			logGroups[strings.TrimPrefix(tagged(get(r.props, "LogGroupName")), "!Sub ")] = true
+			logGroups[strings.TrimPrefix(tagged(samtemplate.Child(r.props, "LogGroupName")), "!Sub ")] = true
 		case "AWS::SQS::Queue":
-			named[strings.TrimPrefix(tagged(get(r.props, "QueueName")), "!Sub ")] = true
+			named[strings.TrimPrefix(tagged(samtemplate.Child(r.props, "QueueName")), "!Sub ")] = true
 		case "AWS::DynamoDB::Table":
-			named[strings.TrimPrefix(tagged(get(r.props, "TableName")), "!Sub ")] = true
+			named[strings.TrimPrefix(tagged(samtemplate.Child(r.props, "TableName")), "!Sub ")] = true
 		case "AWS::SNS::Topic":
-			named[strings.TrimPrefix(tagged(get(r.props, "TopicName")), "!Sub ")] = true
+			named[strings.TrimPrefix(tagged(samtemplate.Child(r.props, "TopicName")), "!Sub ")] = true
 		}
 	}
 	_, text := runbook(t)
@@ -369,7 +359,7 @@ func TestTheAccessLogIsJSON(t *testing.T) {
 	var format string
 	for _, r := range resources {
 		if r.id == "HttpApi" {
-			format = value(get(get(r.props, "AccessLogSettings"), "Format"))
+			format = value(samtemplate.Child(samtemplate.Child(r.props, "AccessLogSettings"), "Format"))
 		}
 	}
 	if format == "" {

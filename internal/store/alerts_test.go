@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -36,13 +38,13 @@ func TestReportReadsOnlyTheSQLEmailsState(t *testing.T) {
 			top = append(top, a)
 		}
 	}
-	if got := values(child(child(child(st, "Condition"), "ForAllValues:StringEquals"), "dynamodb:Attributes")); !slices.Equal(got, top) {
+	if got := values(samtemplate.Child(samtemplate.Child(samtemplate.Child(st, "Condition"), "ForAllValues:StringEquals"), "dynamodb:Attributes")); !slices.Equal(got, top) {
 		t.Errorf("the template allows %v, the store reads %v", got, top)
 	}
-	if got := values(child(child(child(st, "Condition"), "ForAllValues:StringLike"), "dynamodb:LeadingKeys")); !slices.Equal(got, []string{"LEAD#*"}) {
+	if got := values(samtemplate.Child(samtemplate.Child(samtemplate.Child(st, "Condition"), "ForAllValues:StringLike"), "dynamodb:LeadingKeys")); !slices.Equal(got, []string{"LEAD#*"}) {
 		t.Errorf("leading keys %v", got)
 	}
-	if got := child(st, "Action").Value; got != "dynamodb:BatchGetItem" {
+	if got := samtemplate.Child(st, "Action").Value; got != "dynamodb:BatchGetItem" {
 		t.Errorf("action %q", got)
 	}
 }

@@ -18,19 +18,6 @@ import (
 	"github.com/handoff-sla/handoff/internal/store"
 )
 
-// child is a mapping node's value under key (nil when absent).
-func child(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 func template(t *testing.T) *yaml.Node {
 	t.Helper()
 	data, err := os.ReadFile(testenv.Root() + "/template.yaml")
@@ -47,14 +34,14 @@ func template(t *testing.T) *yaml.Node {
 // statement is the policy statement of a function with that Sid.
 func statement(t *testing.T, function, sid string) *yaml.Node {
 	t.Helper()
-	policies := child(child(child(child(template(t), "Resources"), function), "Properties"), "Policies")
+	policies := samtemplate.Child(samtemplate.Child(samtemplate.Child(samtemplate.Child(template(t), "Resources"), function), "Properties"), "Policies")
 	if policies == nil {
 		t.Fatalf("%s has no policies", function)
 	}
 	for _, p := range policies.Content {
-		if st := child(p, "Statement"); st != nil {
+		if st := samtemplate.Child(p, "Statement"); st != nil {
 			for _, s := range st.Content {
-				if child(s, "Sid").Value == sid {
+				if samtemplate.Child(s, "Sid").Value == sid {
 					return s
 				}
 			}
@@ -79,10 +66,10 @@ func values(n *yaml.Node) []string {
 func TestFeedbackReadsOnlyTheLeadsName(t *testing.T) {
 	t.Parallel()
 	st := statement(t, "FeedbackFunction", "TheLeadsNameOnly")
-	if got := values(child(child(child(st, "Condition"), "ForAllValues:StringEquals"), "dynamodb:Attributes")); !slices.Equal(got, store.NameAndCompanyAttributes) {
+	if got := values(samtemplate.Child(samtemplate.Child(samtemplate.Child(st, "Condition"), "ForAllValues:StringEquals"), "dynamodb:Attributes")); !slices.Equal(got, store.NameAndCompanyAttributes) {
 		t.Errorf("the template allows %v, the store reads %v", got, store.NameAndCompanyAttributes)
 	}
-	if got := child(st, "Action").Value; got != "dynamodb:GetItem" {
+	if got := samtemplate.Child(st, "Action").Value; got != "dynamodb:GetItem" {
 		t.Errorf("action %q", got)
 	}
 }

@@ -68,18 +68,6 @@ type statement struct {
 // resource is a table (Index "") or one of its indexes ("*" for any).
 type resource struct{ Table, Index string }
 
-func yamlChild(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 func yamlList(n *yaml.Node) []*yaml.Node {
 	switch {
 	case n == nil:
@@ -93,36 +81,36 @@ func yamlList(n *yaml.Node) []*yaml.Node {
 
 // parsePolicies reads each function's DynamoDB statements: its Policies' inline statements, or its Role's.
 func parsePolicies(tpl *yaml.Node) (map[string][]statement, error) {
-	resources := yamlChild(tpl, "Resources")
+	resources := samtemplate.Child(tpl, "Resources")
 	out := map[string][]statement{}
 	for i := 0; i+1 < len(resources.Content); i += 2 {
 		id, res := resources.Content[i].Value, resources.Content[i+1]
-		if v := yamlChild(res, "Type"); v == nil || v.Value != "AWS::Serverless::Function" {
+		if v := samtemplate.Child(res, "Type"); v == nil || v.Value != "AWS::Serverless::Function" {
 			continue
 		}
-		props := yamlChild(res, "Properties")
+		props := samtemplate.Child(res, "Properties")
 		var statements []*yaml.Node
-		for _, p := range yamlList(yamlChild(props, "Policies")) {
-			statements = append(statements, yamlList(yamlChild(p, "Statement"))...)
+		for _, p := range yamlList(samtemplate.Child(props, "Policies")) {
+			statements = append(statements, yamlList(samtemplate.Child(p, "Statement"))...)
 		}
-		if role := yamlChild(props, "Role"); role != nil {
+		if role := samtemplate.Child(props, "Role"); role != nil {
 			if role.Tag != "!GetAtt" || !strings.HasSuffix(role.Value, ".Arn") {
 				return nil, fmt.Errorf("%s: Role %q is not read (want !GetAtt <role>.Arn)", id, role.Value)
 			}
-			r := yamlChild(resources, strings.TrimSuffix(role.Value, ".Arn"))
-			for _, p := range yamlList(yamlChild(yamlChild(r, "Properties"), "Policies")) {
-				statements = append(statements, yamlList(yamlChild(yamlChild(p, "PolicyDocument"), "Statement"))...)
+			r := samtemplate.Child(resources, strings.TrimSuffix(role.Value, ".Arn"))
+			for _, p := range yamlList(samtemplate.Child(samtemplate.Child(r, "Properties"), "Policies")) {
+				statements = append(statements, yamlList(samtemplate.Child(samtemplate.Child(p, "PolicyDocument"), "Statement"))...)
 			}
 		}
 		for _, s := range statements {
-			if e := yamlChild(s, "Effect"); e == nil || e.Value != "Allow" {
+			if e := samtemplate.Child(s, "Effect"); e == nil || e.Value != "Allow" {
 				return nil, fmt.Errorf("%s: a statement that is not Allow is not evaluated", id)
 			}
 			st := statement{Conditions: map[string]map[string][]string{}}
-			if sid := yamlChild(s, "Sid"); sid != nil {
+			if sid := samtemplate.Child(s, "Sid"); sid != nil {
 				st.Sid = sid.Value
 			}
-			for _, a := range yamlList(yamlChild(s, "Action")) {
+			for _, a := range yamlList(samtemplate.Child(s, "Action")) {
 				if strings.HasPrefix(a.Value, "dynamodb:") {
 					st.Actions = append(st.Actions, a.Value)
 				}
@@ -130,7 +118,7 @@ func parsePolicies(tpl *yaml.Node) (map[string][]statement, error) {
 			if len(st.Actions) == 0 {
 				continue
 			}
-			for _, r := range yamlList(yamlChild(s, "Resource")) {
+			for _, r := range yamlList(samtemplate.Child(s, "Resource")) {
 				switch {
 				case r.Tag == "!GetAtt" && strings.HasSuffix(r.Value, ".StreamArn"), r.Value == "*":
 					// a stream's reads (or ListStreams): no table request of the code's
@@ -146,7 +134,7 @@ func parsePolicies(tpl *yaml.Node) (map[string][]statement, error) {
 					return nil, fmt.Errorf("%s/%s: resource %s %q is not read", id, st.Sid, r.Tag, r.Value)
 				}
 			}
-			if c := yamlChild(s, "Condition"); c != nil {
+			if c := samtemplate.Child(s, "Condition"); c != nil {
 				for j := 0; j+1 < len(c.Content); j += 2 {
 					op, keys := c.Content[j].Value, c.Content[j+1]
 					st.Conditions[op] = map[string][]string{}

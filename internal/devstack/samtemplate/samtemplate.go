@@ -192,35 +192,35 @@ func Parse(data []byte) (*Template, error) {
 	}
 	root := doc.Content[0]
 	t := &Template{Parameters: map[string]string{}, Resources: map[string]string{}, Doc: root}
-	for name, p := range pairs(get(root, "Parameters")) {
-		if d := get(p, "Default"); d != nil {
+	for name, p := range pairs(Child(root, "Parameters")) {
+		if d := Child(p, "Default"); d != nil {
 			t.Parameters[name] = d.Value
 		}
 	}
-	globals := get(get(root, "Globals"), "Function")
-	resources := get(root, "Resources")
+	globals := Child(Child(root, "Globals"), "Function")
+	resources := Child(root, "Resources")
 	if resources == nil {
 		return nil, fmt.Errorf("the template has no Resources")
 	}
 	var errs []string
 	for _, id := range keys(resources) {
-		r := get(resources, id)
-		props := get(r, "Properties")
+		r := Child(resources, id)
+		props := Child(r, "Properties")
 		var err error
-		t.Resources[id] = get(r, "Type").Value
-		switch get(r, "Type").Value {
+		t.Resources[id] = Child(r, "Type").Value
+		switch Child(r, "Type").Value {
 		case "AWS::DynamoDB::Table":
 			var tbl Table
 			tbl, err = parseTable(id, props)
 			t.Tables = append(t.Tables, tbl)
 		case "AWS::Serverless::LayerVersion":
-			t.Layers = append(t.Layers, Layer{LogicalID: id, ContentURI: get(props, "ContentUri").Value})
+			t.Layers = append(t.Layers, Layer{LogicalID: id, ContentURI: Child(props, "ContentUri").Value})
 		case "AWS::Serverless::Function":
 			var fn Function
 			fn, err = parseFunction(id, r, props, globals)
 			t.Functions = append(t.Functions, fn)
 		case "AWS::SES::ConfigurationSet":
-			t.SESConfigurationSets = append(t.SESConfigurationSets, SESConfigurationSet{LogicalID: id, Name: get(props, "Name")})
+			t.SESConfigurationSets = append(t.SESConfigurationSets, SESConfigurationSet{LogicalID: id, Name: Child(props, "Name")})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Sprintf("%s: %v", id, err))
@@ -238,20 +238,20 @@ func Parse(data []byte) (*Template, error) {
 func parseSESDestinations(t *Template, resources *yaml.Node) []string {
 	var errs []string
 	for _, id := range keys(resources) {
-		r := get(resources, id)
-		if get(r, "Type").Value != "AWS::SES::ConfigurationSetEventDestination" {
+		r := Child(resources, id)
+		if Child(r, "Type").Value != "AWS::SES::ConfigurationSetEventDestination" {
 			continue
 		}
-		props := get(r, "Properties")
-		set := get(props, "ConfigurationSetName")
-		ed := get(props, "EventDestination")
-		d := SESEventDestination{LogicalID: id, Name: valueOr(get(ed, "Name"), id), Enabled: valueOr(get(ed, "Enabled"), "false") == "true",
-			EventBridge: get(ed, "EventBridgeDestination") != nil}
-		for _, e := range items(get(ed, "MatchingEventTypes")) {
+		props := Child(r, "Properties")
+		set := Child(props, "ConfigurationSetName")
+		ed := Child(props, "EventDestination")
+		d := SESEventDestination{LogicalID: id, Name: valueOr(Child(ed, "Name"), id), Enabled: valueOr(Child(ed, "Enabled"), "false") == "true",
+			EventBridge: Child(ed, "EventBridgeDestination") != nil}
+		for _, e := range items(Child(ed, "MatchingEventTypes")) {
 			d.EventTypes = append(d.EventTypes, e.Value)
 		}
 		for _, k := range []string{"SnsDestination", "KinesisFirehoseDestination", "CloudWatchDestination", "PinpointDestination"} {
-			if get(ed, k) != nil {
+			if Child(ed, k) != nil {
 				d.Other = k
 			}
 		}
@@ -290,28 +290,28 @@ func (t *Template) Table(id string) (Table, bool) {
 }
 
 func parseTable(id string, props *yaml.Node) (Table, error) {
-	t := Table{LogicalID: id, Name: get(props, "TableName"), Attributes: map[string]string{}}
-	for _, a := range items(get(props, "AttributeDefinitions")) {
-		t.Attributes[get(a, "AttributeName").Value] = get(a, "AttributeType").Value
+	t := Table{LogicalID: id, Name: Child(props, "TableName"), Attributes: map[string]string{}}
+	for _, a := range items(Child(props, "AttributeDefinitions")) {
+		t.Attributes[Child(a, "AttributeName").Value] = Child(a, "AttributeType").Value
 	}
-	t.Keys = parseKeys(get(props, "KeySchema"))
+	t.Keys = parseKeys(Child(props, "KeySchema"))
 	if len(t.Keys) == 0 {
 		return t, fmt.Errorf("no KeySchema")
 	}
-	for _, g := range items(get(props, "GlobalSecondaryIndexes")) {
-		idx := Index{Name: get(g, "IndexName").Value, Keys: parseKeys(get(g, "KeySchema"))}
-		proj := get(g, "Projection")
-		idx.Projection = valueOr(get(proj, "ProjectionType"), "ALL")
-		for _, a := range items(get(proj, "NonKeyAttributes")) {
+	for _, g := range items(Child(props, "GlobalSecondaryIndexes")) {
+		idx := Index{Name: Child(g, "IndexName").Value, Keys: parseKeys(Child(g, "KeySchema"))}
+		proj := Child(g, "Projection")
+		idx.Projection = valueOr(Child(proj, "ProjectionType"), "ALL")
+		for _, a := range items(Child(proj, "NonKeyAttributes")) {
 			idx.NonKeyAttributes = append(idx.NonKeyAttributes, a.Value)
 		}
 		t.Indexes = append(t.Indexes, idx)
 	}
-	if s := get(props, "StreamSpecification"); s != nil {
-		t.StreamView = get(s, "StreamViewType").Value
+	if s := Child(props, "StreamSpecification"); s != nil {
+		t.StreamView = Child(s, "StreamViewType").Value
 	}
-	if ttl := get(props, "TimeToLiveSpecification"); ttl != nil && valueOr(get(ttl, "Enabled"), "true") == "true" {
-		t.TTL = get(ttl, "AttributeName").Value
+	if ttl := Child(props, "TimeToLiveSpecification"); ttl != nil && valueOr(Child(ttl, "Enabled"), "true") == "true" {
+		t.TTL = Child(ttl, "AttributeName").Value
 	}
 	return t, nil
 }
@@ -319,14 +319,14 @@ func parseTable(id string, props *yaml.Node) (Table, error) {
 func parseKeys(n *yaml.Node) []Key {
 	var out []Key
 	for _, k := range items(n) {
-		out = append(out, Key{Attribute: get(k, "AttributeName").Value, Type: get(k, "KeyType").Value})
+		out = append(out, Key{Attribute: Child(k, "AttributeName").Value, Type: Child(k, "KeyType").Value})
 	}
 	return out
 }
 
 func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 	f := Function{LogicalID: id, Environment: map[string]*yaml.Node{}}
-	if bm := get(get(r, "Metadata"), "BuildMethod"); bm == nil || bm.Value != "makefile" {
+	if bm := Child(Child(r, "Metadata"), "BuildMethod"); bm == nil || bm.Value != "makefile" {
 		return f, fmt.Errorf("Metadata.BuildMethod must be makefile (one go.mod, build-<LogicalId> targets)")
 	}
 	name, ok := strings.CutSuffix(id, "Function")
@@ -342,22 +342,22 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 		return f, err
 	}
 	for _, src := range []*yaml.Node{globals, props} {
-		for k, v := range pairs(get(get(src, "Environment"), "Variables")) {
+		for k, v := range pairs(Child(Child(src, "Environment"), "Variables")) {
 			f.Environment[k] = v
 		}
 	}
 	f.Logging = Logging{Format: "Text"}
 	for _, src := range []*yaml.Node{globals, props} {
-		lc := get(src, "LoggingConfig")
-		f.Logging.Format = valueOr(get(lc, "LogFormat"), f.Logging.Format)
-		f.Logging.AppLevel = valueOr(get(lc, "ApplicationLogLevel"), f.Logging.AppLevel)
+		lc := Child(src, "LoggingConfig")
+		f.Logging.Format = valueOr(Child(lc, "LogFormat"), f.Logging.Format)
+		f.Logging.AppLevel = valueOr(Child(lc, "ApplicationLogLevel"), f.Logging.AppLevel)
 	}
 	if f.Async, err = parseAsync(props, globals); err != nil {
 		return f, err
 	}
-	layers := get(props, "Layers")
+	layers := Child(props, "Layers")
 	if layers == nil {
-		layers = get(globals, "Layers")
+		layers = Child(globals, "Layers")
 	}
 	for _, l := range items(layers) {
 		if l.Tag != "!Ref" {
@@ -366,16 +366,16 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 		}
 		f.Layers = append(f.Layers, l.Value)
 	}
-	for _, ev := range keys(get(props, "Events")) {
-		e := get(get(props, "Events"), ev)
-		ep := get(e, "Properties")
-		switch typ := get(e, "Type").Value; typ {
+	for _, ev := range keys(Child(props, "Events")) {
+		e := Child(Child(props, "Events"), ev)
+		ep := Child(e, "Properties")
+		switch typ := Child(e, "Type").Value; typ {
 		case "HttpApi":
 			f.Routes = append(f.Routes, Route{
 				Event:      ev,
-				Method:     strings.ToUpper(valueOr(get(ep, "Method"), "ANY")),
-				Path:       valueOr(get(ep, "Path"), "$default"),
-				Authorizer: valueOr(get(get(ep, "Auth"), "Authorizer"), ""),
+				Method:     strings.ToUpper(valueOr(Child(ep, "Method"), "ANY")),
+				Path:       valueOr(Child(ep, "Path"), "$default"),
+				Authorizer: valueOr(Child(Child(ep, "Auth"), "Authorizer"), ""),
 			})
 		case "DynamoDB":
 			s, err := parseStream(ev, ep)
@@ -386,38 +386,38 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 		case "Schedule", "ScheduleV2":
 			s := Schedule{Event: ev, V2: typ == "ScheduleV2", Enabled: true}
 			if s.V2 {
-				s.Expression = get(ep, "ScheduleExpression").Value
-				s.TimeZone = valueOr(get(ep, "ScheduleExpressionTimezone"), "")
-				s.Enabled = valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
-				if w := get(ep, "FlexibleTimeWindow"); w != nil && valueOr(get(w, "Mode"), "OFF") == "FLEXIBLE" {
-					if s.FlexibleWindowMinutes, err = strconv.Atoi(valueOr(get(w, "MaximumWindowInMinutes"), "")); err != nil || s.FlexibleWindowMinutes < 1 {
+				s.Expression = Child(ep, "ScheduleExpression").Value
+				s.TimeZone = valueOr(Child(ep, "ScheduleExpressionTimezone"), "")
+				s.Enabled = valueOr(Child(ep, "State"), "ENABLED") == "ENABLED"
+				if w := Child(ep, "FlexibleTimeWindow"); w != nil && valueOr(Child(w, "Mode"), "OFF") == "FLEXIBLE" {
+					if s.FlexibleWindowMinutes, err = strconv.Atoi(valueOr(Child(w, "MaximumWindowInMinutes"), "")); err != nil || s.FlexibleWindowMinutes < 1 {
 						return f, fmt.Errorf("event %s: FlexibleTimeWindow FLEXIBLE needs MaximumWindowInMinutes >= 1", ev)
 					}
 				}
 			} else {
-				s.Expression = get(ep, "Schedule").Value
-				s.Enabled = valueOr(get(ep, "Enabled"), "true") == "true" && valueOr(get(ep, "State"), "ENABLED") == "ENABLED"
+				s.Expression = Child(ep, "Schedule").Value
+				s.Enabled = valueOr(Child(ep, "Enabled"), "true") == "true" && valueOr(Child(ep, "State"), "ENABLED") == "ENABLED"
 			}
-			s.Input = valueOr(get(ep, "Input"), "")
-			s.DeliveryRetries, s.DeliveryDLQ = get(ep, "RetryPolicy") != nil, get(ep, "DeadLetterConfig") != nil
+			s.Input = valueOr(Child(ep, "Input"), "")
+			s.DeliveryRetries, s.DeliveryDLQ = Child(ep, "RetryPolicy") != nil, Child(ep, "DeadLetterConfig") != nil
 			if s.Expression == "" {
 				return f, fmt.Errorf("event %s: no schedule expression", ev)
 			}
 			f.Schedules = append(f.Schedules, s)
 		case "EventBridgeRule":
-			if bus := valueOr(get(ep, "EventBusName"), ""); bus != "" && bus != "default" {
+			if bus := valueOr(Child(ep, "EventBusName"), ""); bus != "" && bus != "default" {
 				return f, fmt.Errorf("event %s: only the default bus is run locally, got %s", ev, bus)
 			}
-			if get(ep, "Pattern") == nil {
+			if Child(ep, "Pattern") == nil {
 				return f, fmt.Errorf("event %s: no Pattern", ev)
 			}
 			for _, k := range []string{"Input", "InputPath"} {
-				if get(ep, k) != nil {
+				if Child(ep, k) != nil {
 					return f, fmt.Errorf("event %s: %s is not run locally (InputTransformer is)", ev, k)
 				}
 			}
-			f.Rules = append(f.Rules, Rule{Event: ev, Pattern: get(ep, "Pattern"), Enabled: valueOr(get(ep, "State"), "ENABLED") == "ENABLED",
-				InputTransformer: get(ep, "InputTransformer")})
+			f.Rules = append(f.Rules, Rule{Event: ev, Pattern: Child(ep, "Pattern"), Enabled: valueOr(Child(ep, "State"), "ENABLED") == "ENABLED",
+				InputTransformer: Child(ep, "InputTransformer")})
 		default:
 			return f, fmt.Errorf("event %s: type %s is not run locally", ev, typ)
 		}
@@ -429,7 +429,7 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 func parseAsync(props, globals *yaml.Node) (AsyncConfig, error) {
 	a := AsyncConfig{MaximumRetryAttempts: 2, MaximumEventAgeSeconds: 21600}
 	for _, src := range []*yaml.Node{globals, props} {
-		eic := get(src, "EventInvokeConfig")
+		eic := Child(src, "EventInvokeConfig")
 		var err error
 		if a.MaximumRetryAttempts, err = intProp(eic, nil, "MaximumRetryAttempts", a.MaximumRetryAttempts); err != nil {
 			return a, fmt.Errorf("EventInvokeConfig: %w", err)
@@ -437,10 +437,10 @@ func parseAsync(props, globals *yaml.Node) (AsyncConfig, error) {
 		if a.MaximumEventAgeSeconds, err = intProp(eic, nil, "MaximumEventAgeInSeconds", a.MaximumEventAgeSeconds); err != nil {
 			return a, fmt.Errorf("EventInvokeConfig: %w", err)
 		}
-		if d := get(get(get(eic, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
+		if d := Child(Child(Child(eic, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
 			a.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
 		}
-		if d := get(get(src, "DeadLetterQueue"), "TargetArn"); d != nil && a.OnFailure == "" {
+		if d := Child(Child(src, "DeadLetterQueue"), "TargetArn"); d != nil && a.OnFailure == "" {
 			a.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
 		}
 	}
@@ -455,47 +455,47 @@ func parseAsync(props, globals *yaml.Node) (AsyncConfig, error) {
 
 func parseStream(name string, ep *yaml.Node) (Stream, error) {
 	s := Stream{Event: name, BatchSize: 100, MaximumRetryAttempts: -1, MaximumRecordAgeSeconds: -1, Enabled: true}
-	src := get(ep, "Stream")
+	src := Child(ep, "Stream")
 	if src == nil || src.Tag != "!GetAtt" || !strings.HasSuffix(src.Value, ".StreamArn") {
 		return s, fmt.Errorf("Stream must be !GetAtt <Table>.StreamArn")
 	}
 	s.Table = strings.TrimSuffix(src.Value, ".StreamArn")
-	s.StartingPosition = valueOr(get(ep, "StartingPosition"), "LATEST")
+	s.StartingPosition = valueOr(Child(ep, "StartingPosition"), "LATEST")
 	var err error
 	for _, p := range []struct {
 		key string
 		dst *int
 	}{{"BatchSize", &s.BatchSize}, {"MaximumRetryAttempts", &s.MaximumRetryAttempts}, {"MaximumRecordAgeInSeconds", &s.MaximumRecordAgeSeconds}} {
-		if n := get(ep, p.key); n != nil {
+		if n := Child(ep, p.key); n != nil {
 			if *p.dst, err = strconv.Atoi(n.Value); err != nil {
 				return s, fmt.Errorf("%s: %w", p.key, err)
 			}
 		}
 	}
-	s.BisectOnError = valueOr(get(ep, "BisectBatchOnFunctionError"), "false") == "true"
-	s.Enabled = valueOr(get(ep, "Enabled"), "true") == "true"
-	for _, t := range items(get(ep, "FunctionResponseTypes")) {
+	s.BisectOnError = valueOr(Child(ep, "BisectBatchOnFunctionError"), "false") == "true"
+	s.Enabled = valueOr(Child(ep, "Enabled"), "true") == "true"
+	for _, t := range items(Child(ep, "FunctionResponseTypes")) {
 		if t.Value == "ReportBatchItemFailures" {
 			s.ReportItemFailures = true
 		}
 	}
-	for _, f := range items(get(get(ep, "FilterCriteria"), "Filters")) {
-		pattern := get(f, "Pattern").Value
+	for _, f := range items(Child(Child(ep, "FilterCriteria"), "Filters")) {
+		pattern := Child(f, "Pattern").Value
 		if !json.Valid([]byte(pattern)) {
 			return s, fmt.Errorf("FilterCriteria pattern is not JSON: %s", pattern)
 		}
 		s.Filters = append(s.Filters, json.RawMessage(pattern))
 	}
-	if d := get(get(get(ep, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
+	if d := Child(Child(Child(ep, "DestinationConfig"), "OnFailure"), "Destination"); d != nil {
 		s.OnFailure = strings.TrimSuffix(d.Value, ".Arn")
 	}
 	return s, nil
 }
 
 func intProp(props, globals *yaml.Node, key string, def int) (int, error) {
-	n := get(props, key)
+	n := Child(props, key)
 	if n == nil {
-		n = get(globals, key)
+		n = Child(globals, key)
 	}
 	if n == nil {
 		return def, nil
@@ -507,8 +507,9 @@ func intProp(props, globals *yaml.Node, key string, def int) (int, error) {
 	return v, nil
 }
 
-// get returns the value of key in a mapping node, or nil.
-func get(n *yaml.Node, key string) *yaml.Node {
+// Child is the value of key in a YAML mapping node, or nil (n nil or no mapping, or key absent). The packages that
+// read template.yaml themselves (the IAM emulation, the grants and runbook tests) walk it with it.
+func Child(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
