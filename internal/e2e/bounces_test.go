@@ -31,16 +31,7 @@ func TestBouncedSQLEmailThroughTheStack(t *testing.T) {
 	out := s.post("site-contact", "submissions", "bn-"+company, `{"E-mail professionnel":"`+email+`","Prénom":"Claire","Nom":"Dubois","Société":"`+company+`","Fonction":"Directrice technique","Effectif":"250-499","Code postal":"75001"}`)
 	id := out["leadId"].(string)
 	s.post("tracking", "activities", "bn-t-"+company, `{"email":"`+email+`","type":"demo_request"}`)
-	mails := func(n int) []testenv.Mail {
-		t.Helper()
-		var m []testenv.Mail
-		waitFor(t, fmt.Sprintf("%d emails", n), func() bool { m = testenv.Mails(t, company); return len(m) >= n })
-		s.idle() // nothing more arrives
-		if m = testenv.Mails(t, company); len(m) != n {
-			t.Fatalf("%d emails, want %d: %v", len(m), n, subjects(m))
-		}
-		return m
-	}
+	mails := func(n int) []testenv.Mail { return s.mails(t, company, n) }
 	m := mails(1)
 	if to := strings.Join(m[0].Destination.To, ","); !strings.Contains(to, "bounce@simulator.amazonses.com") {
 		t.Fatalf("the SQL email went to %s", to)

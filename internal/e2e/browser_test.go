@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"errors"
+
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
@@ -170,6 +171,19 @@ func (s *stack) idle() {
 	if err := s.WaitIdle(ctx); err != nil {
 		s.t.Fatal(err)
 	}
+}
+
+// mails waits for n emails about company, then for the stack to be idle, and fails unless there are exactly n:
+// a duplicate, even a late one, is counted.
+func (s *stack) mails(t *testing.T, company string, n int) []testenv.Mail {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%d emails", n), func() bool { return len(testenv.Mails(t, company)) >= n })
+	s.idle() // nothing more arrives
+	m := testenv.Mails(t, company)
+	if len(m) != n {
+		t.Fatalf("%d emails, want %d: %v", len(m), n, subjects(m))
+	}
+	return m
 }
 
 // waitFor polls for something expected to arrive, for at most a minute.

@@ -33,16 +33,7 @@ func TestDeadlinesThroughTheStack(t *testing.T) {
 			out := s.post("site-contact", "submissions", "dl-"+locale, `{"E-mail professionnel":"`+email+`","Prénom":"Claire","Nom":"Dubois","Société":"`+company+`","Fonction":"Directrice technique","Effectif":"250-499","Pays":"France"}`)
 			id := out["leadId"].(string)
 			s.post("tracking", "activities", "dl-t-"+locale, `{"email":"`+email+`","type":"demo_request"}`)
-			mails := func(n int) []testenv.Mail {
-				t.Helper()
-				var m []testenv.Mail
-				waitFor(t, fmt.Sprintf("%d emails", n), func() bool { m = testenv.Mails(t, company); return len(m) >= n })
-				s.idle() // nothing more arrives
-				if m = testenv.Mails(t, company); len(m) != n {
-					t.Fatalf("%d emails, want %d", len(m), n)
-				}
-				return m
-			}
+			mails := func(n int) []testenv.Mail { return s.mails(t, company, n) }
 			mails(1) // the SQL email
 			h := s.handoff(id)
 			repA, _ := s.contract.Rep(h.Rep())
