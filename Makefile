@@ -204,7 +204,11 @@ screenshots: has-chromium $(LOCAL_NODE)/.installed ## PNGs of the emails (SQL, r
 	@ls screenshots
 
 .PHONY: bench
-bench: $(LOCAL_NODE)/.installed ## benchmarks (speed and memory goals live here, not in timed tests)
+bench: $(LOCAL_NODE)/.installed $(VENV)/.installed ## measure the pipeline against its goals and write BENCHMARKS.md (about 15 minutes; ARGS="-only speed -quick" to develop one suite)
+	go run ./cmd/handoff-bench $(ARGS)
+
+.PHONY: microbench
+microbench: ## each package's Go benchmarks (go test -bench), without goals: to compare two versions of a function
 	go test -run '^$$' -bench . -benchmem ./...
 
 # The contract's public holidays are compared with python-holidays in make test, through a committed reference
