@@ -1,0 +1,93 @@
+package readme
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseMarkers(t *testing.T) {
+	t.Parallel()
+	doc := "text\n<!-- output: banner -->\n```\nhello 1.8s\n```\n\n<!-- not output: the layout -->\n```\nx\n```\n```sh\nmake run\n```\n"
+	blocks, err := Parse("DOC.md", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(blocks) != 3 || blocks[0].Name != "banner" || blocks[0].Fence != 3 || blocks[0].Where() != "DOC.md:4" ||
+		blocks[1].NotOutput != "the layout" || blocks[2].Marker != 0 || blocks[2].Info != "sh" {
+		t.Fatalf("parsed %+v", blocks)
+	}
+	for _, bad := range []string{
+		"<!-- output: x -->\ntext\n",              // a marker not before a fence
+		"<!-- output -->\n```\nx\n```\n",          // no name
+		"<!-- output: x -->\n```\nnever closed\n", // open fence
+	} {
+		if _, err := Parse("DOC.md", []byte(bad)); err == nil {
+			t.Errorf("%q parsed without error", bad)
+		}
+	}
+}
+
+func TestCompare(t *testing.T) {
+	t.Parallel()
+	b := Block{File: "README.md", Fence: 10, Name: "x", Lines: []string{"ready in 1.8s", "  API http://127.0.0.1:3000", "done"}}
+	ports := Vary(`127\.0\.0\.1:(\d+)`, "a free port")
+	took := Vary(`ready in (\d+\.\d)s`, "the start's duration")
+	if msg := Compare(b, "ready in 4.2s\n  API http://127.0.0.1:41234\ndone\n", ports, took); msg != "" {
+		t.Errorf("the varying parts count:\n%s", msg)
+	}
+	msg := Compare(b, "ready in 4.2s\n  API http://127.0.0.1:41234\nfinished\n", ports, took)
+	if !strings.Contains(msg, "- README.md:13    done") || !strings.Contains(msg, "finished") || !strings.Contains(msg, "README.md:11") {
+		t.Errorf("the diff does not name the README's line:\n%s", msg)
+	}
+	if msg := Compare(b, "ready in 4.2s\n  API http://127.0.0.1:41234\ndone\n", ports); msg == "" {
+		t.Error("a duration not declared as varying was blanked")
+	}
+	if msg := Compare(b, "ready in 4.2s\n  API http://127.0.0.1:41234\ndone\nmore\n", ports, took); msg == "" {
+		t.Error("an extra line of output passed")
+	}
+}
+
+func TestCompareElided(t *testing.T) {
+	t.Parallel()
+	b := Block{File: "README.md", Fence: 1, Name: "x", Lines: []string{"first", "  …", "middle", "…", "last"}}
+	for _, tc := range []struct {
+		out string
+		ok  bool
+	}{
+		{"first\na\nmiddle\nb\nc\nlast", true},
+		{"first\nmiddle\nb\nlast", false},       // "…" stands for at least one line
+		{"first\na\nmiddle\nb\nlast\nx", false}, // the last line is the output's last
+		{"zero\nfirst\na\nmiddle\nb\nlast", false},
+		{"first\na\nb\nlast", false},
+	} {
+		msg := Compare(b, tc.out, nil...)
+		if (msg == "") != tc.ok {
+			t.Errorf("%q: match %v, want %v\n%s", tc.out, msg == "", tc.ok, msg)
+		}
+	}
+	if msg := Compare(b, "first\na\nb\nlast", nil...); !strings.Contains(msg, "README.md:4") {
+		t.Errorf("the missing line is not named:\n%s", msg)
+	}
+}
+
+func TestOutputLines(t *testing.T) {
+	t.Parallel()
+	b := Block{File: "README.md", Fence: 1, Info: "sh", Lines: []string{
+		"# a comment",
+		"go run ./cmd/handoff send --data '{\"a\":1}'",
+		"202 Accepted /v1/sources/x",
+		"aws sqs receive-message \\",
+		"  --queue-url \"$Q\" | jq '.Messages[] | {",
+		"  a: .b}'",
+		"fn() { aws lambda get-function --function-name \"$1\"; }",
+		"X=$(queue name)",
+		"for m in a b; do",
+		"  aws cloudwatch get-metric-statistics --metric-name $m",
+		"done",
+		"$ go run ./cmd/handoff contract check",
+	}}
+	got := OutputLines(b)
+	if len(got) != 2 || !strings.HasPrefix(got[0], "4: 202 Accepted") || !strings.HasPrefix(got[1], "13: $ go run") {
+		t.Errorf("output lines: %q", got)
+	}
+}
