@@ -1,6 +1,8 @@
 package readme
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,35 @@ func TestOutputLines(t *testing.T) {
 	got := OutputLines(b)
 	if len(got) != 2 || !strings.HasPrefix(got[0], "4: 202 Accepted") || !strings.HasPrefix(got[1], "13: $ go run") {
 		t.Errorf("output lines: %q", got)
+	}
+}
+
+// TestRewrite: -readme.update replaces the block's lines and nothing else (fences, marker, the text around).
+func TestRewrite(t *testing.T) {
+	dir := t.TempDir()
+	doc := "# Doc\n\n<!-- output: x -->\n```\nold 1\nold 2\n```\nafter\n"
+	for name, text := range map[string]string{"go.mod": "module x\n", "README.md": doc} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	blocks, err := Parse("README.md", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rewrite(blocks[0], "new 1\nnew 2\nnew 3\n"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "# Doc\n\n<!-- output: x -->\n```\nnew 1\nnew 2\nnew 3\n```\nafter\n"; string(got) != want {
+		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
+	}
+	// The file changed under it since it was read: refused.
+	if err := rewrite(blocks[0], "again\n"); err == nil {
+		t.Error("a stale block was rewritten")
 	}
 }
