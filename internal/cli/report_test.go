@@ -413,6 +413,7 @@ func TestForgetCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"status": "erased"`) || !strings.Contains(out, rec.LeadID) || !strings.Contains(out, `"activities": 1`) {
 		t.Errorf("exit %d:\n%s%s", code, out, errOut)
 	}
+	readme.Hold(t, "forget", out, readme.Vary(`(ld_[0-9a-z]{26})`, "the lead's ID, made when it was stored"))
 	if code, out, _ := runReport(t, args, at); code != 0 || !strings.Contains(out, `"status": "nothing to erase"`) {
 		t.Errorf("again: exit %d:\n%s", code, out)
 	}
