@@ -118,8 +118,14 @@ func TestRewrite(t *testing.T) {
 	if want := "# Doc\n\n<!-- output: x -->\n```\nnew 1\nnew 2\nnew 3\n```\nafter\n"; string(got) != want {
 		t.Errorf("rewritten:\n%s\nwant:\n%s", got, want)
 	}
-	// The file changed under it since it was read: refused.
-	if err := rewrite(blocks[0], "again\n"); err == nil {
-		t.Error("a stale block was rewritten")
+	// The block as read before the first rewrite (its lines moved since): the block of that name is rewritten.
+	if err := rewrite(blocks[0], "again\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = os.ReadFile(filepath.Join(dir, "README.md")); string(got) != "# Doc\n\n<!-- output: x -->\n```\nagain\n```\nafter\n" {
+		t.Errorf("rewritten again:\n%s", got)
+	}
+	if err := rewrite(Block{File: "README.md", Name: "gone"}, "x\n"); err == nil {
+		t.Error("a block no longer there was rewritten")
 	}
 }

@@ -404,20 +404,24 @@ func indent(s string) string {
 // pkg is the test's package as a go test argument (./internal/cli), from the working directory.
 func pkg() string {
 	root, err := Root()
-	wd, err2 := os.Getwd()
-	if err != nil || err2 != nil {
+	if err != nil || startErr != nil {
 		return "."
 	}
-	rel, err := filepath.Rel(root, wd)
+	rel, err := filepath.Rel(root, startDir)
 	if err != nil || rel == "." {
 		return "."
 	}
 	return "./" + filepath.ToSlash(rel)
 }
 
+// startDir is the test's working directory when it started (its package's directory).
+var startDir, startErr = os.Getwd()
+
 var rewriting sync.Mutex
 
-// rewrite replaces the block's lines by got in its file.
+// rewrite replaces the lines of the block marked as b is in its file by got. It reads the file again under a
+// lock and finds the block by its name there, so that tests of one package rewriting several blocks of a file
+// (whose lines move as earlier blocks grow) each replace their own.
 func rewrite(b Block, got string) error {
 	rewriting.Lock()
 	defer rewriting.Unlock()
@@ -430,13 +434,23 @@ func rewrite(b Block, got string) error {
 	if err != nil {
 		return err
 	}
-	lines := strings.Split(string(text), "\n")
-	end := b.Fence + len(b.Lines) // 0-based index of the closing fence
-	if end >= len(lines) || fence(lines[b.Fence-1]) == "" || fence(lines[end]) == "" {
-		return fmt.Errorf("%s changed since it was read", b.File)
+	blocks, err := Parse(b.File, text)
+	if err != nil {
+		return err
 	}
+	var now *Block
+	for i := range blocks {
+		if blocks[i].Name == b.Name && b.Name != "" {
+			now = &blocks[i]
+		}
+	}
+	if now == nil {
+		return fmt.Errorf("%s no longer has the block <!-- output: %s -->", b.File, b.Name)
+	}
+	lines := strings.Split(string(text), "\n")
+	end := now.Fence + len(now.Lines) // 0-based index of the closing fence
 	var out bytes.Buffer
-	out.WriteString(strings.Join(lines[:b.Fence], "\n") + "\n")
+	out.WriteString(strings.Join(lines[:now.Fence], "\n") + "\n")
 	out.WriteString(strings.TrimSuffix(got, "\n") + "\n")
 	out.WriteString(strings.Join(lines[end:], "\n"))
 	return os.WriteFile(path, out.Bytes(), 0o644)
