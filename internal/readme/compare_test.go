@@ -129,3 +129,13 @@ func TestRewrite(t *testing.T) {
 		t.Error("a block no longer there was rewritten")
 	}
 }
+
+// TestKeepValues: a rewrite keeps the README's varying values on the lines that did not change otherwise.
+func TestKeepValues(t *testing.T) {
+	t.Parallel()
+	b := Block{Lines: []string{"ready in 1.8s", "port 3000", "old line"}}
+	got := keepValues(b, "ready in 64.0s\nport 41234\nnew line, ready in 2.0s\n", []Variation{Vary(`ready in (\d+\.\d)s`, ""), Vary(`port (\d+)`, "")})
+	if want := "ready in 1.8s\nport 3000\nnew line, ready in 2.0s\n"; got != want {
+		t.Errorf("kept %q, want %q", got, want)
+	}
+}

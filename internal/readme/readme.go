@@ -17,8 +17,8 @@
 // stands for one or more lines of the output left out. Nothing else is normalised: spaces and blank lines count.
 //
 // To rewrite a block from the output (a block without "…"), run the holding test with -readme.update, one
-// package at a time: go test ./internal/cli -run TestX -args -readme.update (the rewritten block keeps the run's
-// own values for what Vary blanks: check them before committing).
+// package at a time: go test ./internal/cli -run TestX -args -readme.update (a line that changed only in what
+// Vary blanks keeps the README's values; a new or changed line has the run's own: check them before committing).
 package readme
 
 import (
@@ -231,7 +231,7 @@ func Hold(t testing.TB, name, got string, vary ...Variation) {
 	}
 	if msg := Compare(b, got, vary...); msg != "" {
 		if *update && !b.elided() {
-			if err := rewrite(b, got); err != nil {
+			if err := rewrite(b, keepValues(b, got, vary)); err != nil {
 				t.Fatalf("%s\n-readme.update: %v", msg, err)
 			}
 			t.Logf("%s: rewrote the block %q from the output", b.Where(), name)
@@ -250,6 +250,28 @@ func Hold(t testing.TB, name, got string, vary ...Variation) {
 		}
 		t.Errorf("%s%s%s", msg, why, hint)
 	}
+}
+
+// keepValues is got with each line that the block already shows, but for what vary blanks, written as the
+// block writes it: a rewrite keeps the README's durations, ports and IDs where the line did not change.
+func keepValues(b Block, got string, vary []Variation) string {
+	norm := func(s string) string {
+		for _, v := range vary {
+			s = v.apply(s)
+		}
+		return s
+	}
+	shown := map[string][]string{} // normalised -> the block's lines, in order
+	for _, l := range b.Lines {
+		shown[norm(l)] = append(shown[norm(l)], l)
+	}
+	lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+	for i, l := range lines {
+		if same := shown[norm(l)]; len(same) > 0 {
+			lines[i], shown[norm(l)] = same[0], same[1:]
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (b Block) elided() bool {
