@@ -79,7 +79,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		logPath := filepath.Join(root, ".local", "demo.log")
+		logPath := filepath.Join(root, demo.LogFile)
 		if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 			return err
 		}
@@ -88,36 +88,31 @@ func run(ctx context.Context, o options, out io.Writer) error {
 			return err
 		}
 		defer logs.Close()
-		fmt.Fprintf(out, "starting the local stack (as make run does; its logs in %s)...\n", logPath)
+		demo.Starting(out, demo.LogFile)
 		local, err = localstack.Start(ctx, localstack.Options{Root: root, Template: tpl, Stage: "dev", APIAddr: "127.0.0.1:0", Logs: logs})
 		if err != nil {
 			return err
 		}
 		defer local.Close()
 		stackURL, mailURL = local.Stack.URL(), local.SES.Endpoint
-		fmt.Fprintf(out, "stack ready in %.1fs\n", time.Since(began).Seconds())
+		demo.Ready(out, time.Since(began))
 	} else if mailURL, err = mailOf(ctx, stackURL); err != nil {
 		return err
 	}
 
 	started := time.Now()
-	days := fmt.Sprintf("%d business days", o.days)
-	if o.days == 1 {
-		days = "one business day"
-	}
-	fmt.Fprintf(out, "living through %s with seed %d (%s of leads):\n", month.Format("January 2006"), o.seed, days)
+	m := contract.Month{Year: month.Year(), Month: month.Month()}
+	demo.Living(out, m, o.seed, o.days)
 	res, err := demo.Run(ctx, demo.Config{Stack: stackURL, Mail: mailURL, Contract: c, Secrets: seed, Seed: o.seed,
-		Month: contract.Month{Year: month.Year(), Month: month.Month()}, Days: o.days, Out: out})
+		Month: m, Days: o.days, Out: out})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nA month in %.0fs (%d emails in the mail viewer).\n", time.Since(started).Seconds(), res.Emails)
-	demo.Summary(out, res)
-	fmt.Fprintf(out, "\n  Mail viewer  %s/\n  Stack        %s/_local/   (API %s)\n", mailURL, stackURL, stackURL)
-	if local == nil || o.exit {
+	keep := local != nil && !o.exit
+	demo.Done(out, time.Since(started), res, mailURL, stackURL, keep)
+	if !keep {
 		return nil
 	}
-	fmt.Fprintln(out, "The stack keeps running for the mail viewer: Ctrl-C stops everything.")
 	select {
 	case <-ctx.Done():
 	case name := <-local.Exited():

@@ -10,6 +10,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/readme"
 	"github.com/handoff-sla/handoff/internal/scoring"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
@@ -67,6 +68,7 @@ func TestLeadShowsTheProofOfConsent(t *testing.T) {
 	if code != 0 || out != want {
 		t.Errorf("by email: exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
+	readme.Hold(t, "lead", out, readme.Vary(`ld_[0-9a-z]{26}`, "the lead's ID, made when it was stored"))
 	// Consent given later: the answer of record changes, the proof keeps both.
 	submit("d3", "site-contact", at.Add(48*time.Hour), &lead.Consent{Given: true, At: at.Add(47 * time.Hour), Field: question}, nil)
 	code, out, _ = run("--id", id)

@@ -18,6 +18,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/readme"
 	"github.com/handoff-sla/handoff/internal/report"
 	"github.com/handoff-sla/handoff/internal/report/records"
 	"github.com/handoff-sla/handoff/internal/report/reporttest"
@@ -372,7 +373,7 @@ func TestReportRecomputedAsOfItsRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	later := julyAsOf.Add(30 * 24 * time.Hour)
-	for _, tc := range []struct {
+	for i, tc := range []struct {
 		args []string
 		want string
 	}{
@@ -381,9 +382,13 @@ func TestReportRecomputedAsOfItsRecord(t *testing.T) {
 		{[]string{"--as-of", "2026-08-04T10:00:00+02:00"}, "figures as of 2026-08-04 10:00 CEST (computed now from the month's records)"},
 		{[]string{"--as-of", "2026-08-04T10:00:00+02:00"}, "these are other figures"},
 	} {
-		code, out, errOut := runReport(t, env.args(append([]string{"--month", "2026-07", "--out", t.TempDir()}, tc.args...)...), later)
+		dir := t.TempDir()
+		code, out, errOut := runReport(t, env.args(append([]string{"--month", "2026-07", "--out", dir}, tc.args...)...), later)
 		if code != 0 || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d, output lacks %q:\n%s%s", tc.args, code, tc.want, out, errOut)
+		}
+		if i == 0 { // README.md shows it, written to /tmp/july (here a temporary directory)
+			readme.Hold(t, "report-july", strings.ReplaceAll(out, dir, "/tmp/july"))
 		}
 	}
 }
@@ -408,6 +413,7 @@ func TestForgetCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"status": "erased"`) || !strings.Contains(out, rec.LeadID) || !strings.Contains(out, `"activities": 1`) {
 		t.Errorf("exit %d:\n%s%s", code, out, errOut)
 	}
+	readme.Hold(t, "forget", out, readme.Vary(`(ld_[0-9a-z]{26})`, "the lead's ID, made when it was stored"))
 	if code, out, _ := runReport(t, args, at); code != 0 || !strings.Contains(out, `"status": "nothing to erase"`) {
 		t.Errorf("again: exit %d:\n%s", code, out)
 	}

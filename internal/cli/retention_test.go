@@ -14,6 +14,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/readme"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
 )
@@ -70,6 +71,8 @@ func TestRetentionBackfill(t *testing.T) {
 	if code, out, errOut = run(); code != 0 || !strings.Contains(out, "1 item(s): 1 given their expiry") {
 		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
 	}
+	// README.md shows it with the contract's path as given from the repository's root.
+	readme.Hold(t, "retention-backfill", strings.ReplaceAll(out, example, "infra/contract/contract.yaml"))
 	// 36 months after 27 November 2027 16:30, to the next midnight UTC: 28 November 2030.
 	if got := expiry(); got != "1922054400" {
 		t.Errorf("the lead's expiry %s, want 1922054400 (2030-11-28T00:00:00Z)", got)

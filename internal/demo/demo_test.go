@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -13,15 +14,18 @@ import (
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/testenv"
 	"github.com/handoff-sla/handoff/internal/platform"
+	"github.com/handoff-sla/handoff/internal/readme"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m, testenv.WithSES(), testenv.WithSecrets()) }
 
-// TestDemoMonth runs the demo's month on the local stack (two days of leads, a small seed) and checks the
+// TestDemoMonth runs the demo's month on the local stack (two days of leads, make demo's seed) and checks the
 // monthly report SES local received against what the demo did: its SQLs, those contacted in time, those
-// rejected and the deal won — counted from the demo's own record, whatever the seed made of them.
+// rejected and the deal won — counted from the demo's own record, whatever the seed made of them. What it
+// prints, with the lines `make demo` prints around it, is README.md's block (the same run: no other).
 func TestDemoMonth(t *testing.T) {
 	logs := &testenv.SyncBuffer{}
+	began := time.Now()
 	s, err := samlocal.Start(context.Background(), samlocal.Options{
 		Root: testenv.Root(), Template: testenv.Template(), TableNames: testenv.Tables(t),
 		BuildTags: []string{platform.LocalBuildTag}, ClockOffsetEnv: platform.ClockOffsetEnv,
@@ -36,13 +40,25 @@ func TestDemoMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const days = 2
 	var out strings.Builder
+	fmt.Fprintf(&out, "$ make demo ARGS=\"--days %d\"\n", days)
+	demo.Starting(&out, demo.LogFile)
+	demo.Ready(&out, time.Since(began))
+	demo.Living(&out, demo.DefaultMonth, demo.DefaultSeed, days)
+	started := time.Now()
 	res, err := demo.Run(context.Background(), demo.Config{Stack: s.URL(), Mail: testenv.SESEndpoint(t), Contract: c,
-		Secrets: testenv.DemoSecrets(t), Seed: 3, Days: 2, Out: &out})
+		Secrets: testenv.DemoSecrets(t), Seed: demo.DefaultSeed, Days: days, Out: &out})
 	t.Log("\n" + out.String())
 	if err != nil {
 		t.Fatal(err)
 	}
+	demo.Done(&out, time.Since(started), res, testenv.SESEndpoint(t), s.URL(), true)
+	readme.Hold(t, "make-demo", out.String(),
+		readme.Vary(`ready in (\d+\.\d)s`, "the time the stack took to start"),
+		readme.Vary(`A month in (\d+)s`, "the time the month took"),
+		readme.Vary(`\[\w{3} \d\d \w{3} \d\d:(\d\d)\]`, "a step's minute on the stack's clock, which runs while the demo waits for the stack"),
+		readme.Vary(`127\.0\.0\.1:(\d+)`, "the servers' free ports"))
 	h, rec := res.Headline, res.Record
 	if len(rec.SQLs) != 6 || rec.Won() != 1 || rec.InTime() == len(rec.SQLs) || rec.Rejected() == 0 || rec.Reassignments != len(rec.SQLs)-rec.InTime() {
 		t.Fatalf("the demo's month does not show every case: %d SQLs, %d in time, %d rejected, %d won, %d reassigned",

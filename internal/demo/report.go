@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -150,4 +151,40 @@ func Summary(w io.Writer, r Result) {
 // reportSubject is the subject of the month's report, as the report function writes it.
 func (d *run) reportSubject() string {
 	return fmt.Sprintf(words.ForReport(d.c.Locale).Subject, d.c.Company, words.ForCommon(d.c.Locale).Month(d.cfg.Month.Year, d.cfg.Month.Month))
+}
+
+// LogFile is where `make demo` writes the stack's logs, relative to the repository root.
+var LogFile = filepath.Join(".local", "demo.log")
+
+// The lines `make demo` prints around Run's steps (cmd/handoff-demo prints them; README.md shows them and
+// TestDemoMonth holds them there).
+
+// Starting says the stack is starting and where its logs go.
+func Starting(w io.Writer, logFile string) {
+	fmt.Fprintf(w, "starting the local stack (as make run does; its logs in %s)...\n", logFile)
+}
+
+// Ready says how long the stack took to start.
+func Ready(w io.Writer, took time.Duration) {
+	fmt.Fprintf(w, "stack ready in %.1fs\n", took.Seconds())
+}
+
+// Living introduces the month's steps.
+func Living(w io.Writer, month contract.Month, seed uint64, days int) {
+	n := fmt.Sprintf("%d business days", days)
+	if days == 1 {
+		n = "one business day"
+	}
+	fmt.Fprintf(w, "living through %s with seed %d (%s of leads):\n", time.Date(month.Year, month.Month, 1, 0, 0, 0, 0, time.UTC).Format("January 2006"), seed, n)
+}
+
+// Done closes the month: how long it took, the report's headline (Summary), where the mail viewer and the stack
+// are, and whether the stack keeps running.
+func Done(w io.Writer, took time.Duration, res Result, mail, stack string, keepsRunning bool) {
+	fmt.Fprintf(w, "\nA month in %.0fs (%d emails in the mail viewer).\n", took.Seconds(), res.Emails)
+	Summary(w, res)
+	fmt.Fprintf(w, "\n  Mail viewer  %s/\n  Stack        %s/_local/   (API %s)\n", mail, stack, stack)
+	if keepsRunning {
+		fmt.Fprintln(w, "The stack keeps running for the mail viewer: Ctrl-C stops everything.")
+	}
 }

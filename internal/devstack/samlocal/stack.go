@@ -80,9 +80,13 @@ var NotEmulated = []string{
 
 // NotEmulated is the list above, with each route whose authorizer the stack does not check, and the tables whose
 // TTL DynamoDB Local does not apply.
-func (s *Stack) NotEmulated() []string {
+func (s *Stack) NotEmulated() []string { return NotEmulatedBy(s.opts) }
+
+// NotEmulatedBy is what a stack started with o says it does not emulate (Stack.NotEmulated), known before it
+// starts: `make run`'s banner test reads it from the real template.
+func NotEmulatedBy(o Options) []string {
 	out := append([]string{}, NotEmulated...)
-	if s.opts.SecretsEndpoint != "" {
+	if o.SecretsEndpoint != "" {
 		out = append(out, localaws.MotoNotEmulated...)
 	} else {
 		out = append(out, "SSM and Secrets Manager: not served (a function that reads a secret refuses to start)")
@@ -90,7 +94,7 @@ func (s *Stack) NotEmulated() []string {
 	// Measured on DynamoDB Local 3.3.0: expired items are deleted within seconds in a table without a global
 	// secondary index, never in one with an index (whatever its projection, whether or not the item is in it).
 	var ttl []string
-	for _, t := range s.opts.Template.Tables {
+	for _, t := range o.Template.Tables {
 		if t.TTL != "" && len(t.Indexes) > 0 {
 			ttl = append(ttl, t.LogicalID)
 		}
@@ -100,8 +104,8 @@ func (s *Stack) NotEmulated() []string {
 			"(AWS deletes them within days; the other tables' expired items go within seconds, their stream records as REMOVEs by dynamodb.amazonaws.com)",
 			strings.Join(ttl, ", ")))
 	}
-	out = append(out, operations(s.opts.Template.Resources)...)
-	for _, def := range s.opts.Template.Functions {
+	out = append(out, operations(o.Template.Resources)...)
+	for _, def := range o.Template.Functions {
 		for _, r := range def.Routes {
 			if r.Authorizer != "" {
 				out = append(out, fmt.Sprintf("the %s authorizer of %s %s: the local API answers it unauthenticated", r.Authorizer, r.Method, r.Path))
