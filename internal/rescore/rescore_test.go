@@ -341,11 +341,11 @@ type failing struct {
 	lead string
 }
 
-func (s failing) Rescore(ctx context.Context, id string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+func (s failing) RescoreFrom(ctx context.Context, id string, rd scoring.Reading, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
 	if id == s.lead {
 		return nil, errors.New("injected failure")
 	}
-	return s.Store.Rescore(ctx, id, decide)
+	return s.Store.RescoreFrom(ctx, id, rd, decide)
 }
 
 func TestBatchItemFailuresNameTheFailedLeadsRecords(t *testing.T) {
