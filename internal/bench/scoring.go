@@ -143,7 +143,7 @@ func runScoring(ctx context.Context, env *Env) ([]Row, error) {
 			}
 			meter.reset()
 			began := time.Now()
-			if _, err := scorer.RescoreArrived(ctx, id, scoring.Reading{Arrived: at}); err != nil {
+			if _, err := scorer.RescoreArrived(ctx, id, at); err != nil {
 				return nil, err
 			}
 			took = append(took, time.Since(began))

@@ -60,15 +60,26 @@ type Outcome struct {
 
 // Rescore recomputes a lead's score and stage and saves them if they changed (a decay run's re-score).
 func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
-	return s.RescoreArrived(ctx, leadID, scoring.Reading{})
+	return s.rescore(ctx, leadID, arrival{})
 }
 
-// RescoreArrived is Rescore brought by activities: arrived.Arrived is the earliest of their instants (read
-// from there on, if it is before the horizon), arrived.Whole asks for the whole history.
-func (s *Scorer) RescoreArrived(ctx context.Context, leadID string, arrived scoring.Reading) (Outcome, error) {
+// RescoreArrived is Rescore brought by new activities, the earliest of which occurred at arrived: one dated
+// before the scoring horizon (a late arrival) widens the read to its instant.
+func (s *Scorer) RescoreArrived(ctx context.Context, leadID string, arrived time.Time) (Outcome, error) {
+	return s.rescore(ctx, leadID, arrival{at: arrived})
+}
+
+// arrival is what a stream batch says of a lead's new activities: the earliest instant, or that one could not
+// be read (then the whole history is read rather than miss it).
+type arrival struct {
+	at      time.Time
+	unknown bool
+}
+
+func (s *Scorer) rescore(ctx context.Context, leadID string, a arrival) (Outcome, error) {
 	var out Outcome
 	now := s.now()
-	rd := scoring.Reading{Contract: s.contract, Now: now, Arrived: arrived.Arrived, Whole: arrived.Whole}
+	rd := scoring.Reading{Contract: s.contract, Now: now, Arrived: a.at, Whole: a.unknown}
 	ch, err := s.store.RescoreFrom(ctx, leadID, rd, func(l lead.Lead, acts []lead.Activity) *scoring.Change {
 		ch, r := scoring.Rescore(s.contract, l, acts, now)
 		out.Result = r
@@ -93,7 +104,7 @@ func (s *Scorer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 	var resp events.DynamoDBEventResponse
 	order := []string{}
 	seqs := map[string][]string{}
-	arrived := map[string]scoring.Reading{} // by lead: the earliest instant of its activities in the batch
+	arrived := map[string]arrival{} // by lead: the earliest instant of its activities in the batch
 	for _, rec := range ev.Records {
 		id := rec.Change.NewImage["leadId"]
 		if rec.EventName != "INSERT" || id.DataType() != events.DataTypeString || id.String() == "" {
@@ -107,14 +118,14 @@ func (s *Scorer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 		seqs[leadID] = append(seqs[leadID], rec.Change.SequenceNumber)
 		a := arrived[leadID]
 		if at, ok := occurredAt(rec.Change.NewImage); !ok {
-			a.Whole = true // an instant that does not read: read the whole history rather than miss the activity
-		} else if a.Arrived.IsZero() || at.Before(a.Arrived) {
-			a.Arrived = at
+			a.unknown = true
+		} else if a.at.IsZero() || at.Before(a.at) {
+			a.at = at
 		}
 		arrived[leadID] = a
 	}
 	for _, leadID := range order {
-		out, err := s.RescoreArrived(ctx, leadID, arrived[leadID])
+		out, err := s.rescore(ctx, leadID, arrived[leadID])
 		switch {
 		case errors.Is(err, lead.ErrNotFound):
 			// An activity of a lead that no longer exists (erased): nothing to score, nothing to retry.
