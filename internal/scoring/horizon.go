@@ -35,11 +35,15 @@ import (
 //     instant of the re-score that made it one, and no landmarks are picked after an instant later than their
 //     re-score's), and that re-score moved the lead on to accepted or rejected.
 //
+// The equality holds for histories the store can hold: each activity ID once (an activity's key derives from
+// the delivery that brought it, and a delivery is stored once), so Distinct has nothing to merge across the
+// horizon's start. A landmark goes when its activity expires (retention.activities), as the activity does.
+//
 // Landmarks stand for every activity that occurred before their Through: a re-score reads from the earliest of
 // the horizon's start, Through and the activities that brought it (a late arrival, dated long ago,
 // widens the read that scores it), and adds the landmarks that occurred before that. Landmarks picked for other
-// rules (the contract changed) or for another reading of numbers (the lead's country changed) stand for
-// nothing: the whole history is read, and they are picked again.
+// rules (the contract changed) or for another reading of numbers (the lead's country changed), or after the
+// re-score's instant (a clock set back), stand for nothing: the whole history is read, and they are picked again.
 
 // minFactor is the decay under which a contribution is dropped (behaviour).
 const minFactor = 0.01
