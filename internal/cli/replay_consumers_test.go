@@ -43,7 +43,7 @@ func (r *readLeads) Get(_ context.Context, id string) (lead.Lead, error) {
 func (r *readLeads) Activities(context.Context, string) ([]lead.Activity, error)          { return nil, nil }
 func (r *readLeads) RecentContent(context.Context, int) ([]content.Piece, error)          { return nil, nil }
 func (r *readLeads) ForEachDecayDue(context.Context, time.Time, func(string) error) error { return nil }
-func (r *readLeads) Rescore(_ context.Context, id string, _ func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+func (r *readLeads) RescoreFrom(_ context.Context, id string, _ scoring.Reading, _ func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
 	r.note(id)
 	return nil, lead.ErrNotFound
 }

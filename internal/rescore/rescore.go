@@ -1,8 +1,10 @@
 // Package rescore keeps every lead's score and stage current: the score function re-scores a lead each time an
 // activity of it arrives on the activities stream, and the daily decay job re-scores the leads whose behaviour
-// points fade with time. Both recompute from the lead's whole history (scoring.Rescore), so a redelivered record
-// or a second run changes nothing, and the store writes under a version condition, so concurrent consumers lose
-// nothing.
+// points fade with time. Both recompute the score as the lead's whole history gives it (scoring.Rescore), so a
+// redelivered record or a second run changes nothing, and the store writes under a version condition, so
+// concurrent consumers lose nothing. They read only the activities of the contract's scoring horizon, and the
+// landmarks kept on the lead for the older ones (scoring.Reading): an activity that arrives late, dated before
+// the horizon, widens the read of the re-score it brings.
 package rescore
 
 import (
@@ -11,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -22,9 +25,10 @@ import (
 
 // Store is what re-scoring needs from storage (store.Leads).
 type Store interface {
-	// Rescore reads a lead and its activities, asks decide for the change, and saves it unless the lead changed
-	// meanwhile, in which case it reads and asks again; lead.ErrNotFound when there is no such lead.
-	Rescore(ctx context.Context, leadID string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error)
+	// RescoreFrom reads a lead and what rd says the score needs of its activities, asks decide for the change,
+	// and saves it unless the lead changed meanwhile, in which case it reads and asks again; lead.ErrNotFound
+	// when there is no such lead.
+	RescoreFrom(ctx context.Context, leadID string, rd scoring.Reading, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error)
 	// ForEachDecayDue calls fn with each lead whose decay time has passed.
 	ForEachDecayDue(ctx context.Context, before time.Time, fn func(leadID string) error) error
 }
@@ -54,11 +58,30 @@ type Outcome struct {
 	Held lead.HoldReason
 }
 
-// Rescore recomputes a lead's score and stage from its whole history and saves them if they changed.
+// Rescore recomputes a lead's score and stage and saves them if they changed (a decay run's re-score).
 func (s *Scorer) Rescore(ctx context.Context, leadID string) (Outcome, error) {
+	return s.rescore(ctx, leadID, arrival{})
+}
+
+// RescoreArrived is Rescore brought by new activities, the earliest of which occurred at arrived: one dated
+// before the scoring horizon (a late arrival) widens the read to its instant.
+func (s *Scorer) RescoreArrived(ctx context.Context, leadID string, arrived time.Time) (Outcome, error) {
+	return s.rescore(ctx, leadID, arrival{at: arrived})
+}
+
+// arrival is what a stream batch says of a lead's new activities: the earliest instant, or that one could not
+// be read (then the whole history is read rather than miss it).
+type arrival struct {
+	at      time.Time
+	unknown bool
+}
+
+func (s *Scorer) rescore(ctx context.Context, leadID string, a arrival) (Outcome, error) {
 	var out Outcome
-	ch, err := s.store.Rescore(ctx, leadID, func(l lead.Lead, acts []lead.Activity) *scoring.Change {
-		ch, r := scoring.Rescore(s.contract, l, acts, s.now())
+	now := s.now()
+	rd := scoring.Reading{Contract: s.contract, Now: now, Arrived: a.at, Whole: a.unknown}
+	ch, err := s.store.RescoreFrom(ctx, leadID, rd, func(l lead.Lead, acts []lead.Activity) *scoring.Change {
+		ch, r := scoring.Rescore(s.contract, l, acts, now)
 		out.Result = r
 		return ch
 	})
@@ -81,6 +104,7 @@ func (s *Scorer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 	var resp events.DynamoDBEventResponse
 	order := []string{}
 	seqs := map[string][]string{}
+	arrived := map[string]arrival{} // by lead: the earliest instant of its activities in the batch
 	for _, rec := range ev.Records {
 		id := rec.Change.NewImage["leadId"]
 		if rec.EventName != "INSERT" || id.DataType() != events.DataTypeString || id.String() == "" {
@@ -92,9 +116,16 @@ func (s *Scorer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 			order = append(order, leadID)
 		}
 		seqs[leadID] = append(seqs[leadID], rec.Change.SequenceNumber)
+		a := arrived[leadID]
+		if at, ok := occurredAt(rec.Change.NewImage); !ok {
+			a.unknown = true
+		} else if a.at.IsZero() || at.Before(a.at) {
+			a.at = at
+		}
+		arrived[leadID] = a
 	}
 	for _, leadID := range order {
-		out, err := s.Rescore(ctx, leadID)
+		out, err := s.rescore(ctx, leadID, arrived[leadID])
 		switch {
 		case errors.Is(err, lead.ErrNotFound):
 			// An activity of a lead that no longer exists (erased): nothing to score, nothing to retry.
@@ -109,6 +140,20 @@ func (s *Scorer) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (eve
 		}
 	}
 	return resp, nil
+}
+
+// occurredAt is the instant of the activity a stream record brings: its occurredAt, or the instant its sort key
+// starts with (<occurredAt>#<activityId>).
+func occurredAt(image map[string]events.DynamoDBAttributeValue) (time.Time, bool) {
+	for _, k := range []string{"occurredAt", "sk"} {
+		if v, ok := image[k]; ok && v.DataType() == events.DataTypeString {
+			text, _, _ := strings.Cut(v.String(), "#")
+			if t, err := time.Parse(time.RFC3339Nano, text); err == nil {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 func (s *Scorer) logOutcome(ctx context.Context, leadID, trigger string, out Outcome) {

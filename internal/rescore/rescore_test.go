@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -341,11 +342,11 @@ type failing struct {
 	lead string
 }
 
-func (s failing) Rescore(ctx context.Context, id string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+func (s failing) RescoreFrom(ctx context.Context, id string, rd scoring.Reading, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
 	if id == s.lead {
 		return nil, errors.New("injected failure")
 	}
-	return s.Store.Rescore(ctx, id, decide)
+	return s.Store.RescoreFrom(ctx, id, rd, decide)
 }
 
 func TestBatchItemFailuresNameTheFailedLeadsRecords(t *testing.T) {
@@ -471,5 +472,38 @@ func TestActivityAheadOfTheClockCounts(t *testing.T) {
 	f.handle(f.record(other, lead.Activity{Type: "demo_request", OccurredAt: start.Add(time.Hour)}))
 	if l := f.lead(other); str(l, "stage") == "sql" {
 		t.Errorf("an activity an hour ahead made an SQL")
+	}
+}
+
+// TestALateActivityBeforeTheHorizonCounts: the score function reads a lead's activities from the scoring
+// horizon's start (~400 days for the example contract), but an activity that arrives late, dated before it, is
+// read by the re-score its record brings — the record's instant widens the read: a demo request made 500 days
+// ago, imported today, still raises the lead's hand, and the lead's landmarks keep it for the next re-scores.
+func TestALateActivityBeforeTheHorizonCounts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id := f.submit("marc@usinage-m.fr", "Acheteur", "20", "Banque")
+	if resp := f.handle(f.record(id, pageView("https://maintenia.fr/blog", 0))); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures: %+v", resp.BatchItemFailures)
+	}
+	if got := f.lead(id); str(got, "landmarks") == "" || strings.Contains(str(got, "explanation"), "demo-request") {
+		t.Fatalf("after a page view: landmarks %q, explanation %s", str(got, "landmarks"), str(got, "explanation"))
+	}
+	f.clock.add(time.Hour)
+	late := lead.Activity{Type: "demo_request", OccurredAt: start.Add(-500 * 24 * time.Hour)}
+	if resp := f.handle(f.record(id, late)); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures: %+v", resp.BatchItemFailures)
+	}
+	got := f.lead(id)
+	if !strings.Contains(str(got, "explanation"), `"rule":"demo-request"`) || str(got, "qualifiesFor") != "sql" {
+		t.Fatalf("after a late demo request: qualifies for %q, explanation %s", str(got, "qualifiesFor"), str(got, "explanation"))
+	}
+	// The next activity's re-score reads the horizon only: the demo request counts through the landmarks.
+	f.clock.add(time.Hour)
+	if resp := f.handle(f.record(id, pageView("https://maintenia.fr/", 0))); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures: %+v", resp.BatchItemFailures)
+	}
+	if got := f.lead(id); !strings.Contains(str(got, "explanation"), `"rule":"demo-request"`) || str(got, "qualifiesFor") != "sql" {
+		t.Errorf("the next re-score: qualifies for %q, explanation %s", str(got, "qualifiesFor"), str(got, "explanation"))
 	}
 }

@@ -346,7 +346,7 @@ func (r *Result) behaviour(b contract.BehaviourRule, past []lead.Activity, at ti
 			r.Decays = true
 		case b.HalfLifeDays > 0:
 			factor = math.Pow(0.5, age.Hours()/24/b.HalfLifeDays)
-			if factor < 0.01 {
+			if factor < minFactor {
 				continue // below 1%: too old to matter, and no longer worth a daily re-score
 			}
 			if factor < 0.995 { // "decayed to 100%" says nothing

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
 
@@ -48,4 +49,10 @@ func CurrentLeadItem(t Tables, id string, cur records.Current, now time.Time) It
 	return Item{t.Leads, marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id, Stage: string(cur.Stage),
 		BelowSQL: cur.BelowSQLThreshold, BelowSQLAts: stamps(cur.BelowSQLAts), CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1,
 		ExpiresAt: t.leadExpiry(now)})}
+}
+
+// ActivityItem is an activity of a lead (ActivitiesTable), as ingest writes it: the histories of the scoring
+// benchmark.
+func ActivityItem(t Tables, a lead.Activity) Item {
+	return Item{t.Activities, marshal(t.newActivityItem(a, nil))}
 }

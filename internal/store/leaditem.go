@@ -1,11 +1,15 @@
 package store
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/handoff-sla/handoff/internal/lead"
+	"github.com/handoff-sla/handoff/internal/scoring"
 )
 
 // leadItem is a lead as LeadsTable holds it (pk = LEAD#<id>, sk = #PROFILE).
@@ -83,6 +87,60 @@ type leadItem struct {
 	// HeardAt is the last thing heard of the lead when its expiry was last computed from its history: an activity
 	// that has since expired was still heard of then, and the lead must not expire sooner for it.
 	HeardAt string `dynamodbav:"heardAt,omitempty"`
+	// Landmarks are the activities the score reads however old they are, so that a re-score reads only the
+	// horizon's (scoring.Landmarks): JSON of landmarksItem.
+	Landmarks string `dynamodbav:"landmarks,omitempty"`
+}
+
+// landmarksItem is scoring.Landmarks as a lead's item holds them.
+type landmarksItem struct {
+	Rules   string         `json:"rules"`
+	Through string         `json:"through"`
+	Acts    []landmarkItem `json:"acts"`
+}
+
+// landmarkItem is one landmark: what the score and the stage read of the activity.
+type landmarkItem struct {
+	ID         string            `json:"id"`
+	Type       string            `json:"type"`
+	OccurredAt string            `json:"occurredAt"`
+	Properties map[string]string `json:"properties,omitempty"`
+}
+
+func encodeLandmarks(m scoring.Landmarks) string {
+	it := landmarksItem{Rules: m.Rules, Through: stamp(m.Through), Acts: []landmarkItem{}}
+	for _, a := range m.Acts {
+		it.Acts = append(it.Acts, landmarkItem{ID: a.ID, Type: a.Type, OccurredAt: stamp(a.OccurredAt), Properties: nonEmpty(a.Properties)})
+	}
+	b, _ := json.Marshal(it) // strings and maps of strings: cannot fail
+	return string(b)
+}
+
+// landmarks reads the lead's landmarks (nil when it has none), leaving out those whose activity has expired at
+// now.
+func (it leadItem) landmarks(t Tables, now time.Time) (*scoring.Landmarks, error) {
+	if it.Landmarks == "" {
+		return nil, nil
+	}
+	r := reader{item: it.PK + "/" + it.SK}
+	var li landmarksItem
+	if err := json.Unmarshal([]byte(it.Landmarks), &li); err != nil {
+		return nil, fmt.Errorf("%s: landmarks: %w", r.item, err)
+	}
+	m := &scoring.Landmarks{Rules: li.Rules, Through: r.time("landmarks.through", li.Through)}
+	for _, a := range li.Acts {
+		act := lead.Activity{ID: a.ID, LeadID: it.LeadID, Type: a.Type, OccurredAt: r.time("landmarks.occurredAt", a.OccurredAt), Properties: a.Properties}
+		if act.Properties == nil {
+			act.Properties = map[string]string{}
+		}
+		if act.ID == "" || act.Type == "" || act.OccurredAt.IsZero() || m.Through.IsZero() {
+			r.fail("a landmark needs an id, a type, an occurredAt and a through")
+		}
+		if t.activityExpiry(act.OccurredAt) > now.Unix() {
+			m.Acts = append(m.Acts, act)
+		}
+	}
+	return m, r.err
 }
 
 const (

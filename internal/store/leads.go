@@ -438,11 +438,23 @@ var nameAndCompany = []string{"firstName", "lastName", "company", "expiresAt"}
 
 // Activities reads a lead's activities in time order (every page), consistently.
 func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, error) {
-	var acts []lead.Activity
-	err := queryAll(ctx, s.db, &dynamodb.QueryInput{
+	return s.activitiesFrom(ctx, id, time.Time{})
+}
+
+// activitiesFrom reads a lead's activities that occurred at or after from (all of them when from is zero), in
+// time order, consistently: a key condition on the sort key (instant first), so that the older ones are not
+// read at all — a filter would read them, and they would cost read capacity.
+func (s *Leads) activitiesFrom(ctx context.Context, id string, from time.Time) ([]lead.Activity, error) {
+	in := &dynamodb.QueryInput{
 		TableName: &s.t.Activities, KeyConditionExpression: aws.String("pk = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(leadPK(id))}, ConsistentRead: aws.Bool(true),
-	}, func(items []map[string]types.AttributeValue) error {
+	}
+	if !from.IsZero() {
+		in.KeyConditionExpression = aws.String("pk = :pk AND sk >= :from")
+		in.ExpressionAttributeValues[":from"] = str(stamp(from))
+	}
+	var acts []lead.Activity
+	err := queryAll(ctx, s.db, in, func(items []map[string]types.AttributeValue) error {
 		for _, item := range items {
 			var it activityItem
 			if err := unmarshal(item, &it); err != nil {
@@ -472,13 +484,33 @@ func (s *Leads) Activities(ctx context.Context, id string) ([]lead.Activity, err
 // new retention in the contract) the lead and the claim of its email are written with it, even without a change
 // of score.
 func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+	return s.rescore(ctx, id, nil, decide)
+}
+
+// RescoreFrom is Rescore reading only what rd says the score needs (scoring.Reading.From): the activities
+// from that instant on, and for the older ones the landmarks stored on the lead (scoring.Landmarks); the whole
+// history when the landmarks are missing or were picked for other rules. It picks the landmarks again from what
+// it read and stores them with the change it saves (or the new expiry), and only then: a re-score that writes
+// nothing leaves the stored ones, which still stand for what they stood for.
+func (s *Leads) RescoreFrom(ctx context.Context, id string, rd scoring.Reading, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
+	return s.rescore(ctx, id, &rd, decide)
+}
+
+func (s *Leads) rescore(ctx context.Context, id string, rd *scoring.Reading, decide func(lead.Lead, []lead.Activity) *scoring.Change) (*scoring.Change, error) {
 	withClaim := true
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		it, l, err := s.get(ctx, id)
 		if err != nil {
 			return nil, err
 		}
-		acts, err := s.Activities(ctx, id)
+		var acts []lead.Activity
+		var marks string
+		refresh := false
+		if rd == nil {
+			acts, err = s.Activities(ctx, id)
+		} else {
+			acts, marks, refresh, err = s.history(ctx, it, l, *rd)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -489,14 +521,14 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 		heard := lastHeard(l.CreatedAt, l.UpdatedAt, append(received, when(it.HeardAt)))
 		expires := s.t.leadExpiry(heard)
 		ch := decide(l, acts)
-		if ch == nil && expires == it.ExpiresAt {
+		if ch == nil && expires == it.ExpiresAt && !refresh {
 			return nil, nil
 		}
 		claim := ""
 		if expires != it.ExpiresAt && withClaim {
 			claim = l.Contact.Email
 		}
-		err = s.saveScore(ctx, l, ch, heard, expires, claim)
+		err = s.saveScore(ctx, l, ch, heard, expires, claim, marks)
 		switch {
 		case errors.Is(err, errClaim):
 			withClaim = false // gone or taken over (it had expired): the lead alone
@@ -512,6 +544,41 @@ func (s *Leads) Rescore(ctx context.Context, id string, decide func(lead.Lead, [
 	return nil, fmt.Errorf("rescore %s: %w", id, ErrConflict)
 }
 
+// history reads what a re-score needs of a lead's history (RescoreFrom): the landmarks stored on the lead that
+// occurred before rd.From and the activities from it on, in the store's order (or the whole history). It also
+// returns the landmarks to store, picked from them ("" under rules that count some activity forever: the whole
+// history is read anyway), and whether they must be written even without a change (the stored ones are missing
+// or stand for nothing). A landmark whose activity has expired (retention.activities) is gone, as the activity is.
+func (s *Leads) history(ctx context.Context, it leadItem, l lead.Lead, rd scoring.Reading) (acts []lead.Activity, marks string, refresh bool, err error) {
+	stored, err := it.landmarks(s.t, rd.Now)
+	if err != nil {
+		return nil, "", false, err
+	}
+	from, ok := rd.From(l, stored)
+	if ok {
+		cut := stamp(from)
+		for _, a := range stored.Acts {
+			if activitySK(a) < cut {
+				acts = append(acts, a)
+			}
+		}
+	} else {
+		from = time.Time{}
+	}
+	read, err := s.activitiesFrom(ctx, l.ID, from)
+	if err != nil {
+		return nil, "", false, err
+	}
+	acts = append(acts, read...)
+	if _, bounded := scoring.Horizon(rd.Contract.Scoring); !bounded {
+		return acts, "", false, nil
+	}
+	// Landmarks stand for what occurred before an instant no later re-score precedes (to the millisecond, as
+	// stored).
+	picked := rd.Landmarks(l, acts, rd.Now.UTC().Truncate(time.Millisecond))
+	return acts, encodeLandmarks(picked), stored == nil || stored.Rules != picked.Rules, nil
+}
+
 var (
 	errVersion = errors.New("the lead changed meanwhile")
 	errClaim   = errors.New("the claim of the lead's email is not the lead's")
@@ -520,9 +587,12 @@ var (
 // saveScore writes a change of score (nil: none, only the expiry) and the lead's expiresAt under the lead's
 // version; with the claim of its email (claim: the email; "" to leave it) in the same transaction, so that they
 // never expire apart.
-func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change, heard time.Time, expires int64, claim string) error {
+func (s *Leads) saveScore(ctx context.Context, l lead.Lead, ch *scoring.Change, heard time.Time, expires int64, claim, landmarks string) error {
 	upd := expression.Set(expression.Name("expiresAt"), expression.Value(expires)).Set(expression.Name("heardAt"), expression.Value(stamp(heard))).
 		Add(expression.Name("version"), expression.Value(1))
+	if landmarks != "" {
+		upd = upd.Set(expression.Name("landmarks"), expression.Value(landmarks))
+	}
 	if ch != nil {
 		var err error
 		if upd, err = scoreUpdate(upd, l, ch); err != nil {

@@ -7,6 +7,8 @@
 //	  LeadsTable       pk = LEAD#<leadId>   sk = #PROFILE     the lead; decayBucket/decayAt (GSI decay-due)  TTL leads*
 //	                   pk = EMAIL#<email>   sk = #EMAIL       claims an email for one lead (holds leadId)     TTL leads*
 //	  ActivitiesTable  pk = LEAD#<leadId>   sk = <occurredAt>#<activityId>                                 TTL activities
+//	                   (a re-score reads sk >= the scoring horizon's start: RescoreFrom; the lead's landmarks
+//	                   tell what the older ones still count for)
 //	  DeliveriesTable  pk = DELIVERY#<source>#<id>            the first answer, for retries                  TTL 48 h
 //	                   pk = SEEN#<source>#<id>                that the delivery was stored (leadId, the
 //	                                                          body's SHA-256, the instant: no value posted)  TTL activities
