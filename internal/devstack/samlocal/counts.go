@@ -61,11 +61,15 @@ func (c *counts) invoked(fn string, d time.Duration) {
 
 // DynamoRequests returns the DynamoDB requests each function made since the stack started (or ResetCounts), by
 // operation ("Query", "TransactWriteItems"...). Requests IAM refused are counted too: they reached the proxy.
-func (s *Stack) DynamoRequests() map[string]map[string]int { return s.counts.snapshot(func(c *counts) map[string]map[string]int { return c.dynamo }) }
+func (s *Stack) DynamoRequests() map[string]map[string]int {
+	return s.counts.snapshot(func(c *counts) map[string]map[string]int { return c.dynamo })
+}
 
 // DynamoItems is DynamoRequests counting a transaction's or a batch's items one by one (what DynamoDB bills
 // per item), a single-item request or a Query as one.
-func (s *Stack) DynamoItems() map[string]map[string]int { return s.counts.snapshot(func(c *counts) map[string]map[string]int { return c.items }) }
+func (s *Stack) DynamoItems() map[string]map[string]int {
+	return s.counts.snapshot(func(c *counts) map[string]map[string]int { return c.items })
+}
 
 func (c *counts) snapshot(of func(*counts) map[string]map[string]int) map[string]map[string]int {
 	out := map[string]map[string]int{}
