@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -38,3 +40,21 @@ func whyIf(cond bool, reason string) string {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// lockedWriter serialises writes to b (a process's stdout and stderr both).
+type lockedWriter struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}

@@ -63,7 +63,7 @@ func runIngest(ctx context.Context, env *Env) ([]Row, error) {
 	rate := float64(posts) / elapsed.Seconds()
 	p50, p95 := Percentile(took, 50), Percentile(took, 95)
 	why := "Through the local stack's API port (its gateway, the IngestFunction's real binary at its template's MemorySize, " +
-		"its DynamoDB requests through the IAM proxy to DynamoDB Local), scoring's stream consumer running alongside; DynamoDB Local " +
+		"its DynamoDB requests through the IAM proxy to DynamoDB Local), scoring's stream consumer running alongside; the local stack runs at most 4 execution environments of a function, so 8 posters queue for them; DynamoDB Local " +
 		"(~400 writes/s on 2 cores) bounds it, not Lambda: in AWS each request runs in its own execution environment."
 	return []Row{
 		{Name: fmt.Sprintf("ingest: signed submissions sustained at %d concurrent posters", ingestPosters),
