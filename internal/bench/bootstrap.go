@@ -149,7 +149,7 @@ func buildAll(ctx context.Context, root, dir, arch string, fns []samtemplate.Fun
 	args := append(append([]string{}, buildFlags...), "-o", dir+string(filepath.Separator))
 	out := map[string]string{}
 	for _, f := range fns {
-		args = append(args, "./"+filepath.ToSlash(f.Package))
+		args = append(args, "./"+filepath.ToSlash(filepath.Join(f.Package)))
 		out[f.LogicalID] = filepath.Join(dir, filepath.Base(f.Package))
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
