@@ -179,7 +179,7 @@ func runDeadlines(ctx context.Context, env *Env) ([]Row, error) {
 			"p95 ≤ 60 s", p95 <= time.Minute, whyIf(p95 > time.Minute, "one run does not work off the burst within the minute on this machine (see the events/s row)")+
 				"The real checker and store (DeadlinesFunction's code, its 16 workers, the template's Timeout as the invocation's deadline) on DynamoDB Local and SES local, started 30 s before the due minute with the schedule's one-minute window; from the instant each reminder falls due to SES local accepting it. EventBridge Scheduler's delivery and a cold start are not in it; DynamoDB Local is far slower than DynamoDB."),
 		{Name: "deadline checker: events one run sustains", Figure: fmt.Sprintf("%.0f events/s (%d reminders recorded and emailed in %s after the due instant; the run took %s)", rate, due, secs(burst), secs(ran)),
-			Verdict: Info, Relative: env.Relative(burst/time.Duration(due)) + " per event",
+			Verdict: Info, Relative: relative(env, burst/time.Duration(due), " per event"),
 			Why: "One event = the hand-off's transaction recording the reminder, its lead read, its email through the outbox to SES local, SES's answer recorded."},
 	}, nil
 }

@@ -58,3 +58,11 @@ func (w *lockedWriter) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// relative is env.Relative(d) followed by what it is of, or "" when the run has no baseline.
+func relative(env *Env, d time.Duration, of string) string {
+	if r := env.Relative(d); r != "" {
+		return r + of
+	}
+	return ""
+}

@@ -68,10 +68,10 @@ func runIngest(ctx context.Context, env *Env) ([]Row, error) {
 	return []Row{
 		{Name: fmt.Sprintf("ingest: signed submissions sustained at %d concurrent posters", ingestPosters),
 			Figure:  fmt.Sprintf("%.0f requests/s (%d new leads, all 202, in %s)", rate, posts, secs(elapsed)),
-			Verdict: Info, Relative: env.Relative(elapsed/time.Duration(posts)) + " per request", Why: why},
+			Verdict: Info, Relative: relative(env, elapsed/time.Duration(posts), " per request"), Why: why},
 		{Name: fmt.Sprintf("ingest: latency of a signed submission at %d concurrent posters", ingestPosters),
 			Figure:  fmt.Sprintf("p50 %s · p95 %s", secs(p50), secs(p95)),
-			Verdict: Info, Relative: env.Relative(p95) + " (p95)"},
+			Verdict: Info, Relative: relative(env, p95, " (p95)")},
 	}, nil
 }
 
