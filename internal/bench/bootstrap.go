@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
+	"github.com/handoff-sla/handoff/internal/platform"
 )
 
 // Each function's bootstrap: its size as Lambda gets it (linux/arm64, the Makefile's build-<LogicalId> flags),
@@ -79,7 +80,9 @@ func runBootstrap(ctx context.Context, env *Env) ([]Row, error) {
 			sizeSource = "from .aws-sam/build where present, else " + sizeSource
 		}
 	}
-	host, err := buildAll(ctx, env.Root, filepath.Join(tmp, runtime.GOARCH), runtime.GOARCH, tpl.Functions)
+	// The local build tag only lets the AWS_ENDPOINT_URL_* variables point at the local stack (a production
+	// build ignores them, and would call AWS).
+	host, err := buildAll(ctx, env.Root, filepath.Join(tmp, runtime.GOARCH), runtime.GOARCH, tpl.Functions, platform.LocalBuildTag)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +122,7 @@ func runBootstrap(ctx context.Context, env *Env) ([]Row, error) {
 	sizes[0].Why = "Sizes " + sizeSource + "; the limits are the Makefile's MAX_MB (1 MB = 1,000,000 bytes, as make sizes counts)."
 	inits[0].Why = fmt.Sprintf("Process start to its first GET /2018-06-01/runtime/invocation/next on a Runtime API of this command's, with the environment the local stack "+
 		"gives the function (the contract from the layer's folder, its secrets read from moto, its DynamoDB endpoint the stack's IAM proxy): a binary built with the "+
-		"Makefile's flags for linux/%s, the only architecture this machine runs — Lambda's arm64 and its network differ. Sequential starts, page cache warm.", runtime.GOARCH)
+		"Makefile's flags and the local build tag (which only lets the endpoints point at the local stack) for linux/%s, the only architecture this machine runs — Lambda's arm64 and its network differ. Sequential starts, page cache warm.", runtime.GOARCH)
 	return append(sizes, inits...), nil
 }
 
@@ -142,11 +145,13 @@ func sizeLimits(makefile string) (map[string]int, int, error) {
 
 // buildAll builds the functions for linux/arch with the Makefile's flags in one go build, into dir; it returns
 // each function's binary.
-func buildAll(ctx context.Context, root, dir, arch string, fns []samtemplate.Function) (map[string]string, error) {
+func buildAll(ctx context.Context, root, dir, arch string, fns []samtemplate.Function, extraTags ...string) (map[string]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	args := append(append([]string{}, buildFlags...), "-o", dir+string(filepath.Separator))
+	args := append([]string{}, buildFlags...)
+	args[2] = strings.Join(append([]string{args[2]}, extraTags...), ",")
+	args = append(args, "-o", dir+string(filepath.Separator))
 	out := map[string]string{}
 	for _, f := range fns {
 		args = append(args, "./"+filepath.ToSlash(filepath.Join(f.Package)))
