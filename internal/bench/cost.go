@@ -37,6 +37,7 @@ type Prices struct {
 	LogsGB                        float64
 	WriteIndexFactor              float64 // write units per item written (the item and its index entries)
 	LogBytesPerInvocation         float64
+	LeadsPerSQL                   float64           // the funnel the model assumes
 	Sources                       map[string]string // price name -> where it was read
 }
 
@@ -96,7 +97,7 @@ func ParsePrices(b []byte) (Prices, error) {
 			problems = append(problems, "prices."+name+": not a price the model knows")
 		}
 	}
-	for name, dst := range map[string]*float64{"write_index_factor": &p.WriteIndexFactor, "log_bytes_per_invocation": &p.LogBytesPerInvocation} {
+	for name, dst := range map[string]*float64{"write_index_factor": &p.WriteIndexFactor, "log_bytes_per_invocation": &p.LogBytesPerInvocation, "leads_per_sql": &p.LeadsPerSQL} {
 		v, ok := doc.Assumptions[name]
 		if !ok || v <= 0 {
 			problems = append(problems, "assumptions."+name+": required, above 0")
@@ -162,6 +163,11 @@ var scheduledRuns = map[string]float64{
 	"ReportFunction":    1,            // monthly
 }
 
+// perLeadFunctions do a lead's work (its submission, its activities, its score); the others' work in the scenario
+// is an SQL's (its email, its deadlines, its answer, its bounce, the ops list of open SQLs), but the schedules'
+// (scheduledRuns) that run whatever the leads.
+var perLeadFunctions = map[string]bool{"IngestFunction": true, "ScoreFunction": true}
+
 func runCost(ctx context.Context, env *Env) ([]Row, error) {
 	p, err := LoadPrices(filepath.Join(env.Root, PricesFile))
 	if err != nil {
@@ -171,100 +177,131 @@ func runCost(ctx context.Context, env *Env) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	leads, ok := env.Shared("requests.leads")
-	if !ok || leads == 0 {
-		return nil, errors.New("the cost model needs the requests suite's counts: run it before (-only requests,cost)")
+	variable, floor, sources, err := model(env, tpl.Functions, p)
+	if err != nil {
+		return nil, err
 	}
 	get := func(key string) float64 { v, _ := env.Shared(key); return v }
-	sqls, emails := get("requests.sqls"), get("requests.emails")
-	perLead := 1000 / leads // the scenario's counts times perLead: 1,000 leads
-	var sources []string
+	leads, sqls, emails := get("requests.leads"), get("requests.sqls"), get("requests.emails")
+	vb, fb := Cost(variable, p), Cost(floor, p)
+	total := vb.Total()
+	model := fmt.Sprintf("Model: %.0f leads per SQL (prices.yaml's assumption: %.0f SQLs per 1,000 leads); per lead, the work of make demo's scenario (seed %d) per lead "+
+		"(%.1f ingest calls, each one activity, per lead); per SQL, its work per SQL (%.1f emails per SQL, the report's and digest's among them: an upper bound). "+
+		"Prices of %s (%s, %s; on-demand, no free tier). Lambda duration is the invocations' time on this machine against DynamoDB Local "+
+		"(slower than in AWS: an upper bound) at each function's MemorySize; DynamoDB units: one per item read (4 KB), one per item written (1 KB) times %.0f for its index, "+
+		"a transaction's items twice; %.0f bytes of logs per invocation. Sources: %s.",
+		p.LeadsPerSQL, 1000/p.LeadsPerSQL, demo.DefaultSeed, get("requests.invocations.IngestFunction")/leads, emails/sqls,
+		p.Date, p.Region, PricesFile, p.WriteIndexFactor, p.LogBytesPerInvocation, strings.Join(sources, "; "))
+	return []Row{
+		Goal("cost per 1,000 leads a month (beyond the floor)", fmt.Sprintf("$%.4f (%s)", total, vb), "≤ $0.03 per 1,000 leads", total <= 0.03,
+			whyIf(total > 0.03, fmt.Sprintf("above the goal: %s is the largest part", largest(vb)))+model),
+		{Name: "cost: the fixed monthly floor (no lead)", Figure: fmt.Sprintf("$%.4f a month (%s)", fb.Total(), fb), Verdict: Info,
+			Why: fmt.Sprintf("The schedules whatever the leads: the deadline checker every minute (43,200 runs a month, each with nothing due as counted: %.0f read units, %.0f ms), "+
+				"the content digest every 15 minutes (2,880, each as a run with nothing new), the nightly decay (30), the monthly report (1).",
+				get("requests.empty.DeadlinesFunction.read_units"), 1000*get("requests.empty.DeadlinesFunction.seconds"))},
+	}, nil
+}
 
-	// Per 1,000 leads: every function's counted work in the scenario, scaled; the schedules' runs of the
-	// scenario's own (fired by the demo) included, the monthly floor's apart.
-	variable := Usage{Emails: emails * perLead, APIRequests: get("requests.api_requests") * perLead}
-	floor := Usage{}
-	for _, f := range tpl.Functions {
+// model is the usage of 1,000 leads a month (variable) and of the schedules with no lead (floor), from the counts
+// the suites shared (env) and the template's functions (their MemorySize, routes and schedules); sources says
+// where each function's figures came from.
+func model(env *Env, fns []samtemplate.Function, p Prices) (variable, floor Usage, sources []string, _ error) {
+	leads, ok := env.Shared("requests.leads")
+	sqls, _ := env.Shared("requests.sqls")
+	if !ok || leads == 0 || sqls == 0 {
+		return Usage{}, Usage{}, nil, errors.New("the cost model needs the requests suite's counts: run it before (-only requests,cost)")
+	}
+	get := func(key string) float64 { v, _ := env.Shared(key); return v }
+	emails := get("requests.emails")
+	// 1,000 leads: the scenario's work per lead times 1,000, its work per SQL times the SQLs of 1,000 leads.
+	toLeads, toSQLs := 1000/leads, 1000/p.LeadsPerSQL/sqls
+
+	variable = Usage{Emails: emails * toSQLs}
+	for _, f := range fns {
 		fn, gb := f.LogicalID, float64(f.MemorySize)/1024
 		inv, secs := get("requests.invocations."+fn), get("requests.seconds."+fn)
 		u := Usage{Invocations: inv, GBSeconds: secs * gb, ReadUnits: get("requests.read_units." + fn),
 			WriteUnits: get("requests.write_units."+fn) * p.WriteIndexFactor}
+		if len(f.Routes) > 0 {
+			u.APIRequests = inv
+		}
 		from := "counted (requests suite)"
-		if shared, ok := perSQL(env, fn); ok {
-			// The speed suite's figures per SQL, for the functions it measured under load.
-			reads, writes := u.ReadUnits, u.WriteUnits/p.WriteIndexFactor
-			readShare := 0.0
-			if reads+writes > 0 {
-				readShare = reads / (reads + writes)
-			}
-			u = Usage{Invocations: shared.invocations * sqls, GBSeconds: shared.gbs * sqls,
-				ReadUnits: shared.requests * sqls * readShare, WriteUnits: shared.requests * sqls * (1 - readShare) * p.WriteIndexFactor}
-			from = "speed.*_per_sql (speed suite)"
-		}
-		if fn == "ScoreFunction" {
-			if rcu, ok := env.Shared("scoring.rcu_per_activity"); ok {
-				// Activities: each ingest call records one (a form's submission is one too).
-				u.ReadUnits = rcu * get("requests.invocations.IngestFunction")
-				from += ", reads from scoring.rcu_per_activity"
-			}
-		}
 		if runs, ok := scheduledRuns[fn]; ok && fn != "DeadlinesFunction" {
 			// The digest, the decay and the report run on their schedule whatever the leads: the floor's.
 			per := u.Scale(1 / max(inv, 1))
-			if fn == "ReportFunction" {
-				if r, ok := env.Shared("report.dynamo_requests"); ok {
-					per.ReadUnits, per.WriteUnits = r, 0
-					from = "report.dynamo_requests (report suite)"
-				}
-				if s, ok := env.Shared("report.seconds"); ok {
-					per.GBSeconds = s * gb
-					from += ", report.seconds"
-				}
-			}
 			if secs, ok := env.Shared("requests.empty." + fn + ".seconds"); ok {
 				// Most of its runs find nothing new (the digest): the run with nothing to do, as counted.
 				per = Usage{Invocations: 1, GBSeconds: secs * gb, ReadUnits: get("requests.empty." + fn + ".read_units"),
 					WriteUnits: get("requests.empty."+fn+".write_units") * p.WriteIndexFactor}
 				from = "a run with nothing to do, counted (requests suite)"
 			}
+			if fn == "ReportFunction" {
+				if r, ok := env.Shared("report.dynamo_requests"); ok {
+					per.ReadUnits, per.WriteUnits = r, 0
+					from = "report.dynamo_requests (report suite), as read units"
+				}
+				if s, ok := env.Shared("report.seconds"); ok {
+					per.GBSeconds = s * gb
+					from += ", report.seconds"
+				}
+			}
 			per.SchedulerRuns = 1
 			floor = floor.Add(per.Scale(runs))
-			sources = append(sources, fmt.Sprintf("%s %.0f runs a month (%s)", fn, runs, from))
+			sources = append(sources, fmt.Sprintf("%s: %s runs a month, %s", fn, thousands(int(runs)), from))
 			continue
 		}
-		variable = variable.Add(u.Scale(perLead))
-		sources = append(sources, fmt.Sprintf("%s %s", fn, from))
-	}
-	// The checker's empty runs: every minute, with no hand-off due.
-	runs := scheduledRuns["DeadlinesFunction"]
-	for _, fn := range []string{"DeadlinesFunction"} {
-		gb := 0.0
-		for _, f := range tpl.Functions {
-			if f.LogicalID == fn {
-				gb = float64(f.MemorySize) / 1024
+		if perLeadFunctions[fn] {
+			if fn == "ScoreFunction" {
+				if rcu, ok := env.Shared("scoring.rcu_per_activity"); ok {
+					// Activities: each ingest call records one (a form's submission is one too).
+					u.ReadUnits = rcu * get("requests.invocations.IngestFunction")
+					from += ", reads from scoring.rcu_per_activity (scoring suite)"
+				}
 			}
+			variable = variable.Add(u.Scale(toLeads))
+			sources = append(sources, fmt.Sprintf("%s: per lead, %s", fn, from))
+			continue
 		}
-		floor = floor.Add(Usage{Invocations: 1, SchedulerRuns: 1, GBSeconds: get("requests.empty."+fn+".seconds") * gb,
-			ReadUnits: get("requests.empty." + fn + ".read_units"), WriteUnits: get("requests.empty."+fn+".write_units") * p.WriteIndexFactor}.Scale(runs))
+		u = u.Scale(1 / sqls) // per SQL
+		if shared, ok := perSQL(env, fn); ok {
+			// The speed suite's figures per SQL, measured under load; its requests split as the counted ones.
+			readShare := 0.0
+			if r, w := u.ReadUnits, u.WriteUnits/p.WriteIndexFactor; r+w > 0 {
+				readShare = r / (r + w)
+			}
+			u.Invocations, u.GBSeconds = shared.invocations, shared.gbs
+			u.ReadUnits, u.WriteUnits = shared.requests*readShare, shared.requests*(1-readShare)*p.WriteIndexFactor
+			from = "speed.*_per_sql (speed suite)"
+		}
+		variable = variable.Add(u.Scale(1000 / p.LeadsPerSQL))
+		sources = append(sources, fmt.Sprintf("%s: per SQL, %s", fn, from))
+	}
+	// The checker's runs with nothing due, every minute.
+	runs := scheduledRuns["DeadlinesFunction"]
+	for _, f := range fns {
+		if fn := f.LogicalID; fn == "DeadlinesFunction" {
+			floor = floor.Add(Usage{Invocations: 1, SchedulerRuns: 1, GBSeconds: get("requests.empty."+fn+".seconds") * float64(f.MemorySize) / 1024,
+				ReadUnits: get("requests.empty." + fn + ".read_units"), WriteUnits: get("requests.empty."+fn+".write_units") * p.WriteIndexFactor}.Scale(runs))
+		}
 	}
 	variable.LogBytes = variable.Invocations * p.LogBytesPerInvocation
 	floor.LogBytes = floor.Invocations * p.LogBytesPerInvocation
 
-	vb, fb := Cost(variable, p), Cost(floor, p)
-	assume := fmt.Sprintf("The scenario's mix (make demo's, seed %d): %.1f leads per SQL, %.1f ingest calls (each one activity) per lead, %.1f emails per SQL — SQL-heavy, so an upper bound per lead. ",
-		demo.DefaultSeed, leads/max(sqls, 1), get("requests.invocations.IngestFunction")/leads, emails/max(sqls, 1))
-	model := fmt.Sprintf("Prices of %s (%s, %s; on-demand, no free tier). Lambda duration is the invocations' time on this machine against DynamoDB Local "+
-		"(slower than in AWS: an upper bound) at each function's MemorySize; DynamoDB units: one per item read (4 KB), one per item written (1 KB) times %.0f for its index, "+
-		"a transaction's items twice; %.0f bytes of logs per invocation. Sources: %s.", p.Date, p.Region, PricesFile, p.WriteIndexFactor, p.LogBytesPerInvocation, strings.Join(sources, "; "))
-	total := vb.Total()
-	return []Row{
-		Goal("cost per 1,000 leads a month (beyond the floor)", fmt.Sprintf("$%.4f (%s)", total, vb), "≤ $0.03 per 1,000 leads", total <= 0.03,
-			whyIf(total > 0.03, "the modelled cost per 1,000 leads is above the goal: see which service dominates the figure")+assume+model),
-		{Name: "cost: the fixed monthly floor (no lead)", Figure: fmt.Sprintf("$%.4f a month (%s)", fb.Total(), fb), Verdict: Info,
-			Why: fmt.Sprintf("The schedules whatever the leads: the deadline checker every minute (43,200 runs a month, each with nothing due as counted: %.0f read units, %.0f ms), "+
-				"the content digest every 15 minutes (2,880), the nightly decay (30), the monthly report (1); each run's DynamoDB requests and time as counted in the scenario.",
-				get("requests.empty.DeadlinesFunction.read_units"), 1000*get("requests.empty.DeadlinesFunction.seconds"))},
-	}, nil
+	return variable, floor, sources, nil
+}
+
+// largest names the largest service of a bill.
+func largest(b Bill) string {
+	name, v := "Lambda", b.Lambda
+	for _, s := range []struct {
+		name string
+		v    float64
+	}{{"DynamoDB", b.DynamoDB}, {"SES", b.SES}, {"EventBridge Scheduler", b.Scheduler}, {"the HTTP API", b.API}, {"CloudWatch Logs", b.Logs}} {
+		if s.v > v {
+			name, v = s.name, s.v
+		}
+	}
+	return fmt.Sprintf("%s ($%.4f)", name, v)
 }
 
 // sharedPerSQL is the speed suite's per-SQL figures for a function.

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 )
 
 func TestCost(t *testing.T) {
@@ -92,4 +94,81 @@ func TestParsePricesRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestModel: the usage of 1,000 leads and of the floor, from shared counts — a per-lead function scaled by the
+// leads, the others by the SQLs of 1,000 leads at the assumed funnel, the digest and the checker's empty runs
+// into the floor at their schedules' runs, the speed suite's per-SQL figures used where it shared them.
+func TestModel(t *testing.T) {
+	t.Parallel()
+	p := Prices{WriteIndexFactor: 2, LogBytesPerInvocation: 1000, LeadsPerSQL: 10}
+	fns := []samtemplate.Function{
+		{LogicalID: "IngestFunction", MemorySize: 512, Routes: []samtemplate.Route{{Method: "POST", Path: "/v1/x"}}},
+		{LogicalID: "NotifyFunction", MemorySize: 256},
+		{LogicalID: "DigestFunction", MemorySize: 256},
+		{LogicalID: "DeadlinesFunction", MemorySize: 256},
+	}
+	counts := map[string]float64{
+		"requests.leads": 10, "requests.sqls": 5, "requests.emails": 15,
+		"requests.invocations.IngestFunction": 20, "requests.seconds.IngestFunction": 2, "requests.read_units.IngestFunction": 10, "requests.write_units.IngestFunction": 20,
+		"requests.invocations.NotifyFunction": 5, "requests.seconds.NotifyFunction": 1, "requests.read_units.NotifyFunction": 5, "requests.write_units.NotifyFunction": 10,
+		"requests.empty.DigestFunction.seconds": 0.1, "requests.empty.DigestFunction.read_units": 2, "requests.empty.DigestFunction.write_units": 0,
+		"requests.invocations.DeadlinesFunction": 4, "requests.seconds.DeadlinesFunction": 0.4, "requests.read_units.DeadlinesFunction": 8, "requests.write_units.DeadlinesFunction": 4,
+		"requests.empty.DeadlinesFunction.seconds": 0.05, "requests.empty.DeadlinesFunction.read_units": 1, "requests.empty.DeadlinesFunction.write_units": 0,
+	}
+	// The floor: 2,880 digest runs and 43,200 checker runs with nothing to do.
+	floor := Usage{Invocations: 46_080, GBSeconds: 2880*0.1*0.25 + 43_200*0.05*0.25, ReadUnits: 2880*2 + 43_200, SchedulerRuns: 46_080, LogBytes: 46_080 * 1000}
+	for _, tc := range []struct {
+		name     string
+		shared   map[string]float64
+		variable Usage
+	}{
+		{"counted", nil, Usage{
+			// Ingest ×100 (1,000 leads / 10); Notify and Deadlines per SQL (/5) ×100 SQLs; 3 emails per SQL.
+			Invocations: 2000 + 100 + 80, GBSeconds: 2*0.5*100 + 1*0.25*20 + 0.4*0.25*20, ReadUnits: 1000 + 100 + 160,
+			WriteUnits: 20*2*100 + 10*2*20 + 4*2*20, Emails: 300, APIRequests: 2000, LogBytes: 2180 * 1000}},
+		{"the speed suite's per-SQL figures", map[string]float64{"speed.dynamo_requests_per_sql.NotifyFunction": 3,
+			"speed.invocations_per_sql.NotifyFunction": 0.5, "speed.gbs_per_sql.NotifyFunction": 0.01}, Usage{
+			// Notify: 0.5 invocation, 0.01 GB-s, 3 requests split as counted (1 read : 2 writes) per SQL.
+			Invocations: 2000 + 50 + 80, GBSeconds: 100 + 1 + 2, ReadUnits: 1000 + 100 + 160,
+			WriteUnits: 4000 + 2*2*100 + 160, Emails: 300, APIRequests: 2000, LogBytes: 2130 * 1000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := NewEnv("", true, nil)
+			for k, v := range counts {
+				env.Share(k, v)
+			}
+			for k, v := range tc.shared {
+				env.Share(k, v)
+			}
+			variable, gotFloor, sources, err := model(env, fns, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameUsage(variable, tc.variable) {
+				t.Errorf("per 1,000 leads\n got %+v\nwant %+v", variable, tc.variable)
+			}
+			if !sameUsage(gotFloor, floor) {
+				t.Errorf("floor\n got %+v\nwant %+v", gotFloor, floor)
+			}
+			if len(sources) != len(fns) || (tc.shared != nil) != strings.Contains(sources[1], "speed suite") {
+				t.Errorf("sources: %q", sources)
+			}
+		})
+	}
+	if _, _, _, err := model(NewEnv("", true, nil), fns, p); err == nil {
+		t.Error("no counts shared: no error")
+	}
+}
+
+func sameUsage(a, b Usage) bool {
+	x := []float64{a.Invocations, a.GBSeconds, a.ReadUnits, a.WriteUnits, a.Emails, a.APIRequests, a.SchedulerRuns, a.LogBytes}
+	y := []float64{b.Invocations, b.GBSeconds, b.ReadUnits, b.WriteUnits, b.Emails, b.APIRequests, b.SchedulerRuns, b.LogBytes}
+	for i := range x {
+		if math.Abs(x[i]-y[i]) > 1e-6*max(1, math.Abs(y[i])) {
+			return false
+		}
+	}
+	return true
 }
