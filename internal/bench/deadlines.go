@@ -171,14 +171,14 @@ func runDeadlines(ctx context.Context, env *Env) ([]Row, error) {
 	fixture := fmt.Sprintf("%s hand-offs stored, %s due within one minute", thousands(stored), thousands(due))
 	return []Row{
 		Goal("deadline checker: items read per due hand-off",
-			fmt.Sprintf("%.2f (%d hand-off items read for %d due; %s stored) · leads read for the emails %.2f per due", perDue, reads.Load(), due, thousands(stored), float64(leadReads.Load())/float64(due)),
+			fmt.Sprintf("%.2f (%s hand-off items read for %s due; %s stored) · leads read for the emails %.2f per due", perDue, thousands(int(reads.Load())), thousands(due), thousands(stored), float64(leadReads.Load())/float64(due)),
 			"≤ 1.05", perDue <= 1.05, whyIf(perDue > 1.05, "the checker reads more than what is due: its Query on the due-checks index takes more than the due items")+
 				"Items DynamoDB returned to the checker's reads of the SLA table (Query, GetItem, BatchGetItem), counted on its client; the leads (one per reminder: the hand-off keeps no copy of the person's details) apart."),
 		Goal("deadline checker: due → email at "+fixture,
-			fmt.Sprintf("p50 %s · p95 %s · max %s (%d reminders, one run)", secs(p50), secs(p95), secs(worst), due),
+			fmt.Sprintf("p50 %s · p95 %s · max %s (%s reminders, one run)", secs(p50), secs(p95), secs(worst), thousands(due)),
 			"p95 ≤ 60 s", p95 <= time.Minute, whyIf(p95 > time.Minute, "one run does not work off the burst within the minute on this machine (see the events/s row)")+
 				"The real checker and store (DeadlinesFunction's code, its 16 workers, the template's Timeout as the invocation's deadline) on DynamoDB Local and SES local, started 30 s before the due minute with the schedule's one-minute window; from the instant each reminder falls due to SES local accepting it. EventBridge Scheduler's delivery and a cold start are not in it; DynamoDB Local is far slower than DynamoDB."),
-		{Name: "deadline checker: events one run sustains", Figure: fmt.Sprintf("%.0f events/s (%d reminders recorded and emailed in %s after the due instant; the run took %s)", rate, due, secs(burst), secs(ran)),
+		{Name: "deadline checker: events one run sustains", Figure: fmt.Sprintf("%.0f events/s (%s reminders recorded and emailed in %s after the due instant; the run took %s)", rate, thousands(due), secs(burst), secs(ran)),
 			Verdict: Info, Relative: relative(env, burst/time.Duration(due), " per event"),
 			Why: "One event = the hand-off's transaction recording the reminder, its lead read, its email through the outbox to SES local, SES's answer recorded."},
 	}, nil
