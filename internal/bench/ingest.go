@@ -62,12 +62,12 @@ func runIngest(ctx context.Context, env *Env) ([]Row, error) {
 	}
 	rate := float64(posts) / elapsed.Seconds()
 	p50, p95 := Percentile(took, 50), Percentile(took, 95)
-	why := "Through the local stack's API port (its gateway, the IngestFunction's real binary at its template's MemorySize, " +
+	why := "Through the local stack's API port (its gateway, the IngestFunction's real binary (no memory limit: the local stack does not apply MemorySize), " +
 		"its DynamoDB requests through the IAM proxy to DynamoDB Local), scoring's stream consumer running alongside; the local stack runs at most 4 execution environments of a function, so 8 posters queue for them; DynamoDB Local " +
 		"(~400 writes/s on 2 cores) bounds it, not Lambda: in AWS each request runs in its own execution environment."
 	return []Row{
 		{Name: fmt.Sprintf("ingest: signed submissions sustained at %d concurrent posters", ingestPosters),
-			Figure:  fmt.Sprintf("%.0f requests/s (%d new leads, all 202, in %s)", rate, posts, secs(elapsed)),
+			Figure:  fmt.Sprintf("%.0f requests/s (%s new leads, all 202, in %s)", rate, thousands(posts), secs(elapsed)),
 			Verdict: Info, Relative: relative(env, elapsed/time.Duration(posts), " per request"), Why: why},
 		{Name: fmt.Sprintf("ingest: latency of a signed submission at %d concurrent posters", ingestPosters),
 			Figure:  fmt.Sprintf("p50 %s · p95 %s", secs(p50), secs(p95)),
