@@ -194,7 +194,8 @@ func runCost(ctx context.Context, env *Env) ([]Row, error) {
 		p.Date, p.Region, PricesFile, p.WriteIndexFactor, p.LogBytesPerInvocation, strings.Join(sources, "; "))
 	return []Row{
 		Goal("cost per 1,000 leads a month (beyond the floor)", fmt.Sprintf("$%.4f (%s)", total, vb), "≤ $0.03 per 1,000 leads", total <= 0.03,
-			whyIf(total > 0.03, fmt.Sprintf("above the goal: %s is the largest part", largest(vb)))+model),
+			whyIf(total > 0.03, fmt.Sprintf("above the goal: %s is the largest part, under the model's cautious assumptions "+
+				"(every item written counted again for an index, a transaction's items twice, durations on DynamoDB Local)", largest(vb)))+model),
 		{Name: "cost: the fixed monthly floor (no lead)", Figure: fmt.Sprintf("$%.4f a month (%s)", fb.Total(), fb), Verdict: Info,
 			Why: fmt.Sprintf("The schedules whatever the leads: the deadline checker every minute (43,200 runs a month, each with nothing due as counted: %.0f read units, %.0f ms), "+
 				"the content digest every 15 minutes (2,880, each as a run with nothing new), the nightly decay (30), the monthly report (1).",
