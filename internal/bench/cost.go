@@ -259,6 +259,9 @@ func model(env *Env, fns []samtemplate.Function, p Prices) (variable, floor Usag
 					from += ", reads from scoring.rcu_per_activity (scoring suite)"
 				}
 			}
+			if _, ok := perSQL(env, fn); ok {
+				from += " (the speed suite's per-SQL figures, an SQL's own path, are not an average lead's: not used)"
+			}
 			variable = variable.Add(u.Scale(toLeads))
 			sources = append(sources, fmt.Sprintf("%s: per lead, %s", fn, from))
 			continue
