@@ -45,8 +45,9 @@ func run(ctx context.Context, only string, quick bool) error {
 		}
 	}
 	var selected []bench.Suite
+	all := len(want) == 0 // not len(want) below: want empties as the named suites are found
 	for _, s := range bench.Suites() {
-		if len(want) == 0 || want[s.Name] {
+		if all || want[s.Name] {
 			selected = append(selected, s)
 			delete(want, s.Name)
 		}

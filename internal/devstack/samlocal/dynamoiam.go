@@ -27,6 +27,7 @@ import (
 type dynamoProxy struct {
 	policies *localiam.Policies
 	proxy    *httputil.ReverseProxy
+	counts   *counts
 	srv      *http.Server
 	url      string
 }
@@ -51,7 +52,7 @@ func (s *Stack) startDynamoProxy() (*dynamoProxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &dynamoProxy{policies: policies, proxy: httputil.NewSingleHostReverseProxy(up)}
+	p := &dynamoProxy{policies: policies, proxy: httputil.NewSingleHostReverseProxy(up), counts: s.counts}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -83,6 +84,7 @@ func (p *dynamoProxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reqs, err := p.policies.FromJSON(r.Header.Get("X-Amz-Target"), body)
+	p.counts.dynamoRequest(fn, r.Header.Get("X-Amz-Target"), len(reqs))
 	if err == nil {
 		err = p.policies.Authorize(fn, reqs)
 	}

@@ -39,6 +39,7 @@ type function struct {
 	logs     io.Writer
 	maxProcs int
 	act      *activity // the stack's idle accounting (idle.go); nil counts nothing
+	counts   *counts   // invocations and their time, for make bench (counts.go); nil counts nothing
 
 	mu      sync.Mutex
 	pending []*invocation
@@ -139,6 +140,7 @@ func (f *function) invoke(ctx context.Context, id string, payload []byte) ([]byt
 }
 
 func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte, error) {
+	defer func(began time.Time) { f.counts.invoked(f.def.LogicalID, time.Since(began)) }(time.Now())
 	timeout := time.Duration(f.def.Timeout) * time.Second
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()

@@ -130,6 +130,7 @@ type Stack struct {
 	ses       *sesEmulator // SES's event publishing, in front of SES local (ses.go)
 	dynamo    *dynamoProxy // IAM for DynamoDB, in front of DynamoDB Local (dynamoiam.go)
 	act       *activity    // what keeps the stack busy, for WaitIdle (idle.go)
+	counts    *counts      // DynamoDB requests and invocations per function, for make bench (counts.go)
 	runCtx    context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -168,7 +169,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if logs == nil {
 		logs = io.Discard
 	}
-	s := &Stack{opts: o, offset: o.ClockOffset, reclock: make(chan struct{}), functions: map[string]*function{}, act: newActivity(), log: slog.New(slog.NewTextHandler(logs, nil))}
+	s := &Stack{opts: o, offset: o.ClockOffset, reclock: make(chan struct{}), functions: map[string]*function{}, act: newActivity(), counts: newCounts(), log: slog.New(slog.NewTextHandler(logs, nil))}
 	addr := o.APIAddr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -206,6 +207,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	for _, def := range o.Template.Functions {
 		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
 		s.functions[def.LogicalID].act = s.act
+		s.functions[def.LogicalID].counts = s.counts
 	}
 	if err := s.startPollers(runCtx); err != nil {
 		ln.Close()
