@@ -168,6 +168,17 @@ var scheduledRuns = map[string]float64{
 // (scheduledRuns) that run whatever the leads.
 var perLeadFunctions = map[string]bool{"IngestFunction": true, "ScoreFunction": true}
 
+// onDemandFunctions run when a person asks (the ops list, the status page, an erasure) or SES reports a bounce:
+// neither a lead's work nor an SQL's, they are left out of the cost of 1,000 leads and named in its note.
+var onDemandFunctions = map[string]bool{"OpsFunction": true, "StatusFunction": true, "ForgetFunction": true, "BouncesFunction": true}
+
+// sqlEmailKinds are the emails an SQL causes (internal/mailtag's kinds): its email, its reminders, escalations
+// and alerts. The monthly report and the weekly digest are the floor's; an idea or an ops alert is a person's.
+var sqlEmailKinds = []string{"sql", "event"}
+
+// weeksPerMonth turns the weekly digest into the month's.
+const weeksPerMonth = 52.0 / 12
+
 func runCost(ctx context.Context, env *Env) ([]Row, error) {
 	p, err := LoadPrices(filepath.Join(env.Root, PricesFile))
 	if err != nil {
@@ -182,15 +193,15 @@ func runCost(ctx context.Context, env *Env) ([]Row, error) {
 		return nil, err
 	}
 	get := func(key string) float64 { v, _ := env.Shared(key); return v }
-	leads, sqls, emails := get("requests.leads"), get("requests.sqls"), get("requests.emails")
+	leads, sqls := get("requests.leads"), get("requests.sqls")
 	vb, fb := Cost(variable, p), Cost(floor, p)
 	total := vb.Total()
 	model := fmt.Sprintf("Model: %.0f leads per SQL (prices.yaml's assumption: %.0f SQLs per 1,000 leads); per lead, the work of make demo's scenario (seed %d) per lead "+
-		"(%.1f ingest calls, each one activity, per lead); per SQL, its work per SQL (%.1f emails per SQL, the report's and digest's among them: an upper bound). "+
+		"(%.1f ingest calls, each one activity, per lead); per SQL, its work per SQL (%.1f emails per SQL: its email, reminders, escalations, alerts; the report and the weekly digest are in the floor). "+
 		"Prices of %s (%s, %s; on-demand, no free tier). Lambda duration is the invocations' time on this machine against DynamoDB Local "+
 		"(slower than in AWS: an upper bound) at each function's MemorySize; DynamoDB units: one per item read (4 KB), one per item written (1 KB) times %.0f for its index, "+
 		"a transaction's items twice; %.0f bytes of logs per invocation. Sources: %s.",
-		p.LeadsPerSQL, 1000/p.LeadsPerSQL, demo.DefaultSeed, get("requests.invocations.IngestFunction")/leads, emails/sqls,
+		p.LeadsPerSQL, 1000/p.LeadsPerSQL, demo.DefaultSeed, get("requests.invocations.IngestFunction")/leads, sqlEmails(env)/sqls,
 		p.Date, p.Region, PricesFile, p.WriteIndexFactor, p.LogBytesPerInvocation, strings.Join(sources, "; "))
 	return []Row{
 		Goal("cost per 1,000 leads a month (beyond the floor)", fmt.Sprintf("$%.4f (%s)", total, vb), "≤ $0.03 per 1,000 leads", total <= 0.03,
@@ -213,13 +224,18 @@ func model(env *Env, fns []samtemplate.Function, p Prices) (variable, floor Usag
 		return Usage{}, Usage{}, nil, errors.New("the cost model needs the requests suite's counts: run it before (-only requests,cost)")
 	}
 	get := func(key string) float64 { v, _ := env.Shared(key); return v }
-	emails := get("requests.emails")
 	// 1,000 leads: the scenario's work per lead times 1,000, its work per SQL times the SQLs of 1,000 leads.
 	toLeads, toSQLs := 1000/leads, 1000/p.LeadsPerSQL/sqls
 
-	variable = Usage{Emails: emails * toSQLs}
+	variable = Usage{Emails: sqlEmails(env) * toSQLs}
+	// The report's emails once a month, the digest's every week, whatever the leads.
+	floor = Usage{Emails: get("requests.emails.report") + get("requests.emails.digest")*weeksPerMonth}
 	for _, f := range fns {
 		fn, gb := f.LogicalID, float64(f.MemorySize)/1024
+		if onDemandFunctions[fn] {
+			sources = append(sources, fmt.Sprintf("%s: on demand (a person's request or a bounce), not in the cost of leads", fn))
+			continue
+		}
 		inv, secs := get("requests.invocations."+fn), get("requests.seconds."+fn)
 		u := Usage{Invocations: inv, GBSeconds: secs * gb, ReadUnits: get("requests.read_units." + fn),
 			WriteUnits: get("requests.write_units."+fn) * p.WriteIndexFactor}
@@ -252,13 +268,6 @@ func model(env *Env, fns []samtemplate.Function, p Prices) (variable, floor Usag
 			continue
 		}
 		if perLeadFunctions[fn] {
-			if fn == "ScoreFunction" {
-				if rcu, ok := env.Shared("scoring.rcu_per_activity"); ok {
-					// Activities: each ingest call records one (a form's submission is one too).
-					u.ReadUnits = rcu * get("requests.invocations.IngestFunction")
-					from += ", reads from scoring.rcu_per_activity (scoring suite)"
-				}
-			}
 			if _, ok := perSQL(env, fn); ok {
 				from += " (the speed suite's per-SQL figures, an SQL's own path, are not an average lead's: not used)"
 			}
@@ -292,6 +301,21 @@ func model(env *Env, fns []samtemplate.Function, p Prices) (variable, floor Usag
 	floor.LogBytes = floor.Invocations * p.LogBytesPerInvocation
 
 	return variable, floor, sources, nil
+}
+
+// sqlEmails is the scenario's emails an SQL caused (sqlEmailKinds), or all its emails when the stack did not
+// count them by kind.
+func sqlEmails(env *Env) float64 {
+	n, counted := 0.0, false
+	for _, k := range sqlEmailKinds {
+		if v, ok := env.Shared("requests.emails." + k); ok {
+			n, counted = n+v, true
+		}
+	}
+	if !counted {
+		n, _ = env.Shared("requests.emails")
+	}
+	return n
 }
 
 // largest names the largest service of a bill.

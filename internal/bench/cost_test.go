@@ -107,17 +107,23 @@ func TestModel(t *testing.T) {
 		{LogicalID: "NotifyFunction", MemorySize: 256},
 		{LogicalID: "DigestFunction", MemorySize: 256},
 		{LogicalID: "DeadlinesFunction", MemorySize: 256},
+		{LogicalID: "OpsFunction", MemorySize: 256, Routes: []samtemplate.Route{{Method: "GET", Path: "/v1/ops"}}},
 	}
 	counts := map[string]float64{
-		"requests.leads": 10, "requests.sqls": 5, "requests.emails": 15,
+		"requests.leads": 10, "requests.sqls": 5, "requests.emails": 20,
+		// By kind: an SQL's (15: 3 per SQL), the report's (2) and one weekly digest (3), the floor's.
+		"requests.emails.sql": 5, "requests.emails.event": 10, "requests.emails.report": 2, "requests.emails.digest": 3,
+		// The ops list is a person's request: not in the cost of leads.
+		"requests.invocations.OpsFunction": 7, "requests.seconds.OpsFunction": 3, "requests.read_units.OpsFunction": 70,
 		"requests.invocations.IngestFunction": 20, "requests.seconds.IngestFunction": 2, "requests.read_units.IngestFunction": 10, "requests.write_units.IngestFunction": 20,
 		"requests.invocations.NotifyFunction": 5, "requests.seconds.NotifyFunction": 1, "requests.read_units.NotifyFunction": 5, "requests.write_units.NotifyFunction": 10,
 		"requests.empty.DigestFunction.seconds": 0.1, "requests.empty.DigestFunction.read_units": 2, "requests.empty.DigestFunction.write_units": 0,
 		"requests.invocations.DeadlinesFunction": 4, "requests.seconds.DeadlinesFunction": 0.4, "requests.read_units.DeadlinesFunction": 8, "requests.write_units.DeadlinesFunction": 4,
 		"requests.empty.DeadlinesFunction.seconds": 0.05, "requests.empty.DeadlinesFunction.read_units": 1, "requests.empty.DeadlinesFunction.write_units": 0,
 	}
-	// The floor: 2,880 digest runs and 43,200 checker runs with nothing to do.
-	floor := Usage{Invocations: 46_080, GBSeconds: 2880*0.1*0.25 + 43_200*0.05*0.25, ReadUnits: 2880*2 + 43_200, SchedulerRuns: 46_080, LogBytes: 46_080 * 1000}
+	// The floor: 2,880 digest runs and 43,200 checker runs with nothing to do; the report's emails and the
+	// digest's of 52/12 weeks.
+	floor := Usage{Emails: 2 + 3*52.0/12, Invocations: 46_080, GBSeconds: 2880*0.1*0.25 + 43_200*0.05*0.25, ReadUnits: 2880*2 + 43_200, SchedulerRuns: 46_080, LogBytes: 46_080 * 1000}
 	for _, tc := range []struct {
 		name     string
 		shared   map[string]float64

@@ -24,6 +24,7 @@ import (
 // Shared with the cost suite (env.Share), the scenario's totals:
 //
 //	requests.leads, requests.sqls, requests.emails           leads created, SQLs handed off, emails SES local received
+//	requests.emails.<kind>                                   emails SES accepted by their kind tag (internal/mailtag: sql, event, report, digest...)
 //	requests.api_requests                                     HTTP API requests (the invocations of functions with routes)
 //	requests.invocations.<Function>                           invocations
 //	requests.seconds.<Function>                               their time in all (this machine, DynamoDB Local)
@@ -85,6 +86,9 @@ func runRequests(ctx context.Context, env *Env) ([]Row, error) {
 	env.Share("requests.leads", float64(res.Record.Leads+1)) // and the one forgotten
 	env.Share("requests.sqls", float64(len(res.Record.SQLs)))
 	env.Share("requests.emails", float64(len(mails)))
+	for kind, n := range st.Emails() {
+		env.Share("requests.emails."+kind, float64(n))
+	}
 	api := 0
 	var rows []Row
 	for _, f := range s.Template.Functions {

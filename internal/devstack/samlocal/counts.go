@@ -17,6 +17,7 @@ type counts struct {
 	dynamo      map[string]map[string]int // function -> DynamoDB operation -> requests
 	items       map[string]map[string]int // function -> operation -> items named (a transaction's or a batch's each)
 	invocations map[string]Invocations
+	emails      map[string]int // the email's kind tag (internal/mailtag: sql, event, report...) -> emails SES accepted
 }
 
 // Invocations is how often a function ran and for how long in all (from the invocation handed to a process to
@@ -27,7 +28,7 @@ type Invocations struct {
 }
 
 func newCounts() *counts {
-	return &counts{dynamo: map[string]map[string]int{}, items: map[string]map[string]int{}, invocations: map[string]Invocations{}}
+	return &counts{dynamo: map[string]map[string]int{}, items: map[string]map[string]int{}, invocations: map[string]Invocations{}, emails: map[string]int{}}
 }
 
 // dynamoRequest counts one request of fn; target is its X-Amz-Target ("DynamoDB_20120810.Query"), items the
@@ -44,6 +45,16 @@ func (c *counts) dynamoRequest(fn, target string, items int) {
 	}
 	c.dynamo[fn][op]++
 	c.items[fn][op] += max(items, 1)
+}
+
+// email counts one email SES accepted, by its kind tag ("" when it has none).
+func (c *counts) email(kind string) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.emails[kind]++
 }
 
 // invoked counts one invocation of fn that took d.
@@ -94,6 +105,17 @@ func (s *Stack) Invocations() map[string]Invocations {
 	return maps.Clone(s.counts.invocations)
 }
 
+// Emails returns the emails SES accepted since the stack started (or ResetCounts), by their kind tag
+// (internal/mailtag's kinds; "" for an email without one).
+func (s *Stack) Emails() map[string]int {
+	if s.counts == nil {
+		return map[string]int{}
+	}
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return maps.Clone(s.counts.emails)
+}
+
 // ResetCounts starts the counts again from zero (after a warm-up or a fixture).
 func (s *Stack) ResetCounts() {
 	if s.counts == nil {
@@ -101,7 +123,7 @@ func (s *Stack) ResetCounts() {
 	}
 	s.counts.mu.Lock()
 	defer s.counts.mu.Unlock()
-	s.counts.dynamo, s.counts.items, s.counts.invocations = map[string]map[string]int{}, map[string]map[string]int{}, map[string]Invocations{}
+	s.counts.dynamo, s.counts.items, s.counts.invocations, s.counts.emails = map[string]map[string]int{}, map[string]map[string]int{}, map[string]Invocations{}, map[string]int{}
 }
 
 // Environment is the environment a function's processes get (the template's variables resolved, the local

@@ -201,6 +201,7 @@ func (e *sesEmulator) serve(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.sent[m.MessageID] = m
 	e.mu.Unlock()
+	e.s.counts.email(m.Tags["kind"])
 	var kind string
 	var to []string
 	for _, a := range append(slices.Clone(m.To), m.Cc...) {

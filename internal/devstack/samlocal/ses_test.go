@@ -79,6 +79,9 @@ func TestSESEventsThroughTheRules(t *testing.T) {
 	if status != http.StatusOK || id == "" {
 		t.Fatalf("send: %d %q", status, id)
 	}
+	if got := s.Emails(); got["sql"] != 1 || len(got) != 1 {
+		t.Errorf("emails counted by kind = %v, want the accepted one as sql (the refused one not at all)", got)
+	}
 	status, out := inject(`{"messageId":"` + id + `"}`)
 	deliveries, _ := out["deliveries"].([]any)
 	if status != http.StatusOK || len(deliveries) != 1 {
