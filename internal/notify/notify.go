@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -78,18 +79,57 @@ func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, li
 	return &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log}, nil
 }
 
+// ConcurrentRecords bounds the records of one batch handed off at once. Records about different leads are
+// independent (each claim and email is its own lead's), so a batch of BatchSize 10 goes out in about two email
+// round trips instead of ten; records of one lead stay in order, one after another. With the mapping's
+// ParallelizationFactor and the function's reserved concurrency (template.yaml), it bounds the SES sends in
+// flight: reserved concurrency × ConcurrentRecords.
+const ConcurrentRecords = 5
+
 // HandleStream consumes the leads stream (filtered to SQL transitions by the template). Each record is handled
-// on its own; a failed one is reported by SequenceNumber.
+// on its own: records of different leads concurrently (ConcurrentRecords at most), those of one lead in order.
+// A failed record is reported by SequenceNumber, and so is every later record of its lead, left unhandled so
+// that they do not overtake it; the failures are listed in the batch's order. Lambda retries the batch from the
+// lowest sequence number reported: the first failed record, and everything after it again (idempotent: the
+// claims and the outbox make a redelivered record change nothing).
 func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	var resp events.DynamoDBEventResponse
-	for _, rec := range ev.Records {
+	// The batch's SQL records, grouped by lead in order of first appearance; failed[i] is set by record i's lead.
+	var order []string
+	byLead := map[string][]int{}
+	for i, rec := range ev.Records {
 		id := rec.Change.NewImage["leadId"]
 		if id.DataType() != events.DataTypeString || rec.Change.NewImage["stage"].DataType() != events.DataTypeString ||
 			rec.Change.NewImage["stage"].String() != string(lead.StageSQL) {
 			continue
 		}
-		if err := n.Handoff(ctx, id.String()); err != nil {
-			n.log.ErrorContext(ctx, "hand-off failed", "leadId", id.String(), "error", err.Error())
+		if _, ok := byLead[id.String()]; !ok {
+			order = append(order, id.String())
+		}
+		byLead[id.String()] = append(byLead[id.String()], i)
+	}
+	failed := make([]bool, len(ev.Records))
+	sem := make(chan struct{}, ConcurrentRecords)
+	var wg sync.WaitGroup
+	for _, id := range order {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(id string, recs []int) {
+			defer func() { <-sem; wg.Done() }()
+			for k := range recs {
+				if err := n.Handoff(ctx, id); err != nil {
+					n.log.ErrorContext(ctx, "hand-off failed", "leadId", id, "error", err.Error())
+					for _, j := range recs[k:] {
+						failed[j] = true // each goroutine writes only its own lead's indexes
+					}
+					return
+				}
+			}
+		}(id, byLead[id])
+	}
+	wg.Wait()
+	var resp events.DynamoDBEventResponse
+	for i, rec := range ev.Records {
+		if failed[i] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 		}
 	}
