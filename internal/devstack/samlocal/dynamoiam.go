@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/devstack/localiam"
@@ -29,6 +30,9 @@ type dynamoProxy struct {
 	proxy    *httputil.ReverseProxy
 	srv      *http.Server
 	url      string
+
+	mu       sync.Mutex
+	requests map[string]map[string]int // function -> operation (GetItem, …) -> requests it made, allowed or denied
 }
 
 const dynamoFunctionPath = "/fn/"
@@ -51,7 +55,7 @@ func (s *Stack) startDynamoProxy() (*dynamoProxy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &dynamoProxy{policies: policies, proxy: httputil.NewSingleHostReverseProxy(up)}
+	p := &dynamoProxy{policies: policies, proxy: httputil.NewSingleHostReverseProxy(up), requests: map[string]map[string]int{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -77,6 +81,13 @@ func (p *dynamoProxy) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no function in the path", http.StatusBadRequest)
 		return
 	}
+	_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".") // DynamoDB_20120810.GetItem
+	p.mu.Lock()
+	if p.requests[fn] == nil {
+		p.requests[fn] = map[string]int{}
+	}
+	p.requests[fn][op]++
+	p.mu.Unlock()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)

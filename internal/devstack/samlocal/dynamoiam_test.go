@@ -16,7 +16,8 @@ import (
 
 // TestDynamoDBAsTheFunctionsRole: through the stack's DynamoDB endpoint, a function may write what its role in
 // template.yaml allows (the bounces function, a hand-off: LEAD#) and is refused, as AWS refuses it, what it does
-// not (the reps' loads: LOAD; the activities table) — which DynamoDB Local alone lets through.
+// not (the reps' loads: LOAD; the activities table) — which DynamoDB Local alone lets through. Each request is
+// counted for its function.
 func TestDynamoDBAsTheFunctionsRole(t *testing.T) {
 	t.Parallel()
 	names := testenv.Tables(t)
@@ -40,6 +41,11 @@ func TestDynamoDBAsTheFunctionsRole(t *testing.T) {
 		if err := put(tc.table, tc.pk); !errors.As(err, &api) || api.ErrorCode() != "AccessDeniedException" {
 			t.Errorf("%s %s: %v; want AccessDeniedException", tc.table, tc.pk, err)
 		}
+	}
+	// Every request is counted for the function that made it, allowed or refused (what a bench reads).
+	s.dynamo = p
+	if u := s.Usage()["BouncesFunction"]; u.DynamoDBRequests != 3 || u.DynamoDBOperations["PutItem"] != 3 {
+		t.Errorf("counted %d requests (%v), want 3 PutItem", u.DynamoDBRequests, u.DynamoDBOperations)
 	}
 	// Refused means never written.
 	out, err := localaws.DynamoDB(s.opts.DynamoEndpoint).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(names["SlaTable"]),

@@ -43,6 +43,8 @@ type function struct {
 	// when it has none): Lambda throttles an invocation beyond it.
 	slots chan struct{}
 
+	used usage // under mu
+
 	mu      sync.Mutex
 	pending []*invocation
 	procs   map[*proc]bool
@@ -85,6 +87,12 @@ func newFunction(def samtemplate.Function, bin string, env []string, logs io.Wri
 		f.slots = make(chan struct{}, def.ReservedConcurrency)
 	}
 	return f
+}
+
+// usage is what a function's invocations cost, as Lambda bills them.
+type usage struct {
+	Invocations int           // invocations that ran (throttled ones are not billed)
+	Billed      time.Duration // their durations, each rounded up to the millisecond
 }
 
 // ErrThrottled is Lambda's TooManyRequestsException: the function already runs as many invocations as its
@@ -152,7 +160,16 @@ func (f *function) run(ctx context.Context, id string, payload []byte) ([]byte, 
 		f.mu.Unlock()
 		select {
 		case p := <-inv.picked:
-			return f.await(ctx, p, inv)
+			began := time.Now()
+			out, err := f.await(ctx, p, inv)
+			// Billed duration: from the environment taking the invocation to its answer, rounded up to the
+			// millisecond as Lambda bills it.
+			took := (time.Since(began) + time.Millisecond - 1).Truncate(time.Millisecond)
+			f.mu.Lock()
+			f.used.Invocations++
+			f.used.Billed += took
+			f.mu.Unlock()
+			return out, err
 		case <-ctx.Done():
 			f.mu.Lock()
 			f.removeLocked(inv)

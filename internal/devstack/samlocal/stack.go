@@ -619,6 +619,65 @@ func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]
 	return f.Invoke(ctx, payload)
 }
 
+// Usage is what one function of the stack did since it started: what a bench reads to count requests and
+// cost per operation.
+type Usage struct {
+	Invocations int           // invocations that ran (Lambda bills no throttled one)
+	Billed      time.Duration // their durations summed, each rounded up to the millisecond as Lambda bills them
+	// DynamoDBRequests are the requests it sent to DynamoDB (through the IAM proxy, dynamoiam.go; 0 when the
+	// template models no IAM and the functions reach DynamoDB Local directly).
+	DynamoDBRequests int
+	// DynamoDBOperations splits DynamoDBRequests by operation (GetItem, Query, TransactWriteItems, …).
+	DynamoDBOperations map[string]int
+	MemorySize         int // MB, from the template: GB-seconds are Billed × MemorySize / 1024
+}
+
+// Usage is each function's usage so far, by logical ID.
+func (s *Stack) Usage() map[string]Usage {
+	out := map[string]Usage{}
+	for id, f := range s.functions {
+		f.mu.Lock()
+		out[id] = Usage{Invocations: f.used.Invocations, Billed: f.used.Billed, MemorySize: f.def.MemorySize}
+		f.mu.Unlock()
+	}
+	if p := s.dynamo; p != nil {
+		p.mu.Lock()
+		for id, ops := range p.requests {
+			u := out[id]
+			u.DynamoDBOperations = map[string]int{}
+			for op, n := range ops {
+				u.DynamoDBRequests += n
+				u.DynamoDBOperations[op] = n
+			}
+			out[id] = u
+		}
+		p.mu.Unlock()
+	}
+	return out
+}
+
+// SentMail is a message SES local accepted through the stack: its ID and the instant SES local answered.
+type SentMail struct {
+	MessageID string
+	Subject   string // "" for a raw MIME message
+	Accepted  time.Time
+}
+
+// Sent lists every message SES local accepted through the stack.
+func (s *Stack) Sent() []SentMail {
+	e := s.ses
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]SentMail, 0, len(e.sent))
+	for _, m := range e.sent {
+		out = append(out, SentMail{MessageID: m.MessageID, Subject: m.Subject, Accepted: m.At})
+	}
+	return out
+}
+
 // Throttled counts the invocations of a function's stream mapping that its reserved concurrency throttled.
 func (s *Stack) Throttled(function, event string) int {
 	for _, p := range s.pollers {
