@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/handoff-sla/handoff/internal/cli"
@@ -23,8 +24,35 @@ type client struct {
 	secrets     map[string]string
 	http        *http.Client
 	offset      time.Duration // the stack's clock offset, as last set
-	seq         int           // delivery IDs
+	seq         atomic.Int64  // delivery IDs (sends may run concurrently)
 }
+
+// newClient is a client of the stack at stack and SES local at mail, signing with secrets (name -> value).
+func newClient(stack, mail string, c *contract.Contract, secrets map[string]string) *client {
+	return &client{stack: strings.TrimRight(stack, "/"), mail: strings.TrimRight(mail, "/"), c: c, secrets: secrets,
+		http: &http.Client{Timeout: 2 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Client is the demo's client for the other drivers of a local stack (the bench): posts signed as each source's
+// sender signs them, SES local's mails, the stack's idle signal. Safe for concurrent use (the clock aside,
+// which it does not move).
+type Client struct{ cl *client }
+
+// NewClient is a Client of the stack at stack and SES local at mail, with the local secrets (secrets.ReadSeedFile).
+func NewClient(stack, mail string, c *contract.Contract, secrets map[string]string) *Client {
+	return &Client{cl: newClient(stack, mail, c, secrets)}
+}
+
+// Send posts body to a source's route, signed, and returns the answer's JSON (202 or 200 expected).
+func (c *Client) Send(ctx context.Context, source string, body any) (map[string]any, error) {
+	return c.cl.send(ctx, source, body)
+}
+
+// Mails is every email SES local holds.
+func (c *Client) Mails(ctx context.Context) ([]Mail, error) { return c.cl.mails(ctx) }
+
+// Settle waits until the stack is idle (GET /_local/idle).
+func (c *Client) Settle(ctx context.Context) error { return c.cl.settle(ctx) }
 
 // now is the stack's clock: what a sender's signature must be stamped with.
 func (cl *client) now() time.Time { return time.Now().Add(cl.offset) }
@@ -76,8 +104,7 @@ func (cl *client) send(ctx context.Context, source string, body any) (map[string
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	cl.seq++
-	if err := cli.Sign(req, src.Auth, secret, fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq), cl.now(), data); err != nil {
+	if err := cli.Sign(req, src.Auth, secret, fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq.Add(1)), cl.now(), data); err != nil {
 		return nil, err
 	}
 	resp, err := cl.roundTrip(req)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -110,8 +109,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		cfg.Wait = 60 * time.Second
 	}
 	d := &run{cfg: cfg, c: cfg.Contract, rng: rand.New(rand.NewPCG(cfg.Seed, 0x68616e646f6666)),
-		cl: &client{stack: strings.TrimRight(cfg.Stack, "/"), mail: strings.TrimRight(cfg.Mail, "/"), c: cfg.Contract, secrets: cfg.Secrets,
-			http: &http.Client{Timeout: 2 * time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}},
+		cl:    newClient(cfg.Stack, cfg.Mail, cfg.Contract, cfg.Secrets),
 		email: words.ForEmail(cfg.Contract.Locale)}
 	d.rec.Month = cfg.Month
 	// A stack that lived this month already (a running one, --stack) has its leads and its report: the demo's

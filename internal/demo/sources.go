@@ -60,11 +60,11 @@ func (d *run) siteForm(p person, title string) map[string]any {
 
 // typeform is a form_response webhook as Typeform sends it, answers keyed by the fields' refs.
 func (d *run) typeform(p person) map[string]any {
-	d.cl.seq++
+	seq := d.cl.seq.Add(1)
 	field := func(ref, typ string) map[string]any { return map[string]any{"id": "f-" + ref, "type": typ, "ref": ref} }
 	now := d.cl.now().UTC().Format(time.RFC3339)
-	return map[string]any{"event_id": fmt.Sprintf("01DEMO%08d", d.cl.seq), "event_type": "form_response",
-		"form_response": map[string]any{"form_id": "lT4Z3j", "token": fmt.Sprintf("demo%08d", d.cl.seq), "landed_at": now, "submitted_at": now,
+	return map[string]any{"event_id": fmt.Sprintf("01DEMO%08d", seq), "event_type": "form_response",
+		"form_response": map[string]any{"form_id": "lT4Z3j", "token": fmt.Sprintf("demo%08d", seq), "landed_at": now, "submitted_at": now,
 			"definition": map[string]any{"id": "lT4Z3j", "title": "Audit de maintenance"},
 			"answers": []any{
 				map[string]any{"type": "email", "email": p.Email, "field": field("work_email", "email")},
@@ -78,9 +78,9 @@ func (d *run) typeform(p person) map[string]any {
 
 // webflow is a form_submission webhook as Webflow sends it.
 func (d *run) webflow(p person) map[string]any {
-	d.cl.seq++
+	seq := d.cl.seq.Add(1)
 	return map[string]any{"triggerType": "form_submission", "payload": map[string]any{"name": "Inscription webinar",
-		"siteId": "62749158efef318abc8d5a0f", "formId": "6321ca84df3949bfc675231f", "id": fmt.Sprintf("demo%020d", d.cl.seq),
+		"siteId": "62749158efef318abc8d5a0f", "formId": "6321ca84df3949bfc675231f", "id": fmt.Sprintf("demo%020d", seq),
 		"submittedAt": d.cl.now().UTC().Format("2006-01-02T15:04:05.000Z"),
 		"data":        map[string]any{"Email": p.Email, "Name": p.Last, "Company": p.Company, "Webinar": "Maintenance prédictive 2027"}}}
 }

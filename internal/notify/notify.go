@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -65,31 +66,81 @@ type Notifier struct {
 	links    email.LinkSigner
 	now      func() time.Time
 	log      *slog.Logger
+	// concurrency bounds the records of one batch handed off at once (ConcurrentRecords).
+	concurrency int
 }
 
 // New builds a Notifier; the contract must have a routing section.
-func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, links email.LinkSigner, now func() time.Time, log *slog.Logger) (*Notifier, error) {
+func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, links email.LinkSigner, now func() time.Time, log *slog.Logger, opts ...Option) (*Notifier, error) {
 	if c.Routing == nil {
 		return nil, errors.New("the contract has no routing section")
 	}
 	if len(links.Key) < 16 {
 		return nil, errors.New("the feedback link key is shorter than 16 bytes")
 	}
-	return &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log}, nil
+	n := &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log, concurrency: 1}
+	for _, o := range opts {
+		o(n)
+	}
+	return n, nil
+}
+
+// Option tunes a Notifier.
+type Option func(*Notifier)
+
+// ConcurrentRecords lets a batch hand off up to k records about different leads at once (default 1: one after
+// another). Measured on the local stack (make bench, speed to lead; 300 SQLs at 20/s, all for one team): 5 at
+// once, with 2 batches at once, made it slower — p95 38 s against 19 s one after another — and cost 24.8 DynamoDB
+// requests per SQL against 12.9: the claims of one team's SQLs conflict on the team's round-robin counts
+// (routing.ErrCountChanged) and choose again, so concurrency only helps SQLs of different teams.
+func ConcurrentRecords(k int) Option {
+	return func(n *Notifier) { n.concurrency = max(1, k) }
 }
 
 // HandleStream consumes the leads stream (filtered to SQL transitions by the template). Each record is handled
-// on its own; a failed one is reported by SequenceNumber.
+// on its own, those of one lead in order (records of different leads concurrently with ConcurrentRecords).
+// A failed record is reported by SequenceNumber, and so is every later record of its lead, left unhandled so
+// that they do not overtake it; the failures are listed in the batch's order. Lambda retries the batch from the
+// lowest sequence number reported: the first failed record, and everything after it again (idempotent: the
+// claims and the outbox make a redelivered record change nothing).
 func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	var resp events.DynamoDBEventResponse
-	for _, rec := range ev.Records {
+	// The batch's SQL records, grouped by lead in order of first appearance; failed[i] is set by record i's lead.
+	var order []string
+	byLead := map[string][]int{}
+	for i, rec := range ev.Records {
 		id := rec.Change.NewImage["leadId"]
 		if id.DataType() != events.DataTypeString || rec.Change.NewImage["stage"].DataType() != events.DataTypeString ||
 			rec.Change.NewImage["stage"].String() != string(lead.StageSQL) {
 			continue
 		}
-		if err := n.Handoff(ctx, id.String()); err != nil {
-			n.log.ErrorContext(ctx, "hand-off failed", "leadId", id.String(), "error", err.Error())
+		if _, ok := byLead[id.String()]; !ok {
+			order = append(order, id.String())
+		}
+		byLead[id.String()] = append(byLead[id.String()], i)
+	}
+	failed := make([]bool, len(ev.Records))
+	sem := make(chan struct{}, n.concurrency)
+	var wg sync.WaitGroup
+	for _, id := range order {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(id string, recs []int) {
+			defer func() { <-sem; wg.Done() }()
+			for k := range recs {
+				if err := n.Handoff(ctx, id); err != nil {
+					n.log.ErrorContext(ctx, "hand-off failed", "leadId", id, "error", err.Error())
+					for _, j := range recs[k:] {
+						failed[j] = true // each goroutine writes only its own lead's indexes
+					}
+					return
+				}
+			}
+		}(id, byLead[id])
+	}
+	wg.Wait()
+	var resp events.DynamoDBEventResponse
+	for i, rec := range ev.Records {
+		if failed[i] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 		}
 	}

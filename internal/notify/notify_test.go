@@ -424,3 +424,112 @@ func TestATTLDeletionIsNoSQL(t *testing.T) {
 		t.Errorf("%d emails for a lead deleted by TTL", n)
 	}
 }
+
+// gatedSender sends through SES local, after holding each send a little (so that concurrent ones overlap) and
+// refusing those whose subject names a failing company; it counts the sends in flight and per company.
+type gatedSender struct {
+	next    notify.Sender
+	hold    time.Duration
+	mu      sync.Mutex
+	failing map[string]bool // company -> refused
+	calls   map[string]int  // company -> sends
+	running int
+	maxRun  int
+}
+
+func (g *gatedSender) Send(ctx context.Context, m email.Message) (string, error) {
+	g.mu.Lock()
+	company := ""
+	for c := range g.calls {
+		if strings.Contains(m.Subject, c) {
+			company = c
+		}
+	}
+	g.calls[company]++
+	fail := g.failing[company]
+	g.running++
+	g.maxRun = max(g.maxRun, g.running)
+	g.mu.Unlock()
+	time.Sleep(g.hold)
+	g.mu.Lock()
+	g.running--
+	g.mu.Unlock()
+	if fail {
+		return "", fmt.Errorf("%w: MessageRejected", outbox.ErrRejected)
+	}
+	return g.next.Send(ctx, m)
+}
+
+// TestConcurrentBatchReportsFailuresInOrder: a batch of six leads (one of them twice) is handled concurrently,
+// at most ConcurrentRecords(4) at once; the failing lead's record and its later one are reported, in the batch's
+// order, and the later one is not handled before the first succeeds. The stream's retry from the first failure
+// sends the failing lead's email once and nobody else's again.
+func TestConcurrentBatchReportsFailuresInOrder(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	companies := []string{"Alpha Usinage", "Beta Forge", "Gamma Plast", "Delta Meca", "Epsilon Bois", "Zeta Verre"}
+	g := &gatedSender{next: f.sender, hold: 150 * time.Millisecond, failing: map[string]bool{"Beta Forge": true}, calls: map[string]int{}}
+	for _, c := range companies {
+		g.calls[c] = 0
+	}
+	n, err := notify.New(f.c, f.leads, f.handoffs, g, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
+		func() time.Time { return friday }, testenv.Logger(t), notify.ConcurrentRecords(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	var recs []events.DynamoDBEventRecord
+	for i, c := range companies {
+		id, rec := f.sql(fmt.Sprintf("contact%d@%s.fr", i, strings.ReplaceAll(strings.ToLower(c), " ", "-")), c, "40", "FR-HDF", nil)
+		ids[c] = id
+		recs = append(recs, rec)
+	}
+	// Beta Forge's record again, later in the batch (a redelivered or second change of the same lead).
+	again := recs[1]
+	again.Change.SequenceNumber = fmt.Sprintf("2%020d", f.seq.Add(1))
+	batch := []events.DynamoDBEventRecord{recs[0], recs[1], recs[2], recs[3], again, recs[4], recs[5]}
+	handle := func(b []events.DynamoDBEventRecord) events.DynamoDBEventResponse {
+		resp, err := n.HandleStream(testenv.AsFunction(context.Background(), "NotifyFunction"), events.DynamoDBEvent{Records: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+
+	resp := handle(batch)
+	var got []string
+	for _, fl := range resp.BatchItemFailures {
+		got = append(got, fl.ItemIdentifier)
+	}
+	if want := []string{recs[1].Change.SequenceNumber, again.Change.SequenceNumber}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("failures %v, want %v (the failing lead's records, in the batch's order)", got, want)
+	}
+	g.mu.Lock()
+	if g.calls["Beta Forge"] != 1 {
+		t.Errorf("Beta Forge's email tried %d times in one batch: its later record overtook the failed one", g.calls["Beta Forge"])
+	}
+	if g.maxRun < 2 || g.maxRun > 4 {
+		t.Errorf("%d sends at once, want 2 to 4 (different leads concurrently, bounded)", g.maxRun)
+	}
+	g.failing = map[string]bool{}
+	g.mu.Unlock()
+	for _, c := range companies {
+		want := 1
+		if c == "Beta Forge" {
+			want = 0
+		}
+		if got := len(testenv.Mails(t, ids[c])); got != want {
+			t.Errorf("%s: %d emails after the first delivery, want %d", c, got, want)
+		}
+	}
+
+	// Lambda retries from the lowest sequence number reported: the failing record and everything after it.
+	if resp := handle(batch[1:]); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("the retry failed: %+v", resp)
+	}
+	for _, c := range companies {
+		if got := len(testenv.Mails(t, ids[c])); got != 1 {
+			t.Errorf("%s: %d emails after the retry, want 1", c, got)
+		}
+	}
+}

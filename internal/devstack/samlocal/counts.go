@@ -25,6 +25,8 @@ type counts struct {
 type Invocations struct {
 	Count int
 	Took  time.Duration
+	// Billed is Took as Lambda bills it: each invocation rounded up to the millisecond.
+	Billed time.Duration
 }
 
 func newCounts() *counts {
@@ -67,6 +69,7 @@ func (c *counts) invoked(fn string, d time.Duration) {
 	n := c.invocations[fn]
 	n.Count++
 	n.Took += d
+	n.Billed += (d + time.Millisecond - 1).Truncate(time.Millisecond)
 	c.invocations[fn] = n
 }
 

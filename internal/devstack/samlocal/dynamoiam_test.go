@@ -16,11 +16,12 @@ import (
 
 // TestDynamoDBAsTheFunctionsRole: through the stack's DynamoDB endpoint, a function may write what its role in
 // template.yaml allows (the bounces function, a hand-off: LEAD#) and is refused, as AWS refuses it, what it does
-// not (the reps' loads: LOAD; the activities table) — which DynamoDB Local alone lets through.
+// not (the reps' loads: LOAD; the activities table) — which DynamoDB Local alone lets through. Each request is
+// counted for its function.
 func TestDynamoDBAsTheFunctionsRole(t *testing.T) {
 	t.Parallel()
 	names := testenv.Tables(t)
-	s := &Stack{opts: Options{Template: testenv.Template(), TableNames: names, DynamoEndpoint: testenv.DynamoEndpoint(t)}}
+	s := &Stack{opts: Options{Template: testenv.Template(), TableNames: names, DynamoEndpoint: testenv.DynamoEndpoint(t)}, counts: newCounts()}
 	p, err := s.startDynamoProxy()
 	if err != nil || p == nil {
 		t.Fatalf("proxy %v, %v", p, err)
@@ -40,6 +41,10 @@ func TestDynamoDBAsTheFunctionsRole(t *testing.T) {
 		if err := put(tc.table, tc.pk); !errors.As(err, &api) || api.ErrorCode() != "AccessDeniedException" {
 			t.Errorf("%s %s: %v; want AccessDeniedException", tc.table, tc.pk, err)
 		}
+	}
+	// Every request is counted for the function that made it, allowed or refused (what a bench reads).
+	if got := s.DynamoRequests(); len(got) != 1 || len(got["BouncesFunction"]) != 1 || got["BouncesFunction"]["PutItem"] != 3 {
+		t.Errorf("counted %v, want BouncesFunction's 3 PutItem", got)
 	}
 	// Refused means never written.
 	out, err := localaws.DynamoDB(s.opts.DynamoEndpoint).GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(names["SlaTable"]),

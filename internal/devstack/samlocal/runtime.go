@@ -40,6 +40,9 @@ type function struct {
 	maxProcs int
 	act      *activity // the stack's idle accounting (idle.go); nil counts nothing
 	counts   *counts   // invocations and their time, for make bench (counts.go); nil counts nothing
+	// slots holds one token per invocation running when the function has a ReservedConcurrentExecutions (nil
+	// when it has none): Lambda throttles an invocation beyond it.
+	slots chan struct{}
 
 	mu      sync.Mutex
 	pending []*invocation
@@ -78,10 +81,20 @@ type proc struct {
 }
 
 func newFunction(def samtemplate.Function, bin string, env []string, logs io.Writer, maxProcs int) *function {
-	return &function{def: def, bin: bin, env: env, logs: logs, maxProcs: maxProcs, procs: map[*proc]bool{}, wake: make(chan struct{})}
+	f := &function{def: def, bin: bin, env: env, logs: logs, maxProcs: maxProcs, procs: map[*proc]bool{}, wake: make(chan struct{})}
+	if def.ReservedConcurrency > 0 {
+		f.slots = make(chan struct{}, def.ReservedConcurrency)
+	}
+	return f
 }
 
-// Invoke runs one invocation and returns the function's response payload.
+// ErrThrottled is Lambda's TooManyRequestsException: the function already runs as many invocations as its
+// ReservedConcurrentExecutions allows. A stream mapping waits and retries the batch (not counted as a retry).
+var ErrThrottled = errors.New("TooManyRequestsException: Rate Exceeded (the function's reserved concurrency is in use)")
+
+// Invoke runs one invocation and returns the function's response payload. Beyond the function's reserved
+// concurrency it waits for a running invocation to end (see NotEmulated: Lambda answers 429 to a synchronous
+// invocation, and retries an asynchronous one later).
 func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return f.invoke(ctx, newID(), payload)
 }
@@ -89,6 +102,34 @@ func (f *function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // invoke runs one invocation under a request ID: Lambda's retries of an asynchronous invocation keep its ID.
 func (f *function) invoke(ctx context.Context, id string, payload []byte) ([]byte, error) {
 	defer f.act.begin("invocation of " + f.def.LogicalID)()
+	if f.slots != nil {
+		select {
+		case f.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		defer func() { <-f.slots }()
+	}
+	return f.run(ctx, id, payload)
+}
+
+// tryInvoke is an invocation that Lambda throttles (ErrThrottled) when the function's reserved concurrency is
+// in use, as it does an event source mapping's: what the stream pollers call.
+func (f *function) tryInvoke(ctx context.Context, payload []byte) ([]byte, error) {
+	defer f.act.begin("invocation of " + f.def.LogicalID)()
+	if f.slots != nil {
+		select {
+		case f.slots <- struct{}{}:
+		default:
+			return nil, ErrThrottled
+		}
+		defer func() { <-f.slots }()
+	}
+	return f.run(ctx, newID(), payload)
+}
+
+// run hands an invocation to an execution environment and waits for its outcome.
+func (f *function) run(ctx context.Context, id string, payload []byte) ([]byte, error) {
 	inv := &invocation{id: id, payload: payload, picked: make(chan *proc, 1), result: make(chan result, 1)}
 	f.mu.Lock()
 	if f.closed {

@@ -1,8 +1,9 @@
 // Package samlocal runs template.yaml's functions locally the way SAM would, without Docker: each function's
 // real binary (built for this machine with -tags lambda.norpc) talks to a Lambda Runtime API served here, with
 // the environment the template gives it. HttpApi events become routes on one local port, DynamoDB events
-// become stream pollers against DynamoDB Local (FilterCriteria, BatchSize, ReportBatchItemFailures, bisection,
-// bounded retries), Schedule and ScheduleV2 events become timers that can also be fired on demand.
+// become stream pollers against DynamoDB Local (FilterCriteria, BatchSize, MaximumBatchingWindowInSeconds,
+// ParallelizationFactor, ReportBatchItemFailures, bisection, bounded retries, throttling by the function's
+// ReservedConcurrentExecutions), Schedule and ScheduleV2 events become timers that can also be fired on demand.
 //
 // Running the real binaries rather than the handlers in-process keeps what Lambda would see: a cold start that
 // parses the environment and the contract (and refuses to start when they are wrong), one process per
@@ -71,7 +72,10 @@ var NotEmulated = []string{
 	"IAM, but for DynamoDB: SES, SSM and Secrets Manager take any caller (each function's DynamoDB requests are checked against its role's statements)",
 	"SQS: on-failure destinations and dead-letter queues are files under .local/failures",
 	"EventBridge Scheduler delivery retries and dead-letter queue: delivery to a local function never fails (the function's own errors follow its EventInvokeConfig, as in Lambda)",
-	"reserved and account concurrency limits, throttling",
+	"account concurrency limits; reserved concurrency (ReservedConcurrentExecutions) throttles stream mappings as Lambda does, " +
+		"but an HTTP, direct or asynchronous invocation beyond it waits for a running one to end (Lambda answers 429 to a synchronous one " +
+		"and retries an asynchronous one with its own backoff)",
+	"a stream mapping's batching window ends when the window passes or the batch reaches BatchSize, never at Lambda's 6 MB payload limit",
 	"SES sending quotas, the sandbox and identity verification: SES local accepts every message",
 	"SES events: only bounces and complaints to EventBridge, and only for mail to the mailbox simulator's bounce@ and complaint@simulator.amazonses.com " +
 		"(or injected: POST /_local/ses/bounce); its other addresses, SES's delay before a bounce, other destinations (SNS, Firehose) and event types are not",
@@ -397,8 +401,16 @@ func (s *Stack) startPollers(ctx context.Context) error {
 			if !ok {
 				return fmt.Errorf("%s/%s: no table %s", def.LogicalID, st.Event, st.Table)
 			}
+			hashKey := ""
+			for _, t := range s.opts.Template.Tables {
+				for _, k := range t.Keys {
+					if t.LogicalID == st.Table && k.Type == "HASH" {
+						hashKey = k.Attribute
+					}
+				}
+			}
 			p := &poller{
-				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, fn: s.functions[def.LogicalID],
+				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, hashKey: hashKey, fn: throttling{s.functions[def.LogicalID]},
 				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act,
 				failures: filepath.Join(s.opts.StateDir, "failures", def.LogicalID+"-"+st.Event+".jsonl"),
 			}
@@ -611,6 +623,68 @@ func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]
 		return nil, fmt.Errorf("no function %s", function)
 	}
 	return f.Invoke(ctx, payload)
+}
+
+// Usage is what one function of the stack did since it started: what a bench reads to count requests and
+// cost per operation.
+type Usage struct {
+	Invocations int           // invocations that ran (Lambda bills no throttled one)
+	Billed      time.Duration // their durations summed, each rounded up to the millisecond as Lambda bills them
+	// DynamoDBRequests are the requests it sent to DynamoDB (through the IAM proxy, dynamoiam.go; 0 when the
+	// template models no IAM and the functions reach DynamoDB Local directly).
+	DynamoDBRequests int
+	// DynamoDBOperations splits DynamoDBRequests by operation (GetItem, Query, TransactWriteItems, …).
+	DynamoDBOperations map[string]int
+	MemorySize         int // MB, from the template: GB-seconds are Billed × MemorySize / 1024
+}
+
+// Usage is each function's usage so far (or since ResetCounts), by logical ID, from the stack's counts
+// (counts.go).
+func (s *Stack) Usage() map[string]Usage {
+	out := map[string]Usage{}
+	invs, reqs := s.Invocations(), s.DynamoRequests()
+	for id, f := range s.functions {
+		u := Usage{Invocations: invs[id].Count, Billed: invs[id].Billed, MemorySize: f.def.MemorySize, DynamoDBOperations: reqs[id]}
+		for _, n := range reqs[id] {
+			u.DynamoDBRequests += n
+		}
+		out[id] = u
+	}
+	return out
+}
+
+// SentMail is a message SES local accepted through the stack: its ID and the instant SES local answered.
+type SentMail struct {
+	MessageID string
+	Subject   string // "" for a raw MIME message
+	Accepted  time.Time
+}
+
+// Sent lists every message SES local accepted through the stack.
+func (s *Stack) Sent() []SentMail {
+	e := s.ses
+	if e == nil {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]SentMail, 0, len(e.sent))
+	for _, m := range e.sent {
+		out = append(out, SentMail{MessageID: m.MessageID, Subject: m.Subject, Accepted: m.At})
+	}
+	return out
+}
+
+// Throttled counts the invocations of a function's stream mapping that its reserved concurrency throttled.
+func (s *Stack) Throttled(function, event string) int {
+	for _, p := range s.pollers {
+		if p.name == function+"/"+event {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			return p.throttled
+		}
+	}
+	return 0
 }
 
 // Delivered counts the stream records a function's mapping processed successfully.

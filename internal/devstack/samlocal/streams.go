@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -26,14 +27,27 @@ type invoker interface {
 	Invoke(ctx context.Context, payload []byte) ([]byte, error)
 }
 
-// poller plays a DynamoDB event source mapping: it reads a table's stream shard by shard, in order, drops the
-// records the FilterCriteria reject, invokes the function with batches of at most BatchSize, and on failure
-// retries, bisects or sends the batch to the on-failure destination as the template says.
+// throttling is how a stream mapping invokes a template function: throttled (ErrThrottled) beyond the
+// function's reserved concurrency, as Lambda throttles an event source mapping.
+type throttling struct{ f *function }
+
+func (t throttling) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	return t.f.tryInvoke(ctx, payload)
+}
+
+// poller plays a DynamoDB event source mapping: it reads a table's stream shard by shard, drops the records the
+// FilterCriteria reject, and hands the others to the shard's ParallelizationFactor lanes — a record's lane
+// chosen by its partition key (the item's hash key), so that the records of one key stay in order and are never
+// in two batches in flight — and each lane invokes the function with batches of at most BatchSize, gathered for
+// up to MaximumBatchingWindowInSeconds, one batch at a time. On failure a lane retries, bisects or sends the
+// batch to the on-failure destination as the template says; a throttled invocation (reserved concurrency) is
+// retried after a backoff without counting as a retry.
 type poller struct {
 	name     string // Function/Event
 	cfg      samtemplate.Stream
 	filters  filters
 	table    string
+	hashKey  string // the table's partition key attribute: what picks a record's lane
 	fn       invoker
 	db       *dynamodb.Client
 	streams  *dynamodbstreams.Client
@@ -42,12 +56,14 @@ type poller struct {
 	failures string // file the on-failure destination's records are appended to
 	backoff  func(attempt int) time.Duration
 
-	act *activity // the stack's idle accounting (idle.go); nil counts nothing
+	act    *activity // the stack's idle accounting (idle.go); nil counts nothing
+	laneWG sync.WaitGroup
 
 	mu        sync.Mutex
 	delivered int // records handed to the function successfully (for tests and the status page)
+	throttled int // invocations throttled by the function's reserved concurrency
 	// What the idle check reads (idle.go): the stream, whether its shards were listed once, and each shard's
-	// progress. Only the loop writes them, under mu.
+	// progress. Only the loop and the lanes write them, under mu.
 	arn     string
 	started bool
 	shards  map[string]*shardState
@@ -63,10 +79,37 @@ type shardState struct {
 	// batches) must move doneSeq only past records that are.
 	doneSeq string
 	done    bool
+	// Under poller.mu: the records read and not yet checkpointed, in stream order (doneSeq moves past the
+	// finished ones at their head), and the lanes that process them.
+	open   []*pending
+	lanes  []*lane
+	closed bool // the shard's last page was read (its iterator is nil)
 }
+
+// pending is one record read from a shard, finished or not.
+type pending struct {
+	seq      string
+	finished bool
+}
+
+// lane is one of a shard's ParallelizationFactor concurrent batchers.
+type lane struct {
+	queue []queued      // records waiting for a batch, in stream order (under poller.mu)
+	wake  chan struct{} // signalled when records are queued
+}
+
+type queued struct {
+	ev   map[string]any
+	rec  *pending
+	read time.Time // when the poller read it: its batching window starts then
+}
+
+// maxOpen bounds the records read but not finished per shard: the poller stops reading a shard that far ahead.
+const maxOpen = 1000
 
 func (p *poller) run(ctx context.Context) {
 	err := p.loop(ctx)
+	p.laneWG.Wait()
 	if err != nil && ctx.Err() == nil {
 		p.log.Error("stream poller stopped", "mapping", p.name, "error", err.Error())
 	}
@@ -80,6 +123,13 @@ func (p *poller) loop(ctx context.Context) error {
 	arn := aws.ToString(desc.Table.LatestStreamArn)
 	if arn == "" {
 		return fmt.Errorf("table %s has no stream", p.table)
+	}
+	if p.hashKey == "" {
+		for _, k := range desc.Table.KeySchema {
+			if k.KeyType == "HASH" {
+				p.hashKey = aws.ToString(k.AttributeName)
+			}
+		}
 	}
 	shards := map[string]*shardState{}
 	p.mu.Lock()
@@ -104,10 +154,16 @@ func (p *poller) loop(ctx context.Context) error {
 			if s.iterator == nil {
 				continue
 			}
-			if parent, ok := shards[s.parent]; ok && !parent.done {
+			if parent, ok := shards[s.parent]; ok && !p.shardDone(parent) {
 				continue // a child shard waits for its parent: order is kept per key
 			}
-			out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: s.iterator, Limit: aws.Int32(1000)})
+			p.mu.Lock()
+			full := len(s.open) >= maxOpen
+			p.mu.Unlock()
+			if full {
+				continue // its lanes are that far behind: read on once they catch up
+			}
+			out, err := p.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: s.iterator, Limit: aws.Int32(maxOpen)})
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil
@@ -128,14 +184,7 @@ func (p *poller) loop(ctx context.Context) error {
 			}
 			s.iterator = out.NextShardIterator
 			got += len(out.Records)
-			p.handle(ctx, arn, out.Records)
-			if ctx.Err() != nil {
-				return nil // the page may not be finished: it is not marked so
-			}
-			p.mu.Lock()
-			s.doneSeq, s.done = s.lastSeq, s.iterator == nil
-			p.mu.Unlock()
-			p.act.bump()
+			p.enqueue(ctx, arn, s, out.Records, s.iterator == nil)
 		}
 		if got == 0 {
 			select {
@@ -145,6 +194,137 @@ func (p *poller) loop(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func (p *poller) shardDone(s *shardState) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return s.done
+}
+
+// enqueue hands one GetRecords page to the shard's lanes: a filtered-out record is finished at once, the others
+// wait in their key's lane.
+func (p *poller) enqueue(ctx context.Context, arn string, s *shardState, recs []types.Record, closed bool) {
+	p.mu.Lock()
+	s.closed = closed
+	if s.lanes == nil {
+		s.lanes = make([]*lane, max(1, p.cfg.ParallelizationFactor))
+		for i := range s.lanes {
+			l := &lane{wake: make(chan struct{}, 1)}
+			s.lanes[i] = l
+			p.laneWG.Add(1)
+			go func() {
+				defer p.laneWG.Done()
+				p.runLane(ctx, s, l)
+			}()
+		}
+	}
+	now := time.Now()
+	for _, r := range recs {
+		ev := recordJSON(r, arn)
+		rec := &pending{seq: aws.ToString(r.Dynamodb.SequenceNumber)}
+		s.open = append(s.open, rec)
+		if !p.filters.pass(ev) {
+			rec.finished = true // Lambda drops filtered records for good
+			continue
+		}
+		l := s.lanes[p.laneOf(ev, len(s.lanes))]
+		l.queue = append(l.queue, queued{ev: ev, rec: rec, read: now})
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
+	}
+	changed := p.checkpointLocked(s)
+	p.mu.Unlock()
+	if changed {
+		p.act.bump()
+	}
+}
+
+// laneOf picks a record's lane from its partition key, as Lambda does with a ParallelizationFactor.
+func (p *poller) laneOf(ev map[string]any, n int) int {
+	if n == 1 {
+		return 0
+	}
+	key, _ := json.Marshal(ev["dynamodb"].(map[string]any)["Keys"].(map[string]any)[p.hashKey])
+	h := fnv.New32a()
+	_, _ = h.Write(key)
+	return int(h.Sum32() % uint32(n))
+}
+
+// checkpointLocked moves doneSeq past the finished records at the head of the shard's open records, and marks
+// the shard done once it is closed and all of them are; it says whether anything moved.
+func (p *poller) checkpointLocked(s *shardState) bool {
+	i := 0
+	for i < len(s.open) && s.open[i].finished {
+		i++
+	}
+	moved := i > 0
+	if moved {
+		s.doneSeq = s.open[i-1].seq
+		s.open = s.open[i:]
+	}
+	if done := s.closed && len(s.open) == 0; done != s.done {
+		s.done, moved = done, true
+	}
+	return moved
+}
+
+// runLane processes one lane's records, one batch at a time: a batch is at most BatchSize records, invoked as
+// soon as it is full or the batching window since its oldest record has passed.
+func (p *poller) runLane(ctx context.Context, s *shardState, l *lane) {
+	window := time.Duration(p.cfg.MaximumBatchingWindowSeconds) * time.Second
+	for ctx.Err() == nil {
+		p.mu.Lock()
+		n := len(l.queue)
+		var since time.Time
+		if n > 0 {
+			since = l.queue[0].read
+		}
+		p.mu.Unlock()
+		if n == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.wake:
+			}
+			continue
+		}
+		if wait := window - time.Since(since); n < p.cfg.BatchSize && wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.wake: // more records: the batch may be full
+			case <-time.After(wait):
+			}
+			if time.Since(since) < window {
+				continue
+			}
+		}
+		p.mu.Lock()
+		take := min(len(l.queue), p.cfg.BatchSize)
+		batch := l.queue[:take:take]
+		l.queue = l.queue[take:]
+		p.mu.Unlock()
+		evs := make([]map[string]any, len(batch))
+		for i, q := range batch {
+			evs[i] = q.ev
+		}
+		p.deliver(ctx, evs)
+		if ctx.Err() != nil {
+			return // the batch may not be finished: it is not marked so
+		}
+		p.mu.Lock()
+		for _, q := range batch {
+			q.rec.finished = true
+		}
+		changed := p.checkpointLocked(s)
+		p.mu.Unlock()
+		if changed {
+			p.act.bump()
+		}
+	}
 }
 
 // reposition gets a fresh iterator for a shard: after the last record read, or from its start.
@@ -229,37 +409,34 @@ func (p *poller) lastSequence(ctx context.Context, arn string, shard *string) (s
 	return last, nil
 }
 
-// handle filters and batches one GetRecords page, then delivers the batches in order.
-func (p *poller) handle(ctx context.Context, arn string, recs []types.Record) {
-	var batch []map[string]any
-	for _, r := range recs {
-		ev := recordJSON(r, arn)
-		if !p.filters.pass(ev) {
-			continue // Lambda drops filtered records for good
-		}
-		batch = append(batch, ev)
-		if len(batch) == p.cfg.BatchSize {
-			p.deliver(ctx, batch)
-			batch = nil
-		}
-	}
-	if len(batch) > 0 {
-		p.deliver(ctx, batch)
-	}
-}
-
 // deliver runs one batch to completion: success, or retries exhausted and the rest sent to the destination.
 func (p *poller) deliver(ctx context.Context, batch []map[string]any) {
 	queue := [][]map[string]any{batch}
 	for len(queue) > 0 && ctx.Err() == nil {
 		b := queue[0]
 		queue = queue[1:]
+		throttles := 0
 		for attempt := 0; ctx.Err() == nil; attempt++ {
 			b = p.dropExpired(b)
 			if len(b) == 0 {
 				break
 			}
 			rest, err := p.invoke(ctx, b)
+			if errors.Is(err, ErrThrottled) {
+				// Lambda waits and retries a throttled batch; it is not a failure of the function (no retry
+				// counted, no bisection).
+				p.mu.Lock()
+				p.throttled++
+				p.mu.Unlock()
+				throttles++
+				attempt--
+				select {
+				case <-ctx.Done():
+				case <-time.After(p.backoff(min(throttles-1, 3))):
+				}
+				continue
+			}
+			throttles = 0
 			if err == nil && len(rest) == 0 {
 				p.mu.Lock()
 				p.delivered += len(b)

@@ -85,18 +85,21 @@ type Layer struct {
 
 // Function is an AWS::Serverless::Function built with the makefile method from functions/<name>.
 type Function struct {
-	LogicalID   string
-	Package     string // ./functions/<name>
-	Timeout     int    // seconds
-	MemorySize  int    // MB
-	Environment map[string]*yaml.Node
-	Layers      []string // layer logical IDs
-	Routes      []Route
-	Streams     []Stream
-	Schedules   []Schedule
-	Rules       []Rule
-	Logging     Logging
-	Async       AsyncConfig
+	LogicalID  string
+	Package    string // ./functions/<name>
+	Timeout    int    // seconds
+	MemorySize int    // MB
+	// ReservedConcurrency is ReservedConcurrentExecutions: at most that many invocations at once, Lambda
+	// throttling the others; 0 when the template sets none.
+	ReservedConcurrency int
+	Environment         map[string]*yaml.Node
+	Layers              []string // layer logical IDs
+	Routes              []Route
+	Streams             []Stream
+	Schedules           []Schedule
+	Rules               []Rule
+	Logging             Logging
+	Async               AsyncConfig
 }
 
 // Logging is a function's LoggingConfig (Globals and its own merged), which Lambda passes to the runtime as
@@ -125,17 +128,23 @@ type Route struct {
 
 // Stream is a DynamoDB event source mapping.
 type Stream struct {
-	Event                   string
-	Table                   string // logical ID of the table whose stream is read
-	StartingPosition        string // TRIM_HORIZON or LATEST
-	BatchSize               int
-	MaximumRetryAttempts    int // -1: until the record expires
-	MaximumRecordAgeSeconds int // -1: no limit
-	BisectOnError           bool
-	ReportItemFailures      bool
-	Filters                 []json.RawMessage // event patterns, OR-ed; empty matches everything
-	OnFailure               string            // logical ID (or ARN) of the on-failure destination, "" when none
-	Enabled                 bool
+	Event            string
+	Table            string // logical ID of the table whose stream is read
+	StartingPosition string // TRIM_HORIZON or LATEST
+	BatchSize        int
+	// ParallelizationFactor is how many batches of one shard are processed at once (1 to 10), records of one
+	// partition key always in the same, ordered, lane.
+	ParallelizationFactor int
+	// MaximumBatchingWindowSeconds is how long Lambda gathers records before invoking (0 to 300): it invokes
+	// when the batch is full or the window has passed.
+	MaximumBatchingWindowSeconds int
+	MaximumRetryAttempts         int // -1: until the record expires
+	MaximumRecordAgeSeconds      int // -1: no limit
+	BisectOnError                bool
+	ReportItemFailures           bool
+	Filters                      []json.RawMessage // event patterns, OR-ed; empty matches everything
+	OnFailure                    string            // logical ID (or ARN) of the on-failure destination, "" when none
+	Enabled                      bool
 }
 
 // Schedule is a Schedule (EventBridge rule) or ScheduleV2 (EventBridge Scheduler) event.
@@ -341,6 +350,12 @@ func parseFunction(id string, r, props, globals *yaml.Node) (Function, error) {
 	if f.MemorySize, err = intProp(props, globals, "MemorySize", 128); err != nil {
 		return f, err
 	}
+	if f.ReservedConcurrency, err = intProp(props, nil, "ReservedConcurrentExecutions", 0); err != nil {
+		return f, err
+	}
+	if n := Child(props, "ReservedConcurrentExecutions"); n != nil && f.ReservedConcurrency < 1 {
+		return f, fmt.Errorf("ReservedConcurrentExecutions must be at least 1 (0 stops the function), got %s", n.Value)
+	}
 	for _, src := range []*yaml.Node{globals, props} {
 		for k, v := range pairs(Child(Child(src, "Environment"), "Variables")) {
 			f.Environment[k] = v
@@ -454,7 +469,7 @@ func parseAsync(props, globals *yaml.Node) (AsyncConfig, error) {
 }
 
 func parseStream(name string, ep *yaml.Node) (Stream, error) {
-	s := Stream{Event: name, BatchSize: 100, MaximumRetryAttempts: -1, MaximumRecordAgeSeconds: -1, Enabled: true}
+	s := Stream{Event: name, BatchSize: 100, ParallelizationFactor: 1, MaximumRetryAttempts: -1, MaximumRecordAgeSeconds: -1, Enabled: true}
 	src := Child(ep, "Stream")
 	if src == nil || src.Tag != "!GetAtt" || !strings.HasSuffix(src.Value, ".StreamArn") {
 		return s, fmt.Errorf("Stream must be !GetAtt <Table>.StreamArn")
@@ -465,12 +480,20 @@ func parseStream(name string, ep *yaml.Node) (Stream, error) {
 	for _, p := range []struct {
 		key string
 		dst *int
-	}{{"BatchSize", &s.BatchSize}, {"MaximumRetryAttempts", &s.MaximumRetryAttempts}, {"MaximumRecordAgeInSeconds", &s.MaximumRecordAgeSeconds}} {
+	}{{"BatchSize", &s.BatchSize}, {"ParallelizationFactor", &s.ParallelizationFactor},
+		{"MaximumBatchingWindowInSeconds", &s.MaximumBatchingWindowSeconds},
+		{"MaximumRetryAttempts", &s.MaximumRetryAttempts}, {"MaximumRecordAgeInSeconds", &s.MaximumRecordAgeSeconds}} {
 		if n := Child(ep, p.key); n != nil {
 			if *p.dst, err = strconv.Atoi(n.Value); err != nil {
 				return s, fmt.Errorf("%s: %w", p.key, err)
 			}
 		}
+	}
+	if s.ParallelizationFactor < 1 || s.ParallelizationFactor > 10 {
+		return s, fmt.Errorf("ParallelizationFactor must be 1 to 10, got %d", s.ParallelizationFactor)
+	}
+	if s.MaximumBatchingWindowSeconds < 0 || s.MaximumBatchingWindowSeconds > 300 {
+		return s, fmt.Errorf("MaximumBatchingWindowInSeconds must be 0 to 300, got %d", s.MaximumBatchingWindowSeconds)
 	}
 	s.BisectOnError = valueOr(Child(ep, "BisectBatchOnFunctionError"), "false") == "true"
 	s.Enabled = valueOr(Child(ep, "Enabled"), "true") == "true"
