@@ -246,8 +246,8 @@ func (t Tables) month(at time.Time) string {
 
 // MonthShards is how many partitions of the by-month index one month's records are spread over, by a hash of the
 // lead ID (every record of a lead on the same one). One partition of an index takes at most 1,000 write units a
-// second, and a month's records are written at up to ~2,600 a second at 100 SQLs/s (README, "Tables and access
-// patterns": the count per lead, SQL and event); eight keep each under 330, and let the report read a month's
+// second, and a month's records are written at ~1,700 a second at 100 SQLs/s (README, "Tables and access
+// patterns": the count per lead, SQL and event); eight keep each near 210, and let the report read a month's
 // kind as eight queries at once.
 const MonthShards = 8
 
