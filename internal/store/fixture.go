@@ -5,7 +5,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/handoff"
 	"github.com/handoff-sla/handoff/internal/report/records"
 )
@@ -49,10 +48,4 @@ func CurrentLeadItem(t Tables, id string, cur records.Current, now time.Time) It
 	return Item{t.Leads, marshal(leadItem{PK: leadPK(id), SK: profileSK, Type: "lead", LeadID: id, Stage: string(cur.Stage),
 		BelowSQL: cur.BelowSQLThreshold, BelowSQLAts: stamps(cur.BelowSQLAts), CreatedAt: stamp(now), UpdatedAt: stamp(now), Version: 1,
 		ExpiresAt: t.leadExpiry(now)})}
-}
-
-// MonthPartition is the by-month partition key under which the store writes lead leadID's records of month m
-// (its shard of the month), for tests that query the index as the report does.
-func MonthPartition(m contract.Month, leadID string) string {
-	return monthPartition(m.String(), bucket(leadID, MonthShards))
 }

@@ -266,6 +266,12 @@ func monthPartition(m string, n int) string {
 	return m + "#" + strconv.Itoa(n)
 }
 
+// MonthPartition is the by-month partition key under which the store writes lead leadID's records of month m
+// (its shard of the month), for tests that query the index as the report does.
+func MonthPartition(m contract.Month, leadID string) string {
+	return monthPartition(m.String(), bucket(leadID, MonthShards))
+}
+
 // transact runs a transaction. A cancellation is not an error: its per-item reasons are returned.
 func transact(ctx context.Context, db *client, items []types.TransactWriteItem) ([]types.CancellationReason, error) {
 	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
