@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -84,8 +82,7 @@ func runReport(ctx context.Context, env *Env) ([]Row, error) {
 	db, calls := countingDynamoDB(svc.Endpoint)
 	months := &timedMonths{Months: store.NewMonths(db, tables)}
 	sender := &rawSender{}
-	r := monthly.New(c, months, store.NewReports(db, tables), sender, func() time.Time { return asOf },
-		slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r := monthly.New(c, months, store.NewReports(db, tables), sender, func() time.Time { return asOf }, discardLogger())
 
 	runtime.GC()
 	heap := startHeapSampler()
@@ -109,23 +106,16 @@ func runReport(ctx context.Context, env *Env) ([]Row, error) {
 		fmt.Sprintf("%.1f s (read %.1f s, compute + store + render %.1f s; %s SQLs, a %.1f MB message)", took.Seconds(),
 			months.took.Seconds(), (took-months.took).Seconds(), thousands(sqls), float64(sender.size)/(1<<20)),
 		"≤ 30 s", took <= reportGoal,
-		whyMissed(took <= reportGoal, "DynamoDB Local on two shared cores serves the month's pages far slower than DynamoDB; the read is most of it"))
+		whyIf(took > reportGoal, "DynamoDB Local on two shared cores serves the month's pages far slower than DynamoDB; the read is most of it"))
 	endToEnd.Relative = env.Relative(took)
 	return []Row{
 		endToEnd,
 		Goal(name+": peak heap", fmt.Sprintf("%.0f MB (heap in use, sampled every 2 ms, above the %.0f MB before the run)",
 			float64(used)/(1<<20), float64(base)/(1<<20)), "≤ 256 MB", used <= reportHeapGoal,
-			whyMissed(used <= reportHeapGoal, "the month's records are held whole while the figures are computed")),
+			whyIf(used > reportHeapGoal, "the month's records are held whole while the figures are computed")),
 		{Name: name + ": DynamoDB requests", Figure: fmt.Sprintf("%d (%s)", requests, calls.String()), Verdict: Info,
 			Why: fmt.Sprintf("each kind of each month read on the %d shards of by-month, all at once", store.MonthShards)},
 	}, nil
-}
-
-func whyMissed(ok bool, why string) string {
-	if ok {
-		return ""
-	}
-	return why
 }
 
 // seedMonth writes the month's records (reporttest.Synthetic) as the functions would and returns the report's
@@ -258,13 +248,4 @@ func (h *heapSampler) stop() (peak, base uint64) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return max(h.peak.Load(), ms.HeapInuse), h.base
-}
-
-// thousands writes n with a comma between thousands: 100,000.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
