@@ -19,7 +19,7 @@ import (
 // BenchmarkMonthFromDynamoDB is the report function's work for a big month — 100,000 new leads and 10,000 SQLs
 // (and the hand-offs of the five months before, for the trend and the funnel: 47,500 in all), written to DynamoDB
 // Local as the functions write them — from the reads to the MIME message SES would get: Months.Read (one Query
-// per kind and month, the month's leads by BatchGetItem), Compute, Encode (the stored figures), Render, and the
+// per kind, month and shard, the month's leads by BatchGetItem), Compute, Encode (the stored figures), Render, and the
 // raw message. Loading the fixture takes minutes and is not timed (load-s says how long).
 //
 // peak-heap-MB is the most heap in use sampled every 2 ms during a run (what the Lambda's memory must hold beyond

@@ -200,7 +200,7 @@ func TestOneSQLOneEmail(t *testing.T) {
 	wordstest.French(t, "SQL email as sent (html)", m.Body.HTML)
 	h, item := f.handoff(id)
 	if h.Mail.Status != outbox.MailSent || h.Rep() != "thomas-martin" || !h.FirstContactDue.Equal(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC)) ||
-		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != "2026-11" {
+		h.Mail.MessageID != m.MessageID || str(item, "dueAt") != "2026-11-30T10:00:00.000Z" || str(item, "month") != store.MonthPartition(contract.Month{Year: 2026, Month: 11}, id) {
 		t.Errorf("hand-off = %+v (due %s)", h, str(item, "dueAt"))
 	}
 	// The links are bound to this hand-off and this rep.

@@ -279,11 +279,11 @@ func TestSQLTransitionIsWhatNotifyConsumes(t *testing.T) {
 			t.Errorf("explanation lacks %s: %s", want, str(l, "explanation"))
 		}
 	}
-	// The report reads one kind of a month with one query: the SQL transitions of November.
+	// The report reads one kind of a month with one query per shard: the SQL transitions of November, on the lead's.
 	out, err := f.db.Query(context.Background(), &dynamodb.QueryInput{TableName: &f.tables.SLA, IndexName: aws.String("by-month"),
 		KeyConditionExpression:   aws.String("#m = :m AND begins_with(monthSk, :kind)"),
 		ExpressionAttributeNames: map[string]string{"#m": "month"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: "2026-11"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: store.MonthPartition(contract.Month{Year: 2026, Month: 11}, id)},
 			":kind": &types.AttributeValueMemberS{Value: "stage.sql#"}}})
 	if err != nil {
 		t.Fatal(err)

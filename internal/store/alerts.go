@@ -18,26 +18,36 @@ import (
 // report's role may read of a hand-off these top-level attributes only (template.yaml, TheMonthsSQLEmailsOnly).
 var alertAttributes = []string{"pk", "sk", "alertedAt", "alertBouncedAt", "mail.status", "mail.sentAt"}
 
-// readAlerts sets, on each hand-off of m in in, when it was alerted (records.Handoff.AlertedAt: its first SQL
-// email settled sent), read by key in batches; in.Alerts says they were read. An item without alertedAt was
-// stored before it was kept, or not alerted yet: if it was never reassigned, its email is the first one, and its
-// sending instant stands for alertedAt (the store writes that same instant as alertedAt at the item's next
-// write, handoff.NoteAlerted); if it was, whether its first email was sent is no longer held (AlertUnknown). A
-// hand-off whose item is gone (forgotten since) reads as not alerted.
-func (s *Months) readAlerts(ctx context.Context, m contract.Month, in *records.Input) error {
-	at := map[string]int{} // pk/sk -> index in in.Handoffs
-	var keys []map[string]types.AttributeValue
+// alertKeys are the keys of m's hand-offs in in, and where each is in in.Handoffs.
+type alertKeys struct {
+	at   map[string]int // pk/sk -> index in in.Handoffs
+	keys []map[string]types.AttributeValue
+}
+
+func (s *Months) alertKeys(m contract.Month, in *records.Input) alertKeys {
+	a := alertKeys{at: map[string]int{}}
 	for i, h := range in.Handoffs {
 		if contract.MonthOf(h.At.In(s.zone())) != m {
 			continue
 		}
 		pk, sk := leadPK(h.LeadID), handoffSK(h.At)
-		if _, dup := at[pk+"/"+sk]; dup {
+		if _, dup := a.at[pk+"/"+sk]; dup {
 			continue
 		}
-		at[pk+"/"+sk] = i
-		keys = append(keys, key(pk, sk))
+		a.at[pk+"/"+sk] = i
+		a.keys = append(a.keys, key(pk, sk))
 	}
+	return a
+}
+
+// readAlerts sets, on each hand-off of the month in in (alertKeys), when it was alerted (records.Handoff.AlertedAt: its first SQL
+// email settled sent), read by key in batches; in.Alerts says they were read. An item without alertedAt was
+// stored before it was kept, or not alerted yet: if it was never reassigned, its email is the first one, and its
+// sending instant stands for alertedAt (the store writes that same instant as alertedAt at the item's next
+// write, handoff.NoteAlerted); if it was, whether its first email was sent is no longer held (AlertUnknown). A
+// hand-off whose item is gone (forgotten since) reads as not alerted.
+func (s *Months) readAlerts(ctx context.Context, in *records.Input, a alertKeys) error {
+	at, keys := a.at, a.keys
 	var mu sync.Mutex
 	err := batchGet(ctx, s.db, s.t.SLA, keys, alertAttributes, s.Parallel, func(item map[string]types.AttributeValue) error {
 		var it handoffItem

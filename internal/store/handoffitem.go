@@ -141,7 +141,7 @@ func (t Tables) newHandoffItem(h *handoff.Handoff, now time.Time) handoffItem {
 		FeedbackDue: stamp(h.FeedbackDue), Reminded: h.Reminded, FirstContactBreaches: h.FirstContactBreaches,
 		FirstContactBreached: h.FirstContactBreached, FeedbackBreached: h.FeedbackBreached, AwayEscalated: h.AwayEscalated,
 		Reassignments: h.Reassignments, Pending: h.Pending, ErasedAt: stamp(h.Erased), WithdrawnAt: stamp(h.Withdrawn), Version: h.Version,
-		Month: t.month(h.At), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID, ExpiresAt: t.recordExpiry(h.At)}
+		Month: t.monthShard(h.At, h.LeadID), MonthSK: "handoff#" + stamp(h.At) + "#" + h.LeadID, ExpiresAt: t.recordExpiry(h.At)}
 	for _, a := range h.Assignments {
 		it.Assignments = append(it.Assignments, assignmentItem{RepID: a.RepID, Team: a.Team, Reason: a.Reason, At: stamp(a.At)})
 	}
@@ -286,7 +286,7 @@ func (t Tables) newEventItem(e handoff.Event) eventItem {
 		HandoffAt: stamp(e.Handoff.At), Assignment: e.Assignment, N: e.N, At: stamp(e.At), Due: stamp(e.Due), RepID: e.RepID, ManagerID: e.ManagerID, ToRepID: e.ToRepID,
 		BusinessMinutesLate: e.BusinessMinutesLate, Reason: e.Reason, About: string(e.About), AboutAssignment: e.AboutAssignment, AboutN: e.AboutN,
 		AboutDue: stamp(e.AboutDue), ContractVersion: e.ContractVersion,
-		Month: t.month(e.At), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N),
+		Month: t.monthShard(e.At, e.Handoff.LeadID), MonthSK: string(e.Kind) + "#" + stamp(e.At) + "#" + e.Handoff.LeadID + "#" + strconv.Itoa(e.Assignment) + "." + strconv.Itoa(e.N),
 		ExpiresAt: t.recordExpiry(e.Handoff.At)}
 	if e.Mail.Status != "" {
 		m := newMailItem(e.Mail)

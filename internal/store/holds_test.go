@@ -55,7 +55,7 @@ func TestHoldIsKeptAndRecordedOnce(t *testing.T) {
 	out, err := f.db.Query(context.Background(), &dynamodb.QueryInput{TableName: &f.tables.SLA, IndexName: aws.String("by-month"),
 		KeyConditionExpression:   aws.String("#m = :m AND begins_with(monthSk, :kind)"),
 		ExpressionAttributeNames: map[string]string{"#m": "month"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: "2026-11"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":m": &types.AttributeValueMemberS{Value: store.MonthPartition(contract.Month{Year: 2026, Month: 11}, id)},
 			":kind": &types.AttributeValueMemberS{Value: "held#"}}})
 	if err != nil {
 		t.Fatal(err)

@@ -367,7 +367,7 @@ func (s *Leads) putCreated(id string, stage lead.Stage, d webhook.Delivery, a le
 func (t Tables) newCreatedItem(id, stage string, at time.Time, source, utmSource, utmMedium, utmCampaign string) createdItem {
 	return createdItem{PK: leadPK(id), SK: "EVT#" + stamp(at) + "#lead", Kind: "lead", LeadID: id, At: stamp(at), Stage: stage,
 		Source: source, UTMSource: utmSource, UTMMedium: utmMedium, UTMCampaign: utmCampaign,
-		Month: t.month(at), MonthSK: "lead#" + stamp(at) + "#" + id, ExpiresAt: t.recordExpiry(at)}
+		Month: t.monthShard(at, id), MonthSK: "lead#" + stamp(at) + "#" + id, ExpiresAt: t.recordExpiry(at)}
 }
 
 // createdItem is a lead's creation record (by-month: kind lead).
@@ -720,7 +720,7 @@ func (s *Leads) transition(l lead.Lead, ch *scoring.Change) transitionItem {
 // keyed sets a transition's keys, kind and instant: the lead's, to the stage to, at at.
 func (it transitionItem) keyed(t Tables, leadID, to string, at time.Time) transitionItem {
 	it.PK, it.SK, it.Kind, it.LeadID, it.To, it.At = leadPK(leadID), "EVT#"+stamp(at)+"#stage#"+to, "stage", leadID, to, stamp(at)
-	it.Month, it.MonthSK = t.month(at), "stage."+to+"#"+stamp(at)+"#"+leadID
+	it.Month, it.MonthSK = t.monthShard(at, leadID), "stage."+to+"#"+stamp(at)+"#"+leadID
 	it.ExpiresAt = t.recordExpiry(at)
 	return it
 }
@@ -747,7 +747,7 @@ func (s *Leads) hold(l lead.Lead, ch *scoring.Change) holdItem {
 	h := ch.Held
 	return holdItem{PK: leadPK(l.ID), SK: "EVT#" + stamp(h.At) + "#held", Kind: "held", LeadID: l.ID, At: stamp(h.At),
 		Reason: string(h.Reason), Cause: h.Cause, ContractVersion: ch.ContractVersion, Source: l.Source, UTMCampaign: l.Attribution.UTMCampaign,
-		Month: s.t.month(h.At), MonthSK: "held#" + stamp(h.At) + "#" + l.ID, ExpiresAt: s.t.recordExpiry(h.At)}
+		Month: s.t.monthShard(h.At, l.ID), MonthSK: "held#" + stamp(h.At) + "#" + l.ID, ExpiresAt: s.t.recordExpiry(h.At)}
 }
 
 // ForEachDecayDue calls fn with each lead whose decay time has passed (the sparse decay-due index, every

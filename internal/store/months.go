@@ -20,9 +20,11 @@ import (
 )
 
 // Months reads a month's records for the report, through the GSI by-month (month = yyyy-mm in the contract's
-// zone, monthSk = <kind>#<at>#<leadId>…): one Query per kind and month, paginated, and one batched read of the
-// leads whose present state the report shows. Never a Scan. Each Query is projected on the attributes the report
-// uses: it reads no lead's name, email or phone.
+// zone, followed by #<shard> for shards 1 to MonthShards-1; monthSk = <kind>#<at>#<leadId>…): one Query per kind,
+// month and shard, paginated, all at once (Parallel in flight), with the quarter's ideas and the month's digests;
+// then the leads whose present state the report shows and the hand-offs' SQL email state, batched, both at once.
+// Never a Scan. Each Query is projected on the attributes the report uses: it reads no lead's name, email or
+// phone.
 type Months struct {
 	db *client
 	t  Tables
@@ -33,14 +35,27 @@ type Months struct {
 }
 
 // NewMonths builds the reader of months.
-func NewMonths(db DB, t Tables) *Months { return &Months{db: newClient(db), t: t, Parallel: 8} }
+func NewMonths(db DB, t Tables) *Months { return &Months{db: newClient(db), t: t, Parallel: 16} }
 
-// monthQuery is one Query of the reader: a kind (monthSk prefix) of one month, up to an instant when upTo is
-// set (a month after the reported one, read up to the report's AsOf).
+// monthQuery is one Query of the reader: a kind (monthSk prefix) of one shard of one month, up to an instant when
+// upTo is set (a month after the reported one, read up to the report's AsOf).
 type monthQuery struct {
 	month contract.Month
+	shard int
 	kind  string // "lead#", "stage.", "stage.customer#", "handoff#", "reminder#"…
 	upTo  time.Time
+}
+
+// sharded is the queries of qs over every shard of their month.
+func sharded(qs []monthQuery) []monthQuery {
+	out := make([]monthQuery, 0, len(qs)*MonthShards)
+	for _, q := range qs {
+		for n := range MonthShards {
+			q.shard = n
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // plan is the queries the report of m as of asOf needs (see records.Input): the creations, every stage change,
@@ -97,27 +112,28 @@ func projection(names []string) expression.ProjectionBuilder {
 // Read reads what the report of month m as of asOf needs (the instant the figures are taken, set on the Input).
 func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (records.Input, error) {
 	in := records.Input{Month: m, AsOf: asOf, Current: map[string]records.Current{}}
-	qs := plan(m, asOf, s.zone())
+	qs := sharded(plan(m, asOf, s.zone()))
 	results := make([]monthPage, len(qs))
-	err := s.each(ctx, len(qs), func(ctx context.Context, i int) error {
+	// Every kind of every shard, the quarter's ideas and the month's digests: independent reads, all at once.
+	var digests records.Input
+	err := s.each(ctx, len(qs)+2, func(ctx context.Context, i int) error {
 		var err error
-		results[i], err = s.query(ctx, qs[i])
+		switch i {
+		case len(qs):
+			in.Ideas, err = s.quartersIdeas(ctx, m, asOf)
+		case len(qs) + 1:
+			err = s.readDigests(ctx, m, asOf, &digests)
+		default:
+			results[i], err = s.query(ctx, qs[i])
+		}
 		return err
 	})
 	if err != nil {
 		return records.Input{}, err
 	}
-	for _, r := range results {
-		in.Created = append(in.Created, r.created...)
-		in.Transitions = append(in.Transitions, r.transitions...)
-		in.Handoffs = append(in.Handoffs, r.handoffs...)
-		in.Events = append(in.Events, r.events...)
-		in.Holds = append(in.Holds, r.holds...)
-	}
-	if in.Ideas, err = s.quartersIdeas(ctx, m, asOf); err != nil {
-		return records.Input{}, err
-	}
-	// The present state of the leads handed off in m.
+	in.Digests, in.Listed, in.DigestsRead = digests.Digests, digests.Listed, digests.DigestsRead
+	gather(&in, results)
+	// The present state of the leads handed off in m, and when each of m's hand-offs was alerted: both at once.
 	var ids []string
 	for _, h := range in.Handoffs {
 		if contract.MonthOf(h.At.In(s.zone())) == m {
@@ -126,35 +142,62 @@ func (s *Months) Read(ctx context.Context, m contract.Month, asOf time.Time) (re
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	alerts := s.alertKeys(m, &in)
 	var mu sync.Mutex
-	err = batchGet(ctx, s.db, s.t.Leads, leadKeys(ids), currentAttributes, s.Parallel, func(item map[string]types.AttributeValue) error {
-		var it leadItem
-		if err := unmarshal(item, &it); err != nil {
-			return err
+	err = parallel(ctx, 2, 2, func(ctx context.Context, i int) error {
+		if i == 1 {
+			if err := s.readAlerts(ctx, &in, alerts); err != nil {
+				return fmt.Errorf("read the SQL emails of %s: %w", m, err)
+			}
+			return nil
 		}
-		if it.LeadID == "" || it.Stage == "" {
-			return fmt.Errorf("stored item %s: no leadId or stage", describeKey(item))
+		err := batchGet(ctx, s.db, s.t.Leads, leadKeys(ids), currentAttributes, s.Parallel, func(item map[string]types.AttributeValue) error {
+			var it leadItem
+			if err := unmarshal(item, &it); err != nil {
+				return err
+			}
+			if it.LeadID == "" || it.Stage == "" {
+				return fmt.Errorf("stored item %s: no leadId or stage", describeKey(item))
+			}
+			r := reader{item: it.PK + "/" + it.SK}
+			cur := records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL, BelowSQLAts: r.times("belowSqlAts", it.BelowSQLAts)}
+			if r.err != nil {
+				return r.err
+			}
+			mu.Lock()
+			in.Current[it.LeadID] = cur
+			mu.Unlock()
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read the leads of %s: %w", m, err)
 		}
-		r := reader{item: it.PK + "/" + it.SK}
-		cur := records.Current{Stage: records.Stage(it.Stage), BelowSQLThreshold: it.BelowSQL, BelowSQLAts: r.times("belowSqlAts", it.BelowSQLAts)}
-		if r.err != nil {
-			return r.err
-		}
-		mu.Lock()
-		in.Current[it.LeadID] = cur
-		mu.Unlock()
 		return nil
 	})
 	if err != nil {
-		return records.Input{}, fmt.Errorf("read the leads of %s: %w", m, err)
-	}
-	if err := s.readAlerts(ctx, m, &in); err != nil {
-		return records.Input{}, fmt.Errorf("read the SQL emails of %s: %w", m, err)
-	}
-	if err := s.readDigests(ctx, m, asOf, &in); err != nil {
 		return records.Input{}, err
 	}
 	return in, nil
+}
+
+// gather moves what the queries read into in, each kind in one slice of its final size, letting each page go
+// as it is copied (the month is held once, not twice, at the end).
+func gather(in *records.Input, results []monthPage) {
+	var nc, nt, nh, ne, nd int
+	for _, r := range results {
+		nc, nt, nh, ne, nd = nc+len(r.created), nt+len(r.transitions), nh+len(r.handoffs), ne+len(r.events), nd+len(r.holds)
+	}
+	in.Created, in.Transitions = make([]records.Created, 0, nc), make([]records.Transition, 0, nt)
+	in.Handoffs, in.Events, in.Holds = make([]records.Handoff, 0, nh), make([]records.Event, 0, ne), make([]records.Hold, 0, nd)
+	for i := range results {
+		r := &results[i]
+		in.Created = append(in.Created, r.created...)
+		in.Transitions = append(in.Transitions, r.transitions...)
+		in.Handoffs = append(in.Handoffs, r.handoffs...)
+		in.Events = append(in.Events, r.events...)
+		in.Holds = append(in.Holds, r.holds...)
+		*r = monthPage{}
+	}
 }
 
 // readDigests reads the weekly digests of month m whose slot is not after asOf (one Query): the content
@@ -219,7 +262,7 @@ func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
 	default:
 		attrs = eventAttributes
 	}
-	month := expression.Key("month").Equal(expression.Value(q.month.String()))
+	month := expression.Key("month").Equal(expression.Value(monthPartition(q.month.String(), q.shard)))
 	key := month.And(expression.Key("monthSk").BeginsWith(q.kind))
 	b := expression.NewBuilder().WithProjection(projection(attrs))
 	switch {
@@ -249,7 +292,7 @@ func (s *Months) query(ctx context.Context, q monthQuery) (monthPage, error) {
 		return nil
 	})
 	if err != nil {
-		return monthPage{}, fmt.Errorf("read %s records of %s: %w", q.kind, q.month, err)
+		return monthPage{}, fmt.Errorf("read %s records of %s (shard %d): %w", q.kind, q.month, q.shard, err)
 	}
 	return page, nil
 }

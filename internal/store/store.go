@@ -32,9 +32,10 @@
 //	                   pk = LOAD            sk = REP#<repId>              SQLs awaiting the rep's answer    no TTL
 //
 //	Months (months.go): a month's records for the report, through the GSI by-month:
-//	  month = yyyy-mm (in the contract's zone), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one
-//	  month is one Query (kinds: lead, stage.<to>, held, handoff, and the SLA events' kinds); the leads handed off
-//	  that month by ID (BatchGetItem, projected on their stage).
+//	  month = yyyy-mm (in the contract's zone) for shard 0, yyyy-mm#<n> for shards 1 to 7 (MonthShards; the
+//	  shard by a hash of the lead ID), monthSk = <kind>#<at>#<leadId>[#<event>], so one kind of one month is one
+//	  Query per shard, all at once (kinds: lead, stage.<to>, held, handoff, and the SLA events' kinds); the
+//	  leads handed off that month by ID (BatchGetItem, projected on their stage).
 //
 //	ConsentProofs (consents.go): a lead's form_submit activities projected on their consent answer, for
 //	`handoff lead` (the ActivitiesTable key above; a filter on the type)
@@ -243,6 +244,34 @@ func (t Tables) month(at time.Time) string {
 		zone = time.UTC
 	}
 	return contract.MonthOf(at.In(zone)).String()
+}
+
+// MonthShards is how many partitions of the by-month index one month's records are spread over, by a hash of the
+// lead ID (every record of a lead on the same one). One partition of an index takes at most 1,000 write units a
+// second, and a month's records are written at ~1,700 a second at 100 SQLs/s (README, "Tables and access
+// patterns": the count per lead, SQL and event); eight keep each near 210, and let the report read a month's
+// kind as eight queries at once.
+const MonthShards = 8
+
+// monthShard is the by-month partition key of a lead's record of the month of at (monthPartition).
+func (t Tables) monthShard(at time.Time, leadID string) string {
+	return monthPartition(t.month(at), bucket(leadID, MonthShards))
+}
+
+// monthPartition is the by-month partition key of shard n of month m: "yyyy-mm" for shard 0, "yyyy-mm#<n>" for
+// the others. Shard 0 is the key every record had before the month was sharded, so records written then are
+// read with shard 0's, without a migration (a hand-off written again moves to its own shard).
+func monthPartition(m string, n int) string {
+	if n == 0 {
+		return m
+	}
+	return m + "#" + strconv.Itoa(n)
+}
+
+// MonthPartition is the by-month partition key under which the store writes lead leadID's records of month m
+// (its shard of the month), for tests that query the index as the report does.
+func MonthPartition(m contract.Month, leadID string) string {
+	return monthPartition(m.String(), bucket(leadID, MonthShards))
 }
 
 // transact runs a transaction. A cancellation is not an error: its per-item reasons are returned.

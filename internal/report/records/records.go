@@ -16,7 +16,7 @@ import (
 )
 
 // Input is what the report of one month reads: the records of the `by-month` index, as plain values. The store
-// fills it with one Query per kind and month (begins_with(monthSk, "<kind>#")) and one batch of lead reads;
+// fills it with one Query per kind, month and shard of the month (begins_with(monthSk, "<kind>#")) and one batch of lead reads;
 // never a Scan. Window() gives the months to read.
 //
 //   - Created: kind "lead#", the reported month only.
