@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -66,7 +67,7 @@ type Notifier struct {
 	links    email.LinkSigner
 	now      func() time.Time
 	log      *slog.Logger
-	// concurrency bounds the records of one batch handed off at once (ConcurrentRecords).
+	// concurrency bounds the SQL emails of one batch sent at once (ConcurrentRecords).
 	concurrency int
 }
 
@@ -78,7 +79,7 @@ func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, li
 	if len(links.Key) < 16 {
 		return nil, errors.New("the feedback link key is shorter than 16 bytes")
 	}
-	n := &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log, concurrency: 1}
+	n := &Notifier{contract: c, leads: leads, handoffs: handoffs, sender: sender, links: links, now: now, log: log, concurrency: DefaultConcurrentSends}
 	for _, o := range opts {
 		o(n)
 	}
@@ -88,23 +89,33 @@ func New(c *contract.Contract, leads Leads, handoffs Handoffs, sender Sender, li
 // Option tunes a Notifier.
 type Option func(*Notifier)
 
-// ConcurrentRecords lets a batch hand off up to k records about different leads at once (default 1: one after
-// another). Measured on the local stack (make bench, speed to lead; 300 SQLs at 20/s, all for one team): 5 at
-// once, with 2 batches at once, made it slower — p95 38 s against 19 s one after another — and cost 24.8 DynamoDB
-// requests per SQL against 12.9: the claims of one team's SQLs conflict on the team's round-robin counts
-// (routing.ErrCountChanged) and choose again, so concurrency only helps SQLs of different teams.
+// DefaultConcurrentSends is how many of a batch's SQL emails are sent at once by default: a batch's claims are
+// made one after another, its emails (each its own lead's: no conflict) side by side. With the template's
+// BatchSize of 10 and reserved concurrency of 2, at most 20 sends run at once across the function, which the
+// SDK's retryer and the outbox absorb when SES throttles (a refusal puts the email back to claimed, and the
+// record is retried by the stream).
+const DefaultConcurrentSends = 10
+
+// ConcurrentRecords lets a batch send up to k SQL emails of different leads at once (default
+// DefaultConcurrentSends; 1: one after another). The claims stay one after another whatever k: measured on the
+// local stack (make bench, speed to lead; 300 SQLs at 20/s, all for one team), claiming 5 at once with 2 batches
+// at once made it slower — p95 38 s against 19 s one after another — and cost 24.8 DynamoDB requests per SQL
+// against 12.9: the claims of one team's SQLs conflict on the team's round-robin counts (routing.ErrCountChanged)
+// and choose again. The sends have no such conflict: each is its own hand-off's.
 func ConcurrentRecords(k int) Option {
 	return func(n *Notifier) { n.concurrency = max(1, k) }
 }
 
-// HandleStream consumes the leads stream (filtered to SQL transitions by the template). Each record is handled
-// on its own, those of one lead in order (records of different leads concurrently with ConcurrentRecords).
+// HandleStream consumes the leads stream (filtered to SQL transitions by the template), in two passes:
+//   - the claims, one record after another in the batch's order (routing, the hand-off, the team's counts);
+//   - the claimed hand-offs' SQL emails, those of different leads at once (ConcurrentRecords), a lead's in order.
+//
 // A failed record is reported by SequenceNumber, and so is every later record of its lead, left unhandled so
 // that they do not overtake it; the failures are listed in the batch's order. Lambda retries the batch from the
 // lowest sequence number reported: the first failed record, and everything after it again (idempotent: the
 // claims and the outbox make a redelivered record change nothing).
 func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	// The batch's SQL records, grouped by lead in order of first appearance; failed[i] is set by record i's lead.
+	// The batch's SQL records, grouped by lead in order of first appearance.
 	var order []string
 	byLead := map[string][]int{}
 	for i, rec := range ev.Records {
@@ -119,23 +130,48 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 		byLead[id.String()] = append(byLead[id.String()], i)
 	}
 	failed := make([]bool, len(ev.Records))
+	fail := func(id string, recs []int, err error) {
+		n.log.ErrorContext(ctx, "hand-off failed", "leadId", id, "error", err.Error())
+		for _, j := range recs {
+			failed[j] = true // each lead's own indexes only: the send pass writes them from one goroutine per lead
+		}
+	}
+	type claimed struct {
+		rec int
+		key handoff.Key
+	}
+	sends := map[string][]claimed{}
+	for _, id := range order {
+		recs := byLead[id]
+		for k, rec := range recs {
+			key, ok, err := n.claim(ctx, id)
+			if err != nil {
+				fail(id, recs[k:], err)
+				break
+			}
+			if ok {
+				sends[id] = append(sends[id], claimed{rec, key})
+			}
+		}
+	}
 	sem := make(chan struct{}, n.concurrency)
 	var wg sync.WaitGroup
 	for _, id := range order {
+		if len(sends[id]) == 0 {
+			continue
+		}
 		sem <- struct{}{}
 		wg.Add(1)
-		go func(id string, recs []int) {
+		go func(id string, todo []claimed) {
 			defer func() { <-sem; wg.Done() }()
-			for k := range recs {
-				if err := n.Handoff(ctx, id); err != nil {
-					n.log.ErrorContext(ctx, "hand-off failed", "leadId", id, "error", err.Error())
-					for _, j := range recs[k:] {
-						failed[j] = true // each goroutine writes only its own lead's indexes
-					}
+			for _, c := range todo {
+				if err := n.send(ctx, c.key); err != nil {
+					recs := byLead[id]
+					fail(id, recs[slices.Index(recs, c.rec):], err)
 					return
 				}
 			}
-		}(id, byLead[id])
+		}(id, sends[id])
 	}
 	wg.Wait()
 	var resp events.DynamoDBEventResponse
@@ -152,18 +188,28 @@ const maxAssignAttempts = 30
 
 // Handoff assigns, claims and emails one SQL: the lead's hand-off for the instant it last became an SQL.
 func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
+	k, ok, err := n.claim(ctx, leadID)
+	if err != nil || !ok {
+		return err
+	}
+	return n.send(ctx, k)
+}
+
+// claim assigns and claims the lead's hand-off for the instant it last became an SQL, or finds it claimed
+// before; ok is false when there is nothing to send (the lead is unknown or was erased meanwhile).
+func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok bool, _ error) {
 	for attempt := 0; attempt < maxAssignAttempts; attempt++ {
 		l, err := n.leads.Get(ctx, leadID)
 		if errors.Is(err, lead.ErrNotFound) {
 			n.log.WarnContext(ctx, "SQL of an unknown lead", "leadId", leadID)
-			return nil
+			return handoff.Key{}, false, nil
 		}
 		if err != nil {
-			return err
+			return handoff.Key{}, false, err
 		}
 		h, count, err := n.assign(ctx, l)
 		if err != nil {
-			return err
+			return handoff.Key{}, false, err
 		}
 		claimed, err := n.handoffs.Claim(ctx, h, count, n.now())
 		switch {
@@ -173,19 +219,19 @@ func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
 			// Another SQL was assigned meanwhile: wait a little (jittered, so racers spread) and choose again.
 			select {
 			case <-ctx.Done():
-				return ctx.Err()
+				return handoff.Key{}, false, ctx.Err()
 			case <-time.After(time.Duration(1+rand.IntN(5*(attempt+1))) * time.Millisecond):
 			}
 			continue
 		case errors.Is(err, lead.ErrNotFound):
 			n.log.WarnContext(ctx, "SQL of a lead erased meanwhile", "leadId", leadID)
-			return nil
+			return handoff.Key{}, false, nil
 		case err != nil:
-			return err
+			return handoff.Key{}, false, err
 		}
-		return n.send(ctx, claimed.Key)
+		return claimed.Key, true, nil
 	}
-	return fmt.Errorf("hand-off of %s: assignment kept conflicting", leadID)
+	return handoff.Key{}, false, fmt.Errorf("hand-off of %s: assignment kept conflicting", leadID)
 }
 
 // assign chooses the rep — the lead's owner if it has one, else the first matching team with someone available,

@@ -460,8 +460,8 @@ func (g *gatedSender) Send(ctx context.Context, m email.Message) (string, error)
 	return g.next.Send(ctx, m)
 }
 
-// TestConcurrentBatchReportsFailuresInOrder: a batch of six leads (one of them twice) is handled concurrently,
-// at most ConcurrentRecords(4) at once; the failing lead's record and its later one are reported, in the batch's
+// TestConcurrentBatchReportsFailuresInOrder: a batch of six leads (one of them twice) is claimed in order and sent
+// concurrently, at most ConcurrentRecords(4) at once; the failing lead's record and its later one are reported, in the batch's
 // order, and the later one is not handled before the first succeeds. The stream's retry from the first failure
 // sends the failing lead's email once and nobody else's again.
 func TestConcurrentBatchReportsFailuresInOrder(t *testing.T) {
