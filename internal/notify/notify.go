@@ -136,13 +136,13 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 			failed[j] = true // each lead's own indexes only: the send pass writes them from one goroutine per lead
 		}
 	}
-	type claimed struct {
-		rec int
-		key handoff.Key
-	}
-	sends := map[string][]claimed{}
+	// Each lead's emails go as soon as its claims are made, while the next leads are claimed.
+	sem := make(chan struct{}, n.concurrency)
+	var wg sync.WaitGroup
 	for _, id := range order {
 		recs := byLead[id]
+		var todo []int // the records whose hand-off is claimed, with its key
+		var keys []handoff.Key
 		for k, rec := range recs {
 			key, ok, err := n.claim(ctx, id)
 			if err != nil {
@@ -150,28 +150,23 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 				break
 			}
 			if ok {
-				sends[id] = append(sends[id], claimed{rec, key})
+				todo, keys = append(todo, rec), append(keys, key)
 			}
 		}
-	}
-	sem := make(chan struct{}, n.concurrency)
-	var wg sync.WaitGroup
-	for _, id := range order {
-		if len(sends[id]) == 0 {
+		if len(todo) == 0 {
 			continue
 		}
 		sem <- struct{}{}
 		wg.Add(1)
-		go func(id string, todo []claimed) {
+		go func() {
 			defer func() { <-sem; wg.Done() }()
-			for _, c := range todo {
-				if err := n.send(ctx, c.key); err != nil {
-					recs := byLead[id]
-					fail(id, recs[slices.Index(recs, c.rec):], err)
+			for i, key := range keys {
+				if err := n.send(ctx, key); err != nil {
+					fail(id, recs[slices.Index(recs, todo[i]):], err)
 					return
 				}
 			}
-		}(id, sends[id])
+		}()
 	}
 	wg.Wait()
 	var resp events.DynamoDBEventResponse
