@@ -139,12 +139,13 @@ func (n *Notifier) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (e
 	// Each lead's emails go as soon as its claims are made, while the next leads are claimed.
 	sem := make(chan struct{}, n.concurrency)
 	var wg sync.WaitGroup
+	loads := newBatchLoads(n.handoffs)
 	for _, id := range order {
 		recs := byLead[id]
 		var todo []int // the records whose hand-off is claimed, with its key
 		var keys []handoff.Key
 		for k, rec := range recs {
-			key, ok, err := n.claim(ctx, id)
+			key, ok, err := n.claim(ctx, id, loads)
 			if err != nil {
 				fail(id, recs[k:], err)
 				break
@@ -183,7 +184,7 @@ const maxAssignAttempts = 30
 
 // Handoff assigns, claims and emails one SQL: the lead's hand-off for the instant it last became an SQL.
 func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
-	k, ok, err := n.claim(ctx, leadID)
+	k, ok, err := n.claim(ctx, leadID, n.handoffs)
 	if err != nil || !ok {
 		return err
 	}
@@ -192,7 +193,9 @@ func (n *Notifier) Handoff(ctx context.Context, leadID string) error {
 
 // claim assigns and claims the lead's hand-off for the instant it last became an SQL, or finds it claimed
 // before; ok is false when there is nothing to send (the lead is unknown or was erased meanwhile).
-func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok bool, _ error) {
+// loads is where the choice reads the teams' loads (a batch's batchLoads, kept up to date with its claims).
+func (n *Notifier) claim(ctx context.Context, leadID string, loads routing.LoadReader) (_ handoff.Key, ok bool, _ error) {
+	cache, _ := loads.(*batchLoads)
 	for attempt := 0; attempt < maxAssignAttempts; attempt++ {
 		l, err := n.leads.Get(ctx, leadID)
 		if errors.Is(err, lead.ErrNotFound) {
@@ -202,7 +205,7 @@ func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok 
 		if err != nil {
 			return handoff.Key{}, false, err
 		}
-		h, count, err := n.assign(ctx, l)
+		h, count, err := n.assign(ctx, l, loads)
 		if err != nil {
 			return handoff.Key{}, false, err
 		}
@@ -211,7 +214,11 @@ func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok 
 		case errors.Is(err, handoff.ErrClaimed):
 			// Delivered before: the gate decides whether its email is still to send.
 		case errors.Is(err, routing.ErrCountChanged):
-			// Another SQL was assigned meanwhile: wait a little (jittered, so racers spread) and choose again.
+			// Another SQL was assigned meanwhile: wait a little (jittered, so racers spread), read the loads again
+			// and choose again.
+			if cache != nil {
+				cache.forget()
+			}
 			select {
 			case <-ctx.Done():
 				return handoff.Key{}, false, ctx.Err()
@@ -223,6 +230,10 @@ func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok 
 			return handoff.Key{}, false, nil
 		case err != nil:
 			return handoff.Key{}, false, err
+		default:
+			if cache != nil {
+				cache.claimed(h.Assignments[len(h.Assignments)-1].RepID, count)
+			}
 		}
 		return claimed.Key, true, nil
 	}
@@ -231,7 +242,7 @@ func (n *Notifier) claim(ctx context.Context, leadID string) (_ handoff.Key, ok 
 
 // assign chooses the rep — the lead's owner if it has one, else the first matching team with someone available,
 // else the fallback — and makes the claimed hand-off, its clock starting at the hand-off instant.
-func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *routing.Count, error) {
+func (n *Notifier) assign(ctx context.Context, l lead.Lead, loads routing.LoadReader) (*handoff.Handoff, *routing.Count, error) {
 	c := n.contract
 	now := n.now()
 	at := l.SQLAt
@@ -247,7 +258,7 @@ func (n *Notifier) assign(ctx context.Context, l lead.Lead) (*handoff.Handoff, *
 	if rep, ok := c.Rep(l.Owner); ok {
 		a.RepID, a.Reason = rep.ID, routing.OwnerReason(c, rep.Name)
 	} else {
-		ch, cnt, err := routing.Choose(ctx, c, n.handoffs, scoring.ProfileIn(l, c.Country), nil, now)
+		ch, cnt, err := routing.Choose(ctx, c, loads, scoring.ProfileIn(l, c.Country), nil, now)
 		if err != nil {
 			return nil, nil, err
 		}

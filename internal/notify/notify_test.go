@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +30,7 @@ import (
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/notify"
 	"github.com/handoff-sla/handoff/internal/outbox"
+	"github.com/handoff-sla/handoff/internal/routing"
 	"github.com/handoff-sla/handoff/internal/signed"
 	"github.com/handoff-sla/handoff/internal/store"
 	"github.com/handoff-sla/handoff/internal/webhook"
@@ -531,5 +534,83 @@ func TestConcurrentBatchReportsFailuresInOrder(t *testing.T) {
 		if got := len(testenv.Mails(t, ids[c])); got != 1 {
 			t.Errorf("%s: %d emails after the retry, want 1", c, got)
 		}
+	}
+}
+
+// countingLoads counts the reads of the teams' loads.
+type countingLoads struct {
+	*store.Handoffs
+	reads atomic.Int64
+}
+
+func (c *countingLoads) TeamLoads(ctx context.Context, team string) (map[string]routing.Load, error) {
+	c.reads.Add(1)
+	return c.Handoffs.TeamLoads(ctx, team)
+}
+
+// TestBatchClaimsReadTheLoadsOnce: a batch's claims read a team's loads once and keep them up to date with their
+// own claims — nine SQLs for team sud-ouest (Sophie weight 1, Julien weight 2) in one batch: one read, 3 and 6.
+// Then batches of ten, three at once: another batch's claims make the cached counts stale, which a claim's
+// condition catches (read again), so the round-robin still holds within one assignment per weight.
+func TestBatchClaimsReadTheLoadsOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	loads := &countingLoads{Handoffs: f.handoffs}
+	n, err := notify.New(f.c, f.leads, loads, f.sender, email.LinkSigner{Key: linkKey, BaseURL: "https://sla.maintenia.fr"},
+		func() time.Time { return friday }, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle := func(recs []events.DynamoDBEventRecord) {
+		t.Helper()
+		for try := 0; try < 3; try++ {
+			resp, err := n.HandleStream(testenv.AsFunction(context.Background(), "NotifyFunction"), events.DynamoDBEvent{Records: recs})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if len(resp.BatchItemFailures) == 0 {
+				return
+			}
+			recs = recs[slices.IndexFunc(recs, func(r events.DynamoDBEventRecord) bool {
+				return r.Change.SequenceNumber == resp.BatchItemFailures[0].ItemIdentifier
+			}):]
+		}
+		t.Errorf("a batch still failed after the stream's retries")
+	}
+	weights := func(want int) {
+		t.Helper()
+		l, err := f.handoffs.TeamLoads(context.Background(), "sud-ouest")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sophie, julien := l["sophie-bernard"], l["julien-petit"]
+		if sophie.Open+julien.Open != want || sophie.Open != sophie.Assigned || julien.Open != julien.Assigned ||
+			math.Abs(float64(julien.Open)/2-float64(sophie.Open)) > 1 {
+			t.Errorf("Sophie %+v, Julien %+v after %d SQLs (weights 1 and 2)", sophie, julien, want)
+		}
+	}
+
+	handle(f.sqls(9, "batch", "FR-BFC"))
+	if got := loads.reads.Load(); got != 1 {
+		t.Errorf("the team's loads read %d times for one batch of 9, want once", got)
+	}
+	weights(9)
+
+	recs := f.sqls(60, "batches", "FR-BFC")
+	var wg sync.WaitGroup
+	for b := 0; b < 3; b++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := b * 10; i < len(recs); i += 30 {
+				handle(recs[i : i+10])
+			}
+		}()
+	}
+	wg.Wait()
+	weights(69)
+	if got := f.sender.Calls.Load(); got != 69 {
+		t.Errorf("%d emails sent, want 69", got)
 	}
 }
