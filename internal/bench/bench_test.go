@@ -66,7 +66,7 @@ func TestCheckRefusesRowsTheFileMustNotShow(t *testing.T) {
 func TestWriteShowsEachGoalBesideItsFigureAndWhyAMissIsOne(t *testing.T) {
 	var b strings.Builder
 	err := Write(&b, Run{Date: time.Date(2026, 12, 7, 14, 0, 0, 0, time.UTC), Took: 90 * time.Second, Cores: 2, CPU: "Test CPU",
-		Baseline: Baseline{PutItemP50: 1500 * time.Microsecond, PutItemP95: 3 * time.Millisecond, SHA256: 40 * time.Millisecond},
+		Baseline: Baseline{PutItemP50: 1500 * time.Microsecond, PutItemP95: 3 * time.Millisecond, SHA256: 40 * time.Millisecond, PutItemsPerSecond: 812.4},
 		Rows: []Row{
 			Goal("speed to lead at 50 SQLs/s", "p95 3.0 s", "p95 ≤ 1 s", false, "notify | sends one at a time"),
 			{Name: "requests per SQL", Figure: "12", Verdict: Info},
@@ -78,7 +78,7 @@ func TestWriteShowsEachGoalBesideItsFigureAndWhyAMissIsOne(t *testing.T) {
 	for _, want := range []string{
 		"on 2026-12-07 14:00 UTC, in 1m30s, on 2 cores",
 		"Test CPU",
-		"PutItem round trip p50 1.50 ms, p95 3.00 ms; hashing 64 MiB with SHA-256 40.00 ms",
+		"PutItem round trip p50 1.50 ms, p95 3.00 ms; DynamoDB Local's most, 812 PutItems/s from 8 goroutines; hashing 64 MiB with SHA-256 40.00 ms",
 		"| speed to lead at 50 SQLs/s | p95 3.0 s | p95 ≤ 1 s | **missed** | — |",
 		"| requests per SQL | 12 | — | — | — |",
 		`- **speed to lead at 50 SQLs/s**: notify | sends one at a time`,
