@@ -78,6 +78,9 @@ type proc struct {
 
 	mu      sync.Mutex
 	current *invocation
+	// retire is set by a restart while the process runs an invocation: it ends once that is answered, and
+	// never takes another.
+	retire bool
 }
 
 func newFunction(def samtemplate.Function, bin string, env []string, logs io.Writer, maxProcs int) *function {
@@ -288,7 +291,16 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 	f.initErr = ""
 	p.mu.Lock()
 	p.current = nil
+	retired := p.retire
 	p.mu.Unlock()
+	if retired {
+		// Its last invocation answered, the environment of an old clock or configuration ends here: it
+		// takes nothing more (the next invocations start environments with the new one).
+		f.mu.Unlock()
+		go stop([]*proc{p})
+		<-r.Context().Done()
+		return
+	}
 	f.idle++
 	for len(f.pending) == 0 || !f.procs[p] || r.Context().Err() != nil {
 		if !f.procs[p] || r.Context().Err() != nil {
@@ -310,11 +322,11 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 	inv := f.pending[0]
 	f.pending = f.pending[1:]
 	f.idle--
-	f.mu.Unlock()
-
+	// Taken under f.mu, so that a restart sees this process busy from the moment it takes the invocation.
 	p.mu.Lock()
 	p.current = inv
 	p.mu.Unlock()
+	f.mu.Unlock()
 	deadline := time.Now().Add(time.Duration(f.def.Timeout) * time.Second)
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
@@ -385,14 +397,25 @@ func (p *proc) initError(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// restart replaces the function's environment variables and stops its processes: the next invocations start
-// new ones with the new environment.
+// restart replaces the function's environment variables and retires its processes: an idle one stops now, a
+// busy one once its invocation is answered, so that moving the clock never fails an invocation in flight (AWS
+// has no such move: failing it would send a scheduled run to its on-failure destination for nothing). The next
+// invocations start new processes with the new environment.
 func (f *function) restart(env []string) {
 	f.mu.Lock()
 	f.env = env
-	procs := f.procsLocked()
+	var idle []*proc
+	for p := range f.procs {
+		p.mu.Lock()
+		if p.current == nil {
+			idle = append(idle, p)
+		} else {
+			p.retire = true
+		}
+		p.mu.Unlock()
+	}
 	f.mu.Unlock()
-	stop(procs)
+	stop(idle)
 }
 
 func (f *function) procsLocked() []*proc {

@@ -435,8 +435,8 @@ func (s *Stack) clockOffset() time.Duration {
 
 // SetClockOffset moves the clock of the schedules and of every function (through Options.ClockOffsetEnv) while
 // the stack runs, to walk a demo or a test through days of deadlines. A function's clock is read at its cold
-// start, so every execution environment is restarted: an invocation in flight at that moment fails as if its
-// environment had crashed (Lambda's retry rules then apply), the next ones cold-start with the new clock.
+// start, so every execution environment is retired: an idle one stops at once, one running an invocation once
+// that is answered (on the old clock); the next invocations cold-start with the new clock.
 func (s *Stack) SetClockOffset(offset time.Duration) error {
 	s.clock.Lock()
 	s.offset = offset

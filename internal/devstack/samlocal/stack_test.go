@@ -165,6 +165,38 @@ func TestHTTPRoutes(t *testing.T) {
 	}
 }
 
+// TestClockMoveLetsAnInvocationFinish: moving the clock while an invocation runs lets it answer (on the old
+// clock) — AWS has no such move, so failing it would be the local stack's own fault — and the next invocation
+// gets an environment with the new clock.
+func TestClockMoveLetsAnInvocationFinish(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	get := func(path string) int {
+		resp, err := http.Get(f.stack.URL() + path)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/echo/1"); code != 201 {
+		t.Fatalf("warm-up: %d", code)
+	}
+	napped := make(chan int, 1)
+	go func() { napped <- get("/echo/nap") }() // a second's invocation
+	time.Sleep(300 * time.Millisecond)
+	if err := f.stack.SetClockOffset(time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-napped; code != 201 {
+		t.Errorf("the invocation in flight when the clock moved answered %d, want 201", code)
+	}
+	if code := get("/echo/2"); code != 201 {
+		t.Errorf("after the move: %d", code)
+	}
+}
+
 func TestTimeoutAndInitFailure(t *testing.T) {
 	t.Parallel()
 	f := start(t, Options{}, nil)

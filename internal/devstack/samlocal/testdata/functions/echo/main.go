@@ -13,8 +13,11 @@ import (
 
 func main() {
 	lambda.Start(func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		if ev.RawPath == "/sleep" {
+		switch ev.RawPath {
+		case "/sleep":
 			time.Sleep(5 * time.Second)
+		case "/echo/nap":
+			time.Sleep(time.Second)
 		}
 		body, _ := json.Marshal(map[string]any{"event": ev, "stage": os.Getenv("STAGE"), "seen": os.Getenv("SEEN_TABLE")})
 		return events.APIGatewayV2HTTPResponse{
