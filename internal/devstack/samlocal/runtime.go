@@ -39,6 +39,7 @@ type function struct {
 	logs     io.Writer
 	maxProcs int
 	act      *activity // the stack's idle accounting (idle.go); nil counts nothing
+	crash    *crasher  // kills a process mid-invocation now and then (Options.Crashes); nil never
 
 	mu      sync.Mutex
 	pending []*invocation
@@ -142,6 +143,9 @@ func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte,
 	timeout := time.Duration(f.def.Timeout) * time.Second
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	answered := make(chan struct{})
+	defer close(answered)
+	planned := f.crash.plan(p, answered)
 	select {
 	case r := <-inv.result:
 		if r.err != nil {
@@ -159,6 +163,10 @@ func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte,
 			}
 			return r.body, nil
 		default:
+		}
+		if planned {
+			f.crash.crashed()
+			return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process was killed during the invocation (a crash injected by the local stack: Options.Crashes)"}
 		}
 		return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process exited during the invocation: " + p.output.String()}
 	case <-ctx.Done():
@@ -200,7 +208,9 @@ func (f *function) spawnLocked() error {
 	f.seq++
 	name := fmt.Sprintf("%s#%d", f.def.LogicalID, f.seq)
 	p.cmd = exec.Command(f.bin)
-	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String())
+	// Each execution environment has its own log stream, as in Lambda (the fault injector draws from its name).
+	stream := fmt.Sprintf("%s/[$LATEST]%032x", time.Now().UTC().Format("2006/01/02"), f.seq)
+	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(), "AWS_LAMBDA_LOG_STREAM_NAME="+stream)
 	out := io.MultiWriter(p.output, &localaws.LineWriter{Prefix: "[" + name + "] ", W: f.logs})
 	p.cmd.Stdout, p.cmd.Stderr = out, out
 	p.cmd.SysProcAttr = localaws.ProcessGroup()

@@ -64,6 +64,8 @@ type Options struct {
 	// SecretsEndpoint serves SSM and Secrets Manager (moto's server, localaws.StartMoto); "" when no function
 	// reads a secret.
 	SecretsEndpoint string
+	// Crashes kills functions' processes mid-invocation now and then (make soak); the zero value never does.
+	Crashes Crashes
 }
 
 // NotEmulated lists what AWS does that the local stack does not, said once at start so nobody relies on it.
@@ -199,9 +201,10 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, def := range o.Template.Functions {
+	for i, def := range o.Template.Functions {
 		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
 		s.functions[def.LogicalID].act = s.act
+		s.functions[def.LogicalID].crash = newCrasher(o.Crashes, def, i)
 	}
 	if err := s.startPollers(runCtx); err != nil {
 		ln.Close()
@@ -320,7 +323,7 @@ func (s *Stack) environments() (map[string][]string, error) {
 			}
 			env[k] = s.localAPI(optPath(v, f.Layers, layers))
 		}
-		for k, v := range s.opts.ExtraEnv {
+		for k, v := range s.extraEnv() {
 			env[k] = v
 		}
 		list := make([]string, 0, len(env))
@@ -393,7 +396,7 @@ func (s *Stack) startPollers(ctx context.Context) error {
 			}
 			p := &poller{
 				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, fn: s.functions[def.LogicalID],
-				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act,
+				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act, offset: s.clockOffset,
 				failures: filepath.Join(s.opts.StateDir, "failures", def.LogicalID+"-"+st.Event+".jsonl"),
 			}
 			s.pollers = append(s.pollers, p)
@@ -434,6 +437,49 @@ func (s *Stack) SetClockOffset(offset time.Duration) error {
 	}
 	s.log.Info("clock moved", "offset", offset.String(), "now", s.now().UTC().Format(time.RFC3339))
 	return nil
+}
+
+func (s *Stack) extraEnv() map[string]string {
+	s.clock.Lock()
+	defer s.clock.Unlock()
+	out := make(map[string]string, len(s.opts.ExtraEnv))
+	for k, v := range s.opts.ExtraEnv {
+		out[k] = v
+	}
+	return out
+}
+
+// SetEnv sets (or, with "", removes) a variable of every function's environment while the stack runs, as
+// Options.ExtraEnv would have: every execution environment is restarted, as SetClockOffset does (make soak turns
+// its faults off so).
+func (s *Stack) SetEnv(key, value string) error {
+	s.clock.Lock()
+	env := make(map[string]string, len(s.opts.ExtraEnv)+1)
+	for k, v := range s.opts.ExtraEnv {
+		env[k] = v
+	}
+	if value == "" {
+		delete(env, key)
+	} else {
+		env[key] = value
+	}
+	s.opts.ExtraEnv = env
+	s.clock.Unlock()
+	envs, err := s.environments()
+	if err != nil {
+		return err
+	}
+	for id, f := range s.functions {
+		f.restart(envs[id])
+	}
+	return nil
+}
+
+// StopCrashes ends Options.Crashes: no process is killed any more (those counted stay counted).
+func (s *Stack) StopCrashes() {
+	for _, f := range s.functions {
+		f.crash.stop()
+	}
 }
 
 func (s *Stack) reclocked() <-chan struct{} {
@@ -606,6 +652,21 @@ func (s *Stack) Invoke(ctx context.Context, function string, payload []byte) ([]
 	}
 	return f.Invoke(ctx, payload)
 }
+
+// Crashes counts the crashes Options.Crashes made, by function (those with none are left out).
+func (s *Stack) Crashes() map[string]int {
+	out := map[string]int{}
+	for id, f := range s.functions {
+		if n := f.crash.crashes(); n > 0 {
+			out[id] = n
+		}
+	}
+	return out
+}
+
+// FailureFiles are the files standing for the on-failure destinations (SQS queues): a stream mapping's
+// (<Function>-<Event>.jsonl) and an asynchronous invocation's (<Function>-async.jsonl), one JSON record a line.
+func (s *Stack) FailureFiles() string { return filepath.Join(s.opts.StateDir, "failures") }
 
 // Delivered counts the stream records a function's mapping processed successfully.
 func (s *Stack) Delivered(function, event string) int {
