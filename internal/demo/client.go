@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +25,11 @@ type client struct {
 	http        *http.Client
 	offset      time.Duration // the stack's clock offset, as last set
 	seq         int           // delivery IDs
+	retries     int           // deliveries sent again after a 5xx or a broken connection
 }
+
+// senderAttempts bounds a sender's tries of one delivery.
+const senderAttempts = 8
 
 // now is the stack's clock: what a sender's signature must be stamped with.
 func (cl *client) now() time.Time { return time.Now().Add(cl.offset) }
@@ -71,21 +76,37 @@ func (cl *client) send(ctx context.Context, source string, body any) (map[string
 		return nil, err
 	}
 	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes"}[src.Kind]
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.stack+"/v1/sources/"+source+"/"+route, bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
 	cl.seq++
-	if err := cli.Sign(req, src.Auth, secret, fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq), cl.now(), data); err != nil {
-		return nil, err
-	}
-	resp, err := cl.roundTrip(req)
-	if err != nil {
-		return nil, err
+	delivery := fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq)
+	// A sender retries a delivery that failed on the way or with a 5xx, under the same delivery ID (the receiver
+	// recognises it), as the webhooks' senders do: a few times, backing off.
+	var resp answer
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.stack+"/v1/sources/"+source+"/"+route, bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if err := cli.Sign(req, src.Auth, secret, delivery, cl.now(), data); err != nil {
+			return nil, err
+		}
+		resp, err = cl.roundTrip(req)
+		if err == nil && resp.status < 500 {
+			break
+		}
+		if attempt == senderAttempts-1 || ctx.Err() != nil {
+			if err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("POST %s: %d %s (after %d attempts)", req.URL.Path, resp.status, resp.body, attempt+1)
+		}
+		cl.retries++
+		if err := sleep(ctx, time.Duration(100<<attempt)*time.Millisecond); err != nil {
+			return nil, err
+		}
 	}
 	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
-		return nil, fmt.Errorf("POST %s: %d %s", req.URL.Path, resp.status, resp.body)
+		return nil, fmt.Errorf("POST /v1/sources/%s/%s: %d %s", source, route, resp.status, resp.body)
 	}
 	var out map[string]any
 	_ = json.Unmarshal([]byte(resp.body), &out)
@@ -133,8 +154,15 @@ type Mail struct {
 }
 
 // mails is every email SES local holds.
-func (cl *client) mails(ctx context.Context) ([]Mail, error) {
-	resp, err := cl.do(ctx, http.MethodGet, cl.mail+"/store", nil, nil)
+func (cl *client) mails(ctx context.Context) ([]Mail, error) { return cl.mailsSince(ctx, time.Time{}) }
+
+// mailsSince is the emails SES local received at or after since (to the second; all for the zero time).
+func (cl *client) mailsSince(ctx context.Context, since time.Time) ([]Mail, error) {
+	u := cl.mail + "/store"
+	if !since.IsZero() {
+		u += "?since=" + strconv.FormatInt(since.Unix(), 10)
+	}
+	resp, err := cl.do(ctx, http.MethodGet, u, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -41,6 +41,8 @@ type Local struct {
 	// Seeded is the number of demo secrets written for the stage, from SeedFile.
 	Seeded   int
 	SeedFile string
+	// Tables are the tables' names by logical ID (LeadsTable -> handoff-dev-leads).
+	Tables   map[string]string
 	services []*localaws.Service
 }
 
@@ -89,6 +91,7 @@ func Start(ctx context.Context, o Options) (_ *Local, err error) {
 	if err != nil {
 		return nil, err
 	}
+	l.Tables = names
 	// The demo secrets go where the contract's references point, for this stage, in the emulated SSM and Secrets
 	// Manager: the functions read them through the calls they make in AWS.
 	l.SeedFile = filepath.Join(o.Root, "infra", "local", "secrets.seed")

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -72,6 +73,7 @@ type proc struct {
 	ready   bool // has asked for an invocation at least once
 	output  *localaws.Tail
 	initErr string
+	stopped atomic.Bool // stop ended it (a restart for a new clock or environment, the stack closing)
 
 	mu      sync.Mutex
 	current *invocation
@@ -167,6 +169,9 @@ func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte,
 		if planned {
 			f.crash.crashed()
 			return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process was killed during the invocation (a crash injected by the local stack: Options.Crashes)"}
+		}
+		if p.stopped.Load() {
+			return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the execution environment was stopped during the invocation by the local stack (a move of its clock or environment restarts every function)"}
 		}
 		return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process exited during the invocation: " + p.output.String()}
 	case <-ctx.Done():
@@ -373,6 +378,7 @@ func (f *function) procsLocked() []*proc {
 // stop ends processes: SIGTERM, then SIGKILL after two seconds.
 func stop(procs []*proc) {
 	for _, p := range procs {
+		p.stopped.Store(true)
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
 	}
 	for _, p := range procs {
