@@ -44,7 +44,7 @@ func TestCheckFailsADoctoredState(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name, invariant, names string
-		doctor             func(*State)
+		doctor                 func(*State)
 	}{
 		{"a doubled SQL email", "exactly one SQL email per hand-off (a marked resend counted apart)", "B 00002", func(s *State) { s.Leads[1].SQLEmails = 2 }},
 		{"a lost SQL email", "no SQL email lost", "B 00002", func(s *State) { s.Leads[1].SQLEmails = 0 }},
