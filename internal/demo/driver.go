@@ -102,6 +102,12 @@ func (d *Driver) ReminderSubject() string { return prefix(d.r.email.ReminderSubj
 func (d *Driver) BreachSubject() string   { return prefix(d.r.email.BreachSubject) }
 func (d *Driver) DuplicateNote() string   { return d.r.email.Duplicate }
 
+// ReportCopyMark is what tells a numbered copy of the report (sent again by ops) from the report, in its subject.
+func (d *Driver) ReportCopyMark() string {
+	parts := strings.Split(words.ForReport(d.r.c.Locale).SubjectCopy, "%s")
+	return strings.TrimSpace(parts[len(parts)-2])
+}
+
 // ReportSubject is the monthly report's subject for month, up to its figures.
 func (d *Driver) ReportSubject(m contract.Month) string {
 	r := &run{cfg: Config{Month: m}, c: d.r.c}

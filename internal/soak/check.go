@@ -37,6 +37,10 @@ type LeadState struct {
 	DupSQLEmails     int            // SQL emails resent and marked as a possible duplicate
 	Reminders        int            // first-contact reminders about it
 	Escalations      int            // first-contact breach escalations about it
+	// Planned is what the scenario did with the SQL when its rep answered on the day as planned ("" otherwise:
+	// not an SQL, or its email came too late to be answered that day): prompt (before any reminder point),
+	// reminded (after every reminder point, before the deadline) or late (after the deadline, by the next rep).
+	Planned string
 }
 
 // Invariant is one property checked, with its counts.
@@ -55,7 +59,8 @@ func Check(st State) []Invariant {
 		sort.Strings(bad)
 		out = append(out, Invariant{Name: name, Checked: checked, Counts: counts, Bad: bad, OK: len(bad) == 0})
 	}
-	var lost, lostAct, doubled, noHandoff, sqlLost, sqlDoubled, remind, escal []string
+	var lost, lostAct, doubled, noHandoff, sqlLost, sqlDoubled, remind, escal, planned []string
+	var plannedN int
 	var posted, stored, sqls, handoffs, unmarked, marked, reminders, remEvents, escalations, breaches int
 	for _, l := range st.Leads {
 		if !l.Found {
@@ -96,6 +101,20 @@ func Check(st State) []Invariant {
 		if l.Escalations != br || br > max(l.Handoffs, 1) {
 			escal = append(escal, fmt.Sprintf("%s: %d escalations, %d breaches recorded", l.Company, l.Escalations, br))
 		}
+		if l.Planned != "" {
+			plannedN++
+			wantRem, wantEsc := 0, 0
+			switch l.Planned {
+			case "reminded":
+				wantRem = st.Reminders
+			case "late":
+				wantRem, wantEsc = st.Reminders, 1
+			}
+			// Recorded; that each recorded one has its one email is the two invariants above.
+			if ev != wantRem || br != wantEsc {
+				planned = append(planned, fmt.Sprintf("%s (%s): %d reminders, %d breaches recorded; want %d, %d", l.Company, l.Planned, ev, br, wantRem, wantEsc))
+			}
+		}
 	}
 	add("no lead lost", len(st.Leads), fmt.Sprintf("%d leads posted, %d in the leads table", len(st.Leads), len(st.Leads)-len(lost)), lost)
 	add("no activity lost", len(st.Leads), fmt.Sprintf("%d activities posted, %d stored", posted, stored), lostAct)
@@ -106,6 +125,8 @@ func Check(st State) []Invariant {
 		fmt.Sprintf("%d hand-offs, %d SQL emails, %d possible duplicates (marked)", handoffs, unmarked, marked), sqlDoubled)
 	add("one reminder per reminder point", sqls, fmt.Sprintf("%d reminder emails, %d reminders recorded", reminders, remEvents), remind)
 	add("one escalation per breach", sqls, fmt.Sprintf("%d escalations, %d breaches recorded", escalations, breaches), escal)
+	add("each reminder point and breach the scenario passed is recorded", plannedN,
+		fmt.Sprintf("%d SQLs answered on their day as planned (prompt: none; reminded: one reminder per point; late: those and one escalation)", plannedN), planned)
 	var rep []string
 	if st.Reports != 1 {
 		rep = []string{fmt.Sprintf("%d report emails", st.Reports)}
@@ -196,7 +217,7 @@ func (s *soak) state(ctx context.Context) (State, error) {
 	byNumber := map[string]*counts{}
 	report := s.d.ReportSubject(s.cfg.Month)
 	for _, m := range mails {
-		if strings.HasPrefix(m.Subject, report) && !strings.Contains(m.Subject, "(") {
+		if strings.HasPrefix(m.Subject, report) && !strings.Contains(m.Subject, s.d.ReportCopyMark()) {
 			st.Reports++
 			continue
 		}
@@ -222,6 +243,9 @@ func (s *soak) state(ctx context.Context) (State, error) {
 	}
 	for _, p := range s.posted {
 		l := LeadState{Company: p.p.Company, SQL: p.sql, PostedActivities: p.activities + p.answers}
+		if p.sql && p.onTime {
+			l.Planned = [...]string{prompt: "prompt", reminded: "reminded", late: "late"}[p.fate]
+		}
 		id, ok := claims[p.p.Email]
 		if _, profile := stage[id]; ok && profile {
 			l.Found, l.Stage = true, stage[id]

@@ -10,11 +10,11 @@ import (
 func healthy() State {
 	return State{Reminders: 2, Reports: 1, Leads: []LeadState{
 		{Company: "A 00001", Found: true, Stage: "mql", PostedActivities: 4, Activities: 4, ActivityIDs: 4},
-		{Company: "B 00002", SQL: true, Found: true, Stage: "sql", PostedActivities: 4, Activities: 4, ActivityIDs: 4, Handoffs: 1, SQLEmails: 1},
+		{Company: "B 00002", SQL: true, Found: true, Stage: "sql", PostedActivities: 4, Activities: 4, ActivityIDs: 4, Handoffs: 1, SQLEmails: 1, Planned: "prompt"},
 		{Company: "C 00003", SQL: true, Found: true, Stage: "sql", PostedActivities: 6, Activities: 6, ActivityIDs: 6, Handoffs: 1, SQLEmails: 1,
-			Reminders: 2, Events: map[string]int{"reminder": 2}},
+			Reminders: 2, Events: map[string]int{"reminder": 2}, Planned: "reminded"},
 		{Company: "D 00004", SQL: true, Found: true, Stage: "sql", PostedActivities: 4, Activities: 4, ActivityIDs: 4, Handoffs: 2, SQLEmails: 2,
-			Reminders: 2, Escalations: 1, Events: map[string]int{"reminder": 2, "breach.first_contact": 1, "reassignment": 1}},
+			Reminders: 2, Escalations: 1, Events: map[string]int{"reminder": 2, "breach.first_contact": 1, "reassignment": 1}, Planned: "late"},
 		{Company: "E 00005", SQL: true, Found: true, Stage: "sql", PostedActivities: 2, Activities: 2, ActivityIDs: 2, Handoffs: 1, SQLEmails: 1, DupSQLEmails: 1},
 	}}
 }
@@ -34,8 +34,8 @@ func TestCheckPassesAHealthyState(t *testing.T) {
 			t.Errorf("%s: FAIL %v (%s)", name, i.Bad, i.Counts)
 		}
 	}
-	if got := len(Check(healthy())); got != 9 {
-		t.Errorf("%d invariants, want 9", got)
+	if got := len(Check(healthy())); got != 10 {
+		t.Errorf("%d invariants, want 10", got)
 	}
 }
 
@@ -55,6 +55,10 @@ func TestCheckFailsADoctoredState(t *testing.T) {
 		{"an SQL never handed off", "every SQL handed off", "B 00002", func(s *State) { s.Leads[1].Handoffs, s.Leads[1].SQLEmails = 0, 0 }},
 		{"a second reminder for one point", "one reminder per reminder point", "C 00003", func(s *State) { s.Leads[2].Reminders = 3 }},
 		{"a reminder recorded and not sent", "one reminder per reminder point", "C 00003", func(s *State) { s.Leads[2].Reminders = 1 }},
+		{"a reminder point passed without a reminder", "each reminder point and breach the scenario passed is recorded", "C 00003",
+			func(s *State) { s.Leads[2].Reminders, s.Leads[2].Events["reminder"] = 1, 1 }},
+		{"a breach without its escalation", "each reminder point and breach the scenario passed is recorded", "D 00004",
+			func(s *State) { s.Leads[3].Escalations, s.Leads[3].Events["breach.first_contact"] = 0, 0 }},
 		{"a second escalation", "one escalation per breach", "D 00004", func(s *State) { s.Leads[3].Escalations = 2 }},
 		{"two reports", "one report for the month", "2 report emails", func(s *State) { s.Reports = 2 }},
 		{"no report", "one report for the month", "0 report emails", func(s *State) { s.Reports = 0 }},

@@ -162,6 +162,10 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 		t, _ := s.c.Calendar.Add(handed, time.Duration(frac*float64(s.c.Sales.FirstContact)))
 		return t.Add(time.Minute)
 	}
+	first := map[string]bool{}
+	for n := range emails {
+		first[n] = true
+	}
 	answer := func(f fate, emails map[string]string) error {
 		var todo []int
 		for _, i := range sqls {
@@ -180,6 +184,9 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 				if err = d.Answer(ctx, p.Company, text); err == nil {
 					s.mu.Lock()
 					s.posted[todo[k]].answers += 2
+					// On its day as planned when its email was there at the day's first look (a late SQL's second
+					// email is the reassignment's).
+					s.posted[todo[k]].onTime = first[numberOf(p.Company)]
 					s.mu.Unlock()
 					return nil
 				}

@@ -201,7 +201,8 @@ type soak struct {
 type posted struct {
 	p          demo.Person
 	activities int
-	answers    int // the rep's answers recorded (contacted, then accepted: two activities)
+	answers    int  // the rep's answers recorded (contacted, then accepted: two activities)
+	onTime     bool // its rep answered on its day, as its fate planned
 	sql        bool
 	fate       fate
 }
