@@ -27,6 +27,7 @@ func TestASmallSoakHoldsItsInvariants(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
+	t.Log(res.Markdown())
 	if sum(res.Faults) == 0 || sum(res.Crashes) == 0 {
 		t.Errorf("the soak injected %d faults and %d crashes: it tested nothing", sum(res.Faults), sum(res.Crashes))
 	}
