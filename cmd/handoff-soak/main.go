@@ -26,6 +26,7 @@ func main() {
 	flag.Float64Var(&cfg.FaultRate, "faults", 0.10, "share of the functions' DynamoDB and SES calls that fail")
 	flag.IntVar(&cfg.CrashEvery, "crash-every", 300, "a stream consumer's or scheduled job's process is killed about every n of its invocations (0: never)")
 	flag.IntVar(&cfg.Workers, "workers", 4, "senders posting at once")
+	flag.IntVar(&cfg.Days, "days", 0, "business days with leads, spread over the month (0: every one long enough for a first-contact deadline)")
 	month := flag.String("month", demo.DefaultMonth.String(), "the month lived through (YYYY-MM)")
 	out := flag.String("out", "SOAK.md", "where the result is written (\"\": not written)")
 	flag.Parse()

@@ -75,7 +75,7 @@ func (r Result) Markdown() string {
 	p("| Date | %s |", r.Began.Format("2006-01-02 15:04 UTC"))
 	p("| Machine | %d cores |", r.Cores)
 	p("| Took | %s |", r.Took.Round(time.Second))
-	p("| Command | `make soak ARGS=\"-leads %d -seed %d -faults %g -crash-every %d\"` |", c.Leads, c.Seed, c.FaultRate, c.CrashEvery)
+	p("| Command | `make soak ARGS=\"-leads %d -seed %d -faults %g -crash-every %d -days %d\"` |", c.Leads, c.Seed, c.FaultRate, c.CrashEvery, c.Days)
 	p("| Month | %s, %d business days (the clock moved through each) |", c.Month, r.Days)
 	p("| Leads | %d posted, %d of them to become SQLs |", r.Posted, r.SQLs)
 	p("| Faults | %.0f %% of the functions' DynamoDB and SES calls (each attempt drawn): %s |", 100*c.FaultRate, rates(c.FaultRate))
