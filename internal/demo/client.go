@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,7 +26,11 @@ type client struct {
 	http        *http.Client
 	offset      time.Duration // the stack's clock offset, as last set
 	seq         atomic.Int64  // delivery IDs (sends may run concurrently)
+	retries     atomic.Int64  // deliveries sent again after a 5xx or a broken connection
 }
+
+// senderAttempts bounds a sender's tries of one delivery.
+const senderAttempts = 8
 
 // newClient is a client of the stack at stack and SES local at mail, signing with secrets (name -> value).
 func newClient(stack, mail string, c *contract.Contract, secrets map[string]string) *client {
@@ -99,20 +104,36 @@ func (cl *client) send(ctx context.Context, source string, body any) (map[string
 		return nil, err
 	}
 	route := map[contract.SourceKind]string{contract.FormSource: "submissions", contract.ActivitySource: "activities", contract.OutcomeSource: "outcomes"}[src.Kind]
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.stack+"/v1/sources/"+source+"/"+route, bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if err := cli.Sign(req, src.Auth, secret, fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq.Add(1)), cl.now(), data); err != nil {
-		return nil, err
-	}
-	resp, err := cl.roundTrip(req)
-	if err != nil {
-		return nil, err
+	delivery := fmt.Sprintf("demo_%d_%d", cl.now().Unix(), cl.seq.Add(1))
+	// A sender retries a delivery that failed on the way or with a 5xx, under the same delivery ID (the receiver
+	// recognises it), as the webhooks' senders do: a few times, backing off.
+	var resp answer
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, cl.stack+"/v1/sources/"+source+"/"+route, bytes.NewReader(data))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if err := cli.Sign(req, src.Auth, secret, delivery, cl.now(), data); err != nil {
+			return nil, err
+		}
+		resp, err = cl.roundTrip(req)
+		if err == nil && resp.status < 500 {
+			break
+		}
+		if attempt == senderAttempts-1 || ctx.Err() != nil {
+			if err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("POST %s: %d %s (after %d attempts)", req.URL.Path, resp.status, resp.body, attempt+1)
+		}
+		cl.retries.Add(1)
+		if err := sleep(ctx, time.Duration(100<<attempt)*time.Millisecond); err != nil {
+			return nil, err
+		}
 	}
 	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
-		return nil, fmt.Errorf("POST %s: %d %s", req.URL.Path, resp.status, resp.body)
+		return nil, fmt.Errorf("POST /v1/sources/%s/%s: %d %s", source, route, resp.status, resp.body)
 	}
 	var out map[string]any
 	_ = json.Unmarshal([]byte(resp.body), &out)
@@ -160,8 +181,15 @@ type Mail struct {
 }
 
 // mails is every email SES local holds.
-func (cl *client) mails(ctx context.Context) ([]Mail, error) {
-	resp, err := cl.do(ctx, http.MethodGet, cl.mail+"/store", nil, nil)
+func (cl *client) mails(ctx context.Context) ([]Mail, error) { return cl.mailsSince(ctx, time.Time{}) }
+
+// mailsSince is the emails SES local received at or after since (to the second; all for the zero time).
+func (cl *client) mailsSince(ctx context.Context, since time.Time) ([]Mail, error) {
+	u := cl.mail + "/store"
+	if !since.IsZero() {
+		u += "?since=" + strconv.FormatInt(since.Unix(), 10)
+	}
+	resp, err := cl.do(ctx, http.MethodGet, u, nil, nil)
 	if err != nil {
 		return nil, err
 	}

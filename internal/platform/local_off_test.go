@@ -3,6 +3,8 @@
 package platform
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -52,5 +54,39 @@ func TestEndpointOverridesInAProductionBuild(t *testing.T) {
 		if (got == nil) != (tc.want == "") || (got != nil && *got != tc.want) {
 			t.Errorf("%s: Endpoint = %v, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// The fault injector of make soak (package faults) is linked only into the local stack's build: no function
+// built as sam build builds it (no LocalBuildTag) depends on it, and FaultsEnv set on such a function is named as
+// ignored at cold start.
+func TestNoProductionBuildContainsTheFaultInjector(t *testing.T) {
+	t.Parallel()
+	const injector = "github.com/handoff-sla/handoff/internal/devstack/faults"
+	deps := func(tags ...string) map[string]bool {
+		args := append([]string{"list", "-deps"}, tags...)
+		out, err := exec.Command("go", append(args, "../../functions/...")...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		set := map[string]bool{}
+		for _, p := range strings.Fields(string(out)) {
+			set[p] = true
+		}
+		return set
+	}
+	if deps("-tags", "lambda.norpc")[injector] {
+		t.Errorf("a production build of the functions links %s", injector)
+	}
+	if !deps("-tags", "lambda.norpc,"+LocalBuildTag)[injector] {
+		t.Errorf("the local build does not link %s: this test would not see it come back", injector)
+	}
+	env := map[string]string{FaultsEnv: "seed=1,ddb.throttle=1", "AWS_LAMBDA_FUNCTION_NAME": "handoff-prod-score"}
+	if got := ignoredSwitches(lookup(env), nil); len(got) != 1 || got[0] != FaultsEnv {
+		t.Errorf("ignored = %v", got)
+	}
+	cfg, err := AWSFromEnv(lookup(map[string]string{FaultsEnv: "seed=1,ddb.throttle=1", "AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}))
+	if err != nil || len(cfg.APIOptions) != 0 {
+		t.Errorf("a production build's configuration has %d API options (%v)", len(cfg.APIOptions), err)
 	}
 }

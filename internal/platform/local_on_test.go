@@ -37,3 +37,21 @@ func TestEndpointOverridesInALocalBuild(t *testing.T) {
 		t.Errorf("Endpoint = %v", got)
 	}
 }
+
+// The local build adds the fault injector's middlewares when FaultsEnv asks for faults, and refuses a FaultsEnv it
+// cannot read (a soak without its faults would pass for nothing).
+func TestTheLocalBuildInjectsFaultsWhenAsked(t *testing.T) {
+	base := map[string]string{"AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"}
+	cfg, err := AWSFromEnv(lookup(base))
+	if err != nil || len(cfg.APIOptions) != 0 {
+		t.Fatalf("no faults asked: %d API options (%v)", len(cfg.APIOptions), err)
+	}
+	base[FaultsEnv] = "seed=3,ddb.throttle=0.1"
+	if cfg, err = AWSFromEnv(lookup(base)); err != nil || len(cfg.APIOptions) == 0 {
+		t.Fatalf("faults asked: %d API options (%v)", len(cfg.APIOptions), err)
+	}
+	base[FaultsEnv] = "ddb.throttel=0.1"
+	if _, err := AWSFromEnv(lookup(base)); err == nil || !strings.Contains(err.Error(), FaultsEnv) {
+		t.Errorf("a misspelt fault: %v", err)
+	}
+}

@@ -28,6 +28,11 @@ const SenderDomainEnv = "SENDER_DOMAIN"
 // (`make run ARGS=--clock-offset 72h`): only a binary built with LocalBuildTag honours it.
 const ClockOffsetEnv = "HANDOFF_CLOCK_OFFSET"
 
+// FaultsEnv makes a function's own DynamoDB and SES calls fail as AWS's can (throttling, 5xx, transaction
+// conflicts, refusals, timeouts after acceptance), at the rates it gives: the local stack sets it for make soak
+// (package faults). Only a binary built with LocalBuildTag contains the injector; any other ignores it.
+const FaultsEnv = "HANDOFF_FAULTS"
+
 // LocalSwitches reports a build for the local stack (LocalBuildTag), which honours the local-only switches.
 const LocalSwitches = localSwitches
 
@@ -101,8 +106,10 @@ func ignoredSwitches(lookup func(string) (string, bool), environ []string) []str
 		return nil
 	}
 	var out []string
-	if v, ok := lookup(ClockOffsetEnv); ok && v != "" {
-		out = append(out, ClockOffsetEnv)
+	for _, k := range []string{ClockOffsetEnv, FaultsEnv} {
+		if v, ok := lookup(k); ok && v != "" {
+			out = append(out, k)
+		}
 	}
 	if inLambda(lookup) {
 		for _, kv := range environ {
@@ -212,9 +219,15 @@ func AWSFromEnv(lookup func(string) (string, bool)) (aws.Config, error) {
 		return aws.Config{}, err
 	}
 	token, _ := lookup("AWS_SESSION_TOKEN")
+	// The local build's fault injector, when FaultsEnv asks for it; nothing in any other build.
+	opts, err := localAPIOptions(lookup)
+	if err != nil {
+		return aws.Config{}, err
+	}
 	return aws.Config{
 		Region:      env["AWS_REGION"],
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], token)),
+		APIOptions:  opts,
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/handoff-sla/handoff/internal/devstack/faults"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
@@ -25,6 +26,12 @@ type Options struct {
 	APIAddr     string        // host:port of the HTTP API; "127.0.0.1:0" picks a free port
 	ClockOffset time.Duration // the initial clock offset of schedules and functions
 	Logs        io.Writer     // the stack's and the functions' logs; nil discards
+	// Faults, when it injects anything, is given to every function (platform.FaultsEnv), whose local build then
+	// fails some of its DynamoDB and SES calls as AWS can (package faults): make soak.
+	Faults faults.Config
+	// Crashes kills functions' processes mid-invocation (samlocal.Crashes): make soak.
+	Crashes  samlocal.Crashes
+	StateDir string // binaries and on-failure records; default Root/.local
 }
 
 // Local is a running local stack.
@@ -34,6 +41,8 @@ type Local struct {
 	// Seeded is the number of demo secrets written for the stage, from SeedFile.
 	Seeded   int
 	SeedFile string
+	// Tables are the tables' names by logical ID (LeadsTable -> handoff-dev-leads).
+	Tables   map[string]string
 	services []*localaws.Service
 }
 
@@ -82,6 +91,7 @@ func Start(ctx context.Context, o Options) (_ *Local, err error) {
 	if err != nil {
 		return nil, err
 	}
+	l.Tables = names
 	// The demo secrets go where the contract's references point, for this stage, in the emulated SSM and Secrets
 	// Manager: the functions read them through the calls they make in AWS.
 	l.SeedFile = filepath.Join(o.Root, "infra", "local", "secrets.seed")
@@ -93,11 +103,16 @@ func Start(ctx context.Context, o Options) (_ *Local, err error) {
 		return nil, err
 	}
 	l.Seeded = len(seed)
+	var extra map[string]string
+	if o.Faults.Active() {
+		extra = map[string]string{platform.FaultsEnv: o.Faults.String()}
+	}
 	l.Stack, err = samlocal.Start(ctx, samlocal.Options{
 		Root: o.Root, Template: o.Template, Params: params, TableNames: names,
 		DynamoEndpoint: d.s.Endpoint, SESEndpoint: m.s.Endpoint, SecretsEndpoint: sm.s.Endpoint,
 		APIAddr: o.APIAddr, ClockOffset: o.ClockOffset, ClockOffsetEnv: platform.ClockOffsetEnv,
 		BuildTags: []string{platform.LocalBuildTag}, Logs: o.Logs,
+		ExtraEnv: extra, Crashes: o.Crashes, StateDir: o.StateDir,
 	})
 	if err != nil {
 		return nil, err

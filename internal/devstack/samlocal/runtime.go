@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -43,6 +44,7 @@ type function struct {
 	// slots holds one token per invocation running when the function has a ReservedConcurrentExecutions (nil
 	// when it has none): Lambda throttles an invocation beyond it.
 	slots chan struct{}
+	crash *crasher // kills a process mid-invocation now and then (Options.Crashes); nil never
 
 	mu      sync.Mutex
 	pending []*invocation
@@ -75,6 +77,7 @@ type proc struct {
 	ready   bool // has asked for an invocation at least once
 	output  *localaws.Tail
 	initErr string
+	stopped atomic.Bool // stop ended it (a restart for a new clock or environment, the stack closing)
 
 	mu      sync.Mutex
 	current *invocation
@@ -188,6 +191,9 @@ func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte,
 	timeout := time.Duration(f.def.Timeout) * time.Second
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	answered := make(chan struct{})
+	defer close(answered)
+	planned := f.crash.plan(p, answered)
 	select {
 	case r := <-inv.result:
 		if r.err != nil {
@@ -205,6 +211,13 @@ func (f *function) await(ctx context.Context, p *proc, inv *invocation) ([]byte,
 			}
 			return r.body, nil
 		default:
+		}
+		if planned {
+			f.crash.crashed()
+			return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process was killed during the invocation (a crash injected by the local stack: Options.Crashes)"}
+		}
+		if p.stopped.Load() {
+			return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the execution environment was stopped during the invocation by the local stack (a move of its clock or environment restarts every function)"}
 		}
 		return nil, &FunctionError{Type: "Runtime.ExitError", Message: "the process exited during the invocation: " + p.output.String()}
 	case <-ctx.Done():
@@ -246,7 +259,9 @@ func (f *function) spawnLocked() error {
 	f.seq++
 	name := fmt.Sprintf("%s#%d", f.def.LogicalID, f.seq)
 	p.cmd = exec.Command(f.bin)
-	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String())
+	// Each execution environment has its own log stream, as in Lambda (the fault injector draws from its name).
+	stream := fmt.Sprintf("%s/[$LATEST]%032x", time.Now().UTC().Format("2006/01/02"), f.seq)
+	p.cmd.Env = append(append([]string{}, f.env...), "AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(), "AWS_LAMBDA_LOG_STREAM_NAME="+stream)
 	out := io.MultiWriter(p.output, &localaws.LineWriter{Prefix: "[" + name + "] ", W: f.logs})
 	p.cmd.Stdout, p.cmd.Stderr = out, out
 	p.cmd.SysProcAttr = localaws.ProcessGroup()
@@ -429,6 +444,7 @@ func (f *function) procsLocked() []*proc {
 // stop ends processes: SIGTERM, then SIGKILL after two seconds.
 func stop(procs []*proc) {
 	for _, p := range procs {
+		p.stopped.Store(true)
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
 	}
 	for _, p := range procs {

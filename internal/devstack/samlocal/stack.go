@@ -65,6 +65,8 @@ type Options struct {
 	// SecretsEndpoint serves SSM and Secrets Manager (moto's server, localaws.StartMoto); "" when no function
 	// reads a secret.
 	SecretsEndpoint string
+	// Crashes kills functions' processes mid-invocation now and then (make soak); the zero value never does.
+	Crashes Crashes
 }
 
 // NotEmulated lists what AWS does that the local stack does not, said once at start so nobody relies on it.
@@ -208,10 +210,11 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, def := range o.Template.Functions {
+	for i, def := range o.Template.Functions {
 		s.functions[def.LogicalID] = newFunction(def, bins[def.LogicalID], envs[def.LogicalID], logs, o.MaxConcurrency)
 		s.functions[def.LogicalID].act = s.act
 		s.functions[def.LogicalID].counts = s.counts
+		s.functions[def.LogicalID].crash = newCrasher(o.Crashes, def, i)
 	}
 	if err := s.startPollers(runCtx); err != nil {
 		ln.Close()
@@ -330,7 +333,7 @@ func (s *Stack) environments() (map[string][]string, error) {
 			}
 			env[k] = s.localAPI(optPath(v, f.Layers, layers))
 		}
-		for k, v := range s.opts.ExtraEnv {
+		for k, v := range s.extraEnv() {
 			env[k] = v
 		}
 		list := make([]string, 0, len(env))
@@ -411,7 +414,7 @@ func (s *Stack) startPollers(ctx context.Context) error {
 			}
 			p := &poller{
 				name: def.LogicalID + "/" + st.Event, cfg: st, filters: fs, table: table, hashKey: hashKey, fn: throttling{s.functions[def.LogicalID]},
-				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act,
+				db: db, streams: streams, log: s.log, interval: s.opts.PollInterval, backoff: s.opts.RetryBackoff, act: s.act, offset: s.clockOffset,
 				failures: filepath.Join(s.opts.StateDir, "failures", def.LogicalID+"-"+st.Event+".jsonl"),
 			}
 			s.pollers = append(s.pollers, p)
@@ -454,6 +457,49 @@ func (s *Stack) SetClockOffset(offset time.Duration) error {
 	return nil
 }
 
+func (s *Stack) extraEnv() map[string]string {
+	s.clock.Lock()
+	defer s.clock.Unlock()
+	out := make(map[string]string, len(s.opts.ExtraEnv))
+	for k, v := range s.opts.ExtraEnv {
+		out[k] = v
+	}
+	return out
+}
+
+// SetEnv sets (or, with "", removes) a variable of every function's environment while the stack runs, as
+// Options.ExtraEnv would have: every execution environment is restarted, as SetClockOffset does (make soak turns
+// its faults off so).
+func (s *Stack) SetEnv(key, value string) error {
+	s.clock.Lock()
+	env := make(map[string]string, len(s.opts.ExtraEnv)+1)
+	for k, v := range s.opts.ExtraEnv {
+		env[k] = v
+	}
+	if value == "" {
+		delete(env, key)
+	} else {
+		env[key] = value
+	}
+	s.opts.ExtraEnv = env
+	s.clock.Unlock()
+	envs, err := s.environments()
+	if err != nil {
+		return err
+	}
+	for id, f := range s.functions {
+		f.restart(envs[id])
+	}
+	return nil
+}
+
+// StopCrashes ends Options.Crashes: no process is killed any more (those counted stay counted).
+func (s *Stack) StopCrashes() {
+	for _, f := range s.functions {
+		f.crash.stop()
+	}
+}
+
 func (s *Stack) reclocked() <-chan struct{} {
 	s.clock.Lock()
 	defer s.clock.Unlock()
@@ -487,6 +533,10 @@ func (s *Stack) startSchedules(ctx context.Context) error {
 
 func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
 	for {
+		// The clock's move signal is taken before the clock is read: a move in between closes it, where taking
+		// it after would wait on the next move's, with the next firing of the old clock (a lost wake-up: idle at
+		// a due instant that never fires).
+		reclocked := s.reclocked()
 		now := s.now()
 		next := sc.sched.next(now)
 		sc.mu.Lock()
@@ -498,7 +548,7 @@ func (s *Stack) runSchedule(ctx context.Context, sc *scheduled) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.reclocked():
+		case <-reclocked:
 			continue
 		case <-time.After(next.Sub(now)):
 		}
@@ -653,6 +703,17 @@ func (s *Stack) Usage() map[string]Usage {
 	return out
 }
 
+// Crashes counts the crashes Options.Crashes made, by function (those with none are left out).
+func (s *Stack) Crashes() map[string]int {
+	out := map[string]int{}
+	for id, f := range s.functions {
+		if n := f.crash.crashes(); n > 0 {
+			out[id] = n
+		}
+	}
+	return out
+}
+
 // SentMail is a message SES local accepted through the stack: its ID and the instant SES local answered.
 type SentMail struct {
 	MessageID string
@@ -686,6 +747,10 @@ func (s *Stack) Throttled(function, event string) int {
 	}
 	return 0
 }
+
+// FailureFiles are the files standing for the on-failure destinations (SQS queues): a stream mapping's
+// (<Function>-<Event>.jsonl) and an asynchronous invocation's (<Function>-async.jsonl), one JSON record a line.
+func (s *Stack) FailureFiles() string { return filepath.Join(s.opts.StateDir, "failures") }
 
 // Delivered counts the stream records a function's mapping processed successfully.
 func (s *Stack) Delivered(function, event string) int {

@@ -307,10 +307,23 @@ func TestStreamItemFailuresFiltersAndDestination(t *testing.T) {
 	}
 	var rec struct {
 		RequestContext     struct{ ApproximateInvokeCount int }
-		DDBStreamBatchInfo struct{ BatchSize int }
+		DDBStreamBatchInfo struct {
+			BatchSize   int
+			ShardID     string    `json:"shardId"`
+			First       time.Time `json:"approximateArrivalOfFirstRecord"`
+			Last        time.Time `json:"approximateArrivalOfLastRecord"`
+			StartSeq    string    `json:"startSequenceNumber"`
+			EndSequence string    `json:"endSequenceNumber"`
+		}
 	}
 	if err := json.Unmarshal(bytes.TrimSpace(raw), &rec); err != nil || rec.DDBStreamBatchInfo.BatchSize != 2 || rec.RequestContext.ApproximateInvokeCount != 3 {
 		t.Errorf("failure record = %s (%v)", raw, err)
+	}
+	// What handoff replay --from-failure reads of it, as in AWS's record: the shard, the range, the arrivals
+	// (a stream record's creation time is rounded down to the minute: up to two minutes before now).
+	if b := rec.DDBStreamBatchInfo; b.ShardID == "" || b.StartSeq == "" || b.EndSequence == "" || b.First.IsZero() || b.Last.Before(b.First) ||
+		time.Since(b.First) > 2*time.Minute {
+		t.Errorf("failure record without its shard, range or arrivals: %s", raw)
 	}
 	if got := f.stack.Delivered("RecorderFunction", "Items"); got != 1 {
 		t.Errorf("delivered = %d, want 1 (a)", got)

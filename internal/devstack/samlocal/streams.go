@@ -58,6 +58,9 @@ type poller struct {
 
 	act    *activity // the stack's idle accounting (idle.go); nil counts nothing
 	laneWG sync.WaitGroup
+	// offset is the stack's clock offset: the on-failure record's instants are on the clock the functions read,
+	// as in AWS, where the stream's and the functions' clocks are one. nil is none.
+	offset func() time.Duration
 
 	mu        sync.Mutex
 	delivered int // records handed to the function successfully (for tests and the status page)
@@ -70,6 +73,7 @@ type poller struct {
 }
 
 type shardState struct {
+	id       string // the shard's ID (the on-failure record names it)
 	iterator *string
 	parent   string
 	lastSeq  string // the last record read, to resume after a lost iterator
@@ -311,7 +315,7 @@ func (p *poller) runLane(ctx context.Context, s *shardState, l *lane) {
 		for i, q := range batch {
 			evs[i] = q.ev
 		}
-		p.deliver(ctx, evs)
+		p.deliver(ctx, s.id, evs)
 		if ctx.Err() != nil {
 			return // the batch may not be finished: it is not marked so
 		}
@@ -375,7 +379,7 @@ func (p *poller) discover(ctx context.Context, arn string, shards map[string]*sh
 				return fmt.Errorf("shard iterator %s: %w", id, err)
 			}
 			p.mu.Lock()
-			shards[id] = &shardState{iterator: it.ShardIterator, parent: aws.ToString(sh.ParentShardId), lastSeq: latest, doneSeq: latest}
+			shards[id] = &shardState{id: id, iterator: it.ShardIterator, parent: aws.ToString(sh.ParentShardId), lastSeq: latest, doneSeq: latest}
 			p.mu.Unlock()
 		}
 		start = out.StreamDescription.LastEvaluatedShardId
@@ -410,14 +414,14 @@ func (p *poller) lastSequence(ctx context.Context, arn string, shard *string) (s
 }
 
 // deliver runs one batch to completion: success, or retries exhausted and the rest sent to the destination.
-func (p *poller) deliver(ctx context.Context, batch []map[string]any) {
+func (p *poller) deliver(ctx context.Context, shard string, batch []map[string]any) {
 	queue := [][]map[string]any{batch}
 	for len(queue) > 0 && ctx.Err() == nil {
 		b := queue[0]
 		queue = queue[1:]
 		throttles := 0
 		for attempt := 0; ctx.Err() == nil; attempt++ {
-			b = p.dropExpired(b)
+			b = p.dropExpired(shard, b)
 			if len(b) == 0 {
 				break
 			}
@@ -458,7 +462,7 @@ func (p *poller) deliver(ctx context.Context, batch []map[string]any) {
 				b = rest
 			}
 			if p.cfg.MaximumRetryAttempts >= 0 && attempt >= p.cfg.MaximumRetryAttempts {
-				p.sendToDestination(b, err, attempt+1)
+				p.sendToDestination(shard, b, err, attempt+1)
 				break
 			}
 			select {
@@ -517,7 +521,7 @@ func indexOfSequence(b []map[string]any, id *string) int {
 	return -1
 }
 
-func (p *poller) dropExpired(b []map[string]any) []map[string]any {
+func (p *poller) dropExpired(shard string, b []map[string]any) []map[string]any {
 	if p.cfg.MaximumRecordAgeSeconds < 0 {
 		return b
 	}
@@ -532,15 +536,23 @@ func (p *poller) dropExpired(b []map[string]any) []map[string]any {
 		}
 	}
 	if len(expired) > 0 {
-		p.sendToDestination(expired, errors.New("records older than MaximumRecordAgeInSeconds"), 0)
+		p.sendToDestination(shard, expired, errors.New("records older than MaximumRecordAgeInSeconds"), 0)
 	}
 	return keep
 }
 
 // sendToDestination records what Lambda would send to the on-failure destination: which records of which
 // shard could not be processed (not the records themselves), and logs it.
-func (p *poller) sendToDestination(b []map[string]any, cause error, attempts int) {
+func (p *poller) sendToDestination(shard string, b []map[string]any, cause error, attempts int) {
 	seq := func(r map[string]any) any { return r["dynamodb"].(map[string]any)["SequenceNumber"] }
+	var offset time.Duration
+	if p.offset != nil {
+		offset = p.offset()
+	}
+	arrival := func(r map[string]any) string {
+		at := time.Unix(int64(r["dynamodb"].(map[string]any)["ApproximateCreationDateTime"].(float64)), 0)
+		return at.Add(offset).UTC().Format(time.RFC3339Nano)
+	}
 	reason := "unknown"
 	if cause != nil {
 		reason = cause.Error()
@@ -555,9 +567,10 @@ func (p *poller) sendToDestination(b []map[string]any, cause error, attempts int
 		"requestContext":  map[string]any{"condition": "RetryAttemptsExhausted", "approximateInvokeCount": attempts, "functionArn": p.name},
 		"responseContext": map[string]any{"functionError": reason},
 		"version":         "1.0",
-		"timestamp":       time.Now().UTC().Format(time.RFC3339Nano),
+		"timestamp":       time.Now().Add(offset).UTC().Format(time.RFC3339Nano),
 		"DDBStreamBatchInfo": map[string]any{
-			"startSequenceNumber": seq(b[0]), "endSequenceNumber": seq(b[len(b)-1]), "batchSize": len(b),
+			"shardId": shard, "startSequenceNumber": seq(b[0]), "endSequenceNumber": seq(b[len(b)-1]), "batchSize": len(b),
+			"approximateArrivalOfFirstRecord": arrival(b[0]), "approximateArrivalOfLastRecord": arrival(b[len(b)-1]),
 			"streamArn": b[0]["eventSourceARN"],
 		},
 	})
