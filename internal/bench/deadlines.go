@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/deadlines"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
@@ -44,11 +43,7 @@ func runDeadlines(ctx context.Context, env *Env) ([]Row, error) {
 	if env.Quick {
 		stored, due = 5_000, 200
 	}
-	c, err := contract.Load(filepath.Join(env.Root, "infra", "contract", "contract.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	tpl, err := samtemplate.Load(filepath.Join(env.Root, "template.yaml"))
+	tpl, c, err := project(env)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
-	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/email"
 	"github.com/handoff-sla/handoff/internal/monthly"
 	"github.com/handoff-sla/handoff/internal/report/records"
@@ -51,24 +49,15 @@ func runReport(ctx context.Context, env *Env) ([]Row, error) {
 	if env.Quick {
 		leads, sqls = 10_000, 1_000
 	}
-	c, err := contract.Load(filepath.Join(env.Root, "infra", "contract", "contract.yaml"))
+	tpl, c, err := project(env)
 	if err != nil {
 		return nil, err
 	}
-	tpl, err := samtemplate.Load(filepath.Join(env.Root, "template.yaml"))
+	svc, names, err := tablesOnDynamoDB(ctx, env, tpl, "bench-")
 	if err != nil {
 		return nil, err
-	}
-	svc, err := localaws.StartDynamoDB(ctx, filepath.Join(env.Root, "infra", "local", "node_modules"), nil)
-	if err != nil {
-		return nil, fmt.Errorf("DynamoDB Local: %w", err)
 	}
 	defer svc.Stop()
-	names, err := localaws.CreateTables(ctx, localaws.DynamoDB(svc.Endpoint), tpl.Tables,
-		func(t samtemplate.Table) (string, error) { return "bench-" + t.LogicalID, nil })
-	if err != nil {
-		return nil, err
-	}
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"],
 		SLA: names["SlaTable"], Zone: c.Location, Retention: c.Retention}
 

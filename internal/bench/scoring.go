@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/devstack/localaws"
-	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/lead"
 	"github.com/handoff-sla/handoff/internal/rescore"
 	"github.com/handoff-sla/handoff/internal/scoring"
@@ -49,24 +47,16 @@ func runScoring(ctx context.Context, env *Env) ([]Row, error) {
 		sizes = []scoringSize{{10, 10}, {300, 100}, {1000, 100}}
 		scored, before = 10, 2
 	}
-	c, err := contract.Load(filepath.Join(env.Root, "infra", "contract", "contract.yaml"))
+	tpl, c, err := project(env)
 	if err != nil {
 		return nil, err
 	}
-	tpl, err := samtemplate.Load(filepath.Join(env.Root, "template.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	svc, err := localaws.StartDynamoDB(ctx, filepath.Join(env.Root, "infra", "local", "node_modules"), nil)
+	svc, names, err := tablesOnDynamoDB(ctx, env, tpl, "")
 	if err != nil {
 		return nil, fmt.Errorf("scoring: %w", err)
 	}
 	defer svc.Stop()
 	raw := localaws.DynamoDB(svc.Endpoint)
-	names, err := localaws.CreateTables(ctx, raw, tpl.Tables, func(t samtemplate.Table) (string, error) { return t.LogicalID, nil })
-	if err != nil {
-		return nil, err
-	}
 	// Activities kept four years (the example keeps 24 months), so that DynamoDB Local's TTL deletes none of
 	// the three years'.
 	tables := store.Tables{Leads: names["LeadsTable"], Activities: names["ActivitiesTable"], Deliveries: names["DeliveriesTable"],

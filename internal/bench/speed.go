@@ -29,8 +29,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -38,12 +36,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/demo"
-	"github.com/handoff-sla/handoff/internal/devstack/localstack"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
-	"github.com/handoff-sla/handoff/internal/secrets"
 )
 
 func init() {
@@ -70,34 +65,13 @@ type speedRun struct {
 }
 
 func runSpeed(ctx context.Context, env *Env) ([]Row, error) {
-	tpl, err := samtemplate.Load(filepath.Join(env.Root, "template.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	c, err := contract.Load(filepath.Join(env.Root, "infra", "contract", "contract.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	seed, err := secrets.ReadSeedFile(filepath.Join(env.Root, "infra", "local", "secrets.seed"))
-	if err != nil {
-		return nil, err
-	}
-	logPath := filepath.Join(env.Root, ".local", "bench-speed.log")
-	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
-		return nil, err
-	}
-	logs, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer logs.Close()
-	env.Logf("speed: starting the local stack (its logs in %s)", logPath)
-	local, err := localstack.Start(ctx, localstack.Options{Root: env.Root, Template: tpl, Stage: "dev", APIAddr: "127.0.0.1:0", Logs: logs})
+	local, err := startStack(ctx, env, "speed")
 	if err != nil {
 		return nil, err
 	}
 	defer local.Close()
-	sp := &speed{env: env, stack: local.Stack, cl: demo.NewClient(local.Stack.URL(), local.SES.Endpoint, c, seed)}
+	tpl := local.Template
+	sp := &speed{env: env, stack: local.Stack, cl: demo.NewClient(local.Stack.URL(), local.SES.Endpoint, local.Contract, local.Secrets)}
 
 	per := 500
 	if env.Quick {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/cli"
 	"github.com/handoff-sla/handoff/internal/contract"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/localstack"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
 	"github.com/handoff-sla/handoff/internal/secrets"
@@ -28,13 +29,38 @@ type localStack struct {
 	logs     *os.File
 }
 
-// startStack starts a local stack; its logs go to .local/bench-<name>.log. Close stops everything.
-func startStack(ctx context.Context, env *Env, name string) (*localStack, error) {
+// project is what every suite reads of the repository: template.yaml and the example contract.
+func project(env *Env) (*samtemplate.Template, *contract.Contract, error) {
 	tpl, err := samtemplate.Load(filepath.Join(env.Root, "template.yaml"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := contract.Load(filepath.Join(env.Root, "infra", "contract", "contract.yaml"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return tpl, c, nil
+}
+
+// tablesOnDynamoDB starts a DynamoDB Local with template.yaml's tables, each named prefix + its logical ID, for
+// the suites that run the functions' code without a stack. Stop the service when done.
+func tablesOnDynamoDB(ctx context.Context, env *Env, tpl *samtemplate.Template, prefix string) (*localaws.Service, map[string]string, error) {
+	svc, err := localaws.StartDynamoDB(ctx, filepath.Join(env.Root, "infra", "local", "node_modules"), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("DynamoDB Local: %w", err)
+	}
+	names, err := localaws.CreateTables(ctx, localaws.DynamoDB(svc.Endpoint), tpl.Tables,
+		func(t samtemplate.Table) (string, error) { return prefix + t.LogicalID, nil })
+	if err != nil {
+		svc.Stop()
+		return nil, nil, err
+	}
+	return svc, names, nil
+}
+
+// startStack starts a local stack; its logs go to .local/bench-<name>.log. Close stops everything.
+func startStack(ctx context.Context, env *Env, name string) (*localStack, error) {
+	tpl, c, err := project(env)
 	if err != nil {
 		return nil, err
 	}

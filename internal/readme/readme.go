@@ -33,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 )
 
 // Files are the documents whose blocks are held, relative to the repository root.
@@ -124,27 +126,9 @@ func fence(line string) string {
 	return ""
 }
 
-// Root is the repository root: the nearest directory above the working directory holding go.mod.
-func Root() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // Blocks parses every document of Files.
 func Blocks() ([]Block, error) {
-	root, err := Root()
+	root, err := localaws.RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +409,7 @@ func indent(s string) string {
 
 // pkg is the test's package as a go test argument (./internal/cli), from the working directory.
 func pkg() string {
-	root, err := Root()
+	root, err := localaws.RepoRoot()
 	if err != nil || startErr != nil {
 		return "."
 	}
@@ -447,7 +431,7 @@ var rewriting sync.Mutex
 func rewrite(b Block, got string) error {
 	rewriting.Lock()
 	defer rewriting.Unlock()
-	root, err := Root()
+	root, err := localaws.RepoRoot()
 	if err != nil {
 		return err
 	}

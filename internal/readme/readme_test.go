@@ -11,12 +11,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 )
 
 // holders finds, in every test file of the repository, the calls readme.Hold(t, "NAME", …): name -> where.
 func holders(t *testing.T) map[string][]string {
 	t.Helper()
-	root, err := Root()
+	root, err := localaws.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
