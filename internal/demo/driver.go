@@ -51,7 +51,9 @@ func Crowd(seed uint64, n int) []Person {
 		p := person{First: pick(rng, firstNames), Last: pick(rng, lastNames),
 			Company: fmt.Sprintf("%s %s %05d", pick(rng, trades), pick(rng, places), i+1),
 			Title:   pick(rng, titles), Industry: pick(rng, industries), Postcode: pick(rng, postcodes), Size: pick(rng, sizes)}
-		p.Email = fmt.Sprintf("%s.%s@%s.fr", slug(p.First), slug(p.Last), slug(p.Company))
+		// The company's number in the address too: slug drops digits, and two people of the same name at two
+		// companies of the same trade and place would share one address — one lead for two people.
+		p.Email = fmt.Sprintf("%s.%s@%s-%05d.fr", slug(p.First), slug(p.Last), slug(p.Company), i+1)
 		out[i] = p
 	}
 	return out
