@@ -50,9 +50,6 @@ func TestBoundedReadScoresAsTheWholeHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	leads, rescores, bounded, fails := 150, 0, 0, 0
-	if testing.Short() {
-		leads = 40
-	}
 	var read, whole int
 	stages := map[lead.Stage]int{}
 	for seed := 0; seed < leads && fails < 5; seed++ {

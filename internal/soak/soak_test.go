@@ -13,9 +13,6 @@ import (
 // DynamoDB and SES calls failing and a stream consumer's or scheduled job's process killed about every tenth
 // invocation; after the redrive every invariant holds. (make soak is the same at 5,000 leads over the month.)
 func TestASmallSoakHoldsItsInvariants(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the whole local stack")
-	}
 	root, err := localaws.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
