@@ -10,6 +10,7 @@ import (
 
 	"github.com/handoff-sla/handoff/internal/demo"
 	"github.com/handoff-sla/handoff/internal/handoff"
+	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
 // The leads' kinds, as the demo posts them: an SQL from the contact form (the form, then a demo request: two
@@ -152,16 +153,30 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 			sqls = append(sqls, u.leads[0])
 		}
 	}
-	handed := s.d.Now()
+	// The minute's schedule, as it runs in AWS, before anything is asked of a rep: an SQL email still unconfirmed
+	// handoff.StuckAfter after its claim is resent, and its rep's clock restarted (handoff.ResendStuck) — until
+	// every one of the day's is confirmed or given up. The day's reminder points and deadlines are then read from
+	// the hand-offs: the scenario answers around the latest of them.
+	var clk clocks
+	for round := 0; ; round++ {
+		if err := s.moveTo(ctx, s.d.Now().Add(handoff.StuckAfter+time.Minute)); err != nil {
+			return err
+		}
+		if err := s.checkDeadlines(ctx); err != nil {
+			return err
+		}
+		if clk, err = s.clocksOf(ctx, sqls); err != nil {
+			return err
+		}
+		if clk.outstanding == 0 || round == outbox.MaxMailAttempts {
+			break
+		}
+	}
 	emails, err := s.sqlEmails(ctx, began)
 	if err != nil {
 		return err
 	}
 	s.say("%d units posted, %d SQLs, %d SQL emails so far", len(units), len(sqls), len(emails))
-	at := func(frac float64) time.Time {
-		t, _ := s.c.Calendar.Add(handed, time.Duration(frac*float64(s.c.Sales.FirstContact)))
-		return t.Add(time.Minute)
-	}
 	first := map[string]bool{}
 	for n := range emails {
 		first[n] = true
@@ -202,14 +217,14 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 			return nil
 		})
 	}
-	if err := s.moveTo(ctx, handed.Add(20*time.Minute)); err != nil {
+	if err := s.moveTo(ctx, s.d.Now().Add(10*time.Minute)); err != nil {
 		return err
 	}
 	if err := answer(prompt, emails); err != nil {
 		return err
 	}
-	for _, r := range s.c.Sales.Reminders {
-		if err := s.moveTo(ctx, at(float64(r)/100)); err != nil {
+	for _, at := range clk.reminders {
+		if err := s.moveTo(ctx, at.Add(time.Minute)); err != nil {
 			return err
 		}
 		if err := s.checkDeadlines(ctx); err != nil {
@@ -219,10 +234,13 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 	if err := s.settle(ctx); err != nil {
 		return err
 	}
+	if !s.d.Now().Before(clk.earliestDue) && !clk.earliestDue.IsZero() {
+		s.say("the last reminder point passed at the earliest deadline: the reminded SQLs are answered late")
+	}
 	if err := answer(reminded, emails); err != nil {
 		return err
 	}
-	if err := s.moveTo(ctx, at(1)); err != nil {
+	if err := s.moveTo(ctx, clk.latestDue.Add(time.Minute)); err != nil {
 		return err
 	}
 	if err := s.checkDeadlines(ctx); err != nil {
@@ -235,7 +253,7 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 	if emails, err = s.sqlEmails(ctx, began); err != nil {
 		return err
 	}
-	if err := s.moveTo(ctx, at(1).Add(20*time.Minute)); err != nil {
+	if err := s.moveTo(ctx, clk.latestDue.Add(21*time.Minute)); err != nil {
 		return err
 	}
 	if err := answer(late, emails); err != nil {

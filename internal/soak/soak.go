@@ -210,7 +210,7 @@ type posted struct {
 type fate int
 
 const (
-	prompt   fate = iota // contacted and accepted 20 minutes after the day's hand-offs
+	prompt   fate = iota // contacted and accepted before any reminder point
 	reminded             // after every reminder point, before the deadline
 	late                 // after the deadline: escalated, reassigned, then contacted by the next rep
 )
