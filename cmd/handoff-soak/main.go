@@ -52,7 +52,11 @@ func main() {
 	fmt.Println()
 	fmt.Print(md)
 	if *out != "" {
-		if err := os.WriteFile(filepath.Join(cfg.Root, *out), []byte(md), 0o644); err != nil {
+		file := *out
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(cfg.Root, file) // make soak runs it from the repository's root
+		}
+		if err := os.WriteFile(file, []byte(md), 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "handoff-soak:", err)
 			os.Exit(1)
 		}

@@ -280,7 +280,8 @@ func (p *proc) wait() {
 	f := p.fn
 	f.mu.Lock()
 	delete(f.procs, p)
-	if !p.ready {
+	if !p.ready && !p.stopped.Load() {
+		// Died before serving (a stopped one was only retired while it started: the next takes its place).
 		msg := p.initErr
 		if msg == "" {
 			msg = fmt.Sprintf("the function exited (%v) before serving: %s", err, p.output.String())
@@ -317,13 +318,14 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.idle++
-	for len(f.pending) == 0 || !f.procs[p] || r.Context().Err() != nil {
-		if !f.procs[p] || r.Context().Err() != nil {
-			// The process is gone (a restart for a new clock, a crash) though its request is still being torn
-			// down: it must not take an invocation it cannot run. The invocation waiting gets a new one.
+	for len(f.pending) == 0 || !f.procs[p] || p.retired() || r.Context().Err() != nil {
+		if !f.procs[p] || p.retired() || r.Context().Err() != nil {
+			// The process is gone or going (a restart for a new clock, a crash) though its request is still being
+			// torn down: it must not take an invocation it cannot run. The invocation waiting gets a new one.
 			f.idle--
 			f.broadcastLocked()
 			f.mu.Unlock()
+			<-r.Context().Done() // being stopped: no answer, no invocation (the server closes with the process)
 			return
 		}
 		wake := f.wake
@@ -353,42 +355,46 @@ func (p *proc) next(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(inv.payload)
 }
 
-func (p *proc) take(id string) *invocation {
+// retired reports a restart retiring the process (it takes no more invocations).
+func (p *proc) retired() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.retire
+}
+
+// finish answers the invocation id with r. The result is in its channel before the process looks idle: a restart
+// that stops it then cannot fail an invocation already answered.
+func (p *proc) finish(id string, r result) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.current == nil || p.current.id != id {
-		return nil
+		return false
 	}
-	inv := p.current
+	p.current.result <- r // buffered, and this process's one answer to it
 	p.current = nil
-	return inv
+	return true
 }
 
 func (p *proc) respond(w http.ResponseWriter, r *http.Request) {
-	inv := p.take(r.PathValue("id"))
-	if inv == nil {
-		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
-		return
-	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 6<<20+1))
+	var res result
 	switch {
 	case err != nil:
-		inv.result <- result{err: &FunctionError{Type: "Runtime.ResponseError", Message: err.Error()}}
+		res = result{err: &FunctionError{Type: "Runtime.ResponseError", Message: err.Error()}}
 	case len(body) > 6<<20:
 		// Lambda's synchronous response limit.
-		inv.result <- result{err: &FunctionError{Type: "Function.ResponseSizeTooLarge", Message: "response over 6 MB"}}
+		res = result{err: &FunctionError{Type: "Function.ResponseSizeTooLarge", Message: "response over 6 MB"}}
 	default:
-		inv.result <- result{body: body}
+		res = result{body: body}
+	}
+	if !p.finish(r.PathValue("id"), res) {
+		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+		return
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
 func (p *proc) fail(w http.ResponseWriter, r *http.Request) {
-	inv := p.take(r.PathValue("id"))
-	if inv == nil {
-		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
-		return
-	}
 	fe := &FunctionError{}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	if json.Unmarshal(body, fe) != nil || fe.Type == "" {
@@ -397,7 +403,10 @@ func (p *proc) fail(w http.ResponseWriter, r *http.Request) {
 			fe.Message = strings.TrimSpace(string(body))
 		}
 	}
-	inv.result <- result{err: fe}
+	if !p.finish(r.PathValue("id"), result{err: fe}) {
+		http.Error(w, `{"errorMessage":"unknown request id"}`, http.StatusBadRequest)
+		return
+	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -424,11 +433,14 @@ func (f *function) restart(env []string) {
 		p.mu.Lock()
 		if p.current == nil {
 			idle = append(idle, p)
-		} else {
-			p.retire = true
 		}
+		// Under f.mu, as next takes an invocation: a retired process, idle or starting, takes none from now on
+		// (one taken between this and its SIGTERM would fail, as Lambda never fails an invocation for a
+		// configuration update).
+		p.retire = true
 		p.mu.Unlock()
 	}
+	f.broadcastLocked() // the idle ones leave next; waiting invocations start fresh environments
 	f.mu.Unlock()
 	stop(idle)
 }

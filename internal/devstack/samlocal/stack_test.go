@@ -197,6 +197,67 @@ func TestClockMoveLetsAnInvocationFinish(t *testing.T) {
 	}
 }
 
+// Moves of the clock while invocations keep coming (make soak moves it thousands of times under load): an
+// environment retired by a move never takes an invocation it would then be stopped in, nor does one stopped
+// while it starts fail the invocation waiting for it — each is answered by a fresh environment, as Lambda
+// answers every invocation whatever its configuration updates.
+func TestClockMovesUnderLoadFailNoInvocation(t *testing.T) {
+	t.Parallel()
+	f := start(t, Options{}, nil)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed []string
+	done := make(chan struct{})
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				resp, err := http.Get(fmt.Sprintf("%s/echo/%d", f.stack.URL(), i))
+				mu.Lock()
+				switch {
+				case err != nil:
+					failed = append(failed, err.Error())
+				case resp.StatusCode != 201:
+					body, _ := io.ReadAll(resp.Body)
+					failed = append(failed, resp.Status+": "+string(body))
+				}
+				mu.Unlock()
+				if err == nil {
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 40; i++ {
+		time.Sleep(time.Duration(10+i%4*15) * time.Millisecond)
+		if err := f.stack.SetClockOffset(time.Duration(i) * time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	if len(failed) > 0 {
+		t.Errorf("%d invocations failed while the clock moved, e.g. %s\n%s", len(failed), failed[0], errorLines(f.logs.String()))
+	}
+}
+
+// errorLines are the log lines that report an error.
+func errorLines(logs string) string {
+	var out []string
+	for _, l := range strings.Split(logs, "\n") {
+		if strings.Contains(strings.ToLower(l), "error") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
 func TestTimeoutAndInitFailure(t *testing.T) {
 	t.Parallel()
 	f := start(t, Options{}, nil)
