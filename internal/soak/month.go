@@ -153,24 +153,11 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 			sqls = append(sqls, u.leads[0])
 		}
 	}
-	// The minute's schedule, as it runs in AWS, before anything is asked of a rep: an SQL email still unconfirmed
-	// handoff.StuckAfter after its claim is resent, and its rep's clock restarted (handoff.ResendStuck) — until
-	// every one of the day's is confirmed or given up. The day's reminder points and deadlines are then read from
-	// the hand-offs: the scenario answers around the latest of them.
-	var clk clocks
-	for round := 0; ; round++ {
-		if err := s.moveTo(ctx, s.d.Now().Add(handoff.StuckAfter+time.Minute)); err != nil {
-			return err
-		}
-		if err := s.checkDeadlines(ctx); err != nil {
-			return err
-		}
-		if clk, err = s.clocksOf(ctx, sqls); err != nil {
-			return err
-		}
-		if clk.outstanding == 0 || round == outbox.MaxMailAttempts {
-			break
-		}
+	// The day's reminder points and deadlines are read from the hand-offs once their SQL emails are confirmed (a
+	// stuck one's resend restarts its rep's clock): the scenario answers around the latest of them.
+	clk, err := s.confirmMails(ctx, sqls)
+	if err != nil {
+		return err
 	}
 	emails, err := s.sqlEmails(ctx, began)
 	if err != nil {
@@ -246,10 +233,11 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 	if err := s.checkDeadlines(ctx); err != nil {
 		return err
 	}
-	if err := s.settle(ctx); err != nil {
+	// The late SQLs were reassigned: the next rep answers from the latest SQL email, once it is confirmed (SES may
+	// have refused the reassignment's: the stuck path resends it a few minutes later).
+	if _, err := s.confirmMails(ctx, sqls); err != nil {
 		return err
 	}
-	// The late SQLs were reassigned: the next rep answers from the latest SQL email.
 	if emails, err = s.sqlEmails(ctx, began); err != nil {
 		return err
 	}
@@ -260,6 +248,24 @@ func (s *soak) day(ctx context.Context, day time.Time, units []unit) error {
 		return err
 	}
 	return s.settle(ctx)
+}
+
+// confirmMails runs the minute's schedule as it runs in AWS, a few minutes at a time, until the SQL emails of the
+// given SQLs' hand-offs are all confirmed or given up: one still unconfirmed handoff.StuckAfter after its claim
+// is resent (handoff.ResendStuck, which restarts its rep's clock). It returns the hand-offs' clocks.
+func (s *soak) confirmMails(ctx context.Context, sqls []int) (clocks, error) {
+	for round := 0; ; round++ {
+		if err := s.moveTo(ctx, s.d.Now().Add(handoff.StuckAfter+time.Minute)); err != nil {
+			return clocks{}, err
+		}
+		if err := s.checkDeadlines(ctx); err != nil {
+			return clocks{}, err
+		}
+		clk, err := s.clocksOf(ctx, sqls)
+		if err != nil || clk.outstanding == 0 || round == outbox.MaxMailAttempts {
+			return clk, err
+		}
+	}
 }
 
 // number is the number that ends each company's name (demo.Crowd), found in a subject.
