@@ -79,7 +79,7 @@ func (r Result) Markdown() string {
 	p("| Month | %s, %d business days (the clock moved through each) |", c.Month, r.Days)
 	p("| Leads | %d posted, %d of them to become SQLs |", r.Posted, r.SQLs)
 	p("| Faults | %.0f %% of the functions' DynamoDB and SES calls (each attempt drawn): %s |", 100*c.FaultRate, rates(c.FaultRate))
-	p("| Crashes | a stream consumer's or scheduled job's process SIGKILLed mid-invocation about every %d of its invocations |", c.CrashEvery)
+	p("| Crashes | a stream consumer's or scheduled job's process SIGKILLed mid-invocation about every %d of its invocations (the first within its first five), and the month's report's first run |", c.CrashEvery)
 	p("")
 	p("## Faults injected")
 	p("")

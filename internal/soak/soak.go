@@ -156,7 +156,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := s.month(ctx); err != nil {
 		return res, err
 	}
-	res.Crashes = local.Stack.Crashes()
 	res.Faults, res.Retried, err = faultCounts(faultLog)
 	if err != nil {
 		return res, err
@@ -175,6 +174,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err := s.afterMonth(ctx); err != nil {
 		return res, err
 	}
+	res.Crashes = local.Stack.Crashes()
 	st, err := s.state(ctx)
 	if err != nil {
 		return res, err

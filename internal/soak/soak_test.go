@@ -28,6 +28,13 @@ func TestASmallSoakHoldsItsInvariants(t *testing.T) {
 	if sum(res.Faults) == 0 || sum(res.Crashes) == 0 {
 		t.Errorf("the soak injected %d faults and %d crashes: it tested nothing", sum(res.Faults), sum(res.Crashes))
 	}
+	// Each function's first crash is due within its first five invocations, and the report's one run is crashed:
+	// the busy stream consumer, the minute's job and the monthly one all died mid-invocation at least once.
+	for _, fn := range []string{"ScoreFunction", "DeadlinesFunction", "ReportFunction"} {
+		if res.Crashes[fn] == 0 {
+			t.Errorf("%s was never crashed (crashes: %v)", fn, res.Crashes)
+		}
+	}
 	if !res.Passed() {
 		t.Errorf("an invariant failed:\n%s\n%s", res.Markdown(), out.String())
 	}

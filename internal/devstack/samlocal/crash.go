@@ -10,10 +10,11 @@ import (
 
 // Crashes makes the stack kill a function's process (SIGKILL, as an execution environment that runs out of memory
 // or is lost) in the middle of an invocation, for make soak: about every Every-th invocation of the functions Of
-// selects, at a delay drawn up to Within after the process took the invocation. An invocation that answers before
-// its kill is not a crash: the next one is tried instead, so the crashes happen mid-invocation. Lambda's rules
-// then apply as to any crash: a stream mapping retries the batch, an asynchronous invocation is retried, a
-// synchronous one fails. Seed makes the plan repeatable (as far as the invocations' own timing allows).
+// selects (the first within its first few), at a delay drawn up to Within after the process took the invocation.
+// An invocation that answers before its kill is not a crash: the next one is tried instead, so the crashes happen
+// mid-invocation. Lambda's rules then apply as to any crash: a stream mapping retries the batch, an asynchronous
+// invocation is retried, a synchronous one fails. Seed makes the plan repeatable (as far as the invocations' own
+// timing allows).
 type Crashes struct {
 	Every  int
 	Within time.Duration // default 300 ms
@@ -31,6 +32,7 @@ type crasher struct {
 	due    bool // a crash is due and has not happened yet
 	done   int  // crashes that happened
 	off    bool // StopCrashes
+	forced bool // CrashNext: the next invocation, whatever the plan or StopCrashes
 }
 
 func (k *crasher) stop() {
@@ -50,9 +52,14 @@ func newCrasher(c Crashes, def samtemplate.Function, index int) *crasher {
 		c.Within = 300 * time.Millisecond
 	}
 	k := &crasher{every: c.Every, within: c.Within, rng: rand.New(rand.NewPCG(c.Seed, uint64(index)+1))}
-	k.count = k.gap()
+	// The first crash among the function's first few invocations, then about every Every: a function that runs
+	// rarely is crashed too, not only the busy stream consumers.
+	k.count = 1 + k.rng.IntN(min(c.Every, firstCrashWithin))
 	return k
 }
+
+// firstCrashWithin: each function's first crash is due by its firstCrashWithin-th invocation.
+const firstCrashWithin = 5
 
 // gap is the number of invocations before the next crash: Every on average, from half to one and a half of it.
 func (k *crasher) gap() int { return k.every/2 + k.rng.IntN(k.every+1) }
@@ -64,11 +71,13 @@ func (k *crasher) plan(p *proc, answered <-chan struct{}) bool {
 		return false
 	}
 	k.mu.Lock()
-	if k.off {
+	switch {
+	case k.forced:
+		k.forced = false
+	case k.off:
 		k.mu.Unlock()
 		return false
-	}
-	if !k.due {
+	case !k.due:
 		if k.count--; k.count > 0 {
 			k.mu.Unlock()
 			return false
@@ -85,6 +94,13 @@ func (k *crasher) plan(p *proc, answered <-chan struct{}) bool {
 		}
 	}()
 	return true
+}
+
+// next makes the next invocation a crash.
+func (k *crasher) next() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.forced = true
 }
 
 // crashed counts a planned crash that happened.

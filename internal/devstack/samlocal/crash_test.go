@@ -39,6 +39,22 @@ func TestCrashesKillMidInvocation(t *testing.T) {
 	if got := f.stack.Crashes()["EchoFunction"]; got != 1 {
 		t.Errorf("%d crashes after StopCrashes", got)
 	}
+	// CrashNext: the next invocation is killed all the same (the soak's monthly report, which runs once), and only it.
+	if err := f.stack.CrashNext("EchoFunction"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.stack.Invoke(context.Background(), "EchoFunction", sleep); !errors.As(err, &fe) || !strings.Contains(fe.Message, "crash injected") {
+		t.Errorf("the invocation after CrashNext: %v", err)
+	}
+	if _, err := f.stack.Invoke(context.Background(), "EchoFunction", echo); err != nil {
+		t.Errorf("the one after: %v", err)
+	}
+	if got := f.stack.Crashes()["EchoFunction"]; got != 2 {
+		t.Errorf("%d crashes after CrashNext, want 2", got)
+	}
+	if err := f.stack.CrashNext("BrokenFunction"); err == nil {
+		t.Error("CrashNext of a function Options.Crashes does not select: no error")
+	}
 }
 
 // SetEnv changes every function's environment (the soak turns its faults off so): the next invocations see it.

@@ -548,6 +548,20 @@ func (s *Stack) SetEnv(key, value string) error {
 	return nil
 }
 
+// CrashNext kills the function's next invocation mid-way (after a delay drawn up to Crashes.Within; one that
+// answers before is not killed), even after StopCrashes: make soak crashes the month's report so, which runs once.
+func (s *Stack) CrashNext(function string) error {
+	f, ok := s.functions[function]
+	switch {
+	case !ok:
+		return fmt.Errorf("no function %s", function)
+	case f.crash == nil:
+		return fmt.Errorf("%s is not among the functions Options.Crashes kills", function)
+	}
+	f.crash.next()
+	return nil
+}
+
 // StopCrashes ends Options.Crashes: no process is killed any more (those counted stay counted).
 func (s *Stack) StopCrashes() {
 	for _, f := range s.functions {
