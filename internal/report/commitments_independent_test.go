@@ -30,6 +30,7 @@ func expectedVerdict(stated bool, n, d, target int, share bool) report.Verdict {
 }
 
 func TestIndependentCommitments(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	f := &failures{t: t, kinds: map[string]int{}, first: map[string]string{}}
 	seen := map[report.CommitmentKind]map[report.Verdict]int{}

@@ -896,6 +896,7 @@ func (f *failures) report() {
 // as they stand later (more history appended after T): the encoded reports must be identical (as-of), agree with
 // the oracle, and add up.
 func TestIndependentRandomMonths(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	f := &failures{t: t, kinds: map[string]int{}, first: map[string]string{}}
 	comparisons := 0
@@ -962,6 +963,7 @@ func mustJSON(r report.Report) []byte {
 // of record): every reminder, escalation, reassignment and breach of M's SQLs must be in exactly one of the two
 // reports (README: "so that every breach, reminder and escalation is in exactly one report").
 func TestIndependentConsecutiveMonths(t *testing.T) {
+	t.Parallel()
 	n := 300
 	type tot struct{ rem, esc, taken, fcb, fb int }
 	bad := map[string]int{}

@@ -16,6 +16,7 @@ import (
 // end Tuesday 7 April at 13:45 (09:00–12:30 is 3h30, then 13:30 + 15 min). Reminders: 50 % = 2h → Tue 10:45,
 // 80 % = 3h12 → Tue 11:57.
 func TestHolidayWeekendBreachMinute(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, func(s string) string { return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1) })
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 4, 3, 16, 45), "Jeanne", "jeanne@blackbox.example")
 	if want := paris(2026, 4, 7, 13, 45); !h.FirstContactDue.Equal(want) {
@@ -56,6 +57,7 @@ func TestHolidayWeekendBreachMinute(t *testing.T) {
 // Friday, then Monday 30 March (CEST) 09:00 + 3h → 12:00 CEST (10:00Z); reminders at Monday 10:00 CEST (2h)
 // and 11:12 CEST (3h12).
 func TestRemindersAcrossSpringDST(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 3, 27, 16, 0), "Louis", "louis@blackbox.example")
 	wantRem := []time.Time{time.Date(2026, 3, 30, 8, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 9, 12, 0, 0, time.UTC)}
@@ -82,6 +84,7 @@ func TestRemindersAcrossSpringDST(t *testing.T) {
 // A contact recorded at the very instant of the deadline (the rule: "by the deadline" is on time) is not a
 // breach, even when the run happens at that same instant.
 func TestContactAtTheDeadlineInstant(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Anne", "anne@blackbox.example")
 	due := h.FirstContactDue
@@ -110,6 +113,7 @@ func TestContactAtTheDeadlineInstant(t *testing.T) {
 // too. README: "the next eligible rep by the routing rules (...; nobody else: the rep keeps it)". A rep who is
 // out of office is not eligible (routing skips them for a new SQL), so the SQL must not go to an absent rep.
 func TestReassignNeverToARepOutOfOffice(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, func(s string) string {
 		s = strings.Replace(s, "      weight: 2 ", "      out_of_office: [{from: 2026-12-21, to: 2027-01-01}]\n      weight: 2 ", 1)
 		return strings.Replace(s, "      segments: [enterprise]\n", "      segments: [enterprise]\n      out_of_office: [{from: 2026-12-21, to: 2027-01-01}]\n", 1)
@@ -132,6 +136,7 @@ func TestReassignNeverToARepOutOfOffice(t *testing.T) {
 // new rep gets exactly one SQL email, each breach one escalation, the events are all there, and the open-SQL
 // counts follow the SQL.
 func TestReassignTwiceInARow(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Marie", "marie@blackbox.example")
 	var reps []string
@@ -179,6 +184,7 @@ func TestReassignTwiceInARow(t *testing.T) {
 // No PII in logs: the lead's name, email and phone never appear in what the checker logs, even through the
 // SQL email it sends again on a reassignment.
 func TestNoPIIInLogs(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, _ := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Zebulon", "zebulon.pii@blackbox.example")
 	for _, at := range append(append([]time.Time{}, h.Reminders...), h.FirstContactDue, h.FirstContactDue.Add(time.Minute)) {

@@ -22,6 +22,7 @@ func (f *fx) crashOnce(point string) { f.proc.CrashAt(point) }
 // A crash after the reassignment is recorded, before any email: the next run sends the new rep's SQL email and
 // the escalation, once each.
 func TestCrashAfterRecordingAReassignment(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Cora", "cora@blackbox.example")
 	f.crashOnce(crashtest.AfterRecord)
@@ -41,6 +42,7 @@ func TestCrashAfterRecordingAReassignment(t *testing.T) {
 // A crash after the gate of a reminder (its outcome unknown): never resent; after 5 minutes it is abandoned and
 // marketing ops told, once.
 func TestCrashAfterTheGateOfAReminder(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Dora", "dora@blackbox.example")
 	f.crashOnce(crashtest.AfterGate)
@@ -63,6 +65,7 @@ func TestCrashAfterTheGateOfAReminder(t *testing.T) {
 // step's email "goes through the gate and leaves (within a minute)": the rep should have the SQL email at the
 // next run, not 5 minutes later with the clock restarted again.
 func TestCrashAfterRecordingAStuckSQLResend(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	at := paris(2026, 11, 30, 10, 0)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", at, "Ezra", "ezra@blackbox.example")
@@ -142,6 +145,7 @@ func (f *fx) scheduled(from, to time.Time) {
 // to marketing ops once, naming it. The delay from the kill to the last new rep's SQL email is logged
 // (go test -v -run TestKilledAtABreachInstant ./internal/deadlines/blackbox).
 func TestKilledAtABreachInstantWith32SQLsDue(t *testing.T) {
+	t.Parallel()
 	// The next run starts a minute after the killed one's instant, or 20 seconds after it (the schedule's phase).
 	for _, phase := range []time.Duration{time.Minute, 20 * time.Second} {
 		t.Run(fmt.Sprintf("next run %s after", phase), func(t *testing.T) { killedAtABreachInstant(t, phase) })
@@ -238,6 +242,7 @@ func killedAtABreachInstant(t *testing.T, phase time.Duration) {
 // reminders only recorded go at the next run; each one whose sending was interrupted is never resent, and
 // marketing ops are told once, in an alert that names that reminder — never as if the SQL email was lost.
 func TestKilledAtAReminderInstantWith32SQLsDue(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	at := paris(2026, 11, 30, 10, 0)
 	var markers []string

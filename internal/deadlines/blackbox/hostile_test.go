@@ -15,6 +15,7 @@ import (
 // without the override, the HTML part escapes the markup, and no part carries the override (it reorders what
 // the rep reads: "‮moc.live" shows as "evil.com").
 func TestHostileLeadValuesInReminder(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Eve", "eve@blackbox.example")
 	hostile := lead.Contact{Email: "eve@blackbox.example", FirstName: "<script>alert(1)</script>\r\nBcc: victim@evil.example \u202eevil\u202c",
@@ -54,6 +55,7 @@ func TestHostileLeadValuesInReminder(t *testing.T) {
 
 // English contract: the checker's emails are in English, local times in the contract's zone.
 func TestEnglishEscalation(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, func(s string) string {
 		s = strings.Replace(s, "locale: fr", "locale: en", 1)
 		return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1)
@@ -81,6 +83,7 @@ func TestEnglishEscalation(t *testing.T) {
 // A rep who left the roster holds an SQL (the contract changed after the hand-off): the breach is recorded, the
 // escalation reaches whoever is left (marketing ops in copy per the contract), the reassignment happens.
 func TestRepWhoLeftTheRoster(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("ghost-rep", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Gus", "gus@blackbox.example")
 	f.run(h.Reminders[0])

@@ -13,6 +13,7 @@ import (
 // A contact 30 business minutes after the deadline, before the checker's pass: the breach is recorded as late
 // as the contact was, the manager told, and the SQL is not reassigned.
 func TestLateContactBeforeThePass(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	h, marker := f.sql("thomas-martin", "FR-IDF", "40", paris(2026, 11, 30, 10, 0), "Fay", "fay@blackbox.example")
 	at := h.FirstContactDue.Add(30 * time.Minute)
@@ -42,6 +43,7 @@ func TestLateContactBeforeThePass(t *testing.T) {
 
 // sophie-bernard is away from 21 December: at the reminder, her manager is told once, and no reminder goes.
 func TestOutOfOfficeAtReminder(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, func(s string) string { return strings.Replace(s, "on_breach: reassign", "on_breach: escalate", 1) })
 	// Friday 18 December 16:00: 1h on Friday, then Monday 21 (away) from 09:00.
 	h, marker := f.sql("sophie-bernard", "FR-PAC", "40", paris(2026, 12, 18, 16, 0), "Gil", "gil@blackbox.example")
@@ -57,6 +59,7 @@ func TestOutOfOfficeAtReminder(t *testing.T) {
 
 // Six SQLs due at the same instants; at each step two runs at once, then ten in a row: one email per step.
 func TestConcurrentAndRepeatedRuns(t *testing.T) {
+	t.Parallel()
 	f := newFx(t, nil)
 	at := paris(2026, 11, 30, 10, 0)
 	var hs []handoff.Handoff
