@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/handoff"
 )
 
@@ -158,7 +157,7 @@ func str(item map[string]types.AttributeValue, k string) string {
 
 // state reads the tables and SES local.
 func (s *soak) state(ctx context.Context) (State, error) {
-	db := localaws.DynamoDB(s.local.DynamoDB.Endpoint)
+	db := s.db
 	st := State{Reminders: len(s.c.Sales.Reminders)}
 	leads, err := scan(ctx, db, s.local.Tables["LeadsTable"])
 	if err != nil {

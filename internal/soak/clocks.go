@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/outbox"
 )
 
@@ -28,7 +27,7 @@ type clocks struct {
 // rep's clock (handoff.ResendStuck), so the day's reminder points and deadline are read, not computed from the
 // hand-off's instant.
 func (s *soak) clocksOf(ctx context.Context, sqls []int) (clocks, error) {
-	db := localaws.DynamoDB(s.local.DynamoDB.Endpoint)
+	db := s.db
 	var out clocks
 	for _, i := range sqls {
 		claim, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.local.Tables["LeadsTable"]),

@@ -22,9 +22,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/handoff-sla/handoff/internal/contract"
 	"github.com/handoff-sla/handoff/internal/demo"
 	"github.com/handoff-sla/handoff/internal/devstack/faults"
+	"github.com/handoff-sla/handoff/internal/devstack/localaws"
 	"github.com/handoff-sla/handoff/internal/devstack/localstack"
 	"github.com/handoff-sla/handoff/internal/devstack/samlocal"
 	"github.com/handoff-sla/handoff/internal/devstack/samtemplate"
@@ -151,7 +154,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, err
 	}
 	defer local.Close()
-	s := &soak{cfg: cfg, c: c, local: local, res: &res, rng: rand.New(rand.NewPCG(cfg.Seed, 0x736f616b)),
+	s := &soak{cfg: cfg, c: c, local: local, db: localaws.DynamoDB(local.DynamoDB.Endpoint), res: &res, rng: rand.New(rand.NewPCG(cfg.Seed, 0x736f616b)),
 		d: demo.NewDriver(local.Stack.URL(), local.SES.Endpoint, c, seed, cfg.Seed, nil)}
 	if err := s.month(ctx); err != nil {
 		return res, err
@@ -188,6 +191,7 @@ type soak struct {
 	cfg   Config
 	c     *contract.Contract
 	local *localstack.Local
+	db    *dynamodb.Client // the checker's reads of the tables, straight to DynamoDB Local (never a function's)
 	d     *demo.Driver
 	res   *Result
 	rng   *rand.Rand

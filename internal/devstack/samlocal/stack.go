@@ -501,12 +501,8 @@ func (s *Stack) SetClockOffset(offset time.Duration) error {
 	close(s.reclock)
 	s.reclock = make(chan struct{})
 	s.clock.Unlock()
-	envs, err := s.environments()
-	if err != nil {
+	if err := s.restartAll(); err != nil {
 		return err
-	}
-	for id, f := range s.functions {
-		f.restart(envs[id])
 	}
 	s.log.Info("clock moved", "offset", offset.String(), "now", s.now().UTC().Format(time.RFC3339))
 	return nil
@@ -538,6 +534,12 @@ func (s *Stack) SetEnv(key, value string) error {
 	}
 	s.opts.ExtraEnv = env
 	s.clock.Unlock()
+	return s.restartAll()
+}
+
+// restartAll retires every function's execution environments (function.restart), the next ones started with
+// the environment the stack gives now (its clock, its extra variables).
+func (s *Stack) restartAll() error {
 	envs, err := s.environments()
 	if err != nil {
 		return err
