@@ -92,3 +92,20 @@ func TestResultFailsWithAnInvariant(t *testing.T) {
 		t.Error("a result with no invariant checked passes")
 	}
 }
+
+// A reminder whose hand-over to SES a crash left unknown is given up with marketing ops told, never sent again
+// (deadlines.deliver): recorded, not emailed, and still one per reminder point. Given up and emailed too is a
+// second email.
+func TestCheckCountsAReminderGivenUp(t *testing.T) {
+	t.Parallel()
+	st := healthy()
+	st.Leads[2].Reminders = 1
+	st.Leads[2].GivenUp = map[string]int{"reminder": 1}
+	if i := verdicts(st)["one reminder per reminder point"]; !i.OK {
+		t.Errorf("a reminder given up with ops told: FAIL %v (%s)", i.Bad, i.Counts)
+	}
+	st.Leads[2].Reminders = 2
+	if i := verdicts(st)["one reminder per reminder point"]; i.OK || !strings.Contains(strings.Join(i.Bad, ","), "C 00003") {
+		t.Errorf("a reminder given up and emailed: %v (%s)", i.Bad, i.Counts)
+	}
+}
