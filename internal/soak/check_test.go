@@ -93,19 +93,16 @@ func TestResultFailsWithAnInvariant(t *testing.T) {
 	}
 }
 
-// A reminder whose hand-over to SES a crash left unknown is given up with marketing ops told, never sent again
-// (deadlines.deliver): recorded, not emailed, and still one per reminder point. Given up and emailed too is a
-// second email.
+// A reminder whose hand-over to SES was left unknown is given up with marketing ops told, never sent again
+// (deadlines.deliver): recorded, maybe emailed (SES may have accepted it), still one per reminder point.
 func TestCheckCountsAReminderGivenUp(t *testing.T) {
 	t.Parallel()
-	st := healthy()
-	st.Leads[2].Reminders = 1
-	st.Leads[2].GivenUp = map[string]int{"reminder": 1}
-	if i := verdicts(st)["one reminder per reminder point"]; !i.OK {
-		t.Errorf("a reminder given up with ops told: FAIL %v (%s)", i.Bad, i.Counts)
-	}
-	st.Leads[2].Reminders = 2
-	if i := verdicts(st)["one reminder per reminder point"]; i.OK || !strings.Contains(strings.Join(i.Bad, ","), "C 00003") {
-		t.Errorf("a reminder given up and emailed: %v (%s)", i.Bad, i.Counts)
+	for _, emailed := range []int{1, 2} {
+		st := healthy()
+		st.Leads[2].Reminders = emailed
+		st.Leads[2].GivenUp = map[string]int{"reminder": 1}
+		if i := verdicts(st)["one reminder per reminder point"]; !i.OK {
+			t.Errorf("a reminder given up with ops told, %d of 2 emailed: FAIL %v (%s)", emailed, i.Bad, i.Counts)
+		}
 	}
 }
